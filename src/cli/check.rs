@@ -1,0 +1,43 @@
+use std::process::ExitCode;
+use std::time::Instant;
+
+use super::BookArg;
+use crate::diagnostics::Severity;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub book: BookArg,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let start = Instant::now();
+    match crate::load_book(&args.book.book) {
+        Ok((book, warnings)) => {
+            warnings.emit(&book.sources);
+            let procedures = book.procedures().count();
+            let steps: usize = book
+                .procedures()
+                .flat_map(|p| p.sections.iter())
+                .map(|s| s.all_steps().count())
+                .sum();
+            eprintln!(
+                "checked {}: {} chapters, {procedures} procedures, {steps} steps; {} warnings ({} ms)",
+                book.config.title,
+                book.chapters.len(),
+                warnings.count(Severity::Warning),
+                start.elapsed().as_millis()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err((diags, sources)) => {
+            diags.emit(&sources);
+            eprintln!(
+                "{} errors, {} warnings",
+                diags.count(Severity::Error),
+                diags.count(Severity::Warning)
+            );
+            Ok(ExitCode::from(1))
+        }
+    }
+}

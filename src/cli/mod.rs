@@ -1,0 +1,35 @@
+//! The command line: one args struct per subcommand, each handed to its module's `run`.
+
+mod check;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "tejun", version, about = "Structured procedures in, a searchable offline handbook out")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Load and check the book; report every problem with file:line:col
+    Check(check::Args),
+}
+
+/// The folder of the book to work on.
+#[derive(Debug, clap::Args)]
+pub struct BookArg {
+    /// Book folder (holding book.toml); defaults to the current folder
+    #[arg(default_value = ".")]
+    pub book: PathBuf,
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Check(a) => check::run(a),
+    }
+}

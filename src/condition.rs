@@ -1,0 +1,637 @@
+//! Conditions (`when = "…"`): a small expression language over the book's facets.
+//!
+//! ```text
+//! expr  := or
+//! or    := and ("or" and)*
+//! and   := unary ("and" unary)*
+//! unary := "not" unary | "(" expr ")" | test
+//! test  := FACET ("=" | "!=") VALUE | FACET "in" "[" VALUE ("," VALUE)* "]"
+//!        | FACET ("<" | "<=" | ">" | ">=") VERSION
+//!        | VERSION ("<" | "<=") FACET ("<" | "<=") VERSION
+//! ```
+//!
+//! Parsing yields an [`Expr`] with spans relative to the condition string; binding it to
+//! the book's facets ([`bind`]) checks names, values and versions and yields a
+//! [`Condition`], which evaluates three-valued against an environment that may leave facets
+//! open.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+
+use crate::config::{Facet, FacetKind};
+use crate::version::Version;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Word {
+    pub text: String,
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Op {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl Op {
+    fn as_str(self) -> &'static str {
+        match self {
+            Op::Eq => "=",
+            Op::Ne => "!=",
+            Op::Lt => "<",
+            Op::Le => "<=",
+            Op::Gt => ">",
+            Op::Ge => ">=",
+        }
+    }
+
+    /// The same test with its operands swapped (`A <= f` is `f >= A`).
+    fn flipped(self) -> Op {
+        match self {
+            Op::Lt => Op::Gt,
+            Op::Le => Op::Ge,
+            Op::Gt => Op::Lt,
+            Op::Ge => Op::Le,
+            other => other,
+        }
+    }
+}
+
+/// A parsed, not yet checked, condition.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    Test { facet: Word, op: Op, value: Word },
+    In { facet: Word, values: Vec<Word> },
+    And(Vec<Expr>),
+    Or(Vec<Expr>),
+    Not(Box<Expr>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseError {
+    pub message: String,
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Word(String),
+    Op(Op),
+    LParen,
+    RParen,
+    LBracket,
+    RBracket,
+    Comma,
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '/')
+}
+
+fn lex(src: &str) -> Result<Vec<(Tok, Range<usize>)>, ParseError> {
+    let mut out = Vec::new();
+    let mut it = src.char_indices().peekable();
+    while let Some(&(i, c)) = it.peek() {
+        if c.is_whitespace() {
+            it.next();
+            continue;
+        }
+        let single = match c {
+            '(' => Some(Tok::LParen),
+            ')' => Some(Tok::RParen),
+            '[' => Some(Tok::LBracket),
+            ']' => Some(Tok::RBracket),
+            ',' => Some(Tok::Comma),
+            _ => None,
+        };
+        if let Some(t) = single {
+            it.next();
+            out.push((t, i..i + 1));
+            continue;
+        }
+        if matches!(c, '=' | '!' | '<' | '>') {
+            it.next();
+            let next_eq = matches!(it.peek(), Some(&(_, '=')));
+            let (op, len) = match (c, next_eq) {
+                ('=', true) => (Op::Eq, 2),
+                ('=', false) => (Op::Eq, 1),
+                ('!', true) => (Op::Ne, 2),
+                ('<', true) => (Op::Le, 2),
+                ('<', false) => (Op::Lt, 1),
+                ('>', true) => (Op::Ge, 2),
+                ('>', false) => (Op::Gt, 1),
+                _ => {
+                    return Err(ParseError {
+                        message: "`!` must be followed by `=`; write `not` to negate".into(),
+                        span: i..i + 1,
+                    })
+                }
+            };
+            if len == 2 {
+                it.next();
+            }
+            out.push((Tok::Op(op), i..i + len));
+            continue;
+        }
+        if is_word_char(c) {
+            let start = i;
+            let mut end = i;
+            while let Some(&(j, d)) = it.peek() {
+                if !is_word_char(d) {
+                    break;
+                }
+                end = j + d.len_utf8();
+                it.next();
+            }
+            out.push((Tok::Word(src[start..end].to_string()), start..end));
+            continue;
+        }
+        return Err(ParseError {
+            message: format!("unexpected character `{c}` in condition"),
+            span: i..i + c.len_utf8(),
+        });
+    }
+    Ok(out)
+}
+
+struct Parser<'a> {
+    toks: Vec<(Tok, Range<usize>)>,
+    pos: usize,
+    src: &'a str,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<&Tok> {
+        self.toks.get(self.pos).map(|(t, _)| t)
+    }
+
+    fn span_here(&self) -> Range<usize> {
+        match self.toks.get(self.pos) {
+            Some((_, s)) => s.clone(),
+            None => self.src.len()..self.src.len(),
+        }
+    }
+
+    fn keyword(&self, kw: &str) -> bool {
+        matches!(self.peek(), Some(Tok::Word(w)) if w == kw)
+    }
+
+    fn fail<T>(&self, message: impl Into<String>) -> Result<T, ParseError> {
+        Err(ParseError {
+            message: message.into(),
+            span: self.span_here(),
+        })
+    }
+
+    fn word(&mut self, what: &str) -> Result<Word, ParseError> {
+        match self.toks.get(self.pos) {
+            Some((Tok::Word(w), s)) if !matches!(w.as_str(), "and" | "or" | "not" | "in") => {
+                let word = Word {
+                    text: w.clone(),
+                    span: s.clone(),
+                };
+                self.pos += 1;
+                Ok(word)
+            }
+            _ => self.fail(format!("expected {what}")),
+        }
+    }
+
+    fn or(&mut self) -> Result<Expr, ParseError> {
+        let mut items = vec![self.and()?];
+        while self.keyword("or") {
+            self.pos += 1;
+            items.push(self.and()?);
+        }
+        Ok(if items.len() == 1 {
+            items.pop().unwrap_or_else(|| unreachable!())
+        } else {
+            Expr::Or(items)
+        })
+    }
+
+    fn and(&mut self) -> Result<Expr, ParseError> {
+        let mut items = vec![self.unary()?];
+        while self.keyword("and") {
+            self.pos += 1;
+            items.push(self.unary()?);
+        }
+        Ok(if items.len() == 1 {
+            items.pop().unwrap_or_else(|| unreachable!())
+        } else {
+            Expr::And(items)
+        })
+    }
+
+    fn unary(&mut self) -> Result<Expr, ParseError> {
+        if self.keyword("not") {
+            self.pos += 1;
+            return Ok(Expr::Not(Box::new(self.unary()?)));
+        }
+        if self.peek() == Some(&Tok::LParen) {
+            self.pos += 1;
+            let e = self.or()?;
+            if self.peek() != Some(&Tok::RParen) {
+                return self.fail("expected `)`");
+            }
+            self.pos += 1;
+            return Ok(e);
+        }
+        self.test()
+    }
+
+    fn op(&mut self) -> Option<Op> {
+        if let Some(Tok::Op(op)) = self.peek() {
+            let op = *op;
+            self.pos += 1;
+            Some(op)
+        } else {
+            None
+        }
+    }
+
+    fn test(&mut self) -> Result<Expr, ParseError> {
+        let left = self.word("a facet name, a version, `not` or `(`")?;
+        if self.keyword("in") {
+            self.pos += 1;
+            if self.peek() != Some(&Tok::LBracket) {
+                return self.fail("expected `[` after `in`");
+            }
+            self.pos += 1;
+            let mut values = vec![self.word("a value")?];
+            while self.peek() == Some(&Tok::Comma) {
+                self.pos += 1;
+                values.push(self.word("a value")?);
+            }
+            if self.peek() != Some(&Tok::RBracket) {
+                return self.fail("expected `,` or `]`");
+            }
+            self.pos += 1;
+            return Ok(Expr::In {
+                facet: left,
+                values,
+            });
+        }
+        let Some(op) = self.op() else {
+            return self.fail("expected an operator (`=`, `!=`, `<`, `<=`, `>`, `>=`, `in`)");
+        };
+        let right = self.word("a value")?;
+        // `R12.4.1 <= from <= R12.7.x`: a range with the facet in the middle.
+        if let Some(op2) = self.op() {
+            if !matches!(op, Op::Lt | Op::Le) || !matches!(op2, Op::Lt | Op::Le) {
+                return Err(ParseError {
+                    message: "a range is written `LOW <= facet <= HIGH` (with `<` or `<=`)".into(),
+                    span: left.span.start..self.span_here().end,
+                });
+            }
+            let high = self.word("the upper version of the range")?;
+            return Ok(Expr::And(vec![
+                Expr::Test {
+                    facet: right.clone(),
+                    op: op.flipped(),
+                    value: left,
+                },
+                Expr::Test {
+                    facet: right,
+                    op: op2,
+                    value: high,
+                },
+            ]));
+        }
+        // `R12.8 <= to`: a version on the left is the same test flipped.
+        if left.text.starts_with('R') && left.text[1..].starts_with(|c: char| c.is_ascii_digit()) {
+            return Ok(Expr::Test {
+                facet: right,
+                op: op.flipped(),
+                value: left,
+            });
+        }
+        Ok(Expr::Test {
+            facet: left,
+            op,
+            value: right,
+        })
+    }
+}
+
+/// Parses a condition string; spans in the result and the error are byte offsets into it.
+pub fn parse(src: &str) -> Result<Expr, ParseError> {
+    let toks = lex(src)?;
+    if toks.is_empty() {
+        return Err(ParseError {
+            message: "empty condition".into(),
+            span: 0..src.len(),
+        });
+    }
+    let mut p = Parser { toks, pos: 0, src };
+    let e = p.or()?;
+    if p.pos < p.toks.len() {
+        return p.fail("expected `and`, `or` or the end of the condition");
+    }
+    Ok(e)
+}
+
+/// A checked condition over the book's facets.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Condition {
+    /// The facet's value is one of `values` (`cluster = mscs`, `platform in [x86, ipf]`).
+    OneOf { facet: String, values: Vec<String> },
+    Version { facet: String, op: Op, version: Version },
+    And(Vec<Condition>),
+    Or(Vec<Condition>),
+    Not(Box<Condition>),
+}
+
+/// A value an environment gives a facet.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Enum(String),
+    Version(Version),
+}
+
+/// An environment: facets with a value; facets not in the map are open.
+pub type Env = BTreeMap<String, Value>;
+
+impl Condition {
+    /// `Some(true)` / `Some(false)` when the environment decides, `None` when it depends on a
+    /// facet the environment leaves open.
+    pub fn eval(&self, env: &Env) -> Option<bool> {
+        match self {
+            Condition::OneOf { facet, values } => match env.get(facet)? {
+                Value::Enum(v) => Some(values.iter().any(|x| x == v)),
+                Value::Version(_) => Some(false),
+            },
+            Condition::Version { facet, op, version } => match env.get(facet)? {
+                Value::Version(v) => Some(match op {
+                    Op::Eq => v == version,
+                    Op::Ne => v != version,
+                    Op::Lt => v < version,
+                    Op::Le => v <= version,
+                    Op::Gt => v > version,
+                    Op::Ge => v >= version,
+                }),
+                Value::Enum(_) => Some(false),
+            },
+            Condition::And(items) => {
+                let mut open = false;
+                for c in items {
+                    match c.eval(env) {
+                        Some(false) => return Some(false),
+                        None => open = true,
+                        Some(true) => {}
+                    }
+                }
+                if open {
+                    None
+                } else {
+                    Some(true)
+                }
+            }
+            Condition::Or(items) => {
+                let mut open = false;
+                for c in items {
+                    match c.eval(env) {
+                        Some(true) => return Some(true),
+                        None => open = true,
+                        Some(false) => {}
+                    }
+                }
+                if open {
+                    None
+                } else {
+                    Some(false)
+                }
+            }
+            Condition::Not(c) => c.eval(env).map(|b| !b),
+        }
+    }
+
+    /// Facets the condition mentions, each once.
+    pub fn facets(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        self.collect_facets(&mut out);
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    fn collect_facets<'a>(&'a self, out: &mut Vec<&'a str>) {
+        match self {
+            Condition::OneOf { facet, .. } | Condition::Version { facet, .. } => out.push(facet),
+            Condition::And(v) | Condition::Or(v) => v.iter().for_each(|c| c.collect_facets(out)),
+            Condition::Not(c) => c.collect_facets(out),
+        }
+    }
+
+    fn collect_versions<'a>(&'a self, facet: &str, out: &mut Vec<&'a Version>) {
+        match self {
+            Condition::Version { facet: f, version, .. } if f == facet => out.push(version),
+            Condition::And(v) | Condition::Or(v) => {
+                v.iter().for_each(|c| c.collect_versions(facet, out))
+            }
+            Condition::Not(c) => c.collect_versions(facet, out),
+            _ => {}
+        }
+    }
+
+    /// Whether some environment over the book's facets makes the condition true. Versions
+    /// only matter by which side of each boundary they fall, so probing each boundary and
+    /// a point just above it (plus `R0`) covers every case.
+    pub fn satisfiable(&self, facets: &[Facet]) -> bool {
+        let mut axes: Vec<(String, Vec<Value>)> = Vec::new();
+        for name in self.facets() {
+            let Some(f) = facets.iter().find(|f| f.id == name) else {
+                return true;
+            };
+            let candidates = match &f.kind {
+                FacetKind::Enum(values) => {
+                    values.iter().map(|v| Value::Enum(v.id.clone())).collect()
+                }
+                FacetKind::Version { .. } => {
+                    let mut vs = Vec::new();
+                    self.collect_versions(name, &mut vs);
+                    let mut out = vec![Value::Version(Version::zero())];
+                    for v in vs {
+                        out.push(Value::Version(v.clone()));
+                        out.push(Value::Version(v.just_above()));
+                    }
+                    out
+                }
+            };
+            axes.push((name.to_string(), candidates));
+        }
+        let combos: usize = axes.iter().map(|(_, c)| c.len().max(1)).product();
+        if combos > 200_000 {
+            return true; // Too many to enumerate; assume the writer knows.
+        }
+        let mut env = Env::new();
+        search(&axes, 0, &mut env, self)
+    }
+}
+
+fn search(axes: &[(String, Vec<Value>)], i: usize, env: &mut Env, c: &Condition) -> bool {
+    if i == axes.len() {
+        return c.eval(env) == Some(true);
+    }
+    let (name, values) = &axes[i];
+    for v in values {
+        env.insert(name.clone(), v.clone());
+        if search(axes, i + 1, env, c) {
+            return true;
+        }
+    }
+    env.remove(name);
+    false
+}
+
+impl fmt::Display for Condition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Condition::OneOf { facet, values } if values.len() == 1 => {
+                write!(f, "{facet} = {}", values[0])
+            }
+            Condition::OneOf { facet, values } => write!(f, "{facet} in [{}]", values.join(", ")),
+            Condition::Version { facet, op, version } => {
+                write!(f, "{facet} {} {version}", op.as_str())
+            }
+            Condition::And(items) | Condition::Or(items) => {
+                let sep = if matches!(self, Condition::And(_)) { " and " } else { " or " };
+                for (i, c) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(sep)?;
+                    }
+                    if matches!(c, Condition::And(_) | Condition::Or(_)) {
+                        write!(f, "({c})")?;
+                    } else {
+                        write!(f, "{c}")?;
+                    }
+                }
+                Ok(())
+            }
+            Condition::Not(c) => write!(f, "not ({c})"),
+        }
+    }
+}
+
+/// Checks a parsed condition against the book's facets. Errors carry spans relative to
+/// the condition string, like [`ParseError`].
+pub fn bind(expr: &Expr, facets: &[Facet]) -> Result<Condition, Vec<ParseError>> {
+    let mut errors = Vec::new();
+    let c = bind_inner(expr, facets, &mut errors);
+    if errors.is_empty() {
+        Ok(c)
+    } else {
+        Err(errors)
+    }
+}
+
+fn find_facet<'a>(word: &Word, facets: &'a [Facet], errors: &mut Vec<ParseError>) -> Option<&'a Facet> {
+    let found = facets.iter().find(|f| f.id == word.text);
+    if found.is_none() {
+        let known: Vec<&str> = facets.iter().map(|f| f.id.as_str()).collect();
+        errors.push(ParseError {
+            message: format!(
+                "unknown facet `{}` (book.toml declares: {})",
+                word.text,
+                known.join(", ")
+            ),
+            span: word.span.clone(),
+        });
+    }
+    found
+}
+
+fn enum_value(facet: &Facet, word: &Word, errors: &mut Vec<ParseError>) -> String {
+    if let FacetKind::Enum(values) = &facet.kind {
+        if !values.iter().any(|v| v.id == word.text) {
+            let known: Vec<&str> = values.iter().map(|v| v.id.as_str()).collect();
+            errors.push(ParseError {
+                message: format!(
+                    "unknown value `{}` for facet `{}` (one of: {})",
+                    word.text,
+                    facet.id,
+                    known.join(", ")
+                ),
+                span: word.span.clone(),
+            });
+        }
+    }
+    word.text.clone()
+}
+
+fn bind_inner(expr: &Expr, facets: &[Facet], errors: &mut Vec<ParseError>) -> Condition {
+    // Placeholder used after an error so binding can go on and report everything.
+    let nothing = || Condition::Or(Vec::new());
+    match expr {
+        Expr::And(items) => Condition::And(items.iter().map(|e| bind_inner(e, facets, errors)).collect()),
+        Expr::Or(items) => Condition::Or(items.iter().map(|e| bind_inner(e, facets, errors)).collect()),
+        Expr::Not(e) => Condition::Not(Box::new(bind_inner(e, facets, errors))),
+        Expr::In { facet, values } => {
+            let Some(f) = find_facet(facet, facets, errors) else {
+                return nothing();
+            };
+            if !matches!(f.kind, FacetKind::Enum(_)) {
+                errors.push(ParseError {
+                    message: format!("`in` needs an enumeration facet; `{}` is a version", f.id),
+                    span: facet.span.clone(),
+                });
+                return nothing();
+            }
+            Condition::OneOf {
+                facet: f.id.clone(),
+                values: values.iter().map(|w| enum_value(f, w, errors)).collect(),
+            }
+        }
+        Expr::Test { facet, op, value } => {
+            let Some(f) = find_facet(facet, facets, errors) else {
+                return nothing();
+            };
+            match &f.kind {
+                FacetKind::Enum(_) => {
+                    let v = enum_value(f, value, errors);
+                    let one = Condition::OneOf {
+                        facet: f.id.clone(),
+                        values: vec![v],
+                    };
+                    match op {
+                        Op::Eq => one,
+                        Op::Ne => Condition::Not(Box::new(one)),
+                        _ => {
+                            errors.push(ParseError {
+                                message: format!(
+                                    "`{}` compares versions; `{}` is an enumeration (use `=`, `!=` or `in`)",
+                                    op.as_str(),
+                                    f.id
+                                ),
+                                span: facet.span.clone(),
+                            });
+                            nothing()
+                        }
+                    }
+                }
+                FacetKind::Version { .. } => match value.text.parse::<Version>() {
+                    Ok(version) => Condition::Version {
+                        facet: f.id.clone(),
+                        op: *op,
+                        version,
+                    },
+                    Err(e) => {
+                        errors.push(ParseError {
+                            message: e.message,
+                            span: value.span.clone(),
+                        });
+                        nothing()
+                    }
+                },
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

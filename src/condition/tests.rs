@@ -1,0 +1,108 @@
+use super::*;
+use crate::config::{EnumValue, Facet, FacetKind};
+
+fn facets() -> Vec<Facet> {
+    let e = |id: &str, vals: &[&str]| Facet {
+        id: id.into(),
+        label: id.into(),
+        kind: FacetKind::Enum(
+            vals.iter()
+                .map(|v| EnumValue {
+                    id: (*v).into(),
+                    label: (*v).into(),
+                })
+                .collect(),
+        ),
+    };
+    let v = |id: &str| Facet {
+        id: id.into(),
+        label: id.into(),
+        kind: FacetKind::Version { known: Vec::new() },
+    };
+    vec![e("cluster", &["mscs", "win-other", "unix"]), e("operation", &["upgrade", "patch"]), v("from"), v("to")]
+}
+
+fn cond(s: &str) -> Condition {
+    bind(&parse(s).unwrap(), &facets()).unwrap()
+}
+
+fn env(pairs: &[(&str, &str)]) -> Env {
+    pairs
+        .iter()
+        .map(|(k, v)| {
+            let value = if v.starts_with('R') {
+                Value::Version(v.parse().unwrap())
+            } else {
+                Value::Enum((*v).into())
+            };
+            ((*k).to_string(), value)
+        })
+        .collect()
+}
+
+#[test]
+fn seed_ranges_evaluate_at_their_boundaries() {
+    let before = cond("from <= R12.4");
+    assert_eq!(before.eval(&env(&[("from", "R12.4")])), Some(true));
+    assert_eq!(before.eval(&env(&[("from", "R12.4.1")])), Some(false));
+    let middle = cond("R12.4.1 <= from <= R12.7.x");
+    assert_eq!(middle.eval(&env(&[("from", "R12.4.1")])), Some(true));
+    assert_eq!(middle.eval(&env(&[("from", "R12.7.3")])), Some(true));
+    assert_eq!(middle.eval(&env(&[("from", "R12.8")])), Some(false));
+    let r124x = cond("from <= R12.4.x");
+    assert_eq!(r124x.eval(&env(&[("from", "R12.4.9")])), Some(true));
+    assert_eq!(r124x.eval(&env(&[("from", "R12.5")])), Some(false));
+    assert_eq!(cond("to >= R13.1").eval(&env(&[("to", "R13.1")])), Some(true));
+    assert_eq!(cond("to >= R13.1").eval(&env(&[("to", "R12.10")])), Some(false));
+}
+
+#[test]
+fn open_facets_leave_the_answer_open() {
+    let c = cond("cluster = mscs and from >= R12.8");
+    assert_eq!(c.eval(&env(&[("cluster", "mscs")])), None);
+    assert_eq!(c.eval(&env(&[("cluster", "unix")])), Some(false), "one false side decides");
+    let o = cond("cluster = unix or from >= R12.8");
+    assert_eq!(o.eval(&env(&[("cluster", "unix")])), Some(true));
+}
+
+#[test]
+fn operators_and_negation() {
+    assert_eq!(cond("cluster != unix").eval(&env(&[("cluster", "mscs")])), Some(true));
+    assert_eq!(cond("not (cluster in [mscs, unix])").eval(&env(&[("cluster", "win-other")])), Some(true));
+    assert_eq!(cond("R12.8 <= to").eval(&env(&[("to", "R12.9")])), Some(true));
+    assert_eq!(cond("cluster == mscs").eval(&env(&[("cluster", "mscs")])), Some(true));
+}
+
+#[test]
+fn impossible_conditions_are_detected() {
+    assert!(!cond("from <= R12.4 and from >= R12.8").satisfiable(&facets()));
+    assert!(!cond("cluster = mscs and cluster = unix").satisfiable(&facets()));
+    assert!(!cond("R12.8 <= from <= R12.4").satisfiable(&facets()));
+    assert!(cond("from <= R12.4 or from >= R12.8").satisfiable(&facets()));
+    assert!(cond("R12.4 < from < R12.4.1").satisfiable(&facets()), "R12.4.0.1 is between");
+    assert!(cond("from <= R12.7.x and from >= R12.7.x").satisfiable(&facets()));
+}
+
+#[test]
+fn errors_point_at_the_offending_word() {
+    let e = bind(&parse("clustr = mscs").unwrap(), &facets()).unwrap_err();
+    assert_eq!(e[0].span, 0..6);
+    assert!(e[0].message.contains("unknown facet `clustr`"));
+    let e = bind(&parse("cluster = solaris").unwrap(), &facets()).unwrap_err();
+    assert_eq!(e[0].span, 10..17);
+    let e = bind(&parse("from <= R12..4").unwrap(), &facets()).unwrap_err();
+    assert!(e[0].message.contains("malformed version `R12..4`"), "{}", e[0].message);
+    let p = parse("cluster = mscs and").unwrap_err();
+    assert!(p.message.contains("expected"), "{}", p.message);
+    let p = parse("cluster = mscs )").unwrap_err();
+    assert_eq!(p.span, 15..16);
+    assert!(parse("R12.4 >= from >= R12.8").is_err());
+}
+
+#[test]
+fn display_round_trips_through_the_parser() {
+    for s in ["cluster = mscs and from >= R12.8", "cluster in [mscs, unix] or not (to < R13.1)"] {
+        let c = cond(s);
+        assert_eq!(cond(&c.to_string()), c);
+    }
+}

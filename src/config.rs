@@ -1,0 +1,337 @@
+//! `book.toml`: read as a strict [`RawConfig`] (unknown keys are errors with their
+//! location), then checked once into a [`Config`] the rest of the program trusts.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::condition::{Env, Value};
+use crate::diagnostics::{Diagnostic, Diagnostics, FileId};
+use crate::version::Version;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    #[serde(default)]
+    language: Option<Spanned<String>>,
+    #[serde(default)]
+    edition: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    facet: Vec<RawFacet>,
+    #[serde(default)]
+    profile: Vec<RawProfile>,
+    #[serde(default)]
+    output: RawOutput,
+    #[serde(default)]
+    theme: RawTheme,
+    #[serde(default)]
+    check: RawCheck,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFacet {
+    id: Spanned<String>,
+    label: String,
+    #[serde(default)]
+    kind: Option<Spanned<String>>,
+    #[serde(default)]
+    values: Vec<RawEnumValue>,
+    #[serde(default)]
+    known: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEnumValue {
+    id: Spanned<String>,
+    label: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProfile {
+    id: Spanned<String>,
+    label: String,
+    #[serde(default)]
+    description: Option<String>,
+    env: Spanned<BTreeMap<Spanned<String>, Spanned<String>>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOutput {
+    #[serde(default)]
+    dir: Option<String>,
+    #[serde(default)]
+    allow_raw_html: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTheme {
+    #[serde(default)]
+    dir: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCheck {
+    /// Pairs of similar command words that are both right (`["regext", "unregext"]`).
+    #[serde(default)]
+    allow_similar: Vec<[String; 2]>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Language {
+    #[serde(rename = "ja")]
+    Ja,
+    #[serde(rename = "en")]
+    En,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct EnumValue {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub enum FacetKind {
+    Enum(Vec<EnumValue>),
+    Version { known: Vec<Version> },
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Facet {
+    pub id: String,
+    pub label: String,
+    pub kind: FacetKind,
+}
+
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub id: String,
+    pub label: String,
+    pub description: Option<String>,
+    pub env: Env,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: String,
+    pub language: Language,
+    pub edition: Option<String>,
+    pub description: Option<String>,
+    pub facets: Vec<Facet>,
+    pub profiles: Vec<Profile>,
+    pub out_dir: PathBuf,
+    pub allow_raw_html: bool,
+    pub theme_dir: PathBuf,
+    pub allow_similar: Vec<[String; 2]>,
+}
+
+pub(crate) fn valid_id(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
+}
+
+impl Config {
+    pub fn facet(&self, id: &str) -> Option<&Facet> {
+        self.facets.iter().find(|f| f.id == id)
+    }
+
+    /// Parses `book.toml`'s text; every problem goes to `diags`.
+    pub fn parse(text: &str, file: FileId, diags: &mut Diagnostics) -> Option<Config> {
+        let raw: RawConfig = match toml::from_str(text) {
+            Ok(r) => r,
+            Err(e) => {
+                diags.push(crate::content::toml_error(file, &e));
+                return None;
+            }
+        };
+        let before = diags.items.len();
+        let language = match raw.language.as_ref().map(|l| l.get_ref().as_str()) {
+            None | Some("ja") => Language::Ja,
+            Some("en") => Language::En,
+            Some(other) => {
+                let span = raw.language.as_ref().map(|l| l.span()).unwrap_or(0..0);
+                diags.push(
+                    Diagnostic::error(file, span, format!("unknown language `{other}`"))
+                        .with_hint("use \"ja\" or \"en\""),
+                );
+                Language::Ja
+            }
+        };
+        let mut facets: Vec<Facet> = Vec::new();
+        for f in raw.facet {
+            if !valid_id(f.id.get_ref()) {
+                diags.push(Diagnostic::error(
+                    file,
+                    f.id.span(),
+                    format!("invalid facet id `{}`", f.id.get_ref()),
+                ).with_hint("ids are lower-case letters, digits, `-`, `_` and `.`"));
+            }
+            if let Some(prev) = facets.iter().find(|p| p.id == *f.id.get_ref()) {
+                diags.push(Diagnostic::error(
+                    file,
+                    f.id.span(),
+                    format!("duplicate facet id `{}`", prev.id),
+                ));
+                continue;
+            }
+            let kind = match f.kind.as_ref().map(|k| k.get_ref().as_str()) {
+                None | Some("enum") => {
+                    if f.values.is_empty() {
+                        diags.push(Diagnostic::error(
+                            file,
+                            f.id.span(),
+                            format!("facet `{}` has no `values`", f.id.get_ref()),
+                        ).with_hint("an enumeration facet lists its values: values = [{ id = \"a\", label = \"A\" }]"));
+                    }
+                    let mut seen: Vec<&str> = Vec::new();
+                    for v in &f.values {
+                        if seen.contains(&v.id.get_ref().as_str()) {
+                            diags.push(Diagnostic::error(
+                                file,
+                                v.id.span(),
+                                format!("duplicate value `{}` in facet `{}`", v.id.get_ref(), f.id.get_ref()),
+                            ));
+                        }
+                        seen.push(v.id.get_ref());
+                    }
+                    FacetKind::Enum(
+                        f.values
+                            .iter()
+                            .map(|v| EnumValue {
+                                id: v.id.get_ref().clone(),
+                                label: v.label.clone(),
+                            })
+                            .collect(),
+                    )
+                }
+                Some("version") => {
+                    let mut known = Vec::new();
+                    for k in &f.known {
+                        match k.get_ref().parse::<Version>() {
+                            Ok(v) => known.push(v),
+                            Err(e) => diags.push(Diagnostic::error(file, k.span(), e.message)),
+                        }
+                    }
+                    known.sort();
+                    FacetKind::Version { known }
+                }
+                Some(other) => {
+                    let span = f.kind.as_ref().map(|k| k.span()).unwrap_or(0..0);
+                    diags.push(
+                        Diagnostic::error(file, span, format!("unknown facet kind `{other}`"))
+                            .with_hint("use \"enum\" (the default) or \"version\""),
+                    );
+                    continue;
+                }
+            };
+            facets.push(Facet {
+                id: f.id.into_inner(),
+                label: f.label,
+                kind,
+            });
+        }
+        let mut profiles: Vec<Profile> = Vec::new();
+        for p in raw.profile {
+            if profiles.iter().any(|q| q.id == *p.id.get_ref()) {
+                diags.push(Diagnostic::error(
+                    file,
+                    p.id.span(),
+                    format!("duplicate profile id `{}`", p.id.get_ref()),
+                ));
+                continue;
+            }
+            let mut env = Env::new();
+            for (k, v) in p.env.get_ref() {
+                match parse_env_value(&facets, k.get_ref(), v.get_ref()) {
+                    Ok(value) => {
+                        env.insert(k.get_ref().clone(), value);
+                    }
+                    Err(EnvError::Facet(msg)) => diags.push(Diagnostic::error(file, k.span(), msg)),
+                    Err(EnvError::Value(msg)) => diags.push(Diagnostic::error(file, v.span(), msg)),
+                }
+            }
+            profiles.push(Profile {
+                id: p.id.into_inner(),
+                label: p.label,
+                description: p.description,
+                env,
+            });
+        }
+        if diags.items.len() > before {
+            return None;
+        }
+        Some(Config {
+            title: raw.title,
+            language,
+            edition: raw.edition,
+            description: raw.description,
+            facets,
+            profiles,
+            out_dir: PathBuf::from(raw.output.dir.unwrap_or_else(|| "book".into())),
+            allow_raw_html: raw.output.allow_raw_html,
+            theme_dir: PathBuf::from(raw.theme.dir.unwrap_or_else(|| "themes/default".into())),
+            allow_similar: raw.check.allow_similar,
+        })
+    }
+
+    /// Parses a command-line environment: `cluster=unix,operation=patch,from=R12.7`.
+    pub fn parse_env(&self, spec: &str) -> Result<Env, String> {
+        let mut env = Env::new();
+        for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let Some((k, v)) = item.split_once('=') else {
+                return Err(format!(
+                    "`{item}` is not `facet=value` (for example `cluster=unix,from=R12.7`)"
+                ));
+            };
+            let value = parse_env_value(&self.facets, k.trim(), v.trim()).map_err(|e| match e {
+                EnvError::Facet(m) | EnvError::Value(m) => m,
+            })?;
+            env.insert(k.trim().to_string(), value);
+        }
+        Ok(env)
+    }
+}
+
+enum EnvError {
+    Facet(String),
+    Value(String),
+}
+
+fn parse_env_value(facets: &[Facet], key: &str, value: &str) -> Result<Value, EnvError> {
+    let Some(f) = facets.iter().find(|f| f.id == key) else {
+        let known: Vec<&str> = facets.iter().map(|f| f.id.as_str()).collect();
+        return Err(EnvError::Facet(format!(
+            "unknown facet `{key}` (book.toml declares: {})",
+            known.join(", ")
+        )));
+    };
+    match &f.kind {
+        FacetKind::Enum(values) => {
+            if values.iter().any(|v| v.id == value) {
+                Ok(Value::Enum(value.to_string()))
+            } else {
+                let known: Vec<&str> = values.iter().map(|v| v.id.as_str()).collect();
+                Err(EnvError::Value(format!(
+                    "unknown value `{value}` for facet `{key}` (one of: {})",
+                    known.join(", ")
+                )))
+            }
+        }
+        FacetKind::Version { .. } => value
+            .parse::<Version>()
+            .map(Value::Version)
+            .map_err(|e| EnvError::Value(e.message)),
+    }
+}

@@ -1,0 +1,297 @@
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+
+use super::raw::{RawChapter, RawFront, RawProcedure, RawRefs, RawStep};
+use super::toml_error;
+use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap};
+
+/// Files above this size are refused: no procedure is that long, and reading one would
+/// only slow every build down.
+const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+pub struct Loaded {
+    pub front: Option<(FileId, RawFront)>,
+    pub refs: Option<(FileId, RawRefs)>,
+    pub steps: BTreeMap<String, (FileId, RawStep)>,
+    pub chapters: Vec<LoadedChapter>,
+}
+
+pub struct LoadedChapter {
+    pub file: FileId,
+    pub default_id: String,
+    pub raw: RawChapter,
+    pub items: Vec<LoadedItem>,
+}
+
+pub enum LoadedItem {
+    Group {
+        file: FileId,
+        default_id: String,
+        raw: RawChapter,
+        procedures: Vec<LoadedProcedure>,
+    },
+    Procedure(LoadedProcedure),
+}
+
+pub struct LoadedProcedure {
+    pub file: FileId,
+    pub default_id: String,
+    pub raw: RawProcedure,
+}
+
+/// `01-mscs` → `mscs`: the `NN-` ordering prefix is not part of the id.
+fn default_id(name: &str) -> String {
+    let stem = name.strip_suffix(".toml").unwrap_or(name);
+    match stem.split_once('-') {
+        Some((n, rest)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && !rest.is_empty() => {
+            rest.to_string()
+        }
+        _ => stem.to_string(),
+    }
+}
+
+struct Reader<'a> {
+    root: &'a Path,
+    sources: &'a mut SourceMap,
+    diags: &'a mut Diagnostics,
+}
+
+impl Reader<'_> {
+    fn display(&self, path: &Path) -> String {
+        path.strip_prefix(self.root)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/")
+    }
+
+    /// Reads a file into the source map; I/O and encoding problems become diagnostics.
+    fn read(&mut self, path: &Path) -> Option<FileId> {
+        let display = self.display(path);
+        let meta = match fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) => {
+                self.diags.push(Diagnostic::global(format!("{display}: cannot read: {e}")));
+                return None;
+            }
+        };
+        if meta.len() > MAX_FILE_BYTES {
+            self.diags.push(Diagnostic::global(format!(
+                "{display}: file is {} bytes; content files are limited to {} bytes",
+                meta.len(),
+                MAX_FILE_BYTES
+            )).with_hint("split it into several procedures"));
+            return None;
+        }
+        let bytes = match fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                self.diags.push(Diagnostic::global(format!("{display}: cannot read: {e}")));
+                return None;
+            }
+        };
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let valid = e.utf8_error().valid_up_to();
+                let bytes = e.into_bytes();
+                let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+                let id = self.sources.add(path.to_path_buf(), display, prefix);
+                self.diags.push(
+                    Diagnostic::error(id, valid..valid, "file is not valid UTF-8")
+                        .with_hint("save the file as UTF-8"),
+                );
+                return None;
+            }
+        };
+        // A UTF-8 byte order mark is harmless; blank it so TOML accepts the file and byte
+        // offsets stay those of the file on disk.
+        let text = match text.strip_prefix('\u{feff}') {
+            Some(rest) => format!("   {rest}"),
+            None => text,
+        };
+        Some(self.sources.add(path.to_path_buf(), display, text))
+    }
+
+    fn parse<T: DeserializeOwned>(&mut self, path: &Path) -> Option<(FileId, T)> {
+        let file = self.read(path)?;
+        match toml::from_str::<T>(self.sources.text(file)) {
+            Ok(v) => Some((file, v)),
+            Err(e) => {
+                self.diags.push(toml_error(file, &e));
+                None
+            }
+        }
+    }
+
+    fn entries(&mut self, dir: &Path) -> Vec<PathBuf> {
+        match fs::read_dir(dir) {
+            Ok(rd) => {
+                let mut v: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+                v.sort();
+                v
+            }
+            Err(e) => {
+                let display = self.display(dir);
+                self.diags.push(Diagnostic::global(format!("{display}: cannot list folder: {e}")));
+                Vec::new()
+            }
+        }
+    }
+}
+
+fn name_of(p: &Path) -> String {
+    p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+fn is_toml(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e == "toml")
+}
+
+/// Reads `content/` under `root`. Problems are collected; what could be read is returned.
+pub fn load_content(root: &Path, sources: &mut SourceMap, diags: &mut Diagnostics) -> Loaded {
+    let content = root.join("content");
+    let mut r = Reader {
+        root,
+        sources,
+        diags,
+    };
+    let mut loaded = Loaded {
+        front: None,
+        refs: None,
+        steps: BTreeMap::new(),
+        chapters: Vec::new(),
+    };
+    if !content.is_dir() {
+        let why = if content.exists() {
+            "`content` is a file, not a folder"
+        } else {
+            "there is no `content` folder"
+        };
+        r.diags.push(
+            Diagnostic::global(format!("{}: {why}", r.display(&content)))
+                .with_hint("a book is book.toml plus a content/ folder of chapters; `tejun init` makes one"),
+        );
+        return loaded;
+    }
+    for path in r.entries(&content) {
+        let name = name_of(&path);
+        if name.starts_with('.') {
+            continue;
+        }
+        if path.is_dir() {
+            if name == "_steps" {
+                for step in r.entries(&path) {
+                    if is_toml(&step) {
+                        if let Some((f, raw)) = r.parse::<RawStep>(&step) {
+                            let id = name_of(&step).trim_end_matches(".toml").to_string();
+                            loaded.steps.insert(id, (f, raw));
+                        }
+                    }
+                }
+            } else if !name.starts_with('_') {
+                if let Some(ch) = load_chapter(&mut r, &path) {
+                    loaded.chapters.push(ch);
+                }
+            }
+        } else if name == "_book.toml" {
+            loaded.front = r.parse(&path);
+        } else if name == "_refs.toml" {
+            loaded.refs = r.parse(&path);
+        } else if is_toml(&path) {
+            let display = r.display(&path);
+            r.diags.push(
+                Diagnostic::global(format!("{display}: a procedure must be inside a chapter folder"))
+                    .with_hint("move it into a folder such as content/01-chapter/ with a _chapter.toml"),
+            );
+        }
+    }
+    if loaded.chapters.is_empty() && !r.diags.has_errors() {
+        r.diags.push(Diagnostic::global("content/: the book has no chapters").with_hint(
+            "create content/01-name/_chapter.toml with a title, and procedures beside it",
+        ));
+    }
+    loaded
+}
+
+fn load_chapter(r: &mut Reader, dir: &Path) -> Option<LoadedChapter> {
+    let meta = dir.join("_chapter.toml");
+    if !meta.is_file() {
+        let display = r.display(dir);
+        r.diags.push(
+            Diagnostic::global(format!("{display}/: chapter folder without _chapter.toml"))
+                .with_hint("add _chapter.toml with at least `title = \"…\"`"),
+        );
+        return None;
+    }
+    let (file, raw) = r.parse::<RawChapter>(&meta)?;
+    let mut items = Vec::new();
+    for path in r.entries(dir) {
+        let name = name_of(&path);
+        if name.starts_with('_') || name.starts_with('.') {
+            continue;
+        }
+        if path.is_dir() {
+            let gmeta = path.join("_group.toml");
+            if !gmeta.is_file() {
+                let display = r.display(&path);
+                r.diags.push(
+                    Diagnostic::global(format!("{display}/: group folder without _group.toml"))
+                        .with_hint("add _group.toml with at least `title = \"…\"`"),
+                );
+                continue;
+            }
+            let Some((gfile, graw)) = r.parse::<RawChapter>(&gmeta) else {
+                continue;
+            };
+            let mut procedures = Vec::new();
+            for p in r.entries(&path) {
+                let pname = name_of(&p);
+                if is_toml(&p) && !pname.starts_with('_') && p.is_file() {
+                    if let Some((f, raw)) = r.parse::<RawProcedure>(&p) {
+                        procedures.push(LoadedProcedure {
+                            file: f,
+                            default_id: default_id(&pname),
+                            raw,
+                        });
+                    }
+                }
+            }
+            items.push(LoadedItem::Group {
+                file: gfile,
+                default_id: default_id(&name),
+                raw: graw,
+                procedures,
+            });
+        } else if is_toml(&path) {
+            if let Some((f, raw)) = r.parse::<RawProcedure>(&path) {
+                items.push(LoadedItem::Procedure(LoadedProcedure {
+                    file: f,
+                    default_id: default_id(&name),
+                    raw,
+                }));
+            }
+        }
+    }
+    Some(LoadedChapter {
+        file,
+        default_id: default_id(&name_of(dir)),
+        raw,
+        items,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_id;
+
+    #[test]
+    fn ordering_prefix_is_not_part_of_the_id() {
+        assert_eq!(default_id("01-mscs"), "mscs");
+        assert_eq!(default_id("02-win-other-patch.toml"), "win-other-patch");
+        assert_eq!(default_id("intro.toml"), "intro");
+        assert_eq!(default_id("v2-notes"), "v2-notes");
+    }
+}

@@ -1,0 +1,222 @@
+//! Diagnostics for writers: every problem the loader and resolver find is collected with
+//! the file and byte span it concerns, so `tejun check` can report all of them at once
+//! with `file:line:col`, instead of stopping at the first.
+
+use std::io::IsTerminal;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity as CsSeverity};
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+use codespan_reporting::term::{self, Config as TermConfig};
+
+/// Index of a source file in a [`SourceMap`].
+pub type FileId = usize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// One problem, located in a source file when it has a location.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub file: Option<FileId>,
+    pub span: Range<usize>,
+    pub message: String,
+    pub hint: Option<String>,
+    /// Secondary locations, e.g. the first definition of a duplicate id.
+    pub related: Vec<(FileId, Range<usize>, String)>,
+}
+
+impl Diagnostic {
+    pub fn error(file: FileId, span: Range<usize>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            file: Some(file),
+            span,
+            message: message.into(),
+            hint: None,
+            related: Vec::new(),
+        }
+    }
+
+    pub fn warning(file: FileId, span: Range<usize>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(file, span, message)
+        }
+    }
+
+    /// A problem that concerns no file in particular (a missing folder, say).
+    pub fn global(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            file: None,
+            span: 0..0,
+            message: message.into(),
+            hint: None,
+            related: Vec::new(),
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn with_related(mut self, file: FileId, span: Range<usize>, note: impl Into<String>) -> Self {
+        self.related.push((file, span, note.into()));
+        self
+    }
+}
+
+/// The text of every file read while loading a book, so diagnostics can show lines.
+#[derive(Debug, Default, Clone)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+#[derive(Debug, Clone)]
+struct SourceFile {
+    path: PathBuf,
+    display: String,
+    text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceMap {
+    /// Registers a file; `display` is the path shown to the writer (relative to the book).
+    pub fn add(&mut self, path: PathBuf, display: String, text: String) -> FileId {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        self.files.push(SourceFile {
+            path,
+            display,
+            text,
+            line_starts,
+        });
+        self.files.len() - 1
+    }
+
+    pub fn text(&self, file: FileId) -> &str {
+        &self.files[file].text
+    }
+
+    pub fn path(&self, file: FileId) -> &Path {
+        &self.files[file].path
+    }
+
+    pub fn display(&self, file: FileId) -> &str {
+        &self.files[file].display
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, file: FileId, offset: usize) -> (usize, usize) {
+        let f = &self.files[file];
+        let offset = offset.min(f.text.len());
+        let line = f.line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = f.line_starts[line];
+        let col = f
+            .text
+            .get(start..offset)
+            .map(|s| s.chars().count())
+            .unwrap_or(offset - start);
+        (line + 1, col + 1)
+    }
+
+    /// `path:line:col`, the form editors and terminals turn into links.
+    pub fn location(&self, file: FileId, offset: usize) -> String {
+        let (line, col) = self.line_col(file, offset);
+        format!("{}:{}:{}", self.display(file), line, col)
+    }
+}
+
+/// Every diagnostic of one load, with the sources they point into.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    pub items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.items.iter().filter(|d| d.severity == severity).count()
+    }
+
+    /// Sorts by file then position so output reads top to bottom.
+    pub fn sort(&mut self) {
+        self.items.sort_by_key(|d| (d.file, d.span.start));
+        // A reusable step used ten times reports its own mistake once.
+        self.items
+            .dedup_by(|a, b| a.file == b.file && a.span == b.span && a.message == b.message);
+    }
+
+    /// Plain one-line-per-problem form (`path:line:col: error: message`), used by tests,
+    /// the dev server's overlay and anything that is not a terminal.
+    pub fn lines(&self, sources: &SourceMap) -> Vec<String> {
+        self.items
+            .iter()
+            .map(|d| {
+                let level = match d.severity {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                };
+                let mut s = match d.file {
+                    Some(f) => format!("{}: {level}: {}", sources.location(f, d.span.start), d.message),
+                    None => format!("{level}: {}", d.message),
+                };
+                if let Some(h) = &d.hint {
+                    s.push_str(&format!(" (hint: {h})"));
+                }
+                s
+            })
+            .collect()
+    }
+
+    /// Prints to stderr with source excerpts, in colour when stderr is a terminal.
+    pub fn emit(&self, sources: &SourceMap) {
+        let choice = if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+            ColorChoice::Auto
+        } else {
+            ColorChoice::Never
+        };
+        let mut files = SimpleFiles::new();
+        for f in &sources.files {
+            files.add(f.display.clone(), f.text.clone());
+        }
+        let writer = StandardStream::stderr(choice);
+        let mut lock = writer.lock();
+        let config = TermConfig::default();
+        for d in &self.items {
+            let mut cs = CsDiagnostic::new(match d.severity {
+                Severity::Error => CsSeverity::Error,
+                Severity::Warning => CsSeverity::Warning,
+            })
+            .with_message(&d.message);
+            if let Some(f) = d.file {
+                let mut labels = vec![Label::primary(f, d.span.clone())];
+                for (rf, rs, note) in &d.related {
+                    labels.push(Label::secondary(*rf, rs.clone()).with_message(note));
+                }
+                cs = cs.with_labels(labels);
+            }
+            if let Some(h) = &d.hint {
+                cs = cs.with_notes(vec![format!("hint: {h}")]);
+            }
+            // A failure to write to stderr leaves nothing better to report it to.
+            let _ = term::emit(&mut lock, &config, &files, &cs);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! tejun (手順): structured procedures in, an offline handbook, filtered runbooks and a
+//! print page out. The pipeline reads top to bottom:
+//! `config` → `content` (files) → `resolve` ([`model::Book`]) → `filter` → `render` → `output`.
+
+pub mod cli;
+pub mod condition;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod model;
+pub mod resolve;
+pub mod version;
+
+pub use model::Book;
+pub use resolve::load_book;

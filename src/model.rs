@@ -1,0 +1,252 @@
+//! The loaded, resolved and validated book: plain immutable data that every output
+//! (site, runbooks, search index) reads. Nothing here refers back to TOML.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::condition::Condition;
+use crate::config::Config;
+use crate::diagnostics::SourceMap;
+
+/// A computed section number such as `1.1.2.1`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct Number(pub Vec<u32>);
+
+impl fmt::Display for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, n) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(".")?;
+            }
+            write!(f, "{n}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Number {
+    pub fn child(&self, n: u32) -> Number {
+        let mut v = self.0.clone();
+        v.push(n);
+        Number(v)
+    }
+}
+
+impl Serialize for Number {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+/// Markdown source of a prose field; rendered by `render::markdown`.
+pub type Markdown = String;
+
+#[derive(Debug, Clone)]
+pub struct Book {
+    pub config: Config,
+    pub front: Vec<FrontSection>,
+    pub refs: Vec<ExtRef>,
+    pub chapters: Vec<Chapter>,
+    /// Every linkable id (`proc`, `proc/section`, `proc/step`, chapter and group ids).
+    pub targets: HashMap<String, Target>,
+    /// For each target id, the ids of the procedures whose prose links to it.
+    pub backlinks: HashMap<String, Vec<String>>,
+    pub sources: SourceMap,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FrontSection {
+    pub id: String,
+    pub title: String,
+    pub body: Markdown,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExtRef {
+    pub id: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub url: Option<String>,
+}
+
+/// Where a cross-reference lands.
+#[derive(Debug, Clone, Serialize)]
+pub struct Target {
+    pub number: Number,
+    pub title: String,
+    /// The page (procedure id, or chapter id for chapters and groups).
+    pub page: String,
+    /// Anchor inside the page; empty for the page itself.
+    pub anchor: String,
+    /// The procedure that contains it, when it is a procedure or inside one.
+    pub procedure: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Chapter {
+    pub id: String,
+    pub number: Number,
+    pub title: String,
+    pub when: Option<Condition>,
+    pub intro: Markdown,
+    pub items: Vec<ChapterItem>,
+}
+
+#[derive(Debug, Clone)]
+pub enum ChapterItem {
+    Group(Group),
+    Procedure(Procedure),
+}
+
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub id: String,
+    pub number: Number,
+    pub title: String,
+    pub when: Option<Condition>,
+    pub intro: Markdown,
+    pub procedures: Vec<Procedure>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Procedure {
+    pub id: String,
+    pub number: Number,
+    pub title: String,
+    pub when: Option<Condition>,
+    pub intro: Markdown,
+    pub sections: Vec<Section>,
+    /// The file it was read from, relative to the book root (for `serve` and messages).
+    pub source: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub id: String,
+    pub number: Number,
+    pub title: String,
+    pub when: Option<Condition>,
+    pub intro: Markdown,
+    pub steps: Vec<Step>,
+    pub branches: Vec<Branch>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Branch {
+    pub label: String,
+    pub when: Condition,
+    pub intro: Markdown,
+    pub steps: Vec<Step>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub id: String,
+    /// Position within its section or branch, counting every step (unfiltered).
+    pub number: u32,
+    pub title: String,
+    pub when: Option<Condition>,
+    pub parts: Vec<Part>,
+    pub variants: Vec<Variant>,
+    /// The reusable step it was expanded from, if any.
+    pub reused: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Variant {
+    pub label: String,
+    pub when: Condition,
+    pub parts: Vec<Part>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Part {
+    pub when: Option<Condition>,
+    pub kind: PartKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Shell {
+    Cmd,
+    Sh,
+    Powershell,
+}
+
+impl Shell {
+    pub fn prompt(self) -> &'static str {
+        match self {
+            Shell::Cmd => ">",
+            Shell::Sh => "$",
+            Shell::Powershell => "PS>",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Shell::Cmd => "cmd",
+            Shell::Sh => "sh",
+            Shell::Powershell => "powershell",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Expect {
+    Present,
+    Absent,
+}
+
+#[derive(Debug, Clone)]
+pub struct ProcessItem {
+    pub name: String,
+    pub when: Option<Condition>,
+}
+
+#[derive(Debug, Clone)]
+pub enum PartKind {
+    Text(Markdown),
+    Command {
+        shell: Shell,
+        /// One command per line, without prompts.
+        lines: Vec<String>,
+        output: Option<String>,
+    },
+    /// A GUI menu path, one entry per `→`-separated part.
+    Gui(Vec<String>),
+    Processes {
+        expect: Expect,
+        items: Vec<ProcessItem>,
+    },
+    Note(Markdown),
+    Caution(Markdown),
+    Refs(Vec<String>),
+}
+
+impl Book {
+    /// Procedures in reading order.
+    pub fn procedures(&self) -> impl Iterator<Item = &Procedure> {
+        self.chapters.iter().flat_map(|c| {
+            c.items.iter().flat_map(|i| match i {
+                ChapterItem::Group(g) => g.procedures.iter().collect::<Vec<_>>(),
+                ChapterItem::Procedure(p) => vec![p],
+            })
+        })
+    }
+
+    pub fn ext_ref(&self, id: &str) -> Option<&ExtRef> {
+        self.refs.iter().find(|r| r.id == id)
+    }
+}
+
+impl Section {
+    /// Every step of the section, branches flattened, in reading order.
+    pub fn all_steps(&self) -> impl Iterator<Item = &Step> {
+        self.steps
+            .iter()
+            .chain(self.branches.iter().flat_map(|b| b.steps.iter()))
+    }
+}

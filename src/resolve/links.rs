@@ -1,0 +1,97 @@
+//! Cross-references (`[](#id)`) and external references (`[](ext:id)`, `refs = [...]`):
+//! checked once every id is known, and turned into backlinks.
+
+use pulldown_cmark::{Event, Parser, Tag};
+
+use super::Prose;
+use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap};
+use crate::model::{Book, Target};
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// Finds the target of `#dest` written inside `owner` (a procedure or chapter id):
+/// a global id first, then an id relative to the owner (`#standby` inside a procedure).
+pub fn resolve_link<'a>(targets: &'a HashMap<String, Target>, dest: &str, owner: &str) -> Option<&'a Target> {
+    targets.get(dest).or_else(|| targets.get(&format!("{owner}/{dest}")))
+}
+
+/// The link destinations of a Markdown text, in order.
+pub(crate) fn link_dests(text: &str) -> Vec<String> {
+    Parser::new(text)
+        .filter_map(|ev| match ev {
+            Event::Start(Tag::Link { dest_url, .. }) => Some(dest_url.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn locate(sources: &SourceMap, file: FileId, span: &Range<usize>, needle: &str) -> Range<usize> {
+    let text = sources.text(file);
+    let hay = text.get(span.clone()).unwrap_or("");
+    match hay.find(needle) {
+        Some(i) => span.start + i..span.start + i + needle.len(),
+        None => span.clone(),
+    }
+}
+
+pub(crate) fn check(
+    book: &mut Book,
+    prose: &[Prose],
+    ref_uses: &[(FileId, Range<usize>, String)],
+    sources: &SourceMap,
+    diags: &mut Diagnostics,
+) {
+    let mut backlinks: HashMap<String, Vec<String>> = HashMap::new();
+    for p in prose {
+        for dest in link_dests(&p.text) {
+            if let Some(id) = dest.strip_prefix('#') {
+                match resolve_link(&book.targets, id, &p.owner) {
+                    Some(t) => {
+                        let key = if book.targets.contains_key(id) {
+                            id.to_string()
+                        } else {
+                            format!("{}/{id}", p.owner)
+                        };
+                        let from = p.owner.clone();
+                        if t.procedure.as_deref() != Some(from.as_str()) || key.contains('/') {
+                            let list = backlinks.entry(key).or_default();
+                            if !list.contains(&from) {
+                                list.push(from);
+                            }
+                        }
+                    }
+                    None => {
+                        let span = locate(sources, p.file, &p.span, &dest);
+                        let mut known: Vec<&String> = book.targets.keys().collect();
+                        known.sort_by_key(|k| super::steps::strsim_distance(k, id));
+                        let mut d = Diagnostic::error(p.file, span, format!("dangling cross-reference `#{id}`: no such id"));
+                        if let Some(k) = known.first() {
+                            d = d.with_hint(format!("did you mean `#{k}`?"));
+                        }
+                        diags.push(d);
+                    }
+                }
+            } else if let Some(id) = dest.strip_prefix("ext:") {
+                if book.ext_ref(id).is_none() {
+                    let span = locate(sources, p.file, &p.span, &dest);
+                    diags.push(
+                        Diagnostic::error(p.file, span, format!("unknown external reference `{id}`"))
+                            .with_hint("external documents are listed in content/_refs.toml"),
+                    );
+                }
+            } else if dest.trim_start().to_ascii_lowercase().starts_with("javascript:") {
+                let span = locate(sources, p.file, &p.span, &dest);
+                diags.push(Diagnostic::error(p.file, span, "`javascript:` links are not allowed"));
+            }
+        }
+    }
+    for (file, span, id) in ref_uses {
+        if book.ext_ref(id).is_none() {
+            diags.push(
+                Diagnostic::error(*file, span.clone(), format!("unknown external reference `{id}`"))
+                    .with_hint("external documents are listed in content/_refs.toml"),
+            );
+        }
+    }
+    book.backlinks = backlinks;
+}

@@ -1,0 +1,393 @@
+//! From raw files to the validated [`Book`]: ids, numbering, conditions, reusable steps,
+//! cross-references and lints. Every problem is collected, so one `tejun check` shows the
+//! writer all of them.
+
+mod links;
+mod lint;
+mod steps;
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::Path;
+
+use crate::condition::{self, Condition};
+use crate::config::{valid_id, Config};
+use crate::content::raw::{RawChapter, RawProcedure, SStr};
+use crate::content::{load_content, Loaded, LoadedItem, LoadedProcedure};
+use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap};
+use crate::model::*;
+
+pub use links::resolve_link;
+
+/// Loads `book.toml` and `content/` under `root`. Returns the book with its warnings, or
+/// every diagnostic when there is at least one error.
+pub fn load_book(root: &Path) -> Result<(Book, Diagnostics), (Diagnostics, SourceMap)> {
+    let mut sources = SourceMap::default();
+    let mut diags = Diagnostics::default();
+    let config_path = root.join("book.toml");
+    let text = match std::fs::read_to_string(&config_path) {
+        Ok(t) => t,
+        Err(e) => {
+            let why = if e.kind() == std::io::ErrorKind::NotFound {
+                "no book.toml here".to_string()
+            } else {
+                e.to_string()
+            };
+            diags.push(
+                Diagnostic::global(format!("{}: {why}", config_path.display()))
+                    .with_hint("run tejun in a book folder, pass the folder, or create one with `tejun init`"),
+            );
+            return Err((diags, sources));
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').map(|t| format!("   {t}")).unwrap_or(text);
+    let cfile = sources.add(config_path, "book.toml".into(), text);
+    let config = Config::parse(&sources.text(cfile).to_string(), cfile, &mut diags);
+    let loaded = load_content(root, &mut sources, &mut diags);
+    let Some(config) = config else {
+        diags.sort();
+        return Err((diags, sources));
+    };
+    let mut r = Resolver {
+        config: &config,
+        sources: &sources,
+        diags: &mut diags,
+        reusable: &loaded.steps,
+        targets: HashMap::new(),
+        target_sites: HashMap::new(),
+        prose: Vec::new(),
+        ref_uses: Vec::new(),
+        commands: Vec::new(),
+        reuse_depth: 0,
+    };
+    let (front, refs, chapters) = r.resolve(&loaded);
+    let targets = std::mem::take(&mut r.targets);
+    let prose = std::mem::take(&mut r.prose);
+    let ref_uses = std::mem::take(&mut r.ref_uses);
+    let commands = std::mem::take(&mut r.commands);
+    let mut book = Book {
+        config: config.clone(),
+        front,
+        refs,
+        chapters,
+        targets,
+        backlinks: HashMap::new(),
+        sources: SourceMap::default(),
+    };
+    links::check(&mut book, &prose, &ref_uses, &sources, &mut diags);
+    lint::similar_commands(&commands, &config.allow_similar, &sources, &mut diags);
+    diags.sort();
+    if diags.has_errors() {
+        return Err((diags, sources));
+    }
+    book.sources = sources;
+    Ok((book, diags))
+}
+
+/// A Markdown field, remembered so its links can be checked once every id is known.
+pub(crate) struct Prose {
+    pub file: FileId,
+    pub span: Range<usize>,
+    pub text: String,
+    /// The procedure (or chapter) the text belongs to: relative links resolve inside it.
+    pub owner: String,
+}
+
+/// A command line, remembered for the similar-words lint.
+pub(crate) struct CommandSite {
+    pub file: FileId,
+    pub span: Range<usize>,
+    pub text: String,
+}
+
+struct Resolver<'a> {
+    config: &'a Config,
+    sources: &'a SourceMap,
+    diags: &'a mut Diagnostics,
+    reusable: &'a std::collections::BTreeMap<String, (FileId, crate::content::raw::RawStep)>,
+    targets: HashMap<String, Target>,
+    target_sites: HashMap<String, (FileId, Range<usize>)>,
+    prose: Vec<Prose>,
+    ref_uses: Vec<(FileId, Range<usize>, String)>,
+    commands: Vec<CommandSite>,
+    /// Above 0 while expanding a reusable step: its variants are written for every context
+    /// it is used in, so one that cannot hold at a particular use site is not an error.
+    reuse_depth: usize,
+}
+
+/// Where a string's content starts inside its TOML value (after the quotes, and after the
+/// newline that TOML trims right after `'''`).
+pub(crate) fn content_start(text: &str, span: &Range<usize>) -> usize {
+    let v = text.get(span.clone()).unwrap_or("");
+    let quote = if v.starts_with("'''") || v.starts_with("\"\"\"") {
+        let rest = &v[3..];
+        3 + if rest.starts_with("\r\n") {
+            2
+        } else if rest.starts_with('\n') {
+            1
+        } else {
+            0
+        }
+    } else if v.starts_with('"') || v.starts_with('\'') {
+        1
+    } else {
+        0
+    };
+    span.start + quote
+}
+
+impl Resolver<'_> {
+    fn err(&mut self, file: FileId, span: Range<usize>, msg: impl Into<String>) {
+        self.diags.push(Diagnostic::error(file, span, msg));
+    }
+
+    /// Parses and binds a `when`, reporting at the exact word, and checks that it can hold
+    /// together with the conditions of the enclosing levels.
+    fn when(&mut self, file: FileId, raw: Option<&SStr>, outer: &[Condition]) -> Option<Condition> {
+        let raw = raw?;
+        self.condition_at(file, raw.get_ref(), raw.span(), outer)
+    }
+
+    fn condition_at(&mut self, file: FileId, text: &str, span: Range<usize>, outer: &[Condition]) -> Option<Condition> {
+        let base = content_start(self.sources.text(file), &span);
+        let at = |r: Range<usize>| (base + r.start).min(span.end)..(base + r.end).min(span.end);
+        let expr = match condition::parse(text) {
+            Ok(e) => e,
+            Err(e) => {
+                self.diags.push(
+                    Diagnostic::error(file, at(e.span), format!("invalid condition: {}", e.message))
+                        .with_hint("conditions look like `cluster = mscs and from >= R12.8`"),
+                );
+                return None;
+            }
+        };
+        match condition::bind(&expr, &self.config.facets) {
+            Ok(c) => {
+                let mut all: Vec<Condition> = if self.reuse_depth > 0 { Vec::new() } else { outer.to_vec() };
+                all.push(c.clone());
+                if !Condition::And(all).satisfiable(&self.config.facets) {
+                    let msg = if outer.is_empty() {
+                        format!("condition `{text}` can never hold")
+                    } else {
+                        format!("condition `{text}` can never hold inside its enclosing conditions")
+                    };
+                    self.diags.push(
+                        Diagnostic::error(file, span, msg)
+                            .with_hint("no environment satisfies it, so this would never be shown"),
+                    );
+                }
+                Some(c)
+            }
+            Err(errors) => {
+                for e in errors {
+                    self.err(file, at(e.span), e.message);
+                }
+                None
+            }
+        }
+    }
+
+    fn markdown(&mut self, file: FileId, raw: Option<&SStr>, owner: &str) -> Markdown {
+        let Some(raw) = raw else {
+            return String::new();
+        };
+        self.prose.push(Prose {
+            file,
+            span: raw.span(),
+            text: raw.get_ref().clone(),
+            owner: owner.to_string(),
+        });
+        raw.get_ref().clone()
+    }
+
+    /// Checks an id's syntax and uniqueness, and registers it as a link target.
+    fn define(&mut self, key: String, file: FileId, span: Range<usize>, target: Target) {
+        let shown = key.rsplit('/').next().unwrap_or(&key).to_string();
+        if !valid_id(&shown) {
+            self.diags.push(
+                Diagnostic::error(file, span.clone(), format!("invalid id `{shown}`"))
+                    .with_hint("ids are lower-case ASCII letters, digits, `-`, `_` and `.`"),
+            );
+        }
+        if let Some((pf, ps)) = self.target_sites.get(&key).cloned() {
+            self.diags.push(
+                Diagnostic::error(file, span, format!("duplicate id `{key}`"))
+                    .with_related(pf, ps, "first defined here")
+                    .with_hint("ids must be unique; rename one of them"),
+            );
+            return;
+        }
+        self.target_sites.insert(key.clone(), (file, span));
+        self.targets.insert(key, target);
+    }
+
+    fn resolve(&mut self, loaded: &Loaded) -> (Vec<FrontSection>, Vec<ExtRef>, Vec<Chapter>) {
+        let mut front = Vec::new();
+        if let Some((file, raw)) = &loaded.front {
+            let mut seen: HashMap<String, Range<usize>> = HashMap::new();
+            for s in &raw.front {
+                if let Some(prev) = seen.get(s.id.get_ref()) {
+                    self.diags.push(
+                        Diagnostic::error(*file, s.id.span(), format!("duplicate id `{}`", s.id.get_ref()))
+                            .with_related(*file, prev.clone(), "first defined here"),
+                    );
+                }
+                seen.insert(s.id.get_ref().clone(), s.id.span());
+                let body = self.markdown(*file, Some(&s.body), "index");
+                front.push(FrontSection {
+                    id: s.id.get_ref().clone(),
+                    title: s.title.clone(),
+                    body,
+                });
+            }
+        }
+        let mut refs: Vec<ExtRef> = Vec::new();
+        if let Some((file, raw)) = &loaded.refs {
+            for r in &raw.refs {
+                if refs.iter().any(|x| x.id == *r.id.get_ref()) {
+                    self.err(*file, r.id.span(), format!("duplicate reference id `{}`", r.id.get_ref()));
+                    continue;
+                }
+                refs.push(ExtRef {
+                    id: r.id.get_ref().clone(),
+                    title: r.title.clone(),
+                    description: r.description.clone(),
+                    url: r.url.clone(),
+                });
+            }
+        }
+        let mut chapters = Vec::new();
+        for (ci, ch) in loaded.chapters.iter().enumerate() {
+            let number = Number(vec![ci as u32 + 1]);
+            let (id, id_span) = id_of(&ch.raw.id, &ch.default_id, &ch.raw.title);
+            let when = self.when(ch.file, ch.raw.when.as_ref(), &[]);
+            let outer: Vec<Condition> = when.iter().cloned().collect();
+            self.define(
+                id.clone(),
+                ch.file,
+                id_span,
+                Target {
+                    number: number.clone(),
+                    title: ch.raw.title.get_ref().clone(),
+                    page: id.clone(),
+                    anchor: String::new(),
+                    procedure: None,
+                },
+            );
+            let intro = self.markdown(ch.file, ch.raw.intro.as_ref(), &id);
+            let mut items = Vec::new();
+            for (ii, item) in ch.items.iter().enumerate() {
+                let inum = number.child(ii as u32 + 1);
+                match item {
+                    LoadedItem::Procedure(p) => {
+                        items.push(ChapterItem::Procedure(self.procedure(p, inum, &outer)));
+                    }
+                    LoadedItem::Group {
+                        file,
+                        default_id,
+                        raw,
+                        procedures,
+                    } => items.push(ChapterItem::Group(
+                        self.group(*file, default_id, raw, procedures, inum, &id, &outer),
+                    )),
+                }
+            }
+            chapters.push(Chapter {
+                id,
+                number,
+                title: ch.raw.title.get_ref().clone(),
+                when,
+                intro,
+                items,
+            });
+        }
+        (front, refs, chapters)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn group(
+        &mut self,
+        file: FileId,
+        default_id: &str,
+        raw: &RawChapter,
+        procedures: &[LoadedProcedure],
+        number: Number,
+        chapter: &str,
+        outer: &[Condition],
+    ) -> Group {
+        let (id, id_span) = id_of(&raw.id, default_id, &raw.title);
+        let when = self.when(file, raw.when.as_ref(), outer);
+        let mut inner = outer.to_vec();
+        inner.extend(when.iter().cloned());
+        self.define(
+            id.clone(),
+            file,
+            id_span,
+            Target {
+                number: number.clone(),
+                title: raw.title.get_ref().clone(),
+                page: chapter.to_string(),
+                anchor: format!("grp-{id}"),
+                procedure: None,
+            },
+        );
+        let intro = self.markdown(file, raw.intro.as_ref(), chapter);
+        let procedures = procedures
+            .iter()
+            .enumerate()
+            .map(|(i, p)| self.procedure(p, number.child(i as u32 + 1), &inner))
+            .collect();
+        Group {
+            id,
+            number,
+            title: raw.title.get_ref().clone(),
+            when,
+            intro,
+            procedures,
+        }
+    }
+
+    fn procedure(&mut self, p: &LoadedProcedure, number: Number, outer: &[Condition]) -> Procedure {
+        let raw: &RawProcedure = &p.raw;
+        let file = p.file;
+        let (id, id_span) = id_of(&raw.id, &p.default_id, &raw.title);
+        let when = self.when(file, raw.when.as_ref(), outer);
+        let mut inner = outer.to_vec();
+        inner.extend(when.iter().cloned());
+        self.define(
+            id.clone(),
+            file,
+            id_span,
+            Target {
+                number: number.clone(),
+                title: raw.title.get_ref().clone(),
+                page: id.clone(),
+                anchor: String::new(),
+                procedure: Some(id.clone()),
+            },
+        );
+        let intro = self.markdown(file, raw.intro.as_ref(), &id);
+        let mut sections = Vec::new();
+        for (si, s) in raw.section.iter().enumerate() {
+            let snum = number.child(si as u32 + 1);
+            sections.push(self.section(file, &id, s, snum, &inner));
+        }
+        Procedure {
+            id,
+            number,
+            title: raw.title.get_ref().clone(),
+            when,
+            intro,
+            sections,
+            source: self.sources.display(file).to_string(),
+        }
+    }
+}
+
+/// The explicit id, or the one derived from the file or folder name.
+fn id_of(explicit: &Option<SStr>, default: &str, title: &SStr) -> (String, Range<usize>) {
+    match explicit {
+        Some(s) => (s.get_ref().clone(), s.span()),
+        None => (default.to_string(), title.span()),
+    }
+}
