@@ -1,0 +1,133 @@
+//! Nothing of the JobCenter guide was lost in transcription: after applying the corrections
+//! recorded in content/ERRATA.md to the seed text, every numbered step title and every
+//! command line of the seed is in the loaded book, and the steps come in the seed's order.
+
+use std::path::Path;
+
+use tejun::model::PartKind;
+
+const SEED: &str = include_str!("seed/jobcenter-r13.2-guide.txt");
+/// The seed's front matter and table of contents end here; chapters follow.
+const FIRST_CHAPTER_LINE: usize = 90;
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The seed with ERRATA.md's corrections applied at their lines, then OCR noise removed.
+fn corrected_seed() -> Vec<String> {
+    let errata = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("content/ERRATA.md")).unwrap();
+    let mut lines: Vec<String> = SEED.lines().map(str::to_string).collect();
+    for row in errata.lines().filter(|l| l.starts_with("| ") && l.as_bytes().get(2).is_some_and(u8::is_ascii_digit)) {
+        let cells: Vec<&str> = row.split(" | ").collect();
+        let line: usize = cells[0].trim_start_matches("| ").trim().parse().unwrap();
+        let seed = cells[1].trim().trim_matches('`');
+        let fixed = cells[2].trim().trim_matches('`');
+        let target = &mut lines[line - 1];
+        assert!(
+            target.contains(seed),
+            "ERRATA.md row for line {line}: seed text `{seed}` is not on that line: `{target}`"
+        );
+        *target = target.replacen(seed, fixed, 1);
+    }
+    lines
+        .into_iter()
+        .map(|l| {
+            l.replace('¥', "\\")
+                .replace("\\$", "\\")
+                .replace("%systemroot%cluster", "%systemroot%\\cluster")
+        })
+        .collect()
+}
+
+struct Seed {
+    titles: Vec<String>,
+    commands: Vec<(usize, String)>,
+}
+
+fn parse_seed() -> Seed {
+    let lines = corrected_seed();
+    let mut titles = Vec::new();
+    let mut commands = Vec::new();
+    let mut in_code = false;
+    for (i, line) in lines.iter().enumerate().skip(FIRST_CHAPTER_LINE - 1) {
+        let t = line.trim();
+        if t.starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        if in_code {
+            let cmd = t.strip_prefix('>').unwrap_or(t).trim();
+            if !cmd.is_empty() {
+                commands.push((i + 1, cmd.to_string()));
+            }
+            continue;
+        }
+        // "12. タイトル": a numbered step (section headings are "1.1.2. …").
+        if let Some((n, rest)) = t.split_once(". ") {
+            if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) {
+                titles.push(rest.trim().to_string());
+            }
+        }
+    }
+    Seed { titles, commands }
+}
+
+fn load() -> tejun::Book {
+    match tejun::load_book(Path::new(env!("CARGO_MANIFEST_DIR"))) {
+        Ok((book, _)) => book,
+        Err((diags, sources)) => panic!("the repository's book does not load:\n{}", diags.lines(&sources).join("\n")),
+    }
+}
+
+#[test]
+fn every_seed_step_is_in_the_book_in_order() {
+    let seed = parse_seed();
+    let book = load();
+    let got: Vec<String> = book
+        .procedures()
+        .flat_map(|p| p.sections.iter())
+        .flat_map(|s| s.all_steps())
+        .map(|s| squash(&s.title))
+        .collect();
+    let want: Vec<String> = seed.titles.iter().map(|t| squash(t)).collect();
+    assert!(want.len() > 200, "the seed parse found only {} steps", want.len());
+    for (i, (w, g)) in want.iter().zip(got.iter()).enumerate() {
+        assert_eq!(w, g, "step {} of the book (in reading order) differs from the seed", i + 1);
+    }
+    assert_eq!(want.len(), got.len(), "the book has a different number of steps than the seed");
+}
+
+#[test]
+fn every_seed_command_line_is_in_the_book() {
+    let seed = parse_seed();
+    let book = load();
+    let mut all = String::new();
+    for p in book.procedures() {
+        for s in &p.sections {
+            for step in s.all_steps() {
+                let parts = step.parts.iter().chain(step.variants.iter().flat_map(|v| v.parts.iter()));
+                for part in parts {
+                    if let PartKind::Command { lines, output, .. } = &part.kind {
+                        for l in lines {
+                            all.push_str(&squash(l));
+                            all.push('\n');
+                        }
+                        if let Some(o) = output {
+                            all.push_str(&squash(o));
+                            all.push('\n');
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(seed.commands.len() > 80, "the seed parse found only {} command lines", seed.commands.len());
+    let missing: Vec<String> = seed
+        .commands
+        .iter()
+        .filter(|(_, c)| !all.contains(&squash(c)))
+        .map(|(n, c)| format!("line {n}: {c}"))
+        .collect();
+    assert!(missing.is_empty(), "command lines of the seed missing from the book:\n{}", missing.join("\n"));
+}
