@@ -340,8 +340,15 @@ pub fn parse(src: &str) -> Result<Expr, ParseError> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Condition {
     /// The facet's value is one of `values` (`cluster = mscs`, `platform in [x86, ipf]`).
-    OneOf { facet: String, values: Vec<String> },
-    Version { facet: String, op: Op, version: Version },
+    OneOf {
+        facet: String,
+        values: Vec<String>,
+    },
+    Version {
+        facet: String,
+        op: Op,
+        version: Version,
+    },
     And(Vec<Condition>),
     Or(Vec<Condition>),
     Not(Box<Condition>),
@@ -430,7 +437,9 @@ impl Condition {
 
     fn collect_versions<'a>(&'a self, facet: &str, out: &mut Vec<&'a Version>) {
         match self {
-            Condition::Version { facet: f, version, .. } if f == facet => out.push(version),
+            Condition::Version {
+                facet: f, version, ..
+            } if f == facet => out.push(version),
             Condition::And(v) | Condition::Or(v) => {
                 v.iter().for_each(|c| c.collect_versions(facet, out))
             }
@@ -500,7 +509,11 @@ impl fmt::Display for Condition {
                 write!(f, "{facet} {} {version}", op.as_str())
             }
             Condition::And(items) | Condition::Or(items) => {
-                let sep = if matches!(self, Condition::And(_)) { " and " } else { " or " };
+                let sep = if matches!(self, Condition::And(_)) {
+                    " and "
+                } else {
+                    " or "
+                };
                 for (i, c) in items.iter().enumerate() {
                     if i > 0 {
                         f.write_str(sep)?;
@@ -530,7 +543,11 @@ pub fn bind(expr: &Expr, facets: &[Facet]) -> Result<Condition, Vec<ParseError>>
     }
 }
 
-fn find_facet<'a>(word: &Word, facets: &'a [Facet], errors: &mut Vec<ParseError>) -> Option<&'a Facet> {
+fn find_facet<'a>(
+    word: &Word,
+    facets: &'a [Facet],
+    errors: &mut Vec<ParseError>,
+) -> Option<&'a Facet> {
     let found = facets.iter().find(|f| f.id == word.text);
     if found.is_none() {
         let known: Vec<&str> = facets.iter().map(|f| f.id.as_str()).collect();
@@ -568,8 +585,18 @@ fn bind_inner(expr: &Expr, facets: &[Facet], errors: &mut Vec<ParseError>) -> Co
     // Placeholder used after an error so binding can go on and report everything.
     let nothing = || Condition::Or(Vec::new());
     match expr {
-        Expr::And(items) => Condition::And(items.iter().map(|e| bind_inner(e, facets, errors)).collect()),
-        Expr::Or(items) => Condition::Or(items.iter().map(|e| bind_inner(e, facets, errors)).collect()),
+        Expr::And(items) => Condition::And(
+            items
+                .iter()
+                .map(|e| bind_inner(e, facets, errors))
+                .collect(),
+        ),
+        Expr::Or(items) => Condition::Or(
+            items
+                .iter()
+                .map(|e| bind_inner(e, facets, errors))
+                .collect(),
+        ),
         Expr::Not(e) => Condition::Not(Box::new(bind_inner(e, facets, errors))),
         Expr::In { facet, values } => {
             let Some(f) = find_facet(facet, facets, errors) else {

@@ -139,7 +139,8 @@ pub struct Config {
 pub(crate) fn valid_id(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit())
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
+        && chars
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
 }
 
 impl Config {
@@ -172,11 +173,14 @@ impl Config {
         let mut facets: Vec<Facet> = Vec::new();
         for f in raw.facet {
             if !valid_id(f.id.get_ref()) {
-                diags.push(Diagnostic::error(
-                    file,
-                    f.id.span(),
-                    format!("invalid facet id `{}`", f.id.get_ref()),
-                ).with_hint("ids are lower-case letters, digits, `-`, `_` and `.`"));
+                diags.push(
+                    Diagnostic::error(
+                        file,
+                        f.id.span(),
+                        format!("invalid facet id `{}`", f.id.get_ref()),
+                    )
+                    .with_hint("ids are lower-case letters, digits, `-`, `_` and `.`"),
+                );
             }
             if let Some(prev) = facets.iter().find(|p| p.id == *f.id.get_ref()) {
                 diags.push(Diagnostic::error(
@@ -201,7 +205,11 @@ impl Config {
                             diags.push(Diagnostic::error(
                                 file,
                                 v.id.span(),
-                                format!("duplicate value `{}` in facet `{}`", v.id.get_ref(), f.id.get_ref()),
+                                format!(
+                                    "duplicate value `{}` in facet `{}`",
+                                    v.id.get_ref(),
+                                    f.id.get_ref()
+                                ),
                             ));
                         }
                         seen.push(v.id.get_ref());

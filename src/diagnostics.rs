@@ -68,7 +68,12 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_related(mut self, file: FileId, span: Range<usize>, note: impl Into<String>) -> Self {
+    pub fn with_related(
+        mut self,
+        file: FileId,
+        span: Range<usize>,
+        note: impl Into<String>,
+    ) -> Self {
         self.related.push((file, span, note.into()));
         self
     }
@@ -174,7 +179,11 @@ impl Diagnostics {
                     Severity::Warning => "warning",
                 };
                 let mut s = match d.file {
-                    Some(f) => format!("{}: {level}: {}", sources.location(f, d.span.start), d.message),
+                    Some(f) => format!(
+                        "{}: {level}: {}",
+                        sources.location(f, d.span.start),
+                        d.message
+                    ),
                     None => format!("{level}: {}", d.message),
                 };
                 if let Some(h) = &d.hint {

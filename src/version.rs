@@ -15,7 +15,7 @@ enum Component {
     Any,
 }
 
-#[derive(Debug, Clone, Eq, Hash)]
+#[derive(Debug, Clone, Eq)]
 pub struct Version {
     components: Vec<Component>,
 }
@@ -50,7 +50,9 @@ impl FromStr for Version {
         let mut components = Vec::with_capacity(parts.len());
         for (i, part) in parts.iter().enumerate() {
             if part.is_empty() {
-                return Err(err("empty component (two dots in a row, or a trailing dot)"));
+                return Err(err(
+                    "empty component (two dots in a row, or a trailing dot)",
+                ));
             }
             if *part == "x" {
                 if i == 0 {
@@ -100,7 +102,11 @@ impl Ord for Version {
         let n = self.components.len().max(other.components.len());
         for i in 0..n {
             let a = self.components.get(i).copied().unwrap_or(Component::Num(0));
-            let b = other.components.get(i).copied().unwrap_or(Component::Num(0));
+            let b = other
+                .components
+                .get(i)
+                .copied()
+                .unwrap_or(Component::Num(0));
             let ord = match (a, b) {
                 (Component::Num(x), Component::Num(y)) => x.cmp(&y),
                 (Component::Any, Component::Any) => Ordering::Equal,
@@ -160,7 +166,10 @@ mod tests {
         assert!(v("R12.4.x") < v("R12.5"));
         assert!(v("R12.7.3") < v("R12.7.x"));
         assert!(v("R12.7.x") < v("R12.8"));
-        assert!(v("R12.10") > v("R12.9"), "components compare as numbers, not text");
+        assert!(
+            v("R12.10") > v("R12.9"),
+            "components compare as numbers, not text"
+        );
         assert!(v("R13.1") > v("R12.10"));
         assert!(v("R13.1") < v("R13.2"));
         assert_eq!(v("R12.4"), v("R12.4.0"));
@@ -175,7 +184,9 @@ mod tests {
 
     #[test]
     fn rejects_malformed() {
-        for s in ["R", "R12..4", "R12.x.1", "12.4", "Rx", "R12.", "R12.4a", "r12.4", ""] {
+        for s in [
+            "R", "R12..4", "R12.x.1", "12.4", "Rx", "R12.", "R12.4a", "r12.4", "",
+        ] {
             assert!(s.parse::<Version>().is_err(), "{s} should not parse");
         }
     }

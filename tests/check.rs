@@ -39,14 +39,23 @@ fn run_check(book: &Path) -> (i32, String) {
         .env("NO_COLOR", "1")
         .output()
         .unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 fn assert_reports(case: &str, location: &str, message: &str) {
     let (code, err) = check_case(case);
     assert_eq!(code, 1, "{case}: expected exit 1\n{err}");
-    assert!(err.contains(message), "{case}: expected message `{message}` in:\n{err}");
-    assert!(err.contains(&format!("┌─ {location}")), "{case}: expected location `{location}` in:\n{err}");
+    assert!(
+        err.contains(message),
+        "{case}: expected message `{message}` in:\n{err}"
+    );
+    assert!(
+        err.contains(&format!("┌─ {location}")),
+        "{case}: expected location `{location}` in:\n{err}"
+    );
 }
 
 #[test]
@@ -65,12 +74,20 @@ fn the_base_fixture_is_clean() {
 
 #[test]
 fn toml_syntax_error() {
-    assert_reports("toml-syntax", "content/01-ch/01-proc.toml:2:18", "invalid basic string");
+    assert_reports(
+        "toml-syntax",
+        "content/01-ch/01-proc.toml:2:18",
+        "invalid basic string",
+    );
 }
 
 #[test]
 fn unknown_field_in_content() {
-    assert_reports("unknown-field", "content/01-ch/01-proc.toml:2:1", "unknown field `whne`");
+    assert_reports(
+        "unknown-field",
+        "content/01-ch/01-proc.toml:2:1",
+        "unknown field `whne`",
+    );
 }
 
 #[test]
@@ -80,63 +97,106 @@ fn unknown_field_in_book_toml() {
 
 #[test]
 fn missing_field() {
-    assert_reports("missing-field", "content/01-ch/01-proc.toml:3:1", "missing field `title`");
+    assert_reports(
+        "missing-field",
+        "content/01-ch/01-proc.toml:3:1",
+        "missing field `title`",
+    );
 }
 
 #[test]
 fn duplicate_id_points_at_both_definitions() {
-    assert_reports("duplicate-id", "content/01-ch/02-other.toml:1:6", "duplicate id `proc`");
+    assert_reports(
+        "duplicate-id",
+        "content/01-ch/02-other.toml:1:6",
+        "duplicate id `proc`",
+    );
     let (_, err) = check_case("duplicate-id");
     assert!(err.contains("first defined here"), "{err}");
 }
 
 #[test]
 fn unknown_reusable_step_suggests_the_near_one() {
-    assert_reports("unknown-reusable", "content/01-ch/01-proc.toml:8:7", "unknown reusable step `stpo`");
+    assert_reports(
+        "unknown-reusable",
+        "content/01-ch/01-proc.toml:8:7",
+        "unknown reusable step `stpo`",
+    );
     let (_, err) = check_case("unknown-reusable");
     assert!(err.contains("did you mean `stop`?"), "{err}");
 }
 
 #[test]
 fn dangling_cross_reference() {
-    assert_reports("dangling-ref", "content/01-ch/01-proc.toml:2:17", "dangling cross-reference `#proc/activ`");
+    assert_reports(
+        "dangling-ref",
+        "content/01-ch/01-proc.toml:2:17",
+        "dangling cross-reference `#proc/activ`",
+    );
 }
 
 #[test]
 fn unknown_facet() {
-    assert_reports("unknown-facet", "content/01-ch/01-proc.toml:2:9", "unknown facet `platform`");
+    assert_reports(
+        "unknown-facet",
+        "content/01-ch/01-proc.toml:2:9",
+        "unknown facet `platform`",
+    );
 }
 
 #[test]
 fn unknown_facet_value() {
-    assert_reports("unknown-value", "content/01-ch/01-proc.toml:2:14", "unknown value `solaris` for facet `os`");
+    assert_reports(
+        "unknown-value",
+        "content/01-ch/01-proc.toml:2:14",
+        "unknown value `solaris` for facet `os`",
+    );
 }
 
 #[test]
 fn malformed_version() {
-    assert_reports("bad-version", "content/01-ch/01-proc.toml:2:17", "malformed version `R12..4`");
+    assert_reports(
+        "bad-version",
+        "content/01-ch/01-proc.toml:2:17",
+        "malformed version `R12..4`",
+    );
 }
 
 #[test]
 fn malformed_range() {
-    assert_reports("bad-range", "content/01-ch/01-proc.toml:2:9", "a range is written `LOW <= facet <= HIGH`");
+    assert_reports(
+        "bad-range",
+        "content/01-ch/01-proc.toml:2:9",
+        "a range is written `LOW <= facet <= HIGH`",
+    );
 }
 
 #[test]
 fn condition_that_can_never_hold() {
-    assert_reports("never-holds", "content/01-ch/01-proc.toml:7:8", "condition `os = win` can never hold");
+    assert_reports(
+        "never-holds",
+        "content/01-ch/01-proc.toml:7:8",
+        "condition `os = win` can never hold",
+    );
 }
 
 #[test]
 fn reuse_cycle() {
-    assert_reports("reuse-cycle", "content/_steps/b.toml:1:7", "cycle: a → b → a");
+    assert_reports(
+        "reuse-cycle",
+        "content/_steps/b.toml:1:7",
+        "cycle: a → b → a",
+    );
 }
 
 #[test]
 fn similar_commands_warn_but_pass() {
     let (code, err) = check_case("similar-commands");
     assert_eq!(code, 0, "a warning alone must not fail the check\n{err}");
-    assert!(err.contains("`nqstop` is one or two characters away from `nqsstop`"), "{err}");
+    assert!(
+        err.contains("`nqstop` is one or two characters away from `nqsstop`"),
+        "{err}"
+    );
     assert!(err.contains("┌─ content/01-ch/02-typo.toml:17:21"), "{err}");
 }
 
@@ -148,7 +208,10 @@ fn every_problem_is_reported_at_once() {
     copy_dir(&fixtures().join("duplicate-id"), dir.path());
     let (code, err) = run_check(dir.path());
     assert_eq!(code, 1);
-    assert!(err.contains("unknown facet `platform`") && err.contains("duplicate id `proc`"), "{err}");
+    assert!(
+        err.contains("unknown facet `platform`") && err.contains("duplicate id `proc`"),
+        "{err}"
+    );
     assert!(err.contains("2 errors"), "{err}");
 }
 

@@ -16,9 +16,14 @@ fn squash(s: &str) -> String {
 
 /// The seed with ERRATA.md's corrections applied at their lines, then OCR noise removed.
 fn corrected_seed() -> Vec<String> {
-    let errata = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("content/ERRATA.md")).unwrap();
+    let errata =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("content/ERRATA.md"))
+            .unwrap();
     let mut lines: Vec<String> = SEED.lines().map(str::to_string).collect();
-    for row in errata.lines().filter(|l| l.starts_with("| ") && l.as_bytes().get(2).is_some_and(u8::is_ascii_digit)) {
+    for row in errata
+        .lines()
+        .filter(|l| l.starts_with("| ") && l.as_bytes().get(2).is_some_and(u8::is_ascii_digit))
+    {
         let cells: Vec<&str> = row.split(" | ").collect();
         let line: usize = cells[0].trim_start_matches("| ").trim().parse().unwrap();
         let seed = cells[1].trim().trim_matches('`');
@@ -76,7 +81,10 @@ fn parse_seed() -> Seed {
 fn load() -> tejun::Book {
     match tejun::load_book(Path::new(env!("CARGO_MANIFEST_DIR"))) {
         Ok((book, _)) => book,
-        Err((diags, sources)) => panic!("the repository's book does not load:\n{}", diags.lines(&sources).join("\n")),
+        Err((diags, sources)) => panic!(
+            "the repository's book does not load:\n{}",
+            diags.lines(&sources).join("\n")
+        ),
     }
 }
 
@@ -91,11 +99,24 @@ fn every_seed_step_is_in_the_book_in_order() {
         .map(|s| squash(&s.title))
         .collect();
     let want: Vec<String> = seed.titles.iter().map(|t| squash(t)).collect();
-    assert!(want.len() > 200, "the seed parse found only {} steps", want.len());
+    assert!(
+        want.len() > 200,
+        "the seed parse found only {} steps",
+        want.len()
+    );
     for (i, (w, g)) in want.iter().zip(got.iter()).enumerate() {
-        assert_eq!(w, g, "step {} of the book (in reading order) differs from the seed", i + 1);
+        assert_eq!(
+            w,
+            g,
+            "step {} of the book (in reading order) differs from the seed",
+            i + 1
+        );
     }
-    assert_eq!(want.len(), got.len(), "the book has a different number of steps than the seed");
+    assert_eq!(
+        want.len(),
+        got.len(),
+        "the book has a different number of steps than the seed"
+    );
 }
 
 #[test]
@@ -106,7 +127,10 @@ fn every_seed_command_line_is_in_the_book() {
     for p in book.procedures() {
         for s in &p.sections {
             for step in s.all_steps() {
-                let parts = step.parts.iter().chain(step.variants.iter().flat_map(|v| v.parts.iter()));
+                let parts = step
+                    .parts
+                    .iter()
+                    .chain(step.variants.iter().flat_map(|v| v.parts.iter()));
                 for part in parts {
                     if let PartKind::Command { lines, output, .. } = &part.kind {
                         for l in lines {
@@ -122,12 +146,20 @@ fn every_seed_command_line_is_in_the_book() {
             }
         }
     }
-    assert!(seed.commands.len() > 80, "the seed parse found only {} command lines", seed.commands.len());
+    assert!(
+        seed.commands.len() > 80,
+        "the seed parse found only {} command lines",
+        seed.commands.len()
+    );
     let missing: Vec<String> = seed
         .commands
         .iter()
         .filter(|(_, c)| !all.contains(&squash(c)))
         .map(|(n, c)| format!("line {n}: {c}"))
         .collect();
-    assert!(missing.is_empty(), "command lines of the seed missing from the book:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "command lines of the seed missing from the book:\n{}",
+        missing.join("\n")
+    );
 }

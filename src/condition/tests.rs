@@ -19,7 +19,12 @@ fn facets() -> Vec<Facet> {
         label: id.into(),
         kind: FacetKind::Version { known: Vec::new() },
     };
-    vec![e("cluster", &["mscs", "win-other", "unix"]), e("operation", &["upgrade", "patch"]), v("from"), v("to")]
+    vec![
+        e("cluster", &["mscs", "win-other", "unix"]),
+        e("operation", &["upgrade", "patch"]),
+        v("from"),
+        v("to"),
+    ]
 }
 
 fn cond(s: &str) -> Condition {
@@ -52,25 +57,47 @@ fn seed_ranges_evaluate_at_their_boundaries() {
     let r124x = cond("from <= R12.4.x");
     assert_eq!(r124x.eval(&env(&[("from", "R12.4.9")])), Some(true));
     assert_eq!(r124x.eval(&env(&[("from", "R12.5")])), Some(false));
-    assert_eq!(cond("to >= R13.1").eval(&env(&[("to", "R13.1")])), Some(true));
-    assert_eq!(cond("to >= R13.1").eval(&env(&[("to", "R12.10")])), Some(false));
+    assert_eq!(
+        cond("to >= R13.1").eval(&env(&[("to", "R13.1")])),
+        Some(true)
+    );
+    assert_eq!(
+        cond("to >= R13.1").eval(&env(&[("to", "R12.10")])),
+        Some(false)
+    );
 }
 
 #[test]
 fn open_facets_leave_the_answer_open() {
     let c = cond("cluster = mscs and from >= R12.8");
     assert_eq!(c.eval(&env(&[("cluster", "mscs")])), None);
-    assert_eq!(c.eval(&env(&[("cluster", "unix")])), Some(false), "one false side decides");
+    assert_eq!(
+        c.eval(&env(&[("cluster", "unix")])),
+        Some(false),
+        "one false side decides"
+    );
     let o = cond("cluster = unix or from >= R12.8");
     assert_eq!(o.eval(&env(&[("cluster", "unix")])), Some(true));
 }
 
 #[test]
 fn operators_and_negation() {
-    assert_eq!(cond("cluster != unix").eval(&env(&[("cluster", "mscs")])), Some(true));
-    assert_eq!(cond("not (cluster in [mscs, unix])").eval(&env(&[("cluster", "win-other")])), Some(true));
-    assert_eq!(cond("R12.8 <= to").eval(&env(&[("to", "R12.9")])), Some(true));
-    assert_eq!(cond("cluster == mscs").eval(&env(&[("cluster", "mscs")])), Some(true));
+    assert_eq!(
+        cond("cluster != unix").eval(&env(&[("cluster", "mscs")])),
+        Some(true)
+    );
+    assert_eq!(
+        cond("not (cluster in [mscs, unix])").eval(&env(&[("cluster", "win-other")])),
+        Some(true)
+    );
+    assert_eq!(
+        cond("R12.8 <= to").eval(&env(&[("to", "R12.9")])),
+        Some(true)
+    );
+    assert_eq!(
+        cond("cluster == mscs").eval(&env(&[("cluster", "mscs")])),
+        Some(true)
+    );
 }
 
 #[test]
@@ -79,7 +106,10 @@ fn impossible_conditions_are_detected() {
     assert!(!cond("cluster = mscs and cluster = unix").satisfiable(&facets()));
     assert!(!cond("R12.8 <= from <= R12.4").satisfiable(&facets()));
     assert!(cond("from <= R12.4 or from >= R12.8").satisfiable(&facets()));
-    assert!(cond("R12.4 < from < R12.4.1").satisfiable(&facets()), "R12.4.0.1 is between");
+    assert!(
+        cond("R12.4 < from < R12.4.1").satisfiable(&facets()),
+        "R12.4.0.1 is between"
+    );
     assert!(cond("from <= R12.7.x and from >= R12.7.x").satisfiable(&facets()));
 }
 
@@ -91,7 +121,11 @@ fn errors_point_at_the_offending_word() {
     let e = bind(&parse("cluster = solaris").unwrap(), &facets()).unwrap_err();
     assert_eq!(e[0].span, 10..17);
     let e = bind(&parse("from <= R12..4").unwrap(), &facets()).unwrap_err();
-    assert!(e[0].message.contains("malformed version `R12..4`"), "{}", e[0].message);
+    assert!(
+        e[0].message.contains("malformed version `R12..4`"),
+        "{}",
+        e[0].message
+    );
     let p = parse("cluster = mscs and").unwrap_err();
     assert!(p.message.contains("expected"), "{}", p.message);
     let p = parse("cluster = mscs )").unwrap_err();
@@ -101,7 +135,10 @@ fn errors_point_at_the_offending_word() {
 
 #[test]
 fn display_round_trips_through_the_parser() {
-    for s in ["cluster = mscs and from >= R12.8", "cluster in [mscs, unix] or not (to < R13.1)"] {
+    for s in [
+        "cluster = mscs and from >= R12.8",
+        "cluster in [mscs, unix] or not (to < R13.1)",
+    ] {
         let c = cond(s);
         assert_eq!(cond(&c.to_string()), c);
     }

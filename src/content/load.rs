@@ -46,7 +46,9 @@ pub struct LoadedProcedure {
 fn default_id(name: &str) -> String {
     let stem = name.strip_suffix(".toml").unwrap_or(name);
     match stem.split_once('-') {
-        Some((n, rest)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && !rest.is_empty() => {
+        Some((n, rest))
+            if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && !rest.is_empty() =>
+        {
             rest.to_string()
         }
         _ => stem.to_string(),
@@ -73,22 +75,27 @@ impl Reader<'_> {
         let meta = match fs::metadata(path) {
             Ok(m) => m,
             Err(e) => {
-                self.diags.push(Diagnostic::global(format!("{display}: cannot read: {e}")));
+                self.diags
+                    .push(Diagnostic::global(format!("{display}: cannot read: {e}")));
                 return None;
             }
         };
         if meta.len() > MAX_FILE_BYTES {
-            self.diags.push(Diagnostic::global(format!(
-                "{display}: file is {} bytes; content files are limited to {} bytes",
-                meta.len(),
-                MAX_FILE_BYTES
-            )).with_hint("split it into several procedures"));
+            self.diags.push(
+                Diagnostic::global(format!(
+                    "{display}: file is {} bytes; content files are limited to {} bytes",
+                    meta.len(),
+                    MAX_FILE_BYTES
+                ))
+                .with_hint("split it into several procedures"),
+            );
             return None;
         }
         let bytes = match fs::read(path) {
             Ok(b) => b,
             Err(e) => {
-                self.diags.push(Diagnostic::global(format!("{display}: cannot read: {e}")));
+                self.diags
+                    .push(Diagnostic::global(format!("{display}: cannot read: {e}")));
                 return None;
             }
         };
@@ -135,7 +142,9 @@ impl Reader<'_> {
             }
             Err(e) => {
                 let display = self.display(dir);
-                self.diags.push(Diagnostic::global(format!("{display}: cannot list folder: {e}")));
+                self.diags.push(Diagnostic::global(format!(
+                    "{display}: cannot list folder: {e}"
+                )));
                 Vec::new()
             }
         }
@@ -143,7 +152,9 @@ impl Reader<'_> {
 }
 
 fn name_of(p: &Path) -> String {
-    p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 fn is_toml(p: &Path) -> bool {
@@ -171,8 +182,9 @@ pub fn load_content(root: &Path, sources: &mut SourceMap, diags: &mut Diagnostic
             "there is no `content` folder"
         };
         r.diags.push(
-            Diagnostic::global(format!("{}: {why}", r.display(&content)))
-                .with_hint("a book is book.toml plus a content/ folder of chapters; `tejun init` makes one"),
+            Diagnostic::global(format!("{}: {why}", r.display(&content))).with_hint(
+                "a book is book.toml plus a content/ folder of chapters; `tejun init` makes one",
+            ),
         );
         return loaded;
     }
@@ -203,15 +215,21 @@ pub fn load_content(root: &Path, sources: &mut SourceMap, diags: &mut Diagnostic
         } else if is_toml(&path) {
             let display = r.display(&path);
             r.diags.push(
-                Diagnostic::global(format!("{display}: a procedure must be inside a chapter folder"))
-                    .with_hint("move it into a folder such as content/01-chapter/ with a _chapter.toml"),
+                Diagnostic::global(format!(
+                    "{display}: a procedure must be inside a chapter folder"
+                ))
+                .with_hint(
+                    "move it into a folder such as content/01-chapter/ with a _chapter.toml",
+                ),
             );
         }
     }
     if loaded.chapters.is_empty() && !r.diags.has_errors() {
-        r.diags.push(Diagnostic::global("content/: the book has no chapters").with_hint(
-            "create content/01-name/_chapter.toml with a title, and procedures beside it",
-        ));
+        r.diags.push(
+            Diagnostic::global("content/: the book has no chapters").with_hint(
+                "create content/01-name/_chapter.toml with a title, and procedures beside it",
+            ),
+        );
     }
     loaded
 }

@@ -166,10 +166,11 @@ fn map_part_strings(part: &mut RawPart, f: &dyn Fn(&str) -> String) {
         &mut part.gui,
         &mut part.note,
         &mut part.caution,
-    ] {
-        if let Some(v) = s {
-            *v = Spanned::new(v.span(), f(v.get_ref()));
-        }
+    ]
+    .into_iter()
+    .flatten()
+    {
+        *s = Spanned::new(s.span(), f(s.get_ref()));
     }
     if let Some(items) = &mut part.processes {
         for it in items {

@@ -11,8 +11,14 @@ use std::ops::Range;
 
 /// Finds the target of `#dest` written inside `owner` (a procedure or chapter id):
 /// a global id first, then an id relative to the owner (`#standby` inside a procedure).
-pub fn resolve_link<'a>(targets: &'a HashMap<String, Target>, dest: &str, owner: &str) -> Option<&'a Target> {
-    targets.get(dest).or_else(|| targets.get(&format!("{owner}/{dest}")))
+pub fn resolve_link<'a>(
+    targets: &'a HashMap<String, Target>,
+    dest: &str,
+    owner: &str,
+) -> Option<&'a Target> {
+    targets
+        .get(dest)
+        .or_else(|| targets.get(&format!("{owner}/{dest}")))
 }
 
 /// The link destinations of a Markdown text, in order.
@@ -64,7 +70,11 @@ pub(crate) fn check(
                         let span = locate(sources, p.file, &p.span, &dest);
                         let mut known: Vec<&String> = book.targets.keys().collect();
                         known.sort_by_key(|k| super::steps::strsim_distance(k, id));
-                        let mut d = Diagnostic::error(p.file, span, format!("dangling cross-reference `#{id}`: no such id"));
+                        let mut d = Diagnostic::error(
+                            p.file,
+                            span,
+                            format!("dangling cross-reference `#{id}`: no such id"),
+                        );
                         if let Some(k) = known.first() {
                             d = d.with_hint(format!("did you mean `#{k}`?"));
                         }
@@ -75,21 +85,37 @@ pub(crate) fn check(
                 if book.ext_ref(id).is_none() {
                     let span = locate(sources, p.file, &p.span, &dest);
                     diags.push(
-                        Diagnostic::error(p.file, span, format!("unknown external reference `{id}`"))
-                            .with_hint("external documents are listed in content/_refs.toml"),
+                        Diagnostic::error(
+                            p.file,
+                            span,
+                            format!("unknown external reference `{id}`"),
+                        )
+                        .with_hint("external documents are listed in content/_refs.toml"),
                     );
                 }
-            } else if dest.trim_start().to_ascii_lowercase().starts_with("javascript:") {
+            } else if dest
+                .trim_start()
+                .to_ascii_lowercase()
+                .starts_with("javascript:")
+            {
                 let span = locate(sources, p.file, &p.span, &dest);
-                diags.push(Diagnostic::error(p.file, span, "`javascript:` links are not allowed"));
+                diags.push(Diagnostic::error(
+                    p.file,
+                    span,
+                    "`javascript:` links are not allowed",
+                ));
             }
         }
     }
     for (file, span, id) in ref_uses {
         if book.ext_ref(id).is_none() {
             diags.push(
-                Diagnostic::error(*file, span.clone(), format!("unknown external reference `{id}`"))
-                    .with_hint("external documents are listed in content/_refs.toml"),
+                Diagnostic::error(
+                    *file,
+                    span.clone(),
+                    format!("unknown external reference `{id}`"),
+                )
+                .with_hint("external documents are listed in content/_refs.toml"),
             );
         }
     }

@@ -31,7 +31,12 @@ pub(crate) fn similar(a: &str, b: &str) -> bool {
     (d == 1 && min >= 5) || (d == 2 && min >= 8)
 }
 
-pub(crate) fn similar_commands(sites: &[CommandSite], allow: &[[String; 2]], sources: &SourceMap, diags: &mut Diagnostics) {
+pub(crate) fn similar_commands(
+    sites: &[CommandSite],
+    allow: &[[String; 2]],
+    sources: &SourceMap,
+    diags: &mut Diagnostics,
+) {
     // word → (count, first site)
     let mut seen: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for (i, s) in sites.iter().enumerate() {
@@ -53,11 +58,18 @@ pub(crate) fn similar_commands(sites: &[CommandSite], allow: &[[String; 2]], sou
                 continue;
             }
             // Point at the rarer spelling: it is the likelier typo.
-            let (rare, rare_site, common, common_site) = if na <= nb { (a, *sa, b, *sb) } else { (b, *sb, a, *sa) };
+            let (rare, rare_site, common, common_site) = if na <= nb {
+                (a, *sa, b, *sb)
+            } else {
+                (b, *sb, a, *sa)
+            };
             let site = &sites[rare_site];
             let other = &sites[common_site];
             let here = sources.text(site.file).get(site.span.clone()).unwrap_or("");
-            let span = match here.find(rare.as_str()).or_else(|| here.to_ascii_lowercase().find(rare.as_str())) {
+            let span = match here
+                .find(rare.as_str())
+                .or_else(|| here.to_ascii_lowercase().find(rare.as_str()))
+            {
                 Some(off) => site.span.start + off..site.span.start + off + rare.len(),
                 None => site.span.clone(),
             };
@@ -87,7 +99,10 @@ mod tests {
 
     #[test]
     fn real_pairs_are_not() {
-        assert!(!similar("regext", "unregext"), "a prefix makes a different word");
+        assert!(
+            !similar("regext", "unregext"),
+            "a prefix makes a different word"
+        );
         assert!(!similar("cluster", "clusters2x"));
         assert!(!similar("abcd", "abce"), "too short to judge");
     }
@@ -95,6 +110,9 @@ mod tests {
     #[test]
     fn words_split_paths_and_options() {
         assert_eq!(words("/usr/lib/nqs/nqsstop"), vec!["nqsstop"]);
-        assert_eq!(words("regsvr32 -u /s %systemroot%\\cluster\\JobCenterClusterEx"), vec!["regsvr32", "systemroot", "cluster", "jobcenterclusterex"]);
+        assert_eq!(
+            words("regsvr32 -u /s %systemroot%\\cluster\\JobCenterClusterEx"),
+            vec!["regsvr32", "systemroot", "cluster", "jobcenterclusterex"]
+        );
     }
 }

@@ -34,15 +34,19 @@ pub fn load_book(root: &Path) -> Result<(Book, Diagnostics), (Diagnostics, Sourc
                 e.to_string()
             };
             diags.push(
-                Diagnostic::global(format!("{}: {why}", config_path.display()))
-                    .with_hint("run tejun in a book folder, pass the folder, or create one with `tejun init`"),
+                Diagnostic::global(format!("{}: {why}", config_path.display())).with_hint(
+                    "run tejun in a book folder, pass the folder, or create one with `tejun init`",
+                ),
             );
             return Err((diags, sources));
         }
     };
-    let text = text.strip_prefix('\u{feff}').map(|t| format!("   {t}")).unwrap_or(text);
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(|t| format!("   {t}"))
+        .unwrap_or(text);
     let cfile = sources.add(config_path, "book.toml".into(), text);
-    let config = Config::parse(&sources.text(cfile).to_string(), cfile, &mut diags);
+    let config = Config::parse(sources.text(cfile), cfile, &mut diags);
     let loaded = load_content(root, &mut sources, &mut diags);
     let Some(config) = config else {
         diags.sort();
@@ -148,22 +152,36 @@ impl Resolver<'_> {
         self.condition_at(file, raw.get_ref(), raw.span(), outer)
     }
 
-    fn condition_at(&mut self, file: FileId, text: &str, span: Range<usize>, outer: &[Condition]) -> Option<Condition> {
+    fn condition_at(
+        &mut self,
+        file: FileId,
+        text: &str,
+        span: Range<usize>,
+        outer: &[Condition],
+    ) -> Option<Condition> {
         let base = content_start(self.sources.text(file), &span);
         let at = |r: Range<usize>| (base + r.start).min(span.end)..(base + r.end).min(span.end);
         let expr = match condition::parse(text) {
             Ok(e) => e,
             Err(e) => {
                 self.diags.push(
-                    Diagnostic::error(file, at(e.span), format!("invalid condition: {}", e.message))
-                        .with_hint("conditions look like `cluster = mscs and from >= R12.8`"),
+                    Diagnostic::error(
+                        file,
+                        at(e.span),
+                        format!("invalid condition: {}", e.message),
+                    )
+                    .with_hint("conditions look like `cluster = mscs and from >= R12.8`"),
                 );
                 return None;
             }
         };
         match condition::bind(&expr, &self.config.facets) {
             Ok(c) => {
-                let mut all: Vec<Condition> = if self.reuse_depth > 0 { Vec::new() } else { outer.to_vec() };
+                let mut all: Vec<Condition> = if self.reuse_depth > 0 {
+                    Vec::new()
+                } else {
+                    outer.to_vec()
+                };
                 all.push(c.clone());
                 if !Condition::And(all).satisfiable(&self.config.facets) {
                     let msg = if outer.is_empty() {
@@ -171,10 +189,10 @@ impl Resolver<'_> {
                     } else {
                         format!("condition `{text}` can never hold inside its enclosing conditions")
                     };
-                    self.diags.push(
-                        Diagnostic::error(file, span, msg)
-                            .with_hint("no environment satisfies it, so this would never be shown"),
-                    );
+                    self.diags
+                        .push(Diagnostic::error(file, span, msg).with_hint(
+                            "no environment satisfies it, so this would never be shown",
+                        ));
                 }
                 Some(c)
             }
@@ -228,8 +246,16 @@ impl Resolver<'_> {
             for s in &raw.front {
                 if let Some(prev) = seen.get(s.id.get_ref()) {
                     self.diags.push(
-                        Diagnostic::error(*file, s.id.span(), format!("duplicate id `{}`", s.id.get_ref()))
-                            .with_related(*file, prev.clone(), "first defined here"),
+                        Diagnostic::error(
+                            *file,
+                            s.id.span(),
+                            format!("duplicate id `{}`", s.id.get_ref()),
+                        )
+                        .with_related(
+                            *file,
+                            prev.clone(),
+                            "first defined here",
+                        ),
                     );
                 }
                 seen.insert(s.id.get_ref().clone(), s.id.span());
@@ -245,7 +271,11 @@ impl Resolver<'_> {
         if let Some((file, raw)) = &loaded.refs {
             for r in &raw.refs {
                 if refs.iter().any(|x| x.id == *r.id.get_ref()) {
-                    self.err(*file, r.id.span(), format!("duplicate reference id `{}`", r.id.get_ref()));
+                    self.err(
+                        *file,
+                        r.id.span(),
+                        format!("duplicate reference id `{}`", r.id.get_ref()),
+                    );
                     continue;
                 }
                 refs.push(ExtRef {

@@ -7,7 +7,9 @@ use toml::Spanned;
 
 use super::{CommandSite, Resolver};
 use crate::condition::Condition;
-use crate::content::raw::{map_step_strings, RawPart, RawProcessItem, RawSection, RawStep, RawVariant};
+use crate::content::raw::{
+    map_step_strings, RawPart, RawProcessItem, RawSection, RawStep, RawVariant,
+};
 use crate::diagnostics::{Diagnostic, FileId};
 use crate::model::*;
 
@@ -15,7 +17,14 @@ use crate::model::*;
 type UseStack = Vec<String>;
 
 impl Resolver<'_> {
-    pub(super) fn section(&mut self, file: FileId, proc_id: &str, raw: &RawSection, number: Number, outer: &[Condition]) -> Section {
+    pub(super) fn section(
+        &mut self,
+        file: FileId,
+        proc_id: &str,
+        raw: &RawSection,
+        number: Number,
+        outer: &[Condition],
+    ) -> Section {
         let id = raw.id.get_ref().clone();
         let when = self.when(file, raw.when.as_ref(), outer);
         let mut inner = outer.to_vec();
@@ -35,8 +44,12 @@ impl Resolver<'_> {
         let intro = self.markdown(file, raw.intro.as_ref(), proc_id);
         if !raw.step.is_empty() && !raw.branch.is_empty() {
             self.diags.push(
-                Diagnostic::error(file, raw.id.span(), format!("section `{id}` has both steps and branches"))
-                    .with_hint("put every step inside a [[section.branch]], or drop the branches"),
+                Diagnostic::error(
+                    file,
+                    raw.id.span(),
+                    format!("section `{id}` has both steps and branches"),
+                )
+                .with_hint("put every step inside a [[section.branch]], or drop the branches"),
             );
         }
         let steps = self.steps(file, proc_id, &id, &raw.step, &inner);
@@ -66,12 +79,21 @@ impl Resolver<'_> {
         }
     }
 
-    fn steps(&mut self, file: FileId, proc_id: &str, prefix: &str, raws: &[Spanned<RawStep>], outer: &[Condition]) -> Vec<Step> {
+    fn steps(
+        &mut self,
+        file: FileId,
+        proc_id: &str,
+        prefix: &str,
+        raws: &[Spanned<RawStep>],
+        outer: &[Condition],
+    ) -> Vec<Step> {
         let mut out = Vec::new();
         for (i, raw) in raws.iter().enumerate() {
             let n = i as u32 + 1;
             let mut stack = UseStack::new();
-            let Some(mut step) = self.step(file, proc_id, raw.get_ref(), raw.span(), outer, &mut stack) else {
+            let Some(mut step) =
+                self.step(file, proc_id, raw.get_ref(), raw.span(), outer, &mut stack)
+            else {
                 continue;
             };
             step.number = n;
@@ -117,15 +139,25 @@ impl Resolver<'_> {
                 if let Some(params) = &raw.params {
                     if stack.is_empty() {
                         self.diags.push(
-                            Diagnostic::error(file, params.span(), "`params` belongs in a reusable step file")
-                                .with_hint("move the step to content/_steps/ID.toml and `use` it here"),
+                            Diagnostic::error(
+                                file,
+                                params.span(),
+                                "`params` belongs in a reusable step file",
+                            )
+                            .with_hint("move the step to content/_steps/ID.toml and `use` it here"),
                         );
                     }
                 }
                 let Some(title) = &raw.title else {
                     self.diags.push(
-                        Diagnostic::error(file, span.start..span.start, "step has neither `title` nor `use`")
-                            .with_hint("give it a title, or `use = \"ID\"` of a step in content/_steps/"),
+                        Diagnostic::error(
+                            file,
+                            span.start..span.start,
+                            "step has neither `title` nor `use`",
+                        )
+                        .with_hint(
+                            "give it a title, or `use = \"ID\"` of a step in content/_steps/",
+                        ),
                     );
                     return None;
                 };
@@ -180,10 +212,19 @@ impl Resolver<'_> {
     ) -> Option<Step> {
         let name = use_id.get_ref();
         if stack.contains(name) {
-            let chain = stack.iter().chain(std::iter::once(name)).cloned().collect::<Vec<_>>().join(" → ");
+            let chain = stack
+                .iter()
+                .chain(std::iter::once(name))
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" → ");
             self.diags.push(
-                Diagnostic::error(file, use_id.span(), format!("reusable steps use each other in a cycle: {chain}"))
-                    .with_hint("a reusable step may not (even indirectly) use itself"),
+                Diagnostic::error(
+                    file,
+                    use_id.span(),
+                    format!("reusable steps use each other in a cycle: {chain}"),
+                )
+                .with_hint("a reusable step may not (even indirectly) use itself"),
             );
             return None;
         }
@@ -191,11 +232,20 @@ impl Resolver<'_> {
             let mut known: Vec<&String> = self.reusable.keys().collect();
             known.sort_by_key(|k| strsim_distance(k, name));
             let hint = match known.first() {
-                Some(k) => format!("did you mean `{k}`? reusable steps are the files in content/_steps/"),
-                None => "reusable steps are the files in content/_steps/ (none exist yet)".to_string(),
+                Some(k) => {
+                    format!("did you mean `{k}`? reusable steps are the files in content/_steps/")
+                }
+                None => {
+                    "reusable steps are the files in content/_steps/ (none exist yet)".to_string()
+                }
             };
             self.diags.push(
-                Diagnostic::error(file, use_id.span(), format!("unknown reusable step `{name}`")).with_hint(hint),
+                Diagnostic::error(
+                    file,
+                    use_id.span(),
+                    format!("unknown reusable step `{name}`"),
+                )
+                .with_hint(hint),
             );
             return None;
         };
@@ -204,18 +254,26 @@ impl Resolver<'_> {
             .as_ref()
             .map(|p| p.get_ref().iter().map(|s| s.get_ref().clone()).collect())
             .unwrap_or_default();
-        let given = raw.with.as_ref().map(|w| w.get_ref().clone()).unwrap_or_default();
+        let given = raw
+            .with
+            .as_ref()
+            .map(|w| w.get_ref().clone())
+            .unwrap_or_default();
         let mut ok = true;
         for (k, v) in &given {
             if !declared.contains(k) {
                 ok = false;
                 self.diags.push(
-                    Diagnostic::error(file, v.span(), format!("reusable step `{name}` has no parameter `{k}`"))
-                        .with_hint(if declared.is_empty() {
-                            "it takes no parameters".to_string()
-                        } else {
-                            format!("its parameters: {}", declared.join(", "))
-                        }),
+                    Diagnostic::error(
+                        file,
+                        v.span(),
+                        format!("reusable step `{name}` has no parameter `{k}`"),
+                    )
+                    .with_hint(if declared.is_empty() {
+                        "it takes no parameters".to_string()
+                    } else {
+                        format!("its parameters: {}", declared.join(", "))
+                    }),
                 );
             }
         }
@@ -223,8 +281,12 @@ impl Resolver<'_> {
             if !given.contains_key(d) {
                 ok = false;
                 self.diags.push(
-                    Diagnostic::error(file, use_id.span(), format!("reusable step `{name}` needs parameter `{d}`"))
-                        .with_hint(format!("add `with = {{ {d} = \"…\" }}`")),
+                    Diagnostic::error(
+                        file,
+                        use_id.span(),
+                        format!("reusable step `{name}` needs parameter `{d}`"),
+                    )
+                    .with_hint(format!("add `with = {{ {d} = \"…\" }}`")),
                 );
             }
         }
@@ -232,7 +294,10 @@ impl Resolver<'_> {
             return None;
         }
         let mut expanded = reusable.clone();
-        let values: Vec<(String, String)> = given.iter().map(|(k, v)| (format!("{{{{{k}}}}}"), v.get_ref().clone())).collect();
+        let values: Vec<(String, String)> = given
+            .iter()
+            .map(|(k, v)| (format!("{{{{{k}}}}}"), v.get_ref().clone()))
+            .collect();
         map_step_strings(&mut expanded, &|s: &str| {
             let mut s = s.to_string();
             for (k, v) in &values {
@@ -255,36 +320,63 @@ impl Resolver<'_> {
     /// A `{{name}}` left after substitution names a parameter the step never declared.
     fn undeclared_params(&mut self, file: FileId, step: &RawStep) {
         let mut seen = HashSet::new();
-        let mut check = |s: &str, span: Range<usize>, diags: &mut crate::diagnostics::Diagnostics| {
-            if let Some(start) = s.find("{{") {
-                let end = s[start..].find("}}").map(|e| start + e + 2).unwrap_or(s.len());
-                let name = s[start..end].to_string();
-                if seen.insert(name.clone()) {
-                    diags.push(
-                        Diagnostic::error(file, span, format!("`{name}` is not a declared parameter"))
-                            .with_hint("declare it with params = [\"…\"] at the top of the reusable step"),
-                    );
+        let mut check =
+            |s: &str, span: Range<usize>, diags: &mut crate::diagnostics::Diagnostics| {
+                if let Some(start) = s.find("{{") {
+                    let end = s[start..]
+                        .find("}}")
+                        .map(|e| start + e + 2)
+                        .unwrap_or(s.len());
+                    let name = s[start..end].to_string();
+                    if seen.insert(name.clone()) {
+                        diags.push(
+                            Diagnostic::error(
+                                file,
+                                span,
+                                format!("`{name}` is not a declared parameter"),
+                            )
+                            .with_hint(
+                                "declare it with params = [\"…\"] at the top of the reusable step",
+                            ),
+                        );
+                    }
                 }
-            }
-        };
+            };
         for s in [&step.title, &step.when, &step.body].into_iter().flatten() {
             check(s.get_ref(), s.span(), self.diags);
         }
-        let parts = step.part.iter().chain(step.variant.iter().flat_map(|v| v.part.iter()));
+        let parts = step
+            .part
+            .iter()
+            .chain(step.variant.iter().flat_map(|v| v.part.iter()));
         for p in parts {
             let r = p.get_ref();
-            for s in [&r.text, &r.cmd, &r.gui, &r.note, &r.caution, &r.output, &r.when].into_iter().flatten() {
+            for s in [
+                &r.text, &r.cmd, &r.gui, &r.note, &r.caution, &r.output, &r.when,
+            ]
+            .into_iter()
+            .flatten()
+            {
                 check(s.get_ref(), s.span(), self.diags);
             }
         }
         for v in &step.variant {
-            for s in [&v.label, &Some(v.when.clone()), &v.body].into_iter().flatten() {
+            for s in [&v.label, &Some(v.when.clone()), &v.body]
+                .into_iter()
+                .flatten()
+            {
                 check(s.get_ref(), s.span(), self.diags);
             }
         }
     }
 
-    fn variant(&mut self, file: FileId, owner: &str, raw: &RawVariant, outer: &[Condition]) -> Option<Variant> {
+    fn variant(
+        &mut self,
+        file: FileId,
+        owner: &str,
+        raw: &RawVariant,
+        outer: &[Condition],
+    ) -> Option<Variant> {
         let when = self.when(file, Some(&raw.when), outer)?;
         let mut inner = outer.to_vec();
         inner.push(when.clone());
@@ -301,13 +393,23 @@ impl Resolver<'_> {
             }
         }
         Some(Variant {
-            label: raw.label.as_ref().map(|l| l.get_ref().clone()).unwrap_or_else(|| when.to_string()),
+            label: raw
+                .label
+                .as_ref()
+                .map(|l| l.get_ref().clone())
+                .unwrap_or_else(|| when.to_string()),
             when,
             parts,
         })
     }
 
-    fn part(&mut self, file: FileId, owner: &str, raw: &Spanned<RawPart>, outer: &[Condition]) -> Option<Part> {
+    fn part(
+        &mut self,
+        file: FileId,
+        owner: &str,
+        raw: &Spanned<RawPart>,
+        outer: &[Condition],
+    ) -> Option<Part> {
         let span = raw.span();
         let r = raw.get_ref();
         let present: Vec<&str> = [
@@ -329,9 +431,10 @@ impl Resolver<'_> {
             } else {
                 format!("part has both `{}` and `{}`", present[0], present[1])
             };
-            self.diags.push(Diagnostic::error(file, head, msg).with_hint(
-                "a part has exactly one of: text, cmd, gui, processes, note, caution, refs",
-            ));
+            self.diags
+                .push(Diagnostic::error(file, head, msg).with_hint(
+                    "a part has exactly one of: text, cmd, gui, processes, note, caution, refs",
+                ));
             return None;
         }
         if r.cmd.is_none() {
@@ -394,10 +497,17 @@ impl Resolver<'_> {
             PartKind::Command {
                 shell,
                 lines,
-                output: r.output.as_ref().map(|o| o.get_ref().trim_end().to_string()),
+                output: r
+                    .output
+                    .as_ref()
+                    .map(|o| o.get_ref().trim_end().to_string()),
             }
         } else if let Some(g) = &r.gui {
-            let items: Vec<String> = g.get_ref().split('→').map(|s| s.trim().to_string()).collect();
+            let items: Vec<String> = g
+                .get_ref()
+                .split('→')
+                .map(|s| s.trim().to_string())
+                .collect();
             if items.iter().any(|s| s.is_empty()) {
                 self.diags.push(
                     Diagnostic::error(file, g.span(), "empty entry in GUI path")
