@@ -198,4 +198,42 @@ mod tests {
         assert!(v("R12.7.x").just_above() > v("R12.7.x"));
         assert!(v("R12.7.x").just_above() < v("R12.8"));
     }
+
+    mod props {
+        use super::super::Version;
+        use proptest::prelude::*;
+
+        fn version_text() -> impl Strategy<Value = String> {
+            (prop::collection::vec(0u32..40, 1..5), any::<bool>()).prop_map(|(nums, x)| {
+                let mut parts: Vec<String> = nums.iter().map(|n| n.to_string()).collect();
+                if x && parts.len() > 1 {
+                    *parts.last_mut().unwrap() = "x".into();
+                }
+                format!("R{}", parts.join("."))
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn print_inverts_parse(s in version_text()) {
+                let v: Version = s.parse().unwrap();
+                prop_assert_eq!(v.to_string(), s);
+            }
+
+            #[test]
+            fn ordering_is_total_and_consistent(a in version_text(), b in version_text(), c in version_text()) {
+                let (a, b, c): (Version, Version, Version) = (a.parse().unwrap(), b.parse().unwrap(), c.parse().unwrap());
+                prop_assert_eq!(a.cmp(&b), b.cmp(&a).reverse());
+                if a <= b && b <= c {
+                    prop_assert!(a <= c);
+                }
+                prop_assert_eq!(a == b, a.cmp(&b) == std::cmp::Ordering::Equal);
+            }
+
+            #[test]
+            fn arbitrary_text_never_panics(s in "\\PC{0,12}") {
+                let _ = s.parse::<Version>();
+            }
+        }
+    }
 }

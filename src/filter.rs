@@ -1,0 +1,232 @@
+//! Filtering: a pure function from a book and an environment to the view of the book that
+//! applies to it. What the environment rules out disappears; what depends on a facet it
+//! leaves open stays, labelled with the part of its condition still undecided; steps are
+//! renumbered 1..n in every section and branch, so a runbook reads without gaps.
+
+use crate::condition::{Condition, Env};
+use crate::model::*;
+
+/// How a condition fares under an environment.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decision {
+    Holds,
+    Fails,
+    /// Depends on open facets; the condition reduced to what is still undecided.
+    Open(Condition),
+}
+
+/// Decides `c` as far as `env` allows, simplifying away the parts it settles.
+pub fn decide(c: &Condition, env: &Env) -> Decision {
+    match c {
+        Condition::And(items) => {
+            let mut open = Vec::new();
+            for i in items {
+                match decide(i, env) {
+                    Decision::Fails => return Decision::Fails,
+                    Decision::Holds => {}
+                    Decision::Open(o) => open.push(o),
+                }
+            }
+            match open.len() {
+                0 => Decision::Holds,
+                1 => Decision::Open(open.remove(0)),
+                _ => Decision::Open(Condition::And(open)),
+            }
+        }
+        Condition::Or(items) => {
+            let mut open = Vec::new();
+            for i in items {
+                match decide(i, env) {
+                    Decision::Holds => return Decision::Holds,
+                    Decision::Fails => {}
+                    Decision::Open(o) => open.push(o),
+                }
+            }
+            match open.len() {
+                0 => Decision::Fails,
+                1 => Decision::Open(open.remove(0)),
+                _ => Decision::Open(Condition::Or(open)),
+            }
+        }
+        Condition::Not(inner) => match decide(inner, env) {
+            Decision::Holds => Decision::Fails,
+            Decision::Fails => Decision::Holds,
+            Decision::Open(o) => Decision::Open(Condition::Not(Box::new(o))),
+        },
+        leaf => match leaf.eval(env) {
+            Some(true) => Decision::Holds,
+            Some(false) => Decision::Fails,
+            None => Decision::Open(leaf.clone()),
+        },
+    }
+}
+
+/// `Some(remaining condition)` when the node is kept, `None` when it is dropped.
+fn keep(when: &Option<Condition>, env: &Env) -> Option<Option<Condition>> {
+    match when {
+        None => Some(None),
+        Some(c) => match decide(c, env) {
+            Decision::Holds => Some(None),
+            Decision::Fails => None,
+            Decision::Open(o) => Some(Some(o)),
+        },
+    }
+}
+
+/// The view of `book` for `env`. Numbers of chapters, procedures and sections stay those of
+/// the whole book (so "1.1.2" means the same everywhere); steps are renumbered.
+pub fn filter(book: &Book, env: &Env) -> Book {
+    let mut out = book.clone();
+    out.chapters = book
+        .chapters
+        .iter()
+        .filter_map(|c| {
+            let when = keep(&c.when, env)?;
+            let items: Vec<ChapterItem> = c
+                .items
+                .iter()
+                .filter_map(|i| match i {
+                    ChapterItem::Procedure(p) => procedure(p, env).map(ChapterItem::Procedure),
+                    ChapterItem::Group(g) => {
+                        let when = keep(&g.when, env)?;
+                        let procedures: Vec<Procedure> =
+                            g.procedures.iter().filter_map(|p| procedure(p, env)).collect();
+                        (!procedures.is_empty()).then(|| {
+                            ChapterItem::Group(Group {
+                                when,
+                                procedures,
+                                ..g.clone()
+                            })
+                        })
+                    }
+                })
+                .collect();
+            (!items.is_empty()).then(|| Chapter {
+                when,
+                items,
+                ..c.clone()
+            })
+        })
+        .collect();
+    // Steps were renumbered: their link targets follow.
+    let renumbered: Vec<(String, u32)> = out
+        .procedures()
+        .flat_map(|p| {
+            p.sections.iter().flat_map(move |s| {
+                s.all_steps()
+                    .map(move |st| (format!("{}/{}", p.id, st.id), st.number))
+            })
+        })
+        .collect();
+    for (key, n) in renumbered {
+        if let Some(t) = out.targets.get_mut(&key) {
+            t.number = Number(vec![n]);
+        }
+    }
+    out
+}
+
+fn procedure(p: &Procedure, env: &Env) -> Option<Procedure> {
+    let when = keep(&p.when, env)?;
+    let sections: Vec<Section> = p.sections.iter().filter_map(|s| section(s, env)).collect();
+    Some(Procedure {
+        when,
+        sections,
+        ..p.clone()
+    })
+}
+
+fn section(s: &Section, env: &Env) -> Option<Section> {
+    let when = keep(&s.when, env)?;
+    let branches: Vec<Branch> = s
+        .branches
+        .iter()
+        .filter_map(|b| {
+            let bwhen = match decide(&b.when, env) {
+                Decision::Fails => return None,
+                Decision::Holds => None,
+                Decision::Open(o) => Some(o),
+            };
+            Some(Branch {
+                // A branch the environment settles needs no label condition, but keeps its label.
+                when: bwhen.unwrap_or(Condition::And(Vec::new())),
+                steps: steps(&b.steps, env),
+                ..b.clone()
+            })
+        })
+        .collect();
+    Some(Section {
+        when,
+        steps: steps(&s.steps, env),
+        branches,
+        ..s.clone()
+    })
+}
+
+fn steps(list: &[Step], env: &Env) -> Vec<Step> {
+    let mut out = Vec::new();
+    for s in list {
+        let Some(when) = keep(&s.when, env) else {
+            continue;
+        };
+        let variants: Vec<Variant> = s
+            .variants
+            .iter()
+            .filter_map(|v| match decide(&v.when, env) {
+                Decision::Fails => None,
+                Decision::Holds => Some(Variant {
+                    when: Condition::And(Vec::new()),
+                    parts: parts(&v.parts, env),
+                    ..v.clone()
+                }),
+                Decision::Open(o) => Some(Variant {
+                    when: o,
+                    parts: parts(&v.parts, env),
+                    ..v.clone()
+                }),
+            })
+            .collect();
+        // "本手順は必要ありません": a step whose every variant is ruled out is not a step here.
+        if !s.variants.is_empty() && variants.is_empty() {
+            continue;
+        }
+        out.push(Step {
+            number: out.len() as u32 + 1,
+            when,
+            parts: parts(&s.parts, env),
+            variants,
+            ..s.clone()
+        });
+    }
+    out
+}
+
+fn parts(list: &[Part], env: &Env) -> Vec<Part> {
+    list.iter()
+        .filter_map(|p| {
+            let when = keep(&p.when, env)?;
+            let kind = match &p.kind {
+                PartKind::Processes { expect, items } => PartKind::Processes {
+                    expect: *expect,
+                    items: items
+                        .iter()
+                        .filter_map(|i| {
+                            let when = keep(&i.when, env)?;
+                            Some(ProcessItem {
+                                when,
+                                ..i.clone()
+                            })
+                        })
+                        .collect(),
+                },
+                other => other.clone(),
+            };
+            Some(Part { when, kind })
+        })
+        .collect()
+}
+
+/// Whether a condition is the always-true empty conjunction the filter leaves behind.
+pub fn is_trivial(c: &Condition) -> bool {
+    matches!(c, Condition::And(v) if v.is_empty())
+}
