@@ -7,6 +7,7 @@ pub mod condition;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod filter;
 pub mod model;
 pub mod resolve;
 pub mod version;
