@@ -1,0 +1,215 @@
+// The environment picker: the reader states their environment, and every page hides what
+// does not apply and renumbers the steps that remain. Conditions come from `data-when`
+// attributes written by tejun in its canonical syntax (`cluster = mscs and from >= R12.8`);
+// this file evaluates them exactly as src/condition.rs does. Works from file:// (no fetch).
+(function () {
+  "use strict";
+  var CONFIG = window.TEJUN || { facets: [], book: "book" };
+  var KEY = "tejun-env:" + CONFIG.book;
+
+  // ---- versions: R12.4 < R12.4.1 < R12.4.x < R12.5 --------------------------------------
+  function parseVersion(s) {
+    if (!/^R\d+(\.\d+)*(\.x)?$/.test(s)) return null;
+    return s.slice(1).split(".").map(function (c) { return c === "x" ? Infinity : parseInt(c, 10); });
+  }
+  function cmpVersion(a, b) {
+    var n = Math.max(a.length, b.length);
+    for (var i = 0; i < n; i++) {
+      var x = i < a.length ? a[i] : 0, y = i < b.length ? b[i] : 0;
+      if (x !== y) return x < y ? -1 : 1;
+    }
+    return 0;
+  }
+
+  // ---- conditions -----------------------------------------------------------------------
+  function lex(src) {
+    var re = /\s*(<=|>=|!=|==|=|<|>|\(|\)|\[|\]|,|[^\s()\[\],=!<>]+)/g, out = [], m;
+    while ((m = re.exec(src)) !== null) { if (m[1]) out.push(m[1]); }
+    return out;
+  }
+  function parse(src) {
+    var t = lex(src), i = 0;
+    function peek() { return t[i]; }
+    function or() {
+      var items = [and()];
+      while (peek() === "or") { i++; items.push(and()); }
+      return items.length === 1 ? items[0] : { or: items };
+    }
+    function and() {
+      var items = [unary()];
+      while (peek() === "and") { i++; items.push(unary()); }
+      return items.length === 1 ? items[0] : { and: items };
+    }
+    function unary() {
+      if (peek() === "not") { i++; return { not: unary() }; }
+      if (peek() === "(") { i++; var e = or(); i++; return e; }
+      var left = t[i++];
+      if (peek() === "in") {
+        i += 2; var vals = [t[i++]];
+        while (peek() === ",") { i++; vals.push(t[i++]); }
+        i++;
+        return { facet: left, op: "in", values: vals };
+      }
+      var op = t[i++], right = t[i++];
+      return { facet: left, op: op === "==" ? "=" : op, value: right };
+    }
+    if (!t.length) return { and: [] };
+    return or();
+  }
+  // true / false, or null when the environment leaves a facet open.
+  function evaluate(c, env) {
+    var open = false, k, r;
+    if (c.and) {
+      for (k = 0; k < c.and.length; k++) { r = evaluate(c.and[k], env); if (r === false) return false; if (r === null) open = true; }
+      return open ? null : true;
+    }
+    if (c.or) {
+      for (k = 0; k < c.or.length; k++) { r = evaluate(c.or[k], env); if (r === true) return true; if (r === null) open = true; }
+      return open ? null : false;
+    }
+    if (c.not) { r = evaluate(c.not, env); return r === null ? null : !r; }
+    var v = env[c.facet];
+    if (v === undefined || v === "") return null;
+    if (c.op === "in") return c.values.indexOf(v) >= 0;
+    if (c.op === "=" || c.op === "!=") {
+      var vv = parseVersion(v), cv = parseVersion(c.value);
+      var eq = vv && cv ? cmpVersion(vv, cv) === 0 : v === c.value;
+      return c.op === "=" ? eq : !eq;
+    }
+    var a = parseVersion(v), b = parseVersion(c.value);
+    if (!a || !b) return false;
+    var d = cmpVersion(a, b);
+    return { "<": d < 0, "<=": d <= 0, ">": d > 0, ">=": d >= 0 }[c.op];
+  }
+  var cache = {};
+  function decide(src, env) {
+    if (!(src in cache)) cache[src] = parse(src);
+    return evaluate(cache[src], env);
+  }
+
+  // ---- the environment: URL first (shareable), then localStorage ------------------------
+  function readEnv() {
+    var env = {}, facets = CONFIG.facets, q = new URLSearchParams(location.search), fromUrl = false;
+    facets.forEach(function (f) { if (q.has(f.id)) { env[f.id] = q.get(f.id); fromUrl = true; } });
+    if (!fromUrl) {
+      try { env = JSON.parse(localStorage.getItem(KEY) || "{}") || {}; } catch (e) { env = {}; }
+    } else { saveEnv(env); }
+    return env;
+  }
+  function saveEnv(env) {
+    try { localStorage.setItem(KEY, JSON.stringify(env)); } catch (e) { /* private mode: keep it per page */ }
+  }
+  function envQuery(env) {
+    var q = new URLSearchParams();
+    Object.keys(env).forEach(function (k) { if (env[k]) q.set(k, env[k]); });
+    return q.toString();
+  }
+
+  // ---- applying: hide what fails, mark what is open, renumber steps ---------------------
+  function apply(env) {
+    var els = document.querySelectorAll("[data-when]");
+    for (var k = 0; k < els.length; k++) {
+      var el = els[k], r = decide(el.getAttribute("data-when"), env);
+      el.classList.toggle("env-hidden", r === false);
+      el.classList.toggle("env-open", r === null);
+      el.classList.toggle("env-holds", r === true);
+    }
+    var lists = document.querySelectorAll("[data-steps]");
+    for (var j = 0; j < lists.length; j++) {
+      var n = 0, items = lists[j].children;
+      for (var s = 0; s < items.length; s++) {
+        if (!items[s].hasAttribute("data-step")) continue;
+        var num = items[s].querySelector(".step-num");
+        if (items[s].classList.contains("env-hidden")) continue;
+        n++;
+        if (num) num.textContent = n + ".";
+      }
+    }
+    var active = Object.keys(env).filter(function (k) { return env[k]; }).length > 0;
+    document.documentElement.classList.toggle("env-active", active);
+    var summary = document.querySelectorAll("[data-env-summary]");
+    for (var m = 0; m < summary.length; m++) summary[m].textContent = describe(env);
+    // Carry the environment along in-site links, so a shared URL keeps working page to page.
+    var q = envQuery(env), links = document.querySelectorAll("a[href$='.html'], a[href*='.html#']");
+    for (var l = 0; l < links.length; l++) {
+      var a = links[l], href = a.getAttribute("href");
+      if (/^[a-z]+:/i.test(href)) continue;
+      var base = href.split("#")[0].split("?")[0], hash = href.indexOf("#") >= 0 ? href.slice(href.indexOf("#")) : "";
+      a.setAttribute("href", base + (q ? "?" + q : "") + hash);
+    }
+    document.dispatchEvent(new CustomEvent("tejun:env", { detail: env }));
+  }
+  function label(f, v) {
+    for (var i = 0; f.values && i < f.values.length; i++) if (f.values[i].id === v) return f.values[i].label;
+    return v;
+  }
+  function describe(env) {
+    var parts = CONFIG.facets.filter(function (f) { return env[f.id]; })
+      .map(function (f) { return f.label + ": " + label(f, env[f.id]); });
+    return parts.length ? parts.join(" / ") : (CONFIG.strings && CONFIG.strings.noEnv) || "";
+  }
+
+  // ---- the picker form (index page) -----------------------------------------------------
+  function buildPicker(root, env) {
+    var s = CONFIG.strings || {};
+    var form = document.createElement("form");
+    form.className = "env-form";
+    form.setAttribute("aria-label", s.pickerTitle || "Environment");
+    CONFIG.facets.forEach(function (f) {
+      var id = "env-" + f.id, wrap = document.createElement("div"), lab = document.createElement("label");
+      wrap.className = "env-field";
+      lab.htmlFor = id; lab.textContent = f.label;
+      var sel = document.createElement("select");
+      sel.id = id; sel.name = f.id;
+      var any = document.createElement("option");
+      any.value = ""; any.textContent = s.any || "—";
+      sel.appendChild(any);
+      var values = f.values || (f.known || []).map(function (v) { return { id: v, label: v }; });
+      values.forEach(function (v) {
+        var o = document.createElement("option");
+        o.value = v.id; o.textContent = v.label;
+        sel.appendChild(o);
+      });
+      if (env[f.id] && !values.some(function (v) { return v.id === env[f.id]; })) {
+        var extra = document.createElement("option");
+        extra.value = env[f.id]; extra.textContent = env[f.id];
+        sel.appendChild(extra);
+      }
+      sel.value = env[f.id] || "";
+      wrap.appendChild(lab); wrap.appendChild(sel);
+      form.appendChild(wrap);
+    });
+    var reset = document.createElement("button");
+    reset.type = "button"; reset.className = "env-reset"; reset.textContent = s.reset || "Reset";
+    form.appendChild(reset);
+    var share = document.createElement("a");
+    share.className = "env-share"; share.textContent = s.share || "Link";
+    form.appendChild(share);
+    function update() {
+      var e = {};
+      CONFIG.facets.forEach(function (f) {
+        var v = form.querySelector("#env-" + f.id).value;
+        if (v) e[f.id] = v;
+      });
+      saveEnv(e);
+      share.href = "?" + envQuery(e);
+      apply(e);
+    }
+    form.addEventListener("change", update);
+    reset.addEventListener("click", function () {
+      form.querySelectorAll("select").forEach(function (x) { x.value = ""; });
+      update();
+    });
+    root.appendChild(form);
+    share.href = "?" + envQuery(env);
+  }
+
+  window.tejunCondition = { parse: parse, evaluate: evaluate, parseVersion: parseVersion, cmpVersion: cmpVersion };
+  function start() {
+    var env = readEnv(), root = document.getElementById("env-picker");
+    if (root && CONFIG.facets.length) buildPicker(root, env);
+    apply(env);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
