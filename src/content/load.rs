@@ -134,20 +134,53 @@ impl Reader<'_> {
     }
 
     fn entries(&mut self, dir: &Path) -> Vec<PathBuf> {
-        match fs::read_dir(dir) {
-            Ok(rd) => {
-                let mut v: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
-                v.sort();
-                v
-            }
+        let mut v: Vec<PathBuf> = match fs::read_dir(dir) {
+            Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
             Err(e) => {
                 let display = self.display(dir);
                 self.diags.push(Diagnostic::global(format!(
                     "{display}: cannot list folder: {e}"
                 )));
-                Vec::new()
+                return Vec::new();
             }
+        };
+        v.sort();
+        v.retain(|p| self.safe_link(p));
+        v
+    }
+
+    /// Symlinks are followed only when they stay inside the book and do not loop back to
+    /// a folder above them: a book must never read (or publish) files from elsewhere.
+    fn safe_link(&mut self, path: &Path) -> bool {
+        let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        if !is_link {
+            return true;
         }
+        let display = self.display(path);
+        let (Ok(target), Ok(root)) = (fs::canonicalize(path), fs::canonicalize(self.root)) else {
+            self.diags.push(Diagnostic::global(format!(
+                "{display}: broken symlink (or a symlink loop)"
+            )));
+            return false;
+        };
+        if !target.starts_with(&root) {
+            self.diags.push(
+                Diagnostic::global(format!(
+                    "{display}: symlink points outside the book, to {}",
+                    target.display()
+                ))
+                .with_hint("copy the file into the book instead"),
+            );
+            return false;
+        }
+        let parent = path.parent().and_then(|p| fs::canonicalize(p).ok());
+        if target.is_dir() && parent.is_some_and(|p| p.starts_with(&target)) {
+            self.diags.push(Diagnostic::global(format!(
+                "{display}: symlink loop (it points to a folder that contains it)"
+            )));
+            return false;
+        }
+        true
     }
 }
 

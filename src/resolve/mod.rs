@@ -222,9 +222,19 @@ impl Resolver<'_> {
     fn define(&mut self, key: String, file: FileId, span: Range<usize>, target: Target) {
         let shown = key.rsplit('/').next().unwrap_or(&key).to_string();
         if !valid_id(&shown) {
+            let explicit = self
+                .sources
+                .text(file)
+                .get(span.clone())
+                .is_some_and(|s| s.contains(&shown));
+            let hint = if explicit {
+                "ids are lower-case ASCII letters, digits, `-`, `_` and `.`".to_string()
+            } else {
+                format!("`{shown}` comes from the file or folder name; set `id = \"…\"` in the file (lower-case ASCII letters, digits, `-`, `_`, `.`)")
+            };
             self.diags.push(
                 Diagnostic::error(file, span.clone(), format!("invalid id `{shown}`"))
-                    .with_hint("ids are lower-case ASCII letters, digits, `-`, `_` and `.`"),
+                    .with_hint(hint),
             );
         }
         if let Some((pf, ps)) = self.target_sites.get(&key).cloned() {
