@@ -9,6 +9,8 @@ pub mod content;
 pub mod diagnostics;
 pub mod filter;
 pub mod model;
+pub mod output;
+pub mod render;
 pub mod resolve;
 pub mod version;
 

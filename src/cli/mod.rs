@@ -1,6 +1,8 @@
 //! The command line: one args struct per subcommand, each handed to its module's `run`.
 
+mod build;
 mod check;
+mod init;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -8,7 +10,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "tejun", version, about = "Structured procedures in, a searchable offline handbook out")]
+#[command(
+    name = "tejun",
+    version,
+    about = "Structured procedures in, a searchable offline handbook out"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -18,6 +24,10 @@ pub struct Cli {
 pub enum Command {
     /// Load and check the book; report every problem with file:line:col
     Check(check::Args),
+    /// Check the book, then render the static site into `book/` (or `[output] dir`)
+    Build(build::Args),
+    /// Create a small working book to start from
+    Init(init::Args),
 }
 
 /// The folder of the book to work on.
@@ -31,5 +41,7 @@ pub struct BookArg {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Check(a) => check::run(a),
+        Command::Build(a) => build::run(a),
+        Command::Init(a) => init::run(a),
     }
 }

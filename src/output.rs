@@ -1,0 +1,222 @@
+//! Where rendered files go. Rendering never touches the file system: it hands finished
+//! files to an [`Output`] sink. [`MemoryOutput`] keeps them in a map (tests, the future dev
+//! server); [`StagedDir`] writes them into a temporary folder beside the target and swaps
+//! it in only when the whole build succeeded, so a failed build leaves the previous site
+//! untouched and a half-written site is never visible.
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+
+/// The file every tejun output folder carries; a folder without it is never replaced.
+pub const MARKER: &str = ".tejun-output";
+
+/// A sink for the files of one build. Paths are relative, `/`-separated (`assets/x.css`).
+pub trait Output {
+    fn write(&mut self, path: &str, bytes: &[u8]) -> Result<()>;
+}
+
+/// Keeps every file in memory.
+#[derive(Debug, Default)]
+pub struct MemoryOutput {
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+impl Output for MemoryOutput {
+    fn write(&mut self, path: &str, bytes: &[u8]) -> Result<()> {
+        check_relative(path)?;
+        self.files.insert(path.to_string(), bytes.to_vec());
+        Ok(())
+    }
+}
+
+/// Refuses absolute paths and `..`, so a page id can never write outside the output.
+fn check_relative(path: &str) -> Result<()> {
+    let p = Path::new(path);
+    if path.is_empty() || !p.components().all(|c| matches!(c, Component::Normal(_))) {
+        bail!("refusing to write `{path}`: output paths must be relative and stay inside the output folder");
+    }
+    Ok(())
+}
+
+/// A build into a temporary folder next to `target`, swapped in by [`StagedDir::commit`].
+/// Dropping it without committing removes the temporary folder and leaves `target` alone.
+#[derive(Debug)]
+pub struct StagedDir {
+    target: PathBuf,
+    staging: tempfile::TempDir,
+}
+
+impl StagedDir {
+    /// Checks that `target` may be replaced, then creates the staging folder beside it.
+    pub fn begin(target: &Path) -> Result<StagedDir> {
+        ensure_replaceable(target)?;
+        let parent = parent_of(target);
+        std::fs::create_dir_all(&parent)
+            .with_context(|| format!("failed to create `{}`", parent.display()))?;
+        let staging = tempfile::Builder::new()
+            .prefix(&format!(".{}.tejun-new-", file_name(target)))
+            .tempdir_in(&parent)
+            .with_context(|| {
+                format!(
+                    "failed to create a temporary folder in `{}`",
+                    parent.display()
+                )
+            })?;
+        Ok(StagedDir {
+            target: target.to_path_buf(),
+            staging,
+        })
+    }
+
+    /// Writes the marker, moves the old output away, moves the new one in, removes the old.
+    pub fn commit(self) -> Result<()> {
+        std::fs::write(self.staging.path().join(MARKER), marker_text())
+            .context("failed to write the output marker")?;
+        ensure_replaceable(&self.target)?;
+        let staging = self.staging.keep();
+        let old = if self.target.exists() {
+            let old = unique_sibling(&self.target, "tejun-old");
+            std::fs::rename(&self.target, &old).with_context(|| {
+                format!(
+                    "failed to move the previous `{}` aside",
+                    self.target.display()
+                )
+            })?;
+            Some(old)
+        } else {
+            None
+        };
+        if let Err(e) = std::fs::rename(&staging, &self.target) {
+            // Put the previous output back so the reader still has a site.
+            if let Some(old) = &old {
+                let _ = std::fs::rename(old, &self.target);
+            }
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(e).with_context(|| {
+                format!(
+                    "failed to move the new output to `{}`",
+                    self.target.display()
+                )
+            });
+        }
+        if let Some(old) = old {
+            std::fs::remove_dir_all(&old).with_context(|| {
+                format!("failed to remove the previous output `{}`", old.display())
+            })?;
+        }
+        Ok(())
+    }
+}
+
+impl Output for StagedDir {
+    fn write(&mut self, path: &str, bytes: &[u8]) -> Result<()> {
+        check_relative(path)?;
+        let full = self.staging.path().join(path);
+        if let Some(dir) = full.parent() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("failed to create `{}`", dir.display()))?;
+        }
+        std::fs::write(&full, bytes)
+            .with_context(|| format!("failed to write `{}`", full.display()))
+    }
+}
+
+/// An output folder may be replaced when it does not exist, is empty, or carries the marker.
+pub fn ensure_replaceable(target: &Path) -> Result<()> {
+    let meta = match std::fs::symlink_metadata(target) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => {
+            return Err(e).with_context(|| format!("failed to inspect `{}`", target.display()))
+        }
+    };
+    if !meta.is_dir() {
+        bail!(
+            "refusing to replace `{}`: it is not a folder (choose another output with --out or [output] dir)",
+            target.display()
+        );
+    }
+    if target.join(MARKER).is_file() {
+        return Ok(());
+    }
+    let empty = std::fs::read_dir(target)
+        .with_context(|| format!("failed to read `{}`", target.display()))?
+        .next()
+        .is_none();
+    if empty {
+        return Ok(());
+    }
+    bail!(
+        "refusing to replace `{}`: it is not empty and was not made by tejun (no `{MARKER}` file). \
+         Move it away, or choose another output with --out or [output] dir",
+        target.display()
+    )
+}
+
+fn marker_text() -> String {
+    format!(
+        "This folder was generated by tejun {}; `tejun build` replaces it as a whole.\n",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+fn parent_of(target: &Path) -> PathBuf {
+    match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+fn file_name(target: &Path) -> String {
+    target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "book".into())
+}
+
+fn unique_sibling(target: &Path, tag: &str) -> PathBuf {
+    let parent = parent_of(target);
+    let name = file_name(target);
+    let pid = std::process::id();
+    (0u32..)
+        .map(|i| parent.join(format!(".{name}.{tag}-{pid}-{i}")))
+        .find(|p| !p.exists())
+        .unwrap_or_else(|| parent.join(format!(".{name}.{tag}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_output_rejects_escaping_paths() {
+        let mut out = MemoryOutput::default();
+        assert!(out.write("../x.html", b"").is_err());
+        assert!(out.write("/etc/x", b"").is_err());
+        assert!(out.write("assets/a.css", b"x").is_ok());
+    }
+
+    #[test]
+    fn staged_dir_swaps_and_refuses_foreign_folders() -> Result<()> {
+        let tmp = tempfile::tempdir()?;
+        let target = tmp.path().join("site");
+        let mut s = StagedDir::begin(&target)?;
+        s.write("index.html", b"one")?;
+        s.commit()?;
+        assert_eq!(std::fs::read(target.join("index.html"))?, b"one");
+        let mut s = StagedDir::begin(&target)?;
+        s.write("index.html", b"two")?;
+        s.commit()?;
+        assert_eq!(std::fs::read(target.join("index.html"))?, b"two");
+        // Only the new output remains beside the target.
+        assert_eq!(std::fs::read_dir(tmp.path())?.count(), 1);
+
+        let foreign = tmp.path().join("mine");
+        std::fs::create_dir(&foreign)?;
+        std::fs::write(foreign.join("notes.txt"), b"keep")?;
+        assert!(StagedDir::begin(&foreign).is_err());
+        Ok(())
+    }
+}

@@ -1,0 +1,261 @@
+//! Conditions as readers see them: `from >= R12.8` becomes 「適用前のバージョン: R12.8以降」,
+//! using the facet and value labels of book.toml. The canonical syntax still goes on the
+//! element as `data-when` for scripts; these labels are only for people.
+
+use crate::condition::{Condition, Op};
+use crate::config::{Config, FacetKind};
+
+use super::html::esc;
+use super::i18n::{fill, strings, Strings};
+
+/// One label per top-level conjunct, so `a and b` shows as two badges.
+pub fn badges(c: &Condition, config: &Config) -> Vec<String> {
+    let t = strings(config.language);
+    match c {
+        Condition::And(items) => merge_ranges(items)
+            .iter()
+            .map(|c| label_in(c, config, t, false))
+            .collect(),
+        other => vec![label_in(other, config, t, false)],
+    }
+}
+
+/// The whole condition as one line of text.
+pub fn label(c: &Condition, config: &Config) -> String {
+    label_in(c, config, strings(config.language), false)
+}
+
+/// Badge markup with the condition's label(s); empty when there is no condition.
+pub fn badges_html(c: Option<&Condition>, config: &Config) -> String {
+    let Some(c) = c else {
+        return String::new();
+    };
+    let t = strings(config.language);
+    let mut out = format!(
+        "<span class=\"badges\" title=\"{}: {}\">",
+        esc(t.applies_when),
+        esc(&c.to_string())
+    );
+    for b in badges(c, config) {
+        out.push_str(&format!("<span class=\"badge\">{}</span>", esc(&b)));
+    }
+    out.push_str("</span>");
+    out
+}
+
+/// ` data-when="…"` for an element with a condition, else nothing.
+pub fn when_attr(c: Option<&Condition>) -> String {
+    c.map(|c| format!(" data-when=\"{}\"", esc(&c.to_string())))
+        .unwrap_or_default()
+}
+
+/// Turns `from >= A and from <= B` into one range item so it reads as 「A〜B」.
+fn merge_ranges(items: &[Condition]) -> Vec<Condition> {
+    let mut out: Vec<Condition> = Vec::new();
+    for c in items {
+        if let Condition::Version {
+            facet, op: Op::Le, ..
+        } = c
+        {
+            if let Some(prev) = out.last_mut() {
+                if matches!(prev, Condition::Version { facet: f, op: Op::Ge, .. } if f == facet) {
+                    *prev = Condition::And(vec![prev.clone(), c.clone()]);
+                    continue;
+                }
+            }
+        }
+        out.push(c.clone());
+    }
+    out
+}
+
+fn facet_label(config: &Config, facet: &str) -> String {
+    config
+        .facet(facet)
+        .map(|f| f.label.clone())
+        .unwrap_or_else(|| facet.to_string())
+}
+
+fn value_label(config: &Config, facet: &str, value: &str) -> String {
+    match config.facet(facet).map(|f| &f.kind) {
+        Some(FacetKind::Enum(values)) => values
+            .iter()
+            .find(|v| v.id == value)
+            .map(|v| v.label.clone())
+            .unwrap_or_else(|| value.to_string()),
+        _ => value.to_string(),
+    }
+}
+
+fn version_text(op: Op, v: &str, t: &Strings) -> String {
+    match op {
+        Op::Eq => v.to_string(),
+        Op::Ne => fill(t.ver_ne, v),
+        Op::Lt => fill(t.ver_lt, v),
+        Op::Le => fill(t.ver_le, v),
+        Op::Gt => fill(t.ver_gt, v),
+        Op::Ge => fill(t.ver_ge, v),
+    }
+}
+
+fn label_in(c: &Condition, config: &Config, t: &Strings, nested: bool) -> String {
+    match c {
+        Condition::OneOf { facet, values } => {
+            let vals: Vec<String> = values
+                .iter()
+                .map(|v| value_label(config, facet, v))
+                .collect();
+            format!("{}: {}", facet_label(config, facet), vals.join(" / "))
+        }
+        Condition::Version { facet, op, version } => {
+            format!(
+                "{}: {}",
+                facet_label(config, facet),
+                version_text(*op, &version.to_string(), t)
+            )
+        }
+        Condition::Not(inner) => match inner.as_ref() {
+            Condition::OneOf { facet, values } => {
+                let vals: Vec<String> = values
+                    .iter()
+                    .map(|v| value_label(config, facet, v))
+                    .collect();
+                format!(
+                    "{}: {}",
+                    facet_label(config, facet),
+                    fill(t.except, &vals.join(" / "))
+                )
+            }
+            other => fill(
+                t.except,
+                &format!("({})", label_in(other, config, t, false)),
+            ),
+        },
+        Condition::And(items) => {
+            // A merged range: `A <= f <= B` reads 「f: A〜B」.
+            if let [Condition::Version {
+                facet,
+                op: Op::Ge,
+                version: lo,
+            }, Condition::Version {
+                facet: f2,
+                op: Op::Le,
+                version: hi,
+            }] = items.as_slice()
+            {
+                if facet == f2 {
+                    return format!("{}: {lo}〜{hi}", facet_label(config, facet));
+                }
+            }
+            join(
+                merge_ranges(items)
+                    .iter()
+                    .map(|c| label_in(c, config, t, true)),
+                t.and,
+                nested,
+            )
+        }
+        Condition::Or(items) => join(
+            items.iter().map(|c| label_in(c, config, t, true)),
+            t.or,
+            nested,
+        ),
+    }
+}
+
+fn join(parts: impl Iterator<Item = String>, sep: &str, nested: bool) -> String {
+    let s = parts.collect::<Vec<_>>().join(sep);
+    if nested {
+        format!("({s})")
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{EnumValue, Facet, Language};
+    use crate::version::Version;
+
+    fn config(lang: Language) -> Config {
+        Config {
+            title: "t".into(),
+            language: lang,
+            edition: None,
+            description: None,
+            facets: vec![
+                Facet {
+                    id: "cluster".into(),
+                    label: "クラスタ種別".into(),
+                    kind: FacetKind::Enum(vec![
+                        EnumValue {
+                            id: "mscs".into(),
+                            label: "MSCS(MSFC)".into(),
+                        },
+                        EnumValue {
+                            id: "unix".into(),
+                            label: "UNIX".into(),
+                        },
+                    ]),
+                },
+                Facet {
+                    id: "from".into(),
+                    label: "適用前のバージョン".into(),
+                    kind: FacetKind::Version { known: vec![] },
+                },
+            ],
+            profiles: vec![],
+            out_dir: "book".into(),
+            allow_raw_html: false,
+            theme_dir: "themes/default".into(),
+            allow_similar: vec![],
+        }
+    }
+
+    fn cond(src: &str, c: &Config) -> Condition {
+        crate::condition::bind(&crate::condition::parse(src).expect("parse"), &c.facets)
+            .expect("bind")
+    }
+
+    #[test]
+    fn labels_read_like_the_guide() {
+        let c = config(Language::Ja);
+        assert_eq!(
+            label(&cond("from >= R12.8", &c), &c),
+            "適用前のバージョン: R12.8以降"
+        );
+        assert_eq!(
+            label(&cond("from <= R12.7.x", &c), &c),
+            "適用前のバージョン: R12.7.x以前"
+        );
+        assert_eq!(
+            label(&cond("cluster = mscs", &c), &c),
+            "クラスタ種別: MSCS(MSFC)"
+        );
+        assert_eq!(
+            label(&cond("cluster in [mscs, unix]", &c), &c),
+            "クラスタ種別: MSCS(MSFC) / UNIX"
+        );
+        assert_eq!(
+            label(&cond("cluster != unix", &c), &c),
+            "クラスタ種別: UNIX以外"
+        );
+        assert_eq!(
+            badges(
+                &cond("R12.4.1 <= from <= R12.7.x and cluster = mscs", &c),
+                &c
+            ),
+            vec![
+                "適用前のバージョン: R12.4.1〜R12.7.x",
+                "クラスタ種別: MSCS(MSFC)"
+            ]
+        );
+        let e = config(Language::En);
+        assert_eq!(
+            label(&cond("from >= R12.8", &e), &e),
+            "適用前のバージョン: ≥ R12.8"
+        );
+        let _ = "R1".parse::<Version>();
+    }
+}

@@ -1,0 +1,130 @@
+//! The site's pages and how a reader moves between them: the page list in reading order
+//! (which also gives prev/next), and the breadcrumbs from the title page down.
+
+use serde::Serialize;
+
+use super::html::Ctx;
+use super::view::LinkView;
+use crate::model::{Book, ChapterItem};
+
+/// One page of the site. Rendering a page is a function of the book and this id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "kind", content = "id", rename_all = "lowercase")]
+pub enum PageId {
+    Index,
+    Chapter(String),
+    Procedure(String),
+    References,
+    NotFound,
+    Print,
+}
+
+/// File names the site uses itself; a chapter or procedure id may not take them.
+pub const RESERVED: &[&str] = &["index", "references", "404", "print", "assets"];
+
+impl PageId {
+    /// The file the page is written to, relative to the output folder.
+    pub fn path(&self) -> String {
+        format!("{}.html", self.stem())
+    }
+
+    pub fn stem(&self) -> &str {
+        match self {
+            PageId::Index => "index",
+            PageId::Chapter(id) | PageId::Procedure(id) => id,
+            PageId::References => "references",
+            PageId::NotFound => "404",
+            PageId::Print => "print",
+        }
+    }
+
+    /// Every page of the book.
+    pub fn all(book: &Book) -> Vec<PageId> {
+        let mut pages = reading_order(book);
+        pages.push(PageId::NotFound);
+        pages.push(PageId::Print);
+        pages
+    }
+}
+
+/// The pages a reader pages through with prev/next, in order.
+pub fn reading_order(book: &Book) -> Vec<PageId> {
+    let mut pages = vec![PageId::Index];
+    for c in &book.chapters {
+        pages.push(PageId::Chapter(c.id.clone()));
+        for item in &c.items {
+            match item {
+                ChapterItem::Group(g) => {
+                    pages.extend(g.procedures.iter().map(|p| PageId::Procedure(p.id.clone())))
+                }
+                ChapterItem::Procedure(p) => pages.push(PageId::Procedure(p.id.clone())),
+            }
+        }
+    }
+    pages.push(PageId::References);
+    pages
+}
+
+/// A page as a link: its number (if any) and title.
+pub fn page_link(ctx: &Ctx, page: &PageId) -> LinkView {
+    let t = ctx.t();
+    let (number, title) = match page {
+        PageId::Index => (String::new(), ctx.book.config.title.clone()),
+        PageId::Chapter(id) | PageId::Procedure(id) => match ctx.book.targets.get(id) {
+            Some(t) => (t.number.to_string(), t.title.clone()),
+            None => (String::new(), id.clone()),
+        },
+        PageId::References => (String::new(), t.references.to_string()),
+        PageId::NotFound => (String::new(), t.not_found_title.to_string()),
+        PageId::Print => (String::new(), t.print.to_string()),
+    };
+    LinkView {
+        href: ctx.href(page.stem(), ""),
+        number,
+        title,
+    }
+}
+
+/// (previous, next) of a page in reading order.
+pub fn neighbours(order: &[PageId], page: &PageId) -> (Option<PageId>, Option<PageId>) {
+    let Some(i) = order.iter().position(|p| p == page) else {
+        return (None, None);
+    };
+    let prev = i.checked_sub(1).and_then(|j| order.get(j)).cloned();
+    (prev, order.get(i + 1).cloned())
+}
+
+/// Home, then the chapter and group a page sits in; the page itself last.
+pub fn breadcrumbs(ctx: &Ctx, page: &PageId) -> Vec<LinkView> {
+    let mut out = vec![LinkView {
+        href: ctx.href("index", ""),
+        number: String::new(),
+        title: ctx.t().home.to_string(),
+    }];
+    if let PageId::Procedure(id) = page {
+        'find: for c in &ctx.book.chapters {
+            for item in &c.items {
+                match item {
+                    ChapterItem::Group(g) if g.procedures.iter().any(|p| &p.id == id) => {
+                        out.push(page_link(ctx, &PageId::Chapter(c.id.clone())));
+                        out.push(LinkView {
+                            href: ctx.href(&c.id, &format!("grp-{}", g.id)),
+                            number: g.number.to_string(),
+                            title: g.title.clone(),
+                        });
+                        break 'find;
+                    }
+                    ChapterItem::Procedure(p) if &p.id == id => {
+                        out.push(page_link(ctx, &PageId::Chapter(c.id.clone())));
+                        break 'find;
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    if *page != PageId::Index {
+        out.push(page_link(ctx, page));
+    }
+    out
+}
