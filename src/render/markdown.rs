@@ -41,7 +41,12 @@ pub fn render(ctx: &Ctx, owner: &str, src: &str) -> Rendered {
                 let link = link(ctx, owner, dest_url, *link_type);
                 let mut tag = format!("<a href=\"{}\"", esc(&link.href));
                 if let Some(number) = &link.number {
-                    tag.push_str(&format!(" class=\"xref\" data-number=\"{}\"", esc(number)));
+                    // A link whose text we fill already shows the number; paper needs no second.
+                    let class = if empty { "xref xref-filled" } else { "xref" };
+                    tag.push_str(&format!(
+                        " class=\"{class}\" data-number=\"{}\"",
+                        esc(number)
+                    ));
                 }
                 if !title.is_empty() {
                     tag.push_str(&format!(" title=\"{}\"", esc(title)));

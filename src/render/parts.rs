@@ -78,13 +78,18 @@ fn part(ctx: &Ctx, owner: &str, kind: &PartKind) -> (&'static str, String, Strin
                 esc(t.copy),
                 esc(t.copied)
             );
-            for line in lines {
-                h.push_str(&format!(
-                    "<span class=\"line\"><span class=\"prompt\" aria-hidden=\"true\">{} </span><span class=\"cmd-text\">{}</span></span>\n",
-                    esc(shell.prompt()),
-                    esc(line)
-                ));
-            }
+            let rendered: Vec<String> = lines
+                .iter()
+                .map(|line| {
+                    format!(
+                        "<span class=\"line\"><span class=\"prompt\" aria-hidden=\"true\">{} </span><span class=\"cmd-text\">{}</span></span>",
+                        esc(shell.prompt()),
+                        esc(line)
+                    )
+                })
+                .collect();
+            // Lines are separated by real newlines so selecting by hand copies them too.
+            h.push_str(&rendered.join("\n"));
             h.push_str("</code></pre></div>");
             let mut text = lines.join("\n");
             if let Some(out) = output {

@@ -52,7 +52,7 @@ impl Head {
             title: title.to_string(),
             when_attr: when_attr(when),
             badges: badges_html(when, ctx.config()),
-            backlinks: backlinks(ctx, key),
+            backlinks: backlinks(ctx, key, page),
         }
     }
 }
@@ -113,13 +113,15 @@ pub struct ChapterView {
     pub items: Vec<ItemView>,
 }
 
-/// Backlinks of a target id: the pages whose prose links to it.
-pub fn backlinks(ctx: &Ctx, key: &str) -> Vec<LinkView> {
+/// Backlinks of a target id: the pages whose prose links to it, except `page` itself (a
+/// step referred to from its own procedure needs no "referenced from" that page).
+pub fn backlinks(ctx: &Ctx, key: &str, page: &str) -> Vec<LinkView> {
     let Some(owners) = ctx.book.backlinks.get(key) else {
         return Vec::new();
     };
     owners
         .iter()
+        .filter(|owner| owner.as_str() != page)
         .map(|owner| match ctx.book.targets.get(owner) {
             Some(t) => LinkView {
                 href: ctx.target_href(t),
