@@ -6,12 +6,14 @@ pub mod cli;
 pub mod condition;
 pub mod config;
 pub mod content;
+pub mod coverage;
 pub mod diagnostics;
 pub mod filter;
 pub mod model;
 pub mod output;
 pub mod render;
 pub mod resolve;
+pub mod search;
 pub mod version;
 
 pub use model::Book;

@@ -152,6 +152,8 @@ pub struct Step {
     pub variants: Vec<Variant>,
     /// The reusable step it was expanded from, if any.
     pub reused: Option<String>,
+    /// Where the step is written (its `[[section.step]]` table), for diagnostics.
+    pub origin: (crate::diagnostics::FileId, std::ops::Range<usize>),
 }
 
 #[derive(Debug, Clone)]

@@ -134,13 +134,26 @@ impl PartialEq for Version {
 }
 
 impl Version {
-    /// A version strictly between `self` and the next version any writer could name; used
-    /// to probe the interval just above a boundary when deciding whether a range can hold.
+    /// The next release after `self`, taking releases to have at most three levels
+    /// (`R12.4` → `R12.4.1`, `R12.4.1` → `R12.4.2`, `R12.7.x` → `R12.8`): there is no
+    /// release between `R12.4` and `R12.4.1`, nor between `R12.7.x` and `R12.8`. Deciding
+    /// whether a range can hold only needs each boundary and the release right after it.
     pub(crate) fn just_above(&self) -> Version {
-        let mut components = self.components.clone();
-        components.extend([Component::Num(0); 4]);
-        components.push(Component::Num(1));
-        Version { components }
+        let mut c = self.components.clone();
+        if let Some(pos) = c.iter().position(|x| *x == Component::Any) {
+            c.truncate(pos);
+            if let Some(Component::Num(n)) = c.last_mut() {
+                *n = n.saturating_add(1);
+            }
+            return Version { components: c };
+        }
+        while c.len() < 3 {
+            c.push(Component::Num(0));
+        }
+        if let Some(Component::Num(n)) = c.last_mut() {
+            *n = n.saturating_add(1);
+        }
+        Version { components: c }
     }
 
     /// The smallest version, `R0`.
@@ -192,11 +205,11 @@ mod tests {
     }
 
     #[test]
-    fn just_above_sits_between_neighbours() {
-        assert!(v("R12.4").just_above() > v("R12.4"));
-        assert!(v("R12.4").just_above() < v("R12.4.1"));
-        assert!(v("R12.7.x").just_above() > v("R12.7.x"));
-        assert!(v("R12.7.x").just_above() < v("R12.8"));
+    fn just_above_is_the_next_release() {
+        assert_eq!(v("R12.4").just_above().to_string(), "R12.4.1");
+        assert_eq!(v("R12.4.1").just_above().to_string(), "R12.4.2");
+        assert_eq!(v("R12.7.x").just_above().to_string(), "R12.8");
+        assert_eq!(v("R13").just_above().to_string(), "R13.0.1");
     }
 
     mod props {

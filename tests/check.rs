@@ -222,3 +222,28 @@ fn missing_book_is_a_clear_error() {
     assert_eq!(code, 1);
     assert!(err.contains("no book.toml here"), "{err}");
 }
+
+#[test]
+fn coverage_gap_names_the_environment_and_the_step() {
+    assert_reports(
+        "coverage-gap",
+        "content/01-ch/02-gap.toml:7:1",
+        "1.2 Gap step 1 「Restart」: no variant applies when from=R12.4.1",
+    );
+}
+
+#[test]
+fn coverage_overlap_names_the_environment_and_the_step() {
+    assert_reports(
+        "coverage-overlap",
+        "content/01-ch/02-overlap.toml:7:1",
+        "more than one variant applies when from=R12.8",
+    );
+}
+
+#[test]
+fn coverage_reports_an_environment_no_procedure_serves() {
+    let (code, err) = check_case("coverage-none");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("no procedure applies when os=win"), "{err}");
+}

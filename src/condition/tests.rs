@@ -107,9 +107,10 @@ fn impossible_conditions_are_detected() {
     assert!(!cond("R12.8 <= from <= R12.4").satisfiable(&facets()));
     assert!(cond("from <= R12.4 or from >= R12.8").satisfiable(&facets()));
     assert!(
-        cond("R12.4 < from < R12.4.1").satisfiable(&facets()),
-        "R12.4.0.1 is between"
+        !cond("R12.4 < from < R12.4.1").satisfiable(&facets()),
+        "no release lies between"
     );
+    assert!(cond("R12.4 < from < R12.4.2").satisfiable(&facets()));
     assert!(cond("from <= R12.7.x and from >= R12.7.x").satisfiable(&facets()));
 }
 

@@ -80,6 +80,9 @@ pub fn load_book(root: &Path) -> Result<(Book, Diagnostics), (Diagnostics, Sourc
     };
     links::check(&mut book, &prose, &ref_uses, &sources, &mut diags);
     lint::similar_commands(&commands, &config.allow_similar, &sources, &mut diags);
+    if !diags.has_errors() {
+        crate::coverage::check(&book, &mut diags);
+    }
     diags.sort();
     if diags.has_errors() {
         return Err((diags, sources));

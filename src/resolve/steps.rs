@@ -97,6 +97,7 @@ impl Resolver<'_> {
                 continue;
             };
             step.number = n;
+            step.origin = (file, raw.span());
             let (id, span) = match &raw.get_ref().id {
                 Some(s) => (s.get_ref().clone(), s.span()),
                 None => (format!("{prefix}-{n}"), raw.span().start..raw.span().start),
@@ -169,6 +170,7 @@ impl Resolver<'_> {
                     parts: Vec::new(),
                     variants: Vec::new(),
                     reused: None,
+                    origin: (file, span.clone()),
                 }
             }
         };
