@@ -13,7 +13,6 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod resolve;
-pub mod search;
 pub mod version;
 
 pub use model::Book;
