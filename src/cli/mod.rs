@@ -2,7 +2,9 @@
 
 mod build;
 mod check;
+mod index;
 mod init;
+mod search;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -24,6 +26,10 @@ pub struct Cli {
 pub enum Command {
     /// Load and check the book; report every problem with file:line:col
     Check(check::Args),
+    /// Build the search index (skipped when the content has not changed)
+    Index(index::Args),
+    /// Search steps and commands: ranked steps, numbered locations and deep links
+    Search(search::Args),
     /// Check the book, then render the static site into `book/` (or `[output] dir`)
     Build(build::Args),
     /// Create a small working book to start from
@@ -41,6 +47,8 @@ pub struct BookArg {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Check(a) => check::run(a),
+        Command::Index(a) => index::run(a),
+        Command::Search(a) => search::run(a),
         Command::Build(a) => build::run(a),
         Command::Init(a) => init::run(a),
     }

@@ -1,0 +1,169 @@
+//! `tejun search`: ranked steps for a query, from the terminal or a script. Builds or
+//! refreshes the index first when the content changed, so it never answers from a stale
+//! one.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use serde::Serialize;
+
+use super::BookArg;
+use crate::config::Config;
+use crate::diagnostics::{Diagnostics, SourceMap};
+use crate::search::index::{self, millis, Hit, Request, SearchIndex};
+use crate::search::snippet::{mark, Snippet};
+use crate::search::Field;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// What to look for: words, "a phrase", cmd:regsvr32, title:停止 (anything else is text)
+    #[arg(allow_hyphen_values = true)]
+    pub query: String,
+    #[command(flatten)]
+    pub book: BookArg,
+    /// Only what applies to this environment: cluster=unix,from=R12.8 (open facets keep a step)
+    #[arg(long)]
+    pub env: Option<String>,
+    /// Search one field only: title, cmd, gui, body, proc, chapter
+    #[arg(long, value_parser = parse_field)]
+    pub field: Option<Field>,
+    /// Print a JSON array of results
+    #[arg(long)]
+    pub json: bool,
+    /// At most this many results
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    /// Index folder (as for `tejun index --out`)
+    #[arg(long)]
+    pub index: Option<PathBuf>,
+}
+
+fn parse_field(s: &str) -> Result<Field, String> {
+    Field::parse(s).ok_or_else(|| {
+        format!("unknown field `{s}` (one of: title, cmd, gui, body, proc, chapter)")
+    })
+}
+
+/// A result as scripts see it; `highlights` are character ranges of `snippet`.
+#[derive(Serialize)]
+struct JsonHit<'a> {
+    #[serde(flatten)]
+    hit: &'a Hit,
+    highlights: Vec<[usize; 2]>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let root = &args.book.book;
+    let Some(config) = read_config(root)? else {
+        return Ok(ExitCode::from(1));
+    };
+    let dir = args
+        .index
+        .clone()
+        .unwrap_or_else(|| index::default_dir(root, &config));
+    if !index::is_fresh(root, &dir)? {
+        let start = Instant::now();
+        match crate::load_book(root) {
+            Ok((book, _)) => {
+                let update = index::update(root, &book, &dir)?;
+                if let index::Update::Built { docs } = update {
+                    eprintln!("indexed {docs} documents ({:.0} ms)", millis(start));
+                }
+            }
+            Err((diags, sources)) => {
+                diags.emit(&sources);
+                return Ok(ExitCode::from(1));
+            }
+        }
+    }
+    let env = match &args.env {
+        Some(spec) => match config.parse_env(spec) {
+            Ok(e) => Some(e),
+            Err(msg) => {
+                eprintln!("error: --env: {msg}");
+                return Ok(ExitCode::from(2));
+            }
+        },
+        None => None,
+    };
+    let idx = SearchIndex::open(&dir)?;
+    let start = Instant::now();
+    let results = idx.search(&Request {
+        query: &args.query,
+        field: args.field,
+        env: env.as_ref().map(|e| (e, config.facets.as_slice())),
+        limit: args.limit,
+    })?;
+    let took = millis(start);
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let hits: Vec<JsonHit> = results
+            .hits
+            .iter()
+            .map(|h| JsonHit {
+                hit: h,
+                highlights: char_ranges(&h.snippet, &h.highlights),
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut out, &hits)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if results.hits.is_empty() {
+        writeln!(out, "no results for `{}`", args.query)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let tty = std::io::stdout().is_terminal();
+    let (bold, hl, dim, reset) = if tty {
+        ("\x1b[1m", "\x1b[1;33m", "\x1b[2m", "\x1b[0m")
+    } else {
+        ("", "", "", "")
+    };
+    for h in &results.hits {
+        writeln!(out, "{bold}{}  {}{reset}", h.location, h.title)?;
+        writeln!(out, "  {}", h.procedure)?;
+        let s = Snippet {
+            text: h.snippet.clone(),
+            highlights: h.highlights.clone(),
+        };
+        let snippet = if tty {
+            mark(&s, hl, reset)
+        } else {
+            s.text.clone()
+        };
+        writeln!(out, "  {snippet}")?;
+        match &h.condition {
+            Some(c) => writeln!(out, "  {dim}{}  [{c}]{reset}", h.link)?,
+            None => writeln!(out, "  {dim}{}{reset}", h.link)?,
+        }
+        writeln!(out)?;
+    }
+    eprintln!(
+        "{} of {} results ({took:.1} ms)",
+        results.hits.len(),
+        results.total
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `book.toml` alone: enough for the output folder and `--env`, without loading the book.
+fn read_config(root: &std::path::Path) -> anyhow::Result<Option<Config>> {
+    let path = root.join("book.toml");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| anyhow::anyhow!("failed to read `{}`: {e}", path.display()))?;
+    let mut sources = SourceMap::default();
+    let file = sources.add(path, "book.toml".into(), text.clone());
+    let mut diags = Diagnostics::default();
+    let config = Config::parse(&text, file, &mut diags);
+    if config.is_none() {
+        diags.emit(&sources);
+    }
+    Ok(config)
+}
+
+fn char_ranges(text: &str, bytes: &[std::ops::Range<usize>]) -> Vec<[usize; 2]> {
+    let at = |b: usize| text.get(..b).map_or(0, |s| s.chars().count());
+    bytes.iter().map(|r| [at(r.start), at(r.end)]).collect()
+}

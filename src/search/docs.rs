@@ -1,0 +1,311 @@
+//! What gets searched: the book flattened into one [`SearchDoc`] per step (plus procedure
+//! and section intros), each with its text split by field, its location, its deep link and
+//! the condition under which it applies. The tantivy index and the offline shards are both
+//! built from this list, so the CLI and the site search the same documents.
+
+use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use crate::condition::Condition;
+use crate::config::Language;
+use crate::filter::is_trivial;
+use crate::model::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DocKind {
+    Procedure,
+    Section,
+    Step,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchDoc {
+    pub kind: DocKind,
+    pub title: String,
+    /// Prose, notes, cautions, GUI paths, process names, expected output, variant labels.
+    pub body: Vec<String>,
+    /// Command lines, one per entry.
+    pub commands: Vec<String>,
+    /// GUI menu paths, one per entry (`[サーバの環境設定]→[local]を選択`).
+    pub gui: Vec<String>,
+    pub procedure: String,
+    pub chapter: String,
+    /// `1.1.2.1 手順 5` for a step, the number for a section or procedure.
+    pub location: String,
+    pub page: String,
+    pub anchor: String,
+    /// The conjunction of every condition from the chapter down (and, for a step with
+    /// variants, the disjunction of theirs), in `Condition`'s canonical syntax.
+    pub condition: Option<String>,
+    /// Everything in reading order, for snippets.
+    pub text: String,
+}
+
+impl SearchDoc {
+    /// The deep link relative to the site root: `{page}.html#{anchor}`.
+    pub fn link(&self) -> String {
+        if self.anchor.is_empty() {
+            format!("{}.html", self.page)
+        } else {
+            format!("{}.html#{}", self.page, self.anchor)
+        }
+    }
+}
+
+/// Every searchable document of `book`, in reading order.
+pub fn collect(book: &Book) -> Vec<SearchDoc> {
+    let mut out = Vec::new();
+    let step_word = match book.config.language {
+        Language::Ja => "手順",
+        Language::En => "step",
+    };
+    for ch in &book.chapters {
+        let mut conds: Vec<&Condition> = ch.when.iter().collect();
+        for item in &ch.items {
+            match item {
+                ChapterItem::Procedure(p) => procedure(book, ch, p, &conds, step_word, &mut out),
+                ChapterItem::Group(g) => {
+                    conds.extend(g.when.iter());
+                    for p in &g.procedures {
+                        procedure(book, ch, p, &conds, step_word, &mut out);
+                    }
+                    if g.when.is_some() {
+                        conds.pop();
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn procedure(
+    book: &Book,
+    ch: &Chapter,
+    p: &Procedure,
+    outer: &[&Condition],
+    step_word: &str,
+    out: &mut Vec<SearchDoc>,
+) {
+    let mut conds = outer.to_vec();
+    conds.extend(p.when.iter());
+    let base = SearchDoc {
+        kind: DocKind::Procedure,
+        title: p.title.clone(),
+        body: Vec::new(),
+        commands: Vec::new(),
+        gui: Vec::new(),
+        procedure: p.title.clone(),
+        chapter: ch.title.clone(),
+        location: p.number.to_string(),
+        page: p.id.clone(),
+        anchor: String::new(),
+        condition: canonical(&conds, None),
+        text: String::new(),
+    };
+    if !p.intro.trim().is_empty() {
+        let text = plain(book, &p.intro);
+        out.push(SearchDoc {
+            body: vec![text.clone()],
+            text,
+            ..base.clone()
+        });
+    }
+    for s in &p.sections {
+        let mut sconds = conds.clone();
+        sconds.extend(s.when.iter());
+        let anchor = book
+            .targets
+            .get(&format!("{}/{}", p.id, s.id))
+            .map(|t| t.anchor.clone())
+            .unwrap_or_else(|| format!("sec-{}", s.id));
+        // Sections without steps (フェイルオーバ実行) are what a reader looks for; others
+        // only when their intro says something.
+        if !s.intro.trim().is_empty() || (s.steps.is_empty() && s.branches.is_empty()) {
+            let text = plain(book, &s.intro);
+            out.push(SearchDoc {
+                kind: DocKind::Section,
+                title: s.title.clone(),
+                body: vec![text.clone()],
+                location: s.number.to_string(),
+                anchor: anchor.clone(),
+                condition: canonical(&sconds, None),
+                text,
+                ..base.clone()
+            });
+        }
+        let branches = std::iter::once((None, &s.steps))
+            .chain(s.branches.iter().map(|b| (Some(&b.when), &b.steps)));
+        for (bwhen, steps) in branches {
+            let mut bconds = sconds.clone();
+            bconds.extend(bwhen.filter(|c| !is_trivial(c)));
+            for st in steps {
+                out.push(step(book, p, s, st, &bconds, step_word, &base));
+            }
+        }
+    }
+}
+
+fn step(
+    book: &Book,
+    p: &Procedure,
+    s: &Section,
+    st: &Step,
+    outer: &[&Condition],
+    step_word: &str,
+    base: &SearchDoc,
+) -> SearchDoc {
+    let mut conds = outer.to_vec();
+    conds.extend(st.when.iter());
+    let variants = (!st.variants.is_empty()).then(|| {
+        Condition::Or(
+            st.variants
+                .iter()
+                .map(|v| v.when.clone())
+                .filter(|c| !is_trivial(c))
+                .collect(),
+        )
+    });
+    let mut doc = SearchDoc {
+        kind: DocKind::Step,
+        title: st.title.clone(),
+        location: format!("{} {step_word} {}", s.number, st.number),
+        anchor: book
+            .targets
+            .get(&format!("{}/{}", p.id, st.id))
+            .map(|t| t.anchor.clone())
+            .unwrap_or_else(|| format!("step-{}", st.id)),
+        condition: canonical(&conds, variants.filter(|v| !is_or_empty(v))),
+        ..base.clone()
+    };
+    let mut text = Vec::new();
+    parts(book, &st.parts, &mut doc, &mut text);
+    for v in &st.variants {
+        doc.body.push(v.label.clone());
+        text.push(v.label.clone());
+        parts(book, &v.parts, &mut doc, &mut text);
+    }
+    doc.text = text.join("\n");
+    doc
+}
+
+fn is_or_empty(c: &Condition) -> bool {
+    matches!(c, Condition::Or(v) if v.is_empty())
+}
+
+fn parts(book: &Book, list: &[Part], doc: &mut SearchDoc, text: &mut Vec<String>) {
+    for part in list {
+        match &part.kind {
+            PartKind::Text(md) | PartKind::Note(md) | PartKind::Caution(md) => {
+                let t = plain(book, md);
+                doc.body.push(t.clone());
+                text.push(t);
+            }
+            PartKind::Command { lines, output, .. } => {
+                doc.commands.extend(lines.iter().cloned());
+                text.extend(lines.iter().cloned());
+                if let Some(o) = output {
+                    doc.body.push(o.clone());
+                    text.push(o.clone());
+                }
+            }
+            PartKind::Gui(path) => {
+                let t = path.join("→");
+                doc.gui.push(t.clone());
+                doc.body.push(t.clone());
+                text.push(t);
+            }
+            PartKind::Processes { items, .. } => {
+                let t = items
+                    .iter()
+                    .map(|i| i.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                doc.body.push(t.clone());
+                text.push(t);
+            }
+            PartKind::Refs(ids) => {
+                let t = ids
+                    .iter()
+                    .map(|id| book.ext_ref(id).map_or(id.as_str(), |r| r.title.as_str()))
+                    .collect::<Vec<_>>()
+                    .join("、");
+                doc.body.push(t.clone());
+                text.push(t);
+            }
+        }
+    }
+}
+
+/// The canonical string of `conds` (and `extra`) joined with `and`, nested `and`s
+/// flattened so the same condition always prints the same way.
+fn canonical(conds: &[&Condition], extra: Option<Condition>) -> Option<String> {
+    let mut flat: Vec<Condition> = Vec::new();
+    fn push(c: &Condition, flat: &mut Vec<Condition>) {
+        match c {
+            Condition::And(items) => items.iter().for_each(|i| push(i, flat)),
+            other => {
+                if !flat.contains(other) {
+                    flat.push(other.clone());
+                }
+            }
+        }
+    }
+    for c in conds {
+        push(c, &mut flat);
+    }
+    if let Some(e) = &extra {
+        push(e, &mut flat);
+    }
+    match flat.len() {
+        0 => None,
+        1 => Some(flat[0].to_string()),
+        _ => Some(Condition::And(flat).to_string()),
+    }
+}
+
+/// Markdown to plain text: the words a reader sees, with empty cross-reference links
+/// filled with their target's number and title as the site shows them.
+pub fn plain(book: &Book, md: &str) -> String {
+    let mut out = String::new();
+    let mut fill: Vec<Option<String>> = Vec::new();
+    for ev in Parser::new(md) {
+        match ev {
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
+                if let Some(slot) = fill.last_mut() {
+                    *slot = None; // the link has text of its own
+                }
+                out.push_str(&t);
+            }
+            Event::Start(Tag::Link {
+                link_type: LinkType::Inline,
+                dest_url,
+                ..
+            }) => fill.push(link_label(book, &dest_url)),
+            Event::Start(Tag::Link { .. }) => fill.push(None),
+            Event::End(TagEnd::Link) => {
+                if let Some(Some(label)) = fill.pop() {
+                    out.push_str(&label);
+                }
+            }
+            Event::SoftBreak => out.push(' '),
+            Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+                out.push('\n')
+            }
+            _ => {}
+        }
+    }
+    out.trim().to_string()
+}
+
+fn link_label(book: &Book, dest: &str) -> Option<String> {
+    if let Some(id) = dest.strip_prefix('#') {
+        let t = book.targets.get(id)?;
+        Some(format!("{} {}", t.number, t.title))
+    } else if let Some(id) = dest.strip_prefix("ext:") {
+        book.ext_ref(id).map(|r| r.title.clone())
+    } else {
+        None
+    }
+}

@@ -1,0 +1,444 @@
+//! The tantivy index behind `tejun search` (and later `tejun serve`): one document per
+//! [`SearchDoc`], every text field analysed by the tejun tokenizer, BM25 with per-field
+//! boosts, and the step's effective condition stored as a raw term so an environment can
+//! exclude exactly the documents `filter.rs` would drop.
+//!
+//! The folder holds `tantivy/` and `tejun-index.json`, which records a hash of the inputs
+//! (`book.toml`, everything under `content/`, the tejun version and [`SCHEMA`]); a build
+//! whose hash matches is skipped. A rebuild writes a sibling temporary folder and swaps it
+//! in, so a reader never sees half an index.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Context;
+use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{
+    IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, STORED, STRING,
+};
+use tantivy::{Index, IndexReader, TantivyDocument, Term};
+
+use super::analyze::{TejunTokenizer, TOKENIZER};
+use super::docs::{self, SearchDoc};
+use super::query::{self, Field};
+use super::snippet::{self, Snippet};
+use crate::condition::{self, Env};
+use crate::config::{Config, Facet};
+use crate::model::Book;
+
+/// Bumped whenever the schema or the analyser changes, so old indexes rebuild.
+pub const SCHEMA: u32 = 1;
+
+const META: &str = "tejun-index.json";
+
+/// Where the index lives by default: `.tejun-index` beside the output folder (for the
+/// default `book/` output, `<book root>/.tejun-index`), outside the published site.
+pub fn default_dir(root: &Path, config: &Config) -> PathBuf {
+    let out = root.join(&config.out_dir);
+    let parent = out
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| root.to_path_buf());
+    parent.join(".tejun-index")
+}
+
+/// A hash of everything the index is built from. FNV-1a over the relative paths and bytes
+/// of `book.toml` and `content/**`, in sorted order: stable across runs and platforms.
+pub fn input_hash(root: &Path) -> anyhow::Result<String> {
+    let mut files = vec![root.join("book.toml")];
+    walk(&root.join("content"), &mut files)?;
+    files.sort();
+    let mut h = Fnv64::new();
+    h.write(format!("tejun {} schema {SCHEMA}\n", env!("CARGO_PKG_VERSION")).as_bytes());
+    for f in &files {
+        let rel = f.strip_prefix(root).unwrap_or(f);
+        h.write(rel.to_string_lossy().as_bytes());
+        h.write(&[0]);
+        let bytes = fs::read(f).with_context(|| format!("failed to read `{}`", f.display()))?;
+        h.write(&(bytes.len() as u64).to_le_bytes());
+        h.write(&bytes);
+    }
+    Ok(format!("{:016x}", h.0))
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+    let entries =
+        fs::read_dir(dir).with_context(|| format!("failed to read `{}`", dir.display()))?;
+    for e in entries {
+        let path = e?.path();
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+struct Fnv64(u64);
+
+impl Fnv64 {
+    fn new() -> Self {
+        Fnv64(0xcbf2_9ce4_8422_2325)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+}
+
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Meta {
+    hash: String,
+    docs: usize,
+}
+
+/// What [`update`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Update {
+    UpToDate { docs: usize },
+    Built { docs: usize },
+}
+
+/// The hash recorded in `dir`, if it holds an index.
+fn recorded(dir: &Path) -> Option<Meta> {
+    let text = fs::read_to_string(dir.join(META)).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// Whether the index in `dir` was built from the current inputs of the book at `root`.
+pub fn is_fresh(root: &Path, dir: &Path) -> anyhow::Result<bool> {
+    let hash = input_hash(root)?;
+    Ok(recorded(dir).is_some_and(|m| m.hash == hash))
+}
+
+/// Builds the index of `book` (loaded from `root`) into `dir`, unless it is up to date.
+pub fn update(root: &Path, book: &Book, dir: &Path) -> anyhow::Result<Update> {
+    let hash = input_hash(root)?;
+    if let Some(m) = recorded(dir).filter(|m| m.hash == hash) {
+        return Ok(Update::UpToDate { docs: m.docs });
+    }
+    let docs = build(book, dir, &hash)?;
+    Ok(Update::Built { docs })
+}
+
+/// Always (re)builds; returns the number of documents.
+pub fn build(book: &Book, dir: &Path, hash: &str) -> anyhow::Result<usize> {
+    let docs = docs::collect(book);
+    let parent = dir.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(parent)
+        .with_context(|| format!("failed to create `{}`", parent.display()))?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".tejun-index-")
+        .tempdir_in(parent)
+        .with_context(|| format!("failed to create a folder in `{}`", parent.display()))?;
+    let tdir = tmp.path().join("tantivy");
+    fs::create_dir(&tdir)?;
+    let (schema, f) = schema();
+    let index = Index::builder().schema(schema).create_in_dir(&tdir)?;
+    index.tokenizers().register(TOKENIZER, TejunTokenizer);
+    // One thread: the book is small next to tantivy's per-thread buffer.
+    let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 50_000_000)?;
+    for d in &docs {
+        writer.add_document(f.document(d))?;
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    let meta = Meta {
+        hash: hash.to_string(),
+        docs: docs.len(),
+    };
+    fs::write(tmp.path().join(META), serde_json::to_string_pretty(&meta)?)?;
+    let built = tmp.keep();
+    if dir.exists() {
+        fs::remove_dir_all(dir)
+            .with_context(|| format!("failed to replace `{}`", dir.display()))?;
+    }
+    fs::rename(&built, dir)
+        .with_context(|| format!("failed to move the index to `{}`", dir.display()))?;
+    Ok(docs.len())
+}
+
+/// The schema's fields.
+#[derive(Clone, Copy)]
+struct Fields {
+    title: tantivy::schema::Field,
+    commands: tantivy::schema::Field,
+    gui: tantivy::schema::Field,
+    body: tantivy::schema::Field,
+    procedure: tantivy::schema::Field,
+    chapter: tantivy::schema::Field,
+    kind: tantivy::schema::Field,
+    location: tantivy::schema::Field,
+    link: tantivy::schema::Field,
+    cond: tantivy::schema::Field,
+    text: tantivy::schema::Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let indexing = TextFieldIndexing::default()
+        .set_tokenizer(TOKENIZER)
+        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+    let searched = TextOptions::default().set_indexing_options(indexing);
+    let shown = searched.clone().set_stored();
+    let f = Fields {
+        title: b.add_text_field("title", shown.clone()),
+        commands: b.add_text_field("cmd", searched.clone()),
+        gui: b.add_text_field("gui", searched.clone()),
+        body: b.add_text_field("body", searched),
+        procedure: b.add_text_field("proc", shown.clone()),
+        chapter: b.add_text_field("chapter", shown),
+        kind: b.add_text_field("kind", STORED),
+        location: b.add_text_field("location", STORED),
+        link: b.add_text_field("link", STORED),
+        // Indexed whole: the distinct conditions are read back from the term dictionary.
+        cond: b.add_text_field("cond", STRING | STORED),
+        text: b.add_text_field("text", STORED),
+    };
+    (b.build(), f)
+}
+
+impl Fields {
+    fn of(self, field: Field) -> tantivy::schema::Field {
+        match field {
+            Field::Title => self.title,
+            Field::Commands => self.commands,
+            Field::Gui => self.gui,
+            Field::Body => self.body,
+            Field::Procedure => self.procedure,
+            Field::Chapter => self.chapter,
+        }
+    }
+
+    fn document(self, d: &SearchDoc) -> TantivyDocument {
+        let mut doc = TantivyDocument::new();
+        doc.add_text(self.title, &d.title);
+        // One value per line or paragraph: tantivy leaves a position gap between values,
+        // so a phrase never spans two commands.
+        for c in &d.commands {
+            doc.add_text(self.commands, c);
+        }
+        for g in &d.gui {
+            doc.add_text(self.gui, g);
+        }
+        for t in &d.body {
+            doc.add_text(self.body, t);
+        }
+        doc.add_text(self.procedure, &d.procedure);
+        doc.add_text(self.chapter, &d.chapter);
+        let kind = serde_json::to_value(d.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        doc.add_text(self.kind, kind);
+        doc.add_text(self.location, &d.location);
+        doc.add_text(self.link, d.link());
+        if let Some(c) = &d.condition {
+            doc.add_text(self.cond, c);
+        }
+        doc.add_text(self.text, &d.text);
+        doc
+    }
+}
+
+/// An open index, ready for queries.
+pub struct SearchIndex {
+    reader: IndexReader,
+    fields: Fields,
+}
+
+/// A query and how to narrow it.
+pub struct Request<'a> {
+    pub query: &'a str,
+    /// Restrict every term to one field (`--field cmd`).
+    pub field: Option<Field>,
+    /// Drop documents whose condition this environment makes false.
+    pub env: Option<(&'a Env, &'a [Facet])>,
+    pub limit: usize,
+}
+
+/// One result.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub score: f32,
+    pub kind: String,
+    pub title: String,
+    pub procedure: String,
+    pub chapter: String,
+    pub location: String,
+    pub link: String,
+    pub condition: Option<String>,
+    pub snippet: String,
+    /// Byte ranges of `snippet` that matched.
+    #[serde(skip)]
+    pub highlights: Vec<std::ops::Range<usize>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Results {
+    /// Documents that matched (before `limit`).
+    pub total: usize,
+    pub hits: Vec<Hit>,
+}
+
+impl SearchIndex {
+    pub fn open(dir: &Path) -> anyhow::Result<SearchIndex> {
+        let index = Index::open_in_dir(dir.join("tantivy"))
+            .with_context(|| format!("failed to open the search index in `{}`", dir.display()))?;
+        index.tokenizers().register(TOKENIZER, TejunTokenizer);
+        let (_, fields) = schema();
+        let reader = index.reader()?;
+        Ok(SearchIndex { reader, fields })
+    }
+
+    pub fn search(&self, req: &Request) -> anyhow::Result<Results> {
+        let terms = query::parse(req.query, req.field);
+        if terms.is_empty() || req.limit == 0 {
+            return Ok(Results {
+                total: 0,
+                hits: Vec::new(),
+            });
+        }
+        let searcher = self.reader.searcher();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = terms
+            .iter()
+            .map(|t| (Occur::Must, self.term_query(t)))
+            .collect();
+        if let Some((env, facets)) = req.env {
+            for c in self.excluded(&searcher, env, facets)? {
+                let term = Term::from_field_text(self.fields.cond, &c);
+                clauses.push((
+                    Occur::MustNot,
+                    Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+                ));
+            }
+        }
+        let q = BooleanQuery::new(clauses);
+        let (top, total) = searcher.search(
+            &q,
+            &(TopDocs::with_limit(req.limit).order_by_score(), Count),
+        )?;
+        let marks = query::highlight_tokens(&terms);
+        let mut hits = Vec::new();
+        for (score, addr) in top {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let get = |f| {
+                doc.get_first(f)
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default()
+            };
+            let title = get(self.fields.title);
+            let text = get(self.fields.text);
+            let Snippet { text, highlights } =
+                snippet::snippet(if text.is_empty() { &title } else { &text }, &marks);
+            hits.push(Hit {
+                score,
+                kind: get(self.fields.kind),
+                procedure: get(self.fields.procedure),
+                chapter: get(self.fields.chapter),
+                location: get(self.fields.location),
+                link: get(self.fields.link),
+                condition: Some(get(self.fields.cond)).filter(|c| !c.is_empty()),
+                snippet: text,
+                highlights,
+                title,
+            });
+        }
+        Ok(Results { total, hits })
+    }
+
+    /// One term: its phrase in any allowed field (boosted per field), alternates adding
+    /// to the score.
+    fn term_query(&self, t: &query::Term) -> Box<dyn Query> {
+        let fields = match t.field {
+            Some(f) => vec![f],
+            None => Field::ALL.to_vec(),
+        };
+        let per_field = fields
+            .into_iter()
+            .map(|f| {
+                let tf = self.fields.of(f);
+                let text_term = |s: &str| Term::from_field_text(tf, s);
+                let main: Box<dyn Query> = match t.primaries.as_slice() {
+                    [(_, one)] => {
+                        Box::new(TermQuery::new(text_term(one), IndexRecordOption::WithFreqs))
+                    }
+                    many => Box::new(PhraseQuery::new_with_offset(
+                        many.iter().map(|(o, s)| (*o, text_term(s))).collect(),
+                    )),
+                };
+                let q: Box<dyn Query> = if t.alternates.is_empty() {
+                    main
+                } else {
+                    let mut c = vec![(Occur::Must, main)];
+                    for a in &t.alternates {
+                        c.push((
+                            Occur::Should,
+                            Box::new(TermQuery::new(text_term(a), IndexRecordOption::WithFreqs))
+                                as Box<dyn Query>,
+                        ));
+                    }
+                    Box::new(BooleanQuery::new(c))
+                };
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(q, f.boost())) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        Box::new(BooleanQuery::new(per_field))
+    }
+
+    /// The stored conditions `env` makes false, read from the term dictionary (a book has
+    /// few distinct conditions however many steps it has).
+    fn excluded(
+        &self,
+        searcher: &tantivy::Searcher,
+        env: &Env,
+        facets: &[Facet],
+    ) -> anyhow::Result<Vec<String>> {
+        let mut all = BTreeSet::new();
+        for seg in searcher.segment_readers() {
+            let inv = seg.inverted_index(self.fields.cond)?;
+            let mut stream = inv.terms().stream()?;
+            while stream.advance() {
+                all.insert(String::from_utf8_lossy(stream.key()).into_owned());
+            }
+        }
+        Ok(all
+            .into_iter()
+            .filter(|c| {
+                let bound = condition::parse(c)
+                    .ok()
+                    .and_then(|e| condition::bind(&e, facets).ok());
+                // A condition that no longer binds (facets changed) is kept, not hidden.
+                bound.is_some_and(|b| b.eval(env) == Some(false))
+            })
+            .collect())
+    }
+}
+
+/// How long things took, for `tejun index` and `tejun search` to report.
+pub fn millis(since: Instant) -> f64 {
+    since.elapsed().as_secs_f64() * 1000.0
+}
+
+/// Total size in bytes of the files under `dir`.
+pub fn size_on_disk(dir: &Path) -> u64 {
+    let mut files = Vec::new();
+    if walk(dir, &mut files).is_err() {
+        return 0;
+    }
+    files
+        .iter()
+        .filter_map(|f| fs::metadata(f).ok())
+        .map(|m| m.len())
+        .sum()
+}

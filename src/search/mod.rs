@@ -1,0 +1,18 @@
+//! Full-text search over steps and commands (DESIGN.md §4). One analyser
+//! ([`analyze`]) feeds two indexes built from the same documents ([`docs`]): a tantivy
+//! index for the command line ([`index`]) and sharded script files for the offline site
+//! ([`offline`], read by `themes/default/search.js`). Queries are read by [`query`], which
+//! never fails, and shown with [`snippet`]s.
+
+pub mod analyze;
+pub mod docs;
+pub mod index;
+pub mod offline;
+pub mod query;
+pub mod snippet;
+
+pub use analyze::analyze;
+pub use docs::{collect, SearchDoc};
+pub use index::{default_dir, update, Hit, Request, Results, SearchIndex, Update};
+pub use offline::{write_offline_index, OfflineStats};
+pub use query::Field;
