@@ -82,13 +82,13 @@ cmd = "net stop example"
 "#,
     ),
     (
-        "content/01-upgrade/_chapter.toml",
+        "content/01-basics/_chapter.toml",
         r#"title = "Upgrading"
 intro = "How to move to the newest release."
 "#,
     ),
     (
-        "content/01-upgrade/01-upgrade.toml",
+        "content/01-basics/01-upgrade.toml",
         r#"title = "Upgrade the service"
 intro = "Read [](ext:release-notes) first."
 
@@ -113,11 +113,11 @@ shell = "sh"
 cmd = "cp -r /etc/example /etc/example.bak"
 
 [[section.step.variant]]
-when = "from >= R2.0"
+when = "from > R1.5"
 [[section.step.variant.part]]
 shell = "sh"
-cmd = "example-admin backup --out /var/backups/example"
-output = "backup written"
+cmd = "example-admin save --to /srv/example-saved"
+output = "saved"
 
 [[section]]
 id = "install"

@@ -20,16 +20,15 @@ pub fn step_body(ctx: &Ctx, owner: &str, step: &Step) -> Rendered {
 
 fn variant(ctx: &Ctx, owner: &str, v: &Variant, acc: &mut Rendered) {
     // A variant without its own label is labelled by its condition, in words.
-    let label = if v.label == v.when.to_string() {
-        super::labels::label(&v.when, ctx.config())
+    let (label, badges) = if v.label == v.when.to_string() {
+        (super::labels::label(&v.when, ctx.config()), String::new())
     } else {
-        v.label.clone()
+        (v.label.clone(), badges_html(Some(&v.when), ctx.config()))
     };
     acc.html.push_str(&format!(
-        "<div class=\"variant\"{}><p class=\"variant-label\">{}{}</p>\n",
+        "<div class=\"variant\"{}><p class=\"variant-label\">{}{badges}</p>\n",
         when_attr(Some(&v.when)),
         esc(&label),
-        badges_html(Some(&v.when), ctx.config())
     ));
     push_text(&mut acc.text, &label);
     parts(ctx, owner, &v.parts, acc);

@@ -35,6 +35,8 @@ pub struct Head {
 }
 
 impl Head {
+    /// `id` is the element's own id; its target id (for backlinks) is `page/id` for
+    /// sections and steps, which are unique only inside their procedure, else `id`.
     fn new(
         ctx: &Ctx,
         id: &str,
@@ -43,8 +45,12 @@ impl Head {
         number: String,
         title: &str,
         when: Option<&Condition>,
-        key: &str,
     ) -> Head {
+        let key = if anchor.starts_with("sec-") || anchor.starts_with("step-") {
+            format!("{page}/{id}")
+        } else {
+            id.to_string()
+        };
         Head {
             id: id.to_string(),
             anchor: ctx.anchor(page, anchor),
@@ -52,7 +58,7 @@ impl Head {
             title: title.to_string(),
             when_attr: when_attr(when),
             badges: badges_html(when, ctx.config()),
-            backlinks: backlinks(ctx, key, page),
+            backlinks: backlinks(ctx, &key, page),
         }
     }
 }
@@ -147,7 +153,6 @@ pub fn procedure(ctx: &Ctx, p: &Procedure) -> ProcedureView {
             p.number.to_string(),
             &p.title,
             p.when.as_ref(),
-            &p.id,
         ),
         intro: markdown::render(ctx, &p.id, &p.intro).html,
         sections: p.sections.iter().map(|s| section(ctx, p, s)).collect(),
@@ -165,7 +170,6 @@ fn section(ctx: &Ctx, p: &Procedure, s: &Section) -> SectionView {
             s.number.to_string(),
             &s.title,
             s.when.as_ref(),
-            &format!("{}/{}", p.id, s.id),
         ),
         intro: markdown::render(ctx, &p.id, &s.intro).html,
         steps: s.steps.iter().map(|st| step(ctx, p, st, level)).collect(),
@@ -194,7 +198,6 @@ pub fn step(ctx: &Ctx, p: &Procedure, st: &Step, level: u8) -> StepView {
             st.number.to_string(),
             &st.title,
             st.when.as_ref(),
-            &format!("{}/{}", p.id, st.id),
         ),
         reused: st.reused.clone(),
         level,
@@ -213,7 +216,6 @@ fn proc_item(ctx: &Ctx, p: &Procedure) -> ItemView {
             p.number.to_string(),
             &p.title,
             p.when.as_ref(),
-            &p.id,
         ),
         kind: "procedure",
         href: ctx.href(&p.id, ""),
@@ -233,7 +235,6 @@ fn group_item(ctx: &Ctx, chapter: &str, g: &Group) -> ItemView {
             g.number.to_string(),
             &g.title,
             g.when.as_ref(),
-            &g.id,
         ),
         kind: "group",
         href: ctx.href(chapter, &anchor),
@@ -252,7 +253,6 @@ pub fn chapter(ctx: &Ctx, c: &Chapter) -> ChapterView {
             c.number.to_string(),
             &c.title,
             c.when.as_ref(),
-            &c.id,
         ),
         intro: markdown::render(ctx, &c.id, &c.intro).html,
         items: c
@@ -281,7 +281,6 @@ pub fn toc(ctx: &Ctx) -> Vec<ItemView> {
                 c.number.to_string(),
                 &c.title,
                 c.when.as_ref(),
-                "",
             );
             head.backlinks.clear();
             ItemView {

@@ -1,0 +1,348 @@
+//! `tejun build` and `tejun init`, driven through the real binary on small fixture books
+//! (tests/fixtures/site-*) and on a copy of the repository's own JobCenter book.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+fn tejun(args: &[&str], cwd: &Path) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_tejun"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run tejun")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn assert_ok(o: &Output) {
+    assert!(o.status.success(), "tejun failed: {}", stderr(o));
+}
+
+fn copy_dir(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).expect("mkdir");
+    for entry in std::fs::read_dir(src).expect("read_dir") {
+        let entry = entry.expect("entry");
+        let to = dst.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &to);
+        } else {
+            std::fs::copy(entry.path(), &to).expect("copy");
+        }
+    }
+}
+
+/// A copy of a fixture book in a fresh temporary folder; returns (guard, book folder).
+fn fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let book = tmp.path().join(name);
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name),
+        &book,
+    );
+    (tmp, book)
+}
+
+/// The repository's own book (book.toml + content/) in a temporary folder.
+fn repo_book() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let book = tmp.path().join("jobcenter");
+    std::fs::create_dir_all(&book).expect("mkdir");
+    std::fs::copy(root.join("book.toml"), book.join("book.toml")).expect("copy book.toml");
+    copy_dir(&root.join("content"), &book.join("content"));
+    (tmp, book)
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+}
+
+/// Every file under `dir` with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).expect("read_dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                walk(base, &path, out);
+            } else {
+                let rel = path.strip_prefix(base).expect("prefix").to_path_buf();
+                out.insert(rel, std::fs::read(&path).expect("read"));
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// The values of `attr="…"` in document order.
+fn attr_values(html: &str, attr: &str) -> Vec<String> {
+    let needle = format!("{attr}=\"");
+    html.match_indices(&needle)
+        .filter_map(|(i, _)| {
+            let rest = &html[i + needle.len()..];
+            rest.find('"').map(|end| rest[..end].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn repo_book_renders_every_page() {
+    let (_tmp, book) = repo_book();
+    assert_ok(&tejun(&["build", "."], &book));
+    let out = book.join("book");
+    for page in [
+        "index.html",
+        "references.html",
+        "404.html",
+        "print.html",
+        "assets/style.css",
+        "assets/tejun.js",
+        ".tejun-output",
+    ] {
+        assert!(out.join(page).is_file(), "missing {page}");
+    }
+    let index = read(&out.join("index.html"));
+    assert!(
+        index.contains("<section id=\"env-picker\""),
+        "env picker placeholder"
+    );
+    assert!(index.contains("第2版"), "edition on the title page");
+    assert!(
+        index.contains("改版履歴") && index.contains("凡例"),
+        "front matter"
+    );
+    for chapter in ["mscs", "win-other", "unix"] {
+        assert!(
+            out.join(format!("{chapter}.html")).is_file(),
+            "chapter page {chapter}"
+        );
+    }
+    let proc_page = read(&out.join("mscs-upgrade-x64-r12-8.html"));
+    assert!(proc_page.contains("id=\"sec-standby\""), "section anchor");
+    assert!(
+        proc_page.contains("id=\"step-standby-stop-local\""),
+        "step anchor"
+    );
+    assert!(
+        proc_page.contains("data-step=\"standby-stop-local\""),
+        "data-step"
+    );
+    assert!(
+        proc_page.contains("aria-current=\"page\""),
+        "sidebar highlights the page"
+    );
+    assert!(proc_page.contains("class=\"menu\""), "GUI path chips");
+    assert!(
+        proc_page.contains("適用前のバージョン: R12.8以降"),
+        "condition badge in words"
+    );
+    assert!(
+        proc_page.contains("data-when=\"platform = x86 and from &gt;= R12.8\""),
+        "data-when"
+    );
+    assert!(
+        proc_page.contains("手順は<a href=\"references.html#ref-release-memo\">リリースメモ</a>、"),
+        "refs sentence"
+    );
+    let refs = read(&out.join("references.html"));
+    assert!(refs.contains("id=\"ref-release-memo\""));
+}
+
+#[test]
+fn print_page_holds_every_procedure_in_reading_order() {
+    let (_tmp, book) = repo_book();
+    assert_ok(&tejun(&["build", "."], &book));
+    let out = book.join("book");
+    let print = read(&out.join("print.html"));
+    let printed = attr_values(&print, "data-procedure");
+    // Reading order: the procedure pages as the index's table of contents lists them.
+    let index = read(&out.join("index.html"));
+    let toc = &index[index.find("toc-list").expect("toc")..];
+    let mut expected: Vec<String> = Vec::new();
+    for href in attr_values(toc, "href") {
+        let Some(stem) = href.strip_suffix(".html") else {
+            continue;
+        };
+        if read(&out.join(&href)).contains("data-procedure=") && !expected.iter().any(|e| e == stem)
+        {
+            expected.push(stem.to_string());
+        }
+    }
+    assert!(expected.len() >= 10, "found procedures: {expected:?}");
+    assert_eq!(printed, expected);
+    assert!(
+        !print.contains("class=\"sidebar\""),
+        "no navigation on paper"
+    );
+    assert!(read(&out.join("assets/print.css")).contains("size: A4"));
+}
+
+#[test]
+fn cross_reference_shows_target_number_and_title() {
+    let (_tmp, book) = fixture("site-basic");
+    assert_ok(&tejun(&["build", "."], &book));
+    let beta = read(&book.join("book/beta.html"));
+    assert!(beta.contains("href=\"alpha.html\" class=\"xref xref-filled\" data-number=\"1.1\">1.1 Alpha procedure</a>"), "{beta}");
+    assert!(
+        beta.contains("href=\"alpha.html#sec-prep\""),
+        "section link"
+    );
+    assert!(
+        beta.contains("href=\"references.html#ref-manual\">the manual</a>"),
+        "ext link"
+    );
+    let print = read(&book.join("book/print.html"));
+    assert!(
+        print.contains("href=\"#p-alpha\""),
+        "links stay inside the print page"
+    );
+}
+
+#[test]
+fn targets_list_their_backlinks() {
+    let (_tmp, book) = fixture("site-basic");
+    assert_ok(&tejun(&["build", "."], &book));
+    let alpha = read(&book.join("book/alpha.html"));
+    assert!(
+        alpha.contains("Referenced from: <a href=\"beta.html\">1.2 Beta procedure</a>"),
+        "{alpha}"
+    );
+}
+
+#[test]
+fn raw_script_in_markdown_is_escaped() {
+    let (_tmp, book) = fixture("site-basic");
+    assert_ok(&tejun(&["build", "."], &book));
+    let beta = read(&book.join("book/beta.html"));
+    assert!(beta.contains("&lt;script&gt;alert(\"boom\")&lt;/script&gt;"));
+    assert!(!beta.contains("<script>alert"));
+}
+
+#[test]
+fn parts_render_as_typed_blocks() {
+    let (_tmp, book) = fixture("site-basic");
+    assert_ok(&tejun(&["build", "."], &book));
+    let alpha = read(&book.join("book/alpha.html"));
+    assert!(alpha.contains("<span class=\"prompt\" aria-hidden=\"true\">$ </span><span class=\"cmd-text\">systemctl status example</span>"));
+    assert!(alpha.contains("<button type=\"button\" class=\"copy\""));
+    assert!(alpha.contains("<samp>active (running)</samp>"));
+    assert!(alpha.contains("<span class=\"menu\">[Settings]</span>"));
+    assert!(alpha.contains("These processes must not exist"));
+    assert!(alpha.contains("<li data-when=\"from &gt;= R2.0\"><code>helperd</code>"));
+    assert!(alpha.contains("callout-note") && alpha.contains("callout-caution"));
+    assert!(alpha
+        .contains("See <a href=\"references.html#ref-manual\">The Manual</a> for the procedure."));
+    let beta = read(&book.join("book/beta.html"));
+    assert!(beta.contains("Operating system: Linux"), "procedure badge");
+    assert!(beta.contains("<div class=\"variant\" data-when=\"from &lt; R2.0\"><p class=\"variant-label\">Older versions"));
+}
+
+#[test]
+fn failed_build_leaves_previous_output_byte_identical() {
+    let (_tmp, book) = fixture("site-basic");
+    assert_ok(&tejun(&["build", "."], &book));
+    let before = snapshot(&book.join("book"));
+    std::fs::write(
+        book.join("content/01-first/02-beta.toml"),
+        "title = \"Beta\"\nintro = \"[](#nowhere)\"\n",
+    )
+    .expect("write");
+    let o = tejun(&["build", "."], &book);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("nowhere"),
+        "the diagnostic is shown: {}",
+        stderr(&o)
+    );
+    assert_eq!(snapshot(&book.join("book")), before);
+    // No staging folder is left behind.
+    let names: Vec<_> = std::fs::read_dir(&book)
+        .expect("read_dir")
+        .map(|e| e.expect("e").file_name())
+        .collect();
+    assert!(
+        names
+            .iter()
+            .all(|n| !n.to_string_lossy().contains("tejun-")),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn refuses_to_replace_a_folder_it_did_not_make() {
+    let (_tmp, book) = fixture("site-basic");
+    std::fs::create_dir(book.join("book")).expect("mkdir");
+    std::fs::write(book.join("book/notes.txt"), "mine").expect("write");
+    let o = tejun(&["build", "."], &book);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("refusing to replace"), "{}", stderr(&o));
+    assert_eq!(read(&book.join("book/notes.txt")), "mine");
+    assert!(!book.join("book/index.html").exists());
+}
+
+#[test]
+fn rebuild_replaces_its_own_output_and_out_flag_is_honoured() {
+    let (tmp, book) = fixture("site-basic");
+    let out = tmp.path().join("elsewhere/site");
+    let out_arg = out.to_string_lossy().into_owned();
+    assert_ok(&tejun(&["build", ".", "--out", &out_arg], &book));
+    std::fs::write(out.join("stale.html"), "old").expect("write");
+    assert_ok(&tejun(&["build", ".", "--out", &out_arg], &book));
+    assert!(out.join("index.html").is_file());
+    assert!(
+        !out.join("stale.html").exists(),
+        "the old output is replaced as a whole"
+    );
+}
+
+#[test]
+fn theme_file_in_the_book_overrides_the_builtin_one() {
+    let (_tmp, book) = fixture("site-basic");
+    let theme = book.join("themes/default");
+    std::fs::create_dir_all(&theme).expect("mkdir");
+    std::fs::write(theme.join("404.html"), "{% extends \"layout.html\" %}{% block content %}CUSTOM-404 {{ t.home }}{% endblock content %}").expect("write");
+    std::fs::write(theme.join("style.css"), "/* custom */").expect("write");
+    assert_ok(&tejun(&["build", "."], &book));
+    assert!(read(&book.join("book/404.html")).contains("CUSTOM-404 Home"));
+    assert_eq!(read(&book.join("book/assets/style.css")), "/* custom */");
+
+    std::fs::write(theme.join("chapter.html"), "{% extends \"layout.html\" %}{% block content %}{{ chapter.nope.deeper }}{% endblock content %}").expect("write");
+    let o = tejun(&["build", "."], &book);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("chapter.html") && err.contains("nope"),
+        "template error names the template and the problem: {err}"
+    );
+    assert!(
+        read(&book.join("book/404.html")).contains("CUSTOM-404"),
+        "previous output kept"
+    );
+}
+
+#[test]
+fn init_then_build_succeeds_and_init_never_overwrites() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    assert_ok(&tejun(&["init", "new-book"], tmp.path()));
+    let book = tmp.path().join("new-book");
+    let o = tejun(&["build", "."], &book);
+    assert_ok(&o);
+    assert!(
+        !stderr(&o).contains("warning:"),
+        "a fresh book is clean: {}",
+        stderr(&o)
+    );
+    let page = read(&book.join("book/upgrade.html"));
+    assert!(page.contains("class=\"cmd\"") && page.contains("class=\"variant\""));
+    let before = read(&book.join("book.toml"));
+    let again = tejun(&["init", "new-book"], tmp.path());
+    assert!(!again.status.success());
+    assert_eq!(read(&book.join("book.toml")), before);
+}
