@@ -8,6 +8,9 @@ use crate::diagnostics::Severity;
 pub struct Args {
     #[command(flatten)]
     pub book: BookArg,
+    /// Also print, per procedure, the condition that selects it and the profiles that do
+    #[arg(long)]
+    pub matrix: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -15,6 +18,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match crate::load_book(&args.book.book) {
         Ok((book, warnings)) => {
             warnings.emit(&book.sources);
+            if args.matrix {
+                for line in crate::coverage::matrix(&book) {
+                    println!("{line}");
+                }
+            }
             let procedures = book.procedures().count();
             let steps: usize = book
                 .procedures()

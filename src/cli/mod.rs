@@ -2,6 +2,7 @@
 
 mod build;
 mod check;
+mod diff;
 mod index;
 mod init;
 mod search;
@@ -26,6 +27,8 @@ pub struct Cli {
 pub enum Command {
     /// Load and check the book; report every problem with file:line:col
     Check(check::Args),
+    /// Show the steps that differ between two environments' runbooks
+    Diff(diff::Args),
     /// Build the search index (skipped when the content has not changed)
     Index(index::Args),
     /// Search steps and commands: ranked steps, numbered locations and deep links
@@ -47,6 +50,7 @@ pub struct BookArg {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Check(a) => check::run(a),
+        Command::Diff(a) => diff::run(a),
         Command::Index(a) => index::run(a),
         Command::Search(a) => search::run(a),
         Command::Build(a) => build::run(a),
