@@ -89,8 +89,11 @@ pub fn filter(book: &Book, env: &Env) -> Book {
                     ChapterItem::Procedure(p) => procedure(p, env).map(ChapterItem::Procedure),
                     ChapterItem::Group(g) => {
                         let when = keep(&g.when, env)?;
-                        let procedures: Vec<Procedure> =
-                            g.procedures.iter().filter_map(|p| procedure(p, env)).collect();
+                        let procedures: Vec<Procedure> = g
+                            .procedures
+                            .iter()
+                            .filter_map(|p| procedure(p, env))
+                            .collect();
                         (!procedures.is_empty()).then(|| {
                             ChapterItem::Group(Group {
                                 when,
@@ -212,10 +215,7 @@ fn parts(list: &[Part], env: &Env) -> Vec<Part> {
                         .iter()
                         .filter_map(|i| {
                             let when = keep(&i.when, env)?;
-                            Some(ProcessItem {
-                                when,
-                                ..i.clone()
-                            })
+                            Some(ProcessItem { when, ..i.clone() })
                         })
                         .collect(),
                 },

@@ -31,12 +31,24 @@ fn section_steps<'a>(b: &'a Book, proc_id: &str, section: &str) -> Vec<&'a Step>
 #[test]
 fn a_full_environment_keeps_exactly_one_procedure() {
     let b = book();
-    let e = env(&b, "cluster=mscs,platform=x86,operation=upgrade,from=R12.8,to=R13.2");
-    assert_eq!(procedure_ids(&filter(&b, &e)), vec!["mscs-upgrade-x64-r12-8"]);
+    let e = env(
+        &b,
+        "cluster=mscs,platform=x86,operation=upgrade,from=R12.8,to=R13.2",
+    );
+    assert_eq!(
+        procedure_ids(&filter(&b, &e)),
+        vec!["mscs-upgrade-x64-r12-8"]
+    );
     let e = env(&b, "cluster=unix,operation=patch,from=R13.1,to=R13.2");
     assert_eq!(procedure_ids(&filter(&b, &e)), vec!["unix-patch"]);
-    let e = env(&b, "cluster=win-other,operation=rolling-patch,from=R13.1,to=R13.2");
-    assert_eq!(procedure_ids(&filter(&b, &e)), vec!["win-other-rolling-patch"]);
+    let e = env(
+        &b,
+        "cluster=win-other,operation=rolling-patch,from=R13.1,to=R13.2",
+    );
+    assert_eq!(
+        procedure_ids(&filter(&b, &e)),
+        vec!["win-other-rolling-patch"]
+    );
 }
 
 #[test]
@@ -46,15 +58,24 @@ fn an_open_environment_keeps_every_candidate() {
     let ids = procedure_ids(&filter(&b, &e));
     assert_eq!(ids.len(), 6, "{ids:?}");
     assert!(ids.iter().all(|i| i.starts_with("mscs-")));
-    assert_eq!(procedure_ids(&filter(&b, &Env::new())).len(), b.procedures().count());
+    assert_eq!(
+        procedure_ids(&filter(&b, &Env::new())).len(),
+        b.procedures().count()
+    );
 }
 
 #[test]
 fn a_step_whose_variants_are_all_ruled_out_disappears_and_the_rest_renumber() {
     let b = book();
     // 1.2.2.1 step 5 "リソースDLLを削除" applies only from R12.4.x or earlier.
-    let old = filter(&b, &env(&b, "cluster=mscs,operation=patch,from=R12.4.1,to=R12.4.1"));
-    let new = filter(&b, &env(&b, "cluster=mscs,operation=patch,from=R12.5,to=R12.5"));
+    let old = filter(
+        &b,
+        &env(&b, "cluster=mscs,operation=patch,from=R12.4.1,to=R12.4.1"),
+    );
+    let new = filter(
+        &b,
+        &env(&b, "cluster=mscs,operation=patch,from=R12.5,to=R12.5"),
+    );
     let old_steps = section_steps(&old, "mscs-patch-r12-7", "standby");
     let new_steps = section_steps(&new, "mscs-patch-r12-7", "standby");
     assert!(old_steps.iter().any(|s| s.title == "リソースDLLを削除"));
@@ -70,11 +91,24 @@ fn a_step_whose_variants_are_all_ruled_out_disappears_and_the_rest_renumber() {
 #[test]
 fn branches_follow_the_current_version() {
     let b = book();
-    let v = filter(&b, &env(&b, "cluster=mscs,platform=x86,operation=upgrade,from=R12.2,to=R13.2"));
-    let p = v.procedures().find(|p| p.id == "mscs-upgrade-x64-r12-7").unwrap();
+    let v = filter(
+        &b,
+        &env(
+            &b,
+            "cluster=mscs,platform=x86,operation=upgrade,from=R12.2,to=R13.2",
+        ),
+    );
+    let p = v
+        .procedures()
+        .find(|p| p.id == "mscs-upgrade-x64-r12-7")
+        .unwrap();
     let s = &p.sections[0];
     assert_eq!(s.branches.len(), 1, "only the R12.4以前 branch applies");
-    assert!(s.branches[0].label.contains("R12.4以前"), "{}", s.branches[0].label);
+    assert!(
+        s.branches[0].label.contains("R12.4以前"),
+        "{}",
+        s.branches[0].label
+    );
 }
 
 #[test]
@@ -88,10 +122,20 @@ fn kept_items_never_contradict_the_environment() {
         let e = env(&b, spec);
         let v = filter(&b, &e);
         for p in v.procedures() {
-            assert_ne!(p.when.as_ref().and_then(|c| c.eval(&e)), Some(false), "{spec}: {}", p.id);
+            assert_ne!(
+                p.when.as_ref().and_then(|c| c.eval(&e)),
+                Some(false),
+                "{spec}: {}",
+                p.id
+            );
             for s in &p.sections {
                 for step in s.all_steps() {
-                    assert_ne!(step.when.as_ref().and_then(|c| c.eval(&e)), Some(false), "{spec}: {}", step.id);
+                    assert_ne!(
+                        step.when.as_ref().and_then(|c| c.eval(&e)),
+                        Some(false),
+                        "{spec}: {}",
+                        step.id
+                    );
                     for variant in &step.variants {
                         assert_ne!(variant.when.eval(&e), Some(false), "{spec}: {}", step.id);
                     }
