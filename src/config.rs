@@ -31,6 +31,24 @@ struct RawConfig {
     theme: RawTheme,
     #[serde(default)]
     check: RawCheck,
+    #[serde(default)]
+    placeholder: Vec<RawPlaceholder>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPlaceholder {
+    id: Spanned<String>,
+    label: String,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    example: Option<Spanned<String>>,
+    #[serde(default)]
+    pattern: Option<Spanned<String>>,
+    /// How the value reads while unfilled; `[label]` by default.
+    #[serde(default)]
+    unfilled: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -122,6 +140,27 @@ pub struct Profile {
     pub env: Env,
 }
 
+/// A value the reader supplies once (`[[resource]]` in a command), declared in book.toml.
+#[derive(Debug, Clone)]
+pub struct Placeholder {
+    pub id: String,
+    pub label: String,
+    pub description: Option<String>,
+    pub example: Option<String>,
+    /// Anchored pattern a value must match (also checked live in the browser).
+    pub pattern: Option<regex::Regex>,
+    pub unfilled: String,
+    /// Where book.toml declares it, for the "never used" warning.
+    pub span: std::ops::Range<usize>,
+}
+
+impl Placeholder {
+    /// Checks a value the reader or `--set` gave.
+    pub fn accepts(&self, value: &str) -> bool {
+        self.pattern.as_ref().is_none_or(|p| p.is_match(value))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub title: String,
@@ -134,6 +173,7 @@ pub struct Config {
     pub allow_raw_html: bool,
     pub theme_dir: PathBuf,
     pub allow_similar: Vec<[String; 2]>,
+    pub placeholders: Vec<Placeholder>,
 }
 
 pub(crate) fn valid_id(s: &str) -> bool {
@@ -144,6 +184,10 @@ pub(crate) fn valid_id(s: &str) -> bool {
 }
 
 impl Config {
+    pub fn placeholder(&self, id: &str) -> Option<&Placeholder> {
+        self.placeholders.iter().find(|p| p.id == id)
+    }
+
     pub fn facet(&self, id: &str) -> Option<&Facet> {
         self.facets.iter().find(|f| f.id == id)
     }
@@ -277,6 +321,60 @@ impl Config {
                 env,
             });
         }
+        let mut placeholders: Vec<Placeholder> = Vec::new();
+        for p in raw.placeholder {
+            let id = p.id.get_ref().clone();
+            if !valid_id(&id) {
+                diags.push(
+                    Diagnostic::error(file, p.id.span(), format!("invalid placeholder id `{id}`"))
+                        .with_hint("ids are lower-case ASCII letters, digits, `-`, `_` and `.`"),
+                );
+            }
+            if placeholders.iter().any(|q| q.id == id) {
+                diags.push(Diagnostic::error(
+                    file,
+                    p.id.span(),
+                    format!("duplicate placeholder `{id}`"),
+                ));
+                continue;
+            }
+            let pattern = match &p.pattern {
+                None => None,
+                Some(src) => match regex::Regex::new(&format!("^(?:{})$", src.get_ref())) {
+                    Ok(r) => Some(r),
+                    Err(e) => {
+                        let why = e.to_string().lines().last().unwrap_or("").to_string();
+                        diags.push(Diagnostic::error(
+                            file,
+                            src.span(),
+                            format!("invalid pattern: {why}"),
+                        ));
+                        None
+                    }
+                },
+            };
+            if let (Some(r), Some(ex)) = (&pattern, &p.example) {
+                if !r.is_match(ex.get_ref()) {
+                    diags.push(Diagnostic::error(
+                        file,
+                        ex.span(),
+                        format!(
+                            "example `{}` does not match the placeholder's pattern",
+                            ex.get_ref()
+                        ),
+                    ));
+                }
+            }
+            placeholders.push(Placeholder {
+                unfilled: p.unfilled.unwrap_or_else(|| format!("[{}]", p.label)),
+                id,
+                label: p.label,
+                description: p.description,
+                example: p.example.map(Spanned::into_inner),
+                pattern,
+                span: p.id.span(),
+            });
+        }
         if diags.items.len() > before {
             return None;
         }
@@ -291,6 +389,7 @@ impl Config {
             allow_raw_html: raw.output.allow_raw_html,
             theme_dir: PathBuf::from(raw.theme.dir.unwrap_or_else(|| "themes/default".into())),
             allow_similar: raw.check.allow_similar,
+            placeholders,
         })
     }
 

@@ -247,3 +247,23 @@ fn coverage_reports_an_environment_no_procedure_serves() {
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("no procedure applies when os=win"), "{err}");
 }
+
+#[test]
+fn undeclared_placeholder_is_an_error_at_its_use() {
+    assert_reports(
+        "placeholder-undeclared",
+        "content/01-ch/02-ph.toml:11:18",
+        "undeclared placeholder `hostt`",
+    );
+}
+
+#[test]
+fn unused_placeholder_is_a_warning_at_its_declaration() {
+    let (code, err) = check_case("placeholder-unused");
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("placeholder `host` is declared but never used"),
+        "{err}"
+    );
+    assert!(err.contains("┌─ book.toml:15:6"), "{err}");
+}

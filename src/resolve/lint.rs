@@ -10,6 +10,8 @@ use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap};
 /// Splits a command into the words worth comparing: names of programs, options, paths'
 /// parts and identifiers, lower-cased.
 fn words(line: &str) -> Vec<String> {
+    // Placeholder ids (`[[db_path]]`) are not command words.
+    let line = super::placeholders::fill(line, &|_| Some(" ".to_string()));
     line.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
         .map(|w| w.trim_matches('.').to_ascii_lowercase())
         .filter(|w| w.len() >= 5 && w.chars().any(|c| c.is_ascii_alphabetic()))

@@ -4,6 +4,7 @@
 
 mod links;
 mod lint;
+pub mod placeholders;
 mod steps;
 
 use std::collections::HashMap;
@@ -63,8 +64,10 @@ pub fn load_book(root: &Path) -> Result<(Book, Diagnostics), (Diagnostics, Sourc
         ref_uses: Vec::new(),
         commands: Vec::new(),
         reuse_depth: 0,
+        used_placeholders: Default::default(),
     };
     let (front, refs, chapters) = r.resolve(&loaded);
+    r.unused_placeholders();
     let targets = std::mem::take(&mut r.targets);
     let prose = std::mem::take(&mut r.prose);
     let ref_uses = std::mem::take(&mut r.ref_uses);
@@ -120,6 +123,7 @@ struct Resolver<'a> {
     /// Above 0 while expanding a reusable step: its variants are written for every context
     /// it is used in, so one that cannot hold at a particular use site is not an error.
     reuse_depth: usize,
+    used_placeholders: std::collections::BTreeSet<String>,
 }
 
 /// Where a string's content starts inside its TOML value (after the quotes, and after the
@@ -212,6 +216,7 @@ impl Resolver<'_> {
         let Some(raw) = raw else {
             return String::new();
         };
+        self.placeholders(file, &raw.span(), raw.get_ref());
         self.prose.push(Prose {
             file,
             span: raw.span(),

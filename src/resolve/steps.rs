@@ -489,6 +489,10 @@ impl Resolver<'_> {
                 self.err(file, c.span(), "empty command");
                 return None;
             }
+            self.placeholders(file, &c.span(), c.get_ref());
+            if let Some(o) = &r.output {
+                self.placeholders(file, &o.span(), o.get_ref());
+            }
             for l in &lines {
                 self.commands.push(CommandSite {
                     file,
@@ -505,6 +509,7 @@ impl Resolver<'_> {
                     .map(|o| o.get_ref().trim_end().to_string()),
             }
         } else if let Some(g) = &r.gui {
+            self.placeholders(file, &g.span(), g.get_ref());
             let items: Vec<String> = g
                 .get_ref()
                 .split('→')

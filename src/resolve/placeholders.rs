@@ -1,0 +1,124 @@
+//! Placeholders (`[[resource]]`): every use must be declared in book.toml, and every
+//! declaration should be used somewhere.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use super::Resolver;
+use crate::diagnostics::{Diagnostic, FileId};
+
+/// The `[[id]]` uses in a text, as (byte offset, id). `[[ -f x ]]` and other brackets
+/// that do not enclose a plain id are left alone.
+pub fn uses(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find("[[") {
+        let start = from + i;
+        let rest = &text[start + 2..];
+        let len = rest
+            .find(|c: char| {
+                !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '-' | '.'))
+            })
+            .unwrap_or(rest.len());
+        if len > 0 && rest[len..].starts_with("]]") {
+            out.push((start, &rest[..len]));
+            from = start + 2 + len + 2;
+        } else {
+            from = start + 2;
+        }
+    }
+    out
+}
+
+/// Replaces every `[[id]]` with what `value` returns for it.
+pub fn fill(text: &str, value: &dyn Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (at, id) in uses(text) {
+        out.push_str(&text[last..at]);
+        match value(id) {
+            Some(v) => out.push_str(&v),
+            None => out.push_str(&text[at..at + id.len() + 4]),
+        }
+        last = at + id.len() + 4;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+impl Resolver<'_> {
+    /// Checks the placeholders in one string written at `span` of `file`.
+    pub(super) fn placeholders(&mut self, file: FileId, span: &Range<usize>, text: &str) {
+        for (_, id) in uses(text) {
+            if self.config.placeholder(id).is_some() {
+                self.used_placeholders.insert(id.to_string());
+                continue;
+            }
+            let needle = format!("[[{id}]]");
+            let hay = self.sources.text(file).get(span.clone()).unwrap_or("");
+            let at = match hay.find(&needle) {
+                Some(i) => span.start + i..span.start + i + needle.len(),
+                None => span.clone(),
+            };
+            let declared: Vec<&str> = self
+                .config
+                .placeholders
+                .iter()
+                .map(|p| p.id.as_str())
+                .collect();
+            self.diags.push(
+                Diagnostic::error(file, at, format!("undeclared placeholder `{id}`")).with_hint(
+                    if declared.is_empty() {
+                        "declare it in book.toml: [[placeholder]] id = \"…\" label = \"…\""
+                            .to_string()
+                    } else {
+                        format!("declared placeholders: {}", declared.join(", "))
+                    },
+                ),
+            );
+        }
+    }
+
+    /// Warns about declared placeholders nothing uses; book.toml is always file 0.
+    pub(super) fn unused_placeholders(&mut self) {
+        let used: &BTreeSet<String> = &self.used_placeholders;
+        let unused: Vec<(String, Range<usize>)> = self
+            .config
+            .placeholders
+            .iter()
+            .filter(|p| !used.contains(&p.id))
+            .map(|p| (p.id.clone(), p.span.clone()))
+            .collect();
+        for (id, span) in unused {
+            self.diags.push(
+                Diagnostic::warning(
+                    0,
+                    span,
+                    format!("placeholder `{id}` is declared but never used"),
+                )
+                .with_hint("use it as [[id]] in a command or text, or remove the declaration"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{fill, uses};
+
+    #[test]
+    fn finds_plain_ids_only() {
+        assert_eq!(
+            uses("cluster res \"[[resource]]\" /priv x=[[db_path]]"),
+            vec![(13, "resource"), (35, "db_path")]
+        );
+        assert!(uses("if [[ -f x ]]; then").is_empty());
+        assert!(uses("[[Upper]] [[]]").is_empty());
+    }
+
+    #[test]
+    fn fills_known_values_and_keeps_the_rest() {
+        let v = |id: &str| (id == "a").then(|| "AA".to_string());
+        assert_eq!(fill("x [[a]] y [[b]]", &v), "x AA y [[b]]");
+    }
+}
