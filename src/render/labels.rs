@@ -210,6 +210,7 @@ mod tests {
             allow_raw_html: false,
             theme_dir: "themes/default".into(),
             allow_similar: vec![],
+            placeholders: Vec::new(),
         }
     }
 
