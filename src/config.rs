@@ -88,6 +88,24 @@ struct RawOutput {
     dir: Option<String>,
     #[serde(default)]
     allow_raw_html: bool,
+    #[serde(default)]
+    pdf: RawPdf,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPdf {
+    #[serde(default)]
+    enabled: bool,
+    #[serde(default)]
+    paper: Option<Spanned<String>>,
+}
+
+/// Paper size for `tejun pdf` and `[output.pdf]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paper {
+    A4,
+    Letter,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -171,6 +189,9 @@ pub struct Config {
     pub profiles: Vec<Profile>,
     pub out_dir: PathBuf,
     pub allow_raw_html: bool,
+    /// `[output.pdf] enabled`: `tejun build` also writes the book's and profiles' PDFs.
+    pub pdf_enabled: bool,
+    pub pdf_paper: Paper,
     pub theme_dir: PathBuf,
     pub allow_similar: Vec<[String; 2]>,
     pub placeholders: Vec<Placeholder>,
@@ -321,6 +342,18 @@ impl Config {
                 env,
             });
         }
+        let pdf_paper = match raw.output.pdf.paper.as_ref().map(|p| p.get_ref().as_str()) {
+            None | Some("a4") | Some("A4") => Paper::A4,
+            Some("letter") => Paper::Letter,
+            Some(other) => {
+                let span = raw.output.pdf.paper.as_ref().map(|p| p.span()).unwrap_or(0..0);
+                diags.push(
+                    Diagnostic::error(file, span, format!("unknown paper size `{other}`"))
+                        .with_hint("use \"a4\" (the default) or \"letter\""),
+                );
+                Paper::A4
+            }
+        };
         let mut placeholders: Vec<Placeholder> = Vec::new();
         for p in raw.placeholder {
             let id = p.id.get_ref().clone();
@@ -387,6 +420,8 @@ impl Config {
             profiles,
             out_dir: PathBuf::from(raw.output.dir.unwrap_or_else(|| "book".into())),
             allow_raw_html: raw.output.allow_raw_html,
+            pdf_enabled: raw.output.pdf.enabled,
+            pdf_paper,
             theme_dir: PathBuf::from(raw.theme.dir.unwrap_or_else(|| "themes/default".into())),
             allow_similar: raw.check.allow_similar,
             placeholders,

@@ -4,19 +4,28 @@
 
 use crate::condition::{Condition, Op};
 use crate::config::{Config, FacetKind};
+use crate::filter::is_trivial;
 
 use super::html::esc;
 use super::i18n::{fill, strings, Strings};
 
 /// One label per top-level conjunct, so `a and b` shows as two badges.
 pub fn badges(c: &Condition, config: &Config) -> Vec<String> {
+    badge_items(c, config).into_iter().map(|(_, l)| l).collect()
+}
+
+/// Each badge's own condition with its label: the picker marks each one settled or open.
+pub fn badge_items(c: &Condition, config: &Config) -> Vec<(Condition, String)> {
     let t = strings(config.language);
     match c {
         Condition::And(items) => merge_ranges(items)
-            .iter()
-            .map(|c| label_in(c, config, t, false))
+            .into_iter()
+            .map(|c| {
+                let l = label_in(&c, config, t, false);
+                (c, l)
+            })
             .collect(),
-        other => vec![label_in(other, config, t, false)],
+        other => vec![(other.clone(), label_in(other, config, t, false))],
     }
 }
 
@@ -27,7 +36,7 @@ pub fn label(c: &Condition, config: &Config) -> String {
 
 /// Badge markup with the condition's label(s); empty when there is no condition.
 pub fn badges_html(c: Option<&Condition>, config: &Config) -> String {
-    let Some(c) = c else {
+    let Some(c) = c.filter(|c| !is_trivial(c)) else {
         return String::new();
     };
     let t = strings(config.language);
@@ -36,8 +45,12 @@ pub fn badges_html(c: Option<&Condition>, config: &Config) -> String {
         esc(t.applies_when),
         esc(&c.to_string())
     );
-    for b in badges(c, config) {
-        out.push_str(&format!("<span class=\"badge\">{}</span>", esc(&b)));
+    for (cond, b) in badge_items(c, config) {
+        out.push_str(&format!(
+            "<span class=\"badge\"{}>{}</span>",
+            when_attr(Some(&cond)),
+            esc(&b)
+        ));
     }
     out.push_str("</span>");
     out
@@ -45,7 +58,8 @@ pub fn badges_html(c: Option<&Condition>, config: &Config) -> String {
 
 /// ` data-when="…"` for an element with a condition, else nothing.
 pub fn when_attr(c: Option<&Condition>) -> String {
-    c.map(|c| format!(" data-when=\"{}\"", esc(&c.to_string())))
+    c.filter(|c| !is_trivial(c))
+        .map(|c| format!(" data-when=\"{}\"", esc(&c.to_string())))
         .unwrap_or_default()
 }
 
@@ -208,6 +222,8 @@ mod tests {
             profiles: vec![],
             out_dir: "book".into(),
             allow_raw_html: false,
+            pdf_enabled: false,
+            pdf_paper: crate::config::Paper::A4,
             theme_dir: "themes/default".into(),
             allow_similar: vec![],
             placeholders: Vec::new(),
