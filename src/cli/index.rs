@@ -18,6 +18,9 @@ pub struct Args {
     /// Rebuild even when the content has not changed
     #[arg(long)]
     pub force: bool,
+    /// Also write the offline site index (`search/*.js`, as `tejun build` does) into DIR
+    #[arg(long, value_name = "DIR")]
+    pub offline: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -53,6 +56,30 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             index::size_on_disk(&dir).div_ceil(1024),
             millis(start)
         ),
+    }
+    if let Some(site) = &args.offline {
+        let mut failed = None;
+        let stats = crate::search::write_offline_index(&book, &mut |rel, bytes| {
+            let path = site.join(rel);
+            let written = path
+                .parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|()| std::fs::write(&path, bytes));
+            if let Err(e) = written {
+                failed.get_or_insert(format!("failed to write `{}`: {e}", path.display()));
+            }
+        });
+        if let Some(e) = failed {
+            anyhow::bail!(e);
+        }
+        eprintln!(
+            "offline index: {} documents, {} tokens in {} shards, {} files, {} KiB",
+            stats.docs,
+            stats.tokens,
+            stats.shards,
+            stats.files,
+            stats.bytes.div_ceil(1024)
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -6,14 +6,17 @@
 //!
 //! | file | calls | holds |
 //! | --- | --- | --- |
-//! | `search/meta.js` | `window.tejunSearchMeta({...})` | `v`, `docs` (count), `shards`, `chunk` (docs per chunk), `conds` (distinct conditions, `""` first), `docCond` (per doc, an index into `conds`) |
-//! | `search/shard-XX.js` | `window.tejunSearchShard({"shard": n, "tokens": {...}})` | token → postings; `XX` is `n` in two lower-case hex digits |
-//! | `search/docs-N.js` | `window.tejunSearchDocs({"chunk": n, "docs": [...]})` | docs `n*chunk ..`, each `[title, location, link, procedure, text, kind]` |
+//! | `search/meta.js` | `window.tejunSearchMeta({...})` | `v`, `docs` (count), `shards`, `chunk` (docs per chunk), `conds` (distinct conditions, `""` first), `docCond` (per doc, an index into `conds`), `docGroup` (per doc, its group: procedure and chapter) |
+//! | `search/shard-XX.js` | `window.tejunSearchShard({"shard": n, "tokens": {...}, "groups": {...}})` | token → doc postings, token → group postings; `XX` is `n` in two lower-case hex digits |
+//! | `search/docs-N.js` | `window.tejunSearchDocs({"chunk": n, "docs": [...]})` | docs `n*chunk ..`, each `[title, location, link, procedure, text, kind, chapter]` |
 //!
 //! A token's shard is `fnv1a32(UTF-16 code units of the token) % shards`, `shards` a power
-//! of two. A posting list is sorted by doc id and delta-encoded: each entry is
-//! `(doc - previous doc) * 16 + mask`, the mask saying where the token occurs: 1 title,
-//! 2 command, 4 body or GUI path, 8 procedure title.
+//! of two. A posting list is sorted by id and delta-encoded: each entry is
+//! `(id - previous id) * 16 + mask`. In `tokens` the ids are documents and the mask says
+//! where the token occurs: 1 title, 2 command, 4 body or GUI path. In `groups` the ids are
+//! groups (one per procedure) and the mask is 1 procedure title, 2 chapter title: every
+//! step of a procedure shares those words, so they are stored once per procedure rather
+//! than once per step.
 
 use std::collections::BTreeMap;
 
@@ -26,14 +29,16 @@ use crate::model::Book;
 /// Format version of the files, checked by `search.js`.
 pub const VERSION: u32 = 1;
 /// Documents per `docs-N.js` chunk.
-pub const CHUNK: usize = 200;
+pub const CHUNK: usize = 100;
 /// Roughly how many tokens one shard should hold.
-const TOKENS_PER_SHARD: usize = 1500;
+const TOKENS_PER_SHARD: usize = 256;
 
 pub const MASK_TITLE: u32 = 1;
 pub const MASK_COMMAND: u32 = 2;
 pub const MASK_BODY: u32 = 4;
-pub const MASK_PROCEDURE: u32 = 8;
+/// Masks in group postings.
+pub const MASK_GROUP_PROCEDURE: u32 = 1;
+pub const MASK_GROUP_CHAPTER: u32 = 2;
 
 /// What [`write_offline_index`] wrote.
 #[derive(Debug, Clone, Default)]
@@ -60,37 +65,84 @@ pub fn shard_file(shard: usize) -> String {
     format!("search/shard-{shard:02x}.js")
 }
 
-/// The token → (doc, mask) postings of `docs`, tokens sorted.
-pub fn postings(docs: &[SearchDoc]) -> BTreeMap<String, Vec<(usize, u32)>> {
-    let mut map: BTreeMap<String, BTreeMap<usize, u32>> = BTreeMap::new();
-    for (id, d) in docs.iter().enumerate() {
-        let mut add = |text: &str, mask: u32| {
-            for t in analyze(text) {
-                *map.entry(t.text).or_default().entry(id).or_default() |= mask;
-            }
-        };
-        add(&d.title, MASK_TITLE);
-        d.commands.iter().for_each(|c| add(c, MASK_COMMAND));
-        d.body.iter().for_each(|b| add(b, MASK_BODY));
-        add(&d.procedure, MASK_PROCEDURE);
+/// Token → sorted (id, mask) pairs.
+pub type Postings = BTreeMap<String, Vec<(usize, u32)>>;
+
+fn add(map: &mut BTreeMap<String, BTreeMap<usize, u32>>, id: usize, text: &str, mask: u32) {
+    for t in analyze(text) {
+        *map.entry(t.text).or_default().entry(id).or_default() |= mask;
     }
+}
+
+fn finish(map: BTreeMap<String, BTreeMap<usize, u32>>) -> Postings {
     map.into_iter()
-        .map(|(t, docs)| (t, docs.into_iter().collect()))
+        .map(|(t, ids)| (t, ids.into_iter().collect()))
         .collect()
+}
+
+/// The documents' own postings: title, commands, body.
+pub fn postings(docs: &[SearchDoc]) -> Postings {
+    let mut map = BTreeMap::new();
+    for (id, d) in docs.iter().enumerate() {
+        add(&mut map, id, &d.title, MASK_TITLE);
+        d.commands
+            .iter()
+            .for_each(|c| add(&mut map, id, c, MASK_COMMAND));
+        d.body.iter().for_each(|b| add(&mut map, id, b, MASK_BODY));
+    }
+    finish(map)
+}
+
+/// Each document's group (consecutive documents with the same procedure and chapter), and
+/// the groups' postings.
+pub fn groups(docs: &[SearchDoc]) -> (Vec<usize>, Postings) {
+    let mut of_doc = Vec::with_capacity(docs.len());
+    let mut map = BTreeMap::new();
+    let mut last: Option<(&str, &str)> = None;
+    let mut n = 0;
+    for d in docs {
+        let key = (d.procedure.as_str(), d.chapter.as_str());
+        if last.is_some() && last != Some(key) {
+            n += 1;
+        }
+        if last != Some(key) {
+            add(&mut map, n, &d.procedure, MASK_GROUP_PROCEDURE);
+            add(&mut map, n, &d.chapter, MASK_GROUP_CHAPTER);
+            last = Some(key);
+        }
+        of_doc.push(n);
+    }
+    (of_doc, finish(map))
+}
+
+fn encode(list: &[(usize, u32)]) -> Value {
+    let mut prev = 0;
+    let encoded: Vec<u64> = list
+        .iter()
+        .map(|&(id, mask)| {
+            let e = ((id - prev) as u64) * 16 + u64::from(mask);
+            prev = id;
+            e
+        })
+        .collect();
+    json!(encoded)
 }
 
 /// Writes the offline index of `book` through `out(relative path, bytes)`.
 pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> OfflineStats {
     let docs = docs::collect(book);
     let postings = postings(&docs);
-    let shards = postings
+    let (doc_group, group_postings) = groups(&docs);
+    let tokens: std::collections::BTreeSet<&String> =
+        postings.keys().chain(group_postings.keys()).collect();
+    let shards = tokens
         .len()
         .div_ceil(TOKENS_PER_SHARD)
         .next_power_of_two()
         .clamp(1, 256);
     let mut stats = OfflineStats {
         docs: docs.len(),
-        tokens: postings.len(),
+        tokens: tokens.len(),
         shards,
         ..OfflineStats::default()
     };
@@ -125,27 +177,29 @@ pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> O
             "chunk": CHUNK,
             "conds": conds,
             "docCond": doc_cond,
+            "docGroup": doc_group,
         }),
     );
 
-    let mut by_shard: Vec<serde_json::Map<String, Value>> = vec![Default::default(); shards];
+    let mut by_shard: Vec<(
+        serde_json::Map<String, Value>,
+        serde_json::Map<String, Value>,
+    )> = vec![Default::default(); shards];
     for (token, list) in &postings {
-        let mut prev = 0;
-        let encoded: Vec<u64> = list
-            .iter()
-            .map(|&(doc, mask)| {
-                let e = ((doc - prev) as u64) * 16 + u64::from(mask);
-                prev = doc;
-                e
-            })
-            .collect();
-        by_shard[token_hash(token) as usize % shards].insert(token.clone(), json!(encoded));
+        by_shard[token_hash(token) as usize % shards]
+            .0
+            .insert(token.clone(), encode(list));
     }
-    for (n, tokens) in by_shard.into_iter().enumerate() {
+    for (token, list) in &group_postings {
+        by_shard[token_hash(token) as usize % shards]
+            .1
+            .insert(token.clone(), encode(list));
+    }
+    for (n, (tokens, groups)) in by_shard.into_iter().enumerate() {
         emit(
             &shard_file(n),
             "tejunSearchShard",
-            json!({ "shard": n, "tokens": tokens }),
+            json!({ "shard": n, "tokens": tokens, "groups": groups }),
         );
     }
 
@@ -154,7 +208,15 @@ pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> O
             .iter()
             .map(|d| {
                 let kind = serde_json::to_value(d.kind).unwrap_or(Value::Null);
-                json!([d.title, d.location, d.link(), d.procedure, d.text, kind])
+                json!([
+                    d.title,
+                    d.location,
+                    d.link(),
+                    d.procedure,
+                    d.text,
+                    kind,
+                    d.chapter
+                ])
             })
             .collect();
         emit(
