@@ -5,6 +5,7 @@ mod check;
 mod diff;
 mod index;
 mod init;
+mod runbook;
 mod search;
 
 use std::path::PathBuf;
@@ -37,6 +38,8 @@ pub enum Command {
     Build(build::Args),
     /// Create a small working book to start from
     Init(init::Args),
+    /// Write one environment's runbook: a self-contained HTML checklist
+    Runbook(runbook::Args),
 }
 
 /// The folder of the book to work on.
@@ -55,5 +58,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Search(a) => search::run(a),
         Command::Build(a) => build::run(a),
         Command::Init(a) => init::run(a),
+        Command::Runbook(a) => runbook::run(a),
     }
 }

@@ -5,12 +5,14 @@
 //! is rendered once into a [`RenderedPage`] whose HTML and plain text the search indexer
 //! can reuse. Pages are rendered in parallel and written by the caller's sink.
 
+pub mod env;
 mod html;
 pub mod i18n;
 pub mod labels;
 pub mod markdown;
 mod nav;
 mod parts;
+pub mod runbook;
 mod theme;
 mod view;
 
@@ -24,6 +26,7 @@ use crate::output::Output;
 use html::Ctx;
 pub use html::LinkMode;
 pub use nav::PageId;
+pub use runbook::RunbookSpec;
 pub use theme::{error_chain, Theme};
 use view::{ChapterView, ItemView, ProcedureView};
 
@@ -75,6 +78,14 @@ struct RefView {
     url: Option<String>,
 }
 
+/// A profile's runbook as the index page lists it.
+#[derive(Serialize)]
+struct RunbookLink {
+    id: String,
+    label: String,
+    href: String,
+}
+
 /// The print page's body, in reading order: a chapter, then its procedures.
 #[derive(Serialize)]
 struct PrintBlock {
@@ -113,7 +124,18 @@ impl<'a> Site<'a> {
         for (name, bytes) in &self.theme.assets {
             out.write(&format!("assets/{name}"), bytes)?;
         }
+        let built = runbook::build_date();
+        for p in &self.book.config.profiles {
+            let spec = RunbookSpec::profile(&self.book.config, &p.id, &built)
+                .ok_or_else(|| anyhow!("no profile `{}`", p.id))?;
+            out.write(&runbook_path(&p.id), self.runbook(&spec)?.as_bytes())?;
+        }
         Ok(rendered)
+    }
+
+    /// One environment's runbook: a single self-contained HTML file.
+    pub fn runbook(&self, spec: &RunbookSpec) -> Result<String> {
+        runbook::render(self.book, &self.theme, spec)
     }
 
     /// Renders one page.
@@ -129,6 +151,7 @@ impl<'a> Site<'a> {
         let template = match page {
             PageId::Index => {
                 c.insert("front", &self.front(&ctx));
+                c.insert("runbooks", &self.runbook_links());
                 "index.html"
             }
             PageId::Chapter(id) => {
@@ -200,10 +223,28 @@ impl<'a> Site<'a> {
         c.insert("page_number", &link.number);
         c.insert("toc", &self.toc);
         c.insert("breadcrumbs", &nav::breadcrumbs(ctx, page));
+        c.insert(
+            "tejun_json",
+            &env::script_json(&env::picker_config(&self.book.config)),
+        );
+        c.insert("env_t", env::env_strings(cfg.language));
         let (prev, next) = nav::neighbours(&self.order, page);
         c.insert("prev", &prev.map(|p| nav::page_link(ctx, &p)));
         c.insert("next", &next.map(|p| nav::page_link(ctx, &p)));
         c
+    }
+
+    fn runbook_links(&self) -> Vec<RunbookLink> {
+        self.book
+            .config
+            .profiles
+            .iter()
+            .map(|p| RunbookLink {
+                id: p.id.clone(),
+                label: p.label.clone(),
+                href: runbook_path(&p.id),
+            })
+            .collect()
     }
 
     fn front(&self, ctx: &Ctx) -> Vec<FrontView> {
@@ -253,6 +294,11 @@ impl<'a> Site<'a> {
         }
         out
     }
+}
+
+/// Where `tejun build` writes a profile's runbook, relative to the site.
+pub fn runbook_path(profile: &str) -> String {
+    format!("runbooks/{profile}.html")
 }
 
 fn rendered_steps(p: &ProcedureView) -> Vec<RenderedStep> {

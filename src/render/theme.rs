@@ -32,6 +32,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("step.html", include_str!("../../themes/default/step.html")),
     (
+        "env_bar.html",
+        include_str!("../../themes/default/env_bar.html"),
+    ),
+    (
         "references.html",
         include_str!("../../themes/default/references.html"),
     ),
@@ -40,6 +44,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "print.html",
         include_str!("../../themes/default/print.html"),
     ),
+    (
+        "runbook.html",
+        include_str!("../../themes/default/runbook.html"),
+    ),
 ];
 
 /// Static files copied to `assets/`: (name, text).
@@ -47,6 +55,16 @@ const ASSETS: &[(&str, &str)] = &[
     ("style.css", include_str!("../../themes/default/style.css")),
     ("print.css", include_str!("../../themes/default/print.css")),
     ("tejun.js", include_str!("../../themes/default/tejun.js")),
+    ("picker.js", include_str!("../../themes/default/picker.js")),
+    // Inlined into runbooks; copied too, so a theme overrides them like any asset.
+    (
+        "runbook.css",
+        include_str!("../../themes/default/runbook.css"),
+    ),
+    (
+        "runbook.js",
+        include_str!("../../themes/default/runbook.js"),
+    ),
 ];
 
 /// The templates, compiled, and the assets to copy.

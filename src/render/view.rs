@@ -73,6 +73,11 @@ pub struct StepView {
     pub level: u8,
     pub html: String,
     pub text: String,
+    /// FNV-1a 64 of the step's title and rendered body, as 16 hex digits: a later build
+    /// can tell which steps changed since a runbook was ticked.
+    pub hash: String,
+    /// Position in a runbook, 1..total across every procedure; 0 on site pages.
+    pub seq: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -109,6 +114,9 @@ pub struct ItemView {
     pub href: String,
     pub intro: String,
     pub procedures: Vec<ItemView>,
+    /// ` data-when="…"` with everything that selects a procedure (chapter ∧ group ∧
+    /// procedure), for lists that show procedures outside their chapter; empty otherwise.
+    pub select_when_attr: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -189,6 +197,7 @@ fn branch(ctx: &Ctx, p: &Procedure, b: &Branch) -> BranchView {
 
 pub fn step(ctx: &Ctx, p: &Procedure, st: &Step, level: u8) -> StepView {
     let body = parts::step_body(ctx, &p.id, st);
+    let hash = fnv1a64(format!("{}\n{}", st.title, body.html).as_bytes());
     StepView {
         head: Head::new(
             ctx,
@@ -203,10 +212,40 @@ pub fn step(ctx: &Ctx, p: &Procedure, st: &Step, level: u8) -> StepView {
         level,
         html: body.html,
         text: body.text,
+        hash: format!("{hash:016x}"),
+        seq: 0,
     }
 }
 
-fn proc_item(ctx: &Ctx, p: &Procedure) -> ItemView {
+/// 64-bit FNV-1a: small, stable across platforms and Rust versions, enough to notice an edit.
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// The conjunction of the conditions that select something nested in chapters and groups.
+fn all_of(conds: &[Option<&Condition>]) -> Option<Condition> {
+    let mut items = Vec::new();
+    for c in conds.iter().flatten() {
+        match c {
+            Condition::And(inner) => items.extend(inner.iter().cloned()),
+            other => items.push((*other).clone()),
+        }
+    }
+    match items.len() {
+        0 => None,
+        1 => items.pop(),
+        _ => Some(Condition::And(items)),
+    }
+}
+
+fn proc_item(ctx: &Ctx, p: &Procedure, outer: &[Option<&Condition>]) -> ItemView {
+    let mut select = outer.to_vec();
+    select.push(p.when.as_ref());
     ItemView {
         head: Head::new(
             ctx,
@@ -221,10 +260,12 @@ fn proc_item(ctx: &Ctx, p: &Procedure) -> ItemView {
         href: ctx.href(&p.id, ""),
         intro: String::new(),
         procedures: Vec::new(),
+        select_when_attr: when_attr(all_of(&select).as_ref()),
     }
 }
 
-fn group_item(ctx: &Ctx, chapter: &str, g: &Group) -> ItemView {
+fn group_item(ctx: &Ctx, c: &Chapter, g: &Group) -> ItemView {
+    let chapter = c.id.as_str();
     let anchor = format!("grp-{}", g.id);
     ItemView {
         head: Head::new(
@@ -239,7 +280,12 @@ fn group_item(ctx: &Ctx, chapter: &str, g: &Group) -> ItemView {
         kind: "group",
         href: ctx.href(chapter, &anchor),
         intro: markdown::render(ctx, chapter, &g.intro).html,
-        procedures: g.procedures.iter().map(|p| proc_item(ctx, p)).collect(),
+        procedures: g
+            .procedures
+            .iter()
+            .map(|p| proc_item(ctx, p, &[c.when.as_ref(), g.when.as_ref()]))
+            .collect(),
+        select_when_attr: String::new(),
     }
 }
 
@@ -259,8 +305,8 @@ pub fn chapter(ctx: &Ctx, c: &Chapter) -> ChapterView {
             .items
             .iter()
             .map(|i| match i {
-                ChapterItem::Group(g) => group_item(ctx, &c.id, g),
-                ChapterItem::Procedure(p) => proc_item(ctx, p),
+                ChapterItem::Group(g) => group_item(ctx, c, g),
+                ChapterItem::Procedure(p) => proc_item(ctx, p, &[c.when.as_ref()]),
             })
             .collect(),
     }
@@ -289,6 +335,7 @@ pub fn toc(ctx: &Ctx) -> Vec<ItemView> {
                 href: ctx.href(&c.id, ""),
                 intro: String::new(),
                 procedures: chapter(ctx, c).items,
+                select_when_attr: String::new(),
             }
         })
         .collect()

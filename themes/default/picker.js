@@ -106,6 +106,7 @@
   }
 
   // ---- applying: hide what fails, mark what is open, renumber steps ---------------------
+  function gone(el) { return !!el.closest(".env-hidden, .env-empty"); }
   function apply(env) {
     var els = document.querySelectorAll("[data-when]");
     for (var k = 0; k < els.length; k++) {
@@ -114,26 +115,54 @@
       el.classList.toggle("env-open", r === null);
       el.classList.toggle("env-holds", r === true);
     }
+    // "本手順は必要ありません": a step whose every variant is ruled out is not a step here.
+    var stepEls = document.querySelectorAll("[data-step]");
+    for (var v = 0; v < stepEls.length; v++) {
+      var variants = stepEls[v].querySelectorAll(":scope > .step-body > .variant"), left = 0;
+      for (var w = 0; w < variants.length; w++) if (!variants[w].classList.contains("env-hidden")) left++;
+      stepEls[v].classList.toggle("env-empty", variants.length > 0 && left === 0);
+    }
+    // A chapter or group whose procedures all left goes too (deepest first).
+    var parents = document.querySelectorAll("[data-env-parent]");
+    for (var p = parents.length - 1; p >= 0; p--) {
+      parents[p].classList.remove("env-empty");
+      var kids = parents[p].querySelectorAll("[data-env-item]"), shown = 0;
+      for (var c = 0; c < kids.length; c++) if (!gone(kids[c])) shown++;
+      parents[p].classList.toggle("env-empty", kids.length > 0 && shown === 0);
+    }
     var lists = document.querySelectorAll("[data-steps]");
     for (var j = 0; j < lists.length; j++) {
       var n = 0, items = lists[j].children;
       for (var s = 0; s < items.length; s++) {
         if (!items[s].hasAttribute("data-step")) continue;
-        var num = items[s].querySelector(".step-num");
-        if (items[s].classList.contains("env-hidden")) continue;
+        if (items[s].classList.contains("env-hidden") || items[s].classList.contains("env-empty")) continue;
         n++;
+        var num = items[s].querySelector(".step-num");
         if (num) num.textContent = n + ".";
+        items[s].value = n;
       }
     }
     var active = Object.keys(env).filter(function (k) { return env[k]; }).length > 0;
     document.documentElement.classList.toggle("env-active", active);
     var summary = document.querySelectorAll("[data-env-summary]");
     for (var m = 0; m < summary.length; m++) summary[m].textContent = describe(env);
+    var bars = document.querySelectorAll("[data-env-bar]");
+    for (var b = 0; b < bars.length; b++) { bars[b].hidden = false; bars[b].classList.toggle("env-bar-active", active); }
+    // The procedures that apply, on the index page.
+    var procs = document.querySelector("[data-env-procs]");
+    if (procs) {
+      var entries = procs.querySelectorAll("[data-env-item]"), count = 0;
+      for (var e = 0; e < entries.length; e++) if (!gone(entries[e])) count++;
+      procs.hidden = !active;
+      var countEl = procs.querySelector("[data-env-count]"), none = procs.querySelector("[data-env-none]");
+      if (countEl) countEl.textContent = ((CONFIG.strings && CONFIG.strings.count) || "{}").replace("{}", count);
+      if (none) none.hidden = count > 0;
+    }
     // Carry the environment along in-site links, so a shared URL keeps working page to page.
-    var q = envQuery(env), links = document.querySelectorAll("a[href$='.html'], a[href*='.html#']");
+    var q = envQuery(env), links = document.querySelectorAll("a[href$='.html'], a[href*='.html?'], a[href*='.html#']");
     for (var l = 0; l < links.length; l++) {
       var a = links[l], href = a.getAttribute("href");
-      if (/^[a-z]+:/i.test(href)) continue;
+      if (/^[a-z]+:/i.test(href) || a.hasAttribute("data-no-env")) continue;
       var base = href.split("#")[0].split("?")[0], hash = href.indexOf("#") >= 0 ? href.slice(href.indexOf("#")) : "";
       a.setAttribute("href", base + (q ? "?" + q : "") + hash);
     }
@@ -191,23 +220,41 @@
         var v = form.querySelector("#env-" + f.id).value;
         if (v) e[f.id] = v;
       });
-      saveEnv(e);
-      share.href = "?" + envQuery(e);
-      apply(e);
+      setEnv(e);
     }
     form.addEventListener("change", update);
-    reset.addEventListener("click", function () {
-      form.querySelectorAll("select").forEach(function (x) { x.value = ""; });
-      update();
-    });
-    root.appendChild(form);
+    reset.addEventListener("click", function () { resetEnv(); });
+    root.insertBefore(form, root.querySelector("[data-env-procs]"));
     share.href = "?" + envQuery(env);
+    picker = { form: form, share: share };
   }
 
+  var picker = null;
+  // The environment changed: store it, show it in the address bar, apply it.
+  function setEnv(e) {
+    saveEnv(e);
+    var q = envQuery(e);
+    try { history.replaceState(null, "", location.pathname + (q ? "?" + q : "") + location.hash); } catch (err) { /* some file:// setups refuse */ }
+    if (picker) {
+      CONFIG.facets.forEach(function (f) {
+        var sel = picker.form.querySelector("#env-" + f.id);
+        if (sel) sel.value = e[f.id] || "";
+      });
+      picker.share.href = "?" + q;
+    }
+    apply(e);
+  }
+  function resetEnv() { setEnv({}); }
+
   window.tejunCondition = { parse: parse, evaluate: evaluate, parseVersion: parseVersion, cmpVersion: cmpVersion };
+  window.tejunEnv = { read: readEnv, set: setEnv, reset: resetEnv, apply: apply };
   function start() {
     var env = readEnv(), root = document.getElementById("env-picker");
     if (root && CONFIG.facets.length) buildPicker(root, env);
+    document.addEventListener("click", function (ev) {
+      var t = ev.target;
+      if (t instanceof Element && t.closest("[data-env-reset]")) resetEnv();
+    });
     apply(env);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

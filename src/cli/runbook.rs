@@ -1,0 +1,88 @@
+//! `tejun runbook`: one environment's procedures as one self-contained HTML file, from a
+//! profile of book.toml (`--profile NAME`) or an environment given by hand
+//! (`--env cluster=unix,operation=patch,from=R12.7`).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{anyhow, Context, Result};
+
+use super::BookArg;
+use crate::diagnostics::Severity;
+use crate::render::runbook::build_date;
+use crate::render::{RunbookSpec, Site, Theme};
+
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("which").required(true).args(["env", "profile"])))]
+pub struct Args {
+    #[command(flatten)]
+    pub book: BookArg,
+    /// The environment, `facet=value,…` (for example `cluster=unix,operation=patch,from=R12.7`)
+    #[arg(long, value_name = "FACET=VALUE,...")]
+    pub env: Option<String>,
+    /// A profile of book.toml
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// The file to write (default: `<profile>.html`, or `runbook.html`, in the current folder)
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> Result<ExitCode> {
+    let (book, warnings) = match crate::load_book(&args.book.book) {
+        Ok(loaded) => loaded,
+        Err((diags, sources)) => {
+            diags.emit(&sources);
+            eprintln!(
+                "{} errors; no runbook was written",
+                diags.count(Severity::Error)
+            );
+            return Ok(ExitCode::from(1));
+        }
+    };
+    warnings.emit(&book.sources);
+    let cfg = &book.config;
+    let built = build_date();
+    let spec = match (&args.profile, &args.env) {
+        (Some(name), _) => RunbookSpec::profile(cfg, name, &built).ok_or_else(|| {
+            let known: Vec<&str> = cfg.profiles.iter().map(|p| p.id.as_str()).collect();
+            if known.is_empty() {
+                anyhow!("unknown profile `{name}`: book.toml declares no [[profile]]")
+            } else {
+                anyhow!(
+                    "unknown profile `{name}` (book.toml declares: {})",
+                    known.join(", ")
+                )
+            }
+        })?,
+        (None, Some(spec)) => {
+            let env = cfg
+                .parse_env(spec)
+                .map_err(|e| anyhow!("invalid environment `{spec}`: {e}"))?;
+            RunbookSpec::env(cfg, env, &built)
+        }
+        (None, None) => return Err(anyhow!("give --env FACET=VALUE,... or --profile NAME")),
+    };
+    let theme = Theme::load(Some(&args.book.book.join(&cfg.theme_dir)))?;
+    let html = Site::new(&book, theme)?.runbook(&spec)?;
+    let out = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from(if spec.id == "env" {
+            "runbook.html".to_string()
+        } else {
+            format!("{}.html", spec.id)
+        })
+    });
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("failed to create `{}`", dir.display()))?;
+    }
+    let steps = html_steps(&html);
+    std::fs::write(&out, html).with_context(|| format!("failed to write `{}`", out.display()))?;
+    eprintln!("wrote {} ({steps} steps)", out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// How many steps a written runbook holds (each carries `data-seq`).
+fn html_steps(html: &str) -> usize {
+    html.matches(" data-seq=\"").count()
+}

@@ -1,0 +1,219 @@
+//! What the browser needs to know about environments: `window.TEJUN` (the book's id, its
+//! facets with labels, values and known versions, the picker's words) for picker.js, and
+//! the canonical spelling of an environment that keys a runbook's saved ticks.
+//!
+//! The facets come from book.toml, never from code, so another book gets its own picker.
+
+use serde::Serialize;
+
+use crate::condition::{Env, Value};
+use crate::config::{Config, FacetKind, Language};
+
+/// The words picker.js and runbook.js show.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnvStrings {
+    pub picker_title: &'static str,
+    pub any: &'static str,
+    pub reset: &'static str,
+    pub share: &'static str,
+    pub no_env: &'static str,
+    pub current: &'static str,
+    pub change: &'static str,
+    pub applicable: &'static str,
+    pub none_apply: &'static str,
+    /// `{}` is the number of procedures.
+    pub count: &'static str,
+    pub runbooks: &'static str,
+    pub runbooks_intro: &'static str,
+    pub download: &'static str,
+}
+
+const JA: EnvStrings = EnvStrings {
+    picker_title: "環境の選択",
+    any: "(指定なし)",
+    reset: "リセット",
+    share: "この環境へのリンク",
+    no_env: "指定なし(すべての手順を表示)",
+    current: "現在の環境",
+    change: "変更",
+    applicable: "該当する手順",
+    none_apply: "この環境に該当する手順はありません。",
+    count: "{} 件",
+    runbooks: "作業手順書 (ランブック)",
+    runbooks_intro: "環境ごとの手順だけをまとめた1ファイルのHTMLです。チェック欄・進捗・作業記録の書き出しがあり、ネットワークなしで使えます。",
+    download: "ダウンロード",
+};
+
+const EN: EnvStrings = EnvStrings {
+    picker_title: "Choose your environment",
+    any: "(any)",
+    reset: "Reset",
+    share: "Link to this environment",
+    no_env: "none (every step shown)",
+    current: "Current environment",
+    change: "Change",
+    applicable: "Procedures that apply",
+    none_apply: "No procedure applies to this environment.",
+    count: "{} procedures",
+    runbooks: "Runbooks",
+    runbooks_intro: "One self-contained HTML file per environment, with only its steps: tick boxes, progress and an exportable log; no network needed.",
+    download: "Download",
+};
+
+pub fn env_strings(lang: Language) -> &'static EnvStrings {
+    match lang {
+        Language::Ja => &JA,
+        Language::En => &EN,
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct FacetJs<'a> {
+    id: &'a str,
+    label: &'a str,
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    values: Option<Vec<ValueJs<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    known: Option<Vec<String>>,
+}
+
+#[derive(Debug, Serialize)]
+struct ValueJs<'a> {
+    id: &'a str,
+    label: &'a str,
+}
+
+/// The book's id for storage keys: an ASCII slug of the title, or `book`.
+pub fn book_id(config: &Config) -> String {
+    let slug = slug(&config.title);
+    if slug.is_empty() {
+        "book".to_string()
+    } else {
+        slug
+    }
+}
+
+/// Lower-case ASCII letters and digits, every other run of characters one `-`.
+pub fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// `window.TEJUN` as JSON: book id, facets, strings.
+pub fn picker_config(config: &Config) -> serde_json::Value {
+    let facets: Vec<FacetJs> = config
+        .facets
+        .iter()
+        .map(|f| match &f.kind {
+            FacetKind::Enum(values) => FacetJs {
+                id: &f.id,
+                label: &f.label,
+                kind: "enum",
+                values: Some(
+                    values
+                        .iter()
+                        .map(|v| ValueJs {
+                            id: &v.id,
+                            label: &v.label,
+                        })
+                        .collect(),
+                ),
+                known: None,
+            },
+            FacetKind::Version { known } => FacetJs {
+                id: &f.id,
+                label: &f.label,
+                kind: "version",
+                values: None,
+                known: Some(known.iter().map(ToString::to_string).collect()),
+            },
+        })
+        .collect();
+    serde_json::json!({
+        "book": book_id(config),
+        "facets": facets,
+        "strings": env_strings(config.language),
+    })
+}
+
+/// JSON made safe to sit inside a `<script>` element.
+pub fn script_json(v: &serde_json::Value) -> String {
+    v.to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+/// An environment in book.toml's facet order, `facet=value,…`: the same environment is
+/// always spelt the same, whether it came from `--env` or a profile.
+pub fn canonical(config: &Config, env: &Env) -> String {
+    config
+        .facets
+        .iter()
+        .filter_map(|f| {
+            env.get(&f.id)
+                .map(|v| format!("{}={}", f.id, value_text(v)))
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::Enum(s) => s.clone(),
+        Value::Version(v) => v.to_string(),
+    }
+}
+
+/// `(facet label, value label)` for each facet the environment sets, in book.toml order.
+pub fn described(config: &Config, env: &Env) -> Vec<(String, String)> {
+    config
+        .facets
+        .iter()
+        .filter_map(|f| {
+            let v = env.get(&f.id)?;
+            let text = match (&f.kind, v) {
+                (FacetKind::Enum(values), Value::Enum(id)) => values
+                    .iter()
+                    .find(|x| &x.id == id)
+                    .map(|x| x.label.clone())
+                    .unwrap_or_else(|| id.clone()),
+                _ => value_text(v),
+            };
+            Some((f.label.clone(), text))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_keep_ascii_words() {
+        assert_eq!(
+            slug("JobCenter R13.2 クラスタ環境でのガイド"),
+            "jobcenter-r13-2"
+        );
+        assert_eq!(slug("手順"), "");
+        assert_eq!(slug("  A  b "), "a-b");
+    }
+
+    #[test]
+    fn script_json_cannot_close_the_script() {
+        let v = serde_json::json!({"t": "</script><b>&"});
+        let s = script_json(&v);
+        assert!(!s.contains("</") && !s.contains('<') && !s.contains('&'));
+        let back: serde_json::Value = serde_json::from_str(&s).expect("json");
+        assert_eq!(back, v);
+    }
+}

@@ -1,0 +1,297 @@
+//! A runbook: one environment's procedures as one self-contained HTML file an operator
+//! works through on the night of the change. The book is filtered for the environment, its
+//! procedures rendered with the site's own templates in print link mode (every link an
+//! in-page anchor), and the theme's CSS and runbook.js inlined, so the file makes no
+//! request and can be mailed, attached to a ticket or opened from a USB stick.
+//!
+//! Each step carries a checkbox, its position in the runbook (`data-seq`) and a hash of its
+//! rendered content (`data-hash`); runbook.js keeps the ticks in localStorage under the
+//! runbook's id and environment, and exports them as JSON or CSV.
+
+use anyhow::{anyhow, Result};
+use serde::Serialize;
+use tera::Context;
+
+use super::env::{book_id, canonical, described, script_json};
+use super::html::{Ctx, LinkMode};
+use super::theme::{error_chain, Theme};
+use super::view::{self, ProcedureView};
+use crate::condition::Env;
+use crate::config::{Config, Language};
+use crate::filter::filter;
+use crate::model::Book;
+
+/// What to build a runbook for.
+#[derive(Debug, Clone)]
+pub struct RunbookSpec {
+    /// The runbook's id: the profile's id, or `env` for an environment given by hand.
+    pub id: String,
+    /// The title: the profile's label, or the environment in words.
+    pub title: String,
+    pub env: Env,
+    /// The build date, `YYYY-MM-DD`.
+    pub built: String,
+}
+
+impl RunbookSpec {
+    /// A profile of book.toml, or `None` when there is no such profile.
+    pub fn profile(config: &Config, id: &str, built: &str) -> Option<RunbookSpec> {
+        let p = config.profiles.iter().find(|p| p.id == id)?;
+        Some(RunbookSpec {
+            id: p.id.clone(),
+            title: p.label.clone(),
+            env: p.env.clone(),
+            built: built.to_string(),
+        })
+    }
+
+    /// An environment given by hand: it becomes the profile with the same environment when
+    /// there is one, so `--env` and `--profile` write the same file.
+    pub fn env(config: &Config, env: Env, built: &str) -> RunbookSpec {
+        if let Some(p) = config.profiles.iter().find(|p| p.env == env) {
+            return RunbookSpec {
+                id: p.id.clone(),
+                title: p.label.clone(),
+                env,
+                built: built.to_string(),
+            };
+        }
+        let words: Vec<String> = described(config, &env)
+            .into_iter()
+            .map(|(_, v)| v)
+            .collect();
+        let title = if words.is_empty() {
+            strings(config.language).all.to_string()
+        } else {
+            words.join(" / ")
+        };
+        RunbookSpec {
+            id: "env".to_string(),
+            title,
+            env,
+            built: built.to_string(),
+        }
+    }
+}
+
+/// The words a runbook says, besides the site's.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunbookStrings {
+    pub kicker: &'static str,
+    pub environment: &'static str,
+    pub all: &'static str,
+    pub built: &'static str,
+    pub progress: &'static str,
+    pub done: &'static str,
+    pub export_json: &'static str,
+    pub export_csv: &'static str,
+    pub clear: &'static str,
+    pub clear_confirm: &'static str,
+    pub no_procedure: &'static str,
+    pub ticked_at: &'static str,
+}
+
+const JA: RunbookStrings = RunbookStrings {
+    kicker: "作業手順書 (ランブック)",
+    environment: "対象環境",
+    all: "すべての環境",
+    built: "作成日",
+    progress: "進捗",
+    done: "完了",
+    export_json: "記録をJSONで保存",
+    export_csv: "記録をCSVで保存",
+    clear: "チェックをすべて外す",
+    clear_confirm: "すべてのチェックと記録を消去しますか?",
+    no_procedure: "この環境に該当する手順はありません。",
+    ticked_at: "完了時刻",
+};
+
+const EN: RunbookStrings = RunbookStrings {
+    kicker: "Runbook",
+    environment: "Environment",
+    all: "Every environment",
+    built: "Built",
+    progress: "Progress",
+    done: "Done",
+    export_json: "Export log (JSON)",
+    export_csv: "Export log (CSV)",
+    clear: "Untick every step",
+    clear_confirm: "Clear every tick and its time?",
+    no_procedure: "No procedure applies to this environment.",
+    ticked_at: "Ticked at",
+};
+
+pub fn strings(lang: Language) -> &'static RunbookStrings {
+    match lang {
+        Language::Ja => &JA,
+        Language::En => &EN,
+    }
+}
+
+#[derive(Serialize)]
+struct RunbookView {
+    id: String,
+    title: String,
+    /// `(facet label, value label)` pairs.
+    env: Vec<(String, String)>,
+    built: String,
+    total: u32,
+}
+
+#[derive(Serialize)]
+struct RefView {
+    anchor: String,
+    title: String,
+    description: Option<String>,
+}
+
+/// Renders the runbook for `spec` from the whole `book` with `theme`'s templates.
+pub fn render(book: &Book, theme: &Theme, spec: &RunbookSpec) -> Result<String> {
+    let view_book = filter(book, &spec.env);
+    let ctx = Ctx::new(&view_book, LinkMode::Print);
+    let mut procedures: Vec<ProcedureView> = view_book
+        .procedures()
+        .map(|p| view::procedure(&ctx, p))
+        .collect();
+    let mut seq = 0;
+    for p in &mut procedures {
+        // "Referenced from" points at pages a runbook does not hold.
+        p.head.backlinks.clear();
+        for s in &mut p.sections {
+            s.head.backlinks.clear();
+            let steps = s
+                .steps
+                .iter_mut()
+                .chain(s.branches.iter_mut().flat_map(|b| b.steps.iter_mut()));
+            for st in steps {
+                st.head.backlinks.clear();
+                seq += 1;
+                st.seq = seq;
+            }
+        }
+    }
+    let cfg = &book.config;
+    let env_key = canonical(cfg, &spec.env);
+    let rs = strings(cfg.language);
+    let mut c = Context::new();
+    c.insert("t", ctx.t());
+    c.insert("rb_t", rs);
+    c.insert(
+        "book",
+        &serde_json::json!({
+            "title": cfg.title,
+            "edition": cfg.edition,
+            "description": cfg.description,
+        }),
+    );
+    c.insert(
+        "runbook",
+        &RunbookView {
+            id: spec.id.clone(),
+            title: spec.title.clone(),
+            env: described(cfg, &spec.env),
+            built: spec.built.clone(),
+            total: seq,
+        },
+    );
+    c.insert("procedures", &procedures);
+    c.insert(
+        "refs",
+        &view_book
+            .refs
+            .iter()
+            .map(|r| RefView {
+                anchor: format!("ref-{}", r.id),
+                title: r.title.clone(),
+                description: r.description.clone(),
+            })
+            .collect::<Vec<_>>(),
+    );
+    let config_json = serde_json::json!({
+        "book": book_id(cfg),
+        "id": spec.id,
+        "env": env_key,
+        "title": spec.title,
+        "built": spec.built,
+        "strings": rs,
+    });
+    c.insert("runbook_json", &script_json(&config_json));
+    c.insert("css", &inline_css(theme)?);
+    c.insert("js", &inline_js(theme)?);
+    theme.tera.render("runbook.html", &c).map_err(|e| {
+        anyhow!(
+            "failed to render the runbook `{}` with template `runbook.html`: {}",
+            spec.id,
+            error_chain(&e)
+        )
+    })
+}
+
+fn asset<'t>(theme: &'t Theme, name: &str) -> Result<&'t str> {
+    let bytes = theme
+        .assets
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, b)| b.as_slice())
+        .ok_or_else(|| anyhow!("the theme has no `{name}`"))?;
+    std::str::from_utf8(bytes).map_err(|_| anyhow!("the theme's `{name}` is not UTF-8"))
+}
+
+/// The site's styles, its print styles and the runbook's own, for one `<style>` element.
+fn inline_css(theme: &Theme) -> Result<String> {
+    let css = [
+        asset(theme, "style.css")?,
+        asset(theme, "print.css")?,
+        asset(theme, "runbook.css")?,
+    ]
+    .join("\n");
+    // Nothing may close the element early.
+    Ok(css.replace("</style", "<\\/style"))
+}
+
+fn inline_js(theme: &Theme) -> Result<String> {
+    Ok(asset(theme, "runbook.js")?.replace("</script", "<\\/script"))
+}
+
+/// Today as `YYYY-MM-DD` (UTC), or the day of `SOURCE_DATE_EPOCH` for reproducible builds.
+pub fn build_date() -> String {
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or(0)
+        });
+    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Days since 1970-01-01 to a Gregorian date (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_from_days() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_723), (2024, 1, 1));
+        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
+        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+    }
+}
