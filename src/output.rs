@@ -52,11 +52,16 @@ impl StagedDir {
     /// Checks that `target` may be replaced, then creates the staging folder beside it.
     pub fn begin(target: &Path) -> Result<StagedDir> {
         ensure_replaceable(target)?;
+        remove_leftovers(target);
         let parent = parent_of(target);
         std::fs::create_dir_all(&parent)
             .with_context(|| format!("failed to create `{}`", parent.display()))?;
         let staging = tempfile::Builder::new()
-            .prefix(&format!(".{}.tejun-new-", file_name(target)))
+            .prefix(&format!(
+                ".{}.tejun-new-{}-",
+                file_name(target),
+                std::process::id()
+            ))
             .tempdir_in(&parent)
             .with_context(|| {
                 format!(
@@ -70,12 +75,24 @@ impl StagedDir {
         })
     }
 
-    /// Writes the marker, moves the old output away, moves the new one in, removes the old.
+    /// Writes the marker, then puts the new output in place of the old one. On Linux the two
+    /// folders are exchanged in one atomic `renameat2`, so a reader (or a build killed at any
+    /// instant) always finds a whole site at `target`; elsewhere the old one is moved aside
+    /// first and put back if the move fails.
     pub fn commit(self) -> Result<()> {
         std::fs::write(self.staging.path().join(MARKER), marker_text())
             .context("failed to write the output marker")?;
         ensure_replaceable(&self.target)?;
         let staging = self.staging.keep();
+        if self.target.exists() && exchange(&staging, &self.target).is_ok() {
+            // `staging` now holds the previous output.
+            return std::fs::remove_dir_all(&staging).with_context(|| {
+                format!(
+                    "failed to remove the previous output `{}`",
+                    staging.display()
+                )
+            });
+        }
         let old = if self.target.exists() {
             let old = unique_sibling(&self.target, "tejun-old");
             std::fs::rename(&self.target, &old).with_context(|| {
@@ -107,6 +124,51 @@ impl StagedDir {
             })?;
         }
         Ok(())
+    }
+}
+
+fn process_alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    if cfg!(target_os = "linux") {
+        Path::new(&format!("/proc/{pid}")).exists()
+    } else {
+        true // Without /proc, never guess: leave the folder.
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
+}
+
+/// Removes what an interrupted build left beside `target`: staging and set-aside folders,
+/// recognisable by their names, whose build process (the pid in the name) is gone. Anything
+/// else there, and the folders of a build still running, are left alone.
+pub fn remove_leftovers(target: &Path) {
+    let parent = parent_of(target);
+    let name = file_name(target);
+    let prefixes = [format!(".{name}.tejun-new-"), format!(".{name}.tejun-old-")];
+    let Ok(entries) = std::fs::read_dir(&parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let n = e.file_name().to_string_lossy().into_owned();
+        let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+        let Some(rest) = prefixes.iter().find_map(|p| n.strip_prefix(p.as_str())) else {
+            continue;
+        };
+        let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
+        if is_dir && pid.is_some_and(|p| !process_alive(p)) {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
     }
 }
 
