@@ -14,6 +14,7 @@ pub mod output;
 pub mod render;
 pub mod resolve;
 pub mod search;
+pub mod serve;
 pub mod version;
 
 pub use model::Book;

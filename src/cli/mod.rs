@@ -7,6 +7,7 @@ mod index;
 mod init;
 mod runbook;
 mod search;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -38,6 +39,8 @@ pub enum Command {
     Build(build::Args),
     /// Create a small working book to start from
     Init(init::Args),
+    /// Serve the book with live reload while you edit it (nothing is written to disk)
+    Serve(serve::Args),
     /// Write one environment's runbook: a self-contained HTML checklist
     Runbook(runbook::Args),
 }
@@ -58,6 +61,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Search(a) => search::run(a),
         Command::Build(a) => build::run(a),
         Command::Init(a) => init::run(a),
+        Command::Serve(a) => serve::run(a),
         Command::Runbook(a) => runbook::run(a),
     }
 }

@@ -226,6 +226,24 @@ impl Resolver<'_> {
         raw.get_ref().clone()
     }
 
+    /// A chapter, group or procedure heading: its condition (checked against the enclosing
+    /// ones), the conditions its children sit under, and its id registered as a target.
+    fn node(
+        &mut self,
+        file: FileId,
+        when: Option<&SStr>,
+        outer: &[Condition],
+        id_span: Range<usize>,
+        target: Target,
+        key: String,
+    ) -> (Option<Condition>, Vec<Condition>) {
+        let when = self.when(file, when, outer);
+        let mut inner = outer.to_vec();
+        inner.extend(when.iter().cloned());
+        self.define(key, file, id_span, target);
+        (when, inner)
+    }
+
     /// Checks an id's syntax and uniqueness, and registers it as a link target.
     fn define(&mut self, key: String, file: FileId, span: Range<usize>, target: Target) {
         let shown = key.rsplit('/').next().unwrap_or(&key).to_string();
@@ -364,12 +382,10 @@ impl Resolver<'_> {
         outer: &[Condition],
     ) -> Group {
         let (id, id_span) = id_of(&raw.id, default_id, &raw.title);
-        let when = self.when(file, raw.when.as_ref(), outer);
-        let mut inner = outer.to_vec();
-        inner.extend(when.iter().cloned());
-        self.define(
-            id.clone(),
+        let (when, inner) = self.node(
             file,
+            raw.when.as_ref(),
+            outer,
             id_span,
             Target {
                 number: number.clone(),
@@ -378,6 +394,7 @@ impl Resolver<'_> {
                 anchor: format!("grp-{id}"),
                 procedure: None,
             },
+            id.clone(),
         );
         let intro = self.markdown(file, raw.intro.as_ref(), chapter);
         let procedures = procedures
@@ -399,12 +416,10 @@ impl Resolver<'_> {
         let raw: &RawProcedure = &p.raw;
         let file = p.file;
         let (id, id_span) = id_of(&raw.id, &p.default_id, &raw.title);
-        let when = self.when(file, raw.when.as_ref(), outer);
-        let mut inner = outer.to_vec();
-        inner.extend(when.iter().cloned());
-        self.define(
-            id.clone(),
+        let (when, inner) = self.node(
             file,
+            raw.when.as_ref(),
+            outer,
             id_span,
             Target {
                 number: number.clone(),
@@ -413,6 +428,7 @@ impl Resolver<'_> {
                 anchor: String::new(),
                 procedure: Some(id.clone()),
             },
+            id.clone(),
         );
         let intro = self.markdown(file, raw.intro.as_ref(), &id);
         let mut sections = Vec::new();

@@ -1,0 +1,377 @@
+//! A small HTTP/1.1 server over `std::net`, enough for one writer's browser: GET and HEAD,
+//! one request per connection (`Connection: close`), a thread per connection so the
+//! reload channel (server-sent events) can stay open. Every answer comes from the
+//! in-memory [`Snapshot`]; nothing is read from disk per request.
+
+use std::collections::BTreeMap;
+use std::io::{self, Read, Write};
+use std::net::{IpAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::RecvTimeoutError;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::hub::Hub;
+use super::inject::{inject, PageMeta, RELOAD_JS};
+use super::path::{query_param, site_key};
+use super::preview::{ErrorItem, Preview};
+use crate::search::{Request, SearchIndex};
+
+/// How many ports after the asked one are tried when it is taken.
+const PORT_TRIES: u16 = 50;
+/// Requests heads larger than this are refused.
+const MAX_HEAD: usize = 16 * 1024;
+/// Connections beyond this are closed at once (open pages each hold one).
+const MAX_CONNECTIONS: usize = 256;
+/// A comment line on the event stream this often keeps proxies and browsers from timing
+/// out, and finds out that a page went away.
+const KEEPALIVE: Duration = Duration::from_secs(15);
+
+/// What the server answers from: the built files and the errors of the latest attempt.
+#[derive(Default)]
+pub struct Snapshot {
+    pub files: BTreeMap<String, Arc<[u8]>>,
+    pub versions: BTreeMap<String, u64>,
+    pub errors: Vec<ErrorItem>,
+    pub generation: u64,
+}
+
+impl Snapshot {
+    pub fn of(p: &Preview) -> Snapshot {
+        Snapshot {
+            files: p.files().clone(),
+            versions: p.versions().clone(),
+            errors: p.errors(),
+            generation: p.generation(),
+        }
+    }
+
+    fn version(&self, key: &str) -> u64 {
+        self.versions.get(key).copied().unwrap_or(0)
+    }
+
+    /// The latest generation in which a shared asset changed.
+    fn assets_version(&self) -> u64 {
+        self.versions
+            .iter()
+            .filter(|(k, _)| k.starts_with("assets/"))
+            .map(|(_, v)| *v)
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+/// State shared by the connection threads and the rebuild thread.
+pub struct Shared {
+    /// Changes at every start, so open pages notice a restarted server.
+    pub boot: String,
+    pub snapshot: RwLock<Arc<Snapshot>>,
+    pub hub: Hub,
+    /// The index behind `/api/search`, with the temporary folder it lives in.
+    pub search: RwLock<Option<Arc<(SearchIndex, tempfile::TempDir)>>>,
+    connections: AtomicUsize,
+}
+
+impl Shared {
+    pub fn new(boot: String, snapshot: Snapshot) -> Shared {
+        Shared {
+            boot,
+            snapshot: RwLock::new(Arc::new(snapshot)),
+            hub: Hub::default(),
+            search: RwLock::new(None),
+            connections: AtomicUsize::new(0),
+        }
+    }
+
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        let s = self
+            .snapshot
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Arc::clone(&s)
+    }
+
+    pub fn publish(&self, snapshot: Snapshot) {
+        let mut s = self
+            .snapshot
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *s = Arc::new(snapshot);
+    }
+
+    fn search_index(&self) -> Option<Arc<(SearchIndex, tempfile::TempDir)>> {
+        self.search
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+}
+
+/// Binds `addr:port`, or the next free port after it when it is taken (`0`: any port).
+pub fn bind(addr: IpAddr, port: u16) -> io::Result<TcpListener> {
+    if port == 0 {
+        return TcpListener::bind((addr, 0));
+    }
+    let mut last = None;
+    for p in port..=port.saturating_add(PORT_TRIES - 1) {
+        match TcpListener::bind((addr, p)) {
+            Ok(l) => return Ok(l),
+            Err(e) if e.kind() == io::ErrorKind::AddrInUse => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| io::Error::from(io::ErrorKind::AddrInUse)))
+}
+
+/// Accepts connections until the listener fails; each is answered on its own thread.
+pub fn serve(listener: TcpListener, shared: Arc<Shared>) {
+    for stream in listener.incoming() {
+        let Ok(stream) = stream else { continue };
+        if shared.connections.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+            shared.connections.fetch_sub(1, Ordering::SeqCst);
+            continue;
+        }
+        let mine = Arc::clone(&shared);
+        let spawned = std::thread::Builder::new()
+            .name("tejun-http".into())
+            .spawn(move || {
+                // A client that hangs up mid-answer is not the server's problem.
+                let _ = handle(stream, &mine);
+                mine.connections.fetch_sub(1, Ordering::SeqCst);
+            });
+        if spawned.is_err() {
+            shared.connections.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+}
+
+fn handle(mut stream: TcpStream, shared: &Shared) -> io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let Some(head) = read_head(&mut stream)? else {
+        return respond(&mut stream, 400, "text/plain", b"bad request", false);
+    };
+    let mut parts = head.lines().next().unwrap_or("").split(' ');
+    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let head_only = method == "HEAD";
+    if method != "GET" && !head_only {
+        return respond(&mut stream, 405, "text/plain", b"method not allowed", false);
+    }
+    let path = target.split('?').next().unwrap_or("");
+    match path {
+        "/__tejun/events" => events(stream, shared, target),
+        "/__tejun/reload.js" => respond(
+            &mut stream,
+            200,
+            "text/javascript; charset=utf-8",
+            RELOAD_JS.as_bytes(),
+            head_only,
+        ),
+        "/__tejun/errors" => {
+            let snap = shared.snapshot();
+            let body = json(&ErrorsView {
+                generation: snap.generation,
+                errors: &snap.errors,
+            });
+            respond(&mut stream, 200, JSON, body.as_bytes(), head_only)
+        }
+        "/api/search" => {
+            let (status, body) = search(shared, target);
+            respond(&mut stream, status, JSON, body.as_bytes(), head_only)
+        }
+        _ => {
+            let snap = shared.snapshot();
+            let (status, key, bytes) = match site_key(target) {
+                Some(key) => match snap.files.get(&key) {
+                    Some(b) => (200, key, Arc::clone(b)),
+                    None => not_found(&snap),
+                },
+                None => not_found(&snap),
+            };
+            let ctype = content_type(&key);
+            if ctype.starts_with("text/html") {
+                let meta = PageMeta {
+                    boot: &shared.boot,
+                    page: &key,
+                    v: snap.version(&key),
+                    a: snap.assets_version(),
+                };
+                let page = inject(&bytes, &meta, &snap.errors);
+                respond(&mut stream, status, ctype, &page, head_only)
+            } else {
+                respond(&mut stream, status, ctype, &bytes, head_only)
+            }
+        }
+    }
+}
+
+const JSON: &str = "application/json; charset=utf-8";
+
+#[derive(Serialize)]
+struct ErrorsView<'a> {
+    generation: u64,
+    errors: &'a [ErrorItem],
+}
+
+/// The site's own 404 page, or a stand-in while there is no good build yet.
+fn not_found(snap: &Snapshot) -> (u16, String, Arc<[u8]>) {
+    let key = "404.html".to_string();
+    let bytes = snap.files.get(&key).cloned().unwrap_or_else(|| {
+        Arc::from(
+            &b"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>tejun serve</title></head>\
+               <body><h1>tejun serve</h1><p>Nothing here yet: the book has no good build. \
+               Fix the errors below and this page reloads.</p></body></html>"[..],
+        )
+    });
+    (404, key, bytes)
+}
+
+/// Reads up to the blank line ending the request head; `None` when it is malformed.
+fn read_head(stream: &mut TcpStream) -> io::Result<Option<String>> {
+    let mut buf = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 1024];
+    loop {
+        let n = stream.read(&mut chunk)?;
+        if n == 0 {
+            return Ok(None);
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            buf.truncate(end);
+            return Ok(String::from_utf8(buf).ok());
+        }
+        if buf.len() > MAX_HEAD {
+            return Ok(None);
+        }
+    }
+}
+
+fn respond(
+    stream: &mut TcpStream,
+    status: u16,
+    ctype: &str,
+    body: &[u8],
+    head_only: bool,
+) -> io::Result<()> {
+    let head = format!(
+        "HTTP/1.1 {status} {}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n\
+         Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
+        reason(status),
+        body.len()
+    );
+    stream.write_all(head.as_bytes())?;
+    if !head_only {
+        stream.write_all(body)?;
+    }
+    stream.flush()
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        _ => "Service Unavailable",
+    }
+}
+
+pub fn content_type(key: &str) -> &'static str {
+    let ext = key.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    match ext {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => JSON,
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "woff2" => "font/woff2",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The first event a page gets: enough to tell whether it missed a change.
+#[derive(Serialize)]
+struct Hello<'a> {
+    boot: &'a str,
+    generation: u64,
+    page: u64,
+    assets: u64,
+    errors: &'a [ErrorItem],
+}
+
+/// An `update` event: which files changed and the errors now.
+#[derive(Serialize)]
+pub struct UpdateEvent<'a> {
+    pub generation: u64,
+    pub changed: &'a [String],
+    pub errors: &'a [ErrorItem],
+}
+
+/// Formats one server-sent event (the JSON is a single line).
+pub fn sse(event: &str, data: &impl Serialize) -> String {
+    format!("event: {event}\ndata: {}\n\n", json(data))
+}
+
+fn json(data: &impl Serialize) -> String {
+    serde_json::to_string(data).unwrap_or_else(|_| "null".into())
+}
+
+/// The reload channel: a hello, then every update, until the page goes away.
+fn events(mut stream: TcpStream, shared: &Shared, target: &str) -> io::Result<()> {
+    // Subscribe before reading the snapshot, so no update falls between the two.
+    let rx = shared.hub.subscribe();
+    let snap = shared.snapshot();
+    let page = query_param(target, "page").unwrap_or_default();
+    let hello = Hello {
+        boot: &shared.boot,
+        generation: snap.generation,
+        page: snap.version(&page),
+        assets: snap.assets_version(),
+        errors: &snap.errors,
+    };
+    stream.write_all(
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
+          X-Accel-Buffering: no\r\nConnection: close\r\n\r\nretry: 1000\n\n",
+    )?;
+    stream.write_all(sse("hello", &hello).as_bytes())?;
+    stream.flush()?;
+    drop(snap);
+    loop {
+        let msg = match rx.recv_timeout(KEEPALIVE) {
+            Ok(m) => m,
+            Err(RecvTimeoutError::Timeout) => ": ping\n\n".to_string(),
+            Err(RecvTimeoutError::Disconnected) => return Ok(()),
+        };
+        stream.write_all(msg.as_bytes())?;
+        stream.flush()?;
+    }
+}
+
+/// `/api/search?q=`: the tantivy index of the last good book, as `tejun search --json`.
+fn search(shared: &Shared, target: &str) -> (u16, String) {
+    let Some(index) = shared.search_index() else {
+        return (
+            503,
+            json(&serde_json::json!({"error": "the search index is not ready yet"})),
+        );
+    };
+    let query = query_param(target, "q").unwrap_or_default();
+    let limit = query_param(target, "limit")
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(20usize)
+        .min(100);
+    let req = Request {
+        query: &query,
+        field: None,
+        env: None,
+        limit,
+    };
+    match index.0.search(&req) {
+        Ok(results) => (200, json(&results)),
+        Err(e) => (503, json(&serde_json::json!({"error": format!("{e:#}")}))),
+    }
+}

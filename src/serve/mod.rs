@@ -1,0 +1,236 @@
+//! `tejun serve`: the live preview (DESIGN.md §5). Builds the book into memory, serves it
+//! on 127.0.0.1, watches `book.toml`, `content/` and `themes/`, and on each debounced batch
+//! of changes reloads only what the batch touched ([`change`]), re-renders, and tells the
+//! open pages whose bytes changed to reload. A broken edit keeps the last good pages and
+//! shows its diagnostics over every open page and in the terminal.
+//!
+//! Threads: the main one waits for Ctrl-C; one accepts connections ([`http`]); one owns
+//! the [`Preview`] and applies batches from the watcher ([`watch`]), publishing each result
+//! as a new immutable snapshot and broadcasting an event on the reload channel ([`hub`]).
+
+pub mod change;
+mod http;
+mod hub;
+pub mod inject;
+pub mod path;
+pub mod preview;
+mod watch;
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::mpsc::{channel, Receiver};
+use std::sync::Arc;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use anyhow::{bail, Context, Result};
+use notify_debouncer_full::DebounceEventResult;
+
+pub use change::{classify, Change, Layout, Plan};
+use http::{Shared, Snapshot, UpdateEvent};
+pub use preview::{ErrorItem, Preview, Update};
+
+/// What `tejun serve` was asked for.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    /// `0` lets the system choose; otherwise the next free port from here is used.
+    pub port: u16,
+    pub open: bool,
+}
+
+/// Builds, serves and follows the book until Ctrl-C.
+pub fn run(opts: Options) -> Result<ExitCode> {
+    let root = opts
+        .root
+        .canonicalize()
+        .with_context(|| format!("failed to find the book folder `{}`", opts.root.display()))?;
+    if !root.join("book.toml").is_file() {
+        bail!(
+            "no book.toml in `{}`: run tejun serve in a book folder, pass the folder, or create one with `tejun init`",
+            root.display()
+        );
+    }
+    let start = Instant::now();
+    let preview = Preview::open(&root, true);
+    let shared = Arc::new(Shared::new(boot_id(), Snapshot::of(&preview)));
+    eprintln!(
+        "built {} files in memory ({} errors, {} ms)",
+        preview.files().len(),
+        preview.errors().len(),
+        start.elapsed().as_millis()
+    );
+    let listener = http::bind(opts.bind, opts.port)
+        .with_context(|| format!("failed to listen on {}:{}", opts.bind, opts.port))?;
+    let addr = listener.local_addr()?;
+    if opts.port != 0 && addr.port() != opts.port {
+        eprintln!("port {} is taken; using {}", opts.port, addr.port());
+    }
+    let url = url_of(addr);
+    println!("serving at {url} (Ctrl-C to stop)");
+
+    let (tx, rx) = channel();
+    let watcher = watch::Watcher::start(preview.layout(), tx)?;
+    {
+        let shared = Arc::clone(&shared);
+        std::thread::Builder::new()
+            .name("tejun-http-accept".into())
+            .spawn(move || http::serve(listener, shared))?;
+    }
+    {
+        let shared = Arc::clone(&shared);
+        std::thread::Builder::new()
+            .name("tejun-rebuild".into())
+            .spawn(move || follow(rx, preview, watcher, &shared))?;
+    }
+    if opts.open {
+        open_url(&url);
+    }
+    let (stop_tx, stop_rx) = channel();
+    ctrlc::set_handler(move || {
+        let _ = stop_tx.send(());
+    })
+    .context("failed to install the Ctrl-C handler")?;
+    // Either Ctrl-C, or the handler went away: both mean stop.
+    let _ = stop_rx.recv();
+    eprintln!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Applies every batch of file changes, publishes the result and tells the open pages.
+fn follow(
+    rx: Receiver<DebounceEventResult>,
+    mut preview: Preview,
+    mut watcher: watch::Watcher,
+    shared: &Shared,
+) {
+    refresh_search(shared, &preview);
+    while let Ok(first) = rx.recv() {
+        let mut events = Vec::new();
+        // Everything already queued is one batch.
+        for batch in std::iter::once(first).chain(rx.try_iter()) {
+            match batch {
+                Ok(evs) => events.extend(evs.into_iter().map(|e| e.event)),
+                Err(errs) => errs
+                    .iter()
+                    .for_each(|e| eprintln!("warning: file watcher: {e}")),
+            }
+        }
+        let changes = classify(&events, preview.layout());
+        let plan = Plan::from_changes(&changes);
+        if plan.is_empty() {
+            continue;
+        }
+        let start = Instant::now();
+        let update = preview.apply(plan);
+        let snap = Snapshot::of(&preview);
+        let message = http::sse(
+            "update",
+            &UpdateEvent {
+                generation: snap.generation,
+                changed: &update.changed,
+                errors: &snap.errors,
+            },
+        );
+        let errors = snap.errors.len();
+        shared.publish(snap);
+        if !update.changed.is_empty() || update.errors_changed {
+            shared.hub.broadcast(&message);
+        }
+        eprintln!(
+            "{}: {} files changed, {errors} errors ({} ms)",
+            describe(&changes, &preview.layout().root),
+            update.changed.len(),
+            start.elapsed().as_millis()
+        );
+        if plan.content || plan.config {
+            refresh_search(shared, &preview);
+        }
+        if let Err(e) = watcher.follow(preview.layout()) {
+            eprintln!("warning: {e:#}");
+        }
+    }
+}
+
+/// Rebuilds the search index behind `/api/search` from the last good book, in a private
+/// temporary folder (never the book's own index or output folder).
+fn refresh_search(shared: &Shared, preview: &Preview) {
+    let Some(book) = preview.book() else { return };
+    let built = tempfile::Builder::new()
+        .prefix("tejun-serve-index-")
+        .tempdir()
+        .map_err(anyhow::Error::from)
+        .and_then(|tmp| {
+            let dir = tmp.path().join("index");
+            crate::search::index::build(book, &dir, "serve")?;
+            let index = crate::search::SearchIndex::open(&dir)?;
+            // The folder lives as long as the index that reads it.
+            Ok(Arc::new((index, tmp)))
+        });
+    match built {
+        Ok(served) => {
+            *shared
+                .search
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(served);
+        }
+        Err(e) => eprintln!("warning: search index: {e:#}"),
+    }
+}
+
+/// `content/01-a/x.toml`, or `3 files`, for the terminal line after a rebuild.
+fn describe(changes: &[Change], root: &Path) -> String {
+    let paths: Vec<String> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::ContentFile(p) | Change::Theme(p) => Some(
+                p.strip_prefix(root)
+                    .unwrap_or(p)
+                    .to_string_lossy()
+                    .replace('\\', "/"),
+            ),
+            Change::Config => Some("book.toml".into()),
+            Change::Other => None,
+        })
+        .collect();
+    match paths.as_slice() {
+        [one] => one.clone(),
+        more => format!("{} files", more.len()),
+    }
+}
+
+fn url_of(addr: SocketAddr) -> String {
+    let ip = addr.ip();
+    if ip.is_unspecified() {
+        // Bound to every address: the loopback one is the one to open here.
+        let local = if ip.is_ipv4() { "127.0.0.1" } else { "[::1]" };
+        format!("http://{local}:{}/", addr.port())
+    } else {
+        format!("http://{addr}/")
+    }
+}
+
+fn boot_id() -> String {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("{:x}-{:x}", nanos, std::process::id())
+}
+
+/// Hands the URL to the desktop's default browser without waiting for it.
+fn open_url(url: &str) {
+    let mut cmd = if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    if let Err(e) = cmd.arg(url).spawn() {
+        eprintln!("warning: failed to open a browser ({e}); open {url} by hand");
+    }
+}

@@ -1,0 +1,507 @@
+//! `tejun serve`: the incremental preview against full builds (library), and the real
+//! binary over plain TCP: pages, the reload channel, the error overlay, path traversal,
+//! the port fallback and Ctrl-C.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use tejun::output::MemoryOutput;
+use tejun::render::{Site, Theme};
+use tejun::serve::{Plan, Preview};
+
+const WAIT: Duration = Duration::from_secs(10);
+
+fn manifest() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A copy of the JobCenter book (book.toml and content/) in a temporary folder.
+fn jobcenter_copy() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::copy(manifest().join("book.toml"), tmp.path().join("book.toml")).unwrap();
+    copy_dir(&manifest().join("content"), &tmp.path().join("content"));
+    tmp
+}
+
+fn fixture_copy() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&manifest().join("tests/fixtures/site-basic"), tmp.path());
+    tmp
+}
+
+/// Replaces the first `from` in a file with `to` (the edit must apply).
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "`{from}` not in {}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// What `tejun build` would write for the book at `root` now.
+fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let (book, _) = tejun::load_book(root).unwrap_or_else(|(d, s)| panic!("{:?}", d.lines(&s)));
+    let theme = Theme::load(Some(&root.join(&book.config.theme_dir))).unwrap();
+    let mut out = MemoryOutput::default();
+    Site::new(&book, theme).unwrap().build(&mut out).unwrap();
+    out.files
+}
+
+/// Every served file equals the full build's, byte for byte, and nothing else is served.
+fn assert_same_as_full_build(preview: &Preview, root: &Path, after: &str) {
+    let full = full_build(root);
+    let served: BTreeMap<&str, &[u8]> = preview
+        .files()
+        .iter()
+        .map(|(k, v)| (k.as_str(), &v[..]))
+        .collect();
+    assert_eq!(
+        served.keys().copied().collect::<Vec<_>>(),
+        full.keys().map(String::as_str).collect::<Vec<_>>(),
+        "after {after}: different file lists"
+    );
+    for (path, bytes) in &full {
+        assert!(
+            served[path.as_str()] == &bytes[..],
+            "after {after}: `{path}` differs from a full build"
+        );
+    }
+}
+
+#[test]
+fn incremental_rebuilds_match_full_builds_after_each_edit() {
+    let tmp = jobcenter_copy();
+    let root = tmp.path();
+    let mut preview = Preview::open(root, false);
+    assert!(preview.errors().is_empty(), "{:?}", preview.errors());
+    assert_same_as_full_build(&preview, root, "the first build");
+    let content = Plan {
+        content: true,
+        ..Plan::default()
+    };
+    let theme = Plan {
+        theme: true,
+        ..Plan::default()
+    };
+    let proc_file = root.join("content/01-mscs/01-upgrade/01-mscs-upgrade-x64-r12-8.toml");
+    let mut last = full_build(root);
+    let mut step = |preview: &mut Preview, plan: Plan, what: &str| {
+        let update = preview.apply(plan);
+        assert!(
+            preview.errors().is_empty(),
+            "{what}: {:?}",
+            preview.errors()
+        );
+        assert_same_as_full_build(preview, root, what);
+        // Exactly the files whose bytes differ from the previous build are reported.
+        let now = full_build(root);
+        let mut differ: Vec<String> = now
+            .iter()
+            .filter(|(k, v)| last.get(*k) != Some(*v))
+            .map(|(k, _)| k.clone())
+            .chain(last.keys().filter(|k| !now.contains_key(*k)).cloned())
+            .collect();
+        differ.sort();
+        assert_eq!(update.changed, differ, "{what}: changed files");
+        assert!(!update.changed.is_empty(), "{what}: nothing changed");
+        last = now;
+        update
+    };
+
+    // A step's text: its procedure page and the print page, not the others.
+    edit(
+        &proc_file,
+        "以下の手順でローカルのJobCenterサービスを停止させます。",
+        "以下の手順で停止させます(編集)。",
+    );
+    let u = step(&mut preview, content, "a step's text");
+    assert!(u
+        .changed
+        .contains(&"mscs-upgrade-x64-r12-8.html".to_string()));
+    assert!(!u.changed.contains(&"index.html".to_string()));
+
+    // A reusable step used in five procedures.
+    edit(
+        &root.join("content/_steps/stop-local-service.toml"),
+        "title = \"ローカルのJobCenterサービスを停止\"",
+        "title = \"ローカルのJobCenterサービスを停止する\"",
+    );
+    let u = step(&mut preview, content, "a reusable step");
+    assert!(u.changed.len() >= 3, "{:?}", u.changed);
+
+    // A cross-reference target's title: every page's sidebar and the linking pages.
+    edit(&proc_file, "title = \"", "title = \"改 ");
+    step(&mut preview, content, "a cross-reference target's title");
+
+    // A template override: every page, no content reload.
+    let themes = root.join("themes/default");
+    std::fs::create_dir_all(&themes).unwrap();
+    let layout = std::fs::read_to_string(manifest().join("themes/default/layout.html")).unwrap();
+    std::fs::write(
+        themes.join("layout.html"),
+        layout.replacen("<main id=\"main\"", "<!-- edited -->\n<main id=\"main\"", 1),
+    )
+    .unwrap();
+    let u = step(&mut preview, theme, "a template");
+    assert!(u.changed.contains(&"index.html".to_string()));
+
+    // A broken edit keeps every file and reports the error; fixing it changes nothing.
+    let good = std::fs::read_to_string(&proc_file).unwrap();
+    std::fs::write(&proc_file, format!("{good}\n[[section\n")).unwrap();
+    let u = preview.apply(content);
+    assert!(u.changed.is_empty() && u.errors_changed);
+    let errors = preview.errors();
+    assert!(
+        errors.iter().any(|e| e.location.as_deref().is_some_and(
+            |l| l.starts_with("content/01-mscs/01-upgrade/01-mscs-upgrade-x64-r12-8.toml:")
+        )),
+        "{errors:?}"
+    );
+    let stale = full_build_files(&preview);
+    std::fs::write(&proc_file, &good).unwrap();
+    let u = preview.apply(content);
+    assert!(u.changed.is_empty() && u.errors_changed && preview.errors().is_empty());
+    assert_eq!(stale, full_build_files(&preview));
+    assert_same_as_full_build(&preview, root, "break then fix");
+
+    // book.toml: everything is reloaded.
+    edit(
+        &root.join("book.toml"),
+        "title = \"",
+        "title = \"[preview] ",
+    );
+    let u = step(&mut preview, Plan::all(), "book.toml");
+    assert!(u.changed.len() > 20);
+}
+
+fn full_build_files(p: &Preview) -> BTreeMap<String, Vec<u8>> {
+    p.files()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.to_vec()))
+        .collect()
+}
+
+/// The running `tejun serve`; killed when dropped, also when a test panics.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(root: &Path, port: &str) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tejun"))
+            .arg("serve")
+            .arg(root)
+            .args(["--port", port])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(at) = line.find("http://") {
+                    let url = line[at..]
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or("")
+                        .to_string();
+                    let _ = tx.send(url);
+                }
+            }
+        });
+        let mut server = Server {
+            child,
+            base: String::new(),
+        };
+        let url = rx.recv_timeout(WAIT * 3).expect("no URL printed");
+        server.base = url
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_string();
+        server
+    }
+
+    fn port(&self) -> u16 {
+        self.base.rsplit(':').next().unwrap().parse().unwrap()
+    }
+
+    /// A raw GET: the target is sent exactly as given.
+    fn get(&self, target: &str) -> (u16, String) {
+        let mut s = TcpStream::connect(&self.base).unwrap();
+        s.set_read_timeout(Some(WAIT)).unwrap();
+        write!(
+            s,
+            "GET {target} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.base
+        )
+        .unwrap();
+        let mut buf = Vec::new();
+        s.read_to_end(&mut buf).unwrap();
+        let text = String::from_utf8_lossy(&buf).into_owned();
+        let status = text
+            .split(' ')
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        let body = text
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default();
+        (status, body)
+    }
+
+    fn events(&self, page: &str) -> Events {
+        let mut s = TcpStream::connect(&self.base).unwrap();
+        write!(
+            s,
+            "GET /__tejun/events?page={page} HTTP/1.1\r\nHost: {}\r\n\r\n",
+            self.base
+        )
+        .unwrap();
+        Events {
+            reader: BufReader::new(s),
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The reader side of the reload channel.
+struct Events {
+    reader: BufReader<TcpStream>,
+}
+
+impl Events {
+    /// The next `(event, data)`, skipping comments; panics after `WAIT`.
+    fn next(&mut self) -> (String, serde_json::Value) {
+        let deadline = Instant::now() + WAIT;
+        let (mut event, mut data) = (String::new(), String::new());
+        loop {
+            let left = deadline
+                .checked_duration_since(Instant::now())
+                .expect("no event in time");
+            self.reader.get_ref().set_read_timeout(Some(left)).unwrap();
+            let mut line = String::new();
+            let n = self.reader.read_line(&mut line).expect("no event in time");
+            assert!(n > 0, "the event stream closed");
+            let line = line.trim_end_matches(['\r', '\n']);
+            if let Some(e) = line.strip_prefix("event: ") {
+                event = e.to_string();
+            } else if let Some(d) = line.strip_prefix("data: ") {
+                data = d.to_string();
+            } else if line.is_empty() && !event.is_empty() {
+                return (event, serde_json::from_str(&data).unwrap());
+            }
+        }
+    }
+
+    /// The next `update` event.
+    fn update(&mut self) -> serde_json::Value {
+        loop {
+            let (e, d) = self.next();
+            if e == "update" {
+                return d;
+            }
+        }
+    }
+}
+
+fn changed(update: &serde_json::Value) -> Vec<String> {
+    update["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn edits_reload_pages_and_broken_edits_show_errors() {
+    let tmp = fixture_copy();
+    let server = Server::start(tmp.path(), "0");
+    let (status, page) = server.get("/alpha.html");
+    assert_eq!(status, 200);
+    assert!(page.contains("Run the check."));
+    assert!(page.contains("<script src=\"/__tejun/reload.js\"></script></body>"));
+    assert!(page.contains("\"page\":\"alpha.html\""));
+    let (status, js) = server.get("/__tejun/reload.js");
+    assert_eq!(status, 200);
+    assert!(js.contains("EventSource"));
+
+    let mut events = server.events("alpha.html");
+    let (event, hello) = events.next();
+    assert_eq!(event, "hello");
+    assert_eq!(hello["errors"].as_array().unwrap().len(), 0);
+
+    // (a) the reload event names the page, (b) the page serves the new text.
+    let alpha = tmp.path().join("content/01-first/01-alpha.toml");
+    edit(&alpha, "Run the check.", "Run the edited check.");
+    let update = events.update();
+    assert!(
+        changed(&update).contains(&"alpha.html".to_string()),
+        "{update}"
+    );
+    assert!(
+        !changed(&update).contains(&"index.html".to_string()),
+        "{update}"
+    );
+    assert!(server
+        .get("/alpha.html")
+        .1
+        .contains("Run the edited check."));
+
+    // A broken file: an error event with file:line:col, the last good page still served
+    // with the overlay, escaped.
+    let good = std::fs::read_to_string(&alpha).unwrap();
+    std::fs::write(&alpha, format!("{good}\nbad = <script>x</script>\n")).unwrap();
+    let update = events.update();
+    let errors = update["errors"].as_array().unwrap();
+    let loc = errors[0]["location"].as_str().unwrap();
+    assert!(
+        loc.starts_with("content/01-first/01-alpha.toml:")
+            && loc.split(':').skip(1).all(|n| n.parse::<u32>().is_ok()),
+        "{update}"
+    );
+    let (status, errs) = server.get("/__tejun/errors");
+    assert_eq!(status, 200);
+    assert!(errs.contains("content/01-first/01-alpha.toml:"), "{errs}");
+    let (status, page) = server.get("/alpha.html");
+    assert_eq!(status, 200);
+    assert!(page.contains("Run the edited check."));
+    assert!(page.contains("id=\"tejun-overlay\""));
+    assert!(
+        page.contains("bad = &lt;script&gt;x&lt;/script&gt;"),
+        "{page}"
+    );
+    assert!(!page.contains("bad = <script>"));
+
+    // Fixed: the errors go, the overlay with them.
+    std::fs::write(&alpha, &good).unwrap();
+    let update = events.update();
+    assert_eq!(update["errors"].as_array().unwrap().len(), 0, "{update}");
+    assert!(server.get("/__tejun/errors").1.contains("\"errors\":[]"));
+    assert!(!server.get("/alpha.html").1.contains("id=\"tejun-overlay\""));
+
+    // An editor that saves by writing a temporary file and renaming it over the original.
+    let tmp_file = alpha.with_file_name(".01-alpha.toml.tmp");
+    std::fs::write(
+        &tmp_file,
+        good.replace("Run the edited check.", "Renamed in."),
+    )
+    .unwrap();
+    std::fs::rename(&tmp_file, &alpha).unwrap();
+    let update = events.update();
+    assert!(
+        changed(&update).contains(&"alpha.html".to_string()),
+        "{update}"
+    );
+    assert!(server.get("/alpha.html").1.contains("Renamed in."));
+}
+
+#[test]
+fn only_the_built_site_is_served() {
+    let tmp = fixture_copy();
+    std::fs::write(tmp.path().join("secret.txt"), "secret").unwrap();
+    let server = Server::start(tmp.path(), "0");
+    assert_eq!(server.get("/").0, 200);
+    assert_eq!(server.get("/assets/style.css").0, 200);
+    for target in [
+        "/../secret.txt",
+        "/assets/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "/assets%2f..%2f..%2fsecret.txt",
+        "/..%5csecret.txt",
+        "/assets\\..\\..\\secret.txt",
+        "//etc/passwd",
+        "/etc/passwd",
+        "/secret.txt",
+        "/book.toml",
+        "/content/01-first/01-alpha.toml",
+        &format!("/{}", tmp.path().join("secret.txt").display()),
+    ] {
+        let (status, body) = server.get(target);
+        assert_eq!(status, 404, "{target}");
+        assert!(!body.contains("secret\n") && body != "secret", "{target}");
+    }
+}
+
+#[test]
+fn a_taken_port_moves_to_the_next_free_one() {
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let tmp = fixture_copy();
+    let server = Server::start(tmp.path(), &port.to_string());
+    assert!(server.port() > port, "{} vs {port}", server.port());
+    assert_eq!(server.get("/").0, 200);
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_the_server_cleanly() {
+    let tmp = fixture_copy();
+    let mut server = Server::start(tmp.path(), "0");
+    let pid = server.child.id().to_string();
+    let sent = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    assert!(sent.success());
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            assert!(status.success(), "{status:?}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "still running after Ctrl-C");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Edit-to-event latency on the JobCenter book, printed (`--nocapture`) for the record.
+#[test]
+fn jobcenter_edit_reaches_open_pages() {
+    let tmp = jobcenter_copy();
+    let server = Server::start(tmp.path(), "0");
+    let page = "mscs-upgrade-x64-r12-8.html";
+    let mut events = server.events(page);
+    assert_eq!(events.next().0, "hello");
+    let file = tmp
+        .path()
+        .join("content/01-mscs/01-upgrade/01-mscs-upgrade-x64-r12-8.toml");
+    let mut latencies = Vec::new();
+    for i in 0..3 {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let marker = format!("(edit {i})");
+        let start = Instant::now();
+        std::fs::write(
+            &file,
+            text.replacen("以下の手順で", &format!("以下の手順で{marker}"), 1),
+        )
+        .unwrap();
+        let update = events.update();
+        latencies.push(start.elapsed().as_millis());
+        assert!(changed(&update).contains(&page.to_string()), "{update}");
+        assert!(server.get(&format!("/{page}")).1.contains(&marker));
+    }
+    eprintln!("JobCenter edit-to-event latency (ms): {latencies:?}");
+}
