@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""Turns bench/run's raw figures (TSV: size, metric, tool, value, unit) into the Markdown
+report: the machine, the versions, one table per book size with tejun ÷ peer ratios, and
+the notes on what was skipped.
+
+    python3 bench/report.py RESULTS.tsv NOTES.txt VERSIONS.txt STEPS RUNS
+"""
+import datetime
+import os
+import platform
+import sys
+
+data_path, notes_path, versions_path, steps, runs = sys.argv[1:6]
+
+TOOLS = [
+    ("tejun", "tejun"),
+    ("mdbook", "mdBook"),
+    ("hugo", "Hugo (no search)"),
+    ("pagefind", "Pagefind"),
+    ("hugo+pagefind", "Hugo + Pagefind"),
+]
+METRICS = [
+    "full build",
+    "rebuild after one edit",
+    "peak memory",
+    "search index build",
+    "peak memory, search index build",
+    "search, cold process (p50 over queries)",
+    "search, in-process p50",
+    "search, in-process p99",
+    "offline index, total",
+    "offline index, one query (mean)",
+    "offline index, one query (max)",
+]
+
+figures = {}  # (size, metric) -> {tool: (value, unit)}
+sizes = []
+with open(data_path, encoding="utf-8") as f:
+    for line in f:
+        size, metric, tool, value, unit = line.rstrip("\n").split("\t")
+        try:
+            v = float(value)
+        except ValueError:
+            continue
+        if tool == "tejun index":
+            metric, tool = "peak memory, search index build", "tejun"
+        if size not in sizes:
+            sizes.append(size)
+        figures.setdefault((size, metric), {})[tool] = (v, unit)
+
+# A reader of Hugo + Pagefind downloads Pagefind's files; the two processes' peak is the max.
+for (size, metric), row in figures.items():
+    if "hugo+pagefind" in row:
+        continue
+    if metric.startswith("offline index") and "pagefind" in row:
+        row["hugo+pagefind"] = row["pagefind"]
+    if metric == "peak memory" and "hugo" in row and "pagefind" in row:
+        row["hugo+pagefind"] = max(row["hugo"], row["pagefind"])
+
+
+def show(v, unit):
+    if unit == "s":
+        return f"{v:.2f} s" if v < 100 else f"{v:.0f} s"
+    if unit == "ms":
+        return f"{v:.1f} ms"
+    if unit == "MiB":
+        return f"{v:.0f} MiB"
+    if unit == "bytes":
+        if v >= 1 << 20:
+            return f"{v / (1 << 20):.1f} MiB"
+        if v >= 1 << 10:
+            return f"{v / (1 << 10):.0f} KiB"
+        return f"{v:.0f} B"
+    return f"{v:g} {unit}"
+
+
+def meminfo():
+    try:
+        with open("/proc/meminfo") as f:
+            kb = int(f.readline().split()[1])
+        return f"{kb / (1 << 20):.1f} GiB"
+    except OSError:
+        return "?"
+
+
+def cpu():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "?"
+
+
+out = []
+out.append(f"# tejun benchmark, {datetime.date.today().isoformat()}\n")
+load = os.getloadavg()
+out.append(
+    f"Machine: {os.cpu_count()} cores ({cpu()}), {meminfo()} memory, {platform.system()} "
+    f"{platform.release()}; load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}.  "
+)
+out.append(
+    f"Book: `cargo run --release --example genbook -- --procedures N --steps {steps}` "
+    "(the same text as tejun, mdBook and Hugo sources).  "
+)
+out.append(
+    f"Times are medians of {runs} whole-process runs (3 for mdBook and Pagefind on books of "
+    "2,000 procedures and more) measured with hyperfine; peak memory is one run's maximum "
+    "resident set (`/usr/bin/time`).\n"
+)
+with open(versions_path, encoding="utf-8") as f:
+    versions = [v.strip() for v in f if v.strip()]
+if versions:
+    out.append("Versions: " + "; ".join(versions) + ".\n")
+
+present = [t for t, _ in TOOLS if any(t in row for row in figures.values())]
+for size in sizes:
+    out.append(f"## {int(size):,} procedures × {steps} steps\n")
+    head = ["measure"] + [name for t, name in TOOLS if t in present]
+    ratio_peers = [(t, name) for t, name in TOOLS if t != "tejun" and t != "pagefind" and t in present]
+    head += [f"tejun ÷ {name}" for _, name in ratio_peers]
+    out.append("| " + " | ".join(head) + " |")
+    out.append("|" + "---|" * len(head))
+    for metric in METRICS:
+        row = figures.get((size, metric))
+        if not row:
+            continue
+        cells = [metric]
+        for t, _ in TOOLS:
+            if t in present:
+                cells.append(show(*row[t]) if t in row else "—")
+        for t, _ in ratio_peers:
+            if "tejun" in row and t in row and row[t][0] > 0:
+                cells.append(f"{row['tejun'][0] / row[t][0]:.2f}")
+            else:
+                cells.append("—")
+        out.append("| " + " | ".join(cells) + " |")
+    out.append("")
+
+with open(notes_path, encoding="utf-8") as f:
+    notes = [n.rstrip() for n in f if n.strip()]
+out.append("## Notes\n")
+out.append(
+    "- Full build: `tejun build` (site and print page, plus whatever search output it writes "
+    "at this commit) vs `mdbook build` (site, searchindex, print page) vs `hugo` (no search "
+    "index) and `hugo` then `pagefind --site`."
+)
+out.append(
+    "- Rebuild after one edit: the middle procedure's intro gains a word before each run "
+    "(hyperfine `--prepare`); both tools then build everything again."
+)
+out.append(
+    "- Search, cold process: `tejun search QUERY BOOK` over 8 fixed queries, 10 runs each "
+    "(opens the index, checks it is fresh, searches, prints). In-process: the time "
+    "`tejun search` reports for the query alone once the index is open, 5 runs of each query."
+)
+out.append(
+    "- Offline index, one query: tejun's figure replays the site's own `search.js` under node "
+    "(`bench/querybytes.js`) and counts every file it loads for the query (search.js, meta, "
+    "shards, document chunks of the 20 results shown); mdBook loads its whole "
+    "`searchindex*.js` plus its search scripts on the first query; Pagefind's figure replays "
+    "`pagefind.js` under node with `fetch` served from disk (`bench/pagefindbytes.mjs`) and "
+    "counts the bytes fetched for the query and the first 20 results' fragments."
+)
+out.extend(notes)
+print("\n".join(out))
