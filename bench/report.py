@@ -14,6 +14,7 @@ data_path, notes_path, versions_path, steps, runs = sys.argv[1:6]
 
 TOOLS = [
     ("tejun", "tejun"),
+    ("tejun serve", "tejun serve"),
     ("mdbook", "mdBook"),
     ("hugo", "Hugo (no search)"),
     ("pagefind", "Pagefind"),
@@ -119,7 +120,9 @@ present = [t for t, _ in TOOLS if any(t in row for row in figures.values())]
 for size in sizes:
     out.append(f"## {int(size):,} procedures × {steps} steps\n")
     head = ["measure"] + [name for t, name in TOOLS if t in present]
-    ratio_peers = [(t, name) for t, name in TOOLS if t != "tejun" and t != "pagefind" and t in present]
+    ratio_peers = [
+        (t, name) for t, name in TOOLS if t not in ("tejun", "tejun serve", "pagefind") and t in present
+    ]
     head += [f"tejun ÷ {name}" for _, name in ratio_peers]
     out.append("| " + " | ".join(head) + " |")
     out.append("|" + "---|" * len(head))
@@ -131,9 +134,11 @@ for size in sizes:
         for t, _ in TOOLS:
             if t in present:
                 cells.append(show(*row[t]) if t in row else "—")
+        # tejun serve's figure, where there is one, is the one that competes.
+        ours = row.get("tejun serve", row.get("tejun"))
         for t, _ in ratio_peers:
-            if "tejun" in row and t in row and row[t][0] > 0:
-                cells.append(f"{row['tejun'][0] / row[t][0]:.2f}")
+            if ours and t in row and row[t][0] > 0:
+                cells.append(f"{ours[0] / row[t][0]:.2f}")
             else:
                 cells.append("—")
         out.append("| " + " | ".join(cells) + " |")
@@ -149,7 +154,9 @@ out.append(
 )
 out.append(
     "- Rebuild after one edit: the middle procedure's intro gains a word before each run "
-    "(hyperfine `--prepare`); both tools then build everything again."
+    "(hyperfine `--prepare`); `tejun build` and `mdbook build` then build everything again. "
+    "`tejun serve`: the time from writing the file to the `update` event on its reload channel "
+    "(`bench/servelatency.js`, the watcher's debounce included); the ratio uses it when present."
 )
 out.append(
     "- Search, cold process: `tejun search QUERY BOOK` over 8 fixed queries, 10 runs each "
