@@ -142,6 +142,8 @@ pub fn picker_config(config: &Config) -> serde_json::Value {
         "book": book_id(config),
         "facets": facets,
         "strings": env_strings(config.language),
+        // Every site page sits at the root; search.js loads `search/*.js` relative to it.
+        "root": "",
     })
 }
 

@@ -124,6 +124,14 @@ impl<'a> Site<'a> {
         for (name, bytes) in &self.theme.assets {
             out.write(&format!("assets/{name}"), bytes)?;
         }
+        // The offline search index: script shards that work from file:// (no fetch).
+        let mut search_files = Vec::new();
+        crate::search::write_offline_index(self.book, &mut |path, bytes| {
+            search_files.push((path.to_string(), bytes))
+        });
+        for (path, bytes) in &search_files {
+            out.write(path, bytes)?;
+        }
         let built = runbook::build_date();
         for p in &self.book.config.profiles {
             let spec = RunbookSpec::profile(&self.book.config, &p.id, &built)

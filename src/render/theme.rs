@@ -56,6 +56,7 @@ const ASSETS: &[(&str, &str)] = &[
     ("print.css", include_str!("../../themes/default/print.css")),
     ("tejun.js", include_str!("../../themes/default/tejun.js")),
     ("picker.js", include_str!("../../themes/default/picker.js")),
+    ("search.js", include_str!("../../themes/default/search.js")),
     // Inlined into runbooks; copied too, so a theme overrides them like any asset.
     (
         "runbook.css",
