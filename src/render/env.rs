@@ -144,6 +144,14 @@ pub fn picker_config(config: &Config) -> serde_json::Value {
         "strings": env_strings(config.language),
         // Every site page sits at the root; search.js loads `search/*.js` relative to it.
         "root": "",
+        "placeholders": config.placeholders.iter().map(|p| serde_json::json!({
+            "id": p.id,
+            "label": p.label,
+            "description": p.description,
+            "example": p.example,
+            "pattern": p.pattern.as_ref().map(|r| r.as_str().to_string()),
+            "unfilled": p.unfilled,
+        })).collect::<Vec<_>>(),
     })
 }
 

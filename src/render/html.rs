@@ -22,6 +22,28 @@ pub fn esc(s: &str) -> String {
     out
 }
 
+/// Marks every declared `[[id]]` in already-escaped HTML as a placeholder the reader fills
+/// in (placeholders.js replaces its text); undeclared ones were rejected by `tejun check`.
+pub fn placeholders(config: &Config, html: &str) -> String {
+    crate::resolve::placeholders::fill_with(html, &|id| {
+        config.placeholder(id).map(|p| {
+            format!(
+                "<span class=\"ph\" data-ph=\"{}\" title=\"{}\">{}</span>",
+                esc(&p.id),
+                esc(&p.label),
+                esc(&p.unfilled)
+            )
+        })
+    })
+}
+
+/// Plain text with placeholders as they read unfilled (`[リソースの名前]`).
+pub fn placeholders_text(config: &Config, text: &str) -> String {
+    crate::resolve::placeholders::fill_with(text, &|id| {
+        config.placeholder(id).map(|p| p.unfilled.clone())
+    })
+}
+
 /// Whether links point to other pages of the site or into the one print page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkMode {

@@ -3,7 +3,7 @@
 //! 「手順は…を参照してください。」 sentence. Each call also returns the plain text the
 //! search index reads, so a step is rendered exactly once.
 
-use super::html::{esc, Ctx};
+use super::html::{esc, placeholders, placeholders_text, Ctx};
 use super::labels::{badges_html, when_attr};
 use super::markdown::{self, Rendered};
 use crate::model::{Expect, Part, PartKind, Step, Variant};
@@ -63,7 +63,12 @@ fn part(ctx: &Ctx, owner: &str, kind: &PartKind) -> (&'static str, String, Strin
     match kind {
         PartKind::Text(md) => {
             let r = markdown::render(ctx, owner, md);
-            ("text", r.html, r.text)
+            let cfg = ctx.config();
+            (
+                "text",
+                placeholders(cfg, &r.html),
+                placeholders_text(cfg, &r.text),
+            )
         }
         PartKind::Command {
             shell,
@@ -72,10 +77,11 @@ fn part(ctx: &Ctx, owner: &str, kind: &PartKind) -> (&'static str, String, Strin
         } => {
             let mut h = format!(
                 "<div class=\"cmd\" data-shell=\"{0}\"><div class=\"cmd-bar\"><span class=\"cmd-shell\">{0}</span>\
-                 <button type=\"button\" class=\"copy\" data-copied=\"{2}\">{1}</button></div><pre><code>",
+                 <button type=\"button\" class=\"copy\" data-copied=\"{2}\" data-unfilled=\"{3}\">{1}</button></div><pre><code>",
                 shell.name(),
                 esc(t.copy),
-                esc(t.copied)
+                esc(t.copied),
+                esc(t.copied_unfilled)
             );
             let rendered: Vec<String> = lines
                 .iter()
@@ -83,14 +89,14 @@ fn part(ctx: &Ctx, owner: &str, kind: &PartKind) -> (&'static str, String, Strin
                     format!(
                         "<span class=\"line\"><span class=\"prompt\" aria-hidden=\"true\">{} </span><span class=\"cmd-text\">{}</span></span>",
                         esc(shell.prompt()),
-                        esc(line)
+                        placeholders(ctx.config(), &esc(line))
                     )
                 })
                 .collect();
             // Lines are separated by real newlines so selecting by hand copies them too.
             h.push_str(&rendered.join("\n"));
             h.push_str("</code></pre></div>");
-            let mut text = lines.join("\n");
+            let mut text = placeholders_text(ctx.config(), &lines.join("\n"));
             if let Some(out) = output {
                 h.push_str(&format!(
                     "<div class=\"cmd-output\"><p class=\"cmd-output-label\">{}</p><pre><samp>{}</samp></pre></div>",
@@ -104,7 +110,12 @@ fn part(ctx: &Ctx, owner: &str, kind: &PartKind) -> (&'static str, String, Strin
         PartKind::Gui(entries) => {
             let chips: Vec<String> = entries
                 .iter()
-                .map(|e| format!("<span class=\"menu\">{}</span>", esc(e)))
+                .map(|e| {
+                    format!(
+                        "<span class=\"menu\">{}</span>",
+                        placeholders(ctx.config(), &esc(e))
+                    )
+                })
                 .collect();
             let sep = "<span class=\"menu-sep\" aria-label=\"→\">→</span>";
             (

@@ -57,6 +57,10 @@ const ASSETS: &[(&str, &str)] = &[
     ("tejun.js", include_str!("../../themes/default/tejun.js")),
     ("picker.js", include_str!("../../themes/default/picker.js")),
     ("search.js", include_str!("../../themes/default/search.js")),
+    (
+        "placeholders.js",
+        include_str!("../../themes/default/placeholders.js"),
+    ),
     // Inlined into runbooks; copied too, so a theme overrides them like any asset.
     (
         "runbook.css",

@@ -32,6 +32,11 @@ pub fn uses(text: &str) -> Vec<(usize, &str)> {
 
 /// Replaces every `[[id]]` with what `value` returns for it.
 pub fn fill(text: &str, value: &dyn Fn(&str) -> Option<String>) -> String {
+    fill_with(text, value)
+}
+
+/// [`fill`], under the name the renderer uses.
+pub fn fill_with(text: &str, value: &dyn Fn(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     for (at, id) in uses(text) {

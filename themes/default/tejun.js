@@ -27,9 +27,13 @@
 
   function flash(button) {
     var label = button.textContent;
-    button.textContent = button.getAttribute("data-copied") || label;
+    // A command with a value the reader has not filled in yet is copied, with a warning.
+    var block = button.closest(".cmd");
+    var unfilled = block && block.querySelector(".ph:not(.ph-filled)");
+    button.classList.toggle("warn", !!unfilled);
+    button.textContent = (unfilled && button.getAttribute("data-unfilled")) || button.getAttribute("data-copied") || label;
     button.classList.add("done");
-    setTimeout(function () { button.textContent = label; button.classList.remove("done"); }, 1500);
+    setTimeout(function () { button.textContent = label; button.classList.remove("done", "warn"); }, unfilled ? 3000 : 1500);
   }
 
   function copy(button) {
