@@ -1,0 +1,278 @@
+//! `tejun runbook` and the runbooks `tejun build` writes, through the real binary on a copy
+//! of the repository's JobCenter book: the same file from `--profile` and `--env`, clear
+//! one-line errors, the environment stated, steps numbered without gaps, the right
+//! commands, and a file that needs nothing but itself.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+/// A fixed build date, so two runs write byte-identical files.
+const EPOCH: &str = "1700000000";
+
+fn tejun(args: &[&str], cwd: &Path) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_tejun"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .output()
+        .expect("run tejun")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn assert_ok(o: &Output) {
+    assert!(o.status.success(), "tejun failed: {}", stderr(o));
+}
+
+fn copy_dir(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).expect("mkdir");
+    for entry in std::fs::read_dir(src).expect("read_dir") {
+        let entry = entry.expect("entry");
+        let to = dst.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &to);
+        } else {
+            std::fs::copy(entry.path(), &to).expect("copy");
+        }
+    }
+}
+
+/// The repository's own book (book.toml + content/) in a temporary folder.
+fn repo_book() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let book = tmp.path().join("jobcenter");
+    std::fs::create_dir_all(&book).expect("mkdir");
+    std::fs::copy(root.join("book.toml"), book.join("book.toml")).expect("copy book.toml");
+    copy_dir(&root.join("content"), &book.join("content"));
+    (tmp, book)
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+}
+
+/// The values of `attr="…"` in document order.
+fn attr_values(html: &str, attr: &str) -> Vec<String> {
+    let needle = format!(" {attr}=\"");
+    html.match_indices(&needle)
+        .filter_map(|(i, _)| {
+            let rest = &html[i + needle.len()..];
+            rest.find('"').map(|end| rest[..end].to_string())
+        })
+        .collect()
+}
+
+/// Writes the UNIX patch runbook with `args` and returns its text.
+fn unix_patch(book: &Path, args: &[&str], file: &str) -> String {
+    let mut all = vec!["runbook", "."];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--out", file]);
+    assert_ok(&tejun(&all, book));
+    read(&book.join(file))
+}
+
+/// Problems that would make the file reach outside itself.
+fn external_references(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for attr in ["href", "src", "srcset", "action", "poster", "data"] {
+        for v in attr_values(html, attr) {
+            let inline_image = attr == "src" && v.starts_with("data:image/");
+            if !(v.starts_with('#') || inline_image) {
+                found.push(format!("{attr}=\"{v}\""));
+            }
+        }
+    }
+    for needle in ["<link", "@import", "url(", "<iframe", "<object", "<embed"] {
+        let mut rest = html;
+        while let Some(i) = rest.find(needle) {
+            let tail = &rest[i + needle.len()..];
+            if !(needle == "url(" && tail.trim_start_matches(['"', '\'']).starts_with("data:")) {
+                found.push(format!("{needle}{}", &tail[..tail.len().min(40)]));
+            }
+            rest = tail;
+        }
+    }
+    found
+}
+
+#[test]
+fn profile_and_env_write_the_same_file() {
+    let (_tmp, book) = repo_book();
+    let a = unix_patch(&book, &["--profile", "unix-patch"], "a.html");
+    let b = unix_patch(
+        &book,
+        &["--env", "cluster=unix,operation=patch,from=R12.7,to=R13.2"],
+        "b.html",
+    );
+    // Facet order in --env does not matter either.
+    let c = unix_patch(
+        &book,
+        &["--env", "to=R13.2, from=R12.7,operation=patch,cluster=unix"],
+        "c.html",
+    );
+    assert!(a == b, "--profile and --env differ");
+    assert!(a == c, "facet order changed the file");
+}
+
+#[test]
+fn unknown_profile_is_a_one_line_error() {
+    let (_tmp, book) = repo_book();
+    let o = tejun(&["runbook", ".", "--profile", "nope"], &book);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.contains("unknown profile `nope`"), "{err}");
+    assert!(err.contains("unix-patch"), "lists the profiles: {err}");
+    assert!(!book.join("nope.html").exists());
+}
+
+#[test]
+fn unparsable_env_is_a_one_line_error() {
+    let (_tmp, book) = repo_book();
+    for (spec, says) in [
+        ("cluster", "is not `facet=value`"),
+        (
+            "cluster=solaris",
+            "unknown value `solaris` for facet `cluster`",
+        ),
+        ("colour=red", "unknown facet `colour`"),
+        ("from=12.7", "malformed version"),
+    ] {
+        let o = tejun(&["runbook", ".", "--env", spec], &book);
+        assert!(!o.status.success(), "{spec} was accepted");
+        let err = stderr(&o);
+        assert_eq!(err.trim_end().lines().count(), 1, "{spec}: {err}");
+        assert!(
+            err.contains(&format!("invalid environment `{spec}`")) && err.contains(says),
+            "{spec}: {err}"
+        );
+    }
+    let o = tejun(&["runbook", "."], &book);
+    assert!(!o.status.success(), "neither --env nor --profile");
+}
+
+#[test]
+fn runbook_states_environment_and_date() {
+    let (_tmp, book) = repo_book();
+    let html = unix_patch(&book, &["--profile", "unix-patch"], "r.html");
+    let env = &html[html
+        .find("class=\"runbook-env\"")
+        .expect("environment block")..];
+    let env = &env[..env.find("</section>").expect("end")];
+    for (facet, value) in [
+        ("クラスタ種別", "UNIX"),
+        ("作業", "パッチ適用"),
+        ("適用前のバージョン", "R12.7"),
+        ("適用後のバージョン", "R13.2"),
+    ] {
+        assert!(
+            env.contains(&format!("<dt>{facet}</dt><dd>{value}</dd>")),
+            "{facet}: {value} in {env}"
+        );
+    }
+    assert!(html.contains("<h1 class=\"runbook-title\">UNIX パッチ適用 (R12.7 から R13.2 へ)</h1>"));
+    // SOURCE_DATE_EPOCH 1700000000 is 2023-11-14.
+    assert!(html.contains("<time datetime=\"2023-11-14\">2023-11-14</time>"));
+}
+
+#[test]
+fn steps_are_numbered_without_gaps() {
+    let (_tmp, book) = repo_book();
+    let html = unix_patch(&book, &["--profile", "unix-patch"], "r.html");
+    let seqs: Vec<u32> = attr_values(&html, "data-seq")
+        .iter()
+        .map(|s| s.parse().expect("number"))
+        .collect();
+    assert!(seqs.len() >= 8, "{seqs:?}");
+    assert_eq!(seqs, (1..=seqs.len() as u32).collect::<Vec<_>>());
+    assert!(
+        html.contains(&format!("0 / {}", seqs.len())),
+        "progress total"
+    );
+    // Inside every list of steps, 1..n.
+    for list in html.split("<ol class=\"steps\" data-steps>").skip(1) {
+        let list = &list[..list.find("</ol>").expect("end of list")];
+        let values: Vec<u32> = attr_values(list, "value")
+            .iter()
+            .map(|s| s.parse().expect("number"))
+            .collect();
+        assert_eq!(values, (1..=values.len() as u32).collect::<Vec<_>>());
+    }
+    // One checkbox and one content hash per step.
+    assert_eq!(html.matches("class=\"step-check\"").count(), seqs.len());
+    let hashes = attr_values(&html, "data-hash");
+    assert_eq!(hashes.len(), seqs.len());
+    assert!(hashes
+        .iter()
+        .all(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit())));
+}
+
+#[test]
+fn unix_patch_has_unix_commands_only() {
+    let (_tmp, book) = repo_book();
+    let html = unix_patch(&book, &["--profile", "unix-patch"], "r.html");
+    assert!(html.contains("/usr/lib/nqs/nqsstop"), "nqsstop");
+    assert!(html.contains("rpm -ivh"), "rpm");
+    assert!(html.contains("<code>jcdbs</code>"), "jcdbs process check");
+    assert!(!html.contains("data-shell=\"cmd\""), "no Windows prompt");
+    assert!(!html.contains("regsvr32"), "no Windows command");
+}
+
+#[test]
+fn runbook_is_self_contained() {
+    let (_tmp, book) = repo_book();
+    let html = unix_patch(&book, &["--profile", "unix-patch"], "r.html");
+    assert_eq!(external_references(&html), Vec::<String>::new());
+    assert!(
+        html.contains("<style>") && html.contains("size: A4"),
+        "print CSS inline"
+    );
+    assert!(
+        html.contains("window.TEJUN_RUNBOOK"),
+        "runbook script inline"
+    );
+    assert!(html.contains("data-export=\"json\"") && html.contains("data-export=\"csv\""));
+}
+
+#[test]
+fn build_writes_every_profile_runbook_and_lists_them() {
+    let (_tmp, book) = repo_book();
+    assert_ok(&tejun(&["build", "."], &book));
+    let out = book.join("book");
+    let index = read(&out.join("index.html"));
+    let config = read(&book.join("book.toml"));
+    let profiles: Vec<String> = config
+        .lines()
+        .zip(config.lines().skip(1))
+        .filter(|(a, _)| a.trim() == "[[profile]]")
+        .filter_map(|(_, b)| b.split('"').nth(1).map(str::to_string))
+        .collect();
+    assert!(profiles.len() >= 10, "{profiles:?}");
+    for id in &profiles {
+        let path = out.join(format!("runbooks/{id}.html"));
+        let html = read(&path);
+        assert_eq!(external_references(&html), Vec::<String>::new(), "{id}");
+        // The file `tejun runbook --profile` writes is the same one.
+        let single = book.join(format!("{id}.html"));
+        assert_ok(&tejun(
+            &[
+                "runbook",
+                ".",
+                "--profile",
+                id,
+                "--out",
+                &format!("{id}.html"),
+            ],
+            &book,
+        ));
+        assert!(read(&single) == html, "{id}: build and runbook differ");
+        assert!(
+            index.contains(&format!("href=\"runbooks/{id}.html\"")),
+            "index links {id}"
+        );
+    }
+}
