@@ -534,3 +534,139 @@ fn runbook_ticks_survive_reload_and_make_no_request() {
         );
     }
 }
+
+/// Polls a JavaScript expression until it is truthy (search loads shards by `<script>`).
+fn wait_for(b: &mut Browser, expr: &str) -> Value {
+    let start = Instant::now();
+    loop {
+        let v = b.eval(expr);
+        if v.as_bool() == Some(true) || v.as_u64().is_some_and(|n| n > 0) {
+            return v;
+        }
+        assert!(start.elapsed() < TIMEOUT, "`{expr}` never held");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn type_into(b: &mut Browser, selector: &str, text: &str) {
+    b.eval(&format!(
+        "(() => {{ const i = document.querySelector({sel}); i.focus(); i.value = {text}; \
+         i.dispatchEvent(new Event('input', {{bubbles: true}})); }})()",
+        sel = json!(selector),
+        text = json!(text)
+    ));
+}
+
+const HIT_LINKS: &str =
+    "Array.from(document.querySelectorAll('#search-results a')).map(a => a.getAttribute('href'))";
+
+#[test]
+fn offline_search_finds_commands_from_file_url_and_respects_the_environment() {
+    let Some(binary) = chromium() else { return };
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("site");
+    tejun(&["build", ".", "--out", out.to_str().expect("utf-8 path")]);
+    let mut b = Browser::launch(&binary);
+
+    b.open(&file_url(&out.join("index.html")));
+    type_into(&mut b, "#search-input", "regsvr32");
+    wait_for(
+        &mut b,
+        "document.querySelectorAll('#search-results a').length",
+    );
+    let links = b.eval(HIT_LINKS);
+    let links: Vec<&str> = links
+        .as_array()
+        .expect("links")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(!links.is_empty());
+    assert!(
+        links
+            .iter()
+            .all(|l| l.starts_with("mscs-") && l.contains("#")),
+        "{links:?}"
+    );
+    b.screenshot("search-regsvr32");
+
+    // Japanese, and an environment given by URL: UNIX only.
+    b.open(&format!(
+        "{}?cluster=unix",
+        file_url(&out.join("index.html"))
+    ));
+    type_into(&mut b, "#search-input", "ローカルのJobCenterサービスを停止");
+    wait_for(
+        &mut b,
+        "document.querySelectorAll('#search-results a').length",
+    );
+    let links = b.eval(HIT_LINKS);
+    let links: Vec<&str> = links
+        .as_array()
+        .expect("links")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        links.iter().all(|l| l.starts_with("unix-")),
+        "UNIX environment, yet: {links:?}"
+    );
+
+    // A query made of symbols is searched as text, never an error.
+    type_into(&mut b, "#search-input", "C:\\nqs \"-ivh");
+    std::thread::sleep(Duration::from_millis(500));
+    let shown = b.eval("document.querySelector('#search-results').textContent");
+    assert!(!shown.as_str().unwrap_or("").contains("Error"), "{shown}");
+}
+
+#[test]
+fn a_filled_placeholder_shows_in_commands_on_every_page() {
+    let Some(binary) = chromium() else { return };
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("site");
+    tejun(&["build", ".", "--out", out.to_str().expect("utf-8 path")]);
+    let mut b = Browser::launch(&binary);
+
+    b.open(&file_url(&out.join("mscs-upgrade-ipf-emu.html")));
+    assert_eq!(
+        b.eval("document.querySelector('[data-values-panel]').hidden"),
+        json!(false)
+    );
+    // A value that fails the pattern (a Windows path) is refused and stays unfilled.
+    type_into(&mut b, "#ph-install_path", "relative\\path");
+    assert_eq!(
+        b.eval("document.querySelector('#ph-install_path').getAttribute('aria-invalid')"),
+        json!("true")
+    );
+    assert_eq!(
+        b.eval("document.querySelector('.ph[data-ph=install_path]').textContent"),
+        json!("[インストールパス]")
+    );
+    type_into(&mut b, "#ph-install_path", "D:\\JobCenter\\SV");
+    assert_eq!(
+        b.eval(
+            "document.querySelector('.ph[data-ph=install_path]').classList.contains('ph-filled')"
+        ),
+        json!(true)
+    );
+
+    // Another page that uses it shows the value after navigation, in the text a copy takes.
+    b.open(&file_url(&out.join("mscs-upgrade-ipf.html")));
+    let copied = b.eval(
+        "(() => { const ph = document.querySelector('.cmd .ph[data-ph=install_path]'); \
+         const block = ph.closest('.cmd'); \
+         return Array.from(block.querySelectorAll('.cmd-text')).map(l => l.textContent).join('\\n'); })()",
+    );
+    assert!(
+        copied
+            .as_str()
+            .is_some_and(|c| c.contains("copy D:\\JobCenter\\SV\\ins\\JobCenterCluster.vbs")),
+        "{copied}"
+    );
+    // The shared-disk value is still unfilled: the copy button warns.
+    assert_eq!(
+        b.eval("!!document.querySelector('.cmd .ph[data-ph=shared_disk]:not(.ph-filled)')"),
+        json!(true)
+    );
+    b.screenshot("placeholder-filled");
+}
