@@ -170,6 +170,9 @@ pub struct Placeholder {
     pub unfilled: String,
     /// Where book.toml declares it, for the "never used" warning.
     pub span: std::ops::Range<usize>,
+    /// A value given on the command line (`tejun runbook --set id=value`), written into
+    /// the output instead of the unfilled text.
+    pub value: Option<String>,
 }
 
 impl Placeholder {
@@ -205,6 +208,36 @@ pub(crate) fn valid_id(s: &str) -> bool {
 }
 
 impl Config {
+    /// Sets placeholder values from `id=value,id=value`, checking each against its pattern.
+    pub fn set_placeholders(&mut self, spec: &str) -> Result<(), String> {
+        for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let Some((id, value)) = item.split_once('=') else {
+                return Err(format!("`{item}` is not `placeholder=value`"));
+            };
+            let (id, value) = (id.trim(), value.trim());
+            let known: Vec<String> = self.placeholders.iter().map(|p| p.id.clone()).collect();
+            let Some(p) = self.placeholders.iter_mut().find(|p| p.id == id) else {
+                return Err(format!(
+                    "unknown placeholder `{id}` (book.toml declares: {})",
+                    known.join(", ")
+                ));
+            };
+            if !p.accepts(value) {
+                let example = p
+                    .example
+                    .as_deref()
+                    .map(|e| format!(", for example `{e}`"))
+                    .unwrap_or_default();
+                return Err(format!(
+                    "`{value}` is not a valid {} (`{id}`){example}",
+                    p.label
+                ));
+            }
+            p.value = Some(value.to_string());
+        }
+        Ok(())
+    }
+
     pub fn placeholder(&self, id: &str) -> Option<&Placeholder> {
         self.placeholders.iter().find(|p| p.id == id)
     }
@@ -346,7 +379,13 @@ impl Config {
             None | Some("a4") | Some("A4") => Paper::A4,
             Some("letter") => Paper::Letter,
             Some(other) => {
-                let span = raw.output.pdf.paper.as_ref().map(|p| p.span()).unwrap_or(0..0);
+                let span = raw
+                    .output
+                    .pdf
+                    .paper
+                    .as_ref()
+                    .map(|p| p.span())
+                    .unwrap_or(0..0);
                 diags.push(
                     Diagnostic::error(file, span, format!("unknown paper size `{other}`"))
                         .with_hint("use \"a4\" (the default) or \"letter\""),
@@ -406,6 +445,7 @@ impl Config {
                 example: p.example.map(Spanned::into_inner),
                 pattern,
                 span: p.id.span(),
+                value: None,
             });
         }
         if diags.items.len() > before {

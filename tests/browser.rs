@@ -670,3 +670,70 @@ fn a_filled_placeholder_shows_in_commands_on_every_page() {
     );
     b.screenshot("placeholder-filled");
 }
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read_dir") {
+        let e = e.expect("entry");
+        let dest = to.join(e.file_name());
+        if e.file_type().expect("type").is_dir() {
+            copy_tree(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn a_tick_on_a_step_that_changed_since_is_flagged() {
+    let Some(binary) = chromium() else { return };
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let book = tmp.path().join("book");
+    std::fs::create_dir_all(&book).expect("mkdir");
+    std::fs::copy(repo_root().join("book.toml"), book.join("book.toml")).expect("book.toml");
+    copy_tree(&repo_root().join("content"), &book.join("content"));
+    let file = tmp.path().join("unix-patch.html");
+    let make = || {
+        tejun(&[
+            "runbook",
+            book.to_str().expect("utf-8"),
+            "--profile",
+            "unix-patch",
+            "--out",
+            file.to_str().expect("utf-8"),
+        ])
+    };
+    make();
+    let mut b = Browser::launch(&binary);
+    b.open(&file_url(&file));
+    b.eval("{ const boxes = document.querySelectorAll('.step-check'); boxes[0].click(); boxes[1].click(); }");
+    let first_id = b.eval("document.querySelectorAll('li[data-seq]')[0].id");
+    assert_eq!(
+        b.eval("document.querySelectorAll('.step-changed').length"),
+        json!(0)
+    );
+
+    // A newer runbook changes the first step's text (the shared NQS_SITE check).
+    let step = book.join("content/_steps/check-nqs-site-unix.toml");
+    let text = std::fs::read_to_string(&step).expect("step");
+    std::fs::write(
+        &step,
+        text.replace(
+            "JobCenterの管理者でログインします。",
+            "JobCenterの管理者(root以外)でログインします。",
+        ),
+    )
+    .expect("edit");
+    make();
+    b.reload();
+    assert_eq!(
+        b.eval("Array.from(document.querySelectorAll('li.step-changed')).map(li => li.id)"),
+        json!([first_id]),
+        "only the changed step is flagged"
+    );
+    assert_eq!(
+        b.eval("document.querySelectorAll('.step-changed-note').length"),
+        json!(1)
+    );
+    b.screenshot("runbook-changed-step");
+}

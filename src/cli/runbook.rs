@@ -23,13 +23,16 @@ pub struct Args {
     /// A profile of book.toml
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
+    /// Values for placeholders, written into the commands: `--set resource=JCRes,shared_disk=S:\jc`
+    #[arg(long, value_name = "ID=VALUE,...")]
+    pub set: Vec<String>,
     /// The file to write (default: `<profile>.html`, or `runbook.html`, in the current folder)
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
-    let (book, warnings) = match crate::load_book(&args.book.book) {
+    let (mut book, warnings) = match crate::load_book(&args.book.book) {
         Ok(loaded) => loaded,
         Err((diags, sources)) => {
             diags.emit(&sources);
@@ -41,6 +44,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
     };
     warnings.emit(&book.sources);
+    for spec in &args.set {
+        book.config
+            .set_placeholders(spec)
+            .map_err(|e| anyhow!("--set {spec}: {e}"))?;
+    }
     let cfg = &book.config;
     let built = build_date();
     let spec = match (&args.profile, &args.env) {

@@ -26,13 +26,19 @@ pub fn esc(s: &str) -> String {
 /// in (placeholders.js replaces its text); undeclared ones were rejected by `tejun check`.
 pub fn placeholders(config: &Config, html: &str) -> String {
     crate::resolve::placeholders::fill_with(html, &|id| {
-        config.placeholder(id).map(|p| {
-            format!(
+        config.placeholder(id).map(|p| match &p.value {
+            Some(v) => format!(
+                "<span class=\"ph ph-filled\" data-ph=\"{}\" title=\"{}\">{}</span>",
+                esc(&p.id),
+                esc(&p.label),
+                esc(v)
+            ),
+            None => format!(
                 "<span class=\"ph\" data-ph=\"{}\" title=\"{}\">{}</span>",
                 esc(&p.id),
                 esc(&p.label),
                 esc(&p.unfilled)
-            )
+            ),
         })
     })
 }
@@ -40,7 +46,9 @@ pub fn placeholders(config: &Config, html: &str) -> String {
 /// Plain text with placeholders as they read unfilled (`[リソースの名前]`).
 pub fn placeholders_text(config: &Config, text: &str) -> String {
     crate::resolve::placeholders::fill_with(text, &|id| {
-        config.placeholder(id).map(|p| p.unfilled.clone())
+        config
+            .placeholder(id)
+            .map(|p| p.value.clone().unwrap_or_else(|| p.unfilled.clone()))
     })
 }
 

@@ -30,6 +30,23 @@
     var entry = state[li.id], box = li.querySelector(".step-check"), time = li.querySelector(".ticked-at");
     if (box) box.checked = !!entry;
     li.classList.toggle("step-done", !!entry);
+    // Ticked against an older version of this step: say so instead of trusting the tick.
+    var changed = !!(entry && entry.hash && entry.hash !== (li.getAttribute("data-hash") || ""));
+    li.classList.toggle("step-changed", changed);
+    var flag = li.querySelector(".step-changed-note");
+    if (changed && !flag) {
+      flag = document.createElement("p");
+      flag.className = "step-changed-note";
+      flag.setAttribute("role", "status");
+      flag.textContent = S.changed || (document.documentElement.lang.indexOf("ja") === 0
+        ? "チェックした後に手順の内容が変更されています。確認し直してください。"
+        : "This step changed since you ticked it; check it again.");
+      var head = li.querySelector(".step-title") || li.firstElementChild;
+      if (head && head.parentNode === li) head.insertAdjacentElement("afterend", flag);
+      else li.insertBefore(flag, li.firstChild);
+    } else if (!changed && flag) {
+      flag.remove();
+    }
     if (time) {
       if (entry) {
         time.hidden = false;

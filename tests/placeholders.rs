@@ -1,0 +1,80 @@
+//! `tejun runbook --set`: values the operator gives are written into the runbook's
+//! commands; a value that fails its placeholder's pattern is refused.
+
+use std::process::Command;
+
+fn runbook(args: &[&str]) -> (i32, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rb.html");
+    let o = Command::new(env!("CARGO_BIN_EXE_tejun"))
+        .arg("runbook")
+        .args(args)
+        .arg("--out")
+        .arg(&out)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let html = std::fs::read_to_string(&out).unwrap_or_default();
+    (
+        o.status.code().unwrap_or(-1),
+        html,
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn set_values_are_written_into_the_commands() {
+    let (code, html, err) = runbook(&[
+        "--profile",
+        "mscs-ipf-emu-to-native",
+        "--set",
+        "resource=JCRes,install_path=D:\\JobCenter\\SV",
+        "--set",
+        "virtual_host=jcvhost01",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(html.contains("cluster res &quot;<span class=\"ph ph-filled\" data-ph=\"resource\" title=\"リソースの名前\">JCRes</span>&quot;"), "filled and marked");
+    assert!(html.contains(">D:\\JobCenter\\SV</span>\\ins\\JobCenterCluster.vbs"));
+    assert!(
+        !html.contains("[リソースの名前]"),
+        "no bracketed placeholder left for a value that was set"
+    );
+    assert!(!html.contains("[仮想ホスト名]"));
+    assert!(
+        html.contains("[共有ディスク上のパス]"),
+        "a value not set stays visibly unfilled"
+    );
+}
+
+#[test]
+fn a_value_failing_its_pattern_is_refused() {
+    let (code, _, err) = runbook(&[
+        "--profile",
+        "mscs-ipf-emu-to-native",
+        "--set",
+        "install_path=relative\\path",
+    ]);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("`relative\\path` is not a valid インストールパス (`install_path`)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_unknown_placeholder_is_refused() {
+    let (code, _, err) = runbook(&["--profile", "unix-patch", "--set", "resorce=x"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("unknown placeholder `resorce`"), "{err}");
+}
+
+#[test]
+fn the_patch_version_placeholder_reads_like_the_seed_until_set() {
+    let (code, html, err) = runbook(&["--profile", "unix-patch"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(html.contains("NECJcpt-<span class=\"ph\" data-ph=\"patch_version\" title=\"パッチのバージョン\">xx.x.x</span>-1.i386.rpm"));
+    let (code, html, err) = runbook(&["--profile", "unix-patch", "--set", "patch_version=13.2.1"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(html.contains(">13.2.1</span>-1.i386.rpm"));
+}
