@@ -11,6 +11,7 @@ pub mod diagnostics;
 pub mod filter;
 pub mod model;
 pub mod output;
+pub mod pdf;
 pub mod render;
 pub mod resolve;
 pub mod search;

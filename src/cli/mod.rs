@@ -5,6 +5,7 @@ mod check;
 mod diff;
 mod index;
 mod init;
+mod pdf;
 mod runbook;
 mod search;
 mod serve;
@@ -39,10 +40,12 @@ pub enum Command {
     Build(build::Args),
     /// Create a small working book to start from
     Init(init::Args),
-    /// Serve the book with live reload while you edit it (nothing is written to disk)
-    Serve(serve::Args),
     /// Write one environment's runbook: a self-contained HTML checklist
     Runbook(runbook::Args),
+    /// Print the book, or one environment's runbook, to PDF with headless Chromium
+    Pdf(pdf::Args),
+    /// Serve the book with live reload while you edit it (nothing is written to disk)
+    Serve(serve::Args),
 }
 
 /// The folder of the book to work on.
@@ -63,5 +66,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Init(a) => init::run(a),
         Command::Serve(a) => serve::run(a),
         Command::Runbook(a) => runbook::run(a),
+        Command::Pdf(a) => pdf::run(a),
     }
 }

@@ -1,0 +1,97 @@
+//! `tejun pdf`: the whole book, or one environment's runbook, printed to PDF by headless
+//! Chromium (see `crate::pdf`).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{anyhow, Result};
+
+use super::BookArg;
+use crate::diagnostics::Severity;
+use crate::pdf::{self, Request};
+use crate::render::runbook::build_date;
+use crate::render::RunbookSpec;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub book: BookArg,
+    /// Print the runbook of this profile (an `id` of a `[[profile]]` in book.toml)
+    #[arg(long, value_name = "NAME", conflicts_with = "env")]
+    pub profile: Option<String>,
+    /// Print the runbook of this environment, e.g. `cluster=unix,from=R13.1`
+    #[arg(long, value_name = "K=V,...")]
+    pub env: Option<String>,
+    /// PDF file to write (default: `book.pdf`, `<profile>.pdf` or `runbook.pdf` here)
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Chromium (or Chrome) binary; default: chromium, chromium-browser or google-chrome on PATH
+    #[arg(long, value_name = "PATH")]
+    pub chromium: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> Result<ExitCode> {
+    let start = Instant::now();
+    // Before loading anything: without a printer there is nothing to do.
+    let chromium = pdf::find_chromium(args.chromium.as_deref())?;
+    let root = &args.book.book;
+    let (book, warnings) = match crate::load_book(root) {
+        Ok(loaded) => loaded,
+        Err((diags, sources)) => {
+            diags.emit(&sources);
+            eprintln!(
+                "{} errors, {} warnings; no PDF was written",
+                diags.count(Severity::Error),
+                diags.count(Severity::Warning)
+            );
+            return Ok(ExitCode::from(1));
+        }
+    };
+    warnings.emit(&book.sources);
+    let cfg = &book.config;
+    let built = build_date();
+    let runbook = match (&args.profile, &args.env) {
+        (Some(name), _) => Some(RunbookSpec::profile(cfg, name, &built).ok_or_else(|| {
+            let known: Vec<&str> = cfg.profiles.iter().map(|p| p.id.as_str()).collect();
+            anyhow!(
+                "unknown profile `{name}` (book.toml declares: {})",
+                known.join(", ")
+            )
+        })?),
+        (None, Some(spec)) => {
+            let env = cfg
+                .parse_env(spec)
+                .map_err(|e| anyhow!("invalid environment `{spec}`: {e}"))?;
+            Some(RunbookSpec::env(cfg, env, &built))
+        }
+        (None, None) => None,
+    };
+    let out = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from(match &runbook {
+            Some(rb) if rb.id == "env" => "runbook.pdf".to_string(),
+            Some(rb) => format!("{}.pdf", rb.id),
+            None => "book.pdf".to_string(),
+        })
+    });
+    let theme_dir = root.join(&cfg.theme_dir);
+    let printed = pdf::write(
+        &Request {
+            book: &book,
+            theme_dir: Some(&theme_dir),
+            runbook,
+            chromium: &chromium,
+        },
+        &out,
+    )?;
+    if !printed.toc_pages {
+        eprintln!("note: the contents list section numbers only (page numbers could not be read back from Chromium's PDF)");
+    }
+    eprintln!(
+        "wrote {} ({} KiB, {} ms)",
+        out.display(),
+        printed.bytes.len() / 1024,
+        start.elapsed().as_millis()
+    );
+    Ok(ExitCode::SUCCESS)
+}
