@@ -49,6 +49,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let theme = Theme::load(Some(&root.join(&book.config.theme_dir)))?;
     let site = Site::new(&book, theme)?;
     let pages = site.build(&mut staged)?;
+    if book.config.pdf_enabled {
+        let theme_dir = root.join(&book.config.theme_dir);
+        let n = crate::pdf::build(&book, &theme_dir, &mut staged)?;
+        eprintln!("printed {n} PDFs with Chromium");
+    }
     staged.commit()?;
     eprintln!(
         "built {} pages into {} ({} warnings, {} ms)",
