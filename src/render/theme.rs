@@ -32,6 +32,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("step.html", include_str!("../../themes/default/step.html")),
     (
+        "sidebar.html",
+        include_str!("../../themes/default/sidebar.html"),
+    ),
+    (
         "env_bar.html",
         include_str!("../../themes/default/env_bar.html"),
     ),
