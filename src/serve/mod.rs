@@ -52,6 +52,12 @@ pub fn run(opts: Options) -> Result<ExitCode> {
             root.display()
         );
     }
+    // Installed first, so a Ctrl-C at any point after the URL is printed stops cleanly.
+    let (stop_tx, stop_rx) = channel();
+    ctrlc::set_handler(move || {
+        let _ = stop_tx.send(());
+    })
+    .context("failed to install the Ctrl-C handler")?;
     let start = Instant::now();
     let preview = Preview::open(&root, true);
     let shared = Arc::new(Shared::new(boot_id(), Snapshot::of(&preview)));
@@ -87,11 +93,6 @@ pub fn run(opts: Options) -> Result<ExitCode> {
     if opts.open {
         open_url(&url);
     }
-    let (stop_tx, stop_rx) = channel();
-    ctrlc::set_handler(move || {
-        let _ = stop_tx.send(());
-    })
-    .context("failed to install the Ctrl-C handler")?;
     // Either Ctrl-C, or the handler went away: both mean stop.
     let _ = stop_rx.recv();
     eprintln!("stopped");
