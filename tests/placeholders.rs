@@ -16,11 +16,27 @@ fn runbook(args: &[&str]) -> (i32, String, String) {
         .output()
         .unwrap();
     let html = std::fs::read_to_string(&out).unwrap_or_default();
+    // What the reader sees: the page without its scripts (whose data names every placeholder).
+    let html = without_scripts(&html);
     (
         o.status.code().unwrap_or(-1),
         html,
         String::from_utf8_lossy(&o.stderr).into_owned(),
     )
+}
+
+fn without_scripts(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(i) = rest.find("<script") {
+        out.push_str(&rest[..i]);
+        rest = rest[i..]
+            .find("</script>")
+            .map(|j| &rest[i + j + 9..])
+            .unwrap_or("");
+    }
+    out.push_str(rest);
+    out
 }
 
 #[test]

@@ -217,6 +217,19 @@ pub fn render(book: &Book, theme: &Theme, spec: &RunbookSpec) -> Result<String> 
         "strings": rs,
     });
     c.insert("runbook_json", &script_json(&config_json));
+    // Placeholders: the values panel (placeholders.js), with `--set` values as presets.
+    let mut tejun = crate::render::env::picker_config(cfg);
+    tejun["values"] = cfg
+        .placeholders
+        .iter()
+        .filter_map(|p| {
+            p.value
+                .as_ref()
+                .map(|v| (p.id.clone(), serde_json::json!(v)))
+        })
+        .collect::<serde_json::Map<_, _>>()
+        .into();
+    c.insert("tejun_json", &script_json(&tejun));
     c.insert("css", &inline_css(theme)?);
     c.insert("js", &inline_js(theme)?);
     theme.tera.render("runbook.html", &c).map_err(|e| {
@@ -251,7 +264,12 @@ fn inline_css(theme: &Theme) -> Result<String> {
 }
 
 fn inline_js(theme: &Theme) -> Result<String> {
-    Ok(asset(theme, "runbook.js")?.replace("</script", "<\\/script"))
+    let js = [
+        asset(theme, "runbook.js")?,
+        asset(theme, "placeholders.js")?,
+    ]
+    .join("\n");
+    Ok(js.replace("</script", "<\\/script"))
 }
 
 /// Today as `YYYY-MM-DD` (UTC), or the day of `SOURCE_DATE_EPOCH` for reproducible builds.
