@@ -62,8 +62,24 @@ pub fn run(args: Args) -> Result<ExitCode> {
         warnings.count(Severity::Warning),
         start.elapsed().as_millis()
     );
+    // The tantivy index for `tejun search` and `tejun serve`, beside the output; rebuilt
+    // only when book.toml or content/ changed since it was made.
+    let index_dir = crate::search::default_dir(root, &book.config);
+    match crate::search::update(root, &book, &index_dir) {
+        Ok(crate::search::Update::Built { docs }) => {
+            eprintln!("indexed {docs} steps into {}", index_dir.display())
+        }
+        Ok(crate::search::Update::UpToDate { .. }) => {}
+        Err(e) => eprintln!("warning: search index not updated: {e:#}"),
+    }
     if args.open {
-        open_in_browser(&out_dir.join("index.html"))?;
+        // The site is built either way; a machine without a desktop browser only warns.
+        if let Err(e) = open_in_browser(&out_dir.join("index.html")) {
+            eprintln!(
+                "warning: {e:#}; open {} yourself",
+                out_dir.join("index.html").display()
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
