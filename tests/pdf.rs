@@ -304,4 +304,14 @@ fn build_with_pdf_enabled_writes_the_book_and_profile_pdfs() {
     let pdf = site.join("book.pdf");
     assert!(pages(&pdf) >= 3);
     assert!(info(&site.join("pdf/linux-r1-5.pdf"), "Page size").contains("(A4)"));
+    // The home page offers them for download.
+    let index = std::fs::read_to_string(site.join("index.html")).expect("index.html");
+    assert!(
+        index.contains("href=\"book.pdf\""),
+        "index links the book's PDF"
+    );
+    assert!(
+        index.contains("href=\"pdf/linux-r1-5.pdf\""),
+        "index links each profile's PDF"
+    );
 }

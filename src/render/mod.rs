@@ -161,6 +161,8 @@ impl<'a> Site<'a> {
             PageId::Index => {
                 c.insert("front", &self.front(&ctx));
                 c.insert("runbooks", &self.runbook_links());
+                // `[output.pdf] enabled`: build writes book.pdf and pdf/<profile>.pdf.
+                c.insert("pdf", &self.book.config.pdf_enabled);
                 "index.html"
             }
             PageId::Chapter(id) => {
