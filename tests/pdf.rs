@@ -315,3 +315,43 @@ fn build_with_pdf_enabled_writes_the_book_and_profile_pdfs() {
         "index links each profile's PDF"
     );
 }
+
+#[test]
+fn set_values_are_printed_in_the_runbook_pdf() {
+    let (_, root) = jobcenter();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("u.pdf");
+    assert_ok(&tejun(
+        &[
+            "pdf",
+            &root.to_string_lossy(),
+            "--profile",
+            "unix-patch",
+            "--set",
+            "patch_version=13.2.1",
+            "--out",
+            &out.to_string_lossy(),
+        ],
+        tmp.path(),
+    ));
+    let all = text(&out, None);
+    assert!(all.contains("NECJcpt-13.2.1-1.i386.rpm"), "{all}");
+    assert!(!all.contains("xx.x.x-1.i386"));
+    let bad = tejun(
+        &[
+            "pdf",
+            &root.to_string_lossy(),
+            "--profile",
+            "unix-patch",
+            "--set",
+            "patch_version=abc",
+        ],
+        tmp.path(),
+    );
+    assert!(!bad.status.success());
+    assert!(
+        stderr(&bad).contains("`abc` is not a valid パッチのバージョン"),
+        "{}",
+        stderr(&bad)
+    );
+}

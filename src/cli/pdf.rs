@@ -26,6 +26,9 @@ pub struct Args {
     /// PDF file to write (default: `book.pdf`, `<profile>.pdf` or `runbook.pdf` here)
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Values for placeholders, printed in the commands: `--set resource=JCRes,...`
+    #[arg(long, value_name = "ID=VALUE,...")]
+    pub set: Vec<String>,
     /// Chromium (or Chrome) binary; default: chromium, chromium-browser or google-chrome on PATH
     #[arg(long, value_name = "PATH")]
     pub chromium: Option<PathBuf>,
@@ -36,7 +39,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     // Before loading anything: without a printer there is nothing to do.
     let chromium = pdf::find_chromium(args.chromium.as_deref())?;
     let root = &args.book.book;
-    let (book, warnings) = match crate::load_book(root) {
+    let (mut book, warnings) = match crate::load_book(root) {
         Ok(loaded) => loaded,
         Err((diags, sources)) => {
             diags.emit(&sources);
@@ -49,6 +52,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
     };
     warnings.emit(&book.sources);
+    for spec in &args.set {
+        book.config
+            .set_placeholders(spec)
+            .map_err(|e| anyhow!("--set {spec}: {e}"))?;
+    }
     let cfg = &book.config;
     let built = build_date();
     let runbook = match (&args.profile, &args.env) {
