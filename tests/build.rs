@@ -270,7 +270,7 @@ fn failed_build_leaves_previous_output_byte_identical() {
     assert!(
         names
             .iter()
-            .all(|n| !n.to_string_lossy().contains("tejun-")),
+            .all(|n| !n.to_string_lossy().starts_with(".book.tejun-")),
         "{names:?}"
     );
 }
