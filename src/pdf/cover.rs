@@ -83,21 +83,8 @@ impl Words {
     }
 }
 
-/// Text for HTML element content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+/// Text for HTML element content and attribute values (the renderer's escaping).
+pub use crate::render::esc as escape;
 
 #[cfg(test)]
 mod tests {

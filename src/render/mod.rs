@@ -7,6 +7,8 @@
 
 pub mod env;
 mod html;
+/// HTML escaping, shared with the PDF cover and the dev server's overlay.
+pub use html::esc;
 pub mod i18n;
 pub mod labels;
 pub mod markdown;
