@@ -195,11 +195,31 @@ impl Resolver<'_> {
                 base.parts.push(part);
             }
         }
+        let mut variants = Vec::new();
         for v in &raw.variant {
             if let Some(variant) = self.variant(file, owner, v, &inner) {
-                base.variants.push(variant);
+                variants.push(variant);
             }
         }
+        if self.reuse_depth > 0 {
+            // A reusable step's variants are written for every place it is used; the ones
+            // that can never hold here (the R12.8 path inside an R12.7.x-only procedure) are
+            // dead text at this use site. Keep them all if none would be left, so the
+            // coverage check still reports the gap.
+            let live: Vec<Variant> = variants
+                .iter()
+                .filter(|v| {
+                    let mut all = inner.clone();
+                    all.push(v.when.clone());
+                    Condition::And(all).satisfiable(&self.config.facets)
+                })
+                .cloned()
+                .collect();
+            if !live.is_empty() {
+                variants = live;
+            }
+        }
+        base.variants.extend(variants);
         Some(base)
     }
 
