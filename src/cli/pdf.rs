@@ -5,13 +5,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use anyhow::{anyhow, Result};
+use anyhow::Result;
 
 use super::BookArg;
 use crate::diagnostics::Severity;
 use crate::pdf::{self, Request};
 use crate::render::runbook::build_date;
-use crate::render::RunbookSpec;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -52,29 +51,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
     };
     warnings.emit(&book.sources);
-    for spec in &args.set {
-        book.config
-            .set_placeholders(spec)
-            .map_err(|e| anyhow!("--set {spec}: {e}"))?;
-    }
+    super::runbook::set_values(&mut book.config, &args.set)?;
     let cfg = &book.config;
     let built = build_date();
-    let runbook = match (&args.profile, &args.env) {
-        (Some(name), _) => Some(RunbookSpec::profile(cfg, name, &built).ok_or_else(|| {
-            let known: Vec<&str> = cfg.profiles.iter().map(|p| p.id.as_str()).collect();
-            anyhow!(
-                "unknown profile `{name}` (book.toml declares: {})",
-                known.join(", ")
-            )
-        })?),
-        (None, Some(spec)) => {
-            let env = cfg
-                .parse_env(spec)
-                .map_err(|e| anyhow!("invalid environment `{spec}`: {e}"))?;
-            Some(RunbookSpec::env(cfg, env, &built))
-        }
-        (None, None) => None,
-    };
+    let runbook =
+        super::runbook::runbook_spec(cfg, args.profile.as_deref(), args.env.as_deref(), &built)?;
     let out = args.out.clone().unwrap_or_else(|| {
         PathBuf::from(match &runbook {
             Some(rb) if rb.id == "env" => "runbook.pdf".to_string(),

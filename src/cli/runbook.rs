@@ -44,33 +44,15 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
     };
     warnings.emit(&book.sources);
-    for spec in &args.set {
-        book.config
-            .set_placeholders(spec)
-            .map_err(|e| anyhow!("--set {spec}: {e}"))?;
-    }
+    set_values(&mut book.config, &args.set)?;
     let cfg = &book.config;
-    let built = build_date();
-    let spec = match (&args.profile, &args.env) {
-        (Some(name), _) => RunbookSpec::profile(cfg, name, &built).ok_or_else(|| {
-            let known: Vec<&str> = cfg.profiles.iter().map(|p| p.id.as_str()).collect();
-            if known.is_empty() {
-                anyhow!("unknown profile `{name}`: book.toml declares no [[profile]]")
-            } else {
-                anyhow!(
-                    "unknown profile `{name}` (book.toml declares: {})",
-                    known.join(", ")
-                )
-            }
-        })?,
-        (None, Some(spec)) => {
-            let env = cfg
-                .parse_env(spec)
-                .map_err(|e| anyhow!("invalid environment `{spec}`: {e}"))?;
-            RunbookSpec::env(cfg, env, &built)
-        }
-        (None, None) => return Err(anyhow!("give --env FACET=VALUE,... or --profile NAME")),
-    };
+    let spec = runbook_spec(
+        cfg,
+        args.profile.as_deref(),
+        args.env.as_deref(),
+        &build_date(),
+    )?
+    .ok_or_else(|| anyhow!("give --env FACET=VALUE,... or --profile NAME"))?;
     let theme = Theme::load(Some(&args.book.book.join(&cfg.theme_dir)))?;
     let html = Site::new(&book, theme)?.runbook(&spec)?;
     let out = args.out.clone().unwrap_or_else(|| {
@@ -93,4 +75,44 @@ pub fn run(args: Args) -> Result<ExitCode> {
 /// How many steps a written runbook holds (each carries `data-seq`).
 fn html_steps(html: &str) -> usize {
     html.matches(" data-seq=\"").count()
+}
+
+/// Applies `--set id=value,...` (each checked against its placeholder's pattern).
+pub(super) fn set_values(cfg: &mut crate::config::Config, sets: &[String]) -> Result<()> {
+    for spec in sets {
+        cfg.set_placeholders(spec)
+            .map_err(|e| anyhow!("--set {spec}: {e}"))?;
+    }
+    Ok(())
+}
+
+/// The runbook a `--profile` or `--env` names; `None` when neither is given.
+pub(super) fn runbook_spec(
+    cfg: &crate::config::Config,
+    profile: Option<&str>,
+    env: Option<&str>,
+    built: &str,
+) -> Result<Option<RunbookSpec>> {
+    match (profile, env) {
+        (Some(name), _) => RunbookSpec::profile(cfg, name, built)
+            .map(Some)
+            .ok_or_else(|| {
+                let known: Vec<&str> = cfg.profiles.iter().map(|p| p.id.as_str()).collect();
+                if known.is_empty() {
+                    anyhow!("unknown profile `{name}`: book.toml declares no [[profile]]")
+                } else {
+                    anyhow!(
+                        "unknown profile `{name}` (book.toml declares: {})",
+                        known.join(", ")
+                    )
+                }
+            }),
+        (None, Some(spec)) => {
+            let env = cfg
+                .parse_env(spec)
+                .map_err(|e| anyhow!("invalid environment `{spec}`: {e}"))?;
+            Ok(Some(RunbookSpec::env(cfg, env, built)))
+        }
+        (None, None) => Ok(None),
+    }
 }
