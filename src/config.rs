@@ -86,8 +86,10 @@ struct RawProfile {
 struct RawOutput {
     #[serde(default)]
     dir: Option<String>,
-    #[serde(default)]
-    allow_raw_html: bool,
+    /// Raw HTML in Markdown is sanitised unless this is true; `allow_raw_html` is its
+    /// older name.
+    #[serde(default, alias = "allow_raw_html")]
+    allow_html: bool,
     #[serde(default)]
     pdf: RawPdf,
 }
@@ -191,6 +193,8 @@ pub struct Config {
     pub facets: Vec<Facet>,
     pub profiles: Vec<Profile>,
     pub out_dir: PathBuf,
+    /// `[output] allow_html` (or `allow_raw_html`): raw HTML in Markdown is written as
+    /// it is instead of sanitised.
     pub allow_raw_html: bool,
     /// `[output.pdf] enabled`: `tejun build` also writes the book's and profiles' PDFs.
     pub pdf_enabled: bool,
@@ -459,7 +463,7 @@ impl Config {
             facets,
             profiles,
             out_dir: PathBuf::from(raw.output.dir.unwrap_or_else(|| "book".into())),
-            allow_raw_html: raw.output.allow_raw_html,
+            allow_raw_html: raw.output.allow_html,
             pdf_enabled: raw.output.pdf.enabled,
             pdf_paper,
             theme_dir: PathBuf::from(raw.theme.dir.unwrap_or_else(|| "themes/default".into())),

@@ -1,7 +1,12 @@
 //! Prose fields to HTML with pulldown-cmark, plus the book's own link forms: `#id` becomes
 //! a link to the target's page and anchor (its number and title filling empty link text),
-//! `ext:id` a link to the references page. Raw HTML is shown as text unless the book
-//! allows it, and script URLs are never emitted. The same pass yields plain text for search.
+//! `ext:id` a link to the references page. Raw HTML goes through an allow-list sanitiser
+//! (ammonia) unless the book opts out with `[output] allow_html`, and script URLs are never
+//! emitted. The same pass yields plain text for search.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::sync::LazyLock;
 
 use pulldown_cmark::{html, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
@@ -23,14 +28,17 @@ pub fn render(ctx: &Ctx, owner: &str, src: &str) -> Rendered {
     }
     let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let events: Vec<Event> = Parser::new_ext(src, opts).collect();
+    // A field with raw HTML is sanitised as a whole once rendered: pulldown-cmark hands
+    // `<kbd>`, the text and `</kbd>` over as separate events, so a tag alone cannot be
+    // judged. Fields without any (nearly all of them) are left byte for byte as they were.
+    let sanitise = !ctx.config().allow_raw_html
+        && events
+            .iter()
+            .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
     let mut text = String::new();
     for (i, ev) in events.iter().enumerate() {
         match ev {
-            Event::Html(h) | Event::InlineHtml(h) if !ctx.config().allow_raw_html => {
-                text.push_str(h);
-                out.push(Event::Text(h.clone()));
-            }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -91,6 +99,9 @@ pub fn render(ctx: &Ctx, owner: &str, src: &str) -> Rendered {
     }
     let mut html_out = String::with_capacity(src.len() * 2);
     html::push_html(&mut html_out, out.into_iter());
+    if sanitise {
+        html_out = SANITISER.clean(&html_out).to_string();
+    }
     Rendered {
         html: html_out,
         text: text.trim().to_string(),
@@ -157,6 +168,44 @@ fn plain(href: &str) -> Link {
     }
 }
 
+/// The allow-list raw HTML goes through: ammonia's defaults (formatting, tables, lists,
+/// `<kbd>`, `<sub>`, `<br>`, links and images over safe schemes; never `<script>`, `on*`
+/// attributes, `javascript:`/`vbscript:`/`data:` URLs, `<style>`, `<iframe>`, `<object>`,
+/// `<form>` or `<svg>`), widened only by what this module itself writes into the same field:
+/// cross-reference links (`class="xref"`, `data-number`), code blocks' `language-*` class
+/// and table cells' `text-align`. Links get no `rel`, as the renderer's own links have none.
+static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.link_rel(None)
+        // Elements whose content is code or markup, not prose: dropped with it.
+        .clean_content_tags(HashSet::from([
+            "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet",
+            "noscript", "noembed", "noframes", "template", "textarea", "title", "xmp",
+        ]))
+        .add_tag_attributes("a", ["class", "data-number"])
+        .add_tag_attributes("code", ["class"])
+        .add_tag_attributes("th", ["style"])
+        .add_tag_attributes("td", ["style"])
+        .filter_style_properties(HashSet::from(["text-align"]))
+        .attribute_filter(|element, attribute, value| {
+            if attribute != "class" {
+                return Some(Cow::Borrowed(value));
+            }
+            let allowed = |c: &&str| match element {
+                "a" => matches!(*c, "xref" | "xref-filled"),
+                "code" => c.strip_prefix("language-").is_some_and(|l| {
+                    !l.is_empty()
+                        && l.bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b"+#._-".contains(&b))
+                }),
+                _ => false,
+            };
+            let kept: Vec<&str> = value.split_ascii_whitespace().filter(allowed).collect();
+            (!kept.is_empty()).then(|| Cow::Owned(kept.join(" ")))
+        });
+    b
+});
+
 /// URLs that run code when followed; never written into a page.
 pub fn is_script_url(url: &str) -> bool {
     let lower: String = url
@@ -170,6 +219,136 @@ pub fn is_script_url(url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Book;
+    use crate::render::html::LinkMode;
+
+    /// tests/fixtures/site-basic: procedures `alpha` (section `prep`) and `beta`, ref `manual`.
+    fn book(allow_html: bool) -> Book {
+        let root =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site-basic");
+        let (mut book, _) = crate::load_book(&root).unwrap_or_else(|_| panic!("fixture loads"));
+        book.config.allow_raw_html = allow_html;
+        book
+    }
+
+    fn html(book: &Book, src: &str) -> String {
+        render(&Ctx::new(book, LinkMode::Pages), "beta", src).html
+    }
+
+    #[test]
+    fn raw_html_is_sanitised_by_default() {
+        let b = book(false);
+        let out = html(
+            &b,
+            "Press <kbd>Ctrl</kbd>+<kbd>C</kbd>, H<sub>2</sub>O<br>\n\
+             <script>alert(1)</script><img src=x onerror=alert(2)>\
+             <a href=\"javascript:alert(3)\" onclick=\"alert(4)\">x</a>\
+             <a href=\"JaVa&#x09;ScRiPt:alert(5)\">y</a><a href=\"data:text/html,<b>\">z</a>\
+             \"><svg onload=alert(6)><iframe src=x></iframe><style>p{}</style>\
+             <form action=\"https://evil\"><input></form><object data=x></object>",
+        );
+        for kept in [
+            "<kbd>Ctrl</kbd>+<kbd>C</kbd>",
+            "H<sub>2</sub>O<br>",
+            "<img src=\"x\">",
+        ] {
+            assert!(out.contains(kept), "{kept} in {out}");
+        }
+        let lower = out.to_ascii_lowercase();
+        for gone in [
+            "<script",
+            "alert(1)",
+            "onerror",
+            "onclick",
+            "javascript",
+            "data:",
+            "<svg",
+            "onload",
+            "<iframe",
+            "<style",
+            "<form",
+            "action=",
+            "<input",
+            "<object",
+        ] {
+            assert!(!lower.contains(gone), "{gone} in {out}");
+        }
+    }
+
+    #[test]
+    fn sanitising_keeps_what_the_renderer_writes() {
+        let b = book(false);
+        let src =
+            "See [](#alpha), [the prep](#alpha/prep \"Prep\") and [](ext:manual) <kbd>K</kbd>.\n\n\
+                   | a | b |\n|:--|--:|\n| 1 | 2 |\n\n```sh\nls -l\n```\n\n![pic](img/a.png)\n";
+        let out = html(&b, src);
+        assert!(
+            out.contains("<a href=\"alpha.html\" class=\"xref xref-filled\" data-number=\"1.1\">1.1 Alpha procedure</a>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<a href=\"alpha.html#sec-prep\" class=\"xref\" data-number=\"1.1.1\" title=\"Prep\">the prep</a>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<a href=\"references.html#ref-manual\">The Manual</a>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<th style=\"text-align:left\">a</th>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<td style=\"text-align:right\">2</td>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<code class=\"language-sh\">ls -l\n</code>"),
+            "{out}"
+        );
+        assert!(out.contains("<img src=\"img/a.png\" alt=\"pic\">"), "{out}");
+        assert!(!out.contains("rel="), "{out}");
+        // Classes and styles a writer adds by hand are not the renderer's: dropped.
+        let out = html(&b, "<a class=\"xref evil\" href=\"#x\">a</a><code class=\"hidden\">c</code><td style=\"position:fixed\">");
+        assert!(
+            out.contains("<a class=\"xref\" href=\"#x\">a</a><code>c</code>"),
+            "{out}"
+        );
+        assert!(!out.contains("position"), "{out}");
+    }
+
+    #[test]
+    fn fields_without_raw_html_are_not_reserialised() {
+        let b = book(false);
+        let src = "Say \"hi\" & [](#alpha) `a<b`";
+        assert_eq!(html(&b, src), html(&book(true), src));
+        assert!(
+            html(&b, src).contains("Say \"hi\" &amp; <a"),
+            "{}",
+            html(&b, src)
+        );
+    }
+
+    #[test]
+    fn allow_html_writes_raw_html_as_it_is_but_never_script_urls_from_markdown() {
+        let b = book(true);
+        let out = html(&b, "<kbd>K</kbd><span onclick=\"x()\">s</span> [l](javascript:alert(1)) ![i](javascript:alert(2))");
+        assert!(
+            out.contains("<kbd>K</kbd><span onclick=\"x()\">s</span>"),
+            "{out}"
+        );
+        assert!(!out.contains("javascript:"), "{out}");
+    }
+
+    #[test]
+    fn markdown_script_links_are_neutralised_when_sanitising_too() {
+        let b = book(false);
+        let out = html(
+            &b,
+            "<kbd>K</kbd> [l](javascript:alert(1)) ![i](vbscript:x) [d](data:text/html,x)",
+        );
+        assert!(!out.contains("script:") && !out.contains("data:"), "{out}");
+    }
 
     #[test]
     fn script_urls_are_recognised_through_obfuscation() {
