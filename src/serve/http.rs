@@ -2,14 +2,20 @@
 //! one request per connection (`Connection: close`), a thread per connection so the
 //! reload channel (server-sent events) can stay open. Every answer comes from the
 //! in-memory [`Snapshot`]; nothing is read from disk per request.
+//!
+//! Limits keep a misbehaving client from taking the server down: at most
+//! [`MAX_CONNECTIONS`] at once (more are answered 503), each request read within the
+//! limits of [`request`](super::request) (head size, body size, and a deadline, so idle
+//! and trickling connections are answered 408 and closed), and every write gives up after
+//! [`WRITE_TIMEOUT`] when the client stops reading.
 
 use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
-use std::net::{IpAddr, TcpListener, TcpStream};
+use std::net::{IpAddr, Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::RecvTimeoutError;
 use std::sync::{Arc, RwLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
@@ -17,14 +23,15 @@ use super::hub::Hub;
 use super::inject::{inject, PageMeta, RELOAD_JS};
 use super::path::{query_param, site_key};
 use super::preview::{ErrorItem, Preview};
+use super::request::{self, Outcome, REQUEST_TIMEOUT};
 use crate::search::{Request, SearchIndex};
 
 /// How many ports after the asked one are tried when it is taken.
 const PORT_TRIES: u16 = 50;
-/// Requests heads larger than this are refused.
-const MAX_HEAD: usize = 16 * 1024;
-/// Connections beyond this are closed at once (open pages each hold one).
-const MAX_CONNECTIONS: usize = 256;
+/// Connections beyond this are answered 503 at once (open pages each hold one).
+pub const MAX_CONNECTIONS: usize = 256;
+/// A write that makes no progress for this long ends the connection.
+pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 /// A comment line on the event stream this often keeps proxies and browsers from timing
 /// out, and finds out that a page went away.
 const KEEPALIVE: Duration = Duration::from_secs(15);
@@ -131,6 +138,12 @@ pub fn serve(listener: TcpListener, shared: Arc<Shared>) {
         let Ok(stream) = stream else { continue };
         if shared.connections.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
             shared.connections.fetch_sub(1, Ordering::SeqCst);
+            // A fresh socket's send buffer takes these few bytes without blocking.
+            let mut stream = stream;
+            let _ = stream.write_all(
+                b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 1\r\n\
+                  Connection: close\r\n\r\n",
+            );
             continue;
         }
         let mine = Arc::clone(&shared);
@@ -148,12 +161,13 @@ pub fn serve(listener: TcpListener, shared: Arc<Shared>) {
 }
 
 fn handle(mut stream: TcpStream, shared: &Shared) -> io::Result<()> {
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    let Some(head) = read_head(&mut stream)? else {
-        return respond(&mut stream, 400, "text/plain", b"bad request", false);
+    stream.set_write_timeout(Some(WRITE_TIMEOUT))?;
+    let req = match request::read(&mut stream, Instant::now() + REQUEST_TIMEOUT)? {
+        Outcome::Request(r) => r,
+        Outcome::Refused(status, why) => return refuse(stream, status, why),
+        Outcome::Gone => return Ok(()),
     };
-    let mut parts = head.lines().next().unwrap_or("").split(' ');
-    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let (method, target) = (req.method.as_str(), req.target.as_str());
     let head_only = method == "HEAD";
     if method != "GET" && !head_only {
         return respond(&mut stream, 405, "text/plain", b"method not allowed", false);
@@ -227,24 +241,22 @@ fn not_found(snap: &Snapshot) -> (u16, String, Arc<[u8]>) {
     (404, key, bytes)
 }
 
-/// Reads up to the blank line ending the request head; `None` when it is malformed.
-fn read_head(stream: &mut TcpStream) -> io::Result<Option<String>> {
-    let mut buf = Vec::with_capacity(1024);
-    let mut chunk = [0u8; 1024];
-    loop {
-        let n = stream.read(&mut chunk)?;
-        if n == 0 {
-            return Ok(None);
-        }
-        buf.extend_from_slice(&chunk[..n]);
-        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            buf.truncate(end);
-            return Ok(String::from_utf8(buf).ok());
-        }
-        if buf.len() > MAX_HEAD {
-            return Ok(None);
+/// Answers a refused request and closes the connection gently: what the client is still
+/// sending is read (a little, briefly) and dropped, since closing a socket with unread
+/// bytes resets it and the client could lose the answer.
+fn refuse(mut stream: TcpStream, status: u16, why: &str) -> io::Result<()> {
+    respond(&mut stream, status, "text/plain", why.as_bytes(), false)?;
+    stream.shutdown(Shutdown::Write)?;
+    stream.set_read_timeout(Some(Duration::from_millis(500)))?;
+    let mut sink = [0u8; 4096];
+    let mut drained = 0;
+    while drained < 64 * 1024 {
+        match stream.read(&mut sink) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => drained += n,
         }
     }
+    Ok(())
 }
 
 fn respond(
@@ -254,8 +266,13 @@ fn respond(
     body: &[u8],
     head_only: bool,
 ) -> io::Result<()> {
+    let allow = if status == 405 {
+        "Allow: GET, HEAD\r\n"
+    } else {
+        ""
+    };
     let head = format!(
-        "HTTP/1.1 {status} {}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n\
+        "HTTP/1.1 {status} {}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n{allow}\
          Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
         reason(status),
         body.len()
@@ -273,6 +290,10 @@ fn reason(status: u16) -> &'static str {
         400 => "Bad Request",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        411 => "Length Required",
+        413 => "Content Too Large",
+        431 => "Request Header Fields Too Large",
         _ => "Service Unavailable",
     }
 }

@@ -14,6 +14,7 @@ mod hub;
 pub mod inject;
 pub mod path;
 pub mod preview;
+mod request;
 mod watch;
 
 use std::net::{IpAddr, SocketAddr};
@@ -70,6 +71,13 @@ pub fn run(opts: Options) -> Result<ExitCode> {
     let listener = http::bind(opts.bind, opts.port)
         .with_context(|| format!("failed to listen on {}:{}", opts.bind, opts.port))?;
     let addr = listener.local_addr()?;
+    if !opts.bind.to_canonical().is_loopback() {
+        eprintln!(
+            "warning: listening on {}: other machines can reach this preview, which has no \
+             authentication and is meant for this one (the default --bind is 127.0.0.1)",
+            opts.bind
+        );
+    }
     if opts.port != 0 && addr.port() != opts.port {
         eprintln!("port {} is taken; using {}", opts.port, addr.port());
     }

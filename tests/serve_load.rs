@@ -1,0 +1,396 @@
+//! `tejun serve` under hostile or careless clients, over real loopback TCP: request size
+//! limits, idle and trickling (slow-loris) connections held open while normal requests are
+//! answered with the right bytes, a burst of edits to one file, and the warning for a
+//! non-loopback `--bind`. Counts are fixed; nothing asserts how fast anything is, only
+//! that it happens before a generous deadline.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// The most any single wait may take; generous, for loaded CI machines.
+const DEADLINE: Duration = Duration::from_secs(60);
+const IDLE: usize = 50;
+const SLOW: usize = 20;
+const GETS: usize = 500;
+const GET_THREADS: usize = 4;
+const EDITS: usize = 500;
+
+fn manifest() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+fn fixture_copy() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&manifest().join("tests/fixtures/site-basic"), tmp.path());
+    tmp
+}
+
+/// The running `tejun serve`, killed when dropped; its stderr is collected.
+struct Server {
+    child: Child,
+    addr: String,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Server {
+    fn start(root: &Path, extra: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tejun"))
+            .arg("serve")
+            .arg(root)
+            .args(["--port", "0"])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(at) = line.find("http://") {
+                    let url = line[at + 7..].split_whitespace().next().unwrap_or("");
+                    let _ = tx.send(url.trim_end_matches('/').to_string());
+                }
+            }
+        });
+        let stderr = Arc::new(Mutex::new(String::new()));
+        {
+            let stderr = Arc::clone(&stderr);
+            let pipe = child.stderr.take().unwrap();
+            std::thread::spawn(move || {
+                for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                    let mut s = stderr.lock().unwrap();
+                    s.push_str(&line);
+                    s.push('\n');
+                }
+            });
+        }
+        let addr = rx.recv_timeout(DEADLINE).expect("no URL printed");
+        Server {
+            child,
+            addr,
+            stderr,
+        }
+    }
+
+    fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Sends `raw` as is and reads the whole answer: (status, body bytes).
+fn exchange(addr: &str, raw: &[u8]) -> (u16, Vec<u8>) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(DEADLINE)).unwrap();
+    // The server may answer (and stop reading) before everything is sent.
+    let _ = s.write_all(raw);
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    parse(&buf)
+}
+
+fn parse(answer: &[u8]) -> (u16, Vec<u8>) {
+    let Some(end) = answer.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return (0, Vec::new());
+    };
+    let head = String::from_utf8_lossy(&answer[..end]);
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = answer[end + 4..].to_vec();
+    let length: Option<usize> = head
+        .lines()
+        .find_map(|l| l.strip_prefix("Content-Length: "))
+        .and_then(|n| n.parse().ok());
+    assert_eq!(length, Some(body.len()), "Content-Length matches the body");
+    (status, body)
+}
+
+fn get(addr: &str, target: &str) -> (u16, Vec<u8>) {
+    exchange(
+        addr,
+        format!("GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+}
+
+fn get_text(addr: &str, target: &str) -> (u16, String) {
+    let (status, body) = get(addr, target);
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+/// What `tejun build` writes for the book at `root`.
+fn built(root: &Path) -> PathBuf {
+    let out = root.join("built");
+    let o = Command::new(env!("CARGO_BIN_EXE_tejun"))
+        .args(["build", "--out"])
+        .arg(&out)
+        .arg(root)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    out
+}
+
+/// Whether a served page is the built page with the dev server's additions before
+/// `</body>` (the reload script), and nothing else changed.
+fn same_page(built: &[u8], served: &[u8]) -> bool {
+    let at = built
+        .windows(7)
+        .rposition(|w| w == b"</body>")
+        .unwrap_or(built.len());
+    served.len() > built.len() && served.starts_with(&built[..at]) && served.ends_with(&built[at..])
+}
+
+#[test]
+fn oversized_and_malformed_requests_are_refused_with_their_status() {
+    let tmp = fixture_copy();
+    let server = Server::start(tmp.path(), &[]);
+    let a = server.addr.as_str();
+    let big_head = format!("GET / HTTP/1.1\r\nX-Big: {}\r\n\r\n", "a".repeat(20 * 1024));
+    assert_eq!(exchange(a, big_head.as_bytes()).0, 431);
+    let endless = format!("GET / HTTP/1.1\r\nX-Big: {}", "a".repeat(64 * 1024));
+    assert_eq!(exchange(a, endless.as_bytes()).0, 431);
+    let mut big_body = b"POST / HTTP/1.1\r\nContent-Length: 100000000\r\n\r\n".to_vec();
+    big_body.extend(std::iter::repeat_n(b'x', 32 * 1024));
+    assert_eq!(exchange(a, &big_body).0, 413);
+    assert_eq!(
+        exchange(a, b"GET / HTTP/1.1\r\nContent-Length: 9000\r\n\r\n").0,
+        413
+    );
+    assert_eq!(
+        exchange(
+            a,
+            b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"
+        )
+        .0,
+        411
+    );
+    assert_eq!(
+        exchange(a, b"POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello").0,
+        405
+    );
+    assert_eq!(exchange(a, b"DELETE /alpha.html HTTP/1.1\r\n\r\n").0, 405);
+    assert_eq!(exchange(a, b"hello\r\n\r\n").0, 400);
+    assert_eq!(
+        exchange(a, b"GET / HTTP/1.1\r\nContent-Length: x\r\n\r\n").0,
+        400
+    );
+    // A small body with a GET is read and ignored.
+    let (status, body) = exchange(
+        a,
+        b"GET /alpha.html HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello",
+    );
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&body).contains("Run the check."));
+    // Still serving after all of it.
+    assert_eq!(get(a, "/").0, 200);
+    assert!(!server.stderr().contains("warning"), "{}", server.stderr());
+}
+
+#[test]
+fn a_non_loopback_bind_warns() {
+    let tmp = fixture_copy();
+    let server = Server::start(tmp.path(), &["--bind", "0.0.0.0"]);
+    let port = server.addr.rsplit(':').next().unwrap();
+    assert_eq!(get(&format!("127.0.0.1:{port}"), "/").0, 200);
+    let deadline = Instant::now() + DEADLINE;
+    while !server.stderr().contains("warning: listening on 0.0.0.0") {
+        assert!(Instant::now() < deadline, "no warning: {}", server.stderr());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// 50 idle connections and 20 slow-loris ones are kept open (each reopened as soon as the
+/// server closes it) while 500 GETs over 4 threads all get the right bytes; every idle or
+/// trickling connection the server closes is answered 408.
+#[test]
+fn idle_and_slow_connections_do_not_stop_normal_requests() {
+    let tmp = fixture_copy();
+    let site = built(tmp.path());
+    let server = Server::start(tmp.path(), &[]);
+    let addr = server.addr.clone();
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let answered_408 = Arc::new(AtomicUsize::new(0));
+    let other_ends = Arc::new(Mutex::new(Vec::<String>::new()));
+    let connected = Arc::new(AtomicUsize::new(0));
+    let mut holders = Vec::new();
+    for i in 0..IDLE + SLOW {
+        let (addr, stop, connected) = (addr.clone(), Arc::clone(&stop), Arc::clone(&connected));
+        let (answered_408, other_ends) = (Arc::clone(&answered_408), Arc::clone(&other_ends));
+        let slow = i >= IDLE;
+        holders.push(std::thread::spawn(move || {
+            let mut connections = 0;
+            // The last connection is left to the server to close, so each thread's
+            // final answer is the server's.
+            loop {
+                connections += 1;
+                let mut s = TcpStream::connect(&addr).unwrap();
+                if connections == 1 {
+                    connected.fetch_add(1, Ordering::SeqCst);
+                }
+                let mut answer = Vec::new();
+                if slow {
+                    // A byte of a header line every 100 ms, never the blank line.
+                    s.set_read_timeout(Some(Duration::from_millis(100)))
+                        .unwrap();
+                    let _ = s.write_all(b"GET /alpha.html HTTP/1.1\r\n");
+                    let mut buf = [0u8; 512];
+                    let started = Instant::now();
+                    loop {
+                        assert!(
+                            started.elapsed() < DEADLINE,
+                            "a slow-loris connection was never closed"
+                        );
+                        let _ = s.write_all(b"X");
+                        match s.read(&mut buf) {
+                            Ok(0) => break,
+                            Ok(n) => answer.extend_from_slice(&buf[..n]),
+                            Err(e)
+                                if matches!(
+                                    e.kind(),
+                                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                                ) => {}
+                            Err(_) => break,
+                        }
+                    }
+                } else {
+                    s.set_read_timeout(Some(DEADLINE)).unwrap();
+                    s.read_to_end(&mut answer)
+                        .expect("an idle connection was never closed");
+                }
+                let _ = s.shutdown(Shutdown::Both);
+                if answer.starts_with(b"HTTP/1.1 408 ") {
+                    answered_408.fetch_add(1, Ordering::SeqCst);
+                } else {
+                    other_ends
+                        .lock()
+                        .unwrap()
+                        .push(String::from_utf8_lossy(&answer).into_owned());
+                }
+                if stop.load(Ordering::SeqCst) {
+                    return connections;
+                }
+            }
+        }));
+    }
+    // Every holder is connected before the normal traffic starts.
+    let deadline = Instant::now() + DEADLINE;
+    while connected.load(Ordering::SeqCst) < IDLE + SLOW {
+        assert!(Instant::now() < deadline, "holders did not connect");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+
+    let targets: Vec<(&str, Vec<u8>, bool)> = [
+        ("/alpha.html", "alpha.html", true),
+        ("/index.html", "index.html", true),
+        ("/assets/style.css", "assets/style.css", false),
+        ("/assets/tejun.js", "assets/tejun.js", false),
+        ("/assets/toc.js", "assets/toc.js", false),
+    ]
+    .into_iter()
+    .map(|(t, f, html)| (t, std::fs::read(site.join(f)).unwrap(), html))
+    .collect();
+    let targets = Arc::new(targets);
+    let good = Arc::new(AtomicUsize::new(0));
+    let getters: Vec<_> = (0..GET_THREADS)
+        .map(|t| {
+            let (addr, targets, good) = (addr.clone(), Arc::clone(&targets), Arc::clone(&good));
+            std::thread::spawn(move || {
+                for i in 0..GETS / GET_THREADS {
+                    let (target, want, html) = &targets[(t + i) % targets.len()];
+                    let (status, body) = get(&addr, target);
+                    assert_eq!(status, 200, "GET {target}");
+                    let right = if *html {
+                        same_page(want, &body)
+                    } else {
+                        &body == want
+                    };
+                    assert!(right, "GET {target}: wrong bytes");
+                    good.fetch_add(1, Ordering::SeqCst);
+                }
+            })
+        })
+        .collect();
+    for g in getters {
+        g.join().expect("a GET failed");
+    }
+    assert_eq!(good.load(Ordering::SeqCst), GETS);
+
+    stop.store(true, Ordering::SeqCst);
+    let connections: usize = holders.into_iter().map(|h| h.join().unwrap()).sum();
+    let others = other_ends.lock().unwrap().clone();
+    assert!(
+        others.is_empty(),
+        "held connections ended without a 408: {others:?}"
+    );
+    assert_eq!(answered_408.load(Ordering::SeqCst), connections);
+    assert!(connections >= IDLE + SLOW);
+    eprintln!(
+        "held {IDLE} idle + {SLOW} slow-loris connections ({connections} opened in all, each closed with 408) while {GETS} GETs succeeded"
+    );
+    assert_eq!(get(&addr, "/").0, 200);
+}
+
+/// 500 writes of one procedure in a burst: the server ends up serving the last text, with
+/// no errors, and still answers.
+#[test]
+fn a_burst_of_edits_ends_on_the_last_text() {
+    let tmp = fixture_copy();
+    let server = Server::start(tmp.path(), &[]);
+    let a = server.addr.as_str();
+    let file = tmp.path().join("content/01-first/01-alpha.toml");
+    let original = std::fs::read_to_string(&file).unwrap();
+    assert!(original.contains("Run the check."));
+    for i in 0..EDITS {
+        std::fs::write(
+            &file,
+            original.replace("Run the check.", &format!("Run the check, edit {i}.")),
+        )
+        .unwrap();
+    }
+    let last = format!("Run the check, edit {}.", EDITS - 1);
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        let (status, page) = get_text(a, "/alpha.html");
+        assert_eq!(status, 200);
+        let errors = get_text(a, "/__tejun/errors").1;
+        if page.contains(&last) && errors.contains("\"errors\":[]") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "not serving the last edit: {errors}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(get(a, "/").0, 200);
+    assert_eq!(get(a, "/assets/style.css").0, 200);
+}
