@@ -12,10 +12,12 @@ pub mod filter;
 pub mod model;
 pub mod output;
 pub mod pdf;
+pub mod progress;
 pub mod render;
 pub mod resolve;
 pub mod search;
 pub mod serve;
+pub mod timing;
 pub mod version;
 
 pub use model::Book;

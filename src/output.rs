@@ -15,6 +15,13 @@ pub const MARKER: &str = ".tejun-output";
 /// A sink for the files of one build. Paths are relative, `/`-separated (`assets/x.css`).
 pub trait Output {
     fn write(&mut self, path: &str, bytes: &[u8]) -> Result<()>;
+
+    /// Writes many files; a sink backed by a file system may write them in parallel.
+    fn write_many(&mut self, files: &[(&str, &[u8])]) -> Result<()> {
+        files
+            .iter()
+            .try_for_each(|(path, bytes)| self.write(path, bytes))
+    }
 }
 
 /// Keeps every file in memory.
@@ -46,12 +53,93 @@ fn check_relative(path: &str) -> Result<()> {
 pub struct StagedDir {
     target: PathBuf,
     staging: tempfile::TempDir,
+    /// `--force`: replace `target` even without the marker.
+    force: bool,
+}
+
+/// The previous output, being removed on a background thread after [`StagedDir::commit`]
+/// put the new one in place: deleting a large site takes longer than writing the search
+/// index that follows. [`Retired::finish`] (or dropping it) waits for the removal.
+#[derive(Debug)]
+pub struct Retired {
+    removal: Option<(PathBuf, std::thread::JoinHandle<std::io::Result<()>>)>,
+}
+
+impl Retired {
+    fn remove(old: PathBuf) -> Retired {
+        let path = old.clone();
+        let handle = std::thread::spawn(move || std::fs::remove_dir_all(&old));
+        Retired {
+            removal: Some((path, handle)),
+        }
+    }
+
+    fn nothing() -> Retired {
+        Retired { removal: None }
+    }
+
+    /// Waits until the previous output is gone.
+    pub fn finish(mut self) -> Result<()> {
+        self.join()
+    }
+
+    /// Returns at once: a removal still running is handed to a detached `tejun
+    /// remove-retired` process. Unlinking thousands of files just after writing thousands
+    /// more waits for the disk (the file system commits the new files' data first), time
+    /// the writer should not spend looking at a finished build. Should the hand-off fail,
+    /// this waits instead; should the helper die, the next build removes the folder.
+    pub fn finish_detached(mut self) -> Result<()> {
+        let running = self
+            .removal
+            .as_ref()
+            .is_some_and(|(_, handle)| !handle.is_finished());
+        if !running {
+            return self.join();
+        }
+        let Some((path, _)) = &self.removal else {
+            return Ok(());
+        };
+        let spawned = std::env::current_exe().and_then(|exe| {
+            std::process::Command::new(exe)
+                .arg("remove-retired")
+                .arg(path)
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+        });
+        match spawned {
+            // The thread keeps going until this process exits; whichever is first wins.
+            Ok(_) => {
+                self.removal = None;
+                Ok(())
+            }
+            Err(_) => self.join(),
+        }
+    }
+
+    fn join(&mut self) -> Result<()> {
+        let Some((path, handle)) = self.removal.take() else {
+            return Ok(());
+        };
+        let result = handle
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the removal thread panicked")));
+        result.with_context(|| format!("failed to remove the previous output `{}`", path.display()))
+    }
+}
+
+impl Drop for Retired {
+    fn drop(&mut self) {
+        let _ = self.join();
+    }
 }
 
 impl StagedDir {
-    /// Checks that `target` may be replaced, then creates the staging folder beside it.
-    pub fn begin(target: &Path) -> Result<StagedDir> {
-        ensure_replaceable(target)?;
+    /// Checks that `target` may be replaced (with `force`, a folder tejun did not make too),
+    /// then creates the staging folder beside it.
+    pub fn begin(target: &Path, force: bool) -> Result<StagedDir> {
+        ensure_replaceable(target, force)?;
         remove_leftovers(target);
         let parent = parent_of(target);
         std::fs::create_dir_all(&parent)
@@ -72,6 +160,7 @@ impl StagedDir {
         Ok(StagedDir {
             target: target.to_path_buf(),
             staging,
+            force,
         })
     }
 
@@ -79,19 +168,14 @@ impl StagedDir {
     /// folders are exchanged in one atomic `renameat2`, so a reader (or a build killed at any
     /// instant) always finds a whole site at `target`; elsewhere the old one is moved aside
     /// first and put back if the move fails.
-    pub fn commit(self) -> Result<()> {
+    pub fn commit(self) -> Result<Retired> {
         std::fs::write(self.staging.path().join(MARKER), marker_text())
             .context("failed to write the output marker")?;
-        ensure_replaceable(&self.target)?;
+        ensure_replaceable(&self.target, self.force)?;
         let staging = self.staging.keep();
         if self.target.exists() && exchange(&staging, &self.target).is_ok() {
             // `staging` now holds the previous output.
-            return std::fs::remove_dir_all(&staging).with_context(|| {
-                format!(
-                    "failed to remove the previous output `{}`",
-                    staging.display()
-                )
-            });
+            return Ok(Retired::remove(staging));
         }
         let old = if self.target.exists() {
             let old = unique_sibling(&self.target, "tejun-old");
@@ -118,12 +202,33 @@ impl StagedDir {
                 )
             });
         }
-        if let Some(old) = old {
-            std::fs::remove_dir_all(&old).with_context(|| {
-                format!("failed to remove the previous output `{}`", old.display())
-            })?;
+        Ok(match old {
+            Some(old) => Retired::remove(old),
+            None => Retired::nothing(),
+        })
+    }
+}
+
+/// `tejun remove-retired DIR`: removes a previous output that a build set aside, and
+/// nothing else: the folder must be named as [`StagedDir`] names them.
+pub fn remove_retired(dir: &Path) -> Result<()> {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let retired =
+        name.starts_with('.') && (name.contains(".tejun-new-") || name.contains(".tejun-old-"));
+    if !retired {
+        bail!(
+            "refusing to remove `{}`: not a folder a tejun build set aside",
+            dir.display()
+        );
+    }
+    match std::fs::remove_dir_all(dir) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(e).with_context(|| format!("failed to remove `{}`", dir.display()))
         }
-        Ok(())
+        _ => Ok(()),
     }
 }
 
@@ -183,10 +288,35 @@ impl Output for StagedDir {
         std::fs::write(&full, bytes)
             .with_context(|| format!("failed to write `{}`", full.display()))
     }
+
+    /// Creating a file costs more than filling it (the file system searches for a free
+    /// inode), so a site of thousands of pages is written from every core.
+    fn write_many(&mut self, files: &[(&str, &[u8])]) -> Result<()> {
+        use rayon::prelude::*;
+        let mut dirs = std::collections::BTreeSet::new();
+        for (path, _) in files {
+            check_relative(path)?;
+            if let Some(dir) = Path::new(path).parent() {
+                dirs.insert(dir);
+            }
+        }
+        for dir in dirs {
+            let full = self.staging.path().join(dir);
+            std::fs::create_dir_all(&full)
+                .with_context(|| format!("failed to create `{}`", full.display()))?;
+        }
+        let root = self.staging.path();
+        files.par_iter().try_for_each(|(path, bytes)| {
+            let full = root.join(path);
+            std::fs::write(&full, bytes)
+                .with_context(|| format!("failed to write `{}`", full.display()))
+        })
+    }
 }
 
-/// An output folder may be replaced when it does not exist, is empty, or carries the marker.
-pub fn ensure_replaceable(target: &Path) -> Result<()> {
+/// An output folder may be replaced when it does not exist, is empty, or carries the marker;
+/// with `force`, any folder (never a file or a symbolic link).
+pub fn ensure_replaceable(target: &Path, force: bool) -> Result<()> {
     let meta = match std::fs::symlink_metadata(target) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
@@ -200,7 +330,7 @@ pub fn ensure_replaceable(target: &Path) -> Result<()> {
             target.display()
         );
     }
-    if target.join(MARKER).is_file() {
+    if force || target.join(MARKER).is_file() {
         return Ok(());
     }
     let empty = std::fs::read_dir(target)
@@ -212,7 +342,7 @@ pub fn ensure_replaceable(target: &Path) -> Result<()> {
     }
     bail!(
         "refusing to replace `{}`: it is not empty and was not made by tejun (no `{MARKER}` file). \
-         Move it away, or choose another output with --out or [output] dir",
+         Move it away, choose another output with --out or [output] dir, or pass --force to replace it",
         target.display()
     )
 }
@@ -264,13 +394,13 @@ mod tests {
     fn staged_dir_swaps_and_refuses_foreign_folders() -> Result<()> {
         let tmp = tempfile::tempdir()?;
         let target = tmp.path().join("site");
-        let mut s = StagedDir::begin(&target)?;
+        let mut s = StagedDir::begin(&target, false)?;
         s.write("index.html", b"one")?;
-        s.commit()?;
+        s.commit()?.finish()?;
         assert_eq!(std::fs::read(target.join("index.html"))?, b"one");
-        let mut s = StagedDir::begin(&target)?;
+        let mut s = StagedDir::begin(&target, false)?;
         s.write("index.html", b"two")?;
-        s.commit()?;
+        s.commit()?.finish()?;
         assert_eq!(std::fs::read(target.join("index.html"))?, b"two");
         // Only the new output remains beside the target.
         assert_eq!(std::fs::read_dir(tmp.path())?.count(), 1);
@@ -278,7 +408,16 @@ mod tests {
         let foreign = tmp.path().join("mine");
         std::fs::create_dir(&foreign)?;
         std::fs::write(foreign.join("notes.txt"), b"keep")?;
-        assert!(StagedDir::begin(&foreign).is_err());
+        assert!(StagedDir::begin(&foreign, false).is_err());
+        // --force replaces it; a file is never replaced, forced or not.
+        let mut s = StagedDir::begin(&foreign, true)?;
+        s.write("index.html", b"forced")?;
+        s.commit()?.finish()?;
+        assert_eq!(std::fs::read(foreign.join("index.html"))?, b"forced");
+        assert!(!foreign.join("notes.txt").exists());
+        let file = tmp.path().join("file.txt");
+        std::fs::write(&file, b"keep")?;
+        assert!(StagedDir::begin(&file, true).is_err());
         Ok(())
     }
 }

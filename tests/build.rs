@@ -285,6 +285,34 @@ fn refuses_to_replace_a_folder_it_did_not_make() {
     assert!(stderr(&o).contains("refusing to replace"), "{}", stderr(&o));
     assert_eq!(read(&book.join("book/notes.txt")), "mine");
     assert!(!book.join("book/index.html").exists());
+    assert!(
+        stderr(&o).contains("--force"),
+        "the message names the way out: {}",
+        stderr(&o)
+    );
+
+    // --force is the writer's say-so: the folder becomes tejun's output.
+    assert_ok(&tejun(&["build", ".", "--force"], &book));
+    assert!(book.join("book/index.html").is_file());
+    assert!(book.join("book/.tejun-output").is_file());
+    assert!(!book.join("book/notes.txt").exists());
+
+    // A file is never replaced, forced or not.
+    let file_out = book.join("out.txt");
+    std::fs::write(&file_out, "keep").expect("write");
+    let o = tejun(&["build", ".", "--force", "--out", "out.txt"], &book);
+    assert!(!o.status.success());
+    assert_eq!(read(&file_out), "keep");
+}
+
+#[test]
+fn the_internal_remover_only_removes_folders_a_build_set_aside() {
+    let (_tmp, book) = fixture("site-basic");
+    let mine = book.join("content");
+    let o = tejun(&["remove-retired", &mine.to_string_lossy()], &book);
+    assert!(!o.status.success());
+    assert!(mine.join("_refs.toml").is_file(), "nothing was removed");
+    assert!(stderr(&o).contains("refusing to remove"), "{}", stderr(&o));
 }
 
 #[test]

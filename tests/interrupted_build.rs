@@ -92,11 +92,19 @@ fn killing_a_build_midway_never_leaves_a_partial_site() {
 
     assert!(build(&book, &out).wait().unwrap().success());
     assert!(listing(&out) == reference);
-    let leftovers: Vec<String> = fs::read_dir(work.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".site."))
-        .collect();
+    // The build may hand the previous output to a detached remover, so allow it time.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let leftovers = loop {
+        let leftovers: Vec<String> = fs::read_dir(work.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".site."))
+            .collect();
+        if leftovers.is_empty() || std::time::Instant::now() > deadline {
+            break leftovers;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
     assert!(
         leftovers.is_empty(),
         "the next build removes what killed builds left: {leftovers:?}"

@@ -22,12 +22,15 @@ pub struct Args {
     /// Open the built index.html in the default browser
     #[arg(long)]
     pub open: bool,
+    /// Replace the output folder even if tejun did not make it (its files are deleted)
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
     let start = Instant::now();
     let root = &args.book.book;
-    let (book, warnings) = match crate::load_book(root) {
+    let (book, warnings) = match crate::timing::phase("load book", || crate::load_book(root)) {
         Ok(loaded) => loaded,
         Err((diags, sources)) => {
             diags.emit(&sources);
@@ -45,33 +48,52 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .clone()
         .unwrap_or_else(|| root.join(&book.config.out_dir));
     // Refuse a foreign folder before spending time on rendering.
-    let mut staged = StagedDir::begin(&out_dir)?;
+    let mut staged = StagedDir::begin(&out_dir, args.force)?;
     let theme = Theme::load(Some(&root.join(&book.config.theme_dir)))?;
     let site = Site::new(&book, theme)?;
-    let pages = site.build(&mut staged)?;
-    if book.config.pdf_enabled {
-        let theme_dir = root.join(&book.config.theme_dir);
-        let n = crate::pdf::build(&book, &theme_dir, &mut staged)?;
-        eprintln!("printed {n} PDFs with Chromium");
+    // The tantivy index for `tejun search` and `tejun serve` lives beside the output and is
+    // rebuilt only when book.toml or content/ changed; it needs nothing from the site, so it
+    // is written while the site renders.
+    let index_dir = crate::search::default_dir(root, &book.config);
+    let (site_result, index) = std::thread::scope(|scope| {
+        let index = scope.spawn(|| {
+            crate::timing::phase("tantivy index", || {
+                crate::search::update(root, &book, &index_dir)
+            })
+        });
+        let progress = crate::progress::bar(0, "rendering");
+        let built = (|| -> Result<_> {
+            let pages = site.build_with(&mut staged, &progress)?;
+            progress.finish_and_clear();
+            if book.config.pdf_enabled {
+                let theme_dir = root.join(&book.config.theme_dir);
+                let n = crate::pdf::build(&book, &theme_dir, &mut staged)?;
+                eprintln!("printed {n} PDFs with Chromium");
+            }
+            let retired = crate::timing::phase("commit", || staged.commit())?;
+            Ok((pages, retired))
+        })();
+        progress.finish_and_clear();
+        (built, index.join())
+    });
+    let (pages, retired) = site_result?;
+    match index {
+        Ok(Ok(crate::search::Update::Built { docs })) => {
+            eprintln!("indexed {docs} steps into {}", index_dir.display())
+        }
+        Ok(Ok(crate::search::Update::UpToDate { .. })) => {}
+        Ok(Err(e)) => eprintln!("warning: search index not updated: {e:#}"),
+        Err(_) => eprintln!("warning: search index not updated: the indexer failed"),
     }
-    staged.commit()?;
+    crate::timing::phase("remove previous output", || retired.finish_detached())?;
+    let steps: usize = pages.iter().map(|p| p.steps.len()).sum();
     eprintln!(
-        "built {} pages into {} ({} warnings, {} ms)",
+        "built {} pages, {steps} steps into {} ({} warnings, {} ms)",
         pages.len(),
         out_dir.display(),
         warnings.count(Severity::Warning),
         start.elapsed().as_millis()
     );
-    // The tantivy index for `tejun search` and `tejun serve`, beside the output; rebuilt
-    // only when book.toml or content/ changed since it was made.
-    let index_dir = crate::search::default_dir(root, &book.config);
-    match crate::search::update(root, &book, &index_dir) {
-        Ok(crate::search::Update::Built { docs }) => {
-            eprintln!("indexed {docs} steps into {}", index_dir.display())
-        }
-        Ok(crate::search::Update::UpToDate { .. }) => {}
-        Err(e) => eprintln!("warning: search index not updated: {e:#}"),
-    }
     if args.open {
         // The site is built either way; a machine without a desktop browser only warns.
         if let Err(e) = open_in_browser(&out_dir.join("index.html")) {

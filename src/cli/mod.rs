@@ -46,6 +46,9 @@ pub enum Command {
     Pdf(pdf::Args),
     /// Serve the book with live reload while you edit it (nothing is written to disk)
     Serve(serve::Args),
+    /// Finishes removing a previous output that `tejun build` retired (internal)
+    #[command(name = "remove-retired", hide = true)]
+    RemoveRetired { dir: PathBuf },
 }
 
 /// The folder of the book to work on.
@@ -67,5 +70,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(a) => serve::run(a),
         Command::Runbook(a) => runbook::run(a),
         Command::Pdf(a) => pdf::run(a),
+        Command::RemoveRetired { dir } => {
+            crate::output::remove_retired(&dir)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }

@@ -6,6 +6,7 @@
 //! can reuse. Pages are rendered in parallel and written by the caller's sink.
 
 pub mod env;
+mod fragments;
 mod html;
 /// HTML escaping, shared with the PDF cover and the dev server's overlay.
 pub use html::esc;
@@ -60,7 +61,12 @@ pub struct Site<'a> {
     book: &'a Book,
     theme: Theme,
     order: Vec<PageId>,
+    /// Each page's place in `order`, for prev/next without a search.
+    position: std::collections::HashMap<PageId, usize>,
     toc: Vec<ItemView>,
+    /// The picker's configuration, the same on every page.
+    tejun_json: String,
+    procedures: std::collections::HashMap<&'a str, &'a crate::model::Procedure>,
 }
 
 #[derive(Serialize)]
@@ -88,11 +94,12 @@ struct RunbookLink {
     href: String,
 }
 
-/// The print page's body, in reading order: a chapter, then its procedures.
+/// The print page's body, in reading order: a chapter, then its procedures (rendered
+/// already, by `procedure_body.html`).
 #[derive(Serialize)]
 struct PrintBlock {
     chapter: Option<ChapterView>,
-    procedure: Option<ProcedureView>,
+    procedure: Option<String>,
 }
 
 impl<'a> Site<'a> {
@@ -105,43 +112,108 @@ impl<'a> Site<'a> {
             }
         }
         let ctx = Ctx::new(book, LinkMode::Pages);
+        let order = nav::reading_order(book);
+        let position = order
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.clone(), i))
+            .collect();
         Ok(Site {
             book,
             theme,
-            order: nav::reading_order(book),
+            order,
+            position,
             toc: view::toc(&ctx),
+            tejun_json: env::script_json(&env::picker_config(&book.config)),
+            procedures: book.procedures().map(|p| (p.id.as_str(), p)).collect(),
         })
     }
 
-    /// Renders every page in parallel, then hands pages and assets to `out`.
+    /// Renders every page, runbook and the offline search index in parallel, then hands
+    /// them and the assets to `out`.
     pub fn build(&self, out: &mut dyn Output) -> Result<Vec<RenderedPage>> {
+        self.build_with(out, &indicatif::ProgressBar::hidden())
+    }
+
+    /// [`Site::build`], counting each page and runbook on `progress` (its length set here).
+    pub fn build_with(
+        &self,
+        out: &mut dyn Output,
+        progress: &indicatif::ProgressBar,
+    ) -> Result<Vec<RenderedPage>> {
         let pages = PageId::all(self.book);
-        let rendered: Vec<RenderedPage> = pages
-            .par_iter()
-            .map(|p| self.render_page(p))
-            .collect::<Result<_>>()?;
-        for page in &rendered {
-            out.write(&page.path, page.html.as_bytes())?;
-        }
-        for (name, bytes) in &self.theme.assets {
-            out.write(&format!("assets/{name}"), bytes)?;
-        }
-        out.write("assets/toc.js", self.toc_script()?.as_bytes())?;
-        // The offline search index: script shards that work from file:// (no fetch).
-        let mut search_files = Vec::new();
-        crate::search::write_offline_index(self.book, &mut |path, bytes| {
-            search_files.push((path.to_string(), bytes))
-        });
-        for (path, bytes) in &search_files {
-            out.write(path, bytes)?;
-        }
+        progress.set_length((pages.len() + self.book.config.profiles.len() + 1) as u64);
         let built = runbook::build_date();
-        for p in &self.book.config.profiles {
-            let spec = RunbookSpec::profile(&self.book.config, &p.id, &built)
-                .ok_or_else(|| anyhow!("no profile `{}`", p.id))?;
-            out.write(&runbook_path(&p.id), self.runbook(&spec)?.as_bytes())?;
-        }
+        let ((rendered, runbooks), search_files) = rayon::join(
+            || {
+                rayon::join(
+                    || {
+                        crate::timing::phase("render pages", || {
+                            pages
+                                .par_iter()
+                                .map(|p| {
+                                    let page = self.render_page(p);
+                                    progress.inc(1);
+                                    page
+                                })
+                                .collect::<Result<Vec<_>>>()
+                        })
+                    },
+                    || crate::timing::phase("runbooks", || self.runbooks(&built, progress)),
+                )
+            },
+            || {
+                crate::timing::phase("offline index", || {
+                    // Script shards that work from file:// (no fetch).
+                    let mut files = Vec::new();
+                    crate::search::write_offline_index(self.book, &mut |path, bytes| {
+                        files.push((path.to_string(), bytes))
+                    });
+                    progress.inc(1);
+                    files
+                })
+            },
+        );
+        let (rendered, runbooks) = (rendered?, runbooks?);
+        let toc = self.toc_script()?;
+        let assets: Vec<(String, &[u8])> = self
+            .theme
+            .assets
+            .iter()
+            .map(|(name, bytes)| (format!("assets/{name}"), bytes.as_slice()))
+            .collect();
+        let mut files: Vec<(&str, &[u8])> = Vec::new();
+        files.extend(
+            rendered
+                .iter()
+                .map(|p| (p.path.as_str(), p.html.as_bytes())),
+        );
+        files.extend(assets.iter().map(|(p, b)| (p.as_str(), *b)));
+        files.push(("assets/toc.js", toc.as_bytes()));
+        files.extend(search_files.iter().map(|(p, b)| (p.as_str(), b.as_slice())));
+        files.extend(runbooks.iter().map(|(p, h)| (p.as_str(), h.as_bytes())));
+        crate::timing::phase("write", || out.write_many(&files))?;
         Ok(rendered)
+    }
+
+    /// Every profile's runbook: (path, HTML).
+    fn runbooks(
+        &self,
+        built: &str,
+        progress: &indicatif::ProgressBar,
+    ) -> Result<Vec<(String, String)>> {
+        self.book
+            .config
+            .profiles
+            .par_iter()
+            .map(|p| {
+                let spec = RunbookSpec::profile(&self.book.config, &p.id, built)
+                    .ok_or_else(|| anyhow!("no profile `{}`", p.id))?;
+                let html = self.runbook(&spec)?;
+                progress.inc(1);
+                Ok((runbook_path(&p.id), html))
+            })
+            .collect()
     }
 
     /// One environment's runbook: a single self-contained HTML file.
@@ -179,9 +251,8 @@ impl<'a> Site<'a> {
             }
             PageId::Procedure(id) => {
                 let p = self
-                    .book
-                    .procedures()
-                    .find(|p| &p.id == id)
+                    .procedures
+                    .get(id.as_str())
                     .ok_or_else(|| anyhow!("no procedure `{id}`"))?;
                 let v = view::procedure(&ctx, p);
                 steps = rendered_steps(&v);
@@ -196,7 +267,7 @@ impl<'a> Site<'a> {
             PageId::Print => {
                 c.insert("front", &self.front(&ctx));
                 c.insert("print_toc", &view::toc(&ctx));
-                c.insert("blocks", &self.print_blocks(&ctx));
+                c.insert("blocks", &self.print_blocks(&ctx)?);
                 c.insert("refs", &self.refs());
                 "print.html"
             }
@@ -262,14 +333,17 @@ impl<'a> Site<'a> {
             c.insert("toc", &self.toc);
         }
         c.insert("breadcrumbs", &nav::breadcrumbs(ctx, page));
-        c.insert(
-            "tejun_json",
-            &env::script_json(&env::picker_config(&self.book.config)),
-        );
+        c.insert("tejun_json", &self.tejun_json);
         c.insert("env_t", env::env_strings(cfg.language));
-        let (prev, next) = nav::neighbours(&self.order, page);
-        c.insert("prev", &prev.map(|p| nav::page_link(ctx, &p)));
-        c.insert("next", &next.map(|p| nav::page_link(ctx, &p)));
+        let (prev, next) = match self.position.get(page) {
+            Some(&i) => (
+                i.checked_sub(1).and_then(|j| self.order.get(j)),
+                self.order.get(i + 1),
+            ),
+            None => (None, None),
+        };
+        c.insert("prev", &prev.map(|p| nav::page_link(ctx, p)));
+        c.insert("next", &next.map(|p| nav::page_link(ctx, p)));
         c
     }
 
@@ -313,25 +387,37 @@ impl<'a> Site<'a> {
             .collect()
     }
 
-    fn print_blocks(&self, ctx: &Ctx) -> Vec<PrintBlock> {
+    fn print_blocks(&self, ctx: &Ctx) -> Result<Vec<PrintBlock>> {
+        let views: Vec<ProcedureView> = self
+            .book
+            .procedures()
+            .collect::<Vec<_>>()
+            .par_iter()
+            .map(|p| view::procedure(ctx, p))
+            .collect();
+        let mut base = Context::new();
+        base.insert("t", ctx.t());
+        let mut bodies = fragments::procedure_bodies(&self.theme, &base, &views)?.into_iter();
         let mut out = Vec::new();
         for ch in &self.book.chapters {
             out.push(PrintBlock {
                 chapter: Some(view::chapter(ctx, ch)),
                 procedure: None,
             });
-            for item in &ch.items {
-                let procs = match item {
-                    ChapterItem::Group(g) => g.procedures.iter().collect(),
-                    ChapterItem::Procedure(p) => vec![p],
-                };
-                out.extend(procs.into_iter().map(|p| PrintBlock {
-                    chapter: None,
-                    procedure: Some(view::procedure(ctx, p)),
-                }));
-            }
+            let n: usize = ch
+                .items
+                .iter()
+                .map(|item| match item {
+                    ChapterItem::Group(g) => g.procedures.len(),
+                    ChapterItem::Procedure(_) => 1,
+                })
+                .sum();
+            out.extend(bodies.by_ref().take(n).map(|html| PrintBlock {
+                chapter: None,
+                procedure: Some(html),
+            }));
         }
-        out
+        Ok(out)
     }
 }
 

@@ -85,15 +85,6 @@ pub fn page_link(ctx: &Ctx, page: &PageId) -> LinkView {
     }
 }
 
-/// (previous, next) of a page in reading order.
-pub fn neighbours(order: &[PageId], page: &PageId) -> (Option<PageId>, Option<PageId>) {
-    let Some(i) = order.iter().position(|p| p == page) else {
-        return (None, None);
-    };
-    let prev = i.checked_sub(1).and_then(|j| order.get(j)).cloned();
-    (prev, order.get(i + 1).cloned())
-}
-
 /// Home, then the chapter and group a page sits in; the page itself last.
 pub fn breadcrumbs(ctx: &Ctx, page: &PageId) -> Vec<LinkView> {
     let mut out = vec![LinkView {

@@ -9,6 +9,7 @@
 //! runbook's id and environment, and exports them as JSON or CSV.
 
 use anyhow::{anyhow, Result};
+use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
@@ -152,6 +153,8 @@ pub fn render(book: &Book, theme: &Theme, spec: &RunbookSpec) -> Result<String> 
     let ctx = Ctx::new(&view_book, LinkMode::Print);
     let mut procedures: Vec<ProcedureView> = view_book
         .procedures()
+        .collect::<Vec<_>>()
+        .par_iter()
         .map(|p| view::procedure(&ctx, p))
         .collect();
     let mut seq = 0;
@@ -195,7 +198,14 @@ pub fn render(book: &Book, theme: &Theme, spec: &RunbookSpec) -> Result<String> 
             total: seq,
         },
     );
-    c.insert("procedures", &procedures);
+    let mut base = Context::new();
+    base.insert("t", ctx.t());
+    base.insert("rb_t", rs);
+    base.insert("runbook", &serde_json::json!({ "id": spec.id }));
+    c.insert(
+        "procedures",
+        &super::fragments::procedure_bodies(theme, &base, &procedures)?,
+    );
     c.insert(
         "refs",
         &view_book

@@ -48,7 +48,9 @@ pub fn load_book(root: &Path) -> Result<(Book, Diagnostics), (Diagnostics, Sourc
         .unwrap_or(text);
     let cfile = sources.add(config_path, "book.toml".into(), text);
     let config = Config::parse(sources.text(cfile), cfile, &mut diags);
-    let loaded = load_content(root, &mut sources, &mut diags);
+    let loaded = crate::timing::phase("load content", || {
+        load_content(root, &mut sources, &mut diags)
+    });
     let Some(config) = config else {
         diags.sort();
         return Err((diags, sources));
@@ -66,7 +68,7 @@ pub fn load_book(root: &Path) -> Result<(Book, Diagnostics), (Diagnostics, Sourc
         reuse_depth: 0,
         used_placeholders: Default::default(),
     };
-    let (front, refs, chapters) = r.resolve(&loaded);
+    let (front, refs, chapters) = crate::timing::phase("resolve", || r.resolve(&loaded));
     r.unused_placeholders();
     let targets = std::mem::take(&mut r.targets);
     let prose = std::mem::take(&mut r.prose);
@@ -81,10 +83,14 @@ pub fn load_book(root: &Path) -> Result<(Book, Diagnostics), (Diagnostics, Sourc
         backlinks: HashMap::new(),
         sources: SourceMap::default(),
     };
-    links::check(&mut book, &prose, &ref_uses, &sources, &mut diags);
-    lint::similar_commands(&commands, &config.allow_similar, &sources, &mut diags);
+    crate::timing::phase("links", || {
+        links::check(&mut book, &prose, &ref_uses, &sources, &mut diags)
+    });
+    crate::timing::phase("lint", || {
+        lint::similar_commands(&commands, &config.allow_similar, &sources, &mut diags)
+    });
     if !diags.has_errors() {
-        crate::coverage::check(&book, &mut diags);
+        crate::timing::phase("coverage", || crate::coverage::check(&book, &mut diags));
     }
     diags.sort();
     if diags.has_errors() {

@@ -1,0 +1,24 @@
+//! Phase timings on stderr when `TEJUN_TIMINGS` is set: where a build's time goes, for the
+//! benchmark and for anyone chasing a slow book, without a profiler.
+
+use std::sync::OnceLock;
+use std::time::Instant;
+
+fn enabled() -> bool {
+    static ON: OnceLock<bool> = OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("TEJUN_TIMINGS").is_some_and(|v| !v.is_empty()))
+}
+
+/// Runs `f`, printing `timing: NAME N ms` when timings are on.
+pub fn phase<T>(name: &str, f: impl FnOnce() -> T) -> T {
+    if !enabled() {
+        return f();
+    }
+    let start = Instant::now();
+    let out = f();
+    eprintln!(
+        "timing: {name} {:.1} ms",
+        start.elapsed().as_secs_f64() * 1000.0
+    );
+    out
+}
