@@ -1,4 +1,4 @@
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -59,6 +59,104 @@ struct Reader<'a> {
     root: &'a Path,
     sources: &'a mut SourceMap,
     diags: &'a mut Diagnostics,
+    ahead: HashMap<PathBuf, Parsed>,
+}
+
+/// What reading a file gave, before it is registered in the source map.
+enum Text {
+    Read(String),
+    Failed(std::io::Error),
+    TooBig(u64),
+    /// The valid prefix, and where the first invalid byte is.
+    NotUtf8 {
+        prefix: String,
+        valid: usize,
+    },
+}
+
+/// A procedure file read and parsed ahead of the walk; `None` when it could not be read.
+type Parsed = (Text, Option<Result<RawProcedure, toml::de::Error>>);
+
+fn read_text(path: &Path) -> Text {
+    let meta = match fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => return Text::Failed(e),
+    };
+    if meta.len() > MAX_FILE_BYTES {
+        return Text::TooBig(meta.len());
+    }
+    let bytes = match fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return Text::Failed(e),
+    };
+    match String::from_utf8(bytes) {
+        // A UTF-8 byte order mark is harmless; blank it so TOML accepts the file and byte
+        // offsets stay those of the file on disk.
+        Ok(text) => Text::Read(match text.strip_prefix('\u{feff}') {
+            Some(rest) => format!("   {rest}"),
+            None => text,
+        }),
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            Text::NotUtf8 {
+                prefix: String::from_utf8_lossy(&bytes[..valid]).into_owned(),
+                valid,
+            }
+        }
+    }
+}
+
+/// Reads and parses every procedure file of `content` on all cores. Procedures are nearly
+/// all of a book's bytes; the walk that follows takes them from here in its own order, so
+/// file ids and diagnostics come out as if read one by one. Only plain files are taken:
+/// symbolic links are left to the walk, which checks where they lead.
+fn parse_ahead(content: &Path) -> HashMap<PathBuf, Parsed> {
+    use rayon::prelude::*;
+    fn plain_entries(dir: &Path) -> Vec<(PathBuf, fs::FileType)> {
+        fs::read_dir(dir)
+            .map(|rd| {
+                rd.flatten()
+                    .filter_map(|e| e.file_type().ok().map(|t| (e.path(), t)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+    let is_procedure = |p: &Path, t: &fs::FileType| {
+        let name = name_of(p);
+        t.is_file() && is_toml(p) && !name.starts_with('_') && !name.starts_with('.')
+    };
+    let mut files = Vec::new();
+    for (chapter, t) in plain_entries(content) {
+        let name = name_of(&chapter);
+        if !t.is_dir() || name.starts_with('_') || name.starts_with('.') {
+            continue;
+        }
+        for (path, t) in plain_entries(&chapter) {
+            let name = name_of(&path);
+            if t.is_dir() && !name.starts_with('_') && !name.starts_with('.') {
+                files.extend(
+                    plain_entries(&path)
+                        .into_iter()
+                        .filter(|(p, t)| is_procedure(p, t))
+                        .map(|(p, _)| p),
+                );
+            } else if is_procedure(&path, &t) {
+                files.push(path);
+            }
+        }
+    }
+    files
+        .into_par_iter()
+        .map(|path| {
+            let text = read_text(&path);
+            let parsed = match &text {
+                Text::Read(t) => Some(toml::from_str::<RawProcedure>(t)),
+                _ => None,
+            };
+            (path, (text, parsed))
+        })
+        .collect()
 }
 
 impl Reader<'_> {
@@ -71,55 +169,52 @@ impl Reader<'_> {
 
     /// Reads a file into the source map; I/O and encoding problems become diagnostics.
     fn read(&mut self, path: &Path) -> Option<FileId> {
+        let text = read_text(path);
+        self.register(path, text)
+    }
+
+    fn register(&mut self, path: &Path, text: Text) -> Option<FileId> {
         let display = self.display(path);
-        let meta = match fs::metadata(path) {
-            Ok(m) => m,
-            Err(e) => {
+        match text {
+            Text::Read(text) => Some(self.sources.add(path.to_path_buf(), display, text)),
+            Text::Failed(e) => {
                 self.diags
                     .push(Diagnostic::global(format!("{display}: cannot read: {e}")));
-                return None;
+                None
             }
-        };
-        if meta.len() > MAX_FILE_BYTES {
-            self.diags.push(
-                Diagnostic::global(format!(
-                    "{display}: file is {} bytes; content files are limited to {} bytes",
-                    meta.len(),
-                    MAX_FILE_BYTES
-                ))
-                .with_hint("split it into several procedures"),
-            );
-            return None;
-        }
-        let bytes = match fs::read(path) {
-            Ok(b) => b,
-            Err(e) => {
-                self.diags
-                    .push(Diagnostic::global(format!("{display}: cannot read: {e}")));
-                return None;
+            Text::TooBig(len) => {
+                self.diags.push(
+                    Diagnostic::global(format!(
+                        "{display}: file is {len} bytes; content files are limited to {MAX_FILE_BYTES} bytes"
+                    ))
+                    .with_hint("split it into several procedures"),
+                );
+                None
             }
-        };
-        let text = match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                let valid = e.utf8_error().valid_up_to();
-                let bytes = e.into_bytes();
-                let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+            Text::NotUtf8 { prefix, valid } => {
                 let id = self.sources.add(path.to_path_buf(), display, prefix);
                 self.diags.push(
                     Diagnostic::error(id, valid..valid, "file is not valid UTF-8")
                         .with_hint("save the file as UTF-8"),
                 );
-                return None;
+                None
             }
+        }
+    }
+
+    /// A procedure file, parsed ahead by [`parse_ahead`] when it could be.
+    fn procedure(&mut self, path: &Path) -> Option<(FileId, RawProcedure)> {
+        let Some((text, parsed)) = self.ahead.remove(path) else {
+            return self.parse(path);
         };
-        // A UTF-8 byte order mark is harmless; blank it so TOML accepts the file and byte
-        // offsets stay those of the file on disk.
-        let text = match text.strip_prefix('\u{feff}') {
-            Some(rest) => format!("   {rest}"),
-            None => text,
-        };
-        Some(self.sources.add(path.to_path_buf(), display, text))
+        let file = self.register(path, text)?;
+        match parsed? {
+            Ok(v) => Some((file, v)),
+            Err(e) => {
+                self.diags.push(toml_error(file, &e));
+                None
+            }
+        }
     }
 
     fn parse<T: DeserializeOwned>(&mut self, path: &Path) -> Option<(FileId, T)> {
@@ -201,6 +296,7 @@ pub fn load_content(root: &Path, sources: &mut SourceMap, diags: &mut Diagnostic
         root,
         sources,
         diags,
+        ahead: HashMap::new(),
     };
     let mut loaded = Loaded {
         front: None,
@@ -221,6 +317,7 @@ pub fn load_content(root: &Path, sources: &mut SourceMap, diags: &mut Diagnostic
         );
         return loaded;
     }
+    r.ahead = parse_ahead(&content);
     for path in r.entries(&content) {
         let name = name_of(&path);
         if name.starts_with('.') {
@@ -301,7 +398,7 @@ fn load_chapter(r: &mut Reader, dir: &Path) -> Option<LoadedChapter> {
             for p in r.entries(&path) {
                 let pname = name_of(&p);
                 if is_toml(&p) && !pname.starts_with('_') && p.is_file() {
-                    if let Some((f, raw)) = r.parse::<RawProcedure>(&p) {
+                    if let Some((f, raw)) = r.procedure(&p) {
                         procedures.push(LoadedProcedure {
                             file: f,
                             default_id: default_id(&pname),
@@ -317,7 +414,7 @@ fn load_chapter(r: &mut Reader, dir: &Path) -> Option<LoadedChapter> {
                 procedures,
             });
         } else if is_toml(&path) {
-            if let Some((f, raw)) = r.parse::<RawProcedure>(&path) {
+            if let Some((f, raw)) = r.procedure(&path) {
                 items.push(LoadedItem::Procedure(LoadedProcedure {
                     file: f,
                     default_id: default_id(&name),

@@ -143,8 +143,11 @@ pub fn build(book: &Book, dir: &Path, hash: &str) -> anyhow::Result<usize> {
     let (schema, f) = schema();
     let index = Index::builder().schema(schema).create_in_dir(&tdir)?;
     index.tokenizers().register(TOKENIZER, TejunTokenizer);
-    // One thread: the book is small next to tantivy's per-thread buffer.
-    let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 50_000_000)?;
+    // One thread: the site renders on the other cores meanwhile. The budget holds a
+    // 100,000-step book in one or two segments, and merging is off: a few segments search
+    // as fast, and a merge would rewrite the whole index once more.
+    let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 256_000_000)?;
+    writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
     for d in &docs {
         writer.add_document(f.document(d))?;
     }
