@@ -126,7 +126,35 @@ pub fn filter(book: &Book, env: &Env) -> Book {
             t.number = Number(vec![n]);
         }
     }
+    // What the environment ruled out stays a target (links to it still resolve and show
+    // its title) but is marked absent, so no link points at an anchor the page lacks.
+    let present = present_targets(&out);
+    for (key, t) in out.targets.iter_mut() {
+        t.absent = !present.contains(key.as_str());
+    }
     out
+}
+
+/// The target keys of what `book` still holds: chapters, groups, procedures, and
+/// `procedure/section` and `procedure/step`.
+fn present_targets(book: &Book) -> std::collections::HashSet<String> {
+    let mut keys = std::collections::HashSet::new();
+    for c in &book.chapters {
+        keys.insert(c.id.clone());
+        for item in &c.items {
+            if let ChapterItem::Group(g) = item {
+                keys.insert(g.id.clone());
+            }
+        }
+    }
+    for p in book.procedures() {
+        keys.insert(p.id.clone());
+        for s in &p.sections {
+            keys.insert(format!("{}/{}", p.id, s.id));
+            keys.extend(s.all_steps().map(|st| format!("{}/{}", p.id, st.id)));
+        }
+    }
+    keys
 }
 
 fn procedure(p: &Procedure, env: &Env) -> Option<Procedure> {

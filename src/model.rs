@@ -82,6 +82,9 @@ pub struct Target {
     pub anchor: String,
     /// The procedure that contains it, when it is a procedure or inside one.
     pub procedure: Option<String>,
+    /// Filtered out of this view (a runbook for an environment it does not apply to):
+    /// links to it cannot point anywhere in the page.
+    pub absent: bool,
 }
 
 #[derive(Debug, Clone)]

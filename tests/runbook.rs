@@ -276,3 +276,35 @@ fn build_writes_every_profile_runbook_and_lists_them() {
         );
     }
 }
+
+#[test]
+fn every_link_in_every_runbook_lands_inside_it() {
+    let (_tmp, book) = repo_book();
+    assert_ok(&tejun(&["build", "."], &book));
+    let dir = book.join("book/runbooks");
+    let mut runbooks = 0;
+    let mut absent = 0;
+    for entry in std::fs::read_dir(&dir).expect("read_dir") {
+        let path = entry.expect("entry").path();
+        let html = read(&path);
+        runbooks += 1;
+        let ids: std::collections::HashSet<String> = attr_values(&html, "id").into_iter().collect();
+        let dead: Vec<String> = attr_values(&html, "href")
+            .into_iter()
+            .filter_map(|h| h.strip_prefix('#').map(str::to_string))
+            .filter(|anchor| !anchor.is_empty() && !ids.contains(anchor))
+            .collect();
+        assert!(
+            dead.is_empty(),
+            "{}: links to anchors the runbook does not have: {dead:?}",
+            path.display()
+        );
+        absent += html.matches("class=\"xref-absent\"").count();
+    }
+    assert_eq!(runbooks, 14, "one runbook per profile");
+    // Cross-references to procedures another environment needs are kept as text.
+    assert!(
+        absent > 0,
+        "some runbook refers to a procedure it leaves out"
+    );
+}

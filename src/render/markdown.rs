@@ -37,6 +37,9 @@ pub fn render(ctx: &Ctx, owner: &str, src: &str) -> Rendered {
             .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
     let mut text = String::new();
+    // Closing tags of the open links: `</a>`, or `</span>` for a cross-reference to
+    // something this view (a runbook) leaves out, which has no anchor to point at.
+    let mut closers: Vec<&str> = Vec::new();
     for (i, ev) in events.iter().enumerate() {
         match ev {
             Event::Start(Tag::Link {
@@ -47,8 +50,17 @@ pub fn render(ctx: &Ctx, owner: &str, src: &str) -> Rendered {
             }) => {
                 let empty = matches!(events.get(i + 1), Some(Event::End(TagEnd::Link)));
                 let link = link(ctx, owner, dest_url, *link_type);
-                let mut tag = format!("<a href=\"{}\"", esc(&link.href));
-                if let Some(number) = &link.number {
+                let mut tag = if link.absent {
+                    closers.push("</span>");
+                    format!(
+                        "<span class=\"xref-absent\" title=\"{}\"",
+                        esc(ctx.t().not_in_view)
+                    )
+                } else {
+                    closers.push("</a>");
+                    format!("<a href=\"{}\"", esc(&link.href))
+                };
+                if let (Some(number), false) = (&link.number, link.absent) {
                     // A link whose text we fill already shows the number; paper needs no second.
                     let class = if empty { "xref xref-filled" } else { "xref" };
                     tag.push_str(&format!(
@@ -56,7 +68,7 @@ pub fn render(ctx: &Ctx, owner: &str, src: &str) -> Rendered {
                         esc(number)
                     ));
                 }
-                if !title.is_empty() {
+                if !title.is_empty() && !link.absent {
                     tag.push_str(&format!(" title=\"{}\"", esc(title)));
                 }
                 tag.push('>');
@@ -68,7 +80,9 @@ pub fn render(ctx: &Ctx, owner: &str, src: &str) -> Rendered {
                     }
                 }
             }
-            Event::End(TagEnd::Link) => out.push(Event::InlineHtml("</a>".into())),
+            Event::End(TagEnd::Link) => {
+                out.push(Event::InlineHtml(closers.pop().unwrap_or("</a>").into()))
+            }
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
@@ -123,6 +137,8 @@ pub fn render_inline(ctx: &Ctx, owner: &str, src: &str) -> String {
 
 struct Link {
     href: String,
+    /// A cross-reference to a target this view leaves out.
+    absent: bool,
     /// The target's number, for cross-references (printed after the link on paper).
     number: Option<String>,
     /// Text for a link written with empty text.
@@ -140,6 +156,7 @@ fn link(ctx: &Ctx, owner: &str, dest: &str, _kind: LinkType) -> Link {
             };
             return Link {
                 href: ctx.target_href(t),
+                absent: t.absent,
                 number: Some(number),
                 fill: Some(fill),
             };
@@ -150,6 +167,7 @@ fn link(ctx: &Ctx, owner: &str, dest: &str, _kind: LinkType) -> Link {
     if let Some(id) = dest.strip_prefix("ext:") {
         return Link {
             href: ctx.ref_href(id),
+            absent: false,
             number: None,
             fill: ctx.book.ext_ref(id).map(|r| r.title.clone()),
         };
@@ -163,6 +181,7 @@ fn link(ctx: &Ctx, owner: &str, dest: &str, _kind: LinkType) -> Link {
 fn plain(href: &str) -> Link {
     Link {
         href: href.to_string(),
+        absent: false,
         number: None,
         fill: None,
     }

@@ -344,6 +344,7 @@ impl Resolver<'_> {
                     page: id.clone(),
                     anchor: String::new(),
                     procedure: None,
+                    absent: false,
                 },
             );
             let intro = self.markdown(ch.file, ch.raw.intro.as_ref(), &id);
@@ -399,6 +400,7 @@ impl Resolver<'_> {
                 page: chapter.to_string(),
                 anchor: format!("grp-{id}"),
                 procedure: None,
+                absent: false,
             },
             id.clone(),
         );
@@ -433,6 +435,7 @@ impl Resolver<'_> {
                 page: id.clone(),
                 anchor: String::new(),
                 procedure: Some(id.clone()),
+                absent: false,
             },
             id.clone(),
         );

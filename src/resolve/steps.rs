@@ -39,6 +39,7 @@ impl Resolver<'_> {
                 page: proc_id.to_string(),
                 anchor: format!("sec-{id}"),
                 procedure: Some(proc_id.to_string()),
+                absent: false,
             },
         );
         let intro = self.markdown(file, raw.intro.as_ref(), proc_id);
@@ -113,6 +114,7 @@ impl Resolver<'_> {
                     page: proc_id.to_string(),
                     anchor: format!("step-{id}"),
                     procedure: Some(proc_id.to_string()),
+                    absent: false,
                 },
             );
             out.push(step);
