@@ -504,3 +504,42 @@ fn jobcenter_edit_reaches_open_pages() {
     }
     eprintln!("JobCenter edit-to-event latency (ms): {latencies:?}");
 }
+
+#[test]
+fn api_search_answers_from_the_index_and_follows_env() {
+    let tmp = jobcenter_copy();
+    let server = Server::start(tmp.path(), "0");
+    // The index is built after the first render; until then the endpoint says so.
+    let deadline = Instant::now() + WAIT * 6;
+    let body = loop {
+        let (status, body) = server.get("/api/search?q=regsvr32&limit=50");
+        if status == 200 {
+            break body;
+        }
+        assert_eq!(status, 503, "{body}");
+        assert!(Instant::now() < deadline, "index never ready");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let all: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(!all["hits"].as_array().unwrap().is_empty(), "{all:#}");
+
+    // regsvr32 is an MSCS command: under cluster=unix nothing is left.
+    let (status, body) = server.get("/api/search?q=regsvr32&env=cluster%3Dunix");
+    assert_eq!(status, 200, "{body}");
+    let unix: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(unix["hits"].as_array().unwrap().len(), 0, "{unix:#}");
+    let (status, body) = server.get("/api/search?q=nqsstop&env=cluster%3Dunix&limit=100");
+    assert_eq!(status, 200, "{body}");
+    let hits: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let hits = hits["hits"].as_array().unwrap();
+    assert!(!hits.is_empty());
+    for h in hits {
+        let c = h["condition"].as_str().unwrap_or("");
+        assert!(!c.contains("cluster = mscs"), "{h:#}");
+    }
+
+    // A malformed environment is the client's mistake, said in words.
+    let (status, body) = server.get("/api/search?q=nqs&env=cluster");
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("error"), "{body}");
+}

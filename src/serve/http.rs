@@ -70,14 +70,18 @@ impl Snapshot {
     }
 }
 
+/// What `/api/search` answers from: the index, the folder it lives in, the configuration.
+pub type ServedIndex = (SearchIndex, tempfile::TempDir, crate::config::Config);
+
 /// State shared by the connection threads and the rebuild thread.
 pub struct Shared {
     /// Changes at every start, so open pages notice a restarted server.
     pub boot: String,
     pub snapshot: RwLock<Arc<Snapshot>>,
     pub hub: Hub,
-    /// The index behind `/api/search`, with the temporary folder it lives in.
-    pub search: RwLock<Option<Arc<(SearchIndex, tempfile::TempDir)>>>,
+    /// The index behind `/api/search`, the temporary folder it lives in, and the book's
+    /// configuration (for `env=`).
+    pub search: RwLock<Option<Arc<ServedIndex>>>,
     connections: AtomicUsize,
 }
 
@@ -108,7 +112,7 @@ impl Shared {
         *s = Arc::new(snapshot);
     }
 
-    fn search_index(&self) -> Option<Arc<(SearchIndex, tempfile::TempDir)>> {
+    fn search_index(&self) -> Option<Arc<ServedIndex>> {
         self.search
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -385,10 +389,18 @@ fn search(shared: &Shared, target: &str) -> (u16, String) {
         .and_then(|l| l.parse().ok())
         .unwrap_or(20usize)
         .min(100);
+    // `env=cluster=unix,from=R12.8`: only what applies there, as `tejun search --env`.
+    let env = match query_param(target, "env").filter(|e| !e.is_empty()) {
+        Some(spec) => match index.2.parse_env(&spec) {
+            Ok(env) => Some(env),
+            Err(msg) => return (400, json(&serde_json::json!({ "error": msg }))),
+        },
+        None => None,
+    };
     let req = Request {
         query: &query,
         field: None,
-        env: None,
+        env: env.as_ref().map(|e| (e, index.2.facets.as_slice())),
         limit,
     };
     match index.0.search(&req) {

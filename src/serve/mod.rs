@@ -174,8 +174,9 @@ fn refresh_search(shared: &Shared, preview: &Preview) {
             let dir = tmp.path().join("index");
             crate::search::index::build(book, &dir, "serve")?;
             let index = crate::search::SearchIndex::open(&dir)?;
-            // The folder lives as long as the index that reads it.
-            Ok(Arc::new((index, tmp)))
+            // The folder lives as long as the index that reads it; the configuration
+            // reads `env=` the way `tejun search --env` does.
+            Ok(Arc::new((index, tmp, book.config.clone())))
         });
     match built {
         Ok(served) => {
