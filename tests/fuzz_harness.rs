@@ -1,0 +1,261 @@
+//! The fuzz targets' entry points (fuzz/fuzz_targets: `load_procedure`, `search_query`,
+//! `condition`), run boundedly on stable Rust so every CI run exercises them: a few
+//! hundred generated inputs each, arbitrary bytes and text shaped like the real thing.
+//! Nothing may panic; errors point inside their input; analysed tokens lie inside the
+//! text. Also the filter's properties over random environments of the JobCenter book.
+//! The longer, coverage-guided runs are `cargo +nightly fuzz run <target>` (README,
+//! Reliability).
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use proptest::prelude::*;
+use tejun::condition::Env;
+use tejun::config::FacetKind;
+use tejun::filter::filter;
+use tejun::model::{Book, Step};
+
+/// The book the `load_procedure` fuzz target writes its input into (fuzz/fuzz_targets).
+const BOOK: &str = "title = \"Fuzz\"\n[[facet]]\nid = \"os\"\nlabel = \"OS\"\nvalues = [{ id = \"win\", label = \"W\" }, { id = \"unix\", label = \"U\" }]\n[[facet]]\nid = \"from\"\nlabel = \"From\"\nkind = \"version\"\n";
+
+/// The `load_procedure` fuzz target's body: `bytes` as one procedure file of a small book.
+fn load_procedure(bytes: &[u8]) {
+    let dir = tempfile::tempdir().unwrap();
+    let ch = dir.path().join("content/01-ch");
+    std::fs::create_dir_all(&ch).unwrap();
+    std::fs::write(dir.path().join("book.toml"), BOOK).unwrap();
+    std::fs::write(ch.join("_chapter.toml"), "title = \"C\"\n").unwrap();
+    std::fs::write(ch.join("01-p.toml"), bytes).unwrap();
+    let _ = tejun::load_book(dir.path());
+}
+
+/// The `search_query` fuzz target's body, plus the analyser's offsets.
+fn search_query(q: &str) {
+    let _ = tejun::search::query::parse(q, None);
+    let _ = tejun::search::query::parse(q, Some(tejun::search::Field::Commands));
+    for t in tejun::search::analyze(q) {
+        assert!(
+            t.offsets.start <= t.offsets.end && t.offsets.end <= q.len(),
+            "{q:?}: {t:?}"
+        );
+        assert!(
+            q.is_char_boundary(t.offsets.start) && q.is_char_boundary(t.offsets.end),
+            "{q:?}: {t:?}"
+        );
+    }
+}
+
+/// The `condition` fuzz target's body.
+fn condition(s: &str) {
+    if let Err(e) = tejun::condition::parse(s) {
+        assert!(
+            e.span.start <= e.span.end && e.span.end <= s.len(),
+            "{s:?}: {e:?}"
+        );
+    }
+}
+
+/// A TOML value that is a string, with the characters that make TOML and Markdown hard.
+fn toml_string() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-zA-Z0-9 ]{0,12}".prop_map(|s| format!("\"{s}\"")),
+        "[^'\\x00-\\x1f]{0,24}".prop_map(|s| format!("'{s}'")),
+        "\\PC{0,24}".prop_map(|s| format!("'''{}'''", s.replace("'''", ""))),
+        Just("\"[](#p/s)\"".to_string()),
+        Just("\"[[host]] {{ver}} <kbd>K</kbd><script>x</script>\"".to_string()),
+        Just("\"[x](ext:none) [y](#nope)\"".to_string()),
+        "\\PC{0,16}".prop_map(|s| format!("\"{}\"", s.replace(['"', '\\'], ""))),
+    ]
+}
+
+/// Condition-shaped text over the fuzz book's facets (and a few it does not have).
+fn condition_text() -> impl Strategy<Value = String> {
+    let atom = prop_oneof![
+        "(os|from|to|x) ?(=|!=|<|<=|>|>=) ?(win|unix|R1|R12\\.4|R12\\.7\\.x|R|R1\\.\\.2|R1\\.x\\.1)",
+        "(os|from) in \\[(win|unix|R1)(, ?(win|unix|R2))?\\]?",
+        "R1(\\.2)? <= from <= R[0-9](\\.x)?",
+        "\\PC{0,6}",
+    ];
+    proptest::collection::vec(
+        (
+            atom,
+            prop_oneof![
+                Just(" and "),
+                Just(" or "),
+                Just(" and not "),
+                Just(") or ("),
+                Just(" "),
+            ],
+        ),
+        1..4,
+    )
+    .prop_map(|parts| {
+        parts
+            .into_iter()
+            .map(|(a, op)| format!("{a}{op}"))
+            .collect::<String>()
+    })
+}
+
+/// A procedure file: sometimes valid, often nearly so.
+fn procedure_text() -> impl Strategy<Value = String> {
+    let part = prop_oneof![
+        toml_string().prop_map(|s| format!("text = {s}\n")),
+        (toml_string(), "(sh|cmd|powershell|zsh)?")
+            .prop_map(|(s, sh)| format!("cmd = {s}\nshell = \"{sh}\"\n")),
+        toml_string().prop_map(|s| format!("gui = {s}\n")),
+        toml_string().prop_map(|s| format!("note = {s}\n")),
+        Just(
+            "expect = \"absent\"\nprocesses = [\"a\", { name = \"b\", when = \"os = win\" }]\n"
+                .to_string()
+        ),
+        Just("refs = [\"nope\"]\n".to_string()),
+        condition_text()
+            .prop_map(|c| format!("when = \"{}\"\ntext = \"t\"\n", c.replace(['"', '\\'], ""))),
+    ];
+    let step = (
+        proptest::option::of("[a-z0-9][a-z0-9-]{0,5}"),
+        toml_string(),
+        proptest::collection::vec(part, 0..3),
+        proptest::option::weighted(0.3, condition_text()),
+    )
+        .prop_map(|(id, title, parts, when)| {
+            let mut s = String::from("[[section.step]]\n");
+            if let Some(id) = id {
+                s.push_str(&format!("id = \"{id}\"\n"));
+            }
+            s.push_str(&format!("title = {title}\n"));
+            if let Some(w) = when {
+                s.push_str(&format!("when = \"{}\"\n", w.replace(['"', '\\'], "")));
+            }
+            for p in parts {
+                s.push_str("[[section.step.part]]\n");
+                s.push_str(&p);
+            }
+            s
+        });
+    (
+        toml_string(),
+        proptest::option::of(toml_string()),
+        proptest::collection::vec(step, 0..4),
+        // Now and then, what a half-saved file ends with.
+        prop_oneof![3 => Just(String::new()), 1 => "\\PC{0,12}"],
+    )
+        .prop_map(|(title, intro, steps, tail)| {
+            let mut s = format!("title = {title}\n");
+            if let Some(i) = intro {
+                s.push_str(&format!("intro = {i}\n"));
+            }
+            s.push_str("[[section]]\nid = \"s\"\ntitle = \"S\"\n");
+            for st in steps {
+                s.push_str(&st);
+            }
+            s.push_str(&tail);
+            s
+        })
+}
+
+/// The JobCenter book, loaded once for every filter case.
+fn jobcenter() -> &'static Book {
+    static BOOK: OnceLock<Book> = OnceLock::new();
+    BOOK.get_or_init(
+        || match tejun::load_book(Path::new(env!("CARGO_MANIFEST_DIR"))) {
+            Ok((b, _)) => b,
+            Err((d, s)) => panic!("{}", d.lines(&s).join("\n")),
+        },
+    )
+}
+
+/// An environment spec over the JobCenter facets: each facet set to one of its values
+/// (or known versions), or left open, chosen by `picks`.
+fn env_spec(book: &Book, picks: &[usize]) -> String {
+    book.config
+        .facets
+        .iter()
+        .zip(picks)
+        .filter_map(|(f, &pick)| {
+            let values: Vec<String> = match &f.kind {
+                FacetKind::Enum(vals) => vals.iter().map(|v| v.id.clone()).collect(),
+                FacetKind::Version { known } => known.iter().map(|v| v.to_string()).collect(),
+            };
+            // One chance in (n + 1) to leave the facet open.
+            values
+                .get(pick % (values.len() + 1))
+                .map(|v| format!("{}={v}", f.id))
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn assert_numbered(steps: &[Step], what: &str) {
+    let numbers: Vec<u32> = steps.iter().map(|s| s.number).collect();
+    let want: Vec<u32> = (1..=steps.len() as u32).collect();
+    assert_eq!(numbers, want, "{what}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_bytes_as_a_procedure_load_or_report(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
+        load_procedure(&bytes);
+    }
+
+    #[test]
+    fn procedure_shaped_text_loads_or_reports(text in procedure_text()) {
+        load_procedure(text.as_bytes());
+    }
+
+    #[test]
+    fn any_text_is_a_search_query(q in "\\PC{0,64}") {
+        search_query(&q);
+    }
+
+    #[test]
+    fn query_shaped_text_is_a_search_query(
+        q in "(\"[^\"]{0,8}\"?|(cmd|title|gui|body|proc|chapter|x)?:[^ ]{0,8}|C:\\\\[a-z]{0,4}|-[a-z]{0,3}|/usr/lib/[a-z_]{0,6}|[ぁ-んァ-ン一-龥]{0,4}|[ \\t:]{1,2}){0,8}"
+    ) {
+        search_query(&q);
+    }
+
+    #[test]
+    fn any_text_is_a_condition_or_an_error_inside_it(s in "\\PC{0,48}") {
+        condition(&s);
+    }
+
+    #[test]
+    fn condition_shaped_text_parses_or_points_inside(s in condition_text()) {
+        condition(&s);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// What the filter keeps never contradicts the environment, and every step list it
+    /// leaves (a section's, a branch's) is numbered 1..n.
+    #[test]
+    fn filtering_keeps_only_what_can_hold_and_renumbers(picks in proptest::collection::vec(0usize..16, 8)) {
+        let book = jobcenter();
+        let spec = env_spec(book, &picks);
+        let env: Env = book.config.parse_env(&spec).unwrap();
+        let view = filter(book, &env);
+        for p in view.procedures() {
+            prop_assert_ne!(p.when.as_ref().and_then(|c| c.eval(&env)), Some(false), "{} {}", spec, p.id);
+            for s in &p.sections {
+                prop_assert_ne!(s.when.as_ref().and_then(|c| c.eval(&env)), Some(false));
+                assert_numbered(&s.steps, &format!("{spec}: {} {}", p.id, s.id));
+                for b in &s.branches {
+                    prop_assert_ne!(b.when.eval(&env), Some(false));
+                    assert_numbered(&b.steps, &format!("{spec}: {} {} {}", p.id, s.id, b.label));
+                }
+                for step in s.all_steps() {
+                    prop_assert_ne!(step.when.as_ref().and_then(|c| c.eval(&env)), Some(false));
+                    for v in &step.variants {
+                        prop_assert_ne!(v.when.eval(&env), Some(false));
+                    }
+                }
+            }
+        }
+    }
+}
