@@ -56,6 +56,29 @@ pub struct RenderedStep {
     pub text: String,
 }
 
+/// What [`Site::build_parts`] renders. The dev server renders the pages a writer looks at
+/// first, and the files that hold the whole book (the print page, the runbooks, the offline
+/// search index) after the reload has gone out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Parts {
+    All,
+    /// Every page but the print page, the assets and `assets/toc.js`.
+    Pages,
+    /// `print.html`, `runbooks/*`, `search/*`.
+    Aggregates,
+}
+
+impl Parts {
+    /// Which part an output path belongs to (`Pages` or `Aggregates`).
+    pub fn of(path: &str) -> Parts {
+        if path == "print.html" || path.starts_with("runbooks/") || path.starts_with("search/") {
+            Parts::Aggregates
+        } else {
+            Parts::Pages
+        }
+    }
+}
+
 /// A book ready to render: the theme compiled and what every page shares computed once.
 pub struct Site<'a> {
     book: &'a Book,
@@ -141,8 +164,37 @@ impl<'a> Site<'a> {
         out: &mut dyn Output,
         progress: &indicatif::ProgressBar,
     ) -> Result<Vec<RenderedPage>> {
-        let pages = PageId::all(self.book);
-        progress.set_length((pages.len() + self.book.config.profiles.len() + 1) as u64);
+        self.build_parts(out, progress, Parts::All)
+    }
+
+    /// Renders `parts` of the site into `out`.
+    pub fn build_parts(
+        &self,
+        out: &mut dyn Output,
+        progress: &indicatif::ProgressBar,
+        parts: Parts,
+    ) -> Result<Vec<RenderedPage>> {
+        let (with_pages, with_aggregates) = match parts {
+            Parts::All => (true, true),
+            Parts::Pages => (true, false),
+            Parts::Aggregates => (false, true),
+        };
+        let pages: Vec<PageId> = PageId::all(self.book)
+            .into_iter()
+            .filter(|p| {
+                if *p == PageId::Print {
+                    with_aggregates
+                } else {
+                    with_pages
+                }
+            })
+            .collect();
+        let profiles = if with_aggregates {
+            self.book.config.profiles.len()
+        } else {
+            0
+        };
+        progress.set_length((pages.len() + profiles + usize::from(with_aggregates)) as u64);
         let built = runbook::build_date();
         let ((rendered, runbooks), search_files) = rayon::join(
             || {
@@ -159,27 +211,39 @@ impl<'a> Site<'a> {
                                 .collect::<Result<Vec<_>>>()
                         })
                     },
-                    || crate::timing::phase("runbooks", || self.runbooks(&built, progress)),
+                    || {
+                        if !with_aggregates {
+                            return Ok(Vec::new());
+                        }
+                        crate::timing::phase("runbooks", || self.runbooks(&built, progress))
+                    },
                 )
             },
             || {
-                crate::timing::phase("offline index", || {
-                    // Script shards that work from file:// (no fetch).
-                    let mut files = Vec::new();
-                    crate::search::write_offline_index(self.book, &mut |path, bytes| {
-                        files.push((path.to_string(), bytes))
+                let mut files = Vec::new();
+                if with_aggregates {
+                    crate::timing::phase("offline index", || {
+                        // Script shards that work from file:// (no fetch).
+                        crate::search::write_offline_index(self.book, &mut |path, bytes| {
+                            files.push((path.to_string(), bytes))
+                        });
+                        progress.inc(1);
                     });
-                    progress.inc(1);
-                    files
-                })
+                }
+                files
             },
         );
         let (rendered, runbooks) = (rendered?, runbooks?);
-        let toc = self.toc_script()?;
+        let toc = if with_pages {
+            Some(self.toc_script()?)
+        } else {
+            None
+        };
         let assets: Vec<(String, &[u8])> = self
             .theme
             .assets
             .iter()
+            .filter(|_| with_pages)
             .map(|(name, bytes)| (format!("assets/{name}"), bytes.as_slice()))
             .collect();
         let mut files: Vec<(&str, &[u8])> = Vec::new();
@@ -189,7 +253,9 @@ impl<'a> Site<'a> {
                 .map(|p| (p.path.as_str(), p.html.as_bytes())),
         );
         files.extend(assets.iter().map(|(p, b)| (p.as_str(), *b)));
-        files.push(("assets/toc.js", toc.as_bytes()));
+        if let Some(toc) = &toc {
+            files.push(("assets/toc.js", toc.as_bytes()));
+        }
         files.extend(search_files.iter().map(|(p, b)| (p.as_str(), b.as_slice())));
         files.extend(runbooks.iter().map(|(p, h)| (p.as_str(), h.as_bytes())));
         crate::timing::phase("write", || out.write_many(&files))?;

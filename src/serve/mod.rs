@@ -132,25 +132,24 @@ fn follow(
             continue;
         }
         let start = Instant::now();
-        let update = preview.apply(plan);
-        let snap = Snapshot::of(&preview);
-        let message = http::sse(
-            "update",
-            &UpdateEvent {
-                generation: snap.generation,
-                changed: &update.changed,
-                errors: &snap.errors,
-            },
-        );
-        let errors = snap.errors.len();
-        shared.publish(snap);
-        if !update.changed.is_empty() || update.errors_changed {
-            shared.hub.broadcast(&message);
+        // Open pages reload as soon as the pages are rendered; the print page, runbooks
+        // and offline index follow in a second event.
+        let mut announced: Option<Vec<String>> = None;
+        let mut update = preview.apply_staged(plan, &mut |preview, pages| {
+            announce(shared, preview, pages, &pages.changed);
+            announced = Some(pages.changed.clone());
+        });
+        let total = update.changed.len();
+        if let Some(first) = &announced {
+            // The pages' event already told the errors.
+            update.errors_changed = false;
+            update.changed.retain(|p| first.binary_search(p).is_err());
         }
+        let errors = announce(shared, &preview, &update, &update.changed);
         eprintln!(
             "{}: {} files changed, {errors} errors ({} ms)",
             describe(&changes, &preview.layout().root),
-            update.changed.len(),
+            total,
             start.elapsed().as_millis()
         );
         if plan.content || plan.config {
@@ -160,6 +159,26 @@ fn follow(
             eprintln!("warning: {e:#}");
         }
     }
+}
+
+/// Publishes the preview's files and, when `changed` is not empty or the errors changed,
+/// tells the open pages. Returns the number of errors.
+fn announce(shared: &Shared, preview: &Preview, update: &Update, changed: &[String]) -> usize {
+    let snap = Snapshot::of(preview);
+    let message = http::sse(
+        "update",
+        &UpdateEvent {
+            generation: snap.generation,
+            changed,
+            errors: &snap.errors,
+        },
+    );
+    let errors = snap.errors.len();
+    shared.publish(snap);
+    if !changed.is_empty() || update.errors_changed {
+        shared.hub.broadcast(&message);
+    }
+    errors
 }
 
 /// Rebuilds the search index behind `/api/search` from the last good book, in a private

@@ -17,7 +17,7 @@ use super::change::{Layout, Plan};
 use crate::diagnostics::{Diagnostics, Severity, SourceMap};
 use crate::model::Book;
 use crate::output::MemoryOutput;
-use crate::render::{Site, Theme};
+use crate::render::{Parts, Site, Theme};
 
 /// One problem as the browser overlay and `/__tejun/errors` show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -160,6 +160,18 @@ impl Preview {
 
     /// Reloads what `plan` names and re-renders; returns what changed.
     pub fn apply(&mut self, plan: Plan) -> Update {
+        self.apply_staged(plan, &mut |_, _| {})
+    }
+
+    /// [`Preview::apply`] in two steps: the pages first, then the files that hold the whole
+    /// book (print page, runbooks, offline index). `pages_done` sees the preview and the
+    /// pages' update in between, so the server can reload open pages before the slower
+    /// half; the returned update covers both.
+    pub fn apply_staged(
+        &mut self,
+        plan: Plan,
+        pages_done: &mut dyn FnMut(&Preview, &Update),
+    ) -> Update {
         let before = self.errors();
         let mut inputs_changed = false;
         if plan.config || plan.content {
@@ -169,9 +181,19 @@ impl Preview {
             inputs_changed |= self.load_theme();
         }
         let mut update = Update::default();
-        if inputs_changed {
-            update.changed = self.render();
+        if !inputs_changed {
+            update.errors_changed = self.errors() != before;
+            return update;
         }
+        self.render_errors.clear();
+        update.changed = self.render(Parts::Pages);
+        update.errors_changed = self.errors() != before;
+        if !self.render_errors.is_empty() {
+            return update;
+        }
+        pages_done(self, &update);
+        update.changed.extend(self.render(Parts::Aggregates));
+        update.changed.sort();
         update.errors_changed = self.errors() != before;
         update
     }
@@ -218,9 +240,9 @@ impl Preview {
         }
     }
 
-    /// Renders the last good book with the last good theme; keeps the previous files when
-    /// rendering fails. Returns the changed paths.
-    fn render(&mut self) -> Vec<String> {
+    /// Renders `part` of the last good book with the last good theme; keeps the previous
+    /// files when rendering fails. Returns the changed paths.
+    fn render(&mut self, part: Parts) -> Vec<String> {
         let (Some(book), Some(theme)) = (&self.book, &self.theme) else {
             return Vec::new();
         };
@@ -230,7 +252,9 @@ impl Preview {
             assets: theme.assets.clone(),
         };
         let mut out = MemoryOutput::default();
-        let built = Site::new(book, theme).and_then(|site| site.build(&mut out));
+        let hidden = indicatif::ProgressBar::hidden();
+        let built =
+            Site::new(book, theme).and_then(|site| site.build_parts(&mut out, &hidden, part));
         if let Err(e) = built {
             let item = ErrorItem::global(format!("{e:#}"));
             if self.echo {
@@ -239,15 +263,18 @@ impl Preview {
             self.render_errors = vec![item];
             return Vec::new();
         }
-        self.render_errors.clear();
-        self.replace_files(out.files)
+        self.replace_files(out.files, part)
     }
 
     /// Swaps in the new files, keeping the old `Arc` of every file that did not change.
-    fn replace_files(&mut self, new: BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    /// Only the files of `part` are compared; the other part's files stay as they are.
+    fn replace_files(&mut self, new: BTreeMap<String, Vec<u8>>, part: Parts) -> Vec<String> {
         let next_generation = self.generation + 1;
         let mut changed = Vec::new();
-        let mut files = BTreeMap::new();
+        let (mut files, mine): (BTreeMap<_, _>, BTreeMap<_, _>) = std::mem::take(&mut self.files)
+            .into_iter()
+            .partition(|(path, _)| Parts::of(path) != part);
+        self.files = mine;
         for (path, bytes) in new {
             match self.files.remove(&path) {
                 Some(old) if *old == *bytes => {
