@@ -27,6 +27,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use anyhow::{bail, Context, Result};
 use notify_debouncer_full::DebounceEventResult;
 
+use crate::model::Book;
 pub use change::{classify, Change, Layout, Plan};
 use http::{Shared, Snapshot, UpdateEvent};
 pub use preview::{ErrorItem, Preview, Update};
@@ -112,9 +113,15 @@ fn follow(
     rx: Receiver<DebounceEventResult>,
     mut preview: Preview,
     mut watcher: watch::Watcher,
-    shared: &Shared,
+    shared: &Arc<Shared>,
 ) {
-    refresh_search(shared, &preview);
+    let indexer = spawn_indexer(shared);
+    let send_book = |preview: &Preview| {
+        if let (Some(tx), Some(book)) = (&indexer, preview.book()) {
+            let _ = tx.send(book.clone());
+        }
+    };
+    send_book(&preview);
     while let Ok(first) = rx.recv() {
         let mut events = Vec::new();
         // Everything already queued is one batch.
@@ -153,7 +160,7 @@ fn follow(
             start.elapsed().as_millis()
         );
         if plan.content || plan.config {
-            refresh_search(shared, &preview);
+            send_book(&preview);
         }
         if let Err(e) = watcher.follow(preview.layout()) {
             eprintln!("warning: {e:#}");
@@ -181,10 +188,34 @@ fn announce(shared: &Shared, preview: &Preview, update: &Update, changed: &[Stri
     errors
 }
 
+/// The thread that keeps `/api/search` current. Indexing a large book takes seconds, so it
+/// runs beside the rebuild loop rather than in it, and a burst of edits is indexed once:
+/// whatever books queued up while it worked, only the newest is indexed.
+fn spawn_indexer(shared: &Arc<Shared>) -> Option<std::sync::mpsc::Sender<Book>> {
+    let (tx, rx) = channel::<Book>();
+    let shared = Arc::clone(shared);
+    let spawned = std::thread::Builder::new()
+        .name("tejun-index".into())
+        .spawn(move || {
+            while let Ok(mut book) = rx.recv() {
+                while let Ok(newer) = rx.try_recv() {
+                    book = newer;
+                }
+                refresh_search(&shared, &book);
+            }
+        });
+    match spawned {
+        Ok(_) => Some(tx),
+        Err(e) => {
+            eprintln!("warning: no search index for /api/search: {e}");
+            None
+        }
+    }
+}
+
 /// Rebuilds the search index behind `/api/search` from the last good book, in a private
 /// temporary folder (never the book's own index or output folder).
-fn refresh_search(shared: &Shared, preview: &Preview) {
-    let Some(book) = preview.book() else { return };
+fn refresh_search(shared: &Shared, book: &Book) {
     let built = tempfile::Builder::new()
         .prefix("tejun-serve-index-")
         .tempdir()
