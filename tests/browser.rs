@@ -1261,7 +1261,6 @@ fn screenshots_at_desktop_and_phone_widths_show_pages_that_fit() {
 // Run with `cargo test --test browser -- --ignored` once fixed, and drop the `ignore`.
 
 #[test]
-#[ignore = "product bug: tejun.js flash() restores the label it read, which is 'copied' on a second click"]
 fn the_copy_button_label_comes_back_after_two_quick_clicks() {
     let Some(binary) = chromium() else { return };
     let (_tmp, out) = built_site();
@@ -1296,7 +1295,6 @@ fn the_copy_button_label_comes_back_after_two_quick_clicks() {
 }
 
 #[test]
-#[ignore = "product bug: style.css .values-field grid columns do not shrink below the inputs' width"]
 fn the_values_panel_fits_a_phone() {
     let Some(binary) = chromium() else { return };
     let (_tmp, out) = built_site();

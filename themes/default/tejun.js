@@ -26,14 +26,18 @@
   }
 
   function flash(button) {
-    var label = button.textContent;
+    // The resting label is kept once: a second click while "copied" shows must not take
+    // "copied" for the label, and only the newest click's timer may put the label back.
+    if (!button.hasAttribute("data-label")) button.setAttribute("data-label", button.textContent);
+    var label = button.getAttribute("data-label");
+    clearTimeout(button.tejunFlash);
     // A command with a value the reader has not filled in yet is copied, with a warning.
     var block = button.closest(".cmd");
     var unfilled = block && block.querySelector(".ph:not(.ph-filled)");
     button.classList.toggle("warn", !!unfilled);
     button.textContent = (unfilled && button.getAttribute("data-unfilled")) || button.getAttribute("data-copied") || label;
     button.classList.add("done");
-    setTimeout(function () { button.textContent = label; button.classList.remove("done", "warn"); }, unfilled ? 3000 : 1500);
+    button.tejunFlash = setTimeout(function () { button.textContent = label; button.classList.remove("done", "warn"); }, unfilled ? 3000 : 1500);
   }
 
   function copy(button) {
