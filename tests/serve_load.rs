@@ -359,6 +359,24 @@ fn idle_and_slow_connections_do_not_stop_normal_requests() {
     assert_eq!(get(&addr, "/").0, 200);
 }
 
+/// Beyond the connection cap (256, `serve/http.rs`) a client is told 503 at once instead
+/// of waiting; once the held connections go, requests are answered again.
+#[test]
+fn connections_beyond_the_cap_get_503() {
+    let tmp = fixture_copy();
+    let server = Server::start(tmp.path(), &[]);
+    let a = server.addr.as_str();
+    // Accepted in order, so all of these count before the next one is looked at.
+    let held: Vec<TcpStream> = (0..256).map(|_| TcpStream::connect(a).unwrap()).collect();
+    assert_eq!(get(a, "/").0, 503);
+    drop(held);
+    let deadline = Instant::now() + DEADLINE;
+    while get(a, "/").0 != 200 {
+        assert!(Instant::now() < deadline, "never served again");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// 500 writes of one procedure in a burst: the server ends up serving the last text, with
 /// no errors, and still answers.
 #[test]
