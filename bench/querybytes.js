@@ -28,6 +28,7 @@ async function one(query) {
             tejunSearchMeta: engine.receivers.meta,
             tejunSearchShard: engine.receivers.shard,
             tejunSearchDocs: engine.receivers.docs,
+            tejunSearchConds: engine.receivers.conds,
           });
           resolve();
         });

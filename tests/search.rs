@@ -7,9 +7,13 @@ use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 use serde_json::Value;
-use tejun::search::{analyze, offline, query};
+use tejun::search::{analyze, offline, pack, query};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+// The binary's allocator, so `offline_index_time` measures what `tejun build` does.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
@@ -265,6 +269,26 @@ fn payload(js: &[u8], call: &str) -> Value {
     serde_json::from_str(inner).unwrap()
 }
 
+/// Id → mask of a posting string: id lists joined by `,`, one per mask bit.
+fn decode_postings(value: &str) -> Vec<(u32, u32)> {
+    let mut masks: BTreeMap<u32, u32> = BTreeMap::new();
+    for (i, list) in value.split(',').enumerate() {
+        for id in pack::decode_ids(list).unwrap_or_else(|| panic!("bad list {list:?}")) {
+            *masks.entry(id).or_default() |= 1 << i;
+        }
+    }
+    masks.into_iter().collect()
+}
+
+/// Running sums of the varints of `s`, from 0.
+fn starts(s: &Value) -> Vec<u64> {
+    let mut out = vec![0];
+    for n in pack::decode_varints(s.as_str().unwrap()).unwrap() {
+        out.push(out[out.len() - 1] + n);
+    }
+    out
+}
+
 #[test]
 fn offline_shards_cover_every_token_and_decode_to_the_postings() {
     let b = match tejun::load_book(Path::new(ROOT)) {
@@ -276,40 +300,51 @@ fn offline_shards_cover_every_token_and_decode_to_the_postings() {
         assert!(files.insert(p.to_string(), bytes).is_none(), "{p} twice");
     });
     let meta = payload(&files["search/meta.js"], "tejunSearchMeta");
-    let shards = meta["shards"].as_u64().unwrap() as usize;
-    assert!(shards.is_power_of_two());
+    assert_eq!(meta["v"], offline::VERSION);
     assert_eq!(meta["docs"].as_u64().unwrap() as usize, stats.docs);
-    assert_eq!(meta["docCond"].as_array().unwrap().len(), stats.docs);
+    let shard_starts: Vec<u64> = starts(&meta["shards"])
+        .iter()
+        .map(|s| s * u64::from(offline::SHARD_STEP))
+        .collect();
+    assert_eq!(shard_starts.len(), stats.shards);
+    assert!(shard_starts.windows(2).all(|w| w[0] < w[1]));
+    let group_starts = starts(&meta["groups"]);
+    let chunk_starts = starts(&meta["chunks"]);
+    assert_eq!(*group_starts.last().unwrap() as usize, stats.docs);
+    assert_eq!(*chunk_starts.last().unwrap() as usize, stats.docs);
 
     let docs = tejun::search::collect(&b);
     let expected = offline::postings(&docs);
     let (doc_group, expected_groups) = offline::groups(&docs);
-    assert_eq!(meta["docGroup"], serde_json::json!(doc_group));
-    let decode = |list: &Value| -> Vec<(usize, u32)> {
-        let mut id = 0;
-        list.as_array()
-            .unwrap()
-            .iter()
-            .map(|e| {
-                let e = e.as_u64().unwrap();
-                id += (e / 16) as usize;
-                (id, (e % 16) as u32)
-            })
-            .collect()
-    };
+    for (d, &g) in doc_group.iter().enumerate() {
+        let g = g as usize;
+        assert!(group_starts[g] <= d as u64 && (d as u64) < group_starts[g + 1]);
+    }
     let mut seen = BTreeSet::new();
     let mut seen_groups = BTreeSet::new();
-    for n in 0..shards {
+    for n in 0..stats.shards {
         let shard = payload(&files[&offline::shard_file(n)], "tejunSearchShard");
         assert_eq!(shard["shard"].as_u64().unwrap() as usize, n);
+        let home = |token: &str| {
+            let h = u64::from(offline::token_hash(token));
+            shard_starts.iter().rposition(|&s| s <= h).unwrap()
+        };
         for (token, list) in shard["tokens"].as_object().unwrap() {
-            assert_eq!(offline::token_hash(token) as usize % shards, n, "{token}");
-            assert_eq!(decode(list), expected[token], "{token}");
+            assert_eq!(home(token), n, "{token}");
+            assert_eq!(
+                decode_postings(list.as_str().unwrap()),
+                expected[token],
+                "{token}"
+            );
             seen.insert(token.clone());
         }
         for (token, list) in shard["groups"].as_object().unwrap() {
-            assert_eq!(offline::token_hash(token) as usize % shards, n, "{token}");
-            assert_eq!(decode(list), expected_groups[token], "{token}");
+            assert_eq!(home(token), n, "{token}");
+            assert_eq!(
+                decode_postings(list.as_str().unwrap()),
+                expected_groups[token],
+                "{token}"
+            );
             seen_groups.insert(token.clone());
         }
     }
@@ -336,13 +371,46 @@ fn offline_shards_cover_every_token_and_decode_to_the_postings() {
             }
         }
     }
-    let chunk = meta["chunk"].as_u64().unwrap() as usize;
-    let mut rows = 0;
-    for n in 0..stats.docs.div_ceil(chunk) {
-        let c = payload(&files[&format!("search/docs-{n}.js")], "tejunSearchDocs");
-        rows += c["docs"].as_array().unwrap().len();
+
+    // Every document's condition, once, in conds.js.
+    let conds = meta["conds"].as_array().unwrap();
+    let lists = payload(&files["search/conds.js"], "tejunSearchConds");
+    let mut of_doc = vec![None; stats.docs];
+    for (c, list) in lists["conds"].as_array().unwrap().iter().enumerate() {
+        for d in pack::decode_ids(list.as_str().unwrap()).unwrap() {
+            assert!(of_doc[d as usize].replace(c).is_none(), "doc {d} twice");
+        }
     }
-    assert_eq!(rows, stats.docs);
+    for (d, c) in docs.iter().zip(&of_doc) {
+        let c = c.expect("every document has a condition");
+        assert_eq!(conds[c], d.condition.clone().unwrap_or_default());
+    }
+
+    // The chunks give back every document's record and its group.
+    for n in 0..chunk_starts.len() - 1 {
+        let c = payload(&files[&offline::docs_file(n)], "tejunSearchDocs");
+        assert_eq!(c["chunk"].as_u64().unwrap() as usize, n);
+        let text = pack::decode_lz(c["docs"].as_str().unwrap()).unwrap();
+        let records: Vec<&str> = text.split(pack::RECORD).collect();
+        let first = chunk_starts[n] as usize;
+        assert_eq!(records.len(), chunk_starts[n + 1] as usize - first);
+        let groups = c["groups"].as_array().unwrap();
+        for (i, r) in records.iter().enumerate() {
+            let d = &docs[first + i];
+            let f: Vec<&str> = r.split(pack::FIELD).collect();
+            assert_eq!(f.len(), 6, "{r}");
+            assert_eq!(
+                (f[0], f[1], f[2], f[5]),
+                (&*d.title, &*d.location, &*d.anchor, &*d.text)
+            );
+            assert_eq!(
+                conds[f[4].parse::<usize>().unwrap()],
+                d.condition.clone().unwrap_or_default()
+            );
+            let g = &groups[(doc_group[first + i] - doc_group[first]) as usize];
+            assert_eq!(g, &serde_json::json!([d.procedure, d.chapter, d.page]));
+        }
+    }
     eprintln!(
         "offline index: {} docs, {} tokens, {} shards, {} files, {} bytes",
         stats.docs, stats.tokens, stats.shards, stats.files, stats.bytes
@@ -477,20 +545,35 @@ fn the_offline_engine_in_search_js_finds_what_the_cli_finds() {
         "停止 unix",
         ":",
     ];
+    // Each query twice: no environment, and UNIX (`--env cluster=unix`), the conditions
+    // evaluated by the site's own picker.js.
     let script = r#"
 const fs = require("fs"), path = require("path");
-const [js, site, queries] = process.argv.slice(1);
+const [js, picker, site, queries] = process.argv.slice(1);
 const s = require(js);
-const engine = s.createEngine(p => new Promise((resolve, reject) => {
-  fs.readFile(path.join(site, p), "utf8", (err, text) => {
-    if (err) return reject(err);
-    new Function("window", text)({ tejunSearchMeta: engine.receivers.meta, tejunSearchShard: engine.receivers.shard, tejunSearchDocs: engine.receivers.docs });
-    resolve();
-  });
-}), () => true);
+const win = { TEJUN: { facets: [], book: "t" } };
+new Function("window", "document", fs.readFileSync(picker, "utf8"))(win, { readyState: "loading", addEventListener() {} });
+const tc = win.tejunCondition;
+function engine(env) {
+  const e = s.createEngine(p => new Promise((resolve, reject) => {
+    fs.readFile(path.join(site, p), "utf8", (err, text) => {
+      if (err) return reject(err);
+      new Function("window", text)({ tejunSearchMeta: e.receivers.meta, tejunSearchShard: e.receivers.shard, tejunSearchDocs: e.receivers.docs, tejunSearchConds: e.receivers.conds });
+      resolve();
+    });
+  }), c => (c ? tc.evaluate(tc.parse(c), env) : true));
+  return e;
+}
+const all = engine({}), unix = engine({ cluster: "unix" });
 (async () => {
   const out = {};
-  for (const q of JSON.parse(queries)) out[q] = (await engine.search(q, 200)).hits.map(h => h.row[2]);
+  for (const q of JSON.parse(queries)) {
+    const hits = (await all.search(q, 200)).hits;
+    out[q] = {
+      all: hits.map(h => [h.row[2], h.row[0], h.row[1], h.row[3], h.row[6], h.condition]),
+      unix: (await unix.search(q, 200)).hits.map(h => h.row[2]),
+    };
+  }
   console.log(JSON.stringify(out));
 })().catch(e => { console.error(e); process.exit(1); });
 "#;
@@ -498,6 +581,7 @@ const engine = s.createEngine(p => new Promise((resolve, reject) => {
         .arg("-e")
         .arg(script)
         .arg(Path::new(ROOT).join("themes/default/search.js"))
+        .arg(Path::new(ROOT).join("themes/default/picker.js"))
         .arg(&site)
         .arg(serde_json::to_string(&queries).unwrap())
         .output()
@@ -507,16 +591,118 @@ const engine = s.createEngine(p => new Promise((resolve, reject) => {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let js: BTreeMap<String, Vec<String>> = serde_json::from_slice(&out.stdout).unwrap();
+    let js: BTreeMap<String, BTreeMap<String, Vec<Value>>> =
+        serde_json::from_slice(&out.stdout).unwrap();
+    let links = |hits: &[Value]| -> BTreeSet<String> {
+        hits.iter().map(|h| s(h, "link").to_string()).collect()
+    };
     for q in queries {
-        let cli: BTreeSet<String> = search(q, &["--limit", "200"])
+        let cli = search(q, &["--limit", "200"]);
+        let off = &js[q]["all"];
+        let off_links: BTreeSet<String> = off
             .iter()
-            .map(|h| s(h, "link").to_string())
+            .map(|h| h[0].as_str().unwrap().to_string())
             .collect();
-        let off: BTreeSet<String> = js[q].iter().cloned().collect();
-        assert_eq!(off, cli, "offline and CLI disagree on {q:?}");
-        if let Some(top) = js[q].first() {
-            assert!(cli.contains(top));
+        assert_eq!(off_links, links(&cli), "offline and CLI disagree on {q:?}");
+        // What a hit shows comes back from the chunks as the CLI has it.
+        for h in &cli {
+            let mine = off.iter().find(|o| o[0] == h["link"]).unwrap();
+            let want = [
+                "link",
+                "title",
+                "location",
+                "procedure",
+                "chapter",
+                "condition",
+            ]
+            .map(|k| h[k].clone());
+            assert_eq!(mine, &Value::from(want.to_vec()), "{q:?}");
         }
+        let cli_unix = search(q, &["--limit", "200", "--env", "cluster=unix"]);
+        let off_unix: BTreeSet<String> = js[q]["unix"]
+            .iter()
+            .map(|l| l.as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(off_unix, links(&cli_unix), "--env cluster=unix: {q:?}");
     }
+    assert!(!js["nqsstop"]["unix"].is_empty() && js["regsvr32"]["unix"].is_empty());
+}
+
+/// The offline writer's time on a big book, alone (the build runs it beside the pages):
+/// `TEJUN_BENCH_BOOK=/tmp/gb/tejun cargo test --release --test search offline_index_time -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn offline_index_time() {
+    let Some(dir) = std::env::var_os("TEJUN_BENCH_BOOK") else {
+        return;
+    };
+    let b = match tejun::load_book(Path::new(&dir)) {
+        Ok((b, _)) => b,
+        Err((d, src)) => panic!("{}", d.lines(&src).join("\n")),
+    };
+    let docs = tejun::search::collect(&b);
+    // Process CPU time (all threads) from /proc, in ms: steadier than wall time on a busy
+    // machine.
+    let cpu = || {
+        let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+        let fields: Vec<i64> = stat
+            .rsplit(')')
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .filter_map(|f| f.parse().ok())
+            .collect();
+        // utime and stime are fields 14 and 15 of the line, 11 and 12 after the name.
+        fields
+            .get(10)
+            .zip(fields.get(11))
+            .map_or(0, |(u, s)| (u + s) as u64 * 10)
+    };
+    let time = |f: &mut dyn FnMut()| {
+        let runs: Vec<(std::time::Duration, u64)> = (0..10)
+            .map(|_| {
+                let (t, c) = (std::time::Instant::now(), cpu());
+                f();
+                (t.elapsed(), cpu() - c)
+            })
+            .collect();
+        let wall = runs.iter().map(|r| r.0).min().unwrap();
+        let cpu = runs.iter().map(|r| r.1).min().unwrap();
+        format!("{wall:.0?} wall, {cpu} ms cpu (min of 10)")
+    };
+    {
+        let mut all = 0;
+        let mut bytes = 0;
+        let mut distinct = std::collections::HashMap::new();
+        for d in &docs {
+            for f in std::iter::once(&d.title).chain(&d.commands).chain(&d.body) {
+                all += 1;
+                bytes += f.len();
+                *distinct.entry(f.as_str()).or_insert(0) += 1;
+            }
+        }
+        let dbytes: usize = distinct.keys().map(|k| k.len()).sum();
+        eprintln!(
+            "TMPSTAT fields {all} ({bytes} bytes), distinct {} ({dbytes} bytes)",
+            distinct.len()
+        );
+    }
+    let collect = time(&mut || drop(tejun::search::collect(&b)));
+    let analyse = time(&mut || {
+        for d in &docs {
+            for f in std::iter::once(&d.title).chain(&d.commands).chain(&d.body) {
+                drop(analyze::analyze(f));
+            }
+        }
+    });
+    let postings = time(&mut || drop(offline::postings(&docs)));
+    let mut bytes = 0;
+    let all = time(&mut || {
+        bytes = 0;
+        offline::write_offline_index(&b, &mut |_, v| bytes += v.len());
+    });
+    eprintln!(
+        "{} docs: collect {collect}; analyse (one thread) {analyse}; postings {postings}; whole offline index {all}; {bytes} bytes",
+        docs.len()
+    );
 }

@@ -8,6 +8,7 @@ pub mod analyze;
 pub mod docs;
 pub mod index;
 pub mod offline;
+pub mod pack;
 pub mod query;
 pub mod snippet;
 

@@ -1,37 +1,47 @@
 //! The site's search index: plain `<script>` files that register themselves, because a
 //! page opened from `file://` may not `fetch()`. A query loads `meta.js` once, then only the
-//! shards its tokens hash to, then only the document chunks of its best hits.
+//! shards its tokens fall in, then only the document chunks of the hits it shows (and
+//! `conds.js` when the reader's environment rules some documents out).
 //!
-//! The contract with the renderer and with `themes/default/search.js`:
+//! The contract with the renderer and with `themes/default/search.js` (the encodings, in
+//! string literals, are [`super::pack`]'s):
 //!
 //! | file | calls | holds |
 //! | --- | --- | --- |
-//! | `search/meta.js` | `window.tejunSearchMeta({...})` | `v`, `docs` (count), `shards`, `chunk` (docs per chunk), `conds` (distinct conditions, `""` first), `docCond` (per doc, an index into `conds`), `docGroup` (per doc, its group: procedure and chapter) |
-//! | `search/shard-XX.js` | `window.tejunSearchShard({"shard": n, "tokens": {...}, "groups": {...}})` | token → doc postings, token → group postings; `XX` is `n` in two lower-case hex digits |
-//! | `search/docs-N.js` | `window.tejunSearchDocs({"chunk": n, "docs": [...]})` | docs `n*chunk ..`, each `[title, location, link, procedure, text, kind, chapter]` |
+//! | `search/meta.js` | `window.tejunSearchMeta({...})` | `v`, `docs` (count), `shards` (varints: where each shard starts, in hash steps of 65,536, minus where the previous one does; shard 0 starts at 0), `groups` (varints: documents per group, in order), `chunks` (varints: documents per `docs-N.js`, in order), `conds` (distinct conditions, `""` first) |
+//! | `search/shard-N.js` | `window.tejunSearchShard({"shard": n, "tokens": {...}, "groups": {...}})` | token → document postings, token → group postings |
+//! | `search/docs-N.js` | `window.tejunSearchDocs({"chunk": n, "groups": [...], "docs": "..."})` | `groups`: `[procedure, chapter, page]` of each group the chunk's documents belong to, in order; `docs`: LZ77 text of the chunk's documents, records (U+001E) of fields (U+001F) `title, location, anchor, kind (p/s/t), condition (index into conds), text` |
+//! | `search/conds.js` | `window.tejunSearchConds({"conds": [...]})` | per condition of `meta.conds`, the id list of its documents |
 //!
-//! A token's shard is `fnv1a32(UTF-16 code units of the token) % shards`, `shards` a power
-//! of two. A posting list is sorted by id and delta-encoded: each entry is
-//! `(id - previous id) * 16 + mask`. In `tokens` the ids are documents and the mask says
-//! where the token occurs: 1 title, 2 command, 4 body or GUI path. In `groups` the ids are
-//! groups (one per procedure) and the mask is 1 procedure title, 2 chapter title: every
-//! step of a procedure shares those words, so they are stored once per procedure rather
+//! A token's shard is the last one whose start is at most `fnv1a32(UTF-16 code units of the
+//! token)`; tokens are laid out in hash order and cut into shards of about [`SHARD_BYTES`]
+//! (where the hash crosses a multiple of 65,536), so a query loads a few small files
+//! whatever the book's size. A
+//! document posting is three id lists joined by `,` (trailing empty ones left out): the
+//! documents with the token in their title, in a command, in the body or a GUI path (the
+//! masks 1, 2, 4). A group posting is two: the groups with the token in their procedure's
+//! title, in their chapter's title (masks 1, 2). A group is a run of documents of one
+//! procedure: every step shares those words, so they are stored once per procedure rather
 //! than once per step.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
-use serde_json::{json, Value};
+use rayon::prelude::*;
 
 use super::analyze::analyze;
-use super::docs::{self, SearchDoc};
+use super::docs::{self, DocKind, SearchDoc};
+use super::pack::{push_ids, push_js_str, push_lz, push_varint, FIELD, RECORD};
 use crate::model::Book;
 
 /// Format version of the files, checked by `search.js`.
-pub const VERSION: u32 = 1;
-/// Documents per `docs-N.js` chunk.
-pub const CHUNK: usize = 100;
-/// Roughly how many tokens one shard should hold.
-const TOKENS_PER_SHARD: usize = 256;
+pub const VERSION: u32 = 2;
+/// A shard is closed once its postings reach this many bytes.
+pub const SHARD_BYTES: usize = 2048;
+/// Shards start at multiples of this hash step, so `meta.js` lists them in a few letters.
+pub const SHARD_STEP: u32 = 1 << 16;
+/// A document chunk is closed once its records, before LZ77, reach this many bytes.
+pub const CHUNK_BYTES: usize = 6144;
 
 pub const MASK_TITLE: u32 = 1;
 pub const MASK_COMMAND: u32 = 2;
@@ -62,168 +72,480 @@ pub fn token_hash(token: &str) -> u32 {
 }
 
 pub fn shard_file(shard: usize) -> String {
-    format!("search/shard-{shard:02x}.js")
+    format!("search/shard-{shard}.js")
 }
 
-/// Token → sorted (id, mask) pairs.
-pub type Postings = BTreeMap<String, Vec<(usize, u32)>>;
+pub fn docs_file(chunk: usize) -> String {
+    format!("search/docs-{chunk}.js")
+}
 
-fn add(map: &mut BTreeMap<String, BTreeMap<usize, u32>>, id: usize, text: &str, mask: u32) {
-    for t in analyze(text) {
-        *map.entry(t.text).or_default().entry(id).or_default() |= mask;
+/// The token maps' hasher: eight bytes at a time (FxHash's step); tokens are short, and
+/// SipHash would be most of the time spent on them.
+#[derive(Default)]
+pub struct TokenHasher(u64);
+
+impl TokenHasher {
+    fn step(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     }
 }
 
-fn finish(map: BTreeMap<String, BTreeMap<usize, u32>>) -> Postings {
-    map.into_iter()
-        .map(|(t, ids)| (t, ids.into_iter().collect()))
-        .collect()
+impl Hasher for TokenHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.step(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.step(u64::from_le_bytes(w));
+        }
+    }
+    fn write_u8(&mut self, b: u8) {
+        self.step(u64::from(b));
+    }
+    /// The map takes its bucket from the low bits, which the multiplications leave weak
+    /// (UTF-8 lead bytes of kana and kanji hardly vary): fold the high half in.
+    fn finish(&self) -> u64 {
+        let h = self.0;
+        (h ^ (h >> 32)).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ (h >> 29)
+    }
+}
+
+/// (id, mask) pairs sorted by id: a token's documents or groups.
+pub type List = Vec<(u32, u32)>;
+
+/// Token → its list.
+pub type Postings = HashMap<String, List, BuildHasherDefault<TokenHasher>>;
+
+type Map<K, V> = HashMap<K, V, BuildHasherDefault<TokenHasher>>;
+
+/// Token → postings, for documents or groups: every distinct text is analysed once (in
+/// parallel), however many documents carry it; a book repeats itself a lot (a reused
+/// step, a command, a variant's label).
+struct Builder<'a> {
+    /// Distinct text → its index in `texts`.
+    text_ids: Map<&'a str, u32>,
+    texts: Vec<&'a str>,
+    /// Per id (document or group): (text, mask) pairs.
+    fields: Vec<(u32, u32, u32)>,
+}
+
+impl<'a> Builder<'a> {
+    fn new() -> Self {
+        Builder {
+            text_ids: Map::default(),
+            texts: Vec::new(),
+            fields: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, id: u32, text: &'a str, mask: u32) {
+        let next = self.texts.len() as u32;
+        let t = *self.text_ids.entry(text).or_insert(next);
+        if t == next {
+            self.texts.push(text);
+        }
+        self.fields.push((id, t, mask));
+    }
+
+    /// Token → (id, mask) pairs sorted by id, tokens in no particular order.
+    fn finish(self) -> Vec<(String, List)> {
+        // Each distinct text's distinct tokens.
+        let analysed: Vec<Vec<String>> = self
+            .texts
+            .par_iter()
+            .map(|t| {
+                let mut tokens: Vec<String> = analyze(t).into_iter().map(|t| t.text).collect();
+                tokens.sort_unstable();
+                tokens.dedup();
+                tokens
+            })
+            .collect();
+        let mut token_ids: Map<&str, u32> = Map::default();
+        let mut tokens: Vec<&str> = Vec::new();
+        let of_text: Vec<Vec<u32>> = analysed
+            .iter()
+            .map(|list| {
+                list.iter()
+                    .map(|t| {
+                        let next = tokens.len() as u32;
+                        let id = *token_ids.entry(t.as_str()).or_insert(next);
+                        if id == next {
+                            tokens.push(t);
+                        }
+                        id
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut lists: Vec<List> = vec![Vec::new(); tokens.len()];
+        for &(id, text, mask) in &self.fields {
+            for &t in &of_text[text as usize] {
+                let list = &mut lists[t as usize];
+                match list.last_mut() {
+                    Some(last) if last.0 == id => last.1 |= mask,
+                    _ => list.push((id, mask)),
+                }
+            }
+        }
+        tokens.into_iter().map(str::to_string).zip(lists).collect()
+    }
+}
+
+fn doc_postings(docs: &[SearchDoc]) -> Vec<(String, List)> {
+    let mut b = Builder::new();
+    for (id, d) in docs.iter().enumerate() {
+        let id = id as u32;
+        b.add(id, &d.title, MASK_TITLE);
+        for c in &d.commands {
+            b.add(id, c, MASK_COMMAND);
+        }
+        for t in &d.body {
+            b.add(id, t, MASK_BODY);
+        }
+    }
+    b.finish()
 }
 
 /// The documents' own postings: title, commands, body.
 pub fn postings(docs: &[SearchDoc]) -> Postings {
-    let mut map = BTreeMap::new();
-    for (id, d) in docs.iter().enumerate() {
-        add(&mut map, id, &d.title, MASK_TITLE);
-        d.commands
-            .iter()
-            .for_each(|c| add(&mut map, id, c, MASK_COMMAND));
-        d.body.iter().for_each(|b| add(&mut map, id, b, MASK_BODY));
-    }
-    finish(map)
+    doc_postings(docs).into_iter().collect()
 }
 
-/// Each document's group (consecutive documents with the same procedure and chapter), and
-/// the groups' postings.
-pub fn groups(docs: &[SearchDoc]) -> (Vec<usize>, Postings) {
+/// Each document's group, and the groups' postings.
+pub fn groups(docs: &[SearchDoc]) -> (Vec<u32>, Postings) {
+    let (of_doc, list) = group_postings(docs);
+    (of_doc, list.into_iter().collect())
+}
+
+/// Each document's group (a run of documents of one procedure page), and the groups'
+/// postings.
+fn group_postings(docs: &[SearchDoc]) -> (Vec<u32>, Vec<(String, List)>) {
     let mut of_doc = Vec::with_capacity(docs.len());
-    let mut map = BTreeMap::new();
-    let mut last: Option<(&str, &str)> = None;
+    let mut b = Builder::new();
+    let mut last: Option<(&str, &str, &str)> = None;
     let mut n = 0;
     for d in docs {
-        let key = (d.procedure.as_str(), d.chapter.as_str());
+        let key = (d.page.as_str(), d.procedure.as_str(), d.chapter.as_str());
         if last.is_some() && last != Some(key) {
             n += 1;
         }
         if last != Some(key) {
-            add(&mut map, n, &d.procedure, MASK_GROUP_PROCEDURE);
-            add(&mut map, n, &d.chapter, MASK_GROUP_CHAPTER);
+            b.add(n, &d.procedure, MASK_GROUP_PROCEDURE);
+            b.add(n, &d.chapter, MASK_GROUP_CHAPTER);
             last = Some(key);
         }
         of_doc.push(n);
     }
-    (of_doc, finish(map))
+    (of_doc, b.finish())
 }
 
-fn encode(list: &[(usize, u32)]) -> Value {
-    let mut prev = 0;
-    let encoded: Vec<u64> = list
-        .iter()
-        .map(|&(id, mask)| {
-            let e = ((id - prev) as u64) * 16 + u64::from(mask);
-            prev = id;
-            e
+/// A posting list as id lists, one per mask bit, joined by `,`.
+fn encode(list: &[(u32, u32)], bits: &[u32]) -> String {
+    let mut out = String::new();
+    let mut ids = Vec::with_capacity(list.len());
+    let mut written = 0;
+    for (n, &bit) in bits.iter().enumerate() {
+        ids.clear();
+        ids.extend(list.iter().filter(|e| e.1 & bit != 0).map(|e| e.0));
+        if !ids.is_empty() {
+            for _ in written..n {
+                out.push(',');
+            }
+            written = n;
+            push_ids(&mut out, &ids);
+        }
+    }
+    out
+}
+
+/// One token's entry in its shard.
+struct Entry {
+    hash: u32,
+    token: String,
+    docs: Option<String>,
+    groups: Option<String>,
+}
+
+impl Entry {
+    fn size(&self) -> usize {
+        let value = |v: &Option<String>| v.as_ref().map_or(0, |s| s.len() + self.token.len() + 6);
+        value(&self.docs) + value(&self.groups)
+    }
+}
+
+/// Every token's entry, in hash order.
+fn entries(docs: Vec<(String, List)>, groups: Vec<(String, List)>) -> Vec<Entry> {
+    let mut groups: Map<String, List> = groups.into_iter().collect();
+    let mut all: Vec<(String, Option<List>, Option<List>)> = docs
+        .into_iter()
+        .map(|(t, list)| {
+            let g = groups.remove(&t);
+            (t, Some(list), g)
         })
         .collect();
-    json!(encoded)
+    all.extend(groups.into_iter().map(|(t, g)| (t, None, Some(g))));
+    let mut out: Vec<Entry> = all
+        .into_par_iter()
+        .map(|(token, d, g)| Entry {
+            hash: token_hash(&token),
+            docs: d.map(|l| encode(&l, &[MASK_TITLE, MASK_COMMAND, MASK_BODY])),
+            groups: g.map(|l| encode(&l, &[MASK_GROUP_PROCEDURE, MASK_GROUP_CHAPTER])),
+            token,
+        })
+        .collect();
+    out.par_sort_unstable_by(|a, b| (a.hash, &a.token).cmp(&(b.hash, &b.token)));
+    out
+}
+
+/// Cuts the entries into shards of about [`SHARD_BYTES`], only where the hash crosses a
+/// multiple of [`SHARD_STEP`]: the shards' ranges of entries and their first hashes (in
+/// steps).
+fn cut_shards(entries: &[Entry]) -> Vec<(std::ops::Range<usize>, u32)> {
+    let mut shards = Vec::new();
+    let (mut start, mut size) = (0, 0);
+    for (i, e) in entries.iter().enumerate() {
+        size += e.size();
+        let next = entries.get(i + 1);
+        if size >= SHARD_BYTES && next.is_some_and(|n| n.hash / SHARD_STEP != e.hash / SHARD_STEP) {
+            shards.push((start..i + 1, 0));
+            (start, size) = (i + 1, 0);
+        }
+    }
+    if start < entries.len() || shards.is_empty() {
+        shards.push((start..entries.len(), 0));
+    }
+    for (n, (range, first)) in shards.iter_mut().enumerate() {
+        *first = if n == 0 {
+            0
+        } else {
+            entries[range.start].hash / SHARD_STEP
+        };
+    }
+    shards
+}
+
+fn shard_text(n: usize, entries: &[Entry]) -> String {
+    let mut out = format!("window.tejunSearchShard({{\"shard\":{n},\"tokens\":{{");
+    let map = |out: &mut String, pick: fn(&Entry) -> &Option<String>| {
+        let mut first = true;
+        for e in entries {
+            if let Some(v) = pick(e) {
+                if !first {
+                    out.push(',');
+                }
+                first = false;
+                push_js_str(out, &e.token);
+                out.push(':');
+                push_js_str(out, v);
+            }
+        }
+    };
+    map(&mut out, |e| &e.docs);
+    out.push_str("},\"groups\":{");
+    map(&mut out, |e| &e.groups);
+    out.push_str("}});\n");
+    out
+}
+
+fn kind_letter(k: DocKind) -> char {
+    match k {
+        DocKind::Procedure => 'p',
+        DocKind::Section => 's',
+        DocKind::Step => 't',
+    }
+}
+
+/// A field of a record, its separators turned into spaces.
+fn push_field(out: &mut String, s: &str) {
+    out.extend(
+        s.chars()
+            .map(|c| if c == FIELD || c == RECORD { ' ' } else { c }),
+    );
+}
+
+fn record(d: &SearchDoc, cond: u32) -> String {
+    let mut r = String::with_capacity(d.title.len() + d.text.len() + 32);
+    push_field(&mut r, &d.title);
+    r.push(FIELD);
+    push_field(&mut r, &d.location);
+    r.push(FIELD);
+    push_field(&mut r, &d.anchor);
+    r.push(FIELD);
+    r.push(kind_letter(d.kind));
+    r.push(FIELD);
+    r.push_str(&cond.to_string());
+    r.push(FIELD);
+    push_field(&mut r, &d.text);
+    r
+}
+
+/// Consecutive documents cut into chunks of about [`CHUNK_BYTES`] of records.
+fn cut_chunks(records: &[String]) -> Vec<std::ops::Range<usize>> {
+    let mut chunks = Vec::new();
+    let (mut start, mut size) = (0, 0);
+    for (i, r) in records.iter().enumerate() {
+        size += r.len() + 1;
+        if size >= CHUNK_BYTES {
+            chunks.push(start..i + 1);
+            (start, size) = (i + 1, 0);
+        }
+    }
+    if start < records.len() {
+        chunks.push(start..records.len());
+    }
+    chunks
+}
+
+fn chunk_text(
+    n: usize,
+    range: std::ops::Range<usize>,
+    docs: &[SearchDoc],
+    doc_group: &[u32],
+    records: &[String],
+) -> String {
+    let mut out = format!("window.tejunSearchDocs({{\"chunk\":{n},\"groups\":[");
+    let mut last = None;
+    for i in range.clone() {
+        if last == Some(doc_group[i]) {
+            continue;
+        }
+        if last.is_some() {
+            out.push(',');
+        }
+        last = Some(doc_group[i]);
+        let d = &docs[i];
+        out.push('[');
+        push_js_str(&mut out, &d.procedure);
+        out.push(',');
+        push_js_str(&mut out, &d.chapter);
+        out.push(',');
+        push_js_str(&mut out, &d.page);
+        out.push(']');
+    }
+    out.push_str("],\"docs\":\"");
+    push_lz(&mut out, &records[range].join(&RECORD.to_string()));
+    out.push_str("\"});\n");
+    out
+}
+
+/// Varints of the lengths of consecutive runs.
+fn run_lengths(lengths: impl Iterator<Item = usize>) -> String {
+    let mut s = String::new();
+    for n in lengths {
+        push_varint(&mut s, n as u64);
+    }
+    s
 }
 
 /// Writes the offline index of `book` through `out(relative path, bytes)`.
 pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> OfflineStats {
     let docs = docs::collect(book);
-    let postings = postings(&docs);
-    let (doc_group, group_postings) = groups(&docs);
-    let tokens: std::collections::BTreeSet<&String> =
-        postings.keys().chain(group_postings.keys()).collect();
-    let shards = tokens
-        .len()
-        .div_ceil(TOKENS_PER_SHARD)
-        .next_power_of_two()
-        .clamp(1, 256);
+    let (doc_group, group_postings) = group_postings(&docs);
+
+    let mut conds: Vec<String> = vec![String::new()];
+    let mut cond_ids: HashMap<String, u32> = HashMap::from([(String::new(), 0)]);
+    let doc_cond: Vec<u32> = docs
+        .iter()
+        .map(|d| {
+            let c = d.condition.as_deref().unwrap_or_default();
+            if let Some(&i) = cond_ids.get(c) {
+                return i;
+            }
+            conds.push(c.to_string());
+            cond_ids.insert(c.to_string(), conds.len() as u32 - 1);
+            conds.len() as u32 - 1
+        })
+        .collect();
+
+    // The postings and the document chunks are independent: build them side by side.
+    let (entries, chunk_files) = rayon::join(
+        || entries(doc_postings(&docs), group_postings),
+        || {
+            let records: Vec<String> = docs
+                .par_iter()
+                .zip(&doc_cond)
+                .map(|(d, &c)| record(d, c))
+                .collect();
+            let chunks = cut_chunks(&records);
+            let texts: Vec<String> = chunks
+                .par_iter()
+                .enumerate()
+                .map(|(n, r)| chunk_text(n, r.clone(), &docs, &doc_group, &records))
+                .collect();
+            (chunks, texts)
+        },
+    );
+    let (chunks, chunk_texts) = chunk_files;
+    let shards = cut_shards(&entries);
+    let shard_texts: Vec<String> = shards
+        .par_iter()
+        .enumerate()
+        .map(|(n, (range, _))| shard_text(n, &entries[range.clone()]))
+        .collect();
+
     let mut stats = OfflineStats {
         docs: docs.len(),
-        tokens: tokens.len(),
-        shards,
+        tokens: entries.len(),
+        shards: shards.len(),
         ..OfflineStats::default()
     };
-    let mut emit = |path: &str, call: &str, payload: Value| {
-        let text = format!("window.{call}({payload});\n");
+    let mut emit = |path: &str, text: String| {
         stats.files += 1;
         stats.bytes += text.len();
         out(path, text.into_bytes());
     };
 
-    let mut conds: Vec<String> = vec![String::new()];
-    let doc_cond: Vec<usize> = docs
-        .iter()
-        .map(|d| {
-            let c = d.condition.clone().unwrap_or_default();
-            match conds.iter().position(|x| *x == c) {
-                Some(i) => i,
-                None => {
-                    conds.push(c);
-                    conds.len() - 1
-                }
-            }
-        })
-        .collect();
-    emit(
-        "search/meta.js",
-        "tejunSearchMeta",
-        json!({
-            "v": VERSION,
-            "docs": docs.len(),
-            "shards": shards,
-            "chunk": CHUNK,
-            "conds": conds,
-            "docCond": doc_cond,
-            "docGroup": doc_group,
-        }),
+    let mut meta = format!(
+        "window.tejunSearchMeta({{\"v\":{VERSION},\"docs\":{},\"shards\":\"",
+        docs.len()
     );
+    let mut prev = 0;
+    for (_, first) in shards.iter().skip(1) {
+        push_varint(&mut meta, u64::from(first - prev));
+        prev = *first;
+    }
+    meta.push_str("\",\"groups\":\"");
+    let group_sizes = doc_group.chunk_by(|a, b| a == b).map(<[u32]>::len);
+    meta.push_str(&run_lengths(group_sizes));
+    meta.push_str("\",\"chunks\":\"");
+    meta.push_str(&run_lengths(chunks.iter().map(ExactSizeIterator::len)));
+    meta.push_str("\",\"conds\":[");
+    for (i, c) in conds.iter().enumerate() {
+        if i > 0 {
+            meta.push(',');
+        }
+        push_js_str(&mut meta, c);
+    }
+    meta.push_str("]});\n");
+    emit("search/meta.js", meta);
 
-    let mut by_shard: Vec<(
-        serde_json::Map<String, Value>,
-        serde_json::Map<String, Value>,
-    )> = vec![Default::default(); shards];
-    for (token, list) in &postings {
-        by_shard[token_hash(token) as usize % shards]
-            .0
-            .insert(token.clone(), encode(list));
+    let mut of_cond: Vec<Vec<u32>> = vec![Vec::new(); conds.len()];
+    for (d, &c) in doc_cond.iter().enumerate() {
+        of_cond[c as usize].push(d as u32);
     }
-    for (token, list) in &group_postings {
-        by_shard[token_hash(token) as usize % shards]
-            .1
-            .insert(token.clone(), encode(list));
+    let mut text = String::from("window.tejunSearchConds({\"conds\":[");
+    for (i, ids) in of_cond.iter().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        text.push('"');
+        push_ids(&mut text, ids);
+        text.push('"');
     }
-    for (n, (tokens, groups)) in by_shard.into_iter().enumerate() {
-        emit(
-            &shard_file(n),
-            "tejunSearchShard",
-            json!({ "shard": n, "tokens": tokens, "groups": groups }),
-        );
-    }
+    text.push_str("]});\n");
+    emit("search/conds.js", text);
 
-    for (n, chunk) in docs.chunks(CHUNK).enumerate() {
-        let rows: Vec<Value> = chunk
-            .iter()
-            .map(|d| {
-                let kind = serde_json::to_value(d.kind).unwrap_or(Value::Null);
-                json!([
-                    d.title,
-                    d.location,
-                    d.link(),
-                    d.procedure,
-                    d.text,
-                    kind,
-                    d.chapter
-                ])
-            })
-            .collect();
-        emit(
-            &format!("search/docs-{n}.js"),
-            "tejunSearchDocs",
-            json!({ "chunk": n, "docs": rows }),
-        );
+    for (n, text) in shard_texts.into_iter().enumerate() {
+        emit(&shard_file(n), text);
+    }
+    for (n, text) in chunk_texts.into_iter().enumerate() {
+        emit(&docs_file(n), text);
     }
     stats
 }

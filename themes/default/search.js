@@ -1,6 +1,7 @@
 // The offline site's search box. Works opened from file:// (no fetch): the index is a set
 // of <script> files written by src/search/offline.rs that register themselves through
-// window.tejunSearchMeta / tejunSearchShard / tejunSearchDocs, loaded on demand.
+// window.tejunSearchMeta / tejunSearchShard / tejunSearchDocs / tejunSearchConds, loaded on
+// demand (the module doc of offline.rs is the contract).
 //
 // The analyser and the query reader below are ports of src/search/analyze.rs and
 // src/search/query.rs; tests/search-vectors.json holds both to the same output (the Rust
@@ -175,7 +176,7 @@
     return set;
   }
 
-  // ---- shards ---------------------------------------------------------------------------
+  // ---- index files (decoders of src/search/pack.rs) ------------------------------------
   function tokenHash(token) {
     var h = 0x811c9dc5;
     for (var i = 0; i < token.length; i++) {
@@ -184,7 +185,91 @@
     }
     return h >>> 0;
   }
-  function hex2(n) { return (n < 16 ? "0" : "") + n.toString(16); }
+  var LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", VALUE = [];
+  for (var li = 0; li < 64; li++) VALUE[LETTERS.charCodeAt(li)] = li;
+  // Varints: 5 bits a letter, least significant first, +32 while more follow.
+  function varints(s) {
+    var out = [], n = 0, mul = 1;
+    for (var i = 0; i < s.length; i++) {
+      var v = VALUE[s.charCodeAt(i)];
+      n += (v & 31) * mul;
+      if (v & 32) mul *= 32;
+      else { out.push(n); n = 0; mul = 1; }
+    }
+    return out;
+  }
+  // An id list: Rice-coded gaps (see pack.rs); calls each(id) in increasing order.
+  function ids(s, each) {
+    if (!s) return;
+    var k = VALUE[s.charCodeAt(0)], scale = Math.pow(2, k), pos = 1, cur = 0, left = 0, id = -1, b;
+    function bit() {
+      if (!left) {
+        if (pos >= s.length) return -1;
+        cur = VALUE[s.charCodeAt(pos++)];
+        left = 6;
+      }
+      left--;
+      return (cur >> left) & 1;
+    }
+    for (;;) {
+      var q = 0;
+      while ((b = bit()) === 1 && ++q < 32);
+      if (b < 0) return;
+      if (q === 32) {
+        var zeros = 0, e = 1;
+        while ((b = bit()) === 0) zeros++;
+        if (b < 0) return;
+        while (zeros--) e = e * 2 + bit();
+        q = 32 + e - 1;
+      }
+      var r = 0;
+      for (var j = 0; j < k; j++) r = r * 2 + bit();
+      id += q * scale + r + 1;
+      each(id);
+    }
+  }
+  // LZ77 text over UTF-16 units: `~~` is "~", `~!` U+001F, `~*` U+001E, `~` + two varints
+  // (length - 2, distance - 1) a copy of what is already decoded.
+  function unlz(s) {
+    var out = "", i = 0, n = s.length;
+    while (i < n) {
+      var j = s.indexOf("~", i);
+      if (j < 0) j = n;
+      out += s.slice(i, j);
+      if (j >= n) break;
+      var c = s.charAt(j + 1);
+      i = j + 2;
+      if (c === "~" || c === "!" || c === "*") { out += c === "~" ? "~" : c === "!" ? "\u001f" : "\u001e"; continue; }
+      var nums = [0, 0];
+      i = j + 1;
+      for (var m = 0; m < 2; m++) {
+        var mul = 1, v;
+        do { v = VALUE[s.charCodeAt(i++)]; nums[m] += (v & 31) * mul; mul *= 32; } while (v & 32);
+      }
+      var len = nums[0] + 2, dist = nums[1] + 1;
+      while (len > 0) {
+        var take = Math.min(len, dist);
+        out += out.substr(out.length - dist, take);
+        len -= take;
+      }
+    }
+    return out;
+  }
+  // The last index of the increasing `starts` whose value is at most x.
+  function lastAtMost(starts, x) {
+    var lo = 0, hi = starts.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= x) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+  // Running sums of `sizes`, from 0.
+  function starts(sizes) {
+    var out = [0];
+    sizes.forEach(function (n) { out.push(out[out.length - 1] + n); });
+    return out;
+  }
 
   // ---- snippets (same window rule as src/search/snippet.rs) -----------------------------
   var WIDTH = 120;
@@ -225,33 +310,57 @@
 
   // ---- the engine: index files in, ranked documents out ---------------------------------
   // `load(path)` returns a promise that settles once the script at `path` (relative to the
-  // site root) has run and called window.tejunSearch{Meta,Shard,Docs}; `applies(cond)` is
-  // true, false or null (open) for a condition string.
+  // site root) has run and called window.tejunSearch{Meta,Shard,Docs,Conds}; `applies(cond)`
+  // is true, false or null (open) for a condition string.
   function createEngine(load, applies) {
-    var state = { meta: null, shards: {}, groups: {}, chunks: {}, groupDocs: [] };
+    var state = { meta: null, shardStart: null, groupStart: null, docGroup: null, chunkStart: null,
+      shards: {}, chunks: {}, condLists: null };
+    var KINDS = { p: "procedure", s: "section", t: "step" };
     var receivers = {
       meta: function (m) {
+        if (m.v !== 2) throw new Error("search index format " + m.v + ", expected 2: rebuild the site");
         state.meta = m;
-        m.docGroup.forEach(function (g, d) { (state.groupDocs[g] = state.groupDocs[g] || []).push(d); });
+        state.shardStart = starts(varints(m.shards)).map(function (s) { return s * 65536; });
+        state.groupStart = starts(varints(m.groups));
+        state.chunkStart = starts(varints(m.chunks));
+        state.docGroup = new Int32Array(m.docs);
+        for (var g = 0; g + 1 < state.groupStart.length; g++) {
+          for (var d = state.groupStart[g]; d < state.groupStart[g + 1]; d++) state.docGroup[d] = g;
+        }
       },
-      shard: function (x) { state.shards[x.shard] = x.tokens; state.groups[x.shard] = x.groups || {}; },
-      docs: function (d) { state.chunks[d.chunk] = d.docs; }
+      shard: function (x) { state.shards[x.shard] = x; },
+      // A chunk's records become rows [title, location, link, procedure, text, kind, chapter].
+      docs: function (x) {
+        var first = state.chunkStart[x.chunk], g0 = state.docGroup[first];
+        state.chunks[x.chunk] = unlz(x.docs).split("\u001e").map(function (rec, i) {
+          var f = rec.split("\u001f"), grp = x.groups[state.docGroup[first + i] - g0];
+          var link = grp[2] + ".html" + (f[2] ? "#" + f[2] : "");
+          return { row: [f[0], f[1], link, grp[0], f[5], KINDS[f[3]], grp[1]], cond: +f[4] };
+        });
+      },
+      conds: function (x) { state.condLists = x.conds; }
     };
-    function shardOf(token) { return tokenHash(token) % state.meta.shards; }
-    function postings(token, from) {
-      var list = ((from || state.shards)[shardOf(token)] || {})[token];
-      var out = {}, doc = 0;
-      for (var i = 0; list && i < list.length; i++) {
-        doc += Math.floor(list[i] / 16);
-        out[doc] = list[i] % 16;
-      }
+    function shardOf(token) { return lastAtMost(state.shardStart, tokenHash(token)); }
+    function shardFile(token) { return "search/shard-" + shardOf(token) + ".js"; }
+    // Id → mask of a posting string: id lists joined by ",", one per mask bit.
+    function decode(value) {
+      var out = new Map();
+      if (!value) return out;
+      value.split(",").forEach(function (list, i) {
+        var bit = 1 << i;
+        ids(list, function (id) { out.set(id, (out.get(id) || 0) | bit); });
+      });
       return out;
     }
-    function docRow(id) {
-      var c = state.chunks[Math.floor(id / state.meta.chunk)];
-      return c ? c[id % state.meta.chunk] : null;
+    function postings(token, which) {
+      var shard = state.shards[shardOf(token)];
+      return decode(shard && Object.prototype.hasOwnProperty.call(shard[which], token) ? shard[which][token] : "");
     }
-    function condOf(id) { return state.meta.conds[state.meta.docCond[id]]; }
+    function doc(id) {
+      var c = lastAtMost(state.chunkStart, id), rows = state.chunks[c];
+      return rows ? rows[id - state.chunkStart[c]] : null;
+    }
+    function groupSize(g) { return state.groupStart[g + 1] - state.groupStart[g]; }
     // Field weights as the CLI's: title 3, command 2.5, body/GUI 1; procedure 0.5 and
     // chapter 0.3 (stored per group of documents).
     var DOC_MASK = { title: 1, cmd: 2, gui: 4, body: 4 }, GROUP_MASK = { proc: 1, chapter: 2 };
@@ -270,35 +379,69 @@
       }
       return false;
     }
+    // Document id → score of one term (a Map).
     function termScores(tm) {
-      var docMask = tm.field ? DOC_MASK[tm.field] || 0 : 7, groupMask = tm.field ? GROUP_MASK[tm.field] || 0 : 3;
+      var mask = { doc: tm.field ? DOC_MASK[tm.field] || 0 : 7, group: tm.field ? GROUP_MASK[tm.field] || 0 : 3 };
       var local = null;
-      function contributions(token, mask, each) {
-        var post = postings(token), gpost = postings(token, state.groups), df = 0;
-        Object.keys(post).forEach(function (d) { if (post[d] & mask.doc) df++; });
-        Object.keys(gpost).forEach(function (g) { if (gpost[g] & mask.group) df += state.groupDocs[g].length; });
+      function contributions(token, each) {
+        var post = postings(token, "tokens"), gpost = postings(token, "groups"), df = 0;
+        post.forEach(function (m) { if (m & mask.doc) df++; });
+        gpost.forEach(function (m, g) { if (m & mask.group) df += groupSize(g); });
         var w = idf(df);
-        Object.keys(post).forEach(function (d) { if (post[d] & mask.doc) each(d, w * weight(post[d] & mask.doc)); });
-        Object.keys(gpost).forEach(function (g) {
-          if (!(gpost[g] & mask.group)) return;
-          var x = w * groupWeight(gpost[g] & mask.group);
-          state.groupDocs[g].forEach(function (d) { each(String(d), x); });
+        post.forEach(function (m, d) { if (m & mask.doc) each(d, w * weight(m & mask.doc)); });
+        gpost.forEach(function (m, g) {
+          if (!(m & mask.group)) return;
+          var x = w * groupWeight(m & mask.group);
+          for (var d = state.groupStart[g]; d < state.groupStart[g + 1]; d++) each(d, x);
         });
       }
-      var mask = { doc: docMask, group: groupMask };
       tm.primaries.forEach(function (p) {
-        var next = {};
-        contributions(p[1], mask, function (d, x) {
-          if (local && !(d in local)) return;
-          if (!(d in next)) next[d] = local ? local[d] : 0;
-          next[d] += x;
+        var next = new Map();
+        contributions(p[1], function (d, x) {
+          if (local && !local.has(d)) return;
+          next.set(d, (next.has(d) ? next.get(d) : local ? local.get(d) : 0) + x);
         });
         local = next;
       });
       tm.alternates.forEach(function (a) {
-        contributions(a, mask, function (d, x) { if (d in local) local[d] += x; });
+        contributions(a, function (d, x) { if (local.has(d)) local.set(d, local.get(d) + x); });
       });
       return local;
+    }
+    // Documents whose condition the environment rules out (null: none), from conds.js,
+    // which is loaded only when some condition is ruled out.
+    function excluded() {
+      var out = [];
+      state.meta.conds.forEach(function (c, i) { if (applies(c) === false) out.push(i); });
+      if (!out.length) return Promise.resolve(null);
+      return load("search/conds.js").then(function () {
+        var set = new Uint8Array(state.meta.docs);
+        out.forEach(function (i) { ids(state.condLists[i], function (d) { set[d] = 1; }); });
+        return set;
+      });
+    }
+    // The first `limit` of `ranked` whose text holds every term's phrase: their chunks are
+    // loaded a round at a time, as many documents as hits are still missing.
+    function pick(ranked, terms, limit) {
+      var phrases = terms.some(function (tm) { return tm.primaries.length > 1; });
+      var hits = [], at = 0;
+      function round() {
+        if (hits.length >= limit || at >= ranked.length) return Promise.resolve(hits);
+        var batch = ranked.slice(at, at + limit - hits.length), need = {};
+        at += batch.length;
+        batch.forEach(function (d) { need[lastAtMost(state.chunkStart, d)] = true; });
+        return Promise.all(Object.keys(need).map(function (c) { return load("search/docs-" + c + ".js"); }))
+          .then(function () {
+            batch.forEach(function (d) {
+              var x = doc(d);
+              if (!x || (phrases && !terms.every(function (tm) { return hasPhrase(x.row, tm); }))) return;
+              var cond = state.meta.conds[x.cond];
+              hits.push({ id: d, row: x.row, condition: cond, open: applies(cond) === null });
+            });
+            return round();
+          });
+      }
+      return round();
     }
     // Resolves to {terms, hits: [{id, row: [title, location, link, procedure, text, kind, chapter], condition, open}]}.
     function search(query, limit) {
@@ -307,35 +450,24 @@
       return load("search/meta.js").then(function () {
         var need = {};
         terms.forEach(function (tm) {
-          tm.primaries.forEach(function (p) { need[shardOf(p[1])] = true; });
-          tm.alternates.forEach(function (a) { need[shardOf(a)] = true; });
+          tm.primaries.forEach(function (p) { need[shardFile(p[1])] = true; });
+          tm.alternates.forEach(function (a) { need[shardFile(a)] = true; });
         });
-        return Promise.all(Object.keys(need).map(function (x) { return load("search/shard-" + hex2(+x) + ".js"); }));
+        return Promise.all(Object.keys(need).map(load));
       }).then(function () {
         var scores = null;
         terms.forEach(function (tm) {
           var local = termScores(tm);
           if (scores === null) { scores = local; return; }
-          Object.keys(scores).forEach(function (d) { if (d in local) scores[d] += local[d]; else delete scores[d]; });
+          scores.forEach(function (x, d) { if (local.has(d)) scores.set(d, x + local.get(d)); else scores.delete(d); });
         });
-        // Phrases are checked on the candidates' text, so rank a few more than asked for.
-        var ranked = Object.keys(scores).map(Number)
-          .filter(function (d) { return applies(condOf(d)) !== false; })
-          .sort(function (a, b) { return scores[b] - scores[a] || a - b; })
-          .slice(0, Math.max(60, limit * 3));
-        var chunks = {};
-        ranked.forEach(function (d) { chunks[Math.floor(d / state.meta.chunk)] = true; });
-        return Promise.all(Object.keys(chunks).map(function (c) { return load("search/docs-" + c + ".js"); }))
-          .then(function () {
-            var hits = ranked.filter(function (d) {
-              var row = docRow(d);
-              return row && terms.every(function (tm) { return hasPhrase(row, tm); });
-            }).slice(0, limit).map(function (d) {
-              return { id: d, row: docRow(d), condition: condOf(d), open: applies(condOf(d)) === null };
-            });
-            return { terms: terms, hits: hits };
-          });
-      });
+        return excluded().then(function (out) {
+          var ranked = [];
+          scores.forEach(function (x, d) { if (!out || !out[d]) ranked.push(d); });
+          ranked.sort(function (a, b) { return scores.get(b) - scores.get(a) || a - b; });
+          return pick(ranked, terms, limit);
+        });
+      }).then(function (hits) { return { terms: terms, hits: hits }; });
     }
     return { receivers: receivers, search: search };
   }
@@ -384,6 +516,7 @@
   window.tejunSearchMeta = engine.receivers.meta;
   window.tejunSearchShard = engine.receivers.shard;
   window.tejunSearchDocs = engine.receivers.docs;
+  window.tejunSearchConds = engine.receivers.conds;
   var LIMIT = 20;
 
   // ---- the search box -------------------------------------------------------------------

@@ -1,0 +1,482 @@
+//! The compact encodings of the offline search index. Every file of `search/` is a script,
+//! so everything is text: numbers and bits go into JavaScript string literals over a
+//! 64-letter alphabet (the base64url letters, none of which needs escaping), and document
+//! text goes through a small LZ77. `themes/default/search.js` holds the decoders; the ones
+//! here are for the tests.
+//!
+//! - **Varints**: 5 bits per letter, least significant first, the letter's value + 32 when
+//!   more letters follow (`0`–`31` is one letter).
+//! - **Id lists** (posting lists, a condition's documents): a strictly increasing list as
+//!   gaps `id - previous - 1` (the first gap is the id itself), Rice-coded with a parameter
+//!   `k` chosen per list: the first letter is `k`, then 6 bits per letter, most
+//!   significant first. A gap is `q = gap >> k` one-bits, a zero-bit and the `k` low bits;
+//!   from `q = 32` on, 32 one-bits, then `q - 32 + 1` in Elias gamma (as many zero-bits as
+//!   it has bits after its leading one, then its bits). The end is padded with one-bits,
+//!   which a decoder reads as an unfinished quotient and stops. An empty list is `""`.
+//! - **LZ77 text**: over UTF-16 code units, so offsets agree with JavaScript strings. `~`
+//!   starts a code: `~~` is `~`, `~!` is U+001F (the field separator), `~*` is U+001E (the
+//!   record separator), otherwise two varints `length - 2` and `distance - 1` copy from the
+//!   text decoded so far (the copy may overlap itself). Every other character stands for
+//!   itself. A match is taken only where it is shorter, in bytes of the file, than the
+//!   characters it replaces, and never splits a surrogate pair.
+
+/// The 64 letters, in value order.
+pub const LETTERS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// Field and record separators inside LZ-coded text.
+pub const FIELD: char = '\u{1f}';
+pub const RECORD: char = '\u{1e}';
+
+/// Quotients from here on are written with an escape instead of in unary.
+const ESCAPE: u64 = 32;
+
+fn letter(v: u32) -> char {
+    LETTERS[v as usize] as char
+}
+
+fn value(c: u8) -> Option<u32> {
+    LETTERS.iter().position(|&l| l == c).map(|v| v as u32)
+}
+
+/// Appends `n` as a varint.
+pub fn push_varint(out: &mut String, mut n: u64) {
+    loop {
+        let low = (n & 31) as u32;
+        n >>= 5;
+        if n == 0 {
+            out.push(letter(low));
+            return;
+        }
+        out.push(letter(low | 32));
+    }
+}
+
+fn varint_len(mut n: u64) -> usize {
+    let mut len = 1;
+    while n >= 32 {
+        n >>= 5;
+        len += 1;
+    }
+    len
+}
+
+/// Reads the varints of `s` (for the tests; `search.js` has its own).
+pub fn decode_varints(s: &str) -> Option<Vec<u64>> {
+    let mut out = Vec::new();
+    let (mut n, mut shift) = (0u64, 0);
+    for &c in s.as_bytes() {
+        let v = u64::from(value(c)?);
+        n |= (v & 31) << shift;
+        shift += 5;
+        if v & 32 == 0 {
+            out.push(n);
+            (n, shift) = (0, 0);
+        }
+    }
+    (shift == 0).then_some(out)
+}
+
+/// Bits into letters, most significant first.
+struct Bits<'a> {
+    out: &'a mut String,
+    acc: u64,
+    len: u32,
+}
+
+impl Bits<'_> {
+    /// The low `n` bits of `v` (`n` at most 32), most significant first.
+    fn push(&mut self, v: u64, n: u32) {
+        self.acc = (self.acc << n) | (v & ((1u64 << n) - 1));
+        self.len += n;
+        while self.len >= 6 {
+            self.len -= 6;
+            self.out.push(letter(((self.acc >> self.len) & 63) as u32));
+        }
+    }
+    fn ones(&mut self, mut n: u64) {
+        while n > 0 {
+            let k = n.min(32) as u32;
+            self.push(u64::MAX, k);
+            n -= u64::from(k);
+        }
+    }
+    fn finish(mut self) {
+        if self.len != 0 {
+            let pad = 6 - self.len;
+            self.push(u64::MAX, pad);
+        }
+    }
+}
+
+fn bit_len(v: u64) -> u32 {
+    64 - v.leading_zeros()
+}
+
+/// The bits of one gap beyond `k` + 1 (the quotient's).
+fn quotient_bits(q: u64) -> u64 {
+    if q < ESCAPE {
+        q
+    } else {
+        ESCAPE - 1 + 2 * u64::from(bit_len(q - ESCAPE + 1))
+    }
+}
+
+/// Appends the id list `ids` (strictly increasing).
+pub fn push_ids(out: &mut String, ids: &[u32]) {
+    let Some(&last) = ids.last() else {
+        return;
+    };
+    // The best k is near log2 of the mean gap; try its neighbours.
+    let mean = (u64::from(last) + 1) / ids.len() as u64;
+    let guess = bit_len(mean).saturating_sub(1);
+    let low = guess.saturating_sub(2);
+    let mut cost = [0u64; 5];
+    let mut prev: i64 = -1;
+    for &id in ids {
+        let g = (i64::from(id) - prev - 1) as u64;
+        prev = i64::from(id);
+        for (i, c) in cost.iter_mut().enumerate() {
+            *c += quotient_bits(g >> (low + i as u32));
+        }
+    }
+    let k = (0..5)
+        .min_by_key(|&i| cost[i] + ids.len() as u64 * u64::from(low + i as u32))
+        .map_or(0, |i| low + i as u32)
+        .min(31);
+    out.push(letter(k));
+    let mut bits = Bits {
+        out,
+        acc: 0,
+        len: 0,
+    };
+    let mut prev: i64 = -1;
+    for &id in ids {
+        let g = (i64::from(id) - prev - 1) as u64;
+        prev = i64::from(id);
+        let q = g >> k;
+        if q < ESCAPE {
+            // q ones and a zero.
+            bits.push(((1u64 << q) - 1) << 1, q as u32 + 1);
+        } else {
+            bits.ones(ESCAPE);
+            let e = q - ESCAPE + 1;
+            let n = bit_len(e);
+            bits.push(0, n - 1);
+            bits.push(e, n);
+        }
+        bits.push(g, k);
+    }
+    bits.finish();
+}
+
+/// Reads an id list (for the tests; `search.js` has its own).
+pub fn decode_ids(s: &str) -> Option<Vec<u32>> {
+    let bytes = s.as_bytes();
+    let Some((&first, rest)) = bytes.split_first() else {
+        return Some(Vec::new());
+    };
+    let k = value(first)?;
+    let mut bits = Vec::with_capacity(rest.len() * 6);
+    for &c in rest {
+        let v = value(c)?;
+        bits.extend((0..6).rev().map(|i| (v >> i) & 1 == 1));
+    }
+    let mut at = 0;
+    let mut next = || {
+        let b = bits.get(at).copied();
+        at += 1;
+        b
+    };
+    let mut out = Vec::new();
+    let mut id: i64 = -1;
+    'list: loop {
+        let mut q = 0u64;
+        loop {
+            match next() {
+                None => break 'list,
+                Some(true) => {
+                    q += 1;
+                    if q == ESCAPE {
+                        let mut zeros = 0;
+                        while !next()? {
+                            zeros += 1;
+                        }
+                        let mut e = 1u64;
+                        for _ in 0..zeros {
+                            e = (e << 1) | u64::from(next()?);
+                        }
+                        q = ESCAPE + e - 1;
+                        break;
+                    }
+                }
+                Some(false) => break,
+            }
+        }
+        let mut r = 0u64;
+        for _ in 0..k {
+            r = (r << 1) | u64::from(next()?);
+        }
+        id += ((q << k) | r) as i64 + 1;
+        out.push(u32::try_from(id).ok()?);
+    }
+    Some(out)
+}
+
+/// Bytes a UTF-16 unit costs as a literal in a JSON string (a surrogate: half of the pair's
+/// four bytes).
+fn literal_cost(u: u16) -> u32 {
+    match u {
+        0x1e | 0x1f | 0x7e => 2,
+        0x22 | 0x5c | 0x0a | 0x0d | 0x09 => 2,
+        0..=0x1f => 6,
+        0x20..=0x7f => 1,
+        0x80..=0x7ff => 2,
+        0x2028 | 0x2029 => 6,
+        0xd800..=0xdfff => 2,
+        _ => 3,
+    }
+}
+
+fn is_low_surrogate(u: u16) -> bool {
+    (0xdc00..0xe000).contains(&u)
+}
+
+const HASH_BITS: u32 = 12;
+/// How many earlier positions with the same two units a match search looks at.
+const CHAIN: usize = 24;
+const MIN_MATCH: usize = 2;
+
+/// Appends `text` LZ77-coded (the string's contents only, unquoted; see [`push_js_str`]).
+pub fn push_lz(out: &mut String, text: &str) {
+    let u: Vec<u16> = text.encode_utf16().collect();
+    let n = u.len();
+    let mut cost = Vec::with_capacity(n + 1);
+    cost.push(0u32);
+    for &x in &u {
+        cost.push(cost[cost.len() - 1] + literal_cost(x));
+    }
+    let hash = |i: usize| -> usize {
+        let h = (u32::from(u[i]) << 16 | u32::from(u[i + 1])).wrapping_mul(0x9E37_79B1);
+        (h >> (32 - HASH_BITS)) as usize
+    };
+    let mut head = vec![u32::MAX; 1 << HASH_BITS];
+    let mut prev = vec![u32::MAX; n];
+    let insert = |i: usize, head: &mut [u32], prev: &mut [u32]| {
+        if i + 1 < n {
+            let h = hash(i);
+            prev[i] = head[h];
+            head[h] = i as u32;
+        }
+    };
+    let mut i = 0;
+    let mut literal_from = 0;
+    let flush = |out: &mut String, from: usize, to: usize| {
+        for c in char::decode_utf16(u[from..to].iter().copied()) {
+            match c.unwrap_or(char::REPLACEMENT_CHARACTER) {
+                '~' => out.push_str("~~"),
+                FIELD => out.push_str("~!"),
+                RECORD => out.push_str("~*"),
+                c => push_js_char(out, c),
+            }
+        }
+    };
+    while i < n {
+        let mut best: Option<(i64, usize, usize)> = None; // (gain, length, distance)
+                                                          // A match never starts or ends inside a surrogate pair.
+        if i + MIN_MATCH <= n && !is_low_surrogate(u[i]) {
+            let mut cand = head[hash(i)];
+            let mut tries = 0;
+            while cand != u32::MAX && tries < CHAIN {
+                let p = cand as usize;
+                let mut len = 0;
+                while i + len < n && u[p + len] == u[i + len] {
+                    len += 1;
+                }
+                if len > 0 && i + len < n && is_low_surrogate(u[i + len]) {
+                    len -= 1;
+                }
+                if len >= MIN_MATCH {
+                    let d = i - p;
+                    let code = 1 + varint_len((len - MIN_MATCH) as u64) + varint_len(d as u64 - 1);
+                    let gain = i64::from(cost[i + len] - cost[i]) - code as i64;
+                    if best.is_none_or(|(g, _, _)| gain > g) {
+                        best = Some((gain, len, d));
+                    }
+                }
+                cand = prev[p];
+                tries += 1;
+            }
+        }
+        match best {
+            Some((gain, len, d)) if gain > 0 => {
+                flush(out, literal_from, i);
+                out.push('~');
+                push_varint(out, (len - MIN_MATCH) as u64);
+                push_varint(out, d as u64 - 1);
+                for j in i..i + len {
+                    insert(j, &mut head, &mut prev);
+                }
+                i += len;
+                literal_from = i;
+            }
+            _ => {
+                insert(i, &mut head, &mut prev);
+                i += 1;
+            }
+        }
+    }
+    flush(out, literal_from, n);
+}
+
+/// Reads LZ-coded text (for the tests; `search.js` has its own).
+pub fn decode_lz(s: &str) -> Option<String> {
+    let mut out: Vec<u16> = Vec::new();
+    let chars: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    let mut buf = [0u16; 2];
+    while i < chars.len() {
+        if chars[i] != '~' {
+            out.extend_from_slice(chars[i].encode_utf16(&mut buf));
+            i += 1;
+            continue;
+        }
+        i += 1;
+        match *chars.get(i)? {
+            '~' => out.push(u16::from(b'~')),
+            '!' => out.push(FIELD as u16),
+            '*' => out.push(RECORD as u16),
+            _ => {
+                let mut nums = [0u64; 2];
+                for n in &mut nums {
+                    let mut shift = 0;
+                    loop {
+                        let v = u64::from(value(u8::try_from(*chars.get(i)?).ok()?)?);
+                        i += 1;
+                        *n |= (v & 31) << shift;
+                        shift += 5;
+                        if v & 32 == 0 {
+                            break;
+                        }
+                    }
+                }
+                let (len, d) = (nums[0] as usize + MIN_MATCH, nums[1] as usize + 1);
+                let start = out.len().checked_sub(d)?;
+                for k in 0..len {
+                    out.push(out[start + k]);
+                }
+                continue;
+            }
+        }
+        i += 1;
+    }
+    String::from_utf16(&out).ok()
+}
+
+fn push_js_char(out: &mut String, c: char) {
+    match c {
+        '"' => out.push_str("\\\""),
+        '\\' => out.push_str("\\\\"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        // Line terminators inside string literals before ES2019.
+        '\u{2028}' => out.push_str("\\u2028"),
+        '\u{2029}' => out.push_str("\\u2029"),
+        c if (c as u32) < 0x20 => {
+            use std::fmt::Write;
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        }
+        c => out.push(c),
+    }
+}
+
+/// Appends `s` as a double-quoted string literal that is both JSON and JavaScript. The
+/// files are loaded with `<script src>`, never inlined into a page, so `<` and `&` stay
+/// as they are (unlike `render::env::script_json`, which guards inline scripts).
+pub fn push_js_str(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        push_js_char(out, c);
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn varints_round_trip() {
+        let nums = [0, 1, 31, 32, 1023, 1024, u64::from(u32::MAX), u64::MAX];
+        let mut s = String::new();
+        for n in nums {
+            push_varint(&mut s, n);
+        }
+        assert_eq!(decode_varints(&s).unwrap(), nums);
+        assert_eq!(varint_len(31), 1);
+        assert_eq!(varint_len(32), 2);
+    }
+
+    #[test]
+    fn id_lists_round_trip_dense_sparse_and_with_outliers() {
+        let lists: Vec<Vec<u32>> = vec![
+            vec![],
+            vec![0],
+            vec![5],
+            (0..1000).collect(),
+            (0..1000).map(|i| i * 37 + 3).collect(),
+            vec![0, 1, 2, 3, 100_000, 100_001, 4_000_000],
+            (0..200).map(|i| i * i).collect(),
+        ];
+        for ids in lists {
+            let mut s = String::new();
+            push_ids(&mut s, &ids);
+            assert!(s.bytes().all(|b| LETTERS.contains(&b)), "{s}");
+            assert_eq!(decode_ids(&s).unwrap(), ids, "{s}");
+        }
+        // A dense list costs a few bits an entry.
+        let mut s = String::new();
+        push_ids(&mut s, &(0..6000).map(|i| i * 3).collect::<Vec<_>>());
+        assert!(s.len() < 6000 * 4 / 6, "{}", s.len());
+    }
+
+    #[test]
+    fn lz_round_trips_and_shrinks_repeated_text() {
+        let texts = [
+            "",
+            "~",
+            "a~b~~c",
+            "共有ディスクを停止します。共有ディスクを起動します。",
+            "abcabcabcabcabcabcabc",
+            "x\u{1f}y\u{1e}z\u{1f}\u{1e}",
+            "emoji 😀😀😀😀 and 😀😀😀😀 \"quoted\" \\ back\nslash\u{2028}",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        ];
+        for t in texts {
+            let mut s = String::new();
+            push_lz(&mut s, t);
+            assert_eq!(decode_lz(&unquote(&s)).as_deref(), Some(t), "{s}");
+        }
+        let long = "クラスタのリソースを停止してください。".repeat(20);
+        let mut s = String::new();
+        push_lz(&mut s, &long);
+        assert!(s.len() * 5 < long.len(), "{} of {}", s.len(), long.len());
+    }
+
+    /// The string a JSON parser reads from the literal's contents.
+    fn unquote(s: &str) -> String {
+        serde_json::from_str(&format!("\"{s}\"")).unwrap()
+    }
+
+    #[test]
+    fn js_strings_are_json() {
+        for s in [
+            "plain",
+            "\"q\" \\ \n\t\r \u{1} \u{2028} </script> 日本語 😀",
+        ] {
+            let mut out = String::new();
+            push_js_str(&mut out, s);
+            assert_eq!(serde_json::from_str::<String>(&out).unwrap(), s);
+        }
+    }
+}
