@@ -668,25 +668,11 @@ fn offline_index_time() {
             .collect();
         let wall = runs.iter().map(|r| r.0).min().unwrap();
         let cpu = runs.iter().map(|r| r.1).min().unwrap();
-        format!("{wall:.0?} wall, {cpu} ms cpu (min of 10)")
+        format!(
+            "{:.0} ms wall, {cpu} ms cpu (min of 10)",
+            wall.as_secs_f64() * 1000.0
+        )
     };
-    {
-        let mut all = 0;
-        let mut bytes = 0;
-        let mut distinct = std::collections::HashMap::new();
-        for d in &docs {
-            for f in std::iter::once(&d.title).chain(&d.commands).chain(&d.body) {
-                all += 1;
-                bytes += f.len();
-                *distinct.entry(f.as_str()).or_insert(0) += 1;
-            }
-        }
-        let dbytes: usize = distinct.keys().map(|k| k.len()).sum();
-        eprintln!(
-            "TMPSTAT fields {all} ({bytes} bytes), distinct {} ({dbytes} bytes)",
-            distinct.len()
-        );
-    }
     let collect = time(&mut || drop(tejun::search::collect(&b)));
     let analyse = time(&mut || {
         for d in &docs {

@@ -245,20 +245,25 @@ fn group_postings(docs: &[SearchDoc]) -> (Vec<u32>, Vec<(String, List)>) {
     (of_doc, b.finish())
 }
 
-/// A posting list as id lists, one per mask bit, joined by `,`.
+/// A posting list as id lists, one per mask bit (at most three), joined by `,`.
 fn encode(list: &[(u32, u32)], bits: &[u32]) -> String {
+    let mut ids: [Vec<u32>; 3] = Default::default();
+    for &(id, mask) in list {
+        for (n, &bit) in bits.iter().enumerate() {
+            if mask & bit != 0 {
+                ids[n].push(id);
+            }
+        }
+    }
     let mut out = String::new();
-    let mut ids = Vec::with_capacity(list.len());
     let mut written = 0;
-    for (n, &bit) in bits.iter().enumerate() {
-        ids.clear();
-        ids.extend(list.iter().filter(|e| e.1 & bit != 0).map(|e| e.0));
+    for (n, ids) in ids.iter().enumerate() {
         if !ids.is_empty() {
             for _ in written..n {
                 out.push(',');
             }
             written = n;
-            push_ids(&mut out, &ids);
+            push_ids(&mut out, ids);
         }
     }
     out
@@ -341,8 +346,10 @@ fn shard_text(n: usize, entries: &[Entry]) -> String {
                 }
                 first = false;
                 push_js_str(out, &e.token);
-                out.push(':');
-                push_js_str(out, v);
+                // Letters and commas only: nothing to escape.
+                out.push_str(":\"");
+                out.push_str(v);
+                out.push('"');
             }
         }
     };
@@ -363,6 +370,10 @@ fn kind_letter(k: DocKind) -> char {
 
 /// A field of a record, its separators turned into spaces.
 fn push_field(out: &mut String, s: &str) {
+    if !s.contains([FIELD, RECORD]) {
+        out.push_str(s);
+        return;
+    }
     out.extend(
         s.chars()
             .map(|c| if c == FIELD || c == RECORD { ' ' } else { c }),

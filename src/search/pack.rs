@@ -126,11 +126,11 @@ pub fn push_ids(out: &mut String, ids: &[u32]) {
     let Some(&last) = ids.last() else {
         return;
     };
-    // The best k is near log2 of the mean gap; try its neighbours.
+    // For geometric gaps the best k is about log2(mean gap × ln 2); try it and its
+    // neighbours.
     let mean = (u64::from(last) + 1) / ids.len() as u64;
-    let guess = bit_len(mean).saturating_sub(1);
-    let low = guess.saturating_sub(2);
-    let mut cost = [0u64; 5];
+    let low = bit_len(mean * 7 / 10).saturating_sub(2);
+    let mut cost = [0u64; 3];
     let mut prev: i64 = -1;
     for &id in ids {
         let g = (i64::from(id) - prev - 1) as u64;
@@ -139,7 +139,7 @@ pub fn push_ids(out: &mut String, ids: &[u32]) {
             *c += quotient_bits(g >> (low + i as u32));
         }
     }
-    let k = (0..5)
+    let k = (0..3)
         .min_by_key(|&i| cost[i] + ids.len() as u64 * u64::from(low + i as u32))
         .map_or(0, |i| low + i as u32)
         .min(31);
@@ -243,7 +243,7 @@ fn is_low_surrogate(u: u16) -> bool {
 
 const HASH_BITS: u32 = 12;
 /// How many earlier positions with the same two units a match search looks at.
-const CHAIN: usize = 24;
+const CHAIN: usize = 16;
 const MIN_MATCH: usize = 2;
 
 /// Appends `text` LZ77-coded (the string's contents only, unquoted; see [`push_js_str`]).
@@ -273,6 +273,11 @@ pub fn push_lz(out: &mut String, text: &str) {
     let flush = |out: &mut String, from: usize, to: usize| {
         for c in char::decode_utf16(u[from..to].iter().copied()) {
             match c.unwrap_or(char::REPLACEMENT_CHARACTER) {
+                c @ ('\u{20}'..='\u{7d}' | '\u{7f}'..='\u{2027}' | '\u{202a}'..)
+                    if c != '"' && c != '\\' =>
+                {
+                    out.push(c)
+                }
                 '~' => out.push_str("~~"),
                 FIELD => out.push_str("~!"),
                 RECORD => out.push_str("~*"),
