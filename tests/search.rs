@@ -301,6 +301,11 @@ fn offline_shards_cover_every_token_and_decode_to_the_postings() {
     });
     let meta = payload(&files["search/meta.js"], "tejunSearchMeta");
     assert_eq!(meta["v"], offline::VERSION);
+    let js = std::fs::read_to_string(Path::new(ROOT).join("themes/default/search.js")).unwrap();
+    assert!(
+        js.contains(&format!("var VERSION = {};", offline::VERSION)),
+        "search.js reads another format"
+    );
     assert_eq!(meta["docs"].as_u64().unwrap() as usize, stats.docs);
     let shard_starts: Vec<u64> = starts(&meta["shards"])
         .iter()
@@ -387,14 +392,18 @@ fn offline_shards_cover_every_token_and_decode_to_the_postings() {
     }
 
     // The chunks give back every document's record and its group.
+    let dict: Vec<u16> = meta["dict"].as_str().unwrap().encode_utf16().collect();
     for n in 0..chunk_starts.len() - 1 {
         let c = payload(&files[&offline::docs_file(n)], "tejunSearchDocs");
         assert_eq!(c["chunk"].as_u64().unwrap() as usize, n);
-        let text = pack::decode_lz(c["docs"].as_str().unwrap()).unwrap();
-        let records: Vec<&str> = text.split(pack::RECORD).collect();
+        let text = pack::decode_lz(c["docs"].as_str().unwrap(), &dict).unwrap();
+        let mut records: Vec<&str> = text.split(pack::RECORD).collect();
         let first = chunk_starts[n] as usize;
-        assert_eq!(records.len(), chunk_starts[n + 1] as usize - first);
-        let groups = c["groups"].as_array().unwrap();
+        let end = chunk_starts[n + 1] as usize;
+        let groups: Vec<&str> = records
+            .drain(..(doc_group[end - 1] - doc_group[first]) as usize + 1)
+            .collect();
+        assert_eq!(records.len(), end - first);
         for (i, r) in records.iter().enumerate() {
             let d = &docs[first + i];
             let f: Vec<&str> = r.split(pack::FIELD).collect();
@@ -407,8 +416,11 @@ fn offline_shards_cover_every_token_and_decode_to_the_postings() {
                 conds[f[4].parse::<usize>().unwrap()],
                 d.condition.clone().unwrap_or_default()
             );
-            let g = &groups[(doc_group[first + i] - doc_group[first]) as usize];
-            assert_eq!(g, &serde_json::json!([d.procedure, d.chapter, d.page]));
+            let g = groups[(doc_group[first + i] - doc_group[first]) as usize];
+            assert_eq!(
+                g.split(pack::FIELD).collect::<Vec<_>>(),
+                [&*d.procedure, &*d.chapter, &*d.page]
+            );
         }
     }
     eprintln!(

@@ -8,9 +8,9 @@
 //!
 //! | file | calls | holds |
 //! | --- | --- | --- |
-//! | `search/meta.js` | `window.tejunSearchMeta({...})` | `v`, `docs` (count), `shards` (varints: where each shard starts, in hash steps of 65,536, minus where the previous one does; shard 0 starts at 0), `groups` (varints: documents per group, in order), `chunks` (varints: documents per `docs-N.js`, in order), `conds` (distinct conditions, `""` first) |
+//! | `search/meta.js` | `window.tejunSearchMeta({...})` | `v`, `docs` (count), `shards` (varints: where each shard starts, in hash steps of 65,536, minus where the previous one does; shard 0 starts at 0), `groups` (varints: documents per group, in order), `chunks` (varints: documents per `docs-N.js`, in order), `dict` (the text every chunk's LZ77 starts from), `conds` (distinct conditions, `""` first) |
 //! | `search/shard-N.js` | `window.tejunSearchShard({"shard": n, "tokens": {...}, "groups": {...}})` | token → document postings, token → group postings |
-//! | `search/docs-N.js` | `window.tejunSearchDocs({"chunk": n, "groups": [...], "docs": "..."})` | `groups`: `[procedure, chapter, page]` of each group the chunk's documents belong to, in order; `docs`: LZ77 text of the chunk's documents, records (U+001E) of fields (U+001F) `title, location, anchor, kind (p/s/t), condition (index into conds), text` |
+//! | `search/docs-N.js` | `window.tejunSearchDocs({"chunk": n, "docs": "..."})` | LZ77 text (continuing `meta.dict`) of records (U+001E) of fields (U+001F): first `procedure, chapter, page` for each group the chunk's documents belong to, in order, then each document's `title, location, anchor, kind (p/s/t), condition (index into conds), text` |
 //! | `search/conds.js` | `window.tejunSearchConds({"conds": [...]})` | per condition of `meta.conds`, the id list of its documents |
 //!
 //! A token's shard is the last one whose start is at most `fnv1a32(UTF-16 code units of the
@@ -25,13 +25,15 @@
 //! than once per step.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 
 use rayon::prelude::*;
 
 use super::analyze::analyze;
 use super::docs::{self, DocKind, SearchDoc};
-use super::pack::{push_ids, push_js_str, push_lz, push_varint, FIELD, RECORD};
+use super::pack::{
+    dictionary, push_ids, push_js_str, push_lz, push_varint, TokenHasher, FIELD, RECORD,
+};
 use crate::model::Book;
 
 /// Format version of the files, checked by `search.js`.
@@ -41,7 +43,9 @@ pub const SHARD_BYTES: usize = 2048;
 /// Shards start at multiples of this hash step, so `meta.js` lists them in a few letters.
 pub const SHARD_STEP: u32 = 1 << 16;
 /// A document chunk is closed once its records, before LZ77, reach this many bytes.
-pub const CHUNK_BYTES: usize = 6144;
+pub const CHUNK_BYTES: usize = 4096;
+/// UTF-16 units of the LZ77 dictionary the chunks share (in `meta.js`).
+pub const DICT_UNITS: usize = 4096;
 
 pub const MASK_TITLE: u32 = 1;
 pub const MASK_COMMAND: u32 = 2;
@@ -77,43 +81,6 @@ pub fn shard_file(shard: usize) -> String {
 
 pub fn docs_file(chunk: usize) -> String {
     format!("search/docs-{chunk}.js")
-}
-
-/// The token maps' hasher: eight bytes at a time (FxHash's step); tokens are short, and
-/// SipHash would be most of the time spent on them.
-#[derive(Default)]
-pub struct TokenHasher(u64);
-
-impl TokenHasher {
-    fn step(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl Hasher for TokenHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.step(u64::from_le_bytes(w));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            self.step(u64::from_le_bytes(w));
-        }
-    }
-    fn write_u8(&mut self, b: u8) {
-        self.step(u64::from(b));
-    }
-    /// The map takes its bucket from the low bits, which the multiplications leave weak
-    /// (UTF-8 lead bytes of kana and kanji hardly vary): fold the high half in.
-    fn finish(&self) -> u64 {
-        let h = self.0;
-        (h ^ (h >> 32)).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ (h >> 29)
-    }
 }
 
 /// (id, mask) pairs sorted by id: a token's documents or groups.
@@ -413,36 +380,74 @@ fn cut_chunks(records: &[String]) -> Vec<std::ops::Range<usize>> {
     chunks
 }
 
+/// A chunk's file: its LZ77 text holds a record `procedure, chapter, page` for each group
+/// its documents belong to, then the documents' records.
 fn chunk_text(
     n: usize,
     range: std::ops::Range<usize>,
     docs: &[SearchDoc],
     doc_group: &[u32],
     records: &[String],
+    dict: &[u16],
 ) -> String {
-    let mut out = format!("window.tejunSearchDocs({{\"chunk\":{n},\"groups\":[");
+    let mut text = String::with_capacity(CHUNK_BYTES * 2);
     let mut last = None;
     for i in range.clone() {
-        if last == Some(doc_group[i]) {
-            continue;
+        if last != Some(doc_group[i]) {
+            last = Some(doc_group[i]);
+            let d = &docs[i];
+            push_field(&mut text, &d.procedure);
+            text.push(FIELD);
+            push_field(&mut text, &d.chapter);
+            text.push(FIELD);
+            push_field(&mut text, &d.page);
+            text.push(RECORD);
         }
-        if last.is_some() {
-            out.push(',');
-        }
-        last = Some(doc_group[i]);
-        let d = &docs[i];
-        out.push('[');
-        push_js_str(&mut out, &d.procedure);
-        out.push(',');
-        push_js_str(&mut out, &d.chapter);
-        out.push(',');
-        push_js_str(&mut out, &d.page);
-        out.push(']');
     }
-    out.push_str("],\"docs\":\"");
-    push_lz(&mut out, &records[range].join(&RECORD.to_string()));
+    for (k, r) in records[range].iter().enumerate() {
+        if k > 0 {
+            text.push(RECORD);
+        }
+        text.push_str(r);
+    }
+    let mut out = String::with_capacity(text.len() / 2 + 64);
+    out.push_str(&format!(
+        "window.tejunSearchDocs({{\"chunk\":{n},\"docs\":\""
+    ));
+    push_lz(&mut out, &text, dict);
     out.push_str("\"});\n");
     out
+}
+
+/// The document chunks: their ranges of documents, their files, and the LZ77 dictionary
+/// they share.
+fn doc_chunks(
+    docs: &[SearchDoc],
+    doc_cond: &[u32],
+    doc_group: &[u32],
+) -> (Vec<std::ops::Range<usize>>, Vec<String>, String) {
+    let records: Vec<String> = docs
+        .par_iter()
+        .zip(doc_cond)
+        .map(|(d, &c)| record(d, c))
+        .collect();
+    let chunks = cut_chunks(&records);
+    let dict = dictionary(
+        &records.iter().map(String::as_str).collect::<Vec<_>>(),
+        DICT_UNITS,
+    );
+    let dict_text = String::from_utf16(&dict).unwrap_or_default();
+    let dict = if dict_text.is_empty() {
+        Vec::new()
+    } else {
+        dict
+    };
+    let texts = chunks
+        .par_iter()
+        .enumerate()
+        .map(|(n, r)| chunk_text(n, r.clone(), docs, doc_group, &records, &dict))
+        .collect();
+    (chunks, texts, dict_text)
 }
 
 /// Varints of the lengths of consecutive runs.
@@ -475,24 +480,10 @@ pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> O
         .collect();
 
     // The postings and the document chunks are independent: build them side by side.
-    let (entries, chunk_files) = rayon::join(
+    let (entries, (chunks, chunk_texts, dict)) = rayon::join(
         || entries(doc_postings(&docs), group_postings),
-        || {
-            let records: Vec<String> = docs
-                .par_iter()
-                .zip(&doc_cond)
-                .map(|(d, &c)| record(d, c))
-                .collect();
-            let chunks = cut_chunks(&records);
-            let texts: Vec<String> = chunks
-                .par_iter()
-                .enumerate()
-                .map(|(n, r)| chunk_text(n, r.clone(), &docs, &doc_group, &records))
-                .collect();
-            (chunks, texts)
-        },
+        || doc_chunks(&docs, &doc_cond, &doc_group),
     );
-    let (chunks, chunk_texts) = chunk_files;
     let shards = cut_shards(&entries);
     let shard_texts: Vec<String> = shards
         .par_iter()
@@ -526,7 +517,9 @@ pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> O
     meta.push_str(&run_lengths(group_sizes));
     meta.push_str("\",\"chunks\":\"");
     meta.push_str(&run_lengths(chunks.iter().map(ExactSizeIterator::len)));
-    meta.push_str("\",\"conds\":[");
+    meta.push_str("\",\"dict\":");
+    push_js_str(&mut meta, &dict);
+    meta.push_str(",\"conds\":[");
     for (i, c) in conds.iter().enumerate() {
         if i > 0 {
             meta.push(',');

@@ -20,6 +20,9 @@
 //!   itself. A match is taken only where it is shorter, in bytes of the file, than the
 //!   characters it replaces, and never splits a surrogate pair.
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
 /// The 64 letters, in value order.
 pub const LETTERS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -29,6 +32,45 @@ pub const RECORD: char = '\u{1e}';
 
 /// Quotients from here on are written with an escape instead of in unary.
 const ESCAPE: u64 = 32;
+
+/// The hasher of the index's maps (tokens, texts, grams): eight bytes at a time (FxHash's step); tokens are short, and
+/// SipHash would be most of the time spent on them.
+#[derive(Default)]
+pub struct TokenHasher(u64);
+
+impl TokenHasher {
+    fn step(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for TokenHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.step(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.step(u64::from_le_bytes(w));
+        }
+    }
+    fn write_u8(&mut self, b: u8) {
+        self.step(u64::from(b));
+    }
+    /// The map takes its bucket from the low bits, which the multiplications leave weak
+    /// (UTF-8 lead bytes of kana and kanji hardly vary): fold the high half in.
+    fn finish(&self) -> u64 {
+        let h = self.0;
+        (h ^ (h >> 32)).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ (h >> 29)
+    }
+}
+
+type Map<K, V> = HashMap<K, V, BuildHasherDefault<TokenHasher>>;
 
 fn letter(v: u32) -> char {
     LETTERS[v as usize] as char
@@ -246,9 +288,12 @@ const HASH_BITS: u32 = 12;
 const CHAIN: usize = 16;
 const MIN_MATCH: usize = 2;
 
-/// Appends `text` LZ77-coded (the string's contents only, unquoted; see [`push_js_str`]).
-pub fn push_lz(out: &mut String, text: &str) {
-    let u: Vec<u16> = text.encode_utf16().collect();
+/// Appends `text` LZ77-coded (the string's contents only, unquoted; see [`push_js_str`]),
+/// with `dict` (UTF-16 units, see [`dictionary`]) as text the decoder has already seen.
+pub fn push_lz(out: &mut String, text: &str, dict: &[u16]) {
+    let mut u: Vec<u16> = Vec::with_capacity(dict.len() + text.len());
+    u.extend_from_slice(dict);
+    u.extend(text.encode_utf16());
     let n = u.len();
     let mut cost = Vec::with_capacity(n + 1);
     cost.push(0u32);
@@ -268,8 +313,11 @@ pub fn push_lz(out: &mut String, text: &str) {
             head[h] = i as u32;
         }
     };
-    let mut i = 0;
-    let mut literal_from = 0;
+    for i in 0..dict.len() {
+        insert(i, &mut head, &mut prev);
+    }
+    let mut i = dict.len();
+    let mut literal_from = i;
     let flush = |out: &mut String, from: usize, to: usize| {
         for c in char::decode_utf16(u[from..to].iter().copied()) {
             match c.unwrap_or(char::REPLACEMENT_CHARACTER) {
@@ -333,9 +381,78 @@ pub fn push_lz(out: &mut String, text: &str) {
     flush(out, literal_from, n);
 }
 
+/// Length in UTF-16 units of the grams [`dictionary`] counts.
+const GRAM: usize = 8;
+/// Bytes of text [`dictionary`] samples, about.
+const SAMPLE: usize = 1 << 19;
+
+/// A dictionary of at most `size` UTF-16 units for [`push_lz`]: the segments that recur
+/// across many of `texts` (in at least 1% of a sample spread over them), the most valuable
+/// last, nearest the text. Procedure prose is formulaic (`を確認してください。`, a command's path), so
+/// even a small chunk then starts with words to copy.
+pub fn dictionary(texts: &[&str], size: usize) -> Vec<u16> {
+    let total: usize = texts.iter().map(|t| t.len()).sum();
+    let step = (total / SAMPLE).max(1);
+    let sample: Vec<Vec<u16>> = texts
+        .iter()
+        .step_by(step)
+        .map(|t| t.encode_utf16().collect())
+        .collect();
+    let gram = |w: &[u16]| w.iter().fold(0u128, |k, &x| k << 16 | u128::from(x));
+    // In how many sampled texts each gram occurs (and the last one that counted it).
+    let mut seen: Map<u128, (u32, u32)> = Map::default();
+    for (n, u) in sample.iter().enumerate() {
+        for w in u.windows(GRAM) {
+            let e = seen.entry(gram(w)).or_insert((0, u32::MAX));
+            if e.1 != n as u32 {
+                *e = (e.0 + 1, n as u32);
+            }
+        }
+    }
+    let threshold = (sample.len() as u32 / 100).max(3);
+    let common = |w: &[u16]| seen.get(&gram(w)).is_some_and(|e| e.0 >= threshold);
+    // Segments: maximal runs of common grams.
+    let mut segments: Map<&[u16], usize> = Map::default();
+    for u in &sample {
+        let mut i = 0;
+        while i + GRAM <= u.len() {
+            if !common(&u[i..i + GRAM]) {
+                i += 1;
+                continue;
+            }
+            let mut j = i;
+            while j + GRAM <= u.len() && common(&u[j..j + GRAM]) {
+                j += 1;
+            }
+            let mut seg = &u[i..j + GRAM - 1];
+            // Whole surrogate pairs only.
+            if seg.first().is_some_and(|&x| is_low_surrogate(x)) {
+                seg = &seg[1..];
+            }
+            if seg.last().is_some_and(|&x| (0xd800..0xdc00).contains(&x)) {
+                seg = &seg[..seg.len() - 1];
+            }
+            *segments.entry(seg).or_default() += 1;
+            i = j;
+        }
+    }
+    let mut ranked: Vec<(&[u16], usize)> = segments.into_iter().collect();
+    ranked.sort_unstable_by(|a, b| (b.1 * b.0.len(), a.0).cmp(&(a.1 * a.0.len(), b.0)));
+    let mut picked = Vec::new();
+    let mut len = 0;
+    for (seg, _) in ranked {
+        if len + seg.len() <= size {
+            len += seg.len();
+            picked.push(seg);
+        }
+    }
+    picked.reverse();
+    picked.concat()
+}
+
 /// Reads LZ-coded text (for the tests; `search.js` has its own).
-pub fn decode_lz(s: &str) -> Option<String> {
-    let mut out: Vec<u16> = Vec::new();
+pub fn decode_lz(s: &str, dict: &[u16]) -> Option<String> {
+    let mut out: Vec<u16> = dict.to_vec();
     let chars: Vec<char> = s.chars().collect();
     let mut i = 0;
     let mut buf = [0u16; 2];
@@ -374,7 +491,7 @@ pub fn decode_lz(s: &str) -> Option<String> {
         }
         i += 1;
     }
-    String::from_utf16(&out).ok()
+    String::from_utf16(&out[dict.len()..]).ok()
 }
 
 fn push_js_char(out: &mut String, c: char) {
@@ -457,15 +574,42 @@ mod tests {
             "emoji 😀😀😀😀 and 😀😀😀😀 \"quoted\" \\ back\nslash\u{2028}",
             "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
         ];
-        for t in texts {
-            let mut s = String::new();
-            push_lz(&mut s, t);
-            assert_eq!(decode_lz(&unquote(&s)).as_deref(), Some(t), "{s}");
+        let repeated = texts.map(|t| t.repeat(3));
+        let dict = dictionary(&repeated.each_ref().map(String::as_str), 64);
+        for d in [&[][..], &dict] {
+            for t in texts {
+                let mut s = String::new();
+                push_lz(&mut s, t, d);
+                assert_eq!(decode_lz(&unquote(&s), d).as_deref(), Some(t), "{s}");
+            }
         }
         let long = "クラスタのリソースを停止してください。".repeat(20);
         let mut s = String::new();
-        push_lz(&mut s, &long);
+        push_lz(&mut s, &long, &[]);
         assert!(s.len() * 5 < long.len(), "{} of {}", s.len(), long.len());
+    }
+
+    #[test]
+    fn a_dictionary_holds_what_recurs_and_makes_short_texts_shorter() {
+        let texts: Vec<String> = (0..200)
+            .map(|i| format!("手順{i}: クラスタのリソースを停止してください。nqsstop -f {i}"))
+            .collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let dict = dictionary(&refs, 256);
+        let dict_text = String::from_utf16(&dict).unwrap();
+        assert!(
+            dict_text.contains("リソースを停止してください。"),
+            "{dict_text}"
+        );
+        assert!(dict.len() <= 256);
+        let (mut plain, mut with) = (String::new(), String::new());
+        push_lz(&mut plain, &texts[7], &[]);
+        push_lz(&mut with, &texts[7], &dict);
+        assert!(with.len() * 2 < plain.len(), "{with} vs {plain}");
+        assert_eq!(
+            decode_lz(&unquote(&with), &dict).as_deref(),
+            Some(&*texts[7])
+        );
     }
 
     /// The string a JSON parser reads from the literal's contents.

@@ -228,10 +228,10 @@
       each(id);
     }
   }
-  // LZ77 text over UTF-16 units: `~~` is "~", `~!` U+001F, `~*` U+001E, `~` + two varints
-  // (length - 2, distance - 1) a copy of what is already decoded.
-  function unlz(s) {
-    var out = "", i = 0, n = s.length;
+  // LZ77 text over UTF-16 units, continuing `dict`: `~~` is "~", `~!` U+001F, `~*` U+001E,
+  // `~` + two varints (length - 2, distance - 1) a copy of what is already decoded.
+  function unlz(s, dict) {
+    var out = dict, i = 0, n = s.length;
     while (i < n) {
       var j = s.indexOf("~", i);
       if (j < 0) j = n;
@@ -253,7 +253,7 @@
         len -= take;
       }
     }
-    return out;
+    return out.slice(dict.length);
   }
   // The last index of the increasing `starts` whose value is at most x.
   function lastAtMost(starts, x) {
@@ -312,13 +312,15 @@
   // `load(path)` returns a promise that settles once the script at `path` (relative to the
   // site root) has run and called window.tejunSearch{Meta,Shard,Docs,Conds}; `applies(cond)`
   // is true, false or null (open) for a condition string.
+  // The format of the index files this engine reads (offline.rs's VERSION).
+  var VERSION = 2;
   function createEngine(load, applies) {
     var state = { meta: null, shardStart: null, groupStart: null, docGroup: null, chunkStart: null,
       shards: {}, chunks: {}, condLists: null };
     var KINDS = { p: "procedure", s: "section", t: "step" };
     var receivers = {
       meta: function (m) {
-        if (m.v !== 2) throw new Error("search index format " + m.v + ", expected 2: rebuild the site");
+        if (m.v !== VERSION) { state.stale = "search index format " + m.v + ", this page reads " + VERSION; return; }
         state.meta = m;
         state.shardStart = starts(varints(m.shards)).map(function (s) { return s * 65536; });
         state.groupStart = starts(varints(m.groups));
@@ -329,11 +331,15 @@
         }
       },
       shard: function (x) { state.shards[x.shard] = x; },
-      // A chunk's records become rows [title, location, link, procedure, text, kind, chapter].
+      // A chunk's records (its groups', then its documents') become rows [title, location,
+      // link, procedure, text, kind, chapter].
       docs: function (x) {
         var first = state.chunkStart[x.chunk], g0 = state.docGroup[first];
-        state.chunks[x.chunk] = unlz(x.docs).split("\u001e").map(function (rec, i) {
-          var f = rec.split("\u001f"), grp = x.groups[state.docGroup[first + i] - g0];
+        var recs = unlz(x.docs, state.meta.dict).split("\u001e");
+        var groups = recs.splice(0, state.docGroup[state.chunkStart[x.chunk + 1] - 1] - g0 + 1)
+          .map(function (r) { return r.split("\u001f"); });
+        state.chunks[x.chunk] = recs.map(function (rec, i) {
+          var f = rec.split("\u001f"), grp = groups[state.docGroup[first + i] - g0];
           var link = grp[2] + ".html" + (f[2] ? "#" + f[2] : "");
           return { row: [f[0], f[1], link, grp[0], f[5], KINDS[f[3]], grp[1]], cond: +f[4] };
         });
@@ -448,6 +454,7 @@
       var terms = parseQuery(query);
       if (!terms.length) return Promise.resolve({ terms: terms, hits: [] });
       return load("search/meta.js").then(function () {
+        if (!state.meta) throw new Error(state.stale || "search/meta.js did not register");
         var need = {};
         terms.forEach(function (tm) {
           tm.primaries.forEach(function (p) { need[shardFile(p[1])] = true; });
