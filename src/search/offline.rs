@@ -16,13 +16,16 @@
 //! A token's shard is the last one whose start is at most `fnv1a32(UTF-16 code units of the
 //! token)`; tokens are laid out in hash order and cut into shards of about [`SHARD_BYTES`]
 //! (where the hash crosses a multiple of 65,536), so a query loads a few small files
-//! whatever the book's size. A
-//! document posting is three id lists joined by `,` (trailing empty ones left out): the
-//! documents with the token in their title, in a command, in the body or a GUI path (the
-//! masks 1, 2, 4). A group posting is two: the groups with the token in their procedure's
-//! title, in their chapter's title (masks 1, 2). A group is a run of documents of one
-//! procedure: every step shares those words, so they are stored once per procedure rather
-//! than once per step.
+//! whatever the book's size. A document posting is three id lists joined by `,` (trailing
+//! empty ones left out): the documents with the token in their title, in a command, in the
+//! body or a GUI path (the masks 1, 2, 4). A group posting is two: the groups with the
+//! token in their procedure's title, in their chapter's title (masks 1, 2). A group is a
+//! run of documents of one procedure: every step shares those words, so they are stored
+//! once per procedure rather than once per step.
+//!
+//! Document chunks hold about [`CHUNK_BYTES`] of records each, so the 20 hits a page shows
+//! cost about 20 small files; what makes them small is the LZ77 [`dictionary`] of segments
+//! that recur across the book, shipped once in `meta.js`.
 
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;

@@ -16,9 +16,10 @@
 //! - **LZ77 text**: over UTF-16 code units, so offsets agree with JavaScript strings. `~`
 //!   starts a code: `~~` is `~`, `~!` is U+001F (the field separator), `~*` is U+001E (the
 //!   record separator), otherwise two varints `length - 2` and `distance - 1` copy from the
-//!   text decoded so far (the copy may overlap itself). Every other character stands for
-//!   itself. A match is taken only where it is shorter, in bytes of the file, than the
-//!   characters it replaces, and never splits a surrogate pair.
+//!   text decoded so far, which starts with a shared dictionary (the copy may overlap
+//!   itself). Every other character stands for itself. A match is taken only where it is
+//!   shorter, in bytes of the file, than the characters it replaces, and never splits a
+//!   surrogate pair.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
