@@ -35,7 +35,7 @@ use rayon::prelude::*;
 use super::analyze::analyze;
 use super::docs::{self, DocKind, SearchDoc};
 use super::pack::{
-    dictionary, push_ids, push_js_str, push_lz, push_varint, TokenHasher, FIELD, RECORD,
+    dictionary, push_ids, push_js_str, push_lz, push_varint, LzDict, TokenHasher, FIELD, RECORD,
 };
 use crate::model::Book;
 
@@ -391,7 +391,7 @@ fn chunk_text(
     docs: &[SearchDoc],
     doc_group: &[u32],
     records: &[String],
-    dict: &[u16],
+    dict: &LzDict,
 ) -> String {
     let mut text = String::with_capacity(CHUNK_BYTES * 2);
     let mut last = None;
@@ -440,11 +440,11 @@ fn doc_chunks(
         DICT_UNITS,
     );
     let dict_text = String::from_utf16(&dict).unwrap_or_default();
-    let dict = if dict_text.is_empty() {
+    let dict = LzDict::new(if dict_text.is_empty() {
         Vec::new()
     } else {
         dict
-    };
+    });
     let texts = chunks
         .par_iter()
         .enumerate()

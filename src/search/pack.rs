@@ -289,24 +289,66 @@ const HASH_BITS: u32 = 12;
 const CHAIN: usize = 16;
 const MIN_MATCH: usize = 2;
 
+fn pair_hash(a: u16, b: u16) -> usize {
+    let h = (u32::from(a) << 16 | u32::from(b)).wrapping_mul(0x9E37_79B1);
+    (h >> (32 - HASH_BITS)) as usize
+}
+
+/// A dictionary ready for [`push_lz`]: its units with their hash chains, built once for
+/// every text that starts from it.
+pub struct LzDict {
+    units: Vec<u16>,
+    cost: Vec<u32>,
+    head: Vec<u32>,
+    prev: Vec<u32>,
+}
+
+impl LzDict {
+    pub fn new(units: Vec<u16>) -> LzDict {
+        let mut cost = Vec::with_capacity(units.len() + 1);
+        cost.push(0u32);
+        for &x in &units {
+            cost.push(cost[cost.len() - 1] + literal_cost(x));
+        }
+        let mut head = vec![u32::MAX; 1 << HASH_BITS];
+        let mut prev = vec![u32::MAX; units.len()];
+        // The last unit pairs with the text's first: hashed per text.
+        for i in 0..units.len().saturating_sub(1) {
+            let h = pair_hash(units[i], units[i + 1]);
+            prev[i] = head[h];
+            head[h] = i as u32;
+        }
+        LzDict {
+            units,
+            cost,
+            head,
+            prev,
+        }
+    }
+
+    pub fn units(&self) -> &[u16] {
+        &self.units
+    }
+}
+
 /// Appends `text` LZ77-coded (the string's contents only, unquoted; see [`push_js_str`]),
-/// with `dict` (UTF-16 units, see [`dictionary`]) as text the decoder has already seen.
-pub fn push_lz(out: &mut String, text: &str, dict: &[u16]) {
-    let mut u: Vec<u16> = Vec::with_capacity(dict.len() + text.len());
-    u.extend_from_slice(dict);
+/// with `dict` as text the decoder has already seen.
+pub fn push_lz(out: &mut String, text: &str, dict: &LzDict) {
+    let d = dict.units.len();
+    let mut u: Vec<u16> = Vec::with_capacity(d + text.len());
+    u.extend_from_slice(&dict.units);
     u.extend(text.encode_utf16());
     let n = u.len();
     let mut cost = Vec::with_capacity(n + 1);
-    cost.push(0u32);
-    for &x in &u {
+    cost.extend_from_slice(&dict.cost);
+    for &x in &u[d..] {
         cost.push(cost[cost.len() - 1] + literal_cost(x));
     }
-    let hash = |i: usize| -> usize {
-        let h = (u32::from(u[i]) << 16 | u32::from(u[i + 1])).wrapping_mul(0x9E37_79B1);
-        (h >> (32 - HASH_BITS)) as usize
-    };
-    let mut head = vec![u32::MAX; 1 << HASH_BITS];
-    let mut prev = vec![u32::MAX; n];
+    let hash = |i: usize| pair_hash(u[i], u[i + 1]);
+    let mut head = dict.head.clone();
+    let mut prev = Vec::with_capacity(n);
+    prev.extend_from_slice(&dict.prev);
+    prev.resize(n, u32::MAX);
     let insert = |i: usize, head: &mut [u32], prev: &mut [u32]| {
         if i + 1 < n {
             let h = hash(i);
@@ -314,10 +356,10 @@ pub fn push_lz(out: &mut String, text: &str, dict: &[u16]) {
             head[h] = i as u32;
         }
     };
-    for i in 0..dict.len() {
-        insert(i, &mut head, &mut prev);
+    if d > 0 {
+        insert(d - 1, &mut head, &mut prev);
     }
-    let mut i = dict.len();
+    let mut i = d;
     let mut literal_from = i;
     let flush = |out: &mut String, from: usize, to: usize| {
         for c in char::decode_utf16(u[from..to].iter().copied()) {
@@ -577,16 +619,20 @@ mod tests {
         ];
         let repeated = texts.map(|t| t.repeat(3));
         let dict = dictionary(&repeated.each_ref().map(String::as_str), 64);
-        for d in [&[][..], &dict] {
+        for d in [LzDict::new(Vec::new()), LzDict::new(dict)] {
             for t in texts {
                 let mut s = String::new();
-                push_lz(&mut s, t, d);
-                assert_eq!(decode_lz(&unquote(&s), d).as_deref(), Some(t), "{s}");
+                push_lz(&mut s, t, &d);
+                assert_eq!(
+                    decode_lz(&unquote(&s), d.units()).as_deref(),
+                    Some(t),
+                    "{s}"
+                );
             }
         }
         let long = "クラスタのリソースを停止してください。".repeat(20);
         let mut s = String::new();
-        push_lz(&mut s, &long, &[]);
+        push_lz(&mut s, &long, &LzDict::new(Vec::new()));
         assert!(s.len() * 5 < long.len(), "{} of {}", s.len(), long.len());
     }
 
@@ -604,8 +650,8 @@ mod tests {
         );
         assert!(dict.len() <= 256);
         let (mut plain, mut with) = (String::new(), String::new());
-        push_lz(&mut plain, &texts[7], &[]);
-        push_lz(&mut with, &texts[7], &dict);
+        push_lz(&mut plain, &texts[7], &LzDict::new(Vec::new()));
+        push_lz(&mut with, &texts[7], &LzDict::new(dict.clone()));
         assert!(with.len() * 2 < plain.len(), "{with} vs {plain}");
         assert_eq!(
             decode_lz(&unquote(&with), &dict).as_deref(),
