@@ -125,44 +125,106 @@ impl<'a> Builder<'a> {
 
     /// Token → (id, mask) pairs sorted by id, tokens in no particular order.
     fn finish(self) -> Vec<(String, List)> {
-        // Each distinct text's distinct tokens.
-        let analysed: Vec<Vec<String>> = self
+        // Runs of distinct texts are analysed in parallel, each interning its tokens in a
+        // map of its own: per text, the run's ids of its distinct tokens.
+        let run = self
             .texts
-            .par_iter()
-            .map(|t| {
-                let mut tokens: Vec<String> = analyze(t).into_iter().map(|t| t.text).collect();
-                tokens.sort_unstable();
-                tokens.dedup();
-                tokens
+            .len()
+            .div_ceil(rayon::current_num_threads() * 4)
+            .max(64);
+        let runs: Vec<(Vec<String>, Vec<Vec<u32>>)> = self
+            .texts
+            .par_chunks(run)
+            .map(|texts| {
+                let mut ids: Map<String, u32> = Map::default();
+                // Per token, the last text (+ 1) that listed it.
+                let mut listed: Vec<u32> = Vec::new();
+                let of_text = texts
+                    .iter()
+                    .zip(1..)
+                    .map(|(t, n)| {
+                        let mut list = Vec::new();
+                        for tok in analyze(t) {
+                            let id = match ids.get(tok.text.as_str()) {
+                                Some(&id) => id,
+                                None => {
+                                    let id = listed.len() as u32;
+                                    ids.insert(tok.text, id);
+                                    listed.push(0);
+                                    id
+                                }
+                            };
+                            if listed[id as usize] != n {
+                                listed[id as usize] = n;
+                                list.push(id);
+                            }
+                        }
+                        list
+                    })
+                    .collect();
+                let mut names = vec![String::new(); ids.len()];
+                for (name, id) in ids {
+                    names[id as usize] = name;
+                }
+                (names, of_text)
             })
             .collect();
+        // One id per token across the runs.
         let mut token_ids: Map<&str, u32> = Map::default();
         let mut tokens: Vec<&str> = Vec::new();
-        let of_text: Vec<Vec<u32>> = analysed
+        let global: Vec<Vec<u32>> = runs
             .iter()
-            .map(|list| {
-                list.iter()
-                    .map(|t| {
+            .map(|(names, _)| {
+                names
+                    .iter()
+                    .map(|name| {
                         let next = tokens.len() as u32;
-                        let id = *token_ids.entry(t.as_str()).or_insert(next);
+                        let id = *token_ids.entry(name.as_str()).or_insert(next);
                         if id == next {
-                            tokens.push(t);
+                            tokens.push(name);
                         }
                         id
                     })
                     .collect()
             })
             .collect();
-        let mut lists: Vec<List> = vec![Vec::new(); tokens.len()];
-        for &(id, text, mask) in &self.fields {
-            for &t in &of_text[text as usize] {
-                let list = &mut lists[t as usize];
-                match list.last_mut() {
-                    Some(last) if last.0 == id => last.1 |= mask,
-                    _ => list.push((id, mask)),
+        // The lists, for runs of fields in parallel, then joined token by token (an id cut
+        // in two between runs is joined back).
+        let push = |list: &mut List, id: u32, mask: u32| match list.last_mut() {
+            Some(last) if last.0 == id => last.1 |= mask,
+            _ => list.push((id, mask)),
+        };
+        let per = self
+            .fields
+            .len()
+            .div_ceil(rayon::current_num_threads())
+            .max(1024);
+        let parts: Vec<Vec<List>> = self
+            .fields
+            .par_chunks(per)
+            .map(|fields| {
+                let mut lists: Vec<List> = vec![Vec::new(); tokens.len()];
+                for &(id, text, mask) in fields {
+                    let (r, k) = (text as usize / run, text as usize % run);
+                    for &t in &runs[r].1[k] {
+                        push(&mut lists[global[r][t as usize] as usize], id, mask);
+                    }
                 }
-            }
-        }
+                lists
+            })
+            .collect();
+        let lists: Vec<List> = (0..tokens.len())
+            .into_par_iter()
+            .map(|t| {
+                let mut list = Vec::with_capacity(parts.iter().map(|p| p[t].len()).sum());
+                for part in &parts {
+                    for &(id, mask) in &part[t] {
+                        push(&mut list, id, mask);
+                    }
+                }
+                list
+            })
+            .collect();
         tokens.into_iter().map(str::to_string).zip(lists).collect()
     }
 }
