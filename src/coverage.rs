@@ -162,64 +162,81 @@ fn holds(conds: &[&Condition], env: &Env) -> bool {
 pub fn check(book: &Book, diags: &mut Diagnostics) {
     let facets = &book.config.facets;
     for (proc_, chain) in chains(book) {
-        for section in &proc_.sections {
-            let mut outer = chain.clone();
-            outer.extend(section.when.iter());
-            let branch_steps = section
-                .branches
-                .iter()
-                .flat_map(|b| b.steps.iter().map(move |s| (Some(&b.when), s)));
-            for (bwhen, step) in section.steps.iter().map(|s| (None, s)).chain(branch_steps) {
-                if step.variants.is_empty() {
-                    continue;
-                }
-                let mut ctx = outer.clone();
-                ctx.extend(bwhen);
-                ctx.extend(step.when.iter());
-                let mut all = ctx.clone();
-                all.extend(step.variants.iter().map(|v| &v.when));
-                let (mut gap, mut overlap) = (None, None);
-                each_env(facets, &all, |env, describe| {
-                    if holds(&ctx, env) {
-                        let n = step
-                            .variants
-                            .iter()
-                            .filter(|v| v.when.eval(env) == Some(true))
-                            .count();
-                        if n == 0 && gap.is_none() {
-                            gap = Some(describe());
-                        }
-                        if n > 1 && overlap.is_none() {
-                            overlap = Some(describe());
-                        }
+        check_procedure(facets, proc_, &chain, diags);
+    }
+    uncovered(book, diags);
+}
+
+/// The variants of every step of one procedure, which `chain` (its chapter's, group's and
+/// own conditions) selects: exactly one applies in each environment the step is shown in.
+pub fn check_procedure(
+    facets: &[Facet],
+    proc_: &Procedure,
+    chain: &[&Condition],
+    diags: &mut Diagnostics,
+) {
+    for section in &proc_.sections {
+        let mut outer = chain.to_vec();
+        outer.extend(section.when.iter());
+        let branch_steps = section
+            .branches
+            .iter()
+            .flat_map(|b| b.steps.iter().map(move |s| (Some(&b.when), s)));
+        for (bwhen, step) in section.steps.iter().map(|s| (None, s)).chain(branch_steps) {
+            if step.variants.is_empty() {
+                continue;
+            }
+            let mut ctx = outer.clone();
+            ctx.extend(bwhen);
+            ctx.extend(step.when.iter());
+            let mut all = ctx.clone();
+            all.extend(step.variants.iter().map(|v| &v.when));
+            let (mut gap, mut overlap) = (None, None);
+            each_env(facets, &all, |env, describe| {
+                if holds(&ctx, env) {
+                    let n = step
+                        .variants
+                        .iter()
+                        .filter(|v| v.when.eval(env) == Some(true))
+                        .count();
+                    if n == 0 && gap.is_none() {
+                        gap = Some(describe());
                     }
-                    gap.is_none() || overlap.is_none()
-                });
-                let at = format!(
-                    "{} {} step {} 「{}」",
-                    proc_.number, proc_.title, step.number, step.title
-                );
-                let (file, span) = step.origin.clone();
-                let start = span.start..span.start;
-                if let Some(env) = gap {
-                    diags.push(
+                    if n > 1 && overlap.is_none() {
+                        overlap = Some(describe());
+                    }
+                }
+                gap.is_none() || overlap.is_none()
+            });
+            let at = format!(
+                "{} {} step {} 「{}」",
+                proc_.number, proc_.title, step.number, step.title
+            );
+            let (file, span) = step.origin.clone();
+            let start = span.start..span.start;
+            if let Some(env) = gap {
+                diags.push(
                         Diagnostic::error(file, start.clone(), format!("{at}: no variant applies when {env}"))
                             .with_hint("add a variant for that case, or put the condition on the step itself if the step is not needed then"),
                     );
-                }
-                if let Some(env) = overlap {
-                    diags.push(
-                        Diagnostic::error(
-                            file,
-                            start,
-                            format!("{at}: more than one variant applies when {env}"),
-                        )
-                        .with_hint("make the variants' conditions exclusive"),
-                    );
-                }
+            }
+            if let Some(env) = overlap {
+                diags.push(
+                    Diagnostic::error(
+                        file,
+                        start,
+                        format!("{at}: more than one variant applies when {env}"),
+                    )
+                    .with_hint("make the variants' conditions exclusive"),
+                );
             }
         }
     }
+}
+
+/// Every environment the facets describe is served by at least one procedure.
+fn uncovered(book: &Book, diags: &mut Diagnostics) {
+    let facets = &book.config.facets;
     let all: Vec<(&Procedure, Vec<&Condition>)> = chains(book);
     let conds: Vec<&Condition> = all.iter().flat_map(|(_, c)| c.iter().copied()).collect();
     let mut uncovered = None;

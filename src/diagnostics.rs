@@ -5,6 +5,7 @@
 use std::io::IsTerminal;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity as CsSeverity};
 use codespan_reporting::files::SimpleFiles;
@@ -79,6 +80,12 @@ impl Diagnostic {
     }
 }
 
+fn line_starts(text: &str) -> Arc<[usize]> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
 /// The text of every file read while loading a book, so diagnostics can show lines.
 #[derive(Debug, Default, Clone)]
 pub struct SourceMap {
@@ -89,23 +96,34 @@ pub struct SourceMap {
 struct SourceFile {
     path: PathBuf,
     display: String,
-    text: String,
-    line_starts: Vec<usize>,
+    /// Shared, so the dev server's copy of a book's sources costs no copy of the texts.
+    text: Arc<str>,
+    line_starts: Arc<[usize]>,
 }
 
 impl SourceMap {
     /// Registers a file; `display` is the path shown to the writer (relative to the book).
     pub fn add(&mut self, path: PathBuf, display: String, text: String) -> FileId {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
         self.files.push(SourceFile {
             path,
             display,
-            text,
-            line_starts,
+            line_starts: line_starts(&text),
+            text: text.into(),
         });
         self.files.len() - 1
+    }
+
+    /// Gives `file` a new text (the dev server re-reading one edited file); its id stays.
+    pub fn replace(&mut self, file: FileId, text: String) {
+        if let Some(f) = self.files.get_mut(file) {
+            f.line_starts = line_starts(&text);
+            f.text = text.into();
+        }
+    }
+
+    /// Whether `file` is a registered file id.
+    pub fn contains(&self, file: FileId) -> bool {
+        file < self.files.len()
     }
 
     pub fn text(&self, file: FileId) -> &str {

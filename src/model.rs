@@ -72,7 +72,7 @@ pub struct ExtRef {
 }
 
 /// Where a cross-reference lands.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Target {
     pub number: Number,
     pub title: String,
@@ -113,7 +113,7 @@ pub struct Group {
     pub procedures: Vec<Procedure>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Procedure {
     pub id: String,
     pub number: Number,
@@ -125,7 +125,7 @@ pub struct Procedure {
     pub source: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Section {
     pub id: String,
     pub number: Number,
@@ -136,7 +136,7 @@ pub struct Section {
     pub branches: Vec<Branch>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Branch {
     pub label: String,
     pub when: Condition,
@@ -144,7 +144,7 @@ pub struct Branch {
     pub steps: Vec<Step>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Step {
     pub id: String,
     /// Position within its section or branch, counting every step (unfiltered).
@@ -159,14 +159,14 @@ pub struct Step {
     pub origin: (crate::diagnostics::FileId, std::ops::Range<usize>),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Variant {
     pub label: String,
     pub when: Condition,
     pub parts: Vec<Part>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Part {
     pub when: Option<Condition>,
     pub kind: PartKind,
@@ -205,13 +205,13 @@ pub enum Expect {
     Absent,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProcessItem {
     pub name: String,
     pub when: Option<Condition>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum PartKind {
     Text(Markdown),
     Command {

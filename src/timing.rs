@@ -22,3 +22,13 @@ pub fn phase<T>(name: &str, f: impl FnOnce() -> T) -> T {
     );
     out
 }
+
+/// Prints `timing: NAME N ms` for the time since `start`, when timings are on.
+pub fn since(name: &str, start: Instant) {
+    if enabled() {
+        eprintln!(
+            "timing: {name} {:.1} ms",
+            start.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+}

@@ -99,9 +99,10 @@ fn incremental_rebuilds_match_full_builds_after_each_edit() {
         ..Plan::default()
     };
     let proc_file = root.join("content/01-mscs/01-upgrade/01-mscs-upgrade-x64-r12-8.toml");
+    let patch_file = root.join("content/01-mscs/02-patch/01-mscs-patch-r12-8.toml");
     let mut last = full_build(root);
-    let mut step = |preview: &mut Preview, plan: Plan, what: &str| {
-        let update = preview.apply(plan);
+    let mut step = |preview: &mut Preview, plan: Plan, paths: &[PathBuf], what: &str| {
+        let update = preview.apply_paths(plan, paths);
         assert!(
             preview.errors().is_empty(),
             "{what}: {:?}",
@@ -122,31 +123,93 @@ fn incremental_rebuilds_match_full_builds_after_each_edit() {
         last = now;
         update
     };
+    let one = |p: &PathBuf| vec![p.clone()];
 
-    // A step's text: its procedure page and the print page, not the others.
+    // A step's text: its procedure page and the print page, not the others; applied to
+    // the loaded book in place.
     edit(
         &proc_file,
         "以下の手順でローカルのJobCenterサービスを停止させます。",
         "以下の手順で停止させます(編集)。",
     );
-    let u = step(&mut preview, content, "a step's text");
+    let u = step(&mut preview, content, &one(&proc_file), "a step's text");
+    assert!(u.patched, "a step's text went through a full load");
     assert!(u
         .changed
         .contains(&"mscs-upgrade-x64-r12-8.html".to_string()));
     assert!(!u.changed.contains(&"index.html".to_string()));
 
-    // A reusable step used in five procedures.
+    // A new cross-reference to another procedure's section: that page lists it among
+    // its backlinks.
     edit(
-        &root.join("content/_steps/stop-local-service.toml"),
+        &proc_file,
+        "以下の手順で停止させます(編集)。",
+        "以下の手順で停止させます(「[](#mscs-patch-r12-8/failover)」も参照)。",
+    );
+    let u = step(
+        &mut preview,
+        content,
+        &one(&proc_file),
+        "a new cross-reference",
+    );
+    assert!(u.patched);
+    assert!(u.changed.contains(&"mscs-patch-r12-8.html".to_string()));
+
+    // The target's title: the linking page shows it.
+    edit(
+        &patch_file,
+        "title = \"フェイルオーバ実行\"",
+        "title = \"フェイルオーバの実行\"",
+    );
+    let u = step(
+        &mut preview,
+        content,
+        &one(&patch_file),
+        "a linked section's title",
+    );
+    assert!(u.patched);
+    assert!(u
+        .changed
+        .contains(&"mscs-upgrade-x64-r12-8.html".to_string()));
+
+    // Removing the section the other page links to cannot be patched in: the full load
+    // reports the dangling link and the pages stay as they were.
+    let good_patch = std::fs::read_to_string(&patch_file).unwrap();
+    edit(&patch_file, "id = \"failover\"", "id = \"failover2\"");
+    let u = preview.apply_paths(content, &one(&patch_file));
+    assert!(!u.patched && u.changed.is_empty() && u.errors_changed);
+    assert!(
+        preview
+            .errors()
+            .iter()
+            .any(|e| e.message.contains("mscs-patch-r12-8/failover")),
+        "{:?}",
+        preview.errors()
+    );
+    std::fs::write(&patch_file, &good_patch).unwrap();
+    let u = preview.apply_paths(content, &one(&patch_file));
+    assert!(u.changed.is_empty() && preview.errors().is_empty());
+
+    // A reusable step used in five procedures.
+    let reusable = root.join("content/_steps/stop-local-service.toml");
+    edit(
+        &reusable,
         "title = \"ローカルのJobCenterサービスを停止\"",
         "title = \"ローカルのJobCenterサービスを停止する\"",
     );
-    let u = step(&mut preview, content, "a reusable step");
+    let u = step(&mut preview, content, &one(&reusable), "a reusable step");
+    assert!(!u.patched);
     assert!(u.changed.len() >= 3, "{:?}", u.changed);
 
     // A cross-reference target's title: every page's sidebar and the linking pages.
     edit(&proc_file, "title = \"", "title = \"改 ");
-    step(&mut preview, content, "a cross-reference target's title");
+    let u = step(
+        &mut preview,
+        content,
+        &one(&proc_file),
+        "a cross-reference target's title",
+    );
+    assert!(u.patched);
 
     // A template override: every page, no content reload.
     let themes = root.join("themes/default");
@@ -157,13 +220,13 @@ fn incremental_rebuilds_match_full_builds_after_each_edit() {
         layout.replacen("<main id=\"main\"", "<!-- edited -->\n<main id=\"main\"", 1),
     )
     .unwrap();
-    let u = step(&mut preview, theme, "a template");
+    let u = step(&mut preview, theme, &[], "a template");
     assert!(u.changed.contains(&"index.html".to_string()));
 
     // A broken edit keeps every file and reports the error; fixing it changes nothing.
     let good = std::fs::read_to_string(&proc_file).unwrap();
     std::fs::write(&proc_file, format!("{good}\n[[section\n")).unwrap();
-    let u = preview.apply(content);
+    let u = preview.apply_paths(content, &one(&proc_file));
     assert!(u.changed.is_empty() && u.errors_changed);
     let errors = preview.errors();
     assert!(
@@ -174,7 +237,7 @@ fn incremental_rebuilds_match_full_builds_after_each_edit() {
     );
     let stale = full_build_files(&preview);
     std::fs::write(&proc_file, &good).unwrap();
-    let u = preview.apply(content);
+    let u = preview.apply_paths(content, &one(&proc_file));
     assert!(u.changed.is_empty() && u.errors_changed && preview.errors().is_empty());
     assert_eq!(stale, full_build_files(&preview));
     assert_same_as_full_build(&preview, root, "break then fix");
@@ -185,7 +248,7 @@ fn incremental_rebuilds_match_full_builds_after_each_edit() {
         "title = \"",
         "title = \"[preview] ",
     );
-    let u = step(&mut preview, Plan::all(), "book.toml");
+    let u = step(&mut preview, Plan::all(), &[], "book.toml");
     assert!(u.changed.len() > 20);
 }
 

@@ -107,6 +107,15 @@ fn read_text(path: &Path) -> Text {
     }
 }
 
+/// A content file's text as the loader reads it, or `None` when it cannot be read as one
+/// (a full load then reports why).
+pub(crate) fn read_plain(path: &Path) -> Option<String> {
+    match read_text(path) {
+        Text::Read(text) => Some(text),
+        _ => None,
+    }
+}
+
 /// Reads and parses every procedure file of `content` on all cores. Procedures are nearly
 /// all of a book's bytes; the walk that follows takes them from here in its own order, so
 /// file ids and diagnostics come out as if read one by one. Only plain files are taken:

@@ -4,6 +4,7 @@
 mod load;
 pub mod raw;
 
+pub(crate) use load::read_plain;
 pub use load::{load_content, Loaded, LoadedChapter, LoadedItem, LoadedProcedure};
 
 use crate::diagnostics::{Diagnostic, FileId};

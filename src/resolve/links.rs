@@ -5,7 +5,7 @@ use pulldown_cmark::{Event, Parser, Tag};
 
 use super::Prose;
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap};
-use crate::model::{Book, Target};
+use crate::model::{Book, ExtRef, Target};
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -47,13 +47,28 @@ pub(crate) fn check(
     sources: &SourceMap,
     diags: &mut Diagnostics,
 ) {
+    book.backlinks = check_against(&book.targets, &book.refs, prose, ref_uses, sources, diags);
+}
+
+/// Checks the links of `prose` and the `refs = [...]` uses against `targets` and `refs`;
+/// returns the backlinks they make (each target's linking owners, in the order of
+/// `prose`).
+pub(crate) fn check_against(
+    targets: &HashMap<String, Target>,
+    refs: &[ExtRef],
+    prose: &[Prose],
+    ref_uses: &[(FileId, Range<usize>, String)],
+    sources: &SourceMap,
+    diags: &mut Diagnostics,
+) -> HashMap<String, Vec<String>> {
+    let ext_ref = |id: &str| refs.iter().any(|r| r.id == id);
     let mut backlinks: HashMap<String, Vec<String>> = HashMap::new();
     for p in prose {
         for dest in link_dests(&p.text) {
             if let Some(id) = dest.strip_prefix('#') {
-                match resolve_link(&book.targets, id, &p.owner) {
+                match resolve_link(targets, id, &p.owner) {
                     Some(t) => {
-                        let key = if book.targets.contains_key(id) {
+                        let key = if targets.contains_key(id) {
                             id.to_string()
                         } else {
                             format!("{}/{id}", p.owner)
@@ -68,7 +83,7 @@ pub(crate) fn check(
                     }
                     None => {
                         let span = locate(sources, p.file, &p.span, &dest);
-                        let mut known: Vec<&String> = book.targets.keys().collect();
+                        let mut known: Vec<&String> = targets.keys().collect();
                         known.sort_by_key(|k| super::steps::strsim_distance(k, id));
                         let mut d = Diagnostic::error(
                             p.file,
@@ -82,7 +97,7 @@ pub(crate) fn check(
                     }
                 }
             } else if let Some(id) = dest.strip_prefix("ext:") {
-                if book.ext_ref(id).is_none() {
+                if !ext_ref(id) {
                     let span = locate(sources, p.file, &p.span, &dest);
                     diags.push(
                         Diagnostic::error(
@@ -108,7 +123,7 @@ pub(crate) fn check(
         }
     }
     for (file, span, id) in ref_uses {
-        if book.ext_ref(id).is_none() {
+        if !ext_ref(id) {
             diags.push(
                 Diagnostic::error(
                     *file,
@@ -119,5 +134,5 @@ pub(crate) fn check(
             );
         }
     }
-    book.backlinks = backlinks;
+    backlinks
 }

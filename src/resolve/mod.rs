@@ -4,6 +4,7 @@
 
 mod links;
 mod lint;
+mod patch;
 pub mod placeholders;
 mod steps;
 
@@ -19,10 +20,25 @@ use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap};
 use crate::model::*;
 
 pub use links::resolve_link;
+pub use patch::{Page, Patched, Patcher};
 
 /// Loads `book.toml` and `content/` under `root`. Returns the book with its warnings, or
 /// every diagnostic when there is at least one error.
 pub fn load_book(root: &Path) -> Result<(Book, Diagnostics), (Diagnostics, SourceMap)> {
+    load(root, false).map(|(book, diags, _)| (book, diags))
+}
+
+/// [`load_book`], keeping what the dev server needs to apply an edit of one procedure
+/// file without loading the whole book again ([`Patcher::patch`]).
+pub fn load_book_patchable(
+    root: &Path,
+) -> Result<(Book, Diagnostics, Patcher), (Diagnostics, SourceMap)> {
+    load(root, true).map(|(book, diags, patcher)| (book, diags, patcher.unwrap_or_default()))
+}
+
+type Loaded3 = (Book, Diagnostics, Option<Patcher>);
+
+fn load(root: &Path, patchable: bool) -> Result<Loaded3, (Diagnostics, SourceMap)> {
     let mut sources = SourceMap::default();
     let mut diags = Diagnostics::default();
     let config_path = root.join("book.toml");
@@ -74,6 +90,7 @@ pub fn load_book(root: &Path) -> Result<(Book, Diagnostics), (Diagnostics, Sourc
     let prose = std::mem::take(&mut r.prose);
     let ref_uses = std::mem::take(&mut r.ref_uses);
     let commands = std::mem::take(&mut r.commands);
+    drop(r);
     let mut book = Book {
         config: config.clone(),
         front,
@@ -97,7 +114,12 @@ pub fn load_book(root: &Path) -> Result<(Book, Diagnostics), (Diagnostics, Sourc
         return Err((diags, sources));
     }
     book.sources = sources;
-    Ok((book, diags))
+    let patcher = patchable.then(|| {
+        let mut loaded = loaded;
+        let reusable = std::mem::take(&mut loaded.steps);
+        Patcher::new(&book, &loaded, reusable, &prose)
+    });
+    Ok((book, diags, patcher))
 }
 
 /// A Markdown field, remembered so its links can be checked once every id is known.

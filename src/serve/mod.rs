@@ -142,8 +142,17 @@ fn follow(
         // Open pages reload as soon as the pages are rendered; the print page, runbooks
         // and offline index follow in a second event.
         let mut announced: Option<Vec<String>> = None;
-        let mut update = preview.apply_staged(plan, &mut |preview, pages| {
+        let paths: Vec<PathBuf> = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::ContentFile(p) => Some(p.clone()),
+                _ => None,
+            })
+            .collect();
+        let mut update = preview.apply_staged(plan, &paths, &mut |preview, pages| {
+            crate::timing::since("pages rendered", start);
             announce(shared, preview, pages, &pages.changed);
+            crate::timing::since("pages announced", start);
             announced = Some(pages.changed.clone());
         });
         let total = update.changed.len();

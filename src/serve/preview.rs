@@ -17,7 +17,8 @@ use super::change::{Layout, Plan};
 use crate::diagnostics::{Diagnostics, Severity, SourceMap};
 use crate::model::Book;
 use crate::output::MemoryOutput;
-use crate::render::{Parts, Site, Theme};
+use crate::render::{PageId, Parts, Site, Theme};
+use crate::resolve::{Page, Patcher};
 
 /// One problem as the browser overlay and `/__tejun/errors` show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -90,12 +91,17 @@ pub struct Update {
     pub changed: Vec<String>,
     /// Whether the list of errors differs from before.
     pub errors_changed: bool,
+    /// Whether the edit was applied to the loaded book in place (one procedure file)
+    /// rather than by loading the whole book.
+    pub patched: bool,
 }
 
 /// The live site: last good inputs, built files, and the errors of the latest attempt.
 pub struct Preview {
     layout: Layout,
     book: Option<Book>,
+    /// How to apply an edit of one procedure file to `book` in place.
+    patcher: Option<Patcher>,
     theme: Option<Theme>,
     files: BTreeMap<String, Arc<[u8]>>,
     /// The generation in which each path last changed (kept for removed paths too).
@@ -117,6 +123,7 @@ impl Preview {
                 theme_dir: PathBuf::from("themes/default"),
             },
             book: None,
+            patcher: None,
             theme: None,
             files: BTreeMap::new(),
             versions: BTreeMap::new(),
@@ -160,7 +167,14 @@ impl Preview {
 
     /// Reloads what `plan` names and re-renders; returns what changed.
     pub fn apply(&mut self, plan: Plan) -> Update {
-        self.apply_staged(plan, &mut |_, _| {})
+        self.apply_staged(plan, &[], &mut |_, _| {})
+    }
+
+    /// [`Preview::apply`] for a batch that changed the files `paths`: an edit of one
+    /// procedure file is applied to the loaded book in place, and only the pages it can
+    /// change are rendered before the first event.
+    pub fn apply_paths(&mut self, plan: Plan, paths: &[PathBuf]) -> Update {
+        self.apply_staged(plan, paths, &mut |_, _| {})
     }
 
     /// [`Preview::apply`] in two steps: the pages first, then the files that hold the whole
@@ -170,9 +184,13 @@ impl Preview {
     pub fn apply_staged(
         &mut self,
         plan: Plan,
+        paths: &[PathBuf],
         pages_done: &mut dyn FnMut(&Preview, &Update),
     ) -> Update {
         let before = self.errors();
+        if let Some(update) = self.try_patch(plan, paths, &before, pages_done) {
+            return update;
+        }
         let mut inputs_changed = false;
         if plan.config || plan.content {
             inputs_changed |= self.load_content();
@@ -198,16 +216,75 @@ impl Preview {
         update
     }
 
+    /// The fast path of [`Preview::apply_staged`]: `None` when the batch is not an edit
+    /// of one procedure file the [`Patcher`] can apply (nothing changed then).
+    fn try_patch(
+        &mut self,
+        plan: Plan,
+        paths: &[PathBuf],
+        before: &[ErrorItem],
+        pages_done: &mut dyn FnMut(&Preview, &Update),
+    ) -> Option<Update> {
+        let content_only = Plan {
+            content: true,
+            ..Plan::default()
+        };
+        // After a failed load the files may differ from the book in more than this one.
+        if plan != content_only || !before.is_empty() || self.theme.is_none() {
+            return None;
+        }
+        let [path] = paths else {
+            return None;
+        };
+        let book = self.book.as_mut()?;
+        let patcher = self.patcher.as_mut()?;
+        let patched = crate::timing::phase("patch", || patcher.patch(book, path))?;
+        if self.echo && !patched.warnings.items.is_empty() {
+            patched.warnings.emit(&book.sources);
+        }
+        let mut update = Update {
+            patched: true,
+            ..Update::default()
+        };
+        if !patched.all_pages && patched.pages.is_empty() {
+            return Some(update);
+        }
+        update.changed = if patched.all_pages {
+            self.render(Parts::Pages)
+        } else {
+            let pages: Vec<PageId> = patched
+                .pages
+                .iter()
+                .map(|p| match p {
+                    Page::Index => PageId::Index,
+                    Page::Chapter(id) => PageId::Chapter(id.clone()),
+                    Page::Procedure(id) => PageId::Procedure(id.clone()),
+                })
+                .collect();
+            self.render_some(&pages, patched.toc)
+        };
+        update.errors_changed = self.errors() != before;
+        if !self.render_errors.is_empty() {
+            return Some(update);
+        }
+        pages_done(self, &update);
+        update.changed.extend(self.render(Parts::Aggregates));
+        update.changed.sort();
+        update.errors_changed = self.errors() != before;
+        Some(update)
+    }
+
     /// Returns whether a new good book was loaded.
     fn load_content(&mut self) -> bool {
-        match crate::load_book(&self.layout.root) {
-            Ok((book, warnings)) => {
+        match crate::resolve::load_book_patchable(&self.layout.root) {
+            Ok((book, warnings, patcher)) => {
                 if self.echo {
                     warnings.emit(&book.sources);
                 }
                 self.layout.theme_dir = book.config.theme_dir.clone();
                 self.content_errors.clear();
                 self.book = Some(book);
+                self.patcher = Some(patcher);
                 true
             }
             Err((diags, sources)) => {
@@ -264,6 +341,61 @@ impl Preview {
             return Vec::new();
         }
         self.replace_files(out.files, part)
+    }
+
+    /// Renders `pages` (and the sidebar script when `toc`) of the last good book; the other
+    /// files stay as they are. Returns the changed paths.
+    fn render_some(&mut self, pages: &[PageId], toc: bool) -> Vec<String> {
+        use rayon::prelude::*;
+        let (Some(book), Some(theme)) = (&self.book, &self.theme) else {
+            return Vec::new();
+        };
+        let theme = Theme {
+            tera: theme.tera.clone(),
+            assets: theme.assets.clone(),
+        };
+        let site = crate::timing::phase("site", || Site::new(book, theme));
+        let rendered = site.and_then(|site| {
+            let mut files: BTreeMap<String, Vec<u8>> = crate::timing::phase("render", || {
+                pages
+                    .par_iter()
+                    .map(|p| site.render_page(p).map(|r| (r.path, r.html.into_bytes())))
+                    .collect::<anyhow::Result<_>>()
+            })?;
+            if toc {
+                files.insert("assets/toc.js".into(), site.toc_script()?.into_bytes());
+            }
+            Ok(files)
+        });
+        match rendered {
+            Ok(files) => self.replace_some(files),
+            Err(e) => {
+                let item = ErrorItem::global(format!("{e:#}"));
+                if self.echo {
+                    eprintln!("{}", item.line());
+                }
+                self.render_errors = vec![item];
+                Vec::new()
+            }
+        }
+    }
+
+    /// Swaps in `new` files beside the others; returns the paths whose bytes changed.
+    fn replace_some(&mut self, new: BTreeMap<String, Vec<u8>>) -> Vec<String> {
+        let next_generation = self.generation + 1;
+        let mut changed = Vec::new();
+        for (path, bytes) in new {
+            if self.files.get(&path).is_some_and(|old| **old == *bytes) {
+                continue;
+            }
+            self.versions.insert(path.clone(), next_generation);
+            self.files.insert(path.clone(), Arc::from(bytes));
+            changed.push(path);
+        }
+        if !changed.is_empty() {
+            self.generation = next_generation;
+        }
+        changed
     }
 
     /// Swaps in the new files, keeping the old `Arc` of every file that did not change.
