@@ -86,7 +86,9 @@ pub struct Site<'a> {
     order: Vec<PageId>,
     /// Each page's place in `order`, for prev/next without a search.
     position: std::collections::HashMap<PageId, usize>,
-    toc: Vec<ItemView>,
+    /// Built on first use: only the index page and the sidebar script show it, and the
+    /// dev server re-renders a single page far more often than those.
+    toc: std::sync::OnceLock<Vec<ItemView>>,
     /// The picker's configuration, the same on every page.
     tejun_json: String,
     procedures: std::collections::HashMap<&'a str, &'a crate::model::Procedure>,
@@ -134,7 +136,6 @@ impl<'a> Site<'a> {
                 }
             }
         }
-        let ctx = Ctx::new(book, LinkMode::Pages);
         let order = nav::reading_order(book);
         let position = order
             .iter()
@@ -146,7 +147,7 @@ impl<'a> Site<'a> {
             theme,
             order,
             position,
-            toc: view::toc(&ctx),
+            toc: std::sync::OnceLock::new(),
             tejun_json: env::script_json(&env::picker_config(&book.config)),
             procedures: book.procedures().map(|p| (p.id.as_str(), p)).collect(),
         })
@@ -262,6 +263,11 @@ impl<'a> Site<'a> {
         Ok(rendered)
     }
 
+    fn toc(&self) -> &Vec<ItemView> {
+        self.toc
+            .get_or_init(|| view::toc(&Ctx::new(self.book, LinkMode::Pages)))
+    }
+
     /// Every profile's runbook: (path, HTML).
     fn runbooks(
         &self,
@@ -360,7 +366,7 @@ impl<'a> Site<'a> {
         let ctx = Ctx::new(self.book, LinkMode::Pages);
         let mut c = Context::new();
         c.insert("t", ctx.t());
-        c.insert("toc", &self.toc);
+        c.insert("toc", self.toc());
         c.insert("current", "");
         let html = self
             .theme
@@ -396,7 +402,7 @@ impl<'a> Site<'a> {
         c.insert("page_title", &link.title);
         c.insert("page_number", &link.number);
         if matches!(page, PageId::Index) {
-            c.insert("toc", &self.toc);
+            c.insert("toc", self.toc());
         }
         c.insert("breadcrumbs", &nav::breadcrumbs(ctx, page));
         c.insert("tejun_json", &self.tejun_json);
