@@ -136,7 +136,7 @@ fn chains(book: &Book) -> Vec<(&Procedure, Vec<&Condition>)> {
         for item in &c.items {
             match item {
                 ChapterItem::Procedure(p) => {
-                    out.push((p, c.when.iter().chain(p.when.iter()).collect()));
+                    out.push((&**p, c.when.iter().chain(p.when.iter()).collect()));
                 }
                 ChapterItem::Group(g) => {
                     for p in &g.procedures {
@@ -146,7 +146,7 @@ fn chains(book: &Book) -> Vec<(&Procedure, Vec<&Condition>)> {
                             .chain(g.when.iter())
                             .chain(p.when.iter())
                             .collect();
-                        out.push((p, chain));
+                        out.push((&**p, chain));
                     }
                 }
             }

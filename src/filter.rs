@@ -86,13 +86,14 @@ pub fn filter(book: &Book, env: &Env) -> Book {
                 .items
                 .iter()
                 .filter_map(|i| match i {
-                    ChapterItem::Procedure(p) => procedure(p, env).map(ChapterItem::Procedure),
+                    ChapterItem::Procedure(p) => procedure(p, env)
+                        .map(|p| ChapterItem::Procedure(std::sync::Arc::new(p))),
                     ChapterItem::Group(g) => {
                         let when = keep(&g.when, env)?;
-                        let procedures: Vec<Procedure> = g
+                        let procedures: Vec<std::sync::Arc<Procedure>> = g
                             .procedures
                             .iter()
-                            .filter_map(|p| procedure(p, env))
+                            .filter_map(|p| procedure(p, env).map(std::sync::Arc::new))
                             .collect();
                         (!procedures.is_empty()).then(|| {
                             ChapterItem::Group(Group {
@@ -122,14 +123,14 @@ pub fn filter(book: &Book, env: &Env) -> Book {
         })
         .collect();
     for (key, n) in renumbered {
-        if let Some(t) = out.targets.get_mut(&key) {
+        if let Some(t) = std::sync::Arc::make_mut(&mut out.targets).get_mut(&key) {
             t.number = Number(vec![n]);
         }
     }
     // What the environment ruled out stays a target (links to it still resolve and show
     // its title) but is marked absent, so no link points at an anchor the page lacks.
     let present = present_targets(&out);
-    for (key, t) in out.targets.iter_mut() {
+    for (key, t) in std::sync::Arc::make_mut(&mut out.targets).iter_mut() {
         t.absent = !present.contains(key.as_str());
     }
     out

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -50,7 +51,10 @@ pub struct Book {
     pub refs: Vec<ExtRef>,
     pub chapters: Vec<Chapter>,
     /// Every linkable id (`proc`, `proc/section`, `proc/step`, chapter and group ids).
-    pub targets: HashMap<String, Target>,
+    /// Shared, like the procedures: the dev server hands the book to a thread that renders
+    /// the print page while the next edit is applied to a copy, and a copy should cost
+    /// pointers, not the book.
+    pub targets: Arc<HashMap<String, Target>>,
     /// For each target id, the ids of the procedures whose prose links to it.
     pub backlinks: HashMap<String, Vec<String>>,
     pub sources: SourceMap,
@@ -100,7 +104,7 @@ pub struct Chapter {
 #[derive(Debug, Clone)]
 pub enum ChapterItem {
     Group(Group),
-    Procedure(Procedure),
+    Procedure(Arc<Procedure>),
 }
 
 #[derive(Debug, Clone)]
@@ -110,7 +114,7 @@ pub struct Group {
     pub title: String,
     pub when: Option<Condition>,
     pub intro: Markdown,
-    pub procedures: Vec<Procedure>,
+    pub procedures: Vec<Arc<Procedure>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -236,8 +240,8 @@ impl Book {
     pub fn procedures(&self) -> impl Iterator<Item = &Procedure> {
         self.chapters.iter().flat_map(|c| {
             c.items.iter().flat_map(|i| match i {
-                ChapterItem::Group(g) => g.procedures.iter().collect::<Vec<_>>(),
-                ChapterItem::Procedure(p) => vec![p],
+                ChapterItem::Group(g) => g.procedures.iter().map(|p| &**p).collect::<Vec<_>>(),
+                ChapterItem::Procedure(p) => vec![&**p],
             })
         })
     }

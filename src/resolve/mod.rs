@@ -96,7 +96,7 @@ fn load(root: &Path, patchable: bool) -> Result<Loaded3, (Diagnostics, SourceMap
         front,
         refs,
         chapters,
-        targets,
+        targets: targets.into(),
         backlinks: HashMap::new(),
         sources: SourceMap::default(),
     };
@@ -375,7 +375,9 @@ impl Resolver<'_> {
                 let inum = number.child(ii as u32 + 1);
                 match item {
                     LoadedItem::Procedure(p) => {
-                        items.push(ChapterItem::Procedure(self.procedure(p, inum, &outer)));
+                        items.push(ChapterItem::Procedure(std::sync::Arc::new(
+                            self.procedure(p, inum, &outer),
+                        )));
                     }
                     LoadedItem::Group {
                         file,
@@ -430,7 +432,9 @@ impl Resolver<'_> {
         let procedures = procedures
             .iter()
             .enumerate()
-            .map(|(i, p)| self.procedure(p, number.child(i as u32 + 1), &inner))
+            .map(|(i, p)| {
+                std::sync::Arc::new(self.procedure(p, number.child(i as u32 + 1), &inner))
+            })
             .collect();
         Group {
             id,

@@ -12,6 +12,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::{links, Resolver};
 use crate::condition::Condition;
@@ -120,7 +121,7 @@ impl Patcher {
             }
         }
         let mut owned: HashMap<String, Vec<String>> = HashMap::new();
-        for (key, t) in &book.targets {
+        for (key, t) in book.targets.iter() {
             if let Some(p) = &t.procedure {
                 owned.entry(p.clone()).or_default().push(key.clone());
             }
@@ -210,17 +211,34 @@ impl Patcher {
             return None;
         }
 
-        // The procedure's links, checked against the book with its new targets.
-        let mut targets = std::mem::take(&mut book.targets);
-        let old_targets: Vec<(String, Target)> = old_keys
+        // Which of the procedure's targets differ (a title, a number, a new or gone id).
+        let mut changed_keys: Vec<String> = old_keys
             .iter()
-            .filter_map(|k| targets.remove_entry(k))
+            .filter(|k| new_targets.get(*k) != book.targets.get(*k))
+            .cloned()
             .collect();
-        targets.extend(new_targets.iter().map(|(k, t)| (k.clone(), t.clone())));
+        changed_keys.extend(
+            new_targets
+                .keys()
+                .filter(|k| !old_key_set.contains(k.as_str()))
+                .cloned(),
+        );
+        // The procedure's links, checked against the book with its new targets. The map
+        // is shared with the thread rendering the print page, so it is copied only when
+        // the edit changes a target, which most edits (a step's text) do not.
+        let mut old_targets: Vec<(String, Target)> = Vec::new();
+        if !changed_keys.is_empty() {
+            let targets = Arc::make_mut(&mut book.targets);
+            old_targets = old_keys
+                .iter()
+                .filter_map(|k| targets.remove_entry(k))
+                .collect();
+            targets.extend(new_targets.iter().map(|(k, t)| (k.clone(), t.clone())));
+        }
         let mut link_diags = Diagnostics::default();
         let mut coverage = Diagnostics::default();
         let links = links::check_against(
-            &targets,
+            &book.targets,
             &book.refs,
             &prose,
             &ref_uses,
@@ -236,7 +254,7 @@ impl Patcher {
             book.backlinks.get(key).is_some_and(|owners| {
                 owners
                     .iter()
-                    .any(|o| targets.get(o).is_none_or(|t| t.procedure.is_none()))
+                    .any(|o| book.targets.get(o).is_none_or(|t| t.procedure.is_none()))
             })
         });
         if link_diags.has_errors()
@@ -244,14 +262,15 @@ impl Patcher {
             || unordered
             || (!links.is_empty() && own_rank.is_none())
         {
-            for k in new_targets.keys() {
-                targets.remove(k);
+            if !changed_keys.is_empty() {
+                let targets = Arc::make_mut(&mut book.targets);
+                for k in new_targets.keys() {
+                    targets.remove(k);
+                }
+                targets.extend(old_targets);
             }
-            targets.extend(old_targets);
-            book.targets = targets;
             return None;
         }
-        book.targets = targets;
 
         // From here on the book takes the edit.
         let mut out = Patched {
@@ -267,19 +286,6 @@ impl Patcher {
             }
         };
         // Pages that show a changed target's title or number in their links.
-        let old_map: HashMap<&str, &Target> =
-            old_targets.iter().map(|(k, t)| (k.as_str(), t)).collect();
-        let mut changed_keys: Vec<String> = old_map
-            .iter()
-            .filter(|(k, t)| new_targets.get(**k) != Some(**t))
-            .map(|(k, _)| k.to_string())
-            .collect();
-        changed_keys.extend(
-            new_targets
-                .keys()
-                .filter(|k| !old_map.contains_key(k.as_str()))
-                .cloned(),
-        );
         for key in &changed_keys {
             for owner in book.backlinks.get(key).into_iter().flatten() {
                 let page = page_of(book, owner);
@@ -346,7 +352,7 @@ impl Patcher {
         out.warnings.items.extend(link_diags.items);
         out.warnings.items.extend(coverage.items);
         book.sources = sources;
-        *self.procedure_mut(book, &slot)? = new;
+        *self.procedure_mut(book, &slot)? = Arc::new(new);
         Some(out)
     }
 
@@ -357,14 +363,18 @@ impl Patcher {
             .items
             .get(slot.group.unwrap_or(slot.index))?;
         match (item, slot.group) {
-            (ChapterItem::Procedure(p), None) => Some(p),
-            (ChapterItem::Group(g), Some(_)) => g.procedures.get(slot.index),
+            (ChapterItem::Procedure(p), None) => Some(&**p),
+            (ChapterItem::Group(g), Some(_)) => g.procedures.get(slot.index).map(|p| &**p),
             _ => None,
         }
         .filter(|p| p.id == slot.id)
     }
 
-    fn procedure_mut<'b>(&self, book: &'b mut Book, slot: &Slot) -> Option<&'b mut Procedure> {
+    fn procedure_mut<'b>(
+        &self,
+        book: &'b mut Book,
+        slot: &Slot,
+    ) -> Option<&'b mut Arc<Procedure>> {
         let item = book
             .chapters
             .get_mut(slot.chapter)?

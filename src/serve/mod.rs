@@ -20,9 +20,9 @@ mod watch;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::mpsc::{channel, Receiver};
+use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::Arc;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, Context, Result};
 use notify_debouncer_full::DebounceEventResult;
@@ -30,7 +30,7 @@ use notify_debouncer_full::DebounceEventResult;
 use crate::model::Book;
 pub use change::{classify, Change, Layout, Plan};
 use http::{Shared, Snapshot, UpdateEvent};
-pub use preview::{ErrorItem, Preview, Update};
+pub use preview::{Aggregates, AggregatesDone, ErrorItem, Preview, Update};
 
 /// What `tejun serve` was asked for.
 #[derive(Debug, Clone)]
@@ -86,7 +86,7 @@ pub fn run(opts: Options) -> Result<ExitCode> {
     println!("serving at {url} (Ctrl-C to stop)");
 
     let (tx, rx) = channel();
-    let watcher = watch::Watcher::start(preview.layout(), tx)?;
+    let watcher = watch::Watcher::start(preview.layout(), tx.clone(), Msg::Files)?;
     {
         let shared = Arc::clone(&shared);
         std::thread::Builder::new()
@@ -97,7 +97,7 @@ pub fn run(opts: Options) -> Result<ExitCode> {
         let shared = Arc::clone(&shared);
         std::thread::Builder::new()
             .name("tejun-rebuild".into())
-            .spawn(move || follow(rx, preview, watcher, &shared))?;
+            .spawn(move || follow(rx, tx, preview, watcher, &shared))?;
     }
     if opts.open {
         open_url(&url);
@@ -108,29 +108,52 @@ pub fn run(opts: Options) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// What the rebuild thread waits for.
+enum Msg {
+    /// A debounced batch of file-system events.
+    Files(DebounceEventResult),
+    /// The print page, runbooks and offline index of a book, rendered.
+    Aggregates(AggregatesDone, Duration),
+}
+
 /// Applies every batch of file changes, publishes the result and tells the open pages.
+/// The pages an edit changes are rendered here, before anything else; the files that hold
+/// the whole book are rendered on another thread, so the next edit never waits for them.
 fn follow(
-    rx: Receiver<DebounceEventResult>,
+    rx: Receiver<Msg>,
+    tx: Sender<Msg>,
     mut preview: Preview,
     mut watcher: watch::Watcher,
     shared: &Arc<Shared>,
 ) {
     let indexer = spawn_indexer(shared);
+    let aggregator = spawn_aggregator(tx);
     let send_book = |preview: &Preview| {
         if let (Some(tx), Some(book)) = (&indexer, preview.book()) {
-            let _ = tx.send(book.clone());
+            let _ = tx.send(Arc::clone(book));
         }
     };
     send_book(&preview);
     while let Ok(first) = rx.recv() {
         let mut events = Vec::new();
         // Everything already queued is one batch.
-        for batch in std::iter::once(first).chain(rx.try_iter()) {
-            match batch {
-                Ok(evs) => events.extend(evs.into_iter().map(|e| e.event)),
-                Err(errs) => errs
+        for msg in std::iter::once(first).chain(rx.try_iter()) {
+            match msg {
+                Msg::Files(Ok(evs)) => events.extend(evs.into_iter().map(|e| e.event)),
+                Msg::Files(Err(errs)) => errs
                     .iter()
                     .for_each(|e| eprintln!("warning: file watcher: {e}")),
+                Msg::Aggregates(done, took) => {
+                    let update = preview.accept(done);
+                    if !update.changed.is_empty() || update.errors_changed {
+                        let errors = announce(shared, &preview, &update, &update.changed);
+                        eprintln!(
+                            "print page, runbooks and search: {} files changed, {errors} errors ({} ms)",
+                            update.changed.len(),
+                            took.as_millis()
+                        );
+                    }
+                }
             }
         }
         let changes = classify(&events, preview.layout());
@@ -139,9 +162,6 @@ fn follow(
             continue;
         }
         let start = Instant::now();
-        // Open pages reload as soon as the pages are rendered; the print page, runbooks
-        // and offline index follow in a second event.
-        let mut announced: Option<Vec<String>> = None;
         let paths: Vec<PathBuf> = changes
             .iter()
             .filter_map(|c| match c {
@@ -149,30 +169,62 @@ fn follow(
                 _ => None,
             })
             .collect();
-        let mut update = preview.apply_staged(plan, &paths, &mut |preview, pages| {
-            crate::timing::since("pages rendered", start);
-            announce(shared, preview, pages, &pages.changed);
-            crate::timing::since("pages announced", start);
-            announced = Some(pages.changed.clone());
-        });
-        let total = update.changed.len();
-        if let Some(first) = &announced {
-            // The pages' event already told the errors.
-            update.errors_changed = false;
-            update.changed.retain(|p| first.binary_search(p).is_err());
-        }
+        let (update, stale) = preview.apply_pages(plan, &paths);
+        crate::timing::since("pages rendered", start);
         let errors = announce(shared, &preview, &update, &update.changed);
+        crate::timing::since("pages announced", start);
         eprintln!(
-            "{}: {} files changed, {errors} errors ({} ms)",
+            "{}: {} pages changed, {errors} errors ({} ms)",
             describe(&changes, &preview.layout().root),
-            total,
+            update.changed.len(),
             start.elapsed().as_millis()
         );
+        if stale {
+            if let (Some(tx), Some(job)) = (&aggregator, preview.aggregates()) {
+                let _ = tx.send(job);
+            }
+        }
         if plan.content || plan.config {
             send_book(&preview);
         }
         if let Err(e) = watcher.follow(preview.layout()) {
             eprintln!("warning: {e:#}");
+        }
+    }
+}
+
+/// The thread that renders the print page, runbooks and offline index. A burst of edits
+/// is rendered once: whatever jobs queued up while it worked, only the newest is done.
+/// It has its own small thread pool, so the pages of the next edit, rendered on the
+/// shared one, do not queue behind its work.
+fn spawn_aggregator(tx: Sender<Msg>) -> Option<Sender<Aggregates>> {
+    let (jobs, rx) = channel::<Aggregates>();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(std::thread::available_parallelism().map_or(2, |n| n.get()))
+        .thread_name(|i| format!("tejun-aggregates-{i}"))
+        .build();
+    let spawned = pool.map_err(anyhow::Error::from).and_then(|pool| {
+        std::thread::Builder::new()
+            .name("tejun-aggregates".into())
+            .spawn(move || {
+                while let Ok(mut job) = rx.recv() {
+                    while let Ok(newer) = rx.try_recv() {
+                        job = newer;
+                    }
+                    let start = Instant::now();
+                    let done = pool.install(|| job.render());
+                    if tx.send(Msg::Aggregates(done, start.elapsed())).is_err() {
+                        return;
+                    }
+                }
+            })
+            .map_err(anyhow::Error::from)
+    });
+    match spawned {
+        Ok(_) => Some(jobs),
+        Err(e) => {
+            eprintln!("warning: the print page and runbooks will not follow edits: {e:#}");
+            None
         }
     }
 }
@@ -200,8 +252,8 @@ fn announce(shared: &Shared, preview: &Preview, update: &Update, changed: &[Stri
 /// The thread that keeps `/api/search` current. Indexing a large book takes seconds, so it
 /// runs beside the rebuild loop rather than in it, and a burst of edits is indexed once:
 /// whatever books queued up while it worked, only the newest is indexed.
-fn spawn_indexer(shared: &Arc<Shared>) -> Option<std::sync::mpsc::Sender<Book>> {
-    let (tx, rx) = channel::<Book>();
+fn spawn_indexer(shared: &Arc<Shared>) -> Option<Sender<Arc<Book>>> {
+    let (tx, rx) = channel::<Arc<Book>>();
     let shared = Arc::clone(shared);
     let spawned = std::thread::Builder::new()
         .name("tejun-index".into())

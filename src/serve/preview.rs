@@ -84,6 +84,34 @@ pub fn error_items(diags: &Diagnostics, sources: &SourceMap) -> Vec<ErrorItem> {
         .collect()
 }
 
+/// The print page, runbooks and offline index of one book, to be rendered (on any thread).
+pub struct Aggregates {
+    book: Arc<Book>,
+    theme: Theme,
+    stamp: u64,
+}
+
+/// Rendered [`Aggregates`], for [`Preview::accept`].
+pub struct AggregatesDone {
+    stamp: u64,
+    files: Result<BTreeMap<String, Vec<u8>>, String>,
+}
+
+impl Aggregates {
+    pub fn render(self) -> AggregatesDone {
+        let mut out = MemoryOutput::default();
+        let hidden = indicatif::ProgressBar::hidden();
+        let files = Site::new(&self.book, self.theme)
+            .and_then(|site| site.build_parts(&mut out, &hidden, Parts::Aggregates))
+            .map(|_| out.files)
+            .map_err(|e| format!("{e:#}"));
+        AggregatesDone {
+            stamp: self.stamp,
+            files,
+        }
+    }
+}
+
 /// The result of one [`Preview::apply`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Update {
@@ -99,7 +127,10 @@ pub struct Update {
 /// The live site: last good inputs, built files, and the errors of the latest attempt.
 pub struct Preview {
     layout: Layout,
-    book: Option<Book>,
+    book: Option<Arc<Book>>,
+    /// Changes whenever the book or the theme does: rendered aggregates of an older
+    /// stamp are stale.
+    stamp: u64,
     /// How to apply an edit of one procedure file to `book` in place.
     patcher: Option<Patcher>,
     theme: Option<Theme>,
@@ -123,6 +154,7 @@ impl Preview {
                 theme_dir: PathBuf::from("themes/default"),
             },
             book: None,
+            stamp: 0,
             patcher: None,
             theme: None,
             files: BTreeMap::new(),
@@ -141,7 +173,7 @@ impl Preview {
         &self.layout
     }
 
-    pub fn book(&self) -> Option<&Book> {
+    pub fn book(&self) -> Option<&Arc<Book>> {
         self.book.as_ref()
     }
 
@@ -187,9 +219,28 @@ impl Preview {
         paths: &[PathBuf],
         pages_done: &mut dyn FnMut(&Preview, &Update),
     ) -> Update {
-        let before = self.errors();
-        if let Some(update) = self.try_patch(plan, paths, &before, pages_done) {
+        let (mut update, stale) = self.apply_pages(plan, paths);
+        if !stale {
             return update;
+        }
+        pages_done(self, &update);
+        if let Some(job) = self.aggregates() {
+            let rest = self.accept(job.render());
+            update.changed.extend(rest.changed);
+            update.changed.sort();
+            update.errors_changed |= rest.errors_changed;
+        }
+        update
+    }
+
+    /// The first half of [`Preview::apply_staged`]: reloads what `plan` names (an edit of
+    /// one procedure file in place) and renders the pages. Returns the pages' update and
+    /// whether the print page, runbooks and offline index are now stale: render them with
+    /// [`Preview::aggregates`] and hand the result to [`Preview::accept`].
+    pub fn apply_pages(&mut self, plan: Plan, paths: &[PathBuf]) -> (Update, bool) {
+        let before = self.errors();
+        if let Some(done) = self.try_patch(plan, paths, &before) {
+            return done;
         }
         let mut inputs_changed = false;
         if plan.config || plan.content {
@@ -201,30 +252,62 @@ impl Preview {
         let mut update = Update::default();
         if !inputs_changed {
             update.errors_changed = self.errors() != before;
-            return update;
+            return (update, false);
         }
+        self.stamp += 1;
         self.render_errors.clear();
         update.changed = self.render(Parts::Pages);
         update.errors_changed = self.errors() != before;
-        if !self.render_errors.is_empty() {
+        (update, self.render_errors.is_empty())
+    }
+
+    /// The work of rendering the print page, runbooks and offline index of the current
+    /// book, detached from the preview so another thread can do it while the next edit
+    /// is applied.
+    pub fn aggregates(&self) -> Option<Aggregates> {
+        let (Some(book), Some(theme)) = (&self.book, &self.theme) else {
+            return None;
+        };
+        Some(Aggregates {
+            book: Arc::clone(book),
+            theme: Theme {
+                tera: theme.tera.clone(),
+                assets: theme.assets.clone(),
+            },
+            stamp: self.stamp,
+        })
+    }
+
+    /// Takes in rendered aggregates, unless the book or theme changed since they were
+    /// started (a newer job is on its way then).
+    pub fn accept(&mut self, done: AggregatesDone) -> Update {
+        let mut update = Update::default();
+        if done.stamp != self.stamp {
             return update;
         }
-        pages_done(self, &update);
-        update.changed.extend(self.render(Parts::Aggregates));
-        update.changed.sort();
+        let before = self.errors();
+        match done.files {
+            Ok(files) => update.changed = self.replace_files(files, Parts::Aggregates),
+            Err(message) => {
+                let item = ErrorItem::global(message);
+                if self.echo {
+                    eprintln!("{}", item.line());
+                }
+                self.render_errors = vec![item];
+            }
+        }
         update.errors_changed = self.errors() != before;
         update
     }
 
-    /// The fast path of [`Preview::apply_staged`]: `None` when the batch is not an edit
-    /// of one procedure file the [`Patcher`] can apply (nothing changed then).
+    /// The fast path of [`Preview::apply_pages`]: `None` when the batch is not an edit of
+    /// one procedure file the [`Patcher`] can apply (nothing changed then).
     fn try_patch(
         &mut self,
         plan: Plan,
         paths: &[PathBuf],
         before: &[ErrorItem],
-        pages_done: &mut dyn FnMut(&Preview, &Update),
-    ) -> Option<Update> {
+    ) -> Option<(Update, bool)> {
         let content_only = Plan {
             content: true,
             ..Plan::default()
@@ -236,7 +319,8 @@ impl Preview {
         let [path] = paths else {
             return None;
         };
-        let book = self.book.as_mut()?;
+        // The aggregates thread may hold the book: the copy shares the procedures.
+        let book = Arc::make_mut(self.book.as_mut()?);
         let patcher = self.patcher.as_mut()?;
         let patched = crate::timing::phase("patch", || patcher.patch(book, path))?;
         if self.echo && !patched.warnings.items.is_empty() {
@@ -247,8 +331,9 @@ impl Preview {
             ..Update::default()
         };
         if !patched.all_pages && patched.pages.is_empty() {
-            return Some(update);
+            return Some((update, false));
         }
+        self.stamp += 1;
         update.changed = if patched.all_pages {
             self.render(Parts::Pages)
         } else {
@@ -264,14 +349,7 @@ impl Preview {
             self.render_some(&pages, patched.toc)
         };
         update.errors_changed = self.errors() != before;
-        if !self.render_errors.is_empty() {
-            return Some(update);
-        }
-        pages_done(self, &update);
-        update.changed.extend(self.render(Parts::Aggregates));
-        update.changed.sort();
-        update.errors_changed = self.errors() != before;
-        Some(update)
+        Some((update, self.render_errors.is_empty()))
     }
 
     /// Returns whether a new good book was loaded.
@@ -283,7 +361,7 @@ impl Preview {
                 }
                 self.layout.theme_dir = book.config.theme_dir.clone();
                 self.content_errors.clear();
-                self.book = Some(book);
+                self.book = Some(Arc::new(book));
                 self.patcher = Some(patcher);
                 true
             }

@@ -26,10 +26,18 @@ pub struct Watcher {
 }
 
 impl Watcher {
-    /// Starts watching `layout`'s inputs; batches go to `tx`.
-    pub fn start(layout: &Layout, tx: Sender<DebounceEventResult>) -> Result<Watcher> {
+    /// Starts watching `layout`'s inputs; batches go to `tx`, wrapped by `wrap`.
+    pub fn start<M: Send + 'static>(
+        layout: &Layout,
+        tx: Sender<M>,
+        wrap: fn(DebounceEventResult) -> M,
+    ) -> Result<Watcher> {
+        let handler = move |batch: DebounceEventResult| {
+            // The receiver is gone only when the server is stopping.
+            let _ = tx.send(wrap(batch));
+        };
         let debouncer =
-            new_debouncer(DEBOUNCE, None, tx).context("failed to start the file watcher")?;
+            new_debouncer(DEBOUNCE, None, handler).context("failed to start the file watcher")?;
         let mut w = Watcher {
             debouncer,
             watched: BTreeSet::new(),
