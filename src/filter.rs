@@ -82,29 +82,29 @@ pub fn filter(book: &Book, env: &Env) -> Book {
         .iter()
         .filter_map(|c| {
             let when = keep(&c.when, env)?;
-            let items: Vec<ChapterItem> = c
-                .items
-                .iter()
-                .filter_map(|i| match i {
-                    ChapterItem::Procedure(p) => procedure(p, env)
-                        .map(|p| ChapterItem::Procedure(std::sync::Arc::new(p))),
-                    ChapterItem::Group(g) => {
-                        let when = keep(&g.when, env)?;
-                        let procedures: Vec<std::sync::Arc<Procedure>> = g
-                            .procedures
-                            .iter()
-                            .filter_map(|p| procedure(p, env).map(std::sync::Arc::new))
-                            .collect();
-                        (!procedures.is_empty()).then(|| {
-                            ChapterItem::Group(Group {
-                                when,
-                                procedures,
-                                ..g.clone()
+            let items: Vec<ChapterItem> =
+                c.items
+                    .iter()
+                    .filter_map(|i| match i {
+                        ChapterItem::Procedure(p) => procedure(p, env)
+                            .map(|p| ChapterItem::Procedure(std::sync::Arc::new(p))),
+                        ChapterItem::Group(g) => {
+                            let when = keep(&g.when, env)?;
+                            let procedures: Vec<std::sync::Arc<Procedure>> = g
+                                .procedures
+                                .iter()
+                                .filter_map(|p| procedure(p, env).map(std::sync::Arc::new))
+                                .collect();
+                            (!procedures.is_empty()).then(|| {
+                                ChapterItem::Group(Group {
+                                    when,
+                                    procedures,
+                                    ..g.clone()
+                                })
                             })
-                        })
-                    }
-                })
-                .collect();
+                        }
+                    })
+                    .collect();
             (!items.is_empty()).then(|| Chapter {
                 when,
                 items,

@@ -370,11 +370,7 @@ impl Patcher {
         .filter(|p| p.id == slot.id)
     }
 
-    fn procedure_mut<'b>(
-        &self,
-        book: &'b mut Book,
-        slot: &Slot,
-    ) -> Option<&'b mut Arc<Procedure>> {
+    fn procedure_mut<'b>(&self, book: &'b mut Book, slot: &Slot) -> Option<&'b mut Arc<Procedure>> {
         let item = book
             .chapters
             .get_mut(slot.chapter)?
