@@ -80,7 +80,7 @@ impl Diagnostic {
     }
 }
 
-fn line_starts(text: &str) -> Arc<[usize]> {
+fn line_starts(text: &str) -> Vec<usize> {
     std::iter::once(0)
         .chain(text.match_indices('\n').map(|(i, _)| i + 1))
         .collect()
@@ -89,35 +89,39 @@ fn line_starts(text: &str) -> Arc<[usize]> {
 /// The text of every file read while loading a book, so diagnostics can show lines.
 #[derive(Debug, Default, Clone)]
 pub struct SourceMap {
-    files: Vec<SourceFile>,
+    /// Shared, so the dev server's copy of a book's sources costs a pointer per file.
+    files: Vec<Arc<SourceFile>>,
 }
 
 #[derive(Debug, Clone)]
 struct SourceFile {
     path: PathBuf,
     display: String,
-    /// Shared, so the dev server's copy of a book's sources costs no copy of the texts.
     text: Arc<str>,
-    line_starts: Arc<[usize]>,
+    line_starts: Vec<usize>,
 }
 
 impl SourceMap {
     /// Registers a file; `display` is the path shown to the writer (relative to the book).
     pub fn add(&mut self, path: PathBuf, display: String, text: String) -> FileId {
-        self.files.push(SourceFile {
+        self.files.push(Arc::new(SourceFile {
             path,
             display,
             line_starts: line_starts(&text),
             text: text.into(),
-        });
+        }));
         self.files.len() - 1
     }
 
     /// Gives `file` a new text (the dev server re-reading one edited file); its id stays.
     pub fn replace(&mut self, file: FileId, text: String) {
         if let Some(f) = self.files.get_mut(file) {
-            f.line_starts = line_starts(&text);
-            f.text = text.into();
+            *f = Arc::new(SourceFile {
+                path: f.path.clone(),
+                display: f.display.clone(),
+                line_starts: line_starts(&text),
+                text: text.into(),
+            });
         }
     }
 

@@ -8,6 +8,7 @@
 //! the [`Preview`] and applies batches from the watcher ([`watch`]), publishing each result
 //! as a new immutable snapshot and broadcasting an event on the reload channel ([`hub`]).
 
+mod background;
 pub mod change;
 mod http;
 mod hub;
@@ -202,11 +203,13 @@ fn spawn_aggregator(tx: Sender<Msg>) -> Option<Sender<Aggregates>> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(std::thread::available_parallelism().map_or(2, |n| n.get()))
         .thread_name(|i| format!("tejun-aggregates-{i}"))
+        .start_handler(|_| background::lower_priority())
         .build();
     let spawned = pool.map_err(anyhow::Error::from).and_then(|pool| {
         std::thread::Builder::new()
             .name("tejun-aggregates".into())
             .spawn(move || {
+                background::lower_priority();
                 while let Ok(mut job) = rx.recv() {
                     while let Ok(newer) = rx.try_recv() {
                         job = newer;
@@ -258,6 +261,7 @@ fn spawn_indexer(shared: &Arc<Shared>) -> Option<Sender<Arc<Book>>> {
     let spawned = std::thread::Builder::new()
         .name("tejun-index".into())
         .spawn(move || {
+            background::lower_priority();
             while let Ok(mut book) = rx.recv() {
                 while let Ok(newer) = rx.try_recv() {
                     book = newer;
