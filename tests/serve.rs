@@ -139,6 +139,26 @@ fn incremental_rebuilds_match_full_builds_after_each_edit() {
         .contains(&"mscs-upgrade-x64-r12-8.html".to_string()));
     assert!(!u.changed.contains(&"index.html".to_string()));
 
+    // A command that looks like a typo of one used elsewhere: the edit is patched in and
+    // the similar-commands lint warns about the new word.
+    edit(
+        &proc_file,
+        "text = \"停止させた後、[サーバの環境設定]画面を終了してください。\"\n",
+        "text = \"停止させた後、[サーバの環境設定]画面を終了してください。\"\n\n\
+         [[section.step.part]]\n\
+         shell = \"cmd\"\n\
+         cmd = 'copy [[install_path]]\\ins\\JobCenterClustr.vbs [[shared_disk]]'\n",
+    );
+    let u = step(&mut preview, content, &one(&proc_file), "a new command");
+    assert!(u.patched);
+    assert!(
+        u.warnings
+            .iter()
+            .any(|w| w.contains("jobcenterclustr.vbs") && w.contains("jobcentercluster.vbs")),
+        "{:?}",
+        u.warnings
+    );
+
     // A new cross-reference to another procedure's section: that page lists it among
     // its backlinks.
     edit(

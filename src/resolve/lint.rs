@@ -1,11 +1,12 @@
 //! The command consistency lint: two command words that differ by a character or two
 //! (`nqsstop` / `nqstop`, `jcdbs` / `jcdfs`) are usually a typo in one of them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
 
 use super::steps::strsim_distance;
 use super::CommandSite;
-use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap};
+use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap};
 
 /// Splits a command into the words worth comparing: names of programs, options, paths'
 /// parts and identifiers, lower-cased.
@@ -65,25 +66,94 @@ pub(crate) fn similar_commands(
             } else {
                 (b, *sb, a, *sa)
             };
-            let site = &sites[rare_site];
             let other = &sites[common_site];
-            let here = sources.text(site.file).get(site.span.clone()).unwrap_or("");
-            let span = match here
-                .find(rare.as_str())
-                .or_else(|| here.to_ascii_lowercase().find(rare.as_str()))
-            {
-                Some(off) => site.span.start + off..site.span.start + off + rare.len(),
-                None => site.span.clone(),
-            };
-            diags.push(
-                Diagnostic::warning(site.file, span, format!("`{rare}` is one or two characters away from `{common}`; a typo?"))
-                    .with_related(other.file, other.span.clone(), format!("`{common}` is used here"))
-                    .with_hint(format!(
-                        "if both are right, add allow_similar = [[\"{rare}\", \"{common}\"]] under [check] in book.toml"
-                    )),
-            );
+            diags.push(typo(
+                sources,
+                &sites[rare_site],
+                rare,
+                common,
+                (other.file, other.span.clone()),
+            ));
         }
     }
+}
+
+/// Where a command word is first used.
+pub(crate) type WordSite = (FileId, Range<usize>);
+
+/// Every command word of `sites` and where it is first used.
+pub(crate) fn vocabulary(sites: &[CommandSite]) -> HashMap<String, WordSite> {
+    let mut out = HashMap::new();
+    for s in sites {
+        for w in words(&s.text) {
+            out.entry(w).or_insert_with(|| (s.file, s.span.clone()));
+        }
+    }
+    out
+}
+
+/// The lint for one edited procedure (the dev server's fast path): each word of `sites`
+/// new to the book is compared with the book's words, which then take it in.
+pub(crate) fn new_words(
+    sites: &[CommandSite],
+    known: &mut HashMap<String, WordSite>,
+    allow: &[[String; 2]],
+    sources: &SourceMap,
+    diags: &mut Diagnostics,
+) {
+    let mut fresh: Vec<(String, &CommandSite)> = Vec::new();
+    for s in sites {
+        for w in words(&s.text) {
+            if !known.contains_key(&w) && !fresh.iter().any(|(f, _)| *f == w) {
+                fresh.push((w, s));
+            }
+        }
+    }
+    for (w, site) in &fresh {
+        let mut close: Vec<(&String, &WordSite)> =
+            known.iter().filter(|(k, _)| similar(w, k)).collect();
+        close.sort_by(|a, b| a.0.cmp(b.0));
+        for (k, at) in close {
+            let allowed = allow.iter().any(|[x, y]| {
+                let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
+                (x == *w && y == *k) || (x == *k && y == *w)
+            });
+            if !allowed {
+                diags.push(typo(sources, site, w, k, at.clone()));
+            }
+        }
+    }
+    for (w, site) in fresh {
+        known.insert(w, (site.file, site.span.clone()));
+    }
+}
+
+/// The warning that `rare` (used at `site`) looks like a typo of `common` (used at
+/// `other`).
+fn typo(
+    sources: &SourceMap,
+    site: &CommandSite,
+    rare: &str,
+    common: &str,
+    other: WordSite,
+) -> Diagnostic {
+    let here = sources.text(site.file).get(site.span.clone()).unwrap_or("");
+    let span = match here
+        .find(rare)
+        .or_else(|| here.to_ascii_lowercase().find(rare))
+    {
+        Some(off) => site.span.start + off..site.span.start + off + rare.len(),
+        None => site.span.clone(),
+    };
+    Diagnostic::warning(
+        site.file,
+        span,
+        format!("`{rare}` is one or two characters away from `{common}`; a typo?"),
+    )
+    .with_related(other.0, other.1, format!("`{common}` is used here"))
+    .with_hint(format!(
+        "if both are right, add allow_similar = [[\"{rare}\", \"{common}\"]] under [check] in book.toml"
+    ))
 }
 
 #[cfg(test)]

@@ -117,7 +117,7 @@ fn load(root: &Path, patchable: bool) -> Result<Loaded3, (Diagnostics, SourceMap
     let patcher = patchable.then(|| {
         let mut loaded = loaded;
         let reusable = std::mem::take(&mut loaded.steps);
-        Patcher::new(&book, &loaded, reusable, &prose)
+        Patcher::new(&book, &loaded, reusable, &prose, &commands)
     });
     Ok((book, diags, patcher))
 }

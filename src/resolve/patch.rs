@@ -14,7 +14,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::{links, Resolver};
+use super::{links, lint, Resolver};
 use crate::condition::Condition;
 use crate::content::raw::RawStep;
 use crate::content::{read_plain, LoadedProcedure};
@@ -67,6 +67,8 @@ pub struct Patcher {
     /// Where each prose owner's first text comes in the book: backlink lists are in this
     /// order.
     rank: HashMap<String, usize>,
+    /// Every command word of the book, for the similar-commands lint of an edit.
+    words: HashMap<String, lint::WordSite>,
 }
 
 impl Patcher {
@@ -75,6 +77,7 @@ impl Patcher {
         loaded: &crate::content::Loaded,
         reusable: std::collections::BTreeMap<String, (FileId, RawStep)>,
         prose: &[super::Prose],
+        commands: &[super::CommandSite],
     ) -> Patcher {
         let mut slots = HashMap::new();
         for (ci, (ch, lch)) in book.chapters.iter().zip(&loaded.chapters).enumerate() {
@@ -135,6 +138,7 @@ impl Patcher {
             slots,
             owned,
             rank,
+            words: lint::vocabulary(commands),
         }
     }
 
@@ -177,6 +181,7 @@ impl Patcher {
         let new_targets = std::mem::take(&mut r.targets);
         let prose = std::mem::take(&mut r.prose);
         let ref_uses = std::mem::take(&mut r.ref_uses);
+        let commands = std::mem::take(&mut r.commands);
         if diags.has_errors() || new.id != slot.id {
             return None;
         }
@@ -352,6 +357,13 @@ impl Patcher {
         out.warnings.items.extend(link_diags.items);
         out.warnings.items.extend(coverage.items);
         book.sources = sources;
+        lint::new_words(
+            &commands,
+            &mut self.words,
+            &book.config.allow_similar,
+            &book.sources,
+            &mut out.warnings,
+        );
         *self.procedure_mut(book, &slot)? = Arc::new(new);
         Some(out)
     }

@@ -122,6 +122,8 @@ pub struct Update {
     /// Whether the edit was applied to the loaded book in place (one procedure file)
     /// rather than by loading the whole book.
     pub patched: bool,
+    /// The warnings of the load or patch, one line each (`file:line:col: warning: …`).
+    pub warnings: Vec<String>,
 }
 
 /// The live site: last good inputs, built files, and the errors of the latest attempt.
@@ -328,6 +330,7 @@ impl Preview {
         }
         let mut update = Update {
             patched: true,
+            warnings: patched.warnings.lines(&self.book.as_ref()?.sources),
             ..Update::default()
         };
         if !patched.all_pages && patched.pages.is_empty() {
