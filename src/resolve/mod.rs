@@ -71,19 +71,7 @@ fn load(root: &Path, patchable: bool) -> Result<Loaded3, (Diagnostics, SourceMap
         diags.sort();
         return Err((diags, sources));
     };
-    let mut r = Resolver {
-        config: &config,
-        sources: &sources,
-        diags: &mut diags,
-        reusable: &loaded.steps,
-        targets: HashMap::new(),
-        target_sites: HashMap::new(),
-        prose: Vec::new(),
-        ref_uses: Vec::new(),
-        commands: Vec::new(),
-        reuse_depth: 0,
-        used_placeholders: Default::default(),
-    };
+    let mut r = Resolver::new(&config, &sources, &mut diags, &loaded.steps);
     let (front, refs, chapters) = crate::timing::phase("resolve", || r.resolve(&loaded));
     r.unused_placeholders();
     let targets = std::mem::take(&mut r.targets);
@@ -175,7 +163,28 @@ pub(crate) fn content_start(text: &str, span: &Range<usize>) -> usize {
     span.start + quote
 }
 
-impl Resolver<'_> {
+impl<'a> Resolver<'a> {
+    fn new(
+        config: &'a Config,
+        sources: &'a SourceMap,
+        diags: &'a mut Diagnostics,
+        reusable: &'a std::collections::BTreeMap<String, (FileId, crate::content::raw::RawStep)>,
+    ) -> Resolver<'a> {
+        Resolver {
+            config,
+            sources,
+            diags,
+            reusable,
+            targets: HashMap::new(),
+            target_sites: HashMap::new(),
+            prose: Vec::new(),
+            ref_uses: Vec::new(),
+            commands: Vec::new(),
+            reuse_depth: 0,
+            used_placeholders: Default::default(),
+        }
+    }
+
     fn err(&mut self, file: FileId, span: Range<usize>, msg: impl Into<String>) {
         self.diags.push(Diagnostic::error(file, span, msg));
     }

@@ -159,19 +159,7 @@ impl Patcher {
 
         // Resolve the procedure alone, at its place in the book.
         let mut diags = Diagnostics::default();
-        let mut r = Resolver {
-            config: &book.config,
-            sources: &sources,
-            diags: &mut diags,
-            reusable: &self.reusable,
-            targets: HashMap::new(),
-            target_sites: HashMap::new(),
-            prose: Vec::new(),
-            ref_uses: Vec::new(),
-            commands: Vec::new(),
-            reuse_depth: 0,
-            used_placeholders: Default::default(),
-        };
+        let mut r = Resolver::new(&book.config, &sources, &mut diags, &self.reusable);
         let loaded = LoadedProcedure {
             file: slot.file,
             default_id: slot.default_id.clone(),
