@@ -2,6 +2,9 @@
 //! a panic. Cases that cannot live in git (invalid UTF-8, a 50 MB file, symlinks) are made
 //! on the fly from the check fixtures' base book.
 
+mod common;
+use common::copy_dir;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -10,19 +13,6 @@ use proptest::prelude::*;
 
 fn base() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check/base")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            fs::copy(e.path(), dest).unwrap();
-        }
-    }
 }
 
 fn book_with(file: &str, bytes: &[u8]) -> tempfile::TempDir {

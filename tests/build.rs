@@ -1,6 +1,9 @@
 //! `tejun build` and `tejun init`, driven through the real binary on small fixture books
 //! (tests/fixtures/site-*) and on a copy of the repository's own JobCenter book.
 
+mod common;
+use common::{assert_ok, copy_dir, repo_book, stderr};
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -14,27 +17,6 @@ fn tejun(args: &[&str], cwd: &Path) -> Output {
         .expect("run tejun")
 }
 
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn assert_ok(o: &Output) {
-    assert!(o.status.success(), "tejun failed: {}", stderr(o));
-}
-
-fn copy_dir(src: &Path, dst: &Path) {
-    std::fs::create_dir_all(dst).expect("mkdir");
-    for entry in std::fs::read_dir(src).expect("read_dir") {
-        let entry = entry.expect("entry");
-        let to = dst.join(entry.file_name());
-        if entry.file_type().expect("file type").is_dir() {
-            copy_dir(&entry.path(), &to);
-        } else {
-            std::fs::copy(entry.path(), &to).expect("copy");
-        }
-    }
-}
-
 /// A copy of a fixture book in a fresh temporary folder; returns (guard, book folder).
 fn fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().expect("tempdir");
@@ -45,17 +27,6 @@ fn fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
             .join(name),
         &book,
     );
-    (tmp, book)
-}
-
-/// The repository's own book (book.toml + content/) in a temporary folder.
-fn repo_book() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let book = tmp.path().join("jobcenter");
-    std::fs::create_dir_all(&book).expect("mkdir");
-    std::fs::copy(root.join("book.toml"), book.join("book.toml")).expect("copy book.toml");
-    copy_dir(&root.join("content"), &book.join("content"));
     (tmp, book)
 }
 

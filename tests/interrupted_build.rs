@@ -1,23 +1,13 @@
 //! A build killed at any moment leaves the previous site whole, and the next build cleans
 //! up what the killed one left behind.
 
+mod common;
+use common::copy_dir;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            fs::copy(e.path(), dest).unwrap();
-        }
-    }
-}
 
 /// Every file of a site with its size class: HTML files must be complete (end with
 /// `</html>`), so a half-written page shows up even when the build date differs.

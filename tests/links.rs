@@ -1,22 +1,12 @@
 //! A link checker over the built JobCenter site: every internal link and anchor of every
 //! page (and of the sidebar script) resolves to a file of the site and an element id in it.
 
+mod common;
+use common::copy_dir;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).unwrap();
-        }
-    }
-}
 
 /// Values of `href="…"` (or `href=\"…\"` inside a script string).
 fn hrefs(text: &str) -> Vec<String> {

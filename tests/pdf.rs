@@ -4,6 +4,9 @@
 //! the paper size from book.toml; the one-line error without Chromium; `tejun build` with
 //! `[output.pdf] enabled`.
 
+mod common;
+use common::{assert_ok, stderr};
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -23,14 +26,6 @@ fn tejun(args: &[&str], cwd: &Path) -> Output {
         .env("SOURCE_DATE_EPOCH", EPOCH)
         .output()
         .expect("run tejun")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn assert_ok(o: &Output) {
-    assert!(o.status.success(), "tejun failed: {}", stderr(o));
 }
 
 /// A poppler tool's standard output (the tests need poppler-utils, as they need Chromium).

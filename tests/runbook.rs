@@ -3,7 +3,10 @@
 //! one-line errors, the environment stated, steps numbered without gaps, the right
 //! commands, and a file that needs nothing but itself.
 
-use std::path::{Path, PathBuf};
+mod common;
+use common::{assert_ok, repo_book, stderr};
+
+use std::path::Path;
 use std::process::Output;
 
 /// A fixed build date, so two runs write byte-identical files.
@@ -17,38 +20,6 @@ fn tejun(args: &[&str], cwd: &Path) -> Output {
         .env("SOURCE_DATE_EPOCH", EPOCH)
         .output()
         .expect("run tejun")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn assert_ok(o: &Output) {
-    assert!(o.status.success(), "tejun failed: {}", stderr(o));
-}
-
-fn copy_dir(src: &Path, dst: &Path) {
-    std::fs::create_dir_all(dst).expect("mkdir");
-    for entry in std::fs::read_dir(src).expect("read_dir") {
-        let entry = entry.expect("entry");
-        let to = dst.join(entry.file_name());
-        if entry.file_type().expect("file type").is_dir() {
-            copy_dir(&entry.path(), &to);
-        } else {
-            std::fs::copy(entry.path(), &to).expect("copy");
-        }
-    }
-}
-
-/// The repository's own book (book.toml + content/) in a temporary folder.
-fn repo_book() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let book = tmp.path().join("jobcenter");
-    std::fs::create_dir_all(&book).expect("mkdir");
-    std::fs::copy(root.join("book.toml"), book.join("book.toml")).expect("copy book.toml");
-    copy_dir(&root.join("content"), &book.join("content"));
-    (tmp, book)
 }
 
 fn read(path: &Path) -> String {

@@ -1,6 +1,9 @@
 //! Search on the JobCenter book through the real binary (`tejun index`, `tejun search`),
 //! the offline shard writer, and the analyser vectors shared with `search.js`.
 
+mod common;
+use common::copy_dir;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -14,19 +17,6 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 // The binary's allocator, so `offline_index_time` measures what `tejun build` does.
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
 
 /// A fresh copy of the repository's book (book.toml and content/).
 fn copy_book(to: &Path) {

@@ -2,6 +2,9 @@
 //! binary over plain TCP: pages, the reload channel, the error overlay, path traversal,
 //! the port fallback and Ctrl-C.
 
+mod common;
+use common::{copy_dir, manifest};
+
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -14,23 +17,6 @@ use tejun::render::{Site, Theme};
 use tejun::serve::{Plan, Preview};
 
 const WAIT: Duration = Duration::from_secs(10);
-
-fn manifest() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
-}
 
 /// A copy of the JobCenter book (book.toml and content/) in a temporary folder.
 fn jobcenter_copy() -> tempfile::TempDir {

@@ -4,6 +4,9 @@
 //! non-loopback `--bind`. Counts are fixed; nothing asserts how fast anything is, only
 //! that it happens before a generous deadline.
 
+mod common;
+use common::{copy_dir, manifest};
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::path::{Path, PathBuf};
@@ -19,23 +22,6 @@ const SLOW: usize = 20;
 const GETS: usize = 500;
 const GET_THREADS: usize = 4;
 const EDITS: usize = 500;
-
-fn manifest() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
-}
 
 fn fixture_copy() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
