@@ -62,10 +62,11 @@ pub fn run(opts: Options) -> Result<ExitCode> {
     })
     .context("failed to install the Ctrl-C handler")?;
     let start = Instant::now();
-    let preview = Preview::open(&root, true);
+    let (preview, stale) = Preview::open_pages(&root, true);
     let shared = Arc::new(Shared::new(boot_id(), Snapshot::of(&preview)));
     eprintln!(
-        "built {} files in memory ({} errors, {} ms)",
+        "built {} pages in memory ({} errors, {} ms); the print page, runbooks and offline \
+         search follow",
         preview.files().len(),
         preview.errors().len(),
         start.elapsed().as_millis()
@@ -98,7 +99,7 @@ pub fn run(opts: Options) -> Result<ExitCode> {
         let shared = Arc::clone(&shared);
         std::thread::Builder::new()
             .name("tejun-rebuild".into())
-            .spawn(move || follow(rx, tx, preview, watcher, &shared))?;
+            .spawn(move || follow(rx, tx, preview, stale, watcher, &shared))?;
     }
     if opts.open {
         open_url(&url);
@@ -124,11 +125,17 @@ fn follow(
     rx: Receiver<Msg>,
     tx: Sender<Msg>,
     mut preview: Preview,
+    stale: bool,
     mut watcher: watch::Watcher,
     shared: &Arc<Shared>,
 ) {
     let indexer = spawn_indexer(shared);
     let aggregator = spawn_aggregator(tx);
+    if stale {
+        if let (Some(tx), Some(job)) = (&aggregator, preview.aggregates()) {
+            let _ = tx.send(job);
+        }
+    }
     let send_book = |preview: &Preview| {
         if let (Some(tx), Some(book)) = (&indexer, preview.book()) {
             let _ = tx.send(Arc::clone(book));

@@ -150,6 +150,19 @@ pub struct Preview {
 impl Preview {
     /// Loads and builds everything under `root`.
     pub fn open(root: &Path, echo: bool) -> Preview {
+        let (mut p, stale) = Preview::open_pages(root, echo);
+        if stale {
+            if let Some(job) = p.aggregates() {
+                p.accept(job.render());
+            }
+        }
+        p
+    }
+
+    /// [`Preview::open`] without the print page, runbooks and offline index, which the
+    /// server renders on another thread after it starts serving; the flag says whether
+    /// they are to be rendered.
+    pub fn open_pages(root: &Path, echo: bool) -> (Preview, bool) {
         let mut p = Preview {
             layout: Layout {
                 root: root.to_path_buf(),
@@ -167,8 +180,8 @@ impl Preview {
             render_errors: Vec::new(),
             echo,
         };
-        p.apply(Plan::all());
-        p
+        let (_, stale) = p.apply_pages(Plan::all(), &[]);
+        (p, stale)
     }
 
     pub fn layout(&self) -> &Layout {
