@@ -55,7 +55,15 @@ impl SearchDoc {
 
 /// Every searchable document of `book`, in reading order.
 pub fn collect(book: &Book) -> Vec<SearchDoc> {
-    let mut out = Vec::new();
+    let mut docs = Vec::new();
+    each(book, &mut |d| docs.push(d));
+    docs
+}
+
+/// Hands every searchable document of `book` to `out`, in reading order, without holding
+/// them all: the tantivy index takes them one by one (a large book's documents are over a
+/// hundred megabytes).
+pub fn each(book: &Book, out: &mut dyn FnMut(SearchDoc)) {
     let step_word = match book.config.language {
         Language::Ja => "手順",
         Language::En => "step",
@@ -64,11 +72,11 @@ pub fn collect(book: &Book) -> Vec<SearchDoc> {
         let mut conds: Vec<&Condition> = ch.when.iter().collect();
         for item in &ch.items {
             match item {
-                ChapterItem::Procedure(p) => procedure(book, ch, p, &conds, step_word, &mut out),
+                ChapterItem::Procedure(p) => procedure(book, ch, p, &conds, step_word, out),
                 ChapterItem::Group(g) => {
                     conds.extend(g.when.iter());
                     for p in &g.procedures {
-                        procedure(book, ch, p, &conds, step_word, &mut out);
+                        procedure(book, ch, p, &conds, step_word, out);
                     }
                     if g.when.is_some() {
                         conds.pop();
@@ -77,7 +85,6 @@ pub fn collect(book: &Book) -> Vec<SearchDoc> {
             }
         }
     }
-    out
 }
 
 fn procedure(
@@ -86,7 +93,7 @@ fn procedure(
     p: &Procedure,
     outer: &[&Condition],
     step_word: &str,
-    out: &mut Vec<SearchDoc>,
+    out: &mut dyn FnMut(SearchDoc),
 ) {
     let mut conds = outer.to_vec();
     conds.extend(p.when.iter());
@@ -106,7 +113,7 @@ fn procedure(
     };
     if !p.intro.trim().is_empty() {
         let text = plain(book, &p.intro);
-        out.push(SearchDoc {
+        out(SearchDoc {
             body: vec![text.clone()],
             text,
             ..base.clone()
@@ -124,7 +131,7 @@ fn procedure(
         // only when their intro says something.
         if !s.intro.trim().is_empty() || (s.steps.is_empty() && s.branches.is_empty()) {
             let text = plain(book, &s.intro);
-            out.push(SearchDoc {
+            out(SearchDoc {
                 kind: DocKind::Section,
                 title: s.title.clone(),
                 body: vec![text.clone()],
@@ -141,7 +148,7 @@ fn procedure(
             let mut bconds = sconds.clone();
             bconds.extend(bwhen.filter(|c| !is_trivial(c)));
             for st in steps {
-                out.push(step(book, p, s, st, &bconds, step_word, &base));
+                out(step(book, p, s, st, &bconds, step_word, &base));
             }
         }
     }

@@ -130,7 +130,6 @@ pub fn update(root: &Path, book: &Book, dir: &Path) -> anyhow::Result<Update> {
 
 /// Always (re)builds; returns the number of documents.
 pub fn build(book: &Book, dir: &Path, hash: &str) -> anyhow::Result<usize> {
-    let docs = docs::collect(book);
     let parent = dir.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(parent)
         .with_context(|| format!("failed to create `{}`", parent.display()))?;
@@ -148,14 +147,21 @@ pub fn build(book: &Book, dir: &Path, hash: &str) -> anyhow::Result<usize> {
     // as fast, and a merge would rewrite the whole index once more.
     let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 256_000_000)?;
     writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
-    for d in &docs {
-        writer.add_document(f.document(d))?;
-    }
+    // Documents are made one at a time and handed over, never all held at once.
+    let mut count = 0;
+    let mut added = Ok(());
+    docs::each(book, &mut |d| {
+        if added.is_ok() {
+            added = writer.add_document(f.document(&d)).map(|_| ());
+            count += 1;
+        }
+    });
+    added?;
     writer.commit()?;
     writer.wait_merging_threads()?;
     let meta = Meta {
         hash: hash.to_string(),
-        docs: docs.len(),
+        docs: count,
     };
     fs::write(tmp.path().join(META), serde_json::to_string_pretty(&meta)?)?;
     let built = tmp.keep();
@@ -165,7 +171,7 @@ pub fn build(book: &Book, dir: &Path, hash: &str) -> anyhow::Result<usize> {
     }
     fs::rename(&built, dir)
         .with_context(|| format!("failed to move the index to `{}`", dir.display()))?;
-    Ok(docs.len())
+    Ok(count)
 }
 
 /// The schema's fields.

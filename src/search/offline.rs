@@ -24,8 +24,9 @@
 //! once per procedure rather than once per step.
 //!
 //! Document chunks hold about [`CHUNK_BYTES`] of records each, so the 20 hits a page shows
-//! cost about 20 small files; what makes them small is the LZ77 [`dictionary`] of segments
-//! that recur across the book, shipped once in `meta.js`.
+//! cost about 20 small files; what makes them small is the LZ77
+//! [dictionary](super::pack::dictionary) of segments that recur across the book, shipped
+//! once in `meta.js`.
 
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
@@ -35,7 +36,8 @@ use rayon::prelude::*;
 use super::analyze::analyze;
 use super::docs::{self, DocKind, SearchDoc};
 use super::pack::{
-    dictionary, push_ids, push_js_str, push_lz, push_varint, LzDict, TokenHasher, FIELD, RECORD,
+    dictionary_of_sample, push_ids, push_js_str, push_lz, push_varint, sample_step, LzDict,
+    TokenHasher, FIELD, RECORD,
 };
 use crate::model::Book;
 
@@ -123,50 +125,49 @@ impl<'a> Builder<'a> {
         self.fields.push((id, t, mask));
     }
 
-    /// Token → (id, mask) pairs sorted by id, tokens in no particular order.
-    fn finish(self) -> Vec<(String, List)> {
+    /// Token → packed (id, mask) postings sorted by id, tokens in no particular order.
+    fn finish(self) -> Vec<(String, Packed)> {
         // Runs of distinct texts are analysed in parallel, each interning its tokens in a
-        // map of its own: per text, the run's ids of its distinct tokens.
+        // map of its own: per text, the run's ids of its distinct tokens (one flat list per
+        // run and where each text's part ends; a list per text would cost its own slack).
         let run = self
             .texts
             .len()
             .div_ceil(rayon::current_num_threads() * 4)
             .max(64);
-        let runs: Vec<(Vec<String>, Vec<Vec<u32>>)> = self
+        let runs: Vec<Run> = self
             .texts
             .par_chunks(run)
             .map(|texts| {
                 let mut ids: Map<String, u32> = Map::default();
                 // Per token, the last text (+ 1) that listed it.
                 let mut listed: Vec<u32> = Vec::new();
-                let of_text = texts
-                    .iter()
-                    .zip(1..)
-                    .map(|(t, n)| {
-                        let mut list = Vec::new();
-                        for tok in analyze(t) {
-                            let id = match ids.get(tok.text.as_str()) {
-                                Some(&id) => id,
-                                None => {
-                                    let id = listed.len() as u32;
-                                    ids.insert(tok.text, id);
-                                    listed.push(0);
-                                    id
-                                }
-                            };
-                            if listed[id as usize] != n {
-                                listed[id as usize] = n;
-                                list.push(id);
+                let mut flat = Vec::new();
+                let mut ends = Vec::with_capacity(texts.len());
+                for (t, n) in texts.iter().zip(1..) {
+                    for tok in analyze(t) {
+                        let id = match ids.get(tok.text.as_str()) {
+                            Some(&id) => id,
+                            None => {
+                                let id = listed.len() as u32;
+                                ids.insert(tok.text, id);
+                                listed.push(0);
+                                id
                             }
+                        };
+                        if listed[id as usize] != n {
+                            listed[id as usize] = n;
+                            flat.push(id);
                         }
-                        list
-                    })
-                    .collect();
+                    }
+                    ends.push(flat.len());
+                }
+                flat.shrink_to_fit();
                 let mut names = vec![String::new(); ids.len()];
                 for (name, id) in ids {
                     names[id as usize] = name;
                 }
-                (names, of_text)
+                Run { names, flat, ends }
             })
             .collect();
         // One id per token across the runs.
@@ -174,8 +175,8 @@ impl<'a> Builder<'a> {
         let mut tokens: Vec<&str> = Vec::new();
         let global: Vec<Vec<u32>> = runs
             .iter()
-            .map(|(names, _)| {
-                names
+            .map(|r| {
+                r.names
                     .iter()
                     .map(|name| {
                         let next = tokens.len() as u32;
@@ -190,54 +191,121 @@ impl<'a> Builder<'a> {
             .collect();
         // The lists, for runs of fields in parallel, then joined token by token (an id cut
         // in two between runs is joined back).
-        let push = |list: &mut List, id: u32, mask: u32| match list.last_mut() {
-            Some(last) if last.0 == id => last.1 |= mask,
-            _ => list.push((id, mask)),
-        };
         let per = self
             .fields
             .len()
             .div_ceil(rayon::current_num_threads())
             .max(1024);
-        let parts: Vec<Vec<List>> = self
+        let parts: Vec<Vec<Packed>> = self
             .fields
             .par_chunks(per)
             .map(|fields| {
-                let mut lists: Vec<List> = vec![Vec::new(); tokens.len()];
+                let mut lists: Vec<Packed> = vec![Vec::new(); tokens.len()];
                 for &(id, text, mask) in fields {
                     let (r, k) = (text as usize / run, text as usize % run);
-                    for &t in &runs[r].1[k] {
-                        push(&mut lists[global[r][t as usize] as usize], id, mask);
+                    for &t in runs[r].text(k) {
+                        push_packed(&mut lists[global[r][t as usize] as usize], id, mask);
                     }
                 }
                 lists
             })
             .collect();
-        let lists: Vec<List> = (0..tokens.len())
-            .into_par_iter()
-            .map(|t| {
-                let mut list = Vec::with_capacity(parts.iter().map(|p| p[t].len()).sum());
-                for part in &parts {
-                    for &(id, mask) in &part[t] {
-                        push(&mut list, id, mask);
-                    }
-                }
-                list
-            })
+        // Each token's pieces, moved (not copied) out of the parts, so that every piece is
+        // freed as soon as its token's list is joined: the postings of a large book are
+        // tens of millions, and a second full copy of them was the index's peak.
+        let mut pieces: Vec<Vec<Packed>> = (0..tokens.len())
+            .map(|_| Vec::with_capacity(parts.len()))
             .collect();
+        for part in parts {
+            for (t, list) in part.into_iter().enumerate() {
+                pieces[t].push(list);
+            }
+        }
+        let lists: Vec<Packed> = pieces.into_par_iter().map(join_pieces).collect();
         tokens.into_iter().map(str::to_string).zip(lists).collect()
     }
 }
 
-fn doc_postings(docs: &[SearchDoc]) -> Vec<(String, List)> {
+/// One run of texts, analysed: its tokens, and each text's token ids (the run's own).
+struct Run {
+    names: Vec<String>,
+    flat: Vec<u32>,
+    ends: Vec<usize>,
+}
+
+impl Run {
+    fn text(&self, k: usize) -> &[u32] {
+        let start = if k == 0 { 0 } else { self.ends[k - 1] };
+        &self.flat[start..self.ends[k]]
+    }
+}
+
+/// Bits of mask below the id in a [`Packed`] posting.
+const MASK_BITS: u32 = 3;
+
+/// Postings as one word each, `id << MASK_BITS | mask`, sorted by id: half the memory of a
+/// [`List`] (ids stay below 2^29: a book of half a billion steps is out of reach).
+type Packed = Vec<u32>;
+
+fn push_packed(list: &mut Packed, id: u32, mask: u32) {
+    match list.last_mut() {
+        Some(last) if *last >> MASK_BITS == id => *last |= mask,
+        _ => list.push(id << MASK_BITS | mask),
+    }
+}
+
+fn join_pieces(pieces: Vec<Packed>) -> Packed {
+    if pieces.iter().filter(|p| !p.is_empty()).count() <= 1 {
+        let mut list = pieces
+            .into_iter()
+            .find(|p| !p.is_empty())
+            .unwrap_or_default();
+        list.shrink_to_fit();
+        return list;
+    }
+    let mut list = Vec::with_capacity(pieces.iter().map(Vec::len).sum());
+    for piece in pieces {
+        for p in piece {
+            push_packed(&mut list, p >> MASK_BITS, p & ((1 << MASK_BITS) - 1));
+        }
+    }
+    list
+}
+
+fn unpack(list: Packed) -> List {
+    list.into_iter()
+        .map(|p| (p >> MASK_BITS, p & ((1 << MASK_BITS) - 1)))
+        .collect()
+}
+
+/// What a document's own postings are made of.
+struct Searched {
+    title: String,
+    commands: Vec<String>,
+    body: Vec<String>,
+}
+
+impl From<SearchDoc> for Searched {
+    fn from(d: SearchDoc) -> Self {
+        Searched {
+            title: d.title,
+            commands: d.commands,
+            body: d.body,
+        }
+    }
+}
+
+fn doc_postings<'a>(
+    docs: impl Iterator<Item = (&'a str, &'a [String], &'a [String])>,
+) -> Vec<(String, Packed)> {
     let mut b = Builder::new();
-    for (id, d) in docs.iter().enumerate() {
+    for (id, (title, commands, body)) in docs.enumerate() {
         let id = id as u32;
-        b.add(id, &d.title, MASK_TITLE);
-        for c in &d.commands {
+        b.add(id, title, MASK_TITLE);
+        for c in commands {
             b.add(id, c, MASK_COMMAND);
         }
-        for t in &d.body {
+        for t in body {
             b.add(id, t, MASK_BODY);
         }
     }
@@ -246,18 +314,27 @@ fn doc_postings(docs: &[SearchDoc]) -> Vec<(String, List)> {
 
 /// The documents' own postings: title, commands, body.
 pub fn postings(docs: &[SearchDoc]) -> Postings {
-    doc_postings(docs).into_iter().collect()
+    doc_postings(
+        docs.iter()
+            .map(|d| (d.title.as_str(), &d.commands[..], &d.body[..])),
+    )
+    .into_iter()
+    .map(|(t, l)| (t, unpack(l)))
+    .collect()
 }
 
 /// Each document's group, and the groups' postings.
 pub fn groups(docs: &[SearchDoc]) -> (Vec<u32>, Postings) {
     let (of_doc, list) = group_postings(docs);
-    (of_doc, list.into_iter().collect())
+    (
+        of_doc,
+        list.into_iter().map(|(t, l)| (t, unpack(l))).collect(),
+    )
 }
 
 /// Each document's group (a run of documents of one procedure page), and the groups'
 /// postings.
-fn group_postings(docs: &[SearchDoc]) -> (Vec<u32>, Vec<(String, List)>) {
+fn group_postings(docs: &[SearchDoc]) -> (Vec<u32>, Vec<(String, Packed)>) {
     let mut of_doc = Vec::with_capacity(docs.len());
     let mut b = Builder::new();
     let mut last: Option<(&str, &str, &str)> = None;
@@ -278,9 +355,10 @@ fn group_postings(docs: &[SearchDoc]) -> (Vec<u32>, Vec<(String, List)>) {
 }
 
 /// A posting list as id lists, one per mask bit (at most three), joined by `,`.
-fn encode(list: &[(u32, u32)], bits: &[u32]) -> String {
+fn encode(list: &[u32], bits: &[u32]) -> String {
     let mut ids: [Vec<u32>; 3] = Default::default();
-    for &(id, mask) in list {
+    for &p in list {
+        let (id, mask) = (p >> MASK_BITS, p & ((1 << MASK_BITS) - 1));
         for (n, &bit) in bits.iter().enumerate() {
             if mask & bit != 0 {
                 ids[n].push(id);
@@ -317,9 +395,9 @@ impl Entry {
 }
 
 /// Every token's entry, in hash order.
-fn entries(docs: Vec<(String, List)>, groups: Vec<(String, List)>) -> Vec<Entry> {
-    let mut groups: Map<String, List> = groups.into_iter().collect();
-    let mut all: Vec<(String, Option<List>, Option<List>)> = docs
+fn entries(docs: Vec<(String, Packed)>, groups: Vec<(String, Packed)>) -> Vec<Entry> {
+    let mut groups: Map<String, Packed> = groups.into_iter().collect();
+    let mut all: Vec<(String, Option<Packed>, Option<Packed>)> = docs
         .into_iter()
         .map(|(t, list)| {
             let g = groups.remove(&t);
@@ -413,7 +491,7 @@ fn push_field(out: &mut String, s: &str) {
 }
 
 fn record(d: &SearchDoc, cond: u32) -> String {
-    let mut r = String::with_capacity(d.title.len() + d.text.len() + 32);
+    let mut r = String::with_capacity(record_len(d, cond));
     push_field(&mut r, &d.title);
     r.push(FIELD);
     push_field(&mut r, &d.location);
@@ -428,19 +506,27 @@ fn record(d: &SearchDoc, cond: u32) -> String {
     r
 }
 
-/// Consecutive documents cut into chunks of about [`CHUNK_BYTES`] of records.
-fn cut_chunks(records: &[String]) -> Vec<std::ops::Range<usize>> {
+/// The length of [`record`] in bytes, without making it ([`push_field`] swaps one-byte
+/// separators for one-byte spaces).
+fn record_len(d: &SearchDoc, cond: u32) -> usize {
+    let digits = cond.checked_ilog10().map_or(1, |n| n as usize + 1);
+    d.title.len() + d.location.len() + d.anchor.len() + 1 + digits + d.text.len() + 5
+}
+
+/// Consecutive documents cut into chunks of about [`CHUNK_BYTES`] of records, given the
+/// records' lengths.
+fn cut_chunks(lengths: &[usize]) -> Vec<std::ops::Range<usize>> {
     let mut chunks = Vec::new();
     let (mut start, mut size) = (0, 0);
-    for (i, r) in records.iter().enumerate() {
-        size += r.len() + 1;
+    for (i, len) in lengths.iter().enumerate() {
+        size += len + 1;
         if size >= CHUNK_BYTES {
             chunks.push(start..i + 1);
             (start, size) = (i + 1, 0);
         }
     }
-    if start < records.len() {
-        chunks.push(start..records.len());
+    if start < lengths.len() {
+        chunks.push(start..lengths.len());
     }
     chunks
 }
@@ -451,8 +537,8 @@ fn chunk_text(
     n: usize,
     range: std::ops::Range<usize>,
     docs: &[SearchDoc],
+    doc_cond: &[u32],
     doc_group: &[u32],
-    records: &[String],
     dict: &LzDict,
 ) -> String {
     let mut text = String::with_capacity(CHUNK_BYTES * 2);
@@ -469,11 +555,11 @@ fn chunk_text(
             text.push(RECORD);
         }
     }
-    for (k, r) in records[range].iter().enumerate() {
+    for (k, i) in range.enumerate() {
         if k > 0 {
             text.push(RECORD);
         }
-        text.push_str(r);
+        text.push_str(&record(&docs[i], doc_cond[i]));
     }
     let mut out = String::with_capacity(text.len() / 2 + 64);
     out.push_str(&format!(
@@ -485,22 +571,31 @@ fn chunk_text(
 }
 
 /// The document chunks: their ranges of documents, their files, and the LZ77 dictionary
-/// they share.
+/// they share. Records are made per chunk as it is coded (and for the dictionary's
+/// sample), never all at once: together they are a copy of every document's text.
 fn doc_chunks(
     docs: &[SearchDoc],
     doc_cond: &[u32],
     doc_group: &[u32],
 ) -> (Vec<std::ops::Range<usize>>, Vec<String>, String) {
-    let records: Vec<String> = docs
-        .par_iter()
+    let lengths: Vec<usize> = docs
+        .iter()
         .zip(doc_cond)
+        .map(|(d, &c)| record_len(d, c))
+        .collect();
+    let chunks = cut_chunks(&lengths);
+    let step = sample_step(lengths.iter().sum());
+    let sample: Vec<String> = docs
+        .iter()
+        .zip(doc_cond)
+        .step_by(step)
         .map(|(d, &c)| record(d, c))
         .collect();
-    let chunks = cut_chunks(&records);
-    let dict = dictionary(
-        &records.iter().map(String::as_str).collect::<Vec<_>>(),
+    let dict = dictionary_of_sample(
+        &sample.iter().map(String::as_str).collect::<Vec<_>>(),
         DICT_UNITS,
     );
+    drop(sample);
     let dict_text = String::from_utf16(&dict).unwrap_or_default();
     let dict = LzDict::new(if dict_text.is_empty() {
         Vec::new()
@@ -510,7 +605,7 @@ fn doc_chunks(
     let texts = chunks
         .par_iter()
         .enumerate()
-        .map(|(n, r)| chunk_text(n, r.clone(), docs, doc_group, &records, &dict))
+        .map(|(n, r)| chunk_text(n, r.clone(), docs, doc_cond, doc_group, &dict))
         .collect();
     (chunks, texts, dict_text)
 }
@@ -544,22 +639,8 @@ pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> O
         })
         .collect();
 
-    // The postings and the document chunks are independent: build them side by side.
-    let (entries, (chunks, chunk_texts, dict)) = rayon::join(
-        || entries(doc_postings(&docs), group_postings),
-        || doc_chunks(&docs, &doc_cond, &doc_group),
-    );
-    let shards = cut_shards(&entries);
-    let shard_texts: Vec<String> = shards
-        .par_iter()
-        .enumerate()
-        .map(|(n, (range, _))| shard_text(n, &entries[range.clone()]))
-        .collect();
-
     let mut stats = OfflineStats {
         docs: docs.len(),
-        tokens: entries.len(),
-        shards: shards.len(),
         ..OfflineStats::default()
     };
     let mut emit = |path: &str, text: String| {
@@ -568,9 +649,34 @@ pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> O
         out(path, text.into_bytes());
     };
 
+    // The document chunks first, written at once; then only what the postings read is
+    // kept of each document. The postings are the index's largest structure, and the
+    // rest of the documents (their text above all) would only sit beside them.
+    let (chunks, chunk_texts, dict) = doc_chunks(&docs, &doc_cond, &doc_group);
+    for (n, text) in chunk_texts.into_iter().enumerate() {
+        emit(&docs_file(n), text);
+    }
+    let docs: Vec<Searched> = docs.into_iter().map(Searched::from).collect();
+    let entries = entries(
+        doc_postings(
+            docs.iter()
+                .map(|d| (d.title.as_str(), &d.commands[..], &d.body[..])),
+        ),
+        group_postings,
+    );
+    drop(docs);
+    let shards = cut_shards(&entries);
+    let shard_texts: Vec<String> = shards
+        .par_iter()
+        .enumerate()
+        .map(|(n, (range, _))| shard_text(n, &entries[range.clone()]))
+        .collect();
+    let tokens = entries.len();
+    drop(entries);
+
     let mut meta = format!(
         "window.tejunSearchMeta({{\"v\":{VERSION},\"docs\":{},\"shards\":\"",
-        docs.len()
+        doc_cond.len()
     );
     let mut prev = 0;
     for (_, first) in shards.iter().skip(1) {
@@ -613,8 +719,7 @@ pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> O
     for (n, text) in shard_texts.into_iter().enumerate() {
         emit(&shard_file(n), text);
     }
-    for (n, text) in chunk_texts.into_iter().enumerate() {
-        emit(&docs_file(n), text);
-    }
+    stats.tokens = tokens;
+    stats.shards = shards.len();
     stats
 }

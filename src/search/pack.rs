@@ -435,12 +435,20 @@ const SAMPLE: usize = 1 << 19;
 /// even a small chunk then starts with words to copy.
 pub fn dictionary(texts: &[&str], size: usize) -> Vec<u16> {
     let total: usize = texts.iter().map(|t| t.len()).sum();
-    let step = (total / SAMPLE).max(1);
-    let sample: Vec<Vec<u16>> = texts
-        .iter()
-        .step_by(step)
-        .map(|t| t.encode_utf16().collect())
-        .collect();
+    let sample: Vec<&str> = texts.iter().step_by(sample_step(total)).copied().collect();
+    dictionary_of_sample(&sample, size)
+}
+
+/// Which of the texts [`dictionary`] reads: every `sample_step(total bytes)`-th, from the
+/// first.
+pub fn sample_step(total: usize) -> usize {
+    (total / SAMPLE).max(1)
+}
+
+/// [`dictionary`] of texts sampled already (by [`sample_step`]), for a caller that would
+/// rather not hold every text at once.
+pub fn dictionary_of_sample(sample: &[&str], size: usize) -> Vec<u16> {
+    let sample: Vec<Vec<u16>> = sample.iter().map(|t| t.encode_utf16().collect()).collect();
     let gram = |w: &[u16]| w.iter().fold(0u128, |k, &x| k << 16 | u128::from(x));
     // In how many sampled texts each gram occurs (and the last one that counted it).
     let mut seen: Map<u128, (u32, u32)> = Map::default();
