@@ -5,7 +5,9 @@
 //! untouched and a half-written site is never visible.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::{bail, Context, Result};
 
@@ -13,7 +15,7 @@ use anyhow::{bail, Context, Result};
 pub const MARKER: &str = ".tejun-output";
 
 /// A sink for the files of one build. Paths are relative, `/`-separated (`assets/x.css`).
-pub trait Output {
+pub trait Output: Send {
     fn write(&mut self, path: &str, bytes: &[u8]) -> Result<()>;
 
     /// Writes many files; a sink backed by a file system may write them in parallel.
@@ -21,6 +23,58 @@ pub trait Output {
         files
             .iter()
             .try_for_each(|(path, bytes)| self.write(path, bytes))
+    }
+
+    /// The sink as a writer every thread may use at once, when it has one (a folder
+    /// does), so a build can write each file as soon as it is rendered instead of holding
+    /// the whole site in memory. [`with_shared`] gives any sink this shape.
+    fn shared(&self) -> Option<&dyn SharedOutput> {
+        None
+    }
+}
+
+/// Files written from any thread: whole, or streamed by a function that writes them.
+pub trait SharedOutput: Sync {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<()>;
+
+    /// Writes `path` through `fill`. A folder hands `fill` a buffered file, so a print page
+    /// or runbook of a hundred megabytes is never held whole.
+    fn put_with(
+        &self,
+        path: &str,
+        fill: &mut dyn FnMut(&mut dyn Write) -> Result<()>,
+    ) -> Result<()>;
+}
+
+/// Runs `f` with `out` as a [`SharedOutput`]: its own when it has one, otherwise behind a
+/// lock (every file is then handed over whole, in one call to [`Output::write`]).
+pub fn with_shared<R>(out: &mut dyn Output, f: impl FnOnce(&dyn SharedOutput) -> R) -> R {
+    if let Some(shared) = out.shared() {
+        return f(shared);
+    }
+    f(&Locked(Mutex::new(out)))
+}
+
+struct Locked<'a>(Mutex<&'a mut dyn Output>);
+
+impl SharedOutput for Locked<'_> {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        // A panic elsewhere cannot leave a half-inserted file: `write` is one call.
+        let mut out = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        out.write(path, bytes)
+    }
+
+    fn put_with(
+        &self,
+        path: &str,
+        fill: &mut dyn FnMut(&mut dyn Write) -> Result<()>,
+    ) -> Result<()> {
+        let mut bytes = Vec::new();
+        fill(&mut bytes)?;
+        self.put(path, &bytes)
     }
 }
 
@@ -311,6 +365,47 @@ impl Output for StagedDir {
             std::fs::write(&full, bytes)
                 .with_context(|| format!("failed to write `{}`", full.display()))
         })
+    }
+
+    fn shared(&self) -> Option<&dyn SharedOutput> {
+        Some(self)
+    }
+}
+
+impl StagedDir {
+    /// The full path of `path` in the staging folder, its parent folder created.
+    fn prepare(&self, path: &str) -> Result<PathBuf> {
+        check_relative(path)?;
+        let full = self.staging.path().join(path);
+        if path.contains('/') {
+            if let Some(dir) = full.parent() {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("failed to create `{}`", dir.display()))?;
+            }
+        }
+        Ok(full)
+    }
+}
+
+impl SharedOutput for StagedDir {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        let full = self.prepare(path)?;
+        std::fs::write(&full, bytes)
+            .with_context(|| format!("failed to write `{}`", full.display()))
+    }
+
+    fn put_with(
+        &self,
+        path: &str,
+        fill: &mut dyn FnMut(&mut dyn Write) -> Result<()>,
+    ) -> Result<()> {
+        let full = self.prepare(path)?;
+        let file = std::fs::File::create(&full)
+            .with_context(|| format!("failed to create `{}`", full.display()))?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
+        fill(&mut w)?;
+        w.flush()
+            .with_context(|| format!("failed to write `{}`", full.display()))
     }
 }
 

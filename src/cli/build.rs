@@ -86,10 +86,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Err(_) => eprintln!("warning: search index not updated: the indexer failed"),
     }
     crate::timing::phase("remove previous output", || retired.finish_detached())?;
-    let steps: usize = pages.iter().map(|p| p.steps.len()).sum();
     eprintln!(
-        "built {} pages, {steps} steps into {} ({} warnings, {} ms)",
-        pages.len(),
+        "built {} pages, {} steps into {} ({} warnings, {} ms)",
+        pages.pages,
+        pages.steps,
         out_dir.display(),
         warnings.count(Severity::Warning),
         start.elapsed().as_millis()

@@ -25,7 +25,7 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::model::{Book, ChapterItem};
-use crate::output::Output;
+use crate::output::{Output, SharedOutput};
 use html::Ctx;
 pub use html::LinkMode;
 pub use nav::PageId;
@@ -54,6 +54,13 @@ pub struct RenderedStep {
     pub title: String,
     pub html: String,
     pub text: String,
+}
+
+/// What [`Site::build_parts`] wrote: the pages (print page included) and their steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Built {
+    pub pages: usize,
+    pub steps: usize,
 }
 
 /// What [`Site::build_parts`] renders. The dev server renders the pages a writer looks at
@@ -153,9 +160,9 @@ impl<'a> Site<'a> {
         })
     }
 
-    /// Renders every page, runbook and the offline search index in parallel, then hands
-    /// them and the assets to `out`.
-    pub fn build(&self, out: &mut dyn Output) -> Result<Vec<RenderedPage>> {
+    /// Renders every page, runbook and the offline search index in parallel, handing each
+    /// file to `out` as soon as it is rendered.
+    pub fn build(&self, out: &mut dyn Output) -> Result<Built> {
         self.build_with(out, &indicatif::ProgressBar::hidden())
     }
 
@@ -164,17 +171,28 @@ impl<'a> Site<'a> {
         &self,
         out: &mut dyn Output,
         progress: &indicatif::ProgressBar,
-    ) -> Result<Vec<RenderedPage>> {
+    ) -> Result<Built> {
         self.build_parts(out, progress, Parts::All)
     }
 
-    /// Renders `parts` of the site into `out`.
+    /// Renders `parts` of the site into `out`. Every file is written as soon as it is
+    /// rendered and then dropped: a site of 5,000 procedures is half a gigabyte of HTML,
+    /// and holding it all until a final write was most of a build's memory.
     pub fn build_parts(
         &self,
         out: &mut dyn Output,
         progress: &indicatif::ProgressBar,
         parts: Parts,
-    ) -> Result<Vec<RenderedPage>> {
+    ) -> Result<Built> {
+        crate::output::with_shared(out, |sink| self.build_into(sink, progress, parts))
+    }
+
+    fn build_into(
+        &self,
+        sink: &dyn SharedOutput,
+        progress: &indicatif::ProgressBar,
+        parts: Parts,
+    ) -> Result<Built> {
         let (with_pages, with_aggregates) = match parts {
             Parts::All => (true, true),
             Parts::Pages => (true, false),
@@ -182,85 +200,59 @@ impl<'a> Site<'a> {
         };
         let pages: Vec<PageId> = PageId::all(self.book)
             .into_iter()
-            .filter(|p| {
-                if *p == PageId::Print {
-                    with_aggregates
-                } else {
-                    with_pages
-                }
-            })
+            .filter(|p| with_pages && *p != PageId::Print)
             .collect();
         let profiles = if with_aggregates {
             self.book.config.profiles.len()
         } else {
             0
         };
-        progress.set_length((pages.len() + profiles + usize::from(with_aggregates)) as u64);
+        let aggregates = 2 * usize::from(with_aggregates);
+        progress.set_length((pages.len() + profiles + aggregates) as u64);
         let built = runbook::build_date();
-        let ((rendered, runbooks), search_files) = rayon::join(
+        // The pages on one side; on the other the files that hold the whole book, one
+        // after another (each is rendered on every core already, and one at a time keeps
+        // a single book-sized set of fragments or postings in memory).
+        let (steps, aggregates) = rayon::join(
             || {
-                rayon::join(
-                    || {
-                        crate::timing::phase("render pages", || {
-                            pages
-                                .par_iter()
-                                .map(|p| {
-                                    let page = self.render_page(p);
-                                    progress.inc(1);
-                                    page
-                                })
-                                .collect::<Result<Vec<_>>>()
+                crate::timing::phase("render pages", || {
+                    pages
+                        .par_iter()
+                        .map(|p| {
+                            let page = self.render_page(p)?;
+                            sink.put(&page.path, page.html.as_bytes())?;
+                            progress.inc(1);
+                            Ok(page.steps.len())
                         })
-                    },
-                    || {
-                        if !with_aggregates {
-                            return Ok(Vec::new());
-                        }
-                        crate::timing::phase("runbooks", || self.runbooks(&built, progress))
-                    },
-                )
+                        .collect::<Result<Vec<usize>>>()
+                })
             },
-            || {
-                let mut files = Vec::new();
-                if with_aggregates {
-                    crate::timing::phase("offline index", || {
-                        // Script shards that work from file:// (no fetch).
-                        crate::search::write_offline_index(self.book, &mut |path, bytes| {
-                            files.push((path.to_string(), bytes))
-                        });
-                        progress.inc(1);
-                    });
+            || -> Result<()> {
+                if !with_aggregates {
+                    return Ok(());
                 }
-                files
+                crate::timing::phase("offline index", || self.offline_index(sink))?;
+                progress.inc(1);
+                crate::timing::phase("print page", || {
+                    sink.put_with(&PageId::Print.path(), &mut |w| self.print_to(w))
+                })?;
+                progress.inc(1);
+                crate::timing::phase("runbooks", || self.runbooks(sink, &built, progress))
             },
         );
-        let (rendered, runbooks) = (rendered?, runbooks?);
-        let toc = if with_pages {
-            Some(self.toc_script()?)
-        } else {
-            None
-        };
-        let assets: Vec<(String, &[u8])> = self
-            .theme
-            .assets
-            .iter()
-            .filter(|_| with_pages)
-            .map(|(name, bytes)| (format!("assets/{name}"), bytes.as_slice()))
-            .collect();
-        let mut files: Vec<(&str, &[u8])> = Vec::new();
-        files.extend(
-            rendered
-                .iter()
-                .map(|p| (p.path.as_str(), p.html.as_bytes())),
-        );
-        files.extend(assets.iter().map(|(p, b)| (p.as_str(), *b)));
-        if let Some(toc) = &toc {
-            files.push(("assets/toc.js", toc.as_bytes()));
+        let steps: usize = steps?.iter().sum();
+        aggregates?;
+        if with_pages {
+            sink.put("assets/toc.js", self.toc_script()?.as_bytes())?;
+            self.theme
+                .assets
+                .par_iter()
+                .try_for_each(|(name, bytes)| sink.put(&format!("assets/{name}"), bytes))?;
         }
-        files.extend(search_files.iter().map(|(p, b)| (p.as_str(), b.as_slice())));
-        files.extend(runbooks.iter().map(|(p, h)| (p.as_str(), h.as_bytes())));
-        crate::timing::phase("write", || out.write_many(&files))?;
-        Ok(rendered)
+        Ok(Built {
+            pages: pages.len() + usize::from(with_aggregates),
+            steps,
+        })
     }
 
     fn toc(&self) -> &Vec<ItemView> {
@@ -268,24 +260,48 @@ impl<'a> Site<'a> {
             .get_or_init(|| view::toc(&Ctx::new(self.book, LinkMode::Pages)))
     }
 
-    /// Every profile's runbook: (path, HTML).
+    /// Every profile's runbook, one after another: each is rendered on every core already,
+    /// and one at a time holds one filtered book and one runbook's fragments, not a dozen.
     fn runbooks(
         &self,
+        sink: &dyn SharedOutput,
         built: &str,
         progress: &indicatif::ProgressBar,
-    ) -> Result<Vec<(String, String)>> {
-        self.book
-            .config
-            .profiles
-            .par_iter()
-            .map(|p| {
-                let spec = RunbookSpec::profile(&self.book.config, &p.id, built)
-                    .ok_or_else(|| anyhow!("no profile `{}`", p.id))?;
-                let html = self.runbook(&spec)?;
-                progress.inc(1);
-                Ok((runbook_path(&p.id), html))
-            })
-            .collect()
+    ) -> Result<()> {
+        for p in &self.book.config.profiles {
+            let spec = RunbookSpec::profile(&self.book.config, &p.id, built)
+                .ok_or_else(|| anyhow!("no profile `{}`", p.id))?;
+            sink.put_with(&runbook_path(&p.id), &mut |w| {
+                runbook::render_to(self.book, &self.theme, &spec, w)
+            })?;
+            progress.inc(1);
+        }
+        Ok(())
+    }
+
+    /// The offline search index's script files, written in batches from every core (the
+    /// index of a large book is thousands of small files).
+    fn offline_index(&self, sink: &dyn SharedOutput) -> Result<()> {
+        const BATCH: usize = 256;
+        let mut batch: Vec<(String, Vec<u8>)> = Vec::with_capacity(BATCH);
+        let mut failed = None;
+        let mut flush = |batch: &mut Vec<(String, Vec<u8>)>| {
+            let written = batch
+                .par_iter()
+                .try_for_each(|(path, bytes)| sink.put(path, bytes));
+            batch.clear();
+            if let Err(e) = written {
+                failed.get_or_insert(e);
+            }
+        };
+        crate::search::write_offline_index(self.book, &mut |path, bytes| {
+            batch.push((path.to_string(), bytes));
+            if batch.len() == BATCH {
+                flush(&mut batch);
+            }
+        });
+        flush(&mut batch);
+        failed.map_or(Ok(()), Err)
     }
 
     /// One environment's runbook: a single self-contained HTML file.
@@ -295,12 +311,36 @@ impl<'a> Site<'a> {
 
     /// Renders one page.
     pub fn render_page(&self, page: &PageId) -> Result<RenderedPage> {
-        let mode = if *page == PageId::Print {
-            LinkMode::Print
-        } else {
-            LinkMode::Pages
-        };
-        let ctx = Ctx::new(self.book, mode);
+        let (c, template, steps) = self.page_context(page)?;
+        let html = self
+            .theme
+            .tera
+            .render(template, &c)
+            .map_err(|e| render_error(page, template, &e))?;
+        let ctx = Ctx::new(self.book, link_mode(page));
+        Ok(RenderedPage {
+            id: page.clone(),
+            path: page.path(),
+            title: nav::page_link(&ctx, page).title,
+            html,
+            steps,
+        })
+    }
+
+    /// The print page, written to `w` as it is rendered: it holds the whole book (over
+    /// 100 MB at 5,000 procedures).
+    fn print_to(&self, w: &mut dyn std::io::Write) -> Result<()> {
+        let page = PageId::Print;
+        let (c, template, _) = self.page_context(&page)?;
+        self.theme
+            .tera
+            .render_to(template, &c, w)
+            .map_err(|e| render_error(&page, template, &e))
+    }
+
+    /// A page's template, its context and its steps.
+    fn page_context(&self, page: &PageId) -> Result<(Context, &'static str, Vec<RenderedStep>)> {
+        let ctx = Ctx::new(self.book, link_mode(page));
         let mut c = self.common(&ctx, page);
         let mut steps = Vec::new();
         let template = match page {
@@ -339,25 +379,12 @@ impl<'a> Site<'a> {
             PageId::Print => {
                 c.insert("front", &self.front(&ctx));
                 c.insert("print_toc", &view::toc(&ctx));
-                c.insert("blocks", &self.print_blocks(&ctx)?);
+                fragments::insert_value(&mut c, "blocks", self.print_blocks(&ctx)?)?;
                 c.insert("refs", &self.refs());
                 "print.html"
             }
         };
-        let html = self.theme.tera.render(template, &c).map_err(|e| {
-            anyhow!(
-                "failed to render `{}` with template `{template}`: {}",
-                page.path(),
-                error_chain(&e)
-            )
-        })?;
-        Ok(RenderedPage {
-            id: page.clone(),
-            path: page.path(),
-            title: nav::page_link(&ctx, page).title,
-            html,
-            steps,
-        })
+        Ok((c, template, steps))
     }
 
     /// The sidebar, rendered once: a script that writes it into `#sidebar-toc` and marks
@@ -459,23 +486,29 @@ impl<'a> Site<'a> {
             .collect()
     }
 
-    fn print_blocks(&self, ctx: &Ctx) -> Result<Vec<PrintBlock>> {
-        let views: Vec<ProcedureView> = self
-            .book
-            .procedures()
-            .collect::<Vec<_>>()
-            .par_iter()
-            .map(|p| view::procedure(ctx, p))
-            .collect();
+    /// The print page's body as the template sees it: a list of [`PrintBlock`]s, built as
+    /// a JSON value so the fragments are moved into the context, not copied.
+    fn print_blocks(&self, ctx: &Ctx) -> Result<serde_json::Value> {
+        let procedures: Vec<_> = self.book.procedures().collect();
         let mut base = Context::new();
         base.insert("t", ctx.t());
-        let mut bodies = fragments::procedure_bodies(&self.theme, &base, &views)?.into_iter();
+        let mut bodies = fragments::procedure_bodies(
+            &self.theme,
+            &base,
+            &procedures,
+            |p| view::procedure(ctx, p),
+            |_| {},
+        )?
+        .into_iter();
+        let block = |b: PrintBlock| {
+            serde_json::to_value(b).map_err(|e| anyhow!("failed to build the print page: {e}"))
+        };
         let mut out = Vec::new();
         for ch in &self.book.chapters {
-            out.push(PrintBlock {
+            out.push(block(PrintBlock {
                 chapter: Some(view::chapter(ctx, ch)),
                 procedure: None,
-            });
+            })?);
             let n: usize = ch
                 .items
                 .iter()
@@ -484,18 +517,36 @@ impl<'a> Site<'a> {
                     ChapterItem::Procedure(_) => 1,
                 })
                 .sum();
-            out.extend(bodies.by_ref().take(n).map(|html| PrintBlock {
-                chapter: None,
-                procedure: Some(html),
-            }));
+            for html in bodies.by_ref().take(n) {
+                out.push(block(PrintBlock {
+                    chapter: None,
+                    procedure: Some(html),
+                })?);
+            }
         }
-        Ok(out)
+        Ok(serde_json::Value::Array(out))
     }
 }
 
 /// Where `tejun build` writes a profile's runbook, relative to the site.
 pub fn runbook_path(profile: &str) -> String {
     format!("runbooks/{profile}.html")
+}
+
+fn link_mode(page: &PageId) -> LinkMode {
+    if *page == PageId::Print {
+        LinkMode::Print
+    } else {
+        LinkMode::Pages
+    }
+}
+
+fn render_error(page: &PageId, template: &str, e: &tera::Error) -> anyhow::Error {
+    anyhow!(
+        "failed to render `{}` with template `{template}`: {}",
+        page.path(),
+        error_chain(e)
+    )
 }
 
 fn rendered_steps(p: &ProcedureView) -> Vec<RenderedStep> {

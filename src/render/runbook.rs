@@ -9,14 +9,13 @@
 //! runbook's id and environment, and exports them as JSON or CSV.
 
 use anyhow::{anyhow, Result};
-use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
 use super::env::{book_id, canonical, described, script_json};
 use super::html::{Ctx, LinkMode};
 use super::theme::{error_chain, Theme};
-use super::view::{self, ProcedureView};
+use super::view;
 use crate::condition::Env;
 use crate::config::{Config, Language};
 use crate::filter::filter;
@@ -149,34 +148,52 @@ struct RefView {
 
 /// Renders the runbook for `spec` from the whole `book` with `theme`'s templates.
 pub fn render(book: &Book, theme: &Theme, spec: &RunbookSpec) -> Result<String> {
+    let mut bytes = Vec::new();
+    render_to(book, theme, spec, &mut bytes)?;
+    String::from_utf8(bytes).map_err(|_| anyhow!("the runbook `{}` is not UTF-8", spec.id))
+}
+
+/// [`render`], written to `w` as it is rendered: a runbook of a large book is tens of
+/// megabytes, and a build writes a dozen of them.
+pub fn render_to(
+    book: &Book,
+    theme: &Theme,
+    spec: &RunbookSpec,
+    w: &mut dyn std::io::Write,
+) -> Result<()> {
     let view_book = filter(book, &spec.env);
     let ctx = Ctx::new(&view_book, LinkMode::Print);
-    let mut procedures: Vec<ProcedureView> = view_book
-        .procedures()
-        .collect::<Vec<_>>()
-        .par_iter()
-        .map(|p| view::procedure(&ctx, p))
-        .collect();
-    let mut seq = 0;
-    for p in &mut procedures {
-        // "Referenced from" points at pages a runbook does not hold.
-        p.head.backlinks.clear();
-        for s in &mut p.sections {
-            s.head.backlinks.clear();
-            let steps = s
-                .steps
-                .iter_mut()
-                .chain(s.branches.iter_mut().flat_map(|b| b.steps.iter_mut()));
-            for st in steps {
-                st.head.backlinks.clear();
-                seq += 1;
-                st.seq = seq;
-            }
-        }
-    }
     let cfg = &book.config;
     let env_key = canonical(cfg, &spec.env);
     let rs = strings(cfg.language);
+    let mut base = Context::new();
+    base.insert("t", ctx.t());
+    base.insert("rb_t", rs);
+    base.insert("runbook", &serde_json::json!({ "id": spec.id }));
+    let mut seq = 0;
+    let procedures: Vec<_> = view_book.procedures().collect();
+    let bodies = super::fragments::procedure_bodies(
+        theme,
+        &base,
+        &procedures,
+        |p| view::procedure(&ctx, p),
+        |p| {
+            // "Referenced from" points at pages a runbook does not hold.
+            p.head.backlinks.clear();
+            for s in &mut p.sections {
+                s.head.backlinks.clear();
+                let steps = s
+                    .steps
+                    .iter_mut()
+                    .chain(s.branches.iter_mut().flat_map(|b| b.steps.iter_mut()));
+                for st in steps {
+                    st.head.backlinks.clear();
+                    seq += 1;
+                    st.seq = seq;
+                }
+            }
+        },
+    )?;
     let mut c = Context::new();
     c.insert("t", ctx.t());
     c.insert("rb_t", rs);
@@ -198,14 +215,7 @@ pub fn render(book: &Book, theme: &Theme, spec: &RunbookSpec) -> Result<String> 
             total: seq,
         },
     );
-    let mut base = Context::new();
-    base.insert("t", ctx.t());
-    base.insert("rb_t", rs);
-    base.insert("runbook", &serde_json::json!({ "id": spec.id }));
-    c.insert(
-        "procedures",
-        &super::fragments::procedure_bodies(theme, &base, &procedures)?,
-    );
+    super::fragments::insert_strings(&mut c, "procedures", bodies)?;
     c.insert(
         "refs",
         &view_book
@@ -242,7 +252,7 @@ pub fn render(book: &Book, theme: &Theme, spec: &RunbookSpec) -> Result<String> 
     c.insert("tejun_json", &script_json(&tejun));
     c.insert("css", &inline_css(theme)?);
     c.insert("js", &inline_js(theme)?);
-    theme.tera.render("runbook.html", &c).map_err(|e| {
+    theme.tera.render_to("runbook.html", &c, w).map_err(|e| {
         anyhow!(
             "failed to render the runbook `{}` with template `runbook.html`: {}",
             spec.id,
