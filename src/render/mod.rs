@@ -86,19 +86,22 @@ impl Parts {
     }
 }
 
+/// The pages in reading order, and each page's place in that list.
+type Order = (Vec<PageId>, std::collections::HashMap<PageId, usize>);
+
 /// A book ready to render: the theme compiled and what every page shares computed once.
 pub struct Site<'a> {
     book: &'a Book,
     theme: Theme,
-    order: Vec<PageId>,
-    /// Each page's place in `order`, for prev/next without a search.
-    position: std::collections::HashMap<PageId, usize>,
+    /// The pages in reading order and each page's place in it ([`Site::order`]).
+    order: std::sync::OnceLock<Order>,
     /// Built on first use: only the index page and the sidebar script show it, and the
     /// dev server re-renders a single page far more often than those.
     toc: std::sync::OnceLock<Vec<ItemView>>,
     /// The picker's configuration, the same on every page.
     tejun_json: String,
-    procedures: std::collections::HashMap<&'a str, &'a crate::model::Procedure>,
+    procedures:
+        std::sync::OnceLock<std::collections::HashMap<&'a str, &'a crate::model::Procedure>>,
 }
 
 #[derive(Serialize)]
@@ -136,28 +139,59 @@ struct PrintBlock {
 
 impl<'a> Site<'a> {
     pub fn new(book: &'a Book, theme: Theme) -> Result<Site<'a>> {
-        for p in PageId::all(book) {
-            if let PageId::Chapter(id) | PageId::Procedure(id) = &p {
-                if nav::RESERVED.contains(&id.as_str()) {
-                    bail!("the id `{id}` names a page the site uses itself; give the chapter or procedure another `id`");
-                }
+        let ids = book
+            .chapters
+            .iter()
+            .map(|c| &c.id)
+            .chain(book.procedures().map(|p| &p.id));
+        for id in ids {
+            if nav::RESERVED.contains(&id.as_str()) {
+                bail!("the id `{id}` names a page the site uses itself; give the chapter or procedure another `id`");
             }
         }
-        let order = nav::reading_order(book);
-        let position = order
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.clone(), i))
-            .collect();
         Ok(Site {
             book,
             theme,
-            order,
-            position,
+            order: std::sync::OnceLock::new(),
             toc: std::sync::OnceLock::new(),
             tejun_json: env::script_json(&env::picker_config(&book.config)),
-            procedures: book.procedures().map(|p| (p.id.as_str(), p)).collect(),
+            procedures: std::sync::OnceLock::new(),
         })
+    }
+
+    /// The pages in reading order and each page's place in it, built on first use: the
+    /// dev server rendering one page finds its neighbours by walking the book instead.
+    fn order(&self) -> &Order {
+        self.order.get_or_init(|| {
+            let order = nav::reading_order(self.book);
+            let position = order
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.clone(), i))
+                .collect();
+            (order, position)
+        })
+    }
+
+    /// The previous and next page of `page` in reading order.
+    fn neighbours(&self, page: &PageId) -> (Option<PageId>, Option<PageId>) {
+        match self.order.get() {
+            Some((order, position)) => match position.get(page) {
+                Some(&i) => (
+                    i.checked_sub(1).and_then(|j| order.get(j)).cloned(),
+                    order.get(i + 1).cloned(),
+                ),
+                None => (None, None),
+            },
+            None => nav::neighbours(self.book, page),
+        }
+    }
+
+    fn procedure(&self, id: &str) -> Option<&'a crate::model::Procedure> {
+        self.procedures
+            .get_or_init(|| self.book.procedures().map(|p| (p.id.as_str(), p)).collect())
+            .get(id)
+            .copied()
     }
 
     /// Renders every page, runbook and the offline search index in parallel, handing each
@@ -184,6 +218,10 @@ impl<'a> Site<'a> {
         progress: &indicatif::ProgressBar,
         parts: Parts,
     ) -> Result<Built> {
+        if parts != Parts::Aggregates {
+            // Every page asks for its neighbours: one list beats a walk per page.
+            self.order();
+        }
         crate::output::with_shared(out, |sink| self.build_into(sink, progress, parts))
     }
 
@@ -363,8 +401,7 @@ impl<'a> Site<'a> {
             }
             PageId::Procedure(id) => {
                 let p = self
-                    .procedures
-                    .get(id.as_str())
+                    .procedure(id)
                     .ok_or_else(|| anyhow!("no procedure `{id}`"))?;
                 let v = view::procedure(&ctx, p);
                 steps = rendered_steps(&v);
@@ -434,15 +471,9 @@ impl<'a> Site<'a> {
         c.insert("breadcrumbs", &nav::breadcrumbs(ctx, page));
         c.insert("tejun_json", &self.tejun_json);
         c.insert("env_t", env::env_strings(cfg.language));
-        let (prev, next) = match self.position.get(page) {
-            Some(&i) => (
-                i.checked_sub(1).and_then(|j| self.order.get(j)),
-                self.order.get(i + 1),
-            ),
-            None => (None, None),
-        };
-        c.insert("prev", &prev.map(|p| nav::page_link(ctx, p)));
-        c.insert("next", &next.map(|p| nav::page_link(ctx, p)));
+        let (prev, next) = self.neighbours(page);
+        c.insert("prev", &prev.map(|p| nav::page_link(ctx, &p)));
+        c.insert("next", &next.map(|p| nav::page_link(ctx, &p)));
         c
     }
 

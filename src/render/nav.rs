@@ -65,6 +65,51 @@ pub fn reading_order(book: &Book) -> Vec<PageId> {
     pages
 }
 
+/// The previous and next page of `page` in [`reading_order`], found by walking the book
+/// without building the list (the dev server renders one page at a time).
+pub fn neighbours(book: &Book, page: &PageId) -> (Option<PageId>, Option<PageId>) {
+    // The reading order as borrowed ids: chapters are `(true, id)`, procedures `(false, id)`.
+    let inner = book.chapters.iter().flat_map(|c| {
+        std::iter::once((true, c.id.as_str())).chain(
+            c.items
+                .iter()
+                .flat_map(|item| match item {
+                    ChapterItem::Group(g) => g.procedures.as_slice(),
+                    ChapterItem::Procedure(p) => std::slice::from_ref(p),
+                })
+                .map(|p| (false, p.id.as_str())),
+        )
+    });
+    let owned = |(chapter, id): (bool, &str)| {
+        if chapter {
+            PageId::Chapter(id.to_string())
+        } else {
+            PageId::Procedure(id.to_string())
+        }
+    };
+    let first = || inner.clone().next().map(owned);
+    let last = || inner.clone().last().map(owned);
+    match page {
+        PageId::Index => (None, first().or(Some(PageId::References))),
+        PageId::References => (last().or(Some(PageId::Index)), None),
+        PageId::Chapter(id) | PageId::Procedure(id) => {
+            let want = (matches!(page, PageId::Chapter(_)), id.as_str());
+            let mut prev = None;
+            let mut it = inner.clone();
+            while let Some(here) = it.next() {
+                if here == want {
+                    let prev = Some(prev.map_or(PageId::Index, owned));
+                    let next = Some(it.next().map_or(PageId::References, owned));
+                    return (prev, next);
+                }
+                prev = Some(here);
+            }
+            (None, None)
+        }
+        PageId::NotFound | PageId::Print => (None, None),
+    }
+}
+
 /// A page as a link: its number (if any) and title.
 pub fn page_link(ctx: &Ctx, page: &PageId) -> LinkView {
     let t = ctx.t();
@@ -118,4 +163,25 @@ pub fn breadcrumbs(ctx: &Ctx, page: &PageId) -> Vec<LinkView> {
         out.push(page_link(ctx, page));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walking_the_book_finds_the_same_neighbours_as_the_list() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let (book, _) = crate::load_book(root).unwrap_or_else(|(d, s)| panic!("{:?}", d.lines(&s)));
+        let order = reading_order(&book);
+        assert!(order.len() > 10);
+        for (i, page) in order.iter().enumerate() {
+            let expected = (
+                i.checked_sub(1).map(|j| order[j].clone()),
+                order.get(i + 1).cloned(),
+            );
+            assert_eq!(neighbours(&book, page), expected, "{page:?}");
+        }
+        assert_eq!(neighbours(&book, &PageId::Print), (None, None));
+    }
 }
