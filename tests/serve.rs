@@ -611,4 +611,49 @@ fn api_search_answers_from_the_index_and_follows_env() {
     let (status, body) = server.get("/api/search?q=nqs&env=cluster");
     assert_eq!(status, 400, "{body}");
     assert!(body.contains("error"), "{body}");
+
+    // An edit of one procedure reaches the index (its documents replaced in place), and
+    // taking the word out again removes it; nothing else is lost or doubled on the way.
+    let total = |q: &str| -> (u64, Vec<String>) {
+        let (status, body) = server.get(&format!("/api/search?q={q}&limit=100"));
+        assert_eq!(status, 200, "{body}");
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let links = v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["link"].as_str().unwrap_or("").to_string())
+            .collect();
+        (v["total"].as_u64().unwrap(), links)
+    };
+    let wait_for = |q: &str, want: u64| {
+        let deadline = Instant::now() + WAIT * 3;
+        loop {
+            let (n, links) = total(q);
+            if n == want {
+                return links;
+            }
+            assert!(Instant::now() < deadline, "`{q}`: {n} hits, not {want}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    let before = total("regsvr32").0;
+    let file = tmp
+        .path()
+        .join("content/01-mscs/01-upgrade/01-mscs-upgrade-x64-r12-8.toml");
+    let good = std::fs::read_to_string(&file).unwrap();
+    edit(
+        &file,
+        "以下の手順でローカルのJobCenterサービスを停止させます。",
+        "以下の手順でローカルのJobCenterサービスを停止させます。zzyzxplugh",
+    );
+    let links = wait_for("zzyzxplugh", 1);
+    assert!(
+        links[0].starts_with("mscs-upgrade-x64-r12-8.html#step-"),
+        "{links:?}"
+    );
+    assert_eq!(total("regsvr32").0, before);
+    std::fs::write(&file, &good).unwrap();
+    wait_for("zzyzxplugh", 0);
+    assert_eq!(total("regsvr32").0, before);
 }

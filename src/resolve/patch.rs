@@ -55,6 +55,8 @@ pub struct Patched {
     pub toc: bool,
     /// Warnings about the new text of the file.
     pub warnings: Diagnostics,
+    /// The id of the procedure patched.
+    pub procedure: String,
 }
 
 /// What the fast path keeps from the last full load.
@@ -268,6 +270,7 @@ impl Patcher {
         // From here on the book takes the edit.
         let mut out = Patched {
             all_pages: nav_changed,
+            procedure: slot.id.clone(),
             ..Patched::default()
         };
         out.pages.insert(Page::Procedure(slot.id.clone()));

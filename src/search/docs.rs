@@ -64,18 +64,31 @@ pub fn collect(book: &Book) -> Vec<SearchDoc> {
 /// them all: the tantivy index takes them one by one (a large book's documents are over a
 /// hundred megabytes).
 pub fn each(book: &Book, out: &mut dyn FnMut(SearchDoc)) {
+    walk(book, None, out);
+}
+
+/// The documents of the procedure `id` alone (the dev server re-indexing one edit).
+pub fn each_in_procedure(book: &Book, id: &str, out: &mut dyn FnMut(SearchDoc)) {
+    walk(book, Some(id), out);
+}
+
+fn walk(book: &Book, only: Option<&str>, out: &mut dyn FnMut(SearchDoc)) {
     let step_word = match book.config.language {
         Language::Ja => "手順",
         Language::En => "step",
     };
+    let wanted = |p: &Procedure| only.is_none_or(|id| p.id == id);
     for ch in &book.chapters {
         let mut conds: Vec<&Condition> = ch.when.iter().collect();
         for item in &ch.items {
             match item {
-                ChapterItem::Procedure(p) => procedure(book, ch, p, &conds, step_word, out),
+                ChapterItem::Procedure(p) if wanted(p) => {
+                    procedure(book, ch, p, &conds, step_word, out)
+                }
+                ChapterItem::Procedure(_) => {}
                 ChapterItem::Group(g) => {
                     conds.extend(g.when.iter());
-                    for p in &g.procedures {
+                    for p in g.procedures.iter().filter(|p| wanted(p)) {
                         procedure(book, ch, p, &conds, step_word, out);
                     }
                     if g.when.is_some() {

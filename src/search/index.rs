@@ -31,7 +31,7 @@ use crate::config::{Config, Facet};
 use crate::model::Book;
 
 /// Bumped whenever the schema or the analyser changes, so old indexes rebuild.
-pub const SCHEMA: u32 = 1;
+pub const SCHEMA: u32 = 2;
 
 const META: &str = "tejun-index.json";
 
@@ -188,6 +188,8 @@ struct Fields {
     link: tantivy::schema::Field,
     cond: tantivy::schema::Field,
     text: tantivy::schema::Field,
+    /// The page's id, whole: the dev server deletes a procedure's documents by it.
+    page: tantivy::schema::Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -210,6 +212,7 @@ fn schema() -> (Schema, Fields) {
         // Indexed whole: the distinct conditions are read back from the term dictionary.
         cond: b.add_text_field("cond", STRING | STORED),
         text: b.add_text_field("text", STORED),
+        page: b.add_text_field("page", STRING),
     };
     (b.build(), f)
 }
@@ -253,7 +256,74 @@ impl Fields {
             doc.add_text(self.cond, c);
         }
         doc.add_text(self.text, &d.text);
+        doc.add_text(self.page, &d.page);
         doc
+    }
+}
+
+/// An index the dev server keeps open and changes one procedure at a time, so
+/// `/api/search` follows an edit without indexing the whole book again.
+pub struct LiveIndex {
+    writer: tantivy::IndexWriter<TantivyDocument>,
+    reader: IndexReader,
+    fields: Fields,
+}
+
+impl LiveIndex {
+    /// Indexes `book` into the empty folder `dir`.
+    pub fn create(book: &Book, dir: &Path) -> anyhow::Result<LiveIndex> {
+        let tdir = dir.join("tantivy");
+        fs::create_dir_all(&tdir)
+            .with_context(|| format!("failed to create `{}`", tdir.display()))?;
+        let (schema, fields) = schema();
+        let index = Index::builder().schema(schema).create_in_dir(&tdir)?;
+        index.tokenizers().register(TOKENIZER, TejunTokenizer);
+        let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 64_000_000)?;
+        let mut added = Ok(());
+        docs::each(book, &mut |d| {
+            if added.is_ok() {
+                added = writer.add_document(fields.document(&d)).map(|_| ());
+            }
+        });
+        added?;
+        writer.commit()?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(LiveIndex {
+            writer,
+            reader,
+            fields,
+        })
+    }
+
+    /// Replaces the documents of procedure `id` with those of its version in `book`.
+    pub fn replace_procedure(&mut self, book: &Book, id: &str) -> anyhow::Result<()> {
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.page, id));
+        let mut added = Ok(());
+        docs::each_in_procedure(book, id, &mut |d| {
+            if added.is_ok() {
+                added = self
+                    .writer
+                    .add_document(self.fields.document(&d))
+                    .map(|_| ());
+            }
+        });
+        added?;
+        self.writer.commit()?;
+        // Every `SearchIndex` made by `searcher` shares this reader and sees the commit.
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Queries against the index as it is after the last change.
+    pub fn searcher(&self) -> SearchIndex {
+        SearchIndex {
+            reader: self.reader.clone(),
+            fields: self.fields,
+        }
     }
 }
 

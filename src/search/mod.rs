@@ -14,6 +14,6 @@ pub mod snippet;
 
 pub use analyze::analyze;
 pub use docs::{collect, SearchDoc};
-pub use index::{default_dir, update, Hit, Request, Results, SearchIndex, Update};
+pub use index::{default_dir, update, Hit, LiveIndex, Request, Results, SearchIndex, Update};
 pub use offline::{write_offline_index, OfflineStats};
 pub use query::Field;

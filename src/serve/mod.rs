@@ -29,6 +29,7 @@ use anyhow::{bail, Context, Result};
 use notify_debouncer_full::DebounceEventResult;
 
 use crate::model::Book;
+use crate::search::LiveIndex;
 pub use change::{classify, Change, Layout, Plan};
 use http::{Shared, Snapshot, UpdateEvent};
 pub use preview::{Aggregates, AggregatesDone, ErrorItem, Preview, Update};
@@ -136,12 +137,12 @@ fn follow(
             let _ = tx.send(job);
         }
     }
-    let send_book = |preview: &Preview| {
+    let send_book = |preview: &Preview, procedure: Option<String>| {
         if let (Some(tx), Some(book)) = (&indexer, preview.book()) {
-            let _ = tx.send(Arc::clone(book));
+            let _ = tx.send((Arc::clone(book), procedure));
         }
     };
-    send_book(&preview);
+    send_book(&preview, None);
     while let Ok(first) = rx.recv() {
         let mut events = Vec::new();
         // Everything already queued is one batch.
@@ -192,8 +193,13 @@ fn follow(
                 let _ = tx.send(job);
             }
         }
-        if plan.content || plan.config {
-            send_book(&preview);
+        if update.patched {
+            // One procedure changed (or none, when its text came back the same).
+            if update.procedure.is_some() {
+                send_book(&preview, update.procedure.clone());
+            }
+        } else if plan.content || plan.config {
+            send_book(&preview, None);
         }
         if let Err(e) = watcher.follow(preview.layout()) {
             eprintln!("warning: {e:#}");
@@ -259,21 +265,45 @@ fn announce(shared: &Shared, preview: &Preview, update: &Update, changed: &[Stri
     errors
 }
 
-/// The thread that keeps `/api/search` current. Indexing a large book takes seconds, so it
-/// runs beside the rebuild loop rather than in it, and a burst of edits is indexed once:
-/// whatever books queued up while it worked, only the newest is indexed.
-fn spawn_indexer(shared: &Arc<Shared>) -> Option<Sender<Arc<Book>>> {
-    let (tx, rx) = channel::<Arc<Book>>();
+/// The thread that keeps `/api/search` current, at a low priority beside the rebuild loop.
+/// It gets the book after each change, with the id of the one procedure that changed when
+/// the edit was patched in: that procedure's documents are replaced in the open index
+/// (milliseconds); any other change indexes the whole book again (seconds on a large book).
+/// A burst is handled at once, from the newest book queued.
+fn spawn_indexer(shared: &Arc<Shared>) -> Option<Sender<IndexJob>> {
+    let (tx, rx) = channel::<IndexJob>();
     let shared = Arc::clone(shared);
     let spawned = std::thread::Builder::new()
         .name("tejun-index".into())
         .spawn(move || {
             background::lower_priority();
-            while let Ok(mut book) = rx.recv() {
-                while let Ok(newer) = rx.try_recv() {
-                    book = newer;
+            let mut live: Option<LiveIndex> = None;
+            while let Ok(first) = rx.recv() {
+                let jobs: Vec<IndexJob> = std::iter::once(first).chain(rx.try_iter()).collect();
+                let Some((book, _)) = jobs.last() else {
+                    continue;
+                };
+                let mut changed: Vec<&str> = Vec::new();
+                let mut whole = live.is_none();
+                for (_, procedure) in &jobs {
+                    match procedure {
+                        Some(id) if !changed.contains(&id.as_str()) => changed.push(id),
+                        Some(_) => {}
+                        None => whole = true,
+                    }
                 }
-                refresh_search(&shared, &book);
+                if let (false, Some(index)) = (whole, live.as_mut()) {
+                    let replaced = changed
+                        .iter()
+                        .try_for_each(|id| index.replace_procedure(book, id));
+                    match replaced {
+                        Ok(()) => continue,
+                        Err(e) => eprintln!("warning: search index: {e:#}; indexing it again"),
+                    }
+                }
+                // Dropped first: its writer holds memory the new one needs.
+                drop(live.take());
+                live = rebuild_search(&shared, book);
             }
         });
     match spawned {
@@ -285,29 +315,37 @@ fn spawn_indexer(shared: &Arc<Shared>) -> Option<Sender<Arc<Book>>> {
     }
 }
 
-/// Rebuilds the search index behind `/api/search` from the last good book, in a private
-/// temporary folder (never the book's own index or output folder).
-fn refresh_search(shared: &Shared, book: &Book) {
+/// A book for the index behind `/api/search`, and the procedure that changed, if only one
+/// did.
+type IndexJob = (Arc<Book>, Option<String>);
+
+/// Indexes the whole book behind `/api/search` in a private temporary folder (never the
+/// book's own index or output folder) and publishes it; returns the open index to follow
+/// later edits.
+fn rebuild_search(shared: &Shared, book: &Book) -> Option<LiveIndex> {
     let built = tempfile::Builder::new()
         .prefix("tejun-serve-index-")
         .tempdir()
         .map_err(anyhow::Error::from)
         .and_then(|tmp| {
-            let dir = tmp.path().join("index");
-            crate::search::index::build(book, &dir, "serve")?;
-            let index = crate::search::SearchIndex::open(&dir)?;
-            // The folder lives as long as the index that reads it; the configuration
+            let live = LiveIndex::create(book, tmp.path())?;
+            // The folder lives as long as the last query that reads it; the configuration
             // reads `env=` the way `tejun search --env` does.
-            Ok(Arc::new((index, tmp, book.config.clone())))
+            let served = Arc::new((live.searcher(), tmp, book.config.clone()));
+            Ok((live, served))
         });
     match built {
-        Ok(served) => {
+        Ok((live, served)) => {
             *shared
                 .search
                 .write()
                 .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(served);
+            Some(live)
         }
-        Err(e) => eprintln!("warning: search index: {e:#}"),
+        Err(e) => {
+            eprintln!("warning: search index: {e:#}");
+            None
+        }
     }
 }
 

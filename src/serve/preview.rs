@@ -124,6 +124,8 @@ pub struct Update {
     pub patched: bool,
     /// The warnings of the load or patch, one line each (`file:line:col: warning: …`).
     pub warnings: Vec<String>,
+    /// When `patched`: the procedure whose content changed (none when it stayed the same).
+    pub procedure: Option<String>,
 }
 
 /// The live site: last good inputs, built files, and the errors of the latest attempt.
@@ -349,6 +351,7 @@ impl Preview {
         if !patched.all_pages && patched.pages.is_empty() {
             return Some((update, false));
         }
+        update.procedure = Some(patched.procedure.clone());
         self.stamp += 1;
         update.changed = if patched.all_pages {
             self.render(Parts::Pages)
