@@ -237,6 +237,21 @@ fn the_index_is_rebuilt_only_when_content_changes() {
     assert!(String::from_utf8_lossy(&again.stderr).contains("up to date"));
     let step = dir.join("content/_steps/stop-local-service-unix.toml");
     let text = std::fs::read_to_string(&step).unwrap();
+    // Saved again unchanged (a newer modification time): still up to date, not rebuilt.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&step, &text).unwrap();
+    let touched = tejun(&["index", d]);
+    assert!(String::from_utf8_lossy(&touched.stderr).contains("up to date"));
+    let out = tejun(&["search", "nqsstop", d]);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("indexed"));
+    // An edit that keeps the file's size is still seen.
+    std::fs::write(&step, text.replace("nqsstop", "nqsstoq")).unwrap();
+    let out = tejun(&["search", "nqsstoq", d, "--json"]);
+    let hits: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        !hits.as_array().unwrap().is_empty(),
+        "a same-size edit was missed"
+    );
     std::fs::write(&step, text.replace("nqsstop", "nqsstopzz")).unwrap();
     // `search` notices the change itself and answers from the new content.
     let out = tejun(&["search", "nqsstopzz", d, "--json"]);

@@ -37,9 +37,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .out
         .unwrap_or_else(|| index::default_dir(root, &book.config));
     let update = if args.force {
-        let hash = index::input_hash(root)?;
         Update::Built {
-            docs: index::build(&book, &dir, &hash)?,
+            docs: index::build(&book, &dir, &index::Inputs::of(root)?)?,
         }
     } else {
         index::update(root, &book, &dir)?

@@ -65,6 +65,49 @@ pub fn input_hash(root: &Path) -> anyhow::Result<String> {
     Ok(format!("{:016x}", h.0))
 }
 
+/// A hash of the inputs' names, sizes and modification times: what `tejun search` checks
+/// first, since reading every file of a large book costs more than the query. When it
+/// differs from the recorded one, [`input_hash`] decides.
+pub fn input_stamp(root: &Path) -> anyhow::Result<String> {
+    let mut files = vec![root.join("book.toml")];
+    walk(&root.join("content"), &mut files)?;
+    files.sort();
+    let mut h = Fnv64::new();
+    h.write(format!("tejun {} schema {SCHEMA}\n", env!("CARGO_PKG_VERSION")).as_bytes());
+    for f in &files {
+        let rel = f.strip_prefix(root).unwrap_or(f);
+        h.write(rel.to_string_lossy().as_bytes());
+        h.write(&[0]);
+        let meta = fs::metadata(f).with_context(|| format!("failed to read `{}`", f.display()))?;
+        let modified = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        h.write(&meta.len().to_le_bytes());
+        h.write(&modified.to_le_bytes());
+    }
+    Ok(format!("{:016x}", h.0))
+}
+
+/// What an index is built from: the content hash and the stamp.
+pub struct Inputs {
+    pub hash: String,
+    pub stamp: String,
+}
+
+impl Inputs {
+    pub fn of(root: &Path) -> anyhow::Result<Inputs> {
+        // The stamp first: a file saved while the bytes are read makes the stamp stale,
+        // never the reverse.
+        let stamp = input_stamp(root)?;
+        Ok(Inputs {
+            hash: input_hash(root)?,
+            stamp,
+        })
+    }
+}
+
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
     let entries =
         fs::read_dir(dir).with_context(|| format!("failed to read `{}`", dir.display()))?;
@@ -96,6 +139,9 @@ impl Fnv64 {
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 struct Meta {
     hash: String,
+    /// [`input_stamp`] when the index was built or last found up to date.
+    #[serde(default)]
+    stamp: String,
     docs: usize,
 }
 
@@ -114,22 +160,36 @@ fn recorded(dir: &Path) -> Option<Meta> {
 
 /// Whether the index in `dir` was built from the current inputs of the book at `root`.
 pub fn is_fresh(root: &Path, dir: &Path) -> anyhow::Result<bool> {
-    let hash = input_hash(root)?;
-    Ok(recorded(dir).is_some_and(|m| m.hash == hash))
+    let Some(meta) = recorded(dir) else {
+        return Ok(false);
+    };
+    if !meta.stamp.is_empty() && meta.stamp == input_stamp(root)? {
+        return Ok(true);
+    }
+    Ok(meta.hash == input_hash(root)?)
 }
 
 /// Builds the index of `book` (loaded from `root`) into `dir`, unless it is up to date.
 pub fn update(root: &Path, book: &Book, dir: &Path) -> anyhow::Result<Update> {
-    let hash = input_hash(root)?;
-    if let Some(m) = recorded(dir).filter(|m| m.hash == hash) {
+    let inputs = Inputs::of(root)?;
+    if let Some(m) = recorded(dir).filter(|m| m.hash == inputs.hash) {
+        if m.stamp != inputs.stamp {
+            // Touched but not changed: remember the new stamp so the next check is cheap.
+            let meta = Meta {
+                stamp: inputs.stamp,
+                ..m
+            };
+            let _ = fs::write(dir.join(META), serde_json::to_string_pretty(&meta)?);
+            return Ok(Update::UpToDate { docs: meta.docs });
+        }
         return Ok(Update::UpToDate { docs: m.docs });
     }
-    let docs = build(book, dir, &hash)?;
+    let docs = build(book, dir, &inputs)?;
     Ok(Update::Built { docs })
 }
 
 /// Always (re)builds; returns the number of documents.
-pub fn build(book: &Book, dir: &Path, hash: &str) -> anyhow::Result<usize> {
+pub fn build(book: &Book, dir: &Path, inputs: &Inputs) -> anyhow::Result<usize> {
     let parent = dir.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(parent)
         .with_context(|| format!("failed to create `{}`", parent.display()))?;
@@ -160,7 +220,8 @@ pub fn build(book: &Book, dir: &Path, hash: &str) -> anyhow::Result<usize> {
     writer.commit()?;
     writer.wait_merging_threads()?;
     let meta = Meta {
-        hash: hash.to_string(),
+        hash: inputs.hash.clone(),
+        stamp: inputs.stamp.clone(),
         docs: count,
     };
     fs::write(tmp.path().join(META), serde_json::to_string_pretty(&meta)?)?;
