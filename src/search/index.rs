@@ -49,35 +49,19 @@ pub fn default_dir(root: &Path, config: &Config) -> PathBuf {
 /// A hash of everything the index is built from. FNV-1a over the relative paths and bytes
 /// of `book.toml` and `content/**`, in sorted order: stable across runs and platforms.
 pub fn input_hash(root: &Path) -> anyhow::Result<String> {
-    let mut files = vec![root.join("book.toml")];
-    walk(&root.join("content"), &mut files)?;
-    files.sort();
-    let mut h = Fnv64::new();
-    h.write(format!("tejun {} schema {SCHEMA}\n", env!("CARGO_PKG_VERSION")).as_bytes());
-    for f in &files {
-        let rel = f.strip_prefix(root).unwrap_or(f);
-        h.write(rel.to_string_lossy().as_bytes());
-        h.write(&[0]);
+    fingerprint(root, &mut |h, f| {
         let bytes = fs::read(f).with_context(|| format!("failed to read `{}`", f.display()))?;
         h.write(&(bytes.len() as u64).to_le_bytes());
         h.write(&bytes);
-    }
-    Ok(format!("{:016x}", h.0))
+        Ok(())
+    })
 }
 
 /// A hash of the inputs' names, sizes and modification times: what `tejun search` checks
 /// first, since reading every file of a large book costs more than the query. When it
 /// differs from the recorded one, [`input_hash`] decides.
 pub fn input_stamp(root: &Path) -> anyhow::Result<String> {
-    let mut files = vec![root.join("book.toml")];
-    walk(&root.join("content"), &mut files)?;
-    files.sort();
-    let mut h = Fnv64::new();
-    h.write(format!("tejun {} schema {SCHEMA}\n", env!("CARGO_PKG_VERSION")).as_bytes());
-    for f in &files {
-        let rel = f.strip_prefix(root).unwrap_or(f);
-        h.write(rel.to_string_lossy().as_bytes());
-        h.write(&[0]);
+    fingerprint(root, &mut |h, f| {
         let meta = fs::metadata(f).with_context(|| format!("failed to read `{}`", f.display()))?;
         let modified = meta
             .modified()
@@ -86,6 +70,26 @@ pub fn input_stamp(root: &Path) -> anyhow::Result<String> {
             .map_or(0, |d| d.as_nanos());
         h.write(&meta.len().to_le_bytes());
         h.write(&modified.to_le_bytes());
+        Ok(())
+    })
+}
+
+/// FNV-1a over the tejun version and index schema, then each input file's relative path
+/// followed by what `add` writes for it, in sorted order.
+fn fingerprint(
+    root: &Path,
+    add: &mut dyn FnMut(&mut Fnv64, &Path) -> anyhow::Result<()>,
+) -> anyhow::Result<String> {
+    let mut files = vec![root.join("book.toml")];
+    walk(&root.join("content"), &mut files)?;
+    files.sort();
+    let mut h = Fnv64::new();
+    h.write(format!("tejun {} schema {SCHEMA}\n", env!("CARGO_PKG_VERSION")).as_bytes());
+    for f in &files {
+        let rel = f.strip_prefix(root).unwrap_or(f);
+        h.write(rel.to_string_lossy().as_bytes());
+        h.write(&[0]);
+        add(&mut h, f)?;
     }
     Ok(format!("{:016x}", h.0))
 }
