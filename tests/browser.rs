@@ -54,6 +54,19 @@ struct Browser {
 }
 
 impl Browser {
+    /// The real clipboard: headless Chromium lets a focused page use it once permitted.
+    fn allow_clipboard(&mut self) {
+        self.send(
+            None,
+            "Browser.grantPermissions",
+            json!({"permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]}),
+        );
+        self.call(
+            "Emulation.setFocusEmulationEnabled",
+            json!({"enabled": true}),
+        );
+    }
+
     fn launch(binary: &Path) -> Browser {
         let profile = tempfile::tempdir().expect("tempdir");
         let child = Command::new(binary)
@@ -837,16 +850,7 @@ fn the_copy_button_copies_exactly_the_command() {
     let Some(binary) = chromium() else { return };
     let (_tmp, out) = built_site();
     let mut b = Browser::launch(&binary);
-    // The real clipboard: headless Chromium lets a focused page use it once permitted.
-    b.send(
-        None,
-        "Browser.grantPermissions",
-        json!({"permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]}),
-    );
-    b.call(
-        "Emulation.setFocusEmulationEnabled",
-        json!({"enabled": true}),
-    );
+    b.allow_clipboard();
     b.open(&file_url(&out.join("mscs-upgrade-x64-r12-7.html")));
 
     // Three Windows lines, with `%`, `\` and quotes; each shown after a `> ` prompt.
@@ -1257,23 +1261,14 @@ fn screenshots_at_desktop_and_phone_widths_show_pages_that_fit() {
     shoot(&mut b, &dir, "phone-procedure", 375, 812);
 }
 
-// Reproductions of two product bugs found while writing the tests above; each fails today.
-// Run with `cargo test --test browser -- --ignored` once fixed, and drop the `ignore`.
+// Two product bugs found while writing the tests above (both fixed), kept as regressions.
 
 #[test]
 fn the_copy_button_label_comes_back_after_two_quick_clicks() {
     let Some(binary) = chromium() else { return };
     let (_tmp, out) = built_site();
     let mut b = Browser::launch(&binary);
-    b.send(
-        None,
-        "Browser.grantPermissions",
-        json!({"permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]}),
-    );
-    b.call(
-        "Emulation.setFocusEmulationEnabled",
-        json!({"enabled": true}),
-    );
+    b.allow_clipboard();
     b.open(&file_url(&out.join("mscs-upgrade-x64-r12-7.html")));
     b.eval("document.querySelector('.cmd button.copy').id = 'copy-under-test'");
     b.click("#copy-under-test");
