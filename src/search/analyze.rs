@@ -7,7 +7,9 @@
 //! - **CJK runs** (kana, kanji, hangul) become overlapping character bigrams, each with the
 //!   unigram at the same position: `共有ディスク` → `共有 有デ ディ ィス スク` plus
 //!   `共 有 デ ィ ス ク`. A query of two or more characters is a phrase over its bigrams, so it
-//!   matches exactly that substring; a one-character query uses the unigram.
+//!   matches exactly that substring; a one-character query uses the unigram. A run is
+//!   followed by an empty position, so bigrams at consecutive positions always belong to
+//!   one run.
 //! - **Code chunks** (runs of ASCII letters, digits and `_ - .`, lower-cased) yield their
 //!   words at consecutive positions plus, at the first word's position, the whole chunk when
 //!   it has inner joiners (`nqs_site`, `r12.7.x`) and the flag when it starts with one or two
@@ -49,6 +51,11 @@ fn fold(c: char) -> char {
         _ => c,
     };
     c.to_ascii_lowercase()
+}
+
+/// Whether `c` is analysed as CJK (a bigram's character).
+pub fn is_cjk_char(c: char) -> bool {
+    is_cjk(c as u32)
 }
 
 fn is_cjk(u: u32) -> bool {
@@ -170,7 +177,10 @@ fn cjk_run(run: &[Ch], pos: &mut usize, out: &mut Vec<AToken>) {
             primary: run.len() == 1,
         });
     }
-    *pos += run.len();
+    // A position left empty after the run: two runs apart in the text (`共有、ディスク`)
+    // are never read as one, so a phrase may skip every other bigram (see
+    // `index::covering`) and still match exactly the text it names.
+    *pos += run.len() + 1;
 }
 
 fn code_chunk(chunk: &[Ch], pos: &mut usize, out: &mut Vec<AToken>) {

@@ -31,7 +31,7 @@ use crate::config::{Config, Facet};
 use crate::model::Book;
 
 /// Bumped whenever the schema or the analyser changes, so old indexes rebuild.
-pub const SCHEMA: u32 = 2;
+pub const SCHEMA: u32 = 3;
 
 const META: &str = "tejun-index.json";
 
@@ -207,14 +207,30 @@ pub fn build(book: &Book, dir: &Path, inputs: &Inputs) -> anyhow::Result<usize> 
     let index = Index::builder().schema(schema).create_in_dir(&tdir)?;
     index.tokenizers().register(TOKENIZER, TejunTokenizer);
     // One thread: the site renders on the other cores meanwhile. The budget holds a
-    // 100,000-step book in one or two segments, and merging is off: a few segments search
-    // as fast, and a merge would rewrite the whole index once more.
+    // 100,000-step book in one segment, and merging is off: a merge would rewrite the whole
+    // index once more.
     let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 256_000_000)?;
     writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+    // A large book is cut into one segment per core, committed as each fills: a query
+    // searches the segments in parallel ([`SearchIndex::open`]).
+    let (per_segment, segments) = segment_plan(book);
     // Documents are made one at a time and handed over, never all held at once.
     let mut count = 0;
+    let mut pages = 0;
+    let mut page = String::new();
     let mut added = Ok(());
     docs::each(book, &mut |d| {
+        if added.is_err() {
+            return;
+        }
+        if d.page != page {
+            // A segment ends between pages; the last one takes whatever is left.
+            if pages > 0 && pages % per_segment == 0 && pages / per_segment < segments {
+                added = writer.commit().map(|_| ());
+            }
+            pages += 1;
+            page.clone_from(&d.page);
+        }
         if added.is_ok() {
             added = writer.add_document(f.document(&d)).map(|_| ());
             count += 1;
@@ -237,6 +253,23 @@ pub fn build(book: &Book, dir: &Path, inputs: &Inputs) -> anyhow::Result<usize> 
     fs::rename(&built, dir)
         .with_context(|| format!("failed to move the index to `{}`", dir.display()))?;
     Ok(count)
+}
+
+/// Below this many steps one segment is searched faster than several.
+const MIN_SEGMENT_STEPS: usize = 20_000;
+
+/// Pages per segment and how many segments: a share of the book per core, so that every
+/// core takes a share of a query; a small book stays one segment.
+fn segment_plan(book: &Book) -> (usize, usize) {
+    let steps: usize = book
+        .procedures()
+        .flat_map(|p| p.sections.iter())
+        .map(|s| s.all_steps().count())
+        .sum();
+    let pages = book.procedures().count() + book.chapters.len();
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let segments = (steps / MIN_SEGMENT_STEPS).clamp(1, cores);
+    (pages.div_ceil(segments).max(1), segments)
 }
 
 /// The schema's fields.
@@ -434,9 +467,13 @@ pub struct Results {
 
 impl SearchIndex {
     pub fn open(dir: &Path) -> anyhow::Result<SearchIndex> {
-        let index = Index::open_in_dir(dir.join("tantivy"))
+        let mut index = Index::open_in_dir(dir.join("tantivy"))
             .with_context(|| format!("failed to open the search index in `{}`", dir.display()))?;
         index.tokenizers().register(TOKENIZER, TejunTokenizer);
+        // A large book's segments are searched on every core at once.
+        if index.searchable_segment_ids()?.len() > 1 {
+            index.set_default_multithread_executor()?;
+        }
         let (_, fields) = schema();
         let reader = index.reader()?;
         Ok(SearchIndex { reader, fields })
@@ -510,7 +547,7 @@ impl SearchIndex {
             .map(|f| {
                 let tf = self.fields.of(f);
                 let text_term = |s: &str| Term::from_field_text(tf, s);
-                let main: Box<dyn Query> = match t.primaries.as_slice() {
+                let main: Box<dyn Query> = match covering(&t.primaries).as_slice() {
                     [(_, one)] => {
                         Box::new(TermQuery::new(text_term(one), IndexRecordOption::WithFreqs))
                     }
@@ -569,6 +606,34 @@ impl SearchIndex {
     }
 }
 
+/// The primaries a phrase must check: a CJK bigram between two others at the offsets
+/// just before and after it is implied by them, since the analyser leaves an empty
+/// position between runs (two bigrams one position apart share a run, so the characters
+/// they cover are consecutive). Every other such bigram is dropped: `フェイルオーバ` is
+/// checked as `フェ@0 イル@2 オー@4 ーバ@5`, and a Japanese phrase reads about half the
+/// positions it did.
+fn covering(primaries: &[(usize, String)]) -> Vec<(usize, &str)> {
+    let bigram = |s: &str| {
+        let mut cs = s.chars();
+        matches!((cs.next(), cs.next(), cs.next()), (Some(a), Some(b), None)
+            if super::analyze::is_cjk_char(a) && super::analyze::is_cjk_char(b))
+    };
+    let mut kept: Vec<(usize, &str)> = Vec::with_capacity(primaries.len());
+    for (i, (o, s)) in primaries.iter().enumerate() {
+        let implied = bigram(s)
+            && kept
+                .last()
+                .is_some_and(|&(ko, ks)| ko + 1 == *o && bigram(ks))
+            && primaries
+                .get(i + 1)
+                .is_some_and(|(no, ns)| *no == o + 1 && bigram(ns));
+        if !implied {
+            kept.push((*o, s));
+        }
+    }
+    kept
+}
+
 /// How long things took, for `tejun index` and `tejun search` to report.
 pub fn millis(since: Instant) -> f64 {
     since.elapsed().as_secs_f64() * 1000.0
@@ -585,4 +650,58 @@ pub fn size_on_disk(dir: &Path) -> u64 {
         .filter_map(|f| fs::metadata(f).ok())
         .map(|m| m.len())
         .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::analyze::analyze;
+    use proptest::prelude::*;
+
+    fn offsets(q: &str) -> Vec<usize> {
+        let terms = query::parse(q, None);
+        covering(&terms[0].primaries)
+            .iter()
+            .map(|&(o, _)| o)
+            .collect()
+    }
+
+    #[test]
+    fn covering_skips_every_other_inner_bigram() {
+        assert_eq!(offsets("フェイルオーバ"), [0, 2, 4, 5]);
+        assert_eq!(offsets("共有"), [0]);
+        assert_eq!(offsets("共有ディ"), [0, 2]);
+        // Words and single characters are never implied.
+        assert_eq!(offsets("nqs_site"), [0, 1]);
+        assert_eq!(offsets("リソースDLL"), [0, 2, 5]);
+    }
+
+    /// Whether the phrase `(offset, token)` occurs in the tokens of `text`.
+    fn phrase_in(text: &str, phrase: &[(usize, &str)]) -> bool {
+        let tokens = analyze(text);
+        let at = |pos: usize, s: &str| tokens.iter().any(|t| t.position == pos && t.text == s);
+        tokens.iter().any(|t| {
+            t.position >= phrase[0].0
+                && phrase
+                    .iter()
+                    .all(|&(o, s)| at(t.position - phrase[0].0 + o, s))
+        })
+    }
+
+    proptest! {
+        /// The covering finds exactly the documents the whole phrase finds.
+        #[test]
+        fn covering_matches_what_the_whole_phrase_matches(
+            text in "[アイウ、 x]{0,12}",
+            q in "[アイウ]{2,6}",
+        ) {
+            let terms = query::parse(&q, None);
+            let all: Vec<(usize, &str)> =
+                terms[0].primaries.iter().map(|(o, s)| (*o, s.as_str())).collect();
+            let cover = covering(&terms[0].primaries);
+            prop_assert_eq!(phrase_in(&text, &all), phrase_in(&text, &cover));
+            // And the phrase is the substring, for text without separators inside it.
+            prop_assert_eq!(phrase_in(&text, &all), text.contains(q.as_str()));
+        }
+    }
 }

@@ -621,8 +621,9 @@ fn run_lengths(lengths: impl Iterator<Item = usize>) -> String {
 
 /// Writes the offline index of `book` through `out(relative path, bytes)`.
 pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> OfflineStats {
-    let docs = docs::collect(book);
-    let (doc_group, group_postings) = group_postings(&docs);
+    let docs = crate::timing::phase("offline: documents", || docs::collect(book));
+    let (doc_group, group_postings) =
+        crate::timing::phase("offline: group postings", || group_postings(&docs));
 
     let mut conds: Vec<String> = vec![String::new()];
     let mut cond_ids: HashMap<String, u32> = HashMap::from([(String::new(), 0)]);
@@ -652,18 +653,24 @@ pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> O
     // The document chunks first, written at once; then only what the postings read is
     // kept of each document. The postings are the index's largest structure, and the
     // rest of the documents (their text above all) would only sit beside them.
-    let (chunks, chunk_texts, dict) = doc_chunks(&docs, &doc_cond, &doc_group);
-    for (n, text) in chunk_texts.into_iter().enumerate() {
-        emit(&docs_file(n), text);
-    }
+    let (chunks, chunk_texts, dict) = crate::timing::phase("offline: chunks", || {
+        doc_chunks(&docs, &doc_cond, &doc_group)
+    });
+    crate::timing::phase("offline: write chunks", || {
+        for (n, text) in chunk_texts.into_iter().enumerate() {
+            emit(&docs_file(n), text);
+        }
+    });
     let docs: Vec<Searched> = docs.into_iter().map(Searched::from).collect();
-    let entries = entries(
-        doc_postings(
-            docs.iter()
-                .map(|d| (d.title.as_str(), &d.commands[..], &d.body[..])),
-        ),
-        group_postings,
-    );
+    let entries = crate::timing::phase("offline: postings", || {
+        entries(
+            doc_postings(
+                docs.iter()
+                    .map(|d| (d.title.as_str(), &d.commands[..], &d.body[..])),
+            ),
+            group_postings,
+        )
+    });
     drop(docs);
     let shards = cut_shards(&entries);
     let shard_texts: Vec<String> = shards

@@ -78,7 +78,7 @@
           }
           out.push({ text: str(cs, i + m, i + m + 1), position: pos + m, from: a.start, to: a.end, primary: n === 1 });
         }
-        pos += n;
+        pos += n + 1;
       } else {
         while (j < cs.length && (cs[j].k === WORD || cs[j].k === JOIN)) j++;
         pos = codeChunk(cs.slice(i, j), pos, out);
