@@ -286,7 +286,8 @@ pub fn remove_retired(dir: &Path) -> Result<()> {
     }
 }
 
-fn process_alive(pid: u32) -> bool {
+/// Whether process `pid` still runs; without a way to tell, it is taken to run.
+pub(crate) fn process_alive(pid: u32) -> bool {
     if pid == std::process::id() {
         return true;
     }

@@ -269,14 +269,21 @@ fn full_build_files(p: &Preview) -> BTreeMap<String, Vec<u8>> {
 struct Server {
     child: Child,
     base: String,
+    /// The server's temporary folder (`TMPDIR`), where its search index lives.
+    tmp: tempfile::TempDir,
 }
 
 impl Server {
     fn start(root: &Path, port: &str) -> Server {
+        Server::start_in(root, port, tempfile::tempdir().unwrap())
+    }
+
+    fn start_in(root: &Path, port: &str, tmp: tempfile::TempDir) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_tejun"))
             .arg("serve")
             .arg(root)
             .args(["--port", port])
+            .env("TMPDIR", tmp.path())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -298,6 +305,7 @@ impl Server {
         let mut server = Server {
             child,
             base: String::new(),
+            tmp,
         };
         let url = rx.recv_timeout(WAIT * 3).expect("no URL printed");
         server.base = url
@@ -532,6 +540,11 @@ fn a_taken_port_moves_to_the_next_free_one() {
 fn ctrl_c_stops_the_server_cleanly() {
     let tmp = fixture_copy();
     let mut server = Server::start(tmp.path(), "0");
+    let deadline = Instant::now() + WAIT;
+    while index_folders(server.tmp.path()).is_empty() {
+        assert!(Instant::now() < deadline, "no search index folder");
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let pid = server.child.id().to_string();
     let sent = Command::new("kill").args(["-INT", &pid]).status().unwrap();
     assert!(sent.success());
@@ -544,6 +557,43 @@ fn ctrl_c_stops_the_server_cleanly() {
         assert!(Instant::now() < deadline, "still running after Ctrl-C");
         std::thread::sleep(Duration::from_millis(50));
     }
+    assert_eq!(
+        index_folders(server.tmp.path()),
+        Vec::<String>::new(),
+        "the search index folder outlived the server"
+    );
+}
+
+/// The `/api/search` index folders in `tmp`.
+fn index_folders(tmp: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(tmp)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("tejun-serve-index-"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// A server killed outright cannot clean up; the next one removes what it left, and never
+/// the folder of a server still running.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_killed_servers_index_folder_is_removed_by_the_next() {
+    let tmp = tempfile::tempdir().unwrap();
+    // No process has this id (Linux pids stay below 2^22); this test's own does run.
+    let dead = "tejun-serve-index-4294967294-x1";
+    let alive = format!("tejun-serve-index-{}-x2", std::process::id());
+    for name in [dead, alive.as_str()] {
+        std::fs::create_dir(tmp.path().join(name)).unwrap();
+        std::fs::write(tmp.path().join(name).join("meta.json"), "{}").unwrap();
+    }
+    let book = fixture_copy();
+    let server = Server::start_in(book.path(), "0", tmp);
+    assert_eq!(server.get("/").0, 200);
+    let left = index_folders(server.tmp.path());
+    assert!(!left.iter().any(|n| n == dead), "{left:?}");
+    assert!(left.contains(&alive), "{left:?}");
 }
 
 /// Edit-to-event latency on the JobCenter book, printed (`--nocapture`) for the record.

@@ -62,6 +62,9 @@ pub fn run(opts: Options) -> Result<ExitCode> {
         let _ = stop_tx.send(());
     })
     .context("failed to install the Ctrl-C handler")?;
+    remove_indexes(&std::env::temp_dir(), |pid| {
+        !crate::output::process_alive(pid)
+    });
     let start = Instant::now();
     let (preview, stale) = Preview::open_pages(&root, true);
     let shared = Arc::new(Shared::new(boot_id(), Snapshot::of(&preview)));
@@ -107,6 +110,8 @@ pub fn run(opts: Options) -> Result<ExitCode> {
     }
     // Either Ctrl-C, or the handler went away: both mean stop.
     let _ = stop_rx.recv();
+    // The index folders go with the server, even while a query still holds one open.
+    remove_indexes(&std::env::temp_dir(), |pid| pid == std::process::id());
     eprintln!("stopped");
     Ok(ExitCode::SUCCESS)
 }
@@ -315,6 +320,29 @@ fn spawn_indexer(shared: &Arc<Shared>) -> Option<Sender<IndexJob>> {
     }
 }
 
+/// The start of the name of the temporary folder holding the index behind `/api/search`;
+/// the server's process id follows.
+const INDEX_PREFIX: &str = "tejun-serve-index-";
+
+/// Removes the index folders in `tmp` of the servers `gone` picks by process id: at start,
+/// those of servers that no longer run (killed, so never cleaned up); at stop, this one's.
+fn remove_indexes(tmp: &Path, gone: impl Fn(u32) -> bool) {
+    let Ok(entries) = std::fs::read_dir(tmp) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(INDEX_PREFIX)) else {
+            continue;
+        };
+        let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
+        let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir && pid.is_some_and(&gone) {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
 /// A book for the index behind `/api/search`, and the procedure that changed, if only one
 /// did.
 type IndexJob = (Arc<Book>, Option<String>);
@@ -324,7 +352,7 @@ type IndexJob = (Arc<Book>, Option<String>);
 /// later edits.
 fn rebuild_search(shared: &Shared, book: &Book) -> Option<LiveIndex> {
     let built = tempfile::Builder::new()
-        .prefix("tejun-serve-index-")
+        .prefix(&format!("{INDEX_PREFIX}{}-", std::process::id()))
         .tempdir()
         .map_err(anyhow::Error::from)
         .and_then(|tmp| {
