@@ -109,29 +109,62 @@ fn class(c: char) -> Class {
     }
 }
 
-/// A folded character and where it came from.
+/// A folded character: where it is in the folded text and where it came from.
 struct Ch {
-    c: char,
     class: Class,
+    /// Byte range in the folded text.
+    fstart: usize,
+    fend: usize,
+    /// Byte range in the analysed text.
     start: usize,
     end: usize,
 }
 
+/// One token as [`analyze_each`] hands it over: its text borrowed from the folded text,
+/// so that analysing allocates per text, not per token.
+pub struct Tok<'a> {
+    pub text: &'a str,
+    pub position: usize,
+    pub offsets: Range<usize>,
+    pub primary: bool,
+}
+
 /// Analyses `text` into tokens, in position order.
 pub fn analyze(text: &str) -> Vec<AToken> {
+    let mut out = Vec::new();
+    analyze_each(text, &mut |t| {
+        out.push(AToken {
+            text: t.text.to_string(),
+            position: t.position,
+            offsets: t.offsets,
+            primary: t.primary,
+        })
+    });
+    out
+}
+
+/// [`analyze`] without a `String` per token: each token is handed to `f` in turn.
+pub fn analyze_each(text: &str, f: &mut dyn FnMut(Tok<'_>)) {
+    let mut folded = String::with_capacity(text.len());
     let chars: Vec<Ch> = text
         .char_indices()
         .map(|(i, c)| {
-            let f = fold(c);
+            let fc = fold(c);
+            let fstart = folded.len();
+            folded.push(fc);
             Ch {
-                c: f,
-                class: class(f),
+                class: class(fc),
+                fstart,
+                fend: folded.len(),
                 start: i,
                 end: i + c.len_utf8(),
             }
         })
         .collect();
-    let mut out = Vec::new();
+    let run = Run {
+        folded: &folded,
+        chars: &chars,
+    };
     let mut pos = 0;
     let mut i = 0;
     while i < chars.len() {
@@ -139,17 +172,16 @@ pub fn analyze(text: &str) -> Vec<AToken> {
             Class::Sep => i += 1,
             Class::Cjk => {
                 let j = run_end(&chars, i, |c| c == Class::Cjk);
-                cjk_run(&chars[i..j], &mut pos, &mut out);
+                run.cjk(i..j, &mut pos, f);
                 i = j;
             }
             Class::Word | Class::Joiner => {
                 let j = run_end(&chars, i, |c| matches!(c, Class::Word | Class::Joiner));
-                code_chunk(&chars[i..j], &mut pos, &mut out);
+                run.code_chunk(i..j, &mut pos, f);
                 i = j;
             }
         }
     }
-    out
 }
 
 fn run_end(chars: &[Ch], from: usize, keep: impl Fn(Class) -> bool) -> usize {
@@ -160,122 +192,153 @@ fn run_end(chars: &[Ch], from: usize, keep: impl Fn(Class) -> bool) -> usize {
     j
 }
 
-fn cjk_run(run: &[Ch], pos: &mut usize, out: &mut Vec<AToken>) {
-    for (k, ch) in run.iter().enumerate() {
-        if let Some(next) = run.get(k + 1) {
-            out.push(AToken {
-                text: [ch.c, next.c].iter().collect(),
-                position: *pos + k,
-                offsets: ch.start..next.end,
-                primary: true,
-            });
-        }
-        out.push(AToken {
-            text: ch.c.to_string(),
-            position: *pos + k,
-            offsets: ch.start..ch.end,
-            primary: run.len() == 1,
-        });
-    }
-    // A position left empty after the run: two runs apart in the text (`共有、ディスク`)
-    // are never read as one, so a phrase may skip every other bigram (see
-    // `index::covering`) and still match exactly the text it names.
-    *pos += run.len() + 1;
+/// The folded text and its characters, which every token is a slice of.
+struct Run<'a> {
+    folded: &'a str,
+    chars: &'a [Ch],
 }
 
-fn code_chunk(chunk: &[Ch], pos: &mut usize, out: &mut Vec<AToken>) {
-    // The words: maximal runs of word characters.
-    let mut words: Vec<Range<usize>> = Vec::new();
-    let mut k = 0;
-    while k < chunk.len() {
-        if chunk[k].class == Class::Word {
-            let e = run_end(chunk, k, |c| c == Class::Word);
-            words.push(k..e);
-            k = e;
-        } else {
-            k += 1;
+impl<'a> Run<'a> {
+    /// Characters `r` (indexes into `chars`) as a token.
+    fn tok(&self, r: Range<usize>, position: usize, primary: bool) -> Tok<'a> {
+        let (first, last) = (&self.chars[r.start], &self.chars[r.end - 1]);
+        Tok {
+            text: &self.folded[first.fstart..last.fend],
+            position,
+            offsets: first.start..last.end,
+            primary,
         }
     }
-    let (Some(first), Some(last)) = (words.first(), words.last()) else {
-        return; // `---`, `...`: joiners alone are not words
-    };
-    let text_of = |r: Range<usize>| chunk[r].iter().map(|c| c.c).collect::<String>();
-    let core = first.start..last.end;
-    let lead = &chunk[..first.start];
-    if !lead.is_empty() && lead.len() <= 2 && lead.iter().all(|c| c.c == '-') {
-        out.push(AToken {
-            text: text_of(0..core.end),
-            position: *pos,
-            offsets: chunk[0].start..chunk[core.end - 1].end,
-            primary: false,
-        });
+
+    fn cjk(&self, run: Range<usize>, pos: &mut usize, f: &mut dyn FnMut(Tok<'_>)) {
+        let n = run.len();
+        for (k, c) in run.clone().enumerate() {
+            if k + 1 < n {
+                f(self.tok(c..c + 2, *pos + k, true));
+            }
+            f(self.tok(c..c + 1, *pos + k, n == 1));
+        }
+        // A position left empty after the run: two runs apart in the text (`共有、ディスク`)
+        // are never read as one, so a phrase may skip every other bigram (see
+        // `index::covering`) and still match exactly the text it names.
+        *pos += n + 1;
     }
-    if words.len() > 1 {
-        out.push(AToken {
-            text: text_of(core.clone()),
-            position: *pos,
-            offsets: chunk[core.start].start..chunk[core.end - 1].end,
-            primary: false,
-        });
+
+    fn code_chunk(&self, chunk: Range<usize>, pos: &mut usize, f: &mut dyn FnMut(Tok<'_>)) {
+        let class = |k: usize| self.chars[k].class;
+        // The words: maximal runs of word characters.
+        let mut words: Vec<Range<usize>> = Vec::new();
+        let mut k = chunk.start;
+        while k < chunk.end {
+            if class(k) == Class::Word {
+                let mut e = k;
+                while e < chunk.end && class(e) == Class::Word {
+                    e += 1;
+                }
+                words.push(k..e);
+                k = e;
+            } else {
+                k += 1;
+            }
+        }
+        let (Some(first), Some(last)) = (words.first(), words.last()) else {
+            return; // `---`, `...`: joiners alone are not words
+        };
+        let core = first.start..last.end;
+        let lead = chunk.start..first.start;
+        if !lead.is_empty()
+            && lead.len() <= 2
+            && lead
+                .clone()
+                .all(|k| &self.folded[self.chars[k].fstart..self.chars[k].fend] == "-")
+        {
+            f(self.tok(chunk.start..core.end, *pos, false));
+        }
+        if words.len() > 1 {
+            f(self.tok(core, *pos, false));
+        }
+        for (n, w) in words.iter().enumerate() {
+            f(self.tok(w.clone(), *pos + n, true));
+        }
+        *pos += words.len();
     }
-    for (n, w) in words.iter().enumerate() {
-        out.push(AToken {
-            text: text_of(w.clone()),
-            position: *pos + n,
-            offsets: chunk[w.start].start..chunk[w.end - 1].end,
-            primary: true,
-        });
-    }
-    *pos += words.len();
 }
 
 /// The analyser as a tantivy tokenizer, registered under [`TOKENIZER`] so the index and
 /// the queries built in `query.rs` share it.
+///
+/// It keeps the tokens of the text being indexed in buffers of its own, reused from one
+/// text to the next: indexing a large book allocates per field, not per token.
 #[derive(Clone, Default)]
-pub struct TejunTokenizer;
+pub struct TejunTokenizer {
+    /// The tokens' texts, one after another.
+    arena: String,
+    spans: Vec<Span>,
+}
 
 /// The name the tokenizer is registered under in every tantivy index tejun opens.
 pub const TOKENIZER: &str = "tejun";
 
-pub struct TejunTokenStream {
-    tokens: Vec<tantivy::tokenizer::Token>,
+#[derive(Clone)]
+struct Span {
+    text: Range<usize>,
+    position: usize,
+    offsets: Range<usize>,
+}
+
+pub struct TejunTokenStream<'a> {
+    arena: &'a str,
+    spans: &'a [Span],
     next: usize,
+    token: tantivy::tokenizer::Token,
 }
 
 impl tantivy::tokenizer::Tokenizer for TejunTokenizer {
-    type TokenStream<'a> = TejunTokenStream;
+    type TokenStream<'a> = TejunTokenStream<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> TejunTokenStream {
-        let tokens = analyze(text)
-            .into_iter()
-            .map(|t| tantivy::tokenizer::Token {
-                offset_from: t.offsets.start,
-                offset_to: t.offsets.end,
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> TejunTokenStream<'a> {
+        self.arena.clear();
+        self.spans.clear();
+        analyze_each(text, &mut |t| {
+            let start = self.arena.len();
+            self.arena.push_str(t.text);
+            self.spans.push(Span {
+                text: start..self.arena.len(),
                 position: t.position,
-                text: t.text,
-                position_length: 1,
-            })
-            .collect();
-        TejunTokenStream { tokens, next: 0 }
+                offsets: t.offsets,
+            });
+        });
+        TejunTokenStream {
+            arena: &self.arena,
+            spans: &self.spans,
+            next: 0,
+            token: tantivy::tokenizer::Token::default(),
+        }
     }
 }
 
-impl tantivy::tokenizer::TokenStream for TejunTokenStream {
+impl tantivy::tokenizer::TokenStream for TejunTokenStream<'_> {
     fn advance(&mut self) -> bool {
-        if self.next < self.tokens.len() {
-            self.next += 1;
-            true
-        } else {
-            false
-        }
+        let Some(span) = self.spans.get(self.next) else {
+            return false;
+        };
+        self.next += 1;
+        let t = &mut self.token;
+        t.text.clear();
+        t.text.push_str(&self.arena[span.text.clone()]);
+        t.position = span.position;
+        t.offset_from = span.offsets.start;
+        t.offset_to = span.offsets.end;
+        t.position_length = 1;
+        true
     }
 
     fn token(&self) -> &tantivy::tokenizer::Token {
-        &self.tokens[self.next - 1]
+        &self.token
     }
 
     fn token_mut(&mut self) -> &mut tantivy::tokenizer::Token {
-        &mut self.tokens[self.next - 1]
+        &mut self.token
     }
 }
 

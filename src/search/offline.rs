@@ -33,7 +33,7 @@ use std::hash::BuildHasherDefault;
 
 use rayon::prelude::*;
 
-use super::analyze::analyze;
+use super::analyze::analyze_each;
 use super::docs::{self, DocKind, SearchDoc};
 use super::pack::{
     dictionary_of_sample, push_ids, push_js_str, push_lz, push_varint, sample_step, LzDict,
@@ -48,7 +48,7 @@ pub const SHARD_BYTES: usize = 2048;
 /// Shards start at multiples of this hash step, so `meta.js` lists them in a few letters.
 pub const SHARD_STEP: u32 = 1 << 16;
 /// A document chunk is closed once its records, before LZ77, reach this many bytes.
-pub const CHUNK_BYTES: usize = 4096;
+pub const CHUNK_BYTES: usize = 8192;
 /// UTF-16 units of the LZ77 dictionary the chunks share (in `meta.js`).
 pub const DICT_UNITS: usize = 4096;
 
@@ -145,12 +145,12 @@ impl<'a> Builder<'a> {
                 let mut flat = Vec::new();
                 let mut ends = Vec::with_capacity(texts.len());
                 for (t, n) in texts.iter().zip(1..) {
-                    for tok in analyze(t) {
-                        let id = match ids.get(tok.text.as_str()) {
+                    analyze_each(t, &mut |tok| {
+                        let id = match ids.get(tok.text) {
                             Some(&id) => id,
                             None => {
                                 let id = listed.len() as u32;
-                                ids.insert(tok.text, id);
+                                ids.insert(tok.text.to_string(), id);
                                 listed.push(0);
                                 id
                             }
@@ -159,7 +159,7 @@ impl<'a> Builder<'a> {
                             listed[id as usize] = n;
                             flat.push(id);
                         }
-                    }
+                    });
                     ends.push(flat.len());
                 }
                 flat.shrink_to_fit();
