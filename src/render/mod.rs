@@ -100,8 +100,8 @@ pub struct Site<'a> {
     toc: std::sync::OnceLock<Vec<ItemView>>,
     /// The picker's configuration, the same on every page.
     tejun_json: String,
-    procedures:
-        std::sync::OnceLock<std::collections::HashMap<&'a str, &'a crate::model::Procedure>>,
+    /// Each procedure and where it sits, by id: built on first use.
+    procedures: std::sync::OnceLock<std::collections::HashMap<&'a str, nav::Place<'a>>>,
 }
 
 #[derive(Serialize)]
@@ -188,8 +188,17 @@ impl<'a> Site<'a> {
     }
 
     fn procedure(&self, id: &str) -> Option<&'a crate::model::Procedure> {
+        self.place(id).map(|p| p.procedure)
+    }
+
+    /// Procedure `id` and where it sits.
+    fn place(&self, id: &str) -> Option<nav::Place<'a>> {
         self.procedures
-            .get_or_init(|| self.book.procedures().map(|p| (p.id.as_str(), p)).collect())
+            .get_or_init(|| {
+                nav::places(self.book)
+                    .map(|p| (p.procedure.id.as_str(), p))
+                    .collect()
+            })
             .get(id)
             .copied()
     }
@@ -468,7 +477,11 @@ impl<'a> Site<'a> {
         if matches!(page, PageId::Index) {
             c.insert("toc", self.toc());
         }
-        c.insert("breadcrumbs", &nav::breadcrumbs(ctx, page));
+        let place = match page {
+            PageId::Procedure(id) => self.place(id),
+            _ => None,
+        };
+        c.insert("breadcrumbs", &nav::breadcrumbs(ctx, page, place));
         c.insert("tejun_json", &self.tejun_json);
         c.insert("env_t", env::env_strings(cfg.language));
         let (prev, next) = self.neighbours(page);

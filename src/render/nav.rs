@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::html::Ctx;
 use super::view::LinkView;
-use crate::model::{Book, ChapterItem};
+use crate::model::{Book, Chapter, ChapterItem, Group, Procedure};
 
 /// One page of the site. Rendering a page is a function of the book and this id.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
@@ -130,33 +130,48 @@ pub fn page_link(ctx: &Ctx, page: &PageId) -> LinkView {
     }
 }
 
-/// Home, then the chapter and group a page sits in; the page itself last.
-pub fn breadcrumbs(ctx: &Ctx, page: &PageId) -> Vec<LinkView> {
+/// Where a procedure sits: its chapter, and its group if it is in one.
+#[derive(Clone, Copy)]
+pub struct Place<'a> {
+    pub procedure: &'a Procedure,
+    pub chapter: &'a Chapter,
+    pub group: Option<&'a Group>,
+}
+
+/// Every procedure of `book` with its place, in reading order.
+pub fn places(book: &Book) -> impl Iterator<Item = Place<'_>> {
+    book.chapters.iter().flat_map(|chapter| {
+        chapter.items.iter().flat_map(move |item| {
+            let (procedures, group) = match item {
+                ChapterItem::Procedure(p) => (std::slice::from_ref(p), None),
+                ChapterItem::Group(g) => (&g.procedures[..], Some(g)),
+            };
+            procedures.iter().map(move |p| Place {
+                procedure: p,
+                chapter,
+                group,
+            })
+        })
+    })
+}
+
+/// Home, then the chapter and group a page sits in (`place`, for a procedure's page); the
+/// page itself last.
+pub fn breadcrumbs(ctx: &Ctx, page: &PageId, place: Option<Place>) -> Vec<LinkView> {
     let mut out = vec![LinkView {
         href: ctx.href("index", ""),
         number: String::new(),
         title: ctx.t().home.to_string(),
     }];
-    if let PageId::Procedure(id) = page {
-        'find: for c in &ctx.book.chapters {
-            for item in &c.items {
-                match item {
-                    ChapterItem::Group(g) if g.procedures.iter().any(|p| &p.id == id) => {
-                        out.push(page_link(ctx, &PageId::Chapter(c.id.clone())));
-                        out.push(LinkView {
-                            href: ctx.href(&c.id, &format!("grp-{}", g.id)),
-                            number: g.number.to_string(),
-                            title: g.title.clone(),
-                        });
-                        break 'find;
-                    }
-                    ChapterItem::Procedure(p) if &p.id == id => {
-                        out.push(page_link(ctx, &PageId::Chapter(c.id.clone())));
-                        break 'find;
-                    }
-                    _ => {}
-                }
-            }
+    if let (PageId::Procedure(_), Some(place)) = (page, place) {
+        let c = place.chapter;
+        out.push(page_link(ctx, &PageId::Chapter(c.id.clone())));
+        if let Some(g) = place.group {
+            out.push(LinkView {
+                href: ctx.href(&c.id, &format!("grp-{}", g.id)),
+                number: g.number.to_string(),
+                title: g.title.clone(),
+            });
         }
     }
     if *page != PageId::Index {
