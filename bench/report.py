@@ -29,6 +29,8 @@ METRICS = [
     "search, cold process (p50 over queries)",
     "search, in-process p50",
     "search, in-process p99",
+    "search, in-process p50, index warm",
+    "search, in-process p99, index warm",
     "offline index, total",
     "offline index, one query (mean)",
     "offline index, one query (max)",
@@ -161,7 +163,9 @@ out.append(
 out.append(
     "- Search, cold process: `tejun search QUERY BOOK` over 8 fixed queries, 10 runs each "
     "(opens the index, checks it is fresh, searches, prints). In-process: the time "
-    "`tejun search` reports for the query alone once the index is open, 5 runs of each query."
+    "`tejun search` reports for the query alone once the index is open, 5 runs of each query "
+    "(each the first query of its process); index warm: `examples/searchbench` with the "
+    "index open and in use, one untimed run then 20 timed runs of each query."
 )
 out.append(
     "- Offline index, one query: tejun's figure replays the site's own `search.js` under node "

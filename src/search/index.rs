@@ -205,7 +205,9 @@ pub fn build(book: &Book, dir: &Path, inputs: &Inputs) -> anyhow::Result<usize> 
     fs::create_dir(&tdir)?;
     let (schema, f) = schema();
     let index = Index::builder().schema(schema).create_in_dir(&tdir)?;
-    index.tokenizers().register(TOKENIZER, TejunTokenizer);
+    index
+        .tokenizers()
+        .register(TOKENIZER, TejunTokenizer::default());
     // One thread: the site renders on the other cores meanwhile. The budget holds a
     // 100,000-step book in one segment, and merging is off: a merge would rewrite the whole
     // index once more.
@@ -375,7 +377,9 @@ impl LiveIndex {
             .with_context(|| format!("failed to create `{}`", tdir.display()))?;
         let (schema, fields) = schema();
         let index = Index::builder().schema(schema).create_in_dir(&tdir)?;
-        index.tokenizers().register(TOKENIZER, TejunTokenizer);
+        index
+            .tokenizers()
+            .register(TOKENIZER, TejunTokenizer::default());
         let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 64_000_000)?;
         let mut added = Ok(());
         docs::each(book, &mut |d| {
@@ -469,7 +473,9 @@ impl SearchIndex {
     pub fn open(dir: &Path) -> anyhow::Result<SearchIndex> {
         let mut index = Index::open_in_dir(dir.join("tantivy"))
             .with_context(|| format!("failed to open the search index in `{}`", dir.display()))?;
-        index.tokenizers().register(TOKENIZER, TejunTokenizer);
+        index
+            .tokenizers()
+            .register(TOKENIZER, TejunTokenizer::default());
         // A large book's segments are searched on every core at once.
         if index.searchable_segment_ids()?.len() > 1 {
             index.set_default_multithread_executor()?;
