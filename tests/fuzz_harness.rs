@@ -33,6 +33,7 @@ fn load_procedure(bytes: &[u8]) {
 fn search_query(q: &str) {
     let _ = tejun::search::query::parse(q, None);
     let _ = tejun::search::query::parse(q, Some(tejun::search::Field::Commands));
+    tokenizer_gives_what_analyze_gives(q);
     for t in tejun::search::analyze(q) {
         assert!(
             t.offsets.start <= t.offsets.end && t.offsets.end <= q.len(),
@@ -42,6 +43,30 @@ fn search_query(q: &str) {
             q.is_char_boundary(t.offsets.start) && q.is_char_boundary(t.offsets.end),
             "{q:?}: {t:?}"
         );
+    }
+}
+
+/// The tantivy tokenizer reuses its buffers from one text to the next: over a text and
+/// then its second half, each stream must hand tantivy exactly what `analyze` gives.
+fn tokenizer_gives_what_analyze_gives(q: &str) {
+    use tantivy::tokenizer::{TokenStream, Tokenizer};
+    let mut tokenizer = tejun::search::analyze::TejunTokenizer::default();
+    let half = q
+        .char_indices()
+        .nth(q.chars().count() / 2)
+        .map_or(q.len(), |(i, _)| i);
+    for text in [q, &q[half..]] {
+        let mut stream = tokenizer.token_stream(text);
+        let mut got = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            got.push((t.text.clone(), t.position, t.offset_from..t.offset_to));
+        }
+        let want: Vec<_> = tejun::search::analyze(text)
+            .into_iter()
+            .map(|t| (t.text, t.position, t.offsets))
+            .collect();
+        assert_eq!(got, want, "{text:?}");
     }
 }
 
