@@ -373,8 +373,9 @@ impl LiveIndex {
     /// Indexes `book` into the empty folder `dir`.
     pub fn create(book: &Book, dir: &Path) -> anyhow::Result<LiveIndex> {
         let tdir = dir.join("tantivy");
-        fs::create_dir_all(&tdir)
-            .with_context(|| format!("failed to create `{}`", tdir.display()))?;
+        // Never `create_dir_all`: a folder removed meanwhile (the server stopping) stays
+        // removed.
+        fs::create_dir(&tdir).with_context(|| format!("failed to create `{}`", tdir.display()))?;
         let (schema, fields) = schema();
         let index = Index::builder().schema(schema).create_in_dir(&tdir)?;
         index

@@ -338,7 +338,20 @@ fn remove_indexes(tmp: &Path, gone: impl Fn(u32) -> bool) {
         let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
         let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
         if is_dir && pid.is_some_and(&gone) {
-            let _ = std::fs::remove_dir_all(e.path());
+            remove_folder(&e.path());
+        }
+    }
+}
+
+/// Removes `dir`, trying again for a while: the indexer may still be writing into it
+/// (a file created between the listing and the last `rmdir` makes that fail); once the
+/// folder is gone, the indexer's next write fails instead.
+fn remove_folder(dir: &Path) {
+    for _ in 0..100 {
+        match std::fs::remove_dir_all(dir) {
+            Ok(()) => return,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return,
+            Err(_) => std::thread::sleep(Duration::from_millis(10)),
         }
     }
 }
