@@ -246,6 +246,14 @@ impl Book {
         })
     }
 
+    /// Every step of every procedure, branches flattened.
+    pub fn step_count(&self) -> usize {
+        self.procedures()
+            .flat_map(|p| p.sections.iter())
+            .map(|s| s.all_steps().count())
+            .sum()
+    }
+
     pub fn ext_ref(&self, id: &str) -> Option<&ExtRef> {
         self.refs.iter().find(|r| r.id == id)
     }

@@ -24,11 +24,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 }
             }
             let procedures = book.procedures().count();
-            let steps: usize = book
-                .procedures()
-                .flat_map(|p| p.sections.iter())
-                .map(|s| s.all_steps().count())
-                .sum();
+            let steps = book.step_count();
             eprintln!(
                 "checked {}: {} chapters, {procedures} procedures, {steps} steps; {} warnings ({} ms)",
                 book.config.title,

@@ -201,13 +201,7 @@ pub fn build(book: &Book, dir: &Path, inputs: &Inputs) -> anyhow::Result<usize> 
         .prefix(".tejun-index-")
         .tempdir_in(parent)
         .with_context(|| format!("failed to create a folder in `{}`", parent.display()))?;
-    let tdir = tmp.path().join("tantivy");
-    fs::create_dir(&tdir)?;
-    let (schema, f) = schema();
-    let index = Index::builder().schema(schema).create_in_dir(&tdir)?;
-    index
-        .tokenizers()
-        .register(TOKENIZER, TejunTokenizer::default());
+    let (index, f) = create_index(&tmp.path().join("tantivy"))?;
     // One thread: the site renders on the other cores meanwhile. The budget holds a
     // 100,000-step book in one segment, and merging is off: a merge would rewrite the whole
     // index once more.
@@ -263,15 +257,24 @@ const MIN_SEGMENT_STEPS: usize = 20_000;
 /// Pages per segment and how many segments: a share of the book per core, so that every
 /// core takes a share of a query; a small book stays one segment.
 fn segment_plan(book: &Book) -> (usize, usize) {
-    let steps: usize = book
-        .procedures()
-        .flat_map(|p| p.sections.iter())
-        .map(|s| s.all_steps().count())
-        .sum();
+    let steps = book.step_count();
     let pages = book.procedures().count() + book.chapters.len();
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     let segments = (steps / MIN_SEGMENT_STEPS).clamp(1, cores);
     (pages.div_ceil(segments).max(1), segments)
+}
+
+/// A new, empty index in the folder `tdir`, created here, with the tejun tokenizer.
+fn create_index(tdir: &Path) -> anyhow::Result<(Index, Fields)> {
+    // Never `create_dir_all`: a parent removed meanwhile (the dev server stopping) stays
+    // removed.
+    fs::create_dir(tdir).with_context(|| format!("failed to create `{}`", tdir.display()))?;
+    let (schema, fields) = schema();
+    let index = Index::builder().schema(schema).create_in_dir(tdir)?;
+    index
+        .tokenizers()
+        .register(TOKENIZER, TejunTokenizer::default());
+    Ok((index, fields))
 }
 
 /// The schema's fields.
@@ -372,15 +375,7 @@ pub struct LiveIndex {
 impl LiveIndex {
     /// Indexes `book` into the empty folder `dir`.
     pub fn create(book: &Book, dir: &Path) -> anyhow::Result<LiveIndex> {
-        let tdir = dir.join("tantivy");
-        // Never `create_dir_all`: a folder removed meanwhile (the server stopping) stays
-        // removed.
-        fs::create_dir(&tdir).with_context(|| format!("failed to create `{}`", tdir.display()))?;
-        let (schema, fields) = schema();
-        let index = Index::builder().schema(schema).create_in_dir(&tdir)?;
-        index
-            .tokenizers()
-            .register(TOKENIZER, TejunTokenizer::default());
+        let (index, fields) = create_index(&dir.join("tantivy"))?;
         let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 64_000_000)?;
         let mut added = Ok(());
         docs::each(book, &mut |d| {
