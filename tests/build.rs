@@ -257,21 +257,15 @@ fn refuses_to_replace_a_folder_it_did_not_make() {
     assert_eq!(read(&book.join("book/notes.txt")), "mine");
     assert!(!book.join("book/index.html").exists());
     assert!(
-        stderr(&o).contains("--force"),
+        stderr(&o).contains("Move it away"),
         "the message names the way out: {}",
         stderr(&o)
     );
 
-    // --force is the writer's say-so: the folder becomes tejun's output.
-    assert_ok(&tejun(&["build", ".", "--force"], &book));
-    assert!(book.join("book/index.html").is_file());
-    assert!(book.join("book/.tejun-output").is_file());
-    assert!(!book.join("book/notes.txt").exists());
-
-    // A file is never replaced, forced or not.
+    // A file is never replaced.
     let file_out = book.join("out.txt");
     std::fs::write(&file_out, "keep").expect("write");
-    let o = tejun(&["build", ".", "--force", "--out", "out.txt"], &book);
+    let o = tejun(&["build", ".", "--out", "out.txt"], &book);
     assert!(!o.status.success());
     assert_eq!(read(&file_out), "keep");
 }

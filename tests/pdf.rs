@@ -289,6 +289,53 @@ fn paper_letter_in_book_toml_prints_letter() {
 }
 
 #[test]
+fn a_printed_pdf_names_tejun_and_is_replaced_by_the_next_print() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let book = tmp.path().join("b");
+    std::fs::create_dir(&book).expect("mkdir");
+    small_book(&book, "");
+    let pdf = tmp.path().join("b.pdf");
+    let print = || {
+        tejun(
+            &[
+                "pdf",
+                &book.to_string_lossy(),
+                "--out",
+                &pdf.to_string_lossy(),
+            ],
+            tmp.path(),
+        )
+    };
+    assert_ok(&print());
+    assert!(
+        info(&pdf, "Creator").starts_with("tejun "),
+        "{}",
+        info(&pdf, "Creator")
+    );
+    // The title Chromium set stays, and poppler reads the whole document.
+    assert!(!info(&pdf, "Title").is_empty());
+    assert!(pages(&pdf) >= 2);
+    // tejun knows the file as its own: a second print replaces it.
+    let first = std::fs::read(&pdf).expect("pdf");
+    assert_ok(&print());
+    assert!(std::fs::read(&pdf).expect("pdf").starts_with(b"%PDF-"));
+    assert!(first.starts_with(b"%PDF-"));
+    // Someone else's PDF at the same place is never replaced.
+    std::fs::write(&pdf, b"%PDF-1.4\nsomeone else's").expect("write");
+    let o = print();
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("refusing to overwrite"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read(&pdf).expect("pdf"),
+        b"%PDF-1.4\nsomeone else's"
+    );
+}
+
+#[test]
 fn build_with_pdf_enabled_writes_the_book_and_profile_pdfs() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let book = tmp.path().join("b");

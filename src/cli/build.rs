@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 
 use super::BookArg;
 use crate::diagnostics::Severity;
-use crate::output::StagedDir;
+use crate::output::{BookSources, Kind, StagedDir};
 use crate::render::{Site, Theme};
 
 #[derive(Debug, clap::Args)]
@@ -22,9 +22,6 @@ pub struct Args {
     /// Open the built index.html in the default browser
     #[arg(long)]
     pub open: bool,
-    /// Replace the output folder even if tejun did not make it (its files are deleted)
-    #[arg(long)]
-    pub force: bool,
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
@@ -43,12 +40,13 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
     };
     warnings.emit(&book.sources);
-    let out_dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| root.join(&book.config.out_dir));
-    // Refuse a foreign folder before spending time on rendering.
-    let mut staged = StagedDir::begin(&out_dir, args.force)?;
+    let out_dir = match &args.out {
+        Some(out) => out.clone(),
+        None => crate::output::owned::output_in_book(root, &book.config.out_dir)?,
+    };
+    let sources = BookSources::new(root, &book.config.theme_dir);
+    // Refuse a foreign folder, or the book's own, before spending time on rendering.
+    let mut staged = StagedDir::begin(&out_dir, Kind::Site, &sources)?;
     let theme = Theme::load(Some(&root.join(&book.config.theme_dir)))?;
     let site = Site::new(&book, theme)?;
     // The tantivy index for `tejun search` and `tejun serve` lives beside the output and is

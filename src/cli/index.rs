@@ -1,12 +1,16 @@
 //! `tejun index`: build the search index `tejun search` reads, unless the content has not
 //! changed since the last build.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use super::BookArg;
+use crate::model::Book;
+use crate::output::owned::SITE_MARKER;
+use crate::output::{BookSources, Kind, Output, StagedDir};
 use crate::search::index::{self, millis, Update};
+use crate::search::OfflineStats;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -33,12 +37,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     };
-    let dir = args
-        .out
-        .unwrap_or_else(|| index::default_dir(root, &book.config));
+    let dir = match args.out {
+        Some(dir) => dir,
+        None => {
+            // The same refusal as `tejun build` for an `[output] dir` outside the book.
+            crate::output::owned::output_in_book(root, &book.config.out_dir)?;
+            index::default_dir(root, &book.config)
+        }
+    };
     let update = if args.force {
         Update::Built {
-            docs: index::build(&book, &dir, &index::Inputs::of(root)?)?,
+            docs: index::build(root, &book, &dir, &index::Inputs::of(root)?)?,
         }
     } else {
         index::update(root, &book, &dir)?
@@ -57,20 +66,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ),
     }
     if let Some(site) = &args.offline {
-        let mut failed = None;
-        let stats = crate::search::write_offline_index(&book, &mut |rel, bytes| {
-            let path = site.join(rel);
-            let written = path
-                .parent()
-                .map_or(Ok(()), std::fs::create_dir_all)
-                .and_then(|()| std::fs::write(&path, bytes));
-            if let Err(e) = written {
-                failed.get_or_insert(format!("failed to write `{}`: {e}", path.display()));
-            }
-        });
-        if let Some(e) = failed {
-            anyhow::bail!(e);
-        }
+        let stats = write_offline(root, &book, site)?;
         eprintln!(
             "offline index: {} documents, {} tokens in {} shards, {} files, {} KiB",
             stats.docs,
@@ -81,4 +77,31 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Replaces the `search/` folder of the built site `site` with a new offline index,
+/// staged beside it and swapped in whole. `site` must be a folder `tejun build` made.
+fn write_offline(root: &Path, book: &Book, site: &Path) -> anyhow::Result<OfflineStats> {
+    let sources = BookSources::new(root, &book.config.theme_dir);
+    sources.check(site)?;
+    if !site.join(SITE_MARKER).is_file() {
+        anyhow::bail!(
+            "refusing to write into `{}`: it is not a site tejun built (no `{SITE_MARKER}` \
+             file); give --offline the output folder of `tejun build`",
+            site.display()
+        );
+    }
+    let mut staged = StagedDir::begin(&site.join("search"), Kind::OfflineSearch, &sources)?;
+    let mut failed = None;
+    let stats = crate::search::write_offline_index(book, &mut |rel, bytes| {
+        let rel = rel.strip_prefix("search/").unwrap_or(rel);
+        if let Err(e) = staged.write(rel, &bytes) {
+            failed.get_or_insert(e);
+        }
+    });
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    staged.commit()?.finish()?;
+    Ok(stats)
 }

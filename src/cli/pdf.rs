@@ -9,6 +9,7 @@ use anyhow::Result;
 
 use super::BookArg;
 use crate::diagnostics::Severity;
+use crate::output::BookSources;
 use crate::pdf::{self, Request};
 use crate::render::runbook::build_date;
 
@@ -64,6 +65,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         })
     });
     let theme_dir = root.join(&cfg.theme_dir);
+    let sources = BookSources::new(root, &cfg.theme_dir);
     let printed = pdf::write(
         &Request {
             book: &book,
@@ -72,6 +74,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             chromium: &chromium,
         },
         &out,
+        &sources,
     )?;
     if !printed.toc_pages {
         eprintln!("note: the contents list section numbers only (page numbers could not be read back from Chromium's PDF)");

@@ -5,10 +5,12 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, Result};
 
 use super::BookArg;
 use crate::diagnostics::Severity;
+use crate::output::owned::ensure_overwritable;
+use crate::output::{write_owned, BookSources, Signature};
 use crate::render::runbook::build_date;
 use crate::render::{RunbookSpec, Site, Theme};
 
@@ -53,8 +55,6 @@ pub fn run(args: Args) -> Result<ExitCode> {
         &build_date(),
     )?
     .ok_or_else(|| anyhow!("give --env FACET=VALUE,... or --profile NAME"))?;
-    let theme = Theme::load(Some(&args.book.book.join(&cfg.theme_dir)))?;
-    let html = Site::new(&book, theme)?.runbook(&spec)?;
     let out = args.out.clone().unwrap_or_else(|| {
         PathBuf::from(if spec.id == "env" {
             "runbook.html".to_string()
@@ -62,12 +62,13 @@ pub fn run(args: Args) -> Result<ExitCode> {
             format!("{}.html", spec.id)
         })
     });
-    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("failed to create `{}`", dir.display()))?;
-    }
+    let sources = BookSources::new(&args.book.book, &cfg.theme_dir);
+    // Before rendering: a file that is not tejun's is never replaced.
+    ensure_overwritable(&out, Signature::Html, &sources)?;
+    let theme = Theme::load(Some(&args.book.book.join(&cfg.theme_dir)))?;
+    let html = Site::new(&book, theme)?.runbook(&spec)?;
     let steps = html_steps(&html);
-    std::fs::write(&out, html).with_context(|| format!("failed to write `{}`", out.display()))?;
+    write_owned(&out, html.as_bytes(), Signature::Html, &sources)?;
     eprintln!("wrote {} ({steps} steps)", out.display());
     Ok(ExitCode::SUCCESS)
 }

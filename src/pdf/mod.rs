@@ -11,6 +11,7 @@ mod contents;
 pub mod cover;
 mod dests;
 mod page;
+mod sign;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -19,7 +20,8 @@ use anyhow::{Context, Result};
 
 use crate::filter::filter;
 use crate::model::Book;
-use crate::output::Output;
+use crate::output::owned::ensure_overwritable;
+use crate::output::{write_owned, BookSources, Output, Signature};
 use crate::render::runbook::build_date;
 use crate::render::{PageId, RunbookSpec, Site, Theme};
 pub use chromium::{find as find_chromium, TIMEOUT};
@@ -79,30 +81,24 @@ pub fn render(req: &Request) -> Result<Printed> {
 
     let (first, anchors) = print_once(&BTreeMap::new())?;
     let pages = toc_pages(&first, &anchors);
-    if pages.is_empty() {
-        return Ok(Printed {
-            bytes: first,
-            toc_pages: false,
-        });
-    }
-    let (second, _) = print_once(&pages)?;
-    // Space for the numbers is reserved on the first pass, so nothing should move; check.
-    let toc_pages = toc_pages(&second, &anchors) == pages;
-    Ok(Printed {
-        bytes: second,
-        toc_pages,
-    })
+    let (bytes, toc_pages) = if pages.is_empty() {
+        (first, false)
+    } else {
+        let (second, _) = print_once(&pages)?;
+        // Space for the numbers is reserved on the first pass, so nothing should move; check.
+        let same = toc_pages(&second, &anchors) == pages;
+        (second, same)
+    };
+    let bytes = sign::sign(&bytes).unwrap_or(bytes);
+    Ok(Printed { bytes, toc_pages })
 }
 
-/// Prints the request into the file `out`.
-pub fn write(req: &Request, out: &Path) -> Result<Printed> {
+/// Prints the request into the file `out`, atomically; refused before printing when `out`
+/// is one of `sources` or a file tejun did not write.
+pub fn write(req: &Request, out: &Path, sources: &BookSources) -> Result<Printed> {
+    ensure_overwritable(out, Signature::Pdf, sources)?;
     let printed = render(req)?;
-    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("failed to create `{}`", dir.display()))?;
-    }
-    std::fs::write(out, &printed.bytes)
-        .with_context(|| format!("failed to write `{}`", out.display()))?;
+    write_owned(out, &printed.bytes, Signature::Pdf, sources)?;
     Ok(printed)
 }
 

@@ -29,11 +29,12 @@ use super::snippet::{self, Snippet};
 use crate::condition::{self, Env};
 use crate::config::{Config, Facet};
 use crate::model::Book;
+use crate::output::{BookSources, Kind, StagedDir};
 
 /// Bumped whenever the schema or the analyser changes, so old indexes rebuild.
 pub const SCHEMA: u32 = 3;
 
-const META: &str = "tejun-index.json";
+const META: &str = crate::output::owned::INDEX_MARKER;
 
 /// Where the index lives by default: `.tejun-index` beside the output folder (for the
 /// default `book/` output, `<book root>/.tejun-index`), outside the published site.
@@ -175,6 +176,7 @@ pub fn is_fresh(root: &Path, dir: &Path) -> anyhow::Result<bool> {
 
 /// Builds the index of `book` (loaded from `root`) into `dir`, unless it is up to date.
 pub fn update(root: &Path, book: &Book, dir: &Path) -> anyhow::Result<Update> {
+    BookSources::new(root, &book.config.theme_dir).check(dir)?;
     let inputs = Inputs::of(root)?;
     if let Some(m) = recorded(dir).filter(|m| m.hash == inputs.hash) {
         if m.stamp != inputs.stamp {
@@ -183,25 +185,26 @@ pub fn update(root: &Path, book: &Book, dir: &Path) -> anyhow::Result<Update> {
                 stamp: inputs.stamp,
                 ..m
             };
-            let _ = fs::write(dir.join(META), serde_json::to_string_pretty(&meta)?);
+            let _ = crate::output::write_atomic(
+                &dir.join(META),
+                serde_json::to_string_pretty(&meta)?.as_bytes(),
+            );
             return Ok(Update::UpToDate { docs: meta.docs });
         }
         return Ok(Update::UpToDate { docs: m.docs });
     }
-    let docs = build(book, dir, &inputs)?;
+    let docs = build(root, book, dir, &inputs)?;
     Ok(Update::Built { docs })
 }
 
-/// Always (re)builds; returns the number of documents.
-pub fn build(book: &Book, dir: &Path, inputs: &Inputs) -> anyhow::Result<usize> {
-    let parent = dir.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(parent)
-        .with_context(|| format!("failed to create `{}`", parent.display()))?;
-    let tmp = tempfile::Builder::new()
-        .prefix(".tejun-index-")
-        .tempdir_in(parent)
-        .with_context(|| format!("failed to create a folder in `{}`", parent.display()))?;
-    let (index, f) = create_index(&tmp.path().join("tantivy"))?;
+/// Always (re)builds; returns the number of documents. The index is written into a
+/// staging folder beside `dir` and swapped in whole; `dir` must be a search index tejun
+/// made (or absent, or empty), and never one of the book's sources.
+pub fn build(root: &Path, book: &Book, dir: &Path, inputs: &Inputs) -> anyhow::Result<usize> {
+    let sources = BookSources::new(root, &book.config.theme_dir);
+    let staged = StagedDir::begin(dir, Kind::SearchIndex, &sources)?;
+    let tmp = staged.path();
+    let (index, f) = create_index(&tmp.join("tantivy"))?;
     // One thread: the site renders on the other cores meanwhile. The budget holds a
     // 100,000-step book in one segment, and merging is off: a merge would rewrite the whole
     // index once more.
@@ -240,14 +243,10 @@ pub fn build(book: &Book, dir: &Path, inputs: &Inputs) -> anyhow::Result<usize> 
         stamp: inputs.stamp.clone(),
         docs: count,
     };
-    fs::write(tmp.path().join(META), serde_json::to_string_pretty(&meta)?)?;
-    let built = tmp.keep();
-    if dir.exists() {
-        fs::remove_dir_all(dir)
-            .with_context(|| format!("failed to replace `{}`", dir.display()))?;
-    }
-    fs::rename(&built, dir)
-        .with_context(|| format!("failed to move the index to `{}`", dir.display()))?;
+    fs::write(tmp.join(META), serde_json::to_string_pretty(&meta)?)?;
+    // The index's files closed before the folder moves.
+    drop(index);
+    staged.commit()?.finish()?;
     Ok(count)
 }
 

@@ -1,105 +1,15 @@
-//! Where rendered files go. Rendering never touches the file system: it hands finished
-//! files to an [`Output`] sink. [`MemoryOutput`] keeps them in a map (tests, the future dev
-//! server); [`StagedDir`] writes them into a temporary folder beside the target and swaps
-//! it in only when the whole build succeeded, so a failed build leaves the previous site
-//! untouched and a half-written site is never visible.
+//! [`StagedDir`]: a folder built beside its target and swapped in whole, so a failed or
+//! killed build leaves the previous one untouched and a half-written one is never visible.
+//! Used for the site and for the search index; what may be replaced is decided by
+//! [`super::owned`].
 
-use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::{Component, Path, PathBuf};
-use std::sync::Mutex;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
-/// The file every tejun output folder carries; a folder without it is never replaced.
-pub const MARKER: &str = ".tejun-output";
-
-/// A sink for the files of one build. Paths are relative, `/`-separated (`assets/x.css`).
-pub trait Output: Send {
-    fn write(&mut self, path: &str, bytes: &[u8]) -> Result<()>;
-
-    /// Writes many files; a sink backed by a file system may write them in parallel.
-    fn write_many(&mut self, files: &[(&str, &[u8])]) -> Result<()> {
-        files
-            .iter()
-            .try_for_each(|(path, bytes)| self.write(path, bytes))
-    }
-
-    /// The sink as a writer every thread may use at once, when it has one (a folder
-    /// does), so a build can write each file as soon as it is rendered instead of holding
-    /// the whole site in memory. [`with_shared`] gives any sink this shape.
-    fn shared(&self) -> Option<&dyn SharedOutput> {
-        None
-    }
-}
-
-/// Files written from any thread: whole, or streamed by a function that writes them.
-pub trait SharedOutput: Sync {
-    fn put(&self, path: &str, bytes: &[u8]) -> Result<()>;
-
-    /// Writes `path` through `fill`. A folder hands `fill` a buffered file, so a print page
-    /// or runbook of a hundred megabytes is never held whole.
-    fn put_with(
-        &self,
-        path: &str,
-        fill: &mut dyn FnMut(&mut dyn Write) -> Result<()>,
-    ) -> Result<()>;
-}
-
-/// Runs `f` with `out` as a [`SharedOutput`]: its own when it has one, otherwise behind a
-/// lock (every file is then handed over whole, in one call to [`Output::write`]).
-pub fn with_shared<R>(out: &mut dyn Output, f: impl FnOnce(&dyn SharedOutput) -> R) -> R {
-    if let Some(shared) = out.shared() {
-        return f(shared);
-    }
-    f(&Locked(Mutex::new(out)))
-}
-
-struct Locked<'a>(Mutex<&'a mut dyn Output>);
-
-impl SharedOutput for Locked<'_> {
-    fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
-        // A panic elsewhere cannot leave a half-inserted file: `write` is one call.
-        let mut out = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        out.write(path, bytes)
-    }
-
-    fn put_with(
-        &self,
-        path: &str,
-        fill: &mut dyn FnMut(&mut dyn Write) -> Result<()>,
-    ) -> Result<()> {
-        let mut bytes = Vec::new();
-        fill(&mut bytes)?;
-        self.put(path, &bytes)
-    }
-}
-
-/// Keeps every file in memory.
-#[derive(Debug, Default)]
-pub struct MemoryOutput {
-    pub files: BTreeMap<String, Vec<u8>>,
-}
-
-impl Output for MemoryOutput {
-    fn write(&mut self, path: &str, bytes: &[u8]) -> Result<()> {
-        check_relative(path)?;
-        self.files.insert(path.to_string(), bytes.to_vec());
-        Ok(())
-    }
-}
-
-/// Refuses absolute paths and `..`, so a page id can never write outside the output.
-fn check_relative(path: &str) -> Result<()> {
-    let p = Path::new(path);
-    if path.is_empty() || !p.components().all(|c| matches!(c, Component::Normal(_))) {
-        bail!("refusing to write `{path}`: output paths must be relative and stay inside the output folder");
-    }
-    Ok(())
-}
+use super::owned::{ensure_replaceable, BookSources, Kind, INDEX_MARKER, SITE_MARKER};
+use super::{check_relative, Output, SharedOutput};
 
 /// A build into a temporary folder next to `target`, swapped in by [`StagedDir::commit`].
 /// Dropping it without committing removes the temporary folder and leaves `target` alone.
@@ -107,8 +17,8 @@ fn check_relative(path: &str) -> Result<()> {
 pub struct StagedDir {
     target: PathBuf,
     staging: tempfile::TempDir,
-    /// `--force`: replace `target` even without the marker.
-    force: bool,
+    kind: Kind,
+    sources: BookSources,
 }
 
 /// The previous output, being removed on a background thread after [`StagedDir::commit`]
@@ -122,7 +32,7 @@ pub struct Retired {
 impl Retired {
     fn remove(old: PathBuf) -> Retired {
         let path = old.clone();
-        let handle = std::thread::spawn(move || std::fs::remove_dir_all(&old));
+        let handle = std::thread::spawn(move || remove_marked(&old));
         Retired {
             removal: Some((path, handle)),
         }
@@ -190,10 +100,10 @@ impl Drop for Retired {
 }
 
 impl StagedDir {
-    /// Checks that `target` may be replaced (with `force`, a folder tejun did not make too),
-    /// then creates the staging folder beside it.
-    pub fn begin(target: &Path, force: bool) -> Result<StagedDir> {
-        ensure_replaceable(target, force)?;
+    /// Checks that `target` may be replaced by a folder of `kind` (see
+    /// [`ensure_replaceable`]), then creates the staging folder beside it.
+    pub fn begin(target: &Path, kind: Kind, sources: &BookSources) -> Result<StagedDir> {
+        ensure_replaceable(target, kind, sources)?;
         remove_leftovers(target);
         let parent = parent_of(target);
         std::fs::create_dir_all(&parent)
@@ -214,8 +124,14 @@ impl StagedDir {
         Ok(StagedDir {
             target: target.to_path_buf(),
             staging,
-            force,
+            kind,
+            sources: sources.clone(),
         })
+    }
+
+    /// The staging folder, for writers that need a path (the search index).
+    pub fn path(&self) -> &Path {
+        self.staging.path()
     }
 
     /// Writes the marker, then puts the new output in place of the old one. On Linux the two
@@ -223,9 +139,18 @@ impl StagedDir {
     /// instant) always finds a whole site at `target`; elsewhere the old one is moved aside
     /// first and put back if the move fails.
     pub fn commit(self) -> Result<Retired> {
-        std::fs::write(self.staging.path().join(MARKER), marker_text())
-            .context("failed to write the output marker")?;
-        ensure_replaceable(&self.target, self.force)?;
+        let marker = self.staging.path().join(self.kind.marker());
+        if self.kind == Kind::Site {
+            std::fs::write(&marker, marker_text()).context("failed to write the output marker")?;
+        } else if !marker.is_file() {
+            bail!(
+                "internal error: the new {} has no `{}`",
+                self.target.display(),
+                self.kind.marker()
+            );
+        }
+        // Again: the folder may have changed while the build ran.
+        ensure_replaceable(&self.target, self.kind, &self.sources)?;
         let staging = self.staging.keep();
         if self.target.exists() && exchange(&staging, &self.target).is_ok() {
             // `staging` now holds the previous output.
@@ -263,8 +188,39 @@ impl StagedDir {
     }
 }
 
+const MARKERS: [&str; 2] = [SITE_MARKER, INDEX_MARKER];
+
+/// Removes a folder tejun made, its marker last: a removal cut short (the build exits
+/// while `tejun remove-retired` takes over) leaves a folder that still proves whose it is.
+fn remove_marked(dir: &Path) -> std::io::Result<()> {
+    let gone = |r: std::io::Result<()>| match r {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    };
+    let entries = match std::fs::read_dir(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        other => other?,
+    };
+    for e in entries {
+        let e = e?;
+        if MARKERS.iter().any(|m| e.file_name() == *m) {
+            continue;
+        }
+        if e.file_type()?.is_dir() {
+            gone(std::fs::remove_dir_all(e.path()))?;
+        } else {
+            gone(std::fs::remove_file(e.path()))?;
+        }
+    }
+    for m in MARKERS {
+        gone(std::fs::remove_file(dir.join(m)))?;
+    }
+    gone(std::fs::remove_dir(dir))
+}
+
 /// `tejun remove-retired DIR`: removes a previous output that a build set aside, and
-/// nothing else: the folder must be named as [`StagedDir`] names them.
+/// nothing else: the folder must be named as [`StagedDir`] names them and carry a marker
+/// (or be empty: what a removal cut short at its very end leaves).
 pub fn remove_retired(dir: &Path) -> Result<()> {
     let name = dir
         .file_name()
@@ -272,22 +228,19 @@ pub fn remove_retired(dir: &Path) -> Result<()> {
         .unwrap_or_default();
     let retired =
         name.starts_with('.') && (name.contains(".tejun-new-") || name.contains(".tejun-old-"));
-    if !retired {
+    let marked = MARKERS.iter().any(|m| dir.join(m).is_file())
+        || std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none());
+    if !retired || !marked {
         bail!(
             "refusing to remove `{}`: not a folder a tejun build set aside",
             dir.display()
         );
     }
-    match std::fs::remove_dir_all(dir) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            Err(e).with_context(|| format!("failed to remove `{}`", dir.display()))
-        }
-        _ => Ok(()),
-    }
+    remove_marked(dir).with_context(|| format!("failed to remove `{}`", dir.display()))
 }
 
 /// Whether process `pid` still runs; without a way to tell, it is taken to run.
-pub(crate) fn process_alive(pid: u32) -> bool {
+pub fn process_alive(pid: u32) -> bool {
     if pid == std::process::id() {
         return true;
     }
@@ -344,30 +297,6 @@ impl Output for StagedDir {
             .with_context(|| format!("failed to write `{}`", full.display()))
     }
 
-    /// Creating a file costs more than filling it (the file system searches for a free
-    /// inode), so a site of thousands of pages is written from every core.
-    fn write_many(&mut self, files: &[(&str, &[u8])]) -> Result<()> {
-        use rayon::prelude::*;
-        let mut dirs = std::collections::BTreeSet::new();
-        for (path, _) in files {
-            check_relative(path)?;
-            if let Some(dir) = Path::new(path).parent() {
-                dirs.insert(dir);
-            }
-        }
-        for dir in dirs {
-            let full = self.staging.path().join(dir);
-            std::fs::create_dir_all(&full)
-                .with_context(|| format!("failed to create `{}`", full.display()))?;
-        }
-        let root = self.staging.path();
-        files.par_iter().try_for_each(|(path, bytes)| {
-            let full = root.join(path);
-            std::fs::write(&full, bytes)
-                .with_context(|| format!("failed to write `{}`", full.display()))
-        })
-    }
-
     fn shared(&self) -> Option<&dyn SharedOutput> {
         Some(self)
     }
@@ -410,39 +339,6 @@ impl SharedOutput for StagedDir {
     }
 }
 
-/// An output folder may be replaced when it does not exist, is empty, or carries the marker;
-/// with `force`, any folder (never a file or a symbolic link).
-pub fn ensure_replaceable(target: &Path, force: bool) -> Result<()> {
-    let meta = match std::fs::symlink_metadata(target) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => {
-            return Err(e).with_context(|| format!("failed to inspect `{}`", target.display()))
-        }
-    };
-    if !meta.is_dir() {
-        bail!(
-            "refusing to replace `{}`: it is not a folder (choose another output with --out or [output] dir)",
-            target.display()
-        );
-    }
-    if force || target.join(MARKER).is_file() {
-        return Ok(());
-    }
-    let empty = std::fs::read_dir(target)
-        .with_context(|| format!("failed to read `{}`", target.display()))?
-        .next()
-        .is_none();
-    if empty {
-        return Ok(());
-    }
-    bail!(
-        "refusing to replace `{}`: it is not empty and was not made by tejun (no `{MARKER}` file). \
-         Move it away, choose another output with --out or [output] dir, or pass --force to replace it",
-        target.display()
-    )
-}
-
 fn marker_text() -> String {
     format!(
         "This folder was generated by tejun {}; `tejun build` replaces it as a whole.\n",
@@ -479,22 +375,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn memory_output_rejects_escaping_paths() {
-        let mut out = MemoryOutput::default();
-        assert!(out.write("../x.html", b"").is_err());
-        assert!(out.write("/etc/x", b"").is_err());
-        assert!(out.write("assets/a.css", b"x").is_ok());
-    }
-
-    #[test]
     fn staged_dir_swaps_and_refuses_foreign_folders() -> Result<()> {
         let tmp = tempfile::tempdir()?;
+        let sources = BookSources::new(&tmp.path().join("book"), Path::new("themes"));
         let target = tmp.path().join("site");
-        let mut s = StagedDir::begin(&target, false)?;
+        let mut s = StagedDir::begin(&target, Kind::Site, &sources)?;
         s.write("index.html", b"one")?;
         s.commit()?.finish()?;
         assert_eq!(std::fs::read(target.join("index.html"))?, b"one");
-        let mut s = StagedDir::begin(&target, false)?;
+        let mut s = StagedDir::begin(&target, Kind::Site, &sources)?;
         s.write("index.html", b"two")?;
         s.commit()?.finish()?;
         assert_eq!(std::fs::read(target.join("index.html"))?, b"two");
@@ -504,16 +393,42 @@ mod tests {
         let foreign = tmp.path().join("mine");
         std::fs::create_dir(&foreign)?;
         std::fs::write(foreign.join("notes.txt"), b"keep")?;
-        assert!(StagedDir::begin(&foreign, false).is_err());
-        // --force replaces it; a file is never replaced, forced or not.
-        let mut s = StagedDir::begin(&foreign, true)?;
-        s.write("index.html", b"forced")?;
-        s.commit()?.finish()?;
-        assert_eq!(std::fs::read(foreign.join("index.html"))?, b"forced");
-        assert!(!foreign.join("notes.txt").exists());
+        assert!(StagedDir::begin(&foreign, Kind::Site, &sources).is_err());
         let file = tmp.path().join("file.txt");
         std::fs::write(&file, b"keep")?;
-        assert!(StagedDir::begin(&file, true).is_err());
+        assert!(StagedDir::begin(&file, Kind::Site, &sources).is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn a_folder_that_turns_foreign_during_the_build_is_kept() -> Result<()> {
+        let tmp = tempfile::tempdir()?;
+        let sources = BookSources::new(&tmp.path().join("book"), Path::new("themes"));
+        let target = tmp.path().join("site");
+        let mut s = StagedDir::begin(&target, Kind::Site, &sources)?;
+        s.write("index.html", b"new")?;
+        std::fs::create_dir(&target)?;
+        std::fs::write(target.join("notes.txt"), b"keep")?;
+        assert!(s.commit().is_err());
+        assert_eq!(std::fs::read(target.join("notes.txt"))?, b"keep");
+        Ok(())
+    }
+
+    #[test]
+    fn remove_retired_wants_a_staging_name_and_a_marker() -> Result<()> {
+        let tmp = tempfile::tempdir()?;
+        let unmarked = tmp.path().join(".site.tejun-new-1-x");
+        std::fs::create_dir(&unmarked)?;
+        std::fs::write(unmarked.join("notes.txt"), b"keep")?;
+        assert!(remove_retired(&unmarked).is_err());
+        assert!(unmarked.join("notes.txt").exists());
+        let named_wrong = tmp.path().join("site");
+        std::fs::create_dir(&named_wrong)?;
+        std::fs::write(named_wrong.join(SITE_MARKER), b"")?;
+        assert!(remove_retired(&named_wrong).is_err());
+        std::fs::write(unmarked.join(SITE_MARKER), b"")?;
+        remove_retired(&unmarked)?;
+        assert!(!unmarked.exists());
         Ok(())
     }
 }

@@ -1,0 +1,115 @@
+//! Where rendered files go. Rendering never touches the file system: it hands finished
+//! files to an [`Output`] sink. [`MemoryOutput`] keeps them in a map (the dev server,
+//! tests); [`StagedDir`] writes them into a temporary folder beside the target and swaps
+//! it in only when the whole build succeeded, so a failed build leaves the previous site
+//! untouched and a half-written site is never visible. Single files (runbooks, PDFs) are
+//! written by [`write_owned`]. What any of them may replace is decided in one place,
+//! [`owned`].
+
+mod file;
+pub mod owned;
+mod staged;
+
+pub use file::{write_atomic, write_owned};
+pub use owned::{BookSources, Kind, Signature};
+pub use staged::{process_alive, remove_leftovers, remove_retired, Retired, StagedDir};
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Component, Path};
+use std::sync::Mutex;
+
+use anyhow::{bail, Result};
+
+/// A sink for the files of one build. Paths are relative, `/`-separated (`assets/x.css`).
+pub trait Output: Send {
+    fn write(&mut self, path: &str, bytes: &[u8]) -> Result<()>;
+
+    /// The sink as a writer every thread may use at once, when it has one (a folder
+    /// does), so a build can write each file as soon as it is rendered instead of holding
+    /// the whole site in memory. [`with_shared`] gives any sink this shape.
+    fn shared(&self) -> Option<&dyn SharedOutput> {
+        None
+    }
+}
+
+/// Files written from any thread: whole, or streamed by a function that writes them.
+pub trait SharedOutput: Sync {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<()>;
+
+    /// Writes `path` through `fill`. A folder hands `fill` a buffered file, so a print page
+    /// or runbook of a hundred megabytes is never held whole.
+    fn put_with(
+        &self,
+        path: &str,
+        fill: &mut dyn FnMut(&mut dyn Write) -> Result<()>,
+    ) -> Result<()>;
+}
+
+/// Runs `f` with `out` as a [`SharedOutput`]: its own when it has one, otherwise behind a
+/// lock (every file is then handed over whole, in one call to [`Output::write`]).
+pub fn with_shared<R>(out: &mut dyn Output, f: impl FnOnce(&dyn SharedOutput) -> R) -> R {
+    if let Some(shared) = out.shared() {
+        return f(shared);
+    }
+    f(&Locked(Mutex::new(out)))
+}
+
+struct Locked<'a>(Mutex<&'a mut dyn Output>);
+
+impl SharedOutput for Locked<'_> {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        // A panic elsewhere cannot leave a half-inserted file: `write` is one call.
+        let mut out = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        out.write(path, bytes)
+    }
+
+    fn put_with(
+        &self,
+        path: &str,
+        fill: &mut dyn FnMut(&mut dyn Write) -> Result<()>,
+    ) -> Result<()> {
+        let mut bytes = Vec::new();
+        fill(&mut bytes)?;
+        self.put(path, &bytes)
+    }
+}
+
+/// Keeps every file in memory.
+#[derive(Debug, Default)]
+pub struct MemoryOutput {
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+impl Output for MemoryOutput {
+    fn write(&mut self, path: &str, bytes: &[u8]) -> Result<()> {
+        check_relative(path)?;
+        self.files.insert(path.to_string(), bytes.to_vec());
+        Ok(())
+    }
+}
+
+/// Refuses absolute paths and `..`, so a page id can never write outside the output.
+pub(crate) fn check_relative(path: &str) -> Result<()> {
+    let p = Path::new(path);
+    if path.is_empty() || !p.components().all(|c| matches!(c, Component::Normal(_))) {
+        bail!("refusing to write `{path}`: output paths must be relative and stay inside the output folder");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_output_rejects_escaping_paths() {
+        let mut out = MemoryOutput::default();
+        assert!(out.write("../x.html", b"").is_err());
+        assert!(out.write("/etc/x", b"").is_err());
+        assert!(out.write("assets/a.css", b"x").is_ok());
+    }
+}
