@@ -13,6 +13,7 @@ pub mod change;
 mod http;
 mod hub;
 pub mod inject;
+mod origin;
 pub mod path;
 pub mod preview;
 mod request;
