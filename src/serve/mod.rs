@@ -357,6 +357,21 @@ fn remove_folder(dir: &Path) {
     }
 }
 
+/// A new folder for the index behind `/api/search` in the temporary folder. Other users
+/// share that folder and the index holds the whole book, so only this user may enter it
+/// (0700). Its parent is the system's temporary folder, which tejun never creates.
+fn index_folder() -> std::io::Result<tempfile::TempDir> {
+    let prefix = format!("{INDEX_PREFIX}{}-", std::process::id());
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o700));
+    }
+    builder.tempdir()
+}
+
 /// A book for the index behind `/api/search`, and the procedure that changed, if only one
 /// did.
 type IndexJob = (Arc<Book>, Option<String>);
@@ -365,9 +380,7 @@ type IndexJob = (Arc<Book>, Option<String>);
 /// book's own index or output folder) and publishes it; returns the open index to follow
 /// later edits.
 fn rebuild_search(shared: &Shared, book: &Book) -> Option<LiveIndex> {
-    let built = tempfile::Builder::new()
-        .prefix(&format!("{INDEX_PREFIX}{}-", std::process::id()))
-        .tempdir()
+    let built = index_folder()
         .map_err(anyhow::Error::from)
         .and_then(|tmp| {
             let live = LiveIndex::create(book, tmp.path())?;
