@@ -745,6 +745,31 @@ fn edits_are_seen_after_the_content_folder_is_replaced() {
         assert!(server.get("/alpha.html").1.contains(&edited));
         last = edited;
     }
+
+    // The same for `themes/`, which did not exist when the server started.
+    let layout = std::fs::read_to_string(manifest().join("themes/default/layout.html")).unwrap();
+    let marked =
+        |m: &str| layout.replacen("<main id=\"main\"", &format!("{m}<main id=\"main\""), 1);
+    let themes = tmp.path().join("themes");
+    let backup = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(backup.path().join("default")).unwrap();
+    std::fs::write(
+        backup.path().join("default/layout.html"),
+        marked("<!-- a -->"),
+    )
+    .unwrap();
+    for (round, marker) in ["<!-- a -->", "<!-- b -->"].into_iter().enumerate() {
+        if round > 0 {
+            std::fs::remove_dir_all(&themes).unwrap();
+            std::fs::write(backup.path().join("default/layout.html"), marked(marker)).unwrap();
+        }
+        copy_dir(backup.path(), &themes);
+        events.update_where(|u| errors(u) == 0 && changed(u).contains(&"alpha.html".into()));
+        assert!(server.get("/alpha.html").1.contains(marker));
+    }
+    std::fs::write(themes.join("default/layout.html"), marked("<!-- c -->")).unwrap();
+    events.update_where(|u| errors(u) == 0 && changed(u).contains(&"alpha.html".into()));
+    assert!(server.get("/alpha.html").1.contains("<!-- c -->"));
 }
 
 /// A FIFO named like a procedure file used to block the rebuild thread in `open` for

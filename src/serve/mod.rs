@@ -172,9 +172,20 @@ fn follow(
             }
         }
         let changes = classify(&events, preview.layout());
-        let plan = Plan::from_changes(&changes);
+        // Lost events (the kernel's queue overflowed) may have been any change.
+        let lost = events.iter().any(|e| e.need_rescan());
+        let plan = if lost {
+            Plan::all()
+        } else {
+            Plan::from_changes(&changes)
+        };
         if plan.is_empty() {
             continue;
+        }
+        // Before loading: an edit made after the reload this batch causes must be seen,
+        // also in a folder that was just replaced.
+        if let Err(e) = watcher.follow(preview.layout(), &events) {
+            eprintln!("warning: {e:#}");
         }
         let start = Instant::now();
         let paths: Vec<PathBuf> = changes
@@ -190,7 +201,11 @@ fn follow(
         crate::timing::since("pages announced", start);
         eprintln!(
             "{}: {} pages changed, {errors} errors ({} ms)",
-            describe(&changes, &preview.layout().root),
+            if lost {
+                "file events lost, everything reloaded".to_string()
+            } else {
+                describe(&changes, &preview.layout().root)
+            },
             update.changed.len(),
             start.elapsed().as_millis()
         );
@@ -207,7 +222,8 @@ fn follow(
         } else if plan.content || plan.config {
             send_book(&preview, None);
         }
-        if let Err(e) = watcher.follow(preview.layout()) {
+        // book.toml may have named another theme folder.
+        if let Err(e) = watcher.follow(preview.layout(), &[]) {
             eprintln!("warning: {e:#}");
         }
     }
@@ -380,15 +396,13 @@ type IndexJob = (Arc<Book>, Option<String>);
 /// book's own index or output folder) and publishes it; returns the open index to follow
 /// later edits.
 fn rebuild_search(shared: &Shared, book: &Book) -> Option<LiveIndex> {
-    let built = index_folder()
-        .map_err(anyhow::Error::from)
-        .and_then(|tmp| {
-            let live = LiveIndex::create(book, tmp.path())?;
-            // The folder lives as long as the last query that reads it; the configuration
-            // reads `env=` the way `tejun search --env` does.
-            let served = Arc::new((live.searcher(), tmp, book.config.clone()));
-            Ok((live, served))
-        });
+    let built = index_folder().map_err(anyhow::Error::from).and_then(|tmp| {
+        let live = LiveIndex::create(book, tmp.path())?;
+        // The folder lives as long as the last query that reads it; the configuration
+        // reads `env=` the way `tejun search --env` does.
+        let served = Arc::new((live.searcher(), tmp, book.config.clone()));
+        Ok((live, served))
+    });
     match built {
         Ok((live, served)) => {
             *shared
