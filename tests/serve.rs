@@ -772,25 +772,19 @@ fn edits_are_seen_after_the_content_folder_is_replaced() {
     assert!(server.get("/alpha.html").1.contains("<!-- c -->"));
 }
 
-/// A FIFO named like a procedure file used to block the rebuild thread in `open` for
-/// good, even after it was removed: now it is an error on the open pages, and removing it
-/// brings the preview back (the edit after it is served).
+/// A FIFO named like a procedure file, or put in place of book.toml, used to block the
+/// rebuild thread in `open` for good, even after it was removed: now it is an error on
+/// the open pages, and removing it brings the preview back (the edit after it is served).
+/// Needs the loader's refusal of files that are not regular ones.
 #[cfg(unix)]
 #[test]
-fn a_fifo_in_content_shows_an_error_and_the_preview_recovers() {
+fn a_fifo_in_the_book_shows_an_error_and_the_preview_recovers() {
     let tmp = fixture_copy();
     let server = Server::start(tmp.path(), "0");
     let mut events = server.events("alpha.html");
     assert_eq!(events.next().0, "hello");
     let fifo = tmp.path().join("content/01-first/03-fifo.toml");
-    rustix::fs::mknodat(
-        rustix::fs::CWD,
-        &fifo,
-        rustix::fs::FileType::Fifo,
-        rustix::fs::Mode::from_raw_mode(0o644),
-        0,
-    )
-    .unwrap();
+    mkfifo(&fifo);
     let update = events.update_where(|u| errors(u) > 0);
     assert!(update.to_string().contains("03-fifo.toml"), "{update}");
     assert!(server.get("/__tejun/errors").1.contains("03-fifo.toml"));
@@ -804,6 +798,31 @@ fn a_fifo_in_content_shows_an_error_and_the_preview_recovers() {
     let page = server.get("/alpha.html").1;
     assert!(page.contains("Run the check after the FIFO."));
     assert!(!page.contains("id=\"tejun-overlay\""));
+
+    // book.toml replaced by a FIFO in one step (renamed over it), then put back.
+    let config = tmp.path().join("book.toml");
+    let saved = std::fs::read_to_string(&config).unwrap();
+    let aside = tmp.path().join(".book.fifo");
+    mkfifo(&aside);
+    std::fs::rename(&aside, &config).unwrap();
+    let update = events.update_where(|u| errors(u) > 0);
+    assert!(update.to_string().contains("book.toml"), "{update}");
+    std::fs::write(&aside, saved.replace("Fixture Book", "Fixture Book Again")).unwrap();
+    std::fs::rename(&aside, &config).unwrap();
+    events.update_where(|u| errors(u) == 0 && changed(u).contains(&"alpha.html".into()));
+    assert!(server.get("/alpha.html").1.contains("Fixture Book Again"));
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    rustix::fs::mknodat(
+        rustix::fs::CWD,
+        path,
+        rustix::fs::FileType::Fifo,
+        rustix::fs::Mode::from_raw_mode(0o644),
+        0,
+    )
+    .unwrap();
 }
 
 /// A theme file that cannot be read as text is an error on the open pages, naming the
