@@ -2,7 +2,8 @@
 //! on 127.0.0.1, watches `book.toml`, `content/` and `themes/`, and on each debounced batch
 //! of changes reloads only what the batch touched ([`change`]), re-renders, and tells the
 //! open pages whose bytes changed to reload. A broken edit keeps the last good pages and
-//! shows its diagnostics over every open page and in the terminal.
+//! shows its diagnostics over every open page and in the terminal. Only requests for the
+//! server's own address from its own pages are answered ([`origin`]).
 //!
 //! Threads: the main one waits for Ctrl-C; one accepts connections ([`http`]); one owns
 //! the [`Preview`] and applies batches from the watcher ([`watch`]), publishing each result
