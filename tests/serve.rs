@@ -707,3 +707,167 @@ fn api_search_answers_from_the_index_and_follows_env() {
     wait_for("zzyzxplugh", 0);
     assert_eq!(total("regsvr32").0, before);
 }
+
+/// `rm -rf content && cp -r backup content`: the watcher loses the folder it watched and
+/// must watch the new one, so later edits still reach open pages. Done twice, the second
+/// time by moving the old folder aside (its watch would otherwise follow it).
+#[test]
+fn edits_are_seen_after_the_content_folder_is_replaced() {
+    let tmp = fixture_copy();
+    let server = Server::start(tmp.path(), "0");
+    let mut events = server.events("alpha.html");
+    assert_eq!(events.next().0, "hello");
+    let content = tmp.path().join("content");
+    let alpha = content.join("01-first/01-alpha.toml");
+    let mut last = "Run the check.".to_string();
+    for round in 0..2 {
+        let backup = tempfile::tempdir().unwrap();
+        copy_dir(&content, backup.path());
+        let swapped = format!("From backup {round}.");
+        edit(
+            &backup.path().join("01-first/01-alpha.toml"),
+            &last,
+            &swapped,
+        );
+        if round == 0 {
+            std::fs::remove_dir_all(&content).unwrap();
+            copy_dir(backup.path(), &content);
+        } else {
+            std::fs::rename(&content, tmp.path().join("content.old")).unwrap();
+            copy_dir(backup.path(), &content);
+        }
+        events.update_where(|u| errors(u) == 0 && changed(u).contains(&"alpha.html".into()));
+        assert!(server.get("/alpha.html").1.contains(&swapped));
+
+        let edited = format!("Edited after swap {round}.");
+        edit(&alpha, &swapped, &edited);
+        events.update_where(|u| errors(u) == 0 && changed(u).contains(&"alpha.html".into()));
+        assert!(server.get("/alpha.html").1.contains(&edited));
+        last = edited;
+    }
+
+    // The same for `themes/`, which did not exist when the server started.
+    let layout = std::fs::read_to_string(manifest().join("themes/default/layout.html")).unwrap();
+    let marked =
+        |m: &str| layout.replacen("<main id=\"main\"", &format!("{m}<main id=\"main\""), 1);
+    let themes = tmp.path().join("themes");
+    let backup = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(backup.path().join("default")).unwrap();
+    std::fs::write(
+        backup.path().join("default/layout.html"),
+        marked("<!-- a -->"),
+    )
+    .unwrap();
+    for (round, marker) in ["<!-- a -->", "<!-- b -->"].into_iter().enumerate() {
+        if round > 0 {
+            std::fs::remove_dir_all(&themes).unwrap();
+            std::fs::write(backup.path().join("default/layout.html"), marked(marker)).unwrap();
+        }
+        copy_dir(backup.path(), &themes);
+        events.update_where(|u| errors(u) == 0 && changed(u).contains(&"alpha.html".into()));
+        assert!(server.get("/alpha.html").1.contains(marker));
+    }
+    std::fs::write(themes.join("default/layout.html"), marked("<!-- c -->")).unwrap();
+    events.update_where(|u| errors(u) == 0 && changed(u).contains(&"alpha.html".into()));
+    assert!(server.get("/alpha.html").1.contains("<!-- c -->"));
+}
+
+/// A FIFO named like a procedure file, or put in place of book.toml, used to block the
+/// rebuild thread in `open` for good, even after it was removed: now it is an error on
+/// the open pages, and removing it brings the preview back (the edit after it is served).
+/// Needs the loader's refusal of files that are not regular ones.
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_the_book_shows_an_error_and_the_preview_recovers() {
+    let tmp = fixture_copy();
+    let server = Server::start(tmp.path(), "0");
+    let mut events = server.events("alpha.html");
+    assert_eq!(events.next().0, "hello");
+    let fifo = tmp.path().join("content/01-first/03-fifo.toml");
+    mkfifo(&fifo);
+    let update = events.update_where(|u| errors(u) > 0);
+    assert!(update.to_string().contains("03-fifo.toml"), "{update}");
+    assert!(server.get("/__tejun/errors").1.contains("03-fifo.toml"));
+    assert!(server.get("/alpha.html").1.contains("id=\"tejun-overlay\""));
+
+    std::fs::remove_file(&fifo).unwrap();
+    events.update_where(|u| errors(u) == 0);
+    let alpha = tmp.path().join("content/01-first/01-alpha.toml");
+    edit(&alpha, "Run the check.", "Run the check after the FIFO.");
+    events.update_where(|u| changed(u).contains(&"alpha.html".to_string()));
+    let page = server.get("/alpha.html").1;
+    assert!(page.contains("Run the check after the FIFO."));
+    assert!(!page.contains("id=\"tejun-overlay\""));
+
+    // book.toml replaced by a FIFO in one step (renamed over it), then put back.
+    let config = tmp.path().join("book.toml");
+    let saved = std::fs::read_to_string(&config).unwrap();
+    let aside = tmp.path().join(".book.fifo");
+    mkfifo(&aside);
+    std::fs::rename(&aside, &config).unwrap();
+    let update = events.update_where(|u| errors(u) > 0);
+    assert!(update.to_string().contains("book.toml"), "{update}");
+    std::fs::write(&aside, saved.replace("Fixture Book", "Fixture Book Again")).unwrap();
+    std::fs::rename(&aside, &config).unwrap();
+    events.update_where(|u| errors(u) == 0 && changed(u).contains(&"alpha.html".into()));
+    assert!(server.get("/alpha.html").1.contains("Fixture Book Again"));
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    rustix::fs::mknodat(
+        rustix::fs::CWD,
+        path,
+        rustix::fs::FileType::Fifo,
+        rustix::fs::Mode::from_raw_mode(0o644),
+        0,
+    )
+    .unwrap();
+}
+
+/// A theme file that cannot be read as text is an error on the open pages, naming the
+/// file; fixing it brings the preview back.
+#[test]
+fn an_unreadable_template_shows_an_error_and_the_preview_recovers() {
+    let tmp = fixture_copy();
+    let server = Server::start(tmp.path(), "0");
+    let mut events = server.events("alpha.html");
+    assert_eq!(events.next().0, "hello");
+    let theme = tmp.path().join("themes/default");
+    std::fs::create_dir_all(&theme).unwrap();
+    let layout = std::fs::read_to_string(manifest().join("themes/default/layout.html")).unwrap();
+    std::fs::write(theme.join("layout.html"), b"<p>\xff\xfe not text</p>").unwrap();
+    let update = events.update_where(|u| errors(u) > 0);
+    assert!(update.to_string().contains("layout.html"), "{update}");
+
+    let marked = layout.replacen("<main id=\"main\"", "<!-- fixed -->\n<main id=\"main\"", 1);
+    std::fs::write(theme.join("layout.html"), marked).unwrap();
+    events.update_where(|u| errors(u) == 0 && changed(u).contains(&"alpha.html".to_string()));
+    assert!(server.get("/alpha.html").1.contains("<!-- fixed -->"));
+}
+
+/// The index behind `/api/search` lives in the shared temporary folder: only its owner
+/// may look inside.
+#[cfg(unix)]
+#[test]
+fn the_search_index_folder_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = fixture_copy();
+    let server = Server::start(tmp.path(), "0");
+    let deadline = Instant::now() + WAIT;
+    let folders = loop {
+        let folders = index_folders(server.tmp.path());
+        if !folders.is_empty() {
+            break folders;
+        }
+        assert!(Instant::now() < deadline, "no search index folder");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    for name in folders {
+        let mode = std::fs::metadata(server.tmp.path().join(&name))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o700, "{name}: {mode:o}");
+    }
+}

@@ -178,21 +178,20 @@ fn oversized_and_malformed_requests_are_refused_with_their_status() {
         .0,
         411
     );
-    assert_eq!(
-        exchange(a, b"POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello").0,
-        405
-    );
-    assert_eq!(exchange(a, b"DELETE /alpha.html HTTP/1.1\r\n\r\n").0, 405);
+    // Past the limits, a request must name the server in `Host` to be looked at.
+    let post = format!("POST / HTTP/1.1\r\nHost: {a}\r\nContent-Length: 5\r\n\r\nhello");
+    assert_eq!(exchange(a, post.as_bytes()).0, 405);
+    let delete = format!("DELETE /alpha.html HTTP/1.1\r\nHost: {a}\r\n\r\n");
+    assert_eq!(exchange(a, delete.as_bytes()).0, 405);
     assert_eq!(exchange(a, b"hello\r\n\r\n").0, 400);
     assert_eq!(
         exchange(a, b"GET / HTTP/1.1\r\nContent-Length: x\r\n\r\n").0,
         400
     );
     // A small body with a GET is read and ignored.
-    let (status, body) = exchange(
-        a,
-        b"GET /alpha.html HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello",
-    );
+    let with_body =
+        format!("GET /alpha.html HTTP/1.1\r\nHost: {a}\r\nContent-Length: 5\r\n\r\nhello");
+    let (status, body) = exchange(a, with_body.as_bytes());
     assert_eq!(status, 200);
     assert!(String::from_utf8_lossy(&body).contains("Run the check."));
     // Still serving after all of it.
@@ -354,7 +353,9 @@ fn connections_beyond_the_cap_get_503() {
     let a = server.addr.as_str();
     // Accepted in order, so all of these count before the next one is looked at.
     let held: Vec<TcpStream> = (0..256).map(|_| TcpStream::connect(a).unwrap()).collect();
-    assert_eq!(get(a, "/").0, 503);
+    let (head, _) = exchange_head(a, format!("GET / HTTP/1.1\r\nHost: {a}\r\n\r\n").as_bytes());
+    assert_eq!(status_of(&head), 503, "{head}");
+    assert_isolated(&head, "503");
     drop(held);
     let deadline = Instant::now() + DEADLINE;
     while get(a, "/").0 != 200 {
@@ -397,4 +398,303 @@ fn a_burst_of_edits_ends_on_the_last_text() {
     }
     assert_eq!(get(a, "/").0, 200);
     assert_eq!(get(a, "/assets/style.css").0, 200);
+}
+
+/// Sends `raw` and reads the whole answer: (status line and headers, body).
+fn exchange_head(addr: &str, raw: &[u8]) -> (String, Vec<u8>) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(DEADLINE)).unwrap();
+    let _ = s.write_all(raw);
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    let end = buf
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no answer head: {}", String::from_utf8_lossy(&buf)));
+    let head = String::from_utf8_lossy(&buf[..end]).into_owned();
+    (head, buf[end + 4..].to_vec())
+}
+
+fn status_of(head: &str) -> u16 {
+    head.split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
+}
+
+/// A GET with `headers` (`Host` included) as given, nothing added.
+fn get_with(addr: &str, target: &str, headers: &[(&str, &str)]) -> (u16, String, String) {
+    let mut raw = format!("GET {target} HTTP/1.1\r\n");
+    for (name, value) in headers {
+        raw.push_str(&format!("{name}: {value}\r\n"));
+    }
+    raw.push_str("Connection: close\r\n\r\n");
+    let (head, body) = exchange_head(addr, raw.as_bytes());
+    (
+        status_of(&head),
+        head,
+        String::from_utf8_lossy(&body).into_owned(),
+    )
+}
+
+fn port_of(addr: &str) -> u16 {
+    addr.rsplit(':').next().unwrap().parse().unwrap()
+}
+
+/// DNS rebinding: a page on a host name the attacker points at 127.0.0.1 reaches the
+/// server with its own name in `Host`; only the server's own addresses are answered.
+#[test]
+fn only_requests_for_the_servers_own_address_are_answered() {
+    let tmp = fixture_copy();
+    let server = Server::start(tmp.path(), &[]);
+    let a = server.addr.as_str();
+    let port = port_of(a);
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("LocalHost:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        let (status, _, body) = get_with(a, "/alpha.html", &[("Host", &host)]);
+        assert_eq!(status, 200, "Host: {host}");
+        assert!(body.contains("Run the check."), "Host: {host}");
+    }
+    for host in [
+        format!("evil.example:{port}"),
+        "evil.example".to_string(),
+        format!("localhost.evil.example:{port}"),
+        format!("127.0.0.1.evil.example:{port}"),
+        format!("127.0.0.1:{}", port.wrapping_add(1)),
+        "127.0.0.1".to_string(),
+        format!("127.0.0.1:{port}@evil.example"),
+        format!("[::1]x:{port}"),
+        String::new(),
+    ] {
+        for target in [
+            "/alpha.html",
+            "/api/search?q=check",
+            "/__tejun/events?page=x",
+        ] {
+            let (status, _, body) = get_with(a, target, &[("Host", &host)]);
+            assert!(
+                status == 421 || status == 400,
+                "Host: {host} {target}: {status}"
+            );
+            assert!(!body.contains("Run the check.") && !body.contains("hits"));
+        }
+    }
+    let (status, _, _) = get_with(a, "/alpha.html", &[]);
+    assert_eq!(status, 400, "no Host");
+    let host = format!("127.0.0.1:{port}");
+    let two = [("Host", host.as_str()), ("Host", "evil.example")];
+    assert_eq!(get_with(a, "/alpha.html", &two).0, 400, "two Hosts");
+}
+
+/// A page elsewhere may not load the preview's scripts or ask its API, even with the
+/// right `Host` (a browser sends the server's address for a `<script src>` to it); it
+/// may still open a page there (a link followed), and the page's own requests work.
+#[test]
+fn cross_site_requests_are_refused_and_same_origin_ones_served() {
+    let tmp = fixture_copy();
+    let server = Server::start(tmp.path(), &[]);
+    let a = server.addr.as_str();
+    let host = format!("127.0.0.1:{}", port_of(a));
+    let fetch = |target: &str, site: &str, mode: &str, dest: &str| {
+        get_with(
+            a,
+            target,
+            &[
+                ("Host", &host),
+                ("Sec-Fetch-Site", site),
+                ("Sec-Fetch-Mode", mode),
+                ("Sec-Fetch-Dest", dest),
+            ],
+        )
+    };
+    for site in ["cross-site", "same-site"] {
+        for (target, mode, dest) in [
+            ("/assets/toc.js", "no-cors", "script"),
+            ("/assets/tejun.js", "no-cors", "script"),
+            ("/api/search?q=check", "cors", "empty"),
+            ("/api/search?q=check", "no-cors", "script"),
+            ("/__tejun/events?page=alpha.html", "cors", "empty"),
+            ("/alpha.html", "navigate", "iframe"),
+            ("/alpha.html", "no-cors", "empty"),
+        ] {
+            let (status, _, body) = fetch(target, site, mode, dest);
+            assert_eq!(status, 403, "{site} {mode} {dest} {target}");
+            assert!(!body.contains("Run the check."), "{target}");
+            assert!(!body.contains("function"), "{target}");
+        }
+    }
+    // A link followed from elsewhere, and everything the page then asks for itself.
+    let (status, _, body) = fetch("/alpha.html", "cross-site", "navigate", "document");
+    assert_eq!(status, 200);
+    assert!(body.contains("Run the check."));
+    assert_eq!(fetch("/alpha.html", "none", "navigate", "document").0, 200);
+    for (target, mode, dest) in [
+        ("/assets/toc.js", "no-cors", "script"),
+        ("/__tejun/reload.js", "no-cors", "script"),
+        ("/assets/style.css", "no-cors", "style"),
+        ("/__tejun/errors", "cors", "empty"),
+    ] {
+        let (status, _, body) = fetch(target, "same-origin", mode, dest);
+        assert_eq!(status, 200, "{target}");
+        assert!(!body.is_empty(), "{target}");
+    }
+    // Clients that send no Sec-Fetch headers (curl, scripts) are not browsers' pages.
+    assert_eq!(get_with(a, "/assets/toc.js", &[("Host", &host)]).0, 200);
+}
+
+/// Every answer keeps other origins from reading it, whatever its status.
+#[test]
+fn every_answer_carries_the_isolation_headers() {
+    let tmp = fixture_copy();
+    let server = Server::start(tmp.path(), &[]);
+    let a = server.addr.as_str();
+    let host = format!("127.0.0.1:{}", port_of(a));
+    let good = format!("Host: {host}\r\n");
+    let cases: Vec<(String, u16)> = vec![
+        (format!("GET /alpha.html HTTP/1.1\r\n{good}\r\n"), 200),
+        (format!("HEAD /alpha.html HTTP/1.1\r\n{good}\r\n"), 200),
+        (format!("GET /assets/toc.js HTTP/1.1\r\n{good}\r\n"), 200),
+        (
+            format!("GET /__tejun/reload.js HTTP/1.1\r\n{good}\r\n"),
+            200,
+        ),
+        (format!("GET /__tejun/errors HTTP/1.1\r\n{good}\r\n"), 200),
+        (format!("GET /nothing.html HTTP/1.1\r\n{good}\r\n"), 404),
+        (format!("POST /alpha.html HTTP/1.1\r\n{good}\r\n"), 405),
+        (
+            "GET /alpha.html HTTP/1.1\r\nHost: evil.example\r\n\r\n".into(),
+            421,
+        ),
+        ("GET /alpha.html HTTP/1.1\r\n\r\n".into(), 400),
+        (
+            format!("GET /assets/toc.js HTTP/1.1\r\n{good}Sec-Fetch-Site: cross-site\r\n\r\n"),
+            403,
+        ),
+        ("hello\r\n\r\n".into(), 400),
+    ];
+    for (raw, want) in &cases {
+        let (head, _) = exchange_head(a, raw.as_bytes());
+        assert_eq!(status_of(&head), *want, "{raw:?}: {head}");
+        assert_isolated(&head, raw);
+    }
+    // `/api/search` (503 until its index is ready, then 200) and the event stream's head.
+    let (head, _) = exchange_head(
+        a,
+        format!("GET /api/search?q=check HTTP/1.1\r\n{good}\r\n").as_bytes(),
+    );
+    assert!([200, 503].contains(&status_of(&head)), "{head}");
+    assert_isolated(&head, "/api/search");
+    let mut events = TcpStream::connect(a).unwrap();
+    events.set_read_timeout(Some(DEADLINE)).unwrap();
+    write!(
+        events,
+        "GET /__tejun/events?page=alpha.html HTTP/1.1\r\n{good}\r\n"
+    )
+    .unwrap();
+    let mut reader = BufReader::new(events);
+    let mut head = String::new();
+    loop {
+        let mut line = String::new();
+        assert!(reader.read_line(&mut line).unwrap() > 0, "stream closed");
+        if line == "\r\n" {
+            break;
+        }
+        head.push_str(&line);
+    }
+    assert_eq!(status_of(&head), 200, "{head}");
+    assert_isolated(&head, "/__tejun/events");
+}
+
+fn assert_isolated(head: &str, what: &str) {
+    let lower = head.to_ascii_lowercase();
+    assert!(
+        lower.contains("\r\ncross-origin-resource-policy: same-origin\r\n"),
+        "{what}: {head}"
+    );
+    assert!(
+        lower.contains("\r\nx-content-type-options: nosniff\r\n"),
+        "{what}: {head}"
+    );
+    assert!(
+        !lower.contains("access-control-allow-origin"),
+        "{what}: {head}"
+    );
+}
+
+/// How many event streams the server keeps at once (`serve/http.rs`).
+const EVENT_STREAMS: usize = 32;
+const HELD_STREAMS: usize = 300;
+
+/// An open `/__tejun/events` stream, its hello read.
+fn open_events(addr: &str) -> BufReader<TcpStream> {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(DEADLINE)).unwrap();
+    write!(
+        s,
+        "GET /__tejun/events?page=alpha.html HTTP/1.1\r\nHost: {addr}\r\n\r\n"
+    )
+    .unwrap();
+    let mut reader = BufReader::new(s);
+    let mut first = String::new();
+    reader.read_line(&mut first).unwrap();
+    assert!(
+        first.starts_with("HTTP/1.1 200 "),
+        "no event stream: {first}"
+    );
+    next_event(&mut reader, "hello");
+    reader
+}
+
+/// Reads events until one named `name`; returns its data.
+fn next_event(reader: &mut BufReader<TcpStream>, name: &str) -> String {
+    let mut event = String::new();
+    loop {
+        let mut line = String::new();
+        let n = reader.read_line(&mut line).expect("no event in time");
+        assert!(n > 0, "the stream closed before a `{name}` event");
+        let line = line.trim_end();
+        if let Some(e) = line.strip_prefix("event: ") {
+            event = e.to_string();
+        } else if let Some(d) = line.strip_prefix("data: ") {
+            if event == name {
+                return d.to_string();
+            }
+        }
+    }
+}
+
+/// 300 held reload channels used to take every connection (256): now event streams have
+/// their own cap of 32 and the oldest is closed first, so each new page gets its stream,
+/// pages are served all along, and the newest 32 streams still get updates.
+#[test]
+fn held_event_streams_never_lock_pages_out() {
+    let tmp = fixture_copy();
+    let server = Server::start(tmp.path(), &[]);
+    let a = server.addr.as_str();
+    let mut streams = Vec::new();
+    for i in 0..HELD_STREAMS {
+        streams.push(open_events(a));
+        if i % 50 == 49 {
+            assert_eq!(get(a, "/alpha.html").0, 200, "after {} streams", i + 1);
+        }
+    }
+    let (old, new) = streams.split_at_mut(HELD_STREAMS - EVENT_STREAMS);
+    for (i, s) in old.iter_mut().enumerate() {
+        let mut rest = Vec::new();
+        s.read_to_end(&mut rest)
+            .unwrap_or_else(|e| panic!("stream {i} was not closed: {e}"));
+    }
+    assert_eq!(get(a, "/alpha.html").0, 200);
+    let alpha = tmp.path().join("content/01-first/01-alpha.toml");
+    let text = std::fs::read_to_string(&alpha).unwrap();
+    std::fs::write(&alpha, text.replace("Run the check.", "Run it again.")).unwrap();
+    for (i, s) in new.iter_mut().enumerate() {
+        let update = next_event(s, "update");
+        assert!(update.contains("alpha.html"), "stream {i}: {update}");
+    }
+    assert!(get_text(a, "/alpha.html").1.contains("Run it again."));
 }

@@ -13,7 +13,8 @@ pub struct Args {
     /// Port to listen on; the next free one is used when it is taken (0: any free port)
     #[arg(long, default_value_t = 3000)]
     pub port: u16,
-    /// Address to listen on (only this machine by default)
+    /// Address to listen on (only this machine by default); requests are answered only
+    /// when their Host is this address, the one they reached, a loopback one or localhost
     #[arg(long, value_name = "ADDR", default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
     pub bind: IpAddr,
     /// Open the served book in the default browser

@@ -4,14 +4,17 @@
 //! in-memory [`Snapshot`]; nothing is read from disk per request.
 //!
 //! Limits keep a misbehaving client from taking the server down: at most
-//! [`MAX_CONNECTIONS`] at once (more are answered 503), each request read within the
-//! limits of [`request`](super::request) (head size, body size, and a deadline, so idle
-//! and trickling connections are answered 408 and closed), and every write gives up after
-//! [`WRITE_TIMEOUT`] when the client stops reading.
+//! [`MAX_CONNECTIONS`] at once (more are answered 503), of which at most
+//! [`MAX_EVENT_STREAMS`] reload channels (a new one ends the oldest, so held streams never
+//! lock pages out), each request read within the limits of [`request`](super::request)
+//! (head size, body size, and a deadline, so idle and trickling connections are answered
+//! 408 and closed), and every write gives up after [`WRITE_TIMEOUT`] when the client stops
+//! reading. Before anything is looked up, [`origin`](super::origin) refuses requests for
+//! another host name (DNS rebinding) and those of other sites' pages.
 
 use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
-use std::net::{IpAddr, Shutdown, TcpListener, TcpStream};
+use std::net::{IpAddr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::RecvTimeoutError;
 use std::sync::{Arc, RwLock};
@@ -21,6 +24,7 @@ use serde::Serialize;
 
 use super::hub::Hub;
 use super::inject::{inject, PageMeta, RELOAD_JS};
+use super::origin::{self, Own, ISOLATION_HEADERS};
 use super::path::{query_param, site_key};
 use super::preview::{ErrorItem, Preview};
 use super::request::{self, Outcome, REQUEST_TIMEOUT};
@@ -30,6 +34,9 @@ use crate::search::{Request, SearchIndex};
 const PORT_TRIES: u16 = 50;
 /// Connections beyond this are answered 503 at once (open pages each hold one).
 pub const MAX_CONNECTIONS: usize = 256;
+/// Reload channels beyond this end the oldest one; well below [`MAX_CONNECTIONS`], so
+/// pages are served however many streams are held. An open page holds one.
+pub const MAX_EVENT_STREAMS: usize = 32;
 /// A write that makes no progress for this long ends the connection.
 pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 /// A comment line on the event stream this often keeps proxies and browsers from timing
@@ -90,7 +97,7 @@ impl Shared {
         Shared {
             boot,
             snapshot: RwLock::new(Arc::new(snapshot)),
-            hub: Hub::default(),
+            hub: Hub::new(MAX_EVENT_STREAMS),
             search: RwLock::new(None),
             connections: AtomicUsize::new(0),
         }
@@ -138,6 +145,10 @@ pub fn bind(addr: IpAddr, port: u16) -> io::Result<TcpListener> {
 
 /// Accepts connections until the listener fails; each is answered on its own thread.
 pub fn serve(listener: TcpListener, shared: Arc<Shared>) {
+    let Ok(bound) = listener.local_addr() else {
+        eprintln!("warning: the preview cannot tell its own address; it answers nothing");
+        return;
+    };
     for stream in listener.incoming() {
         let Ok(stream) = stream else { continue };
         if shared.connections.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
@@ -145,8 +156,11 @@ pub fn serve(listener: TcpListener, shared: Arc<Shared>) {
             // A fresh socket's send buffer takes these few bytes without blocking.
             let mut stream = stream;
             let _ = stream.write_all(
-                b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 1\r\n\
-                  Connection: close\r\n\r\n",
+                format!(
+                    "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 1\r\n\
+                     {ISOLATION_HEADERS}Connection: close\r\n\r\n"
+                )
+                .as_bytes(),
             );
             continue;
         }
@@ -155,7 +169,7 @@ pub fn serve(listener: TcpListener, shared: Arc<Shared>) {
             .name("tejun-http".into())
             .spawn(move || {
                 // A client that hangs up mid-answer is not the server's problem.
-                let _ = handle(stream, &mine);
+                let _ = handle(stream, &mine, bound);
                 mine.connections.fetch_sub(1, Ordering::SeqCst);
             });
         if spawned.is_err() {
@@ -164,13 +178,21 @@ pub fn serve(listener: TcpListener, shared: Arc<Shared>) {
     }
 }
 
-fn handle(mut stream: TcpStream, shared: &Shared) -> io::Result<()> {
+fn handle(mut stream: TcpStream, shared: &Shared, bound: SocketAddr) -> io::Result<()> {
     stream.set_write_timeout(Some(WRITE_TIMEOUT))?;
     let req = match request::read(&mut stream, Instant::now() + REQUEST_TIMEOUT)? {
         Outcome::Request(r) => r,
         Outcome::Refused(status, why) => return refuse(stream, status, why),
         Outcome::Gone => return Ok(()),
     };
+    let own = Own {
+        port: bound.port(),
+        bind: bound.ip(),
+        local: stream.local_addr()?.ip(),
+    };
+    if let Err((status, why)) = origin::check(&req.asker, &own) {
+        return refuse(stream, status, &why);
+    }
     let (method, target) = (req.method.as_str(), req.target.as_str());
     let head_only = method == "HEAD";
     if method != "GET" && !head_only {
@@ -277,7 +299,7 @@ fn respond(
     };
     let head = format!(
         "HTTP/1.1 {status} {}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n{allow}\
-         Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
+          Cache-Control: no-store\r\n{ISOLATION_HEADERS}Connection: close\r\n\r\n",
         reason(status),
         body.len()
     );
@@ -292,11 +314,13 @@ fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
         400 => "Bad Request",
+        403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
         408 => "Request Timeout",
         411 => "Length Required",
         413 => "Content Too Large",
+        421 => "Misdirected Request",
         431 => "Request Header Fields Too Large",
         _ => "Service Unavailable",
     }
@@ -359,8 +383,11 @@ fn events(mut stream: TcpStream, shared: &Shared, target: &str) -> io::Result<()
         errors: &snap.errors,
     };
     stream.write_all(
-        b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
-          X-Accel-Buffering: no\r\nConnection: close\r\n\r\nretry: 1000\n\n",
+        format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
+             X-Accel-Buffering: no\r\n{ISOLATION_HEADERS}Connection: close\r\n\r\nretry: 1000\n\n"
+        )
+        .as_bytes(),
     )?;
     stream.write_all(sse("hello", &hello).as_bytes())?;
     stream.flush()?;

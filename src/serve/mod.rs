@@ -2,7 +2,8 @@
 //! on 127.0.0.1, watches `book.toml`, `content/` and `themes/`, and on each debounced batch
 //! of changes reloads only what the batch touched ([`change`]), re-renders, and tells the
 //! open pages whose bytes changed to reload. A broken edit keeps the last good pages and
-//! shows its diagnostics over every open page and in the terminal.
+//! shows its diagnostics over every open page and in the terminal. Only requests for the
+//! server's own address from its own pages are answered ([`origin`]).
 //!
 //! Threads: the main one waits for Ctrl-C; one accepts connections ([`http`]); one owns
 //! the [`Preview`] and applies batches from the watcher ([`watch`]), publishing each result
@@ -13,6 +14,7 @@ pub mod change;
 mod http;
 mod hub;
 pub mod inject;
+mod origin;
 pub mod path;
 pub mod preview;
 mod request;
@@ -171,9 +173,20 @@ fn follow(
             }
         }
         let changes = classify(&events, preview.layout());
-        let plan = Plan::from_changes(&changes);
+        // Lost events (the kernel's queue overflowed) may have been any change.
+        let lost = events.iter().any(|e| e.need_rescan());
+        let plan = if lost {
+            Plan::all()
+        } else {
+            Plan::from_changes(&changes)
+        };
         if plan.is_empty() {
             continue;
+        }
+        // Before loading: an edit made after the reload this batch causes must be seen,
+        // also in a folder that was just replaced.
+        if let Err(e) = watcher.follow(preview.layout(), &events) {
+            eprintln!("warning: {e:#}");
         }
         let start = Instant::now();
         let paths: Vec<PathBuf> = changes
@@ -189,7 +202,11 @@ fn follow(
         crate::timing::since("pages announced", start);
         eprintln!(
             "{}: {} pages changed, {errors} errors ({} ms)",
-            describe(&changes, &preview.layout().root),
+            if lost {
+                "file events lost, everything reloaded".to_string()
+            } else {
+                describe(&changes, &preview.layout().root)
+            },
             update.changed.len(),
             start.elapsed().as_millis()
         );
@@ -206,7 +223,8 @@ fn follow(
         } else if plan.content || plan.config {
             send_book(&preview, None);
         }
-        if let Err(e) = watcher.follow(preview.layout()) {
+        // book.toml may have named another theme folder.
+        if let Err(e) = watcher.follow(preview.layout(), &[]) {
             eprintln!("warning: {e:#}");
         }
     }
@@ -356,6 +374,21 @@ fn remove_folder(dir: &Path) {
     }
 }
 
+/// A new folder for the index behind `/api/search` in the temporary folder. Other users
+/// share that folder and the index holds the whole book, so only this user may enter it
+/// (0700). Its parent is the system's temporary folder, which tejun never creates.
+fn index_folder() -> std::io::Result<tempfile::TempDir> {
+    let prefix = format!("{INDEX_PREFIX}{}-", std::process::id());
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o700));
+    }
+    builder.tempdir()
+}
+
 /// A book for the index behind `/api/search`, and the procedure that changed, if only one
 /// did.
 type IndexJob = (Arc<Book>, Option<String>);
@@ -364,17 +397,13 @@ type IndexJob = (Arc<Book>, Option<String>);
 /// book's own index or output folder) and publishes it; returns the open index to follow
 /// later edits.
 fn rebuild_search(shared: &Shared, book: &Book) -> Option<LiveIndex> {
-    let built = tempfile::Builder::new()
-        .prefix(&format!("{INDEX_PREFIX}{}-", std::process::id()))
-        .tempdir()
-        .map_err(anyhow::Error::from)
-        .and_then(|tmp| {
-            let live = LiveIndex::create(book, tmp.path())?;
-            // The folder lives as long as the last query that reads it; the configuration
-            // reads `env=` the way `tejun search --env` does.
-            let served = Arc::new((live.searcher(), tmp, book.config.clone()));
-            Ok((live, served))
-        });
+    let built = index_folder().map_err(anyhow::Error::from).and_then(|tmp| {
+        let live = LiveIndex::create(book, tmp.path())?;
+        // The folder lives as long as the last query that reads it; the configuration
+        // reads `env=` the way `tejun search --env` does.
+        let served = Arc::new((live.searcher(), tmp, book.config.clone()));
+        Ok((live, served))
+    });
     match built {
         Ok((live, served)) => {
             *shared

@@ -3,11 +3,14 @@
 //! [`MAX_HEAD`] bytes, a body at most [`MAX_BODY`] (read and dropped: the server answers
 //! only GET and HEAD), and the whole request must arrive within the deadline the caller
 //! gives, so a connection that sends nothing, or a byte at a time, is answered 408 and
-//! closed.
+//! closed. Of the headers, only the body's length and those that say who asks
+//! ([`Asker`], judged by [`origin`](super::origin)) are kept.
 
 use std::io::{self, Read};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
+
+use super::origin::Asker;
 
 /// Request heads larger than this are refused (431).
 pub const MAX_HEAD: usize = 16 * 1024;
@@ -21,6 +24,7 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Request {
     pub method: String,
     pub target: String,
+    pub asker: Asker,
 }
 
 /// What came off the connection.
@@ -62,7 +66,7 @@ pub fn read(stream: &mut TcpStream, deadline: Instant) -> io::Result<Outcome> {
     };
     let (request, body_len) = match parse_head(head) {
         Ok(parsed) => parsed,
-        Err(refusal) => return Ok(refusal),
+        Err((status, why)) => return Ok(Outcome::Refused(status, why)),
     };
     // Drop the body, so the connection closes cleanly after the answer.
     let mut left = body_len.saturating_sub((buf.len() - head_end - 4) as u64);
@@ -76,45 +80,53 @@ pub fn read(stream: &mut TcpStream, deadline: Instant) -> io::Result<Outcome> {
     Ok(Outcome::Request(request))
 }
 
-/// The request line and the body's length, or why the head is refused.
-fn parse_head(head: &str) -> Result<(Request, u64), Outcome> {
+/// The request line and the body's length, or why the head is refused (status, text).
+fn parse_head(head: &str) -> Result<(Request, u64), (u16, &'static str)> {
     let mut lines = head.split("\r\n");
     let mut parts = lines.next().unwrap_or("").split(' ');
     let (Some(method), Some(target), Some(version), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
     else {
-        return Err(Outcome::Refused(400, "bad request line"));
+        return Err((400, "bad request line"));
     };
     if method.is_empty() || target.is_empty() || !version.starts_with("HTTP/1.") {
-        return Err(Outcome::Refused(400, "bad request line"));
+        return Err((400, "bad request line"));
     }
     let mut length: Option<u64> = None;
+    let mut asker = Asker::default();
     for line in lines {
         let Some((name, value)) = line.split_once(':') else {
-            return Err(Outcome::Refused(400, "bad header line"));
+            return Err((400, "bad header line"));
         };
         let value = value.trim();
         if name.eq_ignore_ascii_case("content-length") {
-            let n: u64 = value
-                .parse()
-                .map_err(|_| Outcome::Refused(400, "bad content-length"))?;
+            let n: u64 = value.parse().map_err(|_| (400, "bad content-length"))?;
             if length.is_some_and(|l| l != n) {
-                return Err(Outcome::Refused(400, "conflicting content-length"));
+                return Err((400, "conflicting content-length"));
             }
             length = Some(n);
         } else if name.eq_ignore_ascii_case("transfer-encoding") {
             // A body of unknown length: the server takes none it cannot measure first.
-            return Err(Outcome::Refused(411, "length required"));
+            return Err((411, "length required"));
+        } else if name.eq_ignore_ascii_case("host") {
+            asker.hosts.push(value.to_string());
+        } else if name.eq_ignore_ascii_case("sec-fetch-site") {
+            asker.fetch_site = Some(value.to_ascii_lowercase());
+        } else if name.eq_ignore_ascii_case("sec-fetch-mode") {
+            asker.fetch_mode = Some(value.to_ascii_lowercase());
+        } else if name.eq_ignore_ascii_case("sec-fetch-dest") {
+            asker.fetch_dest = Some(value.to_ascii_lowercase());
         }
     }
     let length = length.unwrap_or(0);
     if length > MAX_BODY {
-        return Err(Outcome::Refused(413, "request body too large"));
+        return Err((413, "request body too large"));
     }
     Ok((
         Request {
             method: method.to_string(),
             target: target.to_string(),
+            asker,
         },
         length,
     ))
@@ -182,8 +194,32 @@ mod tests {
             ok(b"GET /a.html?x=1 HTTP/1.1\r\nHost: h\r\n\r\n"),
             Outcome::Request(Request {
                 method: "GET".into(),
-                target: "/a.html?x=1".into()
+                target: "/a.html?x=1".into(),
+                asker: Asker {
+                    hosts: vec!["h".into()],
+                    ..Asker::default()
+                },
             })
+        );
+    }
+
+    #[test]
+    fn who_asks_is_kept() {
+        let out = ok(
+            b"GET / HTTP/1.1\r\nhost: a:1\r\nHOST: b\r\nSec-Fetch-Site: Cross-Site\r\n\
+              sec-fetch-mode: no-cors\r\nSec-Fetch-Dest: script\r\n\r\n",
+        );
+        let Outcome::Request(r) = out else {
+            panic!("{out:?}")
+        };
+        assert_eq!(
+            r.asker,
+            Asker {
+                hosts: vec!["a:1".into(), "b".into()],
+                fetch_site: Some("cross-site".into()),
+                fetch_mode: Some("no-cors".into()),
+                fetch_dest: Some("script".into()),
+            }
         );
     }
 
