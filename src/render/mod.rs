@@ -30,7 +30,7 @@ use html::Ctx;
 pub use html::LinkMode;
 pub use nav::PageId;
 pub use runbook::RunbookSpec;
-pub use theme::{error_chain, Theme};
+pub use theme::{error_chain, read_file as read_theme_file, Theme};
 use view::{ChapterView, ItemView, ProcedureView};
 
 /// One finished page, with its steps kept apart for the search index.
