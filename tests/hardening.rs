@@ -183,3 +183,124 @@ fn template_include_reaches_only_theme_templates() {
     assert!(!err.contains("root:"), "{err}");
     assert!(!site.exists());
 }
+
+// ---- lints and coverage that stay fast (item 8) ------------------------------------------
+
+/// `n` bytes of base64 in 76-character lines, from a fixed seed.
+fn base64_blob(n: usize) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut out = String::with_capacity(n + n / 76);
+    for i in 0..n {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        out.push(ALPHABET[(state >> 58) as usize] as char);
+        if i % 76 == 75 {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[test]
+fn check_finishes_on_a_command_holding_a_large_base64_heredoc() {
+    let (_tmp, book) = basic_book();
+    write(
+        &book.join("content/01-first/03-blob.toml"),
+        &format!(
+            "title = \"Restore the key\"\n\n[[section]]\nid = \"restore\"\ntitle = \"Restore\"\n\n\
+             [[section.step]]\ntitle = \"Write the key file\"\n[[section.step.part]]\nshell = \"sh\"\n\
+             cmd = '''\nbase64 -d > key.bin <<'EOF'\n{}\nEOF\n'''\n",
+            base64_blob(231 * 1024)
+        ),
+    );
+    let out = tejun(&book, &["check", "."]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("3 procedures"), "{err}");
+}
+
+/// A book of ten enumeration facets of ten values each (a hundred values), whose
+/// conditions mention every value of every facet.
+fn ten_facet_book() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let book = tmp.path().join("book");
+    let mut config = String::from("title = \"Ten facets\"\nlanguage = \"en\"\n");
+    for f in 0..10 {
+        let values: Vec<String> = (0..10)
+            .map(|v| format!("{{ id = \"v{v}\", label = \"V{v}\" }}"))
+            .collect();
+        config.push_str(&format!(
+            "\n[[facet]]\nid = \"f{f}\"\nlabel = \"F{f}\"\nvalues = [{}]\n",
+            values.join(", ")
+        ));
+    }
+    write(&book.join("book.toml"), &config);
+    write(
+        &book.join("content/01-ch/_chapter.toml"),
+        "title = \"Chapter\"\n",
+    );
+    // One procedure per value of each facet: together they serve every environment.
+    for f in 0..10 {
+        for v in 0..10 {
+            write(
+                &book.join(format!("content/01-ch/{f}{v}-p{f}{v}.toml")),
+                &format!(
+                    "title = \"F{f} is V{v}\"\nwhen = \"f{f} = v{v}\"\n\n[[section]]\nid = \"s\"\n\
+                     title = \"S\"\n[[section.step]]\ntitle = \"Only step\"\nbody = \"Do it.\"\n"
+                ),
+            );
+        }
+    }
+    // A step whose two variants split on all ten facets at once, and one with a variant per
+    // value of a facet.
+    let all: Vec<String> = (0..10).map(|f| format!("f{f} = v{f}")).collect();
+    let all = all.join(" and ");
+    let mut per_value = String::new();
+    for v in 0..10 {
+        per_value.push_str(&format!(
+            "[[section.step.variant]]\nwhen = \"f9 = v{v}\"\nbody = \"Value {v}.\"\n"
+        ));
+    }
+    write(
+        &book.join("content/01-ch/zz-all.toml"),
+        &format!(
+            "title = \"Everything\"\n\n[[section]]\nid = \"s\"\ntitle = \"S\"\n\n\
+             [[section.step]]\ntitle = \"Split\"\n\
+             [[section.step.variant]]\nwhen = \"{all}\"\nbody = \"All.\"\n\
+             [[section.step.variant]]\nwhen = \"not ({all})\"\nbody = \"Not all.\"\n\n\
+             [[section.step]]\ntitle = \"Per value\"\nwhen = \"f0 != v0 and f3 in [v1, v2, v3]\"\n{per_value}"
+        ),
+    );
+    (tmp, book)
+}
+
+#[test]
+fn coverage_check_finishes_on_ten_facets_of_ten_values() {
+    let (_tmp, book) = ten_facet_book();
+    let out = tejun(&book, &["check", "."]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("101 procedures"), "{err}");
+}
+
+#[test]
+fn coverage_check_still_finds_a_gap_among_ten_facets() {
+    let (_tmp, book) = ten_facet_book();
+    // Drop the variant of f9 = v7: a gap where f0 != v0, f3 in [v1..v3], f9 = v7.
+    let path = book.join("content/01-ch/zz-all.toml");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("when = \"f9 = v7\"", "when = \"f9 = v7 and f5 = v5\"");
+    std::fs::write(&path, text).unwrap();
+    let out = tejun(&book, &["check", "."]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(
+            "1.101 Everything step 2 「Per value」: no variant applies when f0=v1, f3=v1, f5=v0, f9=v7"
+        ),
+        "{err}"
+    );
+}
