@@ -28,13 +28,18 @@ fn basic_book() -> (tempfile::TempDir, PathBuf) {
 
 /// Runs tejun with `args` in `dir`, killing it (and failing) after [`HANG`].
 fn tejun(dir: &Path, args: &[&str]) -> Output {
+    run(dir, args, Stdio::piped())
+}
+
+/// [`tejun`] with `stdout` as the command's standard output.
+fn run(dir: &Path, args: &[&str], stdout: Stdio) -> Output {
     let child = Command::new(env!("CARGO_BIN_EXE_tejun"))
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .env("SOURCE_DATE_EPOCH", "1700000000")
         .stdin(Stdio::null())
-        .stdout(Stdio::piped())
+        .stdout(stdout)
         .stderr(Stdio::piped())
         .spawn()
         .expect("start tejun");
@@ -303,4 +308,55 @@ fn coverage_check_still_finds_a_gap_among_ten_facets() {
         ),
         "{err}"
     );
+}
+
+// ---- output into a closed pipe (item 11) ---------------------------------------------------
+
+/// Runs tejun with its standard output a pipe nobody reads any more (`tejun … | head`
+/// after `head` has left): the first write fails with EPIPE.
+fn into_closed_pipe(dir: &Path, args: &[&str]) -> Output {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    run(dir, args, Stdio::from(writer))
+}
+
+fn assert_stops_quietly(o: &Output, what: &str) {
+    let err = stderr(o);
+    #[cfg(unix)]
+    let killed_by_sigpipe = std::os::unix::process::ExitStatusExt::signal(&o.status) == Some(13);
+    #[cfg(not(unix))]
+    let killed_by_sigpipe = false;
+    assert!(
+        o.status.success() || killed_by_sigpipe,
+        "{what}: {:?}\n{err}",
+        o.status
+    );
+    assert!(!err.contains("panicked"), "{what}: {err}");
+    assert!(!err.contains("Broken pipe"), "{what}: {err}");
+}
+
+#[test]
+fn diff_into_a_closed_pipe_stops_quietly() {
+    let (_tmp, book) = basic_book();
+    let o = into_closed_pipe(
+        &book,
+        &["diff", "--env", "os=linux", "--env", "os=windows", "."],
+    );
+    assert_stops_quietly(&o, "diff");
+}
+
+#[test]
+fn check_matrix_into_a_closed_pipe_stops_quietly() {
+    let (_tmp, book) = basic_book();
+    let o = into_closed_pipe(&book, &["check", ".", "--matrix"]);
+    assert_stops_quietly(&o, "check --matrix");
+}
+
+#[test]
+fn search_into_a_closed_pipe_stops_quietly() {
+    let (_tmp, book) = basic_book();
+    let o = into_closed_pipe(&book, &["search", "systemctl", "."]);
+    assert_stops_quietly(&o, "search");
+    let o = into_closed_pipe(&book, &["search", "systemctl", ".", "--json"]);
+    assert_stops_quietly(&o, "search --json");
 }
