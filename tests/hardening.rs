@@ -360,3 +360,65 @@ fn search_into_a_closed_pipe_stops_quietly() {
     let o = into_closed_pipe(&book, &["search", "systemctl", ".", "--json"]);
     assert_stops_quietly(&o, "search --json");
 }
+
+// ---- invisible characters in commands (item 16) -------------------------------------------
+
+#[test]
+fn bidi_controls_and_zero_width_characters_in_commands_are_errors_at_the_character() {
+    let (_tmp, book) = basic_book();
+    // Line 12 hides a right-to-left override (written raw in a literal string), line 17 a
+    // zero-width space (a TOML escape) in a process name.
+    write(
+        &book.join("content/01-first/03-clean.toml"),
+        "title = \"Clean up\"\n\n[[section]]\nid = \"s\"\ntitle = \"S\"\n\n\
+         [[section.step]]\ntitle = \"Remove the log\"\n[[section.step.part]]\nshell = \"sh\"\n\
+         cmd = '''\nrm -rf /tmp/x\u{202e}gol.txt\n'''\n\n[[section.step.part]]\nexpect = \"absent\"\n\
+         processes = [\"jobd\", \"svc\\u200Bd\"]\n",
+    );
+    let out = tejun(&book, &["check", "."]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+        "names the character: {err}"
+    );
+    assert!(
+        err.contains("┌─ content/01-first/03-clean.toml:12:14"),
+        "points at the character: {err}"
+    );
+    assert!(err.contains("U+200B (ZERO WIDTH SPACE)"), "{err}");
+    assert!(
+        err.contains("┌─ content/01-first/03-clean.toml:17:26"),
+        "points at the escape: {err}"
+    );
+    let message_lines: Vec<&str> = err.lines().filter(|l| l.starts_with("error")).collect();
+    assert!(
+        message_lines
+            .iter()
+            .all(|l| !l.contains('\u{202e}') && !l.contains('\u{200b}')),
+        "the message itself shows no invisible character: {message_lines:?}"
+    );
+}
+
+#[test]
+fn every_bidi_control_is_reported() {
+    for c in ('\u{202a}'..='\u{202e}').chain('\u{2066}'..='\u{2069}') {
+        let (_tmp, book) = basic_book();
+        write(
+            &book.join("content/01-first/03-clean.toml"),
+            &format!(
+                "title = \"Clean up\"\n\n[[section]]\nid = \"s\"\ntitle = \"S\"\n\n\
+                 [[section.step]]\ntitle = \"Remove\"\n[[section.step.part]]\nshell = \"sh\"\n\
+                 cmd = \"rm x{c}y\"\n"
+            ),
+        );
+        let out = tejun(&book, &["check", "."]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "U+{:04X}: {err}", c as u32);
+        assert!(
+            err.contains(&format!("U+{:04X}", c as u32)),
+            "U+{:04X}: {err}",
+            c as u32
+        );
+    }
+}
