@@ -422,3 +422,100 @@ fn every_bidi_control_is_reported() {
         );
     }
 }
+
+// ---- runbooks make no request (item 13) ---------------------------------------------------
+
+/// The basic book with a procedure showing remote images and a relative one.
+fn book_with_images() -> (tempfile::TempDir, PathBuf) {
+    let (tmp, book) = basic_book();
+    write(
+        &book.join("content/01-first/03-pics.toml"),
+        "title = \"Pictures\"\n\n[[section]]\nid = \"s\"\ntitle = \"S\"\n\n\
+         [[section.step]]\ntitle = \"Look\"\n\
+         body = '''\nThe diagram: ![cluster diagram](https://img.example.com/cluster.png \"Cluster\")\n\n\
+         A local one: ![local](images/local.png)\n\n\
+         Bare: ![](http://img.example.com/bare.png)\n'''\n",
+    );
+    (tmp, book)
+}
+
+#[test]
+fn runbook_shows_remote_images_as_links_and_forbids_requests() {
+    let (tmp, book) = book_with_images();
+    let file = tmp.path().join("rb.html");
+    let out = tejun(
+        &book,
+        &[
+            "runbook",
+            ".",
+            "--env",
+            "os=linux",
+            "--out",
+            file.to_str().unwrap(),
+        ],
+    );
+    common::assert_ok(&out);
+    let html = std::fs::read_to_string(&file).unwrap();
+    let lower = html.to_ascii_lowercase();
+    assert!(!lower.contains("<img src=\"http"), "{html}");
+    assert!(
+        !lower.contains("images/local.png\" alt"),
+        "a file next to the runbook is a request too"
+    );
+    assert!(
+        html.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';"),
+        "{html}"
+    );
+    assert!(
+        html.contains("href=\"https://img.example.com/cluster.png\"")
+            && html.contains(">cluster diagram</a>"),
+        "the remote image is a link named by its alt text"
+    );
+    assert!(
+        html.contains(">http://img.example.com/bare.png</a>"),
+        "no alt text: the address"
+    );
+    assert!(
+        html.contains("<span class=\"image-alt\">local</span>"),
+        "a relative image: its alt text"
+    );
+    // The site's own page still shows the images.
+    let (out, site) = build(&book);
+    common::assert_ok(&out);
+    let page = std::fs::read_to_string(site.join("pics.html")).unwrap();
+    assert!(page.contains("<img src=\"https://img.example.com/cluster.png\""));
+}
+
+/// The runbook's policy forbids loading `pdf.css`; `tejun pdf` prints it with its print
+/// styles all the same (which hide the runbook's own header behind the title page).
+#[test]
+fn runbook_pdf_keeps_its_print_styles_under_the_policy() {
+    let (tmp, book) = basic_book();
+    let pdf = tmp.path().join("rb.pdf");
+    let out = tejun(
+        &book,
+        &[
+            "pdf",
+            ".",
+            "--env",
+            "os=linux",
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    common::assert_ok(&out);
+    let text = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext is needed (apt-get install poppler-utils)");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("Printed: 2023-11-14"),
+        "the title page: {text}"
+    );
+    assert!(
+        !text.contains("Built: 2023-11-14"),
+        "the runbook's own header shows: {text}"
+    );
+}

@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod labels;
 pub mod markdown;
 mod nav;
+mod offline;
 mod parts;
 pub mod runbook;
 mod theme;
