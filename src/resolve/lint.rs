@@ -14,7 +14,8 @@ use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap};
 /// The largest edit distance the lint reports.
 const MAX_DISTANCE: usize = 2;
 
-/// How many leading bytes of a word its deletion keys are taken from.
+/// How many leading bytes of a word its deletion keys are taken from: the length from
+/// which [`similar`] counts two edits, so that keys of prefixes this long find every pair.
 const PREFIX: usize = 8;
 
 /// Splits a command into the words worth comparing: names of programs, options, paths'
@@ -86,26 +87,19 @@ fn distance_within(a: &[u8], b: &[u8]) -> Option<usize> {
     (d <= K).then_some(d)
 }
 
-/// The deletion keys of a word: hashes of what is left of its first `p` bytes after
-/// deleting up to two of them, for `p` of [`PREFIX`] and the two lengths below it (a whole
-/// word when it is shorter). Two words within distance two of each other share a key: both
-/// reach a common prefix of their common subsequence by at most two deletions from the
-/// same prefix length. Only words sharing a key are compared.
+/// The deletion keys of a word: hashes of what is left of its first [`PREFIX`] bytes (all
+/// of it when shorter) after deleting up to two of them. Two words within distance two
+/// share a key: both reach the same prefix of their common subsequence by deleting as
+/// many bytes from prefixes of one length, and a pair of lengths on either side of
+/// [`PREFIX`] is close only at distance one, where both words are whole prefixes.
 fn keys(word: &str) -> Vec<u64> {
-    let w = word.as_bytes();
-    let mut out = Vec::new();
-    let mut lengths: Vec<usize> = (0..=MAX_DISTANCE)
-        .map(|d| w.len().min(PREFIX - d))
-        .collect();
-    lengths.dedup();
-    for p in lengths {
-        let part = &w[..p];
-        out.push(hash_skipping(part, usize::MAX, usize::MAX));
-        for i in 0..p {
-            out.push(hash_skipping(part, i, usize::MAX));
-            for k in i + 1..p {
-                out.push(hash_skipping(part, i, k));
-            }
+    let part = &word.as_bytes()[..word.len().min(PREFIX)];
+    let p = part.len();
+    let mut out = vec![hash_skipping(part, usize::MAX, usize::MAX)];
+    for i in 0..p {
+        out.push(hash_skipping(part, i, usize::MAX));
+        for k in i + 1..p {
+            out.push(hash_skipping(part, i, k));
         }
     }
     out.sort_unstable();
@@ -125,48 +119,45 @@ fn hash_skipping(bytes: &[u8], skip_a: usize, skip_b: usize) -> u64 {
     h
 }
 
-/// The words, in the order given, filed under their deletion keys.
-struct KeyIndex {
-    buckets: HashMap<u64, Vec<u32>>,
-}
-
-impl KeyIndex {
-    fn new<'w>(words: impl IntoIterator<Item = &'w str>) -> KeyIndex {
-        let mut buckets: HashMap<u64, Vec<u32>> = HashMap::new();
-        for (i, w) in words.into_iter().enumerate() {
-            for k in keys(w) {
-                buckets.entry(k).or_default().push(i as u32);
+/// The pairs `(i, j)` of a word of `left` and a word of `right` (of `left` itself, with
+/// `i < j`, when `right` is `None`) that share a deletion key, each once, in order. The
+/// keys of every word are sorted together, so words sharing one are neighbours.
+fn candidates(left: &[&str], right: Option<&[&str]>) -> Vec<(usize, usize)> {
+    let mut keyed: Vec<(u64, bool, u32)> = Vec::new();
+    let sides = [(false, left), (true, right.unwrap_or(&[]))];
+    for (side, words) in sides {
+        for (i, w) in words.iter().enumerate() {
+            keyed.extend(keys(w).into_iter().map(|k| (k, side, i as u32)));
+        }
+    }
+    keyed.sort_unstable();
+    let mut pairs = Vec::new();
+    for run in keyed.chunk_by(|a, b| a.0 == b.0) {
+        let (l, r) = run.split_at(run.partition_point(|e| !e.1));
+        match right {
+            None => {
+                for (x, a) in l.iter().enumerate() {
+                    pairs.extend(l[x + 1..].iter().map(|b| (a.2 as usize, b.2 as usize)));
+                }
+            }
+            Some(_) => {
+                for a in l {
+                    pairs.extend(r.iter().map(|b| (a.2 as usize, b.2 as usize)));
+                }
             }
         }
-        KeyIndex { buckets }
     }
-
-    /// The indexed words sharing a key with `word`, each once, in increasing order.
-    fn candidates(&self, word: &str) -> Vec<usize> {
-        let mut out: Vec<usize> = keys(word)
-            .iter()
-            .filter_map(|k| self.buckets.get(k))
-            .flatten()
-            .map(|&i| i as usize)
-            .collect();
-        out.sort_unstable();
-        out.dedup();
-        out
-    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
 }
 
 /// Every pair `(i, j)`, `i < j`, of `words` that [`similar`] holds for, in that order.
 fn similar_pairs(words: &[&str]) -> Vec<(usize, usize)> {
-    let index = KeyIndex::new(words.iter().copied());
-    let mut pairs = Vec::new();
-    for (i, a) in words.iter().enumerate() {
-        for j in index.candidates(a) {
-            if j > i && similar(a, words[j]) {
-                pairs.push((i, j));
-            }
-        }
-    }
-    pairs
+    candidates(words, None)
+        .into_iter()
+        .filter(|&(i, j)| similar(words[i], words[j]))
+        .collect()
 }
 
 fn allowed(allow: &[[String; 2]], a: &str, b: &str) -> bool {
@@ -227,7 +218,7 @@ pub(crate) fn vocabulary(sites: &[CommandSite]) -> HashMap<String, WordSite> {
     out
 }
 
-/// Past this many comparisons, an edit's new words are compared through a [`KeyIndex`].
+/// Past this many comparisons, an edit's new words are compared through their keys.
 const DIRECT_COMPARISONS: usize = 1 << 20;
 
 /// The lint for one edited procedure (the dev server's fast path): each word of `sites`
@@ -255,12 +246,12 @@ pub(crate) fn new_words(
             list.extend(known.iter().filter(|(k, _)| similar(w, k)));
         }
     } else {
-        let index = KeyIndex::new(fresh.iter().map(|(w, _)| w.as_str()));
-        for (k, at) in known.iter() {
-            for i in index.candidates(k) {
-                if similar(&fresh[i].0, k) {
-                    close[i].push((k, at));
-                }
+        let new: Vec<&str> = fresh.iter().map(|(w, _)| w.as_str()).collect();
+        let old: Vec<(&String, &WordSite)> = known.iter().collect();
+        let old_words: Vec<&str> = old.iter().map(|(k, _)| k.as_str()).collect();
+        for (i, j) in candidates(&new, Some(&old_words)) {
+            if similar(new[i], old_words[j]) {
+                close[i].push(old[j]);
             }
         }
     }
@@ -309,7 +300,7 @@ fn typo(
 mod tests {
     use proptest::prelude::*;
 
-    use super::{distance_within, similar, similar_pairs, words, MAX_DISTANCE};
+    use super::{candidates, distance_within, similar, similar_pairs, words, MAX_DISTANCE};
     use crate::resolve::steps::strsim_distance;
 
     /// The pairs the lint reported before it had an index: every pair compared.
@@ -366,6 +357,26 @@ mod tests {
         fn the_index_finds_exactly_the_pairs_of_comparing_all(words in vocabulary()) {
             let words: Vec<&str> = words.iter().map(String::as_str).collect();
             prop_assert_eq!(similar_pairs(&words), every_pair(&words));
+        }
+
+        #[test]
+        fn new_words_meet_exactly_the_known_words_close_to_them(words in vocabulary()) {
+            // The dev server's edit: some words new, the rest known.
+            let (new, old): (Vec<&str>, Vec<&str>) =
+                words.iter().map(String::as_str).partition(|w| w.len() % 2 == 0);
+            let found: Vec<(usize, usize)> = candidates(&new, Some(&old))
+                .into_iter()
+                .filter(|&(i, j)| similar(new[i], old[j]))
+                .collect();
+            let mut want = Vec::new();
+            for (i, a) in new.iter().enumerate() {
+                for (j, b) in old.iter().enumerate() {
+                    if similar(a, b) {
+                        want.push((i, j));
+                    }
+                }
+            }
+            prop_assert_eq!(found, want);
         }
     }
 
