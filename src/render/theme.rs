@@ -93,7 +93,8 @@ impl Theme {
         for (name, text) in TEMPLATES {
             let text = match read_file(dir, name)? {
                 Some(bytes) => String::from_utf8(bytes).map_err(|_| {
-                    anyhow!("theme file `{}` is not UTF-8", shown(dir, name).display())
+                    let path = dir.map(|d| d.join(name)).unwrap_or_default();
+                    anyhow!("theme file `{}` is not UTF-8", path.display())
                 })?,
                 None => text.to_string(),
             };
@@ -138,15 +139,12 @@ pub fn read_file(dir: Option<&Path>, name: &str) -> Result<Option<Vec<u8>>> {
         return Ok(None);
     };
     let path = dir.join(name);
+    let failed = || format!("failed to read theme file `{}`", path.display());
     let meta = match std::fs::symlink_metadata(&path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => {
-            return Err(e)
-                .with_context(|| format!("failed to read theme file `{}`", path.display()))
-        }
+        Err(e) => return Err(e).with_context(failed),
     };
-    let failed = || format!("failed to read theme file `{}`", path.display());
     let (target, kind) = if meta.file_type().is_symlink() {
         let target = inside_theme(dir, &path)?;
         let kind = std::fs::metadata(&target).with_context(failed)?;
@@ -210,10 +208,6 @@ fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
         options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
     }
     options.open(path)
-}
-
-fn shown(dir: Option<&Path>, name: &str) -> PathBuf {
-    dir.map_or_else(|| PathBuf::from(name), |d| d.join(name))
 }
 
 /// A tera error with every cause: tera puts the useful part (the template, the line, the
