@@ -144,7 +144,6 @@ fn tests_of<'c>(c: &'c Condition, facet: &str, out: &mut Vec<&'c Condition>) {
 }
 
 /// What a search makes of the environments that extend the facets set so far.
-#[derive(PartialEq)]
 enum Verdict {
     /// None of them is what the search looks for.
     Prune,
@@ -262,17 +261,7 @@ fn gap_and_overlap(
 fn first_uncovered(facets: &[Facet], chains: &[Vec<&Condition>]) -> Option<Found> {
     let conds: Vec<&Condition> = chains.iter().flatten().copied().collect();
     first(&axes(facets, &conds), |env, complete| {
-        if complete {
-            return verdict(!chains.iter().any(|chain| holds(chain, env)));
-        }
-        let states: Vec<Option<bool>> = chains.iter().map(|chain| all_of(chain, env)).collect();
-        if states.contains(&Some(true)) {
-            Verdict::Prune
-        } else if states.iter().all(|s| *s == Some(false)) {
-            Verdict::Found
-        } else {
-            Verdict::Open
-        }
+        uncovered_verdict(chains, env, complete)
     })
 }
 
@@ -281,6 +270,21 @@ fn verdict(found: bool) -> Verdict {
         Verdict::Found
     } else {
         Verdict::Prune
+    }
+}
+
+/// Uncovered: no procedure's chain of conditions holds.
+fn uncovered_verdict(chains: &[Vec<&Condition>], env: &Env, complete: bool) -> Verdict {
+    if complete {
+        return verdict(!chains.iter().any(|chain| holds(chain, env)));
+    }
+    let states: Vec<Option<bool>> = chains.iter().map(|chain| all_of(chain, env)).collect();
+    if states.contains(&Some(true)) {
+        Verdict::Prune
+    } else if states.iter().all(|s| *s == Some(false)) {
+        Verdict::Found
+    } else {
+        Verdict::Open
     }
 }
 
