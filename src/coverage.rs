@@ -1,11 +1,16 @@
 //! The coverage check: for every environment the facets allow, does the book say exactly
-//! one thing? It enumerates environments (version facets split at the boundaries the
-//! book's own conditions use) and reports a selected step with no applicable variant (a
-//! gap), a step with two applicable variants (an overlap), and environments no procedure
-//! serves. Enumeration is per step over only the facets that step's conditions mention,
-//! which keeps it to a few thousand evaluations per step.
+//! one thing? It reports a selected step with no applicable variant (a gap), a step with
+//! two applicable variants (an overlap), and environments no procedure serves.
+//!
+//! Environments are searched per step over only the facets its conditions mention: version
+//! facets split at the boundaries the book's own conditions use, and a facet's values
+//! grouped into the classes its tests can tell apart. The search sets one facet at a time
+//! and skips a branch as soon as the conditions settle it (the step is not shown there, or
+//! one variant surely applies), so its cost follows the cases the conditions draw rather
+//! than the product of every facet's values. The environment it names is still the first
+//! one a full enumeration would meet.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fmt;
 
 use crate::condition::{Condition, Env, Value};
@@ -22,6 +27,7 @@ struct Probe {
 }
 
 /// An environment found by enumeration, printable as `cluster=mscs, from>R12.4`.
+#[derive(Debug, PartialEq)]
 pub struct Found(Vec<(String, String)>);
 
 impl fmt::Display for Found {
@@ -83,50 +89,123 @@ fn probes(facet: &Facet, conds: &[&Condition]) -> Vec<Probe> {
     }
 }
 
-/// Every combination of probes for the facets the conditions mention, visited in turn
-/// until `visit` returns false.
-fn each_env(
-    facets: &[Facet],
-    conds: &[&Condition],
-    mut visit: impl FnMut(&Env, &dyn Fn() -> Found) -> bool,
-) {
+/// A facet to try, with one probe per class of values the conditions cannot tell apart.
+struct Axis {
+    facet: String,
+    probes: Vec<Probe>,
+}
+
+/// The facets the conditions mention, in name order, each with its probes. Probes that
+/// every test of the facet in `conds` answers alike are one class, tried once through the
+/// first of them: a book's conditions name a few of a facet's values, so a facet of a
+/// hundred values is mostly two or three classes.
+fn axes(facets: &[Facet], conds: &[&Condition]) -> Vec<Axis> {
     let mut names: BTreeSet<&str> = BTreeSet::new();
     for c in conds {
         names.extend(c.facets());
     }
-    let axes: Vec<(String, Vec<Probe>)> = names
+    names
         .iter()
         .filter_map(|n| facets.iter().find(|f| f.id == *n))
-        .map(|f| (f.id.clone(), probes(f, conds)))
-        .filter(|(_, p)| !p.is_empty())
-        .collect();
-    let total: usize = axes.iter().map(|(_, p)| p.len()).product();
-    let mut idx = vec![0usize; axes.len()];
-    for _ in 0..total {
-        let env: Env = axes
-            .iter()
-            .zip(&idx)
-            .map(|((k, p), &i)| (k.clone(), p[i].value.clone()))
-            .collect();
-        let describe = || {
-            Found(
-                axes.iter()
-                    .zip(&idx)
-                    .map(|((k, p), &i)| (k.clone(), p[i].shown.clone()))
-                    .collect(),
-            )
-        };
-        if !visit(&env, &describe) {
-            return;
+        .map(|f| Axis {
+            facet: f.id.clone(),
+            probes: classes(&f.id, probes(f, conds), conds),
+        })
+        .filter(|a| !a.probes.is_empty())
+        .collect()
+}
+
+/// The first probe of each class of `all`, in order: two probes are one class when every
+/// test of `facet` in `conds` gives both the same answer.
+fn classes(facet: &str, all: Vec<Probe>, conds: &[&Condition]) -> Vec<Probe> {
+    let mut tests = Vec::new();
+    for c in conds {
+        tests_of(c, facet, &mut tests);
+    }
+    let mut seen: HashSet<Vec<Option<bool>>> = HashSet::new();
+    all.into_iter()
+        .filter(|p| {
+            let env: Env = [(facet.to_string(), p.value.clone())].into();
+            seen.insert(tests.iter().map(|t| t.eval(&env)).collect())
+        })
+        .collect()
+}
+
+/// The tests (`facet = v`, `facet in [...]`, `facet >= R12.8`) of `facet` in `c`.
+fn tests_of<'c>(c: &'c Condition, facet: &str, out: &mut Vec<&'c Condition>) {
+    match c {
+        Condition::OneOf { facet: f, .. } | Condition::Version { facet: f, .. } if f == facet => {
+            out.push(c)
         }
-        for (d, (_, p)) in idx.iter_mut().zip(&axes).rev() {
-            *d += 1;
-            if *d < p.len() {
+        Condition::And(v) | Condition::Or(v) => v.iter().for_each(|c| tests_of(c, facet, out)),
+        Condition::Not(c) => tests_of(c, facet, out),
+        _ => {}
+    }
+}
+
+/// What a search makes of the environments that extend the facets set so far.
+enum Verdict {
+    /// None of them is what the search looks for.
+    Prune,
+    /// Every one of them is (so the first of them is the answer).
+    Found,
+    /// Some may be: set the next facet.
+    Open,
+}
+
+/// The first environment, in the order of trying every combination of probes (facets in
+/// name order, the last one turning fastest), that the search looks for. `decide` judges
+/// the environments that extend a partial one (`complete` when every facet is set), from
+/// conditions that are undecided (`None`) while a facet they test is unset; a subtree it
+/// decides is skipped whole, so the cost follows the cases the conditions draw rather
+/// than the product of all facets' values.
+fn first(axes: &[Axis], mut decide: impl FnMut(&Env, bool) -> Verdict) -> Option<Found> {
+    let mut env = Env::new();
+    // The probe chosen for each facet set so far.
+    let mut at: Vec<usize> = Vec::new();
+    loop {
+        let depth = at.len();
+        match decide(&env, depth == axes.len()) {
+            Verdict::Found => {
+                let shown = axes.iter().enumerate().map(|(k, a)| {
+                    let p = &a.probes[at.get(k).copied().unwrap_or(0)];
+                    (a.facet.clone(), p.shown.clone())
+                });
+                return Some(Found(shown.collect()));
+            }
+            Verdict::Open if depth < axes.len() => {
+                let axis = &axes[depth];
+                env.insert(axis.facet.clone(), axis.probes[0].value.clone());
+                at.push(0);
+                continue;
+            }
+            _ => {}
+        }
+        // Nothing here: the next probe of the deepest facet that has one left.
+        loop {
+            let i = at.pop()?;
+            let axis = &axes[at.len()];
+            if let Some(next) = axis.probes.get(i + 1) {
+                env.insert(axis.facet.clone(), next.value.clone());
+                at.push(i + 1);
                 break;
             }
-            *d = 0;
+            env.remove(&axis.facet);
         }
     }
+}
+
+/// How a list of conditions (all of which must hold) stands in a partial environment.
+fn all_of(conds: &[&Condition], env: &Env) -> Option<bool> {
+    let mut open = false;
+    for c in conds {
+        match c.eval(env) {
+            Some(false) => return Some(false),
+            None => open = true,
+            Some(true) => {}
+        }
+    }
+    (!open).then_some(true)
 }
 
 /// The conditions that select a procedure: its chapter's, its group's and its own.
@@ -159,6 +238,96 @@ fn holds(conds: &[&Condition], env: &Env) -> bool {
     conds.iter().all(|c| c.eval(env) == Some(true))
 }
 
+/// The first environment where a step shown under `ctx` has no applicable variant (a
+/// gap), and the first where two apply (an overlap).
+fn gap_and_overlap(
+    facets: &[Facet],
+    ctx: &[&Condition],
+    variants: &[&Condition],
+) -> (Option<Found>, Option<Found>) {
+    let mut all = ctx.to_vec();
+    all.extend(variants);
+    let axes = axes(facets, &all);
+    let gap = first(&axes, |env, complete| {
+        gap_verdict(ctx, variants, env, complete)
+    });
+    let overlap = first(&axes, |env, complete| {
+        overlap_verdict(ctx, variants, env, complete)
+    });
+    (gap, overlap)
+}
+
+/// The first environment where no chain of conditions (one per procedure) holds.
+fn first_uncovered(facets: &[Facet], chains: &[Vec<&Condition>]) -> Option<Found> {
+    let conds: Vec<&Condition> = chains.iter().flatten().copied().collect();
+    first(&axes(facets, &conds), |env, complete| {
+        uncovered_verdict(chains, env, complete)
+    })
+}
+
+fn verdict(found: bool) -> Verdict {
+    if found {
+        Verdict::Found
+    } else {
+        Verdict::Prune
+    }
+}
+
+/// Uncovered: no procedure's chain of conditions holds.
+fn uncovered_verdict(chains: &[Vec<&Condition>], env: &Env, complete: bool) -> Verdict {
+    if complete {
+        return verdict(!chains.iter().any(|chain| holds(chain, env)));
+    }
+    let states: Vec<Option<bool>> = chains.iter().map(|chain| all_of(chain, env)).collect();
+    if states.contains(&Some(true)) {
+        Verdict::Prune
+    } else if states.iter().all(|s| *s == Some(false)) {
+        Verdict::Found
+    } else {
+        Verdict::Open
+    }
+}
+
+/// A gap: the step is shown (`ctx` holds) and none of its variants applies.
+fn gap_verdict(ctx: &[&Condition], variants: &[&Condition], env: &Env, complete: bool) -> Verdict {
+    if complete {
+        let none = !variants.iter().any(|v| v.eval(env) == Some(true));
+        return verdict(holds(ctx, env) && none);
+    }
+    let shown = all_of(ctx, env);
+    let states: Vec<Option<bool>> = variants.iter().map(|v| v.eval(env)).collect();
+    if shown == Some(false) || states.contains(&Some(true)) {
+        Verdict::Prune
+    } else if shown == Some(true) && states.iter().all(|s| *s == Some(false)) {
+        Verdict::Found
+    } else {
+        Verdict::Open
+    }
+}
+
+/// An overlap: the step is shown and two or more of its variants apply.
+fn overlap_verdict(
+    ctx: &[&Condition],
+    variants: &[&Condition],
+    env: &Env,
+    complete: bool,
+) -> Verdict {
+    let states: Vec<Option<bool>> = variants.iter().map(|v| v.eval(env)).collect();
+    let sure = states.iter().filter(|s| **s == Some(true)).count();
+    if complete {
+        return verdict(holds(ctx, env) && sure > 1);
+    }
+    let shown = all_of(ctx, env);
+    let possible = states.iter().filter(|s| **s != Some(false)).count();
+    if shown == Some(false) || possible < 2 {
+        Verdict::Prune
+    } else if shown == Some(true) && sure > 1 {
+        Verdict::Found
+    } else {
+        Verdict::Open
+    }
+}
+
 pub fn check(book: &Book, diags: &mut Diagnostics) {
     let facets = &book.config.facets;
     for (proc_, chain) in chains(book) {
@@ -189,25 +358,8 @@ pub fn check_procedure(
             let mut ctx = outer.clone();
             ctx.extend(bwhen);
             ctx.extend(step.when.iter());
-            let mut all = ctx.clone();
-            all.extend(step.variants.iter().map(|v| &v.when));
-            let (mut gap, mut overlap) = (None, None);
-            each_env(facets, &all, |env, describe| {
-                if holds(&ctx, env) {
-                    let n = step
-                        .variants
-                        .iter()
-                        .filter(|v| v.when.eval(env) == Some(true))
-                        .count();
-                    if n == 0 && gap.is_none() {
-                        gap = Some(describe());
-                    }
-                    if n > 1 && overlap.is_none() {
-                        overlap = Some(describe());
-                    }
-                }
-                gap.is_none() || overlap.is_none()
-            });
+            let variants: Vec<&Condition> = step.variants.iter().map(|v| &v.when).collect();
+            let (gap, overlap) = gap_and_overlap(facets, &ctx, &variants);
             let at = format!(
                 "{} {} step {} 「{}」",
                 proc_.number, proc_.title, step.number, step.title
@@ -237,16 +389,8 @@ pub fn check_procedure(
 /// Every environment the facets describe is served by at least one procedure.
 fn uncovered(book: &Book, diags: &mut Diagnostics) {
     let facets = &book.config.facets;
-    let all: Vec<(&Procedure, Vec<&Condition>)> = chains(book);
-    let conds: Vec<&Condition> = all.iter().flat_map(|(_, c)| c.iter().copied()).collect();
-    let mut uncovered = None;
-    each_env(facets, &conds, |env, describe| {
-        if !all.iter().any(|(_, chain)| holds(chain, env)) {
-            uncovered = Some(describe());
-            return false;
-        }
-        true
-    });
+    let chains: Vec<Vec<&Condition>> = chains(book).into_iter().map(|(_, c)| c).collect();
+    let uncovered = first_uncovered(facets, &chains);
     if let Some(env) = uncovered {
         diags.push(
             Diagnostic::global(format!("no procedure applies when {env}"))
@@ -289,3 +433,6 @@ pub fn matrix(book: &Book) -> Vec<String> {
     }
     lines
 }
+
+#[cfg(test)]
+mod tests;

@@ -6,6 +6,9 @@
 //! command on the real clipboard; cross-references land on their target; a page open in
 //! `tejun serve` shows an edit by itself, at the same scroll position; and screenshots at
 //! desktop and phone widths (written to `target/screenshots/`) are real, non-blank PNGs.
+//! On small fixture books: a runbook's CSV export writes no live spreadsheet formula, a
+//! runbook with remote images makes no request, and a malformed `#%E0%A4%A` with `?hl=`
+//! leaves the search box working.
 //!
 //! Chromium is `/usr/bin/chromium` (or `TEJUN_CHROMIUM`); `.ci/test` installs it. Without
 //! it these tests fail with how to install it, unless `TEJUN_SKIP_BROWSER=1`.
@@ -1310,5 +1313,168 @@ fn the_values_panel_fits_a_phone() {
             .iter()
             .all(|w| w.as_u64().is_some_and(|w| w <= 375)),
         "with 値の入力 open at 375 px: [scrollWidth, innerWidth, rightmost input edge] = {fit}"
+    );
+}
+
+/// The `site-basic` fixture book copied into `tmp`, with `extra` files (path, text) added.
+fn fixture_book(tmp: &Path, extra: &[(&str, &str)]) -> PathBuf {
+    let book = tmp.join("book");
+    copy_tree(&repo_root().join("tests/fixtures/site-basic"), &book);
+    for (path, text) in extra {
+        let path = book.join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write fixture");
+    }
+    book
+}
+
+/// Step titles a spreadsheet would take for formulas.
+const FORMULA_TITLES: &str = r#"title = "Formulas"
+
+[[section]]
+id = "s"
+title = "S"
+
+[[section.step]]
+title = '=HYPERLINK("http://evil.example/","open")'
+body = "One."
+
+[[section.step]]
+title = "+1+cmd|' /C calc'!A0"
+body = "Two."
+
+[[section.step]]
+title = "-2+3"
+body = "Three."
+
+[[section.step]]
+title = "@SUM(A1:A2)"
+body = "Four."
+"#;
+
+#[test]
+fn runbook_csv_export_writes_no_live_formula() {
+    let Some(binary) = chromium() else { return };
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let book = fixture_book(
+        tmp.path(),
+        &[("content/01-first/03-formulas.toml", FORMULA_TITLES)],
+    );
+    let file = tmp.path().join("rb.html");
+    tejun(&[
+        "runbook",
+        book.to_str().expect("utf-8"),
+        "--env",
+        "os=windows",
+        "--out",
+        file.to_str().expect("utf-8"),
+    ]);
+    let mut b = Browser::launch(&binary);
+    b.open(&file_url(&file));
+    let csv = b.eval("window.tejunRunbook.exportLog('csv')");
+    let titles: Vec<String> = csv
+        .as_str()
+        .expect("csv")
+        .lines()
+        .skip(1)
+        .map(|row| {
+            // seq,section,step,title,…: the title is the fourth cell, quoted when it must be.
+            let cells: Vec<&str> = row.splitn(4, ',').collect();
+            cells[3].to_string()
+        })
+        .filter(|rest| !rest.starts_with("Check"))
+        .collect();
+    let want = [
+        "\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"open\"\")\"",
+        "'+1+cmd|' /C calc'!A0",
+        "'-2+3",
+        "'@SUM(A1:A2)",
+    ];
+    for (title, want) in titles.iter().zip(want) {
+        assert!(title.starts_with(want), "{title} should start with {want}");
+    }
+    assert_eq!(titles.len(), 4, "{titles:?}");
+}
+
+#[test]
+fn a_runbook_with_remote_images_makes_no_request() {
+    let Some(binary) = chromium() else { return };
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let book = fixture_book(
+        tmp.path(),
+        &[(
+            "content/01-first/03-pics.toml",
+            "title = \"Pictures\"\n\n[[section]]\nid = \"s\"\ntitle = \"S\"\n\n\
+             [[section.step]]\ntitle = \"Look\"\n\
+             body = '''\n![diagram](https://img.example.com/d.png) ![local](pics/l.png)\n'''\n",
+        )],
+    );
+    let file = tmp.path().join("rb.html");
+    tejun(&[
+        "runbook",
+        book.to_str().expect("utf-8"),
+        "--env",
+        "os=windows",
+        "--out",
+        file.to_str().expect("utf-8"),
+    ]);
+    let url = file_url(&file);
+    let mut b = Browser::launch(&binary);
+    b.open(&url);
+    let requested = b.requested_urls();
+    assert!(!requested.is_empty(), "the network log saw the page load");
+    for r in &requested {
+        assert!(
+            r == &url || r.starts_with("data:"),
+            "the runbook requested {r}"
+        );
+    }
+    assert_eq!(
+        b.eval("document.querySelector('a.image-link').getAttribute('href')"),
+        json!("https://img.example.com/d.png")
+    );
+    // The policy leaves the runbook's own script working.
+    b.eval("document.querySelector('.step-check').click()");
+    assert_eq!(
+        b.eval(
+            "document.querySelector('[data-progress-text]').textContent === \
+             '1 / ' + document.querySelectorAll('li[data-seq]').length"
+        ),
+        json!(true)
+    );
+}
+
+#[test]
+fn a_malformed_hash_with_a_highlight_leaves_search_working() {
+    let Some(binary) = chromium() else { return };
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let book = fixture_book(tmp.path(), &[]);
+    let out = tmp.path().join("site");
+    tejun(&[
+        "build",
+        book.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let mut b = Browser::launch(&binary);
+    b.open(&format!(
+        "{}?hl=x#%E0%A4%A",
+        file_url(&out.join("alpha.html"))
+    ));
+    type_into(&mut b, "#search-input", "systemctl");
+    wait_for(
+        &mut b,
+        "document.querySelectorAll('#search-results a').length",
+    );
+    // A well-formed arrival still marks the query in its target.
+    b.open(&format!(
+        "{}?hl=systemctl#step-check",
+        file_url(&out.join("alpha.html"))
+    ));
+    assert!(
+        b.eval("document.querySelectorAll('mark.search-hl').length")
+            .as_u64()
+            .is_some_and(|n| n > 0),
+        "the highlight still works"
     );
 }

@@ -1,3 +1,4 @@
+use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -19,9 +20,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Ok((book, warnings)) => {
             warnings.emit(&book.sources);
             if args.matrix {
+                let mut out = super::stdout();
                 for line in crate::coverage::matrix(&book) {
-                    println!("{line}");
+                    writeln!(out, "{line}")?;
                 }
+                out.flush()?;
             }
             let procedures = book.procedures().count();
             let steps = book.step_count();

@@ -2,6 +2,7 @@
 //! so a support engineer can tell a customer exactly what changes with their setup.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
@@ -69,22 +70,24 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let (a, b) = (env_of(&args.envs[0])?, env_of(&args.envs[1])?);
     let (sa, sb) = (steps(&filter(&book, &a)), steps(&filter(&book, &b)));
-    println!("--- {}\n+++ {}", args.envs[0], args.envs[1]);
+    let mut out = super::stdout();
+    writeln!(out, "--- {}\n+++ {}", args.envs[0], args.envs[1])?;
     let mut differences = 0;
     let mut keys: Vec<&(String, String)> = sa.keys().chain(sb.keys()).collect();
     keys.sort();
     keys.dedup();
     for key in keys {
         match (sa.get(key), sb.get(key)) {
-            (Some((place, _)), None) => println!("- {}: {place}", key.0),
-            (None, Some((place, _))) => println!("+ {}: {place}", key.0),
+            (Some((place, _)), None) => writeln!(out, "- {}: {place}", key.0)?,
+            (None, Some((place, _))) => writeln!(out, "+ {}: {place}", key.0)?,
             (Some((pa, fa)), Some((_, fb))) if fa != fb => {
-                println!("~ {}: {pa} (content differs)", key.0)
+                writeln!(out, "~ {}: {pa} (content differs)", key.0)?
             }
             _ => continue,
         }
         differences += 1;
     }
-    println!("{differences} steps differ");
+    writeln!(out, "{differences} steps differ")?;
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }

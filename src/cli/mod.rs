@@ -10,6 +10,7 @@ mod runbook;
 mod search;
 mod serve;
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -74,5 +75,62 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             crate::output::remove_retired(&dir)?;
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// The commands' standard output. A reader that stops early (`tejun search … | head`)
+/// closes the pipe under us: the rest of the output is dropped quietly, and the command's
+/// result stands, rather than a panic (`println!`) or an error about a broken pipe.
+pub(crate) struct Stdout {
+    inner: std::io::StdoutLock<'static>,
+    closed: bool,
+}
+
+pub(crate) fn stdout() -> Stdout {
+    Stdout {
+        inner: std::io::stdout().lock(),
+        closed: false,
+    }
+}
+
+impl Stdout {
+    fn unless_closed(
+        &mut self,
+        result: std::io::Result<usize>,
+        len: usize,
+    ) -> std::io::Result<usize> {
+        match result {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(len)
+            }
+            other => other,
+        }
+    }
+}
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        let written = self.inner.write(buf);
+        self.unless_closed(written, buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        let flushed = self.inner.flush().map(|()| 0);
+        self.unless_closed(flushed, 0).map(|_| ())
+    }
+}
+
+impl Drop for Stdout {
+    /// What is still buffered goes out, or is dropped with the closed pipe; a failure to
+    /// flush here has no one left to report to.
+    fn drop(&mut self) {
+        let _ = self.flush();
     }
 }

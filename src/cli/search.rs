@@ -97,7 +97,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         limit: args.limit,
     })?;
     let took = millis(start);
-    let mut out = std::io::stdout().lock();
+    let mut out = super::stdout();
     if args.json {
         let hits: Vec<JsonHit> = results
             .hits

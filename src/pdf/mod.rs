@@ -191,13 +191,8 @@ fn write_assets(dir: &Path, assets: &[(String, Vec<u8>)], theme_dir: Option<&Pat
     let assets_dir = dir.join("assets");
     std::fs::create_dir_all(&assets_dir)
         .with_context(|| format!("failed to create `{}`", assets_dir.display()))?;
-    let custom = theme_dir.map(|d| d.join("pdf.css")).filter(|p| p.is_file());
-    let pdf_css = match custom {
-        Some(path) => {
-            std::fs::read(&path).with_context(|| format!("failed to read `{}`", path.display()))?
-        }
-        None => page::PDF_CSS.as_bytes().to_vec(),
-    };
+    let pdf_css = crate::render::read_theme_file(theme_dir, "pdf.css")?
+        .unwrap_or_else(|| page::PDF_CSS.as_bytes().to_vec());
     let all = assets
         .iter()
         .map(|(n, b)| (n.as_str(), b.as_slice()))

@@ -58,7 +58,7 @@ pub fn assemble(print_html: &str, layout: &Layout, pages: &BTreeMap<String, u32>
         ));
     }
     head.push_str("</style>\n");
-    let html = insert_before(print_html, "</head>", &head);
+    let html = insert_before(&without_policy(print_html), "</head>", &head);
     let front = format!(
         "{}{}",
         layout.cover,
@@ -77,6 +77,19 @@ pub fn assemble(print_html: &str, layout: &Layout, pages: &BTreeMap<String, u32>
         None => insert_after_tag(&html, "<body", &front),
     };
     insert_before(&html, "</body>", OUTLINE_SCRIPT)
+}
+
+/// A runbook's Content-Security-Policy forbids every load, `pdf.css` too; the copy Chromium
+/// prints comes from a private folder, so it goes without the policy.
+fn without_policy(html: &str) -> String {
+    let marker = "<meta http-equiv=\"Content-Security-Policy\"";
+    match html.find(marker) {
+        Some(at) => {
+            let end = html[at..].find('>').map_or(html.len(), |e| at + e + 1);
+            format!("{}{}", &html[..at], &html[end..])
+        }
+        None => html.to_string(),
+    }
 }
 
 /// The `href="#…"` targets of the print page's contents.

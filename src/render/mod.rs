@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod labels;
 pub mod markdown;
 mod nav;
+mod offline;
 mod parts;
 pub mod runbook;
 mod theme;
@@ -30,7 +31,7 @@ use html::Ctx;
 pub use html::LinkMode;
 pub use nav::PageId;
 pub use runbook::RunbookSpec;
-pub use theme::{error_chain, Theme};
+pub use theme::{error_chain, read_file as read_theme_file, Theme};
 use view::{ChapterView, ItemView, ProcedureView};
 
 /// One finished page, with its steps kept apart for the search index.

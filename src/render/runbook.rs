@@ -2,7 +2,9 @@
 //! works through on the night of the change. The book is filtered for the environment, its
 //! procedures rendered with the site's own templates in print link mode (every link an
 //! in-page anchor), and the theme's CSS and runbook.js inlined, so the file makes no
-//! request and can be mailed, attached to a ticket or opened from a USB stick.
+//! request and can be mailed, attached to a ticket or opened from a USB stick: its
+//! Content-Security-Policy forbids any load, and images it cannot hold become links
+//! ([`super::offline`]).
 //!
 //! Each step carries a checkbox, its position in the runbook (`data-seq`) and a hash of its
 //! rendered content (`data-hash`); runbook.js keeps the ticks in localStorage under the
@@ -194,6 +196,14 @@ pub fn render_to(
             }
         },
     )?;
+    // The file makes no request: an image it cannot hold becomes a link or its alt text.
+    let bodies: Vec<String> = bodies
+        .into_iter()
+        .map(|b| match super::offline::images_as_links(&b) {
+            std::borrow::Cow::Borrowed(_) => b,
+            std::borrow::Cow::Owned(changed) => changed,
+        })
+        .collect();
     let mut c = Context::new();
     c.insert("t", ctx.t());
     c.insert("rb_t", rs);

@@ -1,11 +1,15 @@
 //! The default theme is compiled into the binary, so `tejun build` works with no theme on
 //! disk; a book replaces any file by putting one of the same name in its own theme folder
 //! (`themes/default/` unless book.toml says otherwise).
+//!
+//! A theme may come from anyone, and the site it makes is published: its files are read
+//! only from inside its folder (regular files, and links that stay in the folder), and its
+//! templates see the book and nothing of the machine that builds it.
 
 use std::error::Error as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use tera::Tera;
 
 /// Templates of the default theme: (name, text).
@@ -87,34 +91,123 @@ impl Theme {
     pub fn load(dir: Option<&Path>) -> Result<Theme> {
         let mut templates = Vec::new();
         for (name, text) in TEMPLATES {
-            templates.push((
-                name.to_string(),
-                read_override(dir, name)?.unwrap_or_else(|| text.to_string()),
-            ));
+            let text = match read_file(dir, name)? {
+                Some(bytes) => String::from_utf8(bytes).map_err(|_| {
+                    let path = dir.map(|d| d.join(name)).unwrap_or_default();
+                    anyhow!("theme file `{}` is not UTF-8", path.display())
+                })?,
+                None => text.to_string(),
+            };
+            templates.push((name.to_string(), text));
         }
         let mut tera = Tera::default();
+        sandbox(&mut tera);
         tera.add_raw_templates(templates)
             .map_err(|e| anyhow!("theme templates: {}", error_chain(&e)))?;
         let mut assets = Vec::new();
         for (name, text) in ASSETS {
-            let bytes = match dir.map(|d| d.join(name)) {
-                Some(path) if path.is_file() => std::fs::read(&path)
-                    .with_context(|| format!("failed to read `{}`", path.display()))?,
-                _ => text.as_bytes().to_vec(),
-            };
+            let bytes = read_file(dir, name)?.unwrap_or_else(|| text.as_bytes().to_vec());
             assets.push((name.to_string(), bytes));
         }
         Ok(Theme { tera, assets })
     }
 }
 
-fn read_override(dir: Option<&Path>, name: &str) -> Result<Option<String>> {
-    let Some(path) = dir.map(|d| d.join(name)).filter(|p| p.is_file()) else {
+/// Takes from templates what reaches past the book: tera's `get_env` would write the build
+/// host's environment (tokens, paths) into a site meant to be published. Tera without its
+/// `builtins` feature has no other such function (`now` and `get_random` are left out, and
+/// `include`, `import` and `extends` only name templates added here, never a path).
+fn sandbox(tera: &mut Tera) {
+    tera.register_function(
+        "get_env",
+        |_: &std::collections::HashMap<String, tera::Value>| -> tera::Result<tera::Value> {
+            Err(tera::Error::msg(
+                "`get_env` is not available: templates have no access to the environment \
+                 of the machine that builds the book",
+            ))
+        },
+    );
+}
+
+/// The book's own version of the theme file `name` in `dir`, or `None` when it has none.
+///
+/// Only a regular file inside the theme folder is read: a link whose target lies outside
+/// the folder (a theme pointing `style.css` at `/etc/passwd` would publish it), and a FIFO,
+/// socket or device (reading one can block for ever) are errors naming the file.
+pub fn read_file(dir: Option<&Path>, name: &str) -> Result<Option<Vec<u8>>> {
+    let Some(dir) = dir else {
         return Ok(None);
     };
-    std::fs::read_to_string(&path)
-        .map(Some)
-        .with_context(|| format!("failed to read theme file `{}`", path.display()))
+    let path = dir.join(name);
+    let failed = || format!("failed to read theme file `{}`", path.display());
+    let meta = match std::fs::symlink_metadata(&path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e).with_context(failed),
+    };
+    let (target, kind) = if meta.file_type().is_symlink() {
+        let target = inside_theme(dir, &path)?;
+        let kind = std::fs::metadata(&target).with_context(failed)?;
+        (target, kind)
+    } else {
+        (path.clone(), meta)
+    };
+    if kind.is_dir() {
+        return Ok(None);
+    }
+    regular(&path, &kind)?;
+    let mut file = open_nonblocking(&target).with_context(failed)?;
+    // Again on the open file: a FIFO put there since the look above must not block us.
+    regular(&path, &file.metadata().with_context(failed)?)?;
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut file, &mut bytes).with_context(failed)?;
+    Ok(Some(bytes))
+}
+
+fn regular(path: &Path, meta: &std::fs::Metadata) -> Result<()> {
+    if !meta.is_file() {
+        bail!(
+            "theme file `{}` is not a regular file (a FIFO, socket or device); \
+             a theme holds only regular files",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+/// Where the link `path` in the theme folder `dir` leads, if that is inside the folder.
+fn inside_theme(dir: &Path, path: &Path) -> Result<PathBuf> {
+    let folder = dir
+        .canonicalize()
+        .with_context(|| format!("failed to read theme folder `{}`", dir.display()))?;
+    let target = path.canonicalize().with_context(|| {
+        format!(
+            "theme file `{}` is a link to nothing (or to a link loop)",
+            path.display()
+        )
+    })?;
+    if !target.starts_with(&folder) {
+        bail!(
+            "theme file `{}` is a link to `{}`, outside the theme folder `{}`; \
+             a theme is read only from inside its own folder",
+            path.display(),
+            target.display(),
+            folder.display()
+        );
+    }
+    Ok(target)
+}
+
+/// Opens `path` for reading without waiting for a writer, should it be a FIFO.
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    }
+    options.open(path)
 }
 
 /// A tera error with every cause: tera puts the useful part (the template, the line, the

@@ -1,12 +1,22 @@
 //! The command consistency lint: two command words that differ by a character or two
 //! (`nqsstop` / `nqstop`, `jcdbs` / `jcdfs`) are usually a typo in one of them.
+//!
+//! Comparing every word with every other was quadratic: one command holding a base64 blob
+//! brings thousands of distinct "words". Words are instead filed under deletion keys
+//! ([`keys`]), so only words sharing a key are compared, with a distance bounded at two.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
-use super::steps::strsim_distance;
 use super::CommandSite;
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap};
+
+/// The largest edit distance the lint reports.
+const MAX_DISTANCE: usize = 2;
+
+/// How many leading bytes of a word its deletion keys are taken from: the length from
+/// which [`similar`] counts two edits, so that keys of prefixes this long find every pair.
+const PREFIX: usize = 8;
 
 /// Splits a command into the words worth comparing: names of programs, options, paths'
 /// parts and identifiers, lower-cased.
@@ -29,9 +39,132 @@ pub(crate) fn similar(a: &str, b: &str) -> bool {
     if long.ends_with(short) && long.len() - short.len() >= 2 {
         return false;
     }
-    let d = strsim_distance(a, b);
     let min = short.len();
-    (d == 1 && min >= 5) || (d == 2 && min >= 8)
+    match distance_within(a.as_bytes(), b.as_bytes()) {
+        Some(1) => min >= 5,
+        Some(2) => min >= 8,
+        _ => false,
+    }
+}
+
+/// The Levenshtein distance of `a` and `b` when it is at most [`MAX_DISTANCE`]: only the
+/// diagonal band of the table is filled, so a pair of long words costs their length.
+fn distance_within(a: &[u8], b: &[u8]) -> Option<usize> {
+    const K: usize = MAX_DISTANCE;
+    const WIDTH: usize = 2 * K + 1;
+    const FAR: usize = usize::MAX / 2;
+    let (m, n) = (a.len(), b.len());
+    if m.abs_diff(n) > K {
+        return None;
+    }
+    // `row[t]` is the distance of `a[..i]` and `b[..j]` for `j = i + t - K`.
+    let mut row = [FAR; WIDTH];
+    for (t, cell) in row.iter_mut().enumerate().skip(K) {
+        if t - K <= n {
+            *cell = t - K;
+        }
+    }
+    for i in 1..=m {
+        let mut next = [FAR; WIDTH];
+        for t in 0..WIDTH {
+            let Some(j) = (i + t).checked_sub(K).filter(|&j| j <= n) else {
+                continue;
+            };
+            let mut best = if t + 1 < WIDTH { row[t + 1] + 1 } else { FAR };
+            if j == 0 {
+                best = best.min(i);
+            } else {
+                if t > 0 {
+                    best = best.min(next[t - 1] + 1);
+                }
+                best = best.min(row[t] + usize::from(a[i - 1] != b[j - 1]));
+            }
+            next[t] = best.min(FAR);
+        }
+        row = next;
+    }
+    let d = row[n + K - m];
+    (d <= K).then_some(d)
+}
+
+/// The deletion keys of a word: hashes of what is left of its first [`PREFIX`] bytes (all
+/// of it when shorter) after deleting up to two of them. Two words within distance two
+/// share a key: both reach the same prefix of their common subsequence by deleting as
+/// many bytes from prefixes of one length, and a pair of lengths on either side of
+/// [`PREFIX`] is close only at distance one, where both words are whole prefixes.
+fn keys(word: &str) -> Vec<u64> {
+    let part = &word.as_bytes()[..word.len().min(PREFIX)];
+    let p = part.len();
+    let mut out = vec![hash_skipping(part, usize::MAX, usize::MAX)];
+    for i in 0..p {
+        out.push(hash_skipping(part, i, usize::MAX));
+        for k in i + 1..p {
+            out.push(hash_skipping(part, i, k));
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// FNV-1a of `bytes` without the bytes at `skip_a` and `skip_b` (a key, not a digest: a
+/// collision only adds a comparison).
+fn hash_skipping(bytes: &[u8], skip_a: usize, skip_b: usize) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for (i, &b) in bytes.iter().enumerate() {
+        if i != skip_a && i != skip_b {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// The pairs `(i, j)` of a word of `left` and a word of `right` (of `left` itself, with
+/// `i < j`, when `right` is `None`) that share a deletion key, each once, in order. The
+/// keys of every word are sorted together, so words sharing one are neighbours.
+fn candidates(left: &[&str], right: Option<&[&str]>) -> Vec<(usize, usize)> {
+    let mut keyed: Vec<(u64, bool, u32)> = Vec::new();
+    let sides = [(false, left), (true, right.unwrap_or(&[]))];
+    for (side, words) in sides {
+        for (i, w) in words.iter().enumerate() {
+            keyed.extend(keys(w).into_iter().map(|k| (k, side, i as u32)));
+        }
+    }
+    keyed.sort_unstable();
+    let mut pairs = Vec::new();
+    for run in keyed.chunk_by(|a, b| a.0 == b.0) {
+        let (l, r) = run.split_at(run.partition_point(|e| !e.1));
+        match right {
+            None => {
+                for (x, a) in l.iter().enumerate() {
+                    pairs.extend(l[x + 1..].iter().map(|b| (a.2 as usize, b.2 as usize)));
+                }
+            }
+            Some(_) => {
+                for a in l {
+                    pairs.extend(r.iter().map(|b| (a.2 as usize, b.2 as usize)));
+                }
+            }
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+/// Every pair `(i, j)`, `i < j`, of `words` that [`similar`] holds for, in that order.
+fn similar_pairs(words: &[&str]) -> Vec<(usize, usize)> {
+    candidates(words, None)
+        .into_iter()
+        .filter(|&(i, j)| similar(words[i], words[j]))
+        .collect()
+}
+
+fn allowed(allow: &[[String; 2]], a: &str, b: &str) -> bool {
+    allow.iter().any(|[x, y]| {
+        let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
+        (x == a && y == b) || (x == b && y == a)
+    })
 }
 
 pub(crate) fn similar_commands(
@@ -48,33 +181,26 @@ pub(crate) fn similar_commands(
         }
     }
     let list: Vec<(&String, &(usize, usize))> = seen.iter().collect();
-    for (i, (a, (na, sa))) in list.iter().enumerate() {
-        for (b, (nb, sb)) in list.iter().skip(i + 1) {
-            if !similar(a, b) {
-                continue;
-            }
-            let allowed = allow.iter().any(|[x, y]| {
-                let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
-                (&x == *a && &y == *b) || (&x == *b && &y == *a)
-            });
-            if allowed {
-                continue;
-            }
-            // Point at the rarer spelling: it is the likelier typo.
-            let (rare, rare_site, common, common_site) = if na <= nb {
-                (a, *sa, b, *sb)
-            } else {
-                (b, *sb, a, *sa)
-            };
-            let other = &sites[common_site];
-            diags.push(typo(
-                sources,
-                &sites[rare_site],
-                rare,
-                common,
-                (other.file, other.span.clone()),
-            ));
+    let words: Vec<&str> = list.iter().map(|(w, _)| w.as_str()).collect();
+    for (i, j) in similar_pairs(&words) {
+        let ((a, (na, sa)), (b, (nb, sb))) = (list[i], list[j]);
+        if allowed(allow, a, b) {
+            continue;
         }
+        // Point at the rarer spelling: it is the likelier typo.
+        let (rare, rare_site, common, common_site) = if na <= nb {
+            (a, *sa, b, *sb)
+        } else {
+            (b, *sb, a, *sa)
+        };
+        let other = &sites[common_site];
+        diags.push(typo(
+            sources,
+            &sites[rare_site],
+            rare,
+            common,
+            (other.file, other.span.clone()),
+        ));
     }
 }
 
@@ -92,6 +218,9 @@ pub(crate) fn vocabulary(sites: &[CommandSite]) -> HashMap<String, WordSite> {
     out
 }
 
+/// Past this many comparisons, an edit's new words are compared through their keys.
+const DIRECT_COMPARISONS: usize = 1 << 20;
+
 /// The lint for one edited procedure (the dev server's fast path): each word of `sites`
 /// new to the book is compared with the book's words, which then take it in.
 pub(crate) fn new_words(
@@ -102,23 +231,34 @@ pub(crate) fn new_words(
     diags: &mut Diagnostics,
 ) {
     let mut fresh: Vec<(String, &CommandSite)> = Vec::new();
+    let mut taken: HashSet<String> = HashSet::new();
     for s in sites {
         for w in words(&s.text) {
-            if !known.contains_key(&w) && !fresh.iter().any(|(f, _)| *f == w) {
+            if !known.contains_key(&w) && taken.insert(w.clone()) {
                 fresh.push((w, s));
             }
         }
     }
-    for (w, site) in &fresh {
-        let mut close: Vec<(&String, &WordSite)> =
-            known.iter().filter(|(k, _)| similar(w, k)).collect();
-        close.sort_by(|a, b| a.0.cmp(b.0));
-        for (k, at) in close {
-            let allowed = allow.iter().any(|[x, y]| {
-                let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
-                (x == *w && y == *k) || (x == *k && y == *w)
-            });
-            if !allowed {
+    // close[i]: the known words close to fresh[i].
+    let mut close: Vec<Vec<(&String, &WordSite)>> = vec![Vec::new(); fresh.len()];
+    if fresh.len().saturating_mul(known.len()) <= DIRECT_COMPARISONS {
+        for ((w, _), list) in fresh.iter().zip(&mut close) {
+            list.extend(known.iter().filter(|(k, _)| similar(w, k)));
+        }
+    } else {
+        let new: Vec<&str> = fresh.iter().map(|(w, _)| w.as_str()).collect();
+        let old: Vec<(&String, &WordSite)> = known.iter().collect();
+        let old_words: Vec<&str> = old.iter().map(|(k, _)| k.as_str()).collect();
+        for (i, j) in candidates(&new, Some(&old_words)) {
+            if similar(new[i], old_words[j]) {
+                close[i].push(old[j]);
+            }
+        }
+    }
+    for ((w, site), mut list) in fresh.iter().zip(close) {
+        list.sort_by(|a, b| a.0.cmp(b.0));
+        for (k, at) in list {
+            if !allowed(allow, w, k) {
                 diags.push(typo(sources, site, w, k, at.clone()));
             }
         }
@@ -158,7 +298,98 @@ fn typo(
 
 #[cfg(test)]
 mod tests {
-    use super::{similar, words};
+    use proptest::prelude::*;
+
+    use super::{candidates, distance_within, similar, similar_pairs, words, MAX_DISTANCE};
+    use crate::resolve::steps::strsim_distance;
+
+    /// The pairs the lint reported before it had an index: every pair compared.
+    fn every_pair(words: &[&str]) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        for i in 0..words.len() {
+            for j in i + 1..words.len() {
+                if similar(words[i], words[j]) {
+                    out.push((i, j));
+                }
+            }
+        }
+        out
+    }
+
+    /// A word and, for some of them, copies with one or two random edits.
+    fn vocabulary() -> impl Strategy<Value = Vec<String>> {
+        let word = "[a-e0-2_.]{1,14}";
+        let edit = (0usize..3, any::<prop::sample::Index>(), "[a-e0-2]");
+        prop::collection::vec((word, prop::collection::vec(edit, 0..3)), 1..40).prop_map(|items| {
+            let mut out = Vec::new();
+            for (w, edits) in items {
+                let mut typo: Vec<char> = w.chars().collect();
+                for (kind, at, c) in edits {
+                    let c = c.chars().next().unwrap_or('a');
+                    let i = at.index(typo.len() + 1);
+                    match kind {
+                        0 => typo.insert(i, c),
+                        1 if i < typo.len() => {
+                            typo.remove(i);
+                        }
+                        _ if i < typo.len() => typo[i] = c,
+                        _ => typo.push(c),
+                    }
+                }
+                out.push(w);
+                out.push(typo.into_iter().collect());
+            }
+            out.sort();
+            out.dedup();
+            out
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn banded_distance_is_the_distance_up_to_two(a in "[ab]{0,12}", b in "[ab]{0,12}") {
+            let d = strsim_distance(&a, &b);
+            let want = (d <= MAX_DISTANCE).then_some(d);
+            prop_assert_eq!(distance_within(a.as_bytes(), b.as_bytes()), want);
+        }
+
+        #[test]
+        fn the_index_finds_exactly_the_pairs_of_comparing_all(words in vocabulary()) {
+            let words: Vec<&str> = words.iter().map(String::as_str).collect();
+            prop_assert_eq!(similar_pairs(&words), every_pair(&words));
+        }
+
+        #[test]
+        fn new_words_meet_exactly_the_known_words_close_to_them(words in vocabulary()) {
+            // The dev server's edit: some words new, the rest known.
+            let (new, old): (Vec<&str>, Vec<&str>) =
+                words.iter().map(String::as_str).partition(|w| w.len() % 2 == 0);
+            let found: Vec<(usize, usize)> = candidates(&new, Some(&old))
+                .into_iter()
+                .filter(|&(i, j)| similar(new[i], old[j]))
+                .collect();
+            let mut want = Vec::new();
+            for (i, a) in new.iter().enumerate() {
+                for (j, b) in old.iter().enumerate() {
+                    if similar(a, b) {
+                        want.push((i, j));
+                    }
+                }
+            }
+            prop_assert_eq!(found, want);
+        }
+    }
+
+    #[test]
+    fn long_words_compare_in_time_linear_in_their_length() {
+        let a = "x".repeat(200_000);
+        let b = format!("{a}yz");
+        assert_eq!(distance_within(a.as_bytes(), b.as_bytes()), Some(2));
+        assert_eq!(
+            distance_within(a.as_bytes(), format!("{b}q").as_bytes()),
+            None
+        );
+    }
 
     #[test]
     fn seed_typos_are_similar() {

@@ -2,6 +2,7 @@
 //! cross-references and lints. Every problem is collected, so one `tejun check` shows the
 //! writer all of them.
 
+mod invisible;
 mod links;
 mod lint;
 mod patch;
@@ -92,6 +93,7 @@ fn load(root: &Path, patchable: bool) -> Result<Loaded3, (Diagnostics, SourceMap
         links::check(&mut book, &prose, &ref_uses, &sources, &mut diags)
     });
     crate::timing::phase("lint", || {
+        invisible::check(&commands, &sources, &mut diags);
         lint::similar_commands(&commands, &config.allow_similar, &sources, &mut diags)
     });
     if !diags.has_errors() {

@@ -172,6 +172,7 @@ impl Patcher {
         let prose = std::mem::take(&mut r.prose);
         let ref_uses = std::mem::take(&mut r.ref_uses);
         let commands = std::mem::take(&mut r.commands);
+        super::invisible::check(&commands, &sources, &mut diags);
         if diags.has_errors() || new.id != slot.id {
             return None;
         }

@@ -92,6 +92,9 @@
   }
   function csvCell(v) {
     var s = v === null || v === undefined ? "" : String(v);
+    // A spreadsheet takes text starting with = + - @ (or a tab or CR before one) for a
+    // formula: a step title must open as text, never run.
+    if (typeof v === "string" && /^[=+\-@\t\r]/.test(s)) s = "'" + s;
     return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
   }
   function exportLog(kind) {

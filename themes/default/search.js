@@ -550,7 +550,8 @@
 
   function start() {
     var input = document.getElementById("search-input"), box = document.getElementById("search-results");
-    highlightArrival();
+    // Marking the arrival is a nicety: whatever goes wrong there, the search box still works.
+    try { highlightArrival(); } catch (e) { /* the page shows unmarked */ }
     if (!input || !box) return;
     if (!input.placeholder) input.placeholder = t("searchPlaceholder", "Search (/)", "検索 (/)");
     input.setAttribute("autocomplete", "off");
@@ -631,11 +632,17 @@
     });
   }
 
+  // A URL part as text; one that is not valid percent-encoding (`#%E0%A4%A`, typed or cut
+  // short) stays as it is rather than throwing and taking the search box down with it.
+  function decoded(part) {
+    try { return decodeURIComponent(part); } catch (e) { return part; }
+  }
+
   // Arriving from a result (`page.html?hl=query#anchor`): mark the query in the target.
   function highlightArrival() {
     var q = new URLSearchParams(location.search).get("hl");
     if (!q || !location.hash) return;
-    var target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    var target = document.getElementById(decoded(location.hash.slice(1)));
     if (!target) return;
     var wanted = highlightTokens(parseQuery(q)), walker = document.createTreeWalker(target, NodeFilter.SHOW_TEXT), nodes = [];
     while (walker.nextNode()) nodes.push(walker.currentNode);
