@@ -2,6 +2,25 @@
 //! print page out. The pipeline reads top to bottom:
 //! `config` → `content` (files) → `resolve` ([`model::Book`]) → `filter` → `render` → `output`.
 
+/// Messages to the terminal never end a command: `tejun search … 2>&1 | head` closes
+/// stderr too, and std's `eprintln!` panics when its write fails. Defined before every
+/// module, this replaces it crate-wide by a write whose failure is dropped (the exit code
+/// still says how the command went).
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// [`eprintln!`]'s twin for the few lines written to stdout outside `cli::stdout()`.
+macro_rules! println {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 pub mod cli;
 pub mod condition;
 pub mod config;

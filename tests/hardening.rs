@@ -361,6 +361,32 @@ fn search_into_a_closed_pipe_stops_quietly() {
     assert_stops_quietly(&o, "search --json");
 }
 
+#[test]
+fn search_with_stdout_and_stderr_into_a_closed_pipe_stops_quietly() {
+    let (_tmp, book) = basic_book();
+    // `tejun search … 2>&1 | head`: both streams are the one closed pipe; the messages on
+    // stderr (refreshing the index) must not end in a panic (exit 101).
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tejun"))
+        .args(["search", "systemctl", "."])
+        .current_dir(&book)
+        .stdout(Stdio::from(writer.try_clone().expect("clone")))
+        .stderr(Stdio::from(writer))
+        .output()
+        .expect("run tejun");
+    assert_ne!(out.status.code(), Some(101), "{:?}", out.status);
+    #[cfg(unix)]
+    let killed_by_sigpipe = std::os::unix::process::ExitStatusExt::signal(&out.status) == Some(13);
+    #[cfg(not(unix))]
+    let killed_by_sigpipe = false;
+    assert!(
+        out.status.success() || killed_by_sigpipe,
+        "{:?}",
+        out.status
+    );
+}
+
 // ---- invisible characters in commands (item 16) -------------------------------------------
 
 #[test]
