@@ -13,7 +13,7 @@
 use std::collections::{BTreeSet, HashSet};
 use std::fmt;
 
-use crate::condition::{Condition, Env, Value};
+use crate::condition::{Condition, Env, Op, Value};
 use crate::config::{Facet, FacetKind};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{Book, ChapterItem, Procedure};
@@ -40,9 +40,15 @@ impl fmt::Display for Found {
 fn versions_in(c: &Condition, facet: &str, out: &mut BTreeSet<String>) {
     match c {
         Condition::Version {
-            facet: f, version, ..
+            facet: f,
+            version,
+            op,
         } if f == facet => {
             out.insert(version.to_string());
+            // `= 16.x` is the whole line: its first release is a boundary too.
+            if version.is_line() && matches!(op, Op::Eq | Op::Ne) {
+                out.insert(version.line_start().to_string());
+            }
         }
         Condition::And(v) | Condition::Or(v) => v.iter().for_each(|c| versions_in(c, facet, out)),
         Condition::Not(c) => versions_in(c, facet, out),
