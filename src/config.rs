@@ -204,11 +204,34 @@ pub struct Config {
     pub placeholders: Vec<Placeholder>,
 }
 
+/// The id rule (README, "Ids"): `[a-z0-9][a-z0-9._-]*`. Every id of a book follows it,
+/// whatever it names, because ids become file names (`runbooks/<profile>.html`), anchors,
+/// URLs and attribute values: an id can then hold no `/`, no `..` on its own, no quote and
+/// no markup, and nothing downstream has to escape or check it again.
 pub(crate) fn valid_id(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit())
         && chars
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
+}
+
+/// The hint every id error gives.
+pub(crate) const ID_RULE: &str =
+    "ids are lower-case ASCII letters, digits, `-`, `_` and `.`, starting with a letter or digit";
+
+/// Checks one id against [`valid_id`]; `what` names it in the message (`profile id`).
+pub(crate) fn check_id(
+    diags: &mut Diagnostics,
+    file: FileId,
+    span: std::ops::Range<usize>,
+    id: &str,
+    what: impl FnOnce() -> String,
+) -> bool {
+    let ok = valid_id(id);
+    if !ok {
+        diags.push(Diagnostic::error(file, span, format!("invalid {}", what())).with_hint(ID_RULE));
+    }
+    ok
 }
 
 impl Config {
@@ -274,16 +297,9 @@ impl Config {
         };
         let mut facets: Vec<Facet> = Vec::new();
         for f in raw.facet {
-            if !valid_id(f.id.get_ref()) {
-                diags.push(
-                    Diagnostic::error(
-                        file,
-                        f.id.span(),
-                        format!("invalid facet id `{}`", f.id.get_ref()),
-                    )
-                    .with_hint("ids are lower-case letters, digits, `-`, `_` and `.`"),
-                );
-            }
+            check_id(diags, file, f.id.span(), f.id.get_ref(), || {
+                format!("facet id `{}`", f.id.get_ref())
+            });
             if let Some(prev) = facets.iter().find(|p| p.id == *f.id.get_ref()) {
                 diags.push(Diagnostic::error(
                     file,
@@ -303,6 +319,13 @@ impl Config {
                     }
                     let mut seen: Vec<&str> = Vec::new();
                     for v in &f.values {
+                        check_id(diags, file, v.id.span(), v.id.get_ref(), || {
+                            format!(
+                                "value id `{}` in facet `{}`",
+                                v.id.get_ref(),
+                                f.id.get_ref()
+                            )
+                        });
                         if seen.contains(&v.id.get_ref().as_str()) {
                             diags.push(Diagnostic::error(
                                 file,
@@ -354,6 +377,9 @@ impl Config {
         }
         let mut profiles: Vec<Profile> = Vec::new();
         for p in raw.profile {
+            check_id(diags, file, p.id.span(), p.id.get_ref(), || {
+                format!("profile id `{}`", p.id.get_ref())
+            });
             if profiles.iter().any(|q| q.id == *p.id.get_ref()) {
                 diags.push(Diagnostic::error(
                     file,
@@ -400,12 +426,9 @@ impl Config {
         let mut placeholders: Vec<Placeholder> = Vec::new();
         for p in raw.placeholder {
             let id = p.id.get_ref().clone();
-            if !valid_id(&id) {
-                diags.push(
-                    Diagnostic::error(file, p.id.span(), format!("invalid placeholder id `{id}`"))
-                        .with_hint("ids are lower-case ASCII letters, digits, `-`, `_` and `.`"),
-                );
-            }
+            check_id(diags, file, p.id.span(), &id, || {
+                format!("placeholder id `{id}`")
+            });
             if placeholders.iter().any(|q| q.id == id) {
                 diags.push(Diagnostic::error(
                     file,

@@ -13,7 +13,7 @@ use std::ops::Range;
 use std::path::Path;
 
 use crate::condition::{self, Condition};
-use crate::config::{valid_id, Config};
+use crate::config::{check_id, valid_id, Config, ID_RULE};
 use crate::content::raw::{RawChapter, RawProcedure, SStr};
 use crate::content::{load_content, Loaded, LoadedItem, LoadedProcedure};
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap};
@@ -291,9 +291,9 @@ impl<'a> Resolver<'a> {
                 .get(span.clone())
                 .is_some_and(|s| s.contains(&shown));
             let hint = if explicit {
-                "ids are lower-case ASCII letters, digits, `-`, `_` and `.`".to_string()
+                ID_RULE.to_string()
             } else {
-                format!("`{shown}` comes from the file or folder name; set `id = \"…\"` in the file (lower-case ASCII letters, digits, `-`, `_`, `.`)")
+                format!("`{shown}` comes from the file or folder name; set `id = \"…\"` in the file ({ID_RULE})")
             };
             self.diags.push(
                 Diagnostic::error(file, span.clone(), format!("invalid id `{shown}`"))
@@ -313,10 +313,14 @@ impl<'a> Resolver<'a> {
     }
 
     fn resolve(&mut self, loaded: &Loaded) -> (Vec<FrontSection>, Vec<ExtRef>, Vec<Chapter>) {
+        self.reusable_ids();
         let mut front = Vec::new();
         if let Some((file, raw)) = &loaded.front {
             let mut seen: HashMap<String, Range<usize>> = HashMap::new();
             for s in &raw.front {
+                check_id(self.diags, *file, s.id.span(), s.id.get_ref(), || {
+                    format!("id `{}`", s.id.get_ref())
+                });
                 if let Some(prev) = seen.get(s.id.get_ref()) {
                     self.diags.push(
                         Diagnostic::error(
@@ -343,6 +347,9 @@ impl<'a> Resolver<'a> {
         let mut refs: Vec<ExtRef> = Vec::new();
         if let Some((file, raw)) = &loaded.refs {
             for r in &raw.refs {
+                check_id(self.diags, *file, r.id.span(), r.id.get_ref(), || {
+                    format!("reference id `{}`", r.id.get_ref())
+                });
                 if refs.iter().any(|x| x.id == *r.id.get_ref()) {
                     self.err(
                         *file,
@@ -408,6 +415,21 @@ impl<'a> Resolver<'a> {
             });
         }
         (front, refs, chapters)
+    }
+
+    /// A reusable step's id is its file name, so the error points at the file's start.
+    fn reusable_ids(&mut self) {
+        for (id, (file, _)) in self.reusable {
+            if !valid_id(id) {
+                let shown = self.sources.display(*file);
+                self.diags.push(
+                    Diagnostic::error(*file, 0..0, format!("invalid reusable step id `{id}`"))
+                        .with_hint(format!(
+                            "the id is the file name: rename `{shown}` ({ID_RULE})"
+                        )),
+                );
+            }
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
