@@ -10,6 +10,10 @@
 //!        | VERSION ("<" | "<=") FACET ("<" | "<=") VERSION
 //! ```
 //!
+//! `not` and `(` nest at most [`MAX_DEPTH`] deep: every later stage (binding, printing,
+//! evaluation, the browser's parser of `data-when`) recurses over the tree, so a bound
+//! here keeps a hostile `when` from overflowing any of their stacks.
+//!
 //! Parsing yields an [`Expr`] with spans relative to the condition string; binding it to
 //! the book's facets ([`bind`]) checks names, values and versions and yields a
 //! [`Condition`], which evaluates three-valued against an environment that may leave facets
@@ -159,10 +163,16 @@ fn lex(src: &str) -> Result<Vec<(Tok, Range<usize>)>, ParseError> {
     Ok(out)
 }
 
+/// How deep `not` and `(` may nest in one condition. Real conditions nest two or three
+/// deep; 64 leaves room for generated ones and keeps every recursion over the tree short.
+pub const MAX_DEPTH: usize = 64;
+
 struct Parser<'a> {
     toks: Vec<(Tok, Range<usize>)>,
     pos: usize,
     src: &'a str,
+    /// `not`s and `(`s open around the current token.
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -230,19 +240,34 @@ impl Parser<'_> {
 
     fn unary(&mut self) -> Result<Expr, ParseError> {
         if self.keyword("not") {
-            self.pos += 1;
-            return Ok(Expr::Not(Box::new(self.unary()?)));
+            self.deeper()?;
+            let e = Expr::Not(Box::new(self.unary()?));
+            self.depth -= 1;
+            return Ok(e);
         }
         if self.peek() == Some(&Tok::LParen) {
-            self.pos += 1;
+            self.deeper()?;
             let e = self.or()?;
             if self.peek() != Some(&Tok::RParen) {
                 return self.fail("expected `)`");
             }
             self.pos += 1;
+            self.depth -= 1;
             return Ok(e);
         }
         self.test()
+    }
+
+    /// Enters the `not` or `(` at the current token, or fails there past [`MAX_DEPTH`].
+    fn deeper(&mut self) -> Result<(), ParseError> {
+        if self.depth == MAX_DEPTH {
+            return self.fail(format!(
+                "conditions nest at most {MAX_DEPTH} deep (`not` and `(` count)"
+            ));
+        }
+        self.depth += 1;
+        self.pos += 1;
+        Ok(())
     }
 
     fn op(&mut self) -> Option<Op> {
@@ -328,7 +353,12 @@ pub fn parse(src: &str) -> Result<Expr, ParseError> {
             span: 0..src.len(),
         });
     }
-    let mut p = Parser { toks, pos: 0, src };
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        src,
+        depth: 0,
+    };
     let e = p.or()?;
     if p.pos < p.toks.len() {
         return p.fail("expected `and`, `or` or the end of the condition");

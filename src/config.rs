@@ -278,7 +278,7 @@ impl Config {
         let raw: RawConfig = match toml::from_str(text) {
             Ok(r) => r,
             Err(e) => {
-                diags.push(crate::content::toml_error(file, &e));
+                diags.push(crate::content::toml_error(file, text, &e));
                 return None;
             }
         };

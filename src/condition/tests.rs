@@ -144,3 +144,20 @@ fn display_round_trips_through_the_parser() {
         assert_eq!(cond(&c.to_string()), c);
     }
 }
+
+#[test]
+fn nesting_stops_at_the_limit_with_the_offending_token() {
+    let nested = |n: usize| format!("{}cluster = unix{}", "(".repeat(n), ")".repeat(n));
+    assert!(parse(&nested(MAX_DEPTH)).is_ok());
+    let e = parse(&nested(MAX_DEPTH + 1)).unwrap_err();
+    assert_eq!(e.span, MAX_DEPTH..MAX_DEPTH + 1, "{e:?}");
+    assert!(e.message.contains("nest at most 64"), "{e:?}");
+    // `not` and `(` count alike; siblings do not add up.
+    let mixed = format!("{}cluster = unix", "not (".repeat(MAX_DEPTH / 2));
+    let mixed = format!("{mixed}{}", ")".repeat(MAX_DEPTH / 2));
+    assert!(parse(&mixed).is_ok());
+    let siblings = vec![nested(MAX_DEPTH); 3].join(" and ");
+    assert!(parse(&siblings).is_ok());
+    let e = parse(&format!("{}cluster = unix", "not ".repeat(20_000))).unwrap_err();
+    assert_eq!(e.span, 4 * MAX_DEPTH..4 * MAX_DEPTH + 3);
+}

@@ -220,7 +220,8 @@ impl Reader<'_> {
         match parsed? {
             Ok(v) => Some((file, v)),
             Err(e) => {
-                self.diags.push(toml_error(file, &e));
+                self.diags
+                    .push(toml_error(file, self.sources.text(file), &e));
                 None
             }
         }
@@ -231,7 +232,8 @@ impl Reader<'_> {
         match toml::from_str::<T>(self.sources.text(file)) {
             Ok(v) => Some((file, v)),
             Err(e) => {
-                self.diags.push(toml_error(file, &e));
+                self.diags
+                    .push(toml_error(file, self.sources.text(file), &e));
                 None
             }
         }
