@@ -135,7 +135,7 @@ fn a_huge_file_is_refused_without_reading_it() {
     text.extend(std::iter::repeat_n(b'a', 50 * 1024 * 1024));
     text.extend(b"'''\n");
     let b = book_with(PROC, &text);
-    assert_fails(b.path(), None, "content files are limited to");
+    assert_fails(b.path(), None, "book files are limited to");
 }
 
 #[test]
@@ -209,6 +209,31 @@ fn symlink_loops_and_escapes_are_refused() {
     )
     .unwrap();
     assert_fails(c.path(), None, "symlink points outside the book");
+}
+
+/// A FIFO opened for reading waits for a writer forever; a device can be endless or have
+/// side effects. Every file a book is read from must be a regular file, checked before it
+/// is read: the error names the file.
+#[cfg(unix)]
+#[test]
+fn fifos_in_place_of_book_files_are_errors_not_hangs() {
+    for file in [
+        "book.toml",
+        PROC,
+        "content/01-ch/_chapter.toml",
+        "content/01-ch/02-new.toml",
+        "content/01-ch/02-grp/01-p.toml",
+        "content/_refs.toml",
+        "content/_book.toml",
+        "content/_steps/stop.toml",
+    ] {
+        let b = book_with("content/01-ch/02-grp/_group.toml", b"title = \"Group\"\n");
+        let path = b.path().join(file);
+        let _ = fs::remove_file(&path);
+        let made = Command::new("mkfifo").arg(&path).status().unwrap();
+        assert!(made.success(), "mkfifo {file}");
+        assert_fails_everywhere(b.path(), file, "not a regular file (a FIFO)");
+    }
 }
 
 #[test]

@@ -4,8 +4,8 @@
 mod load;
 pub mod raw;
 
-pub(crate) use load::read_plain;
 pub use load::{load_content, Loaded, LoadedChapter, LoadedItem, LoadedProcedure};
+pub(crate) use load::{read_plain, read_source};
 
 use crate::diagnostics::{Diagnostic, FileId};
 

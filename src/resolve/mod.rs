@@ -15,7 +15,7 @@ use std::path::Path;
 use crate::condition::{self, Condition};
 use crate::config::{check_id, valid_id, Config, ID_RULE};
 use crate::content::raw::{RawChapter, RawProcedure, SStr};
-use crate::content::{load_content, Loaded, LoadedItem, LoadedProcedure};
+use crate::content::{load_content, read_source, Loaded, LoadedItem, LoadedProcedure};
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap};
 use crate::model::*;
 
@@ -42,27 +42,19 @@ fn load(root: &Path, patchable: bool) -> Result<Loaded3, (Diagnostics, SourceMap
     let mut sources = SourceMap::default();
     let mut diags = Diagnostics::default();
     let config_path = root.join("book.toml");
-    let text = match std::fs::read_to_string(&config_path) {
-        Ok(t) => t,
-        Err(e) => {
-            let why = if e.kind() == std::io::ErrorKind::NotFound {
-                "no book.toml here".to_string()
-            } else {
-                e.to_string()
-            };
-            diags.push(
-                Diagnostic::global(format!("{}: {why}", config_path.display())).with_hint(
-                    "run tejun in a book folder, pass the folder, or create one with `tejun init`",
-                ),
-            );
-            return Err((diags, sources));
-        }
+    if std::fs::symlink_metadata(&config_path).is_err() {
+        diags.push(
+            Diagnostic::global(format!("{}: no book.toml here", config_path.display())).with_hint(
+                "run tejun in a book folder, pass the folder, or create one with `tejun init`",
+            ),
+        );
+        return Err((diags, sources));
+    }
+    // Read as content files are (a regular file, UTF-8, bounded): book.toml is file 0.
+    let Some(cfile) = read_source(&config_path, "book.toml".into(), &mut sources, &mut diags)
+    else {
+        return Err((diags, sources));
     };
-    let text = text
-        .strip_prefix('\u{feff}')
-        .map(|t| format!("   {t}"))
-        .unwrap_or(text);
-    let cfile = sources.add(config_path, "book.toml".into(), text);
     let config = Config::parse(sources.text(cfile), cfile, &mut diags);
     let loaded = crate::timing::phase("load content", || {
         load_content(root, &mut sources, &mut diags)
