@@ -236,6 +236,26 @@ fn fifos_in_place_of_book_files_are_errors_not_hangs() {
     }
 }
 
+/// A right-to-left override in a quoted id would reorder the rest of the error line on a
+/// terminal, and an ESC would start a terminal sequence: both are shown escaped, in the
+/// message and the source excerpt alike.
+#[test]
+fn invisible_and_bidirectional_characters_are_escaped_in_messages() {
+    let b = book_with(
+        PROC,
+        "id = \"evil\u{202e}lmth.exe\"\ntitle = \"x\"\n[[section]]\nid = \"s\\u001b[2J\u{200b}\"\ntitle = \"S\"\n"
+            .as_bytes(),
+    );
+    let (code, err) = check(b.path());
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("invalid id `evil\\u{202e}lmth.exe`"), "{err}");
+    assert!(err.contains("invalid id `s\\u{1b}[2J\\u{200b}`"), "{err}");
+    assert!(err.contains("01-proc.toml:1:6"), "{err}");
+    for c in ['\u{202e}', '\u{1b}', '\u{200b}'] {
+        assert!(!err.contains(c), "raw {c:?} in: {err:?}");
+    }
+}
+
 #[test]
 fn japanese_and_spaced_file_names_need_an_explicit_id() {
     let b = book_with(
