@@ -1,5 +1,9 @@
 //! `book.toml`: read as a strict [`RawConfig`] (unknown keys are errors with their
 //! location), then checked once into a [`Config`] the rest of the program trusts.
+//! Placeholder patterns are checked against the syntax Rust and browsers share
+//! ([`pattern`]).
+
+pub mod pattern;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -167,7 +171,8 @@ pub struct Placeholder {
     pub label: String,
     pub description: Option<String>,
     pub example: Option<String>,
-    /// Anchored pattern a value must match (also checked live in the browser).
+    /// Anchored pattern a value must match, in the subset browsers read alike
+    /// ([`pattern`]); its source (`as_str`) is what `placeholders.js` compiles.
     pub pattern: Option<regex::Regex>,
     pub unfilled: String,
     /// Where book.toml declares it, for the "never used" warning.
@@ -178,9 +183,10 @@ pub struct Placeholder {
 }
 
 impl Placeholder {
-    /// Checks a value the reader or `--set` gave.
+    /// Checks a value the reader or `--set` gave: one line, matching the pattern (as
+    /// `placeholders.js` checks it).
     pub fn accepts(&self, value: &str) -> bool {
-        self.pattern.as_ref().is_none_or(|p| p.is_match(value))
+        pattern::one_line(value) && self.pattern.as_ref().is_none_or(|p| p.is_match(value))
     }
 }
 
@@ -439,15 +445,10 @@ impl Config {
             }
             let pattern = match &p.pattern {
                 None => None,
-                Some(src) => match regex::Regex::new(&format!("^(?:{})$", src.get_ref())) {
+                Some(src) => match pattern::compile(src.get_ref()) {
                     Ok(r) => Some(r),
                     Err(e) => {
-                        let why = e.to_string().lines().last().unwrap_or("").to_string();
-                        diags.push(Diagnostic::error(
-                            file,
-                            src.span(),
-                            format!("invalid pattern: {why}"),
-                        ));
+                        diags.push(pattern_error(text, file, src, e));
                         None
                     }
                 },
@@ -510,6 +511,29 @@ impl Config {
             env.insert(k.trim().to_string(), value);
         }
         Ok(env)
+    }
+}
+
+/// A pattern error at its place in book.toml: exact inside a string written without
+/// escapes (a literal string, as patterns usually are), else at the string's start.
+fn pattern_error(
+    text: &str,
+    file: FileId,
+    src: &Spanned<String>,
+    e: pattern::PatternError,
+) -> Diagnostic {
+    let value = src.get_ref();
+    let start = crate::content::content_start(text, &src.span());
+    let verbatim = text.get(start..start + value.len()) == Some(value.as_str());
+    let span = if verbatim {
+        start + e.span.start..start + e.span.end
+    } else {
+        src.span()
+    };
+    let d = Diagnostic::error(file, span, e.message);
+    match e.hint {
+        Some(h) => d.with_hint(h),
+        None => d,
     }
 }
 

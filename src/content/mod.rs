@@ -7,6 +7,8 @@ pub mod raw;
 pub use load::{load_content, Loaded, LoadedChapter, LoadedItem, LoadedProcedure};
 pub(crate) use load::{read_plain, read_source};
 
+use std::ops::Range;
+
 use crate::diagnostics::{Diagnostic, FileId};
 
 /// How deep the toml crate lets arrays, inline tables and dotted keys nest before it
@@ -41,10 +43,31 @@ pub fn toml_error(file: FileId, text: &str, e: &toml::de::Error) -> Diagnostic {
     }
 }
 
+/// Where a string's content starts inside its TOML value (after the quotes, and after the
+/// newline that TOML trims right after `'''`).
+pub(crate) fn content_start(text: &str, span: &Range<usize>) -> usize {
+    let v = text.get(span.clone()).unwrap_or("");
+    let quote = if v.starts_with("'''") || v.starts_with("\"\"\"") {
+        let rest = &v[3..];
+        3 + if rest.starts_with("\r\n") {
+            2
+        } else if rest.starts_with('\n') {
+            1
+        } else {
+            0
+        }
+    } else if v.starts_with('"') || v.starts_with('\'') {
+        1
+    } else {
+        0
+    };
+    span.start + quote
+}
+
 /// Where the key with the most dotted parts starts (in a `[table.header]` or before `=`),
 /// by a line-wise look that ignores quoting: only used to place an error the TOML reader
 /// could not place itself.
-fn longest_dotted_key(text: &str) -> Option<std::ops::Range<usize>> {
+fn longest_dotted_key(text: &str) -> Option<Range<usize>> {
     let mut best: Option<(usize, usize)> = None;
     let mut offset = 0;
     for line in text.split_inclusive('\n') {

@@ -14,6 +14,7 @@ use std::path::Path;
 
 use crate::condition::{self, Condition};
 use crate::config::{check_id, valid_id, Config, ID_RULE};
+pub(crate) use crate::content::content_start;
 use crate::content::raw::{RawChapter, RawProcedure, SStr};
 use crate::content::{load_content, read_source, Loaded, LoadedItem, LoadedProcedure};
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap};
@@ -132,27 +133,6 @@ struct Resolver<'a> {
     /// it is used in, so one that cannot hold at a particular use site is not an error.
     reuse_depth: usize,
     used_placeholders: std::collections::BTreeSet<String>,
-}
-
-/// Where a string's content starts inside its TOML value (after the quotes, and after the
-/// newline that TOML trims right after `'''`).
-pub(crate) fn content_start(text: &str, span: &Range<usize>) -> usize {
-    let v = text.get(span.clone()).unwrap_or("");
-    let quote = if v.starts_with("'''") || v.starts_with("\"\"\"") {
-        let rest = &v[3..];
-        3 + if rest.starts_with("\r\n") {
-            2
-        } else if rest.starts_with('\n') {
-            1
-        } else {
-            0
-        }
-    } else if v.starts_with('"') || v.starts_with('\'') {
-        1
-    } else {
-        0
-    };
-    span.start + quote
 }
 
 impl<'a> Resolver<'a> {
