@@ -19,7 +19,7 @@
 //! [`Condition`], which evaluates three-valued against an environment that may leave facets
 //! open.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::ops::Range;
 
@@ -482,9 +482,10 @@ impl Condition {
     /// only matter by which side of each boundary they fall, so probing each boundary and
     /// a point just above it (plus `R0`) covers every case.
     pub fn satisfiable(&self, facets: &[Facet]) -> bool {
+        let by_id: HashMap<&str, &Facet> = facets.iter().map(|f| (f.id.as_str(), f)).collect();
         let mut axes: Vec<(String, Vec<Value>)> = Vec::new();
         for name in self.facets() {
-            let Some(f) = facets.iter().find(|f| f.id == name) else {
+            let Some(f) = by_id.get(name) else {
                 return true;
             };
             let candidates = match &f.kind {
@@ -504,28 +505,49 @@ impl Condition {
             };
             axes.push((name.to_string(), candidates));
         }
-        let combos: usize = axes.iter().map(|(_, c)| c.len().max(1)).product();
-        if combos > 200_000 {
+        // Counted without overflow: 64 facets of two values each are 2^64 combinations.
+        let combos = axes
+            .iter()
+            .try_fold(1usize, |n, (_, c)| n.checked_mul(c.len().max(1)));
+        if combos.is_none_or(|n| n > 200_000) {
             return true; // Too many to enumerate; assume the writer knows.
         }
-        let mut env = Env::new();
-        search(&axes, 0, &mut env, self)
+        search(&axes, self)
     }
 }
 
-fn search(axes: &[(String, Vec<Value>)], i: usize, env: &mut Env, c: &Condition) -> bool {
-    if i == axes.len() {
-        return c.eval(env) == Some(true);
+/// Tries every combination of the axes' values, as an odometer rather than by recursion:
+/// a condition may name as many facets as book.toml declares.
+fn search(axes: &[(String, Vec<Value>)], c: &Condition) -> bool {
+    if axes.iter().any(|(_, values)| values.is_empty()) {
+        return false;
     }
-    let (name, values) = &axes[i];
-    for v in values {
-        env.insert(name.clone(), v.clone());
-        if search(axes, i + 1, env, c) {
+    let mut picks = vec![0usize; axes.len()];
+    let mut env: Env = axes
+        .iter()
+        .map(|(name, values)| (name.clone(), values[0].clone()))
+        .collect();
+    loop {
+        if c.eval(&env) == Some(true) {
             return true;
         }
+        // Advance the last axis, carrying into the ones before it.
+        let mut i = axes.len();
+        loop {
+            if i == 0 {
+                return false;
+            }
+            i -= 1;
+            let (name, values) = &axes[i];
+            picks[i] += 1;
+            if picks[i] < values.len() {
+                env.insert(name.clone(), values[picks[i]].clone());
+                break;
+            }
+            picks[i] = 0;
+            env.insert(name.clone(), values[0].clone());
+        }
     }
-    env.remove(name);
-    false
 }
 
 impl fmt::Display for Condition {
