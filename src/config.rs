@@ -1,4 +1,4 @@
-//! `book.toml`: read as a strict [`RawConfig`] (unknown keys are errors with their
+//! `book.toml`: read as a strict `RawConfig` (unknown keys are errors with their
 //! location), then checked once into a [`Config`] the rest of the program trusts.
 //! Placeholder patterns are checked against the syntax Rust and browsers share
 //! ([`pattern`]).

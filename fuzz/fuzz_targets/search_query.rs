@@ -13,10 +13,7 @@ fuzz_target!(|data: &[u8]| {
         let tokens = tejun::search::analyze(q);
         let mut tokenizer = tejun::search::analyze::TejunTokenizer::default();
         // A text, then its second half: the second stream must not see the first's tokens.
-        let half = q
-            .char_indices()
-            .nth(q.chars().count() / 2)
-            .map_or(q.len(), |(i, _)| i);
+        let half = q.char_indices().nth(q.chars().count() / 2).map_or(q.len(), |(i, _)| i);
         for text in [q, &q[half..]] {
             let expected = tejun::search::analyze(text);
             let mut stream = tokenizer.token_stream(text);

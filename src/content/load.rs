@@ -1,3 +1,8 @@
+//! The walk over `content/` (chapters, groups, procedures, `_steps/`, `_refs.toml`,
+//! `_book.toml`), and the one way a book file is read ([`read_text`]): a regular file only
+//! (a FIFO would block the read forever, a device could be endless), at most
+//! [`MAX_FILE_BYTES`], as UTF-8, each problem a diagnostic naming the file.
+
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -1,5 +1,8 @@
 //! Reading a book's `content/` folder: which files exist, in which order, parsed into the
 //! raw on-disk structs with spans. Meaning (ids, references, conditions) is `resolve`'s job.
+//! Also the TOML helpers every reader of book files shares: syntax errors as located
+//! diagnostics (the toml crate's nesting bound, [`TOML_DEPTH`], included) and where a
+//! string's text starts inside its value.
 
 mod load;
 pub mod raw;
