@@ -376,6 +376,13 @@ fn raw_html_nested_a_hundred_thousand_deep_stops_at_the_limit() {
         "01-proc.toml:8:",
         "Markdown nests at most 64 elements deep",
     );
+    // A closing tag that matches no open element closes nothing.
+    let b = book_with_body(&"<div></x>".repeat(100_000));
+    assert_fails_everywhere(
+        b.path(),
+        "01-proc.toml:8:",
+        "Markdown nests at most 64 elements deep",
+    );
 }
 
 #[test]

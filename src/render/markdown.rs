@@ -32,8 +32,9 @@ pub const MAX_NESTING: usize = 64;
 #[derive(Debug, Default)]
 pub struct Nesting {
     markdown: usize,
-    /// Raw HTML tags opened and not yet closed.
-    raw: usize,
+    /// The raw HTML elements open, innermost last (never more than [`MAX_NESTING`] + 1:
+    /// the first one past the limit ends the check).
+    raw: Vec<String>,
 }
 
 impl Nesting {
@@ -46,12 +47,15 @@ impl Nesting {
             Event::Html(h) | Event::InlineHtml(h) => return self.raw_html(h, at),
             _ => {}
         }
-        (self.markdown + self.raw > MAX_NESTING).then_some(at)
+        (self.markdown + self.raw.len() > MAX_NESTING).then_some(at)
     }
 
-    /// Counts the tags of a raw HTML chunk: an open tag goes one deeper unless it is void
-    /// (`<br>`) or self-closed, a closing tag one up. Tags a browser would close by itself
-    /// (`<p>`, `<li>`) count as open: the bound errs on the deep side.
+    /// Follows the tags of a raw HTML chunk as an HTML parser would, roughly: an open tag
+    /// goes one deeper unless it is void (`<br>`) or self-closed; a closing tag closes its
+    /// own element and whatever is open inside it, and is ignored when no such element is
+    /// open (as browsers ignore it, so `<div></x>` a thousand times nests a thousand deep).
+    /// Tags a browser would close by itself (`<p>`, `<li>`) stay open here: the bound errs
+    /// on the deep side.
     fn raw_html(&mut self, html: &str, at: usize) -> Option<usize> {
         const VOID: [&str; 14] = [
             "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
@@ -59,25 +63,29 @@ impl Nesting {
         ];
         for (i, _) in html.match_indices('<') {
             let rest = &html[i + 1..];
-            if let Some(closing) = rest.strip_prefix('/') {
-                if closing.starts_with(|c: char| c.is_ascii_alphabetic()) {
-                    self.raw = self.raw.saturating_sub(1);
-                }
+            let (closing, rest) = match rest.strip_prefix('/') {
+                Some(name) => (true, name),
+                None => (false, rest),
+            };
+            if !rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
                 continue;
             }
             let name_len = rest
                 .find(|c: char| !c.is_ascii_alphanumeric() && c != '-')
                 .unwrap_or(rest.len());
-            if name_len == 0 || !rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            let name = rest[..name_len].to_ascii_lowercase();
+            if closing {
+                if let Some(open) = self.raw.iter().rposition(|n| *n == name) {
+                    self.raw.truncate(open);
+                }
                 continue;
             }
-            let name = rest[..name_len].to_ascii_lowercase();
             let self_closed = rest.find('>').is_some_and(|end| rest[..end].ends_with('/'));
             if VOID.contains(&name.as_str()) || self_closed {
                 continue;
             }
-            self.raw += 1;
-            if self.markdown + self.raw > MAX_NESTING {
+            self.raw.push(name);
+            if self.markdown + self.raw.len() > MAX_NESTING {
                 return Some(at + i);
             }
         }
@@ -481,6 +489,9 @@ mod tests {
         // Closed, void and self-closed tags do not pile up.
         let flat = "<kbd>K</kbd> <br> <img src=x> <span/> ".repeat(200);
         assert_eq!(too_deep(&flat), None);
+        // A closing tag closes its own element (and what is open inside it), nothing else.
+        assert_eq!(too_deep(&"<div></x>".repeat(100)), Some(9 * 63));
+        assert_eq!(too_deep(&"<div><b><i></div>".repeat(100)), None);
         // Text that only looks like a tag is text.
         assert_eq!(too_deep(&"a < b <1 <!-- c --> ".repeat(200)), None);
     }
