@@ -242,7 +242,13 @@ pub(crate) fn check_id(
 
 impl Config {
     /// Sets placeholder values from `id=value,id=value`, checking each against its pattern.
+    /// An error quotes the command line as diagnostics quote a book (invisible characters
+    /// escaped).
     pub fn set_placeholders(&mut self, spec: &str) -> Result<(), String> {
+        self.set_each_placeholder(spec).map_err(shown)
+    }
+
+    fn set_each_placeholder(&mut self, spec: &str) -> Result<(), String> {
         for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             let Some((id, value)) = item.split_once('=') else {
                 return Err(format!("`{item}` is not `placeholder=value`"));
@@ -498,6 +504,10 @@ impl Config {
 
     /// Parses a command-line environment: `cluster=unix,operation=patch,from=R12.7`.
     pub fn parse_env(&self, spec: &str) -> Result<Env, String> {
+        self.parse_each_env(spec).map_err(shown)
+    }
+
+    fn parse_each_env(&self, spec: &str) -> Result<Env, String> {
         let mut env = Env::new();
         for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             let Some((k, v)) = item.split_once('=') else {
@@ -512,6 +522,11 @@ impl Config {
         }
         Ok(env)
     }
+}
+
+/// A message quoting the command line, with invisible characters escaped.
+fn shown(message: String) -> String {
+    crate::diagnostics::escape_invisible(&message).into_owned()
 }
 
 /// A pattern error at its place in book.toml: exact inside a string written without
@@ -566,5 +581,26 @@ fn parse_env_value(facets: &[Facet], key: &str, value: &str) -> Result<Value, En
             .parse::<Version>()
             .map(Value::Version)
             .map_err(|e| EnvError::Value(e.message)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        let text = "title = \"t\"\n[[facet]]\nid = \"os\"\nlabel = \"OS\"\nvalues = [{ id = \"unix\", label = \"UNIX\" }]\n[[placeholder]]\nid = \"host\"\nlabel = \"Host\"\npattern = '[a-z]+'\n";
+        let mut diags = Diagnostics::default();
+        Config::parse(text, 0, &mut diags).expect("a valid book.toml")
+    }
+
+    /// Command-line errors quote what was typed as diagnostics quote a book.
+    #[test]
+    fn command_line_errors_escape_invisible_characters() {
+        let mut c = config();
+        let env = c.parse_env("os=un\u{202e}ix").unwrap_err();
+        assert!(env.contains("`un\\u{202e}ix`"), "{env}");
+        let set = c.set_placeholders("host=a\u{200b}b").unwrap_err();
+        assert!(set.contains("`a\\u{200b}b`"), "{set}");
     }
 }
