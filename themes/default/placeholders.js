@@ -95,7 +95,11 @@
     apply(values);
     window.addEventListener("storage", function (e) { if (e.key === KEY) apply(current()); });
   }
-  window.tejunPlaceholders = { apply: function () { apply(current()); } };
+  window.tejunPlaceholders = {
+    apply: function () { apply(current()); },
+    // For tests/placeholder-vectors.json in a browser: `pattern` as the site hands it over.
+    valid: function (pattern, value) { return valid({ pattern: pattern }, value); }
+  };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();
