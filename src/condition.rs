@@ -10,12 +10,16 @@
 //!        | VERSION ("<" | "<=") FACET ("<" | "<=") VERSION
 //! ```
 //!
+//! `not` and `(` nest at most [`MAX_DEPTH`] deep: every later stage (binding, printing,
+//! evaluation, the browser's parser of `data-when`) recurses over the tree, so a bound
+//! here keeps a hostile `when` from overflowing any of their stacks.
+//!
 //! Parsing yields an [`Expr`] with spans relative to the condition string; binding it to
 //! the book's facets ([`bind`]) checks names, values and versions and yields a
 //! [`Condition`], which evaluates three-valued against an environment that may leave facets
 //! open.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::ops::Range;
 
@@ -159,10 +163,16 @@ fn lex(src: &str) -> Result<Vec<(Tok, Range<usize>)>, ParseError> {
     Ok(out)
 }
 
+/// How deep `not` and `(` may nest in one condition. Real conditions nest two or three
+/// deep; 64 leaves room for generated ones and keeps every recursion over the tree short.
+pub const MAX_DEPTH: usize = 64;
+
 struct Parser<'a> {
     toks: Vec<(Tok, Range<usize>)>,
     pos: usize,
     src: &'a str,
+    /// `not`s and `(`s open around the current token.
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -230,19 +240,34 @@ impl Parser<'_> {
 
     fn unary(&mut self) -> Result<Expr, ParseError> {
         if self.keyword("not") {
-            self.pos += 1;
-            return Ok(Expr::Not(Box::new(self.unary()?)));
+            self.deeper()?;
+            let e = Expr::Not(Box::new(self.unary()?));
+            self.depth -= 1;
+            return Ok(e);
         }
         if self.peek() == Some(&Tok::LParen) {
-            self.pos += 1;
+            self.deeper()?;
             let e = self.or()?;
             if self.peek() != Some(&Tok::RParen) {
                 return self.fail("expected `)`");
             }
             self.pos += 1;
+            self.depth -= 1;
             return Ok(e);
         }
         self.test()
+    }
+
+    /// Enters the `not` or `(` at the current token, or fails there past [`MAX_DEPTH`].
+    fn deeper(&mut self) -> Result<(), ParseError> {
+        if self.depth == MAX_DEPTH {
+            return self.fail(format!(
+                "conditions nest at most {MAX_DEPTH} deep (`not` and `(` count)"
+            ));
+        }
+        self.depth += 1;
+        self.pos += 1;
+        Ok(())
     }
 
     fn op(&mut self) -> Option<Op> {
@@ -328,7 +353,12 @@ pub fn parse(src: &str) -> Result<Expr, ParseError> {
             span: 0..src.len(),
         });
     }
-    let mut p = Parser { toks, pos: 0, src };
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        src,
+        depth: 0,
+    };
     let e = p.or()?;
     if p.pos < p.toks.len() {
         return p.fail("expected `and`, `or` or the end of the condition");
@@ -452,9 +482,10 @@ impl Condition {
     /// only matter by which side of each boundary they fall, so probing each boundary and
     /// a point just above it (plus `R0`) covers every case.
     pub fn satisfiable(&self, facets: &[Facet]) -> bool {
+        let by_id: HashMap<&str, &Facet> = facets.iter().map(|f| (f.id.as_str(), f)).collect();
         let mut axes: Vec<(String, Vec<Value>)> = Vec::new();
         for name in self.facets() {
-            let Some(f) = facets.iter().find(|f| f.id == name) else {
+            let Some(f) = by_id.get(name) else {
                 return true;
             };
             let candidates = match &f.kind {
@@ -474,28 +505,49 @@ impl Condition {
             };
             axes.push((name.to_string(), candidates));
         }
-        let combos: usize = axes.iter().map(|(_, c)| c.len().max(1)).product();
-        if combos > 200_000 {
+        // Counted without overflow: 64 facets of two values each are 2^64 combinations.
+        let combos = axes
+            .iter()
+            .try_fold(1usize, |n, (_, c)| n.checked_mul(c.len().max(1)));
+        if combos.is_none_or(|n| n > 200_000) {
             return true; // Too many to enumerate; assume the writer knows.
         }
-        let mut env = Env::new();
-        search(&axes, 0, &mut env, self)
+        search(&axes, self)
     }
 }
 
-fn search(axes: &[(String, Vec<Value>)], i: usize, env: &mut Env, c: &Condition) -> bool {
-    if i == axes.len() {
-        return c.eval(env) == Some(true);
+/// Tries every combination of the axes' values, as an odometer rather than by recursion:
+/// a condition may name as many facets as book.toml declares.
+fn search(axes: &[(String, Vec<Value>)], c: &Condition) -> bool {
+    if axes.iter().any(|(_, values)| values.is_empty()) {
+        return false;
     }
-    let (name, values) = &axes[i];
-    for v in values {
-        env.insert(name.clone(), v.clone());
-        if search(axes, i + 1, env, c) {
+    let mut picks = vec![0usize; axes.len()];
+    let mut env: Env = axes
+        .iter()
+        .map(|(name, values)| (name.clone(), values[0].clone()))
+        .collect();
+    loop {
+        if c.eval(&env) == Some(true) {
             return true;
         }
+        // Advance the last axis, carrying into the ones before it.
+        let mut i = axes.len();
+        loop {
+            if i == 0 {
+                return false;
+            }
+            i -= 1;
+            let (name, values) = &axes[i];
+            picks[i] += 1;
+            if picks[i] < values.len() {
+                env.insert(name.clone(), values[picks[i]].clone());
+                break;
+            }
+            picks[i] = 0;
+            env.insert(name.clone(), values[0].clone());
+        }
     }
-    env.remove(name);
-    false
 }
 
 impl fmt::Display for Condition {

@@ -1,5 +1,9 @@
-//! `book.toml`: read as a strict [`RawConfig`] (unknown keys are errors with their
+//! `book.toml`: read as a strict `RawConfig` (unknown keys are errors with their
 //! location), then checked once into a [`Config`] the rest of the program trusts.
+//! Placeholder patterns are checked against the syntax Rust and browsers share
+//! ([`pattern`]).
+
+pub mod pattern;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -167,7 +171,8 @@ pub struct Placeholder {
     pub label: String,
     pub description: Option<String>,
     pub example: Option<String>,
-    /// Anchored pattern a value must match (also checked live in the browser).
+    /// Anchored pattern a value must match, in the subset browsers read alike
+    /// ([`pattern`]); its source (`as_str`) is what `placeholders.js` compiles.
     pub pattern: Option<regex::Regex>,
     pub unfilled: String,
     /// Where book.toml declares it, for the "never used" warning.
@@ -178,9 +183,10 @@ pub struct Placeholder {
 }
 
 impl Placeholder {
-    /// Checks a value the reader or `--set` gave.
+    /// Checks a value the reader or `--set` gave: one line, matching the pattern (as
+    /// `placeholders.js` checks it).
     pub fn accepts(&self, value: &str) -> bool {
-        self.pattern.as_ref().is_none_or(|p| p.is_match(value))
+        pattern::one_line(value) && self.pattern.as_ref().is_none_or(|p| p.is_match(value))
     }
 }
 
@@ -204,6 +210,10 @@ pub struct Config {
     pub placeholders: Vec<Placeholder>,
 }
 
+/// The id rule (README, "Ids"): `[a-z0-9][a-z0-9._-]*`. Every id of a book follows it,
+/// whatever it names, because ids become file names (`runbooks/<profile>.html`), anchors,
+/// URLs and attribute values: an id can then hold no `/`, no `..` on its own, no quote and
+/// no markup, and nothing downstream has to escape or check it again.
 pub(crate) fn valid_id(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit())
@@ -211,9 +221,34 @@ pub(crate) fn valid_id(s: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
 }
 
+/// The hint every id error gives.
+pub(crate) const ID_RULE: &str =
+    "ids are lower-case ASCII letters, digits, `-`, `_` and `.`, starting with a letter or digit";
+
+/// Checks one id against [`valid_id`]; `what` names it in the message (`profile id`).
+pub(crate) fn check_id(
+    diags: &mut Diagnostics,
+    file: FileId,
+    span: std::ops::Range<usize>,
+    id: &str,
+    what: impl FnOnce() -> String,
+) -> bool {
+    let ok = valid_id(id);
+    if !ok {
+        diags.push(Diagnostic::error(file, span, format!("invalid {}", what())).with_hint(ID_RULE));
+    }
+    ok
+}
+
 impl Config {
     /// Sets placeholder values from `id=value,id=value`, checking each against its pattern.
+    /// An error quotes the command line as diagnostics quote a book (invisible characters
+    /// escaped).
     pub fn set_placeholders(&mut self, spec: &str) -> Result<(), String> {
+        self.set_each_placeholder(spec).map_err(shown)
+    }
+
+    fn set_each_placeholder(&mut self, spec: &str) -> Result<(), String> {
         for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             let Some((id, value)) = item.split_once('=') else {
                 return Err(format!("`{item}` is not `placeholder=value`"));
@@ -255,7 +290,7 @@ impl Config {
         let raw: RawConfig = match toml::from_str(text) {
             Ok(r) => r,
             Err(e) => {
-                diags.push(crate::content::toml_error(file, &e));
+                diags.push(crate::content::toml_error(file, text, &e));
                 return None;
             }
         };
@@ -274,16 +309,9 @@ impl Config {
         };
         let mut facets: Vec<Facet> = Vec::new();
         for f in raw.facet {
-            if !valid_id(f.id.get_ref()) {
-                diags.push(
-                    Diagnostic::error(
-                        file,
-                        f.id.span(),
-                        format!("invalid facet id `{}`", f.id.get_ref()),
-                    )
-                    .with_hint("ids are lower-case letters, digits, `-`, `_` and `.`"),
-                );
-            }
+            check_id(diags, file, f.id.span(), f.id.get_ref(), || {
+                format!("facet id `{}`", f.id.get_ref())
+            });
             if let Some(prev) = facets.iter().find(|p| p.id == *f.id.get_ref()) {
                 diags.push(Diagnostic::error(
                     file,
@@ -303,6 +331,13 @@ impl Config {
                     }
                     let mut seen: Vec<&str> = Vec::new();
                     for v in &f.values {
+                        check_id(diags, file, v.id.span(), v.id.get_ref(), || {
+                            format!(
+                                "value id `{}` in facet `{}`",
+                                v.id.get_ref(),
+                                f.id.get_ref()
+                            )
+                        });
                         if seen.contains(&v.id.get_ref().as_str()) {
                             diags.push(Diagnostic::error(
                                 file,
@@ -354,6 +389,9 @@ impl Config {
         }
         let mut profiles: Vec<Profile> = Vec::new();
         for p in raw.profile {
+            check_id(diags, file, p.id.span(), p.id.get_ref(), || {
+                format!("profile id `{}`", p.id.get_ref())
+            });
             if profiles.iter().any(|q| q.id == *p.id.get_ref()) {
                 diags.push(Diagnostic::error(
                     file,
@@ -400,12 +438,9 @@ impl Config {
         let mut placeholders: Vec<Placeholder> = Vec::new();
         for p in raw.placeholder {
             let id = p.id.get_ref().clone();
-            if !valid_id(&id) {
-                diags.push(
-                    Diagnostic::error(file, p.id.span(), format!("invalid placeholder id `{id}`"))
-                        .with_hint("ids are lower-case ASCII letters, digits, `-`, `_` and `.`"),
-                );
-            }
+            check_id(diags, file, p.id.span(), &id, || {
+                format!("placeholder id `{id}`")
+            });
             if placeholders.iter().any(|q| q.id == id) {
                 diags.push(Diagnostic::error(
                     file,
@@ -416,15 +451,10 @@ impl Config {
             }
             let pattern = match &p.pattern {
                 None => None,
-                Some(src) => match regex::Regex::new(&format!("^(?:{})$", src.get_ref())) {
+                Some(src) => match pattern::compile(src.get_ref()) {
                     Ok(r) => Some(r),
                     Err(e) => {
-                        let why = e.to_string().lines().last().unwrap_or("").to_string();
-                        diags.push(Diagnostic::error(
-                            file,
-                            src.span(),
-                            format!("invalid pattern: {why}"),
-                        ));
+                        diags.push(pattern_error(text, file, src, e));
                         None
                     }
                 },
@@ -474,6 +504,10 @@ impl Config {
 
     /// Parses a command-line environment: `cluster=unix,operation=patch,from=R12.7`.
     pub fn parse_env(&self, spec: &str) -> Result<Env, String> {
+        self.parse_each_env(spec).map_err(shown)
+    }
+
+    fn parse_each_env(&self, spec: &str) -> Result<Env, String> {
         let mut env = Env::new();
         for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             let Some((k, v)) = item.split_once('=') else {
@@ -487,6 +521,34 @@ impl Config {
             env.insert(k.trim().to_string(), value);
         }
         Ok(env)
+    }
+}
+
+/// A message quoting the command line, with invisible characters escaped.
+fn shown(message: String) -> String {
+    crate::diagnostics::escape_invisible(&message).into_owned()
+}
+
+/// A pattern error at its place in book.toml: exact inside a string written without
+/// escapes (a literal string, as patterns usually are), else at the string's start.
+fn pattern_error(
+    text: &str,
+    file: FileId,
+    src: &Spanned<String>,
+    e: pattern::PatternError,
+) -> Diagnostic {
+    let value = src.get_ref();
+    let start = crate::content::content_start(text, &src.span());
+    let verbatim = text.get(start..start + value.len()) == Some(value.as_str());
+    let span = if verbatim {
+        start + e.span.start..start + e.span.end
+    } else {
+        src.span()
+    };
+    let d = Diagnostic::error(file, span, e.message);
+    match e.hint {
+        Some(h) => d.with_hint(h),
+        None => d,
     }
 }
 
@@ -519,5 +581,26 @@ fn parse_env_value(facets: &[Facet], key: &str, value: &str) -> Result<Value, En
             .parse::<Version>()
             .map(Value::Version)
             .map_err(|e| EnvError::Value(e.message)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        let text = "title = \"t\"\n[[facet]]\nid = \"os\"\nlabel = \"OS\"\nvalues = [{ id = \"unix\", label = \"UNIX\" }]\n[[placeholder]]\nid = \"host\"\nlabel = \"Host\"\npattern = '[a-z]+'\n";
+        let mut diags = Diagnostics::default();
+        Config::parse(text, 0, &mut diags).expect("a valid book.toml")
+    }
+
+    /// Command-line errors quote what was typed as diagnostics quote a book.
+    #[test]
+    fn command_line_errors_escape_invisible_characters() {
+        let mut c = config();
+        let env = c.parse_env("os=un\u{202e}ix").unwrap_err();
+        assert!(env.contains("`un\\u{202e}ix`"), "{env}");
+        let set = c.set_placeholders("host=a\u{200b}b").unwrap_err();
+        assert!(set.contains("`a\\u{200b}b`"), "{set}");
     }
 }

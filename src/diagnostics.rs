@@ -1,7 +1,14 @@
 //! Diagnostics for writers: every problem the loader and resolver find is collected with
 //! the file and byte span it concerns, so `tejun check` can report all of them at once
 //! with `file:line:col`, instead of stopping at the first.
+//!
+//! What a diagnostic quotes from a book (an id, a value, a file name) is shown as the file
+//! holds it: characters that are invisible or reorder the text around them (bidirectional
+//! controls such as U+202E, zero-width characters, other control and format characters)
+//! are written `\u{202e}` in messages, hints and file names ([`escape_invisible`], applied
+//! where a diagnostic is made), and as a visible stand-in in source excerpts.
 
+use std::borrow::Cow;
 use std::io::IsTerminal;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -33,13 +40,81 @@ pub struct Diagnostic {
     pub related: Vec<(FileId, Range<usize>, String)>,
 }
 
+/// `s` with every invisible or reordering character written as `\u{…}`: what a terminal
+/// or the dev server's overlay shows of quoted book text is then what the file holds, not
+/// a line reordered by a U+202E or an ESC sequence run by the terminal.
+pub fn escape_invisible(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_invisible) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_invisible(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Control characters (Cc), format characters (Cf: bidirectional embeddings, overrides and
+/// isolates, zero-width spaces and joiners, the byte order mark, tags) and the line and
+/// paragraph separators: Unicode 16's lists, which std does not expose.
+fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            u32::from(c),
+            0xAD | 0x600..=0x605
+                | 0x61C
+                | 0x6DD
+                | 0x70F
+                | 0x890..=0x891
+                | 0x8E2
+                | 0x180E
+                | 0x200B..=0x200F
+                | 0x2028..=0x202E
+                | 0x2060..=0x2064
+                | 0x2066..=0x206F
+                | 0xFEFF
+                | 0xFFF9..=0xFFFB
+                | 0x110BD
+                | 0x110CD
+                | 0x13430..=0x1343F
+                | 0x1BCA0..=0x1BCA3
+                | 0x1D173..=0x1D17A
+                | 0xE0001
+                | 0xE0020..=0xE007F
+        )
+}
+
+/// A source text for excerpts: every invisible character but tab and line ends replaced
+/// by a visible one of the same UTF-8 length, so spans and columns stay right.
+fn visible_source(text: &str) -> Cow<'_, str> {
+    let hidden = |c: char| is_invisible(c) && !matches!(c, '\t' | '\n' | '\r');
+    if !text.chars().any(hidden) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| match (hidden(c), c.len_utf8()) {
+                (false, _) => c,
+                (true, 1) => '?',
+                (true, 2) => '\u{bf}',
+                (true, 3) => '\u{fffd}',
+                (true, _) => '\u{10fffd}',
+            })
+            .collect(),
+    )
+}
+
 impl Diagnostic {
     pub fn error(file: FileId, span: Range<usize>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             file: Some(file),
             span,
-            message: message.into(),
+            message: escaped(message.into()),
             hint: None,
             related: Vec::new(),
         }
@@ -58,14 +133,14 @@ impl Diagnostic {
             severity: Severity::Error,
             file: None,
             span: 0..0,
-            message: message.into(),
+            message: escaped(message.into()),
             hint: None,
             related: Vec::new(),
         }
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+        self.hint = Some(escaped(hint.into()));
         self
     }
 
@@ -75,8 +150,15 @@ impl Diagnostic {
         span: Range<usize>,
         note: impl Into<String>,
     ) -> Self {
-        self.related.push((file, span, note.into()));
+        self.related.push((file, span, escaped(note.into())));
         self
+    }
+}
+
+fn escaped(s: String) -> String {
+    match escape_invisible(&s) {
+        Cow::Borrowed(_) => s,
+        Cow::Owned(e) => e,
     }
 }
 
@@ -106,7 +188,7 @@ impl SourceMap {
     pub fn add(&mut self, path: PathBuf, display: String, text: String) -> FileId {
         self.files.push(Arc::new(SourceFile {
             path,
-            display,
+            display: escaped(display),
             line_starts: line_starts(&text),
             text: text.into(),
         }));
@@ -225,7 +307,11 @@ impl Diagnostics {
         };
         let mut files = SimpleFiles::new();
         for f in &sources.files {
-            files.add(f.display.clone(), f.text.clone());
+            let text = match visible_source(&f.text) {
+                Cow::Borrowed(_) => f.text.clone(),
+                Cow::Owned(shown) => shown.into(),
+            };
+            files.add(f.display.clone(), text);
         }
         let writer = StandardStream::stderr(choice);
         let mut lock = writer.lock();
@@ -249,5 +335,34 @@ impl Diagnostics {
             // A failure to write to stderr leaves nothing better to report it to.
             let _ = term::emit(&mut lock, &config, &files, &cs);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invisible_characters_are_escaped_and_the_rest_kept() {
+        assert_eq!(
+            escape_invisible("a\u{202e}b\u{1b}[2J\u{2066}c\u{feff}\u{e0041}\n"),
+            "a\\u{202e}b\\u{1b}[2J\\u{2066}c\\u{feff}\\u{e0041}\\u{a}"
+        );
+        assert!(matches!(
+            escape_invisible("手順 R12.8 «x» \u{202f}"),
+            Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn excerpts_keep_every_byte_offset() {
+        let text = "a\u{202e}b\u{1b}c\u{ad}d\u{e0041}e\tf\r\n";
+        let shown = visible_source(text);
+        assert_eq!(shown.len(), text.len());
+        assert_eq!(shown.chars().count(), text.chars().count());
+        assert!(!shown
+            .chars()
+            .any(|c| is_invisible(c) && !"\t\r\n".contains(c)));
+        assert!(shown.ends_with("e\tf\r\n"));
     }
 }

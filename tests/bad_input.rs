@@ -7,7 +7,9 @@ use common::copy_dir;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
 
 use proptest::prelude::*;
 
@@ -25,16 +27,63 @@ fn book_with(file: &str, bytes: &[u8]) -> tempfile::TempDir {
 }
 
 fn check(book: &Path) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tejun"))
-        .arg("check")
+    tejun(&["check"], book)
+}
+
+/// Long enough for a debug build on a busy machine; a hang (a FIFO opened for reading, a
+/// parser gone quadratic) turns into a failure instead of a stuck run.
+const HANG: Duration = Duration::from_secs(120);
+
+/// Runs `tejun ARGS BOOK`; returns (exit code, stderr). A crash by signal (a stack
+/// overflow aborts, 134) reads as -1; a run past [`HANG`] is killed and fails the test.
+fn tejun(args: &[&str], book: &Path) -> (i32, String) {
+    let child = Command::new(env!("CARGO_BIN_EXE_tejun"))
+        .args(args)
         .arg(book)
         .env("NO_COLOR", "1")
-        .output()
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
         .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let pid = child.id();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(HANG) {
+        Ok(out) => {
+            let out = out.unwrap();
+            (
+                out.status.code().unwrap_or(-1),
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+            )
+        }
+        Err(_) => {
+            // Only the process this test started, by its id.
+            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+            panic!("tejun {args:?} still running after {HANG:?}: it hangs");
+        }
+    }
+}
+
+/// `check` and `build` both refuse the book with exit 1 (not a crash), naming `message`
+/// at `location`.
+fn assert_fails_everywhere(book: &Path, location: &str, message: &str) {
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let build = ["build", "--out", site.to_str().unwrap()];
+    for args in [&["check"][..], &build[..]] {
+        let (code, err) = tejun(args, book);
+        assert_eq!(code, 1, "tejun {args:?}: expected exit 1:\n{err}");
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(err.contains(message), "expected `{message}` in:\n{err}");
+        assert!(
+            err.contains(location),
+            "expected location `{location}` in:\n{err}"
+        );
+    }
+    assert!(!site.exists(), "nothing may be built from a refused book");
 }
 
 fn assert_fails(book: &Path, location: Option<&str>, message: &str) {
@@ -86,7 +135,7 @@ fn a_huge_file_is_refused_without_reading_it() {
     text.extend(std::iter::repeat_n(b'a', 50 * 1024 * 1024));
     text.extend(b"'''\n");
     let b = book_with(PROC, &text);
-    assert_fails(b.path(), None, "content files are limited to");
+    assert_fails(b.path(), None, "book files are limited to");
 }
 
 #[test]
@@ -162,6 +211,51 @@ fn symlink_loops_and_escapes_are_refused() {
     assert_fails(c.path(), None, "symlink points outside the book");
 }
 
+/// A FIFO opened for reading waits for a writer forever; a device can be endless or have
+/// side effects. Every file a book is read from must be a regular file, checked before it
+/// is read: the error names the file.
+#[cfg(unix)]
+#[test]
+fn fifos_in_place_of_book_files_are_errors_not_hangs() {
+    for file in [
+        "book.toml",
+        PROC,
+        "content/01-ch/_chapter.toml",
+        "content/01-ch/02-new.toml",
+        "content/01-ch/02-grp/01-p.toml",
+        "content/_refs.toml",
+        "content/_book.toml",
+        "content/_steps/stop.toml",
+    ] {
+        let b = book_with("content/01-ch/02-grp/_group.toml", b"title = \"Group\"\n");
+        let path = b.path().join(file);
+        let _ = fs::remove_file(&path);
+        let made = Command::new("mkfifo").arg(&path).status().unwrap();
+        assert!(made.success(), "mkfifo {file}");
+        assert_fails_everywhere(b.path(), file, "not a regular file (a FIFO)");
+    }
+}
+
+/// A right-to-left override in a quoted id would reorder the rest of the error line on a
+/// terminal, and an ESC would start a terminal sequence: both are shown escaped, in the
+/// message and the source excerpt alike.
+#[test]
+fn invisible_and_bidirectional_characters_are_escaped_in_messages() {
+    let b = book_with(
+        PROC,
+        "id = \"evil\u{202e}lmth.exe\"\ntitle = \"x\"\n[[section]]\nid = \"s\\u001b[2J\u{200b}\"\ntitle = \"S\"\n"
+            .as_bytes(),
+    );
+    let (code, err) = check(b.path());
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("invalid id `evil\\u{202e}lmth.exe`"), "{err}");
+    assert!(err.contains("invalid id `s\\u{1b}[2J\\u{200b}`"), "{err}");
+    assert!(err.contains("01-proc.toml:1:6"), "{err}");
+    for c in ['\u{202e}', '\u{1b}', '\u{200b}'] {
+        assert!(!err.contains(c), "raw {c:?} in: {err:?}");
+    }
+}
+
 #[test]
 fn japanese_and_spaced_file_names_need_an_explicit_id() {
     let b = book_with(
@@ -185,6 +279,139 @@ fn japanese_and_spaced_file_names_need_an_explicit_id() {
     .unwrap();
     let (code, err) = check(b.path());
     assert_eq!(code, 0, "{err}");
+}
+
+/// A procedure whose only step has `body` as its Markdown (a literal multi-line string,
+/// so the body's first line is line 8 of the file).
+fn book_with_body(body: &str) -> tempfile::TempDir {
+    let text = format!(
+        "title = \"x\"\n[[section]]\nid = \"s\"\ntitle = \"S\"\n[[section.step]]\ntitle = \"T\"\nbody = '''\n{body}\n'''\n"
+    );
+    book_with(PROC, text.as_bytes())
+}
+
+#[test]
+fn thousands_of_nested_parentheses_in_a_condition_stop_at_the_limit() {
+    let text = format!(
+        "title = \"x\"\nwhen = \"{}os = win{}\"\n",
+        "(".repeat(7_000),
+        ")".repeat(7_000)
+    );
+    let b = book_with(PROC, text.as_bytes());
+    // The 65th `(`: the value's text starts at column 9.
+    assert_fails_everywhere(
+        b.path(),
+        "01-proc.toml:2:73",
+        "conditions nest at most 64 deep",
+    );
+}
+
+#[test]
+fn twenty_thousand_nots_stop_at_the_limit() {
+    let text = format!(
+        "title = \"x\"\nwhen = \"{}os = win\"\n",
+        "not ".repeat(20_000)
+    );
+    let b = book_with(PROC, text.as_bytes());
+    assert_fails_everywhere(
+        b.path(),
+        "01-proc.toml:2:265",
+        "conditions nest at most 64 deep",
+    );
+}
+
+#[test]
+fn a_chain_of_a_thousand_reusable_steps_stops_at_the_limit() {
+    let b = book_with(
+        PROC,
+        b"title = \"x\"\n[[section]]\nid = \"s\"\ntitle = \"S\"\n[[section.step]]\nuse = \"s0\"\n",
+    );
+    for i in 0..1_000 {
+        let text = if i + 1 < 1_000 {
+            format!("use = \"s{}\"\ntitle = \"Step {i}\"\n", i + 1)
+        } else {
+            "title = \"Last\"\nbody = \"Done.\"\n".to_string()
+        };
+        fs::write(b.path().join(format!("content/_steps/s{i}.toml")), text).unwrap();
+    }
+    // s0 … s31 are expanded; s31's `use` of s32 is the 33rd level.
+    assert_fails_everywhere(
+        b.path(),
+        "content/_steps/s31.toml:1:7",
+        "reusable steps nest at most 32 deep",
+    );
+}
+
+#[test]
+fn block_quotes_nested_a_hundred_thousand_deep_stop_at_the_limit() {
+    let b = book_with_body(&format!("{}deep", "> ".repeat(100_000)));
+    assert_fails_everywhere(
+        b.path(),
+        "01-proc.toml:8:",
+        "Markdown nests at most 64 elements deep",
+    );
+}
+
+#[test]
+fn lists_nested_a_hundred_thousand_deep_stop_at_the_limit() {
+    let b = book_with_body(&format!("{}deep", "- ".repeat(100_000)));
+    assert_fails_everywhere(
+        b.path(),
+        "01-proc.toml:8:",
+        "Markdown nests at most 64 elements deep",
+    );
+}
+
+/// html5ever's tree builder (under the sanitiser) is quadratic in the depth of open
+/// elements: 100,000 nested `<div>` took three minutes before this limit.
+#[test]
+fn raw_html_nested_a_hundred_thousand_deep_stops_at_the_limit() {
+    let b = book_with_body(&format!(
+        "{}x{}",
+        "<div>".repeat(100_000),
+        "</div>".repeat(100_000)
+    ));
+    assert_fails_everywhere(
+        b.path(),
+        "01-proc.toml:8:",
+        "Markdown nests at most 64 elements deep",
+    );
+    // A closing tag that matches no open element closes nothing.
+    let b = book_with_body(&"<div></x>".repeat(100_000));
+    assert_fails_everywhere(
+        b.path(),
+        "01-proc.toml:8:",
+        "Markdown nests at most 64 elements deep",
+    );
+}
+
+#[test]
+fn ten_thousand_nested_inline_tables_are_a_located_error() {
+    let text = format!(
+        "title = \"x\"\nintro = {}1{}\n",
+        "{a = ".repeat(10_000),
+        "}".repeat(10_000)
+    );
+    let b = book_with(PROC, text.as_bytes());
+    assert_fails_everywhere(b.path(), "01-proc.toml:2:", "TOML nests too deep");
+}
+
+/// The toml crate stops a 10,000-part dotted key without saying where: the error must
+/// still point at the key.
+#[test]
+fn a_ten_thousand_part_dotted_key_is_a_located_error() {
+    let text = format!("title = \"x\"\n[{}]\nb = 1\n", vec!["a"; 10_000].join("."));
+    let b = book_with(PROC, text.as_bytes());
+    assert_fails_everywhere(b.path(), "01-proc.toml:2:2", "TOML nests too deep");
+    let mut config = fs::read_to_string(base().join("book.toml")).unwrap();
+    config.push_str(&format!("\n{} = 1\n", vec!["x"; 10_000].join(".")));
+    let c = book_with("book.toml", config.as_bytes());
+    let line = config.lines().count();
+    assert_fails_everywhere(
+        c.path(),
+        &format!("book.toml:{line}:1"),
+        "TOML nests too deep",
+    );
 }
 
 proptest! {

@@ -257,3 +257,59 @@ fn unused_placeholder_is_a_warning_at_its_declaration() {
     );
     assert!(err.contains("┌─ book.toml:15:6"), "{err}");
 }
+
+/// Ids become file names (`runbooks/<profile>.html`, `pdf/<profile>.pdf`), anchors and
+/// attribute values: every kind follows the one id rule, with the error at the id.
+#[test]
+fn a_profile_id_carrying_markup_is_refused() {
+    assert_reports(
+        "bad-profile-id",
+        "book.toml:15:6",
+        "invalid profile id `x\"><img src=x onerror=\"alert(1)\">`",
+    );
+}
+
+#[test]
+fn a_profile_id_climbing_out_of_the_folder_is_refused() {
+    assert_reports(
+        "profile-id-traversal",
+        "book.toml:15:6",
+        "invalid profile id `../x`",
+    );
+}
+
+#[test]
+fn a_facet_value_id_follows_the_id_rule() {
+    assert_reports(
+        "bad-value-id",
+        "book.toml:17:49",
+        "invalid value id `<b>arm</b>` in facet `arch`",
+    );
+}
+
+#[test]
+fn a_reference_id_follows_the_id_rule() {
+    assert_reports(
+        "bad-ref-id",
+        "content/_refs.toml:6:6",
+        "invalid reference id `../../etc/passwd`",
+    );
+}
+
+#[test]
+fn a_front_matter_id_follows_the_id_rule() {
+    assert_reports(
+        "bad-front-id",
+        "content/_book.toml:7:6",
+        "invalid id `\"><script>alert(1)</script>`",
+    );
+}
+
+#[test]
+fn a_reusable_step_file_name_is_its_id() {
+    assert_reports(
+        "bad-step-file-id",
+        "content/_steps/Stop Now.toml:1:1",
+        "invalid reusable step id `Stop Now`",
+    );
+}

@@ -1,8 +1,10 @@
 //! The fuzz targets' entry points (fuzz/fuzz_targets: `load_procedure`, `search_query`,
-//! `condition`), run boundedly on stable Rust so every CI run exercises them: a few
-//! hundred generated inputs each, arbitrary bytes and text shaped like the real thing.
-//! Nothing may panic; errors point inside their input; analysed tokens lie inside the
-//! text. Also the filter's properties over random environments of the JobCenter book.
+//! `condition`, `markdown`), run boundedly on stable Rust so every CI run exercises them:
+//! a few hundred generated inputs each, arbitrary bytes and text shaped like the real
+//! thing, and nesting far past the limits (conditions, Markdown, raw HTML). Nothing may
+//! panic or overflow; errors point inside their input; the depth limits hold exactly;
+//! analysed tokens lie inside the text. Also the filter's properties over random
+//! environments of the JobCenter book.
 //! The longer, coverage-guided runs are `cargo +nightly fuzz run <target>` (README,
 //! Reliability).
 
@@ -79,6 +81,67 @@ fn condition(s: &str) {
         );
     }
 }
+
+/// Wrappers that nest a condition one level each (`not (` is two).
+const CONDITION_WRAPPERS: [(&str, &str, usize); 3] =
+    [("(", ")", 1), ("not ", "", 1), ("not (", ")", 2)];
+
+/// `inner` inside `wrappers` (indexes into [`CONDITION_WRAPPERS`]), outermost first; and
+/// how deep that nests.
+fn wrap_condition(inner: &str, wrappers: &[usize]) -> (String, usize) {
+    let mut open = String::new();
+    let mut close = String::new();
+    let mut depth = 0;
+    for &w in wrappers {
+        let (o, c, d) = CONDITION_WRAPPERS[w];
+        open.push_str(o);
+        close.insert_str(0, c);
+        depth += d;
+    }
+    (format!("{open}{inner}{close}"), depth)
+}
+
+/// A book with no content, for rendering prose fields on their own (as the `markdown`
+/// fuzz target does).
+fn empty_book(allow_html: bool) -> Book {
+    let mut diags = tejun::diagnostics::Diagnostics::default();
+    let mut config =
+        tejun::config::Config::parse("title = \"Fuzz\"\nlanguage = \"en\"\n", 0, &mut diags)
+            .expect("the fuzz book's config");
+    config.allow_raw_html = allow_html;
+    Book {
+        config,
+        front: Vec::new(),
+        refs: Vec::new(),
+        chapters: Vec::new(),
+        targets: Default::default(),
+        backlinks: Default::default(),
+        sources: Default::default(),
+    }
+}
+
+/// The `markdown` fuzz target's body: the nesting check points inside the text, and the
+/// renderer takes the text, sanitising or not.
+fn markdown(src: &str) {
+    static BOOKS: OnceLock<[Book; 2]> = OnceLock::new();
+    let books = BOOKS.get_or_init(|| [empty_book(false), empty_book(true)]);
+    if let Some(at) = tejun::render::markdown::too_deep(src) {
+        assert!(at <= src.len(), "{at} in {} bytes", src.len());
+    }
+    for book in books {
+        let _ = tejun::render::markdown::render_for_page(book, "p", src);
+    }
+}
+
+/// Markdown containers and raw tags that each nest one level (a list item two: the list
+/// and the item).
+const MARKDOWN_WRAPPERS: [(&str, &str); 5] = [
+    ("> ", ""),
+    ("- ", ""),
+    ("<div>", "</div>"),
+    ("<b>", "</b>"),
+    ("1. ", ""),
+];
 
 /// A TOML value that is a string, with the characters that make TOML and Markdown hard.
 fn toml_string() -> impl Strategy<Value = String> {
@@ -251,6 +314,53 @@ proptest! {
     #[test]
     fn condition_shaped_text_parses_or_points_inside(s in condition_text()) {
         condition(&s);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Nesting up to three times the limit: a condition parses exactly when it nests no
+    /// deeper than `MAX_DEPTH`, and the error otherwise points inside it.
+    #[test]
+    fn deep_conditions_parse_exactly_up_to_the_limit(
+        wrappers in proptest::collection::vec(0usize..3, 0..192),
+        inner in prop_oneof![Just("os = win".to_string()), condition_text()],
+    ) {
+        let (s, depth) = wrap_condition(&inner, &wrappers);
+        condition(&s);
+        if inner == "os = win" {
+            prop_assert_eq!(tejun::condition::parse(&s).is_ok(), depth <= tejun::condition::MAX_DEPTH, "{}", s);
+        }
+    }
+
+    #[test]
+    fn any_text_is_a_prose_field(src in "\\PC{0,96}") {
+        markdown(&src);
+    }
+
+    /// Block quotes, lists and raw tags nested up to four times the limit around text
+    /// shaped like a step's: the check and the renderer take it, mixed or not.
+    #[test]
+    fn deep_prose_is_checked_and_rendered(
+        wrappers in proptest::collection::vec(0usize..5, 0..256),
+        inner in prop_oneof![Just("x".to_string()), "\\PC{0,24}", toml_string()],
+    ) {
+        let open: String = wrappers.iter().map(|&w| MARKDOWN_WRAPPERS[w].0).collect();
+        let close: String = wrappers.iter().rev().map(|&w| MARKDOWN_WRAPPERS[w].1).collect();
+        markdown(&format!("{open}{inner}{close}"));
+    }
+
+    /// One kind of container `n` deep around a word is refused exactly when it nests past
+    /// `MAX_NESTING`: block quotes and raw `<div>`s (an HTML block) are one level each plus
+    /// one for what holds the word; inline `<b>`s one each inside their paragraph.
+    #[test]
+    fn the_prose_limit_is_exact(kind in 0usize..3, n in 0usize..160) {
+        let (open, close) = [("> ", ""), ("<div>", "</div>"), ("<b>", "</b>")][kind];
+        let src = format!("{}x{}", open.repeat(n), close.repeat(n));
+        markdown(&src);
+        let refused = tejun::render::markdown::too_deep(&src).is_some();
+        prop_assert_eq!(refused, n + 1 > tejun::render::markdown::MAX_NESTING, "{} × {}", n, open);
     }
 }
 

@@ -1,6 +1,8 @@
 //! `tejun runbook --set`: values the operator gives are written into the runbook's
 //! commands; a value that fails its placeholder's pattern is refused.
 
+mod common;
+
 use std::process::Command;
 
 fn runbook(args: &[&str]) -> (i32, String, String) {
@@ -93,4 +95,93 @@ fn the_patch_version_placeholder_reads_like_the_seed_until_set() {
     let (code, html, err) = runbook(&["--profile", "unix-patch", "--set", "patch_version=13.2.1"]);
     assert_eq!(code, 0, "{err}");
     assert!(html.contains(">13.2.1</span>-1.i386.rpm"));
+}
+
+/// tests/placeholder-vectors.json: what the browser must accept (`browser` is the pattern
+/// placeholders.js receives) and what `tejun check` refuses, shared with the browser side.
+fn vectors() -> serde_json::Value {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/placeholder-vectors.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn placeholder(pattern: Option<regex::Regex>) -> tejun::config::Placeholder {
+    tejun::config::Placeholder {
+        id: "p".into(),
+        label: "P".into(),
+        description: None,
+        example: None,
+        pattern,
+        unfilled: "[P]".into(),
+        span: 0..0,
+        value: None,
+    }
+}
+
+#[test]
+fn patterns_mean_what_the_shared_vectors_say() {
+    let v = vectors();
+    for case in v["values"].as_array().unwrap() {
+        let value = case["value"].as_str().unwrap();
+        let pattern = case["pattern"]
+            .as_str()
+            .map(|p| tejun::config::pattern::compile(p).unwrap_or_else(|e| panic!("{p}: {e:?}")));
+        assert_eq!(
+            pattern.as_ref().map(|r| r.as_str()),
+            case["browser"].as_str(),
+            "the pattern the browser gets, for {case}"
+        );
+        assert_eq!(
+            placeholder(pattern).accepts(value),
+            case["expected"].as_bool().unwrap(),
+            "{case}"
+        );
+    }
+}
+
+#[test]
+fn patterns_outside_the_shared_syntax_are_refused_where_they_go_wrong() {
+    let v = vectors();
+    for case in v["refused"].as_array().unwrap() {
+        let pattern = case["pattern"].as_str().unwrap();
+        let e = tejun::config::pattern::compile(pattern).unwrap_err();
+        let column = pattern[..e.span.start].chars().count() as u64 + 1;
+        assert_eq!(column, case["column"].as_u64().unwrap(), "{case}: {e:?}");
+        assert!(
+            e.message.contains(case["message"].as_str().unwrap()),
+            "{case}: {e:?}"
+        );
+    }
+}
+
+/// `tejun check` reports a pattern the browser would read differently at its column in
+/// book.toml (a copy of the JobCenter book with one pattern changed).
+#[test]
+fn check_refuses_an_inline_flag_at_its_column() {
+    let (_tmp, book) = common::repo_book();
+    let config = std::fs::read_to_string(book.join("book.toml")).unwrap();
+    let old = "pattern = \"[0-9]+\\\\.[0-9]+\\\\.[0-9]+\"";
+    assert!(
+        config.contains(old),
+        "the JobCenter book's patch_version pattern"
+    );
+    let line = config[..config.find(old).unwrap()].lines().count() + 1;
+    std::fs::write(
+        book.join("book.toml"),
+        config.replace(old, "pattern = '[0-9]+(?i)x'"),
+    )
+    .unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_tejun"))
+        .arg("check")
+        .arg(&book)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("inline flags such as `(?i)` are not supported"),
+        "{err}"
+    );
+    assert!(err.contains(&format!("┌─ book.toml:{line}:18")), "{err}");
 }

@@ -144,3 +144,69 @@ fn display_round_trips_through_the_parser() {
         assert_eq!(cond(&c.to_string()), c);
     }
 }
+
+#[test]
+fn nesting_stops_at_the_limit_with_the_offending_token() {
+    let nested = |n: usize| format!("{}cluster = unix{}", "(".repeat(n), ")".repeat(n));
+    assert!(parse(&nested(MAX_DEPTH)).is_ok());
+    let e = parse(&nested(MAX_DEPTH + 1)).unwrap_err();
+    assert_eq!(e.span, MAX_DEPTH..MAX_DEPTH + 1, "{e:?}");
+    assert!(e.message.contains("nest at most 64"), "{e:?}");
+    // `not` and `(` count alike; siblings do not add up.
+    let mixed = format!("{}cluster = unix", "not (".repeat(MAX_DEPTH / 2));
+    let mixed = format!("{mixed}{}", ")".repeat(MAX_DEPTH / 2));
+    assert!(parse(&mixed).is_ok());
+    let siblings = vec![nested(MAX_DEPTH); 3].join(" and ");
+    assert!(parse(&siblings).is_ok());
+    let e = parse(&format!("{}cluster = unix", "not ".repeat(20_000))).unwrap_err();
+    assert_eq!(e.span, 4 * MAX_DEPTH..4 * MAX_DEPTH + 3);
+}
+
+/// One enumeration facet per name, each with the given values.
+fn many_facets(n: usize, values: &[&str]) -> Vec<Facet> {
+    (0..n)
+        .map(|i| Facet {
+            id: format!("f{i}"),
+            label: "F".into(),
+            kind: FacetKind::Enum(
+                values
+                    .iter()
+                    .map(|v| EnumValue {
+                        id: (*v).into(),
+                        label: (*v).into(),
+                    })
+                    .collect(),
+            ),
+        })
+        .collect()
+}
+
+fn all_set(n: usize, value: &str) -> Vec<Condition> {
+    (0..n)
+        .map(|i| Condition::OneOf {
+            facet: format!("f{i}"),
+            values: vec![value.into()],
+        })
+        .collect()
+}
+
+/// A flat `f0 = a and f1 = a and …` names as many facets as book.toml declares: the search
+/// over them must not recurse once per facet (it overflowed the stack at 60,000).
+#[test]
+fn a_condition_over_a_hundred_thousand_facets_is_decided() {
+    let facets = many_facets(100_000, &["a"]);
+    assert!(Condition::And(all_set(100_000, "a")).satisfiable(&facets));
+}
+
+/// 2^64 combinations overflowed the count (a panic in debug builds; in release a count of
+/// 0, and an endless search of a contradiction).
+#[test]
+fn too_many_combinations_to_count_are_not_searched() {
+    let facets = many_facets(64, &["a", "b"]);
+    let mut items = all_set(64, "a");
+    items.push(Condition::OneOf {
+        facet: "f0".into(),
+        values: vec!["b".into()],
+    });
+    assert!(Condition::And(items).satisfiable(&facets));
+}

@@ -1,3 +1,8 @@
+//! The walk over `content/` (chapters, groups, procedures, `_steps/`, `_refs.toml`,
+//! `_book.toml`), and the one way a book file is read ([`read_text`]): a regular file only
+//! (a FIFO would block the read forever, a device could be endless), at most
+//! [`MAX_FILE_BYTES`], as UTF-8, each problem a diagnostic naming the file.
+
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -72,22 +77,30 @@ enum Text {
         prefix: String,
         valid: usize,
     },
+    /// A FIFO, device, socket or folder where a file was expected: what it is.
+    NotRegular(&'static str),
 }
 
 /// A procedure file read and parsed ahead of the walk; `None` when it could not be read.
 type Parsed = (Text, Option<Result<RawProcedure, toml::de::Error>>);
 
+/// Reads a book file: only a regular file, at most [`MAX_FILE_BYTES`], as UTF-8.
 fn read_text(path: &Path) -> Text {
+    // What would be opened (a symlink's target) is judged before it is opened: opening a
+    // FIFO for reading waits for a writer forever, and opening a device can have effects.
     let meta = match fs::metadata(path) {
         Ok(m) => m,
         Err(e) => return Text::Failed(e),
     };
+    if let Some(kind) = irregular(&meta.file_type()) {
+        return Text::NotRegular(kind);
+    }
     if meta.len() > MAX_FILE_BYTES {
         return Text::TooBig(meta.len());
     }
-    let bytes = match fs::read(path) {
+    let bytes = match read_regular(path) {
         Ok(b) => b,
-        Err(e) => return Text::Failed(e),
+        Err(text) => return text,
     };
     match String::from_utf8(bytes) {
         // A UTF-8 byte order mark is harmless; blank it so TOML accepts the file and byte
@@ -105,6 +118,57 @@ fn read_text(path: &Path) -> Text {
             }
         }
     }
+}
+
+/// Opens `path` without waiting (a FIFO swapped in since [`read_text`] looked would
+/// otherwise block the open), judges what was really opened, and reads at most one byte
+/// past the size limit.
+fn read_regular(path: &Path) -> Result<Vec<u8>, Text> {
+    use std::io::Read;
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    }
+    let file = options.open(path).map_err(Text::Failed)?;
+    let meta = file.metadata().map_err(Text::Failed)?;
+    if let Some(kind) = irregular(&meta.file_type()) {
+        return Err(Text::NotRegular(kind));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(Text::Failed)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(Text::TooBig(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// What a file type is when it is not a regular file (`None` when it is).
+fn irregular(t: &fs::FileType) -> Option<&'static str> {
+    if t.is_file() {
+        return None;
+    }
+    if t.is_dir() {
+        return Some("a folder");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return Some("a FIFO");
+        }
+        if t.is_socket() {
+            return Some("a socket");
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return Some("a device");
+        }
+    }
+    Some("not a file")
 }
 
 /// A content file's text as the loader reads it, or `None` when it cannot be read as one
@@ -168,6 +232,57 @@ fn parse_ahead(content: &Path) -> HashMap<PathBuf, Parsed> {
         .collect()
 }
 
+/// Reads a book file (`display` is its path as the writer sees it) into the source map;
+/// I/O, type, size and encoding problems become diagnostics.
+pub(crate) fn read_source(
+    path: &Path,
+    display: String,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Option<FileId> {
+    register(path, display, read_text(path), sources, diags)
+}
+
+fn register(
+    path: &Path,
+    display: String,
+    text: Text,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Option<FileId> {
+    match text {
+        Text::Read(text) => Some(sources.add(path.to_path_buf(), display, text)),
+        Text::Failed(e) => {
+            diags.push(Diagnostic::global(format!("{display}: cannot read: {e}")));
+            None
+        }
+        Text::TooBig(len) => {
+            diags.push(
+                Diagnostic::global(format!(
+                    "{display}: file is {len} bytes; book files are limited to {MAX_FILE_BYTES} bytes"
+                ))
+                .with_hint("split it into several procedures"),
+            );
+            None
+        }
+        Text::NotUtf8 { prefix, valid } => {
+            let id = sources.add(path.to_path_buf(), display, prefix);
+            diags.push(
+                Diagnostic::error(id, valid..valid, "file is not valid UTF-8")
+                    .with_hint("save the file as UTF-8"),
+            );
+            None
+        }
+        Text::NotRegular(kind) => {
+            diags.push(
+                Diagnostic::global(format!("{display}: not a regular file ({kind})"))
+                    .with_hint("a book is read from regular files only; put a file here"),
+            );
+            None
+        }
+    }
+}
+
 impl Reader<'_> {
     fn display(&self, path: &Path) -> String {
         path.strip_prefix(self.root)
@@ -184,31 +299,7 @@ impl Reader<'_> {
 
     fn register(&mut self, path: &Path, text: Text) -> Option<FileId> {
         let display = self.display(path);
-        match text {
-            Text::Read(text) => Some(self.sources.add(path.to_path_buf(), display, text)),
-            Text::Failed(e) => {
-                self.diags
-                    .push(Diagnostic::global(format!("{display}: cannot read: {e}")));
-                None
-            }
-            Text::TooBig(len) => {
-                self.diags.push(
-                    Diagnostic::global(format!(
-                        "{display}: file is {len} bytes; content files are limited to {MAX_FILE_BYTES} bytes"
-                    ))
-                    .with_hint("split it into several procedures"),
-                );
-                None
-            }
-            Text::NotUtf8 { prefix, valid } => {
-                let id = self.sources.add(path.to_path_buf(), display, prefix);
-                self.diags.push(
-                    Diagnostic::error(id, valid..valid, "file is not valid UTF-8")
-                        .with_hint("save the file as UTF-8"),
-                );
-                None
-            }
-        }
+        register(path, display, text, self.sources, self.diags)
     }
 
     /// A procedure file, parsed ahead by [`parse_ahead`] when it could be.
@@ -220,7 +311,8 @@ impl Reader<'_> {
         match parsed? {
             Ok(v) => Some((file, v)),
             Err(e) => {
-                self.diags.push(toml_error(file, &e));
+                self.diags
+                    .push(toml_error(file, self.sources.text(file), &e));
                 None
             }
         }
@@ -231,7 +323,8 @@ impl Reader<'_> {
         match toml::from_str::<T>(self.sources.text(file)) {
             Ok(v) => Some((file, v)),
             Err(e) => {
-                self.diags.push(toml_error(file, &e));
+                self.diags
+                    .push(toml_error(file, self.sources.text(file), &e));
                 None
             }
         }
@@ -375,7 +468,8 @@ pub fn load_content(root: &Path, sources: &mut SourceMap, diags: &mut Diagnostic
 
 fn load_chapter(r: &mut Reader, dir: &Path) -> Option<LoadedChapter> {
     let meta = dir.join("_chapter.toml");
-    if !meta.is_file() {
+    // Anything by that name is read (and refused there when it is not a regular file).
+    if fs::symlink_metadata(&meta).is_err() {
         let display = r.display(dir);
         r.diags.push(
             Diagnostic::global(format!("{display}/: chapter folder without _chapter.toml"))
@@ -392,7 +486,7 @@ fn load_chapter(r: &mut Reader, dir: &Path) -> Option<LoadedChapter> {
         }
         if path.is_dir() {
             let gmeta = path.join("_group.toml");
-            if !gmeta.is_file() {
+            if fs::symlink_metadata(&gmeta).is_err() {
                 let display = r.display(&path);
                 r.diags.push(
                     Diagnostic::global(format!("{display}/: group folder without _group.toml"))
@@ -406,7 +500,7 @@ fn load_chapter(r: &mut Reader, dir: &Path) -> Option<LoadedChapter> {
             let mut procedures = Vec::new();
             for p in r.entries(&path) {
                 let pname = name_of(&p);
-                if is_toml(&p) && !pname.starts_with('_') && p.is_file() {
+                if is_toml(&p) && !pname.starts_with('_') && !p.is_dir() {
                     if let Some((f, raw)) = r.procedure(&p) {
                         procedures.push(LoadedProcedure {
                             file: f,

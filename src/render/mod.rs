@@ -127,6 +127,8 @@ struct RefView {
 struct RunbookLink {
     id: String,
     label: String,
+    /// Escaped for an attribute here, as `labels::when_attr` does, because the template
+    /// writes it `| safe` (tera's own escaping would turn its `/` into `&#x2F;`).
     href: String,
 }
 
@@ -499,7 +501,7 @@ impl<'a> Site<'a> {
             .map(|p| RunbookLink {
                 id: p.id.clone(),
                 label: p.label.clone(),
-                href: runbook_path(&p.id),
+                href: html::esc(&runbook_path(&p.id)),
             })
             .collect()
     }

@@ -1,7 +1,10 @@
 //! Cross-references (`[](#id)`) and external references (`[](ext:id)`, `refs = [...]`):
-//! checked once every id is known, and turned into backlinks.
+//! checked once every id is known, and turned into backlinks. The same pass over each
+//! prose field checks how deep its elements nest (`render::markdown::MAX_NESTING`).
 
 use pulldown_cmark::{Event, Parser, Tag};
+
+use crate::render::markdown::{Nesting, MAX_NESTING, OPTIONS};
 
 use super::Prose;
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap};
@@ -21,14 +24,21 @@ pub fn resolve_link<'a>(
         .or_else(|| targets.get(&format!("{owner}/{dest}")))
 }
 
-/// The link destinations of a Markdown text, in order.
-pub(crate) fn link_dests(text: &str) -> Vec<String> {
-    Parser::new(text)
-        .filter_map(|ev| match ev {
-            Event::Start(Tag::Link { dest_url, .. }) => Some(dest_url.to_string()),
-            _ => None,
-        })
-        .collect()
+/// What one pass over a Markdown text finds: its link destinations, in order, and where
+/// its elements first nest deeper than the renderer takes (a byte offset in the text).
+fn scan(text: &str) -> (Vec<String>, Option<usize>) {
+    let mut dests = Vec::new();
+    let mut nesting = Nesting::default();
+    let mut too_deep = None;
+    for (ev, range) in Parser::new_ext(text, OPTIONS).into_offset_iter() {
+        if too_deep.is_none() {
+            too_deep = nesting.step(&ev, range.start);
+        }
+        if let Event::Start(Tag::Link { dest_url, .. }) = ev {
+            dests.push(dest_url.to_string());
+        }
+    }
+    (dests, too_deep)
 }
 
 fn locate(sources: &SourceMap, file: FileId, span: &Range<usize>, needle: &str) -> Range<usize> {
@@ -64,7 +74,20 @@ pub(crate) fn check_against(
     let ext_ref = |id: &str| refs.iter().any(|r| r.id == id);
     let mut backlinks: HashMap<String, Vec<String>> = HashMap::new();
     for p in prose {
-        for dest in link_dests(&p.text) {
+        let (dests, too_deep) = scan(&p.text);
+        if let Some(at) = too_deep {
+            let start = super::content_start(sources.text(p.file), &p.span);
+            let at = (start + at).min(p.span.end);
+            diags.push(
+                Diagnostic::error(
+                    p.file,
+                    at..at,
+                    format!("Markdown nests at most {MAX_NESTING} elements deep"),
+                )
+                .with_hint("block quotes, lists, emphasis, links and raw HTML tags count alike; flatten the text"),
+            );
+        }
+        for dest in dests {
             if let Some(id) = dest.strip_prefix('#') {
                 match resolve_link(targets, id, &p.owner) {
                     Some(t) => {

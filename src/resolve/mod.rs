@@ -14,9 +14,10 @@ use std::ops::Range;
 use std::path::Path;
 
 use crate::condition::{self, Condition};
-use crate::config::{valid_id, Config};
+use crate::config::{check_id, valid_id, Config, ID_RULE};
+pub(crate) use crate::content::content_start;
 use crate::content::raw::{RawChapter, RawProcedure, SStr};
-use crate::content::{load_content, Loaded, LoadedItem, LoadedProcedure};
+use crate::content::{load_content, read_source, Loaded, LoadedItem, LoadedProcedure};
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap};
 use crate::model::*;
 
@@ -43,27 +44,19 @@ fn load(root: &Path, patchable: bool) -> Result<Loaded3, (Diagnostics, SourceMap
     let mut sources = SourceMap::default();
     let mut diags = Diagnostics::default();
     let config_path = root.join("book.toml");
-    let text = match std::fs::read_to_string(&config_path) {
-        Ok(t) => t,
-        Err(e) => {
-            let why = if e.kind() == std::io::ErrorKind::NotFound {
-                "no book.toml here".to_string()
-            } else {
-                e.to_string()
-            };
-            diags.push(
-                Diagnostic::global(format!("{}: {why}", config_path.display())).with_hint(
-                    "run tejun in a book folder, pass the folder, or create one with `tejun init`",
-                ),
-            );
-            return Err((diags, sources));
-        }
+    if std::fs::symlink_metadata(&config_path).is_err() {
+        diags.push(
+            Diagnostic::global(format!("{}: no book.toml here", config_path.display())).with_hint(
+                "run tejun in a book folder, pass the folder, or create one with `tejun init`",
+            ),
+        );
+        return Err((diags, sources));
+    }
+    // Read as content files are (a regular file, UTF-8, bounded): book.toml is file 0.
+    let Some(cfile) = read_source(&config_path, "book.toml".into(), &mut sources, &mut diags)
+    else {
+        return Err((diags, sources));
     };
-    let text = text
-        .strip_prefix('\u{feff}')
-        .map(|t| format!("   {t}"))
-        .unwrap_or(text);
-    let cfile = sources.add(config_path, "book.toml".into(), text);
     let config = Config::parse(sources.text(cfile), cfile, &mut diags);
     let loaded = crate::timing::phase("load content", || {
         load_content(root, &mut sources, &mut diags)
@@ -142,27 +135,6 @@ struct Resolver<'a> {
     /// it is used in, so one that cannot hold at a particular use site is not an error.
     reuse_depth: usize,
     used_placeholders: std::collections::BTreeSet<String>,
-}
-
-/// Where a string's content starts inside its TOML value (after the quotes, and after the
-/// newline that TOML trims right after `'''`).
-pub(crate) fn content_start(text: &str, span: &Range<usize>) -> usize {
-    let v = text.get(span.clone()).unwrap_or("");
-    let quote = if v.starts_with("'''") || v.starts_with("\"\"\"") {
-        let rest = &v[3..];
-        3 + if rest.starts_with("\r\n") {
-            2
-        } else if rest.starts_with('\n') {
-            1
-        } else {
-            0
-        }
-    } else if v.starts_with('"') || v.starts_with('\'') {
-        1
-    } else {
-        0
-    };
-    span.start + quote
 }
 
 impl<'a> Resolver<'a> {
@@ -293,9 +265,9 @@ impl<'a> Resolver<'a> {
                 .get(span.clone())
                 .is_some_and(|s| s.contains(&shown));
             let hint = if explicit {
-                "ids are lower-case ASCII letters, digits, `-`, `_` and `.`".to_string()
+                ID_RULE.to_string()
             } else {
-                format!("`{shown}` comes from the file or folder name; set `id = \"…\"` in the file (lower-case ASCII letters, digits, `-`, `_`, `.`)")
+                format!("`{shown}` comes from the file or folder name; set `id = \"…\"` in the file ({ID_RULE})")
             };
             self.diags.push(
                 Diagnostic::error(file, span.clone(), format!("invalid id `{shown}`"))
@@ -315,10 +287,14 @@ impl<'a> Resolver<'a> {
     }
 
     fn resolve(&mut self, loaded: &Loaded) -> (Vec<FrontSection>, Vec<ExtRef>, Vec<Chapter>) {
+        self.reusable_ids();
         let mut front = Vec::new();
         if let Some((file, raw)) = &loaded.front {
             let mut seen: HashMap<String, Range<usize>> = HashMap::new();
             for s in &raw.front {
+                check_id(self.diags, *file, s.id.span(), s.id.get_ref(), || {
+                    format!("id `{}`", s.id.get_ref())
+                });
                 if let Some(prev) = seen.get(s.id.get_ref()) {
                     self.diags.push(
                         Diagnostic::error(
@@ -345,6 +321,9 @@ impl<'a> Resolver<'a> {
         let mut refs: Vec<ExtRef> = Vec::new();
         if let Some((file, raw)) = &loaded.refs {
             for r in &raw.refs {
+                check_id(self.diags, *file, r.id.span(), r.id.get_ref(), || {
+                    format!("reference id `{}`", r.id.get_ref())
+                });
                 if refs.iter().any(|x| x.id == *r.id.get_ref()) {
                     self.err(
                         *file,
@@ -410,6 +389,21 @@ impl<'a> Resolver<'a> {
             });
         }
         (front, refs, chapters)
+    }
+
+    /// A reusable step's id is its file name, so the error points at the file's start.
+    fn reusable_ids(&mut self) {
+        for (id, (file, _)) in self.reusable {
+            if !valid_id(id) {
+                let shown = self.sources.display(*file);
+                self.diags.push(
+                    Diagnostic::error(*file, 0..0, format!("invalid reusable step id `{id}`"))
+                        .with_hint(format!(
+                            "the id is the file name: rename `{shown}` ({ID_RULE})"
+                        )),
+                );
+            }
+        }
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -16,6 +16,11 @@ use crate::model::*;
 /// Reusable steps being expanded, innermost last: a `use` of one of them is a cycle.
 type UseStack = Vec<String>;
 
+/// How many reusable steps may be expanded inside one another. Each level is a few frames
+/// of this resolver on the stack, and a chain of a thousand overflowed it; real books nest
+/// two or three deep.
+pub const MAX_REUSE_DEPTH: usize = 32;
+
 impl Resolver<'_> {
     pub(super) fn section(
         &mut self,
@@ -249,6 +254,21 @@ impl Resolver<'_> {
                     format!("reusable steps use each other in a cycle: {chain}"),
                 )
                 .with_hint("a reusable step may not (even indirectly) use itself"),
+            );
+            return None;
+        }
+        if stack.len() >= MAX_REUSE_DEPTH {
+            let chain = match stack.as_slice() {
+                [first, .., last] => format!("{first} → … → {last} → {name}"),
+                _ => name.clone(),
+            };
+            self.diags.push(
+                Diagnostic::error(
+                    file,
+                    use_id.span(),
+                    format!("reusable steps nest at most {MAX_REUSE_DEPTH} deep: {chain}"),
+                )
+                .with_hint("write this step out here instead of using another one"),
             );
             return None;
         }

@@ -18,9 +18,14 @@
     for (var i = 0; i < list.length; i++) if (list[i].id === id) return list[i];
     return null;
   }
+  // The same test as Rust's Placeholder::accepts (tests/placeholder-vectors.json): a value
+  // is one line, and matches the whole pattern read with the `u` flag (code points,
+  // `\p{…}`), which `tejun check` keeps to the syntax both engines read alike.
   function valid(p, v) {
+    if (/[\n\r\u2028\u2029]/.test(v)) return false;
     if (!p.pattern) return true;
-    try { return new RegExp("^(?:" + p.pattern + ")$").test(v); } catch (e) { return true; }
+    // A browser without `u`-flag property escapes cannot check: the value stands.
+    try { return new RegExp("^(?:" + p.pattern + ")$", "u").test(v); } catch (e) { return true; }
   }
   // Preset values (a runbook built with --set) win over nothing, not over the reader's.
   function current() {
@@ -90,7 +95,11 @@
     apply(values);
     window.addEventListener("storage", function (e) { if (e.key === KEY) apply(current()); });
   }
-  window.tejunPlaceholders = { apply: function () { apply(current()); } };
+  window.tejunPlaceholders = {
+    apply: function () { apply(current()); },
+    // For tests/placeholder-vectors.json in a browser: `pattern` as the site hands it over.
+    valid: function (pattern, value) { return valid({ pattern: pattern }, value); }
+  };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();
