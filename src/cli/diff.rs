@@ -66,7 +66,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             None => book.config.parse_env(spec),
         }
         .map_err(anyhow::Error::msg)
-        .with_context(|| format!("invalid environment `{spec}`"))
+        .with_context(|| {
+            format!(
+                "invalid environment `{}`",
+                crate::diagnostics::escape_invisible(spec)
+            )
+        })
     };
     let (a, b) = (env_of(&args.envs[0])?, env_of(&args.envs[1])?);
     let (sa, sb) = (steps(&filter(&book, &a)), steps(&filter(&book, &b)));

@@ -109,9 +109,12 @@ pub(super) fn runbook_spec(
                 }
             }),
         (None, Some(spec)) => {
-            let env = cfg
-                .parse_env(spec)
-                .map_err(|e| anyhow!("invalid environment `{spec}`: {e}"))?;
+            let env = cfg.parse_env(spec).map_err(|e| {
+                anyhow!(
+                    "invalid environment `{}`: {e}",
+                    crate::diagnostics::escape_invisible(spec)
+                )
+            })?;
             Ok(Some(RunbookSpec::env(cfg, env, built)))
         }
         (None, None) => Ok(None),

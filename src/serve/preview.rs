@@ -73,11 +73,11 @@ pub fn error_items(diags: &Diagnostics, sources: &SourceMap) -> Vec<ErrorItem> {
                 item.file = Some(sources.display(f).to_string());
                 item.line = Some(line);
                 item.column = Some(col);
-                item.source_line = sources
-                    .text(f)
-                    .lines()
-                    .nth(line - 1)
-                    .map(|l| l.trim_end_matches('\r').to_string());
+                item.source_line = sources.text(f).lines().nth(line - 1).map(|l| {
+                    // What the overlay shows is what the terminal shows: no character
+                    // that hides or reorders text.
+                    crate::diagnostics::escape_invisible(l.trim_end_matches('\r')).into_owned()
+                });
             }
             item
         })
@@ -526,5 +526,36 @@ impl Preview {
             }
         }
         changed
+    }
+}
+
+#[cfg(test)]
+mod overlay_tests {
+    use super::*;
+
+    #[test]
+    fn the_overlays_source_line_shows_invisible_characters_escaped() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let root = tmp.path();
+        std::fs::write(root.join("book.toml"), "title = \"T\"\nlanguage = \"en\"\n").expect("w");
+        std::fs::create_dir_all(root.join("content/01-c")).expect("mkdir");
+        std::fs::write(root.join("content/01-c/_chapter.toml"), "title = \"C\"\n").expect("w");
+        std::fs::write(
+            root.join("content/01-c/01-p.toml"),
+            "title = \"P\"\n[[section]]\nid = \"s\"\ntitle = \"S\"\n[[section.step]]\n\
+             title = \"Remove\"\n[[section.step.part]]\nshell = \"sh\"\n\
+             cmd = 'rm -rf /tmp/x\u{202e}gol.txt'\n",
+        )
+        .expect("w");
+        let Err((diags, sources)) = crate::load_book(root) else {
+            panic!("a command hiding a right-to-left override must not load");
+        };
+        let items = error_items(&diags, &sources);
+        let line = items
+            .iter()
+            .find_map(|i| i.source_line.clone())
+            .expect("a located error with its line");
+        assert!(!line.contains('\u{202e}'), "{line:?}");
+        assert!(line.contains("\\u{202e}"), "{line:?}");
     }
 }
