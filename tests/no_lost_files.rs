@@ -145,6 +145,14 @@ fn output_dir_in_book_toml_stays_inside_the_book() {
     // --out is the reader's own choice and may go anywhere.
     assert_ok(&tejun(&["build", ".", "--out", "../elsewhere"], &book));
     assert!(tmp.path().join("elsewhere/index.html").is_file());
+    // Its search index goes beside it too: a build elsewhere writes nothing into the book.
+    assert!(tmp.path().join(".tejun-index/tejun-index.json").is_file());
+    let written: Vec<String> = std::fs::read_dir(&book)
+        .expect("read_dir")
+        .map(|e| e.expect("e").file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "book.toml" && n != "content")
+        .collect();
+    assert!(written.is_empty(), "{written:?}");
 }
 
 #[test]

@@ -111,7 +111,8 @@ fn unparsable_env_is_a_one_line_error() {
             "unknown value `solaris` for facet `cluster`",
         ),
         ("colour=red", "unknown facet `colour`"),
-        ("from=12.7", "malformed version"),
+        ("from=12..7", "malformed version"),
+        ("from=twelve", "malformed version"),
     ] {
         let o = tejun(&["runbook", ".", "--env", spec], &book);
         assert!(!o.status.success(), "{spec} was accepted");

@@ -52,7 +52,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     // The tantivy index for `tejun search` and `tejun serve` lives beside the output and is
     // rebuilt only when book.toml or content/ changed; it needs nothing from the site, so it
     // is written while the site renders.
-    let index_dir = crate::search::default_dir(root, &book.config);
+    let index_dir = crate::search::index::beside(&out_dir);
     let (site_result, index) = std::thread::scope(|scope| {
         let index = scope.spawn(|| {
             crate::timing::phase("tantivy index", || {

@@ -39,12 +39,16 @@ const META: &str = crate::output::owned::INDEX_MARKER;
 /// Where the index lives by default: `.tejun-index` beside the output folder (for the
 /// default `book/` output, `<book root>/.tejun-index`), outside the published site.
 pub fn default_dir(root: &Path, config: &Config) -> PathBuf {
-    let out = root.join(&config.out_dir);
-    let parent = out
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| root.to_path_buf());
-    parent.join(".tejun-index")
+    beside(&root.join(&config.out_dir))
+}
+
+/// The index folder beside the output folder `out` (`tejun build --out DIR` keeps it
+/// beside DIR, never in the book it read).
+pub fn beside(out: &Path) -> PathBuf {
+    match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.join(".tejun-index"),
+        _ => PathBuf::from(".tejun-index"),
+    }
 }
 
 /// A hash of everything the index is built from. FNV-1a over the relative paths and bytes
