@@ -24,7 +24,7 @@ use std::fmt;
 use std::ops::Range;
 
 use crate::config::{Facet, FacetKind};
-use crate::version::Version;
+use crate::version::{looks_like_version, Version};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Word {
@@ -329,7 +329,7 @@ impl Parser<'_> {
             ]));
         }
         // `R12.8 <= to`: a version on the left is the same test flipped.
-        if left.text.starts_with('R') && left.text[1..].starts_with(|c: char| c.is_ascii_digit()) {
+        if looks_like_version(&left.text) && !looks_like_version(&right.text) {
             return Ok(Expr::Test {
                 facet: right,
                 op: op.flipped(),
@@ -405,8 +405,9 @@ impl Condition {
             },
             Condition::Version { facet, op, version } => match env.get(facet)? {
                 Value::Version(v) => Some(match op {
-                    Op::Eq => v == version,
-                    Op::Ne => v != version,
+                    // `from = 16.x`: any release of the line.
+                    Op::Eq => version.matches(v),
+                    Op::Ne => !version.matches(v),
                     Op::Lt => v < version,
                     Op::Le => v <= version,
                     Op::Gt => v > version,
@@ -465,11 +466,13 @@ impl Condition {
         }
     }
 
-    fn collect_versions<'a>(&'a self, facet: &str, out: &mut Vec<&'a Version>) {
+    /// The versions `facet` is compared with, a line's first release included (the line
+    /// `16.x` is entered at `16`).
+    fn collect_versions(&self, facet: &str, out: &mut Vec<Version>) {
         match self {
             Condition::Version {
                 facet: f, version, ..
-            } if f == facet => out.push(version),
+            } if f == facet => out.push(version.clone()),
             Condition::And(v) | Condition::Or(v) => {
                 v.iter().for_each(|c| c.collect_versions(facet, out))
             }
@@ -480,7 +483,7 @@ impl Condition {
 
     /// Whether some environment over the book's facets makes the condition true. Versions
     /// only matter by which side of each boundary they fall, so probing each boundary and
-    /// a point just above it (plus `R0`) covers every case.
+    /// a point just above it (plus `0`) covers every case.
     pub fn satisfiable(&self, facets: &[Facet]) -> bool {
         let by_id: HashMap<&str, &Facet> = facets.iter().map(|f| (f.id.as_str(), f)).collect();
         let mut axes: Vec<(String, Vec<Value>)> = Vec::new();
@@ -495,6 +498,12 @@ impl Condition {
                 FacetKind::Version { .. } => {
                     let mut vs = Vec::new();
                     self.collect_versions(name, &mut vs);
+                    let starts: Vec<Version> = vs
+                        .iter()
+                        .filter(|v| v.is_line())
+                        .map(Version::line_start)
+                        .collect();
+                    vs.extend(starts);
                     let mut out = vec![Value::Version(Version::zero())];
                     for v in vs {
                         out.push(Value::Version(v.clone()));
@@ -654,12 +663,14 @@ fn bind_inner(expr: &Expr, facets: &[Facet], errors: &mut Vec<ParseError>) -> Co
             let Some(f) = find_facet(facet, facets, errors) else {
                 return nothing();
             };
-            if !matches!(f.kind, FacetKind::Enum(_)) {
-                errors.push(ParseError {
-                    message: format!("`in` needs an enumeration facet; `{}` is a version", f.id),
-                    span: facet.span.clone(),
-                });
-                return nothing();
+            if matches!(f.kind, FacetKind::Version { .. }) {
+                // `from in [14.x, 16.x]`: one of these releases or lines.
+                return Condition::Or(
+                    values
+                        .iter()
+                        .map(|w| version_test(f, Op::Eq, w, errors))
+                        .collect(),
+                );
             }
             Condition::OneOf {
                 facet: f.id.clone(),
@@ -693,21 +704,26 @@ fn bind_inner(expr: &Expr, facets: &[Facet], errors: &mut Vec<ParseError>) -> Co
                         }
                     }
                 }
-                FacetKind::Version { .. } => match value.text.parse::<Version>() {
-                    Ok(version) => Condition::Version {
-                        facet: f.id.clone(),
-                        op: *op,
-                        version,
-                    },
-                    Err(e) => {
-                        errors.push(ParseError {
-                            message: e.message,
-                            span: value.span.clone(),
-                        });
-                        nothing()
-                    }
-                },
+                FacetKind::Version { .. } => version_test(f, *op, value, errors),
             }
+        }
+    }
+}
+
+/// `facet OP version` for a version facet.
+fn version_test(f: &Facet, op: Op, value: &Word, errors: &mut Vec<ParseError>) -> Condition {
+    match value.text.parse::<Version>() {
+        Ok(version) => Condition::Version {
+            facet: f.id.clone(),
+            op,
+            version,
+        },
+        Err(e) => {
+            errors.push(ParseError {
+                message: e.message,
+                span: value.span.clone(),
+            });
+            Condition::Or(Vec::new())
         }
     }
 }

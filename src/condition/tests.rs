@@ -210,3 +210,64 @@ fn too_many_combinations_to_count_are_not_searched() {
     });
     assert!(Condition::And(items).satisfiable(&facets));
 }
+
+/// tests/condition-vectors.json: what the browser's condition.js must answer too.
+#[test]
+fn shared_vectors_hold_in_rust() {
+    let v: serde_json::Value =
+        serde_json::from_str(include_str!("../../tests/condition-vectors.json")).unwrap();
+    let facets: Vec<Facet> = v["facets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| Facet {
+            id: f["id"].as_str().unwrap().into(),
+            label: f["id"].as_str().unwrap().into(),
+            kind: match f["values"].as_array() {
+                Some(vals) => FacetKind::Enum(
+                    vals.iter()
+                        .map(|v| EnumValue {
+                            id: v.as_str().unwrap().into(),
+                            label: v.as_str().unwrap().into(),
+                        })
+                        .collect(),
+                ),
+                None => FacetKind::Version { known: Vec::new() },
+            },
+        })
+        .collect();
+    let is_version = |k: &str| {
+        facets
+            .iter()
+            .any(|f| f.id == k && matches!(f.kind, FacetKind::Version { .. }))
+    };
+    for case in v["cases"].as_array().unwrap() {
+        let when = case["when"].as_str().unwrap();
+        let env: Env = case["env"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, val)| {
+                let s = val.as_str().unwrap();
+                let value = if is_version(k) {
+                    Value::Version(s.parse().unwrap())
+                } else {
+                    Value::Enum(s.into())
+                };
+                (k.clone(), value)
+            })
+            .collect();
+        let expect = case["expect"].as_bool();
+        let c = bind(&parse(when).unwrap(), &facets).unwrap();
+        assert_eq!(c.eval(&env), expect, "{when} with {env:?}");
+        // The browser reads what tejun writes into data-when: the same answer.
+        let written = bind(&parse(&c.to_string()).unwrap(), &facets).unwrap();
+        assert_eq!(written.eval(&env), expect, "{when} written as {c}");
+    }
+    for case in v["versions"].as_array().unwrap() {
+        let a: crate::version::Version = case["a"].as_str().unwrap().parse().unwrap();
+        let b: crate::version::Version = case["b"].as_str().unwrap().parse().unwrap();
+        let want = case["cmp"].as_i64().unwrap();
+        assert_eq!(a.cmp(&b) as i64, want, "{a} vs {b}");
+    }
+}

@@ -63,6 +63,10 @@ const ASSETS: &[(&str, &str)] = &[
     ("style.css", include_str!("../../themes/default/style.css")),
     ("print.css", include_str!("../../themes/default/print.css")),
     ("tejun.js", include_str!("../../themes/default/tejun.js")),
+    (
+        "condition.js",
+        include_str!("../../themes/default/condition.js"),
+    ),
     ("picker.js", include_str!("../../themes/default/picker.js")),
     ("search.js", include_str!("../../themes/default/search.js")),
     (

@@ -1,86 +1,14 @@
 // The environment picker: the reader states their environment, and every page hides what
 // does not apply and renumbers the steps that remain. Conditions come from `data-when`
-// attributes written by tejun in its canonical syntax (`cluster = mscs and from >= R12.8`);
-// this file evaluates them exactly as src/condition.rs does. Works from file:// (no fetch).
+// attributes written by tejun in its canonical syntax (`os = linux and from >= 2.4`),
+// evaluated by condition.js exactly as src/condition.rs does. Works from file:// (no fetch).
 (function () {
   "use strict";
   var CONFIG = window.TEJUN || { facets: [], book: "book" };
   var KEY = "tejun-env:" + CONFIG.book;
 
-  // ---- versions: R12.4 < R12.4.1 < R12.4.x < R12.5 --------------------------------------
-  function parseVersion(s) {
-    if (!/^R\d+(\.\d+)*(\.x)?$/.test(s)) return null;
-    return s.slice(1).split(".").map(function (c) { return c === "x" ? Infinity : parseInt(c, 10); });
-  }
-  function cmpVersion(a, b) {
-    var n = Math.max(a.length, b.length);
-    for (var i = 0; i < n; i++) {
-      var x = i < a.length ? a[i] : 0, y = i < b.length ? b[i] : 0;
-      if (x !== y) return x < y ? -1 : 1;
-    }
-    return 0;
-  }
-
-  // ---- conditions -----------------------------------------------------------------------
-  function lex(src) {
-    var re = /\s*(<=|>=|!=|==|=|<|>|\(|\)|\[|\]|,|[^\s()\[\],=!<>]+)/g, out = [], m;
-    while ((m = re.exec(src)) !== null) { if (m[1]) out.push(m[1]); }
-    return out;
-  }
-  function parse(src) {
-    var t = lex(src), i = 0;
-    function peek() { return t[i]; }
-    function or() {
-      var items = [and()];
-      while (peek() === "or") { i++; items.push(and()); }
-      return items.length === 1 ? items[0] : { or: items };
-    }
-    function and() {
-      var items = [unary()];
-      while (peek() === "and") { i++; items.push(unary()); }
-      return items.length === 1 ? items[0] : { and: items };
-    }
-    function unary() {
-      if (peek() === "not") { i++; return { not: unary() }; }
-      if (peek() === "(") { i++; var e = or(); i++; return e; }
-      var left = t[i++];
-      if (peek() === "in") {
-        i += 2; var vals = [t[i++]];
-        while (peek() === ",") { i++; vals.push(t[i++]); }
-        i++;
-        return { facet: left, op: "in", values: vals };
-      }
-      var op = t[i++], right = t[i++];
-      return { facet: left, op: op === "==" ? "=" : op, value: right };
-    }
-    if (!t.length) return { and: [] };
-    return or();
-  }
-  // true / false, or null when the environment leaves a facet open.
-  function evaluate(c, env) {
-    var open = false, k, r;
-    if (c.and) {
-      for (k = 0; k < c.and.length; k++) { r = evaluate(c.and[k], env); if (r === false) return false; if (r === null) open = true; }
-      return open ? null : true;
-    }
-    if (c.or) {
-      for (k = 0; k < c.or.length; k++) { r = evaluate(c.or[k], env); if (r === true) return true; if (r === null) open = true; }
-      return open ? null : false;
-    }
-    if (c.not) { r = evaluate(c.not, env); return r === null ? null : !r; }
-    var v = env[c.facet];
-    if (v === undefined || v === "") return null;
-    if (c.op === "in") return c.values.indexOf(v) >= 0;
-    if (c.op === "=" || c.op === "!=") {
-      var vv = parseVersion(v), cv = parseVersion(c.value);
-      var eq = vv && cv ? cmpVersion(vv, cv) === 0 : v === c.value;
-      return c.op === "=" ? eq : !eq;
-    }
-    var a = parseVersion(v), b = parseVersion(c.value);
-    if (!a || !b) return false;
-    var d = cmpVersion(a, b);
-    return { "<": d < 0, "<=": d <= 0, ">": d > 0, ">=": d >= 0 }[c.op];
-  }
+  // Conditions are read by condition.js, loaded before this file.
+  var parse = window.tejunCondition.parse, evaluate = window.tejunCondition.evaluate;
   var cache = {};
   function decide(src, env) {
     if (!(src in cache)) cache[src] = parse(src);
@@ -246,7 +174,6 @@
   }
   function resetEnv() { setEnv({}); }
 
-  window.tejunCondition = { parse: parse, evaluate: evaluate, parseVersion: parseVersion, cmpVersion: cmpVersion };
   window.tejunEnv = { read: readEnv, set: setEnv, reset: resetEnv, apply: apply };
   function start() {
     var env = readEnv(), root = document.getElementById("env-picker");

@@ -9,7 +9,7 @@
 //
 // The page provides <input id="search-input">, <div id="search-results"> and
 // window.TEJUN = { book, facets, strings, root } (root: "" or "../", the path to the site
-// root). Results follow the environment chosen in the picker (picker.js) when
+// root). Results follow the environment chosen in the picker (condition.js) when
 // window.tejunCondition exists.
 (function () {
   "use strict";
