@@ -66,6 +66,9 @@ struct RawFacet {
     values: Vec<RawEnumValue>,
     #[serde(default)]
     known: Vec<Spanned<String>>,
+    /// Display labels of known versions: `labels = { "16" = "16 (LTS)" }`.
+    #[serde(default)]
+    labels: BTreeMap<Spanned<String>, String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -146,7 +149,11 @@ pub struct EnumValue {
 #[derive(Debug, Clone, serde::Serialize)]
 pub enum FacetKind {
     Enum(Vec<EnumValue>),
-    Version { known: Vec<Version> },
+    /// `known`: the versions the picker offers, in order; `labels`: how some of them read.
+    Version {
+        known: Vec<Version>,
+        labels: Vec<(Version, String)>,
+    },
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -154,6 +161,24 @@ pub struct Facet {
     pub id: String,
     pub label: String,
     pub kind: FacetKind,
+}
+
+impl Facet {
+    /// How a value of this facet reads: an enumeration value's label, a known version's
+    /// label, else the value as written.
+    pub fn value_label<'a>(&'a self, value: &'a str) -> &'a str {
+        match &self.kind {
+            FacetKind::Enum(values) => values
+                .iter()
+                .find(|v| v.id == value)
+                .map_or(value, |v| v.label.as_str()),
+            FacetKind::Version { labels, .. } => value
+                .parse::<Version>()
+                .ok()
+                .and_then(|v| labels.iter().find(|(k, _)| *k == v))
+                .map_or(value, |(_, l)| l.as_str()),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -214,6 +239,40 @@ pub struct Config {
 /// whatever it names, because ids become file names (`runbooks/<profile>.html`), anchors,
 /// URLs and attribute values: an id can then hold no `/`, no `..` on its own, no quote and
 /// no markup, and nothing downstream has to escape or check it again.
+/// A list the facet's kind does not read is an error, not a silent no-op: `values` on a
+/// version facet, `known` or `labels` on an enumeration.
+fn misplaced_lists(diags: &mut Diagnostics, file: FileId, f: &RawFacet, is_version: bool) {
+    let id = f.id.get_ref();
+    if is_version {
+        if let Some(v) = f.values.first() {
+            diags.push(
+                Diagnostic::error(
+                    file,
+                    v.id.span(),
+                    format!("facet `{id}` is a version facet: it lists `known` versions, not `values`"),
+                )
+                .with_hint("known = [\"14.9\", \"16\"]; display labels go in labels = { \"16\" = \"16 (LTS)\" }"),
+            );
+        }
+    } else {
+        let span = f
+            .known
+            .first()
+            .map(|k| k.span())
+            .or_else(|| f.labels.keys().next().map(|k| k.span()));
+        if let Some(span) = span {
+            diags.push(
+                Diagnostic::error(
+                    file,
+                    span,
+                    format!("facet `{id}` is an enumeration: `known` and `labels` belong to version facets"),
+                )
+                .with_hint("add kind = \"version\", or list the values as values = [{ id = \"a\", label = \"A\" }]"),
+            );
+        }
+    }
+}
+
 pub(crate) fn valid_id(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit())
@@ -320,6 +379,8 @@ impl Config {
                 ));
                 continue;
             }
+            let is_version = f.kind.as_ref().is_some_and(|k| k.get_ref() == "version");
+            misplaced_lists(diags, file, &f, is_version);
             let kind = match f.kind.as_ref().map(|k| k.get_ref().as_str()) {
                 None | Some("enum") => {
                     if f.values.is_empty() {
@@ -370,7 +431,22 @@ impl Config {
                         }
                     }
                     known.sort();
-                    FacetKind::Version { known }
+                    let mut labels = Vec::new();
+                    for (k, label) in &f.labels {
+                        match k.get_ref().parse::<Version>() {
+                            Ok(v) if known.contains(&v) => labels.push((v, label.clone())),
+                            Ok(_) => diags.push(
+                                Diagnostic::error(
+                                    file,
+                                    k.span(),
+                                    format!("`{}` has a label but is not in `known`", k.get_ref()),
+                                )
+                                .with_hint("labels name versions the picker offers; add it to `known`"),
+                            ),
+                            Err(e) => diags.push(Diagnostic::error(file, k.span(), e.message)),
+                        }
+                    }
+                    FacetKind::Version { known, labels }
                 }
                 Some(other) => {
                     let span = f.kind.as_ref().map(|k| k.span()).unwrap_or(0..0);

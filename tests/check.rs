@@ -313,3 +313,30 @@ fn a_reusable_step_file_name_is_its_id() {
         "invalid reusable step id `Stop Now`",
     );
 }
+
+#[test]
+fn a_version_facet_lists_known_versions_not_values() {
+    assert_reports(
+        "version-values",
+        "book.toml:13:18",
+        "facet `from` is a version facet: it lists `known` versions, not `values`",
+    );
+}
+
+#[test]
+fn a_version_label_names_a_known_version() {
+    assert_reports(
+        "version-label-unknown",
+        "book.toml:14:31",
+        "`17` has a label but is not in `known`",
+    );
+}
+
+#[test]
+fn an_enumeration_has_no_known_versions() {
+    assert_reports(
+        "enum-known",
+        "book.toml:8:10",
+        "facet `os` is an enumeration: `known` and `labels` belong to version facets",
+    );
+}

@@ -264,7 +264,7 @@ fn env_spec(book: &Book, picks: &[usize]) -> String {
         .filter_map(|(f, &pick)| {
             let values: Vec<String> = match &f.kind {
                 FacetKind::Enum(vals) => vals.iter().map(|v| v.id.clone()).collect(),
-                FacetKind::Version { known } => known.iter().map(|v| v.to_string()).collect(),
+                FacetKind::Version { known, .. } => known.iter().map(|v| v.to_string()).collect(),
             };
             // One chance in (n + 1) to leave the facet open.
             values

@@ -4,6 +4,8 @@
 //!
 //! The facets come from book.toml, never from code, so another book gets its own picker.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::condition::{Env, Value};
@@ -75,14 +77,12 @@ struct FacetJs<'a> {
     kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     values: Option<Vec<ValueJs<'a>>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    known: Option<Vec<String>>,
 }
 
 #[derive(Debug, Serialize)]
 struct ValueJs<'a> {
-    id: &'a str,
-    label: &'a str,
+    id: Cow<'a, str>,
+    label: Cow<'a, str>,
 }
 
 /// The book's id for storage keys: an ASCII slug of the title, or `book`.
@@ -122,19 +122,30 @@ pub fn picker_config(config: &Config) -> serde_json::Value {
                     values
                         .iter()
                         .map(|v| ValueJs {
-                            id: &v.id,
-                            label: &v.label,
+                            id: v.id.as_str().into(),
+                            label: v.label.as_str().into(),
                         })
                         .collect(),
                 ),
-                known: None,
             },
-            FacetKind::Version { known } => FacetJs {
+            // The picker offers known versions as it offers values, labelled.
+            FacetKind::Version { known, .. } => FacetJs {
                 id: &f.id,
                 label: &f.label,
                 kind: "version",
-                values: None,
-                known: Some(known.iter().map(ToString::to_string).collect()),
+                values: Some(
+                    known
+                        .iter()
+                        .map(|v| {
+                            let id = v.to_string();
+                            let label = f.value_label(&id).to_string();
+                            ValueJs {
+                                id: id.into(),
+                                label: label.into(),
+                            }
+                        })
+                        .collect(),
+                ),
             },
         })
         .collect();

@@ -3,7 +3,7 @@
 //! element as `data-when` for scripts; these labels are only for people.
 
 use crate::condition::{Condition, Op};
-use crate::config::{Config, FacetKind};
+use crate::config::Config;
 use crate::filter::is_trivial;
 
 use super::html::esc;
@@ -91,14 +91,10 @@ fn facet_label(config: &Config, facet: &str) -> String {
 }
 
 fn value_label(config: &Config, facet: &str, value: &str) -> String {
-    match config.facet(facet).map(|f| &f.kind) {
-        Some(FacetKind::Enum(values)) => values
-            .iter()
-            .find(|v| v.id == value)
-            .map(|v| v.label.clone())
-            .unwrap_or_else(|| value.to_string()),
-        _ => value.to_string(),
-    }
+    config
+        .facet(facet)
+        .map_or(value, |f| f.value_label(value))
+        .to_string()
 }
 
 fn version_text(op: Op, v: &str, t: &Strings) -> String {
@@ -122,10 +118,17 @@ fn label_in(c: &Condition, config: &Config, t: &Strings, nested: bool) -> String
             format!("{}: {}", facet_label(config, facet), vals.join(" / "))
         }
         Condition::Version { facet, op, version } => {
+            let text = version.to_string();
+            // `from = 16` reads as the known version's label; comparisons keep the number.
+            let shown = if *op == Op::Eq {
+                value_label(config, facet, &text)
+            } else {
+                text
+            };
             format!(
                 "{}: {}",
                 facet_label(config, facet),
-                version_text(*op, &version.to_string(), t)
+                version_text(*op, &shown, t)
             )
         }
         Condition::Not(inner) => match inner.as_ref() {
@@ -189,7 +192,7 @@ fn join(parts: impl Iterator<Item = String>, sep: &str, nested: bool) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{EnumValue, Facet, Language};
+    use crate::config::{EnumValue, Facet, FacetKind, Language};
     use crate::version::Version;
 
     fn config(lang: Language) -> Config {
@@ -216,7 +219,7 @@ mod tests {
                 Facet {
                     id: "from".into(),
                     label: "適用前のバージョン".into(),
-                    kind: FacetKind::Version { known: vec![] },
+                    kind: FacetKind::Version { known: vec![], labels: vec![] },
                 },
             ],
             profiles: vec![],

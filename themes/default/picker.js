@@ -121,7 +121,7 @@
       var any = document.createElement("option");
       any.value = ""; any.textContent = s.any || "—";
       sel.appendChild(any);
-      var values = f.values || (f.known || []).map(function (v) { return { id: v, label: v }; });
+      var values = f.values || [];
       values.forEach(function (v) {
         var o = document.createElement("option");
         o.value = v.id; o.textContent = v.label;
