@@ -32,12 +32,12 @@ values = [
 id = "from"
 label = "Current version"
 kind = "version"
-known = ["R1.0", "R1.5", "R2.0"]
+known = ["1.0", "1.5", "2.0"]
 
 [[profile]]
 id = "linux-r1-5"
-label = "Linux / from R1.5"
-env = { os = "linux", from = "R1.5" }
+label = "Linux / from 1.5"
+env = { os = "linux", from = "1.5" }
 
 [output]
 dir = "book"
@@ -106,14 +106,14 @@ id = "backup"
 title = "Back up the configuration"
 
 [[section.step.variant]]
-when = "from <= R1.5"
-label = "Version R1.5 or earlier"
+when = "from <= 1.5"
+label = "Version 1.5 or earlier"
 [[section.step.variant.part]]
 shell = "sh"
 cmd = "cp -r /etc/example /etc/example.bak"
 
 [[section.step.variant]]
-when = "from > R1.5"
+when = "from > 1.5"
 [[section.step.variant.part]]
 shell = "sh"
 cmd = "example-admin save --to /srv/example-saved"
