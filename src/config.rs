@@ -130,6 +130,13 @@ struct RawCheck {
     /// Pairs of similar command words that are both right (`["regext", "unregext"]`).
     #[serde(default)]
     allow_similar: Vec<[String; 2]>,
+    /// `false` turns the similar-command lint off for the book.
+    #[serde(default = "yes")]
+    similar_commands: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -232,6 +239,8 @@ pub struct Config {
     pub pdf_paper: Paper,
     pub theme_dir: PathBuf,
     pub allow_similar: Vec<[String; 2]>,
+    /// `[check] similar_commands`: whether the similar-command lint runs.
+    pub lint_similar: bool,
     pub placeholders: Vec<Placeholder>,
 }
 
@@ -441,7 +450,9 @@ impl Config {
                                     k.span(),
                                     format!("`{}` has a label but is not in `known`", k.get_ref()),
                                 )
-                                .with_hint("labels name versions the picker offers; add it to `known`"),
+                                .with_hint(
+                                    "labels name versions the picker offers; add it to `known`",
+                                ),
                             ),
                             Err(e) => diags.push(Diagnostic::error(file, k.span(), e.message)),
                         }
@@ -574,6 +585,7 @@ impl Config {
             pdf_paper,
             theme_dir: PathBuf::from(raw.theme.dir.unwrap_or_else(|| "themes/default".into())),
             allow_similar: raw.check.allow_similar,
+            lint_similar: raw.check.similar_commands,
             placeholders,
         })
     }

@@ -17,7 +17,10 @@ fn facets() -> Vec<Facet> {
     let v = |id: &str| Facet {
         id: id.into(),
         label: id.into(),
-        kind: FacetKind::Version { known: Vec::new(), labels: Vec::new() },
+        kind: FacetKind::Version {
+            known: Vec::new(),
+            labels: Vec::new(),
+        },
     };
     vec![
         e("cluster", &["mscs", "win-other", "unix"]),
@@ -232,7 +235,10 @@ fn shared_vectors_hold_in_rust() {
                         })
                         .collect(),
                 ),
-                None => FacetKind::Version { known: Vec::new(), labels: Vec::new() },
+                None => FacetKind::Version {
+                    known: Vec::new(),
+                    labels: Vec::new(),
+                },
             },
         })
         .collect();

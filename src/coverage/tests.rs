@@ -81,7 +81,10 @@ fn facets() -> Vec<Facet> {
         Facet {
             id: "v".into(),
             label: "V".into(),
-            kind: FacetKind::Version { known: Vec::new(), labels: Vec::new() },
+            kind: FacetKind::Version {
+                known: Vec::new(),
+                labels: Vec::new(),
+            },
         },
     ]
 }

@@ -219,7 +219,10 @@ mod tests {
                 Facet {
                     id: "from".into(),
                     label: "適用前のバージョン".into(),
-                    kind: FacetKind::Version { known: vec![], labels: vec![] },
+                    kind: FacetKind::Version {
+                        known: vec![],
+                        labels: vec![],
+                    },
                 },
             ],
             profiles: vec![],
@@ -229,6 +232,7 @@ mod tests {
             pdf_paper: crate::config::Paper::A4,
             theme_dir: "themes/default".into(),
             allow_similar: vec![],
+            lint_similar: true,
             placeholders: Vec::new(),
         }
     }

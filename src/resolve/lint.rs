@@ -32,7 +32,7 @@ fn words(line: &str) -> Vec<String> {
 /// Whether `a` and `b` look like one word mistyped: distance 1 for words of five or more
 /// characters, 2 for eight or more; a plain prefix such as `un`-`regext` is a real word.
 pub(crate) fn similar(a: &str, b: &str) -> bool {
-    if a == b {
+    if a == b || same_family(a, b) {
         return false;
     }
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
@@ -45,6 +45,31 @@ pub(crate) fn similar(a: &str, b: &str) -> bool {
         Some(2) => min >= 8,
         _ => false,
     }
+}
+
+/// Whether two words are forms of one another rather than a typo: the same but for
+/// separators (`disable_excludes` / `disableexcludes`), one the other with an English
+/// ending (`server` / `servers`, `restore` / `restored`, `checkpoint` / `checkpointer`), or
+/// different only in digits (`v1.30` / `v1.31`, `regsvr32` / `regsvr64`).
+fn same_family(a: &str, b: &str) -> bool {
+    let bare = |w: &str| -> String {
+        w.chars()
+            .filter(|c| !matches!(c, '_' | '-' | '.'))
+            .collect()
+    };
+    if bare(a) == bare(b) {
+        return true;
+    }
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if let Some(ending) = long.strip_prefix(short) {
+        if ["s", "es", "d", "ed", "er", "r", "ing"].contains(&ending) {
+            return true;
+        }
+    }
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .all(|(x, y)| x == y || (x.is_ascii_digit() && y.is_ascii_digit()))
 }
 
 /// The Levenshtein distance of `a` and `b` when it is at most [`MAX_DISTANCE`]: only the
@@ -398,6 +423,25 @@ mod tests {
         assert!(similar("necjcpt", "necjopt"));
         assert!(similar("necjcupsetup", "necjcupset"));
         assert!(similar("necjcupsetup", "necjcupsetu"));
+    }
+
+    #[test]
+    fn word_families_are_not_typos() {
+        for (a, b) in [
+            ("servers", "server"),
+            ("endpoint", "endpoints"),
+            ("restore", "restored"),
+            ("checkpoint", "checkpointer"),
+            ("disableexcludes", "disable_excludes"),
+            ("v1.30", "v1.31"),
+            ("regsvr32", "regsvr64"),
+        ] {
+            assert!(!similar(a, b), "{a} / {b}");
+        }
+        assert!(
+            similar("necjcupsetup", "necjcupset"),
+            "an ending that is not a word form"
+        );
     }
 
     #[test]

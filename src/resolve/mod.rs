@@ -87,7 +87,9 @@ fn load(root: &Path, patchable: bool) -> Result<Loaded3, (Diagnostics, SourceMap
     });
     crate::timing::phase("lint", || {
         invisible::check(&commands, &sources, &mut diags);
-        lint::similar_commands(&commands, &config.allow_similar, &sources, &mut diags)
+        if config.lint_similar {
+            lint::similar_commands(&commands, &config.allow_similar, &sources, &mut diags)
+        }
     });
     if !diags.has_errors() {
         crate::timing::phase("coverage", || crate::coverage::check(&book, &mut diags));

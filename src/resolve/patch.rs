@@ -349,13 +349,15 @@ impl Patcher {
         out.warnings.items.extend(link_diags.items);
         out.warnings.items.extend(coverage.items);
         book.sources = sources;
-        lint::new_words(
-            &commands,
-            &mut self.words,
-            &book.config.allow_similar,
-            &book.sources,
-            &mut out.warnings,
-        );
+        if book.config.lint_similar {
+            lint::new_words(
+                &commands,
+                &mut self.words,
+                &book.config.allow_similar,
+                &book.sources,
+                &mut out.warnings,
+            );
+        }
         *self.procedure_mut(book, &slot)? = Arc::new(new);
         Some(out)
     }
