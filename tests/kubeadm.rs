@@ -42,9 +42,7 @@ fn the_kubeadm_book_checks_clean() {
     assert!(!err.contains("warning:"), "{err}");
     // At least 6 procedures and 60 steps, as issue 18 asks of a second book.
     let count = |what: &str| -> usize {
-        let words: Vec<&str> = err
-            .split(|c: char| c == ' ' || c == ',' || c == ';')
-            .collect();
+        let words: Vec<&str> = err.split([' ', ',', ';']).collect();
         words
             .windows(2)
             .find(|w| w[1] == what)
