@@ -130,13 +130,9 @@ struct RawCheck {
     /// Pairs of similar command words that are both right (`["regext", "unregext"]`).
     #[serde(default)]
     allow_similar: Vec<[String; 2]>,
-    /// `false` turns the similar-command lint off for the book.
-    #[serde(default = "yes")]
-    similar_commands: bool,
-}
-
-fn yes() -> bool {
-    true
+    /// `false` turns the similar-command lint off for the book (on when absent).
+    #[serde(default)]
+    similar_commands: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -585,7 +581,7 @@ impl Config {
             pdf_paper,
             theme_dir: PathBuf::from(raw.theme.dir.unwrap_or_else(|| "themes/default".into())),
             allow_similar: raw.check.allow_similar,
-            lint_similar: raw.check.similar_commands,
+            lint_similar: raw.check.similar_commands.unwrap_or(true),
             placeholders,
         })
     }

@@ -188,6 +188,20 @@ fn similar_commands_warn_but_pass() {
         "{err}"
     );
     assert!(err.contains("┌─ content/01-ch/02-typo.toml:17:21"), "{err}");
+
+    // A book may turn the lint off.
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixtures().join("base"), dir.path());
+    copy_dir(&fixtures().join("similar-commands"), dir.path());
+    let toml = std::fs::read_to_string(dir.path().join("book.toml")).unwrap();
+    std::fs::write(
+        dir.path().join("book.toml"),
+        format!("{toml}\n[check]\nsimilar_commands = false\n"),
+    )
+    .unwrap();
+    let (code, err) = run_check(dir.path());
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("nqstop"), "{err}");
 }
 
 #[test]
