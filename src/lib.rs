@@ -21,6 +21,7 @@ macro_rules! println {
     }};
 }
 
+pub mod build;
 pub mod cli;
 pub mod condition;
 pub mod config;

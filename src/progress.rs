@@ -1,23 +1,22 @@
-//! The progress bar of a long build. Only a person at a terminal sees it: it stays hidden
-//! when stderr is a pipe or a file, under CI, and for books too small to need it.
+//! How a long build reports how far it got, without knowing who watches: the command line
+//! draws a bar ([`crate::cli`]), the dev server and tests watch nothing ([`Silent`]).
 
-use std::io::IsTerminal;
+/// Receives a build's progress from every rendering thread at once.
+pub trait Progress: Sync {
+    /// The work ahead: `units` pages and runbooks.
+    fn start(&self, units: u64);
+    /// `units` more done.
+    fn advance(&self, units: u64);
+    /// The work is over (done or failed): whatever was drawn can go.
+    fn finish(&self);
+}
 
-use indicatif::{ProgressBar, ProgressStyle};
+/// Progress nobody watches.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Silent;
 
-/// Fewer units of work than this finish before a bar would be worth drawing.
-const MIN_UNITS: u64 = 200;
-
-/// A bar over `total` units of work, or a hidden one that costs nothing.
-pub fn bar(total: u64, message: &'static str) -> ProgressBar {
-    let visible =
-        total >= MIN_UNITS && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
-    if !visible {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new(total).with_message(message);
-    if let Ok(style) = ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} {elapsed}") {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar
+impl Progress for Silent {
+    fn start(&self, _: u64) {}
+    fn advance(&self, _: u64) {}
+    fn finish(&self) {}
 }

@@ -354,3 +354,40 @@ fn an_enumeration_has_no_known_versions() {
         "facet `os` is an enumeration: `known` and `labels` belong to version facets",
     );
 }
+
+/// Every command loads the book the same way: its warnings are printed whatever the
+/// command, and its errors end in one count line, singular or plural as it should be.
+#[test]
+fn every_command_reports_the_books_warnings_and_counts_its_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixtures().join("base"), dir.path());
+    copy_dir(&fixtures().join("placeholder-unused"), dir.path());
+    let book = dir.path().to_string_lossy().into_owned();
+    let out = tempfile::tempdir().unwrap();
+    let runbook = out.path().join("rb.html").to_string_lossy().into_owned();
+    let site = out.path().join("site").to_string_lossy().into_owned();
+    for args in [
+        vec!["check", &book],
+        // Before `index`: a search whose index is fresh reads no book, so prints nothing.
+        vec!["search", "anything", &book],
+        vec!["index", &book, "--force"],
+        vec!["diff", "--env", "os=win", "--env", "os=unix", &book],
+        vec!["runbook", &book, "--env", "os=win", "--out", &runbook],
+        vec!["build", &book, "--out", &site],
+    ] {
+        let o = Command::new(env!("CARGO_BIN_EXE_tejun"))
+            .args(&args)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success(), "{args:?}: {err}");
+        assert!(
+            err.contains("placeholder `host` is declared but never used"),
+            "{args:?} dropped the warning: {err}"
+        );
+    }
+    let (code, err) = check_case("bad-version");
+    assert_eq!(code, 1);
+    assert!(err.contains("1 error, 0 warnings"), "{err}");
+}

@@ -1,5 +1,5 @@
-//! `tejun build`: check the book exactly as `tejun check` does, render the site into a
-//! staging folder and swap it in, so the previous site survives any failure.
+//! `tejun build`: load the book as `tejun check` does, hand it to [`crate::build`], print
+//! what it did.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -7,10 +7,10 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 
+use super::load::count;
+use super::progress::Bar;
 use super::BookArg;
-use crate::diagnostics::Severity;
-use crate::output::{BookSources, Kind, StagedDir};
-use crate::render::{Site, Theme};
+use crate::build::{Build, IndexOutcome};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -27,78 +27,36 @@ pub struct Args {
 pub fn run(args: Args) -> Result<ExitCode> {
     let start = Instant::now();
     let root = &args.book.book;
-    let (book, warnings) = match crate::timing::phase("load book", || crate::load_book(root)) {
-        Ok(loaded) => loaded,
-        Err((diags, sources)) => {
-            diags.emit(&sources);
-            eprintln!(
-                "{} errors, {} warnings; nothing was built",
-                diags.count(Severity::Error),
-                diags.count(Severity::Warning)
-            );
-            return Ok(ExitCode::from(1));
-        }
-    };
-    warnings.emit(&book.sources);
-    let out_dir = match &args.out {
-        Some(out) => out.clone(),
-        None => crate::output::owned::output_in_book(root, &book.config.out_dir)?,
-    };
-    let sources = BookSources::new(root, &book.config.theme_dir);
-    // Refuse a foreign folder, or the book's own, before spending time on rendering.
-    let mut staged = StagedDir::begin(&out_dir, Kind::Site, &sources)?;
-    let theme = Theme::load(Some(&root.join(&book.config.theme_dir)))?;
-    let site = Site::new(&book, theme)?;
-    // The tantivy index for `tejun search` and `tejun serve` lives beside the output and is
-    // rebuilt only when book.toml or content/ changed; it needs nothing from the site, so it
-    // is written while the site renders.
-    let index_dir = crate::search::index::beside(&out_dir);
-    let (site_result, index) = std::thread::scope(|scope| {
-        let index = scope.spawn(|| {
-            crate::timing::phase("tantivy index", || {
-                crate::search::update(root, &book, &index_dir)
-            })
-        });
-        let progress = crate::progress::bar(0, "rendering");
-        let built = (|| -> Result<_> {
-            let pages = site.build_with(&mut staged, &progress)?;
-            progress.finish_and_clear();
-            if book.config.pdf_enabled {
-                let theme_dir = root.join(&book.config.theme_dir);
-                let n = crate::pdf::build(&book, &theme_dir, &mut staged)?;
-                eprintln!("printed {n} PDFs with Chromium");
-            }
-            let retired = crate::timing::phase("commit", || staged.commit())?;
-            Ok((pages, retired))
-        })();
-        progress.finish_and_clear();
-        (built, index.join())
-    });
-    let (pages, retired) = site_result?;
-    match index {
-        Ok(Ok(crate::search::Update::Built { docs })) => {
-            eprintln!("indexed {docs} steps into {}", index_dir.display())
-        }
-        Ok(Ok(crate::search::Update::UpToDate { .. })) => {}
-        Ok(Err(e)) => eprintln!("warning: search index not updated: {e:#}"),
-        Err(_) => eprintln!("warning: search index not updated: the indexer failed"),
+    let loaded =
+        match crate::timing::phase("load book", || super::load::book(root, "nothing was built")) {
+            Ok(loaded) => loaded,
+            Err(code) => return Ok(code),
+        };
+    let book = &loaded.book;
+    let report = Build::new(root, book, args.out.as_deref())?.run(&Bar::new("rendering"))?;
+    if report.pdfs > 0 {
+        eprintln!("printed {} with Chromium", count(report.pdfs, "PDF"));
     }
-    crate::timing::phase("remove previous output", || retired.finish_detached())?;
+    match &report.index {
+        IndexOutcome::Built { docs, dir } => {
+            eprintln!("indexed {} into {}", count(*docs, "step"), dir.display())
+        }
+        IndexOutcome::UpToDate => {}
+        IndexOutcome::Failed(why) => eprintln!("warning: search index not updated: {why}"),
+    }
     eprintln!(
-        "built {} pages, {} steps into {} ({} warnings, {} ms)",
-        pages.pages,
-        pages.steps,
-        out_dir.display(),
-        warnings.count(Severity::Warning),
+        "built {}, {} into {} ({}, {} ms)",
+        count(report.pages, "page"),
+        count(report.steps, "step"),
+        report.out_dir.display(),
+        count(loaded.warnings, "warning"),
         start.elapsed().as_millis()
     );
     if args.open {
+        let page = report.out_dir.join("index.html");
         // The site is built either way; a machine without a desktop browser only warns.
-        if let Err(e) = open_in_browser(&out_dir.join("index.html")) {
-            eprintln!(
-                "warning: {e:#}; open {} yourself",
-                out_dir.join("index.html").display()
-            );
+        if let Err(e) = open_in_browser(&page) {
+            eprintln!("warning: {e:#}; open {} yourself", page.display());
         }
     }
     Ok(ExitCode::SUCCESS)

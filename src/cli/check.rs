@@ -2,8 +2,8 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use super::load::count;
 use super::BookArg;
-use crate::diagnostics::Severity;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -16,9 +16,8 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let start = Instant::now();
-    match crate::load_book(&args.book.book) {
-        Ok((book, warnings)) => {
-            warnings.emit(&book.sources);
+    match super::load::book(&args.book.book, "") {
+        Ok(super::load::Loaded { book, warnings }) => {
             if args.matrix {
                 let mut out = super::stdout();
                 for line in crate::coverage::matrix(&book) {
@@ -29,22 +28,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let procedures = book.procedures().count();
             let steps = book.step_count();
             eprintln!(
-                "checked {}: {} chapters, {procedures} procedures, {steps} steps; {} warnings ({} ms)",
+                "checked {}: {}, {}, {}; {} ({} ms)",
                 book.config.title,
-                book.chapters.len(),
-                warnings.count(Severity::Warning),
+                count(book.chapters.len(), "chapter"),
+                count(procedures, "procedure"),
+                count(steps, "step"),
+                count(warnings, "warning"),
                 start.elapsed().as_millis()
             );
             Ok(ExitCode::SUCCESS)
         }
-        Err((diags, sources)) => {
-            diags.emit(&sources);
-            eprintln!(
-                "{} errors, {} warnings",
-                diags.count(Severity::Error),
-                diags.count(Severity::Warning)
-            );
-            Ok(ExitCode::from(1))
-        }
+        Err(code) => Ok(code),
     }
 }

@@ -53,12 +53,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.envs.len() != 2 {
         bail!("give exactly two environments: --env A --env B");
     }
-    let book = match crate::load_book(&args.book.book) {
-        Ok((b, _)) => b,
-        Err((diags, sources)) => {
-            diags.emit(&sources);
-            return Ok(ExitCode::from(1));
-        }
+    let book = match super::load::book(&args.book.book, "nothing was compared") {
+        Ok(loaded) => loaded.book,
+        Err(code) => return Ok(code),
     };
     let env_of = |spec: &str| {
         match book.config.profiles.iter().find(|p| p.id == spec) {

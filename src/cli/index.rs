@@ -30,12 +30,9 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let start = Instant::now();
     let root = &args.book.book;
-    let book = match crate::load_book(root) {
-        Ok((book, _warnings)) => book,
-        Err((diags, sources)) => {
-            diags.emit(&sources);
-            return Ok(ExitCode::from(1));
-        }
+    let book = match super::load::book(root, "nothing was indexed") {
+        Ok(loaded) => loaded.book,
+        Err(code) => return Ok(code),
     };
     let dir = match args.out {
         Some(dir) => dir,

@@ -8,7 +8,6 @@ use std::time::Instant;
 use anyhow::Result;
 
 use super::BookArg;
-use crate::diagnostics::Severity;
 use crate::output::BookSources;
 use crate::pdf::{self, Request};
 use crate::render::runbook::build_date;
@@ -39,19 +38,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
     // Before loading anything: without a printer there is nothing to do.
     let chromium = pdf::find_chromium(args.chromium.as_deref())?;
     let root = &args.book.book;
-    let (mut book, warnings) = match crate::load_book(root) {
-        Ok(loaded) => loaded,
-        Err((diags, sources)) => {
-            diags.emit(&sources);
-            eprintln!(
-                "{} errors, {} warnings; no PDF was written",
-                diags.count(Severity::Error),
-                diags.count(Severity::Warning)
-            );
-            return Ok(ExitCode::from(1));
-        }
+    let mut book = match super::load::book(root, "no PDF was written") {
+        Ok(loaded) => loaded.book,
+        Err(code) => return Ok(code),
     };
-    warnings.emit(&book.sources);
     super::runbook::set_values(&mut book.config, &args.set)?;
     let cfg = &book.config;
     let built = build_date();

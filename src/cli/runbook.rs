@@ -8,7 +8,6 @@ use std::process::ExitCode;
 use anyhow::{anyhow, Result};
 
 use super::BookArg;
-use crate::diagnostics::Severity;
 use crate::output::owned::ensure_overwritable;
 use crate::output::{write_owned, BookSources, Signature};
 use crate::render::runbook::build_date;
@@ -34,18 +33,10 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
-    let (mut book, warnings) = match crate::load_book(&args.book.book) {
-        Ok(loaded) => loaded,
-        Err((diags, sources)) => {
-            diags.emit(&sources);
-            eprintln!(
-                "{} errors; no runbook was written",
-                diags.count(Severity::Error)
-            );
-            return Ok(ExitCode::from(1));
-        }
+    let mut book = match super::load::book(&args.book.book, "no runbook was written") {
+        Ok(loaded) => loaded.book,
+        Err(code) => return Ok(code),
     };
-    warnings.emit(&book.sources);
     set_values(&mut book.config, &args.set)?;
     let cfg = &book.config;
     let spec = runbook_spec(

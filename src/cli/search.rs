@@ -65,17 +65,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .unwrap_or_else(|| index::default_dir(root, &config));
     if !index::is_fresh(root, &dir)? {
         let start = Instant::now();
-        match crate::load_book(root) {
-            Ok((book, _)) => {
-                let update = index::update(root, &book, &dir)?;
+        match super::load::book(root, "nothing was searched") {
+            Ok(loaded) => {
+                let update = index::update(root, &loaded.book, &dir)?;
                 if let index::Update::Built { docs } = update {
-                    eprintln!("indexed {docs} documents ({:.0} ms)", millis(start));
+                    eprintln!(
+                        "indexed {} ({:.0} ms)",
+                        super::load::count(docs, "document"),
+                        millis(start)
+                    );
                 }
             }
-            Err((diags, sources)) => {
-                diags.emit(&sources);
-                return Ok(ExitCode::from(1));
-            }
+            Err(code) => return Ok(code),
         }
     }
     let env = match &args.env {

@@ -27,6 +27,7 @@ use tera::Context;
 
 use crate::model::{Book, ChapterItem};
 use crate::output::{Output, SharedOutput};
+use crate::progress::{Progress, Silent};
 use html::Ctx;
 pub use html::LinkMode;
 pub use nav::PageId;
@@ -209,15 +210,11 @@ impl<'a> Site<'a> {
     /// Renders every page, runbook and the offline search index in parallel, handing each
     /// file to `out` as soon as it is rendered.
     pub fn build(&self, out: &mut dyn Output) -> Result<Built> {
-        self.build_with(out, &indicatif::ProgressBar::hidden())
+        self.build_with(out, &Silent)
     }
 
     /// [`Site::build`], counting each page and runbook on `progress` (its length set here).
-    pub fn build_with(
-        &self,
-        out: &mut dyn Output,
-        progress: &indicatif::ProgressBar,
-    ) -> Result<Built> {
+    pub fn build_with(&self, out: &mut dyn Output, progress: &dyn Progress) -> Result<Built> {
         self.build_parts(out, progress, Parts::All)
     }
 
@@ -227,7 +224,7 @@ impl<'a> Site<'a> {
     pub fn build_parts(
         &self,
         out: &mut dyn Output,
-        progress: &indicatif::ProgressBar,
+        progress: &dyn Progress,
         parts: Parts,
     ) -> Result<Built> {
         if parts != Parts::Aggregates {
@@ -240,7 +237,7 @@ impl<'a> Site<'a> {
     fn build_into(
         &self,
         sink: &dyn SharedOutput,
-        progress: &indicatif::ProgressBar,
+        progress: &dyn Progress,
         parts: Parts,
     ) -> Result<Built> {
         let (with_pages, with_aggregates) = match parts {
@@ -258,7 +255,7 @@ impl<'a> Site<'a> {
             0
         };
         let aggregates = 2 * usize::from(with_aggregates);
-        progress.set_length((pages.len() + profiles + aggregates) as u64);
+        progress.start((pages.len() + profiles + aggregates) as u64);
         let built = runbook::build_date();
         // The pages on one side; on the other the files that hold the whole book, one
         // after another (each is rendered on every core already, and one at a time keeps
@@ -271,7 +268,7 @@ impl<'a> Site<'a> {
                         .map(|p| {
                             let page = self.render_page(p)?;
                             sink.put(&page.path, page.html.as_bytes())?;
-                            progress.inc(1);
+                            progress.advance(1);
                             Ok(page.steps.len())
                         })
                         .collect::<Result<Vec<usize>>>()
@@ -282,11 +279,11 @@ impl<'a> Site<'a> {
                     return Ok(());
                 }
                 crate::timing::phase("offline index", || self.offline_index(sink))?;
-                progress.inc(1);
+                progress.advance(1);
                 crate::timing::phase("print page", || {
                     sink.put_with(&PageId::Print.path(), &mut |w| self.print_to(w))
                 })?;
-                progress.inc(1);
+                progress.advance(1);
                 crate::timing::phase("runbooks", || self.runbooks(sink, &built, progress))
             },
         );
@@ -316,7 +313,7 @@ impl<'a> Site<'a> {
         &self,
         sink: &dyn SharedOutput,
         built: &str,
-        progress: &indicatif::ProgressBar,
+        progress: &dyn Progress,
     ) -> Result<()> {
         for p in &self.book.config.profiles {
             let spec = RunbookSpec::profile(&self.book.config, &p.id, built)
@@ -324,7 +321,7 @@ impl<'a> Site<'a> {
             sink.put_with(&runbook_path(&p.id), &mut |w| {
                 runbook::render_to(self.book, &self.theme, &spec, w)
             })?;
-            progress.inc(1);
+            progress.advance(1);
         }
         Ok(())
     }

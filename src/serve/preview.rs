@@ -100,7 +100,7 @@ pub struct AggregatesDone {
 impl Aggregates {
     pub fn render(self) -> AggregatesDone {
         let mut out = MemoryOutput::default();
-        let hidden = indicatif::ProgressBar::hidden();
+        let hidden = crate::progress::Silent;
         let files = Site::new(&self.book, self.theme)
             .and_then(|site| site.build_parts(&mut out, &hidden, Parts::Aggregates))
             .map(|_| out.files)
@@ -426,7 +426,7 @@ impl Preview {
             assets: theme.assets.clone(),
         };
         let mut out = MemoryOutput::default();
-        let hidden = indicatif::ProgressBar::hidden();
+        let hidden = crate::progress::Silent;
         let built =
             Site::new(book, theme).and_then(|site| site.build_parts(&mut out, &hidden, part));
         if let Err(e) = built {

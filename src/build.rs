@@ -1,0 +1,129 @@
+//! `tejun build` as one library call that reads top to bottom: choose and claim the
+//! output folder, render the site into a staging folder beside it (with the PDFs when the
+//! book asks for them) while the search index is brought up to date, swap the new site in,
+//! and let the previous one go. The command line loads the book, calls [`Build::run`] and
+//! prints the [`Report`]; nothing here prints.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+
+use crate::model::Book;
+use crate::output::owned::output_in_book;
+use crate::output::{BookSources, Kind, StagedDir};
+use crate::progress::Progress;
+use crate::render::{Site, Theme};
+use crate::search::index::{self, Update};
+
+/// A build of one loaded book into one output folder, the folder already claimed.
+pub struct Build<'a> {
+    root: &'a Path,
+    book: &'a Book,
+    out_dir: PathBuf,
+    staged: StagedDir,
+}
+
+/// What a build did.
+#[derive(Debug)]
+pub struct Report {
+    pub out_dir: PathBuf,
+    /// Pages written (the print page included) and the steps on them.
+    pub pages: usize,
+    pub steps: usize,
+    /// PDFs printed (`[output.pdf] enabled`).
+    pub pdfs: usize,
+    pub index: IndexOutcome,
+}
+
+/// What became of the search index beside the output.
+#[derive(Debug)]
+pub enum IndexOutcome {
+    Built {
+        docs: usize,
+        dir: PathBuf,
+    },
+    UpToDate,
+    /// The site was built; the index could not be (a foreign folder in its place, a full
+    /// disk): `tejun search` will say so itself.
+    Failed(String),
+}
+
+impl<'a> Build<'a> {
+    /// Claims the output folder: `out`, or the book's `[output] dir`. Refuses a folder
+    /// tejun did not make and the book's own sources before anything is rendered.
+    pub fn new(root: &'a Path, book: &'a Book, out: Option<&Path>) -> Result<Build<'a>> {
+        let out_dir = match out {
+            Some(out) => out.to_path_buf(),
+            None => output_in_book(root, &book.config.out_dir)?,
+        };
+        let sources = BookSources::new(root, &book.config.theme_dir);
+        let staged = StagedDir::begin(&out_dir, Kind::Site, &sources)?;
+        Ok(Build {
+            root,
+            book,
+            out_dir,
+            staged,
+        })
+    }
+
+    /// Renders, indexes, swaps in. The tantivy index needs nothing from the site, so it is
+    /// written on its own thread while the site renders on the others.
+    pub fn run(self, progress: &dyn Progress) -> Result<Report> {
+        let Build {
+            root,
+            book,
+            out_dir,
+            mut staged,
+        } = self;
+        let theme = Theme::load(Some(&root.join(&book.config.theme_dir)))?;
+        let site = Site::new(book, theme)?;
+        let index_dir = index::beside(&out_dir);
+        let (site_result, index) = std::thread::scope(|scope| {
+            let index = scope.spawn(|| {
+                crate::timing::phase("tantivy index", || index::update(root, book, &index_dir))
+            });
+            // The site is swapped in as soon as it is whole, the index still being written.
+            let built = render_into(&site, book, root, &mut staged, progress).and_then(|r| {
+                let retired = crate::timing::phase("commit", || staged.commit())?;
+                Ok((r, retired))
+            });
+            progress.finish();
+            (built, index.join())
+        });
+        let ((pages, pdfs), retired) = site_result?;
+        let index = match index {
+            Ok(Ok(Update::Built { docs })) => IndexOutcome::Built {
+                docs,
+                dir: index_dir,
+            },
+            Ok(Ok(Update::UpToDate { .. })) => IndexOutcome::UpToDate,
+            Ok(Err(e)) => IndexOutcome::Failed(format!("{e:#}")),
+            Err(_) => IndexOutcome::Failed("the indexer failed".into()),
+        };
+        crate::timing::phase("remove previous output", || retired.finish_detached())?;
+        Ok(Report {
+            out_dir,
+            pages: pages.pages,
+            steps: pages.steps,
+            pdfs,
+            index,
+        })
+    }
+}
+
+/// The site, then the PDFs when the book asks for them, into the staging folder.
+fn render_into(
+    site: &Site,
+    book: &Book,
+    root: &Path,
+    staged: &mut StagedDir,
+    progress: &dyn Progress,
+) -> Result<(crate::render::Built, usize)> {
+    let pages = site.build_with(staged, progress)?;
+    let pdfs = if book.config.pdf_enabled {
+        crate::pdf::build(book, &root.join(&book.config.theme_dir), staged)?
+    } else {
+        0
+    };
+    Ok((pages, pdfs))
+}

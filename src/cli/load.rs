@@ -1,0 +1,62 @@
+//! Every command starts the same way: load the book, print its warnings, or print its
+//! errors with one count line saying what was not done, and exit 1.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use crate::diagnostics::Severity;
+use crate::model::Book;
+
+/// A loaded book; its warnings are printed already.
+pub(super) struct Loaded {
+    pub book: Book,
+    pub warnings: usize,
+}
+
+/// Loads the book at `root`. On errors, prints them and `N errors, M warnings; {undone}`
+/// (`undone`: "nothing was built", "no runbook was written"; empty for `check`, whose
+/// whole job the report is) and gives the exit code.
+pub(super) fn book(root: &Path, undone: &str) -> Result<Loaded, ExitCode> {
+    match crate::load_book(root) {
+        Ok((book, warnings)) => {
+            warnings.emit(&book.sources);
+            Ok(Loaded {
+                warnings: warnings.count(Severity::Warning),
+                book,
+            })
+        }
+        Err((diags, sources)) => {
+            diags.emit(&sources);
+            let counts = format!(
+                "{}, {}",
+                count(diags.count(Severity::Error), "error"),
+                count(diags.count(Severity::Warning), "warning")
+            );
+            if undone.is_empty() {
+                eprintln!("{counts}");
+            } else {
+                eprintln!("{counts}; {undone}");
+            }
+            Err(ExitCode::from(1))
+        }
+    }
+}
+
+/// `1 error`, `2 errors`, `0 warnings`.
+pub(super) fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_are_singular_and_plural() {
+        assert_eq!(super::count(1, "error"), "1 error");
+        assert_eq!(super::count(0, "warning"), "0 warnings");
+        assert_eq!(super::count(12, "step"), "12 steps");
+    }
+}
