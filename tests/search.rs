@@ -699,3 +699,33 @@ fn offline_index_time() {
         docs.len()
     );
 }
+
+/// A cross-reference written with empty text reads in search as it reads on the page:
+/// `[](#backup)` inside a procedure is that procedure's step, filled with its title (the
+/// search text once resolved links on its own and left it empty).
+#[test]
+fn a_relative_cross_reference_is_filled_in_search_as_on_the_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let book = tmp.path().join("starter");
+    let init = Command::new(env!("CARGO_BIN_EXE_tejun"))
+        .args(["init", &book.to_string_lossy()])
+        .output()
+        .unwrap();
+    assert!(init.status.success());
+    let o = Command::new(env!("CARGO_BIN_EXE_tejun"))
+        .args([
+            "search",
+            "Install the package",
+            &book.to_string_lossy(),
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let hits: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let snippet = hits[0]["snippet"].as_str().unwrap_or_default();
+    assert!(
+        snippet.contains("as in 2 Back up the configuration"),
+        "{snippet}"
+    );
+}

@@ -118,6 +118,18 @@ pub struct Rendered {
 /// Renders `src`, written inside `owner` (a procedure or chapter id; relative links
 /// resolve inside it).
 pub fn render(ctx: &Ctx, owner: &str, src: &str) -> Rendered {
+    walk(ctx, owner, src, true)
+}
+
+/// The plain text of `src` alone, as [`render`] gives it (the search index's: the words a
+/// reader sees, empty cross-references filled with their target as the page fills them).
+pub fn text(book: &crate::model::Book, owner: &str, src: &str) -> String {
+    walk(&Ctx::new(book, super::LinkMode::Pages), owner, src, false).text
+}
+
+/// The one walk over a field's Markdown: links resolved once for both the HTML and the
+/// text, so the page and the search index can never disagree about a link's words.
+fn walk(ctx: &Ctx, owner: &str, src: &str, with_html: bool) -> Rendered {
     if src.trim().is_empty() {
         return Rendered::default();
     }
@@ -192,18 +204,26 @@ pub fn render(ctx: &Ctx, owner: &str, src: &str) -> Rendered {
                 title: title.clone(),
                 id: id.clone(),
             })),
-            Event::Text(t) | Event::Code(t) => {
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
                 text.push_str(t);
                 out.push(ev.clone());
             }
-            Event::SoftBreak | Event::HardBreak | Event::End(_) => {
-                if !text.ends_with(' ') && !text.is_empty() {
-                    text.push(' ');
-                }
+            Event::SoftBreak => {
+                text.push(' ');
+                out.push(ev.clone());
+            }
+            Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+                text.push('\n');
                 out.push(ev.clone());
             }
             other => out.push(other.clone()),
         }
+    }
+    if !with_html {
+        return Rendered {
+            html: String::new(),
+            text: text.trim().to_string(),
+        };
     }
     let mut html_out = String::with_capacity(src.len() * 2);
     html::push_html(&mut html_out, out.into_iter());

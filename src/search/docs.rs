@@ -3,7 +3,7 @@
 //! the condition under which it applies. The tantivy index and the offline shards are both
 //! built from this list, so the CLI and the site search the same documents.
 
-use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
+use crate::render::markdown::text as plain;
 use serde::Serialize;
 
 use crate::condition::Condition;
@@ -125,7 +125,7 @@ fn procedure(
         text: String::new(),
     };
     if !p.intro.trim().is_empty() {
-        let text = plain(book, &p.intro);
+        let text = plain(book, &p.id, &p.intro);
         out(SearchDoc {
             body: vec![text.clone()],
             text,
@@ -143,7 +143,7 @@ fn procedure(
         // Sections without steps (フェイルオーバ実行) are what a reader looks for; others
         // only when their intro says something.
         if !s.intro.trim().is_empty() || (s.steps.is_empty() && s.branches.is_empty()) {
-            let text = plain(book, &s.intro);
+            let text = plain(book, &p.id, &s.intro);
             out(SearchDoc {
                 kind: DocKind::Section,
                 title: s.title.clone(),
@@ -200,11 +200,11 @@ fn step(
         ..base.clone()
     };
     let mut text = Vec::new();
-    parts(book, &st.parts, &mut doc, &mut text);
+    parts(book, &p.id, &st.parts, &mut doc, &mut text);
     for v in &st.variants {
         doc.body.push(v.label.clone());
         text.push(v.label.clone());
-        parts(book, &v.parts, &mut doc, &mut text);
+        parts(book, &p.id, &v.parts, &mut doc, &mut text);
     }
     doc.text = text.join("\n");
     doc
@@ -214,11 +214,11 @@ fn is_or_empty(c: &Condition) -> bool {
     matches!(c, Condition::Or(v) if v.is_empty())
 }
 
-fn parts(book: &Book, list: &[Part], doc: &mut SearchDoc, text: &mut Vec<String>) {
+fn parts(book: &Book, owner: &str, list: &[Part], doc: &mut SearchDoc, text: &mut Vec<String>) {
     for part in list {
         match &part.kind {
             PartKind::Text(md) | PartKind::Note(md) | PartKind::Caution(md) => {
-                let t = plain(book, md);
+                let t = plain(book, owner, md);
                 doc.body.push(t.clone());
                 text.push(t);
             }
@@ -282,50 +282,5 @@ fn canonical(conds: &[&Condition], extra: Option<Condition>) -> Option<String> {
         0 => None,
         1 => Some(flat[0].to_string()),
         _ => Some(Condition::And(flat).to_string()),
-    }
-}
-
-/// Markdown to plain text: the words a reader sees, with empty cross-reference links
-/// filled with their target's number and title as the site shows them.
-pub fn plain(book: &Book, md: &str) -> String {
-    let mut out = String::new();
-    let mut fill: Vec<Option<String>> = Vec::new();
-    for ev in Parser::new(md) {
-        match ev {
-            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
-                if let Some(slot) = fill.last_mut() {
-                    *slot = None; // the link has text of its own
-                }
-                out.push_str(&t);
-            }
-            Event::Start(Tag::Link {
-                link_type: LinkType::Inline,
-                dest_url,
-                ..
-            }) => fill.push(link_label(book, &dest_url)),
-            Event::Start(Tag::Link { .. }) => fill.push(None),
-            Event::End(TagEnd::Link) => {
-                if let Some(Some(label)) = fill.pop() {
-                    out.push_str(&label);
-                }
-            }
-            Event::SoftBreak => out.push(' '),
-            Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
-                out.push('\n')
-            }
-            _ => {}
-        }
-    }
-    out.trim().to_string()
-}
-
-fn link_label(book: &Book, dest: &str) -> Option<String> {
-    if let Some(id) = dest.strip_prefix('#') {
-        let t = book.targets.get(id)?;
-        Some(format!("{} {}", t.number, t.title))
-    } else if let Some(id) = dest.strip_prefix("ext:") {
-        book.ext_ref(id).map(|r| r.title.clone())
-    } else {
-        None
     }
 }
