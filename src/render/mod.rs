@@ -1,9 +1,10 @@
 //! The static site: the validated [`Book`] in, finished files out to an [`Output`].
 //!
 //! Rendering one page is a function of the book and a [`PageId`]
-//! ([`Site::render_page`]), so the dev server can re-render just what changed; every step
-//! is rendered once into a [`RenderedPage`] whose HTML and plain text the search indexer
-//! can reuse. Pages are rendered in parallel and written by the caller's sink.
+//! ([`Site::render_page`]), so the dev server can re-render just what changed. A field's
+//! Markdown becomes HTML and plain text in one walk ([`markdown`]); the search documents
+//! read their text from the same walk. Pages are rendered in parallel and written by the
+//! caller's sink.
 
 pub mod env;
 mod fragments;

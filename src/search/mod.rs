@@ -1,4 +1,4 @@
-//! Full-text search over steps and commands (DESIGN.md §4). One analyser
+//! Full-text search over steps and commands. One analyser
 //! ([`analyze`]) feeds two indexes built from the same documents ([`docs`]): a tantivy
 //! index for the command line ([`index`]) and sharded script files for the offline site
 //! ([`offline`], read by `themes/default/search.js`). Queries are read by [`query`], which

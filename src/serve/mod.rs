@@ -1,4 +1,4 @@
-//! `tejun serve`: the live preview (DESIGN.md §5). Builds the book into memory, serves it
+//! `tejun serve`: the live preview. Builds the book into memory, serves it
 //! on 127.0.0.1, watches `book.toml`, `content/` and `themes/`, and on each debounced batch
 //! of changes reloads only what the batch touched ([`change`]), re-renders, and tells the
 //! open pages whose bytes changed to reload. A broken edit keeps the last good pages and
