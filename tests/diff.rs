@@ -64,3 +64,41 @@ fn matrix_lists_each_procedure_with_its_profiles() {
         "every procedure has a profile:\n{out}"
     );
 }
+
+/// Steps are listed in the book's reading order (not sorted by id), and `--detail` shows
+/// what differs inside a changed step: the Calico lines on one side, the Cilium on the other.
+#[test]
+fn diff_follows_reading_order_and_details_what_differs() {
+    let book = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/kubeadm");
+    let book = book.to_string_lossy();
+    let (code, out, err) = tejun(&[
+        "diff",
+        &book,
+        "--env",
+        "ubuntu-calico-stacked-v1-29-to-v1-30",
+        "--env",
+        "rhel-cilium-external-v1-30-to-v1-31",
+        "--detail",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    // Reading order: the chapters' own order (plan, prepare, ... verify), whatever the ids.
+    let at = |id: &str| {
+        out.find(&format!(": {id}: "))
+            .or_else(|| out.find(&format!(" {id}: ")))
+    };
+    let order = ["plan", "prepare", "first-control-plane", "workers"];
+    let found: Vec<usize> = order.iter().filter_map(|id| at(id)).collect();
+    assert_eq!(found.len(), order.len(), "{out}");
+    assert!(
+        found.windows(2).all(|w| w[0] < w[1]),
+        "not in reading order:\n{out}"
+    );
+    assert!(out.contains("    - [Calico]"), "{out}");
+    assert!(out.contains("    + [Cilium]"), "{out}");
+    assert!(
+        out.lines()
+            .last()
+            .is_some_and(|l| l.ends_with("steps differ")),
+        "{out}"
+    );
+}

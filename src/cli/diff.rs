@@ -1,52 +1,108 @@
-//! `tejun diff --env A --env B`: which steps differ between two environments' runbooks,
-//! so a support engineer can tell a customer exactly what changes with their setup.
+//! `tejun diff --env A --env B`: which steps differ between two environments' runbooks, in
+//! the book's reading order, so a support engineer can tell a customer exactly what changes
+//! with their setup; `--detail` also shows what differs inside each changed step.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
+use similar::utils::diff_slices;
+use similar::{Algorithm, ChangeTag};
 
+use super::load::count;
 use super::BookArg;
 use crate::filter::filter;
-use crate::model::{Book, Step};
+use crate::model::{Book, Part, PartKind, Step};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
     pub book: BookArg,
-    /// Environments to compare, e.g. `--env cluster=unix,from=R12.7 --env cluster=unix,from=R13.1`
+    /// Environments to compare, e.g. `--env cluster=unix,from=12.7 --env cluster=unix,from=13.1`
     /// (a profile name works too)
     #[arg(long = "env", num_args = 1, required = true)]
     pub envs: Vec<String>,
+    /// Also print, under each changed step, the lines that differ (`-` A only, `+` B only)
+    #[arg(long)]
+    pub detail: bool,
 }
 
-/// A step's identity across views, and what a reader would see of it.
-fn steps(view: &Book) -> BTreeMap<(String, String), (String, String)> {
-    let mut out = BTreeMap::new();
+/// A step as one environment's runbook shows it.
+struct Shown {
+    /// `1.2.1 Section / 5. Title`, numbered as in that runbook.
+    place: String,
+    /// What a reader sees of the step, a line per part, in reading order.
+    lines: Vec<String>,
+}
+
+/// Every step of `view` by (procedure id, step id).
+fn steps(view: &Book) -> HashMap<(String, String), Shown> {
+    let mut out = HashMap::new();
     for p in view.procedures() {
         for s in &p.sections {
             for st in s.all_steps() {
                 let place = format!("{} {} / {}. {}", s.number, s.title, st.number, st.title);
-                out.insert((p.id.clone(), st.id.clone()), (place, fingerprint(st)));
+                out.insert(
+                    (p.id.clone(), st.id.clone()),
+                    Shown {
+                        place,
+                        lines: lines(st),
+                    },
+                );
             }
         }
     }
     out
 }
 
-fn fingerprint(st: &Step) -> String {
-    let mut f = String::new();
-    for p in &st.parts {
-        f.push_str(&format!("{:?}\n", p.kind));
-    }
-    for v in &st.variants {
-        f.push_str(&format!("[{}]\n", v.label));
-        for p in &v.parts {
-            f.push_str(&format!("{:?}\n", p.kind));
+/// The book's reading order of every step, whatever the environment.
+fn reading_order(book: &Book) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for p in book.procedures() {
+        for s in &p.sections {
+            out.extend(s.all_steps().map(|st| (p.id.clone(), st.id.clone())));
         }
     }
-    f
+    out
+}
+
+/// A step's content as lines a reader would recognise: its parts, then each variant's
+/// label and parts.
+fn lines(st: &Step) -> Vec<String> {
+    let mut out = Vec::new();
+    parts(&st.parts, &mut out);
+    for v in &st.variants {
+        out.push(format!("[{}]", v.label));
+        parts(&v.parts, &mut out);
+    }
+    out
+}
+
+fn parts(list: &[Part], out: &mut Vec<String>) {
+    for part in list {
+        match &part.kind {
+            PartKind::Text(md) => out.extend(md.lines().map(str::to_string)),
+            PartKind::Note(md) => out.extend(md.lines().map(|l| format!("note: {l}"))),
+            PartKind::Caution(md) => out.extend(md.lines().map(|l| format!("caution: {l}"))),
+            PartKind::Command {
+                shell,
+                lines,
+                output,
+            } => {
+                out.extend(lines.iter().map(|l| format!("{} {l}", shell.prompt())));
+                if let Some(o) = output {
+                    out.extend(o.lines().map(|l| format!("  {l}")));
+                }
+            }
+            PartKind::Gui(path) => out.push(path.join(" → ")),
+            PartKind::Processes { expect, items } => {
+                let names: Vec<&str> = items.iter().map(|i| i.name.as_str()).collect();
+                out.push(format!("processes {expect:?}: {}", names.join(" ")));
+            }
+            PartKind::Refs(ids) => out.push(format!("see: {}", ids.join(", "))),
+        }
+    }
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -75,21 +131,35 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut out = super::stdout();
     writeln!(out, "--- {}\n+++ {}", args.envs[0], args.envs[1])?;
     let mut differences = 0;
-    let mut keys: Vec<&(String, String)> = sa.keys().chain(sb.keys()).collect();
-    keys.sort();
-    keys.dedup();
-    for key in keys {
-        match (sa.get(key), sb.get(key)) {
-            (Some((place, _)), None) => writeln!(out, "- {}: {place}", key.0)?,
-            (None, Some((place, _))) => writeln!(out, "+ {}: {place}", key.0)?,
-            (Some((pa, fa)), Some((_, fb))) if fa != fb => {
-                writeln!(out, "~ {}: {pa} (content differs)", key.0)?
+    for key in reading_order(&book) {
+        match (sa.get(&key), sb.get(&key)) {
+            (Some(x), None) => writeln!(out, "- {}: {}", key.0, x.place)?,
+            (None, Some(y)) => writeln!(out, "+ {}: {}", key.0, y.place)?,
+            (Some(x), Some(y)) if x.lines != y.lines => {
+                writeln!(out, "~ {}: {} (content differs)", key.0, x.place)?;
+                if args.detail {
+                    for (tag, lines) in diff_slices(Algorithm::Myers, &x.lines, &y.lines) {
+                        let mark = match tag {
+                            ChangeTag::Equal => continue,
+                            ChangeTag::Delete => '-',
+                            ChangeTag::Insert => '+',
+                        };
+                        for line in lines {
+                            writeln!(out, "    {mark} {line}")?;
+                        }
+                    }
+                }
             }
             _ => continue,
         }
         differences += 1;
     }
-    writeln!(out, "{differences} steps differ")?;
+    let verb = if differences == 1 {
+        "differs"
+    } else {
+        "differ"
+    };
+    writeln!(out, "{} {verb}", count(differences, "step"))?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
