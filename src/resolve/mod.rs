@@ -8,6 +8,8 @@ mod lint;
 mod patch;
 pub mod placeholders;
 mod steps;
+#[cfg(test)]
+mod test_book;
 
 use std::collections::HashMap;
 use std::ops::Range;

@@ -642,3 +642,6 @@ pub(crate) fn strsim_distance(a: &str, b: &str) -> usize {
     }
     prev[b.len()]
 }
+
+#[cfg(test)]
+mod tests;
