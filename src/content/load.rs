@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 
 use super::raw::{RawChapter, RawFront, RawProcedure, RawRefs, RawStep};
-use super::toml_error;
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap};
+use crate::toml_source::toml_error;
 
 /// Files above this size are refused: no procedure is that long, and reading one would
 /// only slow every build down.

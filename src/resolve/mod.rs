@@ -17,11 +17,11 @@ use std::path::Path;
 
 use crate::condition::{self, Condition};
 use crate::config::{check_id, valid_id, Config, ID_RULE};
-pub(crate) use crate::content::content_start;
 use crate::content::raw::{RawChapter, RawProcedure, SStr};
 use crate::content::{load_content, read_source, Loaded, LoadedItem, LoadedProcedure};
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap};
 use crate::model::*;
+pub(crate) use crate::toml_source::content_start;
 
 pub use links::resolve_link;
 pub use patch::{Page, Patched, Patcher};
