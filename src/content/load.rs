@@ -17,10 +17,13 @@ use crate::toml_source::toml_error;
 /// only slow every build down.
 const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
+/// The reusable steps of `content/_steps/` by id (the file name), with their files.
+pub type ReusableSteps = BTreeMap<String, (FileId, RawStep)>;
+
 pub struct Loaded {
     pub front: Option<(FileId, RawFront)>,
     pub refs: Option<(FileId, RawRefs)>,
-    pub steps: BTreeMap<String, (FileId, RawStep)>,
+    pub steps: ReusableSteps,
     pub chapters: Vec<LoadedChapter>,
 }
 
@@ -460,8 +463,8 @@ pub fn load_content(root: &Path, sources: &mut SourceMap, diags: &mut Diagnostic
 }
 
 /// `content/_steps/`: each file a reusable step, its id the file name.
-fn load_reusable_steps(r: &mut Reader, dir: &Path) -> BTreeMap<String, (FileId, RawStep)> {
-    let mut steps = BTreeMap::new();
+fn load_reusable_steps(r: &mut Reader, dir: &Path) -> ReusableSteps {
+    let mut steps = ReusableSteps::new();
     for path in r.entries(dir).iter().filter(|p| is_toml(p)) {
         if let Some((f, raw)) = r.parse::<RawStep>(path) {
             let id = name_of(path).trim_end_matches(".toml").to_string();

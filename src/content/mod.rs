@@ -4,5 +4,5 @@
 mod load;
 pub mod raw;
 
-pub use load::{load_content, Loaded, LoadedChapter, LoadedItem, LoadedProcedure};
+pub use load::{load_content, Loaded, LoadedChapter, LoadedItem, LoadedProcedure, ReusableSteps};
 pub(crate) use load::{read_plain, read_source};

@@ -19,7 +19,7 @@ use crate::condition::{self, Condition};
 use crate::config::{check_id, valid_id, Config, ID_RULE};
 use crate::content::raw::{RawChapter, RawFront, RawProcedure, RawRefs, SStr};
 use crate::content::{
-    load_content, read_source, Loaded, LoadedChapter, LoadedItem, LoadedProcedure,
+    load_content, read_source, Loaded, LoadedChapter, LoadedItem, LoadedProcedure, ReusableSteps,
 };
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap};
 use crate::model::*;
@@ -131,7 +131,7 @@ struct Resolver<'a> {
     config: &'a Config,
     sources: &'a SourceMap,
     diags: &'a mut Diagnostics,
-    reusable: &'a std::collections::BTreeMap<String, (FileId, crate::content::raw::RawStep)>,
+    reusable: &'a ReusableSteps,
     targets: HashMap<String, Target>,
     target_sites: HashMap<String, (FileId, Range<usize>)>,
     prose: Vec<Prose>,
@@ -148,7 +148,7 @@ impl<'a> Resolver<'a> {
         config: &'a Config,
         sources: &'a SourceMap,
         diags: &'a mut Diagnostics,
-        reusable: &'a std::collections::BTreeMap<String, (FileId, crate::content::raw::RawStep)>,
+        reusable: &'a ReusableSteps,
     ) -> Resolver<'a> {
         Resolver {
             config,

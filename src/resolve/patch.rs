@@ -14,7 +14,7 @@
 //! of the targets with the procedure's replaced, not a copy), and then committed: a
 //! declined edit has changed nothing, in the book or in the patcher.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -22,8 +22,8 @@ use std::sync::Arc;
 use super::links::{self, Targets};
 use super::{lint, CommandSite, Prose, Resolver};
 use crate::condition::Condition;
-use crate::content::raw::{RawProcedure, RawStep};
-use crate::content::{read_plain, LoadedItem, LoadedProcedure};
+use crate::content::raw::RawProcedure;
+use crate::content::{read_plain, LoadedItem, LoadedProcedure, ReusableSteps};
 use crate::diagnostics::{Diagnostics, FileId, SourceMap};
 use crate::model::{Book, ChapterItem, Number, Procedure, Target};
 
@@ -68,7 +68,7 @@ pub struct Patched {
 /// What the fast path keeps from the last full load.
 #[derive(Default)]
 pub struct Patcher {
-    reusable: BTreeMap<String, (FileId, RawStep)>,
+    reusable: ReusableSteps,
     slots: HashMap<PathBuf, Slot>,
     /// Each procedure's target keys (itself, its sections and steps).
     owned: HashMap<String, Vec<String>>,
@@ -136,7 +136,7 @@ impl Patcher {
     pub(super) fn new(
         book: &Book,
         loaded: &crate::content::Loaded,
-        reusable: BTreeMap<String, (FileId, RawStep)>,
+        reusable: ReusableSteps,
         prose: &[Prose],
         commands: &[CommandSite],
     ) -> Patcher {
