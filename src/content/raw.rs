@@ -1,8 +1,8 @@
 //! The on-disk shape of content files, as writers type them. Every table but a process
 //! item's `{ name, when }` denies unknown keys, so a misspelt key is an error with its
-//! location, not silently ignored. A part is
-//! sorted by its content key as it is read ([`RawPart`]), so the resolver builds a part of
-//! one kind and only reports the tables that are none or several.
+//! location, not silently ignored. A part is sorted by its content key as it is read
+//! ([`RawPart`]), so the resolver builds a part of one kind and only reports the tables
+//! that are none or several.
 
 use std::collections::BTreeMap;
 
