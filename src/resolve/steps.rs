@@ -22,7 +22,7 @@ type UseStack = Vec<String>;
 /// two or three deep.
 pub const MAX_REUSE_DEPTH: usize = 32;
 
-/// What every part of one kind tells the writer when a table has none or several.
+/// The hint for a part table with no content key or several.
 const ONE_KIND: &str = "a part has exactly one of: text, cmd, gui, processes, note, caution, refs";
 
 impl<'a> Resolver<'a> {
