@@ -19,11 +19,13 @@
 //! [`Condition`], which evaluates three-valued against an environment that may leave facets
 //! open.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 
-use crate::config::{Facet, FacetKind};
+/// Environments are the facets' (`crate::facet`); these paths stay for their users.
+pub use crate::facet::{Env, Value};
+use crate::facet::{Facet, FacetKind};
 use crate::version::{looks_like_version, Version};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -383,16 +385,6 @@ pub enum Condition {
     Or(Vec<Condition>),
     Not(Box<Condition>),
 }
-
-/// A value an environment gives a facet.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Value {
-    Enum(String),
-    Version(Version),
-}
-
-/// An environment: facets with a value; facets not in the map are open.
-pub type Env = BTreeMap<String, Value>;
 
 impl Condition {
     /// `Some(true)` / `Some(false)` when the environment decides, `None` when it depends on a

@@ -1,114 +1,21 @@
-//! `book.toml`: read as a strict `RawConfig` (unknown keys are errors with their
-//! location), then checked once into a [`Config`] the rest of the program trusts.
-//! Placeholder patterns are checked against the syntax Rust and browsers share
-//! ([`pattern`]).
+//! `book.toml`: read as a strict `RawConfig` ([`raw`]: unknown keys are errors with their
+//! location), then checked once into a [`Config`] the rest of the program trusts. Facets
+//! are checked in [`facets`] into the types of [`crate::facet`]; placeholder patterns
+//! against the syntax Rust and browsers share ([`pattern`]).
 
+mod facets;
 pub mod pattern;
+mod raw;
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use serde::Deserialize;
 use toml::Spanned;
 
-use crate::condition::{Env, Value};
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId};
-use crate::version::Version;
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawConfig {
-    title: String,
-    #[serde(default)]
-    language: Option<Spanned<String>>,
-    #[serde(default)]
-    edition: Option<String>,
-    #[serde(default)]
-    description: Option<String>,
-    #[serde(default)]
-    facet: Vec<RawFacet>,
-    #[serde(default)]
-    profile: Vec<RawProfile>,
-    #[serde(default)]
-    output: RawOutput,
-    #[serde(default)]
-    theme: RawTheme,
-    #[serde(default)]
-    check: RawCheck,
-    #[serde(default)]
-    placeholder: Vec<RawPlaceholder>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawPlaceholder {
-    id: Spanned<String>,
-    label: String,
-    #[serde(default)]
-    description: Option<String>,
-    #[serde(default)]
-    example: Option<Spanned<String>>,
-    #[serde(default)]
-    pattern: Option<Spanned<String>>,
-    /// How the value reads while unfilled; `[label]` by default.
-    #[serde(default)]
-    unfilled: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawFacet {
-    id: Spanned<String>,
-    label: String,
-    #[serde(default)]
-    kind: Option<Spanned<String>>,
-    #[serde(default)]
-    values: Vec<RawEnumValue>,
-    #[serde(default)]
-    known: Vec<Spanned<String>>,
-    /// Display labels of known versions: `labels = { "16" = "16 (LTS)" }`.
-    #[serde(default)]
-    labels: BTreeMap<Spanned<String>, String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawEnumValue {
-    id: Spanned<String>,
-    label: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawProfile {
-    id: Spanned<String>,
-    label: String,
-    #[serde(default)]
-    description: Option<String>,
-    env: Spanned<BTreeMap<Spanned<String>, Spanned<String>>>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawOutput {
-    #[serde(default)]
-    dir: Option<String>,
-    /// Raw HTML in Markdown is sanitised unless this is true; `allow_raw_html` is its
-    /// older name.
-    #[serde(default, alias = "allow_raw_html")]
-    allow_html: bool,
-    #[serde(default)]
-    pdf: RawPdf,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawPdf {
-    #[serde(default)]
-    enabled: bool,
-    #[serde(default)]
-    paper: Option<Spanned<String>>,
-}
+use crate::facet::{parse_value, Env, EnvError};
+/// Facets are their own module (`crate::facet`); these paths stay for their users.
+pub use crate::facet::{EnumValue, Facet, FacetKind};
+use raw::{RawConfig, RawPlaceholder, RawProfile};
 
 /// Paper size for `tejun pdf` and `[output.pdf]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,71 +24,12 @@ pub enum Paper {
     Letter,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawTheme {
-    #[serde(default)]
-    dir: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawCheck {
-    /// Pairs of similar command words that are both right (`["regext", "unregext"]`).
-    #[serde(default)]
-    allow_similar: Vec<[String; 2]>,
-    /// `false` turns the similar-command lint off for the book (on when absent).
-    #[serde(default)]
-    similar_commands: Option<bool>,
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum Language {
     #[serde(rename = "ja")]
     Ja,
     #[serde(rename = "en")]
     En,
-}
-
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct EnumValue {
-    pub id: String,
-    pub label: String,
-}
-
-#[derive(Debug, Clone, serde::Serialize)]
-pub enum FacetKind {
-    Enum(Vec<EnumValue>),
-    /// `known`: the versions the picker offers, in order; `labels`: how some of them read.
-    Version {
-        known: Vec<Version>,
-        labels: Vec<(Version, String)>,
-    },
-}
-
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Facet {
-    pub id: String,
-    pub label: String,
-    pub kind: FacetKind,
-}
-
-impl Facet {
-    /// How a value of this facet reads: an enumeration value's label, a known version's
-    /// label, else the value as written.
-    pub fn value_label<'a>(&'a self, value: &'a str) -> &'a str {
-        match &self.kind {
-            FacetKind::Enum(values) => values
-                .iter()
-                .find(|v| v.id == value)
-                .map_or(value, |v| v.label.as_str()),
-            FacetKind::Version { labels, .. } => value
-                .parse::<Version>()
-                .ok()
-                .and_then(|v| labels.iter().find(|(k, _)| *k == v))
-                .map_or(value, |(_, l)| l.as_str()),
-        }
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -244,40 +92,6 @@ pub struct Config {
 /// whatever it names, because ids become file names (`runbooks/<profile>.html`), anchors,
 /// URLs and attribute values: an id can then hold no `/`, no `..` on its own, no quote and
 /// no markup, and nothing downstream has to escape or check it again.
-/// A list the facet's kind does not read is an error, not a silent no-op: `values` on a
-/// version facet, `known` or `labels` on an enumeration.
-fn misplaced_lists(diags: &mut Diagnostics, file: FileId, f: &RawFacet, is_version: bool) {
-    let id = f.id.get_ref();
-    if is_version {
-        if let Some(v) = f.values.first() {
-            diags.push(
-                Diagnostic::error(
-                    file,
-                    v.id.span(),
-                    format!("facet `{id}` is a version facet: it lists `known` versions, not `values`"),
-                )
-                .with_hint("known = [\"14.9\", \"16\"]; display labels go in labels = { \"16\" = \"16 (LTS)\" }"),
-            );
-        }
-    } else {
-        let span = f
-            .known
-            .first()
-            .map(|k| k.span())
-            .or_else(|| f.labels.keys().next().map(|k| k.span()));
-        if let Some(span) = span {
-            diags.push(
-                Diagnostic::error(
-                    file,
-                    span,
-                    format!("facet `{id}` is an enumeration: `known` and `labels` belong to version facets"),
-                )
-                .with_hint("add kind = \"version\", or list the values as values = [{ id = \"a\", label = \"A\" }]"),
-            );
-        }
-    }
-}
-
 pub(crate) fn valid_id(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit())
@@ -349,222 +163,23 @@ impl Config {
         self.facets.iter().find(|f| f.id == id)
     }
 
-    /// Parses `book.toml`'s text; every problem goes to `diags`.
+    /// Parses `book.toml`'s text; every problem goes to `diags`, and any problem means no
+    /// config.
     pub fn parse(text: &str, file: FileId, diags: &mut Diagnostics) -> Option<Config> {
         let raw: RawConfig = match toml::from_str(text) {
             Ok(r) => r,
             Err(e) => {
-                diags.push(crate::content::toml_error(file, text, &e));
+                diags.push(crate::toml_source::toml_error(file, text, &e));
                 return None;
             }
         };
         let before = diags.items.len();
-        let language = match raw.language.as_ref().map(|l| l.get_ref().as_str()) {
-            None | Some("ja") => Language::Ja,
-            Some("en") => Language::En,
-            Some(other) => {
-                let span = raw.language.as_ref().map(|l| l.span()).unwrap_or(0..0);
-                diags.push(
-                    Diagnostic::error(file, span, format!("unknown language `{other}`"))
-                        .with_hint("use \"ja\" or \"en\""),
-                );
-                Language::Ja
-            }
-        };
-        let mut facets: Vec<Facet> = Vec::new();
-        for f in raw.facet {
-            check_id(diags, file, f.id.span(), f.id.get_ref(), || {
-                format!("facet id `{}`", f.id.get_ref())
-            });
-            if let Some(prev) = facets.iter().find(|p| p.id == *f.id.get_ref()) {
-                diags.push(Diagnostic::error(
-                    file,
-                    f.id.span(),
-                    format!("duplicate facet id `{}`", prev.id),
-                ));
-                continue;
-            }
-            let is_version = f.kind.as_ref().is_some_and(|k| k.get_ref() == "version");
-            misplaced_lists(diags, file, &f, is_version);
-            let kind = match f.kind.as_ref().map(|k| k.get_ref().as_str()) {
-                None | Some("enum") => {
-                    if f.values.is_empty() {
-                        diags.push(Diagnostic::error(
-                            file,
-                            f.id.span(),
-                            format!("facet `{}` has no `values`", f.id.get_ref()),
-                        ).with_hint("an enumeration facet lists its values: values = [{ id = \"a\", label = \"A\" }]"));
-                    }
-                    let mut seen: Vec<&str> = Vec::new();
-                    for v in &f.values {
-                        check_id(diags, file, v.id.span(), v.id.get_ref(), || {
-                            format!(
-                                "value id `{}` in facet `{}`",
-                                v.id.get_ref(),
-                                f.id.get_ref()
-                            )
-                        });
-                        if seen.contains(&v.id.get_ref().as_str()) {
-                            diags.push(Diagnostic::error(
-                                file,
-                                v.id.span(),
-                                format!(
-                                    "duplicate value `{}` in facet `{}`",
-                                    v.id.get_ref(),
-                                    f.id.get_ref()
-                                ),
-                            ));
-                        }
-                        seen.push(v.id.get_ref());
-                    }
-                    FacetKind::Enum(
-                        f.values
-                            .iter()
-                            .map(|v| EnumValue {
-                                id: v.id.get_ref().clone(),
-                                label: v.label.clone(),
-                            })
-                            .collect(),
-                    )
-                }
-                Some("version") => {
-                    let mut known = Vec::new();
-                    for k in &f.known {
-                        match k.get_ref().parse::<Version>() {
-                            Ok(v) => known.push(v),
-                            Err(e) => diags.push(Diagnostic::error(file, k.span(), e.message)),
-                        }
-                    }
-                    known.sort();
-                    let mut labels = Vec::new();
-                    for (k, label) in &f.labels {
-                        match k.get_ref().parse::<Version>() {
-                            Ok(v) if known.contains(&v) => labels.push((v, label.clone())),
-                            Ok(_) => diags.push(
-                                Diagnostic::error(
-                                    file,
-                                    k.span(),
-                                    format!("`{}` has a label but is not in `known`", k.get_ref()),
-                                )
-                                .with_hint(
-                                    "labels name versions the picker offers; add it to `known`",
-                                ),
-                            ),
-                            Err(e) => diags.push(Diagnostic::error(file, k.span(), e.message)),
-                        }
-                    }
-                    FacetKind::Version { known, labels }
-                }
-                Some(other) => {
-                    let span = f.kind.as_ref().map(|k| k.span()).unwrap_or(0..0);
-                    diags.push(
-                        Diagnostic::error(file, span, format!("unknown facet kind `{other}`"))
-                            .with_hint("use \"enum\" (the default) or \"version\""),
-                    );
-                    continue;
-                }
-            };
-            facets.push(Facet {
-                id: f.id.into_inner(),
-                label: f.label,
-                kind,
-            });
-        }
-        let mut profiles: Vec<Profile> = Vec::new();
-        for p in raw.profile {
-            check_id(diags, file, p.id.span(), p.id.get_ref(), || {
-                format!("profile id `{}`", p.id.get_ref())
-            });
-            if profiles.iter().any(|q| q.id == *p.id.get_ref()) {
-                diags.push(Diagnostic::error(
-                    file,
-                    p.id.span(),
-                    format!("duplicate profile id `{}`", p.id.get_ref()),
-                ));
-                continue;
-            }
-            let mut env = Env::new();
-            for (k, v) in p.env.get_ref() {
-                match parse_env_value(&facets, k.get_ref(), v.get_ref()) {
-                    Ok(value) => {
-                        env.insert(k.get_ref().clone(), value);
-                    }
-                    Err(EnvError::Facet(msg)) => diags.push(Diagnostic::error(file, k.span(), msg)),
-                    Err(EnvError::Value(msg)) => diags.push(Diagnostic::error(file, v.span(), msg)),
-                }
-            }
-            profiles.push(Profile {
-                id: p.id.into_inner(),
-                label: p.label,
-                description: p.description,
-                env,
-            });
-        }
-        let pdf_paper = match raw.output.pdf.paper.as_ref().map(|p| p.get_ref().as_str()) {
-            None | Some("a4") | Some("A4") => Paper::A4,
-            Some("letter") => Paper::Letter,
-            Some(other) => {
-                let span = raw
-                    .output
-                    .pdf
-                    .paper
-                    .as_ref()
-                    .map(|p| p.span())
-                    .unwrap_or(0..0);
-                diags.push(
-                    Diagnostic::error(file, span, format!("unknown paper size `{other}`"))
-                        .with_hint("use \"a4\" (the default) or \"letter\""),
-                );
-                Paper::A4
-            }
-        };
-        let mut placeholders: Vec<Placeholder> = Vec::new();
-        for p in raw.placeholder {
-            let id = p.id.get_ref().clone();
-            check_id(diags, file, p.id.span(), &id, || {
-                format!("placeholder id `{id}`")
-            });
-            if placeholders.iter().any(|q| q.id == id) {
-                diags.push(Diagnostic::error(
-                    file,
-                    p.id.span(),
-                    format!("duplicate placeholder `{id}`"),
-                ));
-                continue;
-            }
-            let pattern = match &p.pattern {
-                None => None,
-                Some(src) => match pattern::compile(src.get_ref()) {
-                    Ok(r) => Some(r),
-                    Err(e) => {
-                        diags.push(pattern_error(text, file, src, e));
-                        None
-                    }
-                },
-            };
-            if let (Some(r), Some(ex)) = (&pattern, &p.example) {
-                if !r.is_match(ex.get_ref()) {
-                    diags.push(Diagnostic::error(
-                        file,
-                        ex.span(),
-                        format!(
-                            "example `{}` does not match the placeholder's pattern",
-                            ex.get_ref()
-                        ),
-                    ));
-                }
-            }
-            placeholders.push(Placeholder {
-                unfilled: p.unfilled.unwrap_or_else(|| format!("[{}]", p.label)),
-                id,
-                label: p.label,
-                description: p.description,
-                example: p.example.map(Spanned::into_inner),
-                pattern,
-                span: p.id.span(),
-                value: None,
-            });
-        }
+        let mut r = Reader { text, file, diags };
+        let language = r.language(raw.language.as_ref());
+        let facets = r.facets(raw.facet);
+        let profiles = r.profiles(raw.profile, &facets);
+        let pdf_paper = r.paper(raw.output.pdf.paper.as_ref());
+        let placeholders = r.placeholders(raw.placeholder);
         if diags.items.len() > before {
             return None;
         }
@@ -588,29 +203,157 @@ impl Config {
 
     /// Parses a command-line environment: `cluster=unix,operation=patch,from=R12.7`.
     pub fn parse_env(&self, spec: &str) -> Result<Env, String> {
-        self.parse_each_env(spec).map_err(shown)
-    }
-
-    fn parse_each_env(&self, spec: &str) -> Result<Env, String> {
-        let mut env = Env::new();
-        for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            let Some((k, v)) = item.split_once('=') else {
-                return Err(format!(
-                    "`{item}` is not `facet=value` (for example `cluster=unix,from=R12.7`)"
-                ));
-            };
-            let value = parse_env_value(&self.facets, k.trim(), v.trim()).map_err(|e| match e {
-                EnvError::Facet(m) | EnvError::Value(m) => m,
-            })?;
-            env.insert(k.trim().to_string(), value);
-        }
-        Ok(env)
+        crate::facet::parse_env(&self.facets, spec).map_err(shown)
     }
 }
 
 /// A message quoting the command line, with invisible characters escaped.
 fn shown(message: String) -> String {
     crate::diagnostics::escape_invisible(&message).into_owned()
+}
+
+/// Checks the parsed book.toml (`text`, read as `file`) into the parts of a [`Config`];
+/// each problem is a diagnostic at its place.
+struct Reader<'a> {
+    text: &'a str,
+    file: FileId,
+    diags: &'a mut Diagnostics,
+}
+
+impl Reader<'_> {
+    fn error(&mut self, span: std::ops::Range<usize>, message: impl Into<String>) {
+        self.diags.push(Diagnostic::error(self.file, span, message));
+    }
+
+    /// `ja` when absent (or unknown, after the error).
+    fn language(&mut self, raw: Option<&Spanned<String>>) -> Language {
+        let Some(raw) = raw else {
+            return Language::Ja;
+        };
+        match raw.get_ref().as_str() {
+            "ja" => Language::Ja,
+            "en" => Language::En,
+            other => {
+                self.diags.push(
+                    Diagnostic::error(self.file, raw.span(), format!("unknown language `{other}`"))
+                        .with_hint("use \"ja\" or \"en\""),
+                );
+                Language::Ja
+            }
+        }
+    }
+
+    /// Every profile that could be read; a duplicate id leaves one out.
+    fn profiles(&mut self, raws: Vec<RawProfile>, facets: &[Facet]) -> Vec<Profile> {
+        let mut profiles: Vec<Profile> = Vec::new();
+        for p in raws {
+            let id = p.id.get_ref();
+            check_id(self.diags, self.file, p.id.span(), id, || {
+                format!("profile id `{id}`")
+            });
+            if profiles.iter().any(|q| q.id == *id) {
+                self.error(p.id.span(), format!("duplicate profile id `{id}`"));
+                continue;
+            }
+            let env = self.profile_env(&p, facets);
+            profiles.push(Profile {
+                id: p.id.into_inner(),
+                label: p.label,
+                description: p.description,
+                env,
+            });
+        }
+        profiles
+    }
+
+    /// A profile's `env`, each wrong facet or value an error at the key or the value.
+    fn profile_env(&mut self, p: &RawProfile, facets: &[Facet]) -> Env {
+        let mut env = Env::new();
+        for (k, v) in p.env.get_ref() {
+            match parse_value(facets, k.get_ref(), v.get_ref()) {
+                Ok(value) => {
+                    env.insert(k.get_ref().clone(), value);
+                }
+                Err(EnvError::Facet(msg)) => self.error(k.span(), msg),
+                Err(EnvError::Value(msg)) => self.error(v.span(), msg),
+            }
+        }
+        env
+    }
+
+    /// `[output.pdf] paper`: A4 when absent (or unknown, after the error).
+    fn paper(&mut self, raw: Option<&Spanned<String>>) -> Paper {
+        let Some(raw) = raw else {
+            return Paper::A4;
+        };
+        match raw.get_ref().as_str() {
+            "a4" | "A4" => Paper::A4,
+            "letter" => Paper::Letter,
+            other => {
+                self.diags.push(
+                    Diagnostic::error(
+                        self.file,
+                        raw.span(),
+                        format!("unknown paper size `{other}`"),
+                    )
+                    .with_hint("use \"a4\" (the default) or \"letter\""),
+                );
+                Paper::A4
+            }
+        }
+    }
+
+    /// Every placeholder that could be read; a duplicate id leaves one out.
+    fn placeholders(&mut self, raws: Vec<RawPlaceholder>) -> Vec<Placeholder> {
+        let mut placeholders: Vec<Placeholder> = Vec::new();
+        for p in raws {
+            let id = p.id.get_ref().clone();
+            check_id(self.diags, self.file, p.id.span(), &id, || {
+                format!("placeholder id `{id}`")
+            });
+            if placeholders.iter().any(|q| q.id == id) {
+                self.error(p.id.span(), format!("duplicate placeholder `{id}`"));
+                continue;
+            }
+            let pattern = self.pattern(&p);
+            placeholders.push(Placeholder {
+                unfilled: p.unfilled.unwrap_or_else(|| format!("[{}]", p.label)),
+                id,
+                label: p.label,
+                description: p.description,
+                example: p.example.map(Spanned::into_inner),
+                pattern,
+                span: p.id.span(),
+                value: None,
+            });
+        }
+        placeholders
+    }
+
+    /// A placeholder's compiled pattern, which its example (if any) must match.
+    fn pattern(&mut self, p: &RawPlaceholder) -> Option<regex::Regex> {
+        let src = p.pattern.as_ref()?;
+        let pattern = match pattern::compile(src.get_ref()) {
+            Ok(r) => r,
+            Err(e) => {
+                let d = pattern_error(self.text, self.file, src, e);
+                self.diags.push(d);
+                return None;
+            }
+        };
+        if let Some(ex) = &p.example {
+            if !pattern.is_match(ex.get_ref()) {
+                self.error(
+                    ex.span(),
+                    format!(
+                        "example `{}` does not match the placeholder's pattern",
+                        ex.get_ref()
+                    ),
+                );
+            }
+        }
+        Some(pattern)
+    }
 }
 
 /// A pattern error at its place in book.toml: exact inside a string written without
@@ -622,7 +365,7 @@ fn pattern_error(
     e: pattern::PatternError,
 ) -> Diagnostic {
     let value = src.get_ref();
-    let start = crate::content::content_start(text, &src.span());
+    let start = crate::toml_source::content_start(text, &src.span());
     let verbatim = text.get(start..start + value.len()) == Some(value.as_str());
     let span = if verbatim {
         start + e.span.start..start + e.span.end
@@ -633,38 +376,6 @@ fn pattern_error(
     match e.hint {
         Some(h) => d.with_hint(h),
         None => d,
-    }
-}
-
-enum EnvError {
-    Facet(String),
-    Value(String),
-}
-
-fn parse_env_value(facets: &[Facet], key: &str, value: &str) -> Result<Value, EnvError> {
-    let Some(f) = facets.iter().find(|f| f.id == key) else {
-        let known: Vec<&str> = facets.iter().map(|f| f.id.as_str()).collect();
-        return Err(EnvError::Facet(format!(
-            "unknown facet `{key}` (book.toml declares: {})",
-            known.join(", ")
-        )));
-    };
-    match &f.kind {
-        FacetKind::Enum(values) => {
-            if values.iter().any(|v| v.id == value) {
-                Ok(Value::Enum(value.to_string()))
-            } else {
-                let known: Vec<&str> = values.iter().map(|v| v.id.as_str()).collect();
-                Err(EnvError::Value(format!(
-                    "unknown value `{value}` for facet `{key}` (one of: {})",
-                    known.join(", ")
-                )))
-            }
-        }
-        FacetKind::Version { .. } => value
-            .parse::<Version>()
-            .map(Value::Version)
-            .map_err(|e| EnvError::Value(e.message)),
     }
 }
 
@@ -686,5 +397,114 @@ mod tests {
         assert!(env.contains("`un\\u{202e}ix`"), "{env}");
         let set = c.set_placeholders("host=a\u{200b}b").unwrap_err();
         assert!(set.contains("`a\\u{200b}b`"), "{set}");
+    }
+
+    const BAD: &str = r#"title = "t"
+language = "fr"
+
+[[facet]]
+id = "Os"
+label = "OS"
+values = [{ id = "unix", label = "UNIX" }, { id = "unix", label = "again" }, { id = "W", label = "W" }]
+known = ["1.0"]
+
+[[facet]]
+id = "Os"
+label = "twice"
+values = [{ id = "a", label = "A" }]
+
+[[facet]]
+id = "empty"
+label = "Empty"
+labels = { "1.0" = "one" }
+
+[[facet]]
+id = "ver"
+label = "Version"
+kind = "version"
+values = [{ id = "a", label = "A" }]
+known = ["1.0", "not a version"]
+labels = { "2.0" = "two", "x.y" = "bad" }
+
+[[facet]]
+id = "odd"
+label = "Odd"
+kind = "range"
+
+[[profile]]
+id = "P"
+label = "p"
+env = { Os = "win", ver = "v", nope = "x" }
+
+[[profile]]
+id = "P"
+label = "again"
+env = {}
+
+[output.pdf]
+paper = "a5"
+
+[[placeholder]]
+id = "Host"
+label = "Host"
+pattern = '[a-z'
+
+[[placeholder]]
+id = "Host"
+label = "again"
+
+[[placeholder]]
+id = "port"
+label = "Port"
+pattern = '[0-9]+'
+example = "http"
+"#;
+
+    /// Every check of book.toml reports at its place, and one problem means no config.
+    #[test]
+    fn every_problem_of_book_toml_is_reported_at_its_place() {
+        let mut diags = Diagnostics::default();
+        assert!(Config::parse(BAD, 0, &mut diags).is_none());
+        let got: Vec<String> = diags
+            .items
+            .iter()
+            .map(|d| {
+                let hint = d
+                    .hint
+                    .as_deref()
+                    .map(|h| format!(" ({h})"))
+                    .unwrap_or_default();
+                format!("{:?} {}{hint}", d.span, d.message)
+            })
+            .collect();
+        let expected = [
+            "23..27 unknown language `fr` (use \"ja\" or \"en\")",
+            "44..48 invalid facet id `Os` (ids are lower-case ASCII letters, digits, `-`, `_` and `.`, starting with a letter or digit)",
+            "175..180 facet `Os` is an enumeration: `known` and `labels` belong to version facets (add kind = \"version\", or list the values as values = [{ id = \"a\", label = \"A\" }])",
+            "112..118 duplicate value `unix` in facet `Os`",
+            "146..149 invalid value id `W` in facet `Os` (ids are lower-case ASCII letters, digits, `-`, `_` and `.`, starting with a letter or digit)",
+            "198..202 invalid facet id `Os` (ids are lower-case ASCII letters, digits, `-`, `_` and `.`, starting with a letter or digit)",
+            "198..202 duplicate facet id `Os`",
+            "307..312 facet `empty` is an enumeration: `known` and `labels` belong to version facets (add kind = \"version\", or list the values as values = [{ id = \"a\", label = \"A\" }])",
+            "272..279 facet `empty` has no `values` (an enumeration facet lists its values: values = [{ id = \"a\", label = \"A\" }])",
+            "397..400 facet `ver` is a version facet: it lists `known` versions, not `values` (known = [\"14.9\", \"16\"]; display labels go in labels = { \"16\" = \"16 (LTS)\" })",
+            "433..448 malformed version `not a version`: a version starts with a number (after an optional prefix such as `v`), as in `2.4` or `v1.29.3`",
+            "461..466 `2.0` has a label but is not in `known` (labels name versions the picker offers; add it to `known`)",
+            "476..481 malformed version `x.y`: a version starts with a number (after an optional prefix such as `v`), as in `2.4` or `v1.29.3`",
+            "535..542 unknown facet kind `range` (use \"enum\" (the default) or \"version\")",
+            "561..564 invalid profile id `P` (ids are lower-case ASCII letters, digits, `-`, `_` and `.`, starting with a letter or digit)",
+            "590..595 unknown value `win` for facet `Os` (one of: unix, unix, W)",
+            "608..612 unknown facet `nope` (book.toml declares: Os, empty, ver)",
+            "603..606 malformed version `v`: a version starts with a number (after an optional prefix such as `v`), as in `2.4` or `v1.29.3`",
+            "639..642 invalid profile id `P` (ids are lower-case ASCII letters, digits, `-`, `_` and `.`, starting with a letter or digit)",
+            "639..642 duplicate profile id `P`",
+            "690..694 unknown paper size `a5` (use \"a4\" (the default) or \"letter\")",
+            "717..723 invalid placeholder id `Host` (ids are lower-case ASCII letters, digits, `-`, `_` and `.`, starting with a letter or digit)",
+            "750..751 unclosed `[` (close the class with `]`)",
+            "778..784 invalid placeholder id `Host` (ids are lower-case ASCII letters, digits, `-`, `_` and `.`, starting with a letter or digit)",
+            "778..784 duplicate placeholder `Host`",
+            "874..880 example `http` does not match the placeholder's pattern",
+        ];
+        assert_eq!(got, expected);
     }
 }

@@ -28,6 +28,7 @@ pub mod config;
 pub mod content;
 pub mod coverage;
 pub mod diagnostics;
+pub mod facet;
 pub mod filter;
 pub mod model;
 pub mod output;
@@ -38,6 +39,7 @@ pub mod resolve;
 pub mod search;
 pub mod serve;
 pub mod timing;
+pub mod toml_source;
 pub mod version;
 
 pub use model::Book;

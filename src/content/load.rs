@@ -10,17 +10,20 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 
 use super::raw::{RawChapter, RawFront, RawProcedure, RawRefs, RawStep};
-use super::toml_error;
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap};
+use crate::toml_source::toml_error;
 
 /// Files above this size are refused: no procedure is that long, and reading one would
 /// only slow every build down.
 const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
+/// The reusable steps of `content/_steps/` by id (the file name), with their files.
+pub type ReusableSteps = BTreeMap<String, (FileId, RawStep)>;
+
 pub struct Loaded {
     pub front: Option<(FileId, RawFront)>,
     pub refs: Option<(FileId, RawRefs)>,
-    pub steps: BTreeMap<String, (FileId, RawStep)>,
+    pub steps: ReusableSteps,
     pub chapters: Vec<LoadedChapter>,
 }
 
@@ -427,14 +430,7 @@ pub fn load_content(root: &Path, sources: &mut SourceMap, diags: &mut Diagnostic
         }
         if path.is_dir() {
             if name == "_steps" {
-                for step in r.entries(&path) {
-                    if is_toml(&step) {
-                        if let Some((f, raw)) = r.parse::<RawStep>(&step) {
-                            let id = name_of(&step).trim_end_matches(".toml").to_string();
-                            loaded.steps.insert(id, (f, raw));
-                        }
-                    }
-                }
+                loaded.steps = load_reusable_steps(&mut r, &path);
             } else if !name.starts_with('_') {
                 if let Some(ch) = load_chapter(&mut r, &path) {
                     loaded.chapters.push(ch);
@@ -466,6 +462,18 @@ pub fn load_content(root: &Path, sources: &mut SourceMap, diags: &mut Diagnostic
     loaded
 }
 
+/// `content/_steps/`: each file a reusable step, its id the file name.
+fn load_reusable_steps(r: &mut Reader, dir: &Path) -> ReusableSteps {
+    let mut steps = ReusableSteps::new();
+    for path in r.entries(dir).iter().filter(|p| is_toml(p)) {
+        if let Some((f, raw)) = r.parse::<RawStep>(path) {
+            let id = name_of(path).trim_end_matches(".toml").to_string();
+            steps.insert(id, (f, raw));
+        }
+    }
+    steps
+}
+
 fn load_chapter(r: &mut Reader, dir: &Path) -> Option<LoadedChapter> {
     let meta = dir.join("_chapter.toml");
     // Anything by that name is read (and refused there when it is not a regular file).
@@ -485,37 +493,7 @@ fn load_chapter(r: &mut Reader, dir: &Path) -> Option<LoadedChapter> {
             continue;
         }
         if path.is_dir() {
-            let gmeta = path.join("_group.toml");
-            if fs::symlink_metadata(&gmeta).is_err() {
-                let display = r.display(&path);
-                r.diags.push(
-                    Diagnostic::global(format!("{display}/: group folder without _group.toml"))
-                        .with_hint("add _group.toml with at least `title = \"…\"`"),
-                );
-                continue;
-            }
-            let Some((gfile, graw)) = r.parse::<RawChapter>(&gmeta) else {
-                continue;
-            };
-            let mut procedures = Vec::new();
-            for p in r.entries(&path) {
-                let pname = name_of(&p);
-                if is_toml(&p) && !pname.starts_with('_') && !p.is_dir() {
-                    if let Some((f, raw)) = r.procedure(&p) {
-                        procedures.push(LoadedProcedure {
-                            file: f,
-                            default_id: default_id(&pname),
-                            raw,
-                        });
-                    }
-                }
-            }
-            items.push(LoadedItem::Group {
-                file: gfile,
-                default_id: default_id(&name),
-                raw: graw,
-                procedures,
-            });
+            items.extend(load_group(r, &path));
         } else if is_toml(&path) {
             if let Some((f, raw)) = r.procedure(&path) {
                 items.push(LoadedItem::Procedure(LoadedProcedure {
@@ -531,6 +509,39 @@ fn load_chapter(r: &mut Reader, dir: &Path) -> Option<LoadedChapter> {
         default_id: default_id(&name_of(dir)),
         raw,
         items,
+    })
+}
+
+/// A group folder: its `_group.toml` and the procedure files beside it.
+fn load_group(r: &mut Reader, dir: &Path) -> Option<LoadedItem> {
+    let meta = dir.join("_group.toml");
+    if fs::symlink_metadata(&meta).is_err() {
+        let display = r.display(dir);
+        r.diags.push(
+            Diagnostic::global(format!("{display}/: group folder without _group.toml"))
+                .with_hint("add _group.toml with at least `title = \"…\"`"),
+        );
+        return None;
+    }
+    let (file, raw) = r.parse::<RawChapter>(&meta)?;
+    let mut procedures = Vec::new();
+    for p in r.entries(dir) {
+        let name = name_of(&p);
+        if is_toml(&p) && !name.starts_with('_') && !p.is_dir() {
+            if let Some((f, raw)) = r.procedure(&p) {
+                procedures.push(LoadedProcedure {
+                    file: f,
+                    default_id: default_id(&name),
+                    raw,
+                });
+            }
+        }
+    }
+    Some(LoadedItem::Group {
+        file,
+        default_id: default_id(&name_of(dir)),
+        raw,
+        procedures,
     })
 }
 

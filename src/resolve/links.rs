@@ -19,9 +19,32 @@ pub fn resolve_link<'a>(
     dest: &str,
     owner: &str,
 ) -> Option<&'a Target> {
+    lookup(targets, dest, owner)
+}
+
+fn lookup<'a>(targets: &'a impl Targets, dest: &str, owner: &str) -> Option<&'a Target> {
     targets
         .get(dest)
         .or_else(|| targets.get(&format!("{owner}/{dest}")))
+}
+
+/// The targets a link check resolves against: the book's map, or the dev server's view of
+/// it with one procedure's targets replaced (`patch.rs`), which checks an edit without
+/// copying the map or changing the book.
+pub(crate) trait Targets {
+    fn get(&self, key: &str) -> Option<&Target>;
+    /// Every key, for the "did you mean" hint of a dangling link.
+    fn keys(&self) -> Vec<&str>;
+}
+
+impl Targets for HashMap<String, Target> {
+    fn get(&self, key: &str) -> Option<&Target> {
+        HashMap::get(self, key)
+    }
+
+    fn keys(&self) -> Vec<&str> {
+        HashMap::keys(self).map(String::as_str).collect()
+    }
 }
 
 /// What one pass over a Markdown text finds: its link destinations, in order, and where
@@ -57,14 +80,14 @@ pub(crate) fn check(
     sources: &SourceMap,
     diags: &mut Diagnostics,
 ) {
-    book.backlinks = check_against(&book.targets, &book.refs, prose, ref_uses, sources, diags);
+    book.backlinks = check_against(&*book.targets, &book.refs, prose, ref_uses, sources, diags);
 }
 
 /// Checks the links of `prose` and the `refs = [...]` uses against `targets` and `refs`;
 /// returns the backlinks they make (each target's linking owners, in the order of
 /// `prose`).
 pub(crate) fn check_against(
-    targets: &HashMap<String, Target>,
+    targets: &impl Targets,
     refs: &[ExtRef],
     prose: &[Prose],
     ref_uses: &[(FileId, Range<usize>, String)],
@@ -89,9 +112,9 @@ pub(crate) fn check_against(
         }
         for dest in dests {
             if let Some(id) = dest.strip_prefix('#') {
-                match resolve_link(targets, id, &p.owner) {
+                match lookup(targets, id, &p.owner) {
                     Some(t) => {
-                        let key = if targets.contains_key(id) {
+                        let key = if targets.get(id).is_some() {
                             id.to_string()
                         } else {
                             format!("{}/{id}", p.owner)
@@ -106,7 +129,7 @@ pub(crate) fn check_against(
                     }
                     None => {
                         let span = locate(sources, p.file, &p.span, &dest);
-                        let mut known: Vec<&String> = targets.keys().collect();
+                        let mut known: Vec<&str> = targets.keys();
                         known.sort_by_key(|k| super::steps::strsim_distance(k, id));
                         let mut d = Diagnostic::error(
                             p.file,

@@ -8,6 +8,8 @@ mod lint;
 mod patch;
 pub mod placeholders;
 mod steps;
+#[cfg(test)]
+mod test_book;
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -15,11 +17,13 @@ use std::path::Path;
 
 use crate::condition::{self, Condition};
 use crate::config::{check_id, valid_id, Config, ID_RULE};
-pub(crate) use crate::content::content_start;
-use crate::content::raw::{RawChapter, RawProcedure, SStr};
-use crate::content::{load_content, read_source, Loaded, LoadedItem, LoadedProcedure};
+use crate::content::raw::{RawChapter, RawFront, RawProcedure, RawRefs, SStr};
+use crate::content::{
+    load_content, read_source, Loaded, LoadedChapter, LoadedItem, LoadedProcedure, ReusableSteps,
+};
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap};
 use crate::model::*;
+pub(crate) use crate::toml_source::content_start;
 
 pub use links::resolve_link;
 pub use patch::{Page, Patched, Patcher};
@@ -127,7 +131,7 @@ struct Resolver<'a> {
     config: &'a Config,
     sources: &'a SourceMap,
     diags: &'a mut Diagnostics,
-    reusable: &'a std::collections::BTreeMap<String, (FileId, crate::content::raw::RawStep)>,
+    reusable: &'a ReusableSteps,
     targets: HashMap<String, Target>,
     target_sites: HashMap<String, (FileId, Range<usize>)>,
     prose: Vec<Prose>,
@@ -144,7 +148,7 @@ impl<'a> Resolver<'a> {
         config: &'a Config,
         sources: &'a SourceMap,
         diags: &'a mut Diagnostics,
-        reusable: &'a std::collections::BTreeMap<String, (FileId, crate::content::raw::RawStep)>,
+        reusable: &'a ReusableSteps,
     ) -> Resolver<'a> {
         Resolver {
             config,
@@ -290,107 +294,112 @@ impl<'a> Resolver<'a> {
 
     fn resolve(&mut self, loaded: &Loaded) -> (Vec<FrontSection>, Vec<ExtRef>, Vec<Chapter>) {
         self.reusable_ids();
+        let front = match &loaded.front {
+            Some((file, raw)) => self.front_matter(*file, raw),
+            None => Vec::new(),
+        };
+        let refs = match &loaded.refs {
+            Some((file, raw)) => self.ext_refs(*file, raw),
+            None => Vec::new(),
+        };
+        let chapters = loaded
+            .chapters
+            .iter()
+            .enumerate()
+            .map(|(ci, ch)| self.chapter(ch, Number(vec![ci as u32 + 1])))
+            .collect();
+        (front, refs, chapters)
+    }
+
+    /// `content/_book.toml`'s sections; their ids are unique among themselves.
+    fn front_matter(&mut self, file: FileId, raw: &RawFront) -> Vec<FrontSection> {
         let mut front = Vec::new();
-        if let Some((file, raw)) = &loaded.front {
-            let mut seen: HashMap<String, Range<usize>> = HashMap::new();
-            for s in &raw.front {
-                check_id(self.diags, *file, s.id.span(), s.id.get_ref(), || {
-                    format!("id `{}`", s.id.get_ref())
-                });
-                if let Some(prev) = seen.get(s.id.get_ref()) {
-                    self.diags.push(
-                        Diagnostic::error(
-                            *file,
-                            s.id.span(),
-                            format!("duplicate id `{}`", s.id.get_ref()),
-                        )
-                        .with_related(
-                            *file,
-                            prev.clone(),
-                            "first defined here",
-                        ),
-                    );
-                }
-                seen.insert(s.id.get_ref().clone(), s.id.span());
-                let body = self.markdown(*file, Some(&s.body), "index");
-                front.push(FrontSection {
-                    id: s.id.get_ref().clone(),
-                    title: s.title.clone(),
-                    body,
-                });
+        let mut seen: HashMap<String, Range<usize>> = HashMap::new();
+        for s in &raw.front {
+            let id = s.id.get_ref();
+            check_id(self.diags, file, s.id.span(), id, || format!("id `{id}`"));
+            if let Some(prev) = seen.get(id) {
+                self.diags.push(
+                    Diagnostic::error(file, s.id.span(), format!("duplicate id `{id}`"))
+                        .with_related(file, prev.clone(), "first defined here"),
+                );
             }
-        }
-        let mut refs: Vec<ExtRef> = Vec::new();
-        if let Some((file, raw)) = &loaded.refs {
-            for r in &raw.refs {
-                check_id(self.diags, *file, r.id.span(), r.id.get_ref(), || {
-                    format!("reference id `{}`", r.id.get_ref())
-                });
-                if refs.iter().any(|x| x.id == *r.id.get_ref()) {
-                    self.err(
-                        *file,
-                        r.id.span(),
-                        format!("duplicate reference id `{}`", r.id.get_ref()),
-                    );
-                    continue;
-                }
-                refs.push(ExtRef {
-                    id: r.id.get_ref().clone(),
-                    title: r.title.clone(),
-                    description: r.description.clone(),
-                    url: r.url.clone(),
-                });
-            }
-        }
-        let mut chapters = Vec::new();
-        for (ci, ch) in loaded.chapters.iter().enumerate() {
-            let number = Number(vec![ci as u32 + 1]);
-            let (id, id_span) = id_of(&ch.raw.id, &ch.default_id, &ch.raw.title);
-            let when = self.when(ch.file, ch.raw.when.as_ref(), &[]);
-            let outer: Vec<Condition> = when.iter().cloned().collect();
-            self.define(
-                id.clone(),
-                ch.file,
-                id_span,
-                Target {
-                    number: number.clone(),
-                    title: ch.raw.title.get_ref().clone(),
-                    page: id.clone(),
-                    anchor: String::new(),
-                    procedure: None,
-                    absent: false,
-                },
-            );
-            let intro = self.markdown(ch.file, ch.raw.intro.as_ref(), &id);
-            let mut items = Vec::new();
-            for (ii, item) in ch.items.iter().enumerate() {
-                let inum = number.child(ii as u32 + 1);
-                match item {
-                    LoadedItem::Procedure(p) => {
-                        items.push(ChapterItem::Procedure(std::sync::Arc::new(
-                            self.procedure(p, inum, &outer),
-                        )));
-                    }
-                    LoadedItem::Group {
-                        file,
-                        default_id,
-                        raw,
-                        procedures,
-                    } => items.push(ChapterItem::Group(
-                        self.group(*file, default_id, raw, procedures, inum, &id, &outer),
-                    )),
-                }
-            }
-            chapters.push(Chapter {
-                id,
-                number,
-                title: ch.raw.title.get_ref().clone(),
-                when,
-                intro,
-                items,
+            seen.insert(id.clone(), s.id.span());
+            let body = self.markdown(file, Some(&s.body), "index");
+            front.push(FrontSection {
+                id: id.clone(),
+                title: s.title.clone(),
+                body,
             });
         }
-        (front, refs, chapters)
+        front
+    }
+
+    /// `content/_refs.toml`'s external documents; a duplicate id is left out.
+    fn ext_refs(&mut self, file: FileId, raw: &RawRefs) -> Vec<ExtRef> {
+        let mut refs: Vec<ExtRef> = Vec::new();
+        for r in &raw.refs {
+            let id = r.id.get_ref();
+            check_id(self.diags, file, r.id.span(), id, || {
+                format!("reference id `{id}`")
+            });
+            if refs.iter().any(|x| x.id == *id) {
+                self.err(file, r.id.span(), format!("duplicate reference id `{id}`"));
+                continue;
+            }
+            refs.push(ExtRef {
+                id: id.clone(),
+                title: r.title.clone(),
+                description: r.description.clone(),
+                url: r.url.clone(),
+            });
+        }
+        refs
+    }
+
+    fn chapter(&mut self, ch: &LoadedChapter, number: Number) -> Chapter {
+        let (id, id_span) = id_of(&ch.raw.id, &ch.default_id, &ch.raw.title);
+        let when = self.when(ch.file, ch.raw.when.as_ref(), &[]);
+        let outer: Vec<Condition> = when.iter().cloned().collect();
+        self.define(
+            id.clone(),
+            ch.file,
+            id_span,
+            Target {
+                number: number.clone(),
+                title: ch.raw.title.get_ref().clone(),
+                page: id.clone(),
+                anchor: String::new(),
+                procedure: None,
+                absent: false,
+            },
+        );
+        let intro = self.markdown(ch.file, ch.raw.intro.as_ref(), &id);
+        let mut items = Vec::new();
+        for (ii, item) in ch.items.iter().enumerate() {
+            let inum = number.child(ii as u32 + 1);
+            items.push(match item {
+                LoadedItem::Procedure(p) => {
+                    ChapterItem::Procedure(std::sync::Arc::new(self.procedure(p, inum, &outer)))
+                }
+                LoadedItem::Group {
+                    file,
+                    default_id,
+                    raw,
+                    procedures,
+                } => ChapterItem::Group(
+                    self.group(*file, default_id, raw, procedures, inum, &id, &outer),
+                ),
+            });
+        }
+        Chapter {
+            id,
+            number,
+            title: ch.raw.title.get_ref().clone(),
+            when,
+            intro,
+            items,
+        }
     }
 
     /// A reusable step's id is its file name, so the error points at the file's start.

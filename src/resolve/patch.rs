@@ -9,16 +9,22 @@
 //! chapters, groups, reusable steps and book.toml. Declining is always safe: the caller
 //! then loads the whole book. tests/serve.rs compares every page after patched edits with
 //! a fresh full build, byte for byte.
+//!
+//! A patch is planned first, reading the book only (its links are checked through a view
+//! of the targets with the procedure's replaced, not a copy), and then committed: a
+//! declined edit has changed nothing, in the book or in the patcher.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::{links, lint, Resolver};
+use super::links::{self, Targets};
+use super::{lint, CommandSite, Prose, Resolver};
 use crate::condition::Condition;
-use crate::content::raw::RawStep;
-use crate::content::{read_plain, LoadedProcedure};
-use crate::diagnostics::{Diagnostics, FileId};
+use crate::content::raw::RawProcedure;
+use crate::content::{read_plain, LoadedItem, LoadedProcedure, ReusableSteps};
+use crate::diagnostics::{Diagnostics, FileId, SourceMap};
 use crate::model::{Book, ChapterItem, Number, Procedure, Target};
 
 /// Where a procedure sits in the book and what resolving it depends on besides its file.
@@ -62,7 +68,7 @@ pub struct Patched {
 /// What the fast path keeps from the last full load.
 #[derive(Default)]
 pub struct Patcher {
-    reusable: std::collections::BTreeMap<String, (FileId, RawStep)>,
+    reusable: ReusableSteps,
     slots: HashMap<PathBuf, Slot>,
     /// Each procedure's target keys (itself, its sections and steps).
     owned: HashMap<String, Vec<String>>,
@@ -73,58 +79,67 @@ pub struct Patcher {
     words: HashMap<String, lint::WordSite>,
 }
 
+/// An edit checked against the book and ready to apply: everything [`Patcher::commit`]
+/// writes, computed without changing the book or the patcher.
+struct Change {
+    slot: Slot,
+    sources: SourceMap,
+    procedure: Procedure,
+    /// The procedure's targets after the edit, and which of its keys differ.
+    targets: HashMap<String, Target>,
+    changed_keys: Vec<String>,
+    /// The procedure's links: each target it links to, with the linking owners.
+    links: HashMap<String, Vec<String>>,
+    commands: Vec<CommandSite>,
+    /// The warnings of the edit: resolving, links, coverage (the lint's come at commit).
+    warnings: Diagnostics,
+    /// The procedure's title changed: the navigation of every page shows it.
+    nav_changed: bool,
+}
+
+/// What resolving the edited procedure alone gave.
+struct Resolved {
+    procedure: Procedure,
+    targets: HashMap<String, Target>,
+    prose: Vec<Prose>,
+    ref_uses: Vec<(FileId, Range<usize>, String)>,
+    commands: Vec<CommandSite>,
+    diags: Diagnostics,
+}
+
+/// The book's targets as the edit would leave them, read through without a copy: the
+/// procedure's old keys hidden, its new ones on top.
+struct Replaced<'a> {
+    book: &'a HashMap<String, Target>,
+    old: HashSet<&'a str>,
+    new: &'a HashMap<String, Target>,
+}
+
+impl Targets for Replaced<'_> {
+    fn get(&self, key: &str) -> Option<&Target> {
+        match self.new.get(key) {
+            Some(t) => Some(t),
+            None if self.old.contains(key) => None,
+            None => self.book.get(key),
+        }
+    }
+
+    fn keys(&self) -> Vec<&str> {
+        let kept = self.book.keys().map(String::as_str);
+        kept.filter(|k| !self.old.contains(k) && !self.new.contains_key(*k))
+            .chain(self.new.keys().map(String::as_str))
+            .collect()
+    }
+}
+
 impl Patcher {
     pub(super) fn new(
         book: &Book,
         loaded: &crate::content::Loaded,
-        reusable: std::collections::BTreeMap<String, (FileId, RawStep)>,
-        prose: &[super::Prose],
-        commands: &[super::CommandSite],
+        reusable: ReusableSteps,
+        prose: &[Prose],
+        commands: &[CommandSite],
     ) -> Patcher {
-        let mut slots = HashMap::new();
-        for (ci, (ch, lch)) in book.chapters.iter().zip(&loaded.chapters).enumerate() {
-            let chapter_when: Vec<Condition> = ch.when.iter().cloned().collect();
-            for (ii, (item, litem)) in ch.items.iter().zip(&lch.items).enumerate() {
-                match (item, litem) {
-                    (ChapterItem::Procedure(p), crate::content::LoadedItem::Procedure(lp)) => {
-                        let slot = Slot {
-                            file: lp.file,
-                            id: p.id.clone(),
-                            default_id: lp.default_id.clone(),
-                            chapter: ci,
-                            group: None,
-                            index: ii,
-                            number: p.number.clone(),
-                            outer: chapter_when.clone(),
-                        };
-                        slots.insert(book.sources.path(lp.file).to_path_buf(), slot);
-                    }
-                    (
-                        ChapterItem::Group(g),
-                        crate::content::LoadedItem::Group { procedures, .. },
-                    ) => {
-                        let mut outer = chapter_when.clone();
-                        outer.extend(g.when.iter().cloned());
-                        for (pi, (p, lp)) in g.procedures.iter().zip(procedures).enumerate() {
-                            let slot = Slot {
-                                file: lp.file,
-                                id: p.id.clone(),
-                                default_id: lp.default_id.clone(),
-                                chapter: ci,
-                                group: Some(ii),
-                                index: pi,
-                                number: p.number.clone(),
-                                outer: outer.clone(),
-                            };
-                            slots.insert(book.sources.path(lp.file).to_path_buf(), slot);
-                        }
-                    }
-                    // A mismatch cannot come out of a load without errors; leaving the
-                    // slot out only sends that file to the full load.
-                    _ => {}
-                }
-            }
-        }
         let mut owned: HashMap<String, Vec<String>> = HashMap::new();
         for (key, t) in book.targets.iter() {
             if let Some(p) = &t.procedure {
@@ -137,7 +152,7 @@ impl Patcher {
         }
         Patcher {
             reusable,
-            slots,
+            slots: slots(book, loaded),
             owned,
             rank,
             words: lint::vocabulary(commands),
@@ -145,7 +160,8 @@ impl Patcher {
     }
 
     /// Applies the new text of the procedure file `path` to `book`, or returns `None`
-    /// (leaving `book` as it was) when only a full load can tell what the edit means.
+    /// (leaving `book` and the patcher as they were) when only a full load can tell what
+    /// the edit means.
     pub fn patch(&mut self, book: &mut Book, path: &Path) -> Option<Patched> {
         let slot = self.slots.get(path)?.clone();
         if !book.sources.contains(slot.file) {
@@ -155,199 +171,209 @@ impl Patcher {
         if *text == *book.sources.text(slot.file) {
             return Some(Patched::default());
         }
+        let change = self.plan(book, slot, text)?;
+        self.commit(book, change)
+    }
+
+    /// Everything the edit changes, or `None` when it cannot be patched; reads only.
+    fn plan(&self, book: &Book, slot: Slot, text: String) -> Option<Change> {
         let raw = toml::from_str(&text).ok()?;
         let mut sources = book.sources.clone();
         sources.replace(slot.file, text);
+        let resolved = self.resolve_alone(book, &slot, &sources, raw);
+        if resolved.diags.has_errors() || resolved.procedure.id != slot.id {
+            return None;
+        }
+        let old = self.procedure(book, &slot)?;
+        if old.when != resolved.procedure.when {
+            // Which environments the book covers may change: a check of the whole book.
+            return None;
+        }
+        let changed_keys = self.changed_targets(book, &slot, &resolved.targets)?;
+        let (links, mut warnings) = self.check_links(book, &slot, &resolved, &sources)?;
+        let mut all = resolved.diags;
+        all.items.append(&mut warnings.items);
+        Some(Change {
+            nav_changed: old.title != resolved.procedure.title,
+            slot,
+            sources,
+            procedure: resolved.procedure,
+            targets: resolved.targets,
+            changed_keys,
+            links,
+            commands: resolved.commands,
+            warnings: all,
+        })
+    }
 
-        // Resolve the procedure alone, at its place in the book.
+    /// Resolves the procedure alone, at its place in the book.
+    fn resolve_alone(
+        &self,
+        book: &Book,
+        slot: &Slot,
+        sources: &SourceMap,
+        raw: RawProcedure,
+    ) -> Resolved {
         let mut diags = Diagnostics::default();
-        let mut r = Resolver::new(&book.config, &sources, &mut diags, &self.reusable);
+        let mut r = Resolver::new(&book.config, sources, &mut diags, &self.reusable);
         let loaded = LoadedProcedure {
             file: slot.file,
             default_id: slot.default_id.clone(),
             raw,
         };
-        let new = r.procedure(&loaded, slot.number.clone(), &slot.outer);
-        let new_targets = std::mem::take(&mut r.targets);
+        let procedure = r.procedure(&loaded, slot.number.clone(), &slot.outer);
+        let targets = std::mem::take(&mut r.targets);
         let prose = std::mem::take(&mut r.prose);
         let ref_uses = std::mem::take(&mut r.ref_uses);
         let commands = std::mem::take(&mut r.commands);
-        super::invisible::check(&commands, &sources, &mut diags);
-        if diags.has_errors() || new.id != slot.id {
-            return None;
+        super::invisible::check(&commands, sources, &mut diags);
+        Resolved {
+            procedure,
+            targets,
+            prose,
+            ref_uses,
+            commands,
+            diags,
         }
-        let old = self.procedure(book, &slot)?;
-        if old.when != new.when {
-            // Which environments the book covers may change: a check of the whole book.
-            return None;
-        }
-        // The navigation (sidebar, chapter lists, prev/next, breadcrumbs) shows the
-        // procedure's title: that edit renders every page again.
-        let nav_changed = old.title != new.title;
+    }
 
-        // Targets: the procedure's own keys, old and new.
-        let old_keys: Vec<String> = self.owned.get(&slot.id).cloned().unwrap_or_default();
-        let old_key_set: HashSet<&str> = old_keys.iter().map(String::as_str).collect();
-        for key in new_targets.keys() {
-            // Ids cannot hold `/`, so a new key is this procedure's own or a clash.
-            if !old_key_set.contains(key.as_str()) && book.targets.contains_key(key) {
-                return None;
-            }
+    /// The procedure's target keys whose target differs after the edit (a title, a number,
+    /// a new or gone id); `None` when a new key is taken or a gone one is linked from
+    /// elsewhere.
+    fn changed_targets(
+        &self,
+        book: &Book,
+        slot: &Slot,
+        new: &HashMap<String, Target>,
+    ) -> Option<Vec<String>> {
+        let old_keys = self.old_keys(slot);
+        let old: HashSet<&str> = old_keys.iter().map(String::as_str).collect();
+        // Ids cannot hold `/`, so a new key is this procedure's own or a clash.
+        if new
+            .keys()
+            .any(|k| !old.contains(k.as_str()) && book.targets.contains_key(k))
+        {
+            return None;
         }
-        let removed: Vec<&String> = old_keys
-            .iter()
-            .filter(|k| !new_targets.contains_key(*k))
-            .collect();
-        if removed.iter().any(|k| {
+        let removed_linked = old_keys.iter().filter(|k| !new.contains_key(*k)).any(|k| {
             book.backlinks
-                .get(*k)
+                .get(k)
                 .is_some_and(|owners| owners.iter().any(|o| *o != slot.id))
-        }) {
+        });
+        if removed_linked {
             // Another page links there: a full load reports the broken link.
             return None;
         }
-
-        // Which of the procedure's targets differ (a title, a number, a new or gone id).
-        let mut changed_keys: Vec<String> = old_keys
+        let mut changed: Vec<String> = old_keys
             .iter()
-            .filter(|k| new_targets.get(*k) != book.targets.get(*k))
+            .filter(|k| new.get(*k) != book.targets.get(*k))
             .cloned()
             .collect();
-        changed_keys.extend(
-            new_targets
-                .keys()
-                .filter(|k| !old_key_set.contains(k.as_str()))
-                .cloned(),
-        );
-        // The procedure's links, checked against the book with its new targets. The map
-        // is shared with the thread rendering the print page, so it is copied only when
-        // the edit changes a target, which most edits (a step's text) do not.
-        let mut old_targets: Vec<(String, Target)> = Vec::new();
-        if !changed_keys.is_empty() {
-            let targets = Arc::make_mut(&mut book.targets);
-            old_targets = old_keys
-                .iter()
-                .filter_map(|k| targets.remove_entry(k))
-                .collect();
-            targets.extend(new_targets.iter().map(|(k, t)| (k.clone(), t.clone())));
-        }
-        let mut link_diags = Diagnostics::default();
-        let mut coverage = Diagnostics::default();
+        changed.extend(new.keys().filter(|k| !old.contains(k.as_str())).cloned());
+        Some(changed)
+    }
+
+    /// The procedure's links checked against the book with its new targets, and its
+    /// coverage: the links it makes and the warnings, or `None` on any error or when the
+    /// new backlinks' place in a list cannot be known.
+    fn check_links(
+        &self,
+        book: &Book,
+        slot: &Slot,
+        resolved: &Resolved,
+        sources: &SourceMap,
+    ) -> Option<(HashMap<String, Vec<String>>, Diagnostics)> {
+        let old_keys = self.old_keys(slot);
+        let targets = Replaced {
+            book: &book.targets,
+            old: old_keys.iter().map(String::as_str).collect(),
+            new: &resolved.targets,
+        };
+        let mut diags = Diagnostics::default();
         let links = links::check_against(
-            &book.targets,
+            &targets,
             &book.refs,
-            &prose,
-            &ref_uses,
-            &sources,
-            &mut link_diags,
+            &resolved.prose,
+            &resolved.ref_uses,
+            sources,
+            &mut diags,
         );
-        let chain: Vec<&Condition> = slot.outer.iter().chain(new.when.iter()).collect();
-        crate::coverage::check_procedure(&book.config.facets, &new, &chain, &mut coverage);
-        let own_rank = self.rank.get(&slot.id).copied();
+        let chain: Vec<&Condition> = slot
+            .outer
+            .iter()
+            .chain(resolved.procedure.when.iter())
+            .collect();
+        let mut coverage = Diagnostics::default();
+        crate::coverage::check_procedure(
+            &book.config.facets,
+            &resolved.procedure,
+            &chain,
+            &mut coverage,
+        );
+        if diags.has_errors() || coverage.has_errors() {
+            return None;
+        }
         // A chapter's texts sit before and after its procedures', so where this
         // procedure goes in a list that holds a chapter is not known from ranks alone.
         let unordered = links.keys().any(|key| {
             book.backlinks.get(key).is_some_and(|owners| {
                 owners
                     .iter()
-                    .any(|o| book.targets.get(o).is_none_or(|t| t.procedure.is_none()))
+                    .any(|o| targets.get(o).is_none_or(|t| t.procedure.is_none()))
             })
         });
-        if link_diags.has_errors()
-            || coverage.has_errors()
-            || unordered
-            || (!links.is_empty() && own_rank.is_none())
-        {
-            if !changed_keys.is_empty() {
-                let targets = Arc::make_mut(&mut book.targets);
-                for k in new_targets.keys() {
-                    targets.remove(k);
-                }
-                targets.extend(old_targets);
-            }
+        if unordered || (!links.is_empty() && !self.rank.contains_key(&slot.id)) {
             return None;
         }
+        diags.items.append(&mut coverage.items);
+        Some((links, diags))
+    }
 
-        // From here on the book takes the edit.
+    /// The procedure's own target keys (itself, its sections and steps) before the edit.
+    fn old_keys(&self, slot: &Slot) -> Vec<String> {
+        self.owned.get(&slot.id).cloned().unwrap_or_default()
+    }
+
+    /// Writes the planned change into the book and the patcher. Finding the procedure's
+    /// place is the one step that can fail, and it comes before anything is written.
+    fn commit(&mut self, book: &mut Book, change: Change) -> Option<Patched> {
+        let Change {
+            slot,
+            sources,
+            procedure,
+            targets,
+            changed_keys,
+            links,
+            commands,
+            warnings,
+            nav_changed,
+        } = change;
+        *self.procedure_mut(book, &slot)? = Arc::new(procedure);
         let mut out = Patched {
             all_pages: nav_changed,
             procedure: slot.id.clone(),
+            warnings,
             ..Patched::default()
         };
         out.pages.insert(Page::Procedure(slot.id.clone()));
-        let page_of = |book: &Book, owner: &str| -> Page {
-            match book.targets.get(owner) {
-                Some(t) if t.procedure.is_some() => Page::Procedure(owner.to_string()),
-                _ if owner == "index" => Page::Index,
-                _ => Page::Chapter(owner.to_string()),
+        if !changed_keys.is_empty() {
+            // Shared with the thread rendering the print page, so copied only when the
+            // edit changes a target, which most edits (a step's text) do not.
+            let all = Arc::make_mut(&mut book.targets);
+            for k in self.old_keys(&slot) {
+                all.remove(&k);
             }
-        };
+            all.extend(targets.iter().map(|(k, t)| (k.clone(), t.clone())));
+        }
         // Pages that show a changed target's title or number in their links.
         for key in &changed_keys {
             for owner in book.backlinks.get(key).into_iter().flatten() {
-                let page = page_of(book, owner);
-                out.pages.insert(page);
+                out.pages.insert(page_of(book, owner));
             }
         }
-        // Backlinks: the procedure's entries out, its new ones in at its rank.
-        let candidates: BTreeSet<String> = book
-            .backlinks
-            .iter()
-            .filter(|(_, owners)| owners.contains(&slot.id))
-            .map(|(k, _)| k.clone())
-            .chain(links.keys().cloned())
-            .collect();
-        let before: Vec<Option<Vec<String>>> = candidates
-            .iter()
-            .map(|k| book.backlinks.get(k).cloned())
-            .collect();
-        book.backlinks.retain(|_, owners| {
-            owners.retain(|o| *o != slot.id);
-            !owners.is_empty()
-        });
-        let rank = |o: &str| self.rank.get(o).copied().unwrap_or(usize::MAX);
-        for (key, owners) in links {
-            let list = book.backlinks.entry(key).or_default();
-            for owner in owners {
-                let at = list.partition_point(|o| rank(o) < rank(&owner));
-                list.insert(at, owner);
-            }
-        }
-        // Only the lists that differ change a page.
-        let touched: Vec<&String> = candidates
-            .iter()
-            .zip(&before)
-            .filter(|(k, old)| book.backlinks.get(*k) != old.as_ref())
-            .map(|(k, _)| k)
-            .collect();
-        for key in touched {
-            let Some(t) = book.targets.get(key) else {
-                continue;
-            };
-            match &t.procedure {
-                Some(p) => {
-                    out.pages.insert(Page::Procedure(p.clone()));
-                }
-                None => {
-                    out.pages.insert(Page::Chapter(t.page.clone()));
-                }
-            }
-            if !key.contains('/') {
-                // A procedure's or group's backlinks also show in its chapter's list, and
-                // a theme may show them in the sidebar or on the index page.
-                if let Some(ch) = self.chapter_of(book, key) {
-                    out.pages.insert(Page::Chapter(ch));
-                }
-                out.pages.insert(Page::Index);
-                out.toc = true;
-            }
-        }
-
+        self.replace_backlinks(book, &slot.id, links, &mut out);
         self.owned
-            .insert(slot.id.clone(), new_targets.into_keys().collect());
-        out.warnings = diags;
-        out.warnings.items.extend(link_diags.items);
-        out.warnings.items.extend(coverage.items);
+            .insert(slot.id.clone(), targets.into_keys().collect());
         book.sources = sources;
         if book.config.lint_similar {
             lint::new_words(
@@ -358,8 +384,69 @@ impl Patcher {
                 &mut out.warnings,
             );
         }
-        *self.procedure_mut(book, &slot)? = Arc::new(new);
         Some(out)
+    }
+
+    /// Takes the procedure `id`'s entries out of the backlink lists and puts its new
+    /// `links` in, each at its owner's rank; the pages of the lists that differ go into
+    /// `out`.
+    fn replace_backlinks(
+        &self,
+        book: &mut Book,
+        id: &str,
+        links: HashMap<String, Vec<String>>,
+        out: &mut Patched,
+    ) {
+        let candidates: BTreeSet<String> = book
+            .backlinks
+            .iter()
+            .filter(|(_, owners)| owners.iter().any(|o| o == id))
+            .map(|(k, _)| k.clone())
+            .chain(links.keys().cloned())
+            .collect();
+        let before: Vec<Option<Vec<String>>> = candidates
+            .iter()
+            .map(|k| book.backlinks.get(k).cloned())
+            .collect();
+        book.backlinks.retain(|_, owners| {
+            owners.retain(|o| o != id);
+            !owners.is_empty()
+        });
+        let rank = |o: &str| self.rank.get(o).copied().unwrap_or(usize::MAX);
+        for (key, owners) in links {
+            let list = book.backlinks.entry(key).or_default();
+            for owner in owners {
+                let at = list.partition_point(|o| rank(o) < rank(&owner));
+                list.insert(at, owner);
+            }
+        }
+        let touched = candidates
+            .iter()
+            .zip(&before)
+            .filter(|(k, old)| book.backlinks.get(*k) != old.as_ref())
+            .map(|(k, _)| k);
+        for key in touched {
+            self.backlist_pages(book, key, out);
+        }
+    }
+
+    /// The pages showing the backlinks of `key`: its own page, and for a procedure or
+    /// group also its chapter's list, the index and the sidebar a theme may show them in.
+    fn backlist_pages(&self, book: &Book, key: &str, out: &mut Patched) {
+        let Some(t) = book.targets.get(key) else {
+            return;
+        };
+        match &t.procedure {
+            Some(p) => out.pages.insert(Page::Procedure(p.clone())),
+            None => out.pages.insert(Page::Chapter(t.page.clone())),
+        };
+        if !key.contains('/') {
+            if let Some(ch) = self.chapter_of(book, key) {
+                out.pages.insert(Page::Chapter(ch));
+            }
+            out.pages.insert(Page::Index);
+            out.toc = true;
+        }
     }
 
     fn procedure<'b>(&self, book: &'b Book, slot: &Slot) -> Option<&'b Procedure> {
@@ -405,3 +492,61 @@ impl Patcher {
         }
     }
 }
+
+/// Where each procedure file's procedure sits, from a full load.
+fn slots(book: &Book, loaded: &crate::content::Loaded) -> HashMap<PathBuf, Slot> {
+    let mut slots = HashMap::new();
+    for (ci, (ch, lch)) in book.chapters.iter().zip(&loaded.chapters).enumerate() {
+        let chapter_when: Vec<Condition> = ch.when.iter().cloned().collect();
+        for (ii, (item, litem)) in ch.items.iter().zip(&lch.items).enumerate() {
+            match (item, litem) {
+                (ChapterItem::Procedure(p), LoadedItem::Procedure(lp)) => {
+                    let slot = Slot {
+                        file: lp.file,
+                        id: p.id.clone(),
+                        default_id: lp.default_id.clone(),
+                        chapter: ci,
+                        group: None,
+                        index: ii,
+                        number: p.number.clone(),
+                        outer: chapter_when.clone(),
+                    };
+                    slots.insert(book.sources.path(lp.file).to_path_buf(), slot);
+                }
+                (ChapterItem::Group(g), LoadedItem::Group { procedures, .. }) => {
+                    let mut outer = chapter_when.clone();
+                    outer.extend(g.when.iter().cloned());
+                    for (pi, (p, lp)) in g.procedures.iter().zip(procedures).enumerate() {
+                        let slot = Slot {
+                            file: lp.file,
+                            id: p.id.clone(),
+                            default_id: lp.default_id.clone(),
+                            chapter: ci,
+                            group: Some(ii),
+                            index: pi,
+                            number: p.number.clone(),
+                            outer: outer.clone(),
+                        };
+                        slots.insert(book.sources.path(lp.file).to_path_buf(), slot);
+                    }
+                }
+                // A mismatch cannot come out of a load without errors; leaving the
+                // slot out only sends that file to the full load.
+                _ => {}
+            }
+        }
+    }
+    slots
+}
+
+/// The page that shows a prose owner's text (a procedure, a chapter, or the index).
+fn page_of(book: &Book, owner: &str) -> Page {
+    match book.targets.get(owner) {
+        Some(t) if t.procedure.is_some() => Page::Procedure(owner.to_string()),
+        _ if owner == "index" => Page::Index,
+        _ => Page::Chapter(owner.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,6 +1,6 @@
 //! Sections, steps, variants and parts, with reusable steps expanded in place.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 
 use toml::Spanned;
@@ -8,7 +8,8 @@ use toml::Spanned;
 use super::{CommandSite, Resolver};
 use crate::condition::Condition;
 use crate::content::raw::{
-    map_step_strings, RawPart, RawProcessItem, RawSection, RawStep, RawVariant,
+    map_step_strings, step_strings, PartProblem, RawBranch, RawPart, RawPartKind, RawProcessItem,
+    RawSection, RawStep, RawVariant, SStr,
 };
 use crate::diagnostics::{Diagnostic, FileId};
 use crate::model::*;
@@ -21,7 +22,10 @@ type UseStack = Vec<String>;
 /// two or three deep.
 pub const MAX_REUSE_DEPTH: usize = 32;
 
-impl Resolver<'_> {
+/// The hint for a part table with no content key or several.
+const ONE_KIND: &str = "a part has exactly one of: text, cmd, gui, processes, note, caution, refs";
+
+impl<'a> Resolver<'a> {
     pub(super) fn section(
         &mut self,
         file: FileId,
@@ -32,8 +36,7 @@ impl Resolver<'_> {
     ) -> Section {
         let id = raw.id.get_ref().clone();
         let when = self.when(file, raw.when.as_ref(), outer);
-        let mut inner = outer.to_vec();
-        inner.extend(when.iter().cloned());
+        let inner = with(outer, when.as_ref());
         self.define(
             format!("{proc_id}/{id}"),
             file,
@@ -59,21 +62,7 @@ impl Resolver<'_> {
             );
         }
         let steps = self.steps(file, proc_id, &id, &raw.step, &inner);
-        let mut branches = Vec::new();
-        for (bi, b) in raw.branch.iter().enumerate() {
-            let Some(bwhen) = self.when(file, Some(&b.when), &inner) else {
-                continue;
-            };
-            let mut binner = inner.clone();
-            binner.push(bwhen.clone());
-            let prefix = format!("{id}-b{}", bi + 1);
-            branches.push(Branch {
-                label: b.label.get_ref().clone(),
-                when: bwhen,
-                intro: self.markdown(file, b.intro.as_ref(), proc_id),
-                steps: self.steps(file, proc_id, &prefix, &b.step, &binner),
-            });
-        }
+        let branches = self.branches(file, proc_id, &id, &raw.branch, &inner);
         Section {
             id,
             number,
@@ -83,6 +72,34 @@ impl Resolver<'_> {
             steps,
             branches,
         }
+    }
+
+    /// A section's branches; one whose condition does not resolve is left out (the error
+    /// is reported).
+    fn branches(
+        &mut self,
+        file: FileId,
+        proc_id: &str,
+        section: &str,
+        raws: &[RawBranch],
+        outer: &[Condition],
+    ) -> Vec<Branch> {
+        let mut branches = Vec::new();
+        for (bi, b) in raws.iter().enumerate() {
+            let Some(when) = self.when(file, Some(&b.when), outer) else {
+                continue;
+            };
+            let inner = with(outer, Some(&when));
+            // Steps without an id of their own are named after the branch's position.
+            let prefix = format!("{section}-b{}", bi + 1);
+            branches.push(Branch {
+                label: b.label.get_ref().clone(),
+                when,
+                intro: self.markdown(file, b.intro.as_ref(), proc_id),
+                steps: self.steps(file, proc_id, &prefix, &b.step, &inner),
+            });
+        }
+        branches
     }
 
     fn steps(
@@ -139,69 +156,23 @@ impl Resolver<'_> {
         stack: &mut UseStack,
     ) -> Option<Step> {
         let when = self.when(file, raw.when.as_ref(), outer);
-        let mut inner = outer.to_vec();
-        inner.extend(when.iter().cloned());
-        let mut base = match &raw.use_ {
-            Some(use_id) => self.expand_use(file, owner, raw, use_id, &inner, stack)?,
-            None => {
-                if let Some(params) = &raw.params {
-                    if stack.is_empty() {
-                        self.diags.push(
-                            Diagnostic::error(
-                                file,
-                                params.span(),
-                                "`params` belongs in a reusable step file",
-                            )
-                            .with_hint("move the step to content/_steps/ID.toml and `use` it here"),
-                        );
-                    }
+        let inner = with(outer, when.as_ref());
+        let mut step = match &raw.use_ {
+            Some(use_id) => {
+                let mut reused = self.expand_use(file, owner, raw, use_id, &inner, stack)?;
+                if let Some(t) = &raw.title {
+                    reused.title = t.get_ref().clone();
                 }
-                let Some(title) = &raw.title else {
-                    self.diags.push(
-                        Diagnostic::error(
-                            file,
-                            span.start..span.start,
-                            "step has neither `title` nor `use`",
-                        )
-                        .with_hint(
-                            "give it a title, or `use = \"ID\"` of a step in content/_steps/",
-                        ),
-                    );
-                    return None;
-                };
-                Step {
-                    id: String::new(),
-                    number: 0,
-                    title: title.get_ref().clone(),
-                    when: None,
-                    parts: Vec::new(),
-                    variants: Vec::new(),
-                    reused: None,
-                    origin: (file, span.clone()),
-                }
+                reused
             }
+            None => self.written_step(file, raw, span, stack)?,
         };
-        if raw.use_.is_some() {
-            if let Some(t) = &raw.title {
-                base.title = t.get_ref().clone();
-            }
-        }
-        base.when = match (base.when.take(), when) {
+        step.when = match (step.when.take(), when) {
             (Some(a), Some(b)) => Some(Condition::And(vec![b, a])),
             (a, b) => a.or(b),
         };
-        if let Some(body) = &raw.body {
-            let text = self.markdown(file, Some(body), owner);
-            base.parts.push(Part {
-                when: None,
-                kind: PartKind::Text(text),
-            });
-        }
-        for p in &raw.part {
-            if let Some(part) = self.part(file, owner, p, &inner) {
-                base.parts.push(part);
-            }
-        }
+        let parts = self.body_and_parts(file, owner, raw.body.as_ref(), &raw.part, &inner);
+        step.parts.extend(parts);
         let mut variants = Vec::new();
         for v in &raw.variant {
             if let Some(variant) = self.variant(file, owner, v, &inner) {
@@ -209,134 +180,240 @@ impl Resolver<'_> {
             }
         }
         if self.reuse_depth > 0 {
-            // A reusable step's variants are written for every place it is used; the ones
-            // that can never hold here (the R12.8 path inside an R12.7.x-only procedure) are
-            // dead text at this use site. Keep them all if none would be left, so the
-            // coverage check still reports the gap.
-            let live: Vec<Variant> = variants
-                .iter()
-                .filter(|v| {
-                    let mut all = inner.clone();
-                    all.push(v.when.clone());
-                    Condition::And(all).satisfiable(&self.config.facets)
-                })
-                .cloned()
-                .collect();
-            if !live.is_empty() {
-                variants = live;
-            }
+            variants = self.live_variants(variants, &inner);
         }
-        base.variants.extend(variants);
-        Some(base)
+        step.variants.extend(variants);
+        Some(step)
     }
 
+    /// A step written out where it stands (no `use`): its title, nothing else yet.
+    fn written_step(
+        &mut self,
+        file: FileId,
+        raw: &RawStep,
+        span: Range<usize>,
+        stack: &UseStack,
+    ) -> Option<Step> {
+        if let Some(params) = &raw.params {
+            // Inside an expansion the step is a `_steps/` file, where `params` belongs.
+            if stack.is_empty() {
+                self.diags.push(
+                    Diagnostic::error(
+                        file,
+                        params.span(),
+                        "`params` belongs in a reusable step file",
+                    )
+                    .with_hint("move the step to content/_steps/ID.toml and `use` it here"),
+                );
+            }
+        }
+        let Some(title) = &raw.title else {
+            self.diags.push(
+                Diagnostic::error(
+                    file,
+                    span.start..span.start,
+                    "step has neither `title` nor `use`",
+                )
+                .with_hint("give it a title, or `use = \"ID\"` of a step in content/_steps/"),
+            );
+            return None;
+        };
+        Some(Step {
+            id: String::new(),
+            number: 0,
+            title: title.get_ref().clone(),
+            when: None,
+            parts: Vec::new(),
+            variants: Vec::new(),
+            reused: None,
+            origin: (file, span),
+        })
+    }
+
+    /// `body` (a leading text part) and the parts of a step or variant, in reading order;
+    /// a part that does not resolve is left out (the error is reported).
+    fn body_and_parts(
+        &mut self,
+        file: FileId,
+        owner: &str,
+        body: Option<&SStr>,
+        raws: &[Spanned<RawPart>],
+        outer: &[Condition],
+    ) -> Vec<Part> {
+        let mut parts = Vec::new();
+        if let Some(body) = body {
+            parts.push(Part {
+                when: None,
+                kind: PartKind::Text(self.markdown(file, Some(body), owner)),
+            });
+        }
+        for p in raws {
+            parts.extend(self.part(file, owner, p, outer));
+        }
+        parts
+    }
+
+    /// A reusable step's variants are written for every place it is used; the ones that
+    /// can never hold here (the R12.8 path inside an R12.7.x-only procedure) are dead text
+    /// at this use site. All are kept if none would be left, so the coverage check still
+    /// reports the gap.
+    fn live_variants(&self, variants: Vec<Variant>, outer: &[Condition]) -> Vec<Variant> {
+        let live: Vec<Variant> = variants
+            .iter()
+            .filter(|v| Condition::And(with(outer, Some(&v.when))).satisfiable(&self.config.facets))
+            .cloned()
+            .collect();
+        if live.is_empty() {
+            variants
+        } else {
+            live
+        }
+    }
+
+    /// The step a `use` names, with the use site's parameters substituted, resolved as if
+    /// it were written here.
     fn expand_use(
         &mut self,
         file: FileId,
         owner: &str,
         raw: &RawStep,
-        use_id: &Spanned<String>,
+        use_id: &SStr,
         outer: &[Condition],
         stack: &mut UseStack,
     ) -> Option<Step> {
         let name = use_id.get_ref();
-        if stack.contains(name) {
+        self.check_nesting(file, use_id, stack)?;
+        let (rfile, reusable) = self.reusable_step(file, use_id)?;
+        let given = raw
+            .with
+            .as_ref()
+            .map(|w| w.get_ref().clone())
+            .unwrap_or_default();
+        if !self.check_arguments(file, use_id, reusable, &given) {
+            return None;
+        }
+        let expanded = self.substitute(rfile, reusable, &given);
+        stack.push(name.clone());
+        self.reuse_depth += 1;
+        let step = self.step(rfile, owner, &expanded, 0..0, outer, stack);
+        self.reuse_depth -= 1;
+        stack.pop();
+        let mut step = step?;
+        step.reused = Some(name.clone());
+        Some(step)
+    }
+
+    /// Refuses a `use` that closes a cycle or nests deeper than [`MAX_REUSE_DEPTH`].
+    fn check_nesting(&mut self, file: FileId, use_id: &SStr, stack: &UseStack) -> Option<()> {
+        let name = use_id.get_ref();
+        let (message, hint) = if stack.contains(name) {
             let chain = stack
                 .iter()
                 .chain(std::iter::once(name))
                 .cloned()
                 .collect::<Vec<_>>()
                 .join(" → ");
-            self.diags.push(
-                Diagnostic::error(
-                    file,
-                    use_id.span(),
-                    format!("reusable steps use each other in a cycle: {chain}"),
-                )
-                .with_hint("a reusable step may not (even indirectly) use itself"),
-            );
-            return None;
-        }
-        if stack.len() >= MAX_REUSE_DEPTH {
+            (
+                format!("reusable steps use each other in a cycle: {chain}"),
+                "a reusable step may not (even indirectly) use itself",
+            )
+        } else if stack.len() >= MAX_REUSE_DEPTH {
             let chain = match stack.as_slice() {
                 [first, .., last] => format!("{first} → … → {last} → {name}"),
                 _ => name.clone(),
             };
-            self.diags.push(
-                Diagnostic::error(
-                    file,
-                    use_id.span(),
-                    format!("reusable steps nest at most {MAX_REUSE_DEPTH} deep: {chain}"),
-                )
-                .with_hint("write this step out here instead of using another one"),
-            );
-            return None;
-        }
-        let Some((rfile, reusable)) = self.reusable.get(name).cloned() else {
-            let mut known: Vec<&String> = self.reusable.keys().collect();
-            known.sort_by_key(|k| strsim_distance(k, name));
-            let hint = match known.first() {
-                Some(k) => {
-                    format!("did you mean `{k}`? reusable steps are the files in content/_steps/")
-                }
-                None => {
-                    "reusable steps are the files in content/_steps/ (none exist yet)".to_string()
-                }
-            };
-            self.diags.push(
-                Diagnostic::error(
-                    file,
-                    use_id.span(),
-                    format!("unknown reusable step `{name}`"),
-                )
-                .with_hint(hint),
-            );
-            return None;
+            (
+                format!("reusable steps nest at most {MAX_REUSE_DEPTH} deep: {chain}"),
+                "write this step out here instead of using another one",
+            )
+        } else {
+            return Some(());
         };
+        self.diags
+            .push(Diagnostic::error(file, use_id.span(), message).with_hint(hint));
+        None
+    }
+
+    /// The reusable step `use_id` names and the file it was read from; an unknown name is
+    /// an error with the nearest known one as a hint.
+    fn reusable_step(&mut self, file: FileId, use_id: &SStr) -> Option<(FileId, &'a RawStep)> {
+        let reusable = self.reusable;
+        let name = use_id.get_ref();
+        if let Some((rfile, step)) = reusable.get(name) {
+            return Some((*rfile, step));
+        }
+        let nearest = reusable.keys().min_by_key(|k| strsim_distance(k, name));
+        let hint = match nearest {
+            Some(k) => {
+                format!("did you mean `{k}`? reusable steps are the files in content/_steps/")
+            }
+            None => "reusable steps are the files in content/_steps/ (none exist yet)".to_string(),
+        };
+        self.diags.push(
+            Diagnostic::error(
+                file,
+                use_id.span(),
+                format!("unknown reusable step `{name}`"),
+            )
+            .with_hint(hint),
+        );
+        None
+    }
+
+    /// Checks `with` against the reusable step's `params`: every one given is declared, every
+    /// declared one given. Reports each mismatch; true when there is none.
+    fn check_arguments(
+        &mut self,
+        file: FileId,
+        use_id: &SStr,
+        reusable: &RawStep,
+        given: &BTreeMap<String, SStr>,
+    ) -> bool {
+        let name = use_id.get_ref();
         let declared: Vec<String> = reusable
             .params
             .as_ref()
             .map(|p| p.get_ref().iter().map(|s| s.get_ref().clone()).collect())
             .unwrap_or_default();
-        let given = raw
-            .with
-            .as_ref()
-            .map(|w| w.get_ref().clone())
-            .unwrap_or_default();
         let mut ok = true;
-        for (k, v) in &given {
-            if !declared.contains(k) {
-                ok = false;
-                self.diags.push(
-                    Diagnostic::error(
-                        file,
-                        v.span(),
-                        format!("reusable step `{name}` has no parameter `{k}`"),
-                    )
-                    .with_hint(if declared.is_empty() {
-                        "it takes no parameters".to_string()
-                    } else {
-                        format!("its parameters: {}", declared.join(", "))
-                    }),
-                );
-            }
+        for (k, v) in given.iter().filter(|(k, _)| !declared.contains(k)) {
+            ok = false;
+            let hint = if declared.is_empty() {
+                "it takes no parameters".to_string()
+            } else {
+                format!("its parameters: {}", declared.join(", "))
+            };
+            self.diags.push(
+                Diagnostic::error(
+                    file,
+                    v.span(),
+                    format!("reusable step `{name}` has no parameter `{k}`"),
+                )
+                .with_hint(hint),
+            );
         }
-        for d in &declared {
-            if !given.contains_key(d) {
-                ok = false;
-                self.diags.push(
-                    Diagnostic::error(
-                        file,
-                        use_id.span(),
-                        format!("reusable step `{name}` needs parameter `{d}`"),
-                    )
-                    .with_hint(format!("add `with = {{ {d} = \"…\" }}`")),
-                );
-            }
+        for d in declared.iter().filter(|d| !given.contains_key(*d)) {
+            ok = false;
+            self.diags.push(
+                Diagnostic::error(
+                    file,
+                    use_id.span(),
+                    format!("reusable step `{name}` needs parameter `{d}`"),
+                )
+                .with_hint(format!("add `with = {{ {d} = \"…\" }}`")),
+            );
         }
-        if !ok {
-            return None;
-        }
+        ok
+    }
+
+    /// A copy of the reusable step (read from `file`) with `{{param}}` replaced by the
+    /// given values everywhere; a `{{name}}` left over is reported there.
+    fn substitute(
+        &mut self,
+        file: FileId,
+        reusable: &RawStep,
+        given: &BTreeMap<String, SStr>,
+    ) -> RawStep {
         let mut expanded = reusable.clone();
         let values: Vec<(String, String)> = given
             .iter()
@@ -349,67 +426,35 @@ impl Resolver<'_> {
             }
             s
         });
-        self.undeclared_params(rfile, &expanded);
+        self.undeclared_params(file, &expanded);
+        // The use site's id names the step; the reusable file's own would clash at a
+        // second use.
         expanded.id = None;
-        stack.push(name.clone());
-        self.reuse_depth += 1;
-        let step = self.step(rfile, owner, &expanded, 0..0, outer, stack);
-        self.reuse_depth -= 1;
-        stack.pop();
-        let mut step = step?;
-        step.reused = Some(name.clone());
-        Some(step)
+        expanded
     }
 
     /// A `{{name}}` left after substitution names a parameter the step never declared.
     fn undeclared_params(&mut self, file: FileId, step: &RawStep) {
         let mut seen = HashSet::new();
-        let mut check =
-            |s: &str, span: Range<usize>, diags: &mut crate::diagnostics::Diagnostics| {
-                if let Some(start) = s.find("{{") {
-                    let end = s[start..]
-                        .find("}}")
-                        .map(|e| start + e + 2)
-                        .unwrap_or(s.len());
-                    let name = s[start..end].to_string();
-                    if seen.insert(name.clone()) {
-                        diags.push(
-                            Diagnostic::error(
-                                file,
-                                span,
-                                format!("`{name}` is not a declared parameter"),
-                            )
-                            .with_hint(
-                                "declare it with params = [\"…\"] at the top of the reusable step",
-                            ),
-                        );
-                    }
-                }
+        for s in step_strings(step) {
+            let text = s.get_ref();
+            let Some(start) = text.find("{{") else {
+                continue;
             };
-        for s in [&step.title, &step.when, &step.body].into_iter().flatten() {
-            check(s.get_ref(), s.span(), self.diags);
-        }
-        let parts = step
-            .part
-            .iter()
-            .chain(step.variant.iter().flat_map(|v| v.part.iter()));
-        for p in parts {
-            let r = p.get_ref();
-            for s in [
-                &r.text, &r.cmd, &r.gui, &r.note, &r.caution, &r.output, &r.when,
-            ]
-            .into_iter()
-            .flatten()
-            {
-                check(s.get_ref(), s.span(), self.diags);
-            }
-        }
-        for v in &step.variant {
-            for s in [&v.label, &Some(v.when.clone()), &v.body]
-                .into_iter()
-                .flatten()
-            {
-                check(s.get_ref(), s.span(), self.diags);
+            let end = text[start..]
+                .find("}}")
+                .map(|e| start + e + 2)
+                .unwrap_or(text.len());
+            let name = &text[start..end];
+            if seen.insert(name.to_string()) {
+                self.diags.push(
+                    Diagnostic::error(
+                        file,
+                        s.span(),
+                        format!("`{name}` is not a declared parameter"),
+                    )
+                    .with_hint("declare it with params = [\"…\"] at the top of the reusable step"),
+                );
             }
         }
     }
@@ -422,20 +467,8 @@ impl Resolver<'_> {
         outer: &[Condition],
     ) -> Option<Variant> {
         let when = self.when(file, Some(&raw.when), outer)?;
-        let mut inner = outer.to_vec();
-        inner.push(when.clone());
-        let mut parts = Vec::new();
-        if let Some(body) = &raw.body {
-            parts.push(Part {
-                when: None,
-                kind: PartKind::Text(self.markdown(file, Some(body), owner)),
-            });
-        }
-        for p in &raw.part {
-            if let Some(part) = self.part(file, owner, p, &inner) {
-                parts.push(part);
-            }
-        }
+        let inner = with(outer, Some(&when));
+        let parts = self.body_and_parts(file, owner, raw.body.as_ref(), &raw.part, &inner);
         Some(Variant {
             label: raw
                 .label
@@ -447,6 +480,7 @@ impl Resolver<'_> {
         })
     }
 
+    /// One part; `None` (with the error reported) when it cannot be shown.
     fn part(
         &mut self,
         file: FileId,
@@ -454,177 +488,196 @@ impl Resolver<'_> {
         raw: &Spanned<RawPart>,
         outer: &[Condition],
     ) -> Option<Part> {
-        let span = raw.span();
-        let r = raw.get_ref();
-        let present: Vec<&str> = [
-            ("text", r.text.is_some()),
-            ("cmd", r.cmd.is_some()),
-            ("gui", r.gui.is_some()),
-            ("processes", r.processes.is_some()),
-            ("note", r.note.is_some()),
-            ("caution", r.caution.is_some()),
-            ("refs", r.refs.is_some()),
-        ]
-        .into_iter()
-        .filter_map(|(k, p)| p.then_some(k))
-        .collect();
-        let head = span.start..span.start;
-        if present.len() != 1 {
-            let msg = if present.is_empty() {
-                "part has no content".to_string()
-            } else {
-                format!("part has both `{}` and `{}`", present[0], present[1])
-            };
-            self.diags
-                .push(Diagnostic::error(file, head, msg).with_hint(
-                    "a part has exactly one of: text, cmd, gui, processes, note, caution, refs",
-                ));
-            return None;
-        }
-        if r.cmd.is_none() {
-            for (k, v) in [("shell", &r.shell), ("output", &r.output)] {
-                if let Some(v) = v {
-                    self.err(file, v.span(), format!("`{k}` belongs to a `cmd` part"));
-                }
-            }
-        }
-        if r.processes.is_none() {
-            if let Some(e) = &r.expect {
-                self.err(file, e.span(), "`expect` belongs to a `processes` part");
-            }
-        }
-        let when = self.when(file, r.when.as_ref(), outer);
-        let kind = if let Some(t) = &r.text {
-            PartKind::Text(self.markdown(file, Some(t), owner))
-        } else if let Some(t) = &r.note {
-            PartKind::Note(self.markdown(file, Some(t), owner))
-        } else if let Some(t) = &r.caution {
-            PartKind::Caution(self.markdown(file, Some(t), owner))
-        } else if let Some(c) = &r.cmd {
-            let shell = match r.shell.as_ref().map(|s| s.get_ref().as_str()) {
-                Some("cmd") => Shell::Cmd,
-                Some("sh") => Shell::Sh,
-                Some("powershell") => Shell::Powershell,
-                Some(other) => {
-                    let s = r.shell.as_ref().map(|s| s.span()).unwrap_or(head.clone());
-                    self.diags.push(
-                        Diagnostic::error(file, s, format!("unknown shell `{other}`"))
-                            .with_hint("use \"cmd\", \"sh\" or \"powershell\""),
-                    );
-                    return None;
-                }
-                None => {
-                    self.diags.push(
-                        Diagnostic::error(file, c.span(), "command without `shell`")
-                            .with_hint("add shell = \"cmd\" (Windows) or shell = \"sh\" (UNIX)"),
-                    );
-                    return None;
-                }
-            };
-            let lines: Vec<String> = c
-                .get_ref()
-                .lines()
-                .map(|l| l.trim_end().to_string())
-                .filter(|l| !l.trim().is_empty())
-                .collect();
-            if lines.is_empty() {
-                self.err(file, c.span(), "empty command");
+        // Errors about the part as a whole point at its start: its `[[…part]]` header or
+        // the `{` of an inline table.
+        let head = raw.span().start..raw.span().start;
+        let part = match raw.get_ref() {
+            RawPart::Typed(part) => part,
+            RawPart::Malformed(m) => {
+                let msg = match m.problem {
+                    PartProblem::NoContent => "part has no content".to_string(),
+                    PartProblem::TwoKinds(a, b) => format!("part has both `{a}` and `{b}`"),
+                };
+                self.diags
+                    .push(Diagnostic::error(file, head, msg).with_hint(ONE_KIND));
                 return None;
             }
-            self.placeholders(file, &c.span(), c.get_ref());
-            if let Some(o) = &r.output {
-                self.placeholders(file, &o.span(), o.get_ref());
+        };
+        for m in &part.misplaced {
+            let msg = format!("`{}` belongs to a `{}` part", m.key, m.belongs_to);
+            self.err(file, m.value.span(), msg);
+        }
+        let when = self.when(file, part.when.as_ref(), outer);
+        let kind = match &part.kind {
+            RawPartKind::Text(t) => PartKind::Text(self.markdown(file, Some(t), owner)),
+            RawPartKind::Note(t) => PartKind::Note(self.markdown(file, Some(t), owner)),
+            RawPartKind::Caution(t) => PartKind::Caution(self.markdown(file, Some(t), owner)),
+            RawPartKind::Command { cmd, shell, output } => {
+                self.command(file, cmd, shell.as_ref(), output.as_ref())?
             }
-            for l in &lines {
-                self.commands.push(CommandSite {
-                    file,
-                    span: c.span(),
-                    text: l.clone(),
-                });
+            RawPartKind::Gui(g) => self.gui(file, g),
+            RawPartKind::Processes { items, expect } => {
+                let expect = self.expectation(file, head.clone(), expect.as_ref())?;
+                let inner = with(outer, when.as_ref());
+                let items = self.process_items(file, raw.span(), items, &inner);
+                PartKind::Processes { expect, items }
             }
-            PartKind::Command {
-                shell,
-                lines,
-                output: r
-                    .output
-                    .as_ref()
-                    .map(|o| o.get_ref().trim_end().to_string()),
-            }
-        } else if let Some(g) = &r.gui {
-            self.placeholders(file, &g.span(), g.get_ref());
-            let items: Vec<String> = g
-                .get_ref()
-                .split('→')
-                .map(|s| s.trim().to_string())
-                .collect();
-            if items.iter().any(|s| s.is_empty()) {
-                self.diags.push(
-                    Diagnostic::error(file, g.span(), "empty entry in GUI path")
-                        .with_hint("separate the entries with a single `→`"),
-                );
-            }
-            PartKind::Gui(items)
-        } else if let Some(items) = &r.processes {
-            let expect = match r.expect.as_ref().map(|e| e.get_ref().as_str()) {
-                Some("present") => Expect::Present,
-                Some("absent") => Expect::Absent,
-                Some(other) => {
-                    let s = r.expect.as_ref().map(|e| e.span()).unwrap_or(head.clone());
-                    self.diags.push(
-                        Diagnostic::error(file, s, format!("unknown expectation `{other}`"))
-                            .with_hint("use \"present\" or \"absent\""),
-                    );
-                    return None;
+            RawPartKind::Refs(refs) => {
+                for id in refs {
+                    self.ref_uses.push((file, id.span(), id.get_ref().clone()));
                 }
-                None => {
-                    self.diags.push(
-                        Diagnostic::error(file, head, "process list without `expect`")
-                            .with_hint("add expect = \"present\" or expect = \"absent\""),
-                    );
-                    return None;
-                }
-            };
-            let mut out = Vec::new();
-            for it in items {
-                match it {
-                    RawProcessItem::Name(n) => {
-                        self.commands.push(CommandSite {
-                            file,
-                            span: span.clone(),
-                            text: n.clone(),
-                        });
-                        out.push(ProcessItem {
-                            name: n.clone(),
-                            when: None,
-                        })
-                    }
-                    RawProcessItem::Conditional { name, when } => {
-                        let mut inner = outer.to_vec();
-                        inner.extend(self.when(file, r.when.as_ref(), outer));
-                        let w = self.condition_at(file, when, head.clone(), &inner);
-                        self.commands.push(CommandSite {
-                            file,
-                            span: span.clone(),
-                            text: name.clone(),
-                        });
-                        out.push(ProcessItem {
-                            name: name.clone(),
-                            when: w,
-                        });
-                    }
-                }
+                PartKind::Refs(refs.iter().map(|s| s.get_ref().clone()).collect())
             }
-            PartKind::Processes { expect, items: out }
-        } else if let Some(refs) = &r.refs {
-            for id in refs {
-                self.ref_uses.push((file, id.span(), id.get_ref().clone()));
-            }
-            PartKind::Refs(refs.iter().map(|s| s.get_ref().clone()).collect())
-        } else {
-            return None;
         };
         Some(Part { when, kind })
     }
+
+    /// A `cmd` part: its shell, its non-blank lines (each remembered for the lint), its
+    /// expected output.
+    fn command(
+        &mut self,
+        file: FileId,
+        cmd: &SStr,
+        shell: Option<&SStr>,
+        output: Option<&SStr>,
+    ) -> Option<PartKind> {
+        let shell = self.shell(file, cmd, shell)?;
+        let lines: Vec<String> = cmd
+            .get_ref()
+            .lines()
+            .map(|l| l.trim_end().to_string())
+            .filter(|l| !l.trim().is_empty())
+            .collect();
+        if lines.is_empty() {
+            self.err(file, cmd.span(), "empty command");
+            return None;
+        }
+        self.placeholders(file, &cmd.span(), cmd.get_ref());
+        if let Some(o) = output {
+            self.placeholders(file, &o.span(), o.get_ref());
+        }
+        for l in &lines {
+            self.commands.push(CommandSite {
+                file,
+                span: cmd.span(),
+                text: l.clone(),
+            });
+        }
+        Some(PartKind::Command {
+            shell,
+            lines,
+            output: output.map(|o| o.get_ref().trim_end().to_string()),
+        })
+    }
+
+    /// The `shell` of the command `cmd`, which every command needs.
+    fn shell(&mut self, file: FileId, cmd: &SStr, shell: Option<&SStr>) -> Option<Shell> {
+        let Some(shell) = shell else {
+            self.diags.push(
+                Diagnostic::error(file, cmd.span(), "command without `shell`")
+                    .with_hint("add shell = \"cmd\" (Windows) or shell = \"sh\" (UNIX)"),
+            );
+            return None;
+        };
+        match shell.get_ref().as_str() {
+            "cmd" => Some(Shell::Cmd),
+            "sh" => Some(Shell::Sh),
+            "powershell" => Some(Shell::Powershell),
+            other => {
+                self.diags.push(
+                    Diagnostic::error(file, shell.span(), format!("unknown shell `{other}`"))
+                        .with_hint("use \"cmd\", \"sh\" or \"powershell\""),
+                );
+                None
+            }
+        }
+    }
+
+    /// A GUI path, `→`-separated; an empty entry is an error, kept so the rest still shows.
+    fn gui(&mut self, file: FileId, g: &SStr) -> PartKind {
+        self.placeholders(file, &g.span(), g.get_ref());
+        let items: Vec<String> = g
+            .get_ref()
+            .split('→')
+            .map(|s| s.trim().to_string())
+            .collect();
+        if items.iter().any(|s| s.is_empty()) {
+            self.diags.push(
+                Diagnostic::error(file, g.span(), "empty entry in GUI path")
+                    .with_hint("separate the entries with a single `→`"),
+            );
+        }
+        PartKind::Gui(items)
+    }
+
+    /// The `expect` of a process list (at the part's start `head`), which every list needs.
+    fn expectation(
+        &mut self,
+        file: FileId,
+        head: Range<usize>,
+        expect: Option<&SStr>,
+    ) -> Option<Expect> {
+        let Some(expect) = expect else {
+            self.diags.push(
+                Diagnostic::error(file, head, "process list without `expect`")
+                    .with_hint("add expect = \"present\" or expect = \"absent\""),
+            );
+            return None;
+        };
+        match expect.get_ref().as_str() {
+            "present" => Some(Expect::Present),
+            "absent" => Some(Expect::Absent),
+            other => {
+                self.diags.push(
+                    Diagnostic::error(
+                        file,
+                        expect.span(),
+                        format!("unknown expectation `{other}`"),
+                    )
+                    .with_hint("use \"present\" or \"absent\""),
+                );
+                None
+            }
+        }
+    }
+
+    /// A process list's items, each name remembered for the lint. Items carry no location
+    /// of their own: their names and conditions are placed at the part (`span`).
+    fn process_items(
+        &mut self,
+        file: FileId,
+        span: Range<usize>,
+        items: &[RawProcessItem],
+        outer: &[Condition],
+    ) -> Vec<ProcessItem> {
+        let head = span.start..span.start;
+        let mut out = Vec::new();
+        for it in items {
+            let (name, when) = match it {
+                RawProcessItem::Name(name) => (name, None),
+                RawProcessItem::Conditional { name, when } => {
+                    (name, self.condition_at(file, when, head.clone(), outer))
+                }
+            };
+            self.commands.push(CommandSite {
+                file,
+                span: span.clone(),
+                text: name.clone(),
+            });
+            out.push(ProcessItem {
+                name: name.clone(),
+                when,
+            });
+        }
+        out
+    }
+}
+
+/// The conditions `outer` with `when` (if any) added: what the level below sits under.
+fn with(outer: &[Condition], when: Option<&Condition>) -> Vec<Condition> {
+    let mut all = outer.to_vec();
+    all.extend(when.cloned());
+    all
 }
 
 /// Edit distance, for "did you mean" hints.
@@ -642,3 +695,6 @@ pub(crate) fn strsim_distance(a: &str, b: &str) -> usize {
     }
     prev[b.len()]
 }
+
+#[cfg(test)]
+mod tests;
