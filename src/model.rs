@@ -86,6 +86,9 @@ pub struct Target {
     pub anchor: String,
     /// The procedure that contains it, when it is a procedure or inside one.
     pub procedure: Option<String>,
+    /// For a step, the number of its section: a reference from another procedure names
+    /// it in full (`1.2.1 step 4`), since a step's own number restarts in every section.
+    pub section: Option<Number>,
     /// Filtered out of this view (a runbook for an environment it does not apply to):
     /// links to it cannot point anywhere in the page.
     pub absent: bool,

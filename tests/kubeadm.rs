@@ -128,3 +128,20 @@ fn search_finds_the_kubeadm_commands() {
     assert_ok(&o);
     assert!(String::from_utf8_lossy(&o.stdout).contains("v1.30"));
 }
+
+/// A cross-reference to a step of another procedure names it in full (`1.2.3 step 2`): a
+/// step's own number restarts in every section, so "2" alone would point at a step here.
+#[test]
+fn a_step_of_another_procedure_is_named_in_full() {
+    let (_tmp, book) = book();
+    assert_ok(&tejun(&["build", "."], &book));
+    let page = read(&book.join("book/workers.html"));
+    assert!(
+        page.contains(">1.2.3 step 2 Check that the other nodes can take a drained node"),
+        "{}",
+        page.lines()
+            .filter(|l| l.contains("xref"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}

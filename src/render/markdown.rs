@@ -262,7 +262,13 @@ struct Link {
 fn link(ctx: &Ctx, owner: &str, dest: &str, _kind: LinkType) -> Link {
     if let Some(id) = dest.strip_prefix('#') {
         if let Some(t) = resolve_link(&ctx.book.targets, id, owner) {
-            let number = t.number.to_string();
+            let number = match &t.section {
+                // A step of another procedure: its number alone would name a step here.
+                Some(section) if t.procedure.as_deref() != Some(owner) => {
+                    format!("{section} {} {}", ctx.t().step, t.number)
+                }
+                _ => t.number.to_string(),
+            };
             let fill = if number.is_empty() {
                 t.title.clone()
             } else {

@@ -372,6 +372,7 @@ impl<'a> Resolver<'a> {
                 anchor: String::new(),
                 procedure: None,
                 absent: false,
+                section: None,
             },
         );
         let intro = self.markdown(ch.file, ch.raw.intro.as_ref(), &id);
@@ -441,6 +442,7 @@ impl<'a> Resolver<'a> {
                 anchor: format!("grp-{id}"),
                 procedure: None,
                 absent: false,
+                section: None,
             },
             id.clone(),
         );
@@ -478,6 +480,7 @@ impl<'a> Resolver<'a> {
                 anchor: String::new(),
                 procedure: Some(id.clone()),
                 absent: false,
+                section: None,
             },
             id.clone(),
         );

@@ -48,6 +48,7 @@ impl<'a> Resolver<'a> {
                 anchor: format!("sec-{id}"),
                 procedure: Some(proc_id.to_string()),
                 absent: false,
+                section: None,
             },
         );
         let intro = self.markdown(file, raw.intro.as_ref(), proc_id);
@@ -63,6 +64,15 @@ impl<'a> Resolver<'a> {
         }
         let steps = self.steps(file, proc_id, &id, &raw.step, &inner);
         let branches = self.branches(file, proc_id, &id, &raw.branch, &inner);
+        let step_ids = steps
+            .iter()
+            .chain(branches.iter().flat_map(|b| b.steps.iter()))
+            .map(|st| format!("{proc_id}/{}", st.id));
+        for key in step_ids {
+            if let Some(t) = self.targets.get_mut(&key) {
+                t.section = Some(number.clone());
+            }
+        }
         Section {
             id,
             number,
@@ -137,6 +147,7 @@ impl<'a> Resolver<'a> {
                     anchor: format!("step-{id}"),
                     procedure: Some(proc_id.to_string()),
                     absent: false,
+                    section: None,
                 },
             );
             out.push(step);
