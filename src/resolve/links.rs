@@ -47,6 +47,43 @@ impl Targets for HashMap<String, Target> {
     }
 }
 
+/// The hint for a dangling `#id` written in `owner`: a section or step of another
+/// procedure with exactly that id, written in full (`#proc/id`); else the nearest id, as
+/// the writer would write it from `owner` (`#id` for its own, `#proc/id` for others); else
+/// nothing, rather than a far-fetched guess.
+fn did_you_mean(keys: &[&str], id: &str, owner: &str) -> Option<String> {
+    let written = |k: &str| -> String {
+        match k.strip_prefix(owner).and_then(|r| r.strip_prefix('/')) {
+            Some(own) => own.to_string(),
+            None => k.to_string(),
+        }
+    };
+    let mut exact: Vec<&str> = keys
+        .iter()
+        .copied()
+        .filter(|k| k.rsplit_once('/').is_some_and(|(_, last)| last == id))
+        .collect();
+    exact.sort_unstable();
+    if !exact.is_empty() {
+        let list: Vec<String> = exact
+            .iter()
+            .take(3)
+            .map(|k| format!("`#{}`", written(k)))
+            .collect();
+        let more = if exact.len() > 3 { " or another" } else { "" };
+        return Some(format!(
+            "`{id}` is a section or step of another procedure: did you mean {}{more}?",
+            list.join(", ")
+        ));
+    }
+    let limit = (id.chars().count() / 3).max(2);
+    keys.iter()
+        .map(|k| (super::steps::strsim_distance(&written(k), id), written(k)))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, k)| format!("did you mean `#{k}`?"))
+}
+
 /// What one pass over a Markdown text finds: its link destinations, in order, and where
 /// its elements first nest deeper than the renderer takes (a byte offset in the text).
 fn scan(text: &str) -> (Vec<String>, Option<usize>) {
@@ -129,15 +166,13 @@ pub(crate) fn check_against(
                     }
                     None => {
                         let span = locate(sources, p.file, &p.span, &dest);
-                        let mut known: Vec<&str> = targets.keys();
-                        known.sort_by_key(|k| super::steps::strsim_distance(k, id));
                         let mut d = Diagnostic::error(
                             p.file,
                             span,
                             format!("dangling cross-reference `#{id}`: no such id"),
                         );
-                        if let Some(k) = known.first() {
-                            d = d.with_hint(format!("did you mean `#{k}`?"));
+                        if let Some(hint) = did_you_mean(&targets.keys(), id, &p.owner) {
+                            d = d.with_hint(hint);
                         }
                         diags.push(d);
                     }
@@ -181,4 +216,43 @@ pub(crate) fn check_against(
         }
     }
     backlinks
+}
+
+#[cfg(test)]
+mod hint_tests {
+    use super::did_you_mean;
+
+    const KEYS: [&str; 5] = [
+        "backup",
+        "backup/save",
+        "upgrade",
+        "upgrade/stop-local",
+        "patch/stop-local",
+    ];
+
+    #[test]
+    fn a_step_of_another_procedure_is_suggested_in_full() {
+        let hint = did_you_mean(&KEYS, "stop-local", "backup").unwrap();
+        assert!(
+            hint.contains("`#patch/stop-local`, `#upgrade/stop-local`"),
+            "{hint}"
+        );
+    }
+
+    #[test]
+    fn an_own_target_is_suggested_as_written_from_inside() {
+        assert_eq!(
+            did_you_mean(&KEYS, "sav", "backup").unwrap(),
+            "did you mean `#save`?"
+        );
+        assert_eq!(
+            did_you_mean(&KEYS, "upgrde", "backup").unwrap(),
+            "did you mean `#upgrade`?"
+        );
+    }
+
+    #[test]
+    fn nothing_far_fetched() {
+        assert_eq!(did_you_mean(&KEYS, "completely-different", "backup"), None);
+    }
 }
