@@ -262,11 +262,48 @@ impl PartTable {
 }
 
 /// `"cjcpw"` or `{ name = "jcdbs", when = "to >= R13.1" }`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum RawProcessItem {
     Name(String),
     Conditional { name: String, when: String },
+}
+
+/// Read by hand rather than `#[serde(untagged)]`: untagged accepts any extra key in the
+/// table form silently, and reports a wrong one only as "did not match any variant".
+impl<'de> Deserialize<'de> for RawProcessItem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Item;
+        impl<'de> serde::de::Visitor<'de> for Item {
+            type Value = RawProcessItem;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a process name, or a table { name = \"…\", when = \"…\" }")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawProcessItem, E> {
+                Ok(RawProcessItem::Name(v.to_string()))
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawProcessItem, A::Error> {
+                const FIELDS: &[&str] = &["name", "when"];
+                let (mut name, mut when) = (None, None);
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "name" => name = Some(map.next_value::<String>()?),
+                        "when" => when = Some(map.next_value::<String>()?),
+                        other => return Err(serde::de::Error::unknown_field(other, FIELDS)),
+                    }
+                }
+                let name = name.ok_or_else(|| serde::de::Error::missing_field("name"))?;
+                let when = when.ok_or_else(|| serde::de::Error::missing_field("when"))?;
+                Ok(RawProcessItem::Conditional { name, when })
+            }
+        }
+        d.deserialize_any(Item)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

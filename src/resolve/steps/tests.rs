@@ -131,7 +131,7 @@ fn every_mistake_in_a_part_is_reported_at_its_place() {
     for (name, part) in cases {
         book.write(&format!("content/01-ch/{name}.toml"), &unreadable(part));
     }
-    // `09-item-key` reads: a conditional process item does not deny unknown keys (yet).
+    // `09-item-key`: a conditional process item denies unknown keys like every table.
     let expected = [
         "content/01-ch/01-shapes.toml:9:1 90..90 part has no content (hint: a part has exactly one of: text, cmd, gui, processes, note, caution, refs)",
         "content/01-ch/01-shapes.toml:14:1 168..168 part has both `text` and `cmd` (hint: a part has exactly one of: text, cmd, gui, processes, note, caution, refs)",
@@ -161,10 +161,11 @@ fn every_mistake_in_a_part_is_reported_at_its_place() {
         "content/01-ch/02-unknown.toml:8:1 96..100 unknown field `txet`, expected one of `when`, `text`, `cmd`, `shell`, `output`, `gui`, `processes`, `expect`, `note`, `caution`, `refs` (hint: check the spelling; the README's \"The book on disk\" lists every key)",
         "content/01-ch/03-type.toml:8:8 103..104 invalid type: integer `1`, expected a string",
         "content/01-ch/04-string.toml:7:9 82..85 invalid type: string \"x\", expected struct RawPart",
-        "content/01-ch/05-item.toml:9:13 126..142 data did not match any variant of untagged enum RawProcessItem",
+        "content/01-ch/05-item.toml:9:14 127..141 missing field `when` (hint: this key is required here)",
         "content/01-ch/06-processes.toml:9:13 126..129 invalid type: string \"a\", expected a sequence",
         "content/01-ch/07-refs.toml:8:8 103..106 invalid type: string \"a\", expected a sequence",
         "content/01-ch/08-when.toml:9:8 114..126 invalid type: sequence, expected a string",
+        "content/01-ch/09-item-key.toml:9:14 127..167 unknown field `x`, expected `name` or `when` (hint: check the spelling; the README's \"The book on disk\" lists every key)",
         "content/_steps/bad.toml:3:1 35..35 part has both `text` and `cmd` (hint: a part has exactly one of: text, cmd, gui, processes, note, caution, refs)",
         "content/_steps/bad.toml:4:8 51..73 `{{undeclared}}` is not a declared parameter (hint: declare it with params = [\"…\"] at the top of the reusable step)",
         "content/_steps/bad.toml:5:7 80..91 `{{other}}` is not a declared parameter (hint: declare it with params = [\"…\"] at the top of the reusable step)",
