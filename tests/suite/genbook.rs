@@ -3,16 +3,16 @@
 //! same seed writes the same bytes, and the mdBook tree lists every page in SUMMARY.md.
 
 #[allow(dead_code)]
-#[path = "../examples/genbook.rs"]
-mod genbook;
+#[path = "../../examples/genbook.rs"]
+mod generator;
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn generate(out: &Path, seed: u64) -> genbook::Summary {
-    genbook::run(&genbook::Args {
+fn generate(out: &Path, seed: u64) -> generator::Summary {
+    generator::run(&generator::Args {
         procedures: 20,
         steps: 5,
         out: out.to_path_buf(),

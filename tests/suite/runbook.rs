@@ -3,7 +3,7 @@
 //! one-line errors, the environment stated, steps numbered without gaps, the right
 //! commands, and a file that needs nothing but itself.
 
-mod common;
+use crate::harness as common;
 use common::{assert_ok, repo_book, stderr};
 
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! mistake (tests/fixtures/check/<case>/ laid over tests/fixtures/check/base/): each must
 //! name the problem and point at the right file:line:col, with a non-zero exit.
 
-mod common;
+use crate::harness as common;
 use common::copy_dir;
 
 use std::path::{Path, PathBuf};

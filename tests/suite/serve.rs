@@ -2,7 +2,7 @@
 //! binary over plain TCP: pages, the reload channel, the error overlay, path traversal,
 //! the port fallback and Ctrl-C.
 
-mod common;
+use crate::harness as common;
 use common::{copy_dir, manifest};
 
 use std::collections::BTreeMap;

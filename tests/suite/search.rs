@@ -1,7 +1,7 @@
 //! Search on the JobCenter book through the real binary (`tejun index`, `tejun search`),
 //! the offline shard writer, and the analyser vectors shared with `search.js`.
 
-mod common;
+use crate::harness as common;
 use common::copy_dir;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -13,10 +13,6 @@ use serde_json::Value;
 use tejun::search::{analyze, offline, pack, query};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-// The binary's allocator, so `offline_index_time` measures what `tejun build` does.
-#[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// A fresh copy of the repository's book (book.toml and content/).
 fn copy_book(to: &Path) {

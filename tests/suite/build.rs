@@ -1,7 +1,7 @@
 //! `tejun build` and `tejun init`, driven through the real binary on small fixture books
 //! (tests/fixtures/site-*) and on a copy of the repository's own JobCenter book.
 
-mod common;
+use crate::harness as common;
 use common::{assert_ok, copy_dir, repo_book, stderr};
 
 use std::collections::BTreeMap;

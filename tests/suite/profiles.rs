@@ -7,7 +7,7 @@ use std::path::Path;
 use tejun::filter::filter;
 use tejun::model::{Book, PartKind, Shell, Step};
 
-mod common;
+use crate::harness as common;
 
 use common::{corrected_seed, squash};
 

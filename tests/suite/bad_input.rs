@@ -2,7 +2,7 @@
 //! a panic. Cases that cannot live in git (invalid UTF-8, a 50 MB file, symlinks) are made
 //! on the fly from the check fixtures' base book.
 
-mod common;
+use crate::harness as common;
 use common::copy_dir;
 
 use std::fs;

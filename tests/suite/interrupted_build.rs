@@ -1,7 +1,7 @@
 //! A build killed at any moment leaves the previous site whole, and the next build cleans
 //! up what the killed one left behind.
 
-mod common;
+use crate::harness as common;
 use common::copy_dir;
 
 use std::fs;

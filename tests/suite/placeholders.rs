@@ -1,7 +1,7 @@
 //! `tejun runbook --set`: values the operator gives are written into the runbook's
 //! commands; a value that fails its placeholder's pattern is refused.
 
-mod common;
+use crate::harness as common;
 
 use std::process::Command;
 

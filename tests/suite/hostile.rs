@@ -5,7 +5,7 @@
 //! no script but the theme's own, no `on*` attribute, no script URL, no embedding element,
 //! and the payloads still there, as text.
 
-mod common;
+use crate::harness as common;
 use common::copy_dir;
 
 use std::path::{Path, PathBuf};

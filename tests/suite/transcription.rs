@@ -6,7 +6,7 @@ use std::path::Path;
 
 use tejun::model::PartKind;
 
-mod common;
+use crate::harness as common;
 
 use common::{corrected_seed, squash, FIRST_CHAPTER_LINE};
 

@@ -4,7 +4,7 @@
 //! the paper size from book.toml; the one-line error without Chromium; `tejun build` with
 //! `[output.pdf] enabled`.
 
-mod common;
+use crate::harness as common;
 use common::{assert_ok, stderr};
 
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! A link checker over the built JobCenter site: every internal link and anchor of every
 //! page (and of the sidebar script) resolves to a file of the site and an element id in it.
 
-mod common;
+use crate::harness as common;
 use common::copy_dir;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -4,7 +4,7 @@
 //! non-loopback `--bind`. Counts are fixed; nothing asserts how fast anything is, only
 //! that it happens before a generous deadline.
 
-mod common;
+use crate::harness as common;
 use common::{copy_dir, manifest};
 
 use std::io::{BufRead, BufReader, Read, Write};

@@ -4,7 +4,7 @@
 //! runbooks that must make no request. Each test runs the real binary on a small book
 //! written into a temporary folder (the `site-basic` fixture plus what the case needs).
 
-mod common;
+use crate::harness as common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -3,7 +3,7 @@
 //! folder, the book folder itself), and every file is replaced whole. Each test drives the
 //! real binary on a copy of a small fixture book.
 
-mod common;
+use crate::harness as common;
 use common::{assert_ok, copy_dir, stderr};
 
 use std::collections::BTreeMap;

@@ -4,7 +4,7 @@
 //! needs and nothing else, and search finds its commands. Proof that nothing in the engine
 //! is tied to the JobCenter book.
 
-mod common;
+use crate::harness as common;
 use common::{assert_ok, copy_dir, stderr};
 
 use std::path::{Path, PathBuf};
