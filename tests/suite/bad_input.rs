@@ -2,69 +2,34 @@
 //! a panic. Cases that cannot live in git (invalid UTF-8, a 50 MB file, symlinks) are made
 //! on the fly from the check fixtures' base book.
 
-use crate::harness as common;
-use common::copy_dir;
-
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::process::Command;
 
 use proptest::prelude::*;
 
+use crate::harness::{fixture_dir, Book, Tejun};
+
 fn base() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check/base")
+    fixture_dir("check/base")
 }
 
-fn book_with(file: &str, bytes: &[u8]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&base(), dir.path());
-    let path = dir.path().join(file);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, bytes).unwrap();
-    dir
+/// The check fixtures' base book with `file` written (or replaced) as `bytes`.
+fn book_with(file: &str, bytes: &[u8]) -> Book {
+    let book = Book::fixture("check/base");
+    book.write(file, bytes);
+    book
 }
 
 fn check(book: &Path) -> (i32, String) {
     tejun(&["check"], book)
 }
 
-/// Long enough for a debug build on a busy machine; a hang (a FIFO opened for reading, a
-/// parser gone quadratic) turns into a failure instead of a stuck run.
-const HANG: Duration = Duration::from_secs(120);
-
 /// Runs `tejun ARGS BOOK`; returns (exit code, stderr). A crash by signal (a stack
-/// overflow aborts, 134) reads as -1; a run past [`HANG`] is killed and fails the test.
+/// overflow aborts, 134) reads as -1; a hang fails the test (`harness::HANG`).
 fn tejun(args: &[&str], book: &Path) -> (i32, String) {
-    let child = Command::new(env!("CARGO_BIN_EXE_tejun"))
-        .args(args)
-        .arg(book)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let pid = child.id();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    match rx.recv_timeout(HANG) {
-        Ok(out) => {
-            let out = out.unwrap();
-            (
-                out.status.code().unwrap_or(-1),
-                String::from_utf8_lossy(&out.stderr).into_owned(),
-            )
-        }
-        Err(_) => {
-            // Only the process this test started, by its id.
-            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
-            panic!("tejun {args:?} still running after {HANG:?}: it hangs");
-        }
-    }
+    let out = Tejun::new(book).args(args).arg(book).run();
+    (out.code().unwrap_or(-1), out.stderr())
 }
 
 /// `check` and `build` both refuse the book with exit 1 (not a crash), naming `message`
@@ -101,11 +66,7 @@ const PROC: &str = "content/01-ch/01-proc.toml";
 #[test]
 fn invalid_utf8_points_at_the_first_bad_byte() {
     let b = book_with(PROC, b"title = \"ok\"\nintro = \"\xff\xfe\"\n");
-    assert_fails(
-        b.path(),
-        Some("01-proc.toml:2:10"),
-        "file is not valid UTF-8",
-    );
+    assert_fails(&b, Some("01-proc.toml:2:10"), "file is not valid UTF-8");
 }
 
 #[test]
@@ -114,19 +75,19 @@ fn a_byte_order_mark_is_accepted_and_columns_stay_right() {
         PROC,
         "\u{feff}title = \"BOM\"\nwhen = \"os = bsd\"\n".as_bytes(),
     );
-    assert_fails(b.path(), Some("01-proc.toml:2:14"), "unknown value `bsd`");
+    assert_fails(&b, Some("01-proc.toml:2:14"), "unknown value `bsd`");
 }
 
 #[test]
 fn crlf_line_ends_keep_lines_right() {
     let b = book_with(PROC, b"title = \"CRLF\"\r\n\r\nwhen = \"os = bsd\"\r\n");
-    assert_fails(b.path(), Some("01-proc.toml:3:14"), "unknown value `bsd`");
+    assert_fails(&b, Some("01-proc.toml:3:14"), "unknown value `bsd`");
 }
 
 #[test]
 fn an_empty_file_lacks_its_title() {
     let b = book_with(PROC, b"");
-    assert_fails(b.path(), Some("01-proc.toml:1:1"), "missing field `title`");
+    assert_fails(&b, Some("01-proc.toml:1:1"), "missing field `title`");
 }
 
 #[test]
@@ -135,7 +96,7 @@ fn a_huge_file_is_refused_without_reading_it() {
     text.extend(std::iter::repeat_n(b'a', 50 * 1024 * 1024));
     text.extend(b"'''\n");
     let b = book_with(PROC, &text);
-    assert_fails(b.path(), None, "book files are limited to");
+    assert_fails(&b, None, "book files are limited to");
 }
 
 #[test]
@@ -146,13 +107,13 @@ fn deeply_nested_arrays_are_an_error_not_a_stack_overflow() {
         "]".repeat(100_000)
     );
     let b = book_with(PROC, text.as_bytes());
-    assert_fails(b.path(), Some("01-proc.toml:2:"), "01-proc.toml");
+    assert_fails(&b, Some("01-proc.toml:2:"), "01-proc.toml");
 }
 
 #[test]
 fn a_wrong_type_names_what_was_expected() {
     let b = book_with(PROC, b"title = 12\n");
-    assert_fails(b.path(), Some("01-proc.toml:1:9"), "expected a string");
+    assert_fails(&b, Some("01-proc.toml:1:9"), "expected a string");
 }
 
 #[test]
@@ -161,19 +122,19 @@ fn duplicate_ids_across_files() {
         "content/01-ch/02-copy.toml",
         b"id = \"proc\"\ntitle = \"Copy\"\n",
     );
-    assert_fails(b.path(), Some("02-copy.toml:1:6"), "duplicate id `proc`");
+    assert_fails(&b, Some("02-copy.toml:1:6"), "duplicate id `proc`");
 }
 
 #[test]
 fn a_reusable_step_using_itself() {
     let b = book_with("content/_steps/selfy.toml", b"use = \"selfy\"\n");
     fs::write(
-        b.path().join(PROC),
+        b.join(PROC),
         "title = \"x\"\n[[section]]\nid = \"s\"\ntitle = \"S\"\n[[section.step]]\nuse = \"selfy\"\n",
     )
     .unwrap();
     assert_fails(
-        b.path(),
+        &b,
         Some("content/_steps/selfy.toml:1:7"),
         "cycle: selfy → selfy",
     );
@@ -182,33 +143,33 @@ fn a_reusable_step_using_itself() {
 #[test]
 fn a_missing_content_folder() {
     let b = book_with("book.toml", &fs::read(base().join("book.toml")).unwrap());
-    fs::remove_dir_all(b.path().join("content")).unwrap();
-    assert_fails(b.path(), None, "there is no `content` folder");
+    fs::remove_dir_all(b.join("content")).unwrap();
+    assert_fails(&b, None, "there is no `content` folder");
 }
 
 #[test]
 fn a_content_folder_that_is_a_file() {
     let b = book_with("book.toml", &fs::read(base().join("book.toml")).unwrap());
-    fs::remove_dir_all(b.path().join("content")).unwrap();
-    fs::write(b.path().join("content"), b"").unwrap();
-    assert_fails(b.path(), None, "`content` is a file, not a folder");
+    fs::remove_dir_all(b.join("content")).unwrap();
+    fs::write(b.join("content"), b"").unwrap();
+    assert_fails(&b, None, "`content` is a file, not a folder");
 }
 
 #[cfg(unix)]
 #[test]
 fn symlink_loops_and_escapes_are_refused() {
     let b = book_with("book.toml", &fs::read(base().join("book.toml")).unwrap());
-    std::os::unix::fs::symlink("../01-ch", b.path().join("content/01-ch/loop")).unwrap();
-    assert_fails(b.path(), None, "symlink loop");
+    std::os::unix::fs::symlink("../01-ch", b.join("content/01-ch/loop")).unwrap();
+    assert_fails(&b, None, "symlink loop");
     let outside = tempfile::tempdir().unwrap();
     fs::write(outside.path().join("secret.toml"), b"title = \"secret\"\n").unwrap();
     let c = book_with("book.toml", &fs::read(base().join("book.toml")).unwrap());
     std::os::unix::fs::symlink(
         outside.path().join("secret.toml"),
-        c.path().join("content/01-ch/02-secret.toml"),
+        c.join("content/01-ch/02-secret.toml"),
     )
     .unwrap();
-    assert_fails(c.path(), None, "symlink points outside the book");
+    assert_fails(&c, None, "symlink points outside the book");
 }
 
 /// A FIFO opened for reading waits for a writer forever; a device can be endless or have
@@ -228,11 +189,11 @@ fn fifos_in_place_of_book_files_are_errors_not_hangs() {
         "content/_steps/stop.toml",
     ] {
         let b = book_with("content/01-ch/02-grp/_group.toml", b"title = \"Group\"\n");
-        let path = b.path().join(file);
+        let path = b.join(file);
         let _ = fs::remove_file(&path);
         let made = Command::new("mkfifo").arg(&path).status().unwrap();
         assert!(made.success(), "mkfifo {file}");
-        assert_fails_everywhere(b.path(), file, "not a regular file (a FIFO)");
+        assert_fails_everywhere(&b, file, "not a regular file (a FIFO)");
     }
 }
 
@@ -246,7 +207,7 @@ fn invisible_and_bidirectional_characters_are_escaped_in_messages() {
         "id = \"evil\u{202e}lmth.exe\"\ntitle = \"x\"\n[[section]]\nid = \"s\\u001b[2J\u{200b}\"\ntitle = \"S\"\n"
             .as_bytes(),
     );
-    let (code, err) = check(b.path());
+    let (code, err) = check(&b);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("invalid id `evil\\u{202e}lmth.exe`"), "{err}");
     assert!(err.contains("invalid id `s\\u{1b}[2J\\u{200b}`"), "{err}");
@@ -263,27 +224,27 @@ fn japanese_and_spaced_file_names_need_an_explicit_id() {
         "title = \"章\"\n".as_bytes(),
     );
     assert_fails(
-        b.path(),
+        &b,
         Some("content/02-章 two/_chapter.toml:1:9"),
         "invalid id `章 two`",
     );
     fs::write(
-        b.path().join("content/02-章 two/_chapter.toml"),
+        b.join("content/02-章 two/_chapter.toml"),
         "id = \"two\"\ntitle = \"章\"\n",
     )
     .unwrap();
     fs::write(
-        b.path().join("content/02-章 two/01-手順 one.toml"),
+        b.join("content/02-章 two/01-手順 one.toml"),
         "id = \"one\"\ntitle = \"手順\"\n",
     )
     .unwrap();
-    let (code, err) = check(b.path());
+    let (code, err) = check(&b);
     assert_eq!(code, 0, "{err}");
 }
 
 /// A procedure whose only step has `body` as its Markdown (a literal multi-line string,
 /// so the body's first line is line 8 of the file).
-fn book_with_body(body: &str) -> tempfile::TempDir {
+fn book_with_body(body: &str) -> Book {
     let text = format!(
         "title = \"x\"\n[[section]]\nid = \"s\"\ntitle = \"S\"\n[[section.step]]\ntitle = \"T\"\nbody = '''\n{body}\n'''\n"
     );
@@ -299,11 +260,7 @@ fn thousands_of_nested_parentheses_in_a_condition_stop_at_the_limit() {
     );
     let b = book_with(PROC, text.as_bytes());
     // The 65th `(`: the value's text starts at column 9.
-    assert_fails_everywhere(
-        b.path(),
-        "01-proc.toml:2:73",
-        "conditions nest at most 64 deep",
-    );
+    assert_fails_everywhere(&b, "01-proc.toml:2:73", "conditions nest at most 64 deep");
 }
 
 #[test]
@@ -313,11 +270,7 @@ fn twenty_thousand_nots_stop_at_the_limit() {
         "not ".repeat(20_000)
     );
     let b = book_with(PROC, text.as_bytes());
-    assert_fails_everywhere(
-        b.path(),
-        "01-proc.toml:2:265",
-        "conditions nest at most 64 deep",
-    );
+    assert_fails_everywhere(&b, "01-proc.toml:2:265", "conditions nest at most 64 deep");
 }
 
 #[test]
@@ -332,11 +285,11 @@ fn a_chain_of_a_thousand_reusable_steps_stops_at_the_limit() {
         } else {
             "title = \"Last\"\nbody = \"Done.\"\n".to_string()
         };
-        fs::write(b.path().join(format!("content/_steps/s{i}.toml")), text).unwrap();
+        fs::write(b.join(format!("content/_steps/s{i}.toml")), text).unwrap();
     }
     // s0 … s31 are expanded; s31's `use` of s32 is the 33rd level.
     assert_fails_everywhere(
-        b.path(),
+        &b,
         "content/_steps/s31.toml:1:7",
         "reusable steps nest at most 32 deep",
     );
@@ -346,7 +299,7 @@ fn a_chain_of_a_thousand_reusable_steps_stops_at_the_limit() {
 fn block_quotes_nested_a_hundred_thousand_deep_stop_at_the_limit() {
     let b = book_with_body(&format!("{}deep", "> ".repeat(100_000)));
     assert_fails_everywhere(
-        b.path(),
+        &b,
         "01-proc.toml:8:",
         "Markdown nests at most 64 elements deep",
     );
@@ -356,7 +309,7 @@ fn block_quotes_nested_a_hundred_thousand_deep_stop_at_the_limit() {
 fn lists_nested_a_hundred_thousand_deep_stop_at_the_limit() {
     let b = book_with_body(&format!("{}deep", "- ".repeat(100_000)));
     assert_fails_everywhere(
-        b.path(),
+        &b,
         "01-proc.toml:8:",
         "Markdown nests at most 64 elements deep",
     );
@@ -372,14 +325,14 @@ fn raw_html_nested_a_hundred_thousand_deep_stops_at_the_limit() {
         "</div>".repeat(100_000)
     ));
     assert_fails_everywhere(
-        b.path(),
+        &b,
         "01-proc.toml:8:",
         "Markdown nests at most 64 elements deep",
     );
     // A closing tag that matches no open element closes nothing.
     let b = book_with_body(&"<div></x>".repeat(100_000));
     assert_fails_everywhere(
-        b.path(),
+        &b,
         "01-proc.toml:8:",
         "Markdown nests at most 64 elements deep",
     );
@@ -393,7 +346,7 @@ fn ten_thousand_nested_inline_tables_are_a_located_error() {
         "}".repeat(10_000)
     );
     let b = book_with(PROC, text.as_bytes());
-    assert_fails_everywhere(b.path(), "01-proc.toml:2:", "TOML nests too deep");
+    assert_fails_everywhere(&b, "01-proc.toml:2:", "TOML nests too deep");
 }
 
 /// The toml crate stops a 10,000-part dotted key without saying where: the error must
@@ -402,16 +355,12 @@ fn ten_thousand_nested_inline_tables_are_a_located_error() {
 fn a_ten_thousand_part_dotted_key_is_a_located_error() {
     let text = format!("title = \"x\"\n[{}]\nb = 1\n", vec!["a"; 10_000].join("."));
     let b = book_with(PROC, text.as_bytes());
-    assert_fails_everywhere(b.path(), "01-proc.toml:2:2", "TOML nests too deep");
+    assert_fails_everywhere(&b, "01-proc.toml:2:2", "TOML nests too deep");
     let mut config = fs::read_to_string(base().join("book.toml")).unwrap();
     config.push_str(&format!("\n{} = 1\n", vec!["x"; 10_000].join(".")));
     let c = book_with("book.toml", config.as_bytes());
     let line = config.lines().count();
-    assert_fails_everywhere(
-        c.path(),
-        &format!("book.toml:{line}:1"),
-        "TOML nests too deep",
-    );
+    assert_fails_everywhere(&c, &format!("book.toml:{line}:1"), "TOML nests too deep");
 }
 
 proptest! {
@@ -420,10 +369,8 @@ proptest! {
     /// Whatever a half-saved file holds, loading reports or succeeds; it never panics.
     #[test]
     fn any_procedure_text_loads_or_reports(text in "(title = \"[a-z]{0,5}\"\n)?(when = \"[a-z =<>.R0-9()\\[\\],]{0,20}\"\n)?(\\[\\[section(\\.step)?\\]\\]\n)?(id = \"[a-z/#]{0,4}\"\n)?(use = \"[a-z]{0,4}\"\n)?\\PC{0,30}") {
-        let dir = tempfile::tempdir().unwrap();
-        copy_dir(&base(), dir.path());
-        fs::write(dir.path().join(PROC), text.as_bytes()).unwrap();
-        let _ = tejun::load_book(dir.path());
+        let book = book_with(PROC, text.as_bytes());
+        let _ = tejun::load_book(&book);
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The site and runbooks in real headless Chromium, opened from file:// as a reader would.
-//! A small DevTools-protocol client (one websocket, flat sessions) drives the browser: pick
+//! The harness's DevTools-protocol client (`harness::cdp`) drives the browser: pick
 //! an environment by URL on the home page, follow to a procedure and find only its steps,
 //! numbered as the Rust filter numbers them; tick runbook steps, reload, find them ticked;
 //! and watch the network while the runbook loads. Also: a copy button puts exactly its
@@ -13,378 +13,24 @@
 //! Chromium is `/usr/bin/chromium` (or `TEJUN_CHROMIUM`); `.ci/test` installs it. Without
 //! it these tests fail with how to install it, unless `TEJUN_SKIP_BROWSER=1`.
 
-use std::io::ErrorKind;
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{json, Value};
 use tejun::condition::Env;
 use tejun::filter::filter;
-use tungstenite::{Message, WebSocket};
 
-const TIMEOUT: Duration = Duration::from_secs(30);
+use crate::harness::cdp::{base64_decode, file_url, Browser};
+use crate::harness::server::Server;
+use crate::harness::{copy_dir, load, repo, Tejun};
 
-fn chromium() -> Option<PathBuf> {
-    let path = std::env::var_os("TEJUN_CHROMIUM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
-    if path.is_file() {
-        return Some(path);
-    }
-    if std::env::var("TEJUN_SKIP_BROWSER").as_deref() == Ok("1") {
-        eprintln!("skipping the browser test: TEJUN_SKIP_BROWSER=1");
-        return None;
-    }
-    panic!(
-        "headless Chromium not found at `{}`. Install it (Debian/Ubuntu: `sudo apt-get install chromium`, \
-         or run `.ci/test`, which installs it), point TEJUN_CHROMIUM at a Chromium binary, \
-         or set TEJUN_SKIP_BROWSER=1 to skip the browser tests",
-        path.display()
-    );
-}
-
-/// One headless Chromium with one page attached.
-struct Browser {
-    child: Child,
-    ws: WebSocket<TcpStream>,
-    next_id: u64,
-    session: String,
-    /// Events of the page received while waiting for replies, oldest first.
-    events: Vec<Value>,
-    _profile: tempfile::TempDir,
-}
-
-impl Browser {
-    /// The real clipboard: headless Chromium lets a focused page use it once permitted.
-    fn allow_clipboard(&mut self) {
-        self.send(
-            None,
-            "Browser.grantPermissions",
-            json!({"permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]}),
-        );
-        self.call(
-            "Emulation.setFocusEmulationEnabled",
-            json!({"enabled": true}),
-        );
-    }
-
-    fn launch(binary: &Path) -> Browser {
-        let profile = tempfile::tempdir().expect("tempdir");
-        let child = Command::new(binary)
-            .args([
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-extensions",
-                "--no-first-run",
-                "--no-default-browser-check",
-                "--remote-debugging-port=0",
-                "--window-size=1200,900",
-            ])
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .arg("about:blank")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromium");
-        // Chromium writes the port it chose and the browser's websocket path here.
-        let port_file = profile.path().join("DevToolsActivePort");
-        let start = Instant::now();
-        let text = loop {
-            match std::fs::read_to_string(&port_file) {
-                Ok(t) if t.lines().count() >= 2 => break t,
-                _ if start.elapsed() > TIMEOUT => panic!("chromium did not open DevTools"),
-                _ => std::thread::sleep(Duration::from_millis(50)),
-            }
-        };
-        let mut lines = text.lines();
-        let port = lines.next().expect("port").trim().to_string();
-        let path = lines.next().expect("path").trim().to_string();
-        let stream = TcpStream::connect(format!("127.0.0.1:{port}")).expect("connect to DevTools");
-        stream.set_read_timeout(Some(TIMEOUT)).expect("timeout");
-        let (ws, _) = tungstenite::client(format!("ws://127.0.0.1:{port}{path}"), stream)
-            .expect("websocket handshake");
-        let mut b = Browser {
-            child,
-            ws,
-            next_id: 0,
-            session: String::new(),
-            events: Vec::new(),
-            _profile: profile,
-        };
-        // Downloads (the log export) stay in memory.
-        b.send(
-            None,
-            "Browser.setDownloadBehavior",
-            json!({"behavior": "deny"}),
-        );
-        let target = b.send(None, "Target.createTarget", json!({"url": "about:blank"}));
-        let target_id = target["targetId"].as_str().expect("target id").to_string();
-        let attached = b.send(
-            None,
-            "Target.attachToTarget",
-            json!({"targetId": target_id, "flatten": true}),
-        );
-        b.session = attached["sessionId"]
-            .as_str()
-            .expect("session id")
-            .to_string();
-        for domain in ["Page.enable", "Runtime.enable", "Network.enable"] {
-            b.call(domain, json!({}));
-        }
-        b
-    }
-
-    fn send(&mut self, session: Option<&str>, method: &str, params: Value) -> Value {
-        self.next_id += 1;
-        let id = self.next_id;
-        let mut msg = json!({"id": id, "method": method, "params": params});
-        if let Some(s) = session {
-            msg["sessionId"] = json!(s);
-        }
-        self.ws
-            .send(Message::text(msg.to_string()))
-            .expect("send to chromium");
-        loop {
-            let v = self.receive();
-            if v["id"].as_u64() == Some(id) {
-                if let Some(err) = v.get("error") {
-                    panic!("{method} failed: {err}");
-                }
-                return v["result"].clone();
-            }
-            self.events.push(v);
-        }
-    }
-
-    fn receive(&mut self) -> Value {
-        loop {
-            match self.ws.read() {
-                Ok(Message::Text(t)) => return serde_json::from_str(&t).expect("json"),
-                Ok(_) => continue,
-                Err(tungstenite::Error::Io(e))
-                    if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) =>
-                {
-                    panic!("chromium sent nothing for {TIMEOUT:?}")
-                }
-                Err(e) => panic!("reading from chromium: {e}"),
-            }
-        }
-    }
-
-    /// A command on the page's session.
-    fn call(&mut self, method: &str, params: Value) -> Value {
-        let session = self.session.clone();
-        self.send(Some(&session), method, params)
-    }
-
-    /// Waits for the page's `method` event (the events before it stay for inspection).
-    fn wait_event(&mut self, method: &str) -> Value {
-        let start = Instant::now();
-        loop {
-            if let Some(i) = self.events.iter().position(|e| e["method"] == method) {
-                return self.events.remove(i);
-            }
-            assert!(start.elapsed() < TIMEOUT, "no {method} in {TIMEOUT:?}");
-            let v = self.receive();
-            self.events.push(v);
-        }
-    }
-
-    /// Like `eval`, but `None` when the page cannot answer (it is navigating, its
-    /// context was destroyed, or the expression threw).
-    fn try_eval(&mut self, expr: &str) -> Option<Value> {
-        self.next_id += 1;
-        let id = self.next_id;
-        let msg = json!({"id": id, "sessionId": self.session, "method": "Runtime.evaluate",
-            "params": {"expression": expr, "returnByValue": true, "awaitPromise": true}});
-        self.ws
-            .send(Message::text(msg.to_string()))
-            .expect("send to chromium");
-        loop {
-            let v = self.receive();
-            if v["id"].as_u64() == Some(id) {
-                let r = &v["result"];
-                if v.get("error").is_some() || r.get("exceptionDetails").is_some() {
-                    return None;
-                }
-                return Some(r["result"]["value"].clone());
-            }
-            self.events.push(v);
-        }
-    }
-
-    /// The value of a JavaScript expression on the page.
-    fn eval(&mut self, expr: &str) -> Value {
-        let r = self.call(
-            "Runtime.evaluate",
-            json!({"expression": expr, "returnByValue": true, "awaitPromise": true}),
-        );
-        if let Some(ex) = r.get("exceptionDetails") {
-            panic!("`{expr}` threw: {ex}");
-        }
-        r["result"]["value"].clone()
-    }
-
-    /// Loads `url` and waits until its scripts have run.
-    fn open(&mut self, url: &str) {
-        self.events.clear();
-        let r = self.call("Page.navigate", json!({"url": url}));
-        assert!(r.get("errorText").is_none(), "navigating to {url}: {r}");
-        self.wait_event("Page.loadEventFired");
-    }
-
-    /// Runs `action` (which makes the page navigate) and waits for the new page.
-    fn navigate_by(&mut self, action: &str) {
-        self.events.clear();
-        self.eval(action);
-        self.wait_event("Page.loadEventFired");
-    }
-
-    fn reload(&mut self) {
-        self.events.clear();
-        self.call("Page.reload", json!({}));
-        self.wait_event("Page.loadEventFired");
-    }
-
-    /// With `TEJUN_SCREENSHOTS=DIR`, saves what the page shows as `DIR/NAME.png`, for a
-    /// person to look at.
-    fn screenshot(&mut self, name: &str) {
-        let Some(dir) = std::env::var_os("TEJUN_SCREENSHOTS") else {
-            return;
-        };
-        let png = self.capture_png();
-        std::fs::create_dir_all(&dir).expect("screenshot folder");
-        std::fs::write(Path::new(&dir).join(format!("{name}.png")), png).expect("write png");
-    }
-
-    /// What the page shows now (the viewport), as PNG bytes.
-    fn capture_png(&mut self) -> Vec<u8> {
-        base64_decode(&self.capture_png_base64())
-    }
-
-    /// The same, as DevTools sends it (base64).
-    fn capture_png_base64(&mut self) -> String {
-        let shot = self.call(
-            "Page.captureScreenshot",
-            json!({"format": "png", "captureBeyondViewport": false}),
-        );
-        shot["data"].as_str().expect("png data").to_string()
-    }
-
-    /// Lays the page out at `width` × `height` CSS pixels, one device pixel each (`mobile`:
-    /// as a phone does, honouring the page's viewport meta tag).
-    fn set_viewport(&mut self, width: u32, height: u32, mobile: bool) {
-        self.call(
-            "Emulation.setDeviceMetricsOverride",
-            json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile}),
-        );
-    }
-
-    /// A real left click (trusted events, a user gesture) in the middle of the first
-    /// element `selector` matches, scrolled into view first.
-    fn click(&mut self, selector: &str) {
-        let at = self.eval(&format!(
-            "(() => {{ const el = document.querySelector({sel}); \
-             if (!el) return null; \
-             el.scrollIntoView({{block: 'center'}}); \
-             const r = el.getBoundingClientRect(); \
-             return [r.left + r.width / 2, r.top + r.height / 2]; }})()",
-            sel = json!(selector)
-        ));
-        let (x, y) = match (at[0].as_f64(), at[1].as_f64()) {
-            (Some(x), Some(y)) => (x, y),
-            _ => panic!("nothing to click at `{selector}`"),
-        };
-        for (kind, button) in [
-            ("mouseMoved", "none"),
-            ("mousePressed", "left"),
-            ("mouseReleased", "left"),
-        ] {
-            self.call(
-                "Input.dispatchMouseEvent",
-                json!({"type": kind, "x": x, "y": y, "button": button, "clickCount": 1}),
-            );
-        }
-    }
-
-    /// URLs the page requested since the events were last cleared.
-    fn requested_urls(&self) -> Vec<String> {
-        self.events
-            .iter()
-            .filter(|e| e["method"] == "Network.requestWillBeSent")
-            .filter_map(|e| e["params"]["request"]["url"].as_str().map(str::to_string))
-            .collect()
-    }
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        let _ = self.ws.close(None);
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Standard base64 (what DevTools sends screenshots in).
-fn base64_decode(s: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let (mut acc, mut bits) = (0u32, 0);
-    for c in s.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => continue,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-        }
-    }
-    out
-}
-
-fn repo_root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
+/// `tejun ARGS` in the repository (the JobCenter book), which must succeed.
 fn tejun(args: &[&str]) {
-    let o = Command::new(env!("CARGO_BIN_EXE_tejun"))
-        .args(args)
-        .current_dir(repo_root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run tejun");
-    assert!(
-        o.status.success(),
-        "tejun {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
-
-fn file_url(path: &Path) -> String {
-    format!(
-        "file://{}",
-        path.canonicalize().expect("canonical path").display()
-    )
+    Tejun::new(repo()).args(args).run().assert_ok();
 }
 
 fn book() -> tejun::Book {
-    match tejun::load_book(repo_root()) {
-        Ok((b, _)) => b,
-        Err((d, s)) => panic!("{}", d.lines(&s).join("\n")),
-    }
+    load(repo())
 }
 
 /// Each visible list of steps on the page: (step id, number shown) in order.
@@ -423,12 +69,13 @@ fn expected_steps(book: &tejun::Book, env: &Env, procedure: &str) -> Value {
 
 #[test]
 fn picked_environment_filters_and_renumbers_pages() {
-    let Some(binary) = chromium() else { return };
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = tmp.path().join("site");
     tejun(&["build", ".", "--out", out.to_str().expect("utf-8 path")]);
     let book = book();
-    let mut b = Browser::launch(&binary);
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
 
     for (query, procedure) in [
         (
@@ -531,7 +178,6 @@ fn env_value<'a>(spec: &'a str, facet: &str) -> &'a str {
 
 #[test]
 fn runbook_ticks_survive_reload_and_make_no_request() {
-    let Some(binary) = chromium() else { return };
     let tmp = tempfile::tempdir().expect("tempdir");
     let file = tmp.path().join("unix-patch.html");
     tejun(&[
@@ -543,7 +189,9 @@ fn runbook_ticks_survive_reload_and_make_no_request() {
         file.to_str().expect("utf-8 path"),
     ]);
     let url = file_url(&file);
-    let mut b = Browser::launch(&binary);
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
     b.open(&url);
     // Every request is the file itself: no style sheet, script, font or image from elsewhere.
     let requested = b.requested_urls();
@@ -623,45 +271,21 @@ fn runbook_ticks_survive_reload_and_make_no_request() {
     }
 }
 
-/// Polls a JavaScript expression until it is truthy (search loads shards by `<script>`).
-fn wait_for(b: &mut Browser, expr: &str) -> Value {
-    let start = Instant::now();
-    loop {
-        let v = b.eval(expr);
-        if v.as_bool() == Some(true) || v.as_u64().is_some_and(|n| n > 0) {
-            return v;
-        }
-        assert!(start.elapsed() < TIMEOUT, "`{expr}` never held");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-fn type_into(b: &mut Browser, selector: &str, text: &str) {
-    b.eval(&format!(
-        "(() => {{ const i = document.querySelector({sel}); i.focus(); i.value = {text}; \
-         i.dispatchEvent(new Event('input', {{bubbles: true}})); }})()",
-        sel = json!(selector),
-        text = json!(text)
-    ));
-}
-
 const HIT_LINKS: &str =
     "Array.from(document.querySelectorAll('#search-results a')).map(a => a.getAttribute('href'))";
 
 #[test]
 fn offline_search_finds_commands_from_file_url_and_respects_the_environment() {
-    let Some(binary) = chromium() else { return };
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = tmp.path().join("site");
     tejun(&["build", ".", "--out", out.to_str().expect("utf-8 path")]);
-    let mut b = Browser::launch(&binary);
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
 
     b.open(&file_url(&out.join("index.html")));
-    type_into(&mut b, "#search-input", "regsvr32");
-    wait_for(
-        &mut b,
-        "document.querySelectorAll('#search-results a').length",
-    );
+    b.type_into("#search-input", "regsvr32");
+    b.wait_for("document.querySelectorAll('#search-results a').length");
     let links = b.eval(HIT_LINKS);
     let links: Vec<&str> = links
         .as_array()
@@ -683,11 +307,8 @@ fn offline_search_finds_commands_from_file_url_and_respects_the_environment() {
         "{}?cluster=unix",
         file_url(&out.join("index.html"))
     ));
-    type_into(&mut b, "#search-input", "ローカルのJobCenterサービスを停止");
-    wait_for(
-        &mut b,
-        "document.querySelectorAll('#search-results a').length",
-    );
+    b.type_into("#search-input", "ローカルのJobCenterサービスを停止");
+    b.wait_for("document.querySelectorAll('#search-results a').length");
     let links = b.eval(HIT_LINKS);
     let links: Vec<&str> = links
         .as_array()
@@ -701,7 +322,7 @@ fn offline_search_finds_commands_from_file_url_and_respects_the_environment() {
     );
 
     // A query made of symbols is searched as text, never an error.
-    type_into(&mut b, "#search-input", "C:\\nqs \"-ivh");
+    b.type_into("#search-input", "C:\\nqs \"-ivh");
     std::thread::sleep(Duration::from_millis(500));
     let shown = b.eval("document.querySelector('#search-results').textContent");
     assert!(!shown.as_str().unwrap_or("").contains("Error"), "{shown}");
@@ -709,11 +330,12 @@ fn offline_search_finds_commands_from_file_url_and_respects_the_environment() {
 
 #[test]
 fn a_filled_placeholder_shows_in_commands_on_every_page() {
-    let Some(binary) = chromium() else { return };
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = tmp.path().join("site");
     tejun(&["build", ".", "--out", out.to_str().expect("utf-8 path")]);
-    let mut b = Browser::launch(&binary);
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
 
     b.open(&file_url(&out.join("mscs-upgrade-ipf-emu.html")));
     assert_eq!(
@@ -721,7 +343,7 @@ fn a_filled_placeholder_shows_in_commands_on_every_page() {
         json!(false)
     );
     // A value that fails the pattern (a Windows path) is refused and stays unfilled.
-    type_into(&mut b, "#ph-install_path", "relative\\path");
+    b.type_into("#ph-install_path", "relative\\path");
     assert_eq!(
         b.eval("document.querySelector('#ph-install_path').getAttribute('aria-invalid')"),
         json!("true")
@@ -730,7 +352,7 @@ fn a_filled_placeholder_shows_in_commands_on_every_page() {
         b.eval("document.querySelector('.ph[data-ph=install_path]').textContent"),
         json!("[インストールパス]")
     );
-    type_into(&mut b, "#ph-install_path", "D:\\JobCenter\\SV");
+    b.type_into("#ph-install_path", "D:\\JobCenter\\SV");
     assert_eq!(
         b.eval(
             "document.querySelector('.ph[data-ph=install_path]').classList.contains('ph-filled')"
@@ -759,27 +381,13 @@ fn a_filled_placeholder_shows_in_commands_on_every_page() {
     b.screenshot("placeholder-filled");
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for e in std::fs::read_dir(from).expect("read_dir") {
-        let e = e.expect("entry");
-        let dest = to.join(e.file_name());
-        if e.file_type().expect("type").is_dir() {
-            copy_tree(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).expect("copy");
-        }
-    }
-}
-
 #[test]
 fn a_tick_on_a_step_that_changed_since_is_flagged() {
-    let Some(binary) = chromium() else { return };
     let tmp = tempfile::tempdir().expect("tempdir");
     let book = tmp.path().join("book");
     std::fs::create_dir_all(&book).expect("mkdir");
-    std::fs::copy(repo_root().join("book.toml"), book.join("book.toml")).expect("book.toml");
-    copy_tree(&repo_root().join("content"), &book.join("content"));
+    std::fs::copy(repo().join("book.toml"), book.join("book.toml")).expect("book.toml");
+    copy_dir(&repo().join("content"), &book.join("content"));
     let file = tmp.path().join("unix-patch.html");
     let make = || {
         tejun(&[
@@ -792,7 +400,9 @@ fn a_tick_on_a_step_that_changed_since_is_flagged() {
         ])
     };
     make();
-    let mut b = Browser::launch(&binary);
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
     b.open(&file_url(&file));
     b.eval("{ const boxes = document.querySelectorAll('.step-check'); boxes[0].click(); boxes[1].click(); }");
     let first_id = b.eval("document.querySelectorAll('li[data-seq]')[0].id");
@@ -836,7 +446,7 @@ fn built_site() -> (tempfile::TempDir, PathBuf) {
 
 /// The command of the first `cmd` part of a reusable step, as written in content/_steps/.
 fn command_of_step(file: &str) -> String {
-    let path = repo_root().join("content/_steps").join(file);
+    let path = repo().join("content/_steps").join(file);
     let text = std::fs::read_to_string(&path).expect("step file");
     let step: toml::Value = toml::from_str(&text).expect("step toml");
     let cmd = step["part"]
@@ -850,9 +460,10 @@ fn command_of_step(file: &str) -> String {
 
 #[test]
 fn the_copy_button_copies_exactly_the_command() {
-    let Some(binary) = chromium() else { return };
     let (_tmp, out) = built_site();
-    let mut b = Browser::launch(&binary);
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
     b.allow_clipboard();
     b.open(&file_url(&out.join("mscs-upgrade-x64-r12-7.html")));
 
@@ -893,15 +504,12 @@ fn the_copy_button_copies_exactly_the_command() {
 
     b.click("#copy-under-test");
     // The button says it copied (for a moment) ...
-    wait_for(
-        &mut b,
-        "window.__labels.some(([label, done, warn]) => label === 'コピーしました' && done && !warn)",
+    b.wait_for("window.__labels.some(([label, done, warn]) => label === 'コピーしました' && done && !warn)",
     );
     // ... and the clipboard holds the command: no prompts, nothing before or after.
     assert_eq!(b.eval("navigator.clipboard.readText()"), json!(want));
     // Then the label comes back.
-    wait_for(
-        &mut b,
+    b.wait_for(
         "(() => { const b = document.querySelector('#copy-under-test'); \
          return b.textContent === 'コピー' && !b.classList.contains('done'); })()",
     );
@@ -934,9 +542,10 @@ fn xref(b: &mut Browser, selector: &str) -> (String, String, String) {
 
 #[test]
 fn cross_references_lead_to_their_target() {
-    let Some(binary) = chromium() else { return };
     let (_tmp, out) = built_site();
-    let mut b = Browser::launch(&binary);
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
 
     // A procedure on another page, its number and title filled in as the link's text.
     b.open(&file_url(&out.join("unix-patch.html")));
@@ -968,7 +577,7 @@ fn cross_references_lead_to_their_target() {
     );
     assert_eq!(b.eval("window.scrollY"), json!(0));
     b.eval(&format!("document.querySelector({}).click()", json!(link)));
-    wait_for(&mut b, "location.hash === '#step-stop-local'");
+    b.wait_for("location.hash === '#step-stop-local'");
     assert_eq!(b.eval("location.href"), json!(href));
     assert_eq!(
         b.eval("(() => { const t = document.getElementById('step-stop-local'); return t && t.matches('li.step[data-step=\"stop-local\"]'); })()"),
@@ -1018,88 +627,17 @@ fn cross_references_lead_to_their_target() {
     assert_eq!(text_of(&mut b, "#sec-prep > h2 .num"), json!(number));
 }
 
-/// A running `tejun serve` (killed when dropped, also when a test panics).
-struct Serve {
-    child: Child,
-    /// `127.0.0.1:PORT`, as it printed.
-    addr: String,
-}
-
-impl Serve {
-    fn start(root: &Path) -> Serve {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_tejun"))
-            .arg("serve")
-            .arg(root)
-            .args(["--port", "0"])
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start tejun serve");
-        let stdout = child.stdout.take().expect("stdout");
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            use std::io::BufRead;
-            for line in std::io::BufReader::new(stdout)
-                .lines()
-                .map_while(Result::ok)
-            {
-                if let Some(at) = line.find("http://") {
-                    let url = line[at..].split_whitespace().next().unwrap_or("");
-                    let _ = tx.send(url.to_string());
-                }
-            }
-        });
-        let mut serve = Serve {
-            child,
-            addr: String::new(),
-        };
-        let url = rx
-            .recv_timeout(TIMEOUT)
-            .expect("tejun serve printed no URL");
-        serve.addr = url
-            .trim_start_matches("http://")
-            .trim_end_matches('/')
-            .to_string();
-        serve
-    }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Polls `expr` (tolerating a page that is reloading) until `done` holds for its value;
-/// returns the last value.
-fn poll(b: &mut Browser, expr: &str, within: Duration, done: impl Fn(&Value) -> bool) -> Value {
-    let start = Instant::now();
-    let mut last = Value::Null;
-    while start.elapsed() < within {
-        if let Some(v) = b.try_eval(expr) {
-            if done(&v) {
-                return v;
-            }
-            last = v;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    last
-}
-
 #[test]
 fn a_served_page_reloads_by_itself_after_an_edit_and_keeps_its_place() {
-    let Some(binary) = chromium() else { return };
     let tmp = tempfile::tempdir().expect("tempdir");
-    copy_tree(&repo_root().join("tests/fixtures/site-basic"), tmp.path());
-    let serve = Serve::start(tmp.path());
-    let mut b = Browser::launch(&binary);
+    copy_dir(&repo().join("tests/fixtures/site-basic"), tmp.path());
+    let serve = Server::start(tmp.path(), &[]);
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
     // A short window, so that even this small page scrolls.
     b.set_viewport(1000, 320, false);
-    let url = format!("http://{}/alpha.html", serve.addr);
+    let url = format!("http://{}/alpha.html", serve.addr());
     b.open(&url);
     const BODY: &str = "document.body ? document.body.innerText : ''";
     let body = b.eval(BODY);
@@ -1135,7 +673,7 @@ fn a_served_page_reloads_by_itself_after_an_edit_and_keeps_its_place() {
 
     // The page shows the new text without the test doing anything.
     let deadline = Duration::from_secs(60);
-    let body = poll(&mut b, BODY, deadline, |v| {
+    let body = b.poll(BODY, deadline, |v| {
         v.as_str()
             .is_some_and(|t| t.contains("Run the check twice (edited)."))
     });
@@ -1146,7 +684,7 @@ fn a_served_page_reloads_by_itself_after_an_edit_and_keeps_its_place() {
     );
     assert_eq!(b.eval("location.href"), json!(url));
     if let Some(y) = scrolled {
-        let now = poll(&mut b, "window.scrollY", deadline, |v| {
+        let now = b.poll("window.scrollY", deadline, |v| {
             v.as_f64().is_some_and(|now| (now - y).abs() <= 2.0)
         });
         assert!(
@@ -1162,7 +700,7 @@ fn screenshots_dir() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("target"));
-    repo_root().join(target).join("screenshots")
+    repo().join(target).join("screenshots")
 }
 
 /// Width and height from a PNG's header, after checking its signature and its end.
@@ -1229,11 +767,12 @@ fn shoot(b: &mut Browser, dir: &Path, name: &str, width: u32, height: u32) {
 
 #[test]
 fn screenshots_at_desktop_and_phone_widths_show_pages_that_fit() {
-    let Some(binary) = chromium() else { return };
     let (_tmp, out) = built_site();
     let dir = screenshots_dir();
     std::fs::create_dir_all(&dir).expect("screenshot folder");
-    let mut b = Browser::launch(&binary);
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
     let procedure = "mscs-upgrade-x64-r12-8.html";
 
     b.set_viewport(1280, 800, false);
@@ -1268,23 +807,20 @@ fn screenshots_at_desktop_and_phone_widths_show_pages_that_fit() {
 
 #[test]
 fn the_copy_button_label_comes_back_after_two_quick_clicks() {
-    let Some(binary) = chromium() else { return };
     let (_tmp, out) = built_site();
-    let mut b = Browser::launch(&binary);
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
     b.allow_clipboard();
     b.open(&file_url(&out.join("mscs-upgrade-x64-r12-7.html")));
     b.eval("document.querySelector('.cmd button.copy').id = 'copy-under-test'");
     b.click("#copy-under-test");
-    wait_for(
-        &mut b,
-        "document.querySelector('#copy-under-test').textContent === 'コピーしました'",
-    );
+    b.wait_for("document.querySelector('#copy-under-test').textContent === 'コピーしました'");
     // A second click while it still says so (a double click, or copying again); then
     // both clicks' feedback has had its time (1.5 s each).
     b.click("#copy-under-test");
     std::thread::sleep(Duration::from_secs(4));
-    let label = poll(
-        &mut b,
+    let label = b.poll(
         "document.querySelector('#copy-under-test').textContent",
         Duration::from_secs(10),
         |v| v == "コピー",
@@ -1294,13 +830,14 @@ fn the_copy_button_label_comes_back_after_two_quick_clicks() {
 
 #[test]
 fn the_values_panel_fits_a_phone() {
-    let Some(binary) = chromium() else { return };
     let (_tmp, out) = built_site();
-    let mut b = Browser::launch(&binary);
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
     b.set_viewport(375, 812, true);
     b.open(&file_url(&out.join("unix-patch.html")));
     b.click("[data-values-panel] > summary");
-    wait_for(&mut b, "document.querySelector('[data-values-panel]').open");
+    b.wait_for("document.querySelector('[data-values-panel]').open");
     // (A phone widens its layout viewport to content that overflows: compare with 375.)
     let fit = b.eval(
         "[document.documentElement.scrollWidth, window.innerWidth, \
@@ -1319,7 +856,7 @@ fn the_values_panel_fits_a_phone() {
 /// The `site-basic` fixture book copied into `tmp`, with `extra` files (path, text) added.
 fn fixture_book(tmp: &Path, extra: &[(&str, &str)]) -> PathBuf {
     let book = tmp.join("book");
-    copy_tree(&repo_root().join("tests/fixtures/site-basic"), &book);
+    copy_dir(&repo().join("tests/fixtures/site-basic"), &book);
     for (path, text) in extra {
         let path = book.join(path);
         std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
@@ -1354,7 +891,6 @@ body = "Four."
 
 #[test]
 fn runbook_csv_export_writes_no_live_formula() {
-    let Some(binary) = chromium() else { return };
     let tmp = tempfile::tempdir().expect("tempdir");
     let book = fixture_book(
         tmp.path(),
@@ -1369,7 +905,9 @@ fn runbook_csv_export_writes_no_live_formula() {
         "--out",
         file.to_str().expect("utf-8"),
     ]);
-    let mut b = Browser::launch(&binary);
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
     b.open(&file_url(&file));
     let csv = b.eval("window.tejunRunbook.exportLog('csv')");
     let titles: Vec<String> = csv
@@ -1398,7 +936,6 @@ fn runbook_csv_export_writes_no_live_formula() {
 
 #[test]
 fn a_runbook_with_remote_images_makes_no_request() {
-    let Some(binary) = chromium() else { return };
     let tmp = tempfile::tempdir().expect("tempdir");
     let book = fixture_book(
         tmp.path(),
@@ -1419,7 +956,9 @@ fn a_runbook_with_remote_images_makes_no_request() {
         file.to_str().expect("utf-8"),
     ]);
     let url = file_url(&file);
-    let mut b = Browser::launch(&binary);
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
     b.open(&url);
     let requested = b.requested_urls();
     assert!(!requested.is_empty(), "the network log saw the page load");
@@ -1446,7 +985,6 @@ fn a_runbook_with_remote_images_makes_no_request() {
 
 #[test]
 fn a_malformed_hash_with_a_highlight_leaves_search_working() {
-    let Some(binary) = chromium() else { return };
     let tmp = tempfile::tempdir().expect("tempdir");
     let book = fixture_book(tmp.path(), &[]);
     let out = tmp.path().join("site");
@@ -1456,16 +994,15 @@ fn a_malformed_hash_with_a_highlight_leaves_search_working() {
         "--out",
         out.to_str().expect("utf-8"),
     ]);
-    let mut b = Browser::launch(&binary);
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
     b.open(&format!(
         "{}?hl=x#%E0%A4%A",
         file_url(&out.join("alpha.html"))
     ));
-    type_into(&mut b, "#search-input", "systemctl");
-    wait_for(
-        &mut b,
-        "document.querySelectorAll('#search-results a').length",
-    );
+    b.type_into("#search-input", "systemctl");
+    b.wait_for("document.querySelectorAll('#search-results a').length");
     // A well-formed arrival still marks the query in its target.
     b.open(&format!(
         "{}?hl=systemctl#step-check",

@@ -1,56 +1,7 @@
 //! `tejun build` and `tejun init`, driven through the real binary on small fixture books
 //! (tests/fixtures/site-*) and on a copy of the repository's own JobCenter book.
 
-use crate::harness as common;
-use common::{assert_ok, copy_dir, repo_book, stderr};
-
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Output;
-
-fn tejun(args: &[&str], cwd: &Path) -> Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_tejun"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run tejun")
-}
-
-/// A copy of a fixture book in a fresh temporary folder; returns (guard, book folder).
-fn fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let book = tmp.path().join(name);
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name),
-        &book,
-    );
-    (tmp, book)
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
-}
-
-/// Every file under `dir` with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
-        for entry in std::fs::read_dir(dir).expect("read_dir") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                walk(base, &path, out);
-            } else {
-                let rel = path.strip_prefix(base).expect("prefix").to_path_buf();
-                out.insert(rel, std::fs::read(&path).expect("read"));
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
-}
+use crate::harness::{read, snapshot, Book, Tejun};
 
 /// The values of `attr="…"` in document order.
 fn attr_values(html: &str, attr: &str) -> Vec<String> {
@@ -65,8 +16,8 @@ fn attr_values(html: &str, attr: &str) -> Vec<String> {
 
 #[test]
 fn repo_book_renders_every_page() {
-    let (_tmp, book) = repo_book();
-    assert_ok(&tejun(&["build", "."], &book));
+    let book = Book::jobcenter();
+    book.run(["build", "."]).assert_ok();
     let out = book.join("book");
     for page in [
         "index.html",
@@ -128,8 +79,8 @@ fn repo_book_renders_every_page() {
 
 #[test]
 fn print_page_holds_every_procedure_in_reading_order() {
-    let (_tmp, book) = repo_book();
-    assert_ok(&tejun(&["build", "."], &book));
+    let book = Book::jobcenter();
+    book.run(["build", "."]).assert_ok();
     let out = book.join("book");
     let print = read(&out.join("print.html"));
     let printed = attr_values(&print, "data-procedure");
@@ -157,8 +108,8 @@ fn print_page_holds_every_procedure_in_reading_order() {
 
 #[test]
 fn cross_reference_shows_target_number_and_title() {
-    let (_tmp, book) = fixture("site-basic");
-    assert_ok(&tejun(&["build", "."], &book));
+    let book = Book::fixture("site-basic");
+    book.run(["build", "."]).assert_ok();
     let beta = read(&book.join("book/beta.html"));
     assert!(beta.contains("href=\"alpha.html\" class=\"xref xref-filled\" data-number=\"1.1\">1.1 Alpha procedure</a>"), "{beta}");
     assert!(
@@ -178,8 +129,8 @@ fn cross_reference_shows_target_number_and_title() {
 
 #[test]
 fn targets_list_their_backlinks() {
-    let (_tmp, book) = fixture("site-basic");
-    assert_ok(&tejun(&["build", "."], &book));
+    let book = Book::fixture("site-basic");
+    book.run(["build", "."]).assert_ok();
     let alpha = read(&book.join("book/alpha.html"));
     assert!(
         alpha.contains("Referenced from: <a href=\"beta.html\">1.2 Beta procedure</a>"),
@@ -190,16 +141,16 @@ fn targets_list_their_backlinks() {
 /// Raw HTML is sanitised (tests/hostile.rs has the whole story): the script goes.
 #[test]
 fn raw_script_in_markdown_is_removed() {
-    let (_tmp, book) = fixture("site-basic");
-    assert_ok(&tejun(&["build", "."], &book));
+    let book = Book::fixture("site-basic");
+    book.run(["build", "."]).assert_ok();
     let beta = read(&book.join("book/beta.html"));
     assert!(!beta.contains("<script>alert") && !beta.contains("boom"));
 }
 
 #[test]
 fn parts_render_as_typed_blocks() {
-    let (_tmp, book) = fixture("site-basic");
-    assert_ok(&tejun(&["build", "."], &book));
+    let book = Book::fixture("site-basic");
+    book.run(["build", "."]).assert_ok();
     let alpha = read(&book.join("book/alpha.html"));
     assert!(alpha.contains("<span class=\"prompt\" aria-hidden=\"true\">$ </span><span class=\"cmd-text\">systemctl status example</span>"));
     assert!(alpha.contains("<button type=\"button\" class=\"copy\""));
@@ -217,20 +168,20 @@ fn parts_render_as_typed_blocks() {
 
 #[test]
 fn failed_build_leaves_previous_output_byte_identical() {
-    let (_tmp, book) = fixture("site-basic");
-    assert_ok(&tejun(&["build", "."], &book));
+    let book = Book::fixture("site-basic");
+    book.run(["build", "."]).assert_ok();
     let before = snapshot(&book.join("book"));
     std::fs::write(
         book.join("content/01-first/02-beta.toml"),
         "title = \"Beta\"\nintro = \"[](#nowhere)\"\n",
     )
     .expect("write");
-    let o = tejun(&["build", "."], &book);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let o = book.run(["build", "."]);
+    assert_eq!(o.status.code(), Some(1), "{}", o.stderr());
     assert!(
-        stderr(&o).contains("nowhere"),
+        o.stderr().contains("nowhere"),
         "the diagnostic is shown: {}",
-        stderr(&o)
+        o.stderr()
     );
     assert_eq!(snapshot(&book.join("book")), before);
     // No staging folder is left behind.
@@ -248,46 +199,46 @@ fn failed_build_leaves_previous_output_byte_identical() {
 
 #[test]
 fn refuses_to_replace_a_folder_it_did_not_make() {
-    let (_tmp, book) = fixture("site-basic");
+    let book = Book::fixture("site-basic");
     std::fs::create_dir(book.join("book")).expect("mkdir");
     std::fs::write(book.join("book/notes.txt"), "mine").expect("write");
-    let o = tejun(&["build", "."], &book);
+    let o = book.run(["build", "."]);
     assert!(!o.status.success());
-    assert!(stderr(&o).contains("refusing to replace"), "{}", stderr(&o));
+    assert!(o.stderr().contains("refusing to replace"), "{}", o.stderr());
     assert_eq!(read(&book.join("book/notes.txt")), "mine");
     assert!(!book.join("book/index.html").exists());
     assert!(
-        stderr(&o).contains("Move it away"),
+        o.stderr().contains("Move it away"),
         "the message names the way out: {}",
-        stderr(&o)
+        o.stderr()
     );
 
     // A file is never replaced.
     let file_out = book.join("out.txt");
     std::fs::write(&file_out, "keep").expect("write");
-    let o = tejun(&["build", ".", "--out", "out.txt"], &book);
+    let o = book.run(["build", ".", "--out", "out.txt"]);
     assert!(!o.status.success());
     assert_eq!(read(&file_out), "keep");
 }
 
 #[test]
 fn the_internal_remover_only_removes_folders_a_build_set_aside() {
-    let (_tmp, book) = fixture("site-basic");
+    let book = Book::fixture("site-basic");
     let mine = book.join("content");
-    let o = tejun(&["remove-retired", &mine.to_string_lossy()], &book);
+    let o = book.run(["remove-retired", &mine.to_string_lossy()]);
     assert!(!o.status.success());
     assert!(mine.join("_refs.toml").is_file(), "nothing was removed");
-    assert!(stderr(&o).contains("refusing to remove"), "{}", stderr(&o));
+    assert!(o.stderr().contains("refusing to remove"), "{}", o.stderr());
 }
 
 #[test]
 fn rebuild_replaces_its_own_output_and_out_flag_is_honoured() {
-    let (tmp, book) = fixture("site-basic");
-    let out = tmp.path().join("elsewhere/site");
+    let book = Book::fixture("site-basic");
+    let out = book.tmp().join("elsewhere/site");
     let out_arg = out.to_string_lossy().into_owned();
-    assert_ok(&tejun(&["build", ".", "--out", &out_arg], &book));
+    book.run(["build", ".", "--out", &out_arg]).assert_ok();
     std::fs::write(out.join("stale.html"), "old").expect("write");
-    assert_ok(&tejun(&["build", ".", "--out", &out_arg], &book));
+    book.run(["build", ".", "--out", &out_arg]).assert_ok();
     assert!(out.join("index.html").is_file());
     assert!(
         !out.join("stale.html").exists(),
@@ -297,19 +248,19 @@ fn rebuild_replaces_its_own_output_and_out_flag_is_honoured() {
 
 #[test]
 fn theme_file_in_the_book_overrides_the_builtin_one() {
-    let (_tmp, book) = fixture("site-basic");
+    let book = Book::fixture("site-basic");
     let theme = book.join("themes/default");
     std::fs::create_dir_all(&theme).expect("mkdir");
     std::fs::write(theme.join("404.html"), "{% extends \"layout.html\" %}{% block content %}CUSTOM-404 {{ t.home }}{% endblock content %}").expect("write");
     std::fs::write(theme.join("style.css"), "/* custom */").expect("write");
-    assert_ok(&tejun(&["build", "."], &book));
+    book.run(["build", "."]).assert_ok();
     assert!(read(&book.join("book/404.html")).contains("CUSTOM-404 Home"));
     assert_eq!(read(&book.join("book/assets/style.css")), "/* custom */");
 
     std::fs::write(theme.join("chapter.html"), "{% extends \"layout.html\" %}{% block content %}{{ chapter.nope.deeper }}{% endblock content %}").expect("write");
-    let o = tejun(&["build", "."], &book);
+    let o = book.run(["build", "."]);
     assert!(!o.status.success());
-    let err = stderr(&o);
+    let err = o.stderr();
     assert!(
         err.contains("chapter.html") && err.contains("nope"),
         "template error names the template and the problem: {err}"
@@ -323,19 +274,22 @@ fn theme_file_in_the_book_overrides_the_builtin_one() {
 #[test]
 fn init_then_build_succeeds_and_init_never_overwrites() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    assert_ok(&tejun(&["init", "new-book"], tmp.path()));
+    Tejun::new(tmp.path())
+        .args(["init", "new-book"])
+        .run()
+        .assert_ok();
     let book = tmp.path().join("new-book");
-    let o = tejun(&["build", "."], &book);
-    assert_ok(&o);
+    let o = Tejun::new(&book).args(["build", "."]).run();
+    o.assert_ok();
     assert!(
-        !stderr(&o).contains("warning:"),
+        !o.stderr().contains("warning:"),
         "a fresh book is clean: {}",
-        stderr(&o)
+        o.stderr()
     );
     let page = read(&book.join("book/upgrade.html"));
     assert!(page.contains("class=\"cmd\"") && page.contains("class=\"variant\""));
     let before = read(&book.join("book.toml"));
-    let again = tejun(&["init", "new-book"], tmp.path());
+    let again = Tejun::new(tmp.path()).args(["init", "new-book"]).run();
     assert!(!again.status.success());
     assert_eq!(read(&book.join("book.toml")), before);
 }

@@ -2,37 +2,32 @@
 //! mistake (tests/fixtures/check/<case>/ laid over tests/fixtures/check/base/): each must
 //! name the problem and point at the right file:line:col, with a non-zero exit.
 
-use crate::harness as common;
-use common::copy_dir;
-
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+use crate::harness::{copy_dir, fixture_dir, repo, Book, Tejun};
 
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check")
+    fixture_dir("check")
+}
+
+/// The check fixtures' base book with each of `cases` laid over it, in order.
+fn book_of(cases: &[&str]) -> Book {
+    let book = Book::fixture("check/base");
+    for case in cases {
+        copy_dir(&fixtures().join(case), &book);
+    }
+    book
 }
 
 /// Runs `tejun check` on base + case; returns (exit code, stderr).
 fn check_case(case: &str) -> (i32, String) {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixtures().join("base"), dir.path());
-    if case != "base" {
-        copy_dir(&fixtures().join(case), dir.path());
-    }
-    run_check(dir.path())
+    let cases: &[&str] = if case == "base" { &[] } else { &[case] };
+    run_check(&book_of(cases))
 }
 
 fn run_check(book: &Path) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tejun"))
-        .arg("check")
-        .arg(book)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let out = Tejun::new(book).args(["check", "."]).run();
+    (out.code().unwrap_or(-1), out.stderr())
 }
 
 fn assert_reports(case: &str, location: &str, message: &str) {
@@ -50,7 +45,7 @@ fn assert_reports(case: &str, location: &str, message: &str) {
 
 #[test]
 fn the_repository_book_is_clean() {
-    let (code, err) = run_check(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let (code, err) = run_check(repo());
     assert_eq!(code, 0, "{err}");
     assert!(!err.contains("error"), "{err}");
     assert!(err.contains("12 procedures"), "{err}");
@@ -190,27 +185,21 @@ fn similar_commands_warn_but_pass() {
     assert!(err.contains("┌─ content/01-ch/02-typo.toml:17:21"), "{err}");
 
     // A book may turn the lint off.
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixtures().join("base"), dir.path());
-    copy_dir(&fixtures().join("similar-commands"), dir.path());
-    let toml = std::fs::read_to_string(dir.path().join("book.toml")).unwrap();
-    std::fs::write(
-        dir.path().join("book.toml"),
+    let book = book_of(&["similar-commands"]);
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
         format!("{toml}\n[check]\nsimilar_commands = false\n"),
-    )
-    .unwrap();
-    let (code, err) = run_check(dir.path());
+    );
+    let (code, err) = run_check(&book);
     assert_eq!(code, 0, "{err}");
     assert!(!err.contains("nqstop"), "{err}");
 }
 
 #[test]
 fn every_problem_is_reported_at_once() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixtures().join("base"), dir.path());
-    copy_dir(&fixtures().join("unknown-facet"), dir.path());
-    copy_dir(&fixtures().join("duplicate-id"), dir.path());
-    let (code, err) = run_check(dir.path());
+    let book = book_of(&["unknown-facet", "duplicate-id"]);
+    let (code, err) = run_check(&book);
     assert_eq!(code, 1);
     assert!(
         err.contains("unknown facet `platform`") && err.contains("duplicate id `proc`"),

@@ -1,19 +1,11 @@
 //! `tejun diff` and `tejun check --matrix` on the JobCenter book.
 
-use std::process::Command;
+use crate::harness::{repo, Tejun};
 
+/// `tejun ARGS` on the repository's book: (exit code, stdout, stderr).
 fn tejun(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tejun"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let out = Tejun::new(repo()).args(args).run();
+    (out.code().unwrap_or(-1), out.stdout(), out.stderr())
 }
 
 #[test]

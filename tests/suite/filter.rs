@@ -1,17 +1,14 @@
 //! Filtering the JobCenter book by environment: only what applies is kept, steps are
 //! numbered consecutively, and "本手順は必要ありません" steps disappear.
 
-use std::path::Path;
-
 use tejun::condition::Env;
 use tejun::filter::filter;
 use tejun::model::{Book, Step};
 
+use crate::harness::{load, repo};
+
 fn book() -> Book {
-    match tejun::load_book(Path::new(env!("CARGO_MANIFEST_DIR"))) {
-        Ok((b, _)) => b,
-        Err((d, s)) => panic!("{}", d.lines(&s).join("\n")),
-    }
+    load(repo())
 }
 
 fn env(book: &Book, spec: &str) -> Env {

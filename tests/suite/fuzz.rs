@@ -8,7 +8,6 @@
 //! The longer, coverage-guided runs are `cargo +nightly fuzz run <target>` (README,
 //! Reliability).
 
-use std::path::Path;
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
@@ -16,6 +15,8 @@ use tejun::condition::Env;
 use tejun::config::FacetKind;
 use tejun::filter::filter;
 use tejun::model::{Book, Step};
+
+use crate::harness::{load, repo};
 
 /// The book the `load_procedure` fuzz target writes its input into (fuzz/fuzz_targets).
 const BOOK: &str = "title = \"Fuzz\"\n[[facet]]\nid = \"os\"\nlabel = \"OS\"\nvalues = [{ id = \"win\", label = \"W\" }, { id = \"unix\", label = \"U\" }]\n[[facet]]\nid = \"from\"\nlabel = \"From\"\nkind = \"version\"\n";
@@ -246,12 +247,7 @@ fn procedure_text() -> impl Strategy<Value = String> {
 /// The JobCenter book, loaded once for every filter case.
 fn jobcenter() -> &'static Book {
     static BOOK: OnceLock<Book> = OnceLock::new();
-    BOOK.get_or_init(
-        || match tejun::load_book(Path::new(env!("CARGO_MANIFEST_DIR"))) {
-            Ok((b, _)) => b,
-            Err((d, s)) => panic!("{}", d.lines(&s).join("\n")),
-        },
-    )
+    BOOK.get_or_init(|| load(repo()))
 }
 
 /// An environment spec over the JobCenter facets: each facet set to one of its values

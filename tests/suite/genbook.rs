@@ -6,10 +6,10 @@
 #[path = "../../examples/genbook.rs"]
 mod generator;
 
-use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
+
+use crate::harness::{snapshot, Tejun};
 
 fn generate(out: &Path, seed: u64) -> generator::Summary {
     generator::run(&generator::Args {
@@ -20,35 +20,13 @@ fn generate(out: &Path, seed: u64) -> generator::Summary {
     })
 }
 
-/// Every file under `dir`, by relative path, with its bytes.
-fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
-        for entry in fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(root, &path, out);
-            } else {
-                let bytes = fs::read(&path).unwrap();
-                out.insert(path.strip_prefix(root).unwrap().to_path_buf(), bytes);
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
-}
-
-fn tejun(args: &[&str]) -> (bool, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tejun"))
-        .args(args)
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
+/// `tejun ARGS` in `dir`: (success, stdout and stderr).
+fn tejun(dir: &Path, args: &[&str]) -> (bool, String) {
+    let out = Tejun::new(dir).args(args).run();
+    (
+        out.status.success(),
+        format!("{}{}", out.stdout(), out.stderr()),
+    )
 }
 
 #[test]
@@ -60,7 +38,7 @@ fn generated_book_checks_and_builds_without_errors() {
     let book = tmp.path().join("tejun");
     let book = book.to_str().unwrap();
 
-    let (ok, text) = tejun(&["check", book]);
+    let (ok, text) = tejun(tmp.path(), &["check", book]);
     assert!(ok, "tejun check failed:\n{text}");
     assert!(
         !text.contains("error"),
@@ -68,7 +46,10 @@ fn generated_book_checks_and_builds_without_errors() {
     );
 
     let site = tmp.path().join("site");
-    let (ok, text) = tejun(&["build", book, "--out", site.to_str().unwrap()]);
+    let (ok, text) = tejun(
+        tmp.path(),
+        &["build", book, "--out", site.to_str().unwrap()],
+    );
     assert!(ok, "tejun build failed:\n{text}");
     assert!(
         !text.contains("error"),
@@ -88,7 +69,7 @@ fn same_seed_writes_the_same_bytes() {
     generate(a.path(), 7);
     generate(b.path(), 7);
     generate(c.path(), 8);
-    let (fa, fb, fc) = (files(a.path()), files(b.path()), files(c.path()));
+    let (fa, fb, fc) = (snapshot(a.path()), snapshot(b.path()), snapshot(c.path()));
     assert!(fa.len() > 40, "only {} files written", fa.len());
     assert_eq!(fa.keys().collect::<Vec<_>>(), fb.keys().collect::<Vec<_>>());
     for (path, bytes) in &fa {
@@ -107,7 +88,7 @@ fn mdbook_summary_lists_every_page() {
     let summary = generate(tmp.path(), 1);
     let src = tmp.path().join("mdbook/src");
     let text = fs::read_to_string(src.join("SUMMARY.md")).unwrap();
-    let pages: Vec<String> = files(&src)
+    let pages: Vec<String> = snapshot(&src)
         .keys()
         .map(|p| p.to_string_lossy().replace('\\', "/"))
         .filter(|p| p != "SUMMARY.md")
@@ -122,6 +103,6 @@ fn mdbook_summary_lists_every_page() {
         );
     }
     // The Hugo site holds the same pages.
-    let hugo = files(&tmp.path().join("hugo/content"));
+    let hugo = snapshot(&tmp.path().join("hugo/content"));
     assert_eq!(hugo.len(), pages.len());
 }

@@ -4,74 +4,22 @@
 //! runbooks that must make no request. Each test runs the real binary on a small book
 //! written into a temporary folder (the `site-basic` fixture plus what the case needs).
 
-use crate::harness as common;
-
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::process::Command;
 
-/// A generous bound that turns a hang into a failure; never a timing assertion.
-const HANG: Duration = Duration::from_secs(60);
+use crate::harness::{read, repo, write, Book, Run, Tejun};
 
-fn fixture() -> PathBuf {
-    common::manifest().join("tests/fixtures/site-basic")
-}
-
-/// A copy of the `site-basic` fixture book: (guard, book folder).
-fn basic_book() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let book = tmp.path().join("book");
-    common::copy_dir(&fixture(), &book);
-    (tmp, book)
-}
-
-/// Runs tejun with `args` in `dir`, killing it (and failing) after [`HANG`].
-fn tejun(dir: &Path, args: &[&str]) -> Output {
-    run(dir, args, Stdio::piped())
-}
-
-/// [`tejun`] with `stdout` as the command's standard output.
-fn run(dir: &Path, args: &[&str], stdout: Stdio) -> Output {
-    let child = Command::new(env!("CARGO_BIN_EXE_tejun"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("SOURCE_DATE_EPOCH", "1700000000")
-        .stdin(Stdio::null())
-        .stdout(stdout)
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start tejun");
-    let pid = child.id();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    match rx.recv_timeout(HANG) {
-        Ok(out) => out.expect("wait for tejun"),
-        Err(_) => {
-            let _ = Command::new("kill")
-                .args(["-KILL", &pid.to_string()])
-                .status();
-            panic!("tejun {args:?} did not finish within {HANG:?}");
-        }
-    }
-}
-
-fn stderr(o: &Output) -> String {
-    common::stderr(o)
-}
-
-fn write(path: &Path, text: &str) {
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
+/// A copy of the `site-basic` fixture book.
+fn basic_book() -> Book {
+    Book::fixture("site-basic")
 }
 
 /// `tejun build` into `site/` beside the book; returns the output and the folder.
-fn build(book: &Path) -> (Output, PathBuf) {
+fn build(book: &Path) -> (Run, PathBuf) {
     let site = book.parent().unwrap().join("site");
-    let out = tejun(book, &["build", ".", "--out", site.to_str().unwrap()]);
+    let out = Tejun::new(book)
+        .args(["build", ".", "--out", site.to_str().unwrap()])
+        .run();
     (out, site)
 }
 
@@ -80,15 +28,15 @@ fn build(book: &Path) -> (Output, PathBuf) {
 #[cfg(unix)]
 #[test]
 fn theme_link_to_a_file_outside_the_theme_is_refused() {
-    let (tmp, book) = basic_book();
-    let secret = tmp.path().join("secret.txt");
+    let book = basic_book();
+    let secret = book.tmp().join("secret.txt");
     std::fs::write(&secret, "TOP-SECRET-HOST-FILE").unwrap();
     let theme = book.join("themes/default");
     std::fs::create_dir_all(&theme).unwrap();
     std::os::unix::fs::symlink(&secret, theme.join("style.css")).unwrap();
 
     let (out, site) = build(&book);
-    let err = stderr(&out);
+    let err = out.stderr();
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("style.css"), "names the file: {err}");
     assert!(err.contains("outside the theme folder"), "{err}");
@@ -99,12 +47,12 @@ fn theme_link_to_a_file_outside_the_theme_is_refused() {
 #[cfg(unix)]
 #[test]
 fn theme_link_to_etc_passwd_as_a_template_is_refused() {
-    let (_tmp, book) = basic_book();
+    let book = basic_book();
     let theme = book.join("themes/default");
     std::fs::create_dir_all(&theme).unwrap();
     std::os::unix::fs::symlink("/etc/passwd", theme.join("404.html")).unwrap();
     let (out, site) = build(&book);
-    let err = stderr(&out);
+    let err = out.stderr();
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(
         err.contains("404.html") && err.contains("/etc/passwd"),
@@ -116,7 +64,7 @@ fn theme_link_to_etc_passwd_as_a_template_is_refused() {
 #[cfg(unix)]
 #[test]
 fn theme_link_inside_the_theme_is_read() {
-    let (_tmp, book) = basic_book();
+    let book = basic_book();
     let theme = book.join("themes/default");
     write(
         &theme.join("shared/site.css"),
@@ -124,15 +72,15 @@ fn theme_link_inside_the_theme_is_read() {
     );
     std::os::unix::fs::symlink("shared/site.css", theme.join("style.css")).unwrap();
     let (out, site) = build(&book);
-    common::assert_ok(&out);
-    let css = std::fs::read_to_string(site.join("assets/style.css")).unwrap();
+    out.assert_ok();
+    let css = read(&site.join("assets/style.css"));
     assert_eq!(css, "body { color: rebeccapurple }");
 }
 
 #[cfg(unix)]
 #[test]
 fn theme_fifo_is_an_error_not_a_hang() {
-    let (_tmp, book) = basic_book();
+    let book = basic_book();
     let theme = book.join("themes/default");
     std::fs::create_dir_all(&theme).unwrap();
     let made = Command::new("mkfifo")
@@ -141,7 +89,7 @@ fn theme_fifo_is_an_error_not_a_hang() {
         .expect("mkfifo");
     assert!(made.success());
     let (out, site) = build(&book);
-    let err = stderr(&out);
+    let err = out.stderr();
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(
         err.contains("tejun.js") && err.contains("not a regular file"),
@@ -152,21 +100,20 @@ fn theme_fifo_is_an_error_not_a_hang() {
 
 #[test]
 fn template_get_env_is_a_template_error() {
-    let (_tmp, book) = basic_book();
-    let layout = std::fs::read_to_string(common::manifest().join("themes/default/layout.html"))
+    let book = basic_book();
+    let layout = std::fs::read_to_string(repo().join("themes/default/layout.html"))
         .unwrap()
         .replace(
             "</body>",
             "<p>{{ get_env(name=\"TEJUN_TEST_SECRET\") }}</p></body>",
         );
     write(&book.join("themes/default/layout.html"), &layout);
-    let o = Command::new(env!("CARGO_BIN_EXE_tejun"))
+    let o = book
+        .tejun()
         .args(["build", ".", "--out", "../site"])
-        .current_dir(&book)
         .env("TEJUN_TEST_SECRET", "HOST-ENV-SECRET")
-        .output()
-        .unwrap();
-    let err = stderr(&o);
+        .run();
+    let err = o.stderr();
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("get_env"), "{err}");
     assert!(err.contains("no access to the environment"), "{err}");
@@ -176,13 +123,13 @@ fn template_get_env_is_a_template_error() {
 
 #[test]
 fn template_include_reaches_only_theme_templates() {
-    let (_tmp, book) = basic_book();
-    let layout = std::fs::read_to_string(common::manifest().join("themes/default/layout.html"))
+    let book = basic_book();
+    let layout = std::fs::read_to_string(repo().join("themes/default/layout.html"))
         .unwrap()
         .replace("</body>", "{% include \"/etc/passwd\" %}</body>");
     write(&book.join("themes/default/layout.html"), &layout);
     let (out, site) = build(&book);
-    let err = stderr(&out);
+    let err = out.stderr();
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("/etc/passwd"), "{err}");
     assert!(!err.contains("root:"), "{err}");
@@ -210,27 +157,26 @@ fn base64_blob(n: usize) -> String {
 
 #[test]
 fn check_finishes_on_a_command_holding_a_large_base64_heredoc() {
-    let (_tmp, book) = basic_book();
+    let book = basic_book();
     write(
         &book.join("content/01-first/03-blob.toml"),
-        &format!(
+        format!(
             "title = \"Restore the key\"\n\n[[section]]\nid = \"restore\"\ntitle = \"Restore\"\n\n\
              [[section.step]]\ntitle = \"Write the key file\"\n[[section.step.part]]\nshell = \"sh\"\n\
              cmd = '''\nbase64 -d > key.bin <<'EOF'\n{}\nEOF\n'''\n",
             base64_blob(231 * 1024)
         ),
     );
-    let out = tejun(&book, &["check", "."]);
-    let err = stderr(&out);
+    let out = book.run(["check", "."]);
+    let err = out.stderr();
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(err.contains("3 procedures"), "{err}");
 }
 
 /// A book of ten enumeration facets of ten values each (a hundred values), whose
 /// conditions mention every value of every facet.
-fn ten_facet_book() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let book = tmp.path().join("book");
+fn ten_facet_book() -> Book {
+    let book = Book::empty("book");
     let mut config = String::from("title = \"Ten facets\"\nlanguage = \"en\"\n");
     for f in 0..10 {
         let values: Vec<String> = (0..10)
@@ -251,7 +197,7 @@ fn ten_facet_book() -> (tempfile::TempDir, PathBuf) {
         for v in 0..10 {
             write(
                 &book.join(format!("content/01-ch/{f}{v}-p{f}{v}.toml")),
-                &format!(
+                format!(
                     "title = \"F{f} is V{v}\"\nwhen = \"f{f} = v{v}\"\n\n[[section]]\nid = \"s\"\n\
                      title = \"S\"\n[[section.step]]\ntitle = \"Only step\"\nbody = \"Do it.\"\n"
                 ),
@@ -270,7 +216,7 @@ fn ten_facet_book() -> (tempfile::TempDir, PathBuf) {
     }
     write(
         &book.join("content/01-ch/zz-all.toml"),
-        &format!(
+        format!(
             "title = \"Everything\"\n\n[[section]]\nid = \"s\"\ntitle = \"S\"\n\n\
              [[section.step]]\ntitle = \"Split\"\n\
              [[section.step.variant]]\nwhen = \"{all}\"\nbody = \"All.\"\n\
@@ -278,29 +224,27 @@ fn ten_facet_book() -> (tempfile::TempDir, PathBuf) {
              [[section.step]]\ntitle = \"Per value\"\nwhen = \"f0 != v0 and f3 in [v1, v2, v3]\"\n{per_value}"
         ),
     );
-    (tmp, book)
+    book
 }
 
 #[test]
 fn coverage_check_finishes_on_ten_facets_of_ten_values() {
-    let (_tmp, book) = ten_facet_book();
-    let out = tejun(&book, &["check", "."]);
-    let err = stderr(&out);
+    let book = ten_facet_book();
+    let out = book.run(["check", "."]);
+    let err = out.stderr();
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(err.contains("101 procedures"), "{err}");
 }
 
 #[test]
 fn coverage_check_still_finds_a_gap_among_ten_facets() {
-    let (_tmp, book) = ten_facet_book();
+    let book = ten_facet_book();
     // Drop the variant of f9 = v7: a gap where f0 != v0, f3 in [v1..v3], f9 = v7.
     let path = book.join("content/01-ch/zz-all.toml");
-    let text = std::fs::read_to_string(&path)
-        .unwrap()
-        .replace("when = \"f9 = v7\"", "when = \"f9 = v7 and f5 = v5\"");
-    std::fs::write(&path, text).unwrap();
-    let out = tejun(&book, &["check", "."]);
-    let err = stderr(&out);
+    let text = read(&path).replace("when = \"f9 = v7\"", "when = \"f9 = v7 and f5 = v5\"");
+    write(&path, text);
+    let out = book.run(["check", "."]);
+    let err = out.stderr();
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
         err.contains(
@@ -314,14 +258,14 @@ fn coverage_check_still_finds_a_gap_among_ten_facets() {
 
 /// Runs tejun with its standard output a pipe nobody reads any more (`tejun … | head`
 /// after `head` has left): the first write fails with EPIPE.
-fn into_closed_pipe(dir: &Path, args: &[&str]) -> Output {
+fn into_closed_pipe(dir: &Path, args: &[&str]) -> Run {
     let (reader, writer) = std::io::pipe().expect("pipe");
     drop(reader);
-    run(dir, args, Stdio::from(writer))
+    Tejun::new(dir).args(args).stdout(writer).run()
 }
 
-fn assert_stops_quietly(o: &Output, what: &str) {
-    let err = stderr(o);
+fn assert_stops_quietly(o: &Run, what: &str) {
+    let err = o.stderr();
     #[cfg(unix)]
     let killed_by_sigpipe = std::os::unix::process::ExitStatusExt::signal(&o.status) == Some(13);
     #[cfg(not(unix))]
@@ -337,7 +281,7 @@ fn assert_stops_quietly(o: &Output, what: &str) {
 
 #[test]
 fn diff_into_a_closed_pipe_stops_quietly() {
-    let (_tmp, book) = basic_book();
+    let book = basic_book();
     let o = into_closed_pipe(
         &book,
         &["diff", "--env", "os=linux", "--env", "os=windows", "."],
@@ -347,14 +291,14 @@ fn diff_into_a_closed_pipe_stops_quietly() {
 
 #[test]
 fn check_matrix_into_a_closed_pipe_stops_quietly() {
-    let (_tmp, book) = basic_book();
+    let book = basic_book();
     let o = into_closed_pipe(&book, &["check", ".", "--matrix"]);
     assert_stops_quietly(&o, "check --matrix");
 }
 
 #[test]
 fn search_into_a_closed_pipe_stops_quietly() {
-    let (_tmp, book) = basic_book();
+    let book = basic_book();
     let o = into_closed_pipe(&book, &["search", "systemctl", "."]);
     assert_stops_quietly(&o, "search");
     let o = into_closed_pipe(&book, &["search", "systemctl", ".", "--json"]);
@@ -363,18 +307,17 @@ fn search_into_a_closed_pipe_stops_quietly() {
 
 #[test]
 fn search_with_stdout_and_stderr_into_a_closed_pipe_stops_quietly() {
-    let (_tmp, book) = basic_book();
+    let book = basic_book();
     // `tejun search … 2>&1 | head`: both streams are the one closed pipe; the messages on
     // stderr (refreshing the index) must not end in a panic (exit 101).
     let (reader, writer) = std::io::pipe().expect("pipe");
     drop(reader);
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tejun"))
+    let out = book
+        .tejun()
         .args(["search", "systemctl", "."])
-        .current_dir(&book)
-        .stdout(Stdio::from(writer.try_clone().expect("clone")))
-        .stderr(Stdio::from(writer))
-        .output()
-        .expect("run tejun");
+        .stdout(writer.try_clone().expect("clone"))
+        .stderr(writer)
+        .run();
     assert_ne!(out.status.code(), Some(101), "{:?}", out.status);
     #[cfg(unix)]
     let killed_by_sigpipe = std::os::unix::process::ExitStatusExt::signal(&out.status) == Some(13);
@@ -391,7 +334,7 @@ fn search_with_stdout_and_stderr_into_a_closed_pipe_stops_quietly() {
 
 #[test]
 fn bidi_controls_and_zero_width_characters_in_commands_are_errors_at_the_character() {
-    let (_tmp, book) = basic_book();
+    let book = basic_book();
     // Line 12 hides a right-to-left override (written raw in a literal string), line 17 a
     // zero-width space (a TOML escape) in a process name.
     write(
@@ -401,8 +344,8 @@ fn bidi_controls_and_zero_width_characters_in_commands_are_errors_at_the_charact
          cmd = '''\nrm -rf /tmp/x\u{202e}gol.txt\n'''\n\n[[section.step.part]]\nexpect = \"absent\"\n\
          processes = [\"jobd\", \"svc\\u200Bd\"]\n",
     );
-    let out = tejun(&book, &["check", "."]);
-    let err = stderr(&out);
+    let out = book.run(["check", "."]);
+    let err = out.stderr();
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
         err.contains("U+202E (RIGHT-TO-LEFT OVERRIDE)"),
@@ -429,17 +372,17 @@ fn bidi_controls_and_zero_width_characters_in_commands_are_errors_at_the_charact
 #[test]
 fn every_bidi_control_is_reported() {
     for c in ('\u{202a}'..='\u{202e}').chain('\u{2066}'..='\u{2069}') {
-        let (_tmp, book) = basic_book();
+        let book = basic_book();
         write(
             &book.join("content/01-first/03-clean.toml"),
-            &format!(
+            format!(
                 "title = \"Clean up\"\n\n[[section]]\nid = \"s\"\ntitle = \"S\"\n\n\
                  [[section.step]]\ntitle = \"Remove\"\n[[section.step.part]]\nshell = \"sh\"\n\
                  cmd = \"rm x{c}y\"\n"
             ),
         );
-        let out = tejun(&book, &["check", "."]);
-        let err = stderr(&out);
+        let out = book.run(["check", "."]);
+        let err = out.stderr();
         assert_eq!(out.status.code(), Some(1), "U+{:04X}: {err}", c as u32);
         assert!(
             err.contains(&format!("U+{:04X}", c as u32)),
@@ -452,8 +395,8 @@ fn every_bidi_control_is_reported() {
 // ---- runbooks make no request (item 13) ---------------------------------------------------
 
 /// The basic book with a procedure showing remote images and a relative one.
-fn book_with_images() -> (tempfile::TempDir, PathBuf) {
-    let (tmp, book) = basic_book();
+fn book_with_images() -> Book {
+    let book = basic_book();
     write(
         &book.join("content/01-first/03-pics.toml"),
         "title = \"Pictures\"\n\n[[section]]\nid = \"s\"\ntitle = \"S\"\n\n\
@@ -462,26 +405,23 @@ fn book_with_images() -> (tempfile::TempDir, PathBuf) {
          A local one: ![local](images/local.png)\n\n\
          Bare: ![](http://img.example.com/bare.png)\n'''\n",
     );
-    (tmp, book)
+    book
 }
 
 #[test]
 fn runbook_shows_remote_images_as_links_and_forbids_requests() {
-    let (tmp, book) = book_with_images();
-    let file = tmp.path().join("rb.html");
-    let out = tejun(
-        &book,
-        &[
-            "runbook",
-            ".",
-            "--env",
-            "os=linux",
-            "--out",
-            file.to_str().unwrap(),
-        ],
-    );
-    common::assert_ok(&out);
-    let html = std::fs::read_to_string(&file).unwrap();
+    let book = book_with_images();
+    let file = book.tmp().join("rb.html");
+    let out = book.run([
+        "runbook",
+        ".",
+        "--env",
+        "os=linux",
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    out.assert_ok();
+    let html = read(&file);
     let lower = html.to_ascii_lowercase();
     assert!(!lower.contains("<img src=\"http"), "{html}");
     assert!(
@@ -507,8 +447,8 @@ fn runbook_shows_remote_images_as_links_and_forbids_requests() {
     );
     // The site's own page still shows the images.
     let (out, site) = build(&book);
-    common::assert_ok(&out);
-    let page = std::fs::read_to_string(site.join("pics.html")).unwrap();
+    out.assert_ok();
+    let page = read(&site.join("pics.html"));
     assert!(page.contains("<img src=\"https://img.example.com/cluster.png\""));
 }
 
@@ -516,20 +456,17 @@ fn runbook_shows_remote_images_as_links_and_forbids_requests() {
 /// styles all the same (which hide the runbook's own header behind the title page).
 #[test]
 fn runbook_pdf_keeps_its_print_styles_under_the_policy() {
-    let (tmp, book) = basic_book();
-    let pdf = tmp.path().join("rb.pdf");
-    let out = tejun(
-        &book,
-        &[
-            "pdf",
-            ".",
-            "--env",
-            "os=linux",
-            "--out",
-            pdf.to_str().unwrap(),
-        ],
-    );
-    common::assert_ok(&out);
+    let book = basic_book();
+    let pdf = book.tmp().join("rb.pdf");
+    let out = book.run([
+        "pdf",
+        ".",
+        "--env",
+        "os=linux",
+        "--out",
+        pdf.to_str().unwrap(),
+    ]);
+    out.assert_ok();
     let text = Command::new("pdftotext")
         .arg(&pdf)
         .arg("-")

@@ -5,44 +5,23 @@
 //! no script but the theme's own, no `on*` attribute, no script URL, no embedding element,
 //! and the payloads still there, as text.
 
-use crate::harness as common;
-use common::copy_dir;
-
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
 use scraper::{ElementRef, Html, Selector};
 
-fn tejun(args: &[&str], cwd: &Path) -> Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_tejun"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run tejun")
-}
+use crate::harness::{read, Book};
 
 /// Builds a copy of the hostile book, with `extra` appended to its book.toml; returns the
-/// temporary folder and the built site.
-fn build(extra: &str) -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let book = tmp.path().join("hostile");
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile"),
-        &book,
-    );
+/// book (which holds the built site) and the site.
+fn build(extra: &str) -> (Book, PathBuf) {
+    let book = Book::fixture("hostile");
     if !extra.is_empty() {
-        let toml = book.join("book.toml");
-        let text = std::fs::read_to_string(&toml).expect("book.toml");
-        std::fs::write(&toml, format!("{text}\n{extra}\n")).expect("write book.toml");
+        let text = book.read("book.toml");
+        book.write("book.toml", format!("{text}\n{extra}\n"));
     }
-    let out = tejun(&["build", "."], &book);
-    assert!(
-        out.status.success(),
-        "tejun build failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (tmp, book.join("book"))
+    book.run(["build", "."]).assert_ok();
+    let site = book.join("book");
+    (book, site)
 }
 
 /// Every `.html` file under `dir`, relative to it.
@@ -61,10 +40,6 @@ fn html_files(dir: &Path) -> Vec<PathBuf> {
     walk(dir, dir, &mut out);
     out.sort();
     out
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
 }
 
 /// The text a reader sees: every text node outside scripts and styles.
@@ -387,21 +362,14 @@ fn allow_html_opts_out_of_sanitising() {
 /// `[x](javascript:…)` in Markdown is not rendered at all: `tejun check` refuses it.
 #[test]
 fn markdown_javascript_links_are_refused() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let book = tmp.path().join("hostile");
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile"),
-        &book,
-    );
-    let file = book.join("content/01-hostile/01-xss.toml");
-    let text = read(&file).replacen(
+    let book = Book::fixture("hostile");
+    book.edit(
+        "content/01-hostile/01-xss.toml",
         "Intro text:",
         "[go](  JavaScript:alert('md-link')) Intro text:",
-        1,
     );
-    std::fs::write(&file, text).expect("write");
-    let out = tejun(&["build", "."], &book);
-    let err = String::from_utf8_lossy(&out.stderr);
+    let out = book.run(["build", "."]);
+    let err = out.stderr();
     assert!(!out.status.success());
     assert!(err.contains("`javascript:` links are not allowed"), "{err}");
     assert!(!book.join("book").exists(), "nothing built");

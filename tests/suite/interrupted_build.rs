@@ -1,13 +1,12 @@
 //! A build killed at any moment leaves the previous site whole, and the next build cleans
 //! up what the killed one left behind.
 
-use crate::harness as common;
-use common::copy_dir;
-
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::Stdio;
 use std::time::Duration;
+
+use crate::harness::{names_in, Book, Tejun};
 
 /// Every file of a site with its size class: HTML files must be complete (end with
 /// `</html>`), so a half-written page shows up even when the build date differs.
@@ -37,26 +36,21 @@ fn listing(dir: &Path) -> Vec<(PathBuf, bool)> {
 }
 
 fn build(book: &Path, out: &Path) -> std::process::Child {
-    Command::new(env!("CARGO_BIN_EXE_tejun"))
+    Tejun::new(book)
         .arg("build")
         .arg(book)
         .arg("--out")
         .arg(out)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
         .spawn()
-        .unwrap()
 }
 
 #[test]
 fn killing_a_build_midway_never_leaves_a_partial_site() {
-    let work = tempfile::tempdir().unwrap();
-    let book = work.path().join("book-src");
-    fs::create_dir_all(&book).unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    fs::copy(root.join("book.toml"), book.join("book.toml")).unwrap();
-    copy_dir(&root.join("content"), &book.join("content"));
-    let out = work.path().join("site");
+    // The JobCenter book: big enough that a debug build takes the instants below.
+    let book = Book::jobcenter();
+    let out = book.tmp().join("site");
     assert!(build(&book, &out).wait().unwrap().success());
     let reference = listing(&out);
     assert!(reference.iter().any(|(p, _)| p == Path::new("index.html")));
@@ -85,9 +79,8 @@ fn killing_a_build_midway_never_leaves_a_partial_site() {
     // The build may hand the previous output to a detached remover, so allow it time.
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
     let leftovers = loop {
-        let leftovers: Vec<String> = fs::read_dir(work.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        let leftovers: Vec<String> = names_in(book.tmp())
+            .into_iter()
             .filter(|n| n.starts_with(".site."))
             .collect();
         if leftovers.is_empty() || std::time::Instant::now() > deadline {

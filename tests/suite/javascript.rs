@@ -2,12 +2,10 @@
 //! (conditions, version order, placeholder patterns), the browser must decide alike.
 //! node is required (`.ci/test` installs it): a missing node fails, it never skips.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::harness::repo as root;
 
 /// Runs `script` under node with `args`; fails the test with node's output on a non-zero exit.
 fn node(script: &str, args: &[&Path]) {

@@ -4,40 +4,14 @@
 //! needs and nothing else, and search finds its commands. Proof that nothing in the engine
 //! is tied to the JobCenter book.
 
-use crate::harness as common;
-use common::{assert_ok, copy_dir, stderr};
-
-use std::path::{Path, PathBuf};
-use std::process::Output;
-
-fn tejun(args: &[&str], cwd: &Path) -> Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_tejun"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .env("SOURCE_DATE_EPOCH", "1700000000")
-        .output()
-        .expect("run tejun")
-}
-
-/// A copy of examples/kubeadm in a fresh temporary folder.
-fn book() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let book = tmp.path().join("kubeadm");
-    copy_dir(&common::manifest().join("examples/kubeadm"), &book);
-    (tmp, book)
-}
-
-fn read(p: &Path) -> String {
-    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
+use crate::harness::{read, Book};
 
 #[test]
 fn the_kubeadm_book_checks_clean() {
-    let (_tmp, book) = book();
-    let o = tejun(&["check", "."], &book);
-    assert_ok(&o);
-    let err = stderr(&o);
+    let book = Book::kubeadm();
+    let o = book.run(["check", "."]);
+    o.assert_ok();
+    let err = o.stderr();
     assert!(err.contains("0 warnings"), "{err}");
     assert!(!err.contains("warning:"), "{err}");
     // At least 6 procedures and 60 steps, as issue 18 asks of a second book.
@@ -55,8 +29,8 @@ fn the_kubeadm_book_checks_clean() {
 
 #[test]
 fn every_profile_gets_a_runbook_with_what_its_environment_needs() {
-    let (_tmp, book) = book();
-    assert_ok(&tejun(&["build", "."], &book));
+    let book = Book::kubeadm();
+    book.run(["build", "."]).assert_ok();
     let site = book.join("book");
     let index = read(&site.join("index.html"));
     let runbook = |id: &str| read(&site.join(format!("runbooks/{id}.html")));
@@ -102,20 +76,16 @@ fn every_profile_gets_a_runbook_with_what_its_environment_needs() {
 
 #[test]
 fn search_finds_the_kubeadm_commands() {
-    let (_tmp, book) = book();
-    let o = tejun(
-        &[
-            "search",
-            "kubeadm upgrade apply",
-            ".",
-            "--json",
-            "--limit",
-            "5",
-        ],
-        &book,
-    );
-    assert_ok(&o);
-    let hits: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let book = Book::kubeadm();
+    let o = book.run([
+        "search",
+        "kubeadm upgrade apply",
+        ".",
+        "--json",
+        "--limit",
+        "5",
+    ]);
+    let hits = o.assert_ok().json();
     let first = &hits[0];
     assert!(
         first["link"]
@@ -124,7 +94,6 @@ fn search_finds_the_kubeadm_commands() {
         "{hits}"
     );
     // A prefix-free version in a query is a word like any other.
-    let o = tejun(&["search", "v1.30", "."], &book);
-    assert_ok(&o);
-    assert!(String::from_utf8_lossy(&o.stdout).contains("v1.30"));
+    let o = book.run(["search", "v1.30", "."]);
+    assert!(o.assert_ok().stdout().contains("v1.30"));
 }

@@ -1,12 +1,9 @@
 //! A link checker over the built JobCenter site: every internal link and anchor of every
 //! page (and of the sidebar script) resolves to a file of the site and an element id in it.
 
-use crate::harness as common;
-use common::copy_dir;
-
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
-use std::process::Command;
+
+use crate::harness::{read, Book};
 
 /// Values of `href="…"` (or `href=\"…\"` inside a script string).
 fn hrefs(text: &str) -> Vec<String> {
@@ -38,38 +35,22 @@ fn ids(html: &str) -> BTreeSet<String> {
 
 #[test]
 fn every_internal_link_and_anchor_of_the_site_resolves() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let book = tmp.path().join("b");
-    std::fs::create_dir_all(&book).unwrap();
-    std::fs::copy(root.join("book.toml"), book.join("book.toml")).unwrap();
-    copy_dir(&root.join("content"), &book.join("content"));
-    let o = Command::new(env!("CARGO_BIN_EXE_tejun"))
-        .arg("build")
-        .arg(&book)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let book = Book::jobcenter();
+    book.run(["build", "."]).assert_ok();
     let site = book.join("book");
 
     let mut pages: BTreeMap<String, String> = BTreeMap::new();
     for e in std::fs::read_dir(&site).unwrap() {
         let name = e.unwrap().file_name().to_string_lossy().into_owned();
         if name.ends_with(".html") {
-            pages.insert(
-                name.clone(),
-                std::fs::read_to_string(site.join(&name)).unwrap(),
-            );
+            pages.insert(name.clone(), read(&site.join(&name)));
         }
     }
     let anchors: BTreeMap<&String, BTreeSet<String>> =
         pages.iter().map(|(k, v)| (k, ids(v))).collect();
     let mut sources: Vec<(String, String)> =
         pages.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-    sources.push((
-        "assets/toc.js".into(),
-        std::fs::read_to_string(site.join("assets/toc.js")).unwrap(),
-    ));
+    sources.push(("assets/toc.js".into(), read(&site.join("assets/toc.js"))));
 
     let mut checked = 0;
     let mut broken = Vec::new();

@@ -4,29 +4,10 @@
 //! the paper size from book.toml; the one-line error without Chromium; `tejun build` with
 //! `[output.pdf] enabled`.
 
-use crate::harness as common;
-use common::{assert_ok, stderr};
-
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-/// A fixed date, so the title page is predictable.
-const EPOCH: &str = "1700000000";
-const DATE: &str = "2023-11-14";
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn tejun(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tejun"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .env("SOURCE_DATE_EPOCH", EPOCH)
-        .output()
-        .expect("run tejun")
-}
+use crate::harness::{load, read, repo, Tejun, DATE};
 
 /// A poppler tool's standard output (the tests need poppler-utils, as they need Chromium).
 fn poppler(tool: &str, args: &[&str]) -> String {
@@ -34,7 +15,11 @@ fn poppler(tool: &str, args: &[&str]) -> String {
         .args(args)
         .output()
         .unwrap_or_else(|e| panic!("`{tool}` is needed (apt-get install poppler-utils): {e}"));
-    assert!(o.status.success(), "{tool} failed: {}", stderr(&o));
+    assert!(
+        o.status.success(),
+        "{tool} failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
@@ -110,9 +95,7 @@ fn render_first_page(pdf: &Path) -> PathBuf {
 }
 
 fn jobcenter() -> (tejun::Book, PathBuf) {
-    let root = repo();
-    let (book, _) = tejun::load_book(&root).unwrap_or_else(|_| panic!("the JobCenter book loads"));
-    (book, root)
+    (load(repo()), repo().to_path_buf())
 }
 
 #[test]
@@ -120,20 +103,19 @@ fn the_jobcenter_book_prints_with_cover_contents_page_numbers_and_steps_in_order
     let (book, root) = jobcenter();
     let tmp = tempfile::tempdir().expect("tempdir");
     let pdf = tmp.path().join("book.pdf");
-    let o = tejun(
-        &[
+    let o = Tejun::new(tmp.path())
+        .args([
             "pdf",
             &root.to_string_lossy(),
             "--out",
             &pdf.to_string_lossy(),
-        ],
-        tmp.path(),
-    );
-    assert_ok(&o);
+        ])
+        .run();
+    o.assert_ok();
     assert!(
-        !stderr(&o).contains("section numbers only"),
+        !o.stderr().contains("section numbers only"),
         "the contents should carry page numbers: {}",
-        stderr(&o)
+        o.stderr()
     );
     let n = pages(&pdf);
     assert!(n > 20, "{n} pages");
@@ -191,11 +173,10 @@ fn a_profile_prints_a_shorter_runbook_naming_its_environment() {
     let (book, root) = jobcenter();
     let profile = &book.config.profiles[0];
     let tmp = tempfile::tempdir().expect("tempdir");
-    let o = tejun(
-        &["pdf", &root.to_string_lossy(), "--profile", &profile.id],
-        tmp.path(),
-    );
-    assert_ok(&o);
+    let o = Tejun::new(tmp.path())
+        .args(["pdf", &root.to_string_lossy(), "--profile", &profile.id])
+        .run();
+    o.assert_ok();
     let pdf = tmp.path().join(format!("{}.pdf", profile.id));
     let n = pages(&pdf);
     assert!((3..=20).contains(&n), "{n} pages for one runbook");
@@ -221,34 +202,33 @@ fn a_profile_prints_a_shorter_runbook_naming_its_environment() {
         })
         .collect();
     let out = tmp.path().join("by-env.pdf");
-    assert_ok(&tejun(
-        &[
+    Tejun::new(tmp.path())
+        .args([
             "pdf",
             &root.to_string_lossy(),
             "--env",
             &spec.join(","),
             "--out",
             &out.to_string_lossy(),
-        ],
-        tmp.path(),
-    ));
+        ])
+        .run()
+        .assert_ok();
     assert_eq!(pages(&out), n);
 }
 
 #[test]
 fn without_chromium_pdf_fails_in_one_line_and_says_how_to_install_it() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let o = tejun(
-        &[
+    let o = Tejun::new(tmp.path())
+        .args([
             "pdf",
             &repo().to_string_lossy(),
             "--chromium",
             "/nonexistent/chromium",
-        ],
-        tmp.path(),
-    );
+        ])
+        .run();
     assert!(!o.status.success());
-    let err = stderr(&o);
+    let err = o.stderr();
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
     assert!(
         err.contains("apt-get install chromium fonts-noto-cjk"),
@@ -256,14 +236,20 @@ fn without_chromium_pdf_fails_in_one_line_and_says_how_to_install_it() {
     );
     assert!(!tmp.path().join("book.pdf").exists());
     // The other commands do not need it.
-    assert_ok(&tejun(&["check", &repo().to_string_lossy()], tmp.path()));
+    Tejun::new(tmp.path())
+        .args(["check", &repo().to_string_lossy()])
+        .run()
+        .assert_ok();
 }
 
 /// A small book from `tejun init` with `[output.pdf]` set.
 fn small_book(dir: &Path, pdf: &str) {
-    assert_ok(&tejun(&["init", &dir.to_string_lossy()], dir));
+    Tejun::new(dir)
+        .args(["init", &dir.to_string_lossy()])
+        .run()
+        .assert_ok();
     let toml = dir.join("book.toml");
-    let mut text = std::fs::read_to_string(&toml).expect("book.toml");
+    let mut text = read(&toml);
     text.push_str(&format!("\n[output.pdf]\n{pdf}\n"));
     std::fs::write(&toml, text).expect("write book.toml");
 }
@@ -275,15 +261,15 @@ fn paper_letter_in_book_toml_prints_letter() {
     std::fs::create_dir(&book).expect("mkdir");
     small_book(&book, "paper = \"letter\"");
     let pdf = tmp.path().join("letter.pdf");
-    assert_ok(&tejun(
-        &[
+    Tejun::new(tmp.path())
+        .args([
             "pdf",
             &book.to_string_lossy(),
             "--out",
             &pdf.to_string_lossy(),
-        ],
-        tmp.path(),
-    ));
+        ])
+        .run()
+        .assert_ok();
     let size = info(&pdf, "Page size");
     assert!(size.contains("612 x 792"), "{size}");
 }
@@ -296,17 +282,16 @@ fn a_printed_pdf_names_tejun_and_is_replaced_by_the_next_print() {
     small_book(&book, "");
     let pdf = tmp.path().join("b.pdf");
     let print = || {
-        tejun(
-            &[
+        Tejun::new(tmp.path())
+            .args([
                 "pdf",
                 &book.to_string_lossy(),
                 "--out",
                 &pdf.to_string_lossy(),
-            ],
-            tmp.path(),
-        )
+            ])
+            .run()
     };
-    assert_ok(&print());
+    print().assert_ok();
     assert!(
         info(&pdf, "Creator").starts_with("tejun "),
         "{}",
@@ -317,7 +302,7 @@ fn a_printed_pdf_names_tejun_and_is_replaced_by_the_next_print() {
     assert!(pages(&pdf) >= 2);
     // tejun knows the file as its own: a second print replaces it.
     let first = std::fs::read(&pdf).expect("pdf");
-    assert_ok(&print());
+    print().assert_ok();
     assert!(std::fs::read(&pdf).expect("pdf").starts_with(b"%PDF-"));
     assert!(first.starts_with(b"%PDF-"));
     // Someone else's PDF at the same place is never replaced.
@@ -325,9 +310,9 @@ fn a_printed_pdf_names_tejun_and_is_replaced_by_the_next_print() {
     let o = print();
     assert!(!o.status.success());
     assert!(
-        stderr(&o).contains("refusing to overwrite"),
+        o.stderr().contains("refusing to overwrite"),
         "{}",
-        stderr(&o)
+        o.stderr()
     );
     assert_eq!(
         std::fs::read(&pdf).expect("pdf"),
@@ -341,13 +326,16 @@ fn build_with_pdf_enabled_writes_the_book_and_profile_pdfs() {
     let book = tmp.path().join("b");
     std::fs::create_dir(&book).expect("mkdir");
     small_book(&book, "enabled = true");
-    assert_ok(&tejun(&["build", &book.to_string_lossy()], tmp.path()));
+    Tejun::new(tmp.path())
+        .args(["build", &book.to_string_lossy()])
+        .run()
+        .assert_ok();
     let site = book.join("book");
     let pdf = site.join("book.pdf");
     assert!(pages(&pdf) >= 3);
     assert!(info(&site.join("pdf/linux-r1-5.pdf"), "Page size").contains("(A4)"));
     // The home page offers them for download.
-    let index = std::fs::read_to_string(site.join("index.html")).expect("index.html");
+    let index = read(&site.join("index.html"));
     assert!(
         index.contains("href=\"book.pdf\""),
         "index links the book's PDF"
@@ -363,8 +351,8 @@ fn set_values_are_printed_in_the_runbook_pdf() {
     let (_, root) = jobcenter();
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = tmp.path().join("u.pdf");
-    assert_ok(&tejun(
-        &[
+    Tejun::new(tmp.path())
+        .args([
             "pdf",
             &root.to_string_lossy(),
             "--profile",
@@ -373,27 +361,27 @@ fn set_values_are_printed_in_the_runbook_pdf() {
             "patch_version=13.2.1",
             "--out",
             &out.to_string_lossy(),
-        ],
-        tmp.path(),
-    ));
+        ])
+        .run()
+        .assert_ok();
     let all = text(&out, None);
     assert!(all.contains("NECJcpt-13.2.1-1.i386.rpm"), "{all}");
     assert!(!all.contains("xx.x.x-1.i386"));
-    let bad = tejun(
-        &[
+    let bad = Tejun::new(tmp.path())
+        .args([
             "pdf",
             &root.to_string_lossy(),
             "--profile",
             "unix-patch",
             "--set",
             "patch_version=abc",
-        ],
-        tmp.path(),
-    );
+        ])
+        .run();
     assert!(!bad.status.success());
     assert!(
-        stderr(&bad).contains("`abc` is not a valid パッチのバージョン"),
+        bad.stderr()
+            .contains("`abc` is not a valid パッチのバージョン"),
         "{}",
-        stderr(&bad)
+        bad.stderr()
     );
 }

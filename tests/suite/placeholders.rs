@@ -1,30 +1,23 @@
 //! `tejun runbook --set`: values the operator gives are written into the runbook's
 //! commands; a value that fails its placeholder's pattern is refused.
 
-use crate::harness as common;
+use crate::harness::{read, repo, Book, Tejun};
 
-use std::process::Command;
-
+/// `tejun runbook ARGS` on the repository's book: (exit code, the runbook as the reader
+/// sees it, stderr).
 fn runbook(args: &[&str]) -> (i32, String, String) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("rb.html");
-    let o = Command::new(env!("CARGO_BIN_EXE_tejun"))
+    let o = Tejun::new(repo())
         .arg("runbook")
         .args(args)
         .arg("--out")
         .arg(&out)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
+        .run();
     let html = std::fs::read_to_string(&out).unwrap_or_default();
     // What the reader sees: the page without its scripts (whose data names every placeholder).
     let html = without_scripts(&html);
-    (
-        o.status.code().unwrap_or(-1),
-        html,
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
+    (o.code().unwrap_or(-1), html, o.stderr())
 }
 
 fn without_scripts(html: &str) -> String {
@@ -100,9 +93,7 @@ fn the_patch_version_placeholder_reads_like_the_seed_until_set() {
 /// tests/placeholder-vectors.json: what the browser must accept (`browser` is the pattern
 /// placeholders.js receives) and what `tejun check` refuses, shared with the browser side.
 fn vectors() -> serde_json::Value {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/placeholder-vectors.json");
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    serde_json::from_str(&read(&repo().join("tests/placeholder-vectors.json"))).unwrap()
 }
 
 fn placeholder(pattern: Option<regex::Regex>) -> tejun::config::Placeholder {
@@ -158,26 +149,17 @@ fn patterns_outside_the_shared_syntax_are_refused_where_they_go_wrong() {
 /// book.toml (a copy of the JobCenter book with one pattern changed).
 #[test]
 fn check_refuses_an_inline_flag_at_its_column() {
-    let (_tmp, book) = common::repo_book();
-    let config = std::fs::read_to_string(book.join("book.toml")).unwrap();
+    let book = Book::jobcenter();
+    let config = book.read("book.toml");
     let old = "pattern = \"[0-9]+\\\\.[0-9]+\\\\.[0-9]+\"";
     assert!(
         config.contains(old),
         "the JobCenter book's patch_version pattern"
     );
     let line = config[..config.find(old).unwrap()].lines().count() + 1;
-    std::fs::write(
-        book.join("book.toml"),
-        config.replace(old, "pattern = '[0-9]+(?i)x'"),
-    )
-    .unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_tejun"))
-        .arg("check")
-        .arg(&book)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&o.stderr);
+    book.write("book.toml", config.replace(old, "pattern = '[0-9]+(?i)x'"));
+    let o = book.run(["check", "."]);
+    let err = o.stderr();
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(
         err.contains("inline flags such as `(?i)` are not supported"),

@@ -2,20 +2,14 @@
 //! procedure, its steps are the seed's steps for that case in the seed's order, numbered
 //! 1..n, with the right variant text.
 
-use std::path::Path;
-
 use tejun::filter::filter;
 use tejun::model::{Book, PartKind, Shell, Step};
 
-use crate::harness as common;
-
-use common::{corrected_seed, squash};
+use crate::harness::seed::{corrected_seed, squash};
+use crate::harness::{load, repo};
 
 fn book() -> Book {
-    match tejun::load_book(Path::new(env!("CARGO_MANIFEST_DIR"))) {
-        Ok((b, _)) => b,
-        Err((d, s)) => panic!("{}", d.lines(&s).join("\n")),
-    }
+    load(repo())
 }
 
 /// The seed's numbered step titles under heading `number` (e.g. "1.1.2"), up to the next

@@ -3,28 +3,9 @@
 //! one-line errors, the environment stated, steps numbered without gaps, the right
 //! commands, and a file that needs nothing but itself.
 
-use crate::harness as common;
-use common::{assert_ok, repo_book, stderr};
-
 use std::path::Path;
-use std::process::Output;
 
-/// A fixed build date, so two runs write byte-identical files.
-const EPOCH: &str = "1700000000";
-
-fn tejun(args: &[&str], cwd: &Path) -> Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_tejun"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .env("SOURCE_DATE_EPOCH", EPOCH)
-        .output()
-        .expect("run tejun")
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
-}
+use crate::harness::{read, Book, Tejun};
 
 /// The values of `attr="…"` in document order.
 fn attr_values(html: &str, attr: &str) -> Vec<String> {
@@ -42,7 +23,7 @@ fn unix_patch(book: &Path, args: &[&str], file: &str) -> String {
     let mut all = vec!["runbook", "."];
     all.extend_from_slice(args);
     all.extend_from_slice(&["--out", file]);
-    assert_ok(&tejun(&all, book));
+    Tejun::new(book).args(all).run().assert_ok();
     read(&book.join(file))
 }
 
@@ -72,7 +53,7 @@ fn external_references(html: &str) -> Vec<String> {
 
 #[test]
 fn profile_and_env_write_the_same_file() {
-    let (_tmp, book) = repo_book();
+    let book = Book::jobcenter();
     let a = unix_patch(&book, &["--profile", "unix-patch"], "a.html");
     let b = unix_patch(
         &book,
@@ -91,10 +72,10 @@ fn profile_and_env_write_the_same_file() {
 
 #[test]
 fn unknown_profile_is_a_one_line_error() {
-    let (_tmp, book) = repo_book();
-    let o = tejun(&["runbook", ".", "--profile", "nope"], &book);
+    let book = Book::jobcenter();
+    let o = book.run(["runbook", ".", "--profile", "nope"]);
     assert!(!o.status.success());
-    let err = stderr(&o);
+    let err = o.stderr();
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
     assert!(err.contains("unknown profile `nope`"), "{err}");
     assert!(err.contains("unix-patch"), "lists the profiles: {err}");
@@ -103,7 +84,7 @@ fn unknown_profile_is_a_one_line_error() {
 
 #[test]
 fn unparsable_env_is_a_one_line_error() {
-    let (_tmp, book) = repo_book();
+    let book = Book::jobcenter();
     for (spec, says) in [
         ("cluster", "is not `facet=value`"),
         (
@@ -114,22 +95,22 @@ fn unparsable_env_is_a_one_line_error() {
         ("from=12..7", "malformed version"),
         ("from=twelve", "malformed version"),
     ] {
-        let o = tejun(&["runbook", ".", "--env", spec], &book);
+        let o = book.run(["runbook", ".", "--env", spec]);
         assert!(!o.status.success(), "{spec} was accepted");
-        let err = stderr(&o);
+        let err = o.stderr();
         assert_eq!(err.trim_end().lines().count(), 1, "{spec}: {err}");
         assert!(
             err.contains(&format!("invalid environment `{spec}`")) && err.contains(says),
             "{spec}: {err}"
         );
     }
-    let o = tejun(&["runbook", "."], &book);
+    let o = book.run(["runbook", "."]);
     assert!(!o.status.success(), "neither --env nor --profile");
 }
 
 #[test]
 fn runbook_states_environment_and_date() {
-    let (_tmp, book) = repo_book();
+    let book = Book::jobcenter();
     let html = unix_patch(&book, &["--profile", "unix-patch"], "r.html");
     let env = &html[html
         .find("class=\"runbook-env\"")
@@ -153,7 +134,7 @@ fn runbook_states_environment_and_date() {
 
 #[test]
 fn steps_are_numbered_without_gaps() {
-    let (_tmp, book) = repo_book();
+    let book = Book::jobcenter();
     let html = unix_patch(&book, &["--profile", "unix-patch"], "r.html");
     let seqs: Vec<u32> = attr_values(&html, "data-seq")
         .iter()
@@ -185,7 +166,7 @@ fn steps_are_numbered_without_gaps() {
 
 #[test]
 fn unix_patch_has_unix_commands_only() {
-    let (_tmp, book) = repo_book();
+    let book = Book::jobcenter();
     let html = unix_patch(&book, &["--profile", "unix-patch"], "r.html");
     assert!(html.contains("/usr/lib/nqs/nqsstop"), "nqsstop");
     assert!(html.contains("rpm -ivh"), "rpm");
@@ -196,7 +177,7 @@ fn unix_patch_has_unix_commands_only() {
 
 #[test]
 fn runbook_is_self_contained() {
-    let (_tmp, book) = repo_book();
+    let book = Book::jobcenter();
     let html = unix_patch(&book, &["--profile", "unix-patch"], "r.html");
     assert_eq!(external_references(&html), Vec::<String>::new());
     assert!(
@@ -212,8 +193,8 @@ fn runbook_is_self_contained() {
 
 #[test]
 fn build_writes_every_profile_runbook_and_lists_them() {
-    let (_tmp, book) = repo_book();
-    assert_ok(&tejun(&["build", "."], &book));
+    let book = Book::jobcenter();
+    book.run(["build", "."]).assert_ok();
     let out = book.join("book");
     let index = read(&out.join("index.html"));
     let config = read(&book.join("book.toml"));
@@ -230,17 +211,15 @@ fn build_writes_every_profile_runbook_and_lists_them() {
         assert_eq!(external_references(&html), Vec::<String>::new(), "{id}");
         // The file `tejun runbook --profile` writes is the same one.
         let single = book.join(format!("{id}.html"));
-        assert_ok(&tejun(
-            &[
-                "runbook",
-                ".",
-                "--profile",
-                id,
-                "--out",
-                &format!("{id}.html"),
-            ],
-            &book,
-        ));
+        book.run([
+            "runbook",
+            ".",
+            "--profile",
+            id,
+            "--out",
+            &format!("{id}.html"),
+        ])
+        .assert_ok();
         assert!(read(&single) == html, "{id}: build and runbook differ");
         assert!(
             index.contains(&format!("href=\"runbooks/{id}.html\"")),
@@ -251,8 +230,8 @@ fn build_writes_every_profile_runbook_and_lists_them() {
 
 #[test]
 fn every_link_in_every_runbook_lands_inside_it() {
-    let (_tmp, book) = repo_book();
-    assert_ok(&tejun(&["build", "."], &book));
+    let book = Book::jobcenter();
+    book.run(["build", "."]).assert_ok();
     let dir = book.join("book/runbooks");
     let mut runbooks = 0;
     let mut absent = 0;

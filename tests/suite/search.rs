@@ -1,64 +1,44 @@
 //! Search on the JobCenter book through the real binary (`tejun index`, `tejun search`),
 //! the offline shard writer, and the analyser vectors shared with `search.js`.
 
-use crate::harness as common;
-use common::copy_dir;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::sync::OnceLock;
 
 use serde_json::Value;
 use tejun::search::{analyze, offline, pack, query};
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+use crate::harness::{copy_dir, load, read, repo, Run, Tejun};
 
-/// A fresh copy of the repository's book (book.toml and content/).
-fn copy_book(to: &Path) {
-    if to.exists() {
-        std::fs::remove_dir_all(to).unwrap();
-    }
-    std::fs::create_dir_all(to).unwrap();
-    std::fs::copy(Path::new(ROOT).join("book.toml"), to.join("book.toml")).unwrap();
-    copy_dir(&Path::new(ROOT).join("content"), &to.join("content"));
-}
-
-/// One indexed copy shared by the query tests.
+/// One indexed copy of the JobCenter book shared by the query tests. A static is never
+/// dropped, so it lives under the target folder (replaced by the next run), not in a
+/// temporary folder that would outlive the run.
 fn book() -> &'static Path {
     static BOOK: OnceLock<PathBuf> = OnceLock::new();
     BOOK.get_or_init(|| {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("search-book");
-        copy_book(&dir);
-        let out = tejun(&["index", dir.to_str().unwrap()]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).unwrap();
+        }
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::copy(repo().join("book.toml"), dir.join("book.toml")).unwrap();
+        copy_dir(&repo().join("content"), &dir.join("content"));
+        tejun(&["index", dir.to_str().unwrap()]).assert_ok();
         dir
     })
 }
 
-fn tejun(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tejun"))
-        .args(args)
-        .output()
-        .unwrap()
+/// `tejun ARGS` (the book is named in them).
+fn tejun(args: &[&str]) -> Run {
+    Tejun::new(repo()).args(args).run()
 }
 
 /// `tejun search QUERY BOOK --json [extra…]`, parsed; fails the test on any error.
 fn search(query: &str, extra: &[&str]) -> Vec<Value> {
     let mut args = vec!["search", query, book().to_str().unwrap(), "--json"];
     args.extend_from_slice(extra);
-    let out = tejun(&args);
-    assert!(
-        out.status.success(),
-        "tejun search {query:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON for {query:?}: {e}"));
+    let v = tejun(&args).assert_ok().json();
     v.as_array().expect("a JSON array").clone()
 }
 
@@ -118,10 +98,7 @@ fn resource_dll_finds_the_register_and_unregister_steps() {
 
 #[test]
 fn cmd_prefix_matches_only_command_lines() {
-    let b = match tejun::load_book(book()) {
-        Ok((b, _)) => b,
-        Err((d, src)) => panic!("{}", d.lines(&src).join("\n")),
-    };
+    let b = load(book());
     let docs = tejun::search::collect(&b);
     for word in ["regsvr32", "nqsstop", "cluster"] {
         let in_commands = docs
@@ -187,12 +164,12 @@ fn awkward_queries_answer_without_error() {
         search(q, &[]);
         let out = tejun(&["search", q, book().to_str().unwrap()]);
         assert!(out.status.success(), "{q:?}");
-        assert!(out.stderr.is_empty() || !String::from_utf8_lossy(&out.stderr).contains("error"));
+        assert!(out.stderr.is_empty() || !out.stderr().contains("error"));
     }
     assert!(!search("-ivh", &[]).is_empty());
     assert!(!search("/usr/lib", &[]).is_empty());
     let none = tejun(&["search", "xyzzyplugh", book().to_str().unwrap()]);
-    assert!(String::from_utf8_lossy(&none.stdout).contains("no results"));
+    assert!(none.stdout().contains("no results"));
 }
 
 #[test]
@@ -223,27 +200,27 @@ fn json_results_carry_location_link_condition_and_highlights() {
 
 #[test]
 fn the_index_is_rebuilt_only_when_content_changes() {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("search-rebuild");
-    copy_book(&dir);
+    let book = crate::harness::Book::jobcenter();
+    let dir = book.to_path_buf();
     let d = dir.to_str().unwrap();
     let first = tejun(&["index", d]);
-    assert!(String::from_utf8_lossy(&first.stderr).contains("indexed"));
+    assert!(first.stderr().contains("indexed"));
     assert!(dir.join(".tejun-index/tejun-index.json").exists());
     let again = tejun(&["index", d]);
-    assert!(String::from_utf8_lossy(&again.stderr).contains("up to date"));
+    assert!(again.stderr().contains("up to date"));
     let step = dir.join("content/_steps/stop-local-service-unix.toml");
     let text = std::fs::read_to_string(&step).unwrap();
     // Saved again unchanged (a newer modification time): still up to date, not rebuilt.
     std::thread::sleep(std::time::Duration::from_millis(20));
     std::fs::write(&step, &text).unwrap();
     let touched = tejun(&["index", d]);
-    assert!(String::from_utf8_lossy(&touched.stderr).contains("up to date"));
+    assert!(touched.stderr().contains("up to date"));
     let out = tejun(&["search", "nqsstop", d]);
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("indexed"));
+    assert!(!out.stderr().contains("indexed"));
     // An edit that keeps the file's size is still seen.
     std::fs::write(&step, text.replace("nqsstop", "nqsstoq")).unwrap();
     let out = tejun(&["search", "nqsstoq", d, "--json"]);
-    let hits: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let hits = out.json();
     assert!(
         !hits.as_array().unwrap().is_empty(),
         "a same-size edit was missed"
@@ -251,7 +228,7 @@ fn the_index_is_rebuilt_only_when_content_changes() {
     std::fs::write(&step, text.replace("nqsstop", "nqsstopzz")).unwrap();
     // `search` notices the change itself and answers from the new content.
     let out = tejun(&["search", "nqsstopzz", d, "--json"]);
-    let hits: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let hits = out.json();
     assert!(!hits.as_array().unwrap().is_empty());
     let out = tejun(&["index", d, "--out", dir.join("elsewhere").to_str().unwrap()]);
     assert!(out.status.success());
@@ -292,17 +269,14 @@ fn starts(s: &Value) -> Vec<u64> {
 
 #[test]
 fn offline_shards_cover_every_token_and_decode_to_the_postings() {
-    let b = match tejun::load_book(Path::new(ROOT)) {
-        Ok((b, _)) => b,
-        Err((d, src)) => panic!("{}", d.lines(&src).join("\n")),
-    };
+    let b = load(repo());
     let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     let stats = offline::write_offline_index(&b, &mut |p, bytes| {
         assert!(files.insert(p.to_string(), bytes).is_none(), "{p} twice");
     });
     let meta = payload(&files["search/meta.js"], "tejunSearchMeta");
     assert_eq!(meta["v"], offline::VERSION);
-    let js = std::fs::read_to_string(Path::new(ROOT).join("themes/default/search.js")).unwrap();
+    let js = read(&repo().join("themes/default/search.js"));
     assert!(
         js.contains(&format!("var VERSION = {};", offline::VERSION)),
         "search.js reads another format"
@@ -433,8 +407,7 @@ fn offline_shards_cover_every_token_and_decode_to_the_postings() {
 // ---- the shared vectors -----------------------------------------------------------------
 
 fn vectors() -> Value {
-    let path = Path::new(ROOT).join("tests/search-vectors.json");
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    serde_json::from_str(&read(&repo().join("tests/search-vectors.json"))).unwrap()
 }
 
 #[test]
@@ -480,7 +453,7 @@ fn javascript_analyser_matches_the_shared_vectors() {
             hashes.insert(t.text.clone(), offline::token_hash(&t.text).into());
         }
     }
-    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR")).join("search-hashes.json");
+    let tmp = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(&tmp, Value::Object(hashes).to_string()).unwrap();
     let script = r#"
 const fs = require("fs");
@@ -507,9 +480,9 @@ process.exit(bad === 0 ? 0 : 1);
     let out = Command::new("node")
         .arg("-e")
         .arg(script)
-        .arg(Path::new(ROOT).join("themes/default/search.js"))
-        .arg(Path::new(ROOT).join("tests/search-vectors.json"))
-        .arg(&tmp)
+        .arg(repo().join("themes/default/search.js"))
+        .arg(repo().join("tests/search-vectors.json"))
+        .arg(tmp.path())
         .output()
         .unwrap();
     assert!(
@@ -526,12 +499,9 @@ fn the_offline_engine_in_search_js_finds_what_the_cli_finds() {
         Command::new("node").arg("--version").output().is_ok(),
         "node is needed to test themes/default/search.js (.ci/test installs it)"
     );
-    let b = match tejun::load_book(book()) {
-        Ok((b, _)) => b,
-        Err((d, src)) => panic!("{}", d.lines(&src).join("\n")),
-    };
-    let site = Path::new(env!("CARGO_TARGET_TMPDIR")).join("search-offline");
-    let _ = std::fs::remove_dir_all(&site);
+    let b = load(book());
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path();
     std::fs::create_dir_all(site.join("search")).unwrap();
     offline::write_offline_index(&b, &mut |p, bytes| {
         std::fs::write(site.join(p), bytes).unwrap()
@@ -583,9 +553,9 @@ const all = engine({}), unix = engine({ cluster: "unix" });
     let out = Command::new("node")
         .arg("-e")
         .arg(script)
-        .arg(Path::new(ROOT).join("themes/default/search.js"))
-        .arg(Path::new(ROOT).join("themes/default/condition.js"))
-        .arg(&site)
+        .arg(repo().join("themes/default/search.js"))
+        .arg(repo().join("themes/default/condition.js"))
+        .arg(site)
         .arg(serde_json::to_string(&queries).unwrap())
         .output()
         .unwrap();
@@ -639,10 +609,7 @@ fn offline_index_time() {
     let Some(dir) = std::env::var_os("TEJUN_BENCH_BOOK") else {
         return;
     };
-    let b = match tejun::load_book(Path::new(&dir)) {
-        Ok((b, _)) => b,
-        Err((d, src)) => panic!("{}", d.lines(&src).join("\n")),
-    };
+    let b = load(Path::new(&dir));
     let docs = tejun::search::collect(&b);
     // Process CPU time (all threads) from /proc, in ms: steadier than wall time on a busy
     // machine.

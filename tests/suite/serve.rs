@@ -2,42 +2,18 @@
 //! binary over plain TCP: pages, the reload channel, the error overlay, path traversal,
 //! the port fallback and Ctrl-C.
 
-use crate::harness as common;
-use common::{copy_dir, manifest};
-
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use tejun::output::MemoryOutput;
 use tejun::render::{Site, Theme};
 use tejun::serve::{Plan, Preview};
 
-const WAIT: Duration = Duration::from_secs(10);
-
-/// A copy of the JobCenter book (book.toml and content/) in a temporary folder.
-fn jobcenter_copy() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::copy(manifest().join("book.toml"), tmp.path().join("book.toml")).unwrap();
-    copy_dir(&manifest().join("content"), &tmp.path().join("content"));
-    tmp
-}
-
-fn fixture_copy() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    copy_dir(&manifest().join("tests/fixtures/site-basic"), tmp.path());
-    tmp
-}
-
-/// Replaces the first `from` in a file with `to` (the edit must apply).
-fn edit(path: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(path).unwrap();
-    assert!(text.contains(from), "`{from}` not in {}", path.display());
-    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
-}
+use crate::harness::server::{changed, errors, Server, WAIT};
+use crate::harness::{copy_dir, edit, read, repo, Book};
 
 /// What `tejun build` would write for the book at `root` now.
 fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -71,8 +47,8 @@ fn assert_same_as_full_build(preview: &Preview, root: &Path, after: &str) {
 
 #[test]
 fn incremental_rebuilds_match_full_builds_after_each_edit() {
-    let tmp = jobcenter_copy();
-    let root = tmp.path();
+    let book = Book::jobcenter();
+    let root: &Path = &book;
     let mut preview = Preview::open(root, false);
     assert!(preview.errors().is_empty(), "{:?}", preview.errors());
     assert_same_as_full_build(&preview, root, "the first build");
@@ -180,7 +156,7 @@ fn incremental_rebuilds_match_full_builds_after_each_edit() {
 
     // Removing the section the other page links to cannot be patched in: the full load
     // reports the dangling link and the pages stay as they were.
-    let good_patch = std::fs::read_to_string(&patch_file).unwrap();
+    let good_patch = read(&patch_file);
     edit(&patch_file, "id = \"failover\"", "id = \"failover2\"");
     let u = preview.apply_paths(content, &one(&patch_file));
     assert!(!u.patched && u.changed.is_empty() && u.errors_changed);
@@ -220,7 +196,7 @@ fn incremental_rebuilds_match_full_builds_after_each_edit() {
     // A template override: every page, no content reload.
     let themes = root.join("themes/default");
     std::fs::create_dir_all(&themes).unwrap();
-    let layout = std::fs::read_to_string(manifest().join("themes/default/layout.html")).unwrap();
+    let layout = read(&repo().join("themes/default/layout.html"));
     std::fs::write(
         themes.join("layout.html"),
         layout.replacen("<main id=\"main\"", "<!-- edited -->\n<main id=\"main\"", 1),
@@ -230,7 +206,7 @@ fn incremental_rebuilds_match_full_builds_after_each_edit() {
     assert!(u.changed.contains(&"index.html".to_string()));
 
     // A broken edit keeps every file and reports the error; fixing it changes nothing.
-    let good = std::fs::read_to_string(&proc_file).unwrap();
+    let good = read(&proc_file);
     std::fs::write(&proc_file, format!("{good}\n[[section\n")).unwrap();
     let u = preview.apply_paths(content, &one(&proc_file));
     assert!(u.changed.is_empty() && u.errors_changed);
@@ -265,168 +241,10 @@ fn full_build_files(p: &Preview) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-/// The running `tejun serve`; killed when dropped, also when a test panics.
-struct Server {
-    child: Child,
-    base: String,
-    /// The server's temporary folder (`TMPDIR`), where its search index lives.
-    tmp: tempfile::TempDir,
-}
-
-impl Server {
-    fn start(root: &Path, port: &str) -> Server {
-        Server::start_in(root, port, tempfile::tempdir().unwrap())
-    }
-
-    fn start_in(root: &Path, port: &str, tmp: tempfile::TempDir) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_tejun"))
-            .arg("serve")
-            .arg(root)
-            .args(["--port", port])
-            .env("TMPDIR", tmp.path())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(at) = line.find("http://") {
-                    let url = line[at..]
-                        .split_whitespace()
-                        .next()
-                        .unwrap_or("")
-                        .to_string();
-                    let _ = tx.send(url);
-                }
-            }
-        });
-        let mut server = Server {
-            child,
-            base: String::new(),
-            tmp,
-        };
-        let url = rx.recv_timeout(WAIT * 3).expect("no URL printed");
-        server.base = url
-            .trim_start_matches("http://")
-            .trim_end_matches('/')
-            .to_string();
-        server
-    }
-
-    fn port(&self) -> u16 {
-        self.base.rsplit(':').next().unwrap().parse().unwrap()
-    }
-
-    /// A raw GET: the target is sent exactly as given.
-    fn get(&self, target: &str) -> (u16, String) {
-        let mut s = TcpStream::connect(&self.base).unwrap();
-        s.set_read_timeout(Some(WAIT)).unwrap();
-        write!(
-            s,
-            "GET {target} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-            self.base
-        )
-        .unwrap();
-        let mut buf = Vec::new();
-        s.read_to_end(&mut buf).unwrap();
-        let text = String::from_utf8_lossy(&buf).into_owned();
-        let status = text
-            .split(' ')
-            .nth(1)
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(0);
-        let body = text
-            .split_once("\r\n\r\n")
-            .map(|(_, b)| b.to_string())
-            .unwrap_or_default();
-        (status, body)
-    }
-
-    fn events(&self, page: &str) -> Events {
-        let mut s = TcpStream::connect(&self.base).unwrap();
-        write!(
-            s,
-            "GET /__tejun/events?page={page} HTTP/1.1\r\nHost: {}\r\n\r\n",
-            self.base
-        )
-        .unwrap();
-        Events {
-            reader: BufReader::new(s),
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// The reader side of the reload channel.
-struct Events {
-    reader: BufReader<TcpStream>,
-}
-
-impl Events {
-    /// The next `(event, data)`, skipping comments; panics after `WAIT`.
-    fn next(&mut self) -> (String, serde_json::Value) {
-        self.next_before(Instant::now() + WAIT)
-    }
-
-    fn next_before(&mut self, deadline: Instant) -> (String, serde_json::Value) {
-        let (mut event, mut data) = (String::new(), String::new());
-        loop {
-            let left = deadline
-                .checked_duration_since(Instant::now())
-                .expect("no event in time");
-            self.reader.get_ref().set_read_timeout(Some(left)).unwrap();
-            let mut line = String::new();
-            let n = self.reader.read_line(&mut line).expect("no event in time");
-            assert!(n > 0, "the event stream closed");
-            let line = line.trim_end_matches(['\r', '\n']);
-            if let Some(e) = line.strip_prefix("event: ") {
-                event = e.to_string();
-            } else if let Some(d) = line.strip_prefix("data: ") {
-                data = d.to_string();
-            } else if line.is_empty() && !event.is_empty() {
-                return (event, serde_json::from_str(&data).unwrap());
-            }
-        }
-    }
-
-    /// The first `update` event within `WAIT` that satisfies `pred`. Earlier ones are
-    /// skipped: under load a save can arrive as two batches (truncated, then written).
-    fn update_where(&mut self, pred: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let (e, d) = self.next_before(deadline);
-            if e == "update" && pred(&d) {
-                return d;
-            }
-        }
-    }
-}
-
-fn errors(update: &serde_json::Value) -> usize {
-    update["errors"].as_array().map_or(0, Vec::len)
-}
-
-fn changed(update: &serde_json::Value) -> Vec<String> {
-    update["changed"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap().to_string())
-        .collect()
-}
-
 #[test]
 fn edits_reload_pages_and_broken_edits_show_errors() {
-    let tmp = fixture_copy();
-    let server = Server::start(tmp.path(), "0");
+    let book = Book::fixture("site-basic");
+    let server = Server::start(&book, &[]);
     let (status, page) = server.get("/alpha.html");
     assert_eq!(status, 200);
     assert!(page.contains("Run the check."));
@@ -442,7 +260,7 @@ fn edits_reload_pages_and_broken_edits_show_errors() {
     assert_eq!(hello["errors"].as_array().unwrap().len(), 0);
 
     // (a) the reload event names the page, (b) the page serves the new text.
-    let alpha = tmp.path().join("content/01-first/01-alpha.toml");
+    let alpha = book.join("content/01-first/01-alpha.toml");
     edit(&alpha, "Run the check.", "Run the edited check.");
     let update = events.update_where(|u| changed(u).contains(&"alpha.html".to_string()));
     assert!(
@@ -456,7 +274,7 @@ fn edits_reload_pages_and_broken_edits_show_errors() {
 
     // A broken file: an error event with file:line:col, the last good page still served
     // with the overlay, escaped.
-    let good = std::fs::read_to_string(&alpha).unwrap();
+    let good = read(&alpha);
     std::fs::write(&alpha, format!("{good}\nbad = <script>x</script>\n")).unwrap();
     let update = events.update_where(|u| errors(u) > 0);
     let list = update["errors"].as_array().unwrap();
@@ -499,9 +317,9 @@ fn edits_reload_pages_and_broken_edits_show_errors() {
 
 #[test]
 fn only_the_built_site_is_served() {
-    let tmp = fixture_copy();
-    std::fs::write(tmp.path().join("secret.txt"), "secret").unwrap();
-    let server = Server::start(tmp.path(), "0");
+    let book = Book::fixture("site-basic");
+    std::fs::write(book.join("secret.txt"), "secret").unwrap();
+    let server = Server::start(&book, &[]);
     assert_eq!(server.get("/").0, 200);
     assert_eq!(server.get("/assets/style.css").0, 200);
     for target in [
@@ -517,7 +335,7 @@ fn only_the_built_site_is_served() {
         "/secret.txt",
         "/book.toml",
         "/content/01-first/01-alpha.toml",
-        &format!("/{}", tmp.path().join("secret.txt").display()),
+        &format!("/{}", book.join("secret.txt").display()),
     ] {
         let (status, body) = server.get(target);
         assert_eq!(status, 404, "{target}");
@@ -529,8 +347,8 @@ fn only_the_built_site_is_served() {
 fn a_taken_port_moves_to_the_next_free_one() {
     let taken = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port();
-    let tmp = fixture_copy();
-    let server = Server::start(tmp.path(), &port.to_string());
+    let book = Book::fixture("site-basic");
+    let server = Server::start(&book, &["--port", &port.to_string()]);
     assert!(server.port() > port, "{} vs {port}", server.port());
     assert_eq!(server.get("/").0, 200);
 }
@@ -538,19 +356,19 @@ fn a_taken_port_moves_to_the_next_free_one() {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_stops_the_server_cleanly() {
-    let tmp = fixture_copy();
-    let mut server = Server::start(tmp.path(), "0");
+    let book = Book::fixture("site-basic");
+    let mut server = Server::start(&book, &[]);
     let deadline = Instant::now() + WAIT;
-    while index_folders(server.tmp.path()).is_empty() {
+    while index_folders(server.tmp()).is_empty() {
         assert!(Instant::now() < deadline, "no search index folder");
         std::thread::sleep(Duration::from_millis(20));
     }
-    let pid = server.child.id().to_string();
+    let pid = server.child().id().to_string();
     let sent = Command::new("kill").args(["-INT", &pid]).status().unwrap();
     assert!(sent.success());
     let deadline = Instant::now() + WAIT;
     loop {
-        if let Some(status) = server.child.try_wait().unwrap() {
+        if let Some(status) = server.child().try_wait().unwrap() {
             assert!(status.success(), "{status:?}");
             break;
         }
@@ -558,7 +376,7 @@ fn ctrl_c_stops_the_server_cleanly() {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert_eq!(
-        index_folders(server.tmp.path()),
+        index_folders(server.tmp()),
         Vec::<String>::new(),
         "the search index folder outlived the server"
     );
@@ -588,10 +406,10 @@ fn a_killed_servers_index_folder_is_removed_by_the_next() {
         std::fs::create_dir(tmp.path().join(name)).unwrap();
         std::fs::write(tmp.path().join(name).join("meta.json"), "{}").unwrap();
     }
-    let book = fixture_copy();
-    let server = Server::start_in(book.path(), "0", tmp);
+    let book = Book::fixture("site-basic");
+    let server = Server::start_in(&book, &[], tmp);
     assert_eq!(server.get("/").0, 200);
-    let left = index_folders(server.tmp.path());
+    let left = index_folders(server.tmp());
     assert!(!left.iter().any(|n| n == dead), "{left:?}");
     assert!(left.contains(&alive), "{left:?}");
 }
@@ -599,17 +417,15 @@ fn a_killed_servers_index_folder_is_removed_by_the_next() {
 /// Edit-to-event latency on the JobCenter book, printed (`--nocapture`) for the record.
 #[test]
 fn jobcenter_edit_reaches_open_pages() {
-    let tmp = jobcenter_copy();
-    let server = Server::start(tmp.path(), "0");
+    let book = Book::jobcenter();
+    let server = Server::start(&book, &[]);
     let page = "mscs-upgrade-x64-r12-8.html";
     let mut events = server.events(page);
     assert_eq!(events.next().0, "hello");
-    let file = tmp
-        .path()
-        .join("content/01-mscs/01-upgrade/01-mscs-upgrade-x64-r12-8.toml");
+    let file = book.join("content/01-mscs/01-upgrade/01-mscs-upgrade-x64-r12-8.toml");
     let mut latencies = Vec::new();
     for i in 0..3 {
-        let text = std::fs::read_to_string(&file).unwrap();
+        let text = read(&file);
         let marker = format!("(edit {i})");
         let start = Instant::now();
         std::fs::write(
@@ -626,10 +442,10 @@ fn jobcenter_edit_reaches_open_pages() {
 
 #[test]
 fn api_search_answers_from_the_index_and_follows_env() {
-    let tmp = jobcenter_copy();
-    let server = Server::start(tmp.path(), "0");
+    let book = Book::jobcenter();
+    let server = Server::start(&book, &[]);
     // The index is built after the first render; until then the endpoint says so.
-    let deadline = Instant::now() + WAIT * 6;
+    let deadline = Instant::now() + WAIT;
     let body = loop {
         let (status, body) = server.get("/api/search?q=regsvr32&limit=50");
         if status == 200 {
@@ -677,7 +493,7 @@ fn api_search_answers_from_the_index_and_follows_env() {
         (v["total"].as_u64().unwrap(), links)
     };
     let wait_for = |q: &str, want: u64| {
-        let deadline = Instant::now() + WAIT * 3;
+        let deadline = Instant::now() + WAIT;
         loop {
             let (n, links) = total(q);
             if n == want {
@@ -688,10 +504,8 @@ fn api_search_answers_from_the_index_and_follows_env() {
         }
     };
     let before = total("regsvr32").0;
-    let file = tmp
-        .path()
-        .join("content/01-mscs/01-upgrade/01-mscs-upgrade-x64-r12-8.toml");
-    let good = std::fs::read_to_string(&file).unwrap();
+    let file = book.join("content/01-mscs/01-upgrade/01-mscs-upgrade-x64-r12-8.toml");
+    let good = read(&file);
     edit(
         &file,
         "以下の手順でローカルのJobCenterサービスを停止させます。",
@@ -713,11 +527,11 @@ fn api_search_answers_from_the_index_and_follows_env() {
 /// time by moving the old folder aside (its watch would otherwise follow it).
 #[test]
 fn edits_are_seen_after_the_content_folder_is_replaced() {
-    let tmp = fixture_copy();
-    let server = Server::start(tmp.path(), "0");
+    let book = Book::fixture("site-basic");
+    let server = Server::start(&book, &[]);
     let mut events = server.events("alpha.html");
     assert_eq!(events.next().0, "hello");
-    let content = tmp.path().join("content");
+    let content = book.join("content");
     let alpha = content.join("01-first/01-alpha.toml");
     let mut last = "Run the check.".to_string();
     for round in 0..2 {
@@ -733,7 +547,7 @@ fn edits_are_seen_after_the_content_folder_is_replaced() {
             std::fs::remove_dir_all(&content).unwrap();
             copy_dir(backup.path(), &content);
         } else {
-            std::fs::rename(&content, tmp.path().join("content.old")).unwrap();
+            std::fs::rename(&content, book.join("content.old")).unwrap();
             copy_dir(backup.path(), &content);
         }
         events.update_where(|u| errors(u) == 0 && changed(u).contains(&"alpha.html".into()));
@@ -747,10 +561,10 @@ fn edits_are_seen_after_the_content_folder_is_replaced() {
     }
 
     // The same for `themes/`, which did not exist when the server started.
-    let layout = std::fs::read_to_string(manifest().join("themes/default/layout.html")).unwrap();
+    let layout = read(&repo().join("themes/default/layout.html"));
     let marked =
         |m: &str| layout.replacen("<main id=\"main\"", &format!("{m}<main id=\"main\""), 1);
-    let themes = tmp.path().join("themes");
+    let themes = book.join("themes");
     let backup = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(backup.path().join("default")).unwrap();
     std::fs::write(
@@ -779,11 +593,11 @@ fn edits_are_seen_after_the_content_folder_is_replaced() {
 #[cfg(unix)]
 #[test]
 fn a_fifo_in_the_book_shows_an_error_and_the_preview_recovers() {
-    let tmp = fixture_copy();
-    let server = Server::start(tmp.path(), "0");
+    let book = Book::fixture("site-basic");
+    let server = Server::start(&book, &[]);
     let mut events = server.events("alpha.html");
     assert_eq!(events.next().0, "hello");
-    let fifo = tmp.path().join("content/01-first/03-fifo.toml");
+    let fifo = book.join("content/01-first/03-fifo.toml");
     mkfifo(&fifo);
     let update = events.update_where(|u| errors(u) > 0);
     assert!(update.to_string().contains("03-fifo.toml"), "{update}");
@@ -792,7 +606,7 @@ fn a_fifo_in_the_book_shows_an_error_and_the_preview_recovers() {
 
     std::fs::remove_file(&fifo).unwrap();
     events.update_where(|u| errors(u) == 0);
-    let alpha = tmp.path().join("content/01-first/01-alpha.toml");
+    let alpha = book.join("content/01-first/01-alpha.toml");
     edit(&alpha, "Run the check.", "Run the check after the FIFO.");
     events.update_where(|u| changed(u).contains(&"alpha.html".to_string()));
     let page = server.get("/alpha.html").1;
@@ -800,9 +614,9 @@ fn a_fifo_in_the_book_shows_an_error_and_the_preview_recovers() {
     assert!(!page.contains("id=\"tejun-overlay\""));
 
     // book.toml replaced by a FIFO in one step (renamed over it), then put back.
-    let config = tmp.path().join("book.toml");
-    let saved = std::fs::read_to_string(&config).unwrap();
-    let aside = tmp.path().join(".book.fifo");
+    let config = book.join("book.toml");
+    let saved = read(&config);
+    let aside = book.join(".book.fifo");
     mkfifo(&aside);
     std::fs::rename(&aside, &config).unwrap();
     let update = events.update_where(|u| errors(u) > 0);
@@ -829,13 +643,13 @@ fn mkfifo(path: &Path) {
 /// file; fixing it brings the preview back.
 #[test]
 fn an_unreadable_template_shows_an_error_and_the_preview_recovers() {
-    let tmp = fixture_copy();
-    let server = Server::start(tmp.path(), "0");
+    let book = Book::fixture("site-basic");
+    let server = Server::start(&book, &[]);
     let mut events = server.events("alpha.html");
     assert_eq!(events.next().0, "hello");
-    let theme = tmp.path().join("themes/default");
+    let theme = book.join("themes/default");
     std::fs::create_dir_all(&theme).unwrap();
-    let layout = std::fs::read_to_string(manifest().join("themes/default/layout.html")).unwrap();
+    let layout = read(&repo().join("themes/default/layout.html"));
     std::fs::write(theme.join("layout.html"), b"<p>\xff\xfe not text</p>").unwrap();
     let update = events.update_where(|u| errors(u) > 0);
     assert!(update.to_string().contains("layout.html"), "{update}");
@@ -852,11 +666,11 @@ fn an_unreadable_template_shows_an_error_and_the_preview_recovers() {
 #[test]
 fn the_search_index_folder_is_private() {
     use std::os::unix::fs::PermissionsExt;
-    let tmp = fixture_copy();
-    let server = Server::start(tmp.path(), "0");
+    let book = Book::fixture("site-basic");
+    let server = Server::start(&book, &[]);
     let deadline = Instant::now() + WAIT;
     let folders = loop {
-        let folders = index_folders(server.tmp.path());
+        let folders = index_folders(server.tmp());
         if !folders.is_empty() {
             break folders;
         }
@@ -864,7 +678,7 @@ fn the_search_index_folder_is_private() {
         std::thread::sleep(Duration::from_millis(20));
     };
     for name in folders {
-        let mode = std::fs::metadata(server.tmp.path().join(&name))
+        let mode = std::fs::metadata(server.tmp().join(&name))
             .unwrap()
             .permissions()
             .mode();

@@ -4,143 +4,33 @@
 //! non-loopback `--bind`. Counts are fixed; nothing asserts how fast anything is, only
 //! that it happens before a generous deadline.
 
-use crate::harness as common;
-use common::{copy_dir, manifest};
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// The most any single wait may take; generous, for loaded CI machines.
-const DEADLINE: Duration = Duration::from_secs(60);
+use crate::harness::server::{
+    exchange, exchange_head, get, get_text, port_of, status_of, Server, WAIT as DEADLINE,
+};
+use crate::harness::{Book, Tejun};
+
 const IDLE: usize = 50;
 const SLOW: usize = 20;
 const GETS: usize = 500;
 const GET_THREADS: usize = 4;
 const EDITS: usize = 500;
 
-fn fixture_copy() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    copy_dir(&manifest().join("tests/fixtures/site-basic"), tmp.path());
-    tmp
-}
-
-/// The running `tejun serve`, killed when dropped; its stderr is collected.
-struct Server {
-    child: Child,
-    addr: String,
-    stderr: Arc<Mutex<String>>,
-}
-
-impl Server {
-    fn start(root: &Path, extra: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_tejun"))
-            .arg("serve")
-            .arg(root)
-            .args(["--port", "0"])
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(at) = line.find("http://") {
-                    let url = line[at + 7..].split_whitespace().next().unwrap_or("");
-                    let _ = tx.send(url.trim_end_matches('/').to_string());
-                }
-            }
-        });
-        let stderr = Arc::new(Mutex::new(String::new()));
-        {
-            let stderr = Arc::clone(&stderr);
-            let pipe = child.stderr.take().unwrap();
-            std::thread::spawn(move || {
-                for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-                    let mut s = stderr.lock().unwrap();
-                    s.push_str(&line);
-                    s.push('\n');
-                }
-            });
-        }
-        let addr = rx.recv_timeout(DEADLINE).expect("no URL printed");
-        Server {
-            child,
-            addr,
-            stderr,
-        }
-    }
-
-    fn stderr(&self) -> String {
-        self.stderr.lock().unwrap().clone()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Sends `raw` as is and reads the whole answer: (status, body bytes).
-fn exchange(addr: &str, raw: &[u8]) -> (u16, Vec<u8>) {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(DEADLINE)).unwrap();
-    // The server may answer (and stop reading) before everything is sent.
-    let _ = s.write_all(raw);
-    let mut buf = Vec::new();
-    let _ = s.read_to_end(&mut buf);
-    parse(&buf)
-}
-
-fn parse(answer: &[u8]) -> (u16, Vec<u8>) {
-    let Some(end) = answer.windows(4).position(|w| w == b"\r\n\r\n") else {
-        return (0, Vec::new());
-    };
-    let head = String::from_utf8_lossy(&answer[..end]);
-    let status = head
-        .split(' ')
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    let body = answer[end + 4..].to_vec();
-    let length: Option<usize> = head
-        .lines()
-        .find_map(|l| l.strip_prefix("Content-Length: "))
-        .and_then(|n| n.parse().ok());
-    assert_eq!(length, Some(body.len()), "Content-Length matches the body");
-    (status, body)
-}
-
-fn get(addr: &str, target: &str) -> (u16, Vec<u8>) {
-    exchange(
-        addr,
-        format!("GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes(),
-    )
-}
-
-fn get_text(addr: &str, target: &str) -> (u16, String) {
-    let (status, body) = get(addr, target);
-    (status, String::from_utf8_lossy(&body).into_owned())
-}
-
 /// What `tejun build` writes for the book at `root`.
 fn built(root: &Path) -> PathBuf {
     let out = root.join("built");
-    let o = Command::new(env!("CARGO_BIN_EXE_tejun"))
+    Tejun::new(root)
         .args(["build", "--out"])
         .arg(&out)
         .arg(root)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        .run()
+        .assert_ok();
     out
 }
 
@@ -156,9 +46,9 @@ fn same_page(built: &[u8], served: &[u8]) -> bool {
 
 #[test]
 fn oversized_and_malformed_requests_are_refused_with_their_status() {
-    let tmp = fixture_copy();
-    let server = Server::start(tmp.path(), &[]);
-    let a = server.addr.as_str();
+    let book = Book::fixture("site-basic");
+    let server = Server::start(&book, &[]);
+    let a = server.addr();
     let big_head = format!("GET / HTTP/1.1\r\nX-Big: {}\r\n\r\n", "a".repeat(20 * 1024));
     assert_eq!(exchange(a, big_head.as_bytes()).0, 431);
     let endless = format!("GET / HTTP/1.1\r\nX-Big: {}", "a".repeat(64 * 1024));
@@ -201,9 +91,9 @@ fn oversized_and_malformed_requests_are_refused_with_their_status() {
 
 #[test]
 fn a_non_loopback_bind_warns() {
-    let tmp = fixture_copy();
-    let server = Server::start(tmp.path(), &["--bind", "0.0.0.0"]);
-    let port = server.addr.rsplit(':').next().unwrap();
+    let book = Book::fixture("site-basic");
+    let server = Server::start(&book, &["--bind", "0.0.0.0"]);
+    let port = server.addr().rsplit(':').next().unwrap();
     assert_eq!(get(&format!("127.0.0.1:{port}"), "/").0, 200);
     let deadline = Instant::now() + DEADLINE;
     while !server.stderr().contains("warning: listening on 0.0.0.0") {
@@ -217,10 +107,10 @@ fn a_non_loopback_bind_warns() {
 /// trickling connection the server closes is answered 408.
 #[test]
 fn idle_and_slow_connections_do_not_stop_normal_requests() {
-    let tmp = fixture_copy();
-    let site = built(tmp.path());
-    let server = Server::start(tmp.path(), &[]);
-    let addr = server.addr.clone();
+    let book = Book::fixture("site-basic");
+    let site = built(&book);
+    let server = Server::start(&book, &[]);
+    let addr = server.addr().to_string();
 
     let stop = Arc::new(AtomicBool::new(false));
     let answered_408 = Arc::new(AtomicUsize::new(0));
@@ -348,9 +238,9 @@ fn idle_and_slow_connections_do_not_stop_normal_requests() {
 /// of waiting; once the held connections go, requests are answered again.
 #[test]
 fn connections_beyond_the_cap_get_503() {
-    let tmp = fixture_copy();
-    let server = Server::start(tmp.path(), &[]);
-    let a = server.addr.as_str();
+    let book = Book::fixture("site-basic");
+    let server = Server::start(&book, &[]);
+    let a = server.addr();
     // Accepted in order, so all of these count before the next one is looked at.
     let held: Vec<TcpStream> = (0..256).map(|_| TcpStream::connect(a).unwrap()).collect();
     let (head, _) = exchange_head(a, format!("GET / HTTP/1.1\r\nHost: {a}\r\n\r\n").as_bytes());
@@ -368,10 +258,10 @@ fn connections_beyond_the_cap_get_503() {
 /// no errors, and still answers.
 #[test]
 fn a_burst_of_edits_ends_on_the_last_text() {
-    let tmp = fixture_copy();
-    let server = Server::start(tmp.path(), &[]);
-    let a = server.addr.as_str();
-    let file = tmp.path().join("content/01-first/01-alpha.toml");
+    let book = Book::fixture("site-basic");
+    let server = Server::start(&book, &[]);
+    let a = server.addr();
+    let file = book.join("content/01-first/01-alpha.toml");
     let original = std::fs::read_to_string(&file).unwrap();
     assert!(original.contains("Run the check."));
     for i in 0..EDITS {
@@ -400,28 +290,6 @@ fn a_burst_of_edits_ends_on_the_last_text() {
     assert_eq!(get(a, "/assets/style.css").0, 200);
 }
 
-/// Sends `raw` and reads the whole answer: (status line and headers, body).
-fn exchange_head(addr: &str, raw: &[u8]) -> (String, Vec<u8>) {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(DEADLINE)).unwrap();
-    let _ = s.write_all(raw);
-    let mut buf = Vec::new();
-    let _ = s.read_to_end(&mut buf);
-    let end = buf
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .unwrap_or_else(|| panic!("no answer head: {}", String::from_utf8_lossy(&buf)));
-    let head = String::from_utf8_lossy(&buf[..end]).into_owned();
-    (head, buf[end + 4..].to_vec())
-}
-
-fn status_of(head: &str) -> u16 {
-    head.split(' ')
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0)
-}
-
 /// A GET with `headers` (`Host` included) as given, nothing added.
 fn get_with(addr: &str, target: &str, headers: &[(&str, &str)]) -> (u16, String, String) {
     let mut raw = format!("GET {target} HTTP/1.1\r\n");
@@ -437,17 +305,13 @@ fn get_with(addr: &str, target: &str, headers: &[(&str, &str)]) -> (u16, String,
     )
 }
 
-fn port_of(addr: &str) -> u16 {
-    addr.rsplit(':').next().unwrap().parse().unwrap()
-}
-
 /// DNS rebinding: a page on a host name the attacker points at 127.0.0.1 reaches the
 /// server with its own name in `Host`; only the server's own addresses are answered.
 #[test]
 fn only_requests_for_the_servers_own_address_are_answered() {
-    let tmp = fixture_copy();
-    let server = Server::start(tmp.path(), &[]);
-    let a = server.addr.as_str();
+    let book = Book::fixture("site-basic");
+    let server = Server::start(&book, &[]);
+    let a = server.addr();
     let port = port_of(a);
     for host in [
         format!("127.0.0.1:{port}"),
@@ -495,9 +359,9 @@ fn only_requests_for_the_servers_own_address_are_answered() {
 /// may still open a page there (a link followed), and the page's own requests work.
 #[test]
 fn cross_site_requests_are_refused_and_same_origin_ones_served() {
-    let tmp = fixture_copy();
-    let server = Server::start(tmp.path(), &[]);
-    let a = server.addr.as_str();
+    let book = Book::fixture("site-basic");
+    let server = Server::start(&book, &[]);
+    let a = server.addr();
     let host = format!("127.0.0.1:{}", port_of(a));
     let fetch = |target: &str, site: &str, mode: &str, dest: &str| {
         get_with(
@@ -549,9 +413,9 @@ fn cross_site_requests_are_refused_and_same_origin_ones_served() {
 /// Every answer keeps other origins from reading it, whatever its status.
 #[test]
 fn every_answer_carries_the_isolation_headers() {
-    let tmp = fixture_copy();
-    let server = Server::start(tmp.path(), &[]);
-    let a = server.addr.as_str();
+    let book = Book::fixture("site-basic");
+    let server = Server::start(&book, &[]);
+    let a = server.addr();
     let host = format!("127.0.0.1:{}", port_of(a));
     let good = format!("Host: {host}\r\n");
     let cases: Vec<(String, u16)> = vec![
@@ -672,9 +536,9 @@ fn next_event(reader: &mut BufReader<TcpStream>, name: &str) -> String {
 /// pages are served all along, and the newest 32 streams still get updates.
 #[test]
 fn held_event_streams_never_lock_pages_out() {
-    let tmp = fixture_copy();
-    let server = Server::start(tmp.path(), &[]);
-    let a = server.addr.as_str();
+    let book = Book::fixture("site-basic");
+    let server = Server::start(&book, &[]);
+    let a = server.addr();
     let mut streams = Vec::new();
     for i in 0..HELD_STREAMS {
         streams.push(open_events(a));
@@ -689,7 +553,7 @@ fn held_event_streams_never_lock_pages_out() {
             .unwrap_or_else(|e| panic!("stream {i} was not closed: {e}"));
     }
     assert_eq!(get(a, "/alpha.html").0, 200);
-    let alpha = tmp.path().join("content/01-first/01-alpha.toml");
+    let alpha = book.join("content/01-first/01-alpha.toml");
     let text = std::fs::read_to_string(&alpha).unwrap();
     std::fs::write(&alpha, text.replace("Run the check.", "Run it again.")).unwrap();
     for (i, s) in new.iter_mut().enumerate() {

@@ -2,13 +2,10 @@
 //! recorded in content/ERRATA.md to the seed text, every numbered step title and every
 //! command line of the seed is in the loaded book, and the steps come in the seed's order.
 
-use std::path::Path;
-
 use tejun::model::PartKind;
 
-use crate::harness as common;
-
-use common::{corrected_seed, squash, FIRST_CHAPTER_LINE};
+use crate::harness::seed::{corrected_seed, squash, FIRST_CHAPTER_LINE};
+use crate::harness::{load, repo};
 
 struct Seed {
     titles: Vec<String>,
@@ -43,20 +40,10 @@ fn parse_seed() -> Seed {
     Seed { titles, commands }
 }
 
-fn load() -> tejun::Book {
-    match tejun::load_book(Path::new(env!("CARGO_MANIFEST_DIR"))) {
-        Ok((book, _)) => book,
-        Err((diags, sources)) => panic!(
-            "the repository's book does not load:\n{}",
-            diags.lines(&sources).join("\n")
-        ),
-    }
-}
-
 #[test]
 fn every_seed_step_is_in_the_book_in_order() {
     let seed = parse_seed();
-    let book = load();
+    let book = load(repo());
     let got: Vec<String> = book
         .procedures()
         .flat_map(|p| p.sections.iter())
@@ -87,7 +74,7 @@ fn every_seed_step_is_in_the_book_in_order() {
 #[test]
 fn every_seed_command_line_is_in_the_book() {
     let seed = parse_seed();
-    let book = load();
+    let book = load(repo());
     let mut all = String::new();
     for p in book.procedures() {
         for s in &p.sections {

@@ -1,7 +1,7 @@
 //! The JobCenter seed text with content/ERRATA.md's corrections applied, shared by the
 //! tests that compare the book with the source guide.
 
-use std::path::Path;
+use super::{read, repo};
 
 pub const SEED: &str = include_str!("../../seed/jobcenter-r13.2-guide.txt");
 /// The seed's front matter and table of contents end here; chapters follow.
@@ -13,9 +13,7 @@ pub fn squash(s: &str) -> String {
 
 /// The seed with ERRATA.md's corrections applied at their lines, then OCR noise removed.
 pub fn corrected_seed() -> Vec<String> {
-    let errata =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("content/ERRATA.md"))
-            .unwrap();
+    let errata = read(&repo().join("content/ERRATA.md"));
     let mut lines: Vec<String> = SEED.lines().map(str::to_string).collect();
     for row in errata
         .lines()
