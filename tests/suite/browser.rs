@@ -22,7 +22,7 @@ use tejun::filter::filter;
 
 use crate::harness::cdp::{base64_decode, file_url, Browser};
 use crate::harness::server::Server;
-use crate::harness::{copy_dir, load, repo, Tejun};
+use crate::harness::{load, repo, Book, Tejun};
 
 /// `tejun ARGS` in the repository (the JobCenter book), which must succeed.
 fn tejun(args: &[&str]) {
@@ -321,11 +321,45 @@ fn offline_search_finds_commands_from_file_url_and_respects_the_environment() {
         "UNIX environment, yet: {links:?}"
     );
 
-    // A query made of symbols is searched as text, never an error.
-    b.type_into("#search-input", "C:\\nqs \"-ivh");
-    std::thread::sleep(Duration::from_millis(500));
-    let shown = b.eval("document.querySelector('#search-results').textContent");
-    assert!(!shown.as_str().unwrap_or("").contains("Error"), "{shown}");
+    // A query made of symbols is searched as text, never an error: the box answers it
+    // (no step has both words), and a phrase cut short finds its command.
+    let shown = search_answer(&mut b, "C:\\nqs \"-ivh");
+    assert_eq!(shown, json!(["該当する手順はありません。"]));
+    let links = search_answer(&mut b, "\"-ivh");
+    let links: Vec<&str> = links
+        .as_array()
+        .expect("links")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        !links.is_empty()
+            && links
+                .iter()
+                .all(|l| l.starts_with("unix-") && l.contains("#step-")),
+        "{links:?}"
+    );
+}
+
+/// Types `query` into the search box and waits for the box to answer it (what it showed
+/// for the previous query is marked first, so an old answer cannot pass for this one);
+/// returns the links of the hits, or the box's message when there are none.
+fn search_answer(b: &mut Browser, query: &str) -> Value {
+    b.eval(
+        "document.querySelector('#search-results').replaceChildren( \
+         Object.assign(document.createElement('i'), {id: 'answer-before'}))",
+    );
+    b.type_into("#search-input", query);
+    b.wait_for(
+        "!document.getElementById('answer-before') && \
+         !!document.querySelector('#search-results .search-list, #search-results .search-empty')",
+    );
+    let shown = b.eval(&format!(
+        "document.querySelector('#search-results .search-list') ? {HIT_LINKS} : \
+         [document.querySelector('#search-results .search-empty').textContent]"
+    ));
+    assert!(!shown.to_string().contains("Error"), "{query}: {shown}");
+    shown
 }
 
 #[test]
@@ -383,12 +417,8 @@ fn a_filled_placeholder_shows_in_commands_on_every_page() {
 
 #[test]
 fn a_tick_on_a_step_that_changed_since_is_flagged() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let book = tmp.path().join("book");
-    std::fs::create_dir_all(&book).expect("mkdir");
-    std::fs::copy(repo().join("book.toml"), book.join("book.toml")).expect("book.toml");
-    copy_dir(&repo().join("content"), &book.join("content"));
-    let file = tmp.path().join("unix-patch.html");
+    let book = Book::jobcenter();
+    let file = book.tmp().join("unix-patch.html");
     let make = || {
         tejun(&[
             "runbook",
@@ -629,9 +659,8 @@ fn cross_references_lead_to_their_target() {
 
 #[test]
 fn a_served_page_reloads_by_itself_after_an_edit_and_keeps_its_place() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    copy_dir(&repo().join("tests/fixtures/site-basic"), tmp.path());
-    let serve = Server::start(tmp.path(), &[]);
+    let book = Book::fixture("site-basic");
+    let serve = Server::start(&book, &[]);
     let Some(mut b) = Browser::launch() else {
         return;
     };
@@ -649,27 +678,22 @@ fn a_served_page_reloads_by_itself_after_an_edit_and_keeps_its_place() {
         .eval("document.documentElement.scrollHeight - window.innerHeight")
         .as_f64()
         .expect("scroll room");
-    let scrolled = if room >= 100.0 {
-        // Chromium restores the scroll position of a reloaded page by itself; turned off,
-        // what brings the reader back is the reload script's own restore.
-        b.eval("history.scrollRestoration = 'manual'");
-        b.eval(&format!("window.scrollTo(0, {})", (room / 2.0).round()));
-        let y = b.eval("window.scrollY").as_f64().expect("scrollY");
-        assert!(y >= 50.0, "the page scrolled: {y}");
-        Some(y)
-    } else {
-        eprintln!("the page does not scroll ({room} px of room): scroll position not checked");
-        None
-    };
+    assert!(
+        room >= 100.0,
+        "the page must scroll for its place to be kept: {room} px"
+    );
+    // Chromium restores the scroll position of a reloaded page by itself; turned off, what
+    // brings the reader back is the reload script's own restore.
+    b.eval("history.scrollRestoration = 'manual'");
+    b.eval(&format!("window.scrollTo(0, {})", (room / 2.0).round()));
+    let y = b.eval("window.scrollY").as_f64().expect("scrollY");
+    assert!(y >= 50.0, "the page scrolled: {y}");
 
-    let alpha = tmp.path().join("content/01-first/01-alpha.toml");
-    let text = std::fs::read_to_string(&alpha).expect("alpha");
-    assert!(text.contains("Run the check."));
-    std::fs::write(
-        &alpha,
-        text.replacen("Run the check.", "Run the check twice (edited).", 1),
-    )
-    .expect("edit");
+    book.edit(
+        "content/01-first/01-alpha.toml",
+        "Run the check.",
+        "Run the check twice (edited).",
+    );
 
     // The page shows the new text without the test doing anything.
     let deadline = Duration::from_secs(60);
@@ -683,15 +707,13 @@ fn a_served_page_reloads_by_itself_after_an_edit_and_keeps_its_place() {
         "the open page never showed the edit: {body}"
     );
     assert_eq!(b.eval("location.href"), json!(url));
-    if let Some(y) = scrolled {
-        let now = b.poll("window.scrollY", deadline, |v| {
-            v.as_f64().is_some_and(|now| (now - y).abs() <= 2.0)
-        });
-        assert!(
-            now.as_f64().is_some_and(|now| (now - y).abs() <= 2.0),
-            "scroll position kept across the reload: was {y}, now {now}"
-        );
-    }
+    let now = b.poll("window.scrollY", deadline, |v| {
+        v.as_f64().is_some_and(|now| (now - y).abs() <= 2.0)
+    });
+    assert!(
+        now.as_f64().is_some_and(|now| (now - y).abs() <= 2.0),
+        "scroll position kept across the reload: was {y}, now {now}"
+    );
     b.screenshot("serve-reloaded");
 }
 
@@ -814,19 +836,40 @@ fn the_copy_button_label_comes_back_after_two_quick_clicks() {
     b.allow_clipboard();
     b.open(&file_url(&out.join("mscs-upgrade-x64-r12-7.html")));
     b.eval("document.querySelector('.cmd button.copy').id = 'copy-under-test'");
+    b.eval(TRACK_FEEDBACK_TIMERS);
     b.click("#copy-under-test");
     b.wait_for("document.querySelector('#copy-under-test').textContent === 'コピーしました'");
-    // A second click while it still says so (a double click, or copying again); then
-    // both clicks' feedback has had its time (1.5 s each).
+    // A second click while it still says so (a double click, or copying again).
     b.click("#copy-under-test");
-    std::thread::sleep(Duration::from_secs(4));
-    let label = b.poll(
-        "document.querySelector('#copy-under-test').textContent",
-        Duration::from_secs(10),
-        |v| v == "コピー",
+    // Both clicks' feedback has had its time: each set its timer, and every one has run
+    // or was cancelled. Then the label is the resting one, for good.
+    b.wait_for(
+        "window.__feedback.length === 2 && window.__feedback.every(t => t.ran || t.cleared)",
     );
-    assert_eq!(label, json!("コピー"), "the button keeps saying it copied");
+    assert_eq!(
+        b.eval("document.querySelector('#copy-under-test').textContent"),
+        json!("コピー"),
+        "the button keeps saying it copied"
+    );
 }
+
+/// Records, in `window.__feedback`, every timer of a second or more the page sets from
+/// now on (the copy button's feedback ends on one) and whether it ran or was cancelled.
+const TRACK_FEEDBACK_TIMERS: &str = r#"(() => {
+  window.__feedback = [];
+  const set = window.setTimeout, clear = window.clearTimeout;
+  window.setTimeout = (fn, ms, ...args) => {
+    if (!(ms >= 1000)) return set(fn, ms, ...args);
+    const t = { ms, ran: false, cleared: false };
+    t.id = set(() => { t.ran = true; fn(...args); }, ms);
+    window.__feedback.push(t);
+    return t.id;
+  };
+  window.clearTimeout = id => {
+    window.__feedback.filter(t => t.id === id).forEach(t => { t.cleared = true; });
+    clear(id);
+  };
+})()"#;
 
 #[test]
 fn the_values_panel_fits_a_phone() {
@@ -853,14 +896,11 @@ fn the_values_panel_fits_a_phone() {
     );
 }
 
-/// The `site-basic` fixture book copied into `tmp`, with `extra` files (path, text) added.
-fn fixture_book(tmp: &Path, extra: &[(&str, &str)]) -> PathBuf {
-    let book = tmp.join("book");
-    copy_dir(&repo().join("tests/fixtures/site-basic"), &book);
+/// A copy of the `site-basic` fixture book with `extra` files (path, text) added.
+fn fixture_book(extra: &[(&str, &str)]) -> Book {
+    let book = Book::fixture("site-basic");
     for (path, text) in extra {
-        let path = book.join(path);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(path, text).expect("write fixture");
+        book.write(path, text);
     }
     book
 }
@@ -891,12 +931,8 @@ body = "Four."
 
 #[test]
 fn runbook_csv_export_writes_no_live_formula() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let book = fixture_book(
-        tmp.path(),
-        &[("content/01-first/03-formulas.toml", FORMULA_TITLES)],
-    );
-    let file = tmp.path().join("rb.html");
+    let book = fixture_book(&[("content/01-first/03-formulas.toml", FORMULA_TITLES)]);
+    let file = book.tmp().join("rb.html");
     tejun(&[
         "runbook",
         book.to_str().expect("utf-8"),
@@ -936,17 +972,13 @@ fn runbook_csv_export_writes_no_live_formula() {
 
 #[test]
 fn a_runbook_with_remote_images_makes_no_request() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let book = fixture_book(
-        tmp.path(),
-        &[(
-            "content/01-first/03-pics.toml",
-            "title = \"Pictures\"\n\n[[section]]\nid = \"s\"\ntitle = \"S\"\n\n\
+    let book = fixture_book(&[(
+        "content/01-first/03-pics.toml",
+        "title = \"Pictures\"\n\n[[section]]\nid = \"s\"\ntitle = \"S\"\n\n\
              [[section.step]]\ntitle = \"Look\"\n\
              body = '''\n![diagram](https://img.example.com/d.png) ![local](pics/l.png)\n'''\n",
-        )],
-    );
-    let file = tmp.path().join("rb.html");
+    )]);
+    let file = book.tmp().join("rb.html");
     tejun(&[
         "runbook",
         book.to_str().expect("utf-8"),
@@ -985,9 +1017,8 @@ fn a_runbook_with_remote_images_makes_no_request() {
 
 #[test]
 fn a_malformed_hash_with_a_highlight_leaves_search_working() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let book = fixture_book(tmp.path(), &[]);
-    let out = tmp.path().join("site");
+    let book = fixture_book(&[]);
+    let out = book.tmp().join("site");
     tejun(&[
         "build",
         book.to_str().expect("utf-8"),

@@ -211,8 +211,14 @@ fn the_index_is_rebuilt_only_when_content_changes() {
     let step = dir.join("content/_steps/stop-local-service-unix.toml");
     let text = std::fs::read_to_string(&step).unwrap();
     // Saved again unchanged (a newer modification time): still up to date, not rebuilt.
-    std::thread::sleep(std::time::Duration::from_millis(20));
+    let saved = std::fs::metadata(&step).unwrap().modified().unwrap();
     std::fs::write(&step, &text).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&step)
+        .unwrap()
+        .set_modified(saved + std::time::Duration::from_secs(2))
+        .unwrap();
     let touched = tejun(&["index", d]);
     assert!(touched.stderr().contains("up to date"));
     let out = tejun(&["search", "nqsstop", d]);

@@ -12,7 +12,7 @@ use tejun::output::MemoryOutput;
 use tejun::render::{Site, Theme};
 use tejun::serve::{Plan, Preview};
 
-use crate::harness::server::{changed, errors, Server, WAIT};
+use crate::harness::server::{changed, errors, wait_until, Server, WAIT};
 use crate::harness::{copy_dir, edit, read, repo, Book};
 
 /// What `tejun build` would write for the book at `root` now.
@@ -358,23 +358,16 @@ fn a_taken_port_moves_to_the_next_free_one() {
 fn ctrl_c_stops_the_server_cleanly() {
     let book = Book::fixture("site-basic");
     let mut server = Server::start(&book, &[]);
-    let deadline = Instant::now() + WAIT;
-    while index_folders(server.tmp()).is_empty() {
-        assert!(Instant::now() < deadline, "no search index folder");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_until("a search index folder", || {
+        (!index_folders(server.tmp()).is_empty()).then_some(())
+    });
     let pid = server.child().id().to_string();
     let sent = Command::new("kill").args(["-INT", &pid]).status().unwrap();
     assert!(sent.success());
-    let deadline = Instant::now() + WAIT;
-    loop {
-        if let Some(status) = server.child().try_wait().unwrap() {
-            assert!(status.success(), "{status:?}");
-            break;
-        }
-        assert!(Instant::now() < deadline, "still running after Ctrl-C");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let status = wait_until("the server stops after Ctrl-C", || {
+        server.child().try_wait().unwrap()
+    });
+    assert!(status.success(), "{status:?}");
     assert_eq!(
         index_folders(server.tmp()),
         Vec::<String>::new(),
@@ -668,15 +661,9 @@ fn the_search_index_folder_is_private() {
     use std::os::unix::fs::PermissionsExt;
     let book = Book::fixture("site-basic");
     let server = Server::start(&book, &[]);
-    let deadline = Instant::now() + WAIT;
-    let folders = loop {
-        let folders = index_folders(server.tmp());
-        if !folders.is_empty() {
-            break folders;
-        }
-        assert!(Instant::now() < deadline, "no search index folder");
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let folders = wait_until("a search index folder", || {
+        Some(index_folders(server.tmp())).filter(|f| !f.is_empty())
+    });
     for name in folders {
         let mode = std::fs::metadata(server.tmp().join(&name))
             .unwrap()

@@ -12,7 +12,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::harness::server::{
-    exchange, exchange_head, get, get_text, port_of, status_of, Server, WAIT as DEADLINE,
+    exchange, exchange_head, get, get_text, port_of, status_of, wait_until, Server,
+    WAIT as DEADLINE,
 };
 use crate::harness::{Book, Tejun};
 
@@ -95,11 +96,12 @@ fn a_non_loopback_bind_warns() {
     let server = Server::start(&book, &["--bind", "0.0.0.0"]);
     let port = server.addr().rsplit(':').next().unwrap();
     assert_eq!(get(&format!("127.0.0.1:{port}"), "/").0, 200);
-    let deadline = Instant::now() + DEADLINE;
-    while !server.stderr().contains("warning: listening on 0.0.0.0") {
-        assert!(Instant::now() < deadline, "no warning: {}", server.stderr());
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_until("the warning for 0.0.0.0", || {
+        server
+            .stderr()
+            .contains("warning: listening on 0.0.0.0")
+            .then_some(())
+    });
 }
 
 /// 50 idle connections and 20 slow-loris ones are kept open (each reopened as soon as the
@@ -247,11 +249,7 @@ fn connections_beyond_the_cap_get_503() {
     assert_eq!(status_of(&head), 503, "{head}");
     assert_isolated(&head, "503");
     drop(held);
-    let deadline = Instant::now() + DEADLINE;
-    while get(a, "/").0 != 200 {
-        assert!(Instant::now() < deadline, "never served again");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_until("served again", || (get(a, "/").0 == 200).then_some(()));
 }
 
 /// 500 writes of one procedure in a burst: the server ends up serving the last text, with
