@@ -1,10 +1,18 @@
-//! `tejun diff` and `tejun check --matrix` on the JobCenter book.
+//! `tejun diff` on a small fixture book (tests/fixtures/site-ja: a step only old versions
+//! need, a step whose variant follows the version), and `tejun check --matrix` on the
+//! JobCenter book, whose every procedure must have a profile.
 
-use crate::harness::{repo, Tejun};
+use std::path::Path;
 
-/// `tejun ARGS` on the repository's book: (exit code, stdout, stderr).
+use crate::harness::{fixture_dir, repo, Tejun};
+
+/// `tejun ARGS` on the fixture book (read only): (exit code, stdout, stderr).
 fn tejun(args: &[&str]) -> (i32, String, String) {
-    let out = Tejun::new(repo()).args(args).run();
+    run_in(&fixture_dir("site-ja"), args)
+}
+
+fn run_in(book: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Tejun::new(book).args(args).run();
     (out.code().unwrap_or(-1), out.stdout(), out.stderr())
 }
 
@@ -13,13 +21,17 @@ fn diff_names_the_steps_only_one_environment_has() {
     let (code, out, err) = tejun(&[
         "diff",
         "--env",
-        "mscs-patch-r12-4",
+        "mscs-patch-r1-0",
         "--env",
-        "cluster=mscs,operation=patch,from=R12.6,to=R12.6",
+        "cluster=mscs,operation=patch,from=R1.5,to=R1.5",
     ]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        out.contains("- mscs-patch-r12-7: 1.2.2.1 待機系のパッチ適用 / 5. リソースDLLを削除"),
+        out.contains("- mscs-patch: 1.2.1 待機系のパッチ適用 / 3. リソースDLLを削除"),
+        "{out}"
+    );
+    assert!(
+        out.contains("~ mscs-patch: 1.2.1 待機系のパッチ適用 / 2. パッチを適用 (content differs)"),
         "{out}"
     );
     assert!(out.contains("2 steps differ"), "{out}");
@@ -41,7 +53,7 @@ fn diff_rejects_an_environment_that_does_not_parse() {
 
 #[test]
 fn matrix_lists_each_procedure_with_its_profiles() {
-    let (code, out, err) = tejun(&["check", "--matrix"]);
+    let (code, out, err) = run_in(repo(), &["check", "--matrix"]);
     assert_eq!(code, 0, "{err}");
     assert!(
         out.contains("1.1.2 IA-32/x64版(R12.7.x以前)のバージョンアップ"),

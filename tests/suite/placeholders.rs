@@ -1,14 +1,16 @@
 //! `tejun runbook --set`: values the operator gives are written into the runbook's
-//! commands; a value that fails its placeholder's pattern is refused.
+//! commands; a value that fails its placeholder's pattern is refused (on the small
+//! fixture book tests/fixtures/site-ja). Patterns mean what the vectors shared with the
+//! browser say.
 
-use crate::harness::{read, repo, Book, Tejun};
+use crate::harness::{fixture_dir, read, repo, Book, Tejun};
 
-/// `tejun runbook ARGS` on the repository's book: (exit code, the runbook as the reader
-/// sees it, stderr).
+/// `tejun runbook ARGS` on the fixture book (read only): (exit code, the runbook as the
+/// reader sees it, stderr).
 fn runbook(args: &[&str]) -> (i32, String, String) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("rb.html");
-    let o = Tejun::new(repo())
+    let o = Tejun::new(fixture_dir("site-ja"))
         .arg("runbook")
         .args(args)
         .arg("--out")
@@ -38,15 +40,15 @@ fn without_scripts(html: &str) -> String {
 fn set_values_are_written_into_the_commands() {
     let (code, html, err) = runbook(&[
         "--profile",
-        "mscs-ipf-emu-to-native",
+        "mscs-upgrade",
         "--set",
-        "resource=JCRes,install_path=D:\\JobCenter\\SV",
+        "resource=JCRes,install_path=D:\\Sample\\SV",
         "--set",
         "virtual_host=jcvhost01",
     ]);
     assert_eq!(code, 0, "{err}");
     assert!(html.contains("cluster res &quot;<span class=\"ph ph-filled\" data-ph=\"resource\" title=\"リソースの名前\">JCRes</span>&quot;"), "filled and marked");
-    assert!(html.contains(">D:\\JobCenter\\SV</span>\\ins\\JobCenterCluster.vbs"));
+    assert!(html.contains(">D:\\Sample\\SV</span>\\bin\\SampleCluster.vbs"));
     assert!(
         !html.contains("[リソースの名前]"),
         "no bracketed placeholder left for a value that was set"
@@ -62,7 +64,7 @@ fn set_values_are_written_into_the_commands() {
 fn a_value_failing_its_pattern_is_refused() {
     let (code, _, err) = runbook(&[
         "--profile",
-        "mscs-ipf-emu-to-native",
+        "mscs-upgrade",
         "--set",
         "install_path=relative\\path",
     ]);
@@ -81,13 +83,13 @@ fn an_unknown_placeholder_is_refused() {
 }
 
 #[test]
-fn the_patch_version_placeholder_reads_like_the_seed_until_set() {
+fn the_patch_version_placeholder_reads_as_its_unfilled_text_until_set() {
     let (code, html, err) = runbook(&["--profile", "unix-patch"]);
     assert_eq!(code, 0, "{err}");
-    assert!(html.contains("NECJcpt-<span class=\"ph\" data-ph=\"patch_version\" title=\"パッチのバージョン\">xx.x.x</span>-1.i386.rpm"));
-    let (code, html, err) = runbook(&["--profile", "unix-patch", "--set", "patch_version=13.2.1"]);
+    assert!(html.contains("SampleSV-<span class=\"ph\" data-ph=\"patch_version\" title=\"パッチのバージョン\">xx.x.x</span>-1.x86_64.rpm"));
+    let (code, html, err) = runbook(&["--profile", "unix-patch", "--set", "patch_version=2.0.1"]);
     assert_eq!(code, 0, "{err}");
-    assert!(html.contains(">13.2.1</span>-1.i386.rpm"));
+    assert!(html.contains(">2.0.1</span>-1.x86_64.rpm"));
 }
 
 /// tests/placeholder-vectors.json: what the browser must accept (`browser` is the pattern
@@ -146,16 +148,13 @@ fn patterns_outside_the_shared_syntax_are_refused_where_they_go_wrong() {
 }
 
 /// `tejun check` reports a pattern the browser would read differently at its column in
-/// book.toml (a copy of the JobCenter book with one pattern changed).
+/// book.toml (a copy of the fixture book with one pattern changed).
 #[test]
 fn check_refuses_an_inline_flag_at_its_column() {
-    let book = Book::jobcenter();
+    let book = Book::fixture("site-ja");
     let config = book.read("book.toml");
     let old = "pattern = \"[0-9]+\\\\.[0-9]+\\\\.[0-9]+\"";
-    assert!(
-        config.contains(old),
-        "the JobCenter book's patch_version pattern"
-    );
+    assert!(config.contains(old), "the fixture's patch_version pattern");
     let line = config[..config.find(old).unwrap()].lines().count() + 1;
     book.write("book.toml", config.replace(old, "pattern = '[0-9]+(?i)x'"));
     let o = book.run(["check", "."]);
