@@ -1,11 +1,12 @@
-//! `tejun runbook` and the runbooks `tejun build` writes, through the real binary on a copy
-//! of the repository's JobCenter book: the same file from `--profile` and `--env`, clear
-//! one-line errors, the environment stated, steps numbered without gaps, the right
-//! commands, and a file that needs nothing but itself.
+//! `tejun runbook` and the runbooks `tejun build` writes, through the real binary: on a
+//! copy of the small fixture book tests/fixtures/site-ja, the same file from `--profile`
+//! and `--env`, clear one-line errors, the environment stated, steps numbered without
+//! gaps, the right commands, and a file that needs nothing but itself; on a copy of the
+//! JobCenter book, every profile's runbook built, and every link in each landing inside it.
 
 use std::path::Path;
 
-use crate::harness::{read, Book, Tejun};
+use crate::harness::{read, Book, Tejun, DATE};
 
 /// The values of `attr="…"` in document order.
 fn attr_values(html: &str, attr: &str) -> Vec<String> {
@@ -53,17 +54,17 @@ fn external_references(html: &str) -> Vec<String> {
 
 #[test]
 fn profile_and_env_write_the_same_file() {
-    let book = Book::jobcenter();
+    let book = Book::fixture("site-ja");
     let a = unix_patch(&book, &["--profile", "unix-patch"], "a.html");
     let b = unix_patch(
         &book,
-        &["--env", "cluster=unix,operation=patch,from=R12.7,to=R13.2"],
+        &["--env", "cluster=unix,operation=patch,from=R1.5,to=R2.0"],
         "b.html",
     );
     // Facet order in --env does not matter either.
     let c = unix_patch(
         &book,
-        &["--env", "to=R13.2, from=R12.7,operation=patch,cluster=unix"],
+        &["--env", "to=R2.0, from=R1.5,operation=patch,cluster=unix"],
         "c.html",
     );
     assert!(a == b, "--profile and --env differ");
@@ -72,7 +73,7 @@ fn profile_and_env_write_the_same_file() {
 
 #[test]
 fn unknown_profile_is_a_one_line_error() {
-    let book = Book::jobcenter();
+    let book = Book::fixture("site-ja");
     let o = book.run(["runbook", ".", "--profile", "nope"]);
     assert!(!o.status.success());
     let err = o.stderr();
@@ -84,7 +85,7 @@ fn unknown_profile_is_a_one_line_error() {
 
 #[test]
 fn unparsable_env_is_a_one_line_error() {
-    let book = Book::jobcenter();
+    let book = Book::fixture("site-ja");
     for (spec, says) in [
         ("cluster", "is not `facet=value`"),
         (
@@ -110,7 +111,7 @@ fn unparsable_env_is_a_one_line_error() {
 
 #[test]
 fn runbook_states_environment_and_date() {
-    let book = Book::jobcenter();
+    let book = Book::fixture("site-ja");
     let html = unix_patch(&book, &["--profile", "unix-patch"], "r.html");
     let env = &html[html
         .find("class=\"runbook-env\"")
@@ -119,22 +120,22 @@ fn runbook_states_environment_and_date() {
     for (facet, value) in [
         ("クラスタ種別", "UNIX"),
         ("作業", "パッチ適用"),
-        ("適用前のバージョン", "R12.7"),
-        ("適用後のバージョン", "R13.2"),
+        ("適用前のバージョン", "R1.5"),
+        ("適用後のバージョン", "R2.0"),
     ] {
         assert!(
             env.contains(&format!("<dt>{facet}</dt><dd>{value}</dd>")),
             "{facet}: {value} in {env}"
         );
     }
-    assert!(html.contains("<h1 class=\"runbook-title\">UNIX パッチ適用 (R12.7 から R13.2 へ)</h1>"));
-    // SOURCE_DATE_EPOCH 1700000000 is 2023-11-14.
-    assert!(html.contains("<time datetime=\"2023-11-14\">2023-11-14</time>"));
+    assert!(html.contains("<h1 class=\"runbook-title\">UNIX パッチ適用 (R1.5 から R2.0 へ)</h1>"));
+    // The harness's SOURCE_DATE_EPOCH.
+    assert!(html.contains(&format!("<time datetime=\"{DATE}\">{DATE}</time>")));
 }
 
 #[test]
 fn steps_are_numbered_without_gaps() {
-    let book = Book::jobcenter();
+    let book = Book::fixture("site-ja");
     let html = unix_patch(&book, &["--profile", "unix-patch"], "r.html");
     let seqs: Vec<u32> = attr_values(&html, "data-seq")
         .iter()
@@ -166,18 +167,18 @@ fn steps_are_numbered_without_gaps() {
 
 #[test]
 fn unix_patch_has_unix_commands_only() {
-    let book = Book::jobcenter();
+    let book = Book::fixture("site-ja");
     let html = unix_patch(&book, &["--profile", "unix-patch"], "r.html");
-    assert!(html.contains("/usr/lib/nqs/nqsstop"), "nqsstop");
+    assert!(html.contains("/opt/sample/bin/svstop"), "svstop");
     assert!(html.contains("rpm -ivh"), "rpm");
-    assert!(html.contains("<code>jcdbs</code>"), "jcdbs process check");
+    assert!(html.contains("<code>dbmaster</code>"), "dbmaster process check");
     assert!(!html.contains("data-shell=\"cmd\""), "no Windows prompt");
     assert!(!html.contains("regsvr32"), "no Windows command");
 }
 
 #[test]
 fn runbook_is_self_contained() {
-    let book = Book::jobcenter();
+    let book = Book::fixture("site-ja");
     let html = unix_patch(&book, &["--profile", "unix-patch"], "r.html");
     assert_eq!(external_references(&html), Vec::<String>::new());
     assert!(
