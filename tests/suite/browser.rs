@@ -1,14 +1,18 @@
-//! The site and runbooks in real headless Chromium, opened from file:// as a reader would.
-//! The harness's DevTools-protocol client (`harness::cdp`) drives the browser: pick
-//! an environment by URL on the home page, follow to a procedure and find only its steps,
-//! numbered as the Rust filter numbers them; tick runbook steps, reload, find them ticked;
-//! and watch the network while the runbook loads. Also: a copy button puts exactly its
-//! command on the real clipboard; cross-references land on their target; a page open in
-//! `tejun serve` shows an edit by itself, at the same scroll position; and screenshots at
-//! desktop and phone widths (written to `target/screenshots/`) are real, non-blank PNGs.
-//! On small fixture books: a runbook's CSV export writes no live spreadsheet formula, a
-//! runbook with remote images makes no request, and a malformed `#%E0%A4%A` with `?hl=`
-//! leaves the search box working.
+//! The site and runbooks in real headless Chromium, opened from file:// as a reader would,
+//! driven by the harness's DevTools-protocol client (`harness::cdp`).
+//!
+//! On the JobCenter book: pick an environment by URL on the home page, follow to a
+//! procedure and find only its steps, numbered as the Rust filter numbers them;
+//! cross-references land on their target; screenshots at desktop and phone widths
+//! (written to `target/screenshots/`) are real, non-blank PNGs that fit.
+//!
+//! On small fixture books (tests/fixtures/site-ja, site-basic): tick runbook steps, reload,
+//! find them ticked, and watch the network while the runbook loads; a tick on a step that
+//! changed is flagged; a typed placeholder value shows on every page; a copy button puts
+//! exactly its command on the real clipboard; offline search under an environment; a page
+//! open in `tejun serve` shows an edit by itself, at the same scroll position; a runbook's
+//! CSV export writes no live spreadsheet formula, a runbook with remote images makes no
+//! request, and a malformed `#%E0%A4%A` with `?hl=` leaves the search box working.
 //!
 //! Chromium is `/usr/bin/chromium` (or `TEJUN_CHROMIUM`); `.ci/test` installs it. Without
 //! it these tests fail with how to install it, unless `TEJUN_SKIP_BROWSER=1`.
@@ -22,11 +26,22 @@ use tejun::filter::filter;
 
 use crate::harness::cdp::{base64_decode, file_url, Browser};
 use crate::harness::server::Server;
-use crate::harness::{load, repo, Book, Tejun};
+use crate::harness::{fixture_dir, load, repo, Book, Tejun};
 
 /// `tejun ARGS` in the repository (the JobCenter book), which must succeed.
 fn tejun(args: &[&str]) {
-    Tejun::new(repo()).args(args).run().assert_ok();
+    tejun_in(repo(), args);
+}
+
+/// `tejun ARGS` in `dir`, which must succeed.
+fn tejun_in(dir: &Path, args: &[&str]) {
+    Tejun::new(dir).args(args).run().assert_ok();
+}
+
+/// The small Japanese fixture book, for behaviours any book has: runbook ticks,
+/// placeholders, copy buttons, search under an environment.
+fn site_ja() -> PathBuf {
+    fixture_dir("site-ja")
 }
 
 fn book() -> tejun::Book {
@@ -180,14 +195,17 @@ fn env_value<'a>(spec: &'a str, facet: &str) -> &'a str {
 fn runbook_ticks_survive_reload_and_make_no_request() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let file = tmp.path().join("unix-patch.html");
-    tejun(&[
-        "runbook",
-        ".",
-        "--profile",
-        "unix-patch",
-        "--out",
-        file.to_str().expect("utf-8 path"),
-    ]);
+    tejun_in(
+        &site_ja(),
+        &[
+            "runbook",
+            ".",
+            "--profile",
+            "unix-patch",
+            "--out",
+            file.to_str().expect("utf-8 path"),
+        ],
+    );
     let url = file_url(&file);
     let Some(mut b) = Browser::launch() else {
         return;
@@ -253,7 +271,7 @@ fn runbook_ticks_survive_reload_and_make_no_request() {
     assert_eq!(json_log["done"], json!(2));
     assert_eq!(
         json_log["environment"],
-        json!("cluster=unix,operation=patch,from=R12.7,to=R13.2")
+        json!("cluster=unix,operation=patch,from=R1.5,to=R2.0")
     );
     // Unticking is remembered too.
     b.eval("document.querySelectorAll('.step-check')[0].click()");
@@ -278,7 +296,10 @@ const HIT_LINKS: &str =
 fn offline_search_finds_commands_from_file_url_and_respects_the_environment() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = tmp.path().join("site");
-    tejun(&["build", ".", "--out", out.to_str().expect("utf-8 path")]);
+    tejun_in(
+        &site_ja(),
+        &["build", ".", "--out", out.to_str().expect("utf-8 path")],
+    );
     let Some(mut b) = Browser::launch() else {
         return;
     };
@@ -301,13 +322,19 @@ fn offline_search_finds_commands_from_file_url_and_respects_the_environment() {
         "{links:?}"
     );
     b.screenshot("search-regsvr32");
+    // Without an environment the Japanese query below finds both clusters' steps.
+    let both = search_answer(&mut b, "ローカルのサンプルサーバサービスを停止").to_string();
+    assert!(
+        both.contains("\"mscs-") && both.contains("\"unix-"),
+        "{both}"
+    );
 
     // Japanese, and an environment given by URL: UNIX only.
     b.open(&format!(
         "{}?cluster=unix",
         file_url(&out.join("index.html"))
     ));
-    b.type_into("#search-input", "ローカルのJobCenterサービスを停止");
+    b.type_into("#search-input", "ローカルのサンプルサーバサービスを停止");
     b.wait_for("document.querySelectorAll('#search-results a').length");
     let links = b.eval(HIT_LINKS);
     let links: Vec<&str> = links
@@ -366,12 +393,15 @@ fn search_answer(b: &mut Browser, query: &str) -> Value {
 fn a_filled_placeholder_shows_in_commands_on_every_page() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = tmp.path().join("site");
-    tejun(&["build", ".", "--out", out.to_str().expect("utf-8 path")]);
+    tejun_in(
+        &site_ja(),
+        &["build", ".", "--out", out.to_str().expect("utf-8 path")],
+    );
     let Some(mut b) = Browser::launch() else {
         return;
     };
 
-    b.open(&file_url(&out.join("mscs-upgrade-ipf-emu.html")));
+    b.open(&file_url(&out.join("mscs-upgrade.html")));
     assert_eq!(
         b.eval("document.querySelector('[data-values-panel]').hidden"),
         json!(false)
@@ -386,7 +416,7 @@ fn a_filled_placeholder_shows_in_commands_on_every_page() {
         b.eval("document.querySelector('.ph[data-ph=install_path]').textContent"),
         json!("[インストールパス]")
     );
-    b.type_into("#ph-install_path", "D:\\JobCenter\\SV");
+    b.type_into("#ph-install_path", "D:\\Sample\\SV");
     assert_eq!(
         b.eval(
             "document.querySelector('.ph[data-ph=install_path]').classList.contains('ph-filled')"
@@ -395,7 +425,7 @@ fn a_filled_placeholder_shows_in_commands_on_every_page() {
     );
 
     // Another page that uses it shows the value after navigation, in the text a copy takes.
-    b.open(&file_url(&out.join("mscs-upgrade-ipf.html")));
+    b.open(&file_url(&out.join("mscs-patch.html")));
     let copied = b.eval(
         "(() => { const ph = document.querySelector('.cmd .ph[data-ph=install_path]'); \
          const block = ph.closest('.cmd'); \
@@ -404,7 +434,7 @@ fn a_filled_placeholder_shows_in_commands_on_every_page() {
     assert!(
         copied
             .as_str()
-            .is_some_and(|c| c.contains("copy D:\\JobCenter\\SV\\ins\\JobCenterCluster.vbs")),
+            .is_some_and(|c| c.contains("copy D:\\Sample\\SV\\bin\\SampleCluster.vbs")),
         "{copied}"
     );
     // The shared-disk value is still unfilled: the copy button warns.
@@ -417,7 +447,7 @@ fn a_filled_placeholder_shows_in_commands_on_every_page() {
 
 #[test]
 fn a_tick_on_a_step_that_changed_since_is_flagged() {
-    let book = Book::jobcenter();
+    let book = Book::fixture("site-ja");
     let file = book.tmp().join("unix-patch.html");
     let make = || {
         tejun(&[
@@ -441,17 +471,12 @@ fn a_tick_on_a_step_that_changed_since_is_flagged() {
         json!(0)
     );
 
-    // A newer runbook changes the first step's text (the shared NQS_SITE check).
-    let step = book.join("content/_steps/check-nqs-site-unix.toml");
-    let text = std::fs::read_to_string(&step).expect("step");
-    std::fs::write(
-        &step,
-        text.replace(
-            "JobCenterの管理者でログインします。",
-            "JobCenterの管理者(root以外)でログインします。",
-        ),
-    )
-    .expect("edit");
+    // A newer runbook changes the first step's text (the shared SAMPLE_SITE check).
+    book.edit(
+        "content/_steps/check-site-unix.toml",
+        "サンプルサーバの管理者でログインします。",
+        "サンプルサーバの管理者(root以外)でログインします。",
+    );
     make();
     b.reload();
     assert_eq!(
@@ -466,17 +491,20 @@ fn a_tick_on_a_step_that_changed_since_is_flagged() {
     b.screenshot("runbook-changed-step");
 }
 
-/// The JobCenter book built into a temporary folder: (the folder, the site in it).
-fn built_site() -> (tempfile::TempDir, PathBuf) {
+/// The book at `book` built into a temporary folder: (the folder, the site in it).
+fn built_site(book: &Path) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = tmp.path().join("site");
-    tejun(&["build", ".", "--out", out.to_str().expect("utf-8 path")]);
+    tejun_in(
+        book,
+        &["build", ".", "--out", out.to_str().expect("utf-8 path")],
+    );
     (tmp, out)
 }
 
-/// The command of the first `cmd` part of a reusable step, as written in content/_steps/.
+/// The command of the first `cmd` part of one of site-ja's reusable steps, as written.
 fn command_of_step(file: &str) -> String {
-    let path = repo().join("content/_steps").join(file);
+    let path = site_ja().join("content/_steps").join(file);
     let text = std::fs::read_to_string(&path).expect("step file");
     let step: toml::Value = toml::from_str(&text).expect("step toml");
     let cmd = step["part"]
@@ -490,12 +518,12 @@ fn command_of_step(file: &str) -> String {
 
 #[test]
 fn the_copy_button_copies_exactly_the_command() {
-    let (_tmp, out) = built_site();
+    let (_tmp, out) = built_site(&site_ja());
     let Some(mut b) = Browser::launch() else {
         return;
     };
     b.allow_clipboard();
-    b.open(&file_url(&out.join("mscs-upgrade-x64-r12-7.html")));
+    b.open(&file_url(&out.join("mscs-upgrade.html")));
 
     // Three Windows lines, with `%`, `\` and quotes; each shown after a `> ` prompt.
     let want = command_of_step("unregister-resource-dll.toml");
@@ -572,7 +600,7 @@ fn xref(b: &mut Browser, selector: &str) -> (String, String, String) {
 
 #[test]
 fn cross_references_lead_to_their_target() {
-    let (_tmp, out) = built_site();
+    let (_tmp, out) = built_site(repo());
     let Some(mut b) = Browser::launch() else {
         return;
     };
@@ -789,7 +817,7 @@ fn shoot(b: &mut Browser, dir: &Path, name: &str, width: u32, height: u32) {
 
 #[test]
 fn screenshots_at_desktop_and_phone_widths_show_pages_that_fit() {
-    let (_tmp, out) = built_site();
+    let (_tmp, out) = built_site(repo());
     let dir = screenshots_dir();
     std::fs::create_dir_all(&dir).expect("screenshot folder");
     let Some(mut b) = Browser::launch() else {
@@ -829,12 +857,12 @@ fn screenshots_at_desktop_and_phone_widths_show_pages_that_fit() {
 
 #[test]
 fn the_copy_button_label_comes_back_after_two_quick_clicks() {
-    let (_tmp, out) = built_site();
+    let (_tmp, out) = built_site(&site_ja());
     let Some(mut b) = Browser::launch() else {
         return;
     };
     b.allow_clipboard();
-    b.open(&file_url(&out.join("mscs-upgrade-x64-r12-7.html")));
+    b.open(&file_url(&out.join("mscs-upgrade.html")));
     b.eval("document.querySelector('.cmd button.copy').id = 'copy-under-test'");
     b.eval(TRACK_FEEDBACK_TIMERS);
     b.click("#copy-under-test");
@@ -873,7 +901,7 @@ const TRACK_FEEDBACK_TIMERS: &str = r#"(() => {
 
 #[test]
 fn the_values_panel_fits_a_phone() {
-    let (_tmp, out) = built_site();
+    let (_tmp, out) = built_site(&site_ja());
     let Some(mut b) = Browser::launch() else {
         return;
     };

@@ -171,7 +171,10 @@ fn unix_patch_has_unix_commands_only() {
     let html = unix_patch(&book, &["--profile", "unix-patch"], "r.html");
     assert!(html.contains("/opt/sample/bin/svstop"), "svstop");
     assert!(html.contains("rpm -ivh"), "rpm");
-    assert!(html.contains("<code>dbmaster</code>"), "dbmaster process check");
+    assert!(
+        html.contains("<code>dbmaster</code>"),
+        "dbmaster process check"
+    );
     assert!(!html.contains("data-shell=\"cmd\""), "no Windows prompt");
     assert!(!html.contains("regsvr32"), "no Windows command");
 }
