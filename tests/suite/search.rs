@@ -1,5 +1,8 @@
-//! Search on the JobCenter book through the real binary (`tejun index`, `tejun search`),
-//! the offline shard writer, and the analyser vectors shared with `search.js`.
+//! Search through the real binary (`tejun index`, `tejun search`): query mechanics,
+//! fields, environments and when the index is rebuilt on the small fixture book
+//! tests/fixtures/site-ja; the offline shard writer, and the offline engine of
+//! `search.js` against the CLI, on the JobCenter book; the analyser vectors shared with
+//! `search.js`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -9,24 +12,41 @@ use std::sync::OnceLock;
 use serde_json::Value;
 use tejun::search::{analyze, offline, pack, query};
 
-use crate::harness::{copy_dir, load, read, repo, Run, Tejun};
+use crate::harness::{copy_dir, fixture_dir, load, read, repo, Book, Run, Tejun};
 
-/// One indexed copy of the JobCenter book shared by the query tests. A static is never
-/// dropped, so it lives under the target folder (replaced by the next run), not in a
-/// temporary folder that would outlive the run.
+/// The site-ja fixture, indexed once for the tests of query mechanics.
 fn book() -> &'static Path {
     static BOOK: OnceLock<PathBuf> = OnceLock::new();
     BOOK.get_or_init(|| {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("search-book");
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir).unwrap();
-        }
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::copy(repo().join("book.toml"), dir.join("book.toml")).unwrap();
-        copy_dir(&repo().join("content"), &dir.join("content"));
-        tejun(&["index", dir.to_str().unwrap()]).assert_ok();
-        dir
+        indexed("search-site-ja", |dir| {
+            copy_dir(&fixture_dir("site-ja"), dir)
+        })
     })
+}
+
+/// The JobCenter book, indexed once: the offline engine against the CLI on a real book.
+fn jobcenter() -> &'static Path {
+    static BOOK: OnceLock<PathBuf> = OnceLock::new();
+    BOOK.get_or_init(|| {
+        indexed("search-jobcenter", |dir| {
+            std::fs::copy(repo().join("book.toml"), dir.join("book.toml")).unwrap();
+            copy_dir(&repo().join("content"), &dir.join("content"));
+        })
+    })
+}
+
+/// A book `copy` writes into `target/tmp/NAME`, indexed. The tests share it through a
+/// static, which is never dropped: so it lives under the target folder (replaced by the
+/// next run), not in a temporary folder that would outlive the run.
+fn indexed(name: &str, copy: impl FnOnce(&Path)) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+    std::fs::create_dir_all(&dir).unwrap();
+    copy(&dir);
+    tejun(&["index", dir.to_str().unwrap()]).assert_ok();
+    dir
 }
 
 /// `tejun ARGS` (the book is named in them).
@@ -34,9 +54,14 @@ fn tejun(args: &[&str]) -> Run {
     Tejun::new(repo()).args(args).run()
 }
 
-/// `tejun search QUERY BOOK --json [extra…]`, parsed; fails the test on any error.
+/// `tejun search QUERY BOOK --json [extra…]` on the site-ja fixture, parsed; fails the
+/// test on any error.
 fn search(query: &str, extra: &[&str]) -> Vec<Value> {
-    let mut args = vec!["search", query, book().to_str().unwrap(), "--json"];
+    search_in(book(), query, extra)
+}
+
+fn search_in(book: &Path, query: &str, extra: &[&str]) -> Vec<Value> {
+    let mut args = vec!["search", query, book.to_str().unwrap(), "--json"];
     args.extend_from_slice(extra);
     let v = tejun(&args).assert_ok().json();
     v.as_array().expect("a JSON array").clone()
@@ -51,10 +76,10 @@ fn each_term_lands_on_a_step_that_contains_it() {
     // (query, what the top hit's link must contain)
     let cases = [
         ("regsvr32", "mscs-"),
-        ("nqsstop", "unix-upgrade.html#step-stop-local"),
-        ("NQS_SITE", "check-nqs-site"),
-        ("nqs_site", "check-nqs-site"),
-        ("cjcmksite", "site-db"),
+        ("svstop", "unix-upgrade.html#step-stop-local"),
+        ("SAMPLE_SITE", "check-site"),
+        ("sample_site", "check-site"),
+        ("clusvc", "monitoring"),
         ("リソースDLL", "mscs-"),
         ("フェイルオーバ", "#sec-failover"),
         ("共有ディスク", "mscs-"),
@@ -100,7 +125,7 @@ fn resource_dll_finds_the_register_and_unregister_steps() {
 fn cmd_prefix_matches_only_command_lines() {
     let b = load(book());
     let docs = tejun::search::collect(&b);
-    for word in ["regsvr32", "nqsstop", "cluster"] {
+    for word in ["regsvr32", "svstop", "cluster"] {
         let in_commands = docs
             .iter()
             .filter(|d| {
@@ -109,6 +134,7 @@ fn cmd_prefix_matches_only_command_lines() {
                     .any(|c| analyze::analyze(c).iter().any(|t| t.text == word))
             })
             .count();
+        assert!(in_commands > 0, "no command holds {word}");
         let hits = search(&format!("cmd:{word}"), &["--limit", "1000"]);
         assert_eq!(hits.len(), in_commands, "cmd:{word}");
         let same = search(word, &["--field", "cmd", "--limit", "1000"]);
@@ -122,7 +148,7 @@ fn cmd_prefix_matches_only_command_lines() {
 
 #[test]
 fn env_unix_never_returns_a_windows_only_step() {
-    for q in ["NQS_SITE", "停止", "クラスタ", "nqsstop"] {
+    for q in ["SAMPLE_SITE", "停止", "クラスタ", "svstop"] {
         let hits = search(q, &["--env", "cluster=unix", "--limit", "200"]);
         assert!(!hits.is_empty(), "{q}");
         for h in &hits {
@@ -135,7 +161,7 @@ fn env_unix_never_returns_a_windows_only_step() {
     }
     assert!(search("regsvr32", &["--env", "cluster=unix"]).is_empty());
     // An open facet keeps a step: without `operation`, patch and upgrade steps both stay.
-    let hits = search("nqsstop", &["--env", "cluster=unix", "--limit", "50"]);
+    let hits = search("svstop", &["--env", "cluster=unix", "--limit", "50"]);
     assert!(hits.iter().any(|h| s(h, "link").starts_with("unix-patch")));
     assert!(hits
         .iter()
@@ -157,7 +183,7 @@ fn awkward_queries_answer_without_error() {
         "*",
         "a:b:c",
         "AND OR NOT",
-        "/usr/lib",
+        "/opt/sample",
         "%systemroot%\\cluster",
         "xyzzyplugh",
     ] {
@@ -167,14 +193,14 @@ fn awkward_queries_answer_without_error() {
         assert!(out.stderr.is_empty() || !out.stderr().contains("error"));
     }
     assert!(!search("-ivh", &[]).is_empty());
-    assert!(!search("/usr/lib", &[]).is_empty());
+    assert!(!search("/opt/sample", &[]).is_empty());
     let none = tejun(&["search", "xyzzyplugh", book().to_str().unwrap()]);
     assert!(none.stdout().contains("no results"));
 }
 
 #[test]
 fn json_results_carry_location_link_condition_and_highlights() {
-    let hits = search("nqsstop", &["--limit", "2"]);
+    let hits = search("svstop", &["--limit", "2"]);
     assert_eq!(hits.len(), 2);
     let h = &hits[0];
     for key in [
@@ -195,12 +221,12 @@ fn json_results_carry_location_link_condition_and_highlights() {
         hl[0].as_u64().unwrap() as usize,
         hl[1].as_u64().unwrap() as usize,
     );
-    assert_eq!(snippet[a..b].iter().collect::<String>(), "nqsstop");
+    assert_eq!(snippet[a..b].iter().collect::<String>(), "svstop");
 }
 
 #[test]
 fn the_index_is_rebuilt_only_when_content_changes() {
-    let book = crate::harness::Book::jobcenter();
+    let book = Book::fixture("site-ja");
     let dir = book.to_path_buf();
     let d = dir.to_str().unwrap();
     let first = tejun(&["index", d]);
@@ -221,19 +247,19 @@ fn the_index_is_rebuilt_only_when_content_changes() {
         .unwrap();
     let touched = tejun(&["index", d]);
     assert!(touched.stderr().contains("up to date"));
-    let out = tejun(&["search", "nqsstop", d]);
+    let out = tejun(&["search", "svstop", d]);
     assert!(!out.stderr().contains("indexed"));
     // An edit that keeps the file's size is still seen.
-    std::fs::write(&step, text.replace("nqsstop", "nqsstoq")).unwrap();
-    let out = tejun(&["search", "nqsstoq", d, "--json"]);
+    std::fs::write(&step, text.replace("svstop", "svstoq")).unwrap();
+    let out = tejun(&["search", "svstoq", d, "--json"]);
     let hits = out.json();
     assert!(
         !hits.as_array().unwrap().is_empty(),
         "a same-size edit was missed"
     );
-    std::fs::write(&step, text.replace("nqsstop", "nqsstopzz")).unwrap();
+    std::fs::write(&step, text.replace("svstop", "svstopzz")).unwrap();
     // `search` notices the change itself and answers from the new content.
-    let out = tejun(&["search", "nqsstopzz", d, "--json"]);
+    let out = tejun(&["search", "svstopzz", d, "--json"]);
     let hits = out.json();
     assert!(!hits.as_array().unwrap().is_empty());
     let out = tejun(&["index", d, "--out", dir.join("elsewhere").to_str().unwrap()]);
@@ -505,7 +531,7 @@ fn the_offline_engine_in_search_js_finds_what_the_cli_finds() {
         Command::new("node").arg("--version").output().is_ok(),
         "node is needed to test themes/default/search.js (.ci/test installs it)"
     );
-    let b = load(book());
+    let b = load(jobcenter());
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path();
     std::fs::create_dir_all(site.join("search")).unwrap();
@@ -576,7 +602,7 @@ const all = engine({}), unix = engine({ cluster: "unix" });
         hits.iter().map(|h| s(h, "link").to_string()).collect()
     };
     for q in queries {
-        let cli = search(q, &["--limit", "200"]);
+        let cli = search_in(jobcenter(), q, &["--limit", "200"]);
         let off = &js[q]["all"];
         let off_links: BTreeSet<String> = off
             .iter()
@@ -597,7 +623,7 @@ const all = engine({}), unix = engine({ cluster: "unix" });
             .map(|k| h[k].clone());
             assert_eq!(mine, &Value::from(want.to_vec()), "{q:?}");
         }
-        let cli_unix = search(q, &["--limit", "200", "--env", "cluster=unix"]);
+        let cli_unix = search_in(jobcenter(), q, &["--limit", "200", "--env", "cluster=unix"]);
         let off_unix: BTreeSet<String> = js[q]["unix"]
             .iter()
             .map(|l| l.as_str().unwrap().to_string())
