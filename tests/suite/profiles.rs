@@ -5,8 +5,8 @@
 use tejun::filter::filter;
 use tejun::model::{Book, PartKind, Shell, Step};
 
-use crate::harness::seed::{corrected_seed, squash};
-use crate::harness::{load, repo};
+use crate::harness::seed::corrected_seed;
+use crate::harness::{load, repo, squash};
 
 fn book() -> Book {
     load(repo())

@@ -4,8 +4,8 @@
 
 use tejun::model::PartKind;
 
-use crate::harness::seed::{corrected_seed, squash, FIRST_CHAPTER_LINE};
-use crate::harness::{load, repo};
+use crate::harness::seed::{corrected_seed, FIRST_CHAPTER_LINE};
+use crate::harness::{load, repo, squash};
 
 struct Seed {
     titles: Vec<String>,

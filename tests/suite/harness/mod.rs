@@ -340,6 +340,12 @@ pub fn names_in(dir: &Path) -> Vec<String> {
     names
 }
 
+/// `s` without any white space, so text broken across lines (a PDF's, the seed's) still
+/// matches.
+pub fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
 /// Loads a book in this process, failing the test with its diagnostics.
 pub fn load(root: &Path) -> tejun::Book {
     match tejun::load_book(root) {

@@ -7,10 +7,6 @@ pub const SEED: &str = include_str!("../../seed/jobcenter-r13.2-guide.txt");
 /// The seed's front matter and table of contents end here; chapters follow.
 pub const FIRST_CHAPTER_LINE: usize = 90;
 
-pub fn squash(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
 /// The seed with ERRATA.md's corrections applied at their lines, then OCR noise removed.
 pub fn corrected_seed() -> Vec<String> {
     let errata = read(&repo().join("content/ERRATA.md"));
