@@ -694,7 +694,7 @@ fn a_served_page_reloads_by_itself_after_an_edit_and_keeps_its_place() {
     };
     // A short window, so that even this small page scrolls.
     b.set_viewport(1000, 320, false);
-    let url = format!("http://{}/alpha.html", serve.addr());
+    let url = serve.url("/alpha.html");
     b.open(&url);
     const BODY: &str = "document.body ? document.body.innerText : ''";
     let body = b.eval(BODY);

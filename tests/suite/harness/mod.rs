@@ -7,9 +7,6 @@
 //! state: no current directory, no environment variable of this process (children get
 //! theirs through [`Tejun::env`]), no fixed port, and every folder is a fresh `TempDir`.
 
-// Not every helper is used by every test module, and a module may be filtered away.
-#![allow(dead_code)]
-
 pub mod cdp;
 pub mod seed;
 pub mod server;
