@@ -8,7 +8,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use crate::harness::server::{
@@ -22,6 +22,14 @@ const SLOW: usize = 20;
 const GETS: usize = 500;
 const GET_THREADS: usize = 4;
 const EDITS: usize = 500;
+
+/// The tests that hold hundreds of connections take turns: they share one process with
+/// every other test, and together they would come near a default limit of 1024 open files.
+fn many_connections() -> MutexGuard<'static, ()> {
+    static TURN: Mutex<()> = Mutex::new(());
+    // A test that failed while holding its turn has closed its connections all the same.
+    TURN.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 /// What `tejun build` writes for the book at `root`.
 fn built(root: &Path) -> PathBuf {
@@ -109,6 +117,7 @@ fn a_non_loopback_bind_warns() {
 /// trickling connection the server closes is answered 408.
 #[test]
 fn idle_and_slow_connections_do_not_stop_normal_requests() {
+    let _turn = many_connections();
     let book = Book::fixture("site-basic");
     let site = built(&book);
     let server = Server::start(&book, &[]);
@@ -240,6 +249,7 @@ fn idle_and_slow_connections_do_not_stop_normal_requests() {
 /// of waiting; once the held connections go, requests are answered again.
 #[test]
 fn connections_beyond_the_cap_get_503() {
+    let _turn = many_connections();
     let book = Book::fixture("site-basic");
     let server = Server::start(&book, &[]);
     let a = server.addr();
@@ -534,6 +544,7 @@ fn next_event(reader: &mut BufReader<TcpStream>, name: &str) -> String {
 /// pages are served all along, and the newest 32 streams still get updates.
 #[test]
 fn held_event_streams_never_lock_pages_out() {
+    let _turn = many_connections();
     let book = Book::fixture("site-basic");
     let server = Server::start(&book, &[]);
     let a = server.addr();
