@@ -2,9 +2,10 @@
 //! what it writes is a valid tejun book the real CLI checks and builds without errors, the
 //! same seed writes the same bytes, and the mdBook tree lists every page in SUMMARY.md.
 
+// Also the big book of `interrupted_build`.
 #[allow(dead_code)]
 #[path = "../../examples/genbook.rs"]
-mod generator;
+pub mod generator;
 
 use std::fs;
 use std::path::Path;

@@ -1,11 +1,14 @@
 //! A build killed at any moment leaves the previous site whole, and the next build cleans
-//! up what the killed one left behind.
+//! up what the killed one left behind. The book is generated (examples/genbook.rs), and the
+//! kill instants are shares of the time a whole build took, so on any machine they fall
+//! everywhere from the first file read to the final swap.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use crate::genbook::generator;
 use crate::harness::{names_in, Book, Tejun};
 
 /// Every file of a site with its size class: HTML files must be complete (end with
@@ -48,10 +51,18 @@ fn build(book: &Path, out: &Path) -> std::process::Child {
 
 #[test]
 fn killing_a_build_midway_never_leaves_a_partial_site() {
-    // The JobCenter book: big enough that a debug build takes the instants below.
-    let book = Book::jobcenter();
-    let out = book.tmp().join("site");
+    let work = Book::empty("generated");
+    generator::run(&generator::Args {
+        procedures: 30,
+        steps: 10,
+        out: work.to_path_buf(),
+        seed: 1,
+    });
+    let book = work.join("tejun");
+    let out = work.tmp().join("site");
+    let started = Instant::now();
     assert!(build(&book, &out).wait().unwrap().success());
+    let whole = started.elapsed();
     let reference = listing(&out);
     assert!(reference.iter().any(|(p, _)| p == Path::new("index.html")));
     assert!(
@@ -59,31 +70,32 @@ fn killing_a_build_midway_never_leaves_a_partial_site() {
         "a finished build is whole"
     );
 
-    for delay_ms in [0u64, 5, 15, 30, 60, 100, 150, 250] {
+    for share in [0.0, 0.01, 0.04, 0.08, 0.17, 0.28, 0.42, 0.7, 0.9] {
+        let delay = whole.mul_f64(share);
         let mut child = build(&book, &out);
-        std::thread::sleep(Duration::from_millis(delay_ms));
+        std::thread::sleep(delay);
         let _ = child.kill();
         let _ = child.wait();
         assert!(
             out.join(".tejun-output").is_file(),
-            "killed after {delay_ms} ms: the site lost its marker"
+            "killed after {delay:?} of {whole:?}: the site lost its marker"
         );
         assert!(
             listing(&out) == reference,
-            "killed after {delay_ms} ms: the site is not the whole previous build"
+            "killed after {delay:?} of {whole:?}: the site is not the whole previous build"
         );
     }
 
     assert!(build(&book, &out).wait().unwrap().success());
     assert!(listing(&out) == reference);
     // The build may hand the previous output to a detached remover, so allow it time.
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let deadline = Instant::now() + Duration::from_secs(60);
     let leftovers = loop {
-        let leftovers: Vec<String> = names_in(book.tmp())
+        let leftovers: Vec<String> = names_in(work.tmp())
             .into_iter()
             .filter(|n| n.starts_with(".site."))
             .collect();
-        if leftovers.is_empty() || std::time::Instant::now() > deadline {
+        if leftovers.is_empty() || Instant::now() > deadline {
             break leftovers;
         }
         std::thread::sleep(Duration::from_millis(100));

@@ -14,8 +14,8 @@ use tejun::output::MemoryOutput;
 use tejun::render::{Site, Theme};
 use tejun::serve::{Plan, Preview};
 
-use crate::harness::server::{changed, errors, wait_until, Server};
-use crate::harness::{copy_dir, edit, read, repo, Book};
+use crate::harness::server::{changed, errors, Server};
+use crate::harness::{copy_dir, edit, read, repo, wait_until, Book};
 
 /// What `tejun build` would write for the book at `root` now.
 fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {

@@ -11,11 +11,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use crate::harness::server::{
-    exchange, exchange_head, get, get_text, port_of, status_of, wait_until, Server,
-    WAIT as DEADLINE,
-};
-use crate::harness::{Book, Tejun};
+use crate::harness::server::{exchange, exchange_head, get, get_text, port_of, status_of, Server};
+use crate::harness::{wait_until, Book, Tejun, WAIT as DEADLINE};
 
 const IDLE: usize = 50;
 const SLOW: usize = 20;

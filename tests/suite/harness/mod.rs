@@ -17,7 +17,7 @@ use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The build date every run gets (`SOURCE_DATE_EPOCH`), so two runs write the same bytes.
 pub const EPOCH: &str = "1700000000";
@@ -27,6 +27,22 @@ pub const DATE: &str = "2023-11-14";
 /// A generous bound that turns a hang (a FIFO opened for reading, a parser gone quadratic)
 /// into a failure; never a timing assertion.
 pub const HANG: Duration = Duration::from_secs(120);
+
+/// The longest any single wait for something to happen may take: generous, for loaded
+/// machines; never a timing assertion.
+pub const WAIT: Duration = Duration::from_secs(60);
+
+/// Polls `check` every 50 ms until it gives a value, failing with `what` after [`WAIT`].
+pub fn wait_until<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if let Some(v) = check() {
+            return v;
+        }
+        assert!(Instant::now() < deadline, "{what}: not within {WAIT:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
 
 /// The repository: its book.toml and content/ are the JobCenter book.
 pub fn repo() -> &'static Path {

@@ -7,11 +7,9 @@ use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-/// The longest any single wait may take: generous, for loaded machines; never a timing
-/// assertion.
-pub const WAIT: Duration = Duration::from_secs(60);
+use super::WAIT;
 
 /// The running `tejun serve`, killed when dropped (also when a test panics). Its temporary
 /// folder (`TMPDIR`, where it keeps the search index) is its own, so servers of tests
@@ -194,18 +192,6 @@ pub fn get(addr: &str, target: &str) -> (u16, Vec<u8>) {
 pub fn get_text(addr: &str, target: &str) -> (u16, String) {
     let (status, body) = get(addr, target);
     (status, String::from_utf8_lossy(&body).into_owned())
-}
-
-/// Polls `check` every 50 ms until it gives a value, failing with `what` after [`WAIT`].
-pub fn wait_until<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        if let Some(v) = check() {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "{what}: not within {WAIT:?}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 /// The reader side of the reload channel.
