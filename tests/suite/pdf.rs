@@ -215,10 +215,11 @@ fn a_profile_prints_a_shorter_runbook_naming_its_environment() {
 #[test]
 fn without_chromium_pdf_fails_in_one_line_and_says_how_to_install_it() {
     let tmp = tempfile::tempdir().expect("tempdir");
+    let book = fixture_dir("site-ja");
     let o = Tejun::new(tmp.path())
         .args([
             "pdf",
-            &repo().to_string_lossy(),
+            &book.to_string_lossy(),
             "--chromium",
             "/nonexistent/chromium",
         ])
@@ -233,7 +234,7 @@ fn without_chromium_pdf_fails_in_one_line_and_says_how_to_install_it() {
     assert!(!tmp.path().join("book.pdf").exists());
     // The other commands do not need it.
     Tejun::new(tmp.path())
-        .args(["check", &repo().to_string_lossy()])
+        .args(["check", &book.to_string_lossy()])
         .run()
         .assert_ok();
 }
