@@ -1,0 +1,295 @@
+//! `tejun build` and `tejun init`, driven through the real binary on small fixture books
+//! (tests/fixtures/site-*) and on a copy of the repository's own JobCenter book.
+
+use crate::harness::{read, snapshot, Book, Tejun};
+
+/// The values of `attr="…"` in document order.
+fn attr_values(html: &str, attr: &str) -> Vec<String> {
+    let needle = format!("{attr}=\"");
+    html.match_indices(&needle)
+        .filter_map(|(i, _)| {
+            let rest = &html[i + needle.len()..];
+            rest.find('"').map(|end| rest[..end].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn repo_book_renders_every_page() {
+    let book = Book::jobcenter();
+    book.run(["build", "."]).assert_ok();
+    let out = book.join("book");
+    for page in [
+        "index.html",
+        "references.html",
+        "404.html",
+        "print.html",
+        "assets/style.css",
+        "assets/tejun.js",
+        ".tejun-output",
+    ] {
+        assert!(out.join(page).is_file(), "missing {page}");
+    }
+    let index = read(&out.join("index.html"));
+    assert!(
+        index.contains("<section id=\"env-picker\""),
+        "env picker placeholder"
+    );
+    assert!(index.contains("第2版"), "edition on the title page");
+    assert!(
+        index.contains("改版履歴") && index.contains("凡例"),
+        "front matter"
+    );
+    for chapter in ["mscs", "win-other", "unix"] {
+        assert!(
+            out.join(format!("{chapter}.html")).is_file(),
+            "chapter page {chapter}"
+        );
+    }
+    let proc_page = read(&out.join("mscs-upgrade-x64-r12-8.html"));
+    assert!(proc_page.contains("id=\"sec-standby\""), "section anchor");
+    assert!(
+        proc_page.contains("id=\"step-standby-stop-local\""),
+        "step anchor"
+    );
+    assert!(
+        proc_page.contains("data-step=\"standby-stop-local\""),
+        "data-step"
+    );
+    assert!(
+        proc_page.contains("aria-current=\"page\""),
+        "sidebar highlights the page"
+    );
+    assert!(proc_page.contains("class=\"menu\""), "GUI path chips");
+    assert!(
+        proc_page.contains("適用前のバージョン: R12.8以降"),
+        "condition badge in words"
+    );
+    assert!(
+        proc_page.contains("data-when=\"platform = x86 and from &gt;= R12.8\""),
+        "data-when"
+    );
+    assert!(
+        proc_page.contains("手順は<a href=\"references.html#ref-release-memo\">リリースメモ</a>、"),
+        "refs sentence"
+    );
+    let refs = read(&out.join("references.html"));
+    assert!(refs.contains("id=\"ref-release-memo\""));
+}
+
+#[test]
+fn print_page_holds_every_procedure_in_reading_order() {
+    let book = Book::jobcenter();
+    book.run(["build", "."]).assert_ok();
+    let out = book.join("book");
+    let print = read(&out.join("print.html"));
+    let printed = attr_values(&print, "data-procedure");
+    // Reading order: the procedure pages as the index's table of contents lists them.
+    let index = read(&out.join("index.html"));
+    let toc = &index[index.find("toc-list").expect("toc")..];
+    let mut expected: Vec<String> = Vec::new();
+    for href in attr_values(toc, "href") {
+        let Some(stem) = href.strip_suffix(".html") else {
+            continue;
+        };
+        if read(&out.join(&href)).contains("data-procedure=") && !expected.iter().any(|e| e == stem)
+        {
+            expected.push(stem.to_string());
+        }
+    }
+    assert!(expected.len() >= 10, "found procedures: {expected:?}");
+    assert_eq!(printed, expected);
+    assert!(
+        !print.contains("class=\"sidebar\""),
+        "no navigation on paper"
+    );
+    assert!(read(&out.join("assets/print.css")).contains("size: A4"));
+}
+
+#[test]
+fn cross_reference_shows_target_number_and_title() {
+    let book = Book::fixture("site-basic");
+    book.run(["build", "."]).assert_ok();
+    let beta = read(&book.join("book/beta.html"));
+    assert!(beta.contains("href=\"alpha.html\" class=\"xref xref-filled\" data-number=\"1.1\">1.1 Alpha procedure</a>"), "{beta}");
+    assert!(
+        beta.contains("href=\"alpha.html#sec-prep\""),
+        "section link"
+    );
+    assert!(
+        beta.contains("href=\"references.html#ref-manual\">the manual</a>"),
+        "ext link"
+    );
+    let print = read(&book.join("book/print.html"));
+    assert!(
+        print.contains("href=\"#p-alpha\""),
+        "links stay inside the print page"
+    );
+}
+
+#[test]
+fn targets_list_their_backlinks() {
+    let book = Book::fixture("site-basic");
+    book.run(["build", "."]).assert_ok();
+    let alpha = read(&book.join("book/alpha.html"));
+    assert!(
+        alpha.contains("Referenced from: <a href=\"beta.html\">1.2 Beta procedure</a>"),
+        "{alpha}"
+    );
+}
+
+/// Raw HTML is sanitised (tests/hostile.rs has the whole story): the script goes.
+#[test]
+fn raw_script_in_markdown_is_removed() {
+    let book = Book::fixture("site-basic");
+    book.run(["build", "."]).assert_ok();
+    let beta = read(&book.join("book/beta.html"));
+    assert!(!beta.contains("<script>alert") && !beta.contains("boom"));
+}
+
+#[test]
+fn parts_render_as_typed_blocks() {
+    let book = Book::fixture("site-basic");
+    book.run(["build", "."]).assert_ok();
+    let alpha = read(&book.join("book/alpha.html"));
+    assert!(alpha.contains("<span class=\"prompt\" aria-hidden=\"true\">$ </span><span class=\"cmd-text\">systemctl status example</span>"));
+    assert!(alpha.contains("<button type=\"button\" class=\"copy\""));
+    assert!(alpha.contains("<samp>active (running)</samp>"));
+    assert!(alpha.contains("<span class=\"menu\">[Settings]</span>"));
+    assert!(alpha.contains("These processes must not exist"));
+    assert!(alpha.contains("<li data-when=\"from &gt;= R2.0\"><code>helperd</code>"));
+    assert!(alpha.contains("callout-note") && alpha.contains("callout-caution"));
+    assert!(alpha
+        .contains("See <a href=\"references.html#ref-manual\">The Manual</a> for the procedure."));
+    let beta = read(&book.join("book/beta.html"));
+    assert!(beta.contains("Operating system: Linux"), "procedure badge");
+    assert!(beta.contains("<div class=\"variant\" data-when=\"from &lt; R2.0\"><p class=\"variant-label\">Older versions"));
+}
+
+#[test]
+fn failed_build_leaves_previous_output_byte_identical() {
+    let book = Book::fixture("site-basic");
+    book.run(["build", "."]).assert_ok();
+    let before = snapshot(&book.join("book"));
+    std::fs::write(
+        book.join("content/01-first/02-beta.toml"),
+        "title = \"Beta\"\nintro = \"[](#nowhere)\"\n",
+    )
+    .expect("write");
+    let o = book.run(["build", "."]);
+    assert_eq!(o.status.code(), Some(1), "{}", o.stderr());
+    assert!(
+        o.stderr().contains("nowhere"),
+        "the diagnostic is shown: {}",
+        o.stderr()
+    );
+    assert_eq!(snapshot(&book.join("book")), before);
+    // No staging folder is left behind.
+    let names: Vec<_> = std::fs::read_dir(&book)
+        .expect("read_dir")
+        .map(|e| e.expect("e").file_name())
+        .collect();
+    assert!(
+        names
+            .iter()
+            .all(|n| !n.to_string_lossy().starts_with(".book.tejun-")),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn refuses_to_replace_a_folder_it_did_not_make() {
+    let book = Book::fixture("site-basic");
+    std::fs::create_dir(book.join("book")).expect("mkdir");
+    std::fs::write(book.join("book/notes.txt"), "mine").expect("write");
+    let o = book.run(["build", "."]);
+    assert!(!o.status.success());
+    assert!(o.stderr().contains("refusing to replace"), "{}", o.stderr());
+    assert_eq!(read(&book.join("book/notes.txt")), "mine");
+    assert!(!book.join("book/index.html").exists());
+    assert!(
+        o.stderr().contains("Move it away"),
+        "the message names the way out: {}",
+        o.stderr()
+    );
+
+    // A file is never replaced.
+    let file_out = book.join("out.txt");
+    std::fs::write(&file_out, "keep").expect("write");
+    let o = book.run(["build", ".", "--out", "out.txt"]);
+    assert!(!o.status.success());
+    assert_eq!(read(&file_out), "keep");
+}
+
+#[test]
+fn the_internal_remover_only_removes_folders_a_build_set_aside() {
+    let book = Book::fixture("site-basic");
+    let mine = book.join("content");
+    let o = book.run(["remove-retired", &mine.to_string_lossy()]);
+    assert!(!o.status.success());
+    assert!(mine.join("_refs.toml").is_file(), "nothing was removed");
+    assert!(o.stderr().contains("refusing to remove"), "{}", o.stderr());
+}
+
+#[test]
+fn rebuild_replaces_its_own_output_and_out_flag_is_honoured() {
+    let book = Book::fixture("site-basic");
+    let out = book.tmp().join("elsewhere/site");
+    let out_arg = out.to_string_lossy().into_owned();
+    book.run(["build", ".", "--out", &out_arg]).assert_ok();
+    std::fs::write(out.join("stale.html"), "old").expect("write");
+    book.run(["build", ".", "--out", &out_arg]).assert_ok();
+    assert!(out.join("index.html").is_file());
+    assert!(
+        !out.join("stale.html").exists(),
+        "the old output is replaced as a whole"
+    );
+}
+
+#[test]
+fn theme_file_in_the_book_overrides_the_builtin_one() {
+    let book = Book::fixture("site-basic");
+    let theme = book.join("themes/default");
+    std::fs::create_dir_all(&theme).expect("mkdir");
+    std::fs::write(theme.join("404.html"), "{% extends \"layout.html\" %}{% block content %}CUSTOM-404 {{ t.home }}{% endblock content %}").expect("write");
+    std::fs::write(theme.join("style.css"), "/* custom */").expect("write");
+    book.run(["build", "."]).assert_ok();
+    assert!(read(&book.join("book/404.html")).contains("CUSTOM-404 Home"));
+    assert_eq!(read(&book.join("book/assets/style.css")), "/* custom */");
+
+    std::fs::write(theme.join("chapter.html"), "{% extends \"layout.html\" %}{% block content %}{{ chapter.nope.deeper }}{% endblock content %}").expect("write");
+    let o = book.run(["build", "."]);
+    assert!(!o.status.success());
+    let err = o.stderr();
+    assert!(
+        err.contains("chapter.html") && err.contains("nope"),
+        "template error names the template and the problem: {err}"
+    );
+    assert!(
+        read(&book.join("book/404.html")).contains("CUSTOM-404"),
+        "previous output kept"
+    );
+}
+
+#[test]
+fn init_then_build_succeeds_and_init_never_overwrites() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    Tejun::new(tmp.path())
+        .args(["init", "new-book"])
+        .run()
+        .assert_ok();
+    let book = tmp.path().join("new-book");
+    let o = Tejun::new(&book).args(["build", "."]).run();
+    o.assert_ok();
+    assert!(
+        !o.stderr().contains("warning:"),
+        "a fresh book is clean: {}",
+        o.stderr()
+    );
+    let page = read(&book.join("book/upgrade.html"));
+    assert!(page.contains("class=\"cmd\"") && page.contains("class=\"variant\""));
+    let before = read(&book.join("book.toml"));
+    let again = Tejun::new(tmp.path()).args(["init", "new-book"]).run();
+    assert!(!again.status.success());
+    assert_eq!(read(&book.join("book.toml")), before);
+}

@@ -1,0 +1,726 @@
+//! Search through the real binary (`tejun index`, `tejun search`): query mechanics,
+//! fields, environments and when the index is rebuilt on the small fixture book
+//! tests/fixtures/site-ja; the offline shard writer, and the offline engine of
+//! `search.js` against the CLI, on the JobCenter book; the analyser vectors shared with
+//! `search.js`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+use tejun::search::{analyze, offline, pack, query};
+
+use crate::harness::{copy_dir, fixture_dir, load, read, repo, Book, Run, Tejun};
+
+/// The site-ja fixture, indexed once for the tests of query mechanics.
+fn book() -> &'static Path {
+    static BOOK: OnceLock<PathBuf> = OnceLock::new();
+    BOOK.get_or_init(|| {
+        indexed("search-site-ja", |dir| {
+            copy_dir(&fixture_dir("site-ja"), dir)
+        })
+    })
+}
+
+/// The JobCenter book, indexed once: the offline engine against the CLI on a real book.
+fn jobcenter() -> &'static Path {
+    static BOOK: OnceLock<PathBuf> = OnceLock::new();
+    BOOK.get_or_init(|| {
+        indexed("search-jobcenter", |dir| {
+            std::fs::copy(repo().join("book.toml"), dir.join("book.toml")).unwrap();
+            copy_dir(&repo().join("content"), &dir.join("content"));
+        })
+    })
+}
+
+/// A book `copy` writes into `target/tmp/NAME`, indexed. The tests share it through a
+/// static, which is never dropped: so it lives under the target folder (replaced by the
+/// next run), not in a temporary folder that would outlive the run.
+fn indexed(name: &str, copy: impl FnOnce(&Path)) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+    std::fs::create_dir_all(&dir).unwrap();
+    copy(&dir);
+    tejun(&["index", dir.to_str().unwrap()]).assert_ok();
+    dir
+}
+
+/// `tejun ARGS` (the book is named in them).
+fn tejun(args: &[&str]) -> Run {
+    Tejun::new(repo()).args(args).run()
+}
+
+/// `tejun search QUERY BOOK --json [extra…]` on the site-ja fixture, parsed; fails the
+/// test on any error.
+fn search(query: &str, extra: &[&str]) -> Vec<Value> {
+    search_in(book(), query, extra)
+}
+
+fn search_in(book: &Path, query: &str, extra: &[&str]) -> Vec<Value> {
+    let mut args = vec!["search", query, book.to_str().unwrap(), "--json"];
+    args.extend_from_slice(extra);
+    let v = tejun(&args).assert_ok().json();
+    v.as_array().expect("a JSON array").clone()
+}
+
+fn s<'a>(hit: &'a Value, key: &str) -> &'a str {
+    hit[key].as_str().unwrap_or("")
+}
+
+#[test]
+fn each_term_lands_on_a_step_that_contains_it() {
+    // (query, what the top hit's link must contain)
+    let cases = [
+        ("regsvr32", "mscs-"),
+        ("svstop", "unix-upgrade.html#step-stop-local"),
+        ("SAMPLE_SITE", "check-site"),
+        ("sample_site", "check-site"),
+        ("clusvc", "monitoring"),
+        ("リソースDLL", "mscs-"),
+        ("フェイルオーバ", "#sec-failover"),
+        ("共有ディスク", "mscs-"),
+    ];
+    for (q, link) in cases {
+        let hits = search(q, &["--limit", "5"]);
+        let top = hits.first().unwrap_or_else(|| panic!("no hit for {q}"));
+        assert!(s(top, "link").contains(link), "{q}: top hit {top:#}");
+        let text = format!("{} {}", s(top, "title"), s(top, "snippet")).to_lowercase();
+        assert!(
+            text.contains(&q.to_lowercase()),
+            "{q}: top hit lacks it: {top:#}"
+        );
+        assert!(!s(top, "location").is_empty() && !s(top, "procedure").is_empty());
+    }
+}
+
+#[test]
+fn regsvr32_is_only_in_mscs_steps() {
+    let hits = search("regsvr32", &["--limit", "100"]);
+    assert!(!hits.is_empty());
+    for h in &hits {
+        assert!(s(h, "condition").contains("cluster = mscs"), "{h:#}");
+    }
+}
+
+#[test]
+fn resource_dll_finds_the_register_and_unregister_steps() {
+    let hits = search("リソースDLL", &["--limit", "30"]);
+    let titles: Vec<&str> = hits.iter().map(|h| s(h, "title")).collect();
+    assert!(titles.iter().any(|t| t.contains("レジスト")), "{titles:?}");
+    assert!(
+        titles.iter().any(|t| t.contains("アンレジスト")),
+        "{titles:?}"
+    );
+    assert!(
+        titles.iter().all(|t| t.contains("リソースDLL")),
+        "{titles:?}"
+    );
+}
+
+#[test]
+fn cmd_prefix_matches_only_command_lines() {
+    let b = load(book());
+    let docs = tejun::search::collect(&b);
+    for word in ["regsvr32", "svstop", "cluster"] {
+        let in_commands = docs
+            .iter()
+            .filter(|d| {
+                d.commands
+                    .iter()
+                    .any(|c| analyze::analyze(c).iter().any(|t| t.text == word))
+            })
+            .count();
+        assert!(in_commands > 0, "no command holds {word}");
+        let hits = search(&format!("cmd:{word}"), &["--limit", "1000"]);
+        assert_eq!(hits.len(), in_commands, "cmd:{word}");
+        let same = search(word, &["--field", "cmd", "--limit", "1000"]);
+        assert_eq!(same.len(), in_commands, "--field cmd {word}");
+    }
+    // 停止 is in many titles and much prose, never in a command.
+    assert!(!search("停止", &[]).is_empty());
+    assert!(search("cmd:停止", &[]).is_empty());
+    assert!(search("title:regsvr32", &[]).is_empty());
+}
+
+#[test]
+fn env_unix_never_returns_a_windows_only_step() {
+    for q in ["SAMPLE_SITE", "停止", "クラスタ", "svstop"] {
+        let hits = search(q, &["--env", "cluster=unix", "--limit", "200"]);
+        assert!(!hits.is_empty(), "{q}");
+        for h in &hits {
+            let c = s(h, "condition");
+            assert!(
+                !c.contains("cluster = mscs") && !c.contains("cluster = win-other"),
+                "{q}: {h:#}"
+            );
+        }
+    }
+    assert!(search("regsvr32", &["--env", "cluster=unix"]).is_empty());
+    // An open facet keeps a step: without `operation`, patch and upgrade steps both stay.
+    let hits = search("svstop", &["--env", "cluster=unix", "--limit", "50"]);
+    assert!(hits.iter().any(|h| s(h, "link").starts_with("unix-patch")));
+    assert!(hits
+        .iter()
+        .any(|h| s(h, "link").starts_with("unix-upgrade")));
+}
+
+#[test]
+fn awkward_queries_answer_without_error() {
+    for q in [
+        r"C:\nqs",
+        "-ivh",
+        "\"unterminated",
+        ":",
+        "",
+        "cmd:",
+        "title:",
+        "\"\"",
+        "((",
+        "*",
+        "a:b:c",
+        "AND OR NOT",
+        "/opt/sample",
+        "%systemroot%\\cluster",
+        "xyzzyplugh",
+    ] {
+        search(q, &[]);
+        let out = tejun(&["search", q, book().to_str().unwrap()]);
+        assert!(out.status.success(), "{q:?}");
+        assert!(out.stderr.is_empty() || !out.stderr().contains("error"));
+    }
+    assert!(!search("-ivh", &[]).is_empty());
+    assert!(!search("/opt/sample", &[]).is_empty());
+    let none = tejun(&["search", "xyzzyplugh", book().to_str().unwrap()]);
+    assert!(none.stdout().contains("no results"));
+}
+
+#[test]
+fn json_results_carry_location_link_condition_and_highlights() {
+    let hits = search("svstop", &["--limit", "2"]);
+    assert_eq!(hits.len(), 2);
+    let h = &hits[0];
+    for key in [
+        "title",
+        "procedure",
+        "chapter",
+        "location",
+        "link",
+        "snippet",
+        "condition",
+    ] {
+        assert!(h[key].is_string(), "{key}: {h:#}");
+    }
+    assert!(s(h, "location").contains("手順"), "{h:#}");
+    let snippet: Vec<char> = s(h, "snippet").chars().collect();
+    let hl = h["highlights"][0].as_array().unwrap();
+    let (a, b) = (
+        hl[0].as_u64().unwrap() as usize,
+        hl[1].as_u64().unwrap() as usize,
+    );
+    assert_eq!(snippet[a..b].iter().collect::<String>(), "svstop");
+}
+
+#[test]
+fn the_index_is_rebuilt_only_when_content_changes() {
+    let book = Book::fixture("site-ja");
+    let dir = book.to_path_buf();
+    let d = dir.to_str().unwrap();
+    let first = tejun(&["index", d]);
+    assert!(first.stderr().contains("indexed"));
+    assert!(dir.join(".tejun-index/tejun-index.json").exists());
+    let again = tejun(&["index", d]);
+    assert!(again.stderr().contains("up to date"));
+    let step = dir.join("content/_steps/stop-local-service-unix.toml");
+    let text = std::fs::read_to_string(&step).unwrap();
+    // Saved again unchanged (a newer modification time): still up to date, not rebuilt.
+    let saved = std::fs::metadata(&step).unwrap().modified().unwrap();
+    std::fs::write(&step, &text).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&step)
+        .unwrap()
+        .set_modified(saved + std::time::Duration::from_secs(2))
+        .unwrap();
+    let touched = tejun(&["index", d]);
+    assert!(touched.stderr().contains("up to date"));
+    let out = tejun(&["search", "svstop", d]);
+    assert!(!out.stderr().contains("indexed"));
+    // An edit that keeps the file's size is still seen.
+    std::fs::write(&step, text.replace("svstop", "svstoq")).unwrap();
+    let out = tejun(&["search", "svstoq", d, "--json"]);
+    let hits = out.json();
+    assert!(
+        !hits.as_array().unwrap().is_empty(),
+        "a same-size edit was missed"
+    );
+    std::fs::write(&step, text.replace("svstop", "svstopzz")).unwrap();
+    // `search` notices the change itself and answers from the new content.
+    let out = tejun(&["search", "svstopzz", d, "--json"]);
+    let hits = out.json();
+    assert!(!hits.as_array().unwrap().is_empty());
+    let out = tejun(&["index", d, "--out", dir.join("elsewhere").to_str().unwrap()]);
+    assert!(out.status.success());
+    assert!(dir.join("elsewhere/tantivy").is_dir());
+}
+
+// ---- the offline index ------------------------------------------------------------------
+
+fn payload(js: &[u8], call: &str) -> Value {
+    let text = std::str::from_utf8(js).unwrap();
+    let inner = text
+        .trim()
+        .strip_prefix(&format!("window.{call}("))
+        .and_then(|t| t.strip_suffix(");"))
+        .unwrap_or_else(|| panic!("not a {call} call: {}", &text[..text.len().min(80)]));
+    serde_json::from_str(inner).unwrap()
+}
+
+/// Id → mask of a posting string: id lists joined by `,`, one per mask bit.
+fn decode_postings(value: &str) -> Vec<(u32, u32)> {
+    let mut masks: BTreeMap<u32, u32> = BTreeMap::new();
+    for (i, list) in value.split(',').enumerate() {
+        for id in pack::decode_ids(list).unwrap_or_else(|| panic!("bad list {list:?}")) {
+            *masks.entry(id).or_default() |= 1 << i;
+        }
+    }
+    masks.into_iter().collect()
+}
+
+/// Running sums of the varints of `s`, from 0.
+fn starts(s: &Value) -> Vec<u64> {
+    let mut out = vec![0];
+    for n in pack::decode_varints(s.as_str().unwrap()).unwrap() {
+        out.push(out[out.len() - 1] + n);
+    }
+    out
+}
+
+#[test]
+fn offline_shards_cover_every_token_and_decode_to_the_postings() {
+    let b = load(repo());
+    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let stats = offline::write_offline_index(&b, &mut |p, bytes| {
+        assert!(files.insert(p.to_string(), bytes).is_none(), "{p} twice");
+    });
+    let meta = payload(&files["search/meta.js"], "tejunSearchMeta");
+    assert_eq!(meta["v"], offline::VERSION);
+    let js = read(&repo().join("themes/default/search.js"));
+    assert!(
+        js.contains(&format!("var VERSION = {};", offline::VERSION)),
+        "search.js reads another format"
+    );
+    assert_eq!(meta["docs"].as_u64().unwrap() as usize, stats.docs);
+    let shard_starts: Vec<u64> = starts(&meta["shards"])
+        .iter()
+        .map(|s| s * u64::from(offline::SHARD_STEP))
+        .collect();
+    assert_eq!(shard_starts.len(), stats.shards);
+    assert!(shard_starts.windows(2).all(|w| w[0] < w[1]));
+    let group_starts = starts(&meta["groups"]);
+    let chunk_starts = starts(&meta["chunks"]);
+    assert_eq!(*group_starts.last().unwrap() as usize, stats.docs);
+    assert_eq!(*chunk_starts.last().unwrap() as usize, stats.docs);
+
+    let docs = tejun::search::collect(&b);
+    let expected = offline::postings(&docs);
+    let (doc_group, expected_groups) = offline::groups(&docs);
+    for (d, &g) in doc_group.iter().enumerate() {
+        let g = g as usize;
+        assert!(group_starts[g] <= d as u64 && (d as u64) < group_starts[g + 1]);
+    }
+    let mut seen = BTreeSet::new();
+    let mut seen_groups = BTreeSet::new();
+    for n in 0..stats.shards {
+        let shard = payload(&files[&offline::shard_file(n)], "tejunSearchShard");
+        assert_eq!(shard["shard"].as_u64().unwrap() as usize, n);
+        let home = |token: &str| {
+            let h = u64::from(offline::token_hash(token));
+            shard_starts.iter().rposition(|&s| s <= h).unwrap()
+        };
+        for (token, list) in shard["tokens"].as_object().unwrap() {
+            assert_eq!(home(token), n, "{token}");
+            assert_eq!(
+                decode_postings(list.as_str().unwrap()),
+                expected[token],
+                "{token}"
+            );
+            seen.insert(token.clone());
+        }
+        for (token, list) in shard["groups"].as_object().unwrap() {
+            assert_eq!(home(token), n, "{token}");
+            assert_eq!(
+                decode_postings(list.as_str().unwrap()),
+                expected_groups[token],
+                "{token}"
+            );
+            seen_groups.insert(token.clone());
+        }
+    }
+    let all: BTreeSet<String> = expected.keys().cloned().collect();
+    assert_eq!(seen, all, "shards must hold every indexed token, once");
+    let all: BTreeSet<String> = expected_groups.keys().cloned().collect();
+    assert_eq!(
+        seen_groups, all,
+        "shards must hold every procedure and chapter token"
+    );
+    // Every token of every searchable field is in some shard.
+    for d in &docs {
+        let fields = [&d.title, &d.procedure, &d.chapter]
+            .into_iter()
+            .chain(&d.commands)
+            .chain(&d.body);
+        for f in fields {
+            for t in analyze::analyze(f) {
+                assert!(
+                    seen.contains(&t.text) || seen_groups.contains(&t.text),
+                    "{}",
+                    t.text
+                );
+            }
+        }
+    }
+
+    // Every document's condition, once, in conds.js.
+    let conds = meta["conds"].as_array().unwrap();
+    let lists = payload(&files["search/conds.js"], "tejunSearchConds");
+    let mut of_doc = vec![None; stats.docs];
+    for (c, list) in lists["conds"].as_array().unwrap().iter().enumerate() {
+        for d in pack::decode_ids(list.as_str().unwrap()).unwrap() {
+            assert!(of_doc[d as usize].replace(c).is_none(), "doc {d} twice");
+        }
+    }
+    for (d, c) in docs.iter().zip(&of_doc) {
+        let c = c.expect("every document has a condition");
+        assert_eq!(conds[c], d.condition.clone().unwrap_or_default());
+    }
+
+    // The chunks give back every document's record and its group.
+    let dict: Vec<u16> = meta["dict"].as_str().unwrap().encode_utf16().collect();
+    for n in 0..chunk_starts.len() - 1 {
+        let c = payload(&files[&offline::docs_file(n)], "tejunSearchDocs");
+        assert_eq!(c["chunk"].as_u64().unwrap() as usize, n);
+        let text = pack::decode_lz(c["docs"].as_str().unwrap(), &dict).unwrap();
+        let mut records: Vec<&str> = text.split(pack::RECORD).collect();
+        let first = chunk_starts[n] as usize;
+        let end = chunk_starts[n + 1] as usize;
+        let groups: Vec<&str> = records
+            .drain(..(doc_group[end - 1] - doc_group[first]) as usize + 1)
+            .collect();
+        assert_eq!(records.len(), end - first);
+        for (i, r) in records.iter().enumerate() {
+            let d = &docs[first + i];
+            let f: Vec<&str> = r.split(pack::FIELD).collect();
+            assert_eq!(f.len(), 6, "{r}");
+            assert_eq!(
+                (f[0], f[1], f[2], f[5]),
+                (&*d.title, &*d.location, &*d.anchor, &*d.text)
+            );
+            assert_eq!(
+                conds[f[4].parse::<usize>().unwrap()],
+                d.condition.clone().unwrap_or_default()
+            );
+            let g = groups[(doc_group[first + i] - doc_group[first]) as usize];
+            assert_eq!(
+                g.split(pack::FIELD).collect::<Vec<_>>(),
+                [&*d.procedure, &*d.chapter, &*d.page]
+            );
+        }
+    }
+    eprintln!(
+        "offline index: {} docs, {} tokens, {} shards, {} files, {} bytes",
+        stats.docs, stats.tokens, stats.shards, stats.files, stats.bytes
+    );
+}
+
+// ---- the shared vectors -----------------------------------------------------------------
+
+fn vectors() -> Value {
+    serde_json::from_str(&read(&repo().join("tests/search-vectors.json"))).unwrap()
+}
+
+#[test]
+fn rust_analyser_matches_the_shared_vectors() {
+    let v = vectors();
+    for case in v["analyze"].as_array().unwrap() {
+        let text = case["text"].as_str().unwrap();
+        let want: Vec<&str> = case["tokens"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap())
+            .collect();
+        assert_eq!(analyze::describe(text), want, "analysing {text:?}");
+    }
+    for case in v["queries"].as_array().unwrap() {
+        let q = case["query"].as_str().unwrap();
+        let got: Vec<Value> = query::parse(q, None)
+            .iter()
+            .map(|t| {
+                serde_json::json!({
+                    "field": t.field.map(|f| f.name()),
+                    "primaries": t.primaries.iter().map(|(o, s)| format!("{s}@{o}")).collect::<Vec<_>>(),
+                    "alternates": t.alternates,
+                })
+            })
+            .collect();
+        assert_eq!(Value::Array(got), case["terms"], "reading query {q:?}");
+    }
+}
+
+#[test]
+fn javascript_analyser_matches_the_shared_vectors() {
+    assert!(
+        Command::new("node").arg("--version").output().is_ok(),
+        "node is needed to test themes/default/search.js (.ci/test installs it)"
+    );
+    // Token hashes decide which shard the browser loads: they must agree too.
+    let v = vectors();
+    let mut hashes = serde_json::Map::new();
+    for case in v["analyze"].as_array().unwrap() {
+        for t in analyze::analyze(case["text"].as_str().unwrap()) {
+            hashes.insert(t.text.clone(), offline::token_hash(&t.text).into());
+        }
+    }
+    let tmp = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(&tmp, Value::Object(hashes).to_string()).unwrap();
+    let script = r#"
+const fs = require("fs");
+const [js, vectorsPath, hashesPath] = process.argv.slice(1);
+const s = require(js);
+const v = JSON.parse(fs.readFileSync(vectorsPath, "utf8"));
+const hashes = JSON.parse(fs.readFileSync(hashesPath, "utf8"));
+let bad = 0;
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+for (const c of v.analyze) {
+  const got = s.describe(c.text);
+  if (!same(got, c.tokens)) { bad++; console.log("analyse", JSON.stringify(c.text), JSON.stringify(got), "want", JSON.stringify(c.tokens)); }
+}
+for (const c of v.queries) {
+  const got = s.parseQuery(c.query).map(t => ({ field: t.field, primaries: t.primaries.map(p => p[1] + "@" + p[0]), alternates: t.alternates }));
+  if (!same(got, c.terms)) { bad++; console.log("query", JSON.stringify(c.query), JSON.stringify(got), "want", JSON.stringify(c.terms)); }
+}
+for (const [tok, h] of Object.entries(hashes)) {
+  if (s.tokenHash(tok) !== h) { bad++; console.log("hash", tok, s.tokenHash(tok), "want", h); }
+}
+console.log(bad === 0 ? "ok" : bad + " mismatches");
+process.exit(bad === 0 ? 0 : 1);
+"#;
+    let out = Command::new("node")
+        .arg("-e")
+        .arg(script)
+        .arg(repo().join("themes/default/search.js"))
+        .arg(repo().join("tests/search-vectors.json"))
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "search.js disagrees with the Rust analyser:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn the_offline_engine_in_search_js_finds_what_the_cli_finds() {
+    assert!(
+        Command::new("node").arg("--version").output().is_ok(),
+        "node is needed to test themes/default/search.js (.ci/test installs it)"
+    );
+    let b = load(jobcenter());
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path();
+    std::fs::create_dir_all(site.join("search")).unwrap();
+    offline::write_offline_index(&b, &mut |p, bytes| {
+        std::fs::write(site.join(p), bytes).unwrap()
+    });
+    let queries = [
+        "nqsstop",
+        "regsvr32",
+        "cmd:regsvr32",
+        "NQS_SITE",
+        "共有ディスク",
+        "フェイルオーバ",
+        "リソースDLL",
+        "/usr/lib",
+        "-ivh",
+        r"C:\nqs",
+        "停止 unix",
+        ":",
+    ];
+    // Each query twice: no environment, and UNIX (`--env cluster=unix`), the conditions
+    // evaluated by the site's own condition.js.
+    let script = r#"
+const fs = require("fs"), path = require("path");
+const [js, condition, site, queries] = process.argv.slice(1);
+const s = require(js);
+const tc = require(condition);
+function engine(env) {
+  const e = s.createEngine(p => new Promise((resolve, reject) => {
+    fs.readFile(path.join(site, p), "utf8", (err, text) => {
+      if (err) return reject(err);
+      new Function("window", text)({ tejunSearchMeta: e.receivers.meta, tejunSearchShard: e.receivers.shard, tejunSearchDocs: e.receivers.docs, tejunSearchConds: e.receivers.conds });
+      resolve();
+    });
+  }), c => (c ? tc.evaluate(tc.parse(c), env) : true));
+  return e;
+}
+const all = engine({}), unix = engine({ cluster: "unix" });
+(async () => {
+  const out = {};
+  for (const q of JSON.parse(queries)) {
+    const hits = (await all.search(q, 200)).hits;
+    out[q] = {
+      all: hits.map(h => [h.row[2], h.row[0], h.row[1], h.row[3], h.row[6], h.condition]),
+      unix: (await unix.search(q, 200)).hits.map(h => h.row[2]),
+    };
+  }
+  console.log(JSON.stringify(out));
+})().catch(e => { console.error(e); process.exit(1); });
+"#;
+    let out = Command::new("node")
+        .arg("-e")
+        .arg(script)
+        .arg(repo().join("themes/default/search.js"))
+        .arg(repo().join("themes/default/condition.js"))
+        .arg(site)
+        .arg(serde_json::to_string(&queries).unwrap())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let js: BTreeMap<String, BTreeMap<String, Vec<Value>>> =
+        serde_json::from_slice(&out.stdout).unwrap();
+    let links = |hits: &[Value]| -> BTreeSet<String> {
+        hits.iter().map(|h| s(h, "link").to_string()).collect()
+    };
+    for q in queries {
+        let cli = search_in(jobcenter(), q, &["--limit", "200"]);
+        let off = &js[q]["all"];
+        let off_links: BTreeSet<String> = off
+            .iter()
+            .map(|h| h[0].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(off_links, links(&cli), "offline and CLI disagree on {q:?}");
+        // What a hit shows comes back from the chunks as the CLI has it.
+        for h in &cli {
+            let mine = off.iter().find(|o| o[0] == h["link"]).unwrap();
+            let want = [
+                "link",
+                "title",
+                "location",
+                "procedure",
+                "chapter",
+                "condition",
+            ]
+            .map(|k| h[k].clone());
+            assert_eq!(mine, &Value::from(want.to_vec()), "{q:?}");
+        }
+        let cli_unix = search_in(jobcenter(), q, &["--limit", "200", "--env", "cluster=unix"]);
+        let off_unix: BTreeSet<String> = js[q]["unix"]
+            .iter()
+            .map(|l| l.as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(off_unix, links(&cli_unix), "--env cluster=unix: {q:?}");
+    }
+    assert!(!js["nqsstop"]["unix"].is_empty() && js["regsvr32"]["unix"].is_empty());
+}
+
+/// The offline writer's time on a big book, alone (the build runs it beside the pages):
+/// `TEJUN_BENCH_BOOK=/tmp/gb/tejun cargo test --release --test search offline_index_time -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn offline_index_time() {
+    let Some(dir) = std::env::var_os("TEJUN_BENCH_BOOK") else {
+        return;
+    };
+    let b = load(Path::new(&dir));
+    let docs = tejun::search::collect(&b);
+    // Process CPU time (all threads) from /proc, in ms: steadier than wall time on a busy
+    // machine.
+    let cpu = || {
+        let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+        let fields: Vec<i64> = stat
+            .rsplit(')')
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .filter_map(|f| f.parse().ok())
+            .collect();
+        // utime and stime are fields 14 and 15 of the line, 11 and 12 after the name.
+        fields
+            .get(10)
+            .zip(fields.get(11))
+            .map_or(0, |(u, s)| (u + s) as u64 * 10)
+    };
+    let time = |f: &mut dyn FnMut()| {
+        let runs: Vec<(std::time::Duration, u64)> = (0..10)
+            .map(|_| {
+                let (t, c) = (std::time::Instant::now(), cpu());
+                f();
+                (t.elapsed(), cpu() - c)
+            })
+            .collect();
+        let wall = runs.iter().map(|r| r.0).min().unwrap();
+        let cpu = runs.iter().map(|r| r.1).min().unwrap();
+        format!(
+            "{:.0} ms wall, {cpu} ms cpu (min of 10)",
+            wall.as_secs_f64() * 1000.0
+        )
+    };
+    let collect = time(&mut || drop(tejun::search::collect(&b)));
+    let analyse = time(&mut || {
+        for d in &docs {
+            for f in std::iter::once(&d.title).chain(&d.commands).chain(&d.body) {
+                drop(analyze::analyze(f));
+            }
+        }
+    });
+    let postings = time(&mut || drop(offline::postings(&docs)));
+    let mut bytes = 0;
+    let all = time(&mut || {
+        bytes = 0;
+        offline::write_offline_index(&b, &mut |_, v| bytes += v.len());
+    });
+    eprintln!(
+        "{} docs: collect {collect}; analyse (one thread) {analyse}; postings {postings}; whole offline index {all}; {bytes} bytes",
+        docs.len()
+    );
+}
+
+/// A cross-reference written with empty text reads in search as it reads on the page:
+/// `[](#backup)` inside a procedure is that procedure's step, filled with its title (the
+/// search text once resolved links on its own and left it empty).
+#[test]
+fn a_relative_cross_reference_is_filled_in_search_as_on_the_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let book = tmp.path().join("starter");
+    let init = Command::new(env!("CARGO_BIN_EXE_tejun"))
+        .args(["init", &book.to_string_lossy()])
+        .output()
+        .unwrap();
+    assert!(init.status.success());
+    let o = Command::new(env!("CARGO_BIN_EXE_tejun"))
+        .args([
+            "search",
+            "Install the package",
+            &book.to_string_lossy(),
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let hits: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let snippet = hits[0]["snippet"].as_str().unwrap_or_default();
+    assert!(
+        snippet.contains("as in 2 Back up the configuration"),
+        "{snippet}"
+    );
+}
