@@ -995,7 +995,7 @@ pub fn run(args: &Args) -> Summary {
     }
 }
 
-#[allow(dead_code)] // tests/genbook.rs includes this file as a module and calls `run`
+#[allow(dead_code)] // tests/suite/genbook.rs includes this file as a module and calls `run`
 fn main() {
     let args = Args::parse();
     let s = run(&args);

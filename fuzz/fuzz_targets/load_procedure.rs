@@ -1,5 +1,5 @@
 //! Any bytes as a procedure file of a small valid book: loading reports or succeeds, and
-//! never panics. The same entry point runs boundedly on stable in tests/bad_input.rs.
+//! never panics. The same entry point runs boundedly on stable in tests/suite/bad_input.rs.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

@@ -7,7 +7,7 @@
 //! handles exactly as a full load would: a new, removed or renamed file, a changed
 //! procedure id, title or condition, a removed target another page links to, any error,
 //! chapters, groups, reusable steps and book.toml. Declining is always safe: the caller
-//! then loads the whole book. tests/serve.rs compares every page after patched edits with
+//! then loads the whole book. tests/suite/serve.rs compares every page after patched edits with
 //! a fresh full build, byte for byte.
 //!
 //! A patch is planned first, reading the book only (its links are checked through a view

@@ -5,7 +5,7 @@
 //!
 //! A broken edit keeps the last good files and records the diagnostics instead; a later
 //! good edit clears them. The built files are always exactly what a full build of the
-//! current (good) inputs writes: tests/serve.rs checks that after a sequence of edits.
+//! current (good) inputs writes: tests/suite/serve.rs checks that after a sequence of edits.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -364,12 +364,8 @@ fn every_command_reports_the_books_warnings_and_counts_its_errors() {
         vec!["runbook", &book, "--env", "os=win", "--out", &runbook],
         vec!["build", &book, "--out", &site],
     ] {
-        let o = Command::new(env!("CARGO_BIN_EXE_tejun"))
-            .args(&args)
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap();
-        let err = String::from_utf8_lossy(&o.stderr);
+        let o = Tejun::new(dir.path()).args(&args).run();
+        let err = o.stderr();
         assert!(o.status.success(), "{args:?}: {err}");
         assert!(
             err.contains("placeholder `host` is declared but never used"),

@@ -102,9 +102,9 @@ fn search_finds_the_kubeadm_commands() {
 /// step's own number restarts in every section, so "2" alone would point at a step here.
 #[test]
 fn a_step_of_another_procedure_is_named_in_full() {
-    let (_tmp, book) = book();
-    assert_ok(&tejun(&["build", "."], &book));
-    let page = read(&book.join("book/workers.html"));
+    let book = Book::kubeadm();
+    book.run(["build", "."]).assert_ok();
+    let page = book.read("book/workers.html");
     assert!(
         page.contains(">1.2.3 step 2 Check that the other nodes can take a drained node"),
         "{}",

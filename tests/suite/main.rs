@@ -37,6 +37,7 @@ mod build;
 mod check;
 mod diff;
 mod filter;
+mod format_reference;
 mod fuzz;
 mod genbook;
 mod hardening;

@@ -4,12 +4,10 @@
 //! the keys it expected (serde's `deny_unknown_fields`), so this test cannot drift from the
 //! code.
 
-mod common;
-use common::copy_dir;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::Command;
+
+use crate::harness::{copy_dir, fixture_dir, read, repo, Tejun};
 
 /// A key no table has.
 const PROBE: &str = "zz_probe";
@@ -48,13 +46,7 @@ fn tables() -> Vec<(&'static str, &'static str, &'static str, String)> {
 
 /// The keys `tejun check` says it expected instead of the probe.
 fn accepted(book: &Path) -> BTreeSet<String> {
-    let out = Command::new(env!("CARGO_BIN_EXE_tejun"))
-        .arg("check")
-        .arg(book)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run tejun");
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    let err = Tejun::new(book).args(["check", "."]).run().stderr();
     let Some(line) = err
         .lines()
         .find(|l| l.contains(&format!("unknown field `{PROBE}`")))
@@ -74,7 +66,7 @@ fn accepted(book: &Path) -> BTreeSet<String> {
 
 /// The README's "Every key" table: table name → keys.
 fn documented() -> BTreeMap<String, BTreeSet<String>> {
-    let readme = std::fs::read_to_string(common::manifest().join("README.md")).expect("README");
+    let readme = read(&repo().join("README.md"));
     let start = readme
         .find("### Every key")
         .expect("README has a ### Every key section");
@@ -111,10 +103,7 @@ fn the_readme_lists_exactly_the_keys_the_loader_accepts() {
     let mut wrong = Vec::new();
     for (name, file, from, to) in tables() {
         let tmp = tempfile::tempdir().expect("tempdir");
-        copy_dir(
-            &common::manifest().join("tests/fixtures/check/base"),
-            tmp.path(),
-        );
+        copy_dir(&fixture_dir("check/base"), tmp.path());
         let book = tmp.path();
         if name == "_group.toml" {
             // A group: a folder with _group.toml inside the chapter.
