@@ -34,6 +34,7 @@ pub mod model;
 pub mod output;
 pub mod pdf;
 pub mod progress;
+pub mod prose;
 pub mod render;
 pub mod resolve;
 pub mod search;

@@ -94,6 +94,18 @@ pub struct Target {
     pub absent: bool,
 }
 
+/// Finds the target of `#dest` written inside `owner` (a procedure or chapter id): a
+/// global id first, then an id relative to the owner (`#standby` inside a procedure).
+/// `get` looks a key up, in the book's map or a view of it; the checker and the renderer
+/// both resolve through here, so a link means the same thing to both.
+pub fn find_target<'a>(
+    get: impl Fn(&str) -> Option<&'a Target>,
+    dest: &str,
+    owner: &str,
+) -> Option<&'a Target> {
+    get(dest).or_else(|| get(&format!("{owner}/{dest}")))
+}
+
 #[derive(Debug, Clone)]
 pub struct Chapter {
     pub id: String,

@@ -1,10 +1,10 @@
 //! Cross-references (`[](#id)`) and external references (`[](ext:id)`, `refs = [...]`):
 //! checked once every id is known, and turned into backlinks. The same pass over each
-//! prose field checks how deep its elements nest (`render::markdown::MAX_NESTING`).
+//! prose field checks how deep its elements nest (`prose::MAX_NESTING`).
 
 use pulldown_cmark::{Event, Parser, Tag};
 
-use crate::render::markdown::{Nesting, MAX_NESTING, OPTIONS};
+use crate::prose::{Nesting, MAX_NESTING, OPTIONS};
 
 use super::Prose;
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap};
@@ -12,20 +12,8 @@ use crate::model::{Book, ExtRef, Target};
 use std::collections::HashMap;
 use std::ops::Range;
 
-/// Finds the target of `#dest` written inside `owner` (a procedure or chapter id):
-/// a global id first, then an id relative to the owner (`#standby` inside a procedure).
-pub fn resolve_link<'a>(
-    targets: &'a HashMap<String, Target>,
-    dest: &str,
-    owner: &str,
-) -> Option<&'a Target> {
-    lookup(targets, dest, owner)
-}
-
 fn lookup<'a>(targets: &'a impl Targets, dest: &str, owner: &str) -> Option<&'a Target> {
-    targets
-        .get(dest)
-        .or_else(|| targets.get(&format!("{owner}/{dest}")))
+    crate::model::find_target(|k| targets.get(k), dest, owner)
 }
 
 /// The targets a link check resolves against: the book's map, or the dev server's view of

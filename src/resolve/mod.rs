@@ -25,7 +25,6 @@ use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap};
 use crate::model::*;
 pub(crate) use crate::toml_source::content_start;
 
-pub use links::resolve_link;
 pub use patch::{Page, Patched, Patcher};
 
 /// Loads `book.toml` and `content/` under `root`. Returns the book with its warnings, or

@@ -45,6 +45,7 @@ mod hostile;
 mod interrupted_build;
 mod javascript;
 mod kubeadm;
+mod layers;
 mod links;
 mod no_lost_files;
 mod pdf;
