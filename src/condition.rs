@@ -7,6 +7,7 @@
 //! unary := "not" unary | "(" expr ")" | test
 //! test  := FACET ("=" | "!=") VALUE | FACET "in" "[" VALUE ("," VALUE)* "]"
 //!        | FACET ("<" | "<=" | ">" | ">=") VERSION
+//!        | FACET OP FACET                       (two version facets: `to >= from`)
 //!        | VERSION ("<" | "<=") FACET ("<" | "<=") VERSION
 //! ```
 //!
@@ -53,6 +54,19 @@ impl Op {
             Op::Le => "<=",
             Op::Gt => ">",
             Op::Ge => ">=",
+        }
+    }
+
+    /// Whether `left OP right` holds, given how `left` compares with `right`.
+    pub fn holds(self, ord: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::*;
+        match self {
+            Op::Eq => ord == Equal,
+            Op::Ne => ord != Equal,
+            Op::Lt => ord == Less,
+            Op::Le => ord != Greater,
+            Op::Gt => ord == Greater,
+            Op::Ge => ord != Less,
         }
     }
 
@@ -381,6 +395,12 @@ pub enum Condition {
         op: Op,
         version: Version,
     },
+    /// Two version facets compared (`to >= from`): what a rule between facets says.
+    Compare {
+        left: String,
+        op: Op,
+        right: String,
+    },
     And(Vec<Condition>),
     Or(Vec<Condition>),
     Not(Box<Condition>),
@@ -394,6 +414,10 @@ impl Condition {
             Condition::OneOf { facet, values } => match env.get(facet)? {
                 Value::Enum(v) => Some(values.iter().any(|x| x == v)),
                 Value::Version(_) => Some(false),
+            },
+            Condition::Compare { left, op, right } => match (env.get(left)?, env.get(right)?) {
+                (Value::Version(a), Value::Version(b)) => Some(op.holds(a.cmp(b))),
+                _ => Some(false),
             },
             Condition::Version { facet, op, version } => match env.get(facet)? {
                 Value::Version(v) => Some(match op {
@@ -453,6 +477,10 @@ impl Condition {
     fn collect_facets<'a>(&'a self, out: &mut Vec<&'a str>) {
         match self {
             Condition::OneOf { facet, .. } | Condition::Version { facet, .. } => out.push(facet),
+            Condition::Compare { left, right, .. } => {
+                out.push(left);
+                out.push(right);
+            }
             Condition::And(v) | Condition::Or(v) => v.iter().for_each(|c| c.collect_facets(out)),
             Condition::Not(c) => c.collect_facets(out),
         }
@@ -469,6 +497,27 @@ impl Condition {
                 v.iter().for_each(|c| c.collect_versions(facet, out))
             }
             Condition::Not(c) => c.collect_versions(facet, out),
+            _ => {}
+        }
+    }
+
+    /// The facets `facet` is compared with (`to >= from`), each once.
+    pub fn compared_with(&self, facet: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        self.collect_compared(facet, &mut out);
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    fn collect_compared<'a>(&'a self, facet: &str, out: &mut Vec<&'a str>) {
+        match self {
+            Condition::Compare { left, right, .. } if left == facet => out.push(right),
+            Condition::Compare { left, right, .. } if right == facet => out.push(left),
+            Condition::And(v) | Condition::Or(v) => {
+                v.iter().for_each(|c| c.collect_compared(facet, out))
+            }
+            Condition::Not(c) => c.collect_compared(facet, out),
             _ => {}
         }
     }
@@ -490,6 +539,12 @@ impl Condition {
                 FacetKind::Version { .. } => {
                     let mut vs = Vec::new();
                     self.collect_versions(name, &mut vs);
+                    // `to >= from`: each side's boundaries matter to the other, and two
+                    // values at least let the two sides differ.
+                    for other in self.compared_with(name) {
+                        self.collect_versions(other, &mut vs);
+                        vs.push(Version::zero());
+                    }
                     let starts: Vec<Version> = vs
                         .iter()
                         .filter(|v| v.is_line())
@@ -561,6 +616,7 @@ impl fmt::Display for Condition {
             Condition::Version { facet, op, version } => {
                 write!(f, "{facet} {} {version}", op.as_str())
             }
+            Condition::Compare { left, op, right } => write!(f, "{left} {} {right}", op.as_str()),
             Condition::And(items) | Condition::Or(items) => {
                 let sep = if matches!(self, Condition::And(_)) {
                     " and "
@@ -696,10 +752,26 @@ fn bind_inner(expr: &Expr, facets: &[Facet], errors: &mut Vec<ParseError>) -> Co
                         }
                     }
                 }
-                FacetKind::Version { .. } => version_test(f, *op, value, errors),
+                FacetKind::Version { .. } => match version_facet(&value.text, facets) {
+                    // `to >= from`: a facet on the right compares the two.
+                    Some(other) => Condition::Compare {
+                        left: f.id.clone(),
+                        op: *op,
+                        right: other.to_string(),
+                    },
+                    None => version_test(f, *op, value, errors),
+                },
             }
         }
     }
+}
+
+/// The id of the version facet named `name`, if there is one.
+fn version_facet<'a>(name: &str, facets: &'a [Facet]) -> Option<&'a str> {
+    facets
+        .iter()
+        .find(|f| f.id == name && matches!(f.kind, FacetKind::Version { .. }))
+        .map(|f| f.id.as_str())
 }
 
 /// `facet OP version` for a version facet.

@@ -11,6 +11,7 @@ use std::path::PathBuf;
 
 use toml::Spanned;
 
+use crate::condition::{self, Condition};
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId};
 use crate::facet::{parse_value, Env, EnvError};
 /// Facets are their own module (`crate::facet`); these paths stay for their users.
@@ -38,6 +39,8 @@ pub struct Profile {
     pub label: String,
     pub description: Option<String>,
     pub env: Env,
+    /// Where book.toml declares it (its id).
+    pub span: std::ops::Range<usize>,
 }
 
 /// A value the reader supplies once (`[[resource]]` in a command), declared in book.toml.
@@ -86,6 +89,17 @@ pub struct Config {
     /// `[check] similar_commands`: whether the similar-command lint runs.
     pub lint_similar: bool,
     pub placeholders: Vec<Placeholder>,
+    /// `[[rule]]`s: conditions every environment must satisfy.
+    pub rules: Vec<Rule>,
+    /// Facets that apply only where a condition holds (`[[facet]] when`), by facet id.
+    pub facet_when: Vec<(String, Condition)>,
+}
+
+/// A rule between facets (`to >= from`), with the words a reader is told it in.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub when: Condition,
+    pub label: String,
 }
 
 /// The id rule (README, "Ids"): `[a-z0-9][a-z0-9._-]*`. Every id of a book follows it,
@@ -176,10 +190,18 @@ impl Config {
         let before = diags.items.len();
         let mut r = Reader { text, file, diags };
         let language = r.language(raw.language.as_ref());
+        let facet_when_raw: Vec<(String, Spanned<String>)> = raw
+            .facet
+            .iter()
+            .filter_map(|f| Some((f.id.get_ref().clone(), f.when.clone()?)))
+            .collect();
         let facets = r.facets(raw.facet);
         let profiles = r.profiles(raw.profile, &facets);
         let pdf_paper = r.paper(raw.output.pdf.paper.as_ref());
         let placeholders = r.placeholders(raw.placeholder);
+        let facet_when = r.facet_conditions(facet_when_raw, &facets);
+        let rules = r.rules(raw.rule, &facets);
+        r.possible_profiles(&profiles, &rules, &facet_when);
         if diags.items.len() > before {
             return None;
         }
@@ -198,13 +220,41 @@ impl Config {
             allow_similar: raw.check.allow_similar,
             lint_similar: raw.check.similar_commands.unwrap_or(true),
             placeholders,
+            rules,
+            facet_when,
         })
+    }
+
+    /// Why `env` cannot be: a facet set where it does not apply, or a rule it breaks
+    /// (`None` when it can be). A rule left open by `env` is no reason.
+    pub fn impossible(&self, env: &Env) -> Option<String> {
+        impossibility(&self.rules, &self.facet_when, env)
     }
 
     /// Parses a command-line environment: `cluster=unix,operation=patch,from=R12.7`.
     pub fn parse_env(&self, spec: &str) -> Result<Env, String> {
-        crate::facet::parse_env(&self.facets, spec).map_err(shown)
+        let env = crate::facet::parse_env(&self.facets, spec).map_err(shown)?;
+        match self.impossible(&env) {
+            Some(why) => Err(why),
+            None => Ok(env),
+        }
     }
+}
+
+/// Why `env` cannot be, if it cannot: a facet set where it does not apply, or a rule the
+/// values set break.
+fn impossibility(rules: &[Rule], facet_when: &[(String, Condition)], env: &Env) -> Option<String> {
+    for (facet, when) in facet_when {
+        if env.contains_key(facet) && when.eval(env) == Some(false) {
+            return Some(format!(
+                "impossible environment: `{facet}` applies only when {when}"
+            ));
+        }
+    }
+    rules
+        .iter()
+        .find(|r| r.when.eval(env) == Some(false))
+        .map(|r| format!("impossible environment: {} (rule `{}`)", r.label, r.when))
 }
 
 /// A message quoting the command line, with invisible characters escaped.
@@ -256,7 +306,9 @@ impl Reader<'_> {
                 continue;
             }
             let env = self.profile_env(&p, facets);
+            let span = p.id.span();
             profiles.push(Profile {
+                span,
                 id: p.id.into_inner(),
                 label: p.label,
                 description: p.description,
@@ -279,6 +331,99 @@ impl Reader<'_> {
             }
         }
         env
+    }
+
+    /// A condition written in book.toml, bound to the facets; errors at their column.
+    fn condition(&mut self, raw: &Spanned<String>, facets: &[Facet]) -> Option<Condition> {
+        let span = raw.span();
+        let base = crate::toml_source::content_start(self.text, &span);
+        let at = |r: std::ops::Range<usize>| {
+            (base + r.start).min(span.end)..(base + r.end).min(span.end)
+        };
+        let expr = match condition::parse(raw.get_ref()) {
+            Ok(e) => e,
+            Err(e) => {
+                self.error(at(e.span), format!("invalid condition: {}", e.message));
+                return None;
+            }
+        };
+        match condition::bind(&expr, facets) {
+            Ok(c) => Some(c),
+            Err(errors) => {
+                for e in errors {
+                    self.error(at(e.span), e.message);
+                }
+                None
+            }
+        }
+    }
+
+    /// `[[facet]] when`: each bound, and never about the facet itself.
+    fn facet_conditions(
+        &mut self,
+        raws: Vec<(String, Spanned<String>)>,
+        facets: &[Facet],
+    ) -> Vec<(String, Condition)> {
+        let mut out = Vec::new();
+        for (id, raw) in raws {
+            let Some(c) = self.condition(&raw, facets) else {
+                continue;
+            };
+            if c.facets().contains(&id.as_str()) {
+                self.error(
+                    raw.span(),
+                    format!("facet `{id}` cannot apply only when it has a value itself"),
+                );
+                continue;
+            }
+            out.push((id, c));
+        }
+        out
+    }
+
+    /// `[[rule]]`s, each bound; rules that leave no environment possible are an error.
+    fn rules(&mut self, raws: Vec<raw::RawRule>, facets: &[Facet]) -> Vec<Rule> {
+        let mut out: Vec<Rule> = Vec::new();
+        for raw in raws {
+            let Some(when) = self.condition(&raw.when, facets) else {
+                continue;
+            };
+            let mut all: Vec<Condition> = out.iter().map(|r| r.when.clone()).collect();
+            all.push(when.clone());
+            if !Condition::And(all).satisfiable(facets) {
+                self.diags.push(
+                    Diagnostic::error(
+                        self.file,
+                        raw.when.span(),
+                        format!(
+                            "rule `{}` leaves no environment possible",
+                            raw.when.get_ref()
+                        ),
+                    )
+                    .with_hint("with the rules before it, no choice of facet values satisfies it"),
+                );
+                continue;
+            }
+            out.push(Rule {
+                when,
+                label: raw.label,
+            });
+        }
+        out
+    }
+
+    /// A profile is an environment like any other: it must be possible.
+    fn possible_profiles(
+        &mut self,
+        profiles: &[Profile],
+        rules: &[Rule],
+        facet_when: &[(String, Condition)],
+    ) {
+        for p in profiles {
+            if let Some(why) = impossibility(rules, facet_when, &p.env) {
+                self.error(p.span.clone(), format!("profile `{}`: {why}", p.id));
+            }
+        }
     }
 
     /// `[output.pdf] paper`: A4 when absent (or unknown, after the error).

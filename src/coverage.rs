@@ -69,6 +69,12 @@ fn probes(facet: &Facet, conds: &[&Condition]) -> Vec<Probe> {
             let mut set = BTreeSet::new();
             for c in conds {
                 versions_in(c, &facet.id, &mut set);
+                // `to >= from`: the other side's boundaries are this side's too.
+                for other in c.compared_with(&facet.id) {
+                    versions_in(c, other, &mut set);
+                    // Two values at least, so the two sides can differ.
+                    set.insert(Version::zero().to_string());
+                }
             }
             let mut vs: Vec<Version> = set.iter().filter_map(|s| s.parse().ok()).collect();
             vs.sort();
@@ -124,6 +130,10 @@ fn axes(facets: &[Facet], conds: &[&Condition]) -> Vec<Axis> {
 /// The first probe of each class of `all`, in order: two probes are one class when every
 /// test of `facet` in `conds` gives both the same answer.
 fn classes(facet: &str, all: Vec<Probe>, conds: &[&Condition]) -> Vec<Probe> {
+    // A facet compared with another (`to >= from`) cannot be judged alone: keep every probe.
+    if conds.iter().any(|c| !c.compared_with(facet).is_empty()) {
+        return all;
+    }
     let mut tests = Vec::new();
     for c in conds {
         tests_of(c, facet, &mut tests);
@@ -264,10 +274,30 @@ fn gap_and_overlap(
 }
 
 /// The first environment where no chain of conditions (one per procedure) holds.
+#[cfg(test)]
 fn first_uncovered(facets: &[Facet], chains: &[Vec<&Condition>]) -> Option<Found> {
-    let conds: Vec<&Condition> = chains.iter().flatten().copied().collect();
+    first_uncovered_where(facets, chains, &[])
+}
+
+/// [`first_uncovered`] among the environments where every one of `rules` holds.
+fn first_uncovered_where(
+    facets: &[Facet],
+    chains: &[Vec<&Condition>],
+    rules: &[&Condition],
+) -> Option<Found> {
+    let mut conds: Vec<&Condition> = chains.iter().flatten().copied().collect();
+    conds.extend(rules);
     first(&axes(facets, &conds), |env, complete| {
-        uncovered_verdict(chains, env, complete)
+        match all_of(rules, env) {
+            Some(false) => Verdict::Prune,
+            Some(true) => uncovered_verdict(chains, env, complete),
+            // A rule still open: decide only once it is settled.
+            None if complete => Verdict::Prune,
+            None => match uncovered_verdict(chains, env, complete) {
+                Verdict::Prune => Verdict::Prune,
+                _ => Verdict::Open,
+            },
+        }
     })
 }
 
@@ -336,10 +366,13 @@ fn overlap_verdict(
 
 pub fn check(book: &Book, diags: &mut Diagnostics) {
     let facets = &book.config.facets;
-    for (proc_, chain) in chains(book) {
+    // Only possible environments count: the rules hold in every one the check visits.
+    let rules: Vec<&Condition> = book.config.rules.iter().map(|r| &r.when).collect();
+    for (proc_, mut chain) in chains(book) {
+        chain.extend(&rules);
         check_procedure(facets, proc_, &chain, diags);
     }
-    uncovered(book, diags);
+    uncovered(book, &rules, diags);
 }
 
 /// The variants of every step of one procedure, which `chain` (its chapter's, group's and
@@ -393,10 +426,10 @@ pub fn check_procedure(
 }
 
 /// Every environment the facets describe is served by at least one procedure.
-fn uncovered(book: &Book, diags: &mut Diagnostics) {
+fn uncovered(book: &Book, rules: &[&Condition], diags: &mut Diagnostics) {
     let facets = &book.config.facets;
     let chains: Vec<Vec<&Condition>> = chains(book).into_iter().map(|(_, c)| c).collect();
-    let uncovered = first_uncovered(facets, &chains);
+    let uncovered = first_uncovered_where(facets, &chains, rules);
     if let Some(env) = uncovered {
         diags.push(
             Diagnostic::global(format!("no procedure applies when {env}"))

@@ -28,6 +28,16 @@ pub(super) struct RawConfig {
     pub(super) check: RawCheck,
     #[serde(default)]
     pub(super) placeholder: Vec<RawPlaceholder>,
+    #[serde(default)]
+    pub(super) rule: Vec<RawRule>,
+}
+
+/// `[[rule]]`: what every environment must satisfy (`to >= from`), in the reader's words.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRule {
+    pub(super) when: Spanned<String>,
+    pub(super) label: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -60,6 +70,9 @@ pub(super) struct RawFacet {
     /// Display labels of known versions: `labels = { "16" = "16 (LTS)" }`.
     #[serde(default)]
     pub(super) labels: BTreeMap<Spanned<String>, String>,
+    /// The facet means something only where this holds (`cluster = mscs`).
+    #[serde(default)]
+    pub(super) when: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

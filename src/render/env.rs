@@ -77,6 +77,9 @@ struct FacetJs<'a> {
     kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     values: Option<Vec<ValueJs<'a>>>,
+    /// Where the facet applies (`[[facet]] when`), in the canonical syntax.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    when: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -115,6 +118,7 @@ pub fn picker_config(config: &Config) -> serde_json::Value {
         .iter()
         .map(|f| match &f.kind {
             FacetKind::Enum(values) => FacetJs {
+                when: facet_when(config, &f.id),
                 id: &f.id,
                 label: &f.label,
                 kind: "enum",
@@ -130,6 +134,7 @@ pub fn picker_config(config: &Config) -> serde_json::Value {
             },
             // The picker offers known versions as it offers values, labelled.
             FacetKind::Version { known, .. } => FacetJs {
+                when: facet_when(config, &f.id),
                 id: &f.id,
                 label: &f.label,
                 kind: "version",
@@ -149,7 +154,7 @@ pub fn picker_config(config: &Config) -> serde_json::Value {
             },
         })
         .collect();
-    serde_json::json!({
+    let mut out = serde_json::json!({
         "book": book_id(config),
         "facets": facets,
         "strings": env_strings(config.language),
@@ -163,7 +168,26 @@ pub fn picker_config(config: &Config) -> serde_json::Value {
             "pattern": p.pattern.as_ref().map(|r| r.as_str().to_string()),
             "unfilled": p.unfilled,
         })).collect::<Vec<_>>(),
-    })
+    });
+    // Rules between facets (`to >= from`): the picker disables what would break one. Only
+    // when the book has some, so a book without rules keeps its pages as they were.
+    if !config.rules.is_empty() {
+        out["rules"] = config
+            .rules
+            .iter()
+            .map(|r| serde_json::json!({ "when": r.when.to_string(), "label": r.label }))
+            .collect();
+    }
+    out
+}
+
+/// The condition under which facet `id` applies, if it has one.
+fn facet_when(config: &Config, id: &str) -> Option<String> {
+    config
+        .facet_when
+        .iter()
+        .find(|(f, _)| f == id)
+        .map(|(_, c)| c.to_string())
 }
 
 /// JSON made safe to sit inside a `<script>` element.

@@ -131,6 +131,12 @@ fn label_in(c: &Condition, config: &Config, t: &Strings, nested: bool) -> String
                 version_text(*op, &shown, t)
             )
         }
+        // `to >= from` reads 「適用後のバージョン: 適用前のバージョン以降」.
+        Condition::Compare { left, op, right } => format!(
+            "{}: {}",
+            facet_label(config, left),
+            version_text(*op, &facet_label(config, right), t)
+        ),
         Condition::Not(inner) => match inner.as_ref() {
             Condition::OneOf { facet, values } => {
                 let vals: Vec<String> = values
@@ -233,6 +239,8 @@ mod tests {
             theme_dir: "themes/default".into(),
             allow_similar: vec![],
             lint_similar: true,
+            rules: vec![],
+            facet_when: vec![],
             placeholders: Vec::new(),
         }
     }

@@ -206,6 +206,9 @@ impl<'a> Resolver<'a> {
                     outer.to_vec()
                 };
                 all.push(c.clone());
+                // Only possible environments count: a condition only an impossible one
+                // satisfies can never hold either.
+                all.extend(self.config.rules.iter().map(|r| r.when.clone()));
                 if !Condition::And(all).satisfiable(&self.config.facets) {
                     let msg = if outer.is_empty() {
                         format!("condition `{text}` can never hold")

@@ -302,6 +302,8 @@ impl Patcher {
             .outer
             .iter()
             .chain(resolved.procedure.when.iter())
+            // Only possible environments count, as in a full load.
+            .chain(book.config.rules.iter().map(|r| &r.when))
             .collect();
         let mut coverage = Diagnostics::default();
         crate::coverage::check_procedure(

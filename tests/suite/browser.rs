@@ -1074,3 +1074,45 @@ fn a_malformed_hash_with_a_highlight_leaves_search_working() {
         "the highlight still works"
     );
 }
+
+/// The picker asks only what applies: a facet that means something on Windows only is
+/// hidden for Linux (and its value dropped), and a target version older than the current
+/// one cannot be chosen (the option is disabled, titled with the rule's words).
+#[test]
+fn the_picker_hides_facets_that_do_not_apply_and_disables_impossible_values() {
+    let book = Book::fixture("site-basic");
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
+        format!(
+            "{toml}\n[[facet]]\nid = \"to\"\nlabel = \"Target version\"\nkind = \"version\"\n\
+             known = [\"R1.0\", \"R2.0\"]\n\n\
+             [[facet]]\nid = \"arch\"\nlabel = \"Architecture\"\nwhen = \"os = windows\"\n\
+             values = [{{ id = \"x64\", label = \"x64\" }}, {{ id = \"arm\", label = \"Arm\" }}]\n\n\
+             [[rule]]\nwhen = \"to >= from\"\nlabel = \"No downgrade\"\n"
+        ),
+    );
+    book.run(["build", "."]).assert_ok();
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
+    let index = book.join("book/index.html");
+    b.open(&format!("{}?os=linux&arch=arm&from=R2.0", file_url(&index)));
+    b.wait_for("!!document.querySelector('#env-to')");
+    let state = b.eval(
+        "({ arch: document.querySelector('[data-env-facet=arch]').hidden, \
+            archValue: document.querySelector('#env-arch').value, \
+            old: document.querySelector('#env-to option[value=\"R1.0\"]').disabled, \
+            oldTitle: document.querySelector('#env-to option[value=\"R1.0\"]').title, \
+            same: document.querySelector('#env-to option[value=\"R2.0\"]').disabled })",
+    );
+    assert_eq!(state["arch"], json!(true), "{state}");
+    assert_eq!(state["archValue"], json!(""), "{state}");
+    assert_eq!(state["old"], json!(true), "{state}");
+    assert_eq!(state["oldTitle"], json!("No downgrade"), "{state}");
+    assert_eq!(state["same"], json!(false), "{state}");
+    // Windows: the architecture is asked.
+    b.eval("var s = document.querySelector('#env-os'); s.value = 'windows'; s.dispatchEvent(new Event('change', { bubbles: true }))");
+    let shown = b.eval("document.querySelector('[data-env-facet=arch]').hidden");
+    assert_eq!(shown, json!(false));
+}

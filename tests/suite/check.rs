@@ -376,3 +376,117 @@ fn every_command_reports_the_books_warnings_and_counts_its_errors() {
     assert_eq!(code, 1);
     assert!(err.contains("1 error, 0 warnings"), "{err}");
 }
+
+/// A book whose environments have rules: a `to` version that may not be below `from`, and
+/// a `platform` that means something on Windows only.
+fn ruled_book() -> Book {
+    let book = Book::fixture("check/base");
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
+        format!(
+            "{toml}\n[[facet]]\nid = \"to\"\nlabel = \"Target version\"\nkind = \"version\"\n\
+             known = [\"R12.7\", \"R13.1\"]\n\n\
+             [[facet]]\nid = \"platform\"\nlabel = \"Platform\"\nwhen = \"os = win\"\n\
+             values = [{{ id = \"x64\", label = \"x64\" }}, {{ id = \"arm\", label = \"Arm\" }}]\n\n\
+             [[rule]]\nwhen = \"to >= from\"\nlabel = \"the target version is not older than the current one\"\n"
+        ),
+    );
+    book
+}
+
+#[test]
+fn rules_make_environments_impossible_everywhere_an_environment_is_given() {
+    let book = ruled_book();
+    let (code, err) = run_check(&book);
+    assert_eq!(code, 0, "{err}");
+    // A downgrade is refused in one line naming the rule, by every command taking --env.
+    for args in [
+        vec!["runbook", ".", "--env", "from=R13.1,to=R12.7"],
+        vec![
+            "diff",
+            ".",
+            "--env",
+            "from=R13.1,to=R12.7",
+            "--env",
+            "os=win",
+        ],
+        vec!["search", "anything", ".", "--env", "from=R13.1,to=R12.7"],
+    ] {
+        let o = book.run(&args);
+        assert!(!o.status.success(), "{args:?} accepted a downgrade");
+        let err = o.stderr();
+        assert!(
+            err.contains("the target version is not older than the current one"),
+            "{args:?}: {err}"
+        );
+        let errors = err.lines().filter(|l| l.contains("error")).count();
+        assert_eq!(errors, 1, "{args:?}: {err}");
+    }
+    // A facet set where it does not apply.
+    let o = book.run(["runbook", ".", "--env", "os=unix,platform=arm"]);
+    assert!(!o.status.success());
+    assert!(
+        o.stderr().contains("`platform` applies only when os = win"),
+        "{}",
+        o.stderr()
+    );
+    // A possible one is fine.
+    book.run([
+        "runbook",
+        ".",
+        "--env",
+        "os=win,platform=x64,from=R12.7,to=R13.1",
+        "--out",
+        "rb.html",
+    ])
+    .assert_ok();
+}
+
+#[test]
+fn a_profile_or_a_rule_that_cannot_be_is_an_error_at_its_place() {
+    let book = ruled_book();
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
+        format!(
+            "{toml}\n[[profile]]\nid = \"down\"\nlabel = \"Down\"\nenv = {{ from = \"R13.1\", to = \"R12.7\" }}\n\n\
+             [[rule]]\nwhen = \"to < from\"\nlabel = \"contradiction\"\n"
+        ),
+    );
+    let (code, err) = run_check(&book);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("profile `down`: impossible environment"),
+        "{err}"
+    );
+    assert!(
+        err.contains("rule `to < from` leaves no environment possible"),
+        "{err}"
+    );
+}
+
+#[test]
+fn coverage_is_proved_over_possible_environments_only() {
+    let book = ruled_book();
+    // Variants that cover every environment where to >= from, and none where it is not.
+    book.write(
+        "content/01-ch/02-move.toml",
+        "title = \"Move\"\n[[section]]\nid = \"s\"\ntitle = \"S\"\n[[section.step]]\ntitle = \"Go\"\n\
+         [[section.step.variant]]\nwhen = \"to = from\"\nbody = \"Same version.\"\n\
+         [[section.step.variant]]\nwhen = \"to > from\"\nbody = \"Newer version.\"\n",
+    );
+    let (code, err) = run_check(&book);
+    assert_eq!(code, 0, "a gap only a downgrade would see is no gap: {err}");
+    // Without the rule, the downgrade is a gap.
+    let toml = book.read("book.toml");
+    let without = toml
+        .split("[[rule]]")
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    book.write("book.toml", without);
+    let (code, err) = run_check(&book);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("no variant applies when"), "{err}");
+}

@@ -24,6 +24,7 @@ fn tables() -> Vec<(&'static str, &'static str, &'static str, String)> {
         ("[[profile]]", "book.toml", "", format!("\n[[profile]]\nid = \"w\"\nlabel = \"W\"\nenv = {{ os = \"win\" }}\n{p} = 1\n")),
         ("[output]", "book.toml", "", format!("\n[output]\n{p} = 1\n")),
         ("[output.pdf]", "book.toml", "", format!("\n[output.pdf]\n{p} = 1\n")),
+        ("[[rule]]", "book.toml", "", format!("\n[[rule]]\nwhen = \"os = win\"\nlabel = \"L\"\n{p} = 1\n")),
         ("[theme]", "book.toml", "", format!("\n[theme]\n{p} = 1\n")),
         ("[check]", "book.toml", "", format!("\n[check]\n{p} = 1\n")),
         ("[[placeholder]]", "book.toml", "", format!("\n[[placeholder]]\nid = \"h\"\nlabel = \"H\"\n{p} = 1\n")),

@@ -34,8 +34,10 @@ const [js, vectors] = process.argv.slice(1);
 const tc = require(js);
 const v = JSON.parse(fs.readFileSync(vectors, "utf8"));
 let bad = 0;
+const facets = {};
+for (const f of v.facets) facets[f.id] = true;
 for (const c of v.cases) {
-  const got = tc.evaluate(tc.parse(c.when), c.env);
+  const got = tc.evaluate(tc.parse(c.when), c.env, facets);
   if (got !== c.expect) { bad++; console.log(c.when, JSON.stringify(c.env), "gave", got, "want", c.expect); }
 }
 for (const c of v.versions) {

@@ -67,25 +67,40 @@
     if (!t.length) return { and: [] };
     return or();
   }
+  // The book's facet ids (`api.facets`, set by the page): a test whose right side names
+  // one compares the two facets (`to >= from`).
+  function isFacet(name, facets) {
+    return !!facets && Object.prototype.hasOwnProperty.call(facets, name);
+  }
   // `facet = value` for one value: a version compared as a version, else as text.
   function equals(actual, want) {
     var a = parseVersion(actual), w = parseVersion(want);
     return a && w ? versionMatches(w, a) : actual === want;
   }
-  // true / false, or null when the environment leaves a facet open.
-  function evaluate(c, env) {
+  // true / false, or null when the environment leaves a facet open. `facets`: the book's
+  // facet ids as an object's keys (default `api.facets`).
+  function evaluate(c, env, facets) {
     var open = false, k, r;
+    if (facets === undefined) facets = api.facets;
     if (c.and) {
-      for (k = 0; k < c.and.length; k++) { r = evaluate(c.and[k], env); if (r === false) return false; if (r === null) open = true; }
+      for (k = 0; k < c.and.length; k++) { r = evaluate(c.and[k], env, facets); if (r === false) return false; if (r === null) open = true; }
       return open ? null : true;
     }
     if (c.or) {
-      for (k = 0; k < c.or.length; k++) { r = evaluate(c.or[k], env); if (r === true) return true; if (r === null) open = true; }
+      for (k = 0; k < c.or.length; k++) { r = evaluate(c.or[k], env, facets); if (r === true) return true; if (r === null) open = true; }
       return open ? null : false;
     }
-    if (c.not) { r = evaluate(c.not, env); return r === null ? null : !r; }
+    if (c.not) { r = evaluate(c.not, env, facets); return r === null ? null : !r; }
     var v = env[c.facet];
     if (v === undefined || v === "") return null;
+    if (c.op !== "in" && isFacet(c.value, facets)) {
+      var w = env[c.value];
+      if (w === undefined || w === "") return null;
+      var x = parseVersion(v), y = parseVersion(w);
+      if (!x || !y) return false;
+      var o = cmpVersion(x, y);
+      return { "=": o === 0, "!=": o !== 0, "<": o < 0, "<=": o <= 0, ">": o > 0, ">=": o >= 0 }[c.op];
+    }
     if (c.op === "in") return c.values.some(function (w) { return equals(v, w); });
     if (c.op === "=") return equals(v, c.value);
     if (c.op === "!=") return !equals(v, c.value);
@@ -95,7 +110,7 @@
     return { "<": d < 0, "<=": d <= 0, ">": d > 0, ">=": d >= 0 }[c.op];
   }
 
-  var api = { parse: parse, evaluate: evaluate, parseVersion: parseVersion, cmpVersion: cmpVersion };
+  var api = { parse: parse, evaluate: evaluate, parseVersion: parseVersion, cmpVersion: cmpVersion, facets: null };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   else root.tejunCondition = api;
 })(this);

@@ -9,6 +9,34 @@
 
   // Conditions are read by condition.js, loaded before this file.
   var parse = window.tejunCondition.parse, evaluate = window.tejunCondition.evaluate;
+  // A test whose right side names a facet compares the two (`to >= from`).
+  var ids = {};
+  CONFIG.facets.forEach(function (f) { ids[f.id] = true; });
+  window.tejunCondition.facets = ids;
+  var RULES = (CONFIG.rules || []).map(function (r) { return { when: parse(r.when), label: r.label }; });
+  var WHEN = {};
+  CONFIG.facets.forEach(function (f) { if (f.when) WHEN[f.id] = parse(f.when); });
+
+  // ---- possible environments: facets that apply, values no rule forbids ------------------
+  // Whether facet `f` means something in `env` (its `when` does not fail).
+  function applies(f, env) { return !WHEN[f.id] || evaluate(WHEN[f.id], env) !== false; }
+  // The rule `env` breaks, if any.
+  function broken(env) {
+    for (var i = 0; i < RULES.length; i++) if (evaluate(RULES[i].when, env) === false) return RULES[i];
+    return null;
+  }
+  // `env` without the facets that do not apply in it (a platform left over from MSCS).
+  function possible(env) {
+    var out = {}, changed = true;
+    Object.keys(env).forEach(function (k) { out[k] = env[k]; });
+    while (changed) {
+      changed = false;
+      CONFIG.facets.forEach(function (f) {
+        if (out[f.id] && !applies(f, out)) { delete out[f.id]; changed = true; }
+      });
+    }
+    return out;
+  }
   var cache = {};
   function decide(src, env) {
     if (!(src in cache)) cache[src] = parse(src);
@@ -133,6 +161,7 @@
         sel.appendChild(extra);
       }
       sel.value = env[f.id] || "";
+      wrap.setAttribute("data-env-facet", f.id);
       wrap.appendChild(lab); wrap.appendChild(sel);
       form.appendChild(wrap);
     });
@@ -148,18 +177,40 @@
         var v = form.querySelector("#env-" + f.id).value;
         if (v) e[f.id] = v;
       });
-      setEnv(e);
+      setEnv(possible(e));
     }
     form.addEventListener("change", update);
     reset.addEventListener("click", function () { resetEnv(); });
     root.insertBefore(form, root.querySelector("[data-env-procs]"));
     share.href = "?" + envQuery(env);
     picker = { form: form, share: share };
+    restrict(form, env);
   }
 
   var picker = null;
   // The environment changed: store it, show it in the address bar, apply it.
+  // Shows only the facets that apply, and disables each value a rule forbids with the
+  // others chosen (its title says which rule).
+  function restrict(form, env) {
+    CONFIG.facets.forEach(function (f) {
+      var wrap = form.querySelector("[data-env-facet='" + f.id + "']");
+      if (wrap) wrap.hidden = !applies(f, env);
+      var sel = form.querySelector("#env-" + f.id);
+      if (!sel) return;
+      for (var i = 0; i < sel.options.length; i++) {
+        var o = sel.options[i];
+        if (!o.value) continue;
+        var trial = {};
+        Object.keys(env).forEach(function (k) { trial[k] = env[k]; });
+        trial[f.id] = o.value;
+        var rule = broken(trial);
+        o.disabled = !!rule && o.value !== env[f.id];
+        if (rule) o.title = rule.label; else o.removeAttribute("title");
+      }
+    });
+  }
   function setEnv(e) {
+    e = possible(e);
     saveEnv(e);
     var q = envQuery(e);
     try { history.replaceState(null, "", location.pathname + (q ? "?" + q : "") + location.hash); } catch (err) { /* some file:// setups refuse */ }
@@ -169,6 +220,7 @@
         if (sel) sel.value = e[f.id] || "";
       });
       picker.share.href = "?" + q;
+      restrict(picker.form, e);
     }
     apply(e);
   }
@@ -176,7 +228,7 @@
 
   window.tejunEnv = { read: readEnv, set: setEnv, reset: resetEnv, apply: apply };
   function start() {
-    var env = readEnv(), root = document.getElementById("env-picker");
+    var env = possible(readEnv()), root = document.getElementById("env-picker");
     if (root && CONFIG.facets.length) buildPicker(root, env);
     document.addEventListener("click", function (ev) {
       var t = ev.target;
