@@ -348,6 +348,12 @@ pub fn map_step_strings(step: &mut RawStep, f: &dyn Fn(&str) -> String) {
     m(&mut step.title);
     m(&mut step.when);
     m(&mut step.body);
+    // A reusable step passing its own parameter on: `with = { node = "{{node}}" }`.
+    if let Some(with) = &mut step.with {
+        for v in with.get_mut().values_mut() {
+            map(v, f);
+        }
+    }
     for p in &mut step.part {
         p.get_mut().map_strings(f);
     }
@@ -362,13 +368,16 @@ pub fn map_step_strings(step: &mut RawStep, f: &dyn Fn(&str) -> String) {
 }
 
 /// Every located string of a step a reusable step's parameter can appear in: the step's
-/// title, condition and body, its parts' (and then its variants' parts'), then each
-/// variant's label, condition and body.
+/// title, condition and body, the values it passes on (`with`), its parts' (and then its
+/// variants' parts'), then each variant's label, condition and body.
 pub fn step_strings(step: &RawStep) -> Vec<&SStr> {
     let mut out: Vec<&SStr> = [&step.title, &step.when, &step.body]
         .into_iter()
         .flatten()
         .collect();
+    if let Some(with) = &step.with {
+        out.extend(with.get_ref().values());
+    }
     let parts = step
         .part
         .iter()

@@ -303,12 +303,19 @@ impl<'a> Resolver<'a> {
         if !self.check_arguments(file, use_id, reusable, &given) {
             return None;
         }
+        let before = self.diags.items.len();
         let expanded = self.substitute(rfile, reusable, &given);
         stack.push(name.clone());
         self.reuse_depth += 1;
         let step = self.step(rfile, owner, &expanded, 0..0, outer, stack);
         self.reuse_depth -= 1;
         stack.pop();
+        // A problem inside the reusable step is reported where it is written, and names
+        // the use that brought it here (each level of a nested use adds its own).
+        for d in &mut self.diags.items[before..] {
+            d.related
+                .push((file, use_id.span(), format!("in `{name}`, used here")));
+        }
         let mut step = step?;
         step.reused = Some(name.clone());
         Some(step)
@@ -449,15 +456,19 @@ impl<'a> Resolver<'a> {
         let mut seen = HashSet::new();
         for s in step_strings(step) {
             let text = s.get_ref();
-            let Some(start) = text.find("{{") else {
-                continue;
-            };
-            let end = text[start..]
-                .find("}}")
-                .map(|e| start + e + 2)
-                .unwrap_or(text.len());
-            let name = &text[start..end];
-            if seen.insert(name.to_string()) {
+            // Every `{{…}}` of the string, not only its first.
+            let mut from = 0;
+            while let Some(at) = text[from..].find("{{") {
+                let start = from + at;
+                let end = text[start..]
+                    .find("}}")
+                    .map(|e| start + e + 2)
+                    .unwrap_or(text.len());
+                from = end;
+                let name = &text[start..end];
+                if !seen.insert(name.to_string()) {
+                    continue;
+                }
                 self.diags.push(
                     Diagnostic::error(
                         file,

@@ -490,3 +490,42 @@ fn coverage_is_proved_over_possible_environments_only() {
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("no variant applies when"), "{err}");
 }
+
+/// A reusable step may pass its own parameter on (`with = { who = "{{node}}" }`); a mistake
+/// inside a reusable step is shown where it is written, naming every use that brought it
+/// there; and every `{{…}}` of a string is checked, not only its first.
+#[test]
+fn reusable_steps_pass_parameters_on_and_errors_name_their_use_sites() {
+    let book = Book::fixture("check/base");
+    book.write(
+        "content/_steps/outer.toml",
+        "params = [\"node\"]\nuse = \"inner\"\nwith = { who = \"{{node}}\" }\n",
+    );
+    book.write(
+        "content/_steps/inner.toml",
+        "params = [\"who\"]\ntitle = \"Drain {{who}}\"\nbody = \"Drain {{who}} now.\"\n",
+    );
+    let proc_ = book.read("content/01-ch/01-proc.toml");
+    book.write(
+        "content/01-ch/01-proc.toml",
+        format!("{proc_}\n[[section.step]]\nuse = \"outer\"\nwith = {{ node = \"worker-1\" }}\n"),
+    );
+    let (code, err) = run_check(&book);
+    assert_eq!(code, 0, "{err}");
+    book.run(["build", "."]).assert_ok();
+    assert!(book.read("book/proc.html").contains("Drain worker-1"));
+
+    book.write(
+        "content/_steps/inner.toml",
+        "params = [\"who\"]\ntitle = \"Drain {{who}}\"\nbody = \"Drain {{who}} now {{oops}}.\"\n",
+    );
+    let (code, err) = run_check(&book);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("`{{oops}}` is not a declared parameter"),
+        "{err}"
+    );
+    assert!(err.contains("┌─ content/_steps/inner.toml:3:8"), "{err}");
+    assert!(err.contains("in `inner`, used here"), "{err}");
+    assert!(err.contains("in `outer`, used here"), "{err}");
+}
