@@ -266,12 +266,13 @@ impl<'a> Resolver<'a> {
     /// Checks an id's syntax and uniqueness, and registers it as a link target.
     fn define(&mut self, key: String, file: FileId, span: Range<usize>, target: Target) {
         let shown = key.rsplit('/').next().unwrap_or(&key).to_string();
+        // An id written in the file, or one derived from its (or its folder's) name.
+        let explicit = self
+            .sources
+            .text(file)
+            .get(span.clone())
+            .is_some_and(|s| s.contains(&shown));
         if !valid_id(&shown) {
-            let explicit = self
-                .sources
-                .text(file)
-                .get(span.clone())
-                .is_some_and(|s| s.contains(&shown));
             let hint = if explicit {
                 ID_RULE.to_string()
             } else {
@@ -283,10 +284,19 @@ impl<'a> Resolver<'a> {
             );
         }
         if let Some((pf, ps)) = self.target_sites.get(&key).cloned() {
+            let hint = if explicit {
+                "ids must be unique; rename one of them".to_string()
+            } else {
+                format!(
+                    "`{shown}` comes from the name of `{}` (or its folder); set `id = \"…\"` \
+                     in the file to give it another",
+                    self.sources.display(file)
+                )
+            };
             self.diags.push(
                 Diagnostic::error(file, span, format!("duplicate id `{key}`"))
                     .with_related(pf, ps, "first defined here")
-                    .with_hint("ids must be unique; rename one of them"),
+                    .with_hint(hint),
             );
             return;
         }
