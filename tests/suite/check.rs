@@ -529,3 +529,18 @@ fn reusable_steps_pass_parameters_on_and_errors_name_their_use_sites() {
     assert!(err.contains("in `inner`, used here"), "{err}");
     assert!(err.contains("in `outer`, used here"), "{err}");
 }
+
+/// Two chapters whose folder names give the same id: the message names the file the id
+/// came from and the way out.
+#[test]
+fn a_clash_of_ids_derived_from_names_says_where_they_came_from() {
+    let book = Book::fixture("check/base");
+    book.write("content/02-ch/_chapter.toml", "title = \"Second\"\n");
+    let (code, err) = run_check(&book);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("duplicate id `ch`"), "{err}");
+    assert!(
+        err.contains("`ch` comes from the name of `content/02-ch/_chapter.toml` (or its folder); set `id = \"…\"`"),
+        "{err}"
+    );
+}
