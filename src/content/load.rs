@@ -25,6 +25,10 @@ pub struct Loaded {
     pub refs: Option<(FileId, RawRefs)>,
     pub steps: ReusableSteps,
     pub chapters: Vec<LoadedChapter>,
+    /// Link targets of procedure files that are valid TOML but could not be read (an
+    /// unknown key, a wrong type): their error is reported, and links to what they define
+    /// are not reported again as dangling.
+    pub unread_targets: std::collections::HashSet<String>,
 }
 
 pub struct LoadedChapter {
@@ -63,11 +67,49 @@ fn default_id(name: &str) -> String {
     }
 }
 
+/// The link targets a procedure file would define (itself, its sections and steps), read
+/// from its TOML as plain tables when it cannot be read as a procedure: one misspelt key
+/// should cost one error, not a dangling-reference error at every link to the file.
+fn salvage_targets(text: &str, default: &str, out: &mut std::collections::HashSet<String>) {
+    let Ok(table) = toml::from_str::<toml::Table>(text) else {
+        return;
+    };
+    let id_of = |t: &toml::Table| t.get("id").and_then(|v| v.as_str()).map(str::to_string);
+    let proc_id = id_of(&table).unwrap_or_else(|| default.to_string());
+    let tables = |t: &toml::Table, key: &str| -> Vec<toml::Table> {
+        t.get(key)
+            .and_then(|v| v.as_array())
+            .map(|a| a.iter().filter_map(|v| v.as_table().cloned()).collect())
+            .unwrap_or_default()
+    };
+    out.insert(proc_id.clone());
+    for section in tables(&table, "section") {
+        let Some(sid) = id_of(&section) else {
+            continue;
+        };
+        out.insert(format!("{proc_id}/{sid}"));
+        let branch_steps = tables(&section, "branch")
+            .into_iter()
+            .flat_map(|b| tables(&b, "step"));
+        for (n, step) in tables(&section, "step").into_iter().enumerate() {
+            let id = id_of(&step).unwrap_or_else(|| format!("{sid}-{}", n + 1));
+            out.insert(format!("{proc_id}/{id}"));
+        }
+        for step in branch_steps {
+            if let Some(id) = id_of(&step) {
+                out.insert(format!("{proc_id}/{id}"));
+            }
+        }
+    }
+}
+
 struct Reader<'a> {
     root: &'a Path,
     sources: &'a mut SourceMap,
     diags: &'a mut Diagnostics,
     ahead: HashMap<PathBuf, Parsed>,
+    /// See [`Loaded::unread_targets`].
+    unread: std::collections::HashSet<String>,
 }
 
 /// What reading a file gave, before it is registered in the source map.
@@ -307,15 +349,25 @@ impl Reader<'_> {
 
     /// A procedure file, parsed ahead by [`parse_ahead`] when it could be.
     fn procedure(&mut self, path: &Path) -> Option<(FileId, RawProcedure)> {
-        let Some((text, parsed)) = self.ahead.remove(path) else {
-            return self.parse(path);
+        let parsed = match self.ahead.remove(path) {
+            Some((text, parsed)) => self.register(path, text).map(|f| (f, parsed)),
+            None => self.read(path).map(|f| {
+                let text = self.sources.text(f);
+                (f, Some(toml::from_str::<RawProcedure>(text)))
+            }),
         };
-        let file = self.register(path, text)?;
+        let (file, parsed) = parsed?;
         match parsed? {
             Ok(v) => Some((file, v)),
             Err(e) => {
                 self.diags
                     .push(toml_error(file, self.sources.text(file), &e));
+                let name = name_of(path);
+                salvage_targets(
+                    self.sources.text(file),
+                    &default_id(&name),
+                    &mut self.unread,
+                );
                 None
             }
         }
@@ -402,12 +454,14 @@ pub fn load_content(root: &Path, sources: &mut SourceMap, diags: &mut Diagnostic
         sources,
         diags,
         ahead: HashMap::new(),
+        unread: Default::default(),
     };
     let mut loaded = Loaded {
         front: None,
         refs: None,
         steps: BTreeMap::new(),
         chapters: Vec::new(),
+        unread_targets: Default::default(),
     };
     if !content.is_dir() {
         let why = if content.exists() {
@@ -452,6 +506,7 @@ pub fn load_content(root: &Path, sources: &mut SourceMap, diags: &mut Diagnostic
             );
         }
     }
+    loaded.unread_targets = std::mem::take(&mut r.unread);
     if loaded.chapters.is_empty() && !r.diags.has_errors() {
         r.diags.push(
             Diagnostic::global("content/: the book has no chapters").with_hint(

@@ -9,7 +9,7 @@ use crate::prose::{Nesting, MAX_NESTING, OPTIONS};
 use super::Prose;
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap};
 use crate::model::{Book, ExtRef, Target};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 fn lookup<'a>(targets: &'a impl Targets, dest: &str, owner: &str) -> Option<&'a Target> {
@@ -102,23 +102,36 @@ pub(crate) fn check(
     book: &mut Book,
     prose: &[Prose],
     ref_uses: &[(FileId, Range<usize>, String)],
+    unread: &HashSet<String>,
     sources: &SourceMap,
     diags: &mut Diagnostics,
 ) {
-    book.backlinks = check_against(&*book.targets, &book.refs, prose, ref_uses, sources, diags);
+    let found = Found {
+        targets: &*book.targets,
+        unread,
+    };
+    book.backlinks = check_against(found, &book.refs, prose, ref_uses, sources, diags);
+}
+
+/// What a link may point at: the targets, and the ids of files that could not be read
+/// (reported once, at their own error), which no link is called dangling for.
+pub(crate) struct Found<'a, T: Targets> {
+    pub targets: &'a T,
+    pub unread: &'a HashSet<String>,
 }
 
 /// Checks the links of `prose` and the `refs = [...]` uses against `targets` and `refs`;
 /// returns the backlinks they make (each target's linking owners, in the order of
 /// `prose`).
-pub(crate) fn check_against(
-    targets: &impl Targets,
+pub(crate) fn check_against<T: Targets>(
+    found: Found<'_, T>,
     refs: &[ExtRef],
     prose: &[Prose],
     ref_uses: &[(FileId, Range<usize>, String)],
     sources: &SourceMap,
     diags: &mut Diagnostics,
 ) -> HashMap<String, Vec<String>> {
+    let targets = found.targets;
     let ext_ref = |id: &str| refs.iter().any(|r| r.id == id);
     let mut backlinks: HashMap<String, Vec<String>> = HashMap::new();
     for p in prose {
@@ -152,6 +165,8 @@ pub(crate) fn check_against(
                             }
                         }
                     }
+                    None if found.unread.contains(id)
+                        || found.unread.contains(&format!("{}/{id}", p.owner)) => {}
                     None => {
                         let span = locate(sources, p.file, &p.span, &dest);
                         let mut d = Diagnostic::error(

@@ -86,7 +86,14 @@ fn load(root: &Path, patchable: bool) -> Result<Loaded3, (Diagnostics, SourceMap
         sources: SourceMap::default(),
     };
     crate::timing::phase("links", || {
-        links::check(&mut book, &prose, &ref_uses, &sources, &mut diags)
+        links::check(
+            &mut book,
+            &prose,
+            &ref_uses,
+            &loaded.unread_targets,
+            &sources,
+            &mut diags,
+        )
     });
     crate::timing::phase("lint", || {
         invisible::check(&commands, &sources, &mut diags);

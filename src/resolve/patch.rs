@@ -290,8 +290,14 @@ impl Patcher {
             new: &resolved.targets,
         };
         let mut diags = Diagnostics::default();
+        // A patch happens only after a load without errors: no file is unread.
+        let unread = std::collections::HashSet::new();
+        let found = links::Found {
+            targets: &targets,
+            unread: &unread,
+        };
         let links = links::check_against(
-            &targets,
+            found,
             &book.refs,
             &resolved.prose,
             &resolved.ref_uses,

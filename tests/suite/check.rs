@@ -544,3 +544,36 @@ fn a_clash_of_ids_derived_from_names_says_where_they_came_from() {
         "{err}"
     );
 }
+
+/// One unknown key costs one error: the file's ids still count, so links to it elsewhere
+/// are not reported as dangling too.
+#[test]
+fn a_file_with_one_bad_key_sets_off_no_dangling_links_elsewhere() {
+    let book = Book::fixture("check/base");
+    book.write(
+        "content/01-ch/02-other.toml",
+        "title = \"Other\"\nintro = \"See [](#proc), [](#proc/standby) and [](#proc/install).\"\n",
+    );
+    let (code, err) = run_check(&book);
+    assert_eq!(code, 0, "{err}");
+    book.edit(
+        "content/01-ch/01-proc.toml",
+        "title = \"Upgrade\"",
+        "title = \"Upgrade\"\ntitel = \"typo\"",
+    );
+    let (code, err) = run_check(&book);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("unknown field `titel`"), "{err}");
+    assert!(!err.contains("dangling"), "{err}");
+    assert!(err.contains("1 error,"), "{err}");
+    // A link to an id the broken file does not define is still dangling.
+    book.write(
+        "content/01-ch/02-other.toml",
+        "title = \"Other\"\nintro = \"See [](#proc/nowhere).\"\n",
+    );
+    let (_, err) = run_check(&book);
+    assert!(
+        err.contains("dangling cross-reference `#proc/nowhere`"),
+        "{err}"
+    );
+}
