@@ -39,7 +39,15 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     match &report.index {
         IndexOutcome::Built { docs, dir } => {
-            eprintln!("indexed {} into {}", count(*docs, "step"), dir.display())
+            // Documents are the steps plus procedure and section introductions: say which,
+            // so the step count agrees with `check` and the line below.
+            let steps = book.step_count();
+            eprintln!(
+                "indexed {} and {} into {}",
+                count(steps, "step"),
+                count(docs.saturating_sub(steps), "introduction"),
+                dir.display()
+            )
         }
         IndexOutcome::UpToDate => {}
         IndexOutcome::Failed(why) => eprintln!("warning: search index not updated: {why}"),
