@@ -231,6 +231,34 @@ impl Config {
         impossibility(&self.rules, &self.facet_when, env)
     }
 
+    /// A condition written with this book's own facets and values, for hints
+    /// (`os = linux and from >= 1.0`), so no book is taught another's vocabulary.
+    pub fn example_condition(&self) -> String {
+        let mut parts = Vec::new();
+        for f in &self.facets {
+            match &f.kind {
+                FacetKind::Enum(values) if parts.is_empty() => {
+                    if let Some(v) = values.first() {
+                        parts.push(format!("{} = {}", f.id, v.id));
+                    }
+                }
+                FacetKind::Version { known, .. } => {
+                    let v = known
+                        .first()
+                        .map_or_else(|| "1.0".to_string(), |v| v.to_string());
+                    parts.push(format!("{} >= {v}", f.id));
+                    break;
+                }
+                _ => {}
+            }
+        }
+        if parts.is_empty() {
+            "facet = value".to_string()
+        } else {
+            parts.join(" and ")
+        }
+    }
+
     /// Parses a command-line environment: `cluster=unix,operation=patch,from=R12.7`.
     pub fn parse_env(&self, spec: &str) -> Result<Env, String> {
         let env = crate::facet::parse_env(&self.facets, spec).map_err(shown)?;
@@ -542,6 +570,16 @@ mod tests {
         assert!(env.contains("`un\\u{202e}ix`"), "{env}");
         let set = c.set_placeholders("host=a\u{200b}b").unwrap_err();
         assert!(set.contains("`a\\u{200b}b`"), "{set}");
+    }
+
+    /// A hint about conditions speaks the book's own facets, not another book's.
+    #[test]
+    fn example_condition_uses_the_books_facets() {
+        assert_eq!(config().example_condition(), "os = unix");
+        let text = "title = \"t\"\n[[facet]]\nid = \"db\"\nlabel = \"DB\"\nvalues = [{ id = \"pg\", label = \"PG\" }]\n[[facet]]\nid = \"ver\"\nlabel = \"V\"\nkind = \"version\"\nknown = [\"14.9\"]\n";
+        let mut diags = Diagnostics::default();
+        let c = Config::parse(text, 0, &mut diags).expect("a valid book.toml");
+        assert_eq!(c.example_condition(), "db = pg and ver >= 14.9");
     }
 
     const BAD: &str = r#"title = "t"

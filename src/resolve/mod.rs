@@ -200,7 +200,10 @@ impl<'a> Resolver<'a> {
                         at(e.span),
                         format!("invalid condition: {}", e.message),
                     )
-                    .with_hint("conditions look like `cluster = mscs and from >= R12.8`"),
+                    .with_hint(format!(
+                        "conditions look like `{}`",
+                        self.config.example_condition()
+                    )),
                 );
                 return None;
             }
