@@ -1,50 +1,171 @@
-//! The typed parts of a step as HTML: commands with a prompt that is not copied and a copy
-//! button, GUI menu paths as chips, process checklists, 補足/注意 callouts, and the
-//! 「手順は…を参照してください。」 sentence. Each call also returns the plain text the
-//! search index reads, so a step is rendered exactly once.
+//! The typed parts of a step as data for the theme: commands with their prompt and
+//! output, GUI menu paths, process checklists, 補足/注意 callouts, the
+//! 「手順は…を参照してください。」 references and variants. The theme's `parts.html` writes
+//! their markup ([`Bodies::render`] runs `step_body.html` once per step); the plain text
+//! the search index reads is made here from the same data, never from markup.
 
-use super::html::{esc, placeholders, placeholders_text, Ctx};
-use super::labels::{badges_html, when_attr};
-use super::markdown::{self, Rendered};
-use crate::model::{Expect, Part, PartKind, Step, Variant};
+use anyhow::{anyhow, Result};
+use serde::Serialize;
+use tera::Context;
 
-/// A step's body: its own parts, then its variants as labelled blocks.
-pub fn step_body(ctx: &Ctx, owner: &str, step: &Step) -> Rendered {
-    let mut acc = Rendered::default();
-    parts(ctx, owner, &step.parts, &mut acc);
-    for v in &step.variants {
-        variant(ctx, owner, v, &mut acc);
-    }
-    acc
+use super::html::{placeholders_text, segments, segments_owned, Ctx, Segment};
+use super::labels::{self, Badges};
+use super::markdown;
+use super::theme::{error_chain, Theme};
+use crate::condition::Condition;
+use crate::model::{Expect, Part, PartKind, ProcessItem, Step, Variant};
+
+/// A step's body: its own parts, then the variants it has.
+#[derive(Debug, Serialize)]
+pub struct Body<'a> {
+    pub parts: Vec<PartView<'a>>,
+    pub variants: Vec<VariantView<'a>>,
 }
 
-fn variant(ctx: &Ctx, owner: &str, v: &Variant, acc: &mut Rendered) {
+/// A variant: a labelled block of parts.
+#[derive(Debug, Serialize)]
+pub struct VariantView<'a> {
+    pub when: Option<String>,
+    /// The book's label, or else the condition in words (and then no badges).
+    pub label: String,
+    pub badges: Option<Badges>,
+    pub parts: Vec<PartView<'a>>,
+}
+
+/// One part: its condition and what it holds.
+#[derive(Debug, Serialize)]
+pub struct PartView<'a> {
+    pub when: Option<String>,
+    pub badges: Option<Badges>,
+    #[serde(flatten)]
+    pub kind: PartData<'a>,
+}
+
+/// What a part holds, tagged `kind` for the theme.
+#[derive(Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum PartData<'a> {
+    /// Rendered Markdown, cut at its placeholders.
+    Text {
+        html: Vec<Segment<'a>>,
+    },
+    Cmd {
+        shell: &'static str,
+        prompt: &'static str,
+        /// Each line cut at its placeholders.
+        lines: Vec<Vec<Segment<'a>>>,
+        /// The expected output, trailing blanks trimmed.
+        output: Option<&'a str>,
+    },
+    Gui {
+        entries: Vec<Vec<Segment<'a>>>,
+    },
+    Processes {
+        expect: &'static str,
+        items: Vec<ProcessView<'a>>,
+    },
+    /// Rendered Markdown.
+    Note {
+        html: String,
+    },
+    Caution {
+        html: String,
+    },
+    Refs {
+        refs: Vec<RefLink<'a>>,
+    },
+}
+
+#[derive(Debug, Serialize)]
+pub struct ProcessView<'a> {
+    pub name: &'a str,
+    pub when: Option<String>,
+    pub badges: Option<Badges>,
+}
+
+/// An entry of the book's references, as a link.
+#[derive(Debug, Serialize)]
+pub struct RefLink<'a> {
+    pub href: String,
+    pub title: &'a str,
+}
+
+/// A step's body as data for the theme, and the plain text the search index reads.
+pub fn step_body<'a>(ctx: &Ctx<'a>, owner: &str, step: &'a Step) -> (Body<'a>, String) {
+    let mut text = String::new();
+    let parts = parts(ctx, owner, &step.parts, &mut text);
+    let variants = step
+        .variants
+        .iter()
+        .map(|v| variant(ctx, owner, v, &mut text))
+        .collect();
+    (Body { parts, variants }, text)
+}
+
+/// Renders step bodies with the theme's `step_body.html`. One per procedure: the site's
+/// words go into the context once, and each step's body replaces the last one's.
+pub struct Bodies<'t> {
+    theme: &'t Theme,
+    context: Context,
+}
+
+impl<'t> Bodies<'t> {
+    pub fn new(theme: &'t Theme, ctx: &Ctx) -> Self {
+        let mut context = Context::new();
+        context.insert("t", ctx.t());
+        Bodies { theme, context }
+    }
+
+    /// The HTML of `body`, a step of procedure `procedure`.
+    pub fn render(&mut self, procedure: &str, body: &Body) -> Result<String> {
+        self.context.insert("body", body);
+        self.theme
+            .tera
+            .render("step_body.html", &self.context)
+            .map_err(|e| {
+                anyhow!(
+                    "failed to render a step of procedure `{procedure}` with template \
+                     `step_body.html`: {}",
+                    error_chain(&e)
+                )
+            })
+    }
+}
+
+fn variant<'a>(ctx: &Ctx<'a>, owner: &str, v: &'a Variant, text: &mut String) -> VariantView<'a> {
     // A variant without its own label is labelled by its condition, in words.
     let (label, badges) = if v.label == v.when.to_string() {
-        (super::labels::label(&v.when, ctx.config()), String::new())
+        (labels::label(&v.when, ctx.config()), None)
     } else {
-        (v.label.clone(), badges_html(Some(&v.when), ctx.config()))
+        (v.label.clone(), labels::badges(Some(&v.when), ctx.config()))
     };
-    acc.html.push_str(&format!(
-        "<div class=\"variant\"{}><p class=\"variant-label\">{}{badges}</p>\n",
-        when_attr(Some(&v.when)),
-        esc(&label),
-    ));
-    push_text(&mut acc.text, &label);
-    parts(ctx, owner, &v.parts, acc);
-    acc.html.push_str("</div>\n");
+    push_text(text, &label);
+    VariantView {
+        when: labels::when(Some(&v.when)),
+        label,
+        badges,
+        parts: parts(ctx, owner, &v.parts, text),
+    }
 }
 
-fn parts(ctx: &Ctx, owner: &str, parts: &[Part], acc: &mut Rendered) {
-    for p in parts {
-        let (class, inner, text) = part(ctx, owner, &p.kind);
-        acc.html.push_str(&format!(
-            "<div class=\"part part-{class}\"{}>{}{inner}</div>\n",
-            when_attr(p.when.as_ref()),
-            badges_html(p.when.as_ref(), ctx.config())
-        ));
-        push_text(&mut acc.text, &text);
-    }
+fn parts<'a>(
+    ctx: &Ctx<'a>,
+    owner: &str,
+    parts: &'a [Part],
+    text: &mut String,
+) -> Vec<PartView<'a>> {
+    parts
+        .iter()
+        .map(|p| {
+            let (kind, plain) = part(ctx, owner, &p.kind);
+            push_text(text, &plain);
+            PartView {
+                when: labels::when(p.when.as_ref()),
+                badges: labels::badges(p.when.as_ref(), ctx.config()),
+                kind,
+            }
+        })
+        .collect()
 }
 
 fn push_text(acc: &mut String, s: &str) {
@@ -57,17 +178,19 @@ fn push_text(acc: &mut String, s: &str) {
     acc.push_str(s);
 }
 
-/// (class suffix, HTML, plain text) of one part.
-fn part(ctx: &Ctx, owner: &str, kind: &PartKind) -> (&'static str, String, String) {
+/// One part's data and plain text.
+fn part<'a>(ctx: &Ctx<'a>, owner: &str, kind: &'a PartKind) -> (PartData<'a>, String) {
     let t = ctx.t();
+    let cfg = ctx.config();
     match kind {
         PartKind::Text(md) => {
             let r = markdown::render(ctx, owner, md);
-            let cfg = ctx.config();
+            let text = placeholders_text(cfg, &r.text);
             (
-                "text",
-                placeholders(cfg, &r.html),
-                placeholders_text(cfg, &r.text),
+                PartData::Text {
+                    html: segments_owned(cfg, r.html),
+                },
+                text,
             )
         }
         PartKind::Command {
@@ -75,126 +198,77 @@ fn part(ctx: &Ctx, owner: &str, kind: &PartKind) -> (&'static str, String, Strin
             lines,
             output,
         } => {
-            let mut h = format!(
-                "<div class=\"cmd\" data-shell=\"{0}\"><div class=\"cmd-bar\"><span class=\"cmd-shell\">{0}</span>\
-                 <button type=\"button\" class=\"copy\" data-copied=\"{2}\" data-unfilled=\"{3}\">{1}</button></div><pre><code>",
-                shell.name(),
-                esc(t.copy),
-                esc(t.copied),
-                esc(t.copied_unfilled)
-            );
-            let rendered: Vec<String> = lines
-                .iter()
-                .map(|line| {
-                    format!(
-                        "<span class=\"line\"><span class=\"prompt\" aria-hidden=\"true\">{} </span><span class=\"cmd-text\">{}</span></span>",
-                        esc(shell.prompt()),
-                        placeholders(ctx.config(), &esc(line))
-                    )
-                })
-                .collect();
-            // Lines are separated by real newlines so selecting by hand copies them too.
-            h.push_str(&rendered.join("\n"));
-            h.push_str("</code></pre></div>");
-            let mut text = placeholders_text(ctx.config(), &lines.join("\n"));
+            let mut text = placeholders_text(cfg, &lines.join("\n"));
             if let Some(out) = output {
-                h.push_str(&format!(
-                    "<div class=\"cmd-output\"><p class=\"cmd-output-label\">{}</p><pre><samp>{}</samp></pre></div>",
-                    esc(t.output),
-                    esc(out.trim_end())
-                ));
                 push_text(&mut text, out);
             }
-            ("cmd", h, text)
+            let data = PartData::Cmd {
+                shell: shell.name(),
+                prompt: shell.prompt(),
+                lines: lines.iter().map(|l| segments(cfg, l)).collect(),
+                output: output.as_deref().map(str::trim_end),
+            };
+            (data, text)
         }
-        PartKind::Gui(entries) => {
-            let chips: Vec<String> = entries
-                .iter()
-                .map(|e| {
-                    format!(
-                        "<span class=\"menu\">{}</span>",
-                        placeholders(ctx.config(), &esc(e))
-                    )
-                })
-                .collect();
-            let sep = "<span class=\"menu-sep\" aria-label=\"→\">→</span>";
-            (
-                "gui",
-                format!("<p class=\"menu-path\">{}</p>", chips.join(sep)),
-                entries.join(" → "),
-            )
-        }
+        PartKind::Gui(entries) => (
+            PartData::Gui {
+                entries: entries.iter().map(|e| segments(cfg, e)).collect(),
+            },
+            entries.join(" → "),
+        ),
         PartKind::Processes { expect, items } => {
             let heading = match expect {
                 Expect::Absent => t.absent,
                 Expect::Present => t.present,
             };
-            let mut h =
-                format!(
-                "<div class=\"processes processes-{}\"><p class=\"processes-heading\">{}</p><ul>",
-                if *expect == Expect::Absent { "absent" } else { "present" },
-                esc(heading)
-            );
-            for item in items {
-                h.push_str(&format!(
-                    "<li{}><code>{}</code>{}</li>",
-                    when_attr(item.when.as_ref()),
-                    esc(&item.name),
-                    badges_html(item.when.as_ref(), ctx.config())
-                ));
-            }
-            h.push_str("</ul></div>");
             let names: Vec<&str> = items.iter().map(|i| i.name.as_str()).collect();
-            ("processes", h, format!("{heading}: {}", names.join(" ")))
+            let data = PartData::Processes {
+                expect: match expect {
+                    Expect::Absent => "absent",
+                    Expect::Present => "present",
+                },
+                items: items.iter().map(|i| process(ctx, i)).collect(),
+            };
+            (data, format!("{heading}: {}", names.join(" ")))
         }
-        PartKind::Note(md) => callout(ctx, owner, "note", t.note, md),
-        PartKind::Caution(md) => callout(ctx, owner, "caution", t.caution, md),
+        PartKind::Note(md) => {
+            let r = markdown::render(ctx, owner, md);
+            let text = format!("{}: {}", t.note, r.text);
+            (PartData::Note { html: r.html }, text)
+        }
+        PartKind::Caution(md) => {
+            let r = markdown::render(ctx, owner, md);
+            let text = format!("{}: {}", t.caution, r.text);
+            (PartData::Caution { html: r.html }, text)
+        }
         PartKind::Refs(ids) => {
-            let links: Vec<String> = ids
+            let refs: Vec<RefLink> = ids
                 .iter()
-                .map(|id| {
-                    let title = ctx.book.ext_ref(id).map(|r| r.title.as_str()).unwrap_or(id);
-                    format!("<a href=\"{}\">{}</a>", esc(&ctx.ref_href(id)), esc(title))
+                .map(|id| RefLink {
+                    href: ctx.ref_href(id),
+                    title: ctx
+                        .book
+                        .ext_ref(id)
+                        .map_or(id.as_str(), |r| r.title.as_str()),
                 })
                 .collect();
-            let titles: Vec<&str> = ids
-                .iter()
-                .map(|id| ctx.book.ext_ref(id).map(|r| r.title.as_str()).unwrap_or(id))
-                .collect();
-            (
-                "refs",
-                format!(
-                    "<p>{}{}{}</p>",
-                    esc(t.refs_before),
-                    links.join(&esc(t.refs_sep)),
-                    esc(t.refs_after)
-                ),
-                format!(
-                    "{}{}{}",
-                    t.refs_before,
-                    titles.join(t.refs_sep),
-                    t.refs_after
-                ),
-            )
+            let titles: Vec<&str> = refs.iter().map(|r| r.title).collect();
+            let text = format!(
+                "{}{}{}",
+                t.refs_before,
+                titles.join(t.refs_sep),
+                t.refs_after
+            );
+            (PartData::Refs { refs }, text)
         }
     }
 }
 
-fn callout(
-    ctx: &Ctx,
-    owner: &str,
-    class: &'static str,
-    title: &str,
-    md: &str,
-) -> (&'static str, String, String) {
-    let r = markdown::render(ctx, owner, md);
-    (
-        class,
-        format!(
-            "<aside class=\"callout callout-{class}\"><p class=\"callout-title\">{}</p>{}</aside>",
-            esc(title),
-            r.html
-        ),
-        format!("{title}: {}", r.text),
-    )
+fn process<'a>(ctx: &Ctx<'a>, item: &'a ProcessItem) -> ProcessView<'a> {
+    let when: Option<&Condition> = item.when.as_ref();
+    ProcessView {
+        name: &item.name,
+        when: labels::when(when),
+        badges: labels::badges(when, ctx.config()),
+    }
 }

@@ -178,7 +178,7 @@ pub fn render_to(
         theme,
         &base,
         &procedures,
-        |p| view::procedure(&ctx, p),
+        |p| view::procedure(&ctx, theme, p),
         |p| {
             // "Referenced from" points at pages a runbook does not hold.
             p.head.backlinks.clear();

@@ -36,6 +36,20 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("step.html", include_str!("../../themes/default/step.html")),
     (
+        "step_body.html",
+        include_str!("../../themes/default/step_body.html"),
+    ),
+    (
+        "parts.html",
+        include_str!("../../themes/default/parts.html"),
+    ),
+    (
+        "conditions.html",
+        include_str!("../../themes/default/conditions.html"),
+    ),
+    ("toc.html", include_str!("../../themes/default/toc.html")),
+    ("toc.js", include_str!("../../themes/default/toc.js")),
+    (
         "sidebar.html",
         include_str!("../../themes/default/sidebar.html"),
     ),
@@ -106,6 +120,7 @@ impl Theme {
         }
         let mut tera = Tera::default();
         sandbox(&mut tera);
+        tera.register_filter("esc", Esc);
         tera.add_raw_templates(templates)
             .map_err(|e| anyhow!("theme templates: {}", error_chain(&e)))?;
         let mut assets = Vec::new();
@@ -131,6 +146,32 @@ fn sandbox(tera: &mut Tera) {
             ))
         },
     );
+}
+
+/// `{{ text | esc }}`: text escaped as the renderer escapes it (`& < > " '`), where tera's
+/// autoescape would also write `/` as `&#x2F;`. The markup that moved from Rust into the
+/// theme uses it, so its pages stay byte for byte what they were; it marks its result
+/// safe, so tera does not escape it again.
+struct Esc;
+
+impl tera::Filter for Esc {
+    fn filter(
+        &self,
+        value: &tera::Value,
+        _: &std::collections::HashMap<String, tera::Value>,
+    ) -> tera::Result<tera::Value> {
+        let text = match value {
+            tera::Value::String(s) => super::html::esc(s),
+            // As tera writes a missing value: nothing.
+            tera::Value::Null => String::new(),
+            other => super::html::esc(&other.to_string()),
+        };
+        Ok(tera::Value::String(text))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
 }
 
 /// The book's own version of the theme file `name` in `dir`, or `None` when it has none.
