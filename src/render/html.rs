@@ -30,7 +30,7 @@ pub fn esc(s: &str) -> String {
 /// A piece of a string the reader may fill in: text, or a declared placeholder. The
 /// theme writes the placeholder's markup (`parts.html`, `placeholder`), which
 /// placeholders.js fills in.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 #[serde(untagged)]
 pub enum Segment<'a> {
     Text(Cow<'a, str>),
@@ -38,7 +38,7 @@ pub enum Segment<'a> {
 }
 
 /// A placeholder where it is used.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct PlaceholderView<'a> {
     pub id: &'a str,
     pub label: &'a str,
@@ -176,5 +176,48 @@ impl<'a> Ctx<'a> {
             LinkMode::Pages => format!("references.html#ref-{id}"),
             LinkMode::Print => format!("#ref-{id}"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::Diagnostics;
+
+    fn config() -> Config {
+        let text = "title = \"t\"\n[[placeholder]]\nid = \"host\"\nlabel = \"Host\"\n";
+        Config::parse(text, 0, &mut Diagnostics::default()).expect("a valid book.toml")
+    }
+
+    fn shape(segments: &[Segment]) -> Vec<String> {
+        segments
+            .iter()
+            .map(|s| match s {
+                Segment::Text(t) => format!("text:{t}"),
+                Segment::Placeholder(p) => format!("ph:{}:{}:{}", p.id, p.text, p.filled),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn strings_are_cut_at_declared_placeholders_only() {
+        let mut c = config();
+        assert_eq!(
+            shape(&segments(&c, "ssh [[host]] [[other]] [[ -f x ]][[host]]")),
+            [
+                "text:ssh ",
+                "ph:host:[Host]:false",
+                "text: [[other]] [[ -f x ]]",
+                "ph:host:[Host]:false"
+            ]
+        );
+        assert!(segments(&c, "").is_empty());
+        c.set_placeholders("host=db1").expect("a valid value");
+        assert_eq!(
+            shape(&segments_owned(&c, "<p>[[host]]</p>".to_string())),
+            ["text:<p>", "ph:host:db1:true", "text:</p>"]
+        );
+        let plain = segments_owned(&c, "<p>none</p>".to_string());
+        assert!(matches!(plain.as_slice(), [Segment::Text(Cow::Owned(t))] if t == "<p>none</p>"));
     }
 }

@@ -13,7 +13,7 @@ use super::i18n::{fill, strings, Strings};
 
 /// A condition as the theme's `badges` macro shows it (`conditions.html`): one badge per
 /// top-level conjunct, so `a and b` shows as two.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct Badges {
     /// The whole condition in the canonical syntax (the badges' tooltip).
     pub when: String,
@@ -22,7 +22,7 @@ pub struct Badges {
 
 /// One badge: its label, and its own condition, by which the picker marks it settled or
 /// open.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct Badge {
     pub when: Option<String>,
     pub label: String,

@@ -103,6 +103,8 @@ pub struct Site<'a> {
     tejun_json: String,
     /// Each procedure and where it sits, by id: built on first use.
     procedures: std::sync::OnceLock<std::collections::HashMap<&'a str, nav::Place<'a>>>,
+    /// The step bodies rendered so far, for the pages, the print page and the runbooks.
+    bodies: parts::BodyCache,
 }
 
 #[derive(Serialize)]
@@ -159,6 +161,7 @@ impl<'a> Site<'a> {
             toc: std::sync::OnceLock::new(),
             tejun_json: env::script_json(&env::picker_config(&book.config)),
             procedures: std::sync::OnceLock::new(),
+            bodies: parts::BodyCache::default(),
         })
     }
 
@@ -305,6 +308,15 @@ impl<'a> Site<'a> {
         })
     }
 
+    /// How the site's pages render steps: they carry no hash (runbooks do).
+    fn markup(&self) -> parts::StepMarkup<'_> {
+        parts::StepMarkup {
+            theme: &self.theme,
+            cache: &self.bodies,
+            hashed: false,
+        }
+    }
+
     fn toc(&self) -> &Vec<ItemView> {
         self.toc
             .get_or_init(|| view::toc(&Ctx::new(self.book, LinkMode::Pages)))
@@ -322,7 +334,7 @@ impl<'a> Site<'a> {
             let spec = RunbookSpec::profile(&self.book.config, &p.id, built)
                 .ok_or_else(|| anyhow!("no profile `{}`", p.id))?;
             sink.put_with(&runbook_path(&p.id), &mut |w| {
-                runbook::render_to(self.book, &self.theme, &spec, w)
+                runbook::render_to(self.book, &self.theme, &self.bodies, &spec, w)
             })?;
             progress.inc(1);
         }
@@ -356,7 +368,7 @@ impl<'a> Site<'a> {
 
     /// One environment's runbook: a single self-contained HTML file.
     pub fn runbook(&self, spec: &RunbookSpec) -> Result<String> {
-        runbook::render(self.book, &self.theme, spec)
+        runbook::render(self.book, &self.theme, &self.bodies, spec)
     }
 
     /// Renders one page.
@@ -415,7 +427,7 @@ impl<'a> Site<'a> {
                 let p = self
                     .procedure(id)
                     .ok_or_else(|| anyhow!("no procedure `{id}`"))?;
-                let v = view::procedure(&ctx, &self.theme, p)?;
+                let v = view::procedure(&ctx, self.markup(), p)?;
                 steps = rendered_steps(&v);
                 c.insert("procedure", &v);
                 "procedure.html"
@@ -543,7 +555,7 @@ impl<'a> Site<'a> {
             &self.theme,
             &base,
             &procedures,
-            |p| view::procedure(ctx, &self.theme, p),
+            |p| view::procedure(ctx, self.markup(), p),
             |_| {},
         )?
         .into_iter();

@@ -4,11 +4,16 @@
 //! their markup ([`Bodies::render`] runs `step_body.html` once per step); the plain text
 //! the search index reads is made here from the same data, never from markup.
 
+use std::collections::HashMap;
+use std::hash::{BuildHasher, Hash, Hasher, RandomState};
+use std::sync::{Arc, Mutex};
+
 use anyhow::{anyhow, Result};
 use serde::Serialize;
 use tera::Context;
 
 use super::html::{placeholders_text, segments, segments_owned, Ctx, Segment};
+use super::i18n::Strings;
 use super::labels::{self, Badges};
 use super::markdown;
 use super::theme::{error_chain, Theme};
@@ -16,14 +21,14 @@ use crate::condition::Condition;
 use crate::model::{Expect, Part, PartKind, ProcessItem, Step, Variant};
 
 /// A step's body: its own parts, then the variants it has.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Hash, Serialize)]
 pub struct Body<'a> {
     pub parts: Vec<PartView<'a>>,
     pub variants: Vec<VariantView<'a>>,
 }
 
 /// A variant: a labelled block of parts.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Hash, Serialize)]
 pub struct VariantView<'a> {
     pub when: Option<String>,
     /// The book's label, or else the condition in words (and then no badges).
@@ -33,7 +38,7 @@ pub struct VariantView<'a> {
 }
 
 /// One part: its condition and what it holds.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Hash, Serialize)]
 pub struct PartView<'a> {
     pub when: Option<String>,
     pub badges: Option<Badges>,
@@ -42,7 +47,7 @@ pub struct PartView<'a> {
 }
 
 /// What a part holds, tagged `kind` for the theme.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Hash, Serialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum PartData<'a> {
     /// Rendered Markdown, cut at its placeholders.
@@ -76,7 +81,7 @@ pub enum PartData<'a> {
     },
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Hash, Serialize)]
 pub struct ProcessView<'a> {
     pub name: &'a str,
     pub when: Option<String>,
@@ -84,7 +89,7 @@ pub struct ProcessView<'a> {
 }
 
 /// An entry of the book's references, as a link.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Hash, Serialize)]
 pub struct RefLink<'a> {
     pub href: String,
     pub title: &'a str,
@@ -102,24 +107,119 @@ pub fn step_body<'a>(ctx: &Ctx<'a>, owner: &str, step: &'a Step) -> (Body<'a>, S
     (Body { parts, variants }, text)
 }
 
+/// The step bodies a build has rendered, by their data. A body's HTML is a function of
+/// its data: most steps read the same on their page, on the print page and in every
+/// runbook (only links and the environment's variants change them), and a tera render
+/// of a body costs about ten times the `format!` strings it replaced, so each distinct
+/// body is rendered once per build.
+#[derive(Default)]
+pub struct BodyCache {
+    rendered: Mutex<HashMap<Key, Arc<str>>>,
+    /// Seeded at random per build, so not even a book written to collide can.
+    seed: RandomState,
+}
+
+/// A body's hash and length: two bodies of a book that agree on both, by chance, are
+/// not to be expected in the life of the universe.
+type Key = (u64, u64);
+
+impl BodyCache {
+    fn key(&self, body: &Body) -> Key {
+        let mut hasher = Buffered {
+            inner: self.seed.build_hasher(),
+            buffer: [0; 256],
+            len: 0,
+            bytes: 0,
+        };
+        body.hash(&mut hasher);
+        (hasher.finish(), hasher.bytes)
+    }
+
+    fn get(&self, key: &Key) -> Option<Arc<str>> {
+        self.lock().get(key).cloned()
+    }
+
+    fn insert(&self, key: Key, html: &str) {
+        self.lock().insert(key, Arc::from(html));
+    }
+
+    /// The map, even if a thread panicked holding it: entries are inserted whole.
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Arc<str>>> {
+        self.rendered.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// A hasher fed in blocks, counting the bytes it was given. A body hashes as many short
+/// writes (each field, each string's end), and SipHash pays for every call.
+struct Buffered<H> {
+    inner: H,
+    buffer: [u8; 256],
+    len: usize,
+    bytes: u64,
+}
+
+impl<H: Hasher + Clone> Hasher for Buffered<H> {
+    fn write(&mut self, bytes: &[u8]) {
+        self.bytes += bytes.len() as u64;
+        if self.len + bytes.len() > self.buffer.len() {
+            self.inner.write(&self.buffer[..self.len]);
+            self.len = 0;
+        }
+        if bytes.len() > self.buffer.len() {
+            self.inner.write(bytes);
+        } else {
+            self.buffer[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+            self.len += bytes.len();
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        let mut inner = self.inner.clone();
+        inner.write(&self.buffer[..self.len]);
+        inner.finish()
+    }
+}
+
+/// How a view's steps are rendered: the theme, the bodies the build has rendered so far,
+/// and whether each step carries a hash of its content (runbooks: `data-hash`).
+#[derive(Clone, Copy)]
+pub struct StepMarkup<'t> {
+    pub theme: &'t Theme,
+    pub cache: &'t BodyCache,
+    pub hashed: bool,
+}
+
 /// Renders step bodies with the theme's `step_body.html`. One per procedure: the site's
 /// words go into the context once, and each step's body replaces the last one's.
 pub struct Bodies<'t> {
-    theme: &'t Theme,
+    markup: StepMarkup<'t>,
     context: Context,
 }
 
 impl<'t> Bodies<'t> {
-    pub fn new(theme: &'t Theme, ctx: &Ctx) -> Self {
+    /// Bodies rendered as `markup` says, with the site's words `t`.
+    pub fn new(markup: StepMarkup<'t>, t: &Strings) -> Self {
         let mut context = Context::new();
-        context.insert("t", ctx.t());
-        Bodies { theme, context }
+        context.insert("t", t);
+        Bodies { markup, context }
+    }
+
+    /// Whether steps carry their hash.
+    pub fn hashed(&self) -> bool {
+        self.markup.hashed
     }
 
     /// The HTML of `body`, a step of procedure `procedure`.
     pub fn render(&mut self, procedure: &str, body: &Body) -> Result<String> {
+        let cache = self.markup.cache;
+        let key = cache.key(body);
+        if let Some(html) = cache.get(&key) {
+            return Ok(html.to_string());
+        }
         self.context.insert("body", body);
-        self.theme
+        let html = self
+            .markup
+            .theme
             .tera
             .render("step_body.html", &self.context)
             .map_err(|e| {
@@ -128,7 +228,9 @@ impl<'t> Bodies<'t> {
                      `step_body.html`: {}",
                     error_chain(&e)
                 )
-            })
+            })?;
+        cache.insert(key, &html);
+        Ok(html)
     }
 }
 
@@ -270,5 +372,43 @@ fn process<'a>(ctx: &Ctx<'a>, item: &'a ProcessItem) -> ProcessView<'a> {
         name: &item.name,
         when: labels::when(when),
         badges: labels::badges(when, ctx.config()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Language;
+    use std::borrow::Cow;
+
+    fn text(html: &'static str) -> Body<'static> {
+        Body {
+            parts: vec![PartView {
+                when: None,
+                badges: None,
+                kind: PartData::Text {
+                    html: vec![Segment::Text(Cow::Borrowed(html))],
+                },
+            }],
+            variants: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn equal_bodies_are_rendered_once_per_build() {
+        let theme = Theme::load(None).expect("the default theme");
+        let cache = BodyCache::default();
+        let markup = StepMarkup {
+            theme: &theme,
+            cache: &cache,
+            hashed: false,
+        };
+        let mut bodies = Bodies::new(markup, super::super::i18n::strings(Language::En));
+        let a = bodies.render("p", &text("<p>a</p>")).expect("render");
+        assert_eq!(a, "<div class=\"part part-text\"><p>a</p></div>\n");
+        assert_eq!(bodies.render("p", &text("<p>a</p>")).expect("render"), a);
+        let b = bodies.render("p", &text("<p>b</p>")).expect("render");
+        assert_eq!(b, "<div class=\"part part-text\"><p>b</p></div>\n");
+        assert_eq!(cache.lock().len(), 2, "one entry per distinct body");
     }
 }

@@ -11,8 +11,7 @@ use serde::Serialize;
 use super::html::Ctx;
 use super::labels::{self, Badges};
 use super::markdown;
-use super::parts::{self, Bodies};
-use super::theme::Theme;
+use super::parts::{self, Bodies, StepMarkup};
 use crate::condition::Condition;
 use crate::model::{Branch, Chapter, ChapterItem, Group, Procedure, Section, Step};
 
@@ -79,8 +78,9 @@ pub struct StepView {
     pub html: String,
     /// The body as plain text, for the search index.
     pub text: String,
-    /// FNV-1a 64 of the step's title and rendered body, as 16 hex digits: a later build
-    /// can tell which steps changed since a runbook was ticked.
+    /// FNV-1a 64 of the step's title and rendered body, as 16 hex digits, in runbooks
+    /// (empty elsewhere): a later build can tell which steps changed since a runbook was
+    /// ticked.
     pub hash: String,
     /// Position in a runbook, 1..total across every procedure; 0 on site pages.
     pub seq: u32,
@@ -157,9 +157,9 @@ pub fn backlinks(ctx: &Ctx, key: &str, page: &str) -> Vec<LinkView> {
         .collect()
 }
 
-/// A procedure's view, its steps' bodies rendered with `theme`.
-pub fn procedure(ctx: &Ctx, theme: &Theme, p: &Procedure) -> Result<ProcedureView> {
-    let mut bodies = Bodies::new(theme, ctx);
+/// A procedure's view, its steps' bodies rendered as `markup` says.
+pub fn procedure(ctx: &Ctx, markup: StepMarkup, p: &Procedure) -> Result<ProcedureView> {
+    let mut bodies = Bodies::new(markup, ctx.t());
     Ok(ProcedureView {
         head: Head::new(
             ctx,
@@ -222,7 +222,14 @@ fn branch(ctx: &Ctx, bodies: &mut Bodies, p: &Procedure, b: &Branch) -> Result<B
 fn step(ctx: &Ctx, bodies: &mut Bodies, p: &Procedure, st: &Step, level: u8) -> Result<StepView> {
     let (body, text) = parts::step_body(ctx, &p.id, st);
     let html = bodies.render(&p.id, &body)?;
-    let hash = fnv1a64(format!("{}\n{}", st.title, html).as_bytes());
+    let hash = if bodies.hashed() {
+        format!(
+            "{:016x}",
+            fnv1a64(&[st.title.as_bytes(), b"\n", html.as_bytes()])
+        )
+    } else {
+        String::new()
+    };
     Ok(StepView {
         head: Head::new(
             ctx,
@@ -237,15 +244,16 @@ fn step(ctx: &Ctx, bodies: &mut Bodies, p: &Procedure, st: &Step, level: u8) -> 
         level,
         html,
         text,
-        hash: format!("{hash:016x}"),
+        hash,
         seq: 0,
     })
 }
 
-/// 64-bit FNV-1a: small, stable across platforms and Rust versions, enough to notice an edit.
-pub fn fnv1a64(bytes: &[u8]) -> u64 {
+/// 64-bit FNV-1a of `parts` one after another: small, stable across platforms and Rust
+/// versions, enough to notice an edit.
+pub fn fnv1a64(parts: &[&[u8]]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
+    for b in parts.iter().flat_map(|p| p.iter()) {
         h ^= u64::from(*b);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
