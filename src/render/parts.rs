@@ -1,8 +1,9 @@
 //! The typed parts of a step as data for the theme: commands with their prompt and
 //! output, GUI menu paths, process checklists, 補足/注意 callouts, the
-//! 「手順は…を参照してください。」 references and variants. The theme's `parts.html` writes
-//! their markup ([`Bodies::render`] runs `step_body.html` once per step); the plain text
-//! the search index reads is made here from the same data, never from markup.
+//! 「手順は…を参照してください。」 references and variants. The theme writes their markup
+//! (`step_body.html`, `part.html`, `variant.html`, `parts/<kind>.html`), which
+//! [`Bodies::render`] renders once per distinct body and build; the plain text the search
+//! index reads is made here from the same data, never from markup.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash, Hasher, RandomState};
@@ -17,8 +18,7 @@ use super::i18n::Strings;
 use super::labels::{self, Badges};
 use super::markdown;
 use super::theme::{error_chain, Theme};
-use crate::condition::Condition;
-use crate::model::{Expect, Part, PartKind, ProcessItem, Step, Variant};
+use crate::model::{Expect, Part, PartKind, ProcessItem, Shell, Step, Variant};
 
 /// A step's body: its own parts, then the variants it has.
 #[derive(Debug, Hash, Serialize)]
@@ -119,8 +119,9 @@ pub struct BodyCache {
     seed: RandomState,
 }
 
-/// A body's hash and length: two bodies of a book that agree on both, by chance, are
-/// not to be expected in the life of the universe.
+/// A body's hash and length in bytes. Two of a book's bodies share a 64-bit hash by chance
+/// about once in 10^9 builds of 100,000 distinct bodies, and then they must also be
+/// equally long.
 type Key = (u64, u64);
 
 impl BodyCache {
@@ -283,56 +284,20 @@ fn push_text(acc: &mut String, s: &str) {
 /// One part's data and plain text.
 fn part<'a>(ctx: &Ctx<'a>, owner: &str, kind: &'a PartKind) -> (PartData<'a>, String) {
     let t = ctx.t();
-    let cfg = ctx.config();
     match kind {
-        PartKind::Text(md) => {
-            let r = markdown::render(ctx, owner, md);
-            let text = placeholders_text(cfg, &r.text);
-            (
-                PartData::Text {
-                    html: segments_owned(cfg, r.html),
-                },
-                text,
-            )
-        }
+        PartKind::Text(md) => prose(ctx, owner, md),
         PartKind::Command {
             shell,
             lines,
             output,
-        } => {
-            let mut text = placeholders_text(cfg, &lines.join("\n"));
-            if let Some(out) = output {
-                push_text(&mut text, out);
-            }
-            let data = PartData::Cmd {
-                shell: shell.name(),
-                prompt: shell.prompt(),
-                lines: lines.iter().map(|l| segments(cfg, l)).collect(),
-                output: output.as_deref().map(str::trim_end),
-            };
-            (data, text)
-        }
+        } => command(ctx, *shell, lines, output.as_deref()),
         PartKind::Gui(entries) => (
             PartData::Gui {
-                entries: entries.iter().map(|e| segments(cfg, e)).collect(),
+                entries: entries.iter().map(|e| segments(ctx.config(), e)).collect(),
             },
             entries.join(" → "),
         ),
-        PartKind::Processes { expect, items } => {
-            let heading = match expect {
-                Expect::Absent => t.absent,
-                Expect::Present => t.present,
-            };
-            let names: Vec<&str> = items.iter().map(|i| i.name.as_str()).collect();
-            let data = PartData::Processes {
-                expect: match expect {
-                    Expect::Absent => "absent",
-                    Expect::Present => "present",
-                },
-                items: items.iter().map(|i| process(ctx, i)).collect(),
-            };
-            (data, format!("{heading}: {}", names.join(" ")))
-        }
+        PartKind::Processes { expect, items } => processes(ctx, *expect, items),
         PartKind::Note(md) => {
             let r = markdown::render(ctx, owner, md);
             let text = format!("{}: {}", t.note, r.text);
@@ -343,35 +308,84 @@ fn part<'a>(ctx: &Ctx<'a>, owner: &str, kind: &'a PartKind) -> (PartData<'a>, St
             let text = format!("{}: {}", t.caution, r.text);
             (PartData::Caution { html: r.html }, text)
         }
-        PartKind::Refs(ids) => {
-            let refs: Vec<RefLink> = ids
-                .iter()
-                .map(|id| RefLink {
-                    href: ctx.ref_href(id),
-                    title: ctx
-                        .book
-                        .ext_ref(id)
-                        .map_or(id.as_str(), |r| r.title.as_str()),
-                })
-                .collect();
-            let titles: Vec<&str> = refs.iter().map(|r| r.title).collect();
-            let text = format!(
-                "{}{}{}",
-                t.refs_before,
-                titles.join(t.refs_sep),
-                t.refs_after
-            );
-            (PartData::Refs { refs }, text)
-        }
+        PartKind::Refs(ids) => refs(ctx, ids),
     }
 }
 
+fn prose<'a>(ctx: &Ctx<'a>, owner: &str, md: &str) -> (PartData<'a>, String) {
+    let cfg = ctx.config();
+    let r = markdown::render(ctx, owner, md);
+    let text = placeholders_text(cfg, &r.text);
+    let html = segments_owned(cfg, r.html);
+    (PartData::Text { html }, text)
+}
+
+fn command<'a>(
+    ctx: &Ctx<'a>,
+    shell: Shell,
+    lines: &'a [String],
+    output: Option<&'a str>,
+) -> (PartData<'a>, String) {
+    let cfg = ctx.config();
+    let mut text = placeholders_text(cfg, &lines.join("\n"));
+    if let Some(out) = output {
+        push_text(&mut text, out);
+    }
+    let data = PartData::Cmd {
+        shell: shell.name(),
+        prompt: shell.prompt(),
+        lines: lines.iter().map(|l| segments(cfg, l)).collect(),
+        output: output.map(str::trim_end),
+    };
+    (data, text)
+}
+
+fn processes<'a>(
+    ctx: &Ctx<'a>,
+    expect: Expect,
+    items: &'a [ProcessItem],
+) -> (PartData<'a>, String) {
+    let t = ctx.t();
+    let (expect, heading) = match expect {
+        Expect::Absent => ("absent", t.absent),
+        Expect::Present => ("present", t.present),
+    };
+    let names: Vec<&str> = items.iter().map(|i| i.name.as_str()).collect();
+    let data = PartData::Processes {
+        expect,
+        items: items.iter().map(|i| process(ctx, i)).collect(),
+    };
+    (data, format!("{heading}: {}", names.join(" ")))
+}
+
+/// 「手順は…を参照してください。」: each reference's title and where it is described.
+fn refs<'a>(ctx: &Ctx<'a>, ids: &'a [String]) -> (PartData<'a>, String) {
+    let t = ctx.t();
+    let refs: Vec<RefLink> = ids
+        .iter()
+        .map(|id| RefLink {
+            href: ctx.ref_href(id),
+            title: ctx
+                .book
+                .ext_ref(id)
+                .map_or(id.as_str(), |r| r.title.as_str()),
+        })
+        .collect();
+    let titles: Vec<&str> = refs.iter().map(|r| r.title).collect();
+    let text = format!(
+        "{}{}{}",
+        t.refs_before,
+        titles.join(t.refs_sep),
+        t.refs_after
+    );
+    (PartData::Refs { refs }, text)
+}
+
 fn process<'a>(ctx: &Ctx<'a>, item: &'a ProcessItem) -> ProcessView<'a> {
-    let when: Option<&Condition> = item.when.as_ref();
     ProcessView {
         name: &item.name,
-        when: labels::when(when),
-        badges: labels::badges(when, ctx.config()),
+        when: labels::when(item.when.as_ref()),
+        badges: labels::badges(item.when.as_ref(), ctx.config()),
     }
 }
 

@@ -2,8 +2,9 @@
 //! prose already rendered, conditions as their canonical text (`when`, for `data-when`)
 //! and their [`Badges`], anchors and hrefs computed for the page mode. Templates only
 //! arrange these; they compute nothing. A step's body is the one piece of markup made
-//! here, by the theme's `step_body.html` ([`parts::Bodies`]), so that its HTML can be
-//! hashed and handed to the search index as well as to the page.
+//! here, by the theme's `step_body.html` ([`parts::Bodies`]): its HTML is hashed for
+//! runbooks, and rendered once for every page that shows the same body
+//! ([`parts::BodyCache`]).
 
 use anyhow::Result;
 use serde::Serialize;
