@@ -24,12 +24,12 @@ pub fn procedure_bodies<P: Sync>(
     theme: &Theme,
     base: &Context,
     procedures: &[P],
-    view: impl Fn(&P) -> ProcedureView + Sync,
+    view: impl Fn(&P) -> Result<ProcedureView> + Sync,
     mut adjust: impl FnMut(&mut ProcedureView),
 ) -> Result<Vec<String>> {
     let mut out = Vec::with_capacity(procedures.len());
     for run in procedures.chunks(RUN) {
-        let mut views: Vec<ProcedureView> = run.par_iter().map(&view).collect();
+        let mut views: Vec<ProcedureView> = run.par_iter().map(&view).collect::<Result<_>>()?;
         views.iter_mut().for_each(&mut adjust);
         let bodies: Vec<String> = views
             .par_iter()

@@ -1,7 +1,12 @@
-//! HTML escaping and the link context every renderer shares: whether the page being made
-//! is one page of the site or the single print page, which decides where links point.
+//! HTML escaping, strings cut at their placeholders for the theme to mark, and the link
+//! context every renderer shares: whether the page being made is one page of the site or
+//! the single print page, which decides where links point.
 
-use crate::config::Config;
+use std::borrow::Cow;
+
+use serde::Serialize;
+
+use crate::config::{Config, Placeholder};
 use crate::model::{Book, Target};
 
 use super::i18n::{strings, Strings};
@@ -22,25 +27,88 @@ pub fn esc(s: &str) -> String {
     out
 }
 
-/// Marks every declared `[[id]]` in already-escaped HTML as a placeholder the reader fills
-/// in (placeholders.js replaces its text); undeclared ones were rejected by `tejun check`.
-pub fn placeholders(config: &Config, html: &str) -> String {
-    crate::resolve::placeholders::fill_with(html, &|id| {
-        config.placeholder(id).map(|p| match &p.value {
-            Some(v) => format!(
-                "<span class=\"ph ph-filled\" data-ph=\"{}\" title=\"{}\">{}</span>",
-                esc(&p.id),
-                esc(&p.label),
-                esc(v)
-            ),
-            None => format!(
-                "<span class=\"ph\" data-ph=\"{}\" title=\"{}\">{}</span>",
-                esc(&p.id),
-                esc(&p.label),
-                esc(&p.unfilled)
-            ),
+/// A piece of a string the reader may fill in: text, or a declared placeholder. The
+/// theme writes the placeholder's markup (`parts.html`, `placeholder`), which
+/// placeholders.js fills in.
+#[derive(Debug, Clone, Hash, Serialize)]
+#[serde(untagged)]
+pub enum Segment<'a> {
+    Text(Cow<'a, str>),
+    Placeholder(PlaceholderView<'a>),
+}
+
+/// A placeholder where it is used.
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct PlaceholderView<'a> {
+    pub id: &'a str,
+    pub label: &'a str,
+    /// The value `--set` gave, or how the placeholder reads unfilled.
+    pub text: &'a str,
+    /// Whether `text` is a value.
+    pub filled: bool,
+}
+
+/// `text` cut at its declared `[[id]]` uses; undeclared ones (which `tejun check` rejects)
+/// stay text.
+pub fn segments<'a>(config: &'a Config, text: &'a str) -> Vec<Segment<'a>> {
+    cuts(config, text)
+        .into_iter()
+        .map(|cut| match cut {
+            Cut::Text(range) => Segment::Text(Cow::Borrowed(&text[range])),
+            Cut::Placeholder(p) => Segment::Placeholder(PlaceholderView::of(p)),
         })
-    })
+        .collect()
+}
+
+/// [`segments`] of a string the caller gives away (rendered Markdown): moved whole into
+/// its one segment when it uses no placeholder, as most do.
+pub fn segments_owned(config: &Config, text: String) -> Vec<Segment<'_>> {
+    let cuts = cuts(config, &text);
+    if let [Cut::Text(_)] = cuts.as_slice() {
+        return vec![Segment::Text(Cow::Owned(text))];
+    }
+    cuts.into_iter()
+        .map(|cut| match cut {
+            Cut::Text(range) => Segment::Text(Cow::Owned(text[range].to_string())),
+            Cut::Placeholder(p) => Segment::Placeholder(PlaceholderView::of(p)),
+        })
+        .collect()
+}
+
+enum Cut<'c> {
+    Text(std::ops::Range<usize>),
+    Placeholder(&'c Placeholder),
+}
+
+/// Where `text` is text and where it uses a declared placeholder; no empty text.
+fn cuts<'c>(config: &'c Config, text: &str) -> Vec<Cut<'c>> {
+    let mut out = Vec::new();
+    let mut last = 0;
+    for (at, id) in crate::resolve::placeholders::uses(text) {
+        let Some(p) = config.placeholder(id) else {
+            continue;
+        };
+        if at > last {
+            out.push(Cut::Text(last..at));
+        }
+        out.push(Cut::Placeholder(p));
+        last = at + id.len() + 4;
+    }
+    if last < text.len() {
+        out.push(Cut::Text(last..text.len()));
+    }
+    out
+}
+
+impl<'a> PlaceholderView<'a> {
+    fn of(p: &'a Placeholder) -> Self {
+        PlaceholderView {
+            id: &p.id,
+            label: &p.label,
+            text: p.value.as_deref().unwrap_or(&p.unfilled),
+            filled: p.value.is_some(),
+        }
+    }
 }
 
 /// Plain text with placeholders as they read unfilled (`[リソースの名前]`).
@@ -108,5 +176,48 @@ impl<'a> Ctx<'a> {
             LinkMode::Pages => format!("references.html#ref-{id}"),
             LinkMode::Print => format!("#ref-{id}"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::Diagnostics;
+
+    fn config() -> Config {
+        let text = "title = \"t\"\n[[placeholder]]\nid = \"host\"\nlabel = \"Host\"\n";
+        Config::parse(text, 0, &mut Diagnostics::default()).expect("a valid book.toml")
+    }
+
+    fn shape(segments: &[Segment]) -> Vec<String> {
+        segments
+            .iter()
+            .map(|s| match s {
+                Segment::Text(t) => format!("text:{t}"),
+                Segment::Placeholder(p) => format!("ph:{}:{}:{}", p.id, p.text, p.filled),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn strings_are_cut_at_declared_placeholders_only() {
+        let mut c = config();
+        assert_eq!(
+            shape(&segments(&c, "ssh [[host]] [[other]] [[ -f x ]][[host]]")),
+            [
+                "text:ssh ",
+                "ph:host:[Host]:false",
+                "text: [[other]] [[ -f x ]]",
+                "ph:host:[Host]:false"
+            ]
+        );
+        assert!(segments(&c, "").is_empty());
+        c.set_placeholders("host=db1").expect("a valid value");
+        assert_eq!(
+            shape(&segments_owned(&c, "<p>[[host]]</p>".to_string())),
+            ["text:<p>", "ph:host:db1:true", "text:</p>"]
+        );
+        let plain = segments_owned(&c, "<p>none</p>".to_string());
+        assert!(matches!(plain.as_slice(), [Segment::Text(Cow::Owned(t))] if t == "<p>none</p>"));
     }
 }

@@ -1,32 +1,53 @@
 //! Conditions as readers see them: `from >= R12.8` becomes 「適用前のバージョン: R12.8以降」,
 //! using the facet and value labels of book.toml. The canonical syntax still goes on the
-//! element as `data-when` for scripts; these labels are only for people.
+//! element as `data-when` for scripts; these labels are only for people. Both are data:
+//! the theme's `conditions.html` writes them as attributes and badges.
 
 use crate::condition::{Condition, Op};
 use crate::config::Config;
 use crate::filter::is_trivial;
 
-use super::html::esc;
+use serde::Serialize;
+
 use super::i18n::{fill, strings, Strings};
 
-/// One label per top-level conjunct, so `a and b` shows as two badges.
-pub fn badges(c: &Condition, config: &Config) -> Vec<String> {
-    badge_items(c, config).into_iter().map(|(_, l)| l).collect()
+/// A condition as the theme's `badges` macro shows it (`conditions.html`): one badge per
+/// top-level conjunct, so `a and b` shows as two.
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct Badges {
+    /// The whole condition in the canonical syntax (the badges' tooltip).
+    pub when: String,
+    pub items: Vec<Badge>,
 }
 
-/// Each badge's own condition with its label: the picker marks each one settled or open.
-pub fn badge_items(c: &Condition, config: &Config) -> Vec<(Condition, String)> {
+/// One badge: its label, and its own condition, by which the picker marks it settled or
+/// open.
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct Badge {
+    pub when: Option<String>,
+    pub label: String,
+}
+
+/// The badges of a condition; `None` when there is no condition (or only the always-true
+/// one the filter leaves behind).
+pub fn badges(c: Option<&Condition>, config: &Config) -> Option<Badges> {
+    let c = c.filter(|c| !is_trivial(c))?;
     let t = strings(config.language);
-    match c {
-        Condition::And(items) => merge_ranges(items)
-            .into_iter()
-            .map(|c| {
-                let l = label_in(&c, config, t, false);
-                (c, l)
-            })
-            .collect(),
-        other => vec![(other.clone(), label_in(other, config, t, false))],
-    }
+    let conjuncts = match c {
+        Condition::And(items) => merge_ranges(items),
+        other => vec![other.clone()],
+    };
+    let items = conjuncts
+        .iter()
+        .map(|item| Badge {
+            when: when(Some(item)),
+            label: label_in(item, config, t, false),
+        })
+        .collect();
+    Some(Badges {
+        when: c.to_string(),
+        items,
+    })
 }
 
 /// The whole condition as one line of text.
@@ -34,33 +55,10 @@ pub fn label(c: &Condition, config: &Config) -> String {
     label_in(c, config, strings(config.language), false)
 }
 
-/// Badge markup with the condition's label(s); empty when there is no condition.
-pub fn badges_html(c: Option<&Condition>, config: &Config) -> String {
-    let Some(c) = c.filter(|c| !is_trivial(c)) else {
-        return String::new();
-    };
-    let t = strings(config.language);
-    let mut out = format!(
-        "<span class=\"badges\" title=\"{}: {}\">",
-        esc(t.applies_when),
-        esc(&c.to_string())
-    );
-    for (cond, b) in badge_items(c, config) {
-        out.push_str(&format!(
-            "<span class=\"badge\"{}>{}</span>",
-            when_attr(Some(&cond)),
-            esc(&b)
-        ));
-    }
-    out.push_str("</span>");
-    out
-}
-
-/// ` data-when="…"` for an element with a condition, else nothing.
-pub fn when_attr(c: Option<&Condition>) -> String {
-    c.filter(|c| !is_trivial(c))
-        .map(|c| format!(" data-when=\"{}\"", esc(&c.to_string())))
-        .unwrap_or_default()
+/// A condition in the canonical syntax, for the `data-when` attribute picker.js filters
+/// by; `None` when there is none.
+pub fn when(c: Option<&Condition>) -> Option<String> {
+    c.filter(|c| !is_trivial(c)).map(|c| c.to_string())
 }
 
 /// Turns `from >= A and from <= B` into one range item so it reads as 「A〜B」.
@@ -273,16 +271,26 @@ mod tests {
             label(&cond("cluster != unix", &c), &c),
             "クラスタ種別: UNIX以外"
         );
+        let both = cond("R12.4.1 <= from <= R12.7.x and cluster = mscs", &c);
+        let b = badges(Some(&both), &c).expect("a condition has badges");
+        let items: Vec<(Option<&str>, &str)> = b
+            .items
+            .iter()
+            .map(|i| (i.when.as_deref(), i.label.as_str()))
+            .collect();
         assert_eq!(
-            badges(
-                &cond("R12.4.1 <= from <= R12.7.x and cluster = mscs", &c),
-                &c
-            ),
+            items,
             vec![
-                "適用前のバージョン: R12.4.1〜R12.7.x",
-                "クラスタ種別: MSCS(MSFC)"
+                (
+                    Some("from >= R12.4.1 and from <= R12.7.x"),
+                    "適用前のバージョン: R12.4.1〜R12.7.x"
+                ),
+                (Some("cluster = mscs"), "クラスタ種別: MSCS(MSFC)")
             ]
         );
+        assert_eq!(b.when, both.to_string());
+        assert!(badges(None, &c).is_none());
+        assert!(badges(Some(&Condition::And(vec![])), &c).is_none());
         let e = config(Language::En);
         assert_eq!(
             label(&cond("from >= R12.8", &e), &e),

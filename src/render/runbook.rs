@@ -16,6 +16,7 @@ use tera::Context;
 
 use super::env::{book_id, canonical, described, script_json};
 use super::html::{Ctx, LinkMode};
+use super::parts::{BodyCache, StepMarkup};
 use super::theme::{error_chain, Theme};
 use super::view;
 use crate::condition::Env;
@@ -148,10 +149,16 @@ struct RefView {
     description: Option<String>,
 }
 
-/// Renders the runbook for `spec` from the whole `book` with `theme`'s templates.
-pub fn render(book: &Book, theme: &Theme, spec: &RunbookSpec) -> Result<String> {
+/// Renders the runbook for `spec` from the whole `book` with `theme`'s templates, reusing
+/// the step bodies in `bodies`.
+pub fn render(
+    book: &Book,
+    theme: &Theme,
+    bodies: &BodyCache,
+    spec: &RunbookSpec,
+) -> Result<String> {
     let mut bytes = Vec::new();
-    render_to(book, theme, spec, &mut bytes)?;
+    render_to(book, theme, bodies, spec, &mut bytes)?;
     String::from_utf8(bytes).map_err(|_| anyhow!("the runbook `{}` is not UTF-8", spec.id))
 }
 
@@ -160,10 +167,16 @@ pub fn render(book: &Book, theme: &Theme, spec: &RunbookSpec) -> Result<String> 
 pub fn render_to(
     book: &Book,
     theme: &Theme,
+    bodies: &BodyCache,
     spec: &RunbookSpec,
     w: &mut dyn std::io::Write,
 ) -> Result<()> {
     let view_book = filter(book, &spec.env);
+    let markup = StepMarkup {
+        theme,
+        cache: bodies,
+        hashed: true,
+    };
     let ctx = Ctx::new(&view_book, LinkMode::Print);
     let cfg = &book.config;
     let env_key = canonical(cfg, &spec.env);
@@ -178,7 +191,7 @@ pub fn render_to(
         theme,
         &base,
         &procedures,
-        |p| view::procedure(&ctx, p),
+        |p| view::procedure(&ctx, markup, p),
         |p| {
             // "Referenced from" points at pages a runbook does not hold.
             p.head.backlinks.clear();

@@ -3,8 +3,14 @@
 //! (`themes/default/` unless book.toml says otherwise).
 //!
 //! A theme may come from anyone, and the site it makes is published: its files are read
-//! only from inside its folder (regular files, and links that stay in the folder), and its
-//! templates see the book and nothing of the machine that builds it.
+//! only from inside its folder (regular files, and links and subfolders that stay in the
+//! folder), and its templates see the book and nothing of the machine that builds it.
+//!
+//! Rust hands the templates data and they write every element: pages, the table of
+//! contents (`toc.html`, one macro for the home page, the print page and the sidebar),
+//! the sidebar's script (`toc.js`), and each step's body (`step_body.html`, `part.html`,
+//! `variant.html`, `parts/*.html`, `conditions.html`). Only prose is HTML before it
+//! reaches a template: Markdown is content, rendered by pulldown-cmark.
 
 use std::error::Error as _;
 use std::path::{Path, PathBuf};
@@ -35,6 +41,49 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/procedure_body.html"),
     ),
     ("step.html", include_str!("../../themes/default/step.html")),
+    (
+        "step_body.html",
+        include_str!("../../themes/default/step_body.html"),
+    ),
+    ("part.html", include_str!("../../themes/default/part.html")),
+    (
+        "variant.html",
+        include_str!("../../themes/default/variant.html"),
+    ),
+    (
+        "parts/text.html",
+        include_str!("../../themes/default/parts/text.html"),
+    ),
+    (
+        "parts/cmd.html",
+        include_str!("../../themes/default/parts/cmd.html"),
+    ),
+    (
+        "parts/gui.html",
+        include_str!("../../themes/default/parts/gui.html"),
+    ),
+    (
+        "parts/processes.html",
+        include_str!("../../themes/default/parts/processes.html"),
+    ),
+    (
+        "parts/callout.html",
+        include_str!("../../themes/default/parts/callout.html"),
+    ),
+    (
+        "parts/refs.html",
+        include_str!("../../themes/default/parts/refs.html"),
+    ),
+    (
+        "parts/placeholder.html",
+        include_str!("../../themes/default/parts/placeholder.html"),
+    ),
+    (
+        "conditions.html",
+        include_str!("../../themes/default/conditions.html"),
+    ),
+    ("toc.html", include_str!("../../themes/default/toc.html")),
+    ("toc.js", include_str!("../../themes/default/toc.js")),
     (
         "sidebar.html",
         include_str!("../../themes/default/sidebar.html"),
@@ -106,6 +155,7 @@ impl Theme {
         }
         let mut tera = Tera::default();
         sandbox(&mut tera);
+        tera.register_filter("esc", Esc);
         tera.add_raw_templates(templates)
             .map_err(|e| anyhow!("theme templates: {}", error_chain(&e)))?;
         let mut assets = Vec::new();
@@ -133,6 +183,32 @@ fn sandbox(tera: &mut Tera) {
     );
 }
 
+/// `{{ text | esc }}`: text escaped as the renderer escapes it (`& < > " '`), where tera's
+/// autoescape would also write `/` as `&#x2F;`. The markup that moved from Rust into the
+/// theme uses it, so its pages stay byte for byte what they were; it marks its result
+/// safe, so tera does not escape it again.
+struct Esc;
+
+impl tera::Filter for Esc {
+    fn filter(
+        &self,
+        value: &tera::Value,
+        _: &std::collections::HashMap<String, tera::Value>,
+    ) -> tera::Result<tera::Value> {
+        let text = match value {
+            tera::Value::String(s) => super::html::esc(s),
+            // As tera writes a missing value: nothing.
+            tera::Value::Null => String::new(),
+            other => super::html::esc(&other.to_string()),
+        };
+        Ok(tera::Value::String(text))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
 /// The book's own version of the theme file `name` in `dir`, or `None` when it has none.
 ///
 /// Only a regular file inside the theme folder is read: a link whose target lies outside
@@ -149,7 +225,10 @@ pub fn read_file(dir: Option<&Path>, name: &str) -> Result<Option<Vec<u8>>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e).with_context(failed),
     };
-    let (target, kind) = if meta.file_type().is_symlink() {
+    // A file in a folder of the theme (`parts/cmd.html`) is reached through that folder,
+    // which may itself be a link: its real place, like a link's, must be in the theme.
+    let nested = Path::new(name).components().count() > 1;
+    let (target, kind) = if meta.file_type().is_symlink() || nested {
         let target = inside_theme(dir, &path)?;
         let kind = std::fs::metadata(&target).with_context(failed)?;
         (target, kind)
@@ -225,4 +304,34 @@ pub fn error_chain(e: &tera::Error) -> String {
         source = s.source();
     }
     msg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_in_a_theme_folder_that_links_outside_is_refused() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let outside = tmp.path().join("outside");
+        std::fs::create_dir(&outside).expect("mkdir");
+        std::fs::write(outside.join("cmd.html"), "secret").expect("write");
+        let theme = tmp.path().join("theme");
+        std::fs::create_dir(&theme).expect("mkdir");
+        std::os::unix::fs::symlink(&outside, theme.join("parts")).expect("symlink");
+        let err = read_file(Some(&theme), "parts/cmd.html").expect_err("refused");
+        assert!(
+            err.to_string().contains("outside the theme folder"),
+            "{err}"
+        );
+
+        std::fs::remove_file(theme.join("parts")).expect("rm");
+        std::fs::create_dir(theme.join("parts")).expect("mkdir");
+        std::fs::write(theme.join("parts/cmd.html"), "mine").expect("write");
+        let read = read_file(Some(&theme), "parts/cmd.html").expect("read");
+        assert_eq!(read.as_deref(), Some(&b"mine"[..]));
+        assert!(read_file(Some(&theme), "parts/gui.html")
+            .expect("absent")
+            .is_none());
+    }
 }

@@ -1,13 +1,18 @@
 //! The model turned into plain serialisable values for the templates: numbers as strings,
-//! prose already rendered, conditions as badges and `data-when` attributes, anchors and
-//! hrefs computed for the page mode. Templates only arrange these; they compute nothing.
+//! prose already rendered, conditions as their canonical text (`when`, for `data-when`)
+//! and their [`Badges`], anchors and hrefs computed for the page mode. Templates only
+//! arrange these; they compute nothing. A step's body is the one piece of markup made
+//! here, by the theme's `step_body.html` ([`parts::Bodies`]): its HTML is hashed for
+//! runbooks, and rendered once for every page that shows the same body
+//! ([`parts::BodyCache`]).
 
+use anyhow::Result;
 use serde::Serialize;
 
 use super::html::Ctx;
-use super::labels::{badges_html, when_attr};
+use super::labels::{self, Badges};
 use super::markdown;
-use super::parts;
+use super::parts::{self, Bodies, StepMarkup};
 use crate::condition::Condition;
 use crate::model::{Branch, Chapter, ChapterItem, Group, Procedure, Section, Step};
 
@@ -27,10 +32,9 @@ pub struct Head {
     pub anchor: String,
     pub number: String,
     pub title: String,
-    /// ` data-when="…"` or empty.
-    pub when_attr: String,
-    /// Badge markup or empty.
-    pub badges: String,
+    /// The condition, for `data-when`.
+    pub when: Option<String>,
+    pub badges: Option<Badges>,
     pub backlinks: Vec<LinkView>,
 }
 
@@ -56,8 +60,8 @@ impl Head {
             anchor: ctx.anchor(page, anchor),
             number,
             title: title.to_string(),
-            when_attr: when_attr(when),
-            badges: badges_html(when, ctx.config()),
+            when: labels::when(when),
+            badges: labels::badges(when, ctx.config()),
             backlinks: backlinks(ctx, &key, page),
         }
     }
@@ -71,10 +75,13 @@ pub struct StepView {
     pub reused: Option<String>,
     /// Heading level of the step title (3, or 4 inside a branch).
     pub level: u8,
+    /// The body, as the theme's `step_body.html` wrote it.
     pub html: String,
+    /// The body as plain text, for the search index.
     pub text: String,
-    /// FNV-1a 64 of the step's title and rendered body, as 16 hex digits: a later build
-    /// can tell which steps changed since a runbook was ticked.
+    /// FNV-1a 64 of the step's title and rendered body, as 16 hex digits, in runbooks
+    /// (empty elsewhere): a later build can tell which steps changed since a runbook was
+    /// ticked.
     pub hash: String,
     /// Position in a runbook, 1..total across every procedure; 0 on site pages.
     pub seq: u32,
@@ -83,8 +90,8 @@ pub struct StepView {
 #[derive(Debug, Clone, Serialize)]
 pub struct BranchView {
     pub label: String,
-    pub when_attr: String,
-    pub badges: String,
+    pub when: Option<String>,
+    pub badges: Option<Badges>,
     pub intro: String,
     pub steps: Vec<StepView>,
 }
@@ -114,9 +121,9 @@ pub struct ItemView {
     pub href: String,
     pub intro: String,
     pub procedures: Vec<ItemView>,
-    /// ` data-when="…"` with everything that selects a procedure (chapter ∧ group ∧
-    /// procedure), for lists that show procedures outside their chapter; empty otherwise.
-    pub select_when_attr: String,
+    /// Everything that selects a procedure (chapter ∧ group ∧ procedure), for lists that
+    /// show procedures outside their chapter; `None` otherwise.
+    pub select_when: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -151,8 +158,10 @@ pub fn backlinks(ctx: &Ctx, key: &str, page: &str) -> Vec<LinkView> {
         .collect()
 }
 
-pub fn procedure(ctx: &Ctx, p: &Procedure) -> ProcedureView {
-    ProcedureView {
+/// A procedure's view, its steps' bodies rendered as `markup` says.
+pub fn procedure(ctx: &Ctx, markup: StepMarkup, p: &Procedure) -> Result<ProcedureView> {
+    let mut bodies = Bodies::new(markup, ctx.t());
+    Ok(ProcedureView {
         head: Head::new(
             ctx,
             &p.id,
@@ -163,13 +172,17 @@ pub fn procedure(ctx: &Ctx, p: &Procedure) -> ProcedureView {
             p.when.as_ref(),
         ),
         intro: markdown::render(ctx, &p.id, &p.intro).html,
-        sections: p.sections.iter().map(|s| section(ctx, p, s)).collect(),
-    }
+        sections: p
+            .sections
+            .iter()
+            .map(|s| section(ctx, &mut bodies, p, s))
+            .collect::<Result<_>>()?,
+    })
 }
 
-fn section(ctx: &Ctx, p: &Procedure, s: &Section) -> SectionView {
+fn section(ctx: &Ctx, bodies: &mut Bodies, p: &Procedure, s: &Section) -> Result<SectionView> {
     let level = if s.branches.is_empty() { 3 } else { 4 };
-    SectionView {
+    Ok(SectionView {
         head: Head::new(
             ctx,
             &s.id,
@@ -180,25 +193,45 @@ fn section(ctx: &Ctx, p: &Procedure, s: &Section) -> SectionView {
             s.when.as_ref(),
         ),
         intro: markdown::render(ctx, &p.id, &s.intro).html,
-        steps: s.steps.iter().map(|st| step(ctx, p, st, level)).collect(),
-        branches: s.branches.iter().map(|b| branch(ctx, p, b)).collect(),
-    }
+        steps: s
+            .steps
+            .iter()
+            .map(|st| step(ctx, bodies, p, st, level))
+            .collect::<Result<_>>()?,
+        branches: s
+            .branches
+            .iter()
+            .map(|b| branch(ctx, bodies, p, b))
+            .collect::<Result<_>>()?,
+    })
 }
 
-fn branch(ctx: &Ctx, p: &Procedure, b: &Branch) -> BranchView {
-    BranchView {
+fn branch(ctx: &Ctx, bodies: &mut Bodies, p: &Procedure, b: &Branch) -> Result<BranchView> {
+    Ok(BranchView {
         label: b.label.clone(),
-        when_attr: when_attr(Some(&b.when)),
-        badges: badges_html(Some(&b.when), ctx.config()),
+        when: labels::when(Some(&b.when)),
+        badges: labels::badges(Some(&b.when), ctx.config()),
         intro: markdown::render(ctx, &p.id, &b.intro).html,
-        steps: b.steps.iter().map(|st| step(ctx, p, st, 4)).collect(),
-    }
+        steps: b
+            .steps
+            .iter()
+            .map(|st| step(ctx, bodies, p, st, 4))
+            .collect::<Result<_>>()?,
+    })
 }
 
-pub fn step(ctx: &Ctx, p: &Procedure, st: &Step, level: u8) -> StepView {
-    let body = parts::step_body(ctx, &p.id, st);
-    let hash = fnv1a64(format!("{}\n{}", st.title, body.html).as_bytes());
-    StepView {
+fn step(ctx: &Ctx, bodies: &mut Bodies, p: &Procedure, st: &Step, level: u8) -> Result<StepView> {
+    let (body, text) = parts::step_body(ctx, &p.id, st);
+    let html = bodies.render(&p.id, &body)?;
+    let hash = if bodies.hashed() {
+        format!(
+            "{:016x}",
+            fnv1a64(&[st.title.as_bytes(), b"\n", html.as_bytes()])
+        )
+    } else {
+        String::new()
+    };
+    Ok(StepView {
         head: Head::new(
             ctx,
             &st.id,
@@ -210,17 +243,18 @@ pub fn step(ctx: &Ctx, p: &Procedure, st: &Step, level: u8) -> StepView {
         ),
         reused: st.reused.clone(),
         level,
-        html: body.html,
-        text: body.text,
-        hash: format!("{hash:016x}"),
+        html,
+        text,
+        hash,
         seq: 0,
-    }
+    })
 }
 
-/// 64-bit FNV-1a: small, stable across platforms and Rust versions, enough to notice an edit.
-pub fn fnv1a64(bytes: &[u8]) -> u64 {
+/// 64-bit FNV-1a of `parts` one after another: small, stable across platforms and Rust
+/// versions, enough to notice an edit.
+pub fn fnv1a64(parts: &[&[u8]]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
+    for b in parts.iter().flat_map(|p| p.iter()) {
         h ^= u64::from(*b);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
@@ -260,7 +294,7 @@ fn proc_item(ctx: &Ctx, p: &Procedure, outer: &[Option<&Condition>]) -> ItemView
         href: ctx.href(&p.id, ""),
         intro: String::new(),
         procedures: Vec::new(),
-        select_when_attr: when_attr(all_of(&select).as_ref()),
+        select_when: labels::when(all_of(&select).as_ref()),
     }
 }
 
@@ -285,7 +319,7 @@ fn group_item(ctx: &Ctx, c: &Chapter, g: &Group) -> ItemView {
             .iter()
             .map(|p| proc_item(ctx, p, &[c.when.as_ref(), g.when.as_ref()]))
             .collect(),
-        select_when_attr: String::new(),
+        select_when: None,
     }
 }
 
@@ -335,7 +369,7 @@ pub fn toc(ctx: &Ctx) -> Vec<ItemView> {
                 href: ctx.href(&c.id, ""),
                 intro: String::new(),
                 procedures: chapter(ctx, c).items,
-                select_when_attr: String::new(),
+                select_when: None,
             }
         })
         .collect()
