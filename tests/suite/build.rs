@@ -271,27 +271,19 @@ fn theme_file_in_the_book_overrides_the_builtin_one() {
     );
 }
 
-/// Writes `text` as the book's own theme file `name`.
-fn theme_file(book: &Path, name: &str, text: &str) {
-    let path = book.join("themes/default").join(name);
-    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    std::fs::write(path, text).expect("write");
-}
-
 #[test]
 fn theme_overrides_the_command_block_markup() {
-    let (_tmp, book) = fixture("site-basic");
-    theme_file(
-        &book,
-        "parts/cmd.html",
+    let book = Book::fixture("site-basic");
+    book.write(
+        "themes/default/parts/cmd.html",
         "<figure class=\"shell-{{ part.shell }}\">\
          {%- for line in part.lines %}<kbd>{% for s in line %}{{ s }}{% endfor %}</kbd>{% endfor -%}\
          </figure>",
     );
-    assert_ok(&tejun(&["build", "."], &book));
+    book.run(["build", "."]).assert_ok();
     let expected = "<figure class=\"shell-sh\"><kbd>systemctl status example</kbd></figure>";
     for page in ["book/alpha.html", "book/print.html"] {
-        let html = read(&book.join(page));
+        let html = book.read(page);
         assert!(
             html.contains(expected),
             "{page} uses the theme's command block"
@@ -305,27 +297,23 @@ fn theme_overrides_the_command_block_markup() {
             "{page}: the other parts keep theirs"
         );
     }
-    let o = tejun(
-        &["runbook", ".", "--env", "os=linux", "--out", "rb.html"],
-        &book,
-    );
-    assert_ok(&o);
+    book.run(["runbook", ".", "--env", "os=linux", "--out", "rb.html"])
+        .assert_ok();
     assert!(
-        read(&book.join("rb.html")).contains(expected),
+        book.read("rb.html").contains(expected),
         "runbooks use it too"
     );
 }
 
 #[test]
 fn theme_overrides_the_callout_markup() {
-    let (_tmp, book) = fixture("site-basic");
-    theme_file(
-        &book,
-        "parts/callout.html",
+    let book = Book::fixture("site-basic");
+    book.write(
+        "themes/default/parts/callout.html",
         "<div role=\"note\" class=\"box-{{ part.kind }}\">{{ part.html | safe }}</div>",
     );
-    assert_ok(&tejun(&["build", "."], &book));
-    let alpha = read(&book.join("book/alpha.html"));
+    book.run(["build", "."]).assert_ok();
+    let alpha = book.read("book/alpha.html");
     for (kind, text) in [("note", "A note."), ("caution", "A caution.")] {
         let expected = format!("<div role=\"note\" class=\"box-{kind}\"><p>{text}</p>\n</div>");
         assert!(alpha.contains(&expected), "{expected} in {alpha}");
@@ -335,19 +323,18 @@ fn theme_overrides_the_callout_markup() {
 
 #[test]
 fn theme_table_of_contents_is_one_macro_for_home_print_and_sidebar() {
-    let (_tmp, book) = fixture("site-basic");
-    theme_file(
-        &book,
-        "toc.html",
+    let book = Book::fixture("site-basic");
+    book.write(
+        "themes/default/toc.html",
         "{% macro toc(toc, kind, t) %}<p class=\"my-toc-{{ kind }}\">\
          {%- for ch in toc %}{{ ch.title }}{% for p in ch.procedures %} / {{ p.title }}{% endfor %}{% endfor -%}\
          </p>{% endmacro toc %}",
     );
-    assert_ok(&tejun(&["build", "."], &book));
+    book.run(["build", "."]).assert_ok();
     let mine = |kind: &str| format!("<p class=\"my-toc-{kind}\">First chapter / Alpha procedure");
-    assert!(read(&book.join("book/index.html")).contains(&mine("contents")));
-    assert!(read(&book.join("book/print.html")).contains(&mine("print")));
-    let script = read(&book.join("book/assets/toc.js"));
+    assert!(book.read("book/index.html").contains(&mine("contents")));
+    assert!(book.read("book/print.html").contains(&mine("print")));
+    let script = book.read("book/assets/toc.js");
     assert!(
         script.contains("box.innerHTML = \"\\n  \\u003cp class=\\\"my-toc-sidebar\\\"\\u003eFirst chapter / Alpha procedure"),
         "the sidebar script carries it: {script}"
@@ -356,10 +343,13 @@ fn theme_table_of_contents_is_one_macro_for_home_print_and_sidebar() {
 
 #[test]
 fn theme_overrides_the_sidebar_script() {
-    let (_tmp, book) = fixture("site-basic");
-    theme_file(&book, "toc.js", "window.MY_TOC = {{ sidebar | safe }};\n");
-    assert_ok(&tejun(&["build", "."], &book));
-    let script = read(&book.join("book/assets/toc.js"));
+    let book = Book::fixture("site-basic");
+    book.write(
+        "themes/default/toc.js",
+        "window.MY_TOC = {{ sidebar | safe }};\n",
+    );
+    book.run(["build", "."]).assert_ok();
+    let script = book.read("book/assets/toc.js");
     assert!(
         script.starts_with("window.MY_TOC = \"\\n  \\u003cul class=\\\"toc\\\"\\u003e"),
         "{script}"
