@@ -729,3 +729,76 @@ fn a_relative_cross_reference_is_filled_in_search_as_on_the_page() {
         "{snippet}"
     );
 }
+
+/// Runs `script` under node with `themes/default/search.js` as its first argument.
+fn node(script: &str, args: &[&str]) -> Output {
+    assert!(
+        Command::new("node").arg("--version").output().is_ok(),
+        "node is needed to test themes/default/search.js (.ci/test installs it)"
+    );
+    Command::new("node")
+        .arg("-e")
+        .arg(script)
+        .arg(Path::new(ROOT).join("themes/default/search.js"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Typing Japanese goes through an input method: kana while composing, Enter to commit the
+/// conversion. Nothing may be searched on the half-typed kana, and the committing Enter
+/// must not open the first result (it did: the reader landed on a page mid-word).
+#[test]
+fn the_search_box_waits_for_the_input_method_to_commit() {
+    let script = r#"
+const s = require(process.argv[1]);
+const acts = [];
+const k = s.createKeys(a => acts.push(a));
+const key = (key, extra) => Object.assign({ key, isComposing: false, keyCode: 0 }, extra);
+const steps = [
+  // Composing ていし → 停止: input events carry isComposing; Enter commits.
+  ["compositionstart", null],
+  ["input", { isComposing: true }],
+  ["keydown", key("ArrowDown", { isComposing: true, keyCode: 229 })],
+  ["input", { isComposing: true }],
+  ["keydown", key("Enter", { isComposing: true, keyCode: 229 })],
+  ["compositionend", null],
+  // Safari: the committing Enter arrives after compositionend, isComposing false, 229.
+  ["keydown", key("Enter", { keyCode: 229 })],
+  // Now the reader moves and opens a result.
+  ["keydown", key("ArrowDown", { keyCode: 40 })],
+  ["keydown", key("Enter", { keyCode: 13 })],
+  ["input", { isComposing: false }],
+  ["keydown", key("Escape", { keyCode: 27 })],
+  ["keydown", key("a", { keyCode: 65 })],
+];
+const handled = steps.map(([type, e]) => {
+  const before = acts.length;
+  const r = k[type](e);
+  return [type, r === undefined ? null : r, acts.slice(before)];
+});
+console.log(JSON.stringify(handled));
+"#;
+    let out = node(script, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let want = serde_json::json!([
+        ["compositionstart", null, ["cancel"]],
+        ["input", null, ["cancel"]],
+        ["keydown", false, []],
+        ["input", null, ["cancel"]],
+        ["keydown", false, []],
+        ["compositionend", null, ["search"]],
+        ["keydown", false, []],
+        ["keydown", true, ["next"]],
+        ["keydown", true, ["open"]],
+        ["input", null, ["search"]],
+        ["keydown", true, ["clear"]],
+        ["keydown", false, []],
+    ]);
+    assert_eq!(got, want);
+}

@@ -479,9 +479,34 @@
     return { receivers: receivers, search: search };
   }
 
+  // ---- the keyboard: what each key means, IME composition respected -------------------
+  // While an input method composes (Japanese kana on their way to kanji), keys belong to
+  // it: Enter commits the conversion, arrows pick a candidate, Escape cancels it. Nothing
+  // is searched on the half-typed kana (that flashed "no results") and no key navigates;
+  // the query runs once the text is committed. `isComposing` is false on the Enter that
+  // Safari sends right after compositionend, but its keyCode is still 229.
+  // `act` receives "search" (debounced), "cancel", "next", "prev", "open" or "clear".
+  function createKeys(act) {
+    var composing = false;
+    function busy(e) { return composing || !!(e && (e.isComposing || e.keyCode === 229)); }
+    return {
+      compositionstart: function () { composing = true; act("cancel"); },
+      compositionend: function () { composing = false; act("search"); },
+      input: function (e) { act(busy(e) ? "cancel" : "search"); },
+      // Returns whether the page should not also handle the key.
+      keydown: function (e) {
+        if (busy(e)) return false;
+        var a = { ArrowDown: "next", ArrowUp: "prev", Enter: "open", Escape: "clear" }[e.key];
+        if (a) act(a);
+        return !!a;
+      }
+    };
+  }
+
   var api = {
     analyze: analyze, describe: describe, pieces: pieces, parseQuery: parseQuery,
-    tokenHash: tokenHash, snippet: snippet, highlightTokens: highlightTokens, createEngine: createEngine
+    tokenHash: tokenHash, snippet: snippet, highlightTokens: highlightTokens, createEngine: createEngine,
+    createKeys: createKeys
   };
   if (typeof module === "object" && module.exports) module.exports = api;
   if (typeof window === "undefined" || typeof document === "undefined") return;
@@ -609,15 +634,20 @@
         box.appendChild(el("p", "search-empty", t("searchUnavailable", "Search index unavailable: ", "検索インデックスを読み込めません: ") + err.message));
       });
     }
-    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 60); });
-    input.addEventListener("keydown", function (e) {
-      if (e.key === "ArrowDown") { e.preventDefault(); select(selected + 1); }
-      else if (e.key === "ArrowUp") { e.preventDefault(); select(selected - 1); }
-      else if (e.key === "Enter") {
+    var keys = createKeys(function (a) {
+      if (a === "search") { clearTimeout(timer); timer = setTimeout(run, 60); }
+      else if (a === "cancel") clearTimeout(timer);
+      else if (a === "next") select(selected + 1);
+      else if (a === "prev") select(selected - 1);
+      else if (a === "open") {
         var items = box.querySelectorAll(".search-hit a");
-        if (items.length) { e.preventDefault(); location.href = items[Math.max(selected, 0)].href; }
-      } else if (e.key === "Escape") { input.value = ""; show("", { hits: [] }); input.blur(); }
+        if (items.length) location.href = items[Math.max(selected, 0)].href;
+      } else if (a === "clear") { clearTimeout(timer); input.value = ""; show("", { hits: [] }); input.blur(); }
     });
+    ["compositionstart", "compositionend", "input"].forEach(function (type) {
+      input.addEventListener(type, keys[type]);
+    });
+    input.addEventListener("keydown", function (e) { if (keys.keydown(e)) e.preventDefault(); });
     document.addEventListener("keydown", function (e) {
       if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
       var a = document.activeElement, tag = a && a.tagName;
