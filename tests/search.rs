@@ -262,6 +262,51 @@ fn the_index_is_rebuilt_only_when_content_changes() {
     assert!(dir.join("elsewhere/tantivy").is_dir());
 }
 
+/// A hit's condition reads in the book's words, simplified; a placeholder reads as the
+/// page shows it, never as `[[id]]`.
+#[test]
+fn hits_read_as_the_page_does() {
+    let hits = search("regsvr32", &["--limit", "100"]);
+    for h in &hits {
+        let words = s(h, "condition_text");
+        assert!(
+            words.starts_with("クラスタ種別: MSCS(MSFC)、作業: "),
+            "{h:#}"
+        );
+        assert!(!words.contains(" and ") && !words.contains("from"), "{h:#}");
+    }
+    // `from <= R12.7.x and from <= R12.4` is one bound, the tighter.
+    assert!(hits
+        .iter()
+        .any(|h| s(h, "condition_text").ends_with("適用前のバージョン: R12.4以前")));
+    let hits = search("リソースの名前", &["--limit", "100"]);
+    assert!(!hits.is_empty());
+    assert!(
+        hits.iter().all(|h| !s(h, "snippet").contains("[[")),
+        "{hits:#?}"
+    );
+    assert!(hits
+        .iter()
+        .any(|h| s(h, "snippet").contains("cluster res \"[リソースの名前]\"")));
+}
+
+/// With an environment, hits it rules out are counted, not silently dropped.
+#[test]
+fn an_environment_that_hides_the_hits_says_how_many() {
+    let all = search("regsvr32", &["--limit", "1000"]).len();
+    let out = tejun(&[
+        "search",
+        "regsvr32",
+        book().to_str().unwrap(),
+        "--env",
+        "cluster=unix",
+    ]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("no results for `regsvr32`; {all} more outside the environment")
+    );
+}
+
 // ---- the offline index ------------------------------------------------------------------
 
 fn payload(js: &[u8], call: &str) -> Value {
@@ -370,6 +415,7 @@ fn offline_shards_cover_every_token_and_decode_to_the_postings() {
         let fields = [&d.title, &d.procedure, &d.chapter]
             .into_iter()
             .chain(&d.commands)
+            .chain(&d.gui)
             .chain(&d.body);
         for f in fields {
             for t in analyze::analyze(f) {
@@ -468,6 +514,19 @@ fn rust_analyser_matches_the_shared_vectors() {
             .collect();
         assert_eq!(Value::Array(got), case["terms"], "reading query {q:?}");
     }
+    for case in v["snippets"].as_array().unwrap() {
+        let text = case["text"].as_str().unwrap();
+        let tokens: Vec<String> = serde_json::from_value(case["tokens"].clone()).unwrap();
+        let s = tejun::search::snippet::snippet(text, &tokens);
+        let chars = |b: usize| s.text[..b].chars().count();
+        let got = serde_json::json!({
+            "snippet": s.text,
+            "highlights": s.highlights.iter().map(|h| [chars(h.start), chars(h.end)]).collect::<Vec<_>>(),
+        });
+        let want =
+            serde_json::json!({"snippet": case["snippet"], "highlights": case["highlights"]});
+        assert_eq!(got, want, "snippet of {text:?}");
+    }
 }
 
 #[test]
@@ -501,6 +560,13 @@ for (const c of v.analyze) {
 for (const c of v.queries) {
   const got = s.parseQuery(c.query).map(t => ({ field: t.field, primaries: t.primaries.map(p => p[1] + "@" + p[0]), alternates: t.alternates }));
   if (!same(got, c.terms)) { bad++; console.log("query", JSON.stringify(c.query), JSON.stringify(got), "want", JSON.stringify(c.terms)); }
+}
+for (const c of v.snippets) {
+  const wanted = {}; c.tokens.forEach(t => { wanted[t] = true; });
+  const r = s.snippet(c.text, wanted);
+  const cp = off => Array.from(r.text.slice(0, off)).length;
+  const got = { snippet: r.text, highlights: r.highlights.map(h => [cp(h[0]), cp(h[1])]) };
+  if (!same(got, { snippet: c.snippet, highlights: c.highlights })) { bad++; console.log("snippet", JSON.stringify(c.text), JSON.stringify(got)); }
 }
 for (const [tok, h] of Object.entries(hashes)) {
   if (s.tokenHash(tok) !== h) { bad++; console.log("hash", tok, s.tokenHash(tok), "want", h); }
@@ -576,9 +642,12 @@ const all = engine({}), unix = engine({ cluster: "unix" });
   const out = {};
   for (const q of JSON.parse(queries)) {
     const hits = (await all.search(q, 200)).hits;
+    const u = await unix.search(q, 200);
     out[q] = {
-      all: hits.map(h => [h.row[2], h.row[0], h.row[1], h.row[3], h.row[6], h.condition]),
-      unix: (await unix.search(q, 200)).hits.map(h => h.row[2]),
+      all: hits.map(h => [h.row[2], h.row[0], h.row[1], h.row[3], h.row[6], h.condition,
+        all.clauses(h.cond).map(c => c.label).join("、")]),
+      unix: u.hits.map(h => h.row[2]),
+      counts: [u.total, u.outside, u.exact],
     };
   }
   console.log(JSON.stringify(out));
@@ -621,8 +690,12 @@ const all = engine({}), unix = engine({ cluster: "unix" });
                 "procedure",
                 "chapter",
                 "condition",
+                "condition_text",
             ]
-            .map(|k| h[k].clone());
+            .map(|k| match &h[k] {
+                Value::Null => Value::from(""),
+                v => v.clone(),
+            });
             assert_eq!(mine, &Value::from(want.to_vec()), "{q:?}");
         }
         let cli_unix = search(q, &["--limit", "200", "--env", "cluster=unix"]);
@@ -631,7 +704,21 @@ const all = engine({}), unix = engine({ cluster: "unix" });
             .map(|l| l.as_str().unwrap().to_string())
             .collect();
         assert_eq!(off_unix, links(&cli_unix), "--env cluster=unix: {q:?}");
+        // The count, and how many the environment hid: exact once every candidate has
+        // been checked (or no phrase needed checking), an upper bound before.
+        let counts = &js[q]["counts"];
+        let (total, outside) = (counts[0].as_u64().unwrap(), counts[1].as_u64().unwrap());
+        if counts[2] == true {
+            assert_eq!(total as usize, cli_unix.len(), "{q:?}");
+            assert_eq!((total + outside) as usize, cli.len(), "{q:?}");
+        } else {
+            assert!(total as usize >= cli_unix.len() && (total + outside) as usize >= cli.len());
+        }
     }
+    assert_eq!(
+        Value::from(js["regsvr32"]["counts"].clone()),
+        serde_json::json!([0, 12, true])
+    );
     assert!(!js["nqsstop"]["unix"].is_empty() && js["regsvr32"]["unix"].is_empty());
 }
 

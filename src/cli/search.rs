@@ -113,7 +113,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if results.hits.is_empty() {
-        writeln!(out, "no results for `{}`", args.query)?;
+        writeln!(
+            out,
+            "no results for `{}`{}",
+            args.query,
+            outside(results.outside)
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     let tty = std::io::stdout().is_terminal();
@@ -135,18 +140,28 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             s.text.clone()
         };
         writeln!(out, "  {snippet}")?;
-        match &h.condition {
+        match h.condition_text.as_ref().or(h.condition.as_ref()) {
             Some(c) => writeln!(out, "  {dim}{}  [{c}]{reset}", h.link)?,
             None => writeln!(out, "  {dim}{}{reset}", h.link)?,
         }
         writeln!(out)?;
     }
     eprintln!(
-        "{} of {} results ({took:.1} ms)",
+        "{} of {}{} ({took:.1} ms)",
         results.hits.len(),
-        results.total
+        super::load::count(results.total, "result"),
+        outside(results.outside)
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `; 12 more outside the environment`, when `--env` hid some.
+fn outside(n: usize) -> String {
+    if n == 0 {
+        String::new()
+    } else {
+        format!("; {n} more outside the environment")
+    }
 }
 
 /// `book.toml` alone: enough for the output folder and `--env`, without loading the book.

@@ -58,6 +58,11 @@ pub fn is_cjk_char(c: char) -> bool {
     is_cjk(c as u32)
 }
 
+/// Whether `c` separates words (white space, punctuation, symbols), as the analyser reads it.
+pub fn is_separator_char(c: char) -> bool {
+    class(fold(c)) == Class::Sep
+}
+
 fn is_cjk(u: u32) -> bool {
     matches!(u,
         0x3005..=0x3007          // 々 〆 〇

@@ -26,13 +26,14 @@ use super::analyze::{TejunTokenizer, TOKENIZER};
 use super::docs::{self, SearchDoc};
 use super::query::{self, Field};
 use super::snippet::{self, Snippet};
+use super::wording::Wording;
 use crate::condition::{self, Env};
 use crate::config::{Config, Facet};
 use crate::model::Book;
 use crate::output::{BookSources, Kind, StagedDir};
 
 /// Bumped whenever the schema or the analyser changes, so old indexes rebuild.
-pub const SCHEMA: u32 = 3;
+pub const SCHEMA: u32 = 4;
 
 const META: &str = crate::output::owned::INDEX_MARKER;
 
@@ -217,6 +218,7 @@ pub fn build(root: &Path, book: &Book, dir: &Path, inputs: &Inputs) -> anyhow::R
     // A large book is cut into one segment per core, committed as each fills: a query
     // searches the segments in parallel ([`SearchIndex::open`]).
     let (per_segment, segments) = segment_plan(book);
+    let mut wording = Wording::new(&book.config);
     // Documents are made one at a time and handed over, never all held at once.
     let mut count = 0;
     let mut pages = 0;
@@ -235,7 +237,9 @@ pub fn build(root: &Path, book: &Book, dir: &Path, inputs: &Inputs) -> anyhow::R
             page.clone_from(&d.page);
         }
         if added.is_ok() {
-            added = writer.add_document(f.document(&d)).map(|_| ());
+            added = writer
+                .add_document(f.document(&d, &mut wording))
+                .map(|_| ());
             count += 1;
         }
     });
@@ -293,6 +297,8 @@ struct Fields {
     location: tantivy::schema::Field,
     link: tantivy::schema::Field,
     cond: tantivy::schema::Field,
+    /// The condition in the book's words ([`Wording::text`]).
+    cond_text: tantivy::schema::Field,
     text: tantivy::schema::Field,
     /// The page's id, whole: the dev server deletes a procedure's documents by it.
     page: tantivy::schema::Field,
@@ -317,6 +323,7 @@ fn schema() -> (Schema, Fields) {
         link: b.add_text_field("link", STORED),
         // Indexed whole: the distinct conditions are read back from the term dictionary.
         cond: b.add_text_field("cond", STRING | STORED),
+        cond_text: b.add_text_field("cond_text", STORED),
         text: b.add_text_field("text", STORED),
         page: b.add_text_field("page", STRING),
     };
@@ -335,7 +342,7 @@ impl Fields {
         }
     }
 
-    fn document(self, d: &SearchDoc) -> TantivyDocument {
+    fn document(self, d: &SearchDoc, wording: &mut Wording) -> TantivyDocument {
         let mut doc = TantivyDocument::new();
         doc.add_text(self.title, &d.title);
         // One value per line or paragraph: tantivy leaves a position gap between values,
@@ -360,6 +367,9 @@ impl Fields {
         doc.add_text(self.link, d.link());
         if let Some(c) = &d.condition {
             doc.add_text(self.cond, c);
+            if let Some(words) = wording.text(c) {
+                doc.add_text(self.cond_text, words);
+            }
         }
         doc.add_text(self.text, &d.text);
         doc.add_text(self.page, &d.page);
@@ -381,9 +391,12 @@ impl LiveIndex {
         let (index, fields) = create_index(&dir.join("tantivy"))?;
         let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 64_000_000)?;
         let mut added = Ok(());
+        let mut wording = Wording::new(&book.config);
         docs::each(book, &mut |d| {
             if added.is_ok() {
-                added = writer.add_document(fields.document(&d)).map(|_| ());
+                added = writer
+                    .add_document(fields.document(&d, &mut wording))
+                    .map(|_| ());
             }
         });
         added?;
@@ -404,11 +417,12 @@ impl LiveIndex {
         self.writer
             .delete_term(Term::from_field_text(self.fields.page, id));
         let mut added = Ok(());
+        let mut wording = Wording::new(&book.config);
         docs::each_in_procedure(book, id, &mut |d| {
             if added.is_ok() {
                 added = self
                     .writer
-                    .add_document(self.fields.document(&d))
+                    .add_document(self.fields.document(&d, &mut wording))
                     .map(|_| ());
             }
         });
@@ -455,6 +469,8 @@ pub struct Hit {
     pub location: String,
     pub link: String,
     pub condition: Option<String>,
+    /// The condition in the book's words: facet and value labels, simplified.
+    pub condition_text: Option<String>,
     pub snippet: String,
     /// Byte ranges of `snippet` that matched.
     #[serde(skip)]
@@ -465,6 +481,8 @@ pub struct Hit {
 pub struct Results {
     /// Documents that matched (before `limit`).
     pub total: usize,
+    /// Documents that matched but the environment rules out (0 without one).
+    pub outside: usize,
     pub hits: Vec<Hit>,
 }
 
@@ -489,6 +507,7 @@ impl SearchIndex {
         if terms.is_empty() || req.limit == 0 {
             return Ok(Results {
                 total: 0,
+                outside: 0,
                 hits: Vec::new(),
             });
         }
@@ -497,7 +516,11 @@ impl SearchIndex {
             .iter()
             .map(|t| (Occur::Must, self.term_query(t)))
             .collect();
+        let mut everywhere = 0;
         if let Some((env, facets)) = req.env {
+            let all: Vec<(Occur, Box<dyn Query>)> =
+                clauses.iter().map(|(o, q)| (*o, q.box_clone())).collect();
+            everywhere = searcher.search(&BooleanQuery::new(all), &Count)?;
             for c in self.excluded(&searcher, env, facets)? {
                 let term = Term::from_field_text(self.fields.cond, &c);
                 clauses.push((
@@ -532,12 +555,17 @@ impl SearchIndex {
                 location: get(self.fields.location),
                 link: get(self.fields.link),
                 condition: Some(get(self.fields.cond)).filter(|c| !c.is_empty()),
+                condition_text: Some(get(self.fields.cond_text)).filter(|c| !c.is_empty()),
                 snippet: text,
                 highlights,
                 title,
             });
         }
-        Ok(Results { total, hits })
+        Ok(Results {
+            total,
+            outside: everywhere.saturating_sub(total),
+            hits,
+        })
     }
 
     /// One term: its phrase in any allowed field (boosted per field), alternates adding

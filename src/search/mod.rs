@@ -6,11 +6,13 @@
 
 pub mod analyze;
 pub mod docs;
+pub mod i18n;
 pub mod index;
 pub mod offline;
 pub mod pack;
 pub mod query;
 pub mod snippet;
+pub mod wording;
 
 pub use analyze::analyze;
 pub use docs::{collect, SearchDoc};

@@ -39,10 +39,11 @@ use super::pack::{
     dictionary_of_sample, push_ids, push_js_str, push_lz, push_varint, sample_step, LzDict,
     TokenHasher, FIELD, RECORD,
 };
+use super::wording::{Clause, Wording};
 use crate::model::Book;
 
 /// Format version of the files, checked by `search.js`.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 /// A shard is closed once its postings reach this many bytes.
 pub const SHARD_BYTES: usize = 2048;
 /// Shards start at multiples of this hash step, so `meta.js` lists them in a few letters.
@@ -55,6 +56,7 @@ pub const DICT_UNITS: usize = 4096;
 pub const MASK_TITLE: u32 = 1;
 pub const MASK_COMMAND: u32 = 2;
 pub const MASK_BODY: u32 = 4;
+pub const MASK_GUI: u32 = 8;
 /// Masks in group postings.
 pub const MASK_GROUP_PROCEDURE: u32 = 1;
 pub const MASK_GROUP_CHAPTER: u32 = 2;
@@ -241,10 +243,10 @@ impl Run {
 }
 
 /// Bits of mask below the id in a [`Packed`] posting.
-const MASK_BITS: u32 = 3;
+const MASK_BITS: u32 = 4;
 
 /// Postings as one word each, `id << MASK_BITS | mask`, sorted by id: half the memory of a
-/// [`List`] (ids stay below 2^29: a book of half a billion steps is out of reach).
+/// [`List`] (ids stay below 2^28: a book of a quarter of a billion steps is out of reach).
 type Packed = Vec<u32>;
 
 fn push_packed(list: &mut Packed, id: u32, mask: u32) {
@@ -282,6 +284,7 @@ fn unpack(list: Packed) -> List {
 struct Searched {
     title: String,
     commands: Vec<String>,
+    gui: Vec<String>,
     body: Vec<String>,
 }
 
@@ -290,33 +293,34 @@ impl From<SearchDoc> for Searched {
         Searched {
             title: d.title,
             commands: d.commands,
+            gui: d.gui,
             body: d.body,
         }
     }
 }
 
-fn doc_postings<'a>(
-    docs: impl Iterator<Item = (&'a str, &'a [String], &'a [String])>,
-) -> Vec<(String, Packed)> {
+/// A document's searched fields: title, commands, GUI paths, body.
+type Fields<'a> = (&'a str, &'a [String], &'a [String], &'a [String]);
+
+fn doc_postings<'a>(docs: impl Iterator<Item = Fields<'a>>) -> Vec<(String, Packed)> {
     let mut b = Builder::new();
-    for (id, (title, commands, body)) in docs.enumerate() {
+    for (id, (title, commands, gui, body)) in docs.enumerate() {
         let id = id as u32;
         b.add(id, title, MASK_TITLE);
-        for c in commands {
-            b.add(id, c, MASK_COMMAND);
-        }
-        for t in body {
-            b.add(id, t, MASK_BODY);
+        for (texts, mask) in [(commands, MASK_COMMAND), (gui, MASK_GUI), (body, MASK_BODY)] {
+            for t in texts {
+                b.add(id, t, mask);
+            }
         }
     }
     b.finish()
 }
 
-/// The documents' own postings: title, commands, body.
+/// The documents' own postings: title, commands, GUI paths, body.
 pub fn postings(docs: &[SearchDoc]) -> Postings {
     doc_postings(
         docs.iter()
-            .map(|d| (d.title.as_str(), &d.commands[..], &d.body[..])),
+            .map(|d| (d.title.as_str(), &d.commands[..], &d.gui[..], &d.body[..])),
     )
     .into_iter()
     .map(|(t, l)| (t, unpack(l)))
@@ -354,9 +358,9 @@ fn group_postings(docs: &[SearchDoc]) -> (Vec<u32>, Vec<(String, Packed)>) {
     (of_doc, b.finish())
 }
 
-/// A posting list as id lists, one per mask bit (at most three), joined by `,`.
+/// A posting list as id lists, one per mask bit (at most four), joined by `,`.
 fn encode(list: &[u32], bits: &[u32]) -> String {
-    let mut ids: [Vec<u32>; 3] = Default::default();
+    let mut ids: [Vec<u32>; 4] = Default::default();
     for &p in list {
         let (id, mask) = (p >> MASK_BITS, p & ((1 << MASK_BITS) - 1));
         for (n, &bit) in bits.iter().enumerate() {
@@ -409,7 +413,7 @@ fn entries(docs: Vec<(String, Packed)>, groups: Vec<(String, Packed)>) -> Vec<En
         .into_par_iter()
         .map(|(token, d, g)| Entry {
             hash: token_hash(&token),
-            docs: d.map(|l| encode(&l, &[MASK_TITLE, MASK_COMMAND, MASK_BODY])),
+            docs: d.map(|l| encode(&l, &[MASK_TITLE, MASK_COMMAND, MASK_BODY, MASK_GUI])),
             groups: g.map(|l| encode(&l, &[MASK_GROUP_PROCEDURE, MASK_GROUP_CHAPTER])),
             token,
         })
@@ -610,6 +614,50 @@ fn doc_chunks(
     (chunks, texts, dict_text)
 }
 
+/// `"clauses"`, each distinct clause of the conditions once (`[source, words]`), and
+/// `"condClauses"`, per condition of `conds` the varints of its clauses' indexes.
+fn push_clauses(meta: &mut String, book: &Book, conds: &[String]) {
+    let mut wording = Wording::new(&book.config);
+    let mut clauses: Vec<Clause> = Vec::new();
+    let mut of_cond = Vec::with_capacity(conds.len());
+    for c in conds {
+        let mut ids = String::new();
+        for clause in wording.clauses(c) {
+            let i = match clauses.iter().position(|k| k == clause) {
+                Some(i) => i,
+                None => {
+                    clauses.push(clause.clone());
+                    clauses.len() - 1
+                }
+            };
+            push_varint(&mut ids, i as u64);
+        }
+        of_cond.push(ids);
+    }
+    meta.push_str(",\"clauses\":[");
+    for (i, c) in clauses.iter().enumerate() {
+        if i > 0 {
+            meta.push(',');
+        }
+        meta.push('[');
+        push_js_str(meta, &c.source);
+        meta.push(',');
+        push_js_str(meta, &c.label);
+        meta.push(']');
+    }
+    meta.push_str("],\"condClauses\":[");
+    for (i, ids) in of_cond.iter().enumerate() {
+        if i > 0 {
+            meta.push(',');
+        }
+        // Letters only: nothing to escape.
+        meta.push('"');
+        meta.push_str(ids);
+        meta.push('"');
+    }
+    meta.push(']');
+}
+
 /// Varints of the lengths of consecutive runs.
 fn run_lengths(lengths: impl Iterator<Item = usize>) -> String {
     let mut s = String::new();
@@ -666,7 +714,7 @@ pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> O
         entries(
             doc_postings(
                 docs.iter()
-                    .map(|d| (d.title.as_str(), &d.commands[..], &d.body[..])),
+                    .map(|d| (d.title.as_str(), &d.commands[..], &d.gui[..], &d.body[..])),
             ),
             group_postings,
         )
@@ -704,7 +752,13 @@ pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> O
         }
         push_js_str(&mut meta, c);
     }
-    meta.push_str("]});\n");
+    meta.push(']');
+    push_clauses(&mut meta, book, &conds);
+    meta.push_str(",\"strings\":");
+    meta.push_str(
+        &serde_json::to_string(super::i18n::strings(book.config.language)).unwrap_or_default(),
+    );
+    meta.push_str("});\n");
     emit("search/meta.js", meta);
 
     let mut of_cond: Vec<Vec<u32>> = vec![Vec::new(); conds.len()];

@@ -285,21 +285,46 @@
     });
     return out;
   }
+  // Where a window may start or end (src/search/snippet.rs `is_break`).
+  var CLOSE = "。、，．！？：；」』）】〕,;)→", OPEN = "「『（【〔(";
+  function isBreak(prev, next) {
+    var p = fold(prev), n = fold(next), pc = isCjk(p), nc = isCjk(n);
+    return isSpace(String.fromCodePoint(prev)) || CLOSE.indexOf(String.fromCodePoint(prev)) >= 0 ||
+      OPEN.indexOf(String.fromCodePoint(next)) >= 0 ||
+      (pc !== nc && classOf(p) !== SEP && classOf(n) !== SEP);
+  }
+  // The window of at most WIDTH characters for a match at character `hit` (snippet.rs
+  // `Breaks::window`).
+  function windowAt(breaks, hit, n) {
+    var lead = Math.floor(WIDTH / 6), aim = Math.max(0, hit - lead), from = Math.max(0, hit - 2 * lead);
+    var start = -1, i;
+    for (i = aim; i >= from && start < 0; i--) if (breaks[i]) start = i;
+    for (i = aim; i <= hit && start < 0; i++) if (breaks[i]) start = i;
+    if (start < 0) start = hit;
+    var limit = Math.min(start + WIDTH, n), end = limit;
+    if (limit < n) {
+      end = -1;
+      for (i = limit; i >= Math.max(limit - lead, hit + 1) && end < 0; i--) if (breaks[i]) end = i;
+      if (end < 0) end = limit;
+    }
+    return [start, end];
+  }
   // {text, highlights: [[from, to]]} in UTF-16 offsets of `text`.
   function snippet(text, wanted) {
-    var hits = matchRanges(text, wanted), bounds = [], i = 0;
-    while (i < text.length) { bounds.push(i); i += text.codePointAt(i) > 0xffff ? 2 : 1; }
+    var hits = matchRanges(text, wanted), bounds = [], cps = [], i = 0;
+    while (i < text.length) { var cp = text.codePointAt(i); bounds.push(i); cps.push(cp); i += cp > 0xffff ? 2 : 1; }
     bounds.push(text.length);
-    var n = bounds.length - 1;
+    var n = bounds.length - 1, breaks = [true];
+    for (i = 1; i < n; i++) breaks.push(isBreak(cps[i - 1], cps[i]));
+    breaks.push(true);
     function charAt(off) { var c = 0; while (c < n && bounds[c] < off) c++; return c; }
-    var best = [0, 0];
+    var best = [0, 0, Math.min(n, WIDTH)];
     hits.forEach(function (h) {
-      var start = Math.max(0, charAt(h[0]) - Math.floor(WIDTH / 6));
-      var endOff = bounds[Math.min(start + WIDTH, n)], cnt = 0;
-      hits.forEach(function (o) { if (o[0] >= bounds[start] && o[1] <= endOff) cnt++; });
-      if (cnt > best[0]) best = [cnt, start];
+      var w = windowAt(breaks, charAt(h[0]), n), cnt = 0;
+      hits.forEach(function (o) { if (o[0] >= bounds[w[0]] && o[1] <= bounds[w[1]]) cnt++; });
+      if (cnt > best[0]) best = [cnt, w[0], w[1]];
     });
-    var s = best[1], e = Math.min(s + WIDTH, n), from = bounds[s], to = bounds[e];
+    var s = best[1], e = best[2], from = bounds[s], to = bounds[e];
     var prefix = s > 0 ? "…" : "", suffix = e < n ? "…" : "";
     return {
       text: prefix + text.slice(from, to).replace(/\n/g, " ") + suffix,
@@ -313,7 +338,7 @@
   // site root) has run and called window.tejunSearch{Meta,Shard,Docs,Conds}; `applies(cond)`
   // is true, false or null (open) for a condition string.
   // The format of the index files this engine reads (offline.rs's VERSION).
-  var VERSION = 2;
+  var VERSION = 3;
   function createEngine(load, applies) {
     var state = { meta: null, shardStart: null, groupStart: null, docGroup: null, chunkStart: null,
       shards: {}, chunks: {}, condLists: null };
@@ -322,6 +347,7 @@
       meta: function (m) {
         if (m.v !== VERSION) { state.stale = "search index format " + m.v + ", this page reads " + VERSION; return; }
         state.meta = m;
+        state.condClauses = m.condClauses.map(varints);
         state.shardStart = starts(varints(m.shards)).map(function (s) { return s * 65536; });
         state.groupStart = starts(varints(m.groups));
         state.chunkStart = starts(varints(m.chunks));
@@ -367,10 +393,10 @@
       return rows ? rows[id - state.chunkStart[c]] : null;
     }
     function groupSize(g) { return state.groupStart[g + 1] - state.groupStart[g]; }
-    // Field weights as the CLI's: title 3, command 2.5, body/GUI 1; procedure 0.5 and
+    // Field weights as the CLI's: title 3, command 2.5, GUI 1.5, body 1; procedure 0.5 and
     // chapter 0.3 (stored per group of documents).
-    var DOC_MASK = { title: 1, cmd: 2, gui: 4, body: 4 }, GROUP_MASK = { proc: 1, chapter: 2 };
-    function weight(mask) { return mask & 1 ? 3 : mask & 2 ? 2.5 : mask & 4 ? 1 : 0; }
+    var DOC_MASK = { title: 1, cmd: 2, gui: 8, body: 4 }, GROUP_MASK = { proc: 1, chapter: 2 };
+    function weight(mask) { return mask & 1 ? 3 : mask & 2 ? 2.5 : mask & 8 ? 1.5 : mask & 4 ? 1 : 0; }
     function groupWeight(mask) { return mask & 1 ? 0.5 : mask & 2 ? 0.3 : 0; }
     function idf(df) { var n = state.meta.docs; return Math.log(1 + (n - df + 0.5) / (df + 0.5)); }
     // Whether the document's text has the term's primaries at their offsets (the phrase).
@@ -387,7 +413,7 @@
     }
     // Document id → score of one term (a Map).
     function termScores(tm) {
-      var mask = { doc: tm.field ? DOC_MASK[tm.field] || 0 : 7, group: tm.field ? GROUP_MASK[tm.field] || 0 : 3 };
+      var mask = { doc: tm.field ? DOC_MASK[tm.field] || 0 : 15, group: tm.field ? GROUP_MASK[tm.field] || 0 : 3 };
       var local = null;
       function contributions(token, each) {
         var post = postings(token, "tokens"), gpost = postings(token, "groups"), df = 0;
@@ -432,7 +458,7 @@
       var phrases = terms.some(function (tm) { return tm.primaries.length > 1; });
       var hits = [], at = 0;
       function round() {
-        if (hits.length >= limit || at >= ranked.length) return Promise.resolve(hits);
+        if (hits.length >= limit || at >= ranked.length) return Promise.resolve({ hits: hits, checked: at });
         var batch = ranked.slice(at, at + limit - hits.length), need = {};
         at += batch.length;
         batch.forEach(function (d) { need[lastAtMost(state.chunkStart, d)] = true; });
@@ -442,17 +468,23 @@
               var x = doc(d);
               if (!x || (phrases && !terms.every(function (tm) { return hasPhrase(x.row, tm); }))) return;
               var cond = state.meta.conds[x.cond];
-              hits.push({ id: d, row: x.row, condition: cond, open: applies(cond) === null });
+              hits.push({ id: d, row: x.row, condition: cond, cond: x.cond, open: applies(cond) === null });
             });
             return round();
           });
       }
       return round();
     }
-    // Resolves to {terms, hits: [{id, row: [title, location, link, procedure, text, kind, chapter], condition, open}]}.
-    function search(query, limit) {
-      var terms = parseQuery(query);
-      if (!terms.length) return Promise.resolve({ terms: terms, hits: [] });
+    // Resolves to {terms, total, exact, outside, hits: [{id, row: [title, location, link,
+    // procedure, text, kind, chapter], condition, cond, open, outside}]}. `total` counts
+    // the hits in the environment (`exact` false: phrases were checked only for the hits
+    // shown, so it is an upper bound), `outside` those it rules out; `opts.everywhere`
+    // shows them too.
+    function search(query, limit, opts) {
+      var terms = parseQuery(query), everywhere = !!(opts && opts.everywhere);
+      var none = { terms: terms, hits: [], total: 0, exact: true, outside: 0 };
+      if (!terms.length) return Promise.resolve(none);
+      var result = { terms: terms, exact: !terms.some(function (tm) { return tm.primaries.length > 1; }) };
       return load("search/meta.js").then(function () {
         if (!state.meta) throw new Error(state.stale || "search/meta.js did not register");
         var need = {};
@@ -469,14 +501,37 @@
           scores.forEach(function (x, d) { if (local.has(d)) scores.set(d, x + local.get(d)); else scores.delete(d); });
         });
         return excluded().then(function (out) {
-          var ranked = [];
-          scores.forEach(function (x, d) { if (!out || !out[d]) ranked.push(d); });
+          var ranked = [], outside = 0;
+          scores.forEach(function (x, d) {
+            if (out && out[d]) outside++;
+            if (everywhere || !out || !out[d]) ranked.push(d);
+          });
           ranked.sort(function (a, b) { return scores.get(b) - scores.get(a) || a - b; });
-          return pick(ranked, terms, limit);
+          result.total = everywhere ? ranked.length - outside : ranked.length;
+          result.outside = outside;
+          return pick(ranked, terms, limit).then(function (picked) {
+            var hits = picked.hits;
+            hits.forEach(function (h) { h.outside = !!(out && out[h.id]); });
+            // Every candidate checked: the count is exact.
+            if (picked.checked >= ranked.length) {
+              result.exact = true;
+              result.total = hits.filter(function (h) { return !h.outside; }).length;
+              if (everywhere) result.outside = hits.length - result.total;
+            }
+            return hits;
+          });
         });
-      }).then(function (hits) { return { terms: terms, hits: hits }; });
+      }).then(function (hits) { result.hits = hits; return result; });
     }
-    return { receivers: receivers, search: search };
+    // The clauses of condition `cond` (an index into meta.conds): [{source, label}].
+    function clauses(cond) {
+      return (state.condClauses[cond] || []).map(function (i) {
+        var c = state.meta.clauses[i];
+        return { source: c[0], label: c[1] };
+      });
+    }
+    function strings() { return (state.meta && state.meta.strings) || {}; }
+    return { receivers: receivers, search: search, clauses: clauses, strings: strings };
   }
 
   // ---- the keyboard: what each key means, IME composition respected -------------------
@@ -594,14 +649,45 @@
       items[selected].scrollIntoView({ block: "nearest" });
       input.setAttribute("aria-activedescendant", items[selected].id);
     }
+    // Whether hits outside the environment are shown (the reader asked, for this query).
+    var everywhere = false;
+    function words(key, n) {
+      var w = engine.strings()[key] || "";
+      return n === undefined ? w : w.replace("{}", n);
+    }
+    // The condition's clauses a reader still needs: those the environment leaves open, and
+    // for a hit outside it, those it rules out.
+    function when(h) {
+      var span = el("span", "search-when");
+      engine.clauses(h.cond).forEach(function (c) {
+        var v = applies(c.source);
+        if (v === true) return;
+        span.appendChild(el("span", v === false ? "search-clause search-clause-out" : "search-clause", c.label));
+      });
+      if (h.outside) span.insertBefore(el("span", "search-outside-mark", words("outsideMark")), span.firstChild);
+      return span.firstChild ? span : null;
+    }
+    function summary(res) {
+      var p = el("p", "search-count", res.total === 1 && res.exact ? words("result")
+        : words(res.exact ? "results" : "resultsAbout", res.total));
+      if (res.outside) {
+        if (!everywhere) p.appendChild(document.createTextNode(" " + words("outside", res.outside) + " "));
+        var more = el("button", "search-more", words(everywhere ? "hideOutside" : "showOutside"));
+        more.type = "button";
+        more.addEventListener("click", function () { everywhere = !everywhere; run(); input.focus(); });
+        p.appendChild(more);
+      }
+      return p;
+    }
     function show(query, res) {
       box.textContent = "";
       selected = -1;
       input.setAttribute("aria-expanded", query ? "true" : "false");
       if (!query.trim()) { box.hidden = true; return; }
       box.hidden = false;
+      if (res.total !== undefined) box.appendChild(summary(res));
       if (!res.hits.length) {
-        box.appendChild(el("p", "search-empty", t("searchNoResults", "No matching steps.", "該当する手順はありません。")));
+        box.appendChild(el("p", "search-empty", words("noResults")));
         return;
       }
       var wanted = highlightTokens(res.terms), list = el("ul", "search-list");
@@ -610,24 +696,28 @@
         li.id = "search-hit-" + i;
         li.setAttribute("role", "option");
         a.href = hrefFor(row, query);
-        var head = el("span", "search-head");
+        var head = el("span", "search-head"), title = el("span", "search-title");
         head.appendChild(el("span", "search-loc", row[1]));
-        head.appendChild(el("span", "search-title", row[0]));
+        title.appendChild(marked({ text: row[0], highlights: matchRanges(row[0], wanted) }));
+        head.appendChild(title);
         a.appendChild(head);
         if (row[3] && row[3] !== row[0]) a.appendChild(el("span", "search-proc", row[3]));
         var sn = el("span", "search-snippet");
         sn.appendChild(marked(snippet(row[4] || row[0], wanted)));
         a.appendChild(sn);
-        if (h.open) a.appendChild(el("span", "search-when", h.condition));
+        var w = when(h);
+        if (w) a.appendChild(w);
         li.appendChild(a);
         list.appendChild(li);
       });
       box.appendChild(list);
     }
+    var last = "";
     function run() {
       var query = input.value, mine = ++seq;
+      if (query !== last) { everywhere = false; last = query; }
       if (!query.trim()) { show("", { hits: [] }); return; }
-      engine.search(query, LIMIT).then(function (res) { if (mine === seq) show(query, res); }, function (err) {
+      engine.search(query, LIMIT, { everywhere: everywhere }).then(function (res) { if (mine === seq) show(query, res); }, function (err) {
         if (mine !== seq) return;
         box.hidden = false;
         box.textContent = "";
@@ -693,16 +783,27 @@
     target.classList.add("search-target");
   }
 
-  // Minimal defaults the theme's CSS overrides (`:where` keeps their specificity at zero).
+  // Defaults the theme's CSS overrides (`:where` keeps their specificity at zero), in the
+  // theme's colour variables so that they read in dark mode as in light. They live here,
+  // not in style.css, because runbooks inline style.css and have no search. The one rule
+  // with weight: on a phone the panel spans the viewport under the top bar (anchored to
+  // the search box, its left quarter was off-screen).
   var style = document.createElement("style");
   style.textContent =
-    ":where(#search-results){position:absolute;z-index:20;max-height:70vh;overflow:auto;background:#fff;border:1px solid #ccc;max-width:40rem}" +
+    ":where(#search-results){position:absolute;z-index:20;max-height:70vh;overflow:auto;background:var(--bg,#fff);color:var(--fg,#1f2328);border:1px solid var(--border,#ccc);max-width:40rem}" +
     ":where(.search-list){list-style:none;margin:0;padding:0}" +
     ":where(.search-hit a){display:block;padding:.4rem .6rem;color:inherit;text-decoration:none}" +
-    ":where(.search-hit[aria-selected=true] a,.search-hit a:hover){background:#eef3ff}" +
-    ":where(.search-loc){margin-right:.5em;color:#555}:where(.search-title){font-weight:bold}" +
-    ":where(.search-proc,.search-when){display:block;font-size:.85em;color:#555}" +
-    ":where(.search-snippet){display:block;font-size:.9em}:where(.search-empty){margin:.5rem}";
+    ":where(.search-hit[aria-selected=true] a,.search-hit a:hover){background:var(--accent-soft,#e3eefc)}" +
+    ":where(.search-loc){margin-right:.5em;color:var(--fg-soft,#57606a)}:where(.search-title){font-weight:bold}" +
+    ":where(.search-proc){display:block;font-size:.85em;color:var(--fg-soft,#57606a)}" +
+    ":where(#search-results mark){background:#fde68a;color:#1f2328;border-radius:2px}" +
+    ":where(.search-snippet){display:block;font-size:.9em}:where(.search-empty){margin:.5rem .6rem}" +
+    ":where(.search-count){margin:.45rem .6rem .2rem;font-size:.85rem;color:var(--fg-soft,#57606a)}" +
+    ":where(.search-more){font:inherit;font-size:.85rem;color:var(--accent,#0b63c5);background:var(--bg,#fff);border:1px solid var(--border,#ccc);border-radius:5px;padding:0 .5rem;cursor:pointer}" +
+    ":where(.search-when){display:flex;flex-wrap:wrap;gap:.25rem;margin-top:.25rem}" +
+    ":where(.search-clause,.search-outside-mark){padding:0 .45rem;border-radius:999px;font-size:.75rem;line-height:1.6;background:var(--badge-bg,#eef1f5);color:var(--badge-fg,#3d4752);border:1px solid var(--border,#ccc)}" +
+    ":where(.search-clause-out,.search-outside-mark){background:var(--caution-bg,#fff5e6);color:var(--caution,#b35900);border-color:var(--caution,#b35900)}" +
+    "@media (max-width:40rem){.search #search-results{position:fixed;left:.5rem;right:.5rem;top:calc(var(--topbar-h,3.25rem) + .25rem);width:auto;max-height:calc(100vh - var(--topbar-h,3.25rem) - 1rem)}}";
   document.head.appendChild(style);
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -1,0 +1,413 @@
+//! The search box in real headless Chromium, on the JobCenter book opened from file://:
+//! typing through an input method (nothing searched or opened until the text is
+//! committed), what the results say (how many, what the environment hides, conditions in
+//! words, titles marked), and the panel on a phone and in dark mode.
+//!
+//! A minimal DevTools-protocol client, as in `tests/browser.rs`: one websocket, one flat
+//! session. Chromium is `/usr/bin/chromium` (or `TEJUN_CHROMIUM`); without it these tests
+//! fail saying how to install it, unless `TEJUN_SKIP_BROWSER=1`.
+
+use std::io::ErrorKind;
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use tungstenite::{Message, WebSocket};
+
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+fn chromium() -> Option<PathBuf> {
+    let path = std::env::var_os("TEJUN_CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    if path.is_file() {
+        return Some(path);
+    }
+    if std::env::var("TEJUN_SKIP_BROWSER").as_deref() == Ok("1") {
+        eprintln!("skipping the browser test: TEJUN_SKIP_BROWSER=1");
+        return None;
+    }
+    panic!(
+        "headless Chromium not found at `{}`: install it (`sudo apt-get install chromium`, or \
+         run `.ci/test`), point TEJUN_CHROMIUM at it, or set TEJUN_SKIP_BROWSER=1",
+        path.display()
+    );
+}
+
+/// One headless Chromium with one page attached.
+struct Browser {
+    child: Child,
+    ws: WebSocket<TcpStream>,
+    next_id: u64,
+    session: String,
+    events: Vec<Value>,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    fn launch(binary: &Path) -> Browser {
+        let profile = tempfile::tempdir().expect("tempdir");
+        let child = Command::new(binary)
+            .args([
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-extensions",
+                "--no-first-run",
+                "--no-default-browser-check",
+                "--remote-debugging-port=0",
+                "--window-size=1200,900",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg("about:blank")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromium");
+        // Chromium writes the port it chose and the browser's websocket path here.
+        let port_file = profile.path().join("DevToolsActivePort");
+        let start = Instant::now();
+        let text = loop {
+            match std::fs::read_to_string(&port_file) {
+                Ok(t) if t.lines().count() >= 2 => break t,
+                _ if start.elapsed() > TIMEOUT => panic!("chromium did not open DevTools"),
+                _ => std::thread::sleep(Duration::from_millis(50)),
+            }
+        };
+        let mut lines = text.lines();
+        let port = lines.next().expect("port").trim().to_string();
+        let path = lines.next().expect("path").trim().to_string();
+        let stream = TcpStream::connect(format!("127.0.0.1:{port}")).expect("connect");
+        stream.set_read_timeout(Some(TIMEOUT)).expect("timeout");
+        let (ws, _) = tungstenite::client(format!("ws://127.0.0.1:{port}{path}"), stream)
+            .expect("websocket handshake");
+        let mut b = Browser {
+            child,
+            ws,
+            next_id: 0,
+            session: String::new(),
+            events: Vec::new(),
+            _profile: profile,
+        };
+        let target = b.send(None, "Target.createTarget", json!({"url": "about:blank"}));
+        let target_id = target["targetId"].as_str().expect("target id").to_string();
+        let attached = b.send(
+            None,
+            "Target.attachToTarget",
+            json!({"targetId": target_id, "flatten": true}),
+        );
+        b.session = attached["sessionId"].as_str().expect("session").to_string();
+        b.call("Page.enable", json!({}));
+        b.call("Runtime.enable", json!({}));
+        b
+    }
+
+    fn send(&mut self, session: Option<&str>, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        let mut msg = json!({"id": id, "method": method, "params": params});
+        if let Some(s) = session {
+            msg["sessionId"] = json!(s);
+        }
+        self.ws
+            .send(Message::text(msg.to_string()))
+            .expect("send to chromium");
+        loop {
+            let v = self.receive();
+            if v["id"].as_u64() == Some(id) {
+                if let Some(err) = v.get("error") {
+                    panic!("{method} failed: {err}");
+                }
+                return v["result"].clone();
+            }
+            self.events.push(v);
+        }
+    }
+
+    fn receive(&mut self) -> Value {
+        loop {
+            match self.ws.read() {
+                Ok(Message::Text(t)) => return serde_json::from_str(&t).expect("json"),
+                Ok(_) => continue,
+                Err(tungstenite::Error::Io(e))
+                    if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) =>
+                {
+                    panic!("chromium sent nothing for {TIMEOUT:?}")
+                }
+                Err(e) => panic!("reading from chromium: {e}"),
+            }
+        }
+    }
+
+    fn call(&mut self, method: &str, params: Value) -> Value {
+        let session = self.session.clone();
+        self.send(Some(&session), method, params)
+    }
+
+    fn eval(&mut self, expr: &str) -> Value {
+        let r = self.call(
+            "Runtime.evaluate",
+            json!({"expression": expr, "returnByValue": true, "awaitPromise": true}),
+        );
+        if let Some(ex) = r.get("exceptionDetails") {
+            panic!("`{expr}` threw: {ex}");
+        }
+        r["result"]["value"].clone()
+    }
+
+    fn open(&mut self, url: &str) {
+        self.events.clear();
+        let r = self.call("Page.navigate", json!({"url": url}));
+        assert!(r.get("errorText").is_none(), "navigating to {url}: {r}");
+        let start = Instant::now();
+        while !self
+            .events
+            .iter()
+            .any(|e| e["method"] == "Page.loadEventFired")
+        {
+            assert!(start.elapsed() < TIMEOUT, "{url} never loaded");
+            let v = self.receive();
+            self.events.push(v);
+        }
+    }
+
+    /// Polls `expr` until it is truthy (a non-zero number counts).
+    fn wait_for(&mut self, expr: &str) -> Value {
+        let start = Instant::now();
+        loop {
+            let v = self.eval(expr);
+            if v.as_bool() == Some(true) || v.as_f64().is_some_and(|n| n != 0.0) {
+                return v;
+            }
+            assert!(start.elapsed() < TIMEOUT, "`{expr}` never held");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Text typed as a keyboard would commit it (no input method).
+    fn insert_text(&mut self, text: &str) {
+        self.call("Input.insertText", json!({ "text": text }));
+    }
+
+    fn key(&mut self, key: &str, code: u32) {
+        for kind in ["rawKeyDown", "keyUp"] {
+            self.call(
+                "Input.dispatchKeyEvent",
+                json!({"type": kind, "key": key, "code": key, "windowsVirtualKeyCode": code}),
+            );
+        }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.ws.close(None);
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The JobCenter book, built once for these tests.
+fn site() -> &'static Path {
+    static SITE: OnceLock<PathBuf> = OnceLock::new();
+    SITE.get_or_init(|| {
+        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("search-browser-site");
+        let o = Command::new(env!("CARGO_BIN_EXE_tejun"))
+            .args(["build", env!("CARGO_MANIFEST_DIR"), "--out"])
+            .arg(&out)
+            .output()
+            .expect("run tejun");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        out
+    })
+}
+
+fn page(query: &str) -> String {
+    let index = site().join("index.html");
+    format!(
+        "file://{}{query}",
+        index.canonicalize().expect("path").display()
+    )
+}
+
+const HITS: &str = "document.querySelectorAll('#search-results .search-hit a').length";
+
+/// Text as an input method produces it: the composition (kana) shown in the box, then
+/// committed as `commit`. Returns what the box showed meanwhile.
+#[test]
+fn nothing_is_searched_or_opened_while_an_input_method_composes() {
+    let Some(binary) = chromium() else { return };
+    let mut b = Browser::launch(&binary);
+    b.open(&page(""));
+    b.eval("document.getElementById('search-input').focus()");
+    b.insert_text("regsvr32 ");
+    b.wait_for(HITS);
+    let before = b.eval("document.getElementById('search-results').textContent");
+
+    // Composing りそーす: the box keeps what it showed, no "no results" flash.
+    b.call(
+        "Input.imeSetComposition",
+        json!({"text": "りそーす", "selectionStart": 4, "selectionEnd": 4}),
+    );
+    assert_eq!(
+        b.eval("document.getElementById('search-input').value"),
+        "regsvr32 りそーす"
+    );
+    std::thread::sleep(Duration::from_millis(400));
+    assert_eq!(
+        b.eval("document.getElementById('search-results').textContent"),
+        before
+    );
+    // The Enter that commits a conversion (keyCode 229) opens nothing.
+    b.key("Enter", 229);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(b
+        .eval("location.pathname")
+        .as_str()
+        .is_some_and(|p| p.ends_with("/index.html")));
+
+    // Committed: the query runs on the committed text.
+    b.insert_text("アンレジスト");
+    b.wait_for("document.getElementById('search-input').value === 'regsvr32 アンレジスト'");
+    b.wait_for(&format!(
+        "{HITS} > 0 && document.getElementById('search-results').textContent !== {}",
+        json!(before)
+    ));
+    // A plain Enter now opens the first result.
+    b.key("Enter", 13);
+    b.wait_for("!location.pathname.endsWith('/index.html')");
+    let path = b.eval("location.pathname");
+    assert!(
+        path.as_str().is_some_and(|p| p.contains("/mscs-")),
+        "{path}"
+    );
+}
+
+/// The results count themselves, say how many the environment hides (and show them on
+/// request, marked), word their conditions as badges do, and mark the query in titles.
+#[test]
+fn results_say_how_many_and_what_the_environment_hides() {
+    let Some(binary) = chromium() else { return };
+    let mut b = Browser::launch(&binary);
+    b.open(&page("?cluster=unix"));
+    b.eval("document.getElementById('search-input').focus()");
+    b.insert_text("regsvr32");
+    b.wait_for("!!document.querySelector('#search-results .search-more')");
+    let said = b.eval("document.querySelector('#search-results .search-count').textContent");
+    let said = said.as_str().unwrap_or_default();
+    assert!(said.starts_with("0 件"), "{said}");
+    assert!(
+        said.contains("ほかに 12 件が選択中の環境の外にあります"),
+        "{said}"
+    );
+    assert_eq!(b.eval(HITS), 0);
+
+    b.eval("document.querySelector('#search-results .search-more').click()");
+    b.wait_for(HITS);
+    assert_eq!(b.eval(HITS), 12);
+    let marks = b.eval("document.querySelectorAll('#search-results .search-outside-mark').length");
+    assert_eq!(marks, 12);
+    // Each hit says in words why it is outside: the clause UNIX rules out.
+    let out = b.eval(
+        "Array.from(document.querySelectorAll('#search-results .search-clause-out'))\
+         .map(e => e.textContent)",
+    );
+
+    assert!(
+        out.as_array()
+            .is_some_and(|a| !a.is_empty() && a.iter().all(|t| t == "クラスタ種別: MSCS(MSFC)")),
+        "{out}"
+    );
+
+    // A new query starts inside the environment again; titles are marked.
+    b.eval(
+        "(() => { const i = document.getElementById('search-input'); i.value = ''; \
+         i.dispatchEvent(new Event('input', {bubbles: true})); })()",
+    );
+    b.insert_text("停止");
+    b.wait_for(&format!(
+        "{HITS} > 0 && !document.querySelector('.search-outside-mark')"
+    ));
+    let marked = b.eval(
+        "Array.from(document.querySelectorAll('#search-results .search-title mark'))\
+         .map(m => m.textContent.toLowerCase())",
+    );
+    assert!(
+        marked
+            .as_array()
+            .is_some_and(|a| a.iter().any(|t| t == "停止")),
+        "{marked}"
+    );
+    // With UNIX chosen, the cluster clause is settled and not repeated on every hit.
+    let clauses = b.eval("document.querySelector('#search-results').textContent");
+    assert!(
+        !clauses
+            .as_str()
+            .unwrap_or_default()
+            .contains("クラスタ種別"),
+        "{clauses}"
+    );
+}
+
+/// WCAG contrast of two CSS `rgb()`/`rgba()` colours.
+const CONTRAST: &str = r#"((fg, bg) => {
+  const rgb = s => s.match(/[\d.]+/g).slice(0, 3).map(Number).map(c => {
+    c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); });
+  const lum = c => 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+  const [a, b] = [lum(rgb(fg)), lum(rgb(bg))];
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+})"#;
+
+/// On a 375 px phone the panel lies wholly on screen; in dark mode its text keeps WCAG AA
+/// contrast (4.5:1) with the panel, the selected hit included.
+#[test]
+fn the_results_fit_a_phone_and_read_in_dark_mode() {
+    let Some(binary) = chromium() else { return };
+    let mut b = Browser::launch(&binary);
+    b.call(
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": 375, "height": 800, "deviceScaleFactor": 1, "mobile": true}),
+    );
+    b.call(
+        "Emulation.setEmulatedMedia",
+        json!({"features": [{"name": "prefers-color-scheme", "value": "dark"}]}),
+    );
+    b.open(&page(""));
+    b.eval("document.getElementById('search-input').focus()");
+    b.insert_text("停止");
+    b.wait_for(HITS);
+    let rect = b.eval(
+        "(() => { const r = document.getElementById('search-results').getBoundingClientRect(); \
+         return [r.left, r.right, innerWidth]; })()",
+    );
+    let (left, right, width) = (
+        rect[0].as_f64().unwrap(),
+        rect[1].as_f64().unwrap(),
+        rect[2].as_f64().unwrap(),
+    );
+    assert!(
+        left >= 0.0 && right <= width,
+        "panel at {rect} on a 375 px screen"
+    );
+    b.key("ArrowDown", 40);
+    let worst = b.eval(&format!(
+        "(() => {{ const c = {CONTRAST}; \
+         const bgOf = el => {{ for (; el; el = el.parentElement) {{ \
+           const b = getComputedStyle(el).backgroundColor; \
+           if (!/rgba\\(.*, 0\\)$/.test(b) && b !== 'transparent') return b; }} return 'rgb(255,255,255)'; }}; \
+         const els = document.querySelectorAll('#search-results .search-hit *, #search-results .search-count'); \
+         let worst = [99, '']; \
+         els.forEach(e => {{ if (!e.childNodes.length || ![...e.childNodes].some(n => n.nodeType === 3 && n.nodeValue.trim())) return; \
+           const r = c(getComputedStyle(e).color, bgOf(e)); if (r < worst[0]) worst = [r, e.className || e.tagName]; }}); \
+         return worst; }})()"
+    ));
+    let ratio = worst[0].as_f64().unwrap();
+    assert!(ratio >= 4.5, "dark mode: {worst} (WCAG AA needs 4.5:1)");
+}
