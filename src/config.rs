@@ -86,6 +86,8 @@ pub struct Config {
     /// `[check] similar_commands`: whether the similar-command lint runs.
     pub lint_similar: bool,
     pub placeholders: Vec<Placeholder>,
+    /// `[search] synonyms`: groups of words a query finds each other by (登録 = レジスト).
+    pub synonyms: Vec<Vec<String>>,
 }
 
 /// The id rule (README, "Ids"): `[a-z0-9][a-z0-9._-]*`. Every id of a book follows it,
@@ -198,6 +200,7 @@ impl Config {
             allow_similar: raw.check.allow_similar,
             lint_similar: raw.check.similar_commands.unwrap_or(true),
             placeholders,
+            synonyms: raw.search.synonyms,
         })
     }
 

@@ -10,7 +10,7 @@ use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 use serde_json::Value;
-use tejun::search::{analyze, offline, pack, query};
+use tejun::search::{analyze, expand, offline, pack, query};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -487,45 +487,149 @@ fn vectors() -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
+/// A term as the vectors write it.
+fn term_json(t: &query::Term) -> Value {
+    serde_json::json!({
+        "field": t.field.map(|f| f.name()),
+        "primaries": t.primaries.iter().map(|(o, s)| format!("{s}@{o}")).collect::<Vec<_>>(),
+        "alternates": t.alternates,
+        "quoted": t.quoted,
+        "prefix": t.prefix,
+    })
+}
+
+/// What the Rust side makes of every case of the vectors, in the file's own shape.
+fn rust_side(v: &Value) -> Value {
+    let analyze: Vec<Value> = v["analyze"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let text = c["text"].as_str().unwrap();
+            serde_json::json!({"text": text, "tokens": analyze::describe(text)})
+        })
+        .collect();
+    let queries: Vec<Value> = v["queries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let q = c["query"].as_str().unwrap();
+            let terms: Vec<Value> = query::parse(q, None).iter().map(term_json).collect();
+            serde_json::json!({"query": q, "terms": terms})
+        })
+        .collect();
+    let words: Vec<(String, u32)> = serde_json::from_value(v["vocabulary"].clone()).unwrap();
+    let mut words = words;
+    words.sort();
+    let vocab = expand::Words(words);
+    let groups: Vec<Vec<String>> = serde_json::from_value(v["synonyms"].clone()).unwrap();
+    let synonyms = expand::Synonyms::new(&groups);
+    let plans: Vec<Value> = v["plans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let q = c["query"].as_str().unwrap();
+            let p = expand::plan(&query::parse(q, None), &vocab, &synonyms);
+            let terms: Vec<Value> = p
+                .terms
+                .iter()
+                .map(|t| {
+                    t.variants
+                        .iter()
+                        .map(|x| {
+                            serde_json::json!({
+                                "primaries": x.primaries.iter().map(|(o, s)| format!("{s}@{o}")).collect::<Vec<_>>().join(" "),
+                                "alternates": x.alternates,
+                                "exact": x.exact,
+                                "factor": x.factor,
+                            })
+                        })
+                        .collect()
+                })
+                .collect();
+            serde_json::json!({"query": q, "terms": terms, "corrections": p.corrections})
+        })
+        .collect();
+    let snippets: Vec<Value> = v["snippets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let text = c["text"].as_str().unwrap();
+            let tokens: Vec<String> = serde_json::from_value(c["tokens"].clone()).unwrap();
+            let s = tejun::search::snippet::snippet(text, &tokens);
+            let chars = |b: usize| s.text[..b].chars().count();
+            serde_json::json!({
+                "text": text,
+                "tokens": tokens,
+                "snippet": s.text,
+                "highlights": s.highlights.iter().map(|h| [chars(h.start), chars(h.end)]).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "about": v["about"],
+        "analyze": analyze,
+        "queries": queries,
+        "vocabulary": v["vocabulary"],
+        "synonyms": v["synonyms"],
+        "plans": plans,
+        "snippets": snippets,
+    })
+}
+
+/// The vectors file as written: one case per line.
+fn vectors_text(v: &Value) -> String {
+    let mut out = String::from("{\n");
+    let keys = [
+        "about",
+        "analyze",
+        "queries",
+        "vocabulary",
+        "synonyms",
+        "plans",
+        "snippets",
+    ];
+    for (i, k) in keys.iter().enumerate() {
+        out.push_str(&format!(" {}: ", Value::from(*k)));
+        match &v[*k] {
+            Value::Array(items) if *k != "synonyms" => {
+                out.push_str("[\n");
+                let lines: Vec<String> = items.iter().map(|c| format!("  {c}")).collect();
+                out.push_str(&lines.join(",\n"));
+                out.push_str("\n ]");
+            }
+            other => out.push_str(&other.to_string()),
+        }
+        out.push_str(if i + 1 < keys.len() { ",\n" } else { "\n" });
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// Every case of `tests/search-vectors.json` as the Rust code reads it. With
+/// `TEJUN_BLESS_VECTORS=1` the file is rewritten from the Rust side instead (then the
+/// JavaScript test says whether search.js agrees, and the diff is for a person to read).
 #[test]
 fn rust_analyser_matches_the_shared_vectors() {
     let v = vectors();
-    for case in v["analyze"].as_array().unwrap() {
-        let text = case["text"].as_str().unwrap();
-        let want: Vec<&str> = case["tokens"]
+    let got = rust_side(&v);
+    if std::env::var("TEJUN_BLESS_VECTORS").as_deref() == Ok("1") {
+        let path = Path::new(ROOT).join("tests/search-vectors.json");
+        std::fs::write(path, vectors_text(&got)).unwrap();
+        return;
+    }
+    for section in ["analyze", "queries", "plans", "snippets"] {
+        for (want, got) in v[section]
             .as_array()
             .unwrap()
             .iter()
-            .map(|t| t.as_str().unwrap())
-            .collect();
-        assert_eq!(analyze::describe(text), want, "analysing {text:?}");
-    }
-    for case in v["queries"].as_array().unwrap() {
-        let q = case["query"].as_str().unwrap();
-        let got: Vec<Value> = query::parse(q, None)
-            .iter()
-            .map(|t| {
-                serde_json::json!({
-                    "field": t.field.map(|f| f.name()),
-                    "primaries": t.primaries.iter().map(|(o, s)| format!("{s}@{o}")).collect::<Vec<_>>(),
-                    "alternates": t.alternates,
-                })
-            })
-            .collect();
-        assert_eq!(Value::Array(got), case["terms"], "reading query {q:?}");
-    }
-    for case in v["snippets"].as_array().unwrap() {
-        let text = case["text"].as_str().unwrap();
-        let tokens: Vec<String> = serde_json::from_value(case["tokens"].clone()).unwrap();
-        let s = tejun::search::snippet::snippet(text, &tokens);
-        let chars = |b: usize| s.text[..b].chars().count();
-        let got = serde_json::json!({
-            "snippet": s.text,
-            "highlights": s.highlights.iter().map(|h| [chars(h.start), chars(h.end)]).collect::<Vec<_>>(),
-        });
-        let want =
-            serde_json::json!({"snippet": case["snippet"], "highlights": case["highlights"]});
-        assert_eq!(got, want, "snippet of {text:?}");
+            .zip(got[section].as_array().unwrap())
+        {
+            assert_eq!(got, want, "{section}");
+        }
     }
 }
 
@@ -552,14 +656,25 @@ const s = require(js);
 const v = JSON.parse(fs.readFileSync(vectorsPath, "utf8"));
 const hashes = JSON.parse(fs.readFileSync(hashesPath, "utf8"));
 let bad = 0;
-const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+// Objects compare whatever their key order (serde writes keys sorted).
+const canon = x => Array.isArray(x) ? x.map(canon) : x && typeof x === "object" ? Object.keys(x).sort().reduce((o, k) => { o[k] = canon(x[k]); return o; }, {}) : x;
+const same = (a, b) => JSON.stringify(canon(a)) === JSON.stringify(canon(b));
+const vocab = v.vocabulary.slice().sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+const words = p => vocab.filter(w => w[0].startsWith(p));
+const groups = s.synonymGroups(v.synonyms);
+const term = t => ({ field: t.field, primaries: t.primaries.map(p => p[1] + "@" + p[0]), alternates: t.alternates, quoted: t.quoted, prefix: t.prefix });
 for (const c of v.analyze) {
   const got = s.describe(c.text);
   if (!same(got, c.tokens)) { bad++; console.log("analyse", JSON.stringify(c.text), JSON.stringify(got), "want", JSON.stringify(c.tokens)); }
 }
 for (const c of v.queries) {
-  const got = s.parseQuery(c.query).map(t => ({ field: t.field, primaries: t.primaries.map(p => p[1] + "@" + p[0]), alternates: t.alternates }));
+  const got = s.parseQuery(c.query).map(term);
   if (!same(got, c.terms)) { bad++; console.log("query", JSON.stringify(c.query), JSON.stringify(got), "want", JSON.stringify(c.terms)); }
+}
+for (const c of v.plans) {
+  const p = s.plan(s.parseQuery(c.query), words, groups);
+  const got = { query: c.query, terms: p.terms.map(t => t.variants.map(x => ({ primaries: x.primaries.map(q => q[1] + "@" + q[0]).join(" "), alternates: x.alternates, exact: x.exact, factor: x.factor }))), corrections: p.corrections };
+  if (!same(got, c)) { bad++; console.log("plan", JSON.stringify(c.query), JSON.stringify(got), "want", JSON.stringify(c)); }
 }
 for (const c of v.snippets) {
   const wanted = {}; c.tokens.forEach(t => { wanted[t] = true; });
@@ -631,7 +746,7 @@ function engine(env) {
   const e = s.createEngine(p => new Promise((resolve, reject) => {
     fs.readFile(path.join(site, p), "utf8", (err, text) => {
       if (err) return reject(err);
-      new Function("window", text)({ tejunSearchMeta: e.receivers.meta, tejunSearchShard: e.receivers.shard, tejunSearchDocs: e.receivers.docs, tejunSearchConds: e.receivers.conds });
+      new Function("window", text)({ tejunSearchMeta: e.receivers.meta, tejunSearchShard: e.receivers.shard, tejunSearchWords: e.receivers.words, tejunSearchDocs: e.receivers.docs, tejunSearchConds: e.receivers.conds });
       resolve();
     });
   }), c => (c ? tc.evaluate(tc.parse(c), env) : true));
@@ -888,4 +1003,203 @@ console.log(JSON.stringify(handled));
         ["keydown", false, []],
     ]);
     assert_eq!(got, want);
+}
+
+/// The queries both rankings are held to: identifiers, commands, paths, Japanese (with
+/// particles and inflections), phrases, prefixes being typed, typos, field restrictions.
+const JOBCENTER_QUERIES: &[&str] = &[
+    "regsvr32",
+    "regsvr",
+    "regsvr23",
+    "nqss",
+    "nq",
+    "nqsstop",
+    "nqsdaemon",
+    "NQS_SITE",
+    "cjcmksite",
+    "cjcpw",
+    "/usr/lib",
+    "-ivh",
+    r"C:\nqs",
+    "cmd:regsvr32",
+    "title:停止",
+    "停止",
+    "フェイルオーバ",
+    "共有ディスク",
+    "リソースDLL",
+    "サービスを停止",
+    "ローカルのJobCenterサービスを停止",
+    "引き継げない",
+    "待機系ノード",
+    "サイトデータベース",
+    "\"サイトデータベース\"",
+    "共有ディスク 停止",
+    "jobcenter サービス 停止 できない",
+    "クラスタリソース 登録",
+    "パッチ適用",
+    "バージョンアップ 手順",
+    "サーバの環境設定",
+    "unix nqsstart",
+    "rpm",
+];
+
+const KUBEADM_QUERIES: &[&str] = &[
+    "kubeadm upgrade apply",
+    "kubeadm upgrade plan",
+    "kubeadm upgarde",
+    "kubectl drain",
+    "drain the node",
+    "uncordon",
+    "cordo",
+    "apt-mark unhold",
+    "apt-mark",
+    "etcdctl snapshot save",
+    "etcdctl snapshto",
+    "etcd",
+    "systemctl restart kubelet",
+    "kubelet",
+    "kube",
+    "calico",
+    "cilium helm",
+    "flannel",
+    "containerd",
+    "coredns",
+    "kube-proxy",
+    "\"control plane\"",
+    "how to upgrade the control plane",
+    "certificates renew",
+    "dnf list --showduplicates",
+    "admin.conf",
+    "v1beta4",
+];
+
+/// `queries` against the CLI (`tejun search --json --limit 10`) and `search.js` over the
+/// offline index of the same book: the same top ten, in order; documents whose ranks tie
+/// may trade places.
+fn rank_alike(book: &Path, queries: &[&str]) {
+    let out = tejun(&["index", book.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let b = match tejun::load_book(book) {
+        Ok((b, _)) => b,
+        Err((d, src)) => panic!("{}", d.lines(&src).join("\n")),
+    };
+    let site = book.join("site");
+    let _ = std::fs::remove_dir_all(&site);
+    std::fs::create_dir_all(site.join("search")).unwrap();
+    offline::write_offline_index(&b, &mut |p, bytes| {
+        std::fs::write(site.join(p), bytes).unwrap()
+    });
+    let script = r#"
+const fs = require("fs"), path = require("path");
+const [js, site, queries] = process.argv.slice(1);
+const s = require(js);
+const e = s.createEngine(p => new Promise((resolve, reject) => {
+  fs.readFile(path.join(site, p), "utf8", (err, text) => {
+    if (err) return reject(err);
+    new Function("window", text)({ tejunSearchMeta: e.receivers.meta, tejunSearchShard: e.receivers.shard,
+      tejunSearchWords: e.receivers.words, tejunSearchDocs: e.receivers.docs, tejunSearchConds: e.receivers.conds });
+    resolve();
+  });
+}), () => true);
+(async () => {
+  const out = {};
+  for (const q of JSON.parse(queries)) {
+    const r = await e.search(q, 10);
+    out[q] = { hits: r.hits.map(h => [h.row[2], h.key]), total: r.total, corrected: r.corrected };
+  }
+  console.log(JSON.stringify(out));
+})().catch(e => { console.error(e); process.exit(1); });
+"#;
+    let out = node(
+        script,
+        &[
+            site.to_str().unwrap(),
+            &serde_json::to_string(queries).unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let js: BTreeMap<String, Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let mut empty = 0;
+    for q in queries {
+        let o = tejun(&[
+            "search",
+            q,
+            book.to_str().unwrap(),
+            "--json",
+            "--limit",
+            "10",
+        ]);
+        assert!(
+            o.status.success(),
+            "{q}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let cli: Vec<Value> = serde_json::from_slice(&o.stdout).unwrap();
+        let cli: Vec<(String, [f64; 3])> = cli
+            .iter()
+            .map(|h| {
+                let n = |k: &str| h[k].as_f64().unwrap();
+                (
+                    s(h, "link").to_string(),
+                    [n("matched"), n("exact"), n("score")],
+                )
+            })
+            .collect();
+        let site: Vec<(String, [f64; 3])> = js[*q]["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| {
+                let k = &h[1];
+                let n = |i: usize| k[i].as_f64().unwrap();
+                (h[0].as_str().unwrap().to_string(), [n(0), n(1), n(2)])
+            })
+            .collect();
+        empty += usize::from(cli.is_empty());
+        assert_eq!(cli.len(), site.len(), "{q:?}: CLI {cli:?}\nsite {site:?}");
+        let same_key = |a: &[f64; 3], b: &[f64; 3]| {
+            a[0] == b[0] && a[1] == b[1] && (a[2] - b[2]).abs() <= 1e-9 * a[2].abs().max(1.0)
+        };
+        for (i, (c, w)) in cli.iter().zip(&site).enumerate() {
+            assert!(
+                same_key(&c.1, &w.1),
+                "{q:?}: rank {i} differs: CLI {cli:?}\nsite {site:?}"
+            );
+            if c.0 != w.0 {
+                // Only documents of equal rank may trade places.
+                let tied = |l: &[(String, [f64; 3])], link: &str| {
+                    l.iter().any(|(x, k)| x == link && same_key(k, &c.1))
+                };
+                assert!(
+                    tied(&site, &c.0) || i + 1 == cli.len(),
+                    "{q:?}: rank {i}: CLI {} site {}\nCLI {cli:?}\nsite {site:?}",
+                    c.0,
+                    w.0
+                );
+            }
+        }
+    }
+    assert!(empty * 4 < queries.len(), "too many queries found nothing");
+}
+
+/// One ranking: the CLI and the offline site put the same documents first, on both books.
+#[test]
+fn the_cli_and_the_site_rank_alike() {
+    assert!(JOBCENTER_QUERIES.len() + KUBEADM_QUERIES.len() >= 40);
+    rank_alike(book(), JOBCENTER_QUERIES);
+    let kubeadm = Path::new(env!("CARGO_TARGET_TMPDIR")).join("search-kubeadm");
+    let _ = std::fs::remove_dir_all(&kubeadm);
+    std::fs::create_dir_all(&kubeadm).unwrap();
+    let src = Path::new(ROOT).join("examples/kubeadm");
+    std::fs::copy(src.join("book.toml"), kubeadm.join("book.toml")).unwrap();
+    copy_dir(&src.join("content"), &kubeadm.join("content"));
+    rank_alike(&kubeadm, KUBEADM_QUERIES);
 }

@@ -411,3 +411,31 @@ fn the_results_fit_a_phone_and_read_in_dark_mode() {
     let ratio = worst[0].as_f64().unwrap();
     assert!(ratio >= 4.5, "dark mode: {worst} (WCAG AA needs 4.5:1)");
 }
+
+/// A word still being typed finds what it begins (`regsvr` → `regsvr32`); a misspelt one
+/// says what it searched instead (`regsvr23` → `regsvr32`).
+#[test]
+fn half_a_command_and_a_typo_both_find_it() {
+    let Some(binary) = chromium() else { return };
+    let mut b = Browser::launch(&binary);
+    b.open(&page(""));
+    b.eval("document.getElementById('search-input').focus()");
+    b.insert_text("regsvr");
+    b.wait_for(HITS);
+    let marked = b.eval(
+        "Array.from(document.querySelectorAll('#search-results .search-snippet mark'))\
+         .map(m => m.textContent)",
+    );
+    assert!(
+        marked
+            .as_array()
+            .is_some_and(|a| a.iter().any(|t| t == "regsvr32")),
+        "{marked}"
+    );
+    b.insert_text("23");
+    b.wait_for(&format!(
+        "{HITS} > 0 && !!document.querySelector('#search-results .search-note')"
+    ));
+    let note = b.eval("document.querySelector('#search-results .search-note').textContent");
+    assert_eq!(note, "「regsvr32」の結果を表示しています。");
+}

@@ -112,6 +112,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         writeln!(out)?;
         return Ok(ExitCode::SUCCESS);
     }
+    if let Some(q) = &results.corrected {
+        writeln!(out, "showing results for `{q}`")?;
+    }
+    if results.partial && !results.hits.is_empty() {
+        writeln!(out, "no step has every word; these have most of them\n")?;
+    }
     if results.hits.is_empty() {
         writeln!(
             out,

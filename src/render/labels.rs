@@ -234,6 +234,7 @@ mod tests {
             allow_similar: vec![],
             lint_similar: true,
             placeholders: Vec::new(),
+            synonyms: Vec::new(),
         }
     }
 

@@ -152,7 +152,7 @@ mod tests {
     fn highlights_whole_matches_and_merges_bigrams() {
         let s = snippet(
             "クラスタの共有ディスクを確認します",
-            &["共有".into(), "有デ".into(), "ディ".into()],
+            &["共有".into(), "有デ".into(), "デイ".into()],
         );
         assert_eq!(mark(&s, "[", "]"), "クラスタの[共有ディ]スクを確認します");
     }

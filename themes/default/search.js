@@ -1,11 +1,12 @@
 // The offline site's search box. Works opened from file:// (no fetch): the index is a set
 // of <script> files written by src/search/offline.rs that register themselves through
-// window.tejunSearchMeta / tejunSearchShard / tejunSearchDocs / tejunSearchConds, loaded on
-// demand (the module doc of offline.rs is the contract).
+// window.tejunSearchMeta / Shard / Words / Docs / Conds, loaded on demand (the module doc
+// of offline.rs is the contract).
 //
-// The analyser and the query reader below are ports of src/search/analyze.rs and
-// src/search/query.rs; tests/search-vectors.json holds both to the same output (the Rust
-// test suite runs this file under node). Change one, change the other, add a vector.
+// The analyser, the query reader, the widening and the ranking below are ports of
+// src/search/analyze.rs, query.rs, expand.rs and rank.rs; tests/search-vectors.json holds
+// them to the same output, and tests/search.rs to the same top ten over a set of queries
+// (the Rust test suite runs this file under node). Change one, change the other.
 //
 // The page provides <input id="search-input">, <div id="search-results"> and
 // window.TEJUN = { book, facets, strings, root } (root: "" or "../", the path to the site
@@ -17,11 +18,27 @@
   // ---- analysis (mirror of src/search/analyze.rs) ---------------------------------------
   var CJK = 0, WORD = 1, JOIN = 2, SEP = 3;
 
+  // Small kana (ぁぃぅぇぉっゃゅょゎ and katakana) are their large kana's code point less one.
+  var SMALL = [0x3041, 0x3043, 0x3045, 0x3047, 0x3049, 0x3063, 0x3083, 0x3085, 0x3087, 0x308e,
+    0x30a1, 0x30a3, 0x30a5, 0x30a7, 0x30a9, 0x30c3, 0x30e3, 0x30e5, 0x30e7, 0x30ee];
   function fold(u) {
     if (u >= 0xff01 && u <= 0xff5e) u -= 0xfee0;
     else if (u === 0x3000) u = 0x20;
+    else if (SMALL.indexOf(u) >= 0) u += 1;
+    else if (u === 0x30f5) u = 0x30ab;
+    else if (u === 0x30f6) u = 0x30b1;
     if (u >= 0x41 && u <= 0x5a) u += 32;
     return u;
+  }
+  function isKatakana(u) { return (u >= 0x30a1 && u <= 0x30fa) || u === 0x30fc; }
+  function isHiragana(u) { return (u >= 0x3041 && u <= 0x3096) || u === 0x309d || u === 0x309e; }
+  function isKanji(u) {
+    return u === 0x3005 || (u >= 0x3400 && u <= 0x4dbf) || (u >= 0x4e00 && u <= 0x9fff) || (u >= 0xf900 && u <= 0xfaff);
+  }
+  // One-kana particles: never okurigana, always a cut (query.rs PARTICLES).
+  var PARTICLES = "をのにはがでともへやかねよ";
+  function okurigana(a, k, b) {
+    return isKanji(a) && isKanji(b) && isHiragana(k) && PARTICLES.indexOf(String.fromCodePoint(k)) < 0;
   }
   function isCjk(u) {
     return (u >= 0x3005 && u <= 0x3007) || (u >= 0x3040 && u <= 0x309f) ||
@@ -46,11 +63,21 @@
     if (isSeparator(u)) return SEP;
     return WORD;
   }
-  // Code points of `text`, folded, with their UTF-16 offsets.
+  // Code points of `text`, folded, with their UTF-16 offsets; a katakana word of three
+  // letters or more loses a final ー into its last letter's offsets (サーバー = サーバ).
   function chars(text) {
-    var out = [], i = 0;
+    var out = [], i = 0, kata = 0;
     while (i < text.length) {
-      var cp = text.codePointAt(i), len = cp > 0xffff ? 2 : 1, f = fold(cp);
+      var cp = text.codePointAt(i), len = cp > 0xffff ? 2 : 1;
+      var next = i + len < text.length ? text.codePointAt(i + len) : -1, last = out[out.length - 1];
+      if (cp === 0x30fc && kata >= 3 && !isKatakana(next) && last && last.end === i) {
+        last.end = i + len;
+        kata = 0;
+        i += len;
+        continue;
+      }
+      kata = isKatakana(cp) ? kata + 1 : 0;
+      var f = fold(cp);
       out.push({ c: f, k: classOf(f), start: i, end: i + len });
       i += len;
     }
@@ -77,6 +104,10 @@
             out.push({ text: str(cs, i + m, i + m + 2), position: pos + m, from: a.start, to: cs[i + m + 1].end, primary: true });
           }
           out.push({ text: str(cs, i + m, i + m + 1), position: pos + m, from: a.start, to: a.end, primary: n === 1 });
+          // 引き継 is also 引継, so that either spelling finds the other.
+          if (m + 2 < n && okurigana(a.c, cs[i + m + 1].c, cs[i + m + 2].c)) {
+            out.push({ text: String.fromCodePoint(a.c, cs[i + m + 2].c), position: pos + m, from: a.start, to: cs[i + m + 2].end, primary: false });
+          }
         }
         pos += n + 1;
       } else {
@@ -137,44 +168,229 @@
         var name = cs.slice(i, k).join("").toLowerCase();
         if (Object.prototype.hasOwnProperty.call(FIELDS, name)) { field = FIELDS[name]; i = k + 1; }
       }
-      var end;
-      if (cs[i] === '"') {
+      var end, quoted = cs[i] === '"';
+      if (quoted) {
         end = i + 1;
         while (end < cs.length && cs[end] !== '"') end++;
-        out.push({ field: field, text: cs.slice(i + 1, end).join("") });
+        out.push({ field: field, text: cs.slice(i + 1, end).join(""), quoted: true });
         i = end + 1;
       } else {
         end = i;
         while (end < cs.length && !isSpace(cs[end])) end++;
-        out.push({ field: field, text: cs.slice(i, end).join("") });
+        out.push({ field: field, text: cs.slice(i, end).join(""), quoted: false });
         i = end;
       }
     }
     return out;
   }
-  // Terms {field, primaries: [[offset, token]], alternates: [token]}.
+  // The stems of an unquoted piece (query.rs `stems`): cut at particles and inflections
+  // between words, a trailing inflection dropped, a lone okurigana between kanji folded.
+  function stems(text) {
+    var cs = Array.from(text).map(function (c) { return c.codePointAt(0); }), out = [], cur = "", i = 0;
+    if (cs.every(isHiragana)) return [text];
+    while (i < cs.length) {
+      var kana = isHiragana(cs[i]), end = i;
+      while (end < cs.length && isHiragana(cs[end]) === kana) end++;
+      var between = i > 0 && end < cs.length && isKanji(cs[i - 1]) && isKanji(cs[end]);
+      if (!kana || i === 0) cur += String.fromCodePoint.apply(null, cs.slice(i, end));
+      else if (end - i === 1 && between && PARTICLES.indexOf(String.fromCodePoint(cs[i])) < 0) { /* folded */ }
+      else if (cur) { out.push(cur); cur = ""; }
+      i = end;
+    }
+    if (cur) out.push(cur);
+    return out;
+  }
+  var STOP_WORDS = ("a an and are as at be by can do does for from how i in is it my of on or the this to " +
+    "what when which with を の に は が で と も へ や か から まで より です ます する した して ください こと ため").split(" ");
+  function isStopWord(t) { return STOP_WORDS.indexOf(t.replace(/[A-Z]+/g, function (m) { return m.toLowerCase(); })) >= 0; }
+  // Terms {field, primaries: [[offset, token]], alternates: [token], quoted, prefix}.
   function parseQuery(query, only) {
-    var terms = [];
+    var typing = query.length > 0 && !isSpace(Array.from(query).pop()), parts = [];
     pieces(query).forEach(function (p) {
-      var toks = analyze(p.text), first = null, prim = [], alt = [];
+      if (p.quoted) parts.push([p, p.text]);
+      else stems(p.text).forEach(function (t) { parts.push([p, t]); });
+    });
+    var kept = parts.filter(function (x) { return x[0].quoted || x[0].field || !isStopWord(x[1]); });
+    if (!kept.length) kept = parts;
+    var terms = [];
+    kept.forEach(function (x, n) {
+      var toks = analyze(x[1]), first = null, prim = [], alt = [];
       toks.forEach(function (t) { if (t.primary && first === null) first = t.position; });
       if (first === null) return;
       toks.forEach(function (t) {
         if (t.primary) prim.push([t.position - first, t.text]);
-        else if (Array.from(t.text).length > 1) alt.push(t.text);
+        else if (Array.from(t.text).length > 1 && alt.indexOf(t.text) < 0) alt.push(t.text);
       });
-      terms.push({ field: p.field || only || null, primaries: prim, alternates: alt });
+      terms.push({ field: x[0].field || only || null, primaries: prim, alternates: alt, quoted: x[0].quoted,
+        prefix: typing && n === kept.length - 1 && !x[0].quoted });
     });
     return terms;
   }
-  function highlightTokens(terms) {
-    var set = {};
+
+  // ---- widening (mirror of src/search/expand.rs) -----------------------------------------
+  var PREFIX_MAX = 6, PREFIX_MIN = 2, PREFIX_FACTOR = 0.8, SYNONYM_FACTOR = 0.9;
+  function len(s) { return Array.from(s).length; }
+  // Rust's string order (code points), not JavaScript's (UTF-16 units).
+  function cmp(a, b) {
+    var x = Array.from(a), y = Array.from(b);
+    for (var i = 0; i < x.length && i < y.length; i++) {
+      if (x[i] !== y[i]) return x[i].codePointAt(0) - y[i].codePointAt(0);
+    }
+    return x.length - y.length;
+  }
+  function isWord(t) { return len(t) >= 2 && !Array.from(t).some(function (c) { return isCjk(c.codePointAt(0)); }); }
+  function bucket(n) { return Math.floor(Math.log2(n + 1)); }
+  // Optimal string alignment distance over characters (a swap of neighbours is one edit).
+  function distance(a, b) {
+    a = Array.from(a); b = Array.from(b);
+    var w = b.length + 1, d = [], i, j;
+    for (i = 0; i <= a.length; i++) d[i * w] = i;
+    for (j = 0; j < w; j++) d[j] = j;
+    for (i = 1; i <= a.length; i++) {
+      for (j = 1; j <= b.length; j++) {
+        var v = Math.min(d[(i - 1) * w + j] + 1, d[i * w + j - 1] + 1, d[(i - 1) * w + j - 1] + (a[i - 1] !== b[j - 1] ? 1 : 0));
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[(i - 2) * w + j - 2] + 1);
+        d[i * w + j] = v;
+      }
+    }
+    return d[a.length * w + b.length];
+  }
+  function maxDistance(word) { var n = len(word); return n <= 3 ? 0 : n <= 7 ? 1 : 2; }
+  function correctable(word) { return isWord(word) && maxDistance(word) > 0 && !/^[0-9]+$/.test(word); }
+  // `vocab(prefix)` lists [word, bucket] of the words starting with `prefix`.
+  function prefixed(word, vocab) {
+    if (!isWord(word) || len(word) < PREFIX_MIN) return [];
+    return vocab(word).filter(function (w) { return w[0] !== word; }).sort(function (a, b) {
+      return b[1] - a[1] || len(a[0]) - len(b[0]) || cmp(a[0], b[0]);
+    }).slice(0, PREFIX_MAX).map(function (w) { return w[0]; });
+  }
+  function known(word, vocab) { return vocab(word).some(function (w) { return w[0] === word; }); }
+  function correction(word, vocab) {
+    var max = maxDistance(word), n = len(word), best = null;
+    vocab(Array.from(word)[0]).forEach(function (w) {
+      if (Math.abs(len(w[0]) - n) > max) return;
+      var d = distance(word, w[0]);
+      if (d > max) return;
+      if (!best || d < best[0] || (d === best[0] && (w[1] > best[1] || (w[1] === best[1] && cmp(w[0], best[2]) < 0)))) best = [d, w[1], w[0]];
+    });
+    return best && best[2];
+  }
+  function samePrimaries(a, b) {
+    return a.length === b.length && a.every(function (p, i) { return p[0] === b[i][0] && p[1] === b[i][1]; });
+  }
+  // A book's synonym groups (meta.synonyms), each member read as a query is (expand.rs
+  // `member`): one term, or else one phrase.
+  function synonymGroups(groups) {
+    return (groups || []).map(function (g) {
+      return g.map(function (w) {
+        var terms = parseQuery(w + " ");
+        return terms.length === 1 ? terms[0] : parseQuery('"' + w + '"').pop();
+      }).filter(Boolean);
+    });
+  }
+  // {terms: [{field, variants: [{primaries, alternates, exact, factor}]}], corrections}.
+  function plan(terms, vocab, synonyms) {
+    var out = { terms: [], corrections: [] };
     terms.forEach(function (t) {
-      t.primaries.forEach(function (p) { set[p[1]] = true; });
-      t.alternates.forEach(function (a) { set[a] = true; });
+      var base = { primaries: t.primaries.map(function (p) { return [p[0], p[1]]; }), alternates: t.alternates.slice(), exact: true, factor: 1 };
+      var variants = [];
+      if (!t.quoted) {
+        var last = t.primaries.length - 1, words = t.prefix ? prefixed(t.primaries[last][1], vocab) : [];
+        t.primaries.forEach(function (p, i) {
+          var word = p[1];
+          if ((i === last && words.length) || !correctable(word) || known(word, vocab)) return;
+          var fix = correction(word, vocab);
+          if (!fix) return;
+          base.alternates = base.alternates.map(function (a) { return a.split(word).join(fix); });
+          base.primaries[i][1] = fix;
+          out.corrections.push([word, fix]);
+        });
+        words.forEach(function (w) {
+          var primaries = base.primaries.map(function (p) { return [p[0], p[1]]; });
+          primaries[last][1] = w;
+          variants.push({ primaries: primaries, alternates: [], exact: false, factor: PREFIX_FACTOR });
+        });
+        (synonyms || []).forEach(function (g) {
+          if (!g.some(function (m) { return samePrimaries(m.primaries, base.primaries); })) return;
+          g.forEach(function (m) {
+            if (!samePrimaries(m.primaries, base.primaries)) {
+              variants.push({ primaries: m.primaries, alternates: m.alternates, exact: false, factor: SYNONYM_FACTOR });
+            }
+          });
+        });
+      }
+      variants.unshift(base);
+      out.terms.push({ field: t.field, variants: variants });
+    });
+    return out;
+  }
+  // The query as searched, each corrected word replaced in what was typed.
+  function correctedQuery(p, query) {
+    if (!p.corrections.length) return null;
+    var out = query;
+    p.corrections.forEach(function (c) {
+      var at = out.replace(/[A-Z]/g, function (m) { return m.toLowerCase(); }).indexOf(c[0]);
+      if (at >= 0) out = out.slice(0, at) + c[1] + out.slice(at + c[0].length);
+    });
+    return out;
+  }
+  function highlightTokens(p) {
+    var set = {};
+    p.terms.forEach(function (t) {
+      t.variants.forEach(function (v) {
+        v.primaries.forEach(function (x) { set[x[1]] = true; });
+        v.alternates.forEach(function (a) { set[a] = true; });
+      });
     });
     return set;
   }
+
+  // ---- ranking (mirror of src/search/rank.rs) --------------------------------------------
+  var TITLE = 1, COMMAND = 2, BODY = 4, GUI = 8, SHORT_TITLE = 16, PROCEDURE = 32, CHAPTER = 64, K1 = 1.2;
+  var ALLOWED = { title: TITLE | SHORT_TITLE, cmd: COMMAND, gui: GUI, body: BODY, proc: PROCEDURE, chapter: CHAPTER };
+  var WEIGHTS = [[TITLE, 3], [COMMAND, 2.5], [GUI, 1.5], [BODY, 1], [PROCEDURE, 0.5], [CHAPTER, 0.3]];
+  function allowed(field) { return field ? ALLOWED[field] : 127; }
+  function weight(mask) {
+    var w = 0;
+    WEIGHTS.forEach(function (x) { if (mask & x[0]) w += x[1]; });
+    if (mask & SHORT_TITLE) w += 1;
+    return w;
+  }
+  function idf(df, n) { return Math.log(1 + (n - df + 0.5) / (df + 0.5)); }
+  function tokenScore(i, mask) { var w = weight(mask); return w === 0 ? 0 : i * w * (K1 + 1) / (w + K1); }
+  // `p.idf(token)`, `p.mask(token, doc)`: what rank.rs's Postings trait gives.
+  function variantScore(v, allow, doc, p) {
+    var score = 0, i, m;
+    for (i = 0; i < v.primaries.length; i++) {
+      m = p.mask(v.primaries[i][1], doc) & allow;
+      if (!m) return null;
+      score += tokenScore(p.idf(v.primaries[i][1]), m);
+    }
+    for (i = 0; i < v.alternates.length; i++) {
+      m = p.mask(v.alternates[i], doc) & allow;
+      if (m) score += tokenScore(p.idf(v.alternates[i]), m);
+    }
+    return score * v.factor;
+  }
+  // [matched, exact, score]; `holds(i, j)` is true, false or null (not known yet: counted).
+  function rankKey(pl, doc, p, holds) {
+    var key = [0, 0, 0];
+    pl.terms.forEach(function (t, i) {
+      var allow = allowed(t.field), best = null;
+      t.variants.forEach(function (v, j) {
+        var s = variantScore(v, allow, doc, p);
+        if (s === null || holds(i, j) === false) return;
+        if (!best || (v.exact && !best[0]) || (v.exact === best[0] && s > best[1])) best = [v.exact, s];
+      });
+      if (best) { key[0]++; key[1] += best[0] ? 1 : 0; key[2] += best[1]; }
+    });
+    return key;
+  }
+  // Greater first; ties go to the earlier document.
+  function byKey(a, b) {
+    return b.key[0] - a.key[0] || b.key[1] - a.key[1] || (b.key[2] > a.key[2] ? 1 : b.key[2] < a.key[2] ? -1 : 0) || a.id - b.id;
+  }
+  function threshold(best, terms) { return Math.max(1, best - (terms >= 3 ? 1 : 0)); }
 
   // ---- index files (decoders of src/search/pack.rs) ------------------------------------
   function tokenHash(token) {
@@ -335,19 +551,48 @@
 
   // ---- the engine: index files in, ranked documents out ---------------------------------
   // `load(path)` returns a promise that settles once the script at `path` (relative to the
-  // site root) has run and called window.tejunSearch{Meta,Shard,Docs,Conds}; `applies(cond)`
-  // is true, false or null (open) for a condition string.
+  // site root) has run and called window.tejunSearch{Meta,Shard,Words,Docs,Conds};
+  // `applies(cond)` is true, false or null (open) for a condition string.
   // The format of the index files this engine reads (offline.rs's VERSION).
-  var VERSION = 3;
+  var VERSION = 4;
+  // index.rs `covering`: the primaries a phrase must check (an inner CJK bigram between two
+  // others is implied by them).
+  function isBigram(s) { var a = Array.from(s); return a.length === 2 && isCjk(a[0].codePointAt(0)) && isCjk(a[1].codePointAt(0)); }
+  function covering(primaries) {
+    var kept = [];
+    primaries.forEach(function (p, i) {
+      var last = kept[kept.length - 1], next = primaries[i + 1];
+      var implied = isBigram(p[1]) && last && last[0] + 1 === p[0] && isBigram(last[1]) &&
+        next && next[0] === p[0] + 1 && isBigram(next[1]);
+      if (!implied) kept.push(p);
+    });
+    return kept;
+  }
+  // Whether one line of text holds the phrase (any token at each position, as tantivy reads).
+  function lineHolds(line, cover) {
+    var at = [];
+    analyze(line).forEach(function (t) { (at[t.position] = at[t.position] || {})[t.text] = true; });
+    for (var p = 0; p < at.length; p++) {
+      var ok = true;
+      for (var k = 0; k < cover.length && ok; k++) ok = !!(at[p + cover[k][0]] && at[p + cover[k][0]][cover[k][1]]);
+      if (ok) return true;
+    }
+    return false;
+  }
+  // A phrase is checked in any field, line by line (as index.rs indexes a line per value).
+  function rowHolds(row, primaries) {
+    var cover = covering(primaries);
+    return [row[0], row[3], row[6]].concat(row[4].split("\n")).some(function (line) { return lineHolds(line, cover); });
+  }
   function createEngine(load, applies) {
-    var state = { meta: null, shardStart: null, groupStart: null, docGroup: null, chunkStart: null,
-      shards: {}, chunks: {}, condLists: null };
+    var state = { meta: null, shards: {}, chunks: {}, blocks: {}, condLists: null };
     var KINDS = { p: "procedure", s: "section", t: "step" };
     var receivers = {
       meta: function (m) {
         if (m.v !== VERSION) { state.stale = "search index format " + m.v + ", this page reads " + VERSION; return; }
         state.meta = m;
         state.condClauses = m.condClauses.map(varints);
+        state.synonyms = synonymGroups(m.synonyms);
         state.shardStart = starts(varints(m.shards)).map(function (s) { return s * 65536; });
         state.groupStart = starts(varints(m.groups));
         state.chunkStart = starts(varints(m.chunks));
@@ -357,6 +602,16 @@
         }
       },
       shard: function (x) { state.shards[x.shard] = x; },
+      // A block of the sorted vocabulary: entries split by " ", each the length of the part
+      // shared with the previous word, its frequency bucket (a letter each), then the rest.
+      words: function (x) {
+        var prev = "";
+        state.blocks[x.block] = x.words ? x.words.split(" ").map(function (e) {
+          var w = prev.slice(0, VALUE[e.charCodeAt(0)]) + e.slice(2);
+          prev = w;
+          return [w, VALUE[e.charCodeAt(1)]];
+        }) : [];
+      },
       // A chunk's records (its groups', then its documents') become rows [title, location,
       // link, procedure, text, kind, chapter].
       docs: function (x) {
@@ -373,72 +628,79 @@
       conds: function (x) { state.condLists = x.conds; }
     };
     function shardOf(token) { return lastAtMost(state.shardStart, tokenHash(token)); }
-    function shardFile(token) { return "search/shard-" + shardOf(token) + ".js"; }
-    // Id → mask of a posting string: id lists joined by ",", one per mask bit.
-    function decode(value) {
-      var out = new Map();
-      if (!value) return out;
-      value.split(",").forEach(function (list, i) {
-        var bit = 1 << i;
-        ids(list, function (id) { out.set(id, (out.get(id) || 0) | bit); });
-      });
+    // The blocks of the vocabulary that hold the words starting with `prefix`.
+    function blocksOf(prefix) {
+      var firsts = state.meta.words;
+      function at(w) { var lo = 0, hi = firsts.length - 1; while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (cmp(firsts[mid], w) <= 0) lo = mid; else hi = mid - 1; } return lo; }
+      var out = [];
+      for (var b = at(prefix), e = at(prefix + "\u{10ffff}"); b <= e; b++) out.push(b);
       return out;
     }
-    function postings(token, which) {
-      var shard = state.shards[shardOf(token)];
-      return decode(shard && Object.prototype.hasOwnProperty.call(shard[which], token) ? shard[which][token] : "");
-    }
-    function doc(id) {
-      var c = lastAtMost(state.chunkStart, id), rows = state.chunks[c];
-      return rows ? rows[id - state.chunkStart[c]] : null;
-    }
-    function groupSize(g) { return state.groupStart[g + 1] - state.groupStart[g]; }
-    // Field weights as the CLI's: title 3, command 2.5, GUI 1.5, body 1; procedure 0.5 and
-    // chapter 0.3 (stored per group of documents).
-    var DOC_MASK = { title: 1, cmd: 2, gui: 8, body: 4 }, GROUP_MASK = { proc: 1, chapter: 2 };
-    function weight(mask) { return mask & 1 ? 3 : mask & 2 ? 2.5 : mask & 8 ? 1.5 : mask & 4 ? 1 : 0; }
-    function groupWeight(mask) { return mask & 1 ? 0.5 : mask & 2 ? 0.3 : 0; }
-    function idf(df) { var n = state.meta.docs; return Math.log(1 + (n - df + 0.5) / (df + 0.5)); }
-    // Whether the document's text has the term's primaries at their offsets (the phrase).
-    function hasPhrase(row, term) {
-      if (term.primaries.length < 2) return true;
-      var byPos = [];
-      analyze([row[0], row[4], row[3], row[6]].join("\n")).forEach(function (tk) { if (tk.primary) byPos[tk.position] = tk.text; });
-      for (var p = 0; p < byPos.length; p++) {
-        var ok = true;
-        for (var k = 0; k < term.primaries.length && ok; k++) ok = byPos[p + term.primaries[k][0]] === term.primaries[k][1];
-        if (ok) return true;
-      }
-      return false;
-    }
-    // Document id → score of one term (a Map).
-    function termScores(tm) {
-      var mask = { doc: tm.field ? DOC_MASK[tm.field] || 0 : 15, group: tm.field ? GROUP_MASK[tm.field] || 0 : 3 };
-      var local = null;
-      function contributions(token, each) {
-        var post = postings(token, "tokens"), gpost = postings(token, "groups"), df = 0;
-        post.forEach(function (m) { if (m & mask.doc) df++; });
-        gpost.forEach(function (m, g) { if (m & mask.group) df += groupSize(g); });
-        var w = idf(df);
-        post.forEach(function (m, d) { if (m & mask.doc) each(d, w * weight(m & mask.doc)); });
-        gpost.forEach(function (m, g) {
-          if (!(m & mask.group)) return;
-          var x = w * groupWeight(m & mask.group);
-          for (var d = state.groupStart[g]; d < state.groupStart[g + 1]; d++) each(d, x);
+    // The vocabulary as expand.rs reads it; a block not loaded yet is noted in `missing`.
+    function vocabulary(missing) {
+      return function (prefix) {
+        var out = [];
+        blocksOf(prefix).forEach(function (b) {
+          if (!state.blocks[b]) { missing[b] = true; return; }
+          state.blocks[b].forEach(function (w) { if (w[0].indexOf(prefix) === 0) out.push(w); });
         });
-      }
-      tm.primaries.forEach(function (p) {
-        var next = new Map();
-        contributions(p[1], function (d, x) {
-          if (local && !local.has(d)) return;
-          next.set(d, (next.has(d) ? next.get(d) : local ? local.get(d) : 0) + x);
+        return out;
+      };
+    }
+    // The plan of `terms`, loading the vocabulary blocks it reads until it has them all.
+    function planned(terms) {
+      var missing = {}, p = plan(terms, vocabulary(missing), state.synonyms), need = Object.keys(missing);
+      if (!need.length) return Promise.resolve(p);
+      return Promise.all(need.map(function (b) { return load("search/words-" + b + ".js"); }))
+        .then(function () { return planned(terms); });
+    }
+    // Id → mask of a posting string: id lists joined by ",", one per mask bit from `shift`.
+    function decode(value, shift, each) {
+      if (!value) return;
+      value.split(",").forEach(function (list, i) {
+        var bit = 1 << (i + shift);
+        ids(list, function (id) { each(id, bit); });
+      });
+    }
+    // Per token of the plan: document → fields holding it (rank.rs masks), and its idf.
+    function tokenPostings(pl) {
+      var tokens = new Map(), n = state.meta.docs;
+      pl.terms.forEach(function (t) {
+        t.variants.forEach(function (v) {
+          v.primaries.map(function (p) { return p[1]; }).concat(v.alternates).forEach(function (token) {
+            if (tokens.has(token)) return;
+            var shard = state.shards[shardOf(token)], masks = new Map(), has = Object.prototype.hasOwnProperty;
+            function add(d, bit) { masks.set(d, (masks.get(d) || 0) | bit); }
+            if (shard && has.call(shard.tokens, token)) decode(shard.tokens[token], 0, add);
+            if (shard && has.call(shard.groups, token)) {
+              decode(shard.groups[token], 5, function (g, bit) {
+                for (var d = state.groupStart[g]; d < state.groupStart[g + 1]; d++) add(d, bit);
+              });
+            }
+            tokens.set(token, { idf: idf(masks.size, n), masks: masks });
+          });
         });
-        local = next;
       });
-      tm.alternates.forEach(function (a) {
-        contributions(a, function (d, x) { if (local.has(d)) local.set(d, local.get(d) + x); });
+      return {
+        tokens: tokens,
+        idf: function (t) { var x = tokens.get(t); return x ? x.idf : idf(0, n); },
+        mask: function (t, d) { var x = tokens.get(t); return (x && x.masks.get(d)) || 0; }
+      };
+    }
+    // The documents holding every primary of some variant.
+    function candidates(pl, p) {
+      var out = new Set();
+      pl.terms.forEach(function (t) {
+        var allow = allowed(t.field);
+        t.variants.forEach(function (v) {
+          var rarest = null;
+          v.primaries.forEach(function (x) { var m = p.tokens.get(x[1]).masks; if (!rarest || m.size < rarest.size) rarest = m; });
+          rarest.forEach(function (_, d) {
+            if (v.primaries.every(function (x) { return p.mask(x[1], d) & allow; })) out.add(d);
+          });
+        });
       });
-      return local;
+      return out;
     }
     // Documents whose condition the environment rules out (null: none), from conds.js,
     // which is loaded only when some condition is ruled out.
@@ -452,76 +714,102 @@
         return set;
       });
     }
-    // The first `limit` of `ranked` whose text holds every term's phrase: their chunks are
-    // loaded a round at a time, as many documents as hits are still missing.
-    function pick(ranked, terms, limit) {
-      var phrases = terms.some(function (tm) { return tm.primaries.length > 1; });
-      var hits = [], at = 0;
-      function round() {
-        if (hits.length >= limit || at >= ranked.length) return Promise.resolve({ hits: hits, checked: at });
-        var batch = ranked.slice(at, at + limit - hits.length), need = {};
-        at += batch.length;
-        batch.forEach(function (d) { need[lastAtMost(state.chunkStart, d)] = true; });
-        return Promise.all(Object.keys(need).map(function (c) { return load("search/docs-" + c + ".js"); }))
-          .then(function () {
-            batch.forEach(function (d) {
-              var x = doc(d);
-              if (!x || (phrases && !terms.every(function (tm) { return hasPhrase(x.row, tm); }))) return;
-              var cond = state.meta.conds[x.cond];
-              hits.push({ id: d, row: x.row, condition: cond, cond: x.cond, open: applies(cond) === null });
-            });
-            return round();
-          });
-      }
-      return round();
+    function doc(id) {
+      var c = lastAtMost(state.chunkStart, id), rows = state.chunks[c];
+      return rows ? rows[id - state.chunkStart[c]] : null;
     }
-    // Resolves to {terms, total, exact, outside, hits: [{id, row: [title, location, link,
-    // procedure, text, kind, chapter], condition, cond, open, outside}]}. `total` counts
-    // the hits in the environment (`exact` false: phrases were checked only for the hits
-    // shown, so it is an upper bound), `outside` those it rules out; `opts.everywhere`
-    // shows them too.
+    function loadDocs(list) {
+      var need = {};
+      list.forEach(function (d) { if (!doc(d)) need[lastAtMost(state.chunkStart, d)] = true; });
+      return Promise.all(Object.keys(need).map(function (c) { return load("search/docs-" + c + ".js"); }));
+    }
+    // A document's rank; `sure` false while a phrase of it is still unchecked (the key is
+    // then an upper bound: checking only lowers it).
+    function keyed(pl, p, d, checked) {
+      var sure = true, key = rankKey(pl, d, p, function (i, j) {
+        var v = pl.terms[i].variants[j];
+        if (v.primaries.length < 2) return true;
+        var x = doc(d);
+        if (x) return rowHolds(x.row, v.primaries);
+        if (checked) return false;
+        sure = false;
+        return null;
+      });
+      return { id: d, key: key, sure: sure };
+    }
+    // The ranked documents of `pending` (sorted by upper key), checked a round at a time
+    // (their text loaded) until the next `limit` are sure; hits end where fewer terms match
+    // than the threshold allows.
+    function rank(pl, p, pending, limit) {
+      var out = [], best = null;
+      function step() {
+        while (pending.length && out.length < limit) {
+          var head = pending[0];
+          if (!head.sure) break;
+          if (best === null) best = head.key[0];
+          if (head.key[0] < threshold(best, pl.terms.length)) { pending = []; break; }
+          out.push(pending.shift());
+        }
+        if (!pending.length || out.length >= limit) return Promise.resolve({ hits: out, pending: pending, best: best });
+        var batch = pending.filter(function (x) { return !x.sure; }).slice(0, Math.max(limit - out.length, 1));
+        return loadDocs(batch.map(function (x) { return x.id; })).then(function () {
+          batch.forEach(function (x) { var k = keyed(pl, p, x.id); x.key = k.key; x.sure = k.sure; });
+          pending = pending.filter(function (x) { return x.key[0] > 0; }).sort(byKey);
+          return step();
+        });
+      }
+      return step();
+    }
+    // Resolves to {plan, total, exact, outside, partial, corrected, hits: [{id, row: [title,
+    // location, link, procedure, text, kind, chapter], condition, cond, open, outside}]}.
+    // `total` counts the hits in the environment (`exact` false: some phrases are checked
+    // only for the hits shown, so it is an upper bound), `outside` those it rules out;
+    // `opts.everywhere` shows them too.
     function search(query, limit, opts) {
-      var terms = parseQuery(query), everywhere = !!(opts && opts.everywhere);
-      var none = { terms: terms, hits: [], total: 0, exact: true, outside: 0 };
-      if (!terms.length) return Promise.resolve(none);
-      var result = { terms: terms, exact: !terms.some(function (tm) { return tm.primaries.length > 1; }) };
+      var terms = parseQuery(query), everywhere = !!(opts && opts.everywhere), pl, p;
+      var result = { plan: { terms: [], corrections: [] }, hits: [], total: 0, exact: true, outside: 0, partial: false, corrected: null };
+      if (!terms.length) return Promise.resolve(result);
       return load("search/meta.js").then(function () {
         if (!state.meta) throw new Error(state.stale || "search/meta.js did not register");
+        return planned(terms);
+      }).then(function (x) {
+        pl = result.plan = x;
+        result.corrected = correctedQuery(pl, query);
         var need = {};
-        terms.forEach(function (tm) {
-          tm.primaries.forEach(function (p) { need[shardFile(p[1])] = true; });
-          tm.alternates.forEach(function (a) { need[shardFile(a)] = true; });
+        pl.terms.forEach(function (t) {
+          t.variants.forEach(function (v) {
+            v.primaries.forEach(function (q) { need["search/shard-" + shardOf(q[1]) + ".js"] = true; });
+            v.alternates.forEach(function (a) { need["search/shard-" + shardOf(a) + ".js"] = true; });
+          });
         });
         return Promise.all(Object.keys(need).map(load));
-      }).then(function () {
-        var scores = null;
-        terms.forEach(function (tm) {
-          var local = termScores(tm);
-          if (scores === null) { scores = local; return; }
-          scores.forEach(function (x, d) { if (local.has(d)) scores.set(d, x + local.get(d)); else scores.delete(d); });
+      }).then(excluded).then(function (out) {
+        p = tokenPostings(pl);
+        var inside = [], outside = [];
+        candidates(pl, p).forEach(function (d) {
+          var k = keyed(pl, p, d);
+          if (k.key[0] > 0) (out && out[d] ? outside : inside).push(k);
         });
-        return excluded().then(function (out) {
-          var ranked = [], outside = 0;
-          scores.forEach(function (x, d) {
-            if (out && out[d]) outside++;
-            if (everywhere || !out || !out[d]) ranked.push(d);
-          });
-          ranked.sort(function (a, b) { return scores.get(b) - scores.get(a) || a - b; });
-          result.total = everywhere ? ranked.length - outside : ranked.length;
-          result.outside = outside;
-          return pick(ranked, terms, limit).then(function (picked) {
-            var hits = picked.hits;
-            hits.forEach(function (h) { h.outside = !!(out && out[h.id]); });
-            // Every candidate checked: the count is exact.
-            if (picked.checked >= ranked.length) {
-              result.exact = true;
-              result.total = hits.filter(function (h) { return !h.outside; }).length;
-              if (everywhere) result.outside = hits.length - result.total;
-            }
-            return hits;
+        var n = pl.terms.length, universe = everywhere ? inside.concat(outside) : inside;
+        return rank(pl, p, universe.sort(byKey), limit).then(function (r) {
+          var keep = threshold(r.best || 0, n), counted = r.pending.filter(function (x) { return x.key[0] >= keep; });
+          var hits = r.hits.concat(counted), allBest = r.best || 0;
+          outside.forEach(function (x) { allBest = Math.max(allBest, x.key[0]); });
+          var outs = everywhere ? hits.filter(function (x) { return out && out[x.id]; })
+            : outside.filter(function (x) { return x.key[0] >= threshold(allBest, n); });
+          result.total = hits.length - (everywhere ? outs.length : 0);
+          result.outside = outs.length;
+          result.exact = hits.concat(outs).every(function (x) { return x.sure; });
+          result.partial = r.best !== null && r.best < n;
+          return loadDocs(r.hits.map(function (x) { return x.id; })).then(function () {
+            result.hits = r.hits.map(function (x) {
+              var row = doc(x.id), cond = state.meta.conds[row.cond];
+              return { id: x.id, key: x.key, row: row.row, condition: cond, cond: row.cond, open: applies(cond) === null, outside: !!(out && out[x.id]) };
+            });
+            return result;
           });
         });
-      }).then(function (hits) { result.hits = hits; return result; });
+      });
     }
     // The clauses of condition `cond` (an index into meta.conds): [{source, label}].
     function clauses(cond) {
@@ -559,7 +847,8 @@
   }
 
   var api = {
-    analyze: analyze, describe: describe, pieces: pieces, parseQuery: parseQuery,
+    analyze: analyze, describe: describe, pieces: pieces, parseQuery: parseQuery, plan: plan,
+    synonymGroups: synonymGroups, distance: distance,
     tokenHash: tokenHash, snippet: snippet, highlightTokens: highlightTokens, createEngine: createEngine,
     createKeys: createKeys
   };
@@ -602,6 +891,7 @@
   var engine = createEngine(load, applies);
   window.tejunSearchMeta = engine.receivers.meta;
   window.tejunSearchShard = engine.receivers.shard;
+  window.tejunSearchWords = engine.receivers.words;
   window.tejunSearchDocs = engine.receivers.docs;
   window.tejunSearchConds = engine.receivers.conds;
   var LIMIT = 20;
@@ -686,11 +976,13 @@
       if (!query.trim()) { box.hidden = true; return; }
       box.hidden = false;
       if (res.total !== undefined) box.appendChild(summary(res));
+      if (res.corrected) box.appendChild(el("p", "search-note", words("showingFor", res.corrected)));
+      if (res.partial && res.hits.length) box.appendChild(el("p", "search-note", words("partial")));
       if (!res.hits.length) {
         box.appendChild(el("p", "search-empty", words("noResults")));
         return;
       }
-      var wanted = highlightTokens(res.terms), list = el("ul", "search-list");
+      var wanted = highlightTokens(res.plan), list = el("ul", "search-list");
       res.hits.forEach(function (h, i) {
         var row = h.row, li = el("li", "search-hit"), a = el("a");
         li.id = "search-hit-" + i;
@@ -764,7 +1056,7 @@
     if (!q || !location.hash) return;
     var target = document.getElementById(decoded(location.hash.slice(1)));
     if (!target) return;
-    var wanted = highlightTokens(parseQuery(q)), walker = document.createTreeWalker(target, NodeFilter.SHOW_TEXT), nodes = [];
+    var wanted = highlightTokens(plan(parseQuery(q), function () { return []; })), walker = document.createTreeWalker(target, NodeFilter.SHOW_TEXT), nodes = [];
     while (walker.nextNode()) nodes.push(walker.currentNode);
     nodes.forEach(function (node) {
       var parent = node.parentNode;
@@ -798,7 +1090,7 @@
     ":where(.search-proc){display:block;font-size:.85em;color:var(--fg-soft,#57606a)}" +
     ":where(#search-results mark){background:#fde68a;color:#1f2328;border-radius:2px}" +
     ":where(.search-snippet){display:block;font-size:.9em}:where(.search-empty){margin:.5rem .6rem}" +
-    ":where(.search-count){margin:.45rem .6rem .2rem;font-size:.85rem;color:var(--fg-soft,#57606a)}" +
+    ":where(.search-count,.search-note){margin:.45rem .6rem .2rem;font-size:.85rem;color:var(--fg-soft,#57606a)}" +
     ":where(.search-more){font:inherit;font-size:.85rem;color:var(--accent,#0b63c5);background:var(--bg,#fff);border:1px solid var(--border,#ccc);border-radius:5px;padding:0 .5rem;cursor:pointer}" +
     ":where(.search-when){display:flex;flex-wrap:wrap;gap:.25rem;margin-top:.25rem}" +
     ":where(.search-clause,.search-outside-mark){padding:0 .45rem;border-radius:999px;font-size:.75rem;line-height:1.6;background:var(--badge-bg,#eef1f5);color:var(--badge-fg,#3d4752);border:1px solid var(--border,#ccc)}" +
