@@ -1203,3 +1203,93 @@ fn the_cli_and_the_site_rank_alike() {
     copy_dir(&src.join("content"), &kubeadm.join("content"));
     rank_alike(&kubeadm, KUBEADM_QUERIES);
 }
+
+/// `tejun search` over `book` (`--json`), parsed, with the text it printed to stderr.
+fn search_in(book: &Path, query: &str, extra: &[&str]) -> Vec<Value> {
+    let mut args = vec!["search", query, book.to_str().unwrap(), "--json"];
+    args.extend_from_slice(extra);
+    let out = tejun(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// A query comes back with what holds its words as the book writes them: particles and
+/// inflections typed or not, okurigana or not, one word the book lacks, stop words.
+#[test]
+fn queries_find_what_the_book_writes_however_they_are_typed() {
+    let top = |q: &str| {
+        let hits = search(q, &["--limit", "3"]);
+        assert!(!hits.is_empty(), "{q}: nothing");
+        s(&hits[0], "title").to_string()
+    };
+    assert_eq!(
+        top("ローカルのJobCenterサービスを停止する"),
+        "ローカルのJobCenterサービスを停止"
+    );
+    assert_eq!(top("サービスを停止"), top("サービス 停止"));
+    assert!(top("引き継げない").contains("引継できない"));
+    // One word the book lacks: the steps with the others, said to be partial.
+    let out = tejun(&["search", "regsvr32 xyzzyplugh", book().to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("no step has every word"), "{text}");
+    assert!(text.contains("リソースDLL"), "{text}");
+    // Stop words: the same hits with them or without.
+    let links = |q: &str| -> Vec<String> {
+        search(q, &["--limit", "20"])
+            .iter()
+            .map(|h| s(h, "link").to_string())
+            .collect()
+    };
+    assert_eq!(links("the regsvr32 of"), links("regsvr32"));
+}
+
+/// `[search] synonyms` in book.toml: a word finds its synonyms' steps, after its own.
+#[test]
+fn a_books_synonyms_search_each_other() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("search-synonyms");
+    copy_book(&dir);
+    let toml = std::fs::read_to_string(dir.join("book.toml")).unwrap();
+    std::fs::write(
+        dir.join("book.toml"),
+        format!("{toml}\n[search]\nsynonyms = [[\"登録\", \"レジスト\"]]\n"),
+    )
+    .unwrap();
+    let hits = search_in(&dir, "登録", &["--limit", "100"]);
+    let titles: Vec<&str> = hits.iter().map(|h| s(h, "title")).collect();
+    let first_synonym = titles
+        .iter()
+        .position(|t| t.contains("レジスト"))
+        .expect("レジスト found");
+    let last_exact = titles
+        .iter()
+        .rposition(|t| t.contains("登録"))
+        .expect("登録 found");
+    assert!(last_exact < first_synonym, "{titles:?}");
+    // And the site ranks them alike.
+    rank_alike(
+        &dir,
+        &[
+            "登録",
+            "レジスト",
+            "クラスタリソース 登録",
+            "リソースDLL 登録",
+        ],
+    );
+    // An unknown key under [search] is an error at its line.
+    std::fs::write(
+        dir.join("book.toml"),
+        format!("{toml}\n[search]\nsynonym = [[\"登録\", \"レジスト\"]]\n"),
+    )
+    .unwrap();
+    let out = tejun(&["check", dir.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("book.toml:") && err.contains("synonym"),
+        "{err}"
+    );
+}
