@@ -439,3 +439,62 @@ fn half_a_command_and_a_typo_both_find_it() {
     let note = b.eval("document.querySelector('#search-results .search-note').textContent");
     assert_eq!(note, "「regsvr32」の結果を表示しています。");
 }
+
+/// axe-core, for the accessibility check: `TEJUN_AXE_CORE` (a path to `axe.min.js`), or
+/// installed once with npm into the target folder.
+fn axe_core() -> String {
+    if let Some(p) = std::env::var_os("TEJUN_AXE_CORE") {
+        return std::fs::read_to_string(&p).expect("TEJUN_AXE_CORE: axe.min.js");
+    }
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("axe");
+    let js = dir.join("node_modules/axe-core/axe.min.js");
+    if !js.is_file() {
+        let o = Command::new("npm")
+            .args(["install", "--silent", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&dir)
+            .arg("axe-core@4")
+            .output();
+        assert!(
+            o.as_ref().is_ok_and(|o| o.status.success()) && js.is_file(),
+            "could not install axe-core with npm ({o:?}); set TEJUN_AXE_CORE to an axe.min.js"
+        );
+    }
+    std::fs::read_to_string(js).expect("axe.min.js")
+}
+
+/// The search box and its results follow the ARIA combobox and listbox pattern, and axe-core
+/// finds nothing wrong with them, light or dark, results shown and one selected.
+#[test]
+fn axe_finds_nothing_wrong_with_search_open_light_or_dark() {
+    let Some(binary) = chromium() else { return };
+    let axe = axe_core();
+    let mut b = Browser::launch(&binary);
+    for scheme in ["light", "dark"] {
+        b.call(
+            "Emulation.setEmulatedMedia",
+            json!({"features": [{"name": "prefers-color-scheme", "value": scheme}]}),
+        );
+        b.open(&page("?cluster=unix"));
+        b.eval("document.getElementById('search-input').focus()");
+        b.insert_text("停止");
+        b.wait_for(HITS);
+        b.key("ArrowDown", 40);
+        let roles = b.eval(
+            "(() => { const i = document.getElementById('search-input'); \
+             const l = document.getElementById(i.getAttribute('aria-controls')); \
+             return [i.getAttribute('role'), i.getAttribute('aria-expanded'), l.getAttribute('role'), \
+             document.getElementById(i.getAttribute('aria-activedescendant')).getAttribute('role')]; })()",
+        );
+        assert_eq!(
+            roles,
+            json!(["combobox", "true", "listbox", "option"]),
+            "{scheme}"
+        );
+        b.eval(&axe);
+        let found = b.eval(
+            "axe.run({ include: [['.search']] }).then(r => r.violations.map(v => \
+             v.id + ': ' + v.nodes.length + ' ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')))",
+        );
+        assert_eq!(found, json!([]), "{scheme}: axe-core violations");
+    }
+}

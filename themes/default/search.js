@@ -925,14 +925,30 @@
     if (!input || !box) return;
     if (!input.placeholder) input.placeholder = t("searchPlaceholder", "Search (/)", "検索 (/)");
     input.setAttribute("autocomplete", "off");
+    // The ARIA combobox pattern: the box controls a listbox whose options are the hits'
+    // links (a link inside an option would nest one control in another); what the results
+    // say (the count, notes, the control for hits outside the environment) stands beside
+    // the list, the count as a polite status rather than the whole panel being live.
+    var label = document.querySelector("label[for=search-input]");
+    var status = el("div", "search-status"), list = el("ul", "search-list");
+    status.setAttribute("role", "status");
+    list.id = "search-listbox";
+    list.setAttribute("role", "listbox");
+    if (label) list.setAttribute("aria-label", label.textContent);
+    box.removeAttribute("aria-live");
+    box.removeAttribute("role");
+    box.textContent = "";
+    box.appendChild(status);
+    box.appendChild(list);
+    box.hidden = true;
     input.setAttribute("role", "combobox");
-    input.setAttribute("aria-controls", "search-results");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-controls", list.id);
     input.setAttribute("aria-expanded", "false");
-    box.setAttribute("role", "listbox");
     var seq = 0, selected = -1, timer = null;
 
     function select(i) {
-      var items = box.querySelectorAll(".search-hit");
+      var items = list.querySelectorAll("[role=option]");
       if (!items.length) return;
       selected = (i + items.length) % items.length;
       for (var k = 0; k < items.length; k++) items[k].setAttribute("aria-selected", k === selected ? "true" : "false");
@@ -970,23 +986,26 @@
       return p;
     }
     function show(query, res) {
-      box.textContent = "";
+      status.textContent = "";
+      list.textContent = "";
       selected = -1;
-      input.setAttribute("aria-expanded", query ? "true" : "false");
-      if (!query.trim()) { box.hidden = true; return; }
+      input.removeAttribute("aria-activedescendant");
+      if (!query.trim()) { box.hidden = true; input.setAttribute("aria-expanded", "false"); return; }
       box.hidden = false;
-      if (res.total !== undefined) box.appendChild(summary(res));
-      if (res.corrected) box.appendChild(el("p", "search-note", words("showingFor", res.corrected)));
-      if (res.partial && res.hits.length) box.appendChild(el("p", "search-note", words("partial")));
-      if (!res.hits.length) {
-        box.appendChild(el("p", "search-empty", words("noResults")));
-        return;
-      }
-      var wanted = highlightTokens(res.plan), list = el("ul", "search-list");
+      input.setAttribute("aria-expanded", res.hits.length ? "true" : "false");
+      if (res.total !== undefined) status.appendChild(summary(res));
+      if (res.corrected) status.appendChild(el("p", "search-note", words("showingFor", res.corrected)));
+      if (res.partial && res.hits.length) status.appendChild(el("p", "search-note", words("partial")));
+      if (!res.hits.length) status.appendChild(el("p", "search-empty", words("noResults")));
+      list.hidden = !res.hits.length;
+      var wanted = highlightTokens(res.plan);
       res.hits.forEach(function (h, i) {
         var row = h.row, li = el("li", "search-hit"), a = el("a");
-        li.id = "search-hit-" + i;
-        li.setAttribute("role", "option");
+        li.setAttribute("role", "none");
+        a.id = "search-hit-" + i;
+        a.setAttribute("role", "option");
+        a.setAttribute("aria-selected", "false");
+        a.tabIndex = -1;
         a.href = hrefFor(row, query);
         var head = el("span", "search-head"), title = el("span", "search-title");
         head.appendChild(el("span", "search-loc", row[1]));
@@ -1002,7 +1021,6 @@
         li.appendChild(a);
         list.appendChild(li);
       });
-      box.appendChild(list);
     }
     var last = "";
     function run() {
@@ -1011,9 +1029,9 @@
       if (!query.trim()) { show("", { hits: [] }); return; }
       engine.search(query, LIMIT, { everywhere: everywhere }).then(function (res) { if (mine === seq) show(query, res); }, function (err) {
         if (mine !== seq) return;
-        box.hidden = false;
-        box.textContent = "";
-        box.appendChild(el("p", "search-empty", t("searchUnavailable", "Search index unavailable: ", "検索インデックスを読み込めません: ") + err.message));
+        show(query, { hits: [] });
+        status.textContent = "";
+        status.appendChild(el("p", "search-empty", t("searchUnavailable", "Search index unavailable: ", "検索インデックスを読み込めません: ") + err.message));
       });
     }
     var keys = createKeys(function (a) {
@@ -1022,7 +1040,7 @@
       else if (a === "next") select(selected + 1);
       else if (a === "prev") select(selected - 1);
       else if (a === "open") {
-        var items = box.querySelectorAll(".search-hit a");
+        var items = list.querySelectorAll("[role=option]");
         if (items.length) location.href = items[Math.max(selected, 0)].href;
       } else if (a === "clear") { clearTimeout(timer); input.value = ""; show("", { hits: [] }); input.blur(); }
     });
@@ -1085,7 +1103,7 @@
     ":where(#search-results){position:absolute;z-index:20;max-height:70vh;overflow:auto;background:var(--bg,#fff);color:var(--fg,#1f2328);border:1px solid var(--border,#ccc);max-width:40rem}" +
     ":where(.search-list){list-style:none;margin:0;padding:0}" +
     ":where(.search-hit a){display:block;padding:.4rem .6rem;color:inherit;text-decoration:none}" +
-    ":where(.search-hit[aria-selected=true] a,.search-hit a:hover){background:var(--accent-soft,#e3eefc)}" +
+    ":where(.search-hit a[aria-selected=true],.search-hit a:hover){background:var(--accent-soft,#e3eefc)}" +
     ":where(.search-loc){margin-right:.5em;color:var(--fg-soft,#57606a)}:where(.search-title){font-weight:bold}" +
     ":where(.search-proc){display:block;font-size:.85em;color:var(--fg-soft,#57606a)}" +
     ":where(#search-results mark){background:#fde68a;color:#1f2328;border-radius:2px}" +
