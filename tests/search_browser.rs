@@ -311,9 +311,10 @@ fn results_say_how_many_and_what_the_environment_hides() {
 
     b.eval("document.querySelector('#search-results .search-more').click()");
     b.wait_for(HITS);
-    assert_eq!(b.eval(HITS), 12);
+    let rows = b.eval(HITS);
+    assert_eq!(shown_hits(&mut b), 12);
     let marks = b.eval("document.querySelectorAll('#search-results .search-outside-mark').length");
-    assert_eq!(marks, 12);
+    assert_eq!(marks, rows);
     // Each hit says in words why it is outside: the clause UNIX rules out.
     let out = b.eval(
         "Array.from(document.querySelectorAll('#search-results .search-clause-out'))\
@@ -345,6 +346,23 @@ fn results_say_how_many_and_what_the_environment_hides() {
             .is_some_and(|a| a.iter().any(|t| t == "停止")),
         "{marked}"
     );
+    // One reused step is one row, naming its other places.
+    let rows = b.eval(HITS).as_u64().unwrap_or(0);
+    assert!(
+        rows < 20,
+        "停止 finds a reused step in several procedures: one row"
+    );
+    let count = b.eval("document.querySelector('#search-results .search-count').textContent");
+    let total: u64 = count
+        .as_str()
+        .and_then(|t| t.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("count: {count}"));
+    assert_eq!(
+        shown_hits(&mut b),
+        total.min(20),
+        "the rows and the places they name"
+    );
     // With UNIX chosen, the cluster clause is settled and not repeated on every hit.
     let clauses = b.eval("document.querySelector('#search-results').textContent");
     assert!(
@@ -354,6 +372,25 @@ fn results_say_how_many_and_what_the_environment_hides() {
             .contains("クラスタ種別"),
         "{clauses}"
     );
+}
+
+/// The hits the panel shows: a row each, plus the other places each row names.
+fn shown_hits(b: &mut Browser) -> u64 {
+    let rows = b.eval(HITS).as_u64().unwrap_or(0);
+    let also = b.eval(
+        "Array.from(document.querySelectorAll('#search-results .search-also')).map(e => e.textContent)",
+    );
+    let others: u64 = also
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            let t = t.as_str().unwrap();
+            assert!(t.starts_with("ほかに同じ手順が "), "{t}");
+            t.split(" · ").count() as u64
+        })
+        .sum();
+    rows + others
 }
 
 /// WCAG contrast of two CSS `rgb()`/`rgba()` colours.

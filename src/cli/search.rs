@@ -133,7 +133,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         ("", "", "", "")
     };
-    for h in &results.hits {
+    for (h, also) in grouped(&results.hits) {
         writeln!(out, "{bold}{}  {}{reset}", h.location, h.title)?;
         writeln!(out, "  {}", h.procedure)?;
         let s = Snippet {
@@ -150,6 +150,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Some(c) => writeln!(out, "  {dim}{}  [{c}]{reset}", h.link)?,
             None => writeln!(out, "  {dim}{}{reset}", h.link)?,
         }
+        for a in also {
+            writeln!(
+                out,
+                "  {dim}also {}  {}  {}{reset}",
+                a.location, a.procedure, a.link
+            )?;
+        }
         writeln!(out)?;
     }
     eprintln!(
@@ -159,6 +166,22 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         outside(results.outside)
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// One entry per reused step: hits with the same title and snippet (one reusable step in
+/// several procedures) under the first, with the others' places.
+fn grouped(hits: &[Hit]) -> Vec<(&Hit, Vec<&Hit>)> {
+    let mut out: Vec<(&Hit, Vec<&Hit>)> = Vec::new();
+    for h in hits {
+        match out
+            .iter_mut()
+            .find(|(f, _)| f.title == h.title && f.snippet == h.snippet)
+        {
+            Some((_, also)) => also.push(h),
+            None => out.push((h, Vec::new())),
+        }
+    }
+    out
 }
 
 /// `; 12 more outside the environment`, when `--env` hid some.

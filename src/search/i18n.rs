@@ -41,7 +41,7 @@ const JA: SearchStrings = SearchStrings {
     outside_mark: "環境の外",
     showing_for: "「{}」の結果を表示しています。",
     partial: "すべての語を含む手順はありません。一部の語を含む手順を表示しています。",
-    also_in: "ほか {} か所",
+    also_in: "ほかに同じ手順が {} か所",
 };
 
 const EN: SearchStrings = SearchStrings {
@@ -55,7 +55,7 @@ const EN: SearchStrings = SearchStrings {
     outside_mark: "outside your environment",
     showing_for: "Showing results for “{}”.",
     partial: "No step has every word; showing steps with most of them.",
-    also_in: "also in {} more places",
+    also_in: "the same step elsewhere ({})",
 };
 
 pub fn strings(lang: Language) -> &'static SearchStrings {

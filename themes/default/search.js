@@ -999,8 +999,8 @@
       if (!res.hits.length) status.appendChild(el("p", "search-empty", words("noResults")));
       list.hidden = !res.hits.length;
       var wanted = highlightTokens(res.plan);
-      res.hits.forEach(function (h, i) {
-        var row = h.row, li = el("li", "search-hit"), a = el("a");
+      grouped(res.hits).forEach(function (g, i) {
+        var h = g.hit, row = h.row, li = el("li", "search-hit"), a = el("a");
         li.setAttribute("role", "none");
         a.id = "search-hit-" + i;
         a.setAttribute("role", "option");
@@ -1018,9 +1018,25 @@
         a.appendChild(sn);
         var w = when(h);
         if (w) a.appendChild(w);
+        if (g.also.length) {
+          a.appendChild(el("span", "search-also", words("alsoIn", g.also.length) + ": " +
+            g.also.map(function (x) { return x.row[1] + " " + x.row[3]; }).join(" · ")));
+        }
         li.appendChild(a);
         list.appendChild(li);
       });
+    }
+    // One result per reused step: hits with the same title and text (one reusable step in
+    // several procedures, differing only by where it is) are one row naming its other
+    // places.
+    function grouped(hits) {
+      var out = [], at = {};
+      hits.forEach(function (h) {
+        var key = h.row[0] + "\u0000" + h.row[4];
+        if (Object.prototype.hasOwnProperty.call(at, key)) out[at[key]].also.push(h);
+        else { at[key] = out.length; out.push({ hit: h, also: [] }); }
+      });
+      return out;
     }
     var last = "";
     function run() {
@@ -1105,7 +1121,7 @@
     ":where(.search-hit a){display:block;padding:.4rem .6rem;color:inherit;text-decoration:none}" +
     ":where(.search-hit a[aria-selected=true],.search-hit a:hover){background:var(--accent-soft,#e3eefc)}" +
     ":where(.search-loc){margin-right:.5em;color:var(--fg-soft,#57606a)}:where(.search-title){font-weight:bold}" +
-    ":where(.search-proc){display:block;font-size:.85em;color:var(--fg-soft,#57606a)}" +
+    ":where(.search-proc,.search-also){display:block;font-size:.85em;color:var(--fg-soft,#57606a)}" +
     ":where(#search-results mark){background:#fde68a;color:#1f2328;border-radius:2px}" +
     ":where(.search-snippet){display:block;font-size:.9em}:where(.search-empty){margin:.5rem .6rem}" +
     ":where(.search-count,.search-note){margin:.45rem .6rem .2rem;font-size:.85rem;color:var(--fg-soft,#57606a)}" +
