@@ -495,7 +495,16 @@ fn term_json(t: &query::Term) -> Value {
         "alternates": t.alternates,
         "quoted": t.quoted,
         "prefix": t.prefix,
+        "parts": t.parts.iter().map(|p| phrase_text(p)).collect::<Vec<_>>(),
     })
+}
+
+/// `token@offset …`, as the vectors write a phrase.
+fn phrase_text(p: &[(usize, String)]) -> String {
+    p.iter()
+        .map(|(o, s)| format!("{s}@{o}"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// What the Rust side makes of every case of the vectors, in the file's own shape.
@@ -540,8 +549,9 @@ fn rust_side(v: &Value) -> Value {
                         .iter()
                         .map(|x| {
                             serde_json::json!({
-                                "primaries": x.primaries.iter().map(|(o, s)| format!("{s}@{o}")).collect::<Vec<_>>().join(" "),
+                                "primaries": phrase_text(&x.primaries),
                                 "alternates": x.alternates,
+                                "phrases": x.phrases.iter().map(|p| phrase_text(p)).collect::<Vec<_>>(),
                                 "exact": x.exact,
                                 "factor": x.factor,
                             })
@@ -662,7 +672,8 @@ const same = (a, b) => JSON.stringify(canon(a)) === JSON.stringify(canon(b));
 const vocab = v.vocabulary.slice().sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 const words = p => vocab.filter(w => w[0].startsWith(p));
 const groups = s.synonymGroups(v.synonyms);
-const term = t => ({ field: t.field, primaries: t.primaries.map(p => p[1] + "@" + p[0]), alternates: t.alternates, quoted: t.quoted, prefix: t.prefix });
+const phrase = p => p.map(q => q[1] + "@" + q[0]).join(" ");
+const term = t => ({ field: t.field, primaries: t.primaries.map(p => p[1] + "@" + p[0]), alternates: t.alternates, quoted: t.quoted, prefix: t.prefix, parts: t.parts.map(phrase) });
 for (const c of v.analyze) {
   const got = s.describe(c.text);
   if (!same(got, c.tokens)) { bad++; console.log("analyse", JSON.stringify(c.text), JSON.stringify(got), "want", JSON.stringify(c.tokens)); }
@@ -673,7 +684,7 @@ for (const c of v.queries) {
 }
 for (const c of v.plans) {
   const p = s.plan(s.parseQuery(c.query), words, groups);
-  const got = { query: c.query, terms: p.terms.map(t => t.variants.map(x => ({ primaries: x.primaries.map(q => q[1] + "@" + q[0]).join(" "), alternates: x.alternates, exact: x.exact, factor: x.factor }))), corrections: p.corrections };
+  const got = { query: c.query, terms: p.terms.map(t => t.variants.map(x => ({ primaries: phrase(x.primaries), alternates: x.alternates, phrases: x.phrases.map(phrase), exact: x.exact, factor: x.factor }))), corrections: p.corrections };
   if (!same(got, c)) { bad++; console.log("plan", JSON.stringify(c.query), JSON.stringify(got), "want", JSON.stringify(c)); }
 }
 for (const c of v.snippets) {
@@ -1292,4 +1303,151 @@ fn a_books_synonyms_search_each_other() {
         err.contains("book.toml:") && err.contains("synonym"),
         "{err}"
     );
+}
+
+/// Relevance figures over `tests/search-judged.json`: MRR@10, nDCG@10 (binary gains, the
+/// ideal ranking putting every relevant document of the book first) and precision at 5.
+#[derive(Debug, Default)]
+struct Figures {
+    mrr: f64,
+    ndcg: f64,
+    p5: f64,
+}
+
+fn relevant(judged: &Value, title: &str, link: &str) -> bool {
+    let any = |key: &str, f: &dyn Fn(&str) -> bool| {
+        judged[key]
+            .as_array()
+            .is_some_and(|l| l.iter().filter_map(Value::as_str).any(f))
+    };
+    any("titles", &|t| title.starts_with(t)) || any("anchors", &|a| link.ends_with(a))
+}
+
+/// The figures of `ranked` (per judged query, the (title, link) of the top ten).
+fn figures(
+    judged: &[Value],
+    ranked: &[Vec<(String, String)>],
+    docs: &[tejun::search::SearchDoc],
+) -> Figures {
+    let mut f = Figures::default();
+    for (j, hits) in judged.iter().zip(ranked) {
+        let rel: Vec<bool> = hits.iter().map(|(t, l)| relevant(j, t, l)).collect();
+        f.mrr += rel
+            .iter()
+            .position(|&r| r)
+            .map_or(0.0, |i| 1.0 / (i + 1) as f64);
+        f.p5 += rel.iter().take(5).filter(|&&r| r).count() as f64 / 5.0;
+        let dcg: f64 = rel
+            .iter()
+            .enumerate()
+            .filter(|(_, &r)| r)
+            .map(|(i, _)| 1.0 / ((i + 2) as f64).log2())
+            .sum();
+        let all = docs
+            .iter()
+            .filter(|d| relevant(j, &d.title, &d.link()))
+            .count();
+        let ideal: f64 = (0..all.min(10))
+            .map(|i| 1.0 / ((i + 2) as f64).log2())
+            .sum();
+        assert!(all > 0, "{j}: nothing in the book is relevant");
+        f.ndcg += dcg / ideal;
+    }
+    let n = judged.len() as f64;
+    Figures {
+        mrr: f.mrr / n,
+        ndcg: f.ndcg / n,
+        p5: f.p5 / n,
+    }
+}
+
+/// The judged queries of one book through the CLI and through the site's engine.
+fn judged_figures(book: &Path, key: &str) -> (Figures, Figures) {
+    let judged: Value = serde_json::from_str(
+        &std::fs::read_to_string(Path::new(ROOT).join("tests/search-judged.json")).unwrap(),
+    )
+    .unwrap();
+    let judged = judged[key].as_array().unwrap().clone();
+    let queries: Vec<&str> = judged
+        .iter()
+        .map(|j| j["query"].as_str().unwrap())
+        .collect();
+    let cli: Vec<Vec<(String, String)>> = queries
+        .iter()
+        .map(|q| {
+            search_in(book, q, &["--limit", "10"])
+                .iter()
+                .map(|h| (s(h, "title").to_string(), s(h, "link").to_string()))
+                .collect()
+        })
+        .collect();
+    let b = match tejun::load_book(book) {
+        Ok((b, _)) => b,
+        Err((d, src)) => panic!("{}", d.lines(&src).join("\n")),
+    };
+    let docs = tejun::search::collect(&b);
+    let site = book.join("site");
+    let _ = std::fs::remove_dir_all(&site);
+    std::fs::create_dir_all(site.join("search")).unwrap();
+    offline::write_offline_index(&b, &mut |p, bytes| {
+        std::fs::write(site.join(p), bytes).unwrap()
+    });
+    let script = r#"
+const fs = require("fs"), path = require("path");
+const [js, site, queries] = process.argv.slice(1);
+const s = require(js);
+const e = s.createEngine(p => new Promise((resolve, reject) => {
+  fs.readFile(path.join(site, p), "utf8", (err, text) => {
+    if (err) return reject(err);
+    new Function("window", text)({ tejunSearchMeta: e.receivers.meta, tejunSearchShard: e.receivers.shard,
+      tejunSearchWords: e.receivers.words, tejunSearchDocs: e.receivers.docs, tejunSearchConds: e.receivers.conds });
+    resolve();
+  });
+}), () => true);
+(async () => {
+  const out = [];
+  for (const q of JSON.parse(queries)) out.push((await e.search(q, 10)).hits.map(h => [h.row[0], h.row[2]]));
+  console.log(JSON.stringify(out));
+})().catch(e => { console.error(e); process.exit(1); });
+"#;
+    let out = node(
+        script,
+        &[
+            site.to_str().unwrap(),
+            &serde_json::to_string(&queries).unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let offline: Vec<Vec<(String, String)>> = serde_json::from_slice(&out.stdout).unwrap();
+    (
+        figures(&judged, &cli, &docs),
+        figures(&judged, &offline, &docs),
+    )
+}
+
+/// Measured relevance on the judged queries of both books: the first relevant step within
+/// the top ten at reciprocal rank 0.8 or better on average, in the CLI and on the site.
+#[test]
+fn judged_queries_find_the_steps_a_support_engineer_wants() {
+    let kubeadm = Path::new(env!("CARGO_TARGET_TMPDIR")).join("search-judged-kubeadm");
+    let _ = std::fs::remove_dir_all(&kubeadm);
+    std::fs::create_dir_all(&kubeadm).unwrap();
+    let src = Path::new(ROOT).join("examples/kubeadm");
+    std::fs::copy(src.join("book.toml"), kubeadm.join("book.toml")).unwrap();
+    copy_dir(&src.join("content"), &kubeadm.join("content"));
+    for (book, key) in [(book(), "jobcenter"), (kubeadm.as_path(), "kubeadm")] {
+        let (cli, site) = judged_figures(book, key);
+        eprintln!("{key}: CLI {cli:?}; site {site:?}");
+        for (name, f) in [("CLI", &cli), ("site", &site)] {
+            assert!(f.mrr >= 0.8, "{key}, {name}: MRR@10 {:.3}", f.mrr);
+        }
+        assert!(
+            (cli.mrr - site.mrr).abs() < 1e-9,
+            "{key}: {cli:?} vs {site:?}"
+        );
+    }
 }

@@ -23,6 +23,10 @@ pub const PREFIX_MIN: usize = 2;
 /// Score factors of variants that are not what was typed.
 pub const PREFIX_FACTOR: f64 = 0.8;
 pub const SYNONYM_FACTOR: f64 = 0.9;
+pub const FORM_FACTOR: f64 = 0.9;
+pub const PARTS_FACTOR: f64 = 0.9;
+/// English endings a word may gain or lose (`logs` finds `log`, `restart` `restarted`).
+const ENDINGS: [&str; 5] = ["s", "es", "ed", "d", "ing"];
 
 /// The book's words.
 pub trait Vocabulary {
@@ -47,6 +51,9 @@ pub fn is_word(token: &str) -> bool {
 pub struct Variant {
     pub primaries: Vec<(usize, String)>,
     pub alternates: Vec<String>,
+    /// The phrases that must occur, when not the primaries as one (a term whose scripts
+    /// the book may write apart: `サービス` and `停止`).
+    pub phrases: Vec<Vec<(usize, String)>>,
     /// What was typed (or its correction), rather than a prefix's word or a synonym: an
     /// exact match ranks first.
     pub exact: bool,
@@ -143,6 +150,7 @@ pub fn plan(terms: &[Term], vocab: &dyn Vocabulary, synonyms: &Synonyms) -> Plan
         let mut base = Variant {
             primaries: t.primaries.clone(),
             alternates: t.alternates.clone(),
+            phrases: Vec::new(),
             exact: true,
             factor: 1.0,
         };
@@ -173,14 +181,36 @@ pub fn plan(terms: &[Term], vocab: &dyn Vocabulary, synonyms: &Synonyms) -> Plan
                 variants.push(Variant {
                     primaries,
                     alternates: Vec::new(),
+                    phrases: Vec::new(),
                     exact: false,
                     factor: PREFIX_FACTOR,
+                });
+            }
+            if let [(o, word)] = base.primaries.as_slice() {
+                for w in forms(word, vocab) {
+                    variants.push(Variant {
+                        primaries: vec![(*o, w)],
+                        alternates: Vec::new(),
+                        phrases: Vec::new(),
+                        exact: false,
+                        factor: FORM_FACTOR,
+                    });
+                }
+            }
+            if !t.parts.is_empty() {
+                variants.push(Variant {
+                    primaries: t.parts.iter().flatten().cloned().collect(),
+                    alternates: Vec::new(),
+                    phrases: t.parts.clone(),
+                    exact: false,
+                    factor: PARTS_FACTOR,
                 });
             }
             for m in synonyms.of(&base.primaries) {
                 variants.push(Variant {
                     primaries: m.primaries.clone(),
                     alternates: m.alternates.clone(),
+                    phrases: Vec::new(),
                     exact: false,
                     factor: SYNONYM_FACTOR,
                 });
@@ -211,6 +241,39 @@ fn prefixed(word: &str, vocab: &dyn Vocabulary) -> Vec<String> {
             .then_with(|| a.0.cmp(&b.0))
     });
     words.into_iter().take(PREFIX_MAX).map(|(w, _)| w).collect()
+}
+
+/// The book's other forms of an English word: with an ending from [`ENDINGS`] added or
+/// taken off (three letters of stem at least), in order.
+fn forms(word: &str, vocab: &dyn Vocabulary) -> Vec<String> {
+    if word.len() < 3 || !word.bytes().all(|b| b.is_ascii_lowercase()) {
+        return Vec::new();
+    }
+    let mut roots = vec![word];
+    for e in ENDINGS {
+        if let Some(r) = word.strip_suffix(e).filter(|r| r.len() >= 3) {
+            roots.push(r);
+        }
+    }
+    let shortest = roots
+        .iter()
+        .min_by_key(|r| r.len())
+        .copied()
+        .unwrap_or(word);
+    let mut out: Vec<String> = vocab
+        .with_prefix(shortest)
+        .into_iter()
+        .map(|(w, _)| w)
+        .filter(|w| {
+            w != word
+                && roots.iter().any(|r| {
+                    w.strip_prefix(r)
+                        .is_some_and(|rest| rest.is_empty() || ENDINGS.contains(&rest))
+                })
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 fn known(word: &str, vocab: &dyn Vocabulary) -> bool {

@@ -87,6 +87,9 @@ pub struct Term {
     pub quoted: bool,
     /// The last term of a query that does not end in white space: still being typed.
     pub prefix: bool,
+    /// When the term joins scripts (`サービス停止`, `リソースDLL`), each script's stretch
+    /// analysed alone: the book may write them apart (`サービスを停止`). Empty otherwise.
+    pub parts: Vec<Vec<(usize, String)>>,
 }
 
 /// One piece of a query as typed.
@@ -175,7 +178,11 @@ pub fn parse(query: &str, only: Option<Field>) -> Vec<Term> {
         .filter_map(|(n, (piece, text))| {
             let tokens = analyze(text);
             let prefix = typing && n == last && !piece.quoted;
-            term(piece.field.or(only), &tokens, piece.quoted, prefix)
+            let mut t = term(piece.field.or(only), &tokens, piece.quoted, prefix)?;
+            if !piece.quoted {
+                t.parts = script_parts(text);
+            }
+            Some(t)
         })
         .collect()
 }
@@ -198,7 +205,39 @@ fn term(field: Option<Field>, tokens: &[AToken], quoted: bool, prefix: bool) -> 
         alternates,
         quoted,
         prefix,
+        parts: Vec::new(),
     })
+}
+
+/// Which script a character is, for [`script_parts`]: katakana, other CJK, anything else.
+fn script(c: char) -> u8 {
+    if matches!(c, '\u{30A1}'..='\u{30FA}' | 'ー') {
+        0
+    } else if super::analyze::is_cjk_char(c) {
+        1
+    } else {
+        2
+    }
+}
+
+/// The primaries of each stretch of one script in `text`, when there are two or more.
+fn script_parts(text: &str) -> Vec<Vec<(usize, String)>> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 1..=chars.len() {
+        if i == chars.len() || script(chars[i]) != script(chars[i - 1]) {
+            let stretch: String = chars[start..i].iter().collect();
+            if let Some(t) = term(None, &analyze(&stretch), false, false) {
+                out.push(t.primaries);
+            }
+            start = i;
+        }
+    }
+    if out.len() < 2 {
+        out.clear();
+    }
+    out
 }
 
 /// One-kana particles: never folded away between kanji, always a cut.

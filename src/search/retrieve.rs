@@ -59,9 +59,6 @@ pub(super) fn run(
     for doc in candidates(&plan, &postings) {
         let mut holds = |i: usize, j: usize| {
             let v = &plan.terms[i].variants[j];
-            if v.primaries.len() < 2 {
-                return Some(true);
-            }
             Some(phrases.holds(searcher, fields, &docs, (i, j), v, doc))
         };
         let key = rank::key(&plan, doc, &postings, &mut holds);
@@ -237,10 +234,11 @@ fn candidates(plan: &Plan, p: &TokenPostings) -> Vec<u32> {
     out
 }
 
-/// Which documents hold a variant's phrase, asked of tantivy once per variant.
+/// Which documents hold a variant's phrases, asked of tantivy once per phrase.
 #[derive(Default)]
 struct Phrases {
-    sets: HashMap<(usize, usize), HashSet<u32>>,
+    /// (term, variant, phrase) → the documents holding it.
+    sets: HashMap<(usize, usize, usize), HashSet<u32>>,
     error: Option<tantivy::TantivyError>,
 }
 
@@ -254,17 +252,29 @@ impl Phrases {
         v: &expand::Variant,
         doc: u32,
     ) -> bool {
-        if !self.sets.contains_key(&at) {
-            let set = match phrase_docs(searcher, fields, v) {
-                Ok(set) => set.into_iter().map(|a| docs.id(a)).collect(),
-                Err(e) => {
-                    self.error.get_or_insert(e);
-                    HashSet::new()
-                }
-            };
-            self.sets.insert(at, set);
+        let whole = [v.primaries.clone()];
+        let phrases: &[Vec<(usize, String)>] = if v.phrases.is_empty() {
+            &whole
+        } else {
+            &v.phrases
+        };
+        for (k, phrase) in phrases.iter().enumerate().filter(|(_, p)| p.len() > 1) {
+            let key = (at.0, at.1, k);
+            if !self.sets.contains_key(&key) {
+                let set = match phrase_docs(searcher, fields, phrase) {
+                    Ok(set) => set.into_iter().map(|a| docs.id(a)).collect(),
+                    Err(e) => {
+                        self.error.get_or_insert(e);
+                        HashSet::new()
+                    }
+                };
+                self.sets.insert(key, set);
+            }
+            if !self.sets[&key].contains(&doc) {
+                return false;
+            }
         }
-        self.sets[&at].contains(&doc)
+        true
     }
 }
 
@@ -274,9 +284,9 @@ impl Phrases {
 fn phrase_docs(
     searcher: &Searcher,
     fields: &TextFields,
-    v: &expand::Variant,
+    phrase: &[(usize, String)],
 ) -> tantivy::Result<HashSet<DocAddress>> {
-    let cover = super::index::covering(&v.primaries);
+    let cover = super::index::covering(phrase);
     let per_field: Vec<(Occur, Box<dyn Query>)> = fields
         .iter()
         .map(|&(f, _)| {

@@ -214,21 +214,44 @@
     if (!kept.length) kept = parts;
     var terms = [];
     kept.forEach(function (x, n) {
-      var toks = analyze(x[1]), first = null, prim = [], alt = [];
-      toks.forEach(function (t) { if (t.primary && first === null) first = t.position; });
-      if (first === null) return;
-      toks.forEach(function (t) {
-        if (t.primary) prim.push([t.position - first, t.text]);
-        else if (Array.from(t.text).length > 1 && alt.indexOf(t.text) < 0) alt.push(t.text);
-      });
-      terms.push({ field: x[0].field || only || null, primaries: prim, alternates: alt, quoted: x[0].quoted,
-        prefix: typing && n === kept.length - 1 && !x[0].quoted });
+      var t = term(x[1]);
+      if (!t) return;
+      t.field = x[0].field || only || null;
+      t.quoted = x[0].quoted;
+      t.prefix = typing && n === kept.length - 1 && !x[0].quoted;
+      t.parts = x[0].quoted ? [] : scriptParts(x[1]);
+      terms.push(t);
     });
     return terms;
   }
+  function term(text) {
+    var toks = analyze(text), first = null, prim = [], alt = [];
+    toks.forEach(function (t) { if (t.primary && first === null) first = t.position; });
+    if (first === null) return null;
+    toks.forEach(function (t) {
+      if (t.primary) prim.push([t.position - first, t.text]);
+      else if (Array.from(t.text).length > 1 && alt.indexOf(t.text) < 0) alt.push(t.text);
+    });
+    return { primaries: prim, alternates: alt };
+  }
+  // query.rs `script_parts`: the primaries of each stretch of one script (katakana, other
+  // CJK, anything else), when there are two or more.
+  function script(u) { return (u >= 0x30a1 && u <= 0x30fa) || u === 0x30fc ? 0 : isCjk(u) ? 1 : 2; }
+  function scriptParts(text) {
+    var cs = Array.from(text), out = [], start = 0;
+    for (var i = 1; i <= cs.length; i++) {
+      if (i === cs.length || script(cs[i].codePointAt(0)) !== script(cs[i - 1].codePointAt(0))) {
+        var t = term(cs.slice(start, i).join(""));
+        if (t) out.push(t.primaries);
+        start = i;
+      }
+    }
+    return out.length < 2 ? [] : out;
+  }
 
   // ---- widening (mirror of src/search/expand.rs) -----------------------------------------
-  var PREFIX_MAX = 6, PREFIX_MIN = 2, PREFIX_FACTOR = 0.8, SYNONYM_FACTOR = 0.9;
+  var PREFIX_MAX = 6, PREFIX_MIN = 2, PREFIX_FACTOR = 0.8, SYNONYM_FACTOR = 0.9, FORM_FACTOR = 0.9, PARTS_FACTOR = 0.9;
+  var ENDINGS = ["s", "es", "ed", "d", "ing"];
   function len(s) { return Array.from(s).length; }
   // Rust's string order (code points), not JavaScript's (UTF-16 units).
   function cmp(a, b) {
@@ -264,6 +287,20 @@
       return b[1] - a[1] || len(a[0]) - len(b[0]) || cmp(a[0], b[0]);
     }).slice(0, PREFIX_MAX).map(function (w) { return w[0]; });
   }
+  // expand.rs `forms`: the book's forms of an English word, an ending added or taken off.
+  function forms(word, vocab) {
+    if (word.length < 3 || !/^[a-z]+$/.test(word)) return [];
+    var roots = [word];
+    ENDINGS.forEach(function (e) {
+      if (word.length - e.length >= 3 && word.slice(-e.length) === e) roots.push(word.slice(0, -e.length));
+    });
+    var shortest = roots.reduce(function (a, b) { return b.length < a.length ? b : a; });
+    return vocab(shortest).map(function (w) { return w[0]; }).filter(function (w) {
+      return w !== word && roots.some(function (r) {
+        return w.indexOf(r) === 0 && (w.length === r.length || ENDINGS.indexOf(w.slice(r.length)) >= 0);
+      });
+    }).sort(cmp);
+  }
   function known(word, vocab) { return vocab(word).some(function (w) { return w[0] === word; }); }
   function correction(word, vocab) {
     var max = maxDistance(word), n = len(word), best = null;
@@ -292,7 +329,7 @@
   function plan(terms, vocab, synonyms) {
     var out = { terms: [], corrections: [] };
     terms.forEach(function (t) {
-      var base = { primaries: t.primaries.map(function (p) { return [p[0], p[1]]; }), alternates: t.alternates.slice(), exact: true, factor: 1 };
+      var base = { primaries: t.primaries.map(function (p) { return [p[0], p[1]]; }), alternates: t.alternates.slice(), phrases: [], exact: true, factor: 1 };
       var variants = [];
       if (!t.quoted) {
         var last = t.primaries.length - 1, words = t.prefix ? prefixed(t.primaries[last][1], vocab) : [];
@@ -308,13 +345,21 @@
         words.forEach(function (w) {
           var primaries = base.primaries.map(function (p) { return [p[0], p[1]]; });
           primaries[last][1] = w;
-          variants.push({ primaries: primaries, alternates: [], exact: false, factor: PREFIX_FACTOR });
+          variants.push({ primaries: primaries, alternates: [], phrases: [], exact: false, factor: PREFIX_FACTOR });
         });
+        if (base.primaries.length === 1) {
+          forms(base.primaries[0][1], vocab).forEach(function (w) {
+            variants.push({ primaries: [[base.primaries[0][0], w]], alternates: [], phrases: [], exact: false, factor: FORM_FACTOR });
+          });
+        }
+        if (t.parts.length) {
+          variants.push({ primaries: [].concat.apply([], t.parts), alternates: [], phrases: t.parts, exact: false, factor: PARTS_FACTOR });
+        }
         (synonyms || []).forEach(function (g) {
           if (!g.some(function (m) { return samePrimaries(m.primaries, base.primaries); })) return;
           g.forEach(function (m) {
             if (!samePrimaries(m.primaries, base.primaries)) {
-              variants.push({ primaries: m.primaries, alternates: m.alternates, exact: false, factor: SYNONYM_FACTOR });
+              variants.push({ primaries: m.primaries, alternates: m.alternates, phrases: [], exact: false, factor: SYNONYM_FACTOR });
             }
           });
         });
@@ -579,10 +624,18 @@
     }
     return false;
   }
-  // A phrase is checked in any field, line by line (as index.rs indexes a line per value).
-  function rowHolds(row, primaries) {
-    var cover = covering(primaries);
-    return [row[0], row[3], row[6]].concat(row[4].split("\n")).some(function (line) { return lineHolds(line, cover); });
+  // Whether every phrase of a variant is in the row: each in any field, line by line (as
+  // index.rs indexes a line per value).
+  function rowHolds(row, v) {
+    var lines = [row[0], row[3], row[6]].concat(row[4].split("\n"));
+    return (v.phrases.length ? v.phrases : [v.primaries]).every(function (phrase) {
+      if (phrase.length < 2) return true;
+      var cover = covering(phrase);
+      return lines.some(function (line) { return lineHolds(line, cover); });
+    });
+  }
+  function needsCheck(v) {
+    return (v.phrases.length ? v.phrases : [v.primaries]).some(function (p) { return p.length > 1; });
   }
   function createEngine(load, applies) {
     var state = { meta: null, shards: {}, chunks: {}, blocks: {}, condLists: null };
@@ -725,13 +778,12 @@
     }
     // A document's rank; `sure` false while a phrase of it is still unchecked (the key is
     // then an upper bound: checking only lowers it).
-    function keyed(pl, p, d, checked) {
+    function keyed(pl, p, d) {
       var sure = true, key = rankKey(pl, d, p, function (i, j) {
         var v = pl.terms[i].variants[j];
-        if (v.primaries.length < 2) return true;
+        if (!needsCheck(v)) return true;
         var x = doc(d);
-        if (x) return rowHolds(x.row, v.primaries);
-        if (checked) return false;
+        if (x) return rowHolds(x.row, v);
         sure = false;
         return null;
       });
@@ -819,7 +871,8 @@
       });
     }
     function strings() { return (state.meta && state.meta.strings) || {}; }
-    return { receivers: receivers, search: search, clauses: clauses, strings: strings };
+    // `doc(id)`: a loaded document's {row, cond} (null when its chunk is not loaded).
+    return { receivers: receivers, search: search, clauses: clauses, strings: strings, doc: doc };
   }
 
   // ---- the keyboard: what each key means, IME composition respected -------------------
