@@ -1098,7 +1098,7 @@ fn rank_alike(book: &Path, queries: &[&str]) {
         Ok((b, _)) => b,
         Err((d, src)) => panic!("{}", d.lines(&src).join("\n")),
     };
-    let site = book.join("site");
+    let site = book.join("site-ranked");
     let _ = std::fs::remove_dir_all(&site);
     std::fs::create_dir_all(site.join("search")).unwrap();
     offline::write_offline_index(&b, &mut |p, bytes| {
@@ -1386,7 +1386,7 @@ fn judged_figures(book: &Path, key: &str) -> (Figures, Figures) {
         Err((d, src)) => panic!("{}", d.lines(&src).join("\n")),
     };
     let docs = tejun::search::collect(&b);
-    let site = book.join("site");
+    let site = book.join("site-judged");
     let _ = std::fs::remove_dir_all(&site);
     std::fs::create_dir_all(site.join("search")).unwrap();
     offline::write_offline_index(&b, &mut |p, bytes| {

@@ -175,6 +175,9 @@ pub fn plan(terms: &[Term], vocab: &dyn Vocabulary, synonyms: &Synonyms) -> Plan
                     plan.corrections.push((word, fix));
                 }
             }
+            // A word being typed grows rather than changes form (`nqss` is on its way to
+            // `nqsstop`, not the plural of `nqs`).
+            let forms_too = words.is_empty();
             for w in words {
                 let mut primaries = base.primaries.clone();
                 primaries[last].1 = w;
@@ -186,7 +189,7 @@ pub fn plan(terms: &[Term], vocab: &dyn Vocabulary, synonyms: &Synonyms) -> Plan
                     factor: PREFIX_FACTOR,
                 });
             }
-            if let [(o, word)] = base.primaries.as_slice() {
+            if let ([(o, word)], true) = (base.primaries.as_slice(), forms_too) {
                 for w in forms(word, vocab) {
                     variants.push(Variant {
                         primaries: vec![(*o, w)],
@@ -443,6 +446,18 @@ mod tests {
         assert_eq!(v.len(), 2);
         assert_eq!(v[1].primaries[0].1, "レジ");
         assert_eq!(v[1].factor, SYNONYM_FACTOR);
+    }
+
+    proptest::proptest! {
+        /// Any query plans without a panic, and its corrected form is a string.
+        #[test]
+        fn any_query_plans(q in "\\PC{0,40}") {
+            let p = plan(&parse(&q, None), &vocab(), &Synonyms::new(&[vec!["登録".into(), "レジスト".into()]]));
+            let _ = p.corrected_query(&q);
+            for t in &p.terms {
+                proptest::prop_assert!(!t.variants.is_empty() && t.variants[0].exact);
+            }
+        }
     }
 
     #[test]

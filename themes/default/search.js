@@ -347,7 +347,8 @@
           primaries[last][1] = w;
           variants.push({ primaries: primaries, alternates: [], phrases: [], exact: false, factor: PREFIX_FACTOR });
         });
-        if (base.primaries.length === 1) {
+        // A word being typed grows rather than changes form (expand.rs).
+        if (base.primaries.length === 1 && !words.length) {
           forms(base.primaries[0][1], vocab).forEach(function (w) {
             variants.push({ primaries: [[base.primaries[0][0], w]], alternates: [], phrases: [], exact: false, factor: FORM_FACTOR });
           });
