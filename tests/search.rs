@@ -1451,3 +1451,52 @@ fn judged_queries_find_the_steps_a_support_engineer_wants() {
         );
     }
 }
+
+/// Browse by command: every program and process the book names, with the steps using
+/// it; with an environment, only that environment's steps.
+#[test]
+fn commands_list_the_steps_that_run_them() {
+    let list = |extra: &[&str]| -> Vec<Value> {
+        let mut args = vec!["search", "--commands"];
+        args.extend_from_slice(extra);
+        let out = tejun(&args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let b = book().to_str().unwrap();
+    let all = list(&["", b, "--json"]);
+    let names: Vec<&str> = all.iter().map(|e| s(e, "name")).collect();
+    for n in ["regsvr32", "nqsstop", "rpm", "cluster"] {
+        assert!(names.contains(&n), "{n}: {names:?}");
+    }
+    assert!(all
+        .iter()
+        .any(|e| s(e, "name") == "nqsdaemon" && s(e, "kind") == "process"));
+    let regsvr32 = all.iter().find(|e| s(e, "name") == "regsvr32").unwrap();
+    // The same steps a search of the command finds.
+    let found: BTreeSet<String> = search("cmd:regsvr32", &["--limit", "100"])
+        .iter()
+        .map(|h| s(h, "link").to_string())
+        .collect();
+    let listed: BTreeSet<String> = regsvr32["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| s(u, "link").to_string())
+        .collect();
+    assert_eq!(listed, found);
+    // UNIX: no Windows command, and nqsstop only in UNIX steps.
+    let unix = list(&["nq", b, "--env", "cluster=unix", "--json"]);
+    assert!(unix.iter().all(|e| s(e, "name").starts_with("nq")));
+    let stop = unix.iter().find(|e| s(e, "name") == "nqsstop").unwrap();
+    assert!(stop["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|u| s(u, "link").starts_with("unix-")));
+    assert!(list(&["regsvr", b, "--env", "cluster=unix", "--json"]).is_empty());
+}

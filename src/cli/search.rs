@@ -18,9 +18,10 @@ use crate::search::Field;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// What to look for: words, "a phrase", cmd:regsvr32, title:停止 (anything else is text)
-    #[arg(allow_hyphen_values = true)]
-    pub query: String,
+    /// What to look for: words, "a phrase", cmd:regsvr32, title:停止 (anything else is
+    /// text); with --commands, the start of the names to list
+    #[arg(allow_hyphen_values = true, required_unless_present = "commands")]
+    pub query: Option<String>,
     #[command(flatten)]
     pub book: BookArg,
     /// Only what applies to this environment: cluster=unix,from=R12.8 (open facets keep a step)
@@ -38,6 +39,10 @@ pub struct Args {
     /// Index folder (as for `tejun index --out`)
     #[arg(long)]
     pub index: Option<PathBuf>,
+    /// List every command and process the book names, each with the steps that use it
+    /// (with --env, the steps of that environment)
+    #[arg(long)]
+    pub commands: bool,
 }
 
 fn parse_field(s: &str) -> Result<Field, String> {
@@ -55,7 +60,11 @@ struct JsonHit<'a> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if args.commands {
+        return commands(&args);
+    }
     let root = &args.book.book;
+    let query = args.query.as_deref().unwrap_or_default();
     let Some(config) = read_config(root)? else {
         return Ok(ExitCode::from(1));
     };
@@ -92,7 +101,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let idx = SearchIndex::open(&dir)?;
     let start = Instant::now();
     let results = idx.search(&Request {
-        query: &args.query,
+        query,
         field: args.field,
         env: env.as_ref().map(|e| (e, config.facets.as_slice())),
         limit: args.limit,
@@ -119,12 +128,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         writeln!(out, "no step has every word; these have most of them\n")?;
     }
     if results.hits.is_empty() {
-        writeln!(
-            out,
-            "no results for `{}`{}",
-            args.query,
-            outside(results.outside)
-        )?;
+        writeln!(out, "no results for `{query}`{}", outside(results.outside))?;
         return Ok(ExitCode::SUCCESS);
     }
     let tty = std::io::stdout().is_terminal();
@@ -165,6 +169,58 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         super::load::count(results.total, "result"),
         outside(results.outside)
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `tejun search --commands`: every command and process, with the steps that use it.
+fn commands(args: &Args) -> anyhow::Result<ExitCode> {
+    let root = &args.book.book;
+    let loaded = match super::load::book(root, "nothing was listed") {
+        Ok(l) => l,
+        Err(code) => return Ok(code),
+    };
+    let book = match &args.env {
+        Some(spec) => match loaded.book.config.parse_env(spec) {
+            Ok(env) => crate::filter::filter(&loaded.book, &env),
+            Err(msg) => {
+                eprintln!("error: --env: {msg}");
+                return Ok(ExitCode::from(2));
+            }
+        },
+        None => loaded.book,
+    };
+    let list = crate::search::commands::list(&book, args.query.as_deref().unwrap_or_default());
+    let mut out = super::stdout();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &list)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let tty = std::io::stdout().is_terminal();
+    let (bold, dim, reset) = if tty {
+        ("\x1b[1m", "\x1b[2m", "\x1b[0m")
+    } else {
+        ("", "", "")
+    };
+    for e in &list {
+        let kind = match e.kind {
+            crate::search::commands::Kind::Command => "command",
+            crate::search::commands::Kind::Process => "process",
+        };
+        writeln!(
+            out,
+            "{bold}{}{reset}  {dim}{kind}, {}{reset}",
+            e.name,
+            super::load::count(e.steps.len(), "step")
+        )?;
+        for u in &e.steps {
+            writeln!(
+                out,
+                "  {}  {}  {dim}{}  {}{reset}",
+                u.location, u.title, u.procedure, u.link
+            )?;
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -33,6 +33,8 @@ pub struct SearchDoc {
     pub commands: Vec<String>,
     /// GUI menu paths, one per entry (`[サーバの環境設定]→[local]を選択`).
     pub gui: Vec<String>,
+    /// The process names a check lists (also in the body, where they are searched).
+    pub processes: Vec<String>,
     pub procedure: String,
     pub chapter: String,
     /// `1.1.2.1 手順 5` for a step, the number for a section or procedure.
@@ -120,6 +122,7 @@ fn procedure(
         body: Vec::new(),
         commands: Vec::new(),
         gui: Vec::new(),
+        processes: Vec::new(),
         procedure: shown(book, &p.title),
         chapter: shown(book, &ch.title),
         location: p.number.to_string(),
@@ -245,6 +248,7 @@ fn parts(book: &Book, owner: &str, list: &[Part], doc: &mut SearchDoc, text: &mu
                 text.push(t);
             }
             PartKind::Processes { items, .. } => {
+                doc.processes.extend(items.iter().map(|i| i.name.clone()));
                 let t = items
                     .iter()
                     .map(|i| i.name.as_str())

@@ -5,8 +5,10 @@
 //! never fails, widened against the book's vocabulary and synonyms by [`expand`], ranked
 //! by [`rank`] (the same arithmetic in both places), and shown with [`snippet`]s,
 //! conditions in the book's words ([`wording`]) and the search box's words ([`i18n`]).
+//! [`commands`] lists every program and process with the steps that use them.
 
 pub mod analyze;
+pub mod commands;
 pub mod docs;
 pub mod expand;
 pub mod i18n;
