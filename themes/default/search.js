@@ -1,24 +1,17 @@
-// The offline site's search box. Works opened from file:// (no fetch): the index is a set
-// of <script> files written by src/search/offline.rs that register themselves through
-// window.tejunSearchMeta / Shard / Words / Docs / Conds, loaded on demand (the module doc
-// of offline.rs is the contract).
-//
-// The analyser, the query reader, the widening and the ranking below are ports of
-// src/search/analyze.rs, query.rs, expand.rs and rank.rs; tests/search-vectors.json holds
-// them to the same output, and tests/search.rs to the same top ten over a set of queries
-// (the Rust test suite runs this file under node). Change one, change the other.
-//
-// The page provides <input id="search-input">, <div id="search-results"> and
-// window.TEJUN = { book, facets, strings, root } (root: "" or "../", the path to the site
-// root). Results follow the environment chosen in the picker (condition.js) when
-// window.tejunCondition exists.
+// The offline site's search box, working from file:// (no fetch): the index is <script>
+// files from src/search/offline.rs (its module doc is the contract) loaded on demand.
+// The analyser, query reader, widening and ranking are ports of src/search/analyze.rs,
+// query.rs, expand.rs and rank.rs; tests/search-vectors.json and tests/search.rs (same top
+// ten) hold both to the same output under node. Change one, change the other.
+// The page provides #search-input, #search-results and window.TEJUN {root, facets, book};
+// results follow the picker's environment when window.tejunCondition exists.
 (function () {
   "use strict";
 
-  // ---- analysis (mirror of src/search/analyze.rs) ---------------------------------------
+  // analysis (mirror of src/search/analyze.rs)
   var CJK = 0, WORD = 1, JOIN = 2, SEP = 3;
 
-  // Small kana (ぁぃぅぇぉっゃゅょゎ and katakana) are their large kana's code point less one.
+  // Small kana: their large kana's code point less one.
   var SMALL = [0x3041, 0x3043, 0x3045, 0x3047, 0x3049, 0x3063, 0x3083, 0x3085, 0x3087, 0x308e,
     0x30a1, 0x30a3, 0x30a5, 0x30a7, 0x30a9, 0x30c3, 0x30e3, 0x30e5, 0x30e7, 0x30ee];
   function fold(u) {
@@ -63,8 +56,8 @@
     if (isSeparator(u)) return SEP;
     return WORD;
   }
-  // Code points of `text`, folded, with their UTF-16 offsets; a katakana word of three
-  // letters or more loses a final ー into its last letter's offsets (サーバー = サーバ).
+  // Folded code points with UTF-16 offsets; a katakana word of 3+ letters loses a final ー
+  // into its last letter (サーバー = サーバ).
   function chars(text) {
     var out = [], i = 0, kata = 0;
     while (i < text.length) {
@@ -148,7 +141,7 @@
     return analyze(text).map(function (t) { return t.text + "@" + t.position; });
   }
 
-  // ---- queries (mirror of src/search/query.rs) ------------------------------------------
+  // queries (mirror of src/search/query.rs)
   var FIELDS = { title: "title", cmd: "cmd", command: "cmd", commands: "cmd", gui: "gui",
     body: "body", text: "body", proc: "proc", procedure: "proc", chapter: "chapter" };
   // Rust's char::is_whitespace (Unicode White_Space), not JavaScript's \s.
@@ -183,8 +176,7 @@
     }
     return out;
   }
-  // The stems of an unquoted piece (query.rs `stems`): cut at particles and inflections
-  // between words, a trailing inflection dropped, a lone okurigana between kanji folded.
+  // query.rs `stems`: cut at particles and inflections, okurigana folded.
   function stems(text) {
     var cs = Array.from(text).map(function (c) { return c.codePointAt(0); }), out = [], cur = "", i = 0;
     if (cs.every(isHiragana)) return [text];
@@ -234,8 +226,7 @@
     });
     return { primaries: prim, alternates: alt };
   }
-  // query.rs `script_parts`: the primaries of each stretch of one script (katakana, other
-  // CJK, anything else), when there are two or more.
+  // query.rs `script_parts`: each stretch of one script's primaries, if two or more.
   function script(u) { return (u >= 0x30a1 && u <= 0x30fa) || u === 0x30fc ? 0 : isCjk(u) ? 1 : 2; }
   function scriptParts(text) {
     var cs = Array.from(text), out = [], start = 0;
@@ -249,7 +240,7 @@
     return out.length < 2 ? [] : out;
   }
 
-  // ---- widening (mirror of src/search/expand.rs) -----------------------------------------
+  // widening (mirror of src/search/expand.rs)
   var PREFIX_MAX = 6, PREFIX_MIN = 2, PREFIX_FACTOR = 0.8, SYNONYM_FACTOR = 0.9, FORM_FACTOR = 0.9, PARTS_FACTOR = 0.9;
   var ENDINGS = ["s", "es", "ed", "d", "ing"];
   function len(s) { return Array.from(s).length; }
@@ -315,8 +306,7 @@
   function samePrimaries(a, b) {
     return a.length === b.length && a.every(function (p, i) { return p[0] === b[i][0] && p[1] === b[i][1]; });
   }
-  // A book's synonym groups (meta.synonyms), each member read as a query is (expand.rs
-  // `member`): one term, or else one phrase.
+  // meta.synonyms, each member read as a query (expand.rs `member`).
   function synonymGroups(groups) {
     return (groups || []).map(function (g) {
       return g.map(function (w) {
@@ -391,7 +381,7 @@
     return set;
   }
 
-  // ---- ranking (mirror of src/search/rank.rs) --------------------------------------------
+  // ranking (mirror of src/search/rank.rs)
   var TITLE = 1, COMMAND = 2, BODY = 4, GUI = 8, SHORT_TITLE = 16, PROCEDURE = 32, CHAPTER = 64, K1 = 1.2;
   var ALLOWED = { title: TITLE | SHORT_TITLE, cmd: COMMAND, gui: GUI, body: BODY, proc: PROCEDURE, chapter: CHAPTER };
   var WEIGHTS = [[TITLE, 3], [COMMAND, 2.5], [GUI, 1.5], [BODY, 1], [PROCEDURE, 0.5], [CHAPTER, 0.3]];
@@ -438,7 +428,7 @@
   }
   function threshold(best, terms) { return Math.max(1, best - (terms >= 3 ? 1 : 0)); }
 
-  // ---- index files (decoders of src/search/pack.rs) ------------------------------------
+  // index files (decoders of src/search/pack.rs)
   function tokenHash(token) {
     var h = 0x811c9dc5;
     for (var i = 0; i < token.length; i++) {
@@ -533,7 +523,7 @@
     return out;
   }
 
-  // ---- snippets (same window rule as src/search/snippet.rs) -----------------------------
+  // snippets (same window rule as src/search/snippet.rs)
   var WIDTH = 120;
   function matchRanges(text, wanted) {
     var hits = analyze(text).filter(function (t) { return wanted[t.text]; })
@@ -555,8 +545,7 @@
       OPEN.indexOf(String.fromCodePoint(next)) >= 0 ||
       (pc !== nc && classOf(p) !== SEP && classOf(n) !== SEP);
   }
-  // The window of at most WIDTH characters for a match at character `hit` (snippet.rs
-  // `Breaks::window`).
+  // snippet.rs `Breaks::window`.
   function windowAt(breaks, hit, n) {
     var lead = Math.floor(WIDTH / 6), aim = Math.max(0, hit - lead), from = Math.max(0, hit - 2 * lead);
     var start = -1, i;
@@ -595,14 +584,11 @@
     };
   }
 
-  // ---- the engine: index files in, ranked documents out ---------------------------------
-  // `load(path)` returns a promise that settles once the script at `path` (relative to the
-  // site root) has run and called window.tejunSearch{Meta,Shard,Words,Docs,Conds};
-  // `applies(cond)` is true, false or null (open) for a condition string.
-  // The format of the index files this engine reads (offline.rs's VERSION).
+  // the engine: index files in, ranked documents out
+  // `load(path)`: a promise settled once the script at `path` (from the site root) has run;
+  // `applies(cond)`: true, false or null (open). VERSION: offline.rs's.
   var VERSION = 4;
-  // index.rs `covering`: the primaries a phrase must check (an inner CJK bigram between two
-  // others is implied by them).
+  // index.rs `covering`: an inner CJK bigram between two others is implied by them.
   function isBigram(s) { var a = Array.from(s); return a.length === 2 && isCjk(a[0].codePointAt(0)) && isCjk(a[1].codePointAt(0)); }
   function covering(primaries) {
     var kept = [];
@@ -625,8 +611,7 @@
     }
     return false;
   }
-  // Whether every phrase of a variant is in the row: each in any field, line by line (as
-  // index.rs indexes a line per value).
+  // Every phrase of a variant in the row: each in any field, line by line (as index.rs).
   function rowHolds(row, v) {
     var lines = [row[0], row[3], row[6]].concat(row[4].split("\n"));
     return (v.phrases.length ? v.phrases : [v.primaries]).every(function (phrase) {
@@ -656,8 +641,7 @@
         }
       },
       shard: function (x) { state.shards[x.shard] = x; },
-      // A block of the sorted vocabulary: entries split by " ", each the length of the part
-      // shared with the previous word, its frequency bucket (a letter each), then the rest.
+      // Vocabulary entries: shared length and bucket (a letter each), then the rest.
       words: function (x) {
         var prev = "";
         state.blocks[x.block] = x.words ? x.words.split(" ").map(function (e) {
@@ -666,8 +650,8 @@
           return [w, VALUE[e.charCodeAt(1)]];
         }) : [];
       },
-      // A chunk's records (its groups', then its documents') become rows [title, location,
-      // link, procedure, text, kind, chapter].
+      // Records (groups', then documents') → rows [title, location, link, procedure, text,
+      // kind, chapter].
       docs: function (x) {
         var first = state.chunkStart[x.chunk], g0 = state.docGroup[first];
         var recs = unlz(x.docs, state.meta.dict).split("\u001e");
@@ -756,8 +740,7 @@
       });
       return out;
     }
-    // Documents whose condition the environment rules out (null: none), from conds.js,
-    // which is loaded only when some condition is ruled out.
+    // Documents the environment rules out (null: none); conds.js only when some are.
     function excluded() {
       var out = [];
       state.meta.conds.forEach(function (c, i) { if (applies(c) === false) out.push(i); });
@@ -777,8 +760,7 @@
       list.forEach(function (d) { if (!doc(d)) need[lastAtMost(state.chunkStart, d)] = true; });
       return Promise.all(Object.keys(need).map(function (c) { return load("search/docs-" + c + ".js"); }));
     }
-    // A document's rank; `sure` false while a phrase of it is still unchecked (the key is
-    // then an upper bound: checking only lowers it).
+    // A document's rank; `sure` false while a phrase is unchecked (an upper bound then).
     function keyed(pl, p, d) {
       var sure = true, key = rankKey(pl, d, p, function (i, j) {
         var v = pl.terms[i].variants[j];
@@ -790,9 +772,8 @@
       });
       return { id: d, key: key, sure: sure };
     }
-    // The ranked documents of `pending` (sorted by upper key), checked a round at a time
-    // (their text loaded) until the next `limit` are sure; hits end where fewer terms match
-    // than the threshold allows.
+    // `pending` (sorted by upper key) checked a round at a time (text loaded) until the next
+    // `limit` are sure; hits end below the threshold.
     function rank(pl, p, pending, limit) {
       var out = [], best = null;
       function step() {
@@ -813,11 +794,10 @@
       }
       return step();
     }
-    // Resolves to {plan, total, exact, outside, partial, corrected, hits: [{id, row: [title,
-    // location, link, procedure, text, kind, chapter], condition, cond, open, outside}]}.
-    // `total` counts the hits in the environment (`exact` false: some phrases are checked
-    // only for the hits shown, so it is an upper bound), `outside` those it rules out;
-    // `opts.everywhere` shows them too.
+    // → {plan, total, exact, outside, partial, corrected, hits: [{id, key, row, condition,
+    // cond, open, outside}]}: `total` in the environment (an upper bound unless `exact`:
+    // phrases are checked only for what is shown), `outside` what it rules out;
+    // `opts.everywhere` shows those too.
     function search(query, limit, opts) {
       var terms = parseQuery(query), everywhere = !!(opts && opts.everywhere), pl, p;
       var result = { plan: { terms: [], corrections: [] }, hits: [], total: 0, exact: true, outside: 0, partial: false, corrected: null };
@@ -876,13 +856,11 @@
     return { receivers: receivers, search: search, clauses: clauses, strings: strings, doc: doc };
   }
 
-  // ---- the keyboard: what each key means, IME composition respected -------------------
-  // While an input method composes (Japanese kana on their way to kanji), keys belong to
-  // it: Enter commits the conversion, arrows pick a candidate, Escape cancels it. Nothing
-  // is searched on the half-typed kana (that flashed "no results") and no key navigates;
-  // the query runs once the text is committed. `isComposing` is false on the Enter that
-  // Safari sends right after compositionend, but its keyCode is still 229.
-  // `act` receives "search" (debounced), "cancel", "next", "prev", "open" or "clear".
+  // the keyboard: what each key means, IME composition respected
+  // While an input method composes, keys are its own (Enter commits, arrows pick): nothing
+  // is searched on half-typed kana and no key navigates; the committed text is searched.
+  // Safari's Enter right after compositionend has isComposing false but keyCode 229.
+  // `act` gets "search" (debounced), "cancel", "next", "prev", "open" or "clear".
   function createKeys(act) {
     var composing = false;
     function busy(e) { return composing || !!(e && (e.isComposing || e.keyCode === 229)); }
@@ -910,7 +888,7 @@
   if (typeof window === "undefined" || typeof document === "undefined") return;
   window.tejunSearch = api;
 
-  // ---- in the page: scripts injected on demand, the picker's environment ----------------
+  // in the page: scripts injected on demand, the picker's environment
   var CONFIG = window.TEJUN || {};
   var ROOT = CONFIG.root || "";
   var STRINGS = CONFIG.strings || {};
@@ -950,7 +928,7 @@
   window.tejunSearchConds = engine.receivers.conds;
   var LIMIT = 20;
 
-  // ---- the search box -------------------------------------------------------------------
+  // the search box
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
@@ -979,10 +957,8 @@
     if (!input || !box) return;
     if (!input.placeholder) input.placeholder = t("searchPlaceholder", "Search (/)", "検索 (/)");
     input.setAttribute("autocomplete", "off");
-    // The ARIA combobox pattern: the box controls a listbox whose options are the hits'
-    // links (a link inside an option would nest one control in another); what the results
-    // say (the count, notes, the control for hits outside the environment) stands beside
-    // the list, the count as a polite status rather than the whole panel being live.
+    // ARIA combobox: the options are the hits' links (a link in an option nests controls);
+    // the count and notes stand beside the list as a polite status.
     var label = document.querySelector("label[for=search-input]");
     var status = el("div", "search-status"), list = el("ul", "search-list");
     status.setAttribute("role", "status");
@@ -1080,9 +1056,7 @@
         list.appendChild(li);
       });
     }
-    // One result per reused step: hits with the same title and text (one reusable step in
-    // several procedures, differing only by where it is) are one row naming its other
-    // places.
+    // One row per reused step (same title and text), naming its other places.
     function grouped(hits) {
       var out = [], at = {};
       hits.forEach(function (h) {
@@ -1163,11 +1137,9 @@
     target.classList.add("search-target");
   }
 
-  // Defaults the theme's CSS overrides (`:where` keeps their specificity at zero), in the
-  // theme's colour variables so that they read in dark mode as in light. They live here,
-  // not in style.css, because runbooks inline style.css and have no search. The one rule
-  // with weight: on a phone the panel spans the viewport under the top bar (anchored to
-  // the search box, its left quarter was off-screen).
+  // Defaults a theme overrides (`:where`: no specificity), in the theme's colour variables
+  // so dark mode reads; here, as runbooks inline style.css. One rule weighs: on a phone the
+  // panel spans the viewport (anchored to the box, its left was off-screen).
   var style = document.createElement("style");
   style.textContent =
     ":where(#search-results){position:absolute;z-index:20;max-height:70vh;overflow:auto;background:var(--bg,#fff);color:var(--fg,#1f2328);border:1px solid var(--border,#ccc);max-width:40rem}" +
