@@ -27,6 +27,7 @@ async function one(query) {
           new Function("window", text)({
             tejunSearchMeta: engine.receivers.meta,
             tejunSearchShard: engine.receivers.shard,
+            tejunSearchWords: engine.receivers.words,
             tejunSearchDocs: engine.receivers.docs,
             tejunSearchConds: engine.receivers.conds,
           });

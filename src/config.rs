@@ -93,6 +93,8 @@ pub struct Config {
     pub rules: Vec<Rule>,
     /// Facets that apply only where a condition holds (`[[facet]] when`), by facet id.
     pub facet_when: Vec<(String, Condition)>,
+    /// `[search] synonyms`: groups of words a query finds each other by (登録 = レジスト).
+    pub synonyms: Vec<Vec<String>>,
 }
 
 /// A rule between facets (`to >= from`), with the words a reader is told it in.
@@ -222,6 +224,7 @@ impl Config {
             placeholders,
             rules,
             facet_when,
+            synonyms: raw.search.synonyms,
         })
     }
 

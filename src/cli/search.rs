@@ -18,9 +18,10 @@ use crate::search::Field;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// What to look for: words, "a phrase", cmd:regsvr32, title:停止 (anything else is text)
-    #[arg(allow_hyphen_values = true)]
-    pub query: String,
+    /// What to look for: words, "a phrase", cmd:regsvr32, title:停止 (anything else is
+    /// text); with --commands, the start of the names to list
+    #[arg(allow_hyphen_values = true, required_unless_present = "commands")]
+    pub query: Option<String>,
     #[command(flatten)]
     pub book: BookArg,
     /// Only what applies to this environment: cluster=unix,from=R12.8 (open facets keep a step)
@@ -38,6 +39,10 @@ pub struct Args {
     /// Index folder (as for `tejun index --out`)
     #[arg(long)]
     pub index: Option<PathBuf>,
+    /// List every command and process the book names, each with the steps that use it
+    /// (with --env, the steps of that environment)
+    #[arg(long)]
+    pub commands: bool,
 }
 
 fn parse_field(s: &str) -> Result<Field, String> {
@@ -55,7 +60,11 @@ struct JsonHit<'a> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if args.commands {
+        return commands(&args);
+    }
     let root = &args.book.book;
+    let query = args.query.as_deref().unwrap_or_default();
     let Some(config) = read_config(root)? else {
         return Ok(ExitCode::from(1));
     };
@@ -92,7 +101,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let idx = SearchIndex::open(&dir)?;
     let start = Instant::now();
     let results = idx.search(&Request {
-        query: &args.query,
+        query,
         field: args.field,
         env: env.as_ref().map(|e| (e, config.facets.as_slice())),
         limit: args.limit,
@@ -112,8 +121,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         writeln!(out)?;
         return Ok(ExitCode::SUCCESS);
     }
+    if let Some(q) = &results.corrected {
+        writeln!(out, "showing results for `{q}`")?;
+    }
+    if results.partial && !results.hits.is_empty() {
+        writeln!(out, "no step has every word; these have most of them\n")?;
+    }
     if results.hits.is_empty() {
-        writeln!(out, "no results for `{}`", args.query)?;
+        writeln!(out, "no results for `{query}`{}", outside(results.outside))?;
         return Ok(ExitCode::SUCCESS);
     }
     let tty = std::io::stdout().is_terminal();
@@ -122,7 +137,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         ("", "", "", "")
     };
-    for h in &results.hits {
+    for (h, also) in grouped(&results.hits) {
         writeln!(out, "{bold}{}  {}{reset}", h.location, h.title)?;
         writeln!(out, "  {}", h.procedure)?;
         let s = Snippet {
@@ -135,18 +150,103 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             s.text.clone()
         };
         writeln!(out, "  {snippet}")?;
-        match &h.condition {
+        match h.condition_text.as_ref().or(h.condition.as_ref()) {
             Some(c) => writeln!(out, "  {dim}{}  [{c}]{reset}", h.link)?,
             None => writeln!(out, "  {dim}{}{reset}", h.link)?,
+        }
+        for a in also {
+            writeln!(
+                out,
+                "  {dim}also {}  {}  {}{reset}",
+                a.location, a.procedure, a.link
+            )?;
         }
         writeln!(out)?;
     }
     eprintln!(
-        "{} of {} results ({took:.1} ms)",
+        "{} of {}{} ({took:.1} ms)",
         results.hits.len(),
-        results.total
+        super::load::count(results.total, "result"),
+        outside(results.outside)
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `tejun search --commands`: every command and process, with the steps that use it.
+fn commands(args: &Args) -> anyhow::Result<ExitCode> {
+    let root = &args.book.book;
+    let loaded = match super::load::book(root, "nothing was listed") {
+        Ok(l) => l,
+        Err(code) => return Ok(code),
+    };
+    let book = match &args.env {
+        Some(spec) => match loaded.book.config.parse_env(spec) {
+            Ok(env) => crate::filter::filter(&loaded.book, &env),
+            Err(msg) => {
+                eprintln!("error: --env: {msg}");
+                return Ok(ExitCode::from(2));
+            }
+        },
+        None => loaded.book,
+    };
+    let list = crate::search::commands::list(&book, args.query.as_deref().unwrap_or_default());
+    let mut out = super::stdout();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &list)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let tty = std::io::stdout().is_terminal();
+    let (bold, dim, reset) = if tty {
+        ("\x1b[1m", "\x1b[2m", "\x1b[0m")
+    } else {
+        ("", "", "")
+    };
+    for e in &list {
+        let kind = match e.kind {
+            crate::search::commands::Kind::Command => "command",
+            crate::search::commands::Kind::Process => "process",
+        };
+        writeln!(
+            out,
+            "{bold}{}{reset}  {dim}{kind}, {}{reset}",
+            e.name,
+            super::load::count(e.steps.len(), "step")
+        )?;
+        for u in &e.steps {
+            writeln!(
+                out,
+                "  {}  {}  {dim}{}  {}{reset}",
+                u.location, u.title, u.procedure, u.link
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One entry per reused step: hits with the same title and snippet (one reusable step in
+/// several procedures) under the first, with the others' places.
+fn grouped(hits: &[Hit]) -> Vec<(&Hit, Vec<&Hit>)> {
+    let mut out: Vec<(&Hit, Vec<&Hit>)> = Vec::new();
+    for h in hits {
+        match out
+            .iter_mut()
+            .find(|(f, _)| f.title == h.title && f.snippet == h.snippet)
+        {
+            Some((_, also)) => also.push(h),
+            None => out.push((h, Vec::new())),
+        }
+    }
+    out
+}
+
+/// `; 12 more outside the environment`, when `--env` hid some.
+fn outside(n: usize) -> String {
+    if n == 0 {
+        String::new()
+    } else {
+        format!("; {n} more outside the environment")
+    }
 }
 
 /// `book.toml` alone: enough for the output folder and `--env`, without loading the book.

@@ -30,6 +30,16 @@ pub(super) struct RawConfig {
     pub(super) placeholder: Vec<RawPlaceholder>,
     #[serde(default)]
     pub(super) rule: Vec<RawRule>,
+    #[serde(default)]
+    pub(super) search: RawSearch,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSearch {
+    /// Groups of words that search each other: `[["登録", "レジスト"]]`.
+    #[serde(default)]
+    pub(super) synonyms: Vec<Vec<String>>,
 }
 
 /// `[[rule]]`: what every environment must satisfy (`to >= from`), in the reader's words.

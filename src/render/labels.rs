@@ -240,6 +240,7 @@ mod tests {
             rules: vec![],
             facet_when: vec![],
             placeholders: Vec::new(),
+            synonyms: Vec::new(),
         }
     }
 

@@ -18,7 +18,10 @@
 //!   `usr lib`.
 //!
 //! Full-width ASCII (`ＮＱＳ`) folds to ASCII first; only ASCII is lower-cased so the
-//! JavaScript port cannot drift on Unicode case tables.
+//! JavaScript port cannot drift on Unicode case tables. Spellings a reader mixes up are
+//! one: small kana read as large (`フェ` = `フエ`), a katakana word of three letters or more
+//! loses a final long-vowel mark (`サーバー` = `サーバ`, as JIS Z 8301 writes it), and a
+//! kanji, one okurigana and a kanji are also indexed as the two kanji (`引き継` = `引継`).
 
 use std::ops::Range;
 
@@ -42,20 +45,57 @@ enum Class {
     Sep,
 }
 
-/// Full-width ASCII to ASCII, the ideographic space to a space, ASCII to lower case.
+/// Full-width ASCII to ASCII, the ideographic space to a space, small kana to large
+/// (`フェイル` and `フエイル` are one word to a reader who types either), ASCII to lower
+/// case.
 fn fold(c: char) -> char {
     let u = c as u32;
     let c = match u {
         0xFF01..=0xFF5E => char::from_u32(u - 0xFEE0).unwrap_or(c),
         0x3000 => ' ',
+        _ if is_small_kana(u) => char::from_u32(u + 1).unwrap_or(c),
+        0x30F5 => 'カ',
+        0x30F6 => 'ケ',
         _ => c,
     };
     c.to_ascii_lowercase()
 }
 
+/// ぁ ぃ ぅ ぇ ぉ っ ゃ ゅ ょ ゎ and their katakana: each is its large kana's code point less one.
+fn is_small_kana(u: u32) -> bool {
+    matches!(
+        u,
+        0x3041
+            | 0x3043
+            | 0x3045
+            | 0x3047
+            | 0x3049
+            | 0x3063
+            | 0x3083
+            | 0x3085
+            | 0x3087
+            | 0x308E
+            | 0x30A1
+            | 0x30A3
+            | 0x30A5
+            | 0x30A7
+            | 0x30A9
+            | 0x30C3
+            | 0x30E3
+            | 0x30E5
+            | 0x30E7
+            | 0x30EE
+    )
+}
+
 /// Whether `c` is analysed as CJK (a bigram's character).
 pub fn is_cjk_char(c: char) -> bool {
     is_cjk(c as u32)
+}
+
+/// Whether `c` separates words (white space, punctuation, symbols), as the analyser reads it.
+pub fn is_separator_char(c: char) -> bool {
+    class(fold(c)) == Class::Sep
 }
 
 fn is_cjk(u: u32) -> bool {
@@ -146,21 +186,33 @@ pub fn analyze(text: &str) -> Vec<AToken> {
 /// [`analyze`] without a `String` per token: each token is handed to `f` in turn.
 pub fn analyze_each(text: &str, f: &mut dyn FnMut(Tok<'_>)) {
     let mut folded = String::with_capacity(text.len());
-    let chars: Vec<Ch> = text
-        .char_indices()
-        .map(|(i, c)| {
-            let fc = fold(c);
-            let fstart = folded.len();
-            folded.push(fc);
-            Ch {
-                class: class(fc),
-                fstart,
-                fend: folded.len(),
-                start: i,
-                end: i + c.len_utf8(),
+    let mut chars: Vec<Ch> = Vec::with_capacity(text.len());
+    let mut it = text.char_indices().peekable();
+    // Katakana letters (and ー) just before the current character.
+    let mut katakana = 0;
+    while let Some((i, c)) = it.next() {
+        let end = i + c.len_utf8();
+        let next = it.peek().map(|&(_, n)| n);
+        if c == 'ー' && katakana >= 3 && !next.is_some_and(is_katakana) {
+            if let Some(last) = chars.last_mut().filter(|l| l.end == i) {
+                // サーバー reads as サーバ: the mark stays inside the last letter's offsets.
+                last.end = end;
+                katakana = 0;
+                continue;
             }
-        })
-        .collect();
+        }
+        katakana = if is_katakana(c) { katakana + 1 } else { 0 };
+        let fc = fold(c);
+        let fstart = folded.len();
+        folded.push(fc);
+        chars.push(Ch {
+            class: class(fc),
+            fstart,
+            fend: folded.len(),
+            start: i,
+            end,
+        });
+    }
     let run = Run {
         folded: &folded,
         chars: &chars,
@@ -184,12 +236,40 @@ pub fn analyze_each(text: &str, f: &mut dyn FnMut(Tok<'_>)) {
     }
 }
 
+/// Katakana letters and the long-vowel mark.
+fn is_katakana(c: char) -> bool {
+    matches!(c, '\u{30A1}'..='\u{30FA}' | 'ー')
+}
+
 fn run_end(chars: &[Ch], from: usize, keep: impl Fn(Class) -> bool) -> usize {
     let mut j = from;
     while j < chars.len() && keep(chars[j].class) {
         j += 1;
     }
     j
+}
+
+/// Whether `kana` between `a` and `b` is okurigana: one hiragana that is not a particle,
+/// between two kanji.
+fn okurigana(a: &str, kana: &str, b: &str) -> bool {
+    let one = |s: &str| {
+        let mut cs = s.chars();
+        cs.next().filter(|_| cs.next().is_none())
+    };
+    match (one(a), one(kana), one(b)) {
+        (Some(a), Some(k), Some(b)) => {
+            is_kanji(a) && is_kanji(b) && is_hiragana(k) && !super::query::PARTICLES.contains(k)
+        }
+        _ => false,
+    }
+}
+
+pub fn is_hiragana(c: char) -> bool {
+    matches!(c, '\u{3041}'..='\u{3096}' | '\u{309D}' | '\u{309E}')
+}
+
+pub fn is_kanji(c: char) -> bool {
+    matches!(c, '\u{3005}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
 }
 
 /// The folded text and its characters, which every token is a slice of.
@@ -212,11 +292,25 @@ impl<'a> Run<'a> {
 
     fn cjk(&self, run: Range<usize>, pos: &mut usize, f: &mut dyn FnMut(Tok<'_>)) {
         let n = run.len();
+        let text = |c: usize| &self.folded[self.chars[c].fstart..self.chars[c].fend];
+        let mut joined = String::new();
         for (k, c) in run.clone().enumerate() {
             if k + 1 < n {
                 f(self.tok(c..c + 2, *pos + k, true));
             }
             f(self.tok(c..c + 1, *pos + k, n == 1));
+            if k + 2 < n && okurigana(text(c), text(c + 1), text(c + 2)) {
+                // 引き継 is also 引継, so that either spelling finds the other.
+                joined.clear();
+                joined.push_str(text(c));
+                joined.push_str(text(c + 2));
+                f(Tok {
+                    text: &joined,
+                    position: *pos + k,
+                    offsets: self.chars[c].start..self.chars[c + 2].end,
+                    primary: false,
+                });
+            }
         }
         // A position left empty after the run: two runs apart in the text (`共有、ディスク`)
         // are never read as one, so a phrase may skip every other bigram (see
@@ -376,11 +470,31 @@ mod tests {
         assert_eq!(
             describe("共有ディスク"),
             [
-                "共有@0", "共@0", "有デ@1", "有@1", "ディ@2", "デ@2", "ィス@3", "ィ@3", "スク@4",
+                "共有@0", "共@0", "有デ@1", "有@1", "デイ@2", "デ@2", "イス@3", "イ@3", "スク@4",
                 "ス@4", "ク@5"
             ]
         );
         assert_eq!(describe("系"), ["系@0"]);
+    }
+
+    #[test]
+    fn spellings_readers_mix_up_are_one() {
+        assert_eq!(words("フェイル"), words("フエイル"));
+        assert_eq!(words("サーバー"), words("サーバ"));
+        assert_eq!(words("サーバーの設定"), words("サーバの設定"));
+        // Two letters before the mark: it stays (エラー is never written エラ).
+        assert_eq!(
+            describe("エラー"),
+            ["エラ@0", "エ@0", "ラー@1", "ラ@1", "ー@2"]
+        );
+        assert!(words("引き継ぎ").contains(&"引継".to_string()));
+        // A particle between kanji is not okurigana.
+        assert!(!words("終了を確認").contains(&"了確".to_string()));
+        // The folded mark stays inside the last letter's offsets.
+        let text = "サーバー設定";
+        let t = analyze(text);
+        let ba = t.iter().find(|t| t.text == "バ").unwrap();
+        assert_eq!(&text[ba.offsets.clone()], "バー");
     }
 
     #[test]

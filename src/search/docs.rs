@@ -2,6 +2,10 @@
 //! and section intros), each with its text split by field, its location, its deep link and
 //! the condition under which it applies. The tantivy index and the offline shards are both
 //! built from this list, so the CLI and the site search the same documents.
+//!
+//! Text is what the page shows: a placeholder `[[resource]]` reads as its unfilled text
+//! (`[リソースの名前]`, book.toml's `unfilled`), so a snippet never shows the raw marker
+//! and a reader finds it by the words on the page.
 
 use crate::render::markdown::text as plain;
 use serde::Serialize;
@@ -23,12 +27,14 @@ pub enum DocKind {
 pub struct SearchDoc {
     pub kind: DocKind,
     pub title: String,
-    /// Prose, notes, cautions, GUI paths, process names, expected output, variant labels.
+    /// Prose, notes, cautions, process names, expected output, variant labels.
     pub body: Vec<String>,
     /// Command lines, one per entry.
     pub commands: Vec<String>,
     /// GUI menu paths, one per entry (`[サーバの環境設定]→[local]を選択`).
     pub gui: Vec<String>,
+    /// The process names a check lists (also in the body, where they are searched).
+    pub processes: Vec<String>,
     pub procedure: String,
     pub chapter: String,
     /// `1.1.2.1 手順 5` for a step, the number for a section or procedure.
@@ -112,12 +118,13 @@ fn procedure(
     conds.extend(p.when.iter());
     let base = SearchDoc {
         kind: DocKind::Procedure,
-        title: p.title.clone(),
+        title: shown(book, &p.title),
         body: Vec::new(),
         commands: Vec::new(),
         gui: Vec::new(),
-        procedure: p.title.clone(),
-        chapter: ch.title.clone(),
+        processes: Vec::new(),
+        procedure: shown(book, &p.title),
+        chapter: shown(book, &ch.title),
         location: p.number.to_string(),
         page: p.id.clone(),
         anchor: String::new(),
@@ -125,7 +132,7 @@ fn procedure(
         text: String::new(),
     };
     if !p.intro.trim().is_empty() {
-        let text = plain(book, &p.id, &p.intro);
+        let text = shown(book, &plain(book, &p.id, &p.intro));
         out(SearchDoc {
             body: vec![text.clone()],
             text,
@@ -143,10 +150,10 @@ fn procedure(
         // Sections without steps (フェイルオーバ実行) are what a reader looks for; others
         // only when their intro says something.
         if !s.intro.trim().is_empty() || (s.steps.is_empty() && s.branches.is_empty()) {
-            let text = plain(book, &p.id, &s.intro);
+            let text = shown(book, &plain(book, &p.id, &s.intro));
             out(SearchDoc {
                 kind: DocKind::Section,
-                title: s.title.clone(),
+                title: shown(book, &s.title),
                 body: vec![text.clone()],
                 location: s.number.to_string(),
                 anchor: anchor.clone(),
@@ -189,7 +196,7 @@ fn step(
     });
     let mut doc = SearchDoc {
         kind: DocKind::Step,
-        title: st.title.clone(),
+        title: shown(book, &st.title),
         location: format!("{} {step_word} {}", s.number, st.number),
         anchor: book
             .targets
@@ -202,8 +209,9 @@ fn step(
     let mut text = Vec::new();
     parts(book, &p.id, &st.parts, &mut doc, &mut text);
     for v in &st.variants {
-        doc.body.push(v.label.clone());
-        text.push(v.label.clone());
+        let label = shown(book, &v.label);
+        doc.body.push(label.clone());
+        text.push(label);
         parts(book, &p.id, &v.parts, &mut doc, &mut text);
     }
     doc.text = text.join("\n");
@@ -218,25 +226,29 @@ fn parts(book: &Book, owner: &str, list: &[Part], doc: &mut SearchDoc, text: &mu
     for part in list {
         match &part.kind {
             PartKind::Text(md) | PartKind::Note(md) | PartKind::Caution(md) => {
-                let t = plain(book, owner, md);
+                let t = shown(book, &plain(book, owner, md));
                 doc.body.push(t.clone());
                 text.push(t);
             }
             PartKind::Command { lines, output, .. } => {
-                doc.commands.extend(lines.iter().cloned());
-                text.extend(lines.iter().cloned());
+                for line in lines {
+                    let line = shown(book, line);
+                    doc.commands.push(line.clone());
+                    text.push(line);
+                }
                 if let Some(o) = output {
+                    let o = shown(book, o);
                     doc.body.push(o.clone());
-                    text.push(o.clone());
+                    text.push(o);
                 }
             }
             PartKind::Gui(path) => {
-                let t = path.join("→");
+                let t = shown(book, &path.join("→"));
                 doc.gui.push(t.clone());
-                doc.body.push(t.clone());
                 text.push(t);
             }
             PartKind::Processes { items, .. } => {
+                doc.processes.extend(items.iter().map(|i| i.name.clone()));
                 let t = items
                     .iter()
                     .map(|i| i.name.as_str())
@@ -256,6 +268,16 @@ fn parts(book: &Book, owner: &str, list: &[Part], doc: &mut SearchDoc, text: &mu
             }
         }
     }
+}
+
+/// `text` as the page shows it: each declared placeholder as its unfilled text.
+fn shown(book: &Book, text: &str) -> String {
+    if !text.contains("[[") {
+        return text.to_string();
+    }
+    crate::resolve::placeholders::fill(text, &|id| {
+        book.config.placeholder(id).map(|p| p.unfilled.clone())
+    })
 }
 
 /// The canonical string of `conds` (and `extra`) joined with `and`, nested `and`s

@@ -8,31 +8,35 @@
 //! whose hash matches is skipped. A rebuild writes a sibling temporary folder and swaps it
 //! in, so a reader never sees half an index.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Context;
 use serde::Serialize;
-use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::collector::DocSetCollector;
+use tantivy::query::TermQuery;
 use tantivy::schema::{
-    IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, STORED, STRING,
+    IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, STORED, STRING,
 };
 use tantivy::{Index, IndexReader, TantivyDocument, Term};
 
 use super::analyze::{TejunTokenizer, TOKENIZER};
 use super::docs::{self, SearchDoc};
+use super::expand::Synonyms;
 use super::query::{self, Field};
+use super::rank;
+use super::retrieve;
 use super::snippet::{self, Snippet};
+use super::wording::Wording;
 use crate::condition::{self, Env};
 use crate::config::{Config, Facet};
 use crate::model::Book;
 use crate::output::{BookSources, Kind, StagedDir};
 
 /// Bumped whenever the schema or the analyser changes, so old indexes rebuild.
-pub const SCHEMA: u32 = 3;
+pub const SCHEMA: u32 = 6;
 
 const META: &str = crate::output::owned::INDEX_MARKER;
 
@@ -152,6 +156,9 @@ struct Meta {
     #[serde(default)]
     stamp: String,
     docs: usize,
+    /// The book's `[search] synonyms`, which queries read.
+    #[serde(default)]
+    synonyms: Vec<Vec<String>>,
 }
 
 /// What [`update`] did.
@@ -217,6 +224,7 @@ pub fn build(root: &Path, book: &Book, dir: &Path, inputs: &Inputs) -> anyhow::R
     // A large book is cut into one segment per core, committed as each fills: a query
     // searches the segments in parallel ([`SearchIndex::open`]).
     let (per_segment, segments) = segment_plan(book);
+    let mut wording = Wording::new(&book.config);
     // Documents are made one at a time and handed over, never all held at once.
     let mut count = 0;
     let mut pages = 0;
@@ -235,7 +243,9 @@ pub fn build(root: &Path, book: &Book, dir: &Path, inputs: &Inputs) -> anyhow::R
             page.clone_from(&d.page);
         }
         if added.is_ok() {
-            added = writer.add_document(f.document(&d)).map(|_| ());
+            added = writer
+                .add_document(f.document(&d, &mut wording))
+                .map(|_| ());
             count += 1;
         }
     });
@@ -246,6 +256,7 @@ pub fn build(root: &Path, book: &Book, dir: &Path, inputs: &Inputs) -> anyhow::R
         hash: inputs.hash.clone(),
         stamp: inputs.stamp.clone(),
         docs: count,
+        synonyms: book.config.synonyms.clone(),
     };
     fs::write(tmp.join(META), serde_json::to_string_pretty(&meta)?)?;
     // The index's files closed before the folder moves.
@@ -293,9 +304,13 @@ struct Fields {
     location: tantivy::schema::Field,
     link: tantivy::schema::Field,
     cond: tantivy::schema::Field,
+    /// The condition in the book's words ([`Wording::text`]).
+    cond_text: tantivy::schema::Field,
     text: tantivy::schema::Field,
     /// The page's id, whole: the dev server deletes a procedure's documents by it.
     page: tantivy::schema::Field,
+    /// 1 when the title is short ([`rank::is_short`]), read per document by the ranking.
+    short: tantivy::schema::Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -317,37 +332,40 @@ fn schema() -> (Schema, Fields) {
         link: b.add_text_field("link", STORED),
         // Indexed whole: the distinct conditions are read back from the term dictionary.
         cond: b.add_text_field("cond", STRING | STORED),
+        cond_text: b.add_text_field("cond_text", STORED),
         text: b.add_text_field("text", STORED),
         page: b.add_text_field("page", STRING),
+        short: b.add_u64_field("short", FAST),
     };
     (b.build(), f)
 }
 
 impl Fields {
-    fn of(self, field: Field) -> tantivy::schema::Field {
-        match field {
-            Field::Title => self.title,
-            Field::Commands => self.commands,
-            Field::Gui => self.gui,
-            Field::Body => self.body,
-            Field::Procedure => self.procedure,
-            Field::Chapter => self.chapter,
-        }
+    /// The searched fields with their bits in [`super::rank`]'s masks.
+    fn text(self) -> retrieve::TextFields {
+        [
+            (self.title, rank::TITLE),
+            (self.commands, rank::COMMAND),
+            (self.gui, rank::GUI),
+            (self.body, rank::BODY),
+            (self.procedure, rank::PROCEDURE),
+            (self.chapter, rank::CHAPTER),
+        ]
     }
 
-    fn document(self, d: &SearchDoc) -> TantivyDocument {
+    fn document(self, d: &SearchDoc, wording: &mut Wording) -> TantivyDocument {
         let mut doc = TantivyDocument::new();
         doc.add_text(self.title, &d.title);
-        // One value per line or paragraph: tantivy leaves a position gap between values,
-        // so a phrase never spans two commands.
-        for c in &d.commands {
-            doc.add_text(self.commands, c);
-        }
-        for g in &d.gui {
-            doc.add_text(self.gui, g);
-        }
-        for t in &d.body {
-            doc.add_text(self.body, t);
+        // One value per line: tantivy leaves a position gap between values, so a phrase
+        // never spans two lines, just as the site checks a phrase line by line.
+        for (field, values) in [
+            (self.commands, &d.commands),
+            (self.gui, &d.gui),
+            (self.body, &d.body),
+        ] {
+            for line in values.iter().flat_map(|v| v.split('\n')) {
+                doc.add_text(field, line);
+            }
         }
         doc.add_text(self.procedure, &d.procedure);
         doc.add_text(self.chapter, &d.chapter);
@@ -360,9 +378,13 @@ impl Fields {
         doc.add_text(self.link, d.link());
         if let Some(c) = &d.condition {
             doc.add_text(self.cond, c);
+            if let Some(words) = wording.text(c) {
+                doc.add_text(self.cond_text, words);
+            }
         }
         doc.add_text(self.text, &d.text);
         doc.add_text(self.page, &d.page);
+        doc.add_u64(self.short, u64::from(rank::is_short(&d.title)));
         doc
     }
 }
@@ -373,6 +395,7 @@ pub struct LiveIndex {
     writer: tantivy::IndexWriter<TantivyDocument>,
     reader: IndexReader,
     fields: Fields,
+    synonyms: Synonyms,
 }
 
 impl LiveIndex {
@@ -381,9 +404,12 @@ impl LiveIndex {
         let (index, fields) = create_index(&dir.join("tantivy"))?;
         let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 64_000_000)?;
         let mut added = Ok(());
+        let mut wording = Wording::new(&book.config);
         docs::each(book, &mut |d| {
             if added.is_ok() {
-                added = writer.add_document(fields.document(&d)).map(|_| ());
+                added = writer
+                    .add_document(fields.document(&d, &mut wording))
+                    .map(|_| ());
             }
         });
         added?;
@@ -396,6 +422,7 @@ impl LiveIndex {
             writer,
             reader,
             fields,
+            synonyms: Synonyms::new(&book.config.synonyms.clone()),
         })
     }
 
@@ -404,11 +431,12 @@ impl LiveIndex {
         self.writer
             .delete_term(Term::from_field_text(self.fields.page, id));
         let mut added = Ok(());
+        let mut wording = Wording::new(&book.config);
         docs::each_in_procedure(book, id, &mut |d| {
             if added.is_ok() {
                 added = self
                     .writer
-                    .add_document(self.fields.document(&d))
+                    .add_document(self.fields.document(&d, &mut wording))
                     .map(|_| ());
             }
         });
@@ -424,6 +452,7 @@ impl LiveIndex {
         SearchIndex {
             reader: self.reader.clone(),
             fields: self.fields,
+            synonyms: self.synonyms.clone(),
         }
     }
 }
@@ -432,6 +461,7 @@ impl LiveIndex {
 pub struct SearchIndex {
     reader: IndexReader,
     fields: Fields,
+    synonyms: Synonyms,
 }
 
 /// A query and how to narrow it.
@@ -447,7 +477,6 @@ pub struct Request<'a> {
 /// One result.
 #[derive(Debug, Clone, Serialize)]
 pub struct Hit {
-    pub score: f32,
     pub kind: String,
     pub title: String,
     pub procedure: String,
@@ -455,16 +484,28 @@ pub struct Hit {
     pub location: String,
     pub link: String,
     pub condition: Option<String>,
+    /// The condition in the book's words: facet and value labels, simplified.
+    pub condition_text: Option<String>,
     pub snippet: String,
     /// Byte ranges of `snippet` that matched.
     #[serde(skip)]
     pub highlights: Vec<std::ops::Range<usize>>,
+    /// The rank ([`rank::Key`]): terms matched, of those as typed, and the score.
+    pub matched: u32,
+    pub exact: u32,
+    pub score: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Results {
     /// Documents that matched (before `limit`).
     pub total: usize,
+    /// Documents that matched but the environment rules out (0 without one).
+    pub outside: usize,
+    /// No document holds every word of the query: these hold most of them.
+    pub partial: bool,
+    /// The query as searched, when a word the book lacks was corrected.
+    pub corrected: Option<String>,
     pub hits: Vec<Hit>,
 }
 
@@ -481,39 +522,36 @@ impl SearchIndex {
         }
         let (_, fields) = schema();
         let reader = index.reader()?;
-        Ok(SearchIndex { reader, fields })
+        let synonyms = Synonyms::new(&recorded(dir).map(|m| m.synonyms).unwrap_or_default());
+        Ok(SearchIndex {
+            reader,
+            fields,
+            synonyms,
+        })
     }
 
     pub fn search(&self, req: &Request) -> anyhow::Result<Results> {
-        let terms = query::parse(req.query, req.field);
-        if terms.is_empty() || req.limit == 0 {
-            return Ok(Results {
-                total: 0,
-                hits: Vec::new(),
-            });
+        if req.limit == 0 || query::parse(req.query, req.field).is_empty() {
+            return Ok(Results::default());
         }
         let searcher = self.reader.searcher();
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = terms
-            .iter()
-            .map(|t| (Occur::Must, self.term_query(t)))
-            .collect();
-        if let Some((env, facets)) = req.env {
-            for c in self.excluded(&searcher, env, facets)? {
-                let term = Term::from_field_text(self.fields.cond, &c);
-                clauses.push((
-                    Occur::MustNot,
-                    Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
-                ));
-            }
-        }
-        let q = BooleanQuery::new(clauses);
-        let (top, total) = searcher.search(
-            &q,
-            &(TopDocs::with_limit(req.limit).order_by_score(), Count),
+        let excluded = match req.env {
+            Some((env, facets)) => self.excluded_docs(&searcher, env, facets)?,
+            None => HashSet::new(),
+        };
+        let found = retrieve::run(
+            &searcher,
+            &self.fields.text(),
+            "short",
+            req.query,
+            req.field,
+            &self.synonyms,
+            &excluded,
+            req.limit,
         )?;
-        let marks = query::highlight_tokens(&terms);
+        let marks = found.plan.highlight_tokens();
         let mut hits = Vec::new();
-        for (score, addr) in top {
+        for (addr, key) in found.hits {
             let doc: TantivyDocument = searcher.doc(addr)?;
             let get = |f| {
                 doc.get_first(f)
@@ -525,61 +563,44 @@ impl SearchIndex {
             let Snippet { text, highlights } =
                 snippet::snippet(if text.is_empty() { &title } else { &text }, &marks);
             hits.push(Hit {
-                score,
                 kind: get(self.fields.kind),
                 procedure: get(self.fields.procedure),
                 chapter: get(self.fields.chapter),
                 location: get(self.fields.location),
                 link: get(self.fields.link),
                 condition: Some(get(self.fields.cond)).filter(|c| !c.is_empty()),
+                condition_text: Some(get(self.fields.cond_text)).filter(|c| !c.is_empty()),
                 snippet: text,
                 highlights,
                 title,
+                matched: key.matched,
+                exact: key.exact,
+                score: key.score,
             });
         }
-        Ok(Results { total, hits })
+        Ok(Results {
+            total: found.total,
+            outside: found.outside,
+            partial: found.partial,
+            corrected: found.plan.corrected_query(req.query),
+            hits,
+        })
     }
 
-    /// One term: its phrase in any allowed field (boosted per field), alternates adding
-    /// to the score.
-    fn term_query(&self, t: &query::Term) -> Box<dyn Query> {
-        let fields = match t.field {
-            Some(f) => vec![f],
-            None => Field::ALL.to_vec(),
-        };
-        let per_field = fields
-            .into_iter()
-            .map(|f| {
-                let tf = self.fields.of(f);
-                let text_term = |s: &str| Term::from_field_text(tf, s);
-                let main: Box<dyn Query> = match covering(&t.primaries).as_slice() {
-                    [(_, one)] => {
-                        Box::new(TermQuery::new(text_term(one), IndexRecordOption::WithFreqs))
-                    }
-                    many => Box::new(PhraseQuery::new_with_offset(
-                        many.iter().map(|(o, s)| (*o, text_term(s))).collect(),
-                    )),
-                };
-                let q: Box<dyn Query> = if t.alternates.is_empty() {
-                    main
-                } else {
-                    let mut c = vec![(Occur::Must, main)];
-                    for a in &t.alternates {
-                        c.push((
-                            Occur::Should,
-                            Box::new(TermQuery::new(text_term(a), IndexRecordOption::WithFreqs))
-                                as Box<dyn Query>,
-                        ));
-                    }
-                    Box::new(BooleanQuery::new(c))
-                };
-                (
-                    Occur::Should,
-                    Box::new(BoostQuery::new(q, f.boost())) as Box<dyn Query>,
-                )
-            })
-            .collect();
-        Box::new(BooleanQuery::new(per_field))
+    /// The documents whose condition `env` makes false.
+    fn excluded_docs(
+        &self,
+        searcher: &tantivy::Searcher,
+        env: &Env,
+        facets: &[Facet],
+    ) -> anyhow::Result<HashSet<tantivy::DocAddress>> {
+        let mut out = HashSet::new();
+        for c in self.excluded(searcher, env, facets)? {
+            let term = Term::from_field_text(self.fields.cond, &c);
+            let q = TermQuery::new(term, IndexRecordOption::Basic);
+            out.extend(searcher.search(&q, &DocSetCollector)?);
+        }
+        Ok(out)
     }
 
     /// The stored conditions `env` makes false, read from the term dictionary (a book has
@@ -617,7 +638,7 @@ impl SearchIndex {
 /// they cover are consecutive). Every other such bigram is dropped: `フェイルオーバ` is
 /// checked as `フェ@0 イル@2 オー@4 ーバ@5`, and a Japanese phrase reads about half the
 /// positions it did.
-fn covering(primaries: &[(usize, String)]) -> Vec<(usize, &str)> {
+pub(super) fn covering(primaries: &[(usize, String)]) -> Vec<(usize, &str)> {
     let bigram = |s: &str| {
         let mut cs = s.chars();
         matches!((cs.next(), cs.next(), cs.next()), (Some(a), Some(b), None)

@@ -1,16 +1,25 @@
-//! Full-text search over steps and commands. One analyser
-//! ([`analyze`]) feeds two indexes built from the same documents ([`docs`]): a tantivy
-//! index for the command line ([`index`]) and sharded script files for the offline site
-//! ([`offline`], read by `themes/default/search.js`). Queries are read by [`query`], which
-//! never fails, and shown with [`snippet`]s.
+//! Full-text search over steps and commands. One analyser ([`analyze`]) feeds two indexes
+//! built from the same documents ([`docs`]): a tantivy index for the command line
+//! ([`index`], queried by `retrieve`) and sharded script files for the offline site
+//! ([`offline`], read by `themes/default/search.js`). A query is read by [`query`], which
+//! never fails, widened against the book's vocabulary and synonyms by [`expand`], ranked
+//! by [`rank`] (the same arithmetic in both places), and shown with [`snippet`]s,
+//! conditions in the book's words ([`wording`]) and the search box's words ([`i18n`]).
+//! [`commands`] lists every program and process with the steps that use them.
 
 pub mod analyze;
+pub mod commands;
 pub mod docs;
+pub mod expand;
+pub mod i18n;
 pub mod index;
 pub mod offline;
 pub mod pack;
 pub mod query;
+pub mod rank;
+mod retrieve;
 pub mod snippet;
+pub mod wording;
 
 pub use analyze::analyze;
 pub use docs::{collect, SearchDoc};

@@ -1,14 +1,17 @@
 //! The site's search index: plain `<script>` files that register themselves, because a
-//! page opened from `file://` may not `fetch()`. A query loads `meta.js` once, then only the
-//! shards its tokens fall in, then only the document chunks of the hits it shows (and
-//! `conds.js` when the reader's environment rules some documents out).
+//! page opened from `file://` may not `fetch()`. A query loads `meta.js` once, then the
+//! blocks of the vocabulary its words need (to complete the word being typed, to correct
+//! a word the book does not use), then only the shards its tokens fall in, then only the
+//! document chunks of the hits it shows and of the candidates whose phrase it must check
+//! (and `conds.js` when the reader's environment rules some documents out).
 //!
-//! The contract with the renderer and with `themes/default/search.js` (the encodings, in
-//! string literals, are [`super::pack`]'s):
+//! The contract with the renderer and with `themes/default/search.js` (format
+//! [`VERSION`] 4; the encodings, in string literals, are [`super::pack`]'s):
 //!
 //! | file | calls | holds |
 //! | --- | --- | --- |
-//! | `search/meta.js` | `window.tejunSearchMeta({...})` | `v`, `docs` (count), `shards` (varints: where each shard starts, in hash steps of 65,536, minus where the previous one does; shard 0 starts at 0), `groups` (varints: documents per group, in order), `chunks` (varints: documents per `docs-N.js`, in order), `dict` (the text every chunk's LZ77 starts from), `conds` (distinct conditions, `""` first) |
+//! | `search/meta.js` | `window.tejunSearchMeta({...})` | `v`, `docs` (count), `shards` (varints: where each shard starts, in hash steps of 65,536, minus where the previous one does; shard 0 starts at 0), `groups` (varints: documents per group, in order), `chunks` (varints: documents per `docs-N.js`, in order), `dict` (the text every chunk's LZ77 starts from), `conds` (distinct conditions, `""` first), `clauses` (each distinct clause of those conditions once, `[source, words]`, see [`super::wording`]), `condClauses` (per condition, the varints of its clauses), `words` (the first word of each vocabulary block, the first as `""`), `synonyms` (book.toml's `[search] synonyms`), `strings` (what the search box says, [`super::i18n`]) |
+//! | `search/words-N.js` | `window.tejunSearchWords({"block": n, "words": "..."})` | a stretch of the sorted vocabulary ([`super::expand`]): entries joined by a space, each the UTF-16 units it shares with the previous word of the block and its frequency bucket (a letter each), then the rest of the word |
 //! | `search/shard-N.js` | `window.tejunSearchShard({"shard": n, "tokens": {...}, "groups": {...}})` | token → document postings, token → group postings |
 //! | `search/docs-N.js` | `window.tejunSearchDocs({"chunk": n, "docs": "..."})` | LZ77 text (continuing `meta.dict`) of records (U+001E) of fields (U+001F): first `procedure, chapter, page` for each group the chunk's documents belong to, in order, then each document's `title, location, anchor, kind (p/s/t), condition (index into conds), text` |
 //! | `search/conds.js` | `window.tejunSearchConds({"conds": [...]})` | per condition of `meta.conds`, the id list of its documents |
@@ -16,12 +19,13 @@
 //! A token's shard is the last one whose start is at most `fnv1a32(UTF-16 code units of the
 //! token)`; tokens are laid out in hash order and cut into shards of about [`SHARD_BYTES`]
 //! (where the hash crosses a multiple of 65,536), so a query loads a few small files
-//! whatever the book's size. A document posting is three id lists joined by `,` (trailing
+//! whatever the book's size. A document posting is five id lists joined by `,` (trailing
 //! empty ones left out): the documents with the token in their title, in a command, in the
-//! body or a GUI path (the masks 1, 2, 4). A group posting is two: the groups with the
-//! token in their procedure's title, in their chapter's title (masks 1, 2). A group is a
-//! run of documents of one procedure: every step shares those words, so they are stored
-//! once per procedure rather than once per step.
+//! body, in a GUI path, and in a short title (the masks 1, 2, 4, 8, 16: what
+//! [`super::rank`] weighs). A group posting is two: the groups with the token in their
+//! procedure's title, in their chapter's title. A group is a run of documents of one
+//! procedure: every step shares those words, so they are stored once per procedure
+//! rather than once per step.
 //!
 //! Document chunks hold about [`CHUNK_BYTES`] of records each, so the 20 hits a page shows
 //! cost about 20 small files; what makes them small is the LZ77
@@ -35,14 +39,16 @@ use rayon::prelude::*;
 
 use super::analyze::analyze_each;
 use super::docs::{self, DocKind, SearchDoc};
+use super::expand::{bucket, is_word};
 use super::pack::{
-    dictionary_of_sample, push_ids, push_js_str, push_lz, push_varint, sample_step, LzDict,
+    self, dictionary_of_sample, push_ids, push_js_str, push_lz, push_varint, sample_step, LzDict,
     TokenHasher, FIELD, RECORD,
 };
+use super::wording::{Clause, Wording};
 use crate::model::Book;
 
 /// Format version of the files, checked by `search.js`.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 4;
 /// A shard is closed once its postings reach this many bytes.
 pub const SHARD_BYTES: usize = 2048;
 /// Shards start at multiples of this hash step, so `meta.js` lists them in a few letters.
@@ -51,10 +57,15 @@ pub const SHARD_STEP: u32 = 1 << 16;
 pub const CHUNK_BYTES: usize = 8192;
 /// UTF-16 units of the LZ77 dictionary the chunks share (in `meta.js`).
 pub const DICT_UNITS: usize = 4096;
+/// A block of the vocabulary is closed once its entries reach this many bytes.
+pub const WORD_BLOCK_BYTES: usize = 2048;
 
 pub const MASK_TITLE: u32 = 1;
 pub const MASK_COMMAND: u32 = 2;
 pub const MASK_BODY: u32 = 4;
+pub const MASK_GUI: u32 = 8;
+/// Beside [`MASK_TITLE`] when the title is short ([`super::rank::is_short`]).
+pub const MASK_SHORT_TITLE: u32 = 16;
 /// Masks in group postings.
 pub const MASK_GROUP_PROCEDURE: u32 = 1;
 pub const MASK_GROUP_CHAPTER: u32 = 2;
@@ -82,6 +93,72 @@ pub fn token_hash(token: &str) -> u32 {
 
 pub fn shard_file(shard: usize) -> String {
     format!("search/shard-{shard}.js")
+}
+
+pub fn words_file(block: usize) -> String {
+    format!("search/words-{block}.js")
+}
+
+/// The vocabulary sorted and cut into blocks of about [`WORD_BLOCK_BYTES`]: the first word
+/// of each block (the first block's as `""`), and each block's file. An entry is the
+/// number of UTF-16 units it shares with the word before it in its block and its
+/// frequency bucket (a letter each), then the rest of the word; entries are joined by a
+/// space, which no token holds.
+fn word_blocks(mut words: Vec<(String, u32)>) -> (Vec<String>, Vec<String>) {
+    words.sort();
+    let mut firsts = Vec::new();
+    let mut blocks: Vec<String> = Vec::new();
+    let mut text = String::new();
+    let mut prev: Vec<u16> = Vec::new();
+    for (w, b) in &words {
+        if text.len() >= WORD_BLOCK_BYTES {
+            blocks.push(std::mem::take(&mut text));
+        }
+        if text.is_empty() {
+            firsts.push(if blocks.is_empty() {
+                String::new()
+            } else {
+                w.clone()
+            });
+            prev.clear();
+        } else {
+            text.push(' ');
+        }
+        let units: Vec<u16> = w.encode_utf16().collect();
+        let shared = prev
+            .iter()
+            .zip(&units)
+            .take_while(|(a, b)| a == b)
+            .count()
+            .min(63);
+        // Never split a surrogate pair: the rest must be a string of its own.
+        let shared = if shared > 0 && (0xD800..0xDC00).contains(&units[shared - 1]) {
+            shared - 1
+        } else {
+            shared
+        };
+        text.push(pack::LETTERS[shared] as char);
+        text.push(pack::LETTERS[(*b).min(63) as usize] as char);
+        text.push_str(&String::from_utf16_lossy(&units[shared..]));
+        prev = units;
+    }
+    if !text.is_empty() || blocks.is_empty() {
+        if firsts.len() == blocks.len() {
+            firsts.push(String::new());
+        }
+        blocks.push(text);
+    }
+    let files = blocks
+        .iter()
+        .enumerate()
+        .map(|(n, t)| {
+            let mut out = format!("window.tejunSearchWords({{\"block\":{n},\"words\":");
+            push_js_str(&mut out, t);
+            out.push_str("});\n");
+            out
+        })
+        .collect();
+    (firsts, files)
 }
 
 pub fn docs_file(chunk: usize) -> String {
@@ -241,10 +318,10 @@ impl Run {
 }
 
 /// Bits of mask below the id in a [`Packed`] posting.
-const MASK_BITS: u32 = 3;
+const MASK_BITS: u32 = 5;
 
 /// Postings as one word each, `id << MASK_BITS | mask`, sorted by id: half the memory of a
-/// [`List`] (ids stay below 2^29: a book of half a billion steps is out of reach).
+/// [`List`] (ids stay below 2^27: a book of a hundred million steps is out of reach).
 type Packed = Vec<u32>;
 
 fn push_packed(list: &mut Packed, id: u32, mask: u32) {
@@ -282,6 +359,7 @@ fn unpack(list: Packed) -> List {
 struct Searched {
     title: String,
     commands: Vec<String>,
+    gui: Vec<String>,
     body: Vec<String>,
 }
 
@@ -290,33 +368,39 @@ impl From<SearchDoc> for Searched {
         Searched {
             title: d.title,
             commands: d.commands,
+            gui: d.gui,
             body: d.body,
         }
     }
 }
 
-fn doc_postings<'a>(
-    docs: impl Iterator<Item = (&'a str, &'a [String], &'a [String])>,
-) -> Vec<(String, Packed)> {
+/// A document's searched fields: title, commands, GUI paths, body.
+type Fields<'a> = (&'a str, &'a [String], &'a [String], &'a [String]);
+
+fn doc_postings<'a>(docs: impl Iterator<Item = Fields<'a>>) -> Vec<(String, Packed)> {
     let mut b = Builder::new();
-    for (id, (title, commands, body)) in docs.enumerate() {
+    for (id, (title, commands, gui, body)) in docs.enumerate() {
         let id = id as u32;
-        b.add(id, title, MASK_TITLE);
-        for c in commands {
-            b.add(id, c, MASK_COMMAND);
-        }
-        for t in body {
-            b.add(id, t, MASK_BODY);
+        let short = if super::rank::is_short(title) {
+            MASK_SHORT_TITLE
+        } else {
+            0
+        };
+        b.add(id, title, MASK_TITLE | short);
+        for (texts, mask) in [(commands, MASK_COMMAND), (gui, MASK_GUI), (body, MASK_BODY)] {
+            for t in texts {
+                b.add(id, t, mask);
+            }
         }
     }
     b.finish()
 }
 
-/// The documents' own postings: title, commands, body.
+/// The documents' own postings: title, commands, GUI paths, body.
 pub fn postings(docs: &[SearchDoc]) -> Postings {
     doc_postings(
         docs.iter()
-            .map(|d| (d.title.as_str(), &d.commands[..], &d.body[..])),
+            .map(|d| (d.title.as_str(), &d.commands[..], &d.gui[..], &d.body[..])),
     )
     .into_iter()
     .map(|(t, l)| (t, unpack(l)))
@@ -354,9 +438,9 @@ fn group_postings(docs: &[SearchDoc]) -> (Vec<u32>, Vec<(String, Packed)>) {
     (of_doc, b.finish())
 }
 
-/// A posting list as id lists, one per mask bit (at most three), joined by `,`.
+/// A posting list as id lists, one per mask bit (at most five), joined by `,`.
 fn encode(list: &[u32], bits: &[u32]) -> String {
-    let mut ids: [Vec<u32>; 3] = Default::default();
+    let mut ids: [Vec<u32>; 5] = Default::default();
     for &p in list {
         let (id, mask) = (p >> MASK_BITS, p & ((1 << MASK_BITS) - 1));
         for (n, &bit) in bits.iter().enumerate() {
@@ -385,6 +469,8 @@ struct Entry {
     token: String,
     docs: Option<String>,
     groups: Option<String>,
+    /// How many (document, field) pairs hold it: the vocabulary's frequency.
+    pairs: u64,
 }
 
 impl Entry {
@@ -395,7 +481,22 @@ impl Entry {
 }
 
 /// Every token's entry, in hash order.
-fn entries(docs: Vec<(String, Packed)>, groups: Vec<(String, Packed)>) -> Vec<Entry> {
+fn entries(
+    docs: Vec<(String, Packed)>,
+    groups: Vec<(String, Packed)>,
+    group_sizes: &[u64],
+) -> Vec<Entry> {
+    // Fields only: a short title is still one field.
+    let fields = |p: &u32| u64::from((p & ((1 << MASK_BITS) - 1) & !MASK_SHORT_TITLE).count_ones());
+    let pairs = |d: &Option<Packed>, g: &Option<Packed>| {
+        let in_docs: u64 = d.iter().flatten().map(fields).sum();
+        let in_groups: u64 = g
+            .iter()
+            .flatten()
+            .map(|p| fields(p) * group_sizes[(p >> MASK_BITS) as usize])
+            .sum();
+        in_docs + in_groups
+    };
     let mut groups: Map<String, Packed> = groups.into_iter().collect();
     let mut all: Vec<(String, Option<Packed>, Option<Packed>)> = docs
         .into_iter()
@@ -409,7 +510,19 @@ fn entries(docs: Vec<(String, Packed)>, groups: Vec<(String, Packed)>) -> Vec<En
         .into_par_iter()
         .map(|(token, d, g)| Entry {
             hash: token_hash(&token),
-            docs: d.map(|l| encode(&l, &[MASK_TITLE, MASK_COMMAND, MASK_BODY])),
+            pairs: pairs(&d, &g),
+            docs: d.map(|l| {
+                encode(
+                    &l,
+                    &[
+                        MASK_TITLE,
+                        MASK_COMMAND,
+                        MASK_BODY,
+                        MASK_GUI,
+                        MASK_SHORT_TITLE,
+                    ],
+                )
+            }),
             groups: g.map(|l| encode(&l, &[MASK_GROUP_PROCEDURE, MASK_GROUP_CHAPTER])),
             token,
         })
@@ -610,6 +723,50 @@ fn doc_chunks(
     (chunks, texts, dict_text)
 }
 
+/// `"clauses"`, each distinct clause of the conditions once (`[source, words]`), and
+/// `"condClauses"`, per condition of `conds` the varints of its clauses' indexes.
+fn push_clauses(meta: &mut String, book: &Book, conds: &[String]) {
+    let mut wording = Wording::new(&book.config);
+    let mut clauses: Vec<Clause> = Vec::new();
+    let mut of_cond = Vec::with_capacity(conds.len());
+    for c in conds {
+        let mut ids = String::new();
+        for clause in wording.clauses(c) {
+            let i = match clauses.iter().position(|k| k == clause) {
+                Some(i) => i,
+                None => {
+                    clauses.push(clause.clone());
+                    clauses.len() - 1
+                }
+            };
+            push_varint(&mut ids, i as u64);
+        }
+        of_cond.push(ids);
+    }
+    meta.push_str(",\"clauses\":[");
+    for (i, c) in clauses.iter().enumerate() {
+        if i > 0 {
+            meta.push(',');
+        }
+        meta.push('[');
+        push_js_str(meta, &c.source);
+        meta.push(',');
+        push_js_str(meta, &c.label);
+        meta.push(']');
+    }
+    meta.push_str("],\"condClauses\":[");
+    for (i, ids) in of_cond.iter().enumerate() {
+        if i > 0 {
+            meta.push(',');
+        }
+        // Letters only: nothing to escape.
+        meta.push('"');
+        meta.push_str(ids);
+        meta.push('"');
+    }
+    meta.push(']');
+}
+
 /// Varints of the lengths of consecutive runs.
 fn run_lengths(lengths: impl Iterator<Item = usize>) -> String {
     let mut s = String::new();
@@ -662,16 +819,31 @@ pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> O
         }
     });
     let docs: Vec<Searched> = docs.into_iter().map(Searched::from).collect();
+    let group_sizes: Vec<u64> = doc_group
+        .chunk_by(|a, b| a == b)
+        .map(|g| g.len() as u64)
+        .collect();
     let entries = crate::timing::phase("offline: postings", || {
         entries(
             doc_postings(
                 docs.iter()
-                    .map(|d| (d.title.as_str(), &d.commands[..], &d.body[..])),
+                    .map(|d| (d.title.as_str(), &d.commands[..], &d.gui[..], &d.body[..])),
             ),
             group_postings,
+            &group_sizes,
         )
     });
     drop(docs);
+    let (firsts, blocks) = word_blocks(
+        entries
+            .iter()
+            .filter(|e| is_word(&e.token))
+            .map(|e| (e.token.clone(), bucket(e.pairs)))
+            .collect(),
+    );
+    for (n, text) in blocks.into_iter().enumerate() {
+        emit(&words_file(n), text);
+    }
     let shards = cut_shards(&entries);
     let shard_texts: Vec<String> = shards
         .par_iter()
@@ -704,7 +876,22 @@ pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> O
         }
         push_js_str(&mut meta, c);
     }
-    meta.push_str("]});\n");
+    meta.push(']');
+    push_clauses(&mut meta, book, &conds);
+    meta.push_str(",\"words\":[");
+    for (i, w) in firsts.iter().enumerate() {
+        if i > 0 {
+            meta.push(',');
+        }
+        push_js_str(&mut meta, w);
+    }
+    meta.push_str("],\"synonyms\":");
+    meta.push_str(&serde_json::to_string(&book.config.synonyms).unwrap_or_default());
+    meta.push_str(",\"strings\":");
+    meta.push_str(
+        &serde_json::to_string(super::i18n::strings(book.config.language)).unwrap_or_default(),
+    );
+    meta.push_str("});\n");
     emit("search/meta.js", meta);
 
     let mut of_cond: Vec<Vec<u32>> = vec![Vec::new(); conds.len()];

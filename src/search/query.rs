@@ -4,8 +4,17 @@
 //! a known field; anything else, `C:\nqs` included, is text. Each term is analysed with
 //! the same pipeline as the index and becomes a phrase over its primary tokens, so every
 //! input yields a query and none fails to parse. `search.js` mirrors this.
+//!
+//! Japanese is typed as the writer would never write it: with particles (`サービスを停止`
+//! for a title 「サービス停止」), inflected (`停止する`, `引き継げない`), okurigana or
+//! not (`引き継ぎ` / `引継`). Outside quotes, a piece is cut where a particle or an
+//! inflection stands between words, a trailing inflection is dropped, and a single kana
+//! between two kanji is folded away (the analyser indexes `引き継` under `引継` too), so
+//! each piece becomes the stems a book writes. Stop words (particles, `the`, `how`…) are
+//! dropped unless nothing else is left. The last piece, when the query does not end in a
+//! space, is still being typed: [`super::expand`] lets its last word match as a prefix.
 
-use super::analyze::{analyze, AToken};
+use super::analyze::{analyze, is_hiragana, is_kanji, AToken};
 
 /// The searchable fields, with the names a query may use as a prefix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -28,8 +37,9 @@ impl Field {
         Field::Chapter,
     ];
 
-    /// Ranking weight: a match in a step's title or command counts more than in its prose.
-    pub fn boost(self) -> f32 {
+    /// Ranking weight ([`super::rank`]): a match in a step's title or command counts more
+    /// than in its prose.
+    pub fn boost(self) -> f64 {
         match self {
             Field::Title => 3.0,
             Field::Commands => 2.5,
@@ -73,10 +83,25 @@ pub struct Term {
     /// `(offset, token)`, offsets counted from the term's first token.
     pub primaries: Vec<(usize, String)>,
     pub alternates: Vec<String>,
+    /// Written in quotes: matched as written, never widened.
+    pub quoted: bool,
+    /// The last term of a query that does not end in white space: still being typed.
+    pub prefix: bool,
+    /// When the term joins scripts (`サービス停止`, `リソースDLL`), each script's stretch
+    /// analysed alone: the book may write them apart (`サービスを停止`). Empty otherwise.
+    pub parts: Vec<Vec<(usize, String)>>,
 }
 
-/// Splits a query into raw `(field, text)` pieces.
-pub fn pieces(query: &str) -> Vec<(Option<Field>, String)> {
+/// One piece of a query as typed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Piece {
+    pub field: Option<Field>,
+    pub text: String,
+    pub quoted: bool,
+}
+
+/// Splits a query into raw pieces.
+pub fn pieces(query: &str) -> Vec<Piece> {
     let chars: Vec<char> = query.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -100,8 +125,9 @@ pub fn pieces(query: &str) -> Vec<(Option<Field>, String)> {
                 }
             }
         }
+        let quoted = chars[i] == '"';
         let text: String;
-        if chars[i] == '"' {
+        if quoted {
             let end = (i + 1..chars.len())
                 .find(|&k| chars[k] == '"')
                 .unwrap_or(chars.len());
@@ -114,30 +140,61 @@ pub fn pieces(query: &str) -> Vec<(Option<Field>, String)> {
             text = chars[i..end].iter().collect();
             i = end;
         }
-        out.push((field, text));
+        out.push(Piece {
+            field,
+            text,
+            quoted,
+        });
     }
     out
 }
 
 /// The query as analysed terms; empty when nothing in it is searchable (`:`, `""`).
 pub fn parse(query: &str, only: Option<Field>) -> Vec<Term> {
-    pieces(query)
-        .into_iter()
-        .filter_map(|(field, text)| {
-            let tokens = analyze(&text);
-            term(field.or(only), &tokens)
+    let typing = !query.ends_with(char::is_whitespace);
+    let mut parts: Vec<(Piece, String)> = Vec::new();
+    for piece in pieces(query) {
+        if piece.quoted {
+            parts.push((piece.clone(), piece.text));
+        } else {
+            for stem in stems(&piece.text) {
+                parts.push((piece.clone(), stem));
+            }
+        }
+    }
+    let kept: Vec<&(Piece, String)> = parts
+        .iter()
+        .filter(|(p, t)| p.quoted || p.field.is_some() || !is_stop_word(t))
+        .collect();
+    // A query of stop words alone (`how to`) is searched as it is.
+    let kept = if kept.is_empty() {
+        parts.iter().collect()
+    } else {
+        kept
+    };
+    let last = kept.len().saturating_sub(1);
+    kept.iter()
+        .enumerate()
+        .filter_map(|(n, (piece, text))| {
+            let tokens = analyze(text);
+            let prefix = typing && n == last && !piece.quoted;
+            let mut t = term(piece.field.or(only), &tokens, piece.quoted, prefix)?;
+            if !piece.quoted {
+                t.parts = script_parts(text);
+            }
+            Some(t)
         })
         .collect()
 }
 
-fn term(field: Option<Field>, tokens: &[AToken]) -> Option<Term> {
+fn term(field: Option<Field>, tokens: &[AToken], quoted: bool, prefix: bool) -> Option<Term> {
     let first = tokens.iter().find(|t| t.primary)?.position;
     let mut primaries = Vec::new();
     let mut alternates = Vec::new();
     for t in tokens {
         if t.primary {
             primaries.push((t.position - first, t.text.clone()));
-        } else if t.text.chars().count() > 1 {
+        } else if t.text.chars().count() > 1 && !alternates.contains(&t.text) {
             // Unigrams under a bigram would match far more than the phrase does.
             alternates.push(t.text.clone());
         }
@@ -146,7 +203,139 @@ fn term(field: Option<Field>, tokens: &[AToken]) -> Option<Term> {
         field,
         primaries,
         alternates,
+        quoted,
+        prefix,
+        parts: Vec::new(),
     })
+}
+
+/// Which script a character is, for [`script_parts`]: katakana, other CJK, anything else.
+fn script(c: char) -> u8 {
+    if matches!(c, '\u{30A1}'..='\u{30FA}' | 'ー') {
+        0
+    } else if super::analyze::is_cjk_char(c) {
+        1
+    } else {
+        2
+    }
+}
+
+/// The primaries of each stretch of one script in `text`, when there are two or more.
+fn script_parts(text: &str) -> Vec<Vec<(usize, String)>> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 1..=chars.len() {
+        if i == chars.len() || script(chars[i]) != script(chars[i - 1]) {
+            let stretch: String = chars[start..i].iter().collect();
+            if let Some(t) = term(None, &analyze(&stretch), false, false) {
+                out.push(t.primaries);
+            }
+            start = i;
+        }
+    }
+    if out.len() < 2 {
+        out.clear();
+    }
+    out
+}
+
+/// One-kana particles: never folded away between kanji, always a cut.
+pub const PARTICLES: &str = "をのにはがでともへやかねよ";
+
+/// The stems of an unquoted piece: cut at particles and inflections between words, a
+/// trailing inflection dropped, a lone okurigana between kanji folded away. A piece of
+/// kana alone stays whole.
+pub fn stems(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.iter().all(|&c| is_hiragana(c)) {
+        return vec![text.to_string()];
+    }
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let kana = is_hiragana(chars[i]);
+        let end = (i..chars.len())
+            .find(|&k| is_hiragana(chars[k]) != kana)
+            .unwrap_or(chars.len());
+        let between_kanji =
+            i > 0 && end < chars.len() && is_kanji(chars[i - 1]) && is_kanji(chars[end]);
+        if !kana || i == 0 {
+            // A word's characters; a leading kana run (`お問い合わせ`) belongs to its word.
+            cur.extend(&chars[i..end]);
+        } else if end - i == 1 && between_kanji && !PARTICLES.contains(chars[i]) {
+            // 引き継 → 引継: the okurigana folded away.
+        } else if !cur.is_empty() {
+            // A particle or an inflection: the word before it ends.
+            out.push(std::mem::take(&mut cur));
+        }
+        i = end;
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Words that carry no meaning of their own in a query.
+const STOP_WORDS: &[&str] = &[
+    "a",
+    "an",
+    "and",
+    "are",
+    "as",
+    "at",
+    "be",
+    "by",
+    "can",
+    "do",
+    "does",
+    "for",
+    "from",
+    "how",
+    "i",
+    "in",
+    "is",
+    "it",
+    "my",
+    "of",
+    "on",
+    "or",
+    "the",
+    "this",
+    "to",
+    "what",
+    "when",
+    "which",
+    "with",
+    "を",
+    "の",
+    "に",
+    "は",
+    "が",
+    "で",
+    "と",
+    "も",
+    "へ",
+    "や",
+    "か",
+    "から",
+    "まで",
+    "より",
+    "です",
+    "ます",
+    "する",
+    "した",
+    "して",
+    "ください",
+    "こと",
+    "ため",
+];
+
+pub fn is_stop_word(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    STOP_WORDS.contains(&lower.as_str())
 }
 
 /// Every token a match may show, for highlighting snippets.
@@ -196,6 +385,42 @@ mod tests {
         assert_eq!(prim(&q[0]), ["unterminated"]);
         let q = parse("title:\"共有ディスク\"", None);
         assert_eq!(q[0].field, Some(Field::Title));
+    }
+
+    #[test]
+    fn japanese_pieces_become_the_stems_a_book_writes() {
+        let stems_of = |t: &str| stems(t);
+        assert_eq!(stems_of("サービスを停止"), ["サービス", "停止"]);
+        assert_eq!(stems_of("停止する"), ["停止"]);
+        assert_eq!(stems_of("引き継げない"), ["引継"]);
+        assert_eq!(stems_of("引き継ぎ"), ["引継"]);
+        assert_eq!(stems_of("JobCenterのサービス"), ["JobCenter", "サービス"]);
+        assert_eq!(stems_of("お問い合わせ"), ["お問合"]);
+        assert_eq!(stems_of("できない"), ["できない"]);
+        assert_eq!(stems_of("終了を確認してください"), ["終了", "確認"]);
+        assert_eq!(stems_of("regsvr32"), ["regsvr32"]);
+    }
+
+    #[test]
+    fn stop_words_go_unless_nothing_else_is_left() {
+        let words = |q: &str| -> Vec<String> {
+            parse(q, None)
+                .iter()
+                .map(|t| t.primaries.iter().map(|(_, s)| s.as_str()).collect())
+                .collect()
+        };
+        assert_eq!(words("how to drain the node"), ["drain", "node"]);
+        assert_eq!(words("how to"), ["how", "to"]);
+        assert_eq!(words("\"the\" node"), ["the", "node"]);
+        assert_eq!(words("JobCenter の 停止"), ["jobcenter", "停止"]);
+    }
+
+    #[test]
+    fn only_the_last_piece_of_a_query_being_typed_is_a_prefix() {
+        let flags = |q: &str| parse(q, None).iter().map(|t| t.prefix).collect::<Vec<_>>();
+        assert_eq!(flags("nqs stop"), [false, true]);
+        assert_eq!(flags("nqs stop "), [false, false]);
+        assert_eq!(flags("nqs \"stop\""), [false, false]);
     }
 
     #[test]

@@ -1,7 +1,12 @@
 //! Snippets: the stretch of a document's text with the most query tokens, and where they
 //! are. Computed over the stored text with the same analyser (rather than tantivy's
 //! `SnippetGenerator`) because bigrams and unigrams overlap, and so that `search.js` can
-//! pick the same window from the same text.
+//! pick the same window from the same text (`tests/search-vectors.json` holds both to it).
+//!
+//! A window starts and ends at a [break](is_break): after a space or a punctuation mark,
+//! or where Japanese meets a command word, never inside a word or a path
+//! (`…lete "HKLM\…`). It opens about a sixth of its width before its first match, at the
+//! break nearest that point.
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -36,21 +41,20 @@ pub fn snippet(text: &str, tokens: &[String]) -> Snippet {
         .collect();
     let chars = bounds.len() - 1;
     let char_at = |byte: usize| bounds.partition_point(|&b| b < byte);
-    // Start a little before the match that has the most matches within the window after it.
-    let mut best = (0usize, 0usize); // (matches, start char)
+    let breaks = Breaks::of(text);
+    // The window, around each match in turn, that holds the most matches.
+    let mut best = (0usize, 0usize, chars.min(WIDTH)); // (matches, start, end) in chars
     for h in &hits {
-        let start = char_at(h.start).saturating_sub(WIDTH / 6);
-        let end_byte = bounds[(start + WIDTH).min(chars)];
+        let (start, end) = breaks.window(char_at(h.start), chars);
         let n = hits
             .iter()
-            .filter(|o| o.start >= bounds[start] && o.end <= end_byte)
+            .filter(|o| o.start >= bounds[start] && o.end <= bounds[end])
             .count();
         if n > best.0 {
-            best = (n, start);
+            best = (n, start, end);
         }
     }
-    let start = best.1;
-    let end = (start + WIDTH).min(chars);
+    let (_, start, end) = best;
     let (from, to) = (bounds[start], bounds[end]);
     let prefix = if start > 0 { "…" } else { "" };
     let suffix = if end < chars { "…" } else { "" };
@@ -64,6 +68,54 @@ pub fn snippet(text: &str, tokens: &[String]) -> Snippet {
             .map(|h| h.start - from + shift..h.end - from + shift)
             .collect(),
     }
+}
+
+/// Where a window may start or end, per character position of a text.
+struct Breaks(Vec<bool>);
+
+impl Breaks {
+    fn of(text: &str) -> Breaks {
+        let chars: Vec<char> = text.chars().collect();
+        let mut at = vec![true; chars.len() + 1];
+        for i in 1..chars.len() {
+            at[i] = is_break(chars[i - 1], chars[i]);
+        }
+        Breaks(at)
+    }
+
+    /// The window of at most [`WIDTH`] characters for a match at character `hit`: from
+    /// the last break at most `WIDTH / 6` before it (else the first one after that, up to
+    /// the match), to the last break within the width (else the width).
+    fn window(&self, hit: usize, chars: usize) -> (usize, usize) {
+        let lead = WIDTH / 6;
+        let aim = hit.saturating_sub(lead);
+        let from = hit.saturating_sub(2 * lead);
+        let start = (from..=aim)
+            .rev()
+            .find(|&i| self.0[i])
+            .or_else(|| (aim..=hit).find(|&i| self.0[i]))
+            .unwrap_or(hit);
+        let limit = (start + WIDTH).min(chars);
+        let end = if limit == chars {
+            chars
+        } else {
+            (limit.saturating_sub(lead).max(hit + 1)..=limit)
+                .rev()
+                .find(|&i| self.0[i])
+                .unwrap_or(limit)
+        };
+        (start, end)
+    }
+}
+
+/// Whether a snippet may start or end between `prev` and `next`: after white space or
+/// closing punctuation, before opening punctuation, and where CJK text and a word meet.
+pub fn is_break(prev: char, next: char) -> bool {
+    use super::analyze::{is_cjk_char as cjk, is_separator_char as sep};
+    prev.is_whitespace()
+        || "。、，．！？：；」』）】〕,;)→".contains(prev)
+        || "「『（【〔(".contains(next)
+        || (cjk(prev) != cjk(next) && !sep(prev) && !sep(next))
 }
 
 fn merge(sorted: Vec<Range<usize>>) -> Vec<Range<usize>> {
@@ -100,9 +152,27 @@ mod tests {
     fn highlights_whole_matches_and_merges_bigrams() {
         let s = snippet(
             "クラスタの共有ディスクを確認します",
-            &["共有".into(), "有デ".into(), "ディ".into()],
+            &["共有".into(), "有デ".into(), "デイ".into()],
         );
         assert_eq!(mark(&s, "[", "]"), "クラスタの[共有ディ]スクを確認します");
+    }
+
+    #[test]
+    fn a_window_starts_and_ends_between_words() {
+        let text = format!(
+            "{} reg delete \"HKLM\\SOFTWARE\\NEC\\JobCenter\" /f を実行して {}",
+            "ジョブを停止します。".repeat(3),
+            "確認 ".repeat(60)
+        );
+        let s = snippet(&text, &["jobcenter".into()]);
+        let body = s.text.trim_start_matches('…').trim_end_matches('…');
+        // `delete` whole, where the old window began `…lete "HKLM`.
+        assert!(body.starts_with("delete \"HKLM"), "{}", s.text);
+        assert!(
+            body.ends_with("確認 ") || body.ends_with("確認"),
+            "{}",
+            s.text
+        );
     }
 
     #[test]

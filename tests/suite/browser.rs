@@ -350,7 +350,19 @@ fn offline_search_finds_commands_from_file_url_and_respects_the_environment() {
 
     // A query made of symbols is searched as text, never an error: the box answers it
     // (no step has both words), and a phrase cut short finds its command.
+    // No step has both words: the box says so and shows the steps with one of them.
     let shown = search_answer(&mut b, "C:\\nqs \"-ivh");
+    assert!(
+        shown.as_array().is_some_and(|a| !a.is_empty()
+            && a.iter()
+                .all(|l| l.as_str().is_some_and(|l| l.starts_with("unix-")))),
+        "{shown}"
+    );
+    assert_eq!(
+        b.eval("document.querySelector('#search-results .search-note').textContent"),
+        json!("すべての語を含む手順はありません。一部の語を含む手順を表示しています。")
+    );
+    let shown = search_answer(&mut b, "xyzzyplugh");
     assert_eq!(shown, json!(["該当する手順はありません。"]));
     let links = search_answer(&mut b, "\"-ivh");
     let links: Vec<&str> = links
@@ -372,17 +384,18 @@ fn offline_search_finds_commands_from_file_url_and_respects_the_environment() {
 /// for the previous query is marked first, so an old answer cannot pass for this one);
 /// returns the links of the hits, or the box's message when there are none.
 fn search_answer(b: &mut Browser, query: &str) -> Value {
+    // The box keeps its status line and list, and empties both for each answer.
     b.eval(
-        "document.querySelector('#search-results').replaceChildren( \
+        "document.querySelector('#search-results .search-status').appendChild( \
          Object.assign(document.createElement('i'), {id: 'answer-before'}))",
     );
     b.type_into("#search-input", query);
     b.wait_for(
         "!document.getElementById('answer-before') && \
-         !!document.querySelector('#search-results .search-list, #search-results .search-empty')",
+         !!document.querySelector('#search-results .search-hit, #search-results .search-empty')",
     );
     let shown = b.eval(&format!(
-        "document.querySelector('#search-results .search-list') ? {HIT_LINKS} : \
+        "document.querySelector('#search-results .search-hit') ? {HIT_LINKS} : \
          [document.querySelector('#search-results .search-empty').textContent]"
     ));
     assert!(!shown.to_string().contains("Error"), "{query}: {shown}");

@@ -27,6 +27,7 @@ fn tables() -> Vec<(&'static str, &'static str, &'static str, String)> {
         ("[[rule]]", "book.toml", "", format!("\n[[rule]]\nwhen = \"os = win\"\nlabel = \"L\"\n{p} = 1\n")),
         ("[theme]", "book.toml", "", format!("\n[theme]\n{p} = 1\n")),
         ("[check]", "book.toml", "", format!("\n[check]\n{p} = 1\n")),
+        ("[search]", "book.toml", "", format!("\n[search]\n{p} = 1\n")),
         ("[[placeholder]]", "book.toml", "", format!("\n[[placeholder]]\nid = \"h\"\nlabel = \"H\"\n{p} = 1\n")),
         ("procedure file", "content/01-ch/01-proc.toml", "title = \"Upgrade\"", format!("{p} = 1\ntitle = \"Upgrade\"")),
         ("[[section]]", "content/01-ch/01-proc.toml", "id = \"standby\"", format!("id = \"standby\"\n{p} = 1")),

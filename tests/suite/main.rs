@@ -53,6 +53,7 @@ mod placeholders;
 mod profiles;
 mod runbook;
 mod search;
+mod search_browser;
 mod serve;
 mod serve_load;
 mod transcription;

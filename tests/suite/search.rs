@@ -6,11 +6,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 use serde_json::Value;
-use tejun::search::{analyze, offline, pack, query};
+use tejun::search::{analyze, expand, offline, pack, query};
 
 use crate::harness::{copy_dir, fixture_dir, load, read, repo, Book, Run, Tejun};
 
@@ -58,6 +58,11 @@ fn tejun(args: &[&str]) -> Run {
 /// test on any error.
 fn search(query: &str, extra: &[&str]) -> Vec<Value> {
     search_in(book(), query, extra)
+}
+
+/// [`search`] on the JobCenter book.
+fn search_jobcenter(query: &str, extra: &[&str]) -> Vec<Value> {
+    search_in(jobcenter(), query, extra)
 }
 
 fn search_in(book: &Path, query: &str, extra: &[&str]) -> Vec<Value> {
@@ -267,6 +272,51 @@ fn the_index_is_rebuilt_only_when_content_changes() {
     assert!(dir.join("elsewhere/tantivy").is_dir());
 }
 
+/// A hit's condition reads in the book's words, simplified; a placeholder reads as the
+/// page shows it, never as `[[id]]`.
+#[test]
+fn hits_read_as_the_page_does() {
+    let hits = search_jobcenter("regsvr32", &["--limit", "100"]);
+    for h in &hits {
+        let words = s(h, "condition_text");
+        assert!(
+            words.starts_with("クラスタ種別: MSCS(MSFC)、作業: "),
+            "{h:#}"
+        );
+        assert!(!words.contains(" and ") && !words.contains("from"), "{h:#}");
+    }
+    // `from <= R12.7.x and from <= R12.4` is one bound, the tighter.
+    assert!(hits
+        .iter()
+        .any(|h| s(h, "condition_text").ends_with("適用前のバージョン: R12.4以前")));
+    let hits = search_jobcenter("リソースの名前", &["--limit", "100"]);
+    assert!(!hits.is_empty());
+    assert!(
+        hits.iter().all(|h| !s(h, "snippet").contains("[[")),
+        "{hits:#?}"
+    );
+    assert!(hits
+        .iter()
+        .any(|h| s(h, "snippet").contains("cluster res \"[リソースの名前]\"")));
+}
+
+/// With an environment, hits it rules out are counted, not silently dropped.
+#[test]
+fn an_environment_that_hides_the_hits_says_how_many() {
+    let all = search("regsvr32", &["--limit", "1000"]).len();
+    let out = tejun(&[
+        "search",
+        "regsvr32",
+        book().to_str().unwrap(),
+        "--env",
+        "cluster=unix",
+    ]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("no results for `regsvr32`; {all} more outside the environment")
+    );
+}
+
 // ---- the offline index ------------------------------------------------------------------
 
 fn payload(js: &[u8], call: &str) -> Value {
@@ -372,6 +422,7 @@ fn offline_shards_cover_every_token_and_decode_to_the_postings() {
         let fields = [&d.title, &d.procedure, &d.chapter]
             .into_iter()
             .chain(&d.commands)
+            .chain(&d.gui)
             .chain(&d.body);
         for f in fields {
             for t in analyze::analyze(f) {
@@ -442,32 +493,159 @@ fn vectors() -> Value {
     serde_json::from_str(&read(&repo().join("tests/search-vectors.json"))).unwrap()
 }
 
+/// A term as the vectors write it.
+fn term_json(t: &query::Term) -> Value {
+    serde_json::json!({
+        "field": t.field.map(|f| f.name()),
+        "primaries": t.primaries.iter().map(|(o, s)| format!("{s}@{o}")).collect::<Vec<_>>(),
+        "alternates": t.alternates,
+        "quoted": t.quoted,
+        "prefix": t.prefix,
+        "parts": t.parts.iter().map(|p| phrase_text(p)).collect::<Vec<_>>(),
+    })
+}
+
+/// `token@offset …`, as the vectors write a phrase.
+fn phrase_text(p: &[(usize, String)]) -> String {
+    p.iter()
+        .map(|(o, s)| format!("{s}@{o}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// What the Rust side makes of every case of the vectors, in the file's own shape.
+fn rust_side(v: &Value) -> Value {
+    let analyze: Vec<Value> = v["analyze"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let text = c["text"].as_str().unwrap();
+            serde_json::json!({"text": text, "tokens": analyze::describe(text)})
+        })
+        .collect();
+    let queries: Vec<Value> = v["queries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let q = c["query"].as_str().unwrap();
+            let terms: Vec<Value> = query::parse(q, None).iter().map(term_json).collect();
+            serde_json::json!({"query": q, "terms": terms})
+        })
+        .collect();
+    let words: Vec<(String, u32)> = serde_json::from_value(v["vocabulary"].clone()).unwrap();
+    let mut words = words;
+    words.sort();
+    let vocab = expand::Words(words);
+    let groups: Vec<Vec<String>> = serde_json::from_value(v["synonyms"].clone()).unwrap();
+    let synonyms = expand::Synonyms::new(&groups);
+    let plans: Vec<Value> = v["plans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let q = c["query"].as_str().unwrap();
+            let p = expand::plan(&query::parse(q, None), &vocab, &synonyms);
+            let terms: Vec<Value> = p
+                .terms
+                .iter()
+                .map(|t| {
+                    t.variants
+                        .iter()
+                        .map(|x| {
+                            serde_json::json!({
+                                "primaries": phrase_text(&x.primaries),
+                                "alternates": x.alternates,
+                                "phrases": x.phrases.iter().map(|p| phrase_text(p)).collect::<Vec<_>>(),
+                                "exact": x.exact,
+                                "factor": x.factor,
+                            })
+                        })
+                        .collect()
+                })
+                .collect();
+            serde_json::json!({"query": q, "terms": terms, "corrections": p.corrections})
+        })
+        .collect();
+    let snippets: Vec<Value> = v["snippets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let text = c["text"].as_str().unwrap();
+            let tokens: Vec<String> = serde_json::from_value(c["tokens"].clone()).unwrap();
+            let s = tejun::search::snippet::snippet(text, &tokens);
+            let chars = |b: usize| s.text[..b].chars().count();
+            serde_json::json!({
+                "text": text,
+                "tokens": tokens,
+                "snippet": s.text,
+                "highlights": s.highlights.iter().map(|h| [chars(h.start), chars(h.end)]).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "about": v["about"],
+        "analyze": analyze,
+        "queries": queries,
+        "vocabulary": v["vocabulary"],
+        "synonyms": v["synonyms"],
+        "plans": plans,
+        "snippets": snippets,
+    })
+}
+
+/// The vectors file as written: one case per line.
+fn vectors_text(v: &Value) -> String {
+    let mut out = String::from("{\n");
+    let keys = [
+        "about",
+        "analyze",
+        "queries",
+        "vocabulary",
+        "synonyms",
+        "plans",
+        "snippets",
+    ];
+    for (i, k) in keys.iter().enumerate() {
+        out.push_str(&format!(" {}: ", Value::from(*k)));
+        match &v[*k] {
+            Value::Array(items) if *k != "synonyms" => {
+                out.push_str("[\n");
+                let lines: Vec<String> = items.iter().map(|c| format!("  {c}")).collect();
+                out.push_str(&lines.join(",\n"));
+                out.push_str("\n ]");
+            }
+            other => out.push_str(&other.to_string()),
+        }
+        out.push_str(if i + 1 < keys.len() { ",\n" } else { "\n" });
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// Every case of `tests/search-vectors.json` as the Rust code reads it. With
+/// `TEJUN_BLESS_VECTORS=1` the file is rewritten from the Rust side instead (then the
+/// JavaScript test says whether search.js agrees, and the diff is for a person to read).
 #[test]
 fn rust_analyser_matches_the_shared_vectors() {
     let v = vectors();
-    for case in v["analyze"].as_array().unwrap() {
-        let text = case["text"].as_str().unwrap();
-        let want: Vec<&str> = case["tokens"]
+    let got = rust_side(&v);
+    if std::env::var("TEJUN_BLESS_VECTORS").as_deref() == Ok("1") {
+        let path = repo().join("tests/search-vectors.json");
+        std::fs::write(path, vectors_text(&got)).unwrap();
+        return;
+    }
+    for section in ["analyze", "queries", "plans", "snippets"] {
+        for (want, got) in v[section]
             .as_array()
             .unwrap()
             .iter()
-            .map(|t| t.as_str().unwrap())
-            .collect();
-        assert_eq!(analyze::describe(text), want, "analysing {text:?}");
-    }
-    for case in v["queries"].as_array().unwrap() {
-        let q = case["query"].as_str().unwrap();
-        let got: Vec<Value> = query::parse(q, None)
-            .iter()
-            .map(|t| {
-                serde_json::json!({
-                    "field": t.field.map(|f| f.name()),
-                    "primaries": t.primaries.iter().map(|(o, s)| format!("{s}@{o}")).collect::<Vec<_>>(),
-                    "alternates": t.alternates,
-                })
-            })
-            .collect();
-        assert_eq!(Value::Array(got), case["terms"], "reading query {q:?}");
+            .zip(got[section].as_array().unwrap())
+        {
+            assert_eq!(got, want, "{section}");
+        }
     }
 }
 
@@ -494,14 +672,33 @@ const s = require(js);
 const v = JSON.parse(fs.readFileSync(vectorsPath, "utf8"));
 const hashes = JSON.parse(fs.readFileSync(hashesPath, "utf8"));
 let bad = 0;
-const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+// Objects compare whatever their key order (serde writes keys sorted).
+const canon = x => Array.isArray(x) ? x.map(canon) : x && typeof x === "object" ? Object.keys(x).sort().reduce((o, k) => { o[k] = canon(x[k]); return o; }, {}) : x;
+const same = (a, b) => JSON.stringify(canon(a)) === JSON.stringify(canon(b));
+const vocab = v.vocabulary.slice().sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+const words = p => vocab.filter(w => w[0].startsWith(p));
+const groups = s.synonymGroups(v.synonyms);
+const phrase = p => p.map(q => q[1] + "@" + q[0]).join(" ");
+const term = t => ({ field: t.field, primaries: t.primaries.map(p => p[1] + "@" + p[0]), alternates: t.alternates, quoted: t.quoted, prefix: t.prefix, parts: t.parts.map(phrase) });
 for (const c of v.analyze) {
   const got = s.describe(c.text);
   if (!same(got, c.tokens)) { bad++; console.log("analyse", JSON.stringify(c.text), JSON.stringify(got), "want", JSON.stringify(c.tokens)); }
 }
 for (const c of v.queries) {
-  const got = s.parseQuery(c.query).map(t => ({ field: t.field, primaries: t.primaries.map(p => p[1] + "@" + p[0]), alternates: t.alternates }));
+  const got = s.parseQuery(c.query).map(term);
   if (!same(got, c.terms)) { bad++; console.log("query", JSON.stringify(c.query), JSON.stringify(got), "want", JSON.stringify(c.terms)); }
+}
+for (const c of v.plans) {
+  const p = s.plan(s.parseQuery(c.query), words, groups);
+  const got = { query: c.query, terms: p.terms.map(t => t.variants.map(x => ({ primaries: phrase(x.primaries), alternates: x.alternates, phrases: x.phrases.map(phrase), exact: x.exact, factor: x.factor }))), corrections: p.corrections };
+  if (!same(got, c)) { bad++; console.log("plan", JSON.stringify(c.query), JSON.stringify(got), "want", JSON.stringify(c)); }
+}
+for (const c of v.snippets) {
+  const wanted = {}; c.tokens.forEach(t => { wanted[t] = true; });
+  const r = s.snippet(c.text, wanted);
+  const cp = off => Array.from(r.text.slice(0, off)).length;
+  const got = { snippet: r.text, highlights: r.highlights.map(h => [cp(h[0]), cp(h[1])]) };
+  if (!same(got, { snippet: c.snippet, highlights: c.highlights })) { bad++; console.log("snippet", JSON.stringify(c.text), JSON.stringify(got)); }
 }
 for (const [tok, h] of Object.entries(hashes)) {
   if (s.tokenHash(tok) !== h) { bad++; console.log("hash", tok, s.tokenHash(tok), "want", h); }
@@ -563,7 +760,7 @@ function engine(env) {
   const e = s.createEngine(p => new Promise((resolve, reject) => {
     fs.readFile(path.join(site, p), "utf8", (err, text) => {
       if (err) return reject(err);
-      new Function("window", text)({ tejunSearchMeta: e.receivers.meta, tejunSearchShard: e.receivers.shard, tejunSearchDocs: e.receivers.docs, tejunSearchConds: e.receivers.conds });
+      new Function("window", text)({ tejunSearchMeta: e.receivers.meta, tejunSearchShard: e.receivers.shard, tejunSearchWords: e.receivers.words, tejunSearchDocs: e.receivers.docs, tejunSearchConds: e.receivers.conds });
       resolve();
     });
   }), c => (c ? tc.evaluate(tc.parse(c), env) : true));
@@ -574,9 +771,12 @@ const all = engine({}), unix = engine({ cluster: "unix" });
   const out = {};
   for (const q of JSON.parse(queries)) {
     const hits = (await all.search(q, 200)).hits;
+    const u = await unix.search(q, 200);
     out[q] = {
-      all: hits.map(h => [h.row[2], h.row[0], h.row[1], h.row[3], h.row[6], h.condition]),
-      unix: (await unix.search(q, 200)).hits.map(h => h.row[2]),
+      all: hits.map(h => [h.row[2], h.row[0], h.row[1], h.row[3], h.row[6], h.condition,
+        all.clauses(h.cond).map(c => c.label).join("、")]),
+      unix: u.hits.map(h => h.row[2]),
+      counts: [u.total, u.outside, u.exact],
     };
   }
   console.log(JSON.stringify(out));
@@ -619,8 +819,12 @@ const all = engine({}), unix = engine({ cluster: "unix" });
                 "procedure",
                 "chapter",
                 "condition",
+                "condition_text",
             ]
-            .map(|k| h[k].clone());
+            .map(|k| match &h[k] {
+                Value::Null => Value::from(""),
+                v => v.clone(),
+            });
             assert_eq!(mine, &Value::from(want.to_vec()), "{q:?}");
         }
         let cli_unix = search_in(jobcenter(), q, &["--limit", "200", "--env", "cluster=unix"]);
@@ -629,7 +833,21 @@ const all = engine({}), unix = engine({ cluster: "unix" });
             .map(|l| l.as_str().unwrap().to_string())
             .collect();
         assert_eq!(off_unix, links(&cli_unix), "--env cluster=unix: {q:?}");
+        // The count, and how many the environment hid: exact once every candidate has
+        // been checked (or no phrase needed checking), an upper bound before.
+        let counts = &js[q]["counts"];
+        let (total, outside) = (counts[0].as_u64().unwrap(), counts[1].as_u64().unwrap());
+        if counts[2] == true {
+            assert_eq!(total as usize, cli_unix.len(), "{q:?}");
+            assert_eq!((total + outside) as usize, cli.len(), "{q:?}");
+        } else {
+            assert!(total as usize >= cli_unix.len() && (total + outside) as usize >= cli.len());
+        }
     }
+    assert_eq!(
+        Value::from(js["regsvr32"]["counts"].clone()),
+        serde_json::json!([0, 12, true])
+    );
     assert!(!js["nqsstop"]["unix"].is_empty() && js["regsvr32"]["unix"].is_empty());
 }
 
@@ -723,4 +941,550 @@ fn a_relative_cross_reference_is_filled_in_search_as_on_the_page() {
         snippet.contains("as in 2 Back up the configuration"),
         "{snippet}"
     );
+}
+
+/// Runs `script` under node with `themes/default/search.js` as its first argument.
+fn node(script: &str, args: &[&str]) -> Output {
+    assert!(
+        Command::new("node").arg("--version").output().is_ok(),
+        "node is needed to test themes/default/search.js (.ci/test installs it)"
+    );
+    Command::new("node")
+        .arg("-e")
+        .arg(script)
+        .arg(repo().join("themes/default/search.js"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Typing Japanese goes through an input method: kana while composing, Enter to commit the
+/// conversion. Nothing may be searched on the half-typed kana, and the committing Enter
+/// must not open the first result (it did: the reader landed on a page mid-word).
+#[test]
+fn the_search_box_waits_for_the_input_method_to_commit() {
+    let script = r#"
+const s = require(process.argv[1]);
+const acts = [];
+const k = s.createKeys(a => acts.push(a));
+const key = (key, extra) => Object.assign({ key, isComposing: false, keyCode: 0 }, extra);
+const steps = [
+  // Composing ていし → 停止: input events carry isComposing; Enter commits.
+  ["compositionstart", null],
+  ["input", { isComposing: true }],
+  ["keydown", key("ArrowDown", { isComposing: true, keyCode: 229 })],
+  ["input", { isComposing: true }],
+  ["keydown", key("Enter", { isComposing: true, keyCode: 229 })],
+  ["compositionend", null],
+  // Safari: the committing Enter arrives after compositionend, isComposing false, 229.
+  ["keydown", key("Enter", { keyCode: 229 })],
+  // Now the reader moves and opens a result.
+  ["keydown", key("ArrowDown", { keyCode: 40 })],
+  ["keydown", key("Enter", { keyCode: 13 })],
+  ["input", { isComposing: false }],
+  ["keydown", key("Escape", { keyCode: 27 })],
+  ["keydown", key("a", { keyCode: 65 })],
+];
+const handled = steps.map(([type, e]) => {
+  const before = acts.length;
+  const r = k[type](e);
+  return [type, r === undefined ? null : r, acts.slice(before)];
+});
+console.log(JSON.stringify(handled));
+"#;
+    let out = node(script, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let want = serde_json::json!([
+        ["compositionstart", null, ["cancel"]],
+        ["input", null, ["cancel"]],
+        ["keydown", false, []],
+        ["input", null, ["cancel"]],
+        ["keydown", false, []],
+        ["compositionend", null, ["search"]],
+        ["keydown", false, []],
+        ["keydown", true, ["next"]],
+        ["keydown", true, ["open"]],
+        ["input", null, ["search"]],
+        ["keydown", true, ["clear"]],
+        ["keydown", false, []],
+    ]);
+    assert_eq!(got, want);
+}
+
+/// The queries both rankings are held to: identifiers, commands, paths, Japanese (with
+/// particles and inflections), phrases, prefixes being typed, typos, field restrictions.
+const JOBCENTER_QUERIES: &[&str] = &[
+    "regsvr32",
+    "regsvr",
+    "regsvr23",
+    "nqss",
+    "nq",
+    "nqsstop",
+    "nqsdaemon",
+    "NQS_SITE",
+    "cjcmksite",
+    "cjcpw",
+    "/usr/lib",
+    "-ivh",
+    r"C:\nqs",
+    "cmd:regsvr32",
+    "title:停止",
+    "停止",
+    "フェイルオーバ",
+    "共有ディスク",
+    "リソースDLL",
+    "サービスを停止",
+    "ローカルのJobCenterサービスを停止",
+    "引き継げない",
+    "待機系ノード",
+    "サイトデータベース",
+    "\"サイトデータベース\"",
+    "共有ディスク 停止",
+    "jobcenter サービス 停止 できない",
+    "クラスタリソース 登録",
+    "パッチ適用",
+    "バージョンアップ 手順",
+    "サーバの環境設定",
+    "unix nqsstart",
+    "rpm",
+];
+
+const KUBEADM_QUERIES: &[&str] = &[
+    "kubeadm upgrade apply",
+    "kubeadm upgrade plan",
+    "kubeadm upgarde",
+    "kubectl drain",
+    "drain the node",
+    "uncordon",
+    "cordo",
+    "apt-mark unhold",
+    "apt-mark",
+    "etcdctl snapshot save",
+    "etcdctl snapshto",
+    "etcd",
+    "systemctl restart kubelet",
+    "kubelet",
+    "kube",
+    "calico",
+    "cilium helm",
+    "flannel",
+    "containerd",
+    "coredns",
+    "kube-proxy",
+    "\"control plane\"",
+    "how to upgrade the control plane",
+    "certificates renew",
+    "dnf list --showduplicates",
+    "admin.conf",
+    "v1beta4",
+];
+
+/// `queries` against the CLI (`tejun search --json --limit 10`) and `search.js` over the
+/// offline index of the same book: the same top ten, in order; documents whose ranks tie
+/// may trade places.
+fn rank_alike(book: &Path, queries: &[&str]) {
+    let out = tejun(&["index", book.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let b = match tejun::load_book(book) {
+        Ok((b, _)) => b,
+        Err((d, src)) => panic!("{}", d.lines(&src).join("\n")),
+    };
+    let site = book.join("site-ranked");
+    let _ = std::fs::remove_dir_all(&site);
+    std::fs::create_dir_all(site.join("search")).unwrap();
+    offline::write_offline_index(&b, &mut |p, bytes| {
+        std::fs::write(site.join(p), bytes).unwrap()
+    });
+    let script = r#"
+const fs = require("fs"), path = require("path");
+const [js, site, queries] = process.argv.slice(1);
+const s = require(js);
+const e = s.createEngine(p => new Promise((resolve, reject) => {
+  fs.readFile(path.join(site, p), "utf8", (err, text) => {
+    if (err) return reject(err);
+    new Function("window", text)({ tejunSearchMeta: e.receivers.meta, tejunSearchShard: e.receivers.shard,
+      tejunSearchWords: e.receivers.words, tejunSearchDocs: e.receivers.docs, tejunSearchConds: e.receivers.conds });
+    resolve();
+  });
+}), () => true);
+(async () => {
+  const out = {};
+  for (const q of JSON.parse(queries)) {
+    const r = await e.search(q, 10);
+    out[q] = { hits: r.hits.map(h => [h.row[2], h.key]), total: r.total, corrected: r.corrected };
+  }
+  console.log(JSON.stringify(out));
+})().catch(e => { console.error(e); process.exit(1); });
+"#;
+    let out = node(
+        script,
+        &[
+            site.to_str().unwrap(),
+            &serde_json::to_string(queries).unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let js: BTreeMap<String, Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let mut empty = 0;
+    for q in queries {
+        let o = tejun(&[
+            "search",
+            q,
+            book.to_str().unwrap(),
+            "--json",
+            "--limit",
+            "10",
+        ]);
+        assert!(
+            o.status.success(),
+            "{q}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let cli: Vec<Value> = serde_json::from_slice(&o.stdout).unwrap();
+        let cli: Vec<(String, [f64; 3])> = cli
+            .iter()
+            .map(|h| {
+                let n = |k: &str| h[k].as_f64().unwrap();
+                (
+                    s(h, "link").to_string(),
+                    [n("matched"), n("exact"), n("score")],
+                )
+            })
+            .collect();
+        let site: Vec<(String, [f64; 3])> = js[*q]["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| {
+                let k = &h[1];
+                let n = |i: usize| k[i].as_f64().unwrap();
+                (h[0].as_str().unwrap().to_string(), [n(0), n(1), n(2)])
+            })
+            .collect();
+        empty += usize::from(cli.is_empty());
+        assert_eq!(cli.len(), site.len(), "{q:?}: CLI {cli:?}\nsite {site:?}");
+        let same_key = |a: &[f64; 3], b: &[f64; 3]| {
+            a[0] == b[0] && a[1] == b[1] && (a[2] - b[2]).abs() <= 1e-9 * a[2].abs().max(1.0)
+        };
+        for (i, (c, w)) in cli.iter().zip(&site).enumerate() {
+            assert!(
+                same_key(&c.1, &w.1),
+                "{q:?}: rank {i} differs: CLI {cli:?}\nsite {site:?}"
+            );
+            if c.0 != w.0 {
+                // Only documents of equal rank may trade places.
+                let tied = |l: &[(String, [f64; 3])], link: &str| {
+                    l.iter().any(|(x, k)| x == link && same_key(k, &c.1))
+                };
+                assert!(
+                    tied(&site, &c.0) || i + 1 == cli.len(),
+                    "{q:?}: rank {i}: CLI {} site {}\nCLI {cli:?}\nsite {site:?}",
+                    c.0,
+                    w.0
+                );
+            }
+        }
+    }
+    assert!(empty * 4 < queries.len(), "too many queries found nothing");
+}
+
+/// One ranking: the CLI and the offline site put the same documents first, on both books.
+#[test]
+fn the_cli_and_the_site_rank_alike() {
+    assert!(JOBCENTER_QUERIES.len() + KUBEADM_QUERIES.len() >= 40);
+    rank_alike(jobcenter(), JOBCENTER_QUERIES);
+    let kubeadm = Path::new(env!("CARGO_TARGET_TMPDIR")).join("search-kubeadm");
+    let _ = std::fs::remove_dir_all(&kubeadm);
+    std::fs::create_dir_all(&kubeadm).unwrap();
+    let src = repo().join("examples/kubeadm");
+    std::fs::copy(src.join("book.toml"), kubeadm.join("book.toml")).unwrap();
+    copy_dir(&src.join("content"), &kubeadm.join("content"));
+    rank_alike(&kubeadm, KUBEADM_QUERIES);
+}
+
+/// A query comes back with what holds its words as the book writes them: particles and
+/// inflections typed or not, okurigana or not, one word the book lacks, stop words.
+#[test]
+fn queries_find_what_the_book_writes_however_they_are_typed() {
+    let top = |q: &str| {
+        let hits = search_jobcenter(q, &["--limit", "3"]);
+        assert!(!hits.is_empty(), "{q}: nothing");
+        s(&hits[0], "title").to_string()
+    };
+    assert_eq!(
+        top("ローカルのJobCenterサービスを停止する"),
+        "ローカルのJobCenterサービスを停止"
+    );
+    assert_eq!(top("サービスを停止"), top("サービス 停止"));
+    assert!(top("引き継げない").contains("引継できない"));
+    // One word the book lacks: the steps with the others, said to be partial.
+    let out = tejun(&[
+        "search",
+        "regsvr32 xyzzyplugh",
+        jobcenter().to_str().unwrap(),
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("no step has every word"), "{text}");
+    assert!(text.contains("リソースDLL"), "{text}");
+    // Stop words: the same hits with them or without.
+    let links = |q: &str| -> Vec<String> {
+        search_jobcenter(q, &["--limit", "20"])
+            .iter()
+            .map(|h| s(h, "link").to_string())
+            .collect()
+    };
+    assert_eq!(links("the regsvr32 of"), links("regsvr32"));
+}
+
+/// `[search] synonyms` in book.toml: a word finds its synonyms' steps, after its own.
+#[test]
+fn a_books_synonyms_search_each_other() {
+    let book = Book::jobcenter();
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
+        format!("{toml}\n[search]\nsynonyms = [[\"登録\", \"レジスト\"]]\n"),
+    );
+    let hits = search_in(&book, "登録", &["--limit", "100"]);
+    let titles: Vec<&str> = hits.iter().map(|h| s(h, "title")).collect();
+    let first_synonym = titles
+        .iter()
+        .position(|t| t.contains("レジスト"))
+        .expect("レジスト found");
+    let last_exact = titles
+        .iter()
+        .rposition(|t| t.contains("登録"))
+        .expect("登録 found");
+    assert!(last_exact < first_synonym, "{titles:?}");
+    // And the site ranks them alike.
+    rank_alike(
+        &book,
+        &[
+            "登録",
+            "レジスト",
+            "クラスタリソース 登録",
+            "リソースDLL 登録",
+        ],
+    );
+    // An unknown key under [search] is an error at its line.
+    book.write(
+        "book.toml",
+        format!("{toml}\n[search]\nsynonym = [[\"登録\", \"レジスト\"]]\n"),
+    );
+    let out = book.run(["check", "."]);
+    assert_ne!(out.code(), Some(0));
+    let err = out.stderr();
+    assert!(
+        err.contains("book.toml:") && err.contains("synonym"),
+        "{err}"
+    );
+}
+
+/// Relevance figures over `tests/search-judged.json`: MRR@10, nDCG@10 (binary gains, the
+/// ideal ranking putting every relevant document of the book first) and precision at 5.
+#[derive(Debug, Default)]
+struct Figures {
+    mrr: f64,
+    ndcg: f64,
+    p5: f64,
+}
+
+fn relevant(judged: &Value, title: &str, link: &str) -> bool {
+    let any = |key: &str, f: &dyn Fn(&str) -> bool| {
+        judged[key]
+            .as_array()
+            .is_some_and(|l| l.iter().filter_map(Value::as_str).any(f))
+    };
+    any("titles", &|t| title.starts_with(t)) || any("anchors", &|a| link.ends_with(a))
+}
+
+/// The figures of `ranked` (per judged query, the (title, link) of the top ten).
+fn figures(
+    judged: &[Value],
+    ranked: &[Vec<(String, String)>],
+    docs: &[tejun::search::SearchDoc],
+) -> Figures {
+    let mut f = Figures::default();
+    for (j, hits) in judged.iter().zip(ranked) {
+        let rel: Vec<bool> = hits.iter().map(|(t, l)| relevant(j, t, l)).collect();
+        f.mrr += rel
+            .iter()
+            .position(|&r| r)
+            .map_or(0.0, |i| 1.0 / (i + 1) as f64);
+        f.p5 += rel.iter().take(5).filter(|&&r| r).count() as f64 / 5.0;
+        let dcg: f64 = rel
+            .iter()
+            .enumerate()
+            .filter(|(_, &r)| r)
+            .map(|(i, _)| 1.0 / ((i + 2) as f64).log2())
+            .sum();
+        let all = docs
+            .iter()
+            .filter(|d| relevant(j, &d.title, &d.link()))
+            .count();
+        let ideal: f64 = (0..all.min(10))
+            .map(|i| 1.0 / ((i + 2) as f64).log2())
+            .sum();
+        assert!(all > 0, "{j}: nothing in the book is relevant");
+        f.ndcg += dcg / ideal;
+    }
+    let n = judged.len() as f64;
+    Figures {
+        mrr: f.mrr / n,
+        ndcg: f.ndcg / n,
+        p5: f.p5 / n,
+    }
+}
+
+/// The judged queries of one book through the CLI and through the site's engine.
+fn judged_figures(book: &Path, key: &str) -> (Figures, Figures) {
+    let judged: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("tests/search-judged.json")).unwrap(),
+    )
+    .unwrap();
+    let judged = judged[key].as_array().unwrap().clone();
+    let queries: Vec<&str> = judged
+        .iter()
+        .map(|j| j["query"].as_str().unwrap())
+        .collect();
+    let cli: Vec<Vec<(String, String)>> = queries
+        .iter()
+        .map(|q| {
+            search_in(book, q, &["--limit", "10"])
+                .iter()
+                .map(|h| (s(h, "title").to_string(), s(h, "link").to_string()))
+                .collect()
+        })
+        .collect();
+    let b = match tejun::load_book(book) {
+        Ok((b, _)) => b,
+        Err((d, src)) => panic!("{}", d.lines(&src).join("\n")),
+    };
+    let docs = tejun::search::collect(&b);
+    let site = book.join("site-judged");
+    let _ = std::fs::remove_dir_all(&site);
+    std::fs::create_dir_all(site.join("search")).unwrap();
+    offline::write_offline_index(&b, &mut |p, bytes| {
+        std::fs::write(site.join(p), bytes).unwrap()
+    });
+    let script = r#"
+const fs = require("fs"), path = require("path");
+const [js, site, queries] = process.argv.slice(1);
+const s = require(js);
+const e = s.createEngine(p => new Promise((resolve, reject) => {
+  fs.readFile(path.join(site, p), "utf8", (err, text) => {
+    if (err) return reject(err);
+    new Function("window", text)({ tejunSearchMeta: e.receivers.meta, tejunSearchShard: e.receivers.shard,
+      tejunSearchWords: e.receivers.words, tejunSearchDocs: e.receivers.docs, tejunSearchConds: e.receivers.conds });
+    resolve();
+  });
+}), () => true);
+(async () => {
+  const out = [];
+  for (const q of JSON.parse(queries)) out.push((await e.search(q, 10)).hits.map(h => [h.row[0], h.row[2]]));
+  console.log(JSON.stringify(out));
+})().catch(e => { console.error(e); process.exit(1); });
+"#;
+    let out = node(
+        script,
+        &[
+            site.to_str().unwrap(),
+            &serde_json::to_string(&queries).unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let offline: Vec<Vec<(String, String)>> = serde_json::from_slice(&out.stdout).unwrap();
+    (
+        figures(&judged, &cli, &docs),
+        figures(&judged, &offline, &docs),
+    )
+}
+
+/// Measured relevance on the judged queries of both books: the first relevant step within
+/// the top ten at reciprocal rank 0.8 or better on average, in the CLI and on the site.
+#[test]
+fn judged_queries_find_the_steps_a_support_engineer_wants() {
+    let kubeadm = Path::new(env!("CARGO_TARGET_TMPDIR")).join("search-judged-kubeadm");
+    let _ = std::fs::remove_dir_all(&kubeadm);
+    std::fs::create_dir_all(&kubeadm).unwrap();
+    let src = repo().join("examples/kubeadm");
+    std::fs::copy(src.join("book.toml"), kubeadm.join("book.toml")).unwrap();
+    copy_dir(&src.join("content"), &kubeadm.join("content"));
+    for (book, key) in [(jobcenter(), "jobcenter"), (kubeadm.as_path(), "kubeadm")] {
+        let (cli, site) = judged_figures(book, key);
+        eprintln!("{key}: CLI {cli:?}; site {site:?}");
+        for (name, f) in [("CLI", &cli), ("site", &site)] {
+            assert!(f.mrr >= 0.8, "{key}, {name}: MRR@10 {:.3}", f.mrr);
+        }
+        assert!(
+            (cli.mrr - site.mrr).abs() < 1e-9,
+            "{key}: {cli:?} vs {site:?}"
+        );
+    }
+}
+
+/// Browse by command: every program and process the book names, with the steps using
+/// it; with an environment, only that environment's steps.
+#[test]
+fn commands_list_the_steps_that_run_them() {
+    let list = |extra: &[&str]| -> Vec<Value> {
+        let mut args = vec!["search", "--commands"];
+        args.extend_from_slice(extra);
+        let out = tejun(&args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let b = jobcenter().to_str().unwrap();
+    let all = list(&["", b, "--json"]);
+    let names: Vec<&str> = all.iter().map(|e| s(e, "name")).collect();
+    for n in ["regsvr32", "nqsstop", "rpm", "cluster"] {
+        assert!(names.contains(&n), "{n}: {names:?}");
+    }
+    assert!(all
+        .iter()
+        .any(|e| s(e, "name") == "nqsdaemon" && s(e, "kind") == "process"));
+    let regsvr32 = all.iter().find(|e| s(e, "name") == "regsvr32").unwrap();
+    // The same steps a search of the command finds.
+    let found: BTreeSet<String> = search_jobcenter("cmd:regsvr32", &["--limit", "100"])
+        .iter()
+        .map(|h| s(h, "link").to_string())
+        .collect();
+    let listed: BTreeSet<String> = regsvr32["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| s(u, "link").to_string())
+        .collect();
+    assert_eq!(listed, found);
+    // UNIX: no Windows command, and nqsstop only in UNIX steps.
+    let unix = list(&["nq", b, "--env", "cluster=unix", "--json"]);
+    assert!(unix.iter().all(|e| s(e, "name").starts_with("nq")));
+    let stop = unix.iter().find(|e| s(e, "name") == "nqsstop").unwrap();
+    assert!(stop["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|u| s(u, "link").starts_with("unix-")));
+    assert!(list(&["regsvr", b, "--env", "cluster=unix", "--json"]).is_empty());
 }

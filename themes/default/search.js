@@ -1,27 +1,37 @@
-// The offline site's search box. Works opened from file:// (no fetch): the index is a set
-// of <script> files written by src/search/offline.rs that register themselves through
-// window.tejunSearchMeta / tejunSearchShard / tejunSearchDocs / tejunSearchConds, loaded on
-// demand (the module doc of offline.rs is the contract).
-//
-// The analyser and the query reader below are ports of src/search/analyze.rs and
-// src/search/query.rs; tests/search-vectors.json holds both to the same output (the Rust
-// test suite runs this file under node). Change one, change the other, add a vector.
-//
-// The page provides <input id="search-input">, <div id="search-results"> and
-// window.TEJUN = { book, facets, strings, root } (root: "" or "../", the path to the site
-// root). Results follow the environment chosen in the picker (condition.js) when
-// window.tejunCondition exists.
+// The offline site's search box, working from file:// (no fetch): the index is <script>
+// files from src/search/offline.rs (its module doc is the contract) loaded on demand.
+// The analyser, query reader, widening and ranking are ports of src/search/analyze.rs,
+// query.rs, expand.rs and rank.rs; tests/search-vectors.json and tests/search.rs (same top
+// ten) hold both to the same output under node. Change one, change the other.
+// The page provides #search-input, #search-results and window.TEJUN {root, facets, book};
+// results follow the picker's environment when window.tejunCondition exists.
 (function () {
   "use strict";
 
-  // ---- analysis (mirror of src/search/analyze.rs) ---------------------------------------
+  // analysis (mirror of src/search/analyze.rs)
   var CJK = 0, WORD = 1, JOIN = 2, SEP = 3;
 
+  // Small kana: their large kana's code point less one.
+  var SMALL = [0x3041, 0x3043, 0x3045, 0x3047, 0x3049, 0x3063, 0x3083, 0x3085, 0x3087, 0x308e,
+    0x30a1, 0x30a3, 0x30a5, 0x30a7, 0x30a9, 0x30c3, 0x30e3, 0x30e5, 0x30e7, 0x30ee];
   function fold(u) {
     if (u >= 0xff01 && u <= 0xff5e) u -= 0xfee0;
     else if (u === 0x3000) u = 0x20;
+    else if (SMALL.indexOf(u) >= 0) u += 1;
+    else if (u === 0x30f5) u = 0x30ab;
+    else if (u === 0x30f6) u = 0x30b1;
     if (u >= 0x41 && u <= 0x5a) u += 32;
     return u;
+  }
+  function isKatakana(u) { return (u >= 0x30a1 && u <= 0x30fa) || u === 0x30fc; }
+  function isHiragana(u) { return (u >= 0x3041 && u <= 0x3096) || u === 0x309d || u === 0x309e; }
+  function isKanji(u) {
+    return u === 0x3005 || (u >= 0x3400 && u <= 0x4dbf) || (u >= 0x4e00 && u <= 0x9fff) || (u >= 0xf900 && u <= 0xfaff);
+  }
+  // One-kana particles: never okurigana, always a cut (query.rs PARTICLES).
+  var PARTICLES = "をのにはがでともへやかねよ";
+  function okurigana(a, k, b) {
+    return isKanji(a) && isKanji(b) && isHiragana(k) && PARTICLES.indexOf(String.fromCodePoint(k)) < 0;
   }
   function isCjk(u) {
     return (u >= 0x3005 && u <= 0x3007) || (u >= 0x3040 && u <= 0x309f) ||
@@ -46,11 +56,21 @@
     if (isSeparator(u)) return SEP;
     return WORD;
   }
-  // Code points of `text`, folded, with their UTF-16 offsets.
+  // Folded code points with UTF-16 offsets; a katakana word of 3+ letters loses a final ー
+  // into its last letter (サーバー = サーバ).
   function chars(text) {
-    var out = [], i = 0;
+    var out = [], i = 0, kata = 0;
     while (i < text.length) {
-      var cp = text.codePointAt(i), len = cp > 0xffff ? 2 : 1, f = fold(cp);
+      var cp = text.codePointAt(i), len = cp > 0xffff ? 2 : 1;
+      var next = i + len < text.length ? text.codePointAt(i + len) : -1, last = out[out.length - 1];
+      if (cp === 0x30fc && kata >= 3 && !isKatakana(next) && last && last.end === i) {
+        last.end = i + len;
+        kata = 0;
+        i += len;
+        continue;
+      }
+      kata = isKatakana(cp) ? kata + 1 : 0;
+      var f = fold(cp);
       out.push({ c: f, k: classOf(f), start: i, end: i + len });
       i += len;
     }
@@ -77,6 +97,10 @@
             out.push({ text: str(cs, i + m, i + m + 2), position: pos + m, from: a.start, to: cs[i + m + 1].end, primary: true });
           }
           out.push({ text: str(cs, i + m, i + m + 1), position: pos + m, from: a.start, to: a.end, primary: n === 1 });
+          // 引き継 is also 引継, so that either spelling finds the other.
+          if (m + 2 < n && okurigana(a.c, cs[i + m + 1].c, cs[i + m + 2].c)) {
+            out.push({ text: String.fromCodePoint(a.c, cs[i + m + 2].c), position: pos + m, from: a.start, to: cs[i + m + 2].end, primary: false });
+          }
         }
         pos += n + 1;
       } else {
@@ -117,7 +141,7 @@
     return analyze(text).map(function (t) { return t.text + "@" + t.position; });
   }
 
-  // ---- queries (mirror of src/search/query.rs) ------------------------------------------
+  // queries (mirror of src/search/query.rs)
   var FIELDS = { title: "title", cmd: "cmd", command: "cmd", commands: "cmd", gui: "gui",
     body: "body", text: "body", proc: "proc", procedure: "proc", chapter: "chapter" };
   // Rust's char::is_whitespace (Unicode White_Space), not JavaScript's \s.
@@ -137,46 +161,274 @@
         var name = cs.slice(i, k).join("").toLowerCase();
         if (Object.prototype.hasOwnProperty.call(FIELDS, name)) { field = FIELDS[name]; i = k + 1; }
       }
-      var end;
-      if (cs[i] === '"') {
+      var end, quoted = cs[i] === '"';
+      if (quoted) {
         end = i + 1;
         while (end < cs.length && cs[end] !== '"') end++;
-        out.push({ field: field, text: cs.slice(i + 1, end).join("") });
+        out.push({ field: field, text: cs.slice(i + 1, end).join(""), quoted: true });
         i = end + 1;
       } else {
         end = i;
         while (end < cs.length && !isSpace(cs[end])) end++;
-        out.push({ field: field, text: cs.slice(i, end).join("") });
+        out.push({ field: field, text: cs.slice(i, end).join(""), quoted: false });
         i = end;
       }
     }
     return out;
   }
-  // Terms {field, primaries: [[offset, token]], alternates: [token]}.
+  // query.rs `stems`: cut at particles and inflections, okurigana folded.
+  function stems(text) {
+    var cs = Array.from(text).map(function (c) { return c.codePointAt(0); }), out = [], cur = "", i = 0;
+    if (cs.every(isHiragana)) return [text];
+    while (i < cs.length) {
+      var kana = isHiragana(cs[i]), end = i;
+      while (end < cs.length && isHiragana(cs[end]) === kana) end++;
+      var between = i > 0 && end < cs.length && isKanji(cs[i - 1]) && isKanji(cs[end]);
+      if (!kana || i === 0) cur += String.fromCodePoint.apply(null, cs.slice(i, end));
+      else if (end - i === 1 && between && PARTICLES.indexOf(String.fromCodePoint(cs[i])) < 0) { /* folded */ }
+      else if (cur) { out.push(cur); cur = ""; }
+      i = end;
+    }
+    if (cur) out.push(cur);
+    return out;
+  }
+  var STOP_WORDS = ("a an and are as at be by can do does for from how i in is it my of on or the this to " +
+    "what when which with を の に は が で と も へ や か から まで より です ます する した して ください こと ため").split(" ");
+  function isStopWord(t) { return STOP_WORDS.indexOf(t.replace(/[A-Z]+/g, function (m) { return m.toLowerCase(); })) >= 0; }
+  // Terms {field, primaries: [[offset, token]], alternates: [token], quoted, prefix}.
   function parseQuery(query, only) {
-    var terms = [];
+    var typing = query.length > 0 && !isSpace(Array.from(query).pop()), parts = [];
     pieces(query).forEach(function (p) {
-      var toks = analyze(p.text), first = null, prim = [], alt = [];
-      toks.forEach(function (t) { if (t.primary && first === null) first = t.position; });
-      if (first === null) return;
-      toks.forEach(function (t) {
-        if (t.primary) prim.push([t.position - first, t.text]);
-        else if (Array.from(t.text).length > 1) alt.push(t.text);
-      });
-      terms.push({ field: p.field || only || null, primaries: prim, alternates: alt });
+      if (p.quoted) parts.push([p, p.text]);
+      else stems(p.text).forEach(function (t) { parts.push([p, t]); });
+    });
+    var kept = parts.filter(function (x) { return x[0].quoted || x[0].field || !isStopWord(x[1]); });
+    if (!kept.length) kept = parts;
+    var terms = [];
+    kept.forEach(function (x, n) {
+      var t = term(x[1]);
+      if (!t) return;
+      t.field = x[0].field || only || null;
+      t.quoted = x[0].quoted;
+      t.prefix = typing && n === kept.length - 1 && !x[0].quoted;
+      t.parts = x[0].quoted ? [] : scriptParts(x[1]);
+      terms.push(t);
     });
     return terms;
   }
-  function highlightTokens(terms) {
-    var set = {};
+  function term(text) {
+    var toks = analyze(text), first = null, prim = [], alt = [];
+    toks.forEach(function (t) { if (t.primary && first === null) first = t.position; });
+    if (first === null) return null;
+    toks.forEach(function (t) {
+      if (t.primary) prim.push([t.position - first, t.text]);
+      else if (Array.from(t.text).length > 1 && alt.indexOf(t.text) < 0) alt.push(t.text);
+    });
+    return { primaries: prim, alternates: alt };
+  }
+  // query.rs `script_parts`: each stretch of one script's primaries, if two or more.
+  function script(u) { return (u >= 0x30a1 && u <= 0x30fa) || u === 0x30fc ? 0 : isCjk(u) ? 1 : 2; }
+  function scriptParts(text) {
+    var cs = Array.from(text), out = [], start = 0;
+    for (var i = 1; i <= cs.length; i++) {
+      if (i === cs.length || script(cs[i].codePointAt(0)) !== script(cs[i - 1].codePointAt(0))) {
+        var t = term(cs.slice(start, i).join(""));
+        if (t) out.push(t.primaries);
+        start = i;
+      }
+    }
+    return out.length < 2 ? [] : out;
+  }
+
+  // widening (mirror of src/search/expand.rs)
+  var PREFIX_MAX = 6, PREFIX_MIN = 2, PREFIX_FACTOR = 0.8, SYNONYM_FACTOR = 0.9, FORM_FACTOR = 0.9, PARTS_FACTOR = 0.9;
+  var ENDINGS = ["s", "es", "ed", "d", "ing"];
+  function len(s) { return Array.from(s).length; }
+  // Rust's string order (code points), not JavaScript's (UTF-16 units).
+  function cmp(a, b) {
+    var x = Array.from(a), y = Array.from(b);
+    for (var i = 0; i < x.length && i < y.length; i++) {
+      if (x[i] !== y[i]) return x[i].codePointAt(0) - y[i].codePointAt(0);
+    }
+    return x.length - y.length;
+  }
+  function isWord(t) { return len(t) >= 2 && !Array.from(t).some(function (c) { return isCjk(c.codePointAt(0)); }); }
+  function bucket(n) { return Math.floor(Math.log2(n + 1)); }
+  // Optimal string alignment distance over characters (a swap of neighbours is one edit).
+  function distance(a, b) {
+    a = Array.from(a); b = Array.from(b);
+    var w = b.length + 1, d = [], i, j;
+    for (i = 0; i <= a.length; i++) d[i * w] = i;
+    for (j = 0; j < w; j++) d[j] = j;
+    for (i = 1; i <= a.length; i++) {
+      for (j = 1; j <= b.length; j++) {
+        var v = Math.min(d[(i - 1) * w + j] + 1, d[i * w + j - 1] + 1, d[(i - 1) * w + j - 1] + (a[i - 1] !== b[j - 1] ? 1 : 0));
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[(i - 2) * w + j - 2] + 1);
+        d[i * w + j] = v;
+      }
+    }
+    return d[a.length * w + b.length];
+  }
+  function maxDistance(word) { var n = len(word); return n <= 3 ? 0 : n <= 7 ? 1 : 2; }
+  function correctable(word) { return isWord(word) && maxDistance(word) > 0 && !/^[0-9]+$/.test(word); }
+  // `vocab(prefix)` lists [word, bucket] of the words starting with `prefix`.
+  function prefixed(word, vocab) {
+    if (!isWord(word) || len(word) < PREFIX_MIN) return [];
+    return vocab(word).filter(function (w) { return w[0] !== word; }).sort(function (a, b) {
+      return b[1] - a[1] || len(a[0]) - len(b[0]) || cmp(a[0], b[0]);
+    }).slice(0, PREFIX_MAX).map(function (w) { return w[0]; });
+  }
+  // expand.rs `forms`: the book's forms of an English word, an ending added or taken off.
+  function forms(word, vocab) {
+    if (word.length < 3 || !/^[a-z]+$/.test(word)) return [];
+    var roots = [word];
+    ENDINGS.forEach(function (e) {
+      if (word.length - e.length >= 3 && word.slice(-e.length) === e) roots.push(word.slice(0, -e.length));
+    });
+    var shortest = roots.reduce(function (a, b) { return b.length < a.length ? b : a; });
+    return vocab(shortest).map(function (w) { return w[0]; }).filter(function (w) {
+      return w !== word && roots.some(function (r) {
+        return w.indexOf(r) === 0 && (w.length === r.length || ENDINGS.indexOf(w.slice(r.length)) >= 0);
+      });
+    }).sort(cmp);
+  }
+  function known(word, vocab) { return vocab(word).some(function (w) { return w[0] === word; }); }
+  function correction(word, vocab) {
+    var max = maxDistance(word), n = len(word), best = null;
+    vocab(Array.from(word)[0]).forEach(function (w) {
+      if (Math.abs(len(w[0]) - n) > max) return;
+      var d = distance(word, w[0]);
+      if (d > max) return;
+      if (!best || d < best[0] || (d === best[0] && (w[1] > best[1] || (w[1] === best[1] && cmp(w[0], best[2]) < 0)))) best = [d, w[1], w[0]];
+    });
+    return best && best[2];
+  }
+  function samePrimaries(a, b) {
+    return a.length === b.length && a.every(function (p, i) { return p[0] === b[i][0] && p[1] === b[i][1]; });
+  }
+  // meta.synonyms, each member read as a query (expand.rs `member`).
+  function synonymGroups(groups) {
+    return (groups || []).map(function (g) {
+      return g.map(function (w) {
+        var terms = parseQuery(w + " ");
+        return terms.length === 1 ? terms[0] : parseQuery('"' + w + '"').pop();
+      }).filter(Boolean);
+    });
+  }
+  // {terms: [{field, variants: [{primaries, alternates, exact, factor}]}], corrections}.
+  function plan(terms, vocab, synonyms) {
+    var out = { terms: [], corrections: [] };
     terms.forEach(function (t) {
-      t.primaries.forEach(function (p) { set[p[1]] = true; });
-      t.alternates.forEach(function (a) { set[a] = true; });
+      var base = { primaries: t.primaries.map(function (p) { return [p[0], p[1]]; }), alternates: t.alternates.slice(), phrases: [], exact: true, factor: 1 };
+      var variants = [];
+      if (!t.quoted) {
+        var last = t.primaries.length - 1, words = t.prefix ? prefixed(t.primaries[last][1], vocab) : [];
+        t.primaries.forEach(function (p, i) {
+          var word = p[1];
+          if ((i === last && words.length) || !correctable(word) || known(word, vocab)) return;
+          var fix = correction(word, vocab);
+          if (!fix) return;
+          base.alternates = base.alternates.map(function (a) { return a.split(word).join(fix); });
+          base.primaries[i][1] = fix;
+          out.corrections.push([word, fix]);
+        });
+        words.forEach(function (w) {
+          var primaries = base.primaries.map(function (p) { return [p[0], p[1]]; });
+          primaries[last][1] = w;
+          variants.push({ primaries: primaries, alternates: [], phrases: [], exact: false, factor: PREFIX_FACTOR });
+        });
+        // A word being typed grows rather than changes form (expand.rs).
+        if (base.primaries.length === 1 && !words.length) {
+          forms(base.primaries[0][1], vocab).forEach(function (w) {
+            variants.push({ primaries: [[base.primaries[0][0], w]], alternates: [], phrases: [], exact: false, factor: FORM_FACTOR });
+          });
+        }
+        if (t.parts.length) {
+          variants.push({ primaries: [].concat.apply([], t.parts), alternates: [], phrases: t.parts, exact: false, factor: PARTS_FACTOR });
+        }
+        (synonyms || []).forEach(function (g) {
+          if (!g.some(function (m) { return samePrimaries(m.primaries, base.primaries); })) return;
+          g.forEach(function (m) {
+            if (!samePrimaries(m.primaries, base.primaries)) {
+              variants.push({ primaries: m.primaries, alternates: m.alternates, phrases: [], exact: false, factor: SYNONYM_FACTOR });
+            }
+          });
+        });
+      }
+      variants.unshift(base);
+      out.terms.push({ field: t.field, variants: variants });
+    });
+    return out;
+  }
+  // The query as searched, each corrected word replaced in what was typed.
+  function correctedQuery(p, query) {
+    if (!p.corrections.length) return null;
+    var out = query;
+    p.corrections.forEach(function (c) {
+      var at = out.replace(/[A-Z]/g, function (m) { return m.toLowerCase(); }).indexOf(c[0]);
+      if (at >= 0) out = out.slice(0, at) + c[1] + out.slice(at + c[0].length);
+    });
+    return out;
+  }
+  function highlightTokens(p) {
+    var set = {};
+    p.terms.forEach(function (t) {
+      t.variants.forEach(function (v) {
+        v.primaries.forEach(function (x) { set[x[1]] = true; });
+        v.alternates.forEach(function (a) { set[a] = true; });
+      });
     });
     return set;
   }
 
-  // ---- index files (decoders of src/search/pack.rs) ------------------------------------
+  // ranking (mirror of src/search/rank.rs)
+  var TITLE = 1, COMMAND = 2, BODY = 4, GUI = 8, SHORT_TITLE = 16, PROCEDURE = 32, CHAPTER = 64, K1 = 1.2;
+  var ALLOWED = { title: TITLE | SHORT_TITLE, cmd: COMMAND, gui: GUI, body: BODY, proc: PROCEDURE, chapter: CHAPTER };
+  var WEIGHTS = [[TITLE, 3], [COMMAND, 2.5], [GUI, 1.5], [BODY, 1], [PROCEDURE, 0.5], [CHAPTER, 0.3]];
+  function allowed(field) { return field ? ALLOWED[field] : 127; }
+  function weight(mask) {
+    var w = 0;
+    WEIGHTS.forEach(function (x) { if (mask & x[0]) w += x[1]; });
+    if (mask & SHORT_TITLE) w += 1;
+    return w;
+  }
+  function idf(df, n) { return Math.log(1 + (n - df + 0.5) / (df + 0.5)); }
+  function tokenScore(i, mask) { var w = weight(mask); return w === 0 ? 0 : i * w * (K1 + 1) / (w + K1); }
+  // `p.idf(token)`, `p.mask(token, doc)`: what rank.rs's Postings trait gives.
+  function variantScore(v, allow, doc, p) {
+    var score = 0, i, m;
+    for (i = 0; i < v.primaries.length; i++) {
+      m = p.mask(v.primaries[i][1], doc) & allow;
+      if (!m) return null;
+      score += tokenScore(p.idf(v.primaries[i][1]), m);
+    }
+    for (i = 0; i < v.alternates.length; i++) {
+      m = p.mask(v.alternates[i], doc) & allow;
+      if (m) score += tokenScore(p.idf(v.alternates[i]), m);
+    }
+    return score * v.factor;
+  }
+  // [matched, exact, score]; `holds(i, j)` is true, false or null (not known yet: counted).
+  function rankKey(pl, doc, p, holds) {
+    var key = [0, 0, 0];
+    pl.terms.forEach(function (t, i) {
+      var allow = allowed(t.field), best = null;
+      t.variants.forEach(function (v, j) {
+        var s = variantScore(v, allow, doc, p);
+        if (s === null || holds(i, j) === false) return;
+        if (!best || (v.exact && !best[0]) || (v.exact === best[0] && s > best[1])) best = [v.exact, s];
+      });
+      if (best) { key[0]++; key[1] += best[0] ? 1 : 0; key[2] += best[1]; }
+    });
+    return key;
+  }
+  // Greater first; ties go to the earlier document.
+  function byKey(a, b) {
+    return b.key[0] - a.key[0] || b.key[1] - a.key[1] || (b.key[2] > a.key[2] ? 1 : b.key[2] < a.key[2] ? -1 : 0) || a.id - b.id;
+  }
+  function threshold(best, terms) { return Math.max(1, best - (terms >= 3 ? 1 : 0)); }
+
+  // index files (decoders of src/search/pack.rs)
   function tokenHash(token) {
     var h = 0x811c9dc5;
     for (var i = 0; i < token.length; i++) {
@@ -271,7 +523,7 @@
     return out;
   }
 
-  // ---- snippets (same window rule as src/search/snippet.rs) -----------------------------
+  // snippets (same window rule as src/search/snippet.rs)
   var WIDTH = 120;
   function matchRanges(text, wanted) {
     var hits = analyze(text).filter(function (t) { return wanted[t.text]; })
@@ -285,21 +537,45 @@
     });
     return out;
   }
+  // Where a window may start or end (src/search/snippet.rs `is_break`).
+  var CLOSE = "。、，．！？：；」』）】〕,;)→", OPEN = "「『（【〔(";
+  function isBreak(prev, next) {
+    var p = fold(prev), n = fold(next), pc = isCjk(p), nc = isCjk(n);
+    return isSpace(String.fromCodePoint(prev)) || CLOSE.indexOf(String.fromCodePoint(prev)) >= 0 ||
+      OPEN.indexOf(String.fromCodePoint(next)) >= 0 ||
+      (pc !== nc && classOf(p) !== SEP && classOf(n) !== SEP);
+  }
+  // snippet.rs `Breaks::window`.
+  function windowAt(breaks, hit, n) {
+    var lead = Math.floor(WIDTH / 6), aim = Math.max(0, hit - lead), from = Math.max(0, hit - 2 * lead);
+    var start = -1, i;
+    for (i = aim; i >= from && start < 0; i--) if (breaks[i]) start = i;
+    for (i = aim; i <= hit && start < 0; i++) if (breaks[i]) start = i;
+    if (start < 0) start = hit;
+    var limit = Math.min(start + WIDTH, n), end = limit;
+    if (limit < n) {
+      end = -1;
+      for (i = limit; i >= Math.max(limit - lead, hit + 1) && end < 0; i--) if (breaks[i]) end = i;
+      if (end < 0) end = limit;
+    }
+    return [start, end];
+  }
   // {text, highlights: [[from, to]]} in UTF-16 offsets of `text`.
   function snippet(text, wanted) {
-    var hits = matchRanges(text, wanted), bounds = [], i = 0;
-    while (i < text.length) { bounds.push(i); i += text.codePointAt(i) > 0xffff ? 2 : 1; }
+    var hits = matchRanges(text, wanted), bounds = [], cps = [], i = 0;
+    while (i < text.length) { var cp = text.codePointAt(i); bounds.push(i); cps.push(cp); i += cp > 0xffff ? 2 : 1; }
     bounds.push(text.length);
-    var n = bounds.length - 1;
+    var n = bounds.length - 1, breaks = [true];
+    for (i = 1; i < n; i++) breaks.push(isBreak(cps[i - 1], cps[i]));
+    breaks.push(true);
     function charAt(off) { var c = 0; while (c < n && bounds[c] < off) c++; return c; }
-    var best = [0, 0];
+    var best = [0, 0, Math.min(n, WIDTH)];
     hits.forEach(function (h) {
-      var start = Math.max(0, charAt(h[0]) - Math.floor(WIDTH / 6));
-      var endOff = bounds[Math.min(start + WIDTH, n)], cnt = 0;
-      hits.forEach(function (o) { if (o[0] >= bounds[start] && o[1] <= endOff) cnt++; });
-      if (cnt > best[0]) best = [cnt, start];
+      var w = windowAt(breaks, charAt(h[0]), n), cnt = 0;
+      hits.forEach(function (o) { if (o[0] >= bounds[w[0]] && o[1] <= bounds[w[1]]) cnt++; });
+      if (cnt > best[0]) best = [cnt, w[0], w[1]];
     });
-    var s = best[1], e = Math.min(s + WIDTH, n), from = bounds[s], to = bounds[e];
+    var s = best[1], e = best[2], from = bounds[s], to = bounds[e];
     var prefix = s > 0 ? "…" : "", suffix = e < n ? "…" : "";
     return {
       text: prefix + text.slice(from, to).replace(/\n/g, " ") + suffix,
@@ -308,20 +584,54 @@
     };
   }
 
-  // ---- the engine: index files in, ranked documents out ---------------------------------
-  // `load(path)` returns a promise that settles once the script at `path` (relative to the
-  // site root) has run and called window.tejunSearch{Meta,Shard,Docs,Conds}; `applies(cond)`
-  // is true, false or null (open) for a condition string.
-  // The format of the index files this engine reads (offline.rs's VERSION).
-  var VERSION = 2;
+  // the engine: index files in, ranked documents out
+  // `load(path)`: a promise settled once the script at `path` (from the site root) has run;
+  // `applies(cond)`: true, false or null (open). VERSION: offline.rs's.
+  var VERSION = 4;
+  // index.rs `covering`: an inner CJK bigram between two others is implied by them.
+  function isBigram(s) { var a = Array.from(s); return a.length === 2 && isCjk(a[0].codePointAt(0)) && isCjk(a[1].codePointAt(0)); }
+  function covering(primaries) {
+    var kept = [];
+    primaries.forEach(function (p, i) {
+      var last = kept[kept.length - 1], next = primaries[i + 1];
+      var implied = isBigram(p[1]) && last && last[0] + 1 === p[0] && isBigram(last[1]) &&
+        next && next[0] === p[0] + 1 && isBigram(next[1]);
+      if (!implied) kept.push(p);
+    });
+    return kept;
+  }
+  // Whether one line of text holds the phrase (any token at each position, as tantivy reads).
+  function lineHolds(line, cover) {
+    var at = [];
+    analyze(line).forEach(function (t) { (at[t.position] = at[t.position] || {})[t.text] = true; });
+    for (var p = 0; p < at.length; p++) {
+      var ok = true;
+      for (var k = 0; k < cover.length && ok; k++) ok = !!(at[p + cover[k][0]] && at[p + cover[k][0]][cover[k][1]]);
+      if (ok) return true;
+    }
+    return false;
+  }
+  // Every phrase of a variant in the row: each in any field, line by line (as index.rs).
+  function rowHolds(row, v) {
+    var lines = [row[0], row[3], row[6]].concat(row[4].split("\n"));
+    return (v.phrases.length ? v.phrases : [v.primaries]).every(function (phrase) {
+      if (phrase.length < 2) return true;
+      var cover = covering(phrase);
+      return lines.some(function (line) { return lineHolds(line, cover); });
+    });
+  }
+  function needsCheck(v) {
+    return (v.phrases.length ? v.phrases : [v.primaries]).some(function (p) { return p.length > 1; });
+  }
   function createEngine(load, applies) {
-    var state = { meta: null, shardStart: null, groupStart: null, docGroup: null, chunkStart: null,
-      shards: {}, chunks: {}, condLists: null };
+    var state = { meta: null, shards: {}, chunks: {}, blocks: {}, condLists: null };
     var KINDS = { p: "procedure", s: "section", t: "step" };
     var receivers = {
       meta: function (m) {
         if (m.v !== VERSION) { state.stale = "search index format " + m.v + ", this page reads " + VERSION; return; }
         state.meta = m;
+        state.condClauses = m.condClauses.map(varints);
+        state.synonyms = synonymGroups(m.synonyms);
         state.shardStart = starts(varints(m.shards)).map(function (s) { return s * 65536; });
         state.groupStart = starts(varints(m.groups));
         state.chunkStart = starts(varints(m.chunks));
@@ -331,8 +641,17 @@
         }
       },
       shard: function (x) { state.shards[x.shard] = x; },
-      // A chunk's records (its groups', then its documents') become rows [title, location,
-      // link, procedure, text, kind, chapter].
+      // Vocabulary entries: shared length and bucket (a letter each), then the rest.
+      words: function (x) {
+        var prev = "";
+        state.blocks[x.block] = x.words ? x.words.split(" ").map(function (e) {
+          var w = prev.slice(0, VALUE[e.charCodeAt(0)]) + e.slice(2);
+          prev = w;
+          return [w, VALUE[e.charCodeAt(1)]];
+        }) : [];
+      },
+      // Records (groups', then documents') → rows [title, location, link, procedure, text,
+      // kind, chapter].
       docs: function (x) {
         var first = state.chunkStart[x.chunk], g0 = state.docGroup[first];
         var recs = unlz(x.docs, state.meta.dict).split("\u001e");
@@ -347,75 +666,81 @@
       conds: function (x) { state.condLists = x.conds; }
     };
     function shardOf(token) { return lastAtMost(state.shardStart, tokenHash(token)); }
-    function shardFile(token) { return "search/shard-" + shardOf(token) + ".js"; }
-    // Id → mask of a posting string: id lists joined by ",", one per mask bit.
-    function decode(value) {
-      var out = new Map();
-      if (!value) return out;
+    // The blocks of the vocabulary that hold the words starting with `prefix`.
+    function blocksOf(prefix) {
+      var firsts = state.meta.words;
+      function at(w) { var lo = 0, hi = firsts.length - 1; while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (cmp(firsts[mid], w) <= 0) lo = mid; else hi = mid - 1; } return lo; }
+      var out = [];
+      for (var b = at(prefix), e = at(prefix + "\u{10ffff}"); b <= e; b++) out.push(b);
+      return out;
+    }
+    // The vocabulary as expand.rs reads it; a block not loaded yet is noted in `missing`.
+    function vocabulary(missing) {
+      return function (prefix) {
+        var out = [];
+        blocksOf(prefix).forEach(function (b) {
+          if (!state.blocks[b]) { missing[b] = true; return; }
+          state.blocks[b].forEach(function (w) { if (w[0].indexOf(prefix) === 0) out.push(w); });
+        });
+        return out;
+      };
+    }
+    // The plan of `terms`, loading the vocabulary blocks it reads until it has them all.
+    function planned(terms) {
+      var missing = {}, p = plan(terms, vocabulary(missing), state.synonyms), need = Object.keys(missing);
+      if (!need.length) return Promise.resolve(p);
+      return Promise.all(need.map(function (b) { return load("search/words-" + b + ".js"); }))
+        .then(function () { return planned(terms); });
+    }
+    // Id → mask of a posting string: id lists joined by ",", one per mask bit from `shift`.
+    function decode(value, shift, each) {
+      if (!value) return;
       value.split(",").forEach(function (list, i) {
-        var bit = 1 << i;
-        ids(list, function (id) { out.set(id, (out.get(id) || 0) | bit); });
+        var bit = 1 << (i + shift);
+        ids(list, function (id) { each(id, bit); });
+      });
+    }
+    // Per token of the plan: document → fields holding it (rank.rs masks), and its idf.
+    function tokenPostings(pl) {
+      var tokens = new Map(), n = state.meta.docs;
+      pl.terms.forEach(function (t) {
+        t.variants.forEach(function (v) {
+          v.primaries.map(function (p) { return p[1]; }).concat(v.alternates).forEach(function (token) {
+            if (tokens.has(token)) return;
+            var shard = state.shards[shardOf(token)], masks = new Map(), has = Object.prototype.hasOwnProperty;
+            function add(d, bit) { masks.set(d, (masks.get(d) || 0) | bit); }
+            if (shard && has.call(shard.tokens, token)) decode(shard.tokens[token], 0, add);
+            if (shard && has.call(shard.groups, token)) {
+              decode(shard.groups[token], 5, function (g, bit) {
+                for (var d = state.groupStart[g]; d < state.groupStart[g + 1]; d++) add(d, bit);
+              });
+            }
+            tokens.set(token, { idf: idf(masks.size, n), masks: masks });
+          });
+        });
+      });
+      return {
+        tokens: tokens,
+        idf: function (t) { var x = tokens.get(t); return x ? x.idf : idf(0, n); },
+        mask: function (t, d) { var x = tokens.get(t); return (x && x.masks.get(d)) || 0; }
+      };
+    }
+    // The documents holding every primary of some variant.
+    function candidates(pl, p) {
+      var out = new Set();
+      pl.terms.forEach(function (t) {
+        var allow = allowed(t.field);
+        t.variants.forEach(function (v) {
+          var rarest = null;
+          v.primaries.forEach(function (x) { var m = p.tokens.get(x[1]).masks; if (!rarest || m.size < rarest.size) rarest = m; });
+          rarest.forEach(function (_, d) {
+            if (v.primaries.every(function (x) { return p.mask(x[1], d) & allow; })) out.add(d);
+          });
+        });
       });
       return out;
     }
-    function postings(token, which) {
-      var shard = state.shards[shardOf(token)];
-      return decode(shard && Object.prototype.hasOwnProperty.call(shard[which], token) ? shard[which][token] : "");
-    }
-    function doc(id) {
-      var c = lastAtMost(state.chunkStart, id), rows = state.chunks[c];
-      return rows ? rows[id - state.chunkStart[c]] : null;
-    }
-    function groupSize(g) { return state.groupStart[g + 1] - state.groupStart[g]; }
-    // Field weights as the CLI's: title 3, command 2.5, body/GUI 1; procedure 0.5 and
-    // chapter 0.3 (stored per group of documents).
-    var DOC_MASK = { title: 1, cmd: 2, gui: 4, body: 4 }, GROUP_MASK = { proc: 1, chapter: 2 };
-    function weight(mask) { return mask & 1 ? 3 : mask & 2 ? 2.5 : mask & 4 ? 1 : 0; }
-    function groupWeight(mask) { return mask & 1 ? 0.5 : mask & 2 ? 0.3 : 0; }
-    function idf(df) { var n = state.meta.docs; return Math.log(1 + (n - df + 0.5) / (df + 0.5)); }
-    // Whether the document's text has the term's primaries at their offsets (the phrase).
-    function hasPhrase(row, term) {
-      if (term.primaries.length < 2) return true;
-      var byPos = [];
-      analyze([row[0], row[4], row[3], row[6]].join("\n")).forEach(function (tk) { if (tk.primary) byPos[tk.position] = tk.text; });
-      for (var p = 0; p < byPos.length; p++) {
-        var ok = true;
-        for (var k = 0; k < term.primaries.length && ok; k++) ok = byPos[p + term.primaries[k][0]] === term.primaries[k][1];
-        if (ok) return true;
-      }
-      return false;
-    }
-    // Document id → score of one term (a Map).
-    function termScores(tm) {
-      var mask = { doc: tm.field ? DOC_MASK[tm.field] || 0 : 7, group: tm.field ? GROUP_MASK[tm.field] || 0 : 3 };
-      var local = null;
-      function contributions(token, each) {
-        var post = postings(token, "tokens"), gpost = postings(token, "groups"), df = 0;
-        post.forEach(function (m) { if (m & mask.doc) df++; });
-        gpost.forEach(function (m, g) { if (m & mask.group) df += groupSize(g); });
-        var w = idf(df);
-        post.forEach(function (m, d) { if (m & mask.doc) each(d, w * weight(m & mask.doc)); });
-        gpost.forEach(function (m, g) {
-          if (!(m & mask.group)) return;
-          var x = w * groupWeight(m & mask.group);
-          for (var d = state.groupStart[g]; d < state.groupStart[g + 1]; d++) each(d, x);
-        });
-      }
-      tm.primaries.forEach(function (p) {
-        var next = new Map();
-        contributions(p[1], function (d, x) {
-          if (local && !local.has(d)) return;
-          next.set(d, (next.has(d) ? next.get(d) : local ? local.get(d) : 0) + x);
-        });
-        local = next;
-      });
-      tm.alternates.forEach(function (a) {
-        contributions(a, function (d, x) { if (local.has(d)) local.set(d, local.get(d) + x); });
-      });
-      return local;
-    }
-    // Documents whose condition the environment rules out (null: none), from conds.js,
-    // which is loaded only when some condition is ruled out.
+    // Documents the environment rules out (null: none); conds.js only when some are.
     function excluded() {
       var out = [];
       state.meta.conds.forEach(function (c, i) { if (applies(c) === false) out.push(i); });
@@ -426,68 +751,144 @@
         return set;
       });
     }
-    // The first `limit` of `ranked` whose text holds every term's phrase: their chunks are
-    // loaded a round at a time, as many documents as hits are still missing.
-    function pick(ranked, terms, limit) {
-      var phrases = terms.some(function (tm) { return tm.primaries.length > 1; });
-      var hits = [], at = 0;
-      function round() {
-        if (hits.length >= limit || at >= ranked.length) return Promise.resolve(hits);
-        var batch = ranked.slice(at, at + limit - hits.length), need = {};
-        at += batch.length;
-        batch.forEach(function (d) { need[lastAtMost(state.chunkStart, d)] = true; });
-        return Promise.all(Object.keys(need).map(function (c) { return load("search/docs-" + c + ".js"); }))
-          .then(function () {
-            batch.forEach(function (d) {
-              var x = doc(d);
-              if (!x || (phrases && !terms.every(function (tm) { return hasPhrase(x.row, tm); }))) return;
-              var cond = state.meta.conds[x.cond];
-              hits.push({ id: d, row: x.row, condition: cond, open: applies(cond) === null });
-            });
-            return round();
-          });
-      }
-      return round();
+    function doc(id) {
+      var c = lastAtMost(state.chunkStart, id), rows = state.chunks[c];
+      return rows ? rows[id - state.chunkStart[c]] : null;
     }
-    // Resolves to {terms, hits: [{id, row: [title, location, link, procedure, text, kind, chapter], condition, open}]}.
-    function search(query, limit) {
-      var terms = parseQuery(query);
-      if (!terms.length) return Promise.resolve({ terms: terms, hits: [] });
+    function loadDocs(list) {
+      var need = {};
+      list.forEach(function (d) { if (!doc(d)) need[lastAtMost(state.chunkStart, d)] = true; });
+      return Promise.all(Object.keys(need).map(function (c) { return load("search/docs-" + c + ".js"); }));
+    }
+    // A document's rank; `sure` false while a phrase is unchecked (an upper bound then).
+    function keyed(pl, p, d) {
+      var sure = true, key = rankKey(pl, d, p, function (i, j) {
+        var v = pl.terms[i].variants[j];
+        if (!needsCheck(v)) return true;
+        var x = doc(d);
+        if (x) return rowHolds(x.row, v);
+        sure = false;
+        return null;
+      });
+      return { id: d, key: key, sure: sure };
+    }
+    // `pending` (sorted by upper key) checked a round at a time (text loaded) until the next
+    // `limit` are sure; hits end below the threshold.
+    function rank(pl, p, pending, limit) {
+      var out = [], best = null;
+      function step() {
+        while (pending.length && out.length < limit) {
+          var head = pending[0];
+          if (!head.sure) break;
+          if (best === null) best = head.key[0];
+          if (head.key[0] < threshold(best, pl.terms.length)) { pending = []; break; }
+          out.push(pending.shift());
+        }
+        if (!pending.length || out.length >= limit) return Promise.resolve({ hits: out, pending: pending, best: best });
+        var batch = pending.filter(function (x) { return !x.sure; }).slice(0, Math.max(limit - out.length, 1));
+        return loadDocs(batch.map(function (x) { return x.id; })).then(function () {
+          batch.forEach(function (x) { var k = keyed(pl, p, x.id); x.key = k.key; x.sure = k.sure; });
+          pending = pending.filter(function (x) { return x.key[0] > 0; }).sort(byKey);
+          return step();
+        });
+      }
+      return step();
+    }
+    // → {plan, total, exact, outside, partial, corrected, hits: [{id, key, row, condition,
+    // cond, open, outside}]}: `total` in the environment (an upper bound unless `exact`:
+    // phrases are checked only for what is shown), `outside` what it rules out;
+    // `opts.everywhere` shows those too.
+    function search(query, limit, opts) {
+      var terms = parseQuery(query), everywhere = !!(opts && opts.everywhere), pl, p;
+      var result = { plan: { terms: [], corrections: [] }, hits: [], total: 0, exact: true, outside: 0, partial: false, corrected: null };
+      if (!terms.length) return Promise.resolve(result);
       return load("search/meta.js").then(function () {
         if (!state.meta) throw new Error(state.stale || "search/meta.js did not register");
+        return planned(terms);
+      }).then(function (x) {
+        pl = result.plan = x;
+        result.corrected = correctedQuery(pl, query);
         var need = {};
-        terms.forEach(function (tm) {
-          tm.primaries.forEach(function (p) { need[shardFile(p[1])] = true; });
-          tm.alternates.forEach(function (a) { need[shardFile(a)] = true; });
+        pl.terms.forEach(function (t) {
+          t.variants.forEach(function (v) {
+            v.primaries.forEach(function (q) { need["search/shard-" + shardOf(q[1]) + ".js"] = true; });
+            v.alternates.forEach(function (a) { need["search/shard-" + shardOf(a) + ".js"] = true; });
+          });
         });
         return Promise.all(Object.keys(need).map(load));
-      }).then(function () {
-        var scores = null;
-        terms.forEach(function (tm) {
-          var local = termScores(tm);
-          if (scores === null) { scores = local; return; }
-          scores.forEach(function (x, d) { if (local.has(d)) scores.set(d, x + local.get(d)); else scores.delete(d); });
+      }).then(excluded).then(function (out) {
+        p = tokenPostings(pl);
+        var inside = [], outside = [];
+        candidates(pl, p).forEach(function (d) {
+          var k = keyed(pl, p, d);
+          if (k.key[0] > 0) (out && out[d] ? outside : inside).push(k);
         });
-        return excluded().then(function (out) {
-          var ranked = [];
-          scores.forEach(function (x, d) { if (!out || !out[d]) ranked.push(d); });
-          ranked.sort(function (a, b) { return scores.get(b) - scores.get(a) || a - b; });
-          return pick(ranked, terms, limit);
+        var n = pl.terms.length, universe = everywhere ? inside.concat(outside) : inside;
+        return rank(pl, p, universe.sort(byKey), limit).then(function (r) {
+          var keep = threshold(r.best || 0, n), counted = r.pending.filter(function (x) { return x.key[0] >= keep; });
+          var hits = r.hits.concat(counted), allBest = r.best || 0;
+          outside.forEach(function (x) { allBest = Math.max(allBest, x.key[0]); });
+          var outs = everywhere ? hits.filter(function (x) { return out && out[x.id]; })
+            : outside.filter(function (x) { return x.key[0] >= threshold(allBest, n); });
+          result.total = hits.length - (everywhere ? outs.length : 0);
+          result.outside = outs.length;
+          result.exact = hits.concat(outs).every(function (x) { return x.sure; });
+          result.partial = r.best !== null && r.best < n;
+          return loadDocs(r.hits.map(function (x) { return x.id; })).then(function () {
+            result.hits = r.hits.map(function (x) {
+              var row = doc(x.id), cond = state.meta.conds[row.cond];
+              return { id: x.id, key: x.key, row: row.row, condition: cond, cond: row.cond, open: applies(cond) === null, outside: !!(out && out[x.id]) };
+            });
+            return result;
+          });
         });
-      }).then(function (hits) { return { terms: terms, hits: hits }; });
+      });
     }
-    return { receivers: receivers, search: search };
+    // The clauses of condition `cond` (an index into meta.conds): [{source, label}].
+    function clauses(cond) {
+      return (state.condClauses[cond] || []).map(function (i) {
+        var c = state.meta.clauses[i];
+        return { source: c[0], label: c[1] };
+      });
+    }
+    function strings() { return (state.meta && state.meta.strings) || {}; }
+    // `doc(id)`: a loaded document's {row, cond} (null when its chunk is not loaded).
+    return { receivers: receivers, search: search, clauses: clauses, strings: strings, doc: doc };
+  }
+
+  // the keyboard: what each key means, IME composition respected
+  // While an input method composes, keys are its own (Enter commits, arrows pick): nothing
+  // is searched on half-typed kana and no key navigates; the committed text is searched.
+  // Safari's Enter right after compositionend has isComposing false but keyCode 229.
+  // `act` gets "search" (debounced), "cancel", "next", "prev", "open" or "clear".
+  function createKeys(act) {
+    var composing = false;
+    function busy(e) { return composing || !!(e && (e.isComposing || e.keyCode === 229)); }
+    return {
+      compositionstart: function () { composing = true; act("cancel"); },
+      compositionend: function () { composing = false; act("search"); },
+      input: function (e) { act(busy(e) ? "cancel" : "search"); },
+      // Returns whether the page should not also handle the key.
+      keydown: function (e) {
+        if (busy(e)) return false;
+        var a = { ArrowDown: "next", ArrowUp: "prev", Enter: "open", Escape: "clear" }[e.key];
+        if (a) act(a);
+        return !!a;
+      }
+    };
   }
 
   var api = {
-    analyze: analyze, describe: describe, pieces: pieces, parseQuery: parseQuery,
-    tokenHash: tokenHash, snippet: snippet, highlightTokens: highlightTokens, createEngine: createEngine
+    analyze: analyze, describe: describe, pieces: pieces, parseQuery: parseQuery, plan: plan,
+    synonymGroups: synonymGroups, distance: distance,
+    tokenHash: tokenHash, snippet: snippet, highlightTokens: highlightTokens, createEngine: createEngine,
+    createKeys: createKeys
   };
   if (typeof module === "object" && module.exports) module.exports = api;
   if (typeof window === "undefined" || typeof document === "undefined") return;
   window.tejunSearch = api;
 
-  // ---- in the page: scripts injected on demand, the picker's environment ----------------
+  // in the page: scripts injected on demand, the picker's environment
   var CONFIG = window.TEJUN || {};
   var ROOT = CONFIG.root || "";
   var STRINGS = CONFIG.strings || {};
@@ -522,11 +923,12 @@
   var engine = createEngine(load, applies);
   window.tejunSearchMeta = engine.receivers.meta;
   window.tejunSearchShard = engine.receivers.shard;
+  window.tejunSearchWords = engine.receivers.words;
   window.tejunSearchDocs = engine.receivers.docs;
   window.tejunSearchConds = engine.receivers.conds;
   var LIMIT = 20;
 
-  // ---- the search box -------------------------------------------------------------------
+  // the search box
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
@@ -555,69 +957,141 @@
     if (!input || !box) return;
     if (!input.placeholder) input.placeholder = t("searchPlaceholder", "Search (/)", "検索 (/)");
     input.setAttribute("autocomplete", "off");
+    // ARIA combobox: the options are the hits' links (a link in an option nests controls);
+    // the count and notes stand beside the list as a polite status.
+    var label = document.querySelector("label[for=search-input]");
+    var status = el("div", "search-status"), list = el("ul", "search-list");
+    status.setAttribute("role", "status");
+    list.id = "search-listbox";
+    list.setAttribute("role", "listbox");
+    if (label) list.setAttribute("aria-label", label.textContent);
+    box.removeAttribute("aria-live");
+    box.removeAttribute("role");
+    box.textContent = "";
+    box.appendChild(status);
+    box.appendChild(list);
+    box.hidden = true;
     input.setAttribute("role", "combobox");
-    input.setAttribute("aria-controls", "search-results");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-controls", list.id);
     input.setAttribute("aria-expanded", "false");
-    box.setAttribute("role", "listbox");
     var seq = 0, selected = -1, timer = null;
 
     function select(i) {
-      var items = box.querySelectorAll(".search-hit");
+      var items = list.querySelectorAll("[role=option]");
       if (!items.length) return;
       selected = (i + items.length) % items.length;
       for (var k = 0; k < items.length; k++) items[k].setAttribute("aria-selected", k === selected ? "true" : "false");
       items[selected].scrollIntoView({ block: "nearest" });
       input.setAttribute("aria-activedescendant", items[selected].id);
     }
-    function show(query, res) {
-      box.textContent = "";
-      selected = -1;
-      input.setAttribute("aria-expanded", query ? "true" : "false");
-      if (!query.trim()) { box.hidden = true; return; }
-      box.hidden = false;
-      if (!res.hits.length) {
-        box.appendChild(el("p", "search-empty", t("searchNoResults", "No matching steps.", "該当する手順はありません。")));
-        return;
+    // Whether hits outside the environment are shown (the reader asked, for this query).
+    var everywhere = false;
+    function words(key, n) {
+      var w = engine.strings()[key] || "";
+      return n === undefined ? w : w.replace("{}", n);
+    }
+    // The condition's clauses a reader still needs: those the environment leaves open, and
+    // for a hit outside it, those it rules out.
+    function when(h) {
+      var span = el("span", "search-when");
+      engine.clauses(h.cond).forEach(function (c) {
+        var v = applies(c.source);
+        if (v === true) return;
+        span.appendChild(el("span", v === false ? "search-clause search-clause-out" : "search-clause", c.label));
+      });
+      if (h.outside) span.insertBefore(el("span", "search-outside-mark", words("outsideMark")), span.firstChild);
+      return span.firstChild ? span : null;
+    }
+    function summary(res) {
+      var p = el("p", "search-count", res.total === 1 && res.exact ? words("result")
+        : words(res.exact ? "results" : "resultsAbout", res.total));
+      if (res.outside) {
+        if (!everywhere) p.appendChild(document.createTextNode(" " + words("outside", res.outside) + " "));
+        var more = el("button", "search-more", words(everywhere ? "hideOutside" : "showOutside"));
+        more.type = "button";
+        more.addEventListener("click", function () { everywhere = !everywhere; run(); input.focus(); });
+        p.appendChild(more);
       }
-      var wanted = highlightTokens(res.terms), list = el("ul", "search-list");
-      res.hits.forEach(function (h, i) {
-        var row = h.row, li = el("li", "search-hit"), a = el("a");
-        li.id = "search-hit-" + i;
-        li.setAttribute("role", "option");
+      return p;
+    }
+    function show(query, res) {
+      status.textContent = "";
+      list.textContent = "";
+      selected = -1;
+      input.removeAttribute("aria-activedescendant");
+      if (!query.trim()) { box.hidden = true; input.setAttribute("aria-expanded", "false"); return; }
+      box.hidden = false;
+      input.setAttribute("aria-expanded", res.hits.length ? "true" : "false");
+      if (res.total !== undefined) status.appendChild(summary(res));
+      if (res.corrected) status.appendChild(el("p", "search-note", words("showingFor", res.corrected)));
+      if (res.partial && res.hits.length) status.appendChild(el("p", "search-note", words("partial")));
+      if (!res.hits.length) status.appendChild(el("p", "search-empty", words("noResults")));
+      list.hidden = !res.hits.length;
+      var wanted = highlightTokens(res.plan);
+      grouped(res.hits).forEach(function (g, i) {
+        var h = g.hit, row = h.row, li = el("li", "search-hit"), a = el("a");
+        li.setAttribute("role", "none");
+        a.id = "search-hit-" + i;
+        a.setAttribute("role", "option");
+        a.setAttribute("aria-selected", "false");
+        a.tabIndex = -1;
         a.href = hrefFor(row, query);
-        var head = el("span", "search-head");
+        var head = el("span", "search-head"), title = el("span", "search-title");
         head.appendChild(el("span", "search-loc", row[1]));
-        head.appendChild(el("span", "search-title", row[0]));
+        title.appendChild(marked({ text: row[0], highlights: matchRanges(row[0], wanted) }));
+        head.appendChild(title);
         a.appendChild(head);
         if (row[3] && row[3] !== row[0]) a.appendChild(el("span", "search-proc", row[3]));
         var sn = el("span", "search-snippet");
         sn.appendChild(marked(snippet(row[4] || row[0], wanted)));
         a.appendChild(sn);
-        if (h.open) a.appendChild(el("span", "search-when", h.condition));
+        var w = when(h);
+        if (w) a.appendChild(w);
+        if (g.also.length) {
+          a.appendChild(el("span", "search-also", words("alsoIn", g.also.length) + ": " +
+            g.also.map(function (x) { return x.row[1] + " " + x.row[3]; }).join(" · ")));
+        }
         li.appendChild(a);
         list.appendChild(li);
       });
-      box.appendChild(list);
     }
+    // One row per reused step (same title and text), naming its other places.
+    function grouped(hits) {
+      var out = [], at = {};
+      hits.forEach(function (h) {
+        var key = h.row[0] + "\u0000" + h.row[4];
+        if (Object.prototype.hasOwnProperty.call(at, key)) out[at[key]].also.push(h);
+        else { at[key] = out.length; out.push({ hit: h, also: [] }); }
+      });
+      return out;
+    }
+    var last = "";
     function run() {
       var query = input.value, mine = ++seq;
+      if (query !== last) { everywhere = false; last = query; }
       if (!query.trim()) { show("", { hits: [] }); return; }
-      engine.search(query, LIMIT).then(function (res) { if (mine === seq) show(query, res); }, function (err) {
+      engine.search(query, LIMIT, { everywhere: everywhere }).then(function (res) { if (mine === seq) show(query, res); }, function (err) {
         if (mine !== seq) return;
-        box.hidden = false;
-        box.textContent = "";
-        box.appendChild(el("p", "search-empty", t("searchUnavailable", "Search index unavailable: ", "検索インデックスを読み込めません: ") + err.message));
+        show(query, { hits: [] });
+        status.textContent = "";
+        status.appendChild(el("p", "search-empty", t("searchUnavailable", "Search index unavailable: ", "検索インデックスを読み込めません: ") + err.message));
       });
     }
-    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 60); });
-    input.addEventListener("keydown", function (e) {
-      if (e.key === "ArrowDown") { e.preventDefault(); select(selected + 1); }
-      else if (e.key === "ArrowUp") { e.preventDefault(); select(selected - 1); }
-      else if (e.key === "Enter") {
-        var items = box.querySelectorAll(".search-hit a");
-        if (items.length) { e.preventDefault(); location.href = items[Math.max(selected, 0)].href; }
-      } else if (e.key === "Escape") { input.value = ""; show("", { hits: [] }); input.blur(); }
+    var keys = createKeys(function (a) {
+      if (a === "search") { clearTimeout(timer); timer = setTimeout(run, 60); }
+      else if (a === "cancel") clearTimeout(timer);
+      else if (a === "next") select(selected + 1);
+      else if (a === "prev") select(selected - 1);
+      else if (a === "open") {
+        var items = list.querySelectorAll("[role=option]");
+        if (items.length) location.href = items[Math.max(selected, 0)].href;
+      } else if (a === "clear") { clearTimeout(timer); input.value = ""; show("", { hits: [] }); input.blur(); }
     });
+    ["compositionstart", "compositionend", "input"].forEach(function (type) {
+      input.addEventListener(type, keys[type]);
+    });
+    input.addEventListener("keydown", function (e) { if (keys.keydown(e)) e.preventDefault(); });
     document.addEventListener("keydown", function (e) {
       if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
       var a = document.activeElement, tag = a && a.tagName;
@@ -644,7 +1118,7 @@
     if (!q || !location.hash) return;
     var target = document.getElementById(decoded(location.hash.slice(1)));
     if (!target) return;
-    var wanted = highlightTokens(parseQuery(q)), walker = document.createTreeWalker(target, NodeFilter.SHOW_TEXT), nodes = [];
+    var wanted = highlightTokens(plan(parseQuery(q), function () { return []; })), walker = document.createTreeWalker(target, NodeFilter.SHOW_TEXT), nodes = [];
     while (walker.nextNode()) nodes.push(walker.currentNode);
     nodes.forEach(function (node) {
       var parent = node.parentNode;
@@ -663,16 +1137,25 @@
     target.classList.add("search-target");
   }
 
-  // Minimal defaults the theme's CSS overrides (`:where` keeps their specificity at zero).
+  // Defaults a theme overrides (`:where`: no specificity), in the theme's colour variables
+  // so dark mode reads; here, as runbooks inline style.css. One rule weighs: on a phone the
+  // panel spans the viewport (anchored to the box, its left was off-screen).
   var style = document.createElement("style");
   style.textContent =
-    ":where(#search-results){position:absolute;z-index:20;max-height:70vh;overflow:auto;background:#fff;border:1px solid #ccc;max-width:40rem}" +
+    ":where(#search-results){position:absolute;z-index:20;max-height:70vh;overflow:auto;background:var(--bg,#fff);color:var(--fg,#1f2328);border:1px solid var(--border,#ccc);max-width:40rem}" +
     ":where(.search-list){list-style:none;margin:0;padding:0}" +
     ":where(.search-hit a){display:block;padding:.4rem .6rem;color:inherit;text-decoration:none}" +
-    ":where(.search-hit[aria-selected=true] a,.search-hit a:hover){background:#eef3ff}" +
-    ":where(.search-loc){margin-right:.5em;color:#555}:where(.search-title){font-weight:bold}" +
-    ":where(.search-proc,.search-when){display:block;font-size:.85em;color:#555}" +
-    ":where(.search-snippet){display:block;font-size:.9em}:where(.search-empty){margin:.5rem}";
+    ":where(.search-hit a[aria-selected=true],.search-hit a:hover){background:var(--accent-soft,#e3eefc)}" +
+    ":where(.search-loc){margin-right:.5em;color:var(--fg-soft,#57606a)}:where(.search-title){font-weight:bold}" +
+    ":where(.search-proc,.search-also){display:block;font-size:.85em;color:var(--fg-soft,#57606a)}" +
+    ":where(#search-results mark){background:#fde68a;color:#1f2328;border-radius:2px}" +
+    ":where(.search-snippet){display:block;font-size:.9em}:where(.search-empty){margin:.5rem .6rem}" +
+    ":where(.search-count,.search-note){margin:.45rem .6rem .2rem;font-size:.85rem;color:var(--fg-soft,#57606a)}" +
+    ":where(.search-more){font:inherit;font-size:.85rem;color:var(--accent,#0b63c5);background:var(--bg,#fff);border:1px solid var(--border,#ccc);border-radius:5px;padding:0 .5rem;cursor:pointer}" +
+    ":where(.search-when){display:flex;flex-wrap:wrap;gap:.25rem;margin-top:.25rem}" +
+    ":where(.search-clause,.search-outside-mark){padding:0 .45rem;border-radius:999px;font-size:.75rem;line-height:1.6;background:var(--badge-bg,#eef1f5);color:var(--badge-fg,#3d4752);border:1px solid var(--border,#ccc)}" +
+    ":where(.search-clause-out,.search-outside-mark){background:var(--caution-bg,#fff5e6);color:var(--caution,#b35900);border-color:var(--caution,#b35900)}" +
+    "@media (max-width:40rem){.search #search-results{position:fixed;left:.5rem;right:.5rem;top:calc(var(--topbar-h,3.25rem) + .25rem);width:auto;max-height:calc(100vh - var(--topbar-h,3.25rem) - 1rem)}}";
   document.head.appendChild(style);
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

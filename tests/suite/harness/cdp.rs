@@ -289,8 +289,32 @@ impl Browser {
         std::fs::write(Path::new(&dir).join(format!("{name}.png")), png).expect("write png");
     }
 
+    /// Emulates the reader's colour-scheme preference (`light` or `dark`).
+    pub fn set_color_scheme(&mut self, scheme: &str) {
+        self.call(
+            "Emulation.setEmulatedMedia",
+            json!({"features": [{"name": "prefers-color-scheme", "value": scheme}]}),
+        );
+    }
+
+    /// Text typed as a keyboard commits it (no input method) into the focused element.
+    pub fn insert_text(&mut self, text: &str) {
+        self.call("Input.insertText", json!({ "text": text }));
+    }
+
+    /// Presses and releases `key` (`Enter`, `ArrowDown`) with its Windows key code; 229 is
+    /// the code an input method gives the key that commits a conversion.
+    pub fn key(&mut self, key: &str, code: u32) {
+        for kind in ["rawKeyDown", "keyUp"] {
+            self.call(
+                "Input.dispatchKeyEvent",
+                json!({"type": kind, "key": key, "code": key, "windowsVirtualKeyCode": code}),
+            );
+        }
+    }
+
     /// A command on the page's session; fails the test if the browser refuses it.
-    fn call(&mut self, method: &str, params: Value) -> Value {
+    pub fn call(&mut self, method: &str, params: Value) -> Value {
         let session = self.session.clone();
         self.send(Some(&session), method, params)
     }

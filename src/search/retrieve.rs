@@ -1,0 +1,348 @@
+//! A query against the tantivy index, ranked as the site ranks it ([`super::rank`]).
+//! tantivy holds the postings, the term dictionaries (the vocabulary [`super::expand`]
+//! widens a query with) and the positions that check a phrase; the ranking itself is
+//! ours, because the site must compute the same from its own postings, which say only
+//! which fields of a document hold a token.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use tantivy::collector::DocSetCollector;
+use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, DocSet, Searcher, Term, TERMINATED};
+
+use super::expand::{self, bucket, is_word, Plan, Synonyms, Vocabulary};
+use super::query::{self, Field};
+use super::rank::{self, Key};
+
+/// The text fields of the schema, with their bits in [`rank`]'s masks.
+pub(super) type TextFields = [(tantivy::schema::Field, u8); 6];
+
+/// What [`run`] found, before the stored fields of the hits are read.
+pub(super) struct Found {
+    pub plan: Plan,
+    /// The hits in order, as documents of the searcher, with their rank.
+    pub hits: Vec<(DocAddress, Key)>,
+    pub total: usize,
+    pub outside: usize,
+    /// No document matches every term: these match most of them.
+    pub partial: bool,
+}
+
+/// One query, start to end: read, widened against the vocabulary, matched, ranked.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn run(
+    searcher: &Searcher,
+    fields: &TextFields,
+    short: &str,
+    query: &str,
+    only: Option<Field>,
+    synonyms: &Synonyms,
+    excluded: &HashSet<DocAddress>,
+    limit: usize,
+) -> tantivy::Result<Found> {
+    let terms = query::parse(query, only);
+    let words = Words {
+        searcher,
+        fields,
+        error: RefCell::new(None),
+    };
+    let plan = expand::plan(&terms, &words, synonyms);
+    if let Some(e) = words.error.into_inner() {
+        return Err(e);
+    }
+    let docs = Docs::new(searcher);
+    let postings = TokenPostings::read(searcher, fields, short, &docs, &plan)?;
+    let mut phrases = Phrases::default();
+    let mut keyed: Vec<(Key, u32)> = Vec::new();
+    for doc in candidates(&plan, &postings) {
+        let mut holds = |i: usize, j: usize| {
+            let v = &plan.terms[i].variants[j];
+            Some(phrases.holds(searcher, fields, &docs, (i, j), v, doc))
+        };
+        let key = rank::key(&plan, doc, &postings, &mut holds);
+        if key.matched > 0 {
+            keyed.push((key, doc));
+        }
+    }
+    if let Some(e) = phrases.error {
+        return Err(e);
+    }
+    let outside_of = |d: u32| excluded.contains(&docs.address(d));
+    let best = |inside: bool| {
+        keyed
+            .iter()
+            .filter(|(_, d)| !inside || !outside_of(*d))
+            .map(|(k, _)| k.matched)
+            .max()
+            .unwrap_or(0)
+    };
+    let n = plan.terms.len();
+    let (inside_best, all_best) = (best(true), best(false));
+    let keep = rank::threshold(inside_best, n);
+    let mut hits: Vec<&(Key, u32)> = keyed
+        .iter()
+        .filter(|(k, d)| !outside_of(*d) && k.matched >= keep)
+        .collect();
+    hits.sort_by(|a, b| Key::order((&a.0, a.1), (&b.0, b.1)));
+    let outside = keyed
+        .iter()
+        .filter(|(k, d)| outside_of(*d) && k.matched >= rank::threshold(all_best, n))
+        .count();
+    Ok(Found {
+        total: hits.len(),
+        partial: inside_best > 0 && (inside_best as usize) < n,
+        hits: hits
+            .into_iter()
+            .take(limit)
+            .map(|(k, d)| (docs.address(*d), *k))
+            .collect(),
+        outside,
+        plan,
+    })
+}
+
+/// Documents by one number across segments, in index order (reading order for an index
+/// built in one go, as the site numbers them).
+struct Docs {
+    /// The first number of each segment.
+    base: Vec<u32>,
+}
+
+impl Docs {
+    fn new(searcher: &Searcher) -> Docs {
+        let mut base = Vec::new();
+        let mut next = 0;
+        for seg in searcher.segment_readers() {
+            base.push(next);
+            next += seg.max_doc();
+        }
+        Docs { base }
+    }
+
+    fn id(&self, a: DocAddress) -> u32 {
+        self.base[a.segment_ord as usize] + a.doc_id
+    }
+
+    fn address(&self, id: u32) -> DocAddress {
+        let seg = self.base.partition_point(|&b| b <= id) - 1;
+        DocAddress::new(seg as u32, id - self.base[seg])
+    }
+}
+
+/// Every token of a plan: per live document, the fields holding it; and its idf.
+struct TokenPostings {
+    docs: u64,
+    tokens: HashMap<String, (f64, HashMap<u32, u8>)>,
+}
+
+impl TokenPostings {
+    fn read(
+        searcher: &Searcher,
+        fields: &TextFields,
+        short: &str,
+        docs: &Docs,
+        plan: &Plan,
+    ) -> tantivy::Result<TokenPostings> {
+        let n = searcher.num_docs();
+        let mut tokens = HashMap::new();
+        let wanted = plan.terms.iter().flat_map(|t| &t.variants).flat_map(|v| {
+            v.primaries
+                .iter()
+                .map(|(_, s)| s)
+                .chain(v.alternates.iter())
+        });
+        for token in wanted {
+            if tokens.contains_key(token) {
+                continue;
+            }
+            let mut masks: HashMap<u32, u8> = HashMap::new();
+            for (ord, seg) in searcher.segment_readers().iter().enumerate() {
+                let alive = seg.alive_bitset();
+                let short_titles = seg.fast_fields().u64(short)?;
+                for &(field, bit) in fields {
+                    let inv = seg.inverted_index(field)?;
+                    let term = Term::from_field_text(field, token);
+                    let Some(mut p) = inv.read_postings(&term, IndexRecordOption::Basic)? else {
+                        continue;
+                    };
+                    let mut d = p.doc();
+                    while d != TERMINATED {
+                        if alive.is_none_or(|a| a.is_alive(d)) {
+                            let id = docs.id(DocAddress::new(ord as u32, d));
+                            let short = bit == rank::TITLE && short_titles.first(d) == Some(1);
+                            *masks.entry(id).or_default() |=
+                                bit | if short { rank::SHORT_TITLE } else { 0 };
+                        }
+                        d = p.advance();
+                    }
+                }
+            }
+            let idf = rank::idf(masks.len() as u64, n);
+            tokens.insert(token.clone(), (idf, masks));
+        }
+        Ok(TokenPostings { docs: n, tokens })
+    }
+}
+
+impl rank::Postings for TokenPostings {
+    fn idf(&self, token: &str) -> f64 {
+        self.tokens
+            .get(token)
+            .map_or_else(|| rank::idf(0, self.docs), |t| t.0)
+    }
+
+    fn mask(&self, token: &str, doc: u32) -> u8 {
+        self.tokens
+            .get(token)
+            .and_then(|t| t.1.get(&doc))
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
+/// The documents holding every primary of some variant, in order.
+fn candidates(plan: &Plan, p: &TokenPostings) -> Vec<u32> {
+    let mut out = HashSet::new();
+    for t in &plan.terms {
+        let allow = rank::allowed(t.field);
+        for v in &t.variants {
+            let masks = |s: &str| p.tokens.get(s).map(|t| &t.1);
+            let Some(rarest) = v
+                .primaries
+                .iter()
+                .filter_map(|(_, s)| masks(s))
+                .min_by_key(|m| m.len())
+            else {
+                continue;
+            };
+            for (&d, _) in rarest.iter() {
+                let all = v.primaries.iter().all(|(_, s)| {
+                    masks(s)
+                        .and_then(|m| m.get(&d))
+                        .is_some_and(|m| m & allow != 0)
+                });
+                if all {
+                    out.insert(d);
+                }
+            }
+        }
+    }
+    let mut out: Vec<u32> = out.into_iter().collect();
+    out.sort_unstable();
+    out
+}
+
+/// Which documents hold a variant's phrases, asked of tantivy once per phrase.
+#[derive(Default)]
+struct Phrases {
+    /// (term, variant, phrase) → the documents holding it.
+    sets: HashMap<(usize, usize, usize), HashSet<u32>>,
+    error: Option<tantivy::TantivyError>,
+}
+
+impl Phrases {
+    fn holds(
+        &mut self,
+        searcher: &Searcher,
+        fields: &TextFields,
+        docs: &Docs,
+        at: (usize, usize),
+        v: &expand::Variant,
+        doc: u32,
+    ) -> bool {
+        let whole = [v.primaries.clone()];
+        let phrases: &[Vec<(usize, String)>] = if v.phrases.is_empty() {
+            &whole
+        } else {
+            &v.phrases
+        };
+        for (k, phrase) in phrases.iter().enumerate().filter(|(_, p)| p.len() > 1) {
+            let key = (at.0, at.1, k);
+            if !self.sets.contains_key(&key) {
+                let set = match phrase_docs(searcher, fields, phrase) {
+                    Ok(set) => set.into_iter().map(|a| docs.id(a)).collect(),
+                    Err(e) => {
+                        self.error.get_or_insert(e);
+                        HashSet::new()
+                    }
+                };
+                self.sets.insert(key, set);
+            }
+            if !self.sets[&key].contains(&doc) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// The documents with the variant's phrase in any field (a phrase is checked wherever it
+/// is, as the site checks it in the text it loads; a field restriction applies to the
+/// tokens).
+fn phrase_docs(
+    searcher: &Searcher,
+    fields: &TextFields,
+    phrase: &[(usize, String)],
+) -> tantivy::Result<HashSet<DocAddress>> {
+    let cover = super::index::covering(phrase);
+    let per_field: Vec<(Occur, Box<dyn Query>)> = fields
+        .iter()
+        .map(|&(f, _)| {
+            let q: Box<dyn Query> = match cover.as_slice() {
+                [(_, one)] => Box::new(TermQuery::new(
+                    Term::from_field_text(f, one),
+                    IndexRecordOption::Basic,
+                )),
+                many => Box::new(PhraseQuery::new_with_offset(
+                    many.iter()
+                        .map(|(o, s)| (*o, Term::from_field_text(f, s)))
+                        .collect(),
+                )),
+            };
+            (Occur::Should, q)
+        })
+        .collect();
+    searcher.search(&BooleanQuery::new(per_field), &DocSetCollector)
+}
+
+/// The vocabulary as tantivy's term dictionaries hold it.
+struct Words<'a> {
+    searcher: &'a Searcher,
+    fields: &'a TextFields,
+    error: RefCell<Option<tantivy::TantivyError>>,
+}
+
+impl Words<'_> {
+    fn collect(&self, prefix: &str, counts: &mut BTreeMap<String, u64>) -> tantivy::Result<()> {
+        for seg in self.searcher.segment_readers() {
+            for &(field, _) in self.fields {
+                let inv = seg.inverted_index(field)?;
+                let mut stream = inv.terms().range().ge(prefix.as_bytes()).into_stream()?;
+                while stream.advance() {
+                    if !stream.key().starts_with(prefix.as_bytes()) {
+                        break;
+                    }
+                    if let Ok(w) = std::str::from_utf8(stream.key()) {
+                        if is_word(w) {
+                            *counts.entry(w.to_string()).or_default() +=
+                                u64::from(stream.value().doc_freq);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Vocabulary for Words<'_> {
+    fn with_prefix(&self, prefix: &str) -> Vec<(String, u32)> {
+        let mut counts = BTreeMap::new();
+        if let Err(e) = self.collect(prefix, &mut counts) {
+            self.error.borrow_mut().get_or_insert(e);
+        }
+        counts.into_iter().map(|(w, n)| (w, bucket(n))).collect()
+    }
+}

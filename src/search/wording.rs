@@ -1,0 +1,203 @@
+//! A hit's condition as a reader reads it. The stored condition is the conjunction of every
+//! enclosing `when` (`cluster = mscs and … and from <= R12.7.x and from <= R12.4`): exact,
+//! but long and repetitive, and near-identical hits (one reusable step in several
+//! procedures) differ only by it. Here it becomes a short list of clauses, each worded
+//! with the facet and value labels of book.toml as the site's badges word it
+//! (`render::labels`): repeated clauses once, the tightest of several bounds on one
+//! version facet, a lower and an upper bound as one range. The site shows only the
+//! clauses its reader's environment leaves open.
+
+use std::collections::HashMap;
+
+use crate::condition::{self, Condition, Op};
+use crate::config::Config;
+use crate::render::labels;
+
+/// Words conditions for one book, each distinct condition once.
+pub struct Wording<'a> {
+    config: &'a Config,
+    cache: HashMap<String, Vec<Clause>>,
+}
+
+/// One clause of a condition: its canonical syntax (for `condition.js`) and its words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clause {
+    pub source: String,
+    pub label: String,
+}
+
+impl<'a> Wording<'a> {
+    pub fn new(config: &'a Config) -> Self {
+        Wording {
+            config,
+            cache: HashMap::new(),
+        }
+    }
+
+    /// The clauses of a stored condition (canonical syntax); none for a condition that no
+    /// longer binds to the book's facets.
+    pub fn clauses(&mut self, canonical: &str) -> &[Clause] {
+        if !self.cache.contains_key(canonical) {
+            let clauses = condition::parse(canonical)
+                .ok()
+                .and_then(|e| condition::bind(&e, &self.config.facets).ok())
+                .map(|c| {
+                    simplify(&c)
+                        .into_iter()
+                        .map(|c| Clause {
+                            source: c.to_string(),
+                            label: labels::label(&c, self.config),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            self.cache.insert(canonical.to_string(), clauses);
+        }
+        &self.cache[canonical]
+    }
+
+    /// The whole condition in words, one line (`tejun search`'s `condition_text`).
+    pub fn text(&mut self, canonical: &str) -> Option<String> {
+        let sep = crate::render::i18n::strings(self.config.language).and;
+        let words: Vec<&str> = self
+            .clauses(canonical)
+            .iter()
+            .map(|c| c.label.as_str())
+            .collect();
+        (!words.is_empty()).then(|| words.join(sep))
+    }
+}
+
+/// The conjuncts of `c`, simplified: nested `and`s flattened, one-item groups unwrapped,
+/// repeats dropped, of several bounds of one kind on a version facet only the tightest
+/// kept, and a facet's lower and upper bound joined into one range clause.
+pub fn simplify(c: &Condition) -> Vec<Condition> {
+    let mut flat: Vec<Condition> = Vec::new();
+    flatten(c, &mut flat);
+    let mut out: Vec<Condition> = Vec::new();
+    for c in flat {
+        if let Condition::Version { facet, op, version } = &c {
+            let tighter = |old: &crate::version::Version| match op {
+                Op::Ge | Op::Gt => version > old,
+                Op::Le | Op::Lt => version < old,
+                Op::Eq | Op::Ne => false,
+            };
+            let same = out.iter_mut().find(|o| {
+                matches!(o, Condition::Version { facet: f, op: p, .. } if f == facet && p == op)
+            });
+            if let Some(Condition::Version { version: old, .. }) = same {
+                if tighter(old) {
+                    *old = version.clone();
+                }
+                continue;
+            }
+        }
+        if !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    ranges(out)
+}
+
+fn flatten(c: &Condition, out: &mut Vec<Condition>) {
+    match c {
+        Condition::And(items) => items.iter().for_each(|i| flatten(i, out)),
+        Condition::Or(items) if items.len() == 1 => flatten(&items[0], out),
+        other => out.push(other.clone()),
+    }
+}
+
+/// A facet's `>=` bound followed by its `<=` bound, as one `and` (the labels read it as a
+/// range, 「A〜B」), where the `>=` one stood.
+fn ranges(items: Vec<Condition>) -> Vec<Condition> {
+    let bound = |c: &Condition, want: Op| match c {
+        Condition::Version { facet, op, .. } if *op == want => Some(facet.clone()),
+        _ => None,
+    };
+    // Each `>=` clause's partner `<=` (at most one per facet, after `simplify`).
+    let partner: Vec<Option<usize>> = items
+        .iter()
+        .map(|c| {
+            let facet = bound(c, Op::Ge)?;
+            items
+                .iter()
+                .position(|u| bound(u, Op::Le).as_ref() == Some(&facet))
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (i, c) in items.iter().enumerate() {
+        match partner[i] {
+            Some(j) => out.push(Condition::And(vec![c.clone(), items[j].clone()])),
+            None if partner.contains(&Some(i)) => {}
+            None => out.push(c.clone()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BOOK: &str = r#"
+title = "t"
+language = "ja"
+[[facet]]
+id = "cluster"
+label = "クラスタ種別"
+values = [{ id = "mscs", label = "MSCS(MSFC)" }, { id = "unix", label = "UNIX" }]
+[[facet]]
+id = "from"
+label = "適用前のバージョン"
+kind = "version"
+[[facet]]
+id = "to"
+label = "適用後のバージョン"
+kind = "version"
+"#;
+
+    fn config() -> Config {
+        let mut sources = crate::diagnostics::SourceMap::default();
+        let file = sources.add("book.toml".into(), "book.toml".into(), BOOK.into());
+        let mut diags = crate::diagnostics::Diagnostics::default();
+        Config::parse(BOOK, file, &mut diags).expect("book.toml")
+    }
+
+    fn clauses(src: &str) -> Vec<String> {
+        let e = condition::parse(src).unwrap();
+        let c = condition::bind(&e, &config().facets).unwrap();
+        simplify(&c).iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn repeats_go_and_the_tightest_bound_stays() {
+        assert_eq!(
+            clauses("cluster = mscs and from >= R12.8 and (from >= R12.8)"),
+            ["cluster = mscs", "from >= R12.8"]
+        );
+        assert_eq!(
+            clauses("cluster = mscs and from <= R12.7.x and from <= R12.4"),
+            ["cluster = mscs", "from <= R12.4"]
+        );
+        assert_eq!(
+            clauses("from <= R12.7.x and from >= R12.4.1 and (to <= R12.7.x or to >= R12.8)"),
+            [
+                "from >= R12.4.1 and from <= R12.7.x",
+                "to <= R12.7.x or to >= R12.8"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_condition_reads_in_the_books_words() {
+        let config = config();
+        let mut w = Wording::new(&config);
+        assert_eq!(
+            w.text("cluster = mscs and from <= R12.7.x and from <= R12.4 and from >= R12.1")
+                .as_deref(),
+            Some("クラスタ種別: MSCS(MSFC)、適用前のバージョン: R12.1〜R12.4")
+        );
+        assert_eq!(w.text(""), None);
+        assert_eq!(w.text("nofacet = x"), None);
+    }
+}
