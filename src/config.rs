@@ -25,13 +25,7 @@ pub enum Paper {
     Letter,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-pub enum Language {
-    #[serde(rename = "ja")]
-    Ja,
-    #[serde(rename = "en")]
-    En,
-}
+pub use crate::words::Language;
 
 #[derive(Debug, Clone)]
 pub struct Profile {
@@ -95,6 +89,9 @@ pub struct Config {
     pub facet_when: Vec<(String, Condition)>,
     /// `[search] synonyms`: groups of words a query finds each other by (登録 = レジスト).
     pub synonyms: Vec<Vec<String>>,
+    /// Every word shown to readers: the language's table with the theme's replacements
+    /// (set by the book's loader; [`Config::parse`] gives the built-in table).
+    pub words: std::sync::Arc<crate::words::Words>,
 }
 
 /// A rule between facets (`to >= from`), with the words a reader is told it in.
@@ -225,6 +222,7 @@ impl Config {
             rules,
             facet_when,
             synonyms: raw.search.synonyms,
+            words: std::sync::Arc::new(crate::words::Words::builtin(language).clone()),
         })
     }
 

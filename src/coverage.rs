@@ -400,7 +400,7 @@ pub fn check_procedure(
             let variants: Vec<&Condition> = step.variants.iter().map(|v| &v.when).collect();
             let (gap, overlap) = gap_and_overlap(facets, &ctx, &variants);
             let at = format!(
-                "{} {} step {} 「{}」",
+                "{} {} step {} \"{}\"",
                 proc_.number, proc_.title, step.number, step.title
             );
             let (file, span) = step.origin.clone();

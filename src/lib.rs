@@ -39,9 +39,11 @@ pub mod render;
 pub mod resolve;
 pub mod search;
 pub mod serve;
+pub mod theme_file;
 pub mod timing;
 pub mod toml_source;
 pub mod version;
+pub mod words;
 
 pub use model::Book;
 pub use resolve::load_book;

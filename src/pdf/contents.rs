@@ -12,11 +12,11 @@ use super::cover::escape;
 
 /// The contents as an HTML fragment.
 pub fn html(view: &Book) -> String {
-    let t = strings(view.config.language);
+    let t = strings(&view.config);
     let mut h = format!(
         "<nav class=\"toc-main print-toc tejun-contents\" aria-labelledby=\"toc-heading\">\n\
          <h2 id=\"toc-heading\">{}</h2>\n<ol class=\"toc-list\">\n",
-        escape(t.contents)
+        escape(&t.contents)
     );
     for ch in &view.chapters {
         h.push_str(&format!(

@@ -4,20 +4,20 @@
 //! The date is the runbooks' build date (`SOURCE_DATE_EPOCH` when set), so a
 //! reproducible build prints the same day.
 
-use crate::config::{Config, Language};
+use crate::config::Config;
 use crate::render::env::described;
 use crate::render::RunbookSpec;
 
 /// The title page as an HTML fragment (it replaces the print page's own title block).
 pub fn html(config: &Config, runbook: Option<&RunbookSpec>) -> String {
-    let w = Words::of(config.language);
+    let w = &config.words.pdf;
     let mut h = String::from("<section class=\"tejun-cover\" aria-label=\"");
     h.push_str(&escape(&config.title));
     h.push_str("\">\n<p class=\"cover-kind\">");
     h.push_str(if runbook.is_some() {
-        w.runbook
+        &w.runbook
     } else {
-        w.handbook
+        &w.handbook
     });
     h.push_str("</p>\n<p class=\"cover-title\">");
     h.push_str(&escape(&config.title));
@@ -55,32 +55,6 @@ pub fn html(config: &Config, runbook: Option<&RunbookSpec>) -> String {
         escape(&runbook.map_or_else(crate::render::runbook::build_date, |rb| rb.built.clone()))
     ));
     h
-}
-
-struct Words {
-    handbook: &'static str,
-    runbook: &'static str,
-    environment: &'static str,
-    date: &'static str,
-}
-
-impl Words {
-    fn of(lang: Language) -> Words {
-        match lang {
-            Language::Ja => Words {
-                handbook: "手順書",
-                runbook: "作業手順書(ランブック)",
-                environment: "対象環境",
-                date: "作成日",
-            },
-            Language::En => Words {
-                handbook: "Handbook",
-                runbook: "Runbook",
-                environment: "Environment",
-                date: "Printed",
-            },
-        }
-    }
 }
 
 /// Text for HTML element content and attribute values (the renderer's escaping).

@@ -9,66 +9,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use crate::condition::{Env, Value};
-use crate::config::{Config, FacetKind, Language};
-
-/// The words picker.js and runbook.js show.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EnvStrings {
-    pub picker_title: &'static str,
-    pub any: &'static str,
-    pub reset: &'static str,
-    pub share: &'static str,
-    pub no_env: &'static str,
-    pub current: &'static str,
-    pub change: &'static str,
-    pub applicable: &'static str,
-    pub none_apply: &'static str,
-    /// `{}` is the number of procedures.
-    pub count: &'static str,
-    pub runbooks: &'static str,
-    pub runbooks_intro: &'static str,
-    pub download: &'static str,
-}
-
-const JA: EnvStrings = EnvStrings {
-    picker_title: "環境の選択",
-    any: "(指定なし)",
-    reset: "リセット",
-    share: "この環境へのリンク",
-    no_env: "指定なし(すべての手順を表示)",
-    current: "現在の環境",
-    change: "変更",
-    applicable: "該当する手順",
-    none_apply: "この環境に該当する手順はありません。",
-    count: "{} 件",
-    runbooks: "作業手順書 (ランブック)",
-    runbooks_intro: "環境ごとの手順だけをまとめた1ファイルのHTMLです。チェック欄・進捗・作業記録の書き出しがあり、ネットワークなしで使えます。",
-    download: "ダウンロード",
-};
-
-const EN: EnvStrings = EnvStrings {
-    picker_title: "Choose your environment",
-    any: "(any)",
-    reset: "Reset",
-    share: "Link to this environment",
-    no_env: "none (every step shown)",
-    current: "Current environment",
-    change: "Change",
-    applicable: "Procedures that apply",
-    none_apply: "No procedure applies to this environment.",
-    count: "{} procedures",
-    runbooks: "Runbooks",
-    runbooks_intro: "One self-contained HTML file per environment, with only its steps: tick boxes, progress and an exportable log; no network needed.",
-    download: "Download",
-};
-
-pub fn env_strings(lang: Language) -> &'static EnvStrings {
-    match lang {
-        Language::Ja => &JA,
-        Language::En => &EN,
-    }
-}
+use crate::config::{Config, FacetKind};
 
 #[derive(Debug, Serialize)]
 struct FacetJs<'a> {
@@ -157,7 +98,7 @@ pub fn picker_config(config: &Config) -> serde_json::Value {
     let mut out = serde_json::json!({
         "book": book_id(config),
         "facets": facets,
-        "strings": env_strings(config.language),
+        "strings": &config.words.picker,
         // Every site page sits at the root; search.js loads `search/*.js` relative to it.
         "root": "",
         "placeholders": config.placeholders.iter().map(|p| serde_json::json!({

@@ -143,8 +143,8 @@ impl<'a> Ctx<'a> {
         &self.book.config
     }
 
-    pub fn t(&self) -> &'static Strings {
-        strings(self.book.config.language)
+    pub fn t(&self) -> &'a Strings {
+        strings(&self.book.config)
     }
 
     /// The `id` attribute of an element: anchors are page-local on the site, and prefixed

@@ -10,6 +10,7 @@ use crate::filter::is_trivial;
 use serde::Serialize;
 
 use super::i18n::{fill, strings, Strings};
+use crate::words::fill as fill_all;
 
 /// A condition as the theme's `badges` macro shows it (`conditions.html`): one badge per
 /// top-level conjunct, so `a and b` shows as two.
@@ -32,7 +33,7 @@ pub struct Badge {
 /// one the filter leaves behind).
 pub fn badges(c: Option<&Condition>, config: &Config) -> Option<Badges> {
     let c = c.filter(|c| !is_trivial(c))?;
-    let t = strings(config.language);
+    let t = strings(config);
     let conjuncts = match c {
         Condition::And(items) => merge_ranges(items),
         other => vec![other.clone()],
@@ -52,7 +53,7 @@ pub fn badges(c: Option<&Condition>, config: &Config) -> Option<Badges> {
 
 /// The whole condition as one line of text.
 pub fn label(c: &Condition, config: &Config) -> String {
-    label_in(c, config, strings(config.language), false)
+    label_in(c, config, strings(config), false)
 }
 
 /// A condition in the canonical syntax, for the `data-when` attribute picker.js filters
@@ -98,11 +99,11 @@ fn value_label(config: &Config, facet: &str, value: &str) -> String {
 fn version_text(op: Op, v: &str, t: &Strings) -> String {
     match op {
         Op::Eq => v.to_string(),
-        Op::Ne => fill(t.ver_ne, v),
-        Op::Lt => fill(t.ver_lt, v),
-        Op::Le => fill(t.ver_le, v),
-        Op::Gt => fill(t.ver_gt, v),
-        Op::Ge => fill(t.ver_ge, v),
+        Op::Ne => fill(&t.ver_ne, v),
+        Op::Lt => fill(&t.ver_lt, v),
+        Op::Le => fill(&t.ver_le, v),
+        Op::Gt => fill(&t.ver_gt, v),
+        Op::Ge => fill(&t.ver_ge, v),
     }
 }
 
@@ -113,7 +114,7 @@ fn label_in(c: &Condition, config: &Config, t: &Strings, nested: bool) -> String
                 .iter()
                 .map(|v| value_label(config, facet, v))
                 .collect();
-            format!("{}: {}", facet_label(config, facet), vals.join(" / "))
+            facet_is(t, &facet_label(config, facet), &vals.join(" / "))
         }
         Condition::Version { facet, op, version } => {
             let text = version.to_string();
@@ -123,17 +124,17 @@ fn label_in(c: &Condition, config: &Config, t: &Strings, nested: bool) -> String
             } else {
                 text
             };
-            format!(
-                "{}: {}",
-                facet_label(config, facet),
-                version_text(*op, &shown, t)
+            facet_is(
+                t,
+                &facet_label(config, facet),
+                &version_text(*op, &shown, t),
             )
         }
         // `to >= from` reads 「適用後のバージョン: 適用前のバージョン以降」.
-        Condition::Compare { left, op, right } => format!(
-            "{}: {}",
-            facet_label(config, left),
-            version_text(*op, &facet_label(config, right), t)
+        Condition::Compare { left, op, right } => facet_is(
+            t,
+            &facet_label(config, left),
+            &version_text(*op, &facet_label(config, right), t),
         ),
         Condition::Not(inner) => match inner.as_ref() {
             Condition::OneOf { facet, values } => {
@@ -141,14 +142,14 @@ fn label_in(c: &Condition, config: &Config, t: &Strings, nested: bool) -> String
                     .iter()
                     .map(|v| value_label(config, facet, v))
                     .collect();
-                format!(
-                    "{}: {}",
-                    facet_label(config, facet),
-                    fill(t.except, &vals.join(" / "))
+                facet_is(
+                    t,
+                    &facet_label(config, facet),
+                    &fill(&t.except, &vals.join(" / ")),
                 )
             }
             other => fill(
-                t.except,
+                &t.except,
                 &format!("({})", label_in(other, config, t, false)),
             ),
         },
@@ -165,23 +166,29 @@ fn label_in(c: &Condition, config: &Config, t: &Strings, nested: bool) -> String
             }] = items.as_slice()
             {
                 if facet == f2 {
-                    return format!("{}: {lo}〜{hi}", facet_label(config, facet));
+                    let range = fill_all(&t.range, &[&lo.to_string(), &hi.to_string()]);
+                    return facet_is(t, &facet_label(config, facet), &range);
                 }
             }
             join(
                 merge_ranges(items)
                     .iter()
                     .map(|c| label_in(c, config, t, true)),
-                t.and,
+                &t.and,
                 nested,
             )
         }
         Condition::Or(items) => join(
             items.iter().map(|c| label_in(c, config, t, true)),
-            t.or,
+            &t.or,
             nested,
         ),
     }
+}
+
+/// A facet and what a condition asks of it (`facet_value`: `OS: Linux`).
+fn facet_is(t: &Strings, facet: &str, what: &str) -> String {
+    fill_all(&t.facet_value, &[facet, what])
 }
 
 fn join(parts: impl Iterator<Item = String>, sep: &str, nested: bool) -> String {
@@ -240,6 +247,7 @@ mod tests {
             rules: vec![],
             facet_when: vec![],
             placeholders: Vec::new(),
+            words: crate::words::Words::builtin(lang).clone().into(),
             synonyms: Vec::new(),
         }
     }

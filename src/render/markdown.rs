@@ -75,7 +75,7 @@ fn walk(ctx: &Ctx, owner: &str, src: &str, with_html: bool) -> Rendered {
                     closers.push("</span>");
                     format!(
                         "<span class=\"xref-absent\" title=\"{}\"",
-                        esc(ctx.t().not_in_view)
+                        esc(&ctx.t().not_in_view)
                     )
                 } else {
                     closers.push("</a>");

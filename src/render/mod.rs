@@ -496,7 +496,7 @@ impl<'a> Site<'a> {
         };
         c.insert("breadcrumbs", &nav::breadcrumbs(ctx, page, place));
         c.insert("tejun_json", &self.tejun_json);
-        c.insert("env_t", env::env_strings(cfg.language));
+        c.insert("env_t", &cfg.words.picker);
         let (prev, next) = self.neighbours(page);
         c.insert("prev", &prev.map(|p| nav::page_link(ctx, &p)));
         c.insert("next", &next.map(|p| nav::page_link(ctx, &p)));

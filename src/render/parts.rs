@@ -347,8 +347,8 @@ fn processes<'a>(
 ) -> (PartData<'a>, String) {
     let t = ctx.t();
     let (expect, heading) = match expect {
-        Expect::Absent => ("absent", t.absent),
-        Expect::Present => ("present", t.present),
+        Expect::Absent => ("absent", &t.absent),
+        Expect::Present => ("present", &t.present),
     };
     let names: Vec<&str> = items.iter().map(|i| i.name.as_str()).collect();
     let data = PartData::Processes {
@@ -375,7 +375,7 @@ fn refs<'a>(ctx: &Ctx<'a>, ids: &'a [String]) -> (PartData<'a>, String) {
     let text = format!(
         "{}{}{}",
         t.refs_before,
-        titles.join(t.refs_sep),
+        titles.join(&t.refs_sep),
         t.refs_after
     );
     (PartData::Refs { refs }, text)
@@ -417,7 +417,7 @@ mod tests {
             cache: &cache,
             hashed: false,
         };
-        let mut bodies = Bodies::new(markup, super::super::i18n::strings(Language::En));
+        let mut bodies = Bodies::new(markup, &crate::words::Words::builtin(Language::En).site);
         let a = bodies.render("p", &text("<p>a</p>")).expect("render");
         assert_eq!(a, "<div class=\"part part-text\"><p>a</p></div>\n");
         assert_eq!(bodies.render("p", &text("<p>a</p>")).expect("render"), a);

@@ -20,7 +20,7 @@ use super::parts::{BodyCache, StepMarkup};
 use super::theme::{error_chain, Theme};
 use super::view;
 use crate::condition::Env;
-use crate::config::{Config, Language};
+use crate::config::Config;
 use crate::filter::filter;
 use crate::model::Book;
 
@@ -64,7 +64,7 @@ impl RunbookSpec {
             .map(|(_, v)| v)
             .collect();
         let title = if words.is_empty() {
-            strings(config.language).all.to_string()
+            config.words.runbook.all.clone()
         } else {
             words.join(" / ")
         };
@@ -74,61 +74,6 @@ impl RunbookSpec {
             env,
             built: built.to_string(),
         }
-    }
-}
-
-/// The words a runbook says, besides the site's.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RunbookStrings {
-    pub kicker: &'static str,
-    pub environment: &'static str,
-    pub all: &'static str,
-    pub built: &'static str,
-    pub progress: &'static str,
-    pub done: &'static str,
-    pub export_json: &'static str,
-    pub export_csv: &'static str,
-    pub clear: &'static str,
-    pub clear_confirm: &'static str,
-    pub no_procedure: &'static str,
-    pub ticked_at: &'static str,
-}
-
-const JA: RunbookStrings = RunbookStrings {
-    kicker: "作業手順書 (ランブック)",
-    environment: "対象環境",
-    all: "すべての環境",
-    built: "作成日",
-    progress: "進捗",
-    done: "完了",
-    export_json: "記録をJSONで保存",
-    export_csv: "記録をCSVで保存",
-    clear: "チェックをすべて外す",
-    clear_confirm: "すべてのチェックと記録を消去しますか?",
-    no_procedure: "この環境に該当する手順はありません。",
-    ticked_at: "完了時刻",
-};
-
-const EN: RunbookStrings = RunbookStrings {
-    kicker: "Runbook",
-    environment: "Environment",
-    all: "Every environment",
-    built: "Built",
-    progress: "Progress",
-    done: "Done",
-    export_json: "Export log (JSON)",
-    export_csv: "Export log (CSV)",
-    clear: "Untick every step",
-    clear_confirm: "Clear every tick and its time?",
-    no_procedure: "No procedure applies to this environment.",
-    ticked_at: "Ticked at",
-};
-
-pub fn strings(lang: Language) -> &'static RunbookStrings {
-    match lang {
-        Language::Ja => &JA,
-        Language::En => &EN,
     }
 }
 
@@ -180,7 +125,7 @@ pub fn render_to(
     let ctx = Ctx::new(&view_book, LinkMode::Print);
     let cfg = &book.config;
     let env_key = canonical(cfg, &spec.env);
-    let rs = strings(cfg.language);
+    let rs = &cfg.words.runbook;
     let mut base = Context::new();
     base.insert("t", ctx.t());
     base.insert("rb_t", rs);

@@ -24,6 +24,7 @@ use crate::content::{
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap};
 use crate::model::*;
 pub(crate) use crate::toml_source::content_start;
+use crate::words::Words;
 
 pub use patch::{Page, Patched, Patcher};
 
@@ -60,7 +61,11 @@ fn load(root: &Path, patchable: bool) -> Result<Loaded3, (Diagnostics, SourceMap
     else {
         return Err((diags, sources));
     };
-    let config = Config::parse(sources.text(cfile), cfile, &mut diags);
+    let mut config = Config::parse(sources.text(cfile), cfile, &mut diags);
+    if let Some(c) = config.as_mut() {
+        let theme = root.join(&c.theme_dir);
+        c.words = Words::load(c.language, &theme, &mut sources, &mut diags).into();
+    }
     let loaded = crate::timing::phase("load content", || {
         load_content(root, &mut sources, &mut diags)
     });

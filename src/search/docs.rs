@@ -11,7 +11,6 @@ use crate::render::markdown::text as plain;
 use serde::Serialize;
 
 use crate::condition::Condition;
-use crate::config::Language;
 use crate::filter::is_trivial;
 use crate::model::*;
 
@@ -79,10 +78,7 @@ pub fn each_in_procedure(book: &Book, id: &str, out: &mut dyn FnMut(SearchDoc)) 
 }
 
 fn walk(book: &Book, only: Option<&str>, out: &mut dyn FnMut(SearchDoc)) {
-    let step_word = match book.config.language {
-        Language::Ja => "手順",
-        Language::En => "step",
-    };
+    let step_word = book.config.words.site.step.as_str();
     let wanted = |p: &Procedure| only.is_none_or(|id| p.id == id);
     for ch in &book.chapters {
         let mut conds: Vec<&Condition> = ch.when.iter().collect();

@@ -4,14 +4,14 @@
 //! ([`offline`], read by `themes/default/search.js`). A query is read by [`query`], which
 //! never fails, widened against the book's vocabulary and synonyms by [`expand`], ranked
 //! by [`rank`] (the same arithmetic in both places), and shown with [`snippet`]s,
-//! conditions in the book's words ([`wording`]) and the search box's words ([`i18n`]).
+//! conditions in the book's words ([`wording`]) and the search box's words (`[search]` of
+//! [`crate::words`]).
 //! [`commands`] lists every program and process with the steps that use them.
 
 pub mod analyze;
 pub mod commands;
 pub mod docs;
 pub mod expand;
-pub mod i18n;
 pub mod index;
 pub mod offline;
 pub mod pack;

@@ -888,9 +888,7 @@ pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> O
     meta.push_str("],\"synonyms\":");
     meta.push_str(&serde_json::to_string(&book.config.synonyms).unwrap_or_default());
     meta.push_str(",\"strings\":");
-    meta.push_str(
-        &serde_json::to_string(super::i18n::strings(book.config.language)).unwrap_or_default(),
-    );
+    meta.push_str(&serde_json::to_string(&book.config.words.search).unwrap_or_default());
     meta.push_str("});\n");
     emit("search/meta.js", meta);
 

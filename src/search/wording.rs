@@ -58,13 +58,13 @@ impl<'a> Wording<'a> {
 
     /// The whole condition in words, one line (`tejun search`'s `condition_text`).
     pub fn text(&mut self, canonical: &str) -> Option<String> {
-        let sep = crate::render::i18n::strings(self.config.language).and;
+        let sep = &crate::render::i18n::strings(self.config).and;
         let words: Vec<&str> = self
             .clauses(canonical)
             .iter()
             .map(|c| c.label.as_str())
             .collect();
-        (!words.is_empty()).then(|| words.join(sep))
+        (!words.is_empty()).then(|| words.join(sep.as_str()))
     }
 }
 

@@ -117,6 +117,11 @@ pub fn classify_path(path: &Path, layout: &Layout) -> Change {
         return Change::Other;
     }
     let theme = layout.root.join(&layout.theme_dir);
+    // The theme's language tables are read with the book (every command speaks them), so
+    // a change to one reloads the book, as book.toml does.
+    if path.starts_with(theme.join("lang")) || path == theme {
+        return Change::Config;
+    }
     if path.starts_with(&theme) || (theme.starts_with(path) && path != layout.root) {
         return Change::Theme(path.to_path_buf());
     }
@@ -172,6 +177,18 @@ mod tests {
                 ..Plan::default()
             }
         );
+    }
+
+    /// The language tables are read with the book: an edit reloads it, not only the theme.
+    #[test]
+    fn a_theme_language_table_is_a_config_change() {
+        let c = classify(
+            &[ev(write(), &["/b/themes/default/lang/ja.toml"])],
+            &layout(),
+        );
+        assert_eq!(c, vec![Change::Config]);
+        let c = classify(&[ev(write(), &["/b/themes/default/style.css"])], &layout());
+        assert!(matches!(c.as_slice(), [Change::Theme(_)]), "{c:?}");
     }
 
     #[test]

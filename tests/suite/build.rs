@@ -356,6 +356,55 @@ fn theme_overrides_the_sidebar_script() {
     );
 }
 
+/// Every word a reader sees comes from the language table, which the book's theme may
+/// change key by key: the site, a runbook and the search box all say the theme's word.
+#[test]
+fn theme_language_table_replaces_words_everywhere() {
+    let book = Book::fixture("site-basic");
+    book.write(
+        "themes/default/lang/en.toml",
+        "[site]\nnote = \"Good to know\"\n[search]\nno_results = \"Nothing here.\"\n\
+         [runbook]\nkicker = \"Field guide\"\n",
+    );
+    book.run(["build", "."]).assert_ok();
+    let alpha = book.read("book/alpha.html");
+    assert!(alpha.contains("Good to know"), "the callout's title");
+    assert!(!alpha.contains(">Note<"), "no built-in word left: {alpha}");
+    assert!(book.read("book/search/meta.js").contains("Nothing here."));
+    book.run(["runbook", ".", "--env", "os=linux", "--out", "rb.html"])
+        .assert_ok();
+    let rb = book.read("rb.html");
+    assert!(rb.contains("Field guide") && rb.contains("Good to know"));
+}
+
+/// A misspelt key, or a word that drops the `{}` its number goes in, is an error at its
+/// line in the theme's table, and nothing is built.
+#[test]
+fn theme_language_table_mistakes_are_located() {
+    let book = Book::fixture("site-basic");
+    book.write(
+        "themes/default/lang/en.toml",
+        "[site]\nnote = \"N\"\nnotte = \"x\"\n[search]\nresults = \"many\"\n",
+    );
+    let out = book.run(["build", "."]);
+    assert_eq!(out.code(), Some(1));
+    let err = out.stderr();
+    assert!(
+        err.contains("themes/default/lang/en.toml:3:1") && err.contains("notte"),
+        "{err}"
+    );
+    assert!(!book.join("book").exists(), "nothing built");
+    book.write(
+        "themes/default/lang/en.toml",
+        "[search]\nresults = \"many\"\n",
+    );
+    let err = book.run(["check", "."]).stderr();
+    assert!(
+        err.contains("themes/default/lang/en.toml:2:11") && err.contains("search.results"),
+        "{err}"
+    );
+}
+
 #[test]
 fn init_then_build_succeeds_and_init_never_overwrites() {
     let tmp = tempfile::tempdir().expect("tempdir");

@@ -221,7 +221,7 @@ fn coverage_gap_names_the_environment_and_the_step() {
     assert_reports(
         "coverage-gap",
         "content/01-ch/02-gap.toml:7:1",
-        "1.2 Gap step 1 「Restart」: no variant applies when from=R12.4.1",
+        "1.2 Gap step 1 \"Restart\": no variant applies when from=R12.4.1",
     );
 }
 

@@ -248,7 +248,7 @@ fn coverage_check_still_finds_a_gap_among_ten_facets() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
         err.contains(
-            "1.101 Everything step 2 「Per value」: no variant applies when f0=v1, f3=v1, f5=v0, f9=v7"
+            "1.101 Everything step 2 \"Per value\": no variant applies when f0=v1, f3=v1, f5=v0, f9=v7"
         ),
         "{err}"
     );

@@ -11,8 +11,8 @@ use crate::harness::{read, repo};
 /// Lowest first. A module may use those of earlier layers.
 const LAYERS: &[&[&str]] = &[
     &["version", "diagnostics", "timing", "progress", "output"],
-    &["toml_source", "facet"],
-    &["condition"],
+    &["toml_source", "facet", "theme_file"],
+    &["condition", "words"],
     &["config"],
     &["model"],
     &["prose", "filter", "coverage", "content"],

@@ -6,7 +6,8 @@
   var CONFIG = window.TEJUN || {};
   var list = CONFIG.placeholders || [];
   var KEY = "tejun-values:" + (CONFIG.book || "book");
-  var ja = (document.documentElement.lang || "").indexOf("ja") === 0;
+  // The book's words (the theme's lang/*.toml through window.TEJUN.strings).
+  var S = CONFIG.strings || {};
 
   function load() {
     try { return JSON.parse(localStorage.getItem(KEY) || "{}") || {}; } catch (e) { return {}; }
@@ -57,7 +58,7 @@
       input.name = p.id;
       input.spellcheck = false;
       input.autocomplete = "off";
-      if (p.example) input.placeholder = (ja ? "例: " : "e.g. ") + p.example;
+      if (p.example) input.placeholder = (S.example || "{}").replace("{}", p.example);
       input.value = values[p.id] || "";
       var note = document.createElement("span");
       note.className = "values-note";
@@ -65,7 +66,7 @@
       function check() {
         var v = input.value.trim(), bad = v !== "" && !valid(p, v);
         input.setAttribute("aria-invalid", bad ? "true" : "false");
-        note.textContent = bad ? (ja ? "形式が正しくありません" : "Not a valid value") + (p.example ? " (" + p.example + ")" : "") : (p.description || "");
+        note.textContent = bad ? (S.invalidValue || "") + (p.example ? " (" + p.example + ")" : "") : (p.description || "");
         row.classList.toggle("invalid", bad);
         return !bad;
       }

@@ -38,9 +38,7 @@
       flag = document.createElement("p");
       flag.className = "step-changed-note";
       flag.setAttribute("role", "status");
-      flag.textContent = S.changed || (document.documentElement.lang.indexOf("ja") === 0
-        ? "チェックした後に手順の内容が変更されています。確認し直してください。"
-        : "This step changed since you ticked it; check it again.");
+      flag.textContent = S.changed || "";
       var head = li.querySelector(".step-title") || li.firstElementChild;
       if (head && head.parentNode === li) head.insertAdjacentElement("afterend", flag);
       else li.insertBefore(flag, li.firstChild);

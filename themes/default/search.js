@@ -892,8 +892,8 @@
   var CONFIG = window.TEJUN || {};
   var ROOT = CONFIG.root || "";
   var STRINGS = CONFIG.strings || {};
-  var ja = (document.documentElement.lang || "").indexOf("ja") === 0;
-  function t(key, en, jp) { return STRINGS[key] || (ja ? jp : en); }
+  // The book's words (book.toml's language, the theme's lang/*.toml): none live here.
+  function t(key) { return STRINGS[key] || ""; }
   var loading = {};
   function load(path) {
     if (!loading[path]) {
@@ -955,7 +955,7 @@
     // Marking the arrival is a nicety: whatever goes wrong there, the search box still works.
     try { highlightArrival(); } catch (e) { /* the page shows unmarked */ }
     if (!input || !box) return;
-    if (!input.placeholder) input.placeholder = t("searchPlaceholder", "Search (/)", "検索 (/)");
+    if (!input.placeholder) input.placeholder = t("searchPlaceholder");
     input.setAttribute("autocomplete", "off");
     // ARIA combobox: the options are the hits' links (a link in an option nests controls);
     // the count and notes stand beside the list as a polite status.
@@ -1075,7 +1075,7 @@
         if (mine !== seq) return;
         show(query, { hits: [] });
         status.textContent = "";
-        status.appendChild(el("p", "search-empty", t("searchUnavailable", "Search index unavailable: ", "検索インデックスを読み込めません: ") + err.message));
+        status.appendChild(el("p", "search-empty", t("searchUnavailable") + err.message));
       });
     }
     var keys = createKeys(function (a) {
