@@ -76,7 +76,7 @@ impl<'a> Build<'a> {
             mut staged,
         } = self;
         let theme = Theme::load(Some(&root.join(&book.config.theme_dir)))?;
-        let site = Site::new(book, theme)?;
+        let site = Site::new(book, theme)?.with_index(crate::search::write_site_index);
         let index_dir = index::beside(&out_dir);
         let (site_result, index) = std::thread::scope(|scope| {
             let index = scope.spawn(|| {

@@ -107,7 +107,13 @@ pub struct Site<'a> {
     procedures: std::sync::OnceLock<std::collections::HashMap<&'a str, nav::Place<'a>>>,
     /// The step bodies rendered so far, for the pages, the print page and the runbooks.
     bodies: parts::BodyCache,
+    /// What writes the site's offline search index beside the other whole-book files, if
+    /// anything: the search module sits above the renderer, so the caller hands it in.
+    index: Option<IndexWriter>,
 }
+
+/// Writes a book's offline search index as (path inside the site, bytes) files.
+pub type IndexWriter = fn(&Book, &mut dyn FnMut(&str, Vec<u8>));
 
 #[derive(Serialize)]
 struct FrontView {
@@ -164,7 +170,14 @@ impl<'a> Site<'a> {
             tejun_json: env::script_json(&env::picker_config(&book.config)),
             procedures: std::sync::OnceLock::new(),
             bodies: parts::BodyCache::default(),
+            index: None,
         })
+    }
+
+    /// Writes the offline search index with `write` when the whole-book files are built.
+    pub fn with_index(mut self, write: IndexWriter) -> Self {
+        self.index = Some(write);
+        self
     }
 
     /// The pages in reading order and each page's place in it, built on first use: the
@@ -282,7 +295,9 @@ impl<'a> Site<'a> {
                 if !with_aggregates {
                     return Ok(());
                 }
-                crate::timing::phase("offline index", || self.offline_index(sink))?;
+                if let Some(write) = self.index {
+                    crate::timing::phase("offline index", || self.offline_index(sink, write))?;
+                }
                 progress.advance(1);
                 crate::timing::phase("print page", || {
                     sink.put_with(&PageId::Print.path(), &mut |w| self.print_to(w))
@@ -341,7 +356,7 @@ impl<'a> Site<'a> {
 
     /// The offline search index's script files, written in batches from every core (the
     /// index of a large book is thousands of small files).
-    fn offline_index(&self, sink: &dyn SharedOutput) -> Result<()> {
+    fn offline_index(&self, sink: &dyn SharedOutput, write: IndexWriter) -> Result<()> {
         const BATCH: usize = 256;
         let mut batch: Vec<(String, Vec<u8>)> = Vec::with_capacity(BATCH);
         let mut failed = None;
@@ -354,7 +369,7 @@ impl<'a> Site<'a> {
                 failed.get_or_insert(e);
             }
         };
-        crate::search::write_offline_index(self.book, &mut |path, bytes| {
+        write(self.book, &mut |path, bytes| {
             batch.push((path.to_string(), bytes));
             if batch.len() == BATCH {
                 flush(&mut batch);

@@ -24,5 +24,5 @@ pub mod wording;
 pub use analyze::analyze;
 pub use docs::{collect, SearchDoc};
 pub use index::{default_dir, update, Hit, LiveIndex, Request, Results, SearchIndex, Update};
-pub use offline::{write_offline_index, OfflineStats};
+pub use offline::{write_offline_index, write_site_index, OfflineStats};
 pub use query::Field;

@@ -777,6 +777,11 @@ fn run_lengths(lengths: impl Iterator<Item = usize>) -> String {
 }
 
 /// Writes the offline index of `book` through `out(relative path, bytes)`.
+/// [`write_offline_index`] as the renderer takes it ([`crate::render::IndexWriter`]).
+pub fn write_site_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) {
+    write_offline_index(book, out);
+}
+
 pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> OfflineStats {
     let docs = crate::timing::phase("offline: documents", || docs::collect(book));
     let (doc_group, group_postings) =

@@ -102,6 +102,7 @@ impl Aggregates {
         let mut out = MemoryOutput::default();
         let hidden = crate::progress::Silent;
         let files = Site::new(&self.book, self.theme)
+            .map(|site| site.with_index(crate::search::write_site_index))
             .and_then(|site| site.build_parts(&mut out, &hidden, Parts::Aggregates))
             .map(|_| out.files)
             .map_err(|e| format!("{e:#}"));
@@ -427,8 +428,10 @@ impl Preview {
         };
         let mut out = MemoryOutput::default();
         let hidden = crate::progress::Silent;
-        let built =
-            Site::new(book, theme).and_then(|site| site.build_parts(&mut out, &hidden, part));
+        let built = Site::new(book, theme).and_then(|site| {
+            site.with_index(crate::search::write_site_index)
+                .build_parts(&mut out, &hidden, part)
+        });
         if let Err(e) = built {
             let item = ErrorItem::global(format!("{e:#}"));
             if self.echo {

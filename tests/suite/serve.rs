@@ -22,7 +22,11 @@ fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
     let (book, _) = tejun::load_book(root).unwrap_or_else(|(d, s)| panic!("{:?}", d.lines(&s)));
     let theme = Theme::load(Some(&root.join(&book.config.theme_dir))).unwrap();
     let mut out = MemoryOutput::default();
-    Site::new(&book, theme).unwrap().build(&mut out).unwrap();
+    Site::new(&book, theme)
+        .unwrap()
+        .with_index(tejun::search::write_site_index)
+        .build(&mut out)
+        .unwrap();
     out.files
 }
 
