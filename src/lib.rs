@@ -33,6 +33,7 @@ pub mod filter;
 pub mod model;
 pub mod output;
 pub mod pdf;
+pub mod placeholder;
 pub mod progress;
 pub mod prose;
 pub mod render;

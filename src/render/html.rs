@@ -84,7 +84,7 @@ enum Cut<'c> {
 fn cuts<'c>(config: &'c Config, text: &str) -> Vec<Cut<'c>> {
     let mut out = Vec::new();
     let mut last = 0;
-    for (at, id) in crate::resolve::placeholders::uses(text) {
+    for (at, id) in crate::placeholder::uses(text) {
         let Some(p) = config.placeholder(id) else {
             continue;
         };
@@ -113,7 +113,7 @@ impl<'a> PlaceholderView<'a> {
 
 /// Plain text with placeholders as they read unfilled (`[リソースの名前]`).
 pub fn placeholders_text(config: &Config, text: &str) -> String {
-    crate::resolve::placeholders::fill_with(text, &|id| {
+    crate::placeholder::fill(text, &|id| {
         config
             .placeholder(id)
             .map(|p| p.value.clone().unwrap_or_else(|| p.unfilled.clone()))

@@ -7,49 +7,7 @@ use std::ops::Range;
 use super::Resolver;
 use crate::diagnostics::{Diagnostic, FileId};
 
-/// The `[[id]]` uses in a text, as (byte offset, id). `[[ -f x ]]` and other brackets
-/// that do not enclose a plain id are left alone.
-pub fn uses(text: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(i) = text[from..].find("[[") {
-        let start = from + i;
-        let rest = &text[start + 2..];
-        let len = rest
-            .find(|c: char| {
-                !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '-' | '.'))
-            })
-            .unwrap_or(rest.len());
-        if len > 0 && rest[len..].starts_with("]]") {
-            out.push((start, &rest[..len]));
-            from = start + 2 + len + 2;
-        } else {
-            from = start + 2;
-        }
-    }
-    out
-}
-
-/// Replaces every `[[id]]` with what `value` returns for it.
-pub fn fill(text: &str, value: &dyn Fn(&str) -> Option<String>) -> String {
-    fill_with(text, value)
-}
-
-/// [`fill`], under the name the renderer uses.
-pub fn fill_with(text: &str, value: &dyn Fn(&str) -> Option<String>) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut last = 0;
-    for (at, id) in uses(text) {
-        out.push_str(&text[last..at]);
-        match value(id) {
-            Some(v) => out.push_str(&v),
-            None => out.push_str(&text[at..at + id.len() + 4]),
-        }
-        last = at + id.len() + 4;
-    }
-    out.push_str(&text[last..]);
-    out
-}
+pub use crate::placeholder::{fill, uses};
 
 impl Resolver<'_> {
     /// Checks the placeholders in one string written at `span` of `file`.

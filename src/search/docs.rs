@@ -271,7 +271,7 @@ fn shown(book: &Book, text: &str) -> String {
     if !text.contains("[[") {
         return text.to_string();
     }
-    crate::resolve::placeholders::fill(text, &|id| {
+    crate::placeholder::fill(text, &|id| {
         book.config.placeholder(id).map(|p| p.unfilled.clone())
     })
 }
