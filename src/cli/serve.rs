@@ -20,6 +20,10 @@ pub struct Args {
     /// Open the served book in the default browser
     #[arg(long)]
     pub open: bool,
+    /// How long a connection may take to send its request before it gets 408, in ms.
+    /// Hidden: the tests of slow and idle connections shorten it rather than wait 10 s.
+    #[arg(long, hide = true, value_name = "MS", default_value_t = serve::REQUEST_TIMEOUT.as_millis() as u64)]
+    pub request_timeout_ms: u64,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -28,5 +32,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         bind: args.bind,
         port: args.port,
         open: args.open,
+        request_timeout: std::time::Duration::from_millis(args.request_timeout_ms.max(1)),
     })
 }

@@ -27,7 +27,7 @@ use super::inject::{inject, PageMeta, RELOAD_JS};
 use super::origin::{self, Own, ISOLATION_HEADERS};
 use super::path::{query_param, site_key};
 use super::preview::{ErrorItem, Preview};
-use super::request::{self, Outcome, REQUEST_TIMEOUT};
+use super::request::{self, Outcome};
 use crate::search::{Request, SearchIndex};
 
 /// How many ports after the asked one are tried when it is taken.
@@ -90,16 +90,19 @@ pub struct Shared {
     /// configuration (for `env=`).
     pub search: RwLock<Option<Arc<ServedIndex>>>,
     connections: AtomicUsize,
+    /// How long a connection may take to send its request before it gets 408.
+    request_timeout: Duration,
 }
 
 impl Shared {
-    pub fn new(boot: String, snapshot: Snapshot) -> Shared {
+    pub fn new(boot: String, snapshot: Snapshot, request_timeout: Duration) -> Shared {
         Shared {
             boot,
             snapshot: RwLock::new(Arc::new(snapshot)),
             hub: Hub::new(MAX_EVENT_STREAMS),
             search: RwLock::new(None),
             connections: AtomicUsize::new(0),
+            request_timeout,
         }
     }
 
@@ -180,7 +183,7 @@ pub fn serve(listener: TcpListener, shared: Arc<Shared>) {
 
 fn handle(mut stream: TcpStream, shared: &Shared, bound: SocketAddr) -> io::Result<()> {
     stream.set_write_timeout(Some(WRITE_TIMEOUT))?;
-    let req = match request::read(&mut stream, Instant::now() + REQUEST_TIMEOUT)? {
+    let req = match request::read(&mut stream, Instant::now() + shared.request_timeout)? {
         Outcome::Request(r) => r,
         Outcome::Refused(status, why) => return refuse(stream, status, why),
         Outcome::Gone => return Ok(()),

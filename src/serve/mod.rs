@@ -35,6 +35,7 @@ use crate::search::LiveIndex;
 pub use change::{classify, Change, Layout, Plan};
 use http::{Shared, Snapshot, UpdateEvent};
 pub use preview::{Aggregates, AggregatesDone, ErrorItem, Preview, Update};
+pub use request::REQUEST_TIMEOUT;
 
 /// What `tejun serve` was asked for.
 #[derive(Debug, Clone)]
@@ -44,6 +45,9 @@ pub struct Options {
     /// `0` lets the system choose; otherwise the next free port from here is used.
     pub port: u16,
     pub open: bool,
+    /// How long a connection may take to send its request ([`request::REQUEST_TIMEOUT`]
+    /// unless a test shortens it).
+    pub request_timeout: std::time::Duration,
 }
 
 /// Builds, serves and follows the book until Ctrl-C.
@@ -69,7 +73,11 @@ pub fn run(opts: Options) -> Result<ExitCode> {
     });
     let start = Instant::now();
     let (preview, stale) = Preview::open_pages(&root, true);
-    let shared = Arc::new(Shared::new(boot_id(), Snapshot::of(&preview)));
+    let shared = Arc::new(Shared::new(
+        boot_id(),
+        Snapshot::of(&preview),
+        opts.request_timeout,
+    ));
     eprintln!(
         "built {} pages in memory ({} errors, {} ms); the print page, runbooks and offline \
          search follow",

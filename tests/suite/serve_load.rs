@@ -117,7 +117,7 @@ fn idle_and_slow_connections_do_not_stop_normal_requests() {
     let _turn = many_connections();
     let book = Book::fixture("site-basic");
     let site = built(&book);
-    let server = Server::start(&book, &[]);
+    let server = Server::start(&book, &["--request-timeout-ms", "2000"]);
     let addr = server.addr().to_string();
 
     let stop = Arc::new(AtomicBool::new(false));
