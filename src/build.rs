@@ -26,22 +26,29 @@ pub struct Build<'a> {
 /// What a build did.
 #[derive(Debug)]
 pub struct Report {
+    /// Where the site was written.
     pub out_dir: PathBuf,
     /// Pages written (the print page included) and the steps on them.
     pub pages: usize,
+    /// Steps on those pages (a step on several pages counts on each).
     pub steps: usize,
     /// PDFs printed (`[output.pdf] enabled`).
     pub pdfs: usize,
+    /// What became of the search index.
     pub index: IndexOutcome,
 }
 
 /// What became of the search index beside the output.
 #[derive(Debug)]
 pub enum IndexOutcome {
+    /// Built afresh.
     Built {
+        /// How many documents it holds.
         docs: usize,
+        /// Where it is.
         dir: PathBuf,
     },
+    /// It matched the book already.
     UpToDate,
     /// The site was built; the index could not be (a foreign folder in its place, a full
     /// disk): `tejun search` will say so itself.

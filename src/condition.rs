@@ -29,19 +29,29 @@ pub use crate::facet::{Env, Value};
 use crate::facet::{Facet, FacetKind};
 use crate::version::{looks_like_version, Version};
 
+/// A word of a condition as written, with where it stands in the string.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Word {
+    /// The word.
     pub text: String,
+    /// Its byte range inside the condition string.
     pub span: Range<usize>,
 }
 
+/// A comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Op {
+    /// `=`
     Eq,
+    /// `!=`
     Ne,
+    /// `<`
     Lt,
+    /// `<=`
     Le,
+    /// `>`
     Gt,
+    /// `>=`
     Ge,
 }
 
@@ -85,16 +95,36 @@ impl Op {
 /// A parsed, not yet checked, condition.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
-    Test { facet: Word, op: Op, value: Word },
-    In { facet: Word, values: Vec<Word> },
+    /// `facet OP value` (`cluster = mscs`, `from >= R12.8`, `to >= from`).
+    Test {
+        /// The left operand, a facet id.
+        facet: Word,
+        /// The comparison.
+        op: Op,
+        /// The right operand: a value, a version or another facet's id.
+        value: Word,
+    },
+    /// `facet in [a, b]`.
+    In {
+        /// The facet id.
+        facet: Word,
+        /// The values listed.
+        values: Vec<Word>,
+    },
+    /// Every one holds.
     And(Vec<Expr>),
+    /// At least one holds.
     Or(Vec<Expr>),
+    /// It does not hold.
     Not(Box<Expr>),
 }
 
+/// Why a condition string could not be read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParseError {
+    /// What is wrong, for the writer.
     pub message: String,
+    /// Where, as a byte range of the condition string.
     pub span: Range<usize>,
 }
 
@@ -387,22 +417,34 @@ pub fn parse(src: &str) -> Result<Expr, ParseError> {
 pub enum Condition {
     /// The facet's value is one of `values` (`cluster = mscs`, `platform in [x86, ipf]`).
     OneOf {
+        /// The enumeration facet's id.
         facet: String,
+        /// The value ids any of which satisfies it.
         values: Vec<String>,
     },
+    /// A version facet compared with a version (`from >= R12.8`, `to = 16`).
     Version {
+        /// The version facet's id.
         facet: String,
+        /// The comparison.
         op: Op,
+        /// The version compared with.
         version: Version,
     },
     /// Two version facets compared (`to >= from`): what a rule between facets says.
     Compare {
+        /// The facet on the left.
         left: String,
+        /// The comparison.
         op: Op,
+        /// The facet on the right.
         right: String,
     },
+    /// Every one holds.
     And(Vec<Condition>),
+    /// At least one holds.
     Or(Vec<Condition>),
+    /// It does not hold.
     Not(Box<Condition>),
 }
 

@@ -21,17 +21,24 @@ use raw::{RawConfig, RawPlaceholder, RawProfile};
 /// Paper size for `tejun pdf` and `[output.pdf]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Paper {
+    /// ISO A4, 210 × 297 mm.
     A4,
+    /// US Letter, 8.5 × 11 in.
     Letter,
 }
 
 pub use crate::words::Language;
 
+/// A named environment (`[[profile]]`): a runbook of its own, and a choice the picker offers.
 #[derive(Debug, Clone)]
 pub struct Profile {
+    /// Its id (the runbook is `runbooks/<id>.html`).
     pub id: String,
+    /// What readers see.
     pub label: String,
+    /// What it is for, shown under the label.
     pub description: Option<String>,
+    /// The facet values it stands for.
     pub env: Env,
     /// Where book.toml declares it (its id).
     pub span: std::ops::Range<usize>,
@@ -40,13 +47,18 @@ pub struct Profile {
 /// A value the reader supplies once (`[[resource]]` in a command), declared in book.toml.
 #[derive(Debug, Clone)]
 pub struct Placeholder {
+    /// Its id, as `[[id]]` uses write it.
     pub id: String,
+    /// What readers see in the values panel and in unfilled commands.
     pub label: String,
+    /// What to type, shown under the input.
     pub description: Option<String>,
+    /// A value that fits, shown in the empty input.
     pub example: Option<String>,
     /// Anchored pattern a value must match, in the subset browsers read alike
     /// ([`pattern`]); its source (`as_str`) is what `placeholders.js` compiles.
     pub pattern: Option<regex::Regex>,
+    /// What a command shows until the reader fills it in (`[label]` unless book.toml says).
     pub unfilled: String,
     /// Where book.toml declares it, for the "never used" warning.
     pub span: std::ops::Range<usize>,
@@ -63,25 +75,37 @@ impl Placeholder {
     }
 }
 
+/// book.toml, read and checked: everything a book declares besides its content.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// The book's title.
     pub title: String,
+    /// The language of its content and of the words it shows readers.
     pub language: Language,
+    /// Which edition it is (`第2版`), shown on title pages.
     pub edition: Option<String>,
+    /// A line about it, under the title.
     pub description: Option<String>,
+    /// The axes its environments vary along, in the picker's order.
     pub facets: Vec<Facet>,
+    /// Named environments, each with its runbook.
     pub profiles: Vec<Profile>,
+    /// Where `tejun build` writes the site, relative to the book (`[output] dir`).
     pub out_dir: PathBuf,
     /// `[output] allow_html` (or `allow_raw_html`): raw HTML in Markdown is written as
     /// it is instead of sanitised.
     pub allow_raw_html: bool,
     /// `[output.pdf] enabled`: `tejun build` also writes the book's and profiles' PDFs.
     pub pdf_enabled: bool,
+    /// The paper PDFs are laid out for.
     pub pdf_paper: Paper,
+    /// The book's theme folder, relative to the book (`[theme] dir`).
     pub theme_dir: PathBuf,
+    /// Pairs of command words the similar-command lint accepts as both right.
     pub allow_similar: Vec<[String; 2]>,
     /// `[check] similar_commands`: whether the similar-command lint runs.
     pub lint_similar: bool,
+    /// The values readers supply once (`[[placeholder]]`).
     pub placeholders: Vec<Placeholder>,
     /// `[[rule]]`s: conditions every environment must satisfy.
     pub rules: Vec<Rule>,
@@ -97,7 +121,9 @@ pub struct Config {
 /// A rule between facets (`to >= from`), with the words a reader is told it in.
 #[derive(Debug, Clone)]
 pub struct Rule {
+    /// The condition every environment must satisfy.
     pub when: Condition,
+    /// What a reader who breaks it is told.
     pub label: String,
 }
 
@@ -168,10 +194,12 @@ impl Config {
         Ok(())
     }
 
+    /// The placeholder `id`.
     pub fn placeholder(&self, id: &str) -> Option<&Placeholder> {
         self.placeholders.iter().find(|p| p.id == id)
     }
 
+    /// The facet `id`.
     pub fn facet(&self, id: &str) -> Option<&Facet> {
         self.facets.iter().find(|f| f.id == id)
     }

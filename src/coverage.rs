@@ -364,6 +364,7 @@ fn overlap_verdict(
     }
 }
 
+/// The coverage check: every environment a step applies to gets exactly one of its variants, and every environment some procedure; gaps and overlaps are errors naming the environment.
 pub fn check(book: &Book, diags: &mut Diagnostics) {
     let facets = &book.config.facets;
     // Only possible environments count: the rules hold in every one the check visits.

@@ -22,19 +22,27 @@ use codespan_reporting::term::{self, Config as TermConfig};
 /// Index of a source file in a [`SourceMap`].
 pub type FileId = usize;
 
+/// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// Worth fixing; the book still builds.
     Warning,
+    /// The command does not do its work (exit 1).
     Error,
 }
 
 /// One problem, located in a source file when it has a location.
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
+    /// Error or warning.
     pub severity: Severity,
+    /// The file it is in; `None` for a problem of no file in particular.
     pub file: Option<FileId>,
+    /// Its byte range in the file.
     pub span: Range<usize>,
+    /// What is wrong, in one line.
     pub message: String,
+    /// How to fix it, when there is a likely way.
     pub hint: Option<String>,
     /// Secondary locations, e.g. the first definition of a duplicate id.
     pub related: Vec<(FileId, Range<usize>, String)>,
@@ -109,6 +117,7 @@ fn visible_source(text: &str) -> Cow<'_, str> {
 }
 
 impl Diagnostic {
+    /// An error at `span` of `file` (invisible characters in the message made visible).
     pub fn error(file: FileId, span: Range<usize>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
@@ -120,6 +129,7 @@ impl Diagnostic {
         }
     }
 
+    /// A warning at `span` of `file`.
     pub fn warning(file: FileId, span: Range<usize>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
@@ -139,11 +149,13 @@ impl Diagnostic {
         }
     }
 
+    /// Adds how to fix it.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(escaped(hint.into()));
         self
     }
 
+    /// Adds a second place that explains it (the first definition of a duplicate).
     pub fn with_related(
         mut self,
         file: FileId,
@@ -212,14 +224,17 @@ impl SourceMap {
         file < self.files.len()
     }
 
+    /// The text of `file`.
     pub fn text(&self, file: FileId) -> &str {
         &self.files[file].text
     }
 
+    /// The path `file` was read from.
     pub fn path(&self, file: FileId) -> &Path {
         &self.files[file].path
     }
 
+    /// `file` as messages name it (relative to the book).
     pub fn display(&self, file: FileId) -> &str {
         &self.files[file].display
     }
@@ -248,18 +263,22 @@ impl SourceMap {
 /// Every diagnostic of one load, with the sources they point into.
 #[derive(Debug, Default, Clone)]
 pub struct Diagnostics {
+    /// The diagnostics, in the order found (sorted before printing).
     pub items: Vec<Diagnostic>,
 }
 
 impl Diagnostics {
+    /// Adds one.
     pub fn push(&mut self, d: Diagnostic) {
         self.items.push(d);
     }
 
+    /// Whether any is an error.
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(|d| d.severity == Severity::Error)
     }
 
+    /// How many there are of `severity`.
     pub fn count(&self, severity: Severity) -> usize {
         self.items.iter().filter(|d| d.severity == severity).count()
     }

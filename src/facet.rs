@@ -7,26 +7,37 @@ use std::collections::BTreeMap;
 
 use crate::version::Version;
 
+/// One value of an enumeration facet.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct EnumValue {
+    /// What conditions and environments write (`mscs`).
     pub id: String,
+    /// What readers see (`MSCS(MSFC)`).
     pub label: String,
 }
 
+/// What values a facet takes.
 #[derive(Debug, Clone, serde::Serialize)]
 pub enum FacetKind {
+    /// One of a list (`cluster`), in the picker's order.
     Enum(Vec<EnumValue>),
     /// `known`: the versions the picker offers, in order; `labels`: how some of them read.
     Version {
+        /// The versions the picker offers, oldest first.
         known: Vec<Version>,
+        /// How some known versions read (`16` → `16 (LTS)`).
         labels: Vec<(Version, String)>,
     },
 }
 
+/// An axis a book's environments vary along, declared in book.toml (`[[facet]]`).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Facet {
+    /// What conditions write (`cluster`, `from`).
     pub id: String,
+    /// What readers see.
     pub label: String,
+    /// Its values.
     pub kind: FacetKind,
 }
 
@@ -51,7 +62,9 @@ impl Facet {
 /// A value an environment gives a facet.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
+    /// An enumeration facet's value id.
     Enum(String),
+    /// A version facet's version.
     Version(Version),
 }
 

@@ -9,7 +9,9 @@ use crate::model::*;
 /// How a condition fares under an environment.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Decision {
+    /// The environment satisfies it.
     Holds,
+    /// The environment rules it out.
     Fails,
     /// Depends on open facets; the condition reduced to what is still undecided.
     Open(Condition),

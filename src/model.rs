@@ -28,6 +28,7 @@ impl fmt::Display for Number {
 }
 
 impl Number {
+    /// This number with `n` appended: the number of this item's `n`-th child.
     pub fn child(&self, n: u32) -> Number {
         let mut v = self.0.clone();
         v.push(n);
@@ -44,11 +45,16 @@ impl Serialize for Number {
 /// Markdown source of a prose field; rendered by `render::markdown`.
 pub type Markdown = String;
 
+/// A whole book, resolved: what every output is made from.
 #[derive(Debug, Clone)]
 pub struct Book {
+    /// book.toml, checked, with the language table.
     pub config: Config,
+    /// Front matter (`content/_book.toml`), in order.
     pub front: Vec<FrontSection>,
+    /// External documents referred to by id (`content/_refs.toml`).
     pub refs: Vec<ExtRef>,
+    /// The chapters in reading order.
     pub chapters: Vec<Chapter>,
     /// Every linkable id (`proc`, `proc/section`, `proc/step`, chapter and group ids).
     /// Shared, like the procedures: the dev server hands the book to a thread that renders
@@ -57,28 +63,40 @@ pub struct Book {
     pub targets: Arc<HashMap<String, Target>>,
     /// For each target id, the ids of the procedures whose prose links to it.
     pub backlinks: HashMap<String, Vec<String>>,
+    /// The files the book was read from (empty once loaded: diagnostics are printed by then).
     pub sources: SourceMap,
 }
 
+/// A section of front matter: preface, legend, revision history.
 #[derive(Debug, Clone, Serialize)]
 pub struct FrontSection {
+    /// Its id, unique in the front matter (the anchor on the home page).
     pub id: String,
+    /// Its heading.
     pub title: String,
+    /// Its text.
     pub body: Markdown,
 }
 
+/// An external document, named in a `refs` part or an `ext:id` link.
 #[derive(Debug, Clone, Serialize)]
 pub struct ExtRef {
+    /// The id content refers to it by.
     pub id: String,
+    /// The document's title, as readers see it.
     pub title: String,
+    /// Where to find it or what it covers.
     pub description: Option<String>,
+    /// Its address, when it is online.
     pub url: Option<String>,
 }
 
 /// Where a cross-reference lands.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Target {
+    /// Its number (`1.2.1`; a step's number within its section).
     pub number: Number,
+    /// Its title, which fills an empty link's text.
     pub title: String,
     /// The page (procedure id, or chapter id for chapters and groups).
     pub page: String,
@@ -106,71 +124,116 @@ pub fn find_target<'a>(
     get(dest).or_else(|| get(&format!("{owner}/{dest}")))
 }
 
+/// A chapter: a folder of `content/`, with its own page.
 #[derive(Debug, Clone)]
 pub struct Chapter {
+    /// Its id (the folder name without the `NN-` prefix, or `_chapter.toml`'s `id`).
     pub id: String,
+    /// Its number (`1`).
     pub number: Number,
+    /// Its title.
     pub title: String,
+    /// Where it applies; everything inside applies only there too.
     pub when: Option<Condition>,
+    /// The text before its contents.
     pub intro: Markdown,
+    /// Its groups and procedures in reading order.
     pub items: Vec<ChapterItem>,
 }
 
+/// What a chapter holds.
 #[derive(Debug, Clone)]
 pub enum ChapterItem {
+    /// A group of procedures (a subfolder with `_group.toml`).
     Group(Group),
+    /// A procedure directly in the chapter. Shared: the dev server's copies of the book
+    /// share every procedure an edit did not touch.
     Procedure(Arc<Procedure>),
 }
 
+/// A group of procedures inside a chapter.
 #[derive(Debug, Clone)]
 pub struct Group {
+    /// Its id, unique in the book.
     pub id: String,
+    /// Its number (`1.1`).
     pub number: Number,
+    /// Its title.
     pub title: String,
+    /// Where it applies; its procedures apply only there too.
     pub when: Option<Condition>,
+    /// The text before its procedures.
     pub intro: Markdown,
+    /// Its procedures in reading order.
     pub procedures: Vec<Arc<Procedure>>,
 }
 
+/// A procedure: one file, one page of the site.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Procedure {
+    /// Its id, unique in the book (its page is `<id>.html`).
     pub id: String,
+    /// Its number (`1.1.1`).
     pub number: Number,
+    /// Its title.
     pub title: String,
+    /// Where it applies (its own `when`; the chapter's and group's are on them).
     pub when: Option<Condition>,
+    /// The text before its sections.
     pub intro: Markdown,
+    /// Its sections in order.
     pub sections: Vec<Section>,
     /// The file it was read from, relative to the book root (for `serve` and messages).
     pub source: String,
 }
 
+/// A numbered section of a procedure: steps, or branches of steps.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Section {
+    /// Its id, unique in its procedure.
     pub id: String,
+    /// Its number (`1.1.1.2`).
     pub number: Number,
+    /// Its title.
     pub title: String,
+    /// Where it applies.
     pub when: Option<Condition>,
+    /// The text before its steps.
     pub intro: Markdown,
+    /// Its steps (empty when it has branches).
     pub steps: Vec<Step>,
+    /// Alternatives, each with its own steps (empty when it has steps).
     pub branches: Vec<Branch>,
 }
 
+/// One alternative of a section (`[[section.branch]]`), taken where its condition holds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Branch {
+    /// What readers see as its heading.
     pub label: String,
+    /// Where it is the way to go.
     pub when: Condition,
+    /// The text before its steps.
     pub intro: Markdown,
+    /// Its steps, numbered from 1.
     pub steps: Vec<Step>,
 }
 
+/// One numbered step.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Step {
+    /// Its id, unique in its procedure (the anchor `step-<id>`).
     pub id: String,
     /// Position within its section or branch, counting every step (unfiltered).
     pub number: u32,
+    /// Its title: what to do, in a line.
     pub title: String,
+    /// Where it applies.
     pub when: Option<Condition>,
+    /// What it says and asks, in order, for every environment it applies to.
     pub parts: Vec<Part>,
+    /// Alternatives of its body, one per environment (the coverage check holds them to
+    /// exactly one wherever the step applies).
     pub variants: Vec<Variant>,
     /// The reusable step it was expanded from, if any.
     pub reused: Option<String>,
@@ -178,28 +241,40 @@ pub struct Step {
     pub origin: (crate::diagnostics::FileId, std::ops::Range<usize>),
 }
 
+/// One environment's version of a step's body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Variant {
+    /// What readers see above it (may be empty: its condition is shown instead).
     pub label: String,
+    /// Where it is the body.
     pub when: Condition,
+    /// Its parts, after the step's own.
     pub parts: Vec<Part>,
 }
 
+/// One piece of a step: text, a command, a GUI path, a check, a callout or references.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Part {
+    /// Where it applies, inside its step's.
     pub when: Option<Condition>,
+    /// What it is.
     pub kind: PartKind,
 }
 
+/// The shell a command is typed into, which decides its prompt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Shell {
+    /// Windows' command prompt (`>`).
     Cmd,
+    /// A POSIX shell (`$`).
     Sh,
+    /// PowerShell (`PS>`).
     Powershell,
 }
 
 impl Shell {
+    /// The prompt shown before the first line of a command.
     pub fn prompt(self) -> &'static str {
         match self {
             Shell::Cmd => ">",
@@ -208,6 +283,7 @@ impl Shell {
         }
     }
 
+    /// Its name in the book format (`shell = "sh"`).
     pub fn name(self) -> &'static str {
         match self {
             Shell::Cmd => "cmd",
@@ -217,36 +293,53 @@ impl Shell {
     }
 }
 
+/// What a process check asks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Expect {
+    /// The processes must be running.
     Present,
+    /// The processes must not be running.
     Absent,
 }
 
+/// One process a check names.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProcessItem {
+    /// The process name as `ps` or the task manager shows it.
     pub name: String,
+    /// Where it is checked.
     pub when: Option<Condition>,
 }
 
+/// The kinds of part.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PartKind {
+    /// Prose.
     Text(Markdown),
+    /// A command to type.
     Command {
+        /// Where it is typed.
         shell: Shell,
         /// One command per line, without prompts.
         lines: Vec<String>,
+        /// What it prints, when the book shows it.
         output: Option<String>,
     },
     /// A GUI menu path, one entry per `→`-separated part.
     Gui(Vec<String>),
+    /// A check of running processes.
     Processes {
+        /// Whether they must run or not.
         expect: Expect,
+        /// The processes.
         items: Vec<ProcessItem>,
     },
+    /// A callout with something good to know.
     Note(Markdown),
+    /// A callout with something that can go wrong.
     Caution(Markdown),
+    /// Ids of external documents that describe this.
     Refs(Vec<String>),
 }
 
@@ -269,6 +362,7 @@ impl Book {
             .sum()
     }
 
+    /// The external document `id`.
     pub fn ext_ref(&self, id: &str) -> Option<&ExtRef> {
         self.refs.iter().find(|r| r.id == id)
     }

@@ -28,14 +28,17 @@ impl Component {
     }
 }
 
+/// A version as products write it (`R12.4.1`, `v1.29.3`, `16`, `R12.7.x`): an optional prefix, numeric parts and an optional trailing `x` matching any.
 #[derive(Debug, Clone)]
 pub struct Version {
     prefix: Box<str>,
     components: Vec<Component>,
 }
 
+/// Why a string is not a version.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VersionError {
+    /// What is wrong, for the writer.
     pub message: String,
 }
 

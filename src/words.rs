@@ -19,8 +19,10 @@ use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap};
 /// The languages a book may be written in (`language` in book.toml).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Language {
+    /// Japanese.
     #[serde(rename = "ja")]
     Ja,
+    /// English.
     #[serde(rename = "en")]
     En,
 }
@@ -46,13 +48,24 @@ macro_rules! tables {
             #[derive(Debug, Clone, Deserialize, Serialize)]
             #[serde(deny_unknown_fields)]
             $(#[$meta])*
-            pub struct $Ty { $($(#[$fmeta])* pub $field: String,)* }
+            pub struct $Ty {
+                $(
+                    $(#[$fmeta])*
+                    #[doc = concat!("`", stringify!($section), ".", stringify!($field), "` in the table.")]
+                    pub $field: String,
+                )*
+            }
         )*
 
         /// Every word of one language.
         #[derive(Debug, Clone, Deserialize, Serialize)]
         #[serde(deny_unknown_fields)]
-        pub struct Words { $(pub $section: $Ty,)* }
+        pub struct Words {
+            $(
+                #[doc = concat!("The `[", stringify!($section), "]` section.")]
+                pub $section: $Ty,
+            )*
+        }
 
         /// A theme's table: only the words it replaces, each with where it stands.
         mod partial {

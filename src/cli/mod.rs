@@ -24,11 +24,14 @@ use clap::{Parser, Subcommand};
     version,
     about = "Structured procedures in, a searchable offline handbook out"
 )]
+/// The command line: one subcommand.
 pub struct Cli {
+    /// What to do.
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Load and check the book; report every problem with file:line:col
@@ -51,7 +54,10 @@ pub enum Command {
     Serve(serve::Args),
     /// Finishes removing a previous output that `tejun build` retired (internal)
     #[command(name = "remove-retired", hide = true)]
-    RemoveRetired { dir: PathBuf },
+    RemoveRetired {
+        /// The retired folder to remove
+        dir: PathBuf,
+    },
 }
 
 /// The folder of the book to work on.
@@ -62,6 +68,7 @@ pub struct BookArg {
     pub book: PathBuf,
 }
 
+/// Runs one command; the exit code says how it went.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Check(a) => check::run(a),

@@ -31,8 +31,11 @@ use std::ops::Range;
 /// A pattern outside the subset, or one `regex` refuses; `span` is in the pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PatternError {
+    /// What is wrong.
     pub message: String,
+    /// Where, in the pattern.
     pub span: Range<usize>,
+    /// How to write it instead, when there is a likely way.
     pub hint: Option<String>,
 }
 

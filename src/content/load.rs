@@ -20,10 +20,15 @@ const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 /// The reusable steps of `content/_steps/` by id (the file name), with their files.
 pub type ReusableSteps = BTreeMap<String, (FileId, RawStep)>;
 
+/// Every content file read and parsed, in reading order, before ids and conditions are resolved.
 pub struct Loaded {
+    /// Front matter (`_book.toml`), if the book has it.
     pub front: Option<(FileId, RawFront)>,
+    /// External references (`_refs.toml`), if the book has them.
     pub refs: Option<(FileId, RawRefs)>,
+    /// Reusable steps (`_steps/`).
     pub steps: ReusableSteps,
+    /// The chapters in folder order.
     pub chapters: Vec<LoadedChapter>,
     /// Link targets of procedure files that are valid TOML but could not be read (an
     /// unknown key, a wrong type): their error is reported, and links to what they define
@@ -31,26 +36,42 @@ pub struct Loaded {
     pub unread_targets: std::collections::HashSet<String>,
 }
 
+/// A chapter folder, read.
 pub struct LoadedChapter {
+    /// Its `_chapter.toml` (or the folder, when it has none).
     pub file: FileId,
+    /// Its id when `_chapter.toml` gives none: the folder name without `NN-`.
     pub default_id: String,
+    /// Its `_chapter.toml`.
     pub raw: RawChapter,
+    /// Its groups and procedures in name order.
     pub items: Vec<LoadedItem>,
 }
 
+/// What a chapter folder holds.
 pub enum LoadedItem {
+    /// A subfolder with `_group.toml`.
     Group {
+        /// Its `_group.toml`.
         file: FileId,
+        /// Its id when `_group.toml` gives none.
         default_id: String,
+        /// Its `_group.toml`, read as a chapter's (the same keys).
         raw: RawChapter,
+        /// Its procedures in name order.
         procedures: Vec<LoadedProcedure>,
     },
+    /// A procedure file directly in the chapter.
     Procedure(LoadedProcedure),
 }
 
+/// A procedure file, read.
 pub struct LoadedProcedure {
+    /// The file.
     pub file: FileId,
+    /// Its id when the file gives none: the file name without `NN-` and `.toml`.
     pub default_id: String,
+    /// Its contents.
     pub raw: RawProcedure,
 }
 

@@ -23,6 +23,7 @@ use anyhow::{bail, Result};
 
 /// A sink for the files of one build. Paths are relative, `/`-separated (`assets/x.css`).
 pub trait Output: Send {
+    /// Writes `bytes` as `path`.
     fn write(&mut self, path: &str, bytes: &[u8]) -> Result<()>;
 
     /// The sink as a writer every thread may use at once, when it has one (a folder
@@ -35,6 +36,7 @@ pub trait Output: Send {
 
 /// Files written from any thread: whole, or streamed by a function that writes them.
 pub trait SharedOutput: Sync {
+    /// Writes `bytes` as `path`.
     fn put(&self, path: &str, bytes: &[u8]) -> Result<()>;
 
     /// Writes `path` through `fill`. A folder hands `fill` a buffered file, so a print page
@@ -81,6 +83,7 @@ impl SharedOutput for Locked<'_> {
 /// Keeps every file in memory.
 #[derive(Debug, Default)]
 pub struct MemoryOutput {
+    /// Every file written, by path.
     pub files: BTreeMap<String, Vec<u8>>,
 }
 

@@ -34,11 +34,13 @@ pub struct Request<'a> {
     pub theme_dir: Option<&'a Path>,
     /// `None` for the whole book, else the runbook to print.
     pub runbook: Option<RunbookSpec>,
+    /// The Chromium binary to print with.
     pub chromium: &'a Path,
 }
 
 /// A printed PDF.
 pub struct Printed {
+    /// The PDF file.
     pub bytes: Vec<u8>,
     /// Whether the contents carry page numbers (else only section numbers).
     pub toc_pages: bool,

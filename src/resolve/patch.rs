@@ -45,8 +45,11 @@ struct Slot {
 /// A page of the site an edit can change.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Page {
+    /// The home page (the table of contents).
     Index,
+    /// A chapter's page.
     Chapter(String),
+    /// A procedure's page.
     Procedure(String),
 }
 

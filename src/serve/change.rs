@@ -23,15 +23,18 @@ pub enum Change {
 /// Where the watched inputs of a book are.
 #[derive(Debug, Clone)]
 pub struct Layout {
+    /// The book folder.
     pub root: PathBuf,
     /// The theme folder (`[theme] dir`, `themes/default` by default).
     pub theme_dir: PathBuf,
 }
 
 impl Layout {
+    /// book.toml.
     pub fn config(&self) -> PathBuf {
         self.root.join("book.toml")
     }
+    /// The content folder.
     pub fn content(&self) -> PathBuf {
         self.root.join("content")
     }
@@ -45,12 +48,16 @@ impl Layout {
 /// What a batch of changes requires. `config` implies everything.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Plan {
+    /// book.toml (or a language table) changed: reload everything.
     pub config: bool,
+    /// Content files changed: reload the book, render what changed.
     pub content: bool,
+    /// Theme files changed: recompile the theme, render everything.
     pub theme: bool,
 }
 
 impl Plan {
+    /// Whether there is nothing to do.
     pub fn is_empty(&self) -> bool {
         !(self.config || self.content || self.theme)
     }
@@ -64,6 +71,7 @@ impl Plan {
         }
     }
 
+    /// What a batch of changes asks for.
     pub fn from_changes(changes: &[Change]) -> Plan {
         let mut plan = Plan::default();
         for c in changes {

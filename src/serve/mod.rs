@@ -40,10 +40,13 @@ pub use request::REQUEST_TIMEOUT;
 /// What `tejun serve` was asked for.
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// The book folder.
     pub root: PathBuf,
+    /// The address to listen on.
     pub bind: IpAddr,
     /// `0` lets the system choose; otherwise the next free port from here is used.
     pub port: u16,
+    /// Whether to open the site in the default browser.
     pub open: bool,
     /// How long a connection may take to send its request ([`request::REQUEST_TIMEOUT`]
     /// unless a test shortens it).

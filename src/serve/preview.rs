@@ -23,13 +23,19 @@ use crate::resolve::{Page, Patcher};
 /// One problem as the browser overlay and `/__tejun/errors` show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ErrorItem {
+    /// `error` or `warning`.
     pub severity: &'static str,
     /// `content/x.toml:3:5`, when the problem has a location.
     pub location: Option<String>,
+    /// The file, as messages name it.
     pub file: Option<String>,
+    /// Its line, from 1.
     pub line: Option<usize>,
+    /// Its column, from 1.
     pub column: Option<usize>,
+    /// What is wrong.
     pub message: String,
+    /// How to fix it.
     pub hint: Option<String>,
     /// The offending line of the source file.
     pub source_line: Option<String>,
@@ -98,6 +104,7 @@ pub struct AggregatesDone {
 }
 
 impl Aggregates {
+    /// Renders the whole-book files (print page, runbooks, offline index) on this thread.
     pub fn render(self) -> AggregatesDone {
         let mut out = MemoryOutput::default();
         let hidden = crate::progress::Silent;
@@ -187,22 +194,27 @@ impl Preview {
         (p, stale)
     }
 
+    /// Where the book and its parts are.
     pub fn layout(&self) -> &Layout {
         &self.layout
     }
 
+    /// The last book that loaded without errors.
     pub fn book(&self) -> Option<&Arc<Book>> {
         self.book.as_ref()
     }
 
+    /// Every file served, by path.
     pub fn files(&self) -> &BTreeMap<String, Arc<[u8]>> {
         &self.files
     }
 
+    /// Each file's version: bumped when its bytes change (pages reload on that).
     pub fn versions(&self) -> &BTreeMap<String, u64> {
         &self.versions
     }
 
+    /// Bumped on every update; page versions and errors are as of this.
     pub fn generation(&self) -> u64 {
         self.generation
     }
