@@ -6,6 +6,7 @@
 mod facets;
 pub mod pattern;
 mod raw;
+mod shells;
 
 use std::path::PathBuf;
 
@@ -113,6 +114,8 @@ pub struct Config {
     pub facet_when: Vec<(String, Condition)>,
     /// `[search] synonyms`: groups of words a query finds each other by (登録 = レジスト).
     pub synonyms: Vec<Vec<String>>,
+    /// The shells commands may name: the built-in ones and the book's `[[shell]]`s.
+    pub shells: Vec<std::sync::Arc<crate::shell::Shell>>,
     /// Every word shown to readers: the language's table with the theme's replacements
     /// (set by the book's loader; [`Config::parse`] gives the built-in table).
     pub words: std::sync::Arc<crate::words::Words>,
@@ -199,6 +202,11 @@ impl Config {
         self.placeholders.iter().find(|p| p.id == id)
     }
 
+    /// The shell `id`.
+    pub fn shell(&self, id: &str) -> Option<&std::sync::Arc<crate::shell::Shell>> {
+        self.shells.iter().find(|s| s.id == id)
+    }
+
     /// The facet `id`.
     pub fn facet(&self, id: &str) -> Option<&Facet> {
         self.facets.iter().find(|f| f.id == id)
@@ -226,6 +234,7 @@ impl Config {
         let profiles = r.profiles(raw.profile, &facets);
         let pdf_paper = r.paper(raw.output.pdf.paper.as_ref());
         let placeholders = r.placeholders(raw.placeholder);
+        let shells = r.shells(raw.shell);
         let facet_when = r.facet_conditions(facet_when_raw, &facets);
         let rules = r.rules(raw.rule, &facets);
         r.possible_profiles(&profiles, &rules, &facet_when);
@@ -250,6 +259,7 @@ impl Config {
             rules,
             facet_when,
             synonyms: raw.search.synonyms,
+            shells,
             words: std::sync::Arc::new(crate::words::Words::builtin(language).clone()),
         })
     }

@@ -40,6 +40,7 @@ pub mod render;
 pub mod resolve;
 pub mod search;
 pub mod serve;
+pub mod shell;
 pub mod theme_file;
 pub mod timing;
 pub mod toml_source;

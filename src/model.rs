@@ -261,37 +261,7 @@ pub struct Part {
     pub kind: PartKind,
 }
 
-/// The shell a command is typed into, which decides its prompt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Shell {
-    /// Windows' command prompt (`>`).
-    Cmd,
-    /// A POSIX shell (`$`).
-    Sh,
-    /// PowerShell (`PS>`).
-    Powershell,
-}
-
-impl Shell {
-    /// The prompt shown before the first line of a command.
-    pub fn prompt(self) -> &'static str {
-        match self {
-            Shell::Cmd => ">",
-            Shell::Sh => "$",
-            Shell::Powershell => "PS>",
-        }
-    }
-
-    /// Its name in the book format (`shell = "sh"`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Shell::Cmd => "cmd",
-            Shell::Sh => "sh",
-            Shell::Powershell => "powershell",
-        }
-    }
-}
+pub use crate::shell::Shell;
 
 /// What a process check asks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -319,9 +289,10 @@ pub enum PartKind {
     Text(Markdown),
     /// A command to type.
     Command {
-        /// Where it is typed.
-        shell: Shell,
-        /// One command per line, without prompts.
+        /// Where it is typed (shared: every command of a shell points at one).
+        shell: Arc<Shell>,
+        /// Its lines as written, without prompts (blank lines only inside); a command may
+        /// run over several ([`Shell::starts`]).
         lines: Vec<String>,
         /// What it prints, when the book shows it.
         output: Option<String>,

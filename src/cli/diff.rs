@@ -90,7 +90,14 @@ fn parts(list: &[Part], out: &mut Vec<String>) {
                 lines,
                 output,
             } => {
-                out.extend(lines.iter().map(|l| format!("{} {l}", shell.prompt())));
+                let starts = shell.starts(lines);
+                out.extend(lines.iter().zip(starts).map(|(l, first)| {
+                    if first {
+                        format!("{} {l}", shell.prompt)
+                    } else {
+                        format!("  {l}")
+                    }
+                }));
                 if let Some(o) = output {
                     out.extend(o.lines().map(|l| format!("  {l}")));
                 }

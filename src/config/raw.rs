@@ -32,6 +32,17 @@ pub(super) struct RawConfig {
     pub(super) rule: Vec<RawRule>,
     #[serde(default)]
     pub(super) search: RawSearch,
+    #[serde(default)]
+    pub(super) shell: Vec<RawShell>,
+}
+
+/// `[[shell]]`: a shell commands are typed into, or a built-in one's prompt changed.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawShell {
+    pub(super) id: Spanned<String>,
+    pub(super) prompt: Option<String>,
+    pub(super) continuation: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

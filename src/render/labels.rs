@@ -248,6 +248,7 @@ mod tests {
             facet_when: vec![],
             placeholders: Vec::new(),
             words: crate::words::Words::builtin(lang).clone().into(),
+            shells: Vec::new(),
             synonyms: Vec::new(),
         }
     }

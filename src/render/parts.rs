@@ -55,10 +55,12 @@ pub enum PartData<'a> {
         html: Vec<Segment<'a>>,
     },
     Cmd {
-        shell: &'static str,
-        prompt: &'static str,
+        shell: &'a str,
+        prompt: &'a str,
         /// Each line cut at its placeholders.
         lines: Vec<Vec<Segment<'a>>>,
+        /// For each line, whether a command starts there (and so it shows the prompt).
+        starts: Vec<bool>,
         /// The expected output, trailing blanks trimmed.
         output: Option<&'a str>,
     },
@@ -290,7 +292,7 @@ fn part<'a>(ctx: &Ctx<'a>, owner: &str, kind: &'a PartKind) -> (PartData<'a>, St
             shell,
             lines,
             output,
-        } => command(ctx, *shell, lines, output.as_deref()),
+        } => command(ctx, shell, lines, output.as_deref()),
         PartKind::Gui(entries) => (
             PartData::Gui {
                 entries: entries.iter().map(|e| segments(ctx.config(), e)).collect(),
@@ -322,7 +324,7 @@ fn prose<'a>(ctx: &Ctx<'a>, owner: &str, md: &str) -> (PartData<'a>, String) {
 
 fn command<'a>(
     ctx: &Ctx<'a>,
-    shell: Shell,
+    shell: &'a Shell,
     lines: &'a [String],
     output: Option<&'a str>,
 ) -> (PartData<'a>, String) {
@@ -332,9 +334,10 @@ fn command<'a>(
         push_text(&mut text, out);
     }
     let data = PartData::Cmd {
-        shell: shell.name(),
-        prompt: shell.prompt(),
+        shell: &shell.id,
+        prompt: &shell.prompt,
         lines: lines.iter().map(|l| segments(cfg, l)).collect(),
+        starts: shell.starts(lines),
         output: output.map(str::trim_end),
     };
     (data, text)

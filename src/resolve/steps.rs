@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
+use std::sync::Arc;
 
 use toml::Spanned;
 
@@ -564,12 +565,19 @@ impl<'a> Resolver<'a> {
         output: Option<&SStr>,
     ) -> Option<PartKind> {
         let shell = self.shell(file, cmd, shell)?;
-        let lines: Vec<String> = cmd
+        // Blank lines inside stay (a here-document's body keeps its shape); at the ends
+        // they are the TOML string's, not the command's.
+        let all: Vec<String> = cmd
             .get_ref()
             .lines()
             .map(|l| l.trim_end().to_string())
-            .filter(|l| !l.trim().is_empty())
             .collect();
+        let first = all.iter().position(|l| !l.trim().is_empty());
+        let last = all.iter().rposition(|l| !l.trim().is_empty());
+        let lines: Vec<String> = match (first, last) {
+            (Some(a), Some(b)) => all[a..=b].to_vec(),
+            _ => Vec::new(),
+        };
         if lines.is_empty() {
             self.err(file, cmd.span(), "empty command");
             return None;
@@ -578,7 +586,7 @@ impl<'a> Resolver<'a> {
         if let Some(o) = output {
             self.placeholders(file, &o.span(), o.get_ref());
         }
-        for l in &lines {
+        for l in lines.iter().filter(|l| !l.trim().is_empty()) {
             self.commands.push(CommandSite {
                 file,
                 span: cmd.span(),
@@ -593,26 +601,38 @@ impl<'a> Resolver<'a> {
     }
 
     /// The `shell` of the command `cmd`, which every command needs.
-    fn shell(&mut self, file: FileId, cmd: &SStr, shell: Option<&SStr>) -> Option<Shell> {
+    fn shell(&mut self, file: FileId, cmd: &SStr, shell: Option<&SStr>) -> Option<Arc<Shell>> {
+        let known = || {
+            let ids: Vec<String> = self
+                .config
+                .shells
+                .iter()
+                .map(|s| format!("\"{}\"", s.id))
+                .collect();
+            ids.join(", ")
+        };
         let Some(shell) = shell else {
+            let hint = format!(
+                "add shell = one of {} ([[shell]] in book.toml adds more)",
+                known()
+            );
             self.diags.push(
-                Diagnostic::error(file, cmd.span(), "command without `shell`")
-                    .with_hint("add shell = \"cmd\" (Windows) or shell = \"sh\" (UNIX)"),
+                Diagnostic::error(file, cmd.span(), "command without `shell`").with_hint(hint),
             );
             return None;
         };
-        match shell.get_ref().as_str() {
-            "cmd" => Some(Shell::Cmd),
-            "sh" => Some(Shell::Sh),
-            "powershell" => Some(Shell::Powershell),
-            other => {
-                self.diags.push(
-                    Diagnostic::error(file, shell.span(), format!("unknown shell `{other}`"))
-                        .with_hint("use \"cmd\", \"sh\" or \"powershell\""),
-                );
-                None
-            }
+        let id = shell.get_ref();
+        if let Some(s) = self.config.shell(id) {
+            return Some(Arc::clone(s));
         }
+        let hint = format!(
+            "use one of {}, or declare it with [[shell]] in book.toml",
+            known()
+        );
+        self.diags.push(
+            Diagnostic::error(file, shell.span(), format!("unknown shell `{id}`")).with_hint(hint),
+        );
+        None
     }
 
     /// A GUI path, `→`-separated; an empty entry is an error, kept so the rest still shows.

@@ -356,6 +356,98 @@ fn theme_overrides_the_sidebar_script() {
     );
 }
 
+/// The prompts of the page's command blocks, line by line (`None`: no prompt).
+fn prompts(html: &str) -> Vec<Option<String>> {
+    html.split("<span class=\"line\">")
+        .skip(1)
+        .map(|line| {
+            line.strip_prefix("<span class=\"prompt\" aria-hidden=\"true\">")
+                .and_then(|rest| rest.split_once(" </span>"))
+                .map(|(p, _)| p.to_string())
+        })
+        .collect()
+}
+
+/// A command shows its prompt on its first line only: continued lines, a here-document
+/// and an SQL statement over several lines have none; a book's own shell brings its
+/// prompt, and a built-in one can be given another.
+#[test]
+fn prompts_only_where_a_command_starts_in_the_books_shells() {
+    let book = Book::fixture("site-basic");
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
+        format!(
+            "{toml}\n[[shell]]\nid = \"psql\"\nprompt = \"postgres=#\"\n\
+             continuation = \"semicolon\"\n\n[[shell]]\nid = \"root\"\nprompt = \"%\"\n"
+        ),
+    );
+    let continuation_line = toml.lines().count() + 5;
+    book.edit(
+        "content/01-first/01-alpha.toml",
+        "cmd = \"systemctl status example\"",
+        r#"cmd = '''
+systemctl status example \
+  --no-pager
+cat <<EOF > /tmp/x
+a
+
+EOF
+ls'''
+[[section.step.part]]
+shell = "psql"
+cmd = '''
+SELECT 1
+  FROM t;
+\dt'''
+[[section.step.part]]
+shell = "root"
+cmd = "id""#,
+    );
+    book.run(["build", "."]).assert_ok();
+    let alpha = book.read("book/alpha.html");
+    let s = |p: &str| Some(p.to_string());
+    let want = [
+        s("$"),
+        None,
+        s("$"),
+        None,
+        None,
+        None,
+        s("$"),
+        s("postgres=#"),
+        None,
+        s("postgres=#"),
+        s("%"),
+    ];
+    assert_eq!(prompts(&alpha), want, "{alpha}");
+    book.run(["runbook", ".", "--env", "os=linux", "--out", "rb.html"])
+        .assert_ok();
+    assert_eq!(prompts(&book.read("rb.html")), want);
+    // A shell nobody declared is an error naming the ones there are.
+    book.edit(
+        "content/01-first/01-alpha.toml",
+        "shell = \"psql\"",
+        "shell = \"mysql\"",
+    );
+    let err = book.run(["check", "."]).stderr();
+    assert!(
+        err.contains("unknown shell `mysql`") && err.contains("\"psql\""),
+        "{err}"
+    );
+    book.edit(
+        "book.toml",
+        "continuation = \"semicolon\"",
+        "continuation = \"semi\"",
+    );
+    let err = book.run(["check", "."]).stderr();
+    assert!(
+        err.contains(&format!("book.toml:{continuation_line}:16"))
+            && err.contains("unknown continuation `semi`"),
+        "{err}"
+    );
+}
+
 /// Every word a reader sees comes from the language table, which the book's theme may
 /// change key by key: the site, a runbook and the search box all say the theme's word.
 #[test]

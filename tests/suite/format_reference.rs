@@ -28,6 +28,7 @@ fn tables() -> Vec<(&'static str, &'static str, &'static str, String)> {
         ("[theme]", "book.toml", "", format!("\n[theme]\n{p} = 1\n")),
         ("[check]", "book.toml", "", format!("\n[check]\n{p} = 1\n")),
         ("[search]", "book.toml", "", format!("\n[search]\n{p} = 1\n")),
+        ("[[shell]]", "book.toml", "", format!("\n[[shell]]\nid = \"x\"\n{p} = 1\n")),
         ("[[placeholder]]", "book.toml", "", format!("\n[[placeholder]]\nid = \"h\"\nlabel = \"H\"\n{p} = 1\n")),
         ("procedure file", "content/01-ch/01-proc.toml", "title = \"Upgrade\"", format!("{p} = 1\ntitle = \"Upgrade\"")),
         ("[[section]]", "content/01-ch/01-proc.toml", "id = \"standby\"", format!("id = \"standby\"\n{p} = 1")),

@@ -11,7 +11,7 @@ use crate::harness::{read, repo};
 /// Lowest first. A module may use those of earlier layers.
 const LAYERS: &[&[&str]] = &[
     &["version", "diagnostics", "timing", "progress", "output"],
-    &["toml_source", "facet", "theme_file", "placeholder"],
+    &["toml_source", "facet", "theme_file", "placeholder", "shell"],
     &["condition", "words"],
     &["config"],
     &["model"],

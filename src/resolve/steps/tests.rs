@@ -139,8 +139,8 @@ fn every_mistake_in_a_part_is_reported_at_its_place() {
         "content/01-ch/01-shapes.toml:29:9 392..396 `shell` belongs to a `cmd` part",
         "content/01-ch/01-shapes.toml:30:10 406..409 `output` belongs to a `cmd` part",
         "content/01-ch/01-shapes.toml:31:10 419..427 `expect` belongs to a `processes` part",
-        "content/01-ch/01-shapes.toml:36:7 493..497 command without `shell` (hint: add shell = \"cmd\" (Windows) or shell = \"sh\" (UNIX))",
-        "content/01-ch/01-shapes.toml:38:9 528..533 unknown shell `zsh` (hint: use \"cmd\", \"sh\" or \"powershell\")",
+        "content/01-ch/01-shapes.toml:36:7 493..497 command without `shell` (hint: add shell = one of \"sh\", \"root\", \"cmd\", \"powershell\", \"sql\" ([[shell]] in book.toml adds more))",
+        "content/01-ch/01-shapes.toml:38:9 528..533 unknown shell `zsh` (hint: use one of \"sh\", \"root\", \"cmd\", \"powershell\", \"sql\", or declare it with [[shell]] in book.toml)",
         "content/01-ch/01-shapes.toml:42:7 586..594 empty command",
         "content/01-ch/01-shapes.toml:45:11 640..648 undeclared placeholder `nope` (hint: declare it in book.toml: [[placeholder]] id = \"…\" label = \"…\")",
         "content/01-ch/01-shapes.toml:46:11 660..669 undeclared placeholder `nope2` (hint: declare it in book.toml: [[placeholder]] id = \"…\" label = \"…\")",
@@ -221,8 +221,12 @@ fn every_kind_of_part_resolves_to_its_model() {
             &PartKind::Text("body".into()),
             &PartKind::Text("text".into()),
             &PartKind::Command {
-                shell: Shell::Powershell,
-                lines: vec!["Get-Service".into(), "  Stop-Service x".into()],
+                shell: Shell::builtins()
+                    .into_iter()
+                    .find(|s| s.id == "powershell")
+                    .expect("built in")
+                    .into(),
+                lines: vec!["Get-Service".into(), "".into(), "  Stop-Service x".into()],
                 output: Some("done".into()),
             },
             &PartKind::Gui(vec!["a".into(), "b".into(), "c".into()]),
