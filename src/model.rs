@@ -180,7 +180,9 @@ pub struct Step {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Variant {
-    pub label: String,
+    /// The writer's label; `None` when the variant is labelled by its condition in words
+    /// (which a filtered book has reduced to what the environment leaves open).
+    pub label: Option<String>,
     pub when: Condition,
     pub parts: Vec<Part>,
 }
