@@ -439,39 +439,34 @@ fn uncovered(book: &Book, rules: &[&Condition], diags: &mut Diagnostics) {
     }
 }
 
-/// `tejun check --matrix`: for each procedure, its selecting condition and the profiles
-/// that select it.
-pub fn matrix(book: &Book) -> Vec<String> {
-    let mut lines = Vec::new();
-    for (p, chain) in chains(book) {
-        let cond = if chain.is_empty() {
-            "(always)".to_string()
-        } else {
-            chain
+/// One row of `tejun check --matrix`: a procedure, the conditions that select it (its
+/// chapter's, group's and own) and the profiles it appears in.
+pub struct MatrixRow<'a> {
+    pub procedure: &'a Procedure,
+    pub chain: Vec<&'a Condition>,
+    pub profiles: Vec<&'a str>,
+}
+
+/// `tejun check --matrix`: for each procedure, its selecting conditions and the profiles
+/// that select it. The command words the conditions; this layer only decides.
+pub fn matrix(book: &Book) -> Vec<MatrixRow<'_>> {
+    chains(book)
+        .into_iter()
+        .map(|(p, chain)| {
+            let profiles = book
+                .config
+                .profiles
                 .iter()
-                .map(|c| c.to_string())
-                .collect::<Vec<_>>()
-                .join(" and ")
-        };
-        let profiles: Vec<&str> = book
-            .config
-            .profiles
-            .iter()
-            .filter(|pr| chain.iter().all(|c| c.eval(&pr.env) != Some(false)))
-            .map(|pr| pr.id.as_str())
-            .collect();
-        lines.push(format!(
-            "{} {}\n    when: {cond}\n    profiles: {}",
-            p.number,
-            p.title,
-            if profiles.is_empty() {
-                "(none)".to_string()
-            } else {
-                profiles.join(", ")
+                .filter(|pr| chain.iter().all(|c| c.eval(&pr.env) != Some(false)))
+                .map(|pr| pr.id.as_str())
+                .collect();
+            MatrixRow {
+                procedure: p,
+                chain,
+                profiles,
             }
-        ));
-    }
-    lines
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -244,8 +244,9 @@ pub struct Step {
 /// One environment's version of a step's body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Variant {
-    /// What readers see above it (may be empty: its condition is shown instead).
-    pub label: String,
+    /// The writer's label; `None` when the variant is labelled by its condition in words
+    /// (which a filtered book has reduced to what the environment leaves open).
+    pub label: Option<String>,
     /// Where it is the body.
     pub when: Condition,
     /// Its parts, after the step's own.

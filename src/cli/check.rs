@@ -4,6 +4,10 @@ use std::time::Instant;
 
 use super::load::count;
 use super::BookArg;
+use crate::condition::Condition;
+use crate::config::Config;
+use crate::coverage::MatrixRow;
+use crate::search::wording;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -14,14 +18,30 @@ pub struct Args {
     pub matrix: bool,
 }
 
+/// A procedure, its selecting condition in the book's words (simplified: each clause
+/// once, ranges joined) and the profiles that select it.
+fn matrix_row(row: &MatrixRow, config: &Config) -> String {
+    let all = Condition::And(row.chain.iter().map(|c| (*c).clone()).collect());
+    let when = wording::text(&all, config).unwrap_or_else(|| "(always)".to_string());
+    let profiles = if row.profiles.is_empty() {
+        "(none)".to_string()
+    } else {
+        row.profiles.join(", ")
+    };
+    format!(
+        "{} {}\n    when: {when}\n    profiles: {profiles}",
+        row.procedure.number, row.procedure.title
+    )
+}
+
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let start = Instant::now();
     match super::load::book(&args.book.book, "") {
         Ok(super::load::Loaded { book, warnings }) => {
             if args.matrix {
                 let mut out = super::stdout();
-                for line in crate::coverage::matrix(&book) {
-                    writeln!(out, "{line}")?;
+                for row in crate::coverage::matrix(&book) {
+                    writeln!(out, "{}", matrix_row(&row, &book.config))?;
                 }
                 out.flush()?;
             }

@@ -12,8 +12,12 @@ use similar::{Algorithm, ChangeTag};
 
 use super::load::count;
 use super::BookArg;
+use crate::condition::Env;
+use crate::config::Config;
 use crate::filter::filter;
 use crate::model::{Book, Part, PartKind, Step};
+use crate::render::env::described;
+use crate::render::labels;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -37,7 +41,7 @@ struct Shown {
 }
 
 /// Every step of `view` by (procedure id, step id).
-fn steps(view: &Book) -> HashMap<(String, String), Shown> {
+fn steps(view: &Book, config: &Config) -> HashMap<(String, String), Shown> {
     let mut out = HashMap::new();
     for p in view.procedures() {
         for s in &p.sections {
@@ -47,7 +51,7 @@ fn steps(view: &Book) -> HashMap<(String, String), Shown> {
                     (p.id.clone(), st.id.clone()),
                     Shown {
                         place,
-                        lines: lines(st),
+                        lines: lines(st, config),
                     },
                 );
             }
@@ -68,19 +72,35 @@ fn reading_order(book: &Book) -> Vec<(String, String)> {
 }
 
 /// A step's content as lines a reader would recognise: its parts, then each variant's
-/// label and parts.
-fn lines(st: &Step) -> Vec<String> {
+/// label and parts. Conditions are worded as the runbook words them: only what the
+/// environment leaves open, and nothing for a settled, unlabelled variant.
+fn lines(st: &Step, config: &Config) -> Vec<String> {
     let mut out = Vec::new();
-    parts(&st.parts, &mut out);
+    parts(&st.parts, config, &mut out);
     for v in &st.variants {
-        out.push(format!("[{}]", v.label));
-        parts(&v.parts, &mut out);
+        let (label, badges) = labels::variant(v.label.as_deref(), &v.when, config);
+        let open = badges.map(|b| worded(&b));
+        match (label.is_empty(), open) {
+            (true, _) => {}
+            (false, Some(open)) => out.push(format!("[{label}] ({open})")),
+            (false, None) => out.push(format!("[{label}]")),
+        }
+        parts(&v.parts, config, &mut out);
     }
     out
 }
 
-fn parts(list: &[Part], out: &mut Vec<String>) {
+/// Badges as one line: `Facet: value, Other: value`.
+fn worded(b: &labels::Badges) -> String {
+    let items: Vec<&str> = b.items.iter().map(|i| i.label.as_str()).collect();
+    items.join(", ")
+}
+
+fn parts(list: &[Part], config: &Config, out: &mut Vec<String>) {
     for part in list {
+        if let Some(b) = labels::badges(part.when.as_ref(), config) {
+            out.push(format!("({})", worded(&b)));
+        }
         match &part.kind {
             PartKind::Text(md) => out.extend(md.lines().map(str::to_string)),
             PartKind::Note(md) => out.extend(md.lines().map(|l| format!("note: {l}"))),
@@ -112,6 +132,12 @@ fn parts(list: &[Part], out: &mut Vec<String>) {
     }
 }
 
+/// An environment in the book's words: `UNIX / Patch / R13.1 / R13.2`.
+fn described_line(config: &Config, env: &Env) -> String {
+    let words: Vec<String> = described(config, env).into_iter().map(|(_, v)| v).collect();
+    words.join(" / ")
+}
+
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.envs.len() != 2 {
         bail!("give exactly two environments: --env A --env B");
@@ -134,9 +160,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         })
     };
     let (a, b) = (env_of(&args.envs[0])?, env_of(&args.envs[1])?);
-    let (sa, sb) = (steps(&filter(&book, &a)), steps(&filter(&book, &b)));
+    let config = &book.config;
+    let (sa, sb) = (
+        steps(&filter(&book, &a), config),
+        steps(&filter(&book, &b), config),
+    );
     let mut out = super::stdout();
-    writeln!(out, "--- {}\n+++ {}", args.envs[0], args.envs[1])?;
+    writeln!(out, "--- {}: {}", args.envs[0], described_line(config, &a))?;
+    writeln!(out, "+++ {}: {}", args.envs[1], described_line(config, &b))?;
     let mut differences = 0;
     for key in reading_order(&book) {
         match (sa.get(&key), sb.get(&key)) {

@@ -103,7 +103,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let results = idx.search(&Request {
         query,
         field: args.field,
-        env: env.as_ref().map(|e| (e, config.facets.as_slice())),
+        env: env.as_ref().map(|e| (e, &config)),
         limit: args.limit,
     })?;
     let took = millis(start);
@@ -150,7 +150,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             s.text.clone()
         };
         writeln!(out, "  {snippet}")?;
-        match h.condition_text.as_ref().or(h.condition.as_ref()) {
+        // Words only: a condition with nothing left to say (settled by `--env`, or always
+        // true) is not printed, never its raw form.
+        match &h.condition_text {
             Some(c) => writeln!(out, "  {dim}{}  [{c}]{reset}", h.link)?,
             None => writeln!(out, "  {dim}{}{reset}", h.link)?,
         }

@@ -16,8 +16,10 @@ use crate::words::fill as fill_all;
 /// top-level conjunct, so `a and b` shows as two.
 #[derive(Debug, Clone, Hash, Serialize)]
 pub struct Badges {
-    /// The whole condition in the canonical syntax (the badges' tooltip).
+    /// The whole condition in the canonical syntax, for scripts.
     pub when: String,
+    /// The whole condition in words (the badges' tooltip).
+    pub text: String,
     pub items: Vec<Badge>,
 }
 
@@ -38,15 +40,21 @@ pub fn badges(c: Option<&Condition>, config: &Config) -> Option<Badges> {
         Condition::And(items) => merge_ranges(items),
         other => vec![other.clone()],
     };
-    let items = conjuncts
+    let items: Vec<Badge> = conjuncts
         .iter()
         .map(|item| Badge {
             when: when(Some(item)),
             label: label_in(item, config, t, false),
         })
         .collect();
+    let text = items
+        .iter()
+        .map(|i| i.label.as_str())
+        .collect::<Vec<_>>()
+        .join(&t.and);
     Some(Badges {
         when: c.to_string(),
+        text,
         items,
     })
 }
@@ -54,6 +62,21 @@ pub fn badges(c: Option<&Condition>, config: &Config) -> Option<Badges> {
 /// The whole condition as one line of text.
 pub fn label(c: &Condition, config: &Config) -> String {
     label_in(c, config, strings(config), false)
+}
+
+/// What a variant is called, and the badges beside it: the writer's label with its
+/// condition as badges, or else its condition in words and no badges. A variant the
+/// environment settles (its condition reduced to nothing) and left unlabelled by its
+/// writer is called nothing: an empty label, which the theme leaves out.
+pub fn variant(label: Option<&str>, when: &Condition, config: &Config) -> (String, Option<Badges>) {
+    match label {
+        Some(l) => (l.to_string(), badges(Some(when), config)),
+        None if is_trivial(when) => (String::new(), None),
+        None => (
+            label_in(when, config, strings(config), false),
+            None,
+        ),
+    }
 }
 
 /// A condition in the canonical syntax, for the `data-when` attribute picker.js filters
@@ -299,6 +322,10 @@ mod tests {
             ]
         );
         assert_eq!(b.when, both.to_string());
+        assert_eq!(
+            b.text,
+            "適用前のバージョン: R12.4.1〜R12.7.x、クラスタ種別: MSCS(MSFC)"
+        );
         assert!(badges(None, &c).is_none());
         assert!(badges(Some(&Condition::And(vec![])), &c).is_none());
         let e = config(Language::En);

@@ -31,7 +31,8 @@ pub struct Body<'a> {
 #[derive(Debug, Hash, Serialize)]
 pub struct VariantView<'a> {
     pub when: Option<String>,
-    /// The book's label, or else the condition in words (and then no badges).
+    /// The book's label, or else the condition in words (and then no badges); empty for
+    /// an unlabelled variant the environment settles.
     pub label: String,
     pub badges: Option<Badges>,
     pub parts: Vec<PartView<'a>>,
@@ -238,12 +239,7 @@ impl<'t> Bodies<'t> {
 }
 
 fn variant<'a>(ctx: &Ctx<'a>, owner: &str, v: &'a Variant, text: &mut String) -> VariantView<'a> {
-    // A variant without its own label is labelled by its condition, in words.
-    let (label, badges) = if v.label == v.when.to_string() {
-        (labels::label(&v.when, ctx.config()), None)
-    } else {
-        (v.label.clone(), labels::badges(Some(&v.when), ctx.config()))
-    };
+    let (label, badges) = labels::variant(v.label.as_deref(), &v.when, ctx.config());
     push_text(text, &label);
     VariantView {
         when: labels::when(Some(&v.when)),

@@ -493,11 +493,7 @@ impl<'a> Resolver<'a> {
         let inner = with(outer, Some(&when));
         let parts = self.body_and_parts(file, owner, raw.body.as_ref(), &raw.part, &inner);
         Some(Variant {
-            label: raw
-                .label
-                .as_ref()
-                .map(|l| l.get_ref().clone())
-                .unwrap_or_else(|| when.to_string()),
+            label: raw.label.as_ref().map(|l| l.get_ref().clone()),
             when,
             parts,
         })

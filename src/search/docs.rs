@@ -7,6 +7,7 @@
 //! (`[リソースの名前]`, book.toml's `unfilled`), so a snippet never shows the raw marker
 //! and a reader finds it by the words on the page.
 
+use crate::render::labels;
 use crate::render::markdown::text as plain;
 use serde::Serialize;
 
@@ -205,7 +206,8 @@ fn step(
     let mut text = Vec::new();
     parts(book, &p.id, &st.parts, &mut doc, &mut text);
     for v in &st.variants {
-        let label = shown(book, &v.label);
+        let (label, _) = labels::variant(v.label.as_deref(), &v.when, &book.config);
+        let label = shown(book, &label);
         doc.body.push(label.clone());
         text.push(label);
         parts(book, &p.id, &v.parts, &mut doc, &mut text);

@@ -29,9 +29,10 @@ use super::query::{self, Field};
 use super::rank;
 use super::retrieve;
 use super::snippet::{self, Snippet};
-use super::wording::Wording;
+use super::wording::{self, Wording};
 use crate::condition::{self, Env};
 use crate::config::{Config, Facet};
+use crate::filter::Decision;
 use crate::model::Book;
 use crate::output::{BookSources, Kind, StagedDir};
 
@@ -469,8 +470,9 @@ pub struct Request<'a> {
     pub query: &'a str,
     /// Restrict every term to one field (`--field cmd`).
     pub field: Option<Field>,
-    /// Drop documents whose condition this environment makes false.
-    pub env: Option<(&'a Env, &'a [Facet])>,
+    /// Drop documents whose condition this environment makes false, and word the
+    /// conditions of the rest by what it leaves open (the book's config words them).
+    pub env: Option<(&'a Env, &'a Config)>,
     pub limit: usize,
 }
 
@@ -536,7 +538,7 @@ impl SearchIndex {
         }
         let searcher = self.reader.searcher();
         let excluded = match req.env {
-            Some((env, facets)) => self.excluded_docs(&searcher, env, facets)?,
+            Some((env, config)) => self.excluded_docs(&searcher, env, &config.facets)?,
             None => HashSet::new(),
         };
         let found = retrieve::run(
@@ -568,8 +570,11 @@ impl SearchIndex {
                 chapter: get(self.fields.chapter),
                 location: get(self.fields.location),
                 link: get(self.fields.link),
+                condition_text: match req.env {
+                    Some((env, config)) => open_text(&get(self.fields.cond), env, config),
+                    None => Some(get(self.fields.cond_text)).filter(|c| !c.is_empty()),
+                },
                 condition: Some(get(self.fields.cond)).filter(|c| !c.is_empty()),
-                condition_text: Some(get(self.fields.cond_text)).filter(|c| !c.is_empty()),
                 snippet: text,
                 highlights,
                 title,
@@ -629,6 +634,19 @@ impl SearchIndex {
                 bound.is_some_and(|b| b.eval(env) == Some(false))
             })
             .collect())
+    }
+}
+
+/// What of the stored condition `canonical` the environment leaves open, in words: a
+/// reader who chose `cluster = unix` needs no 「クラスタ種別: UNIX」 on every hit.
+fn open_text(canonical: &str, env: &Env, config: &Config) -> Option<String> {
+    let c = condition::parse(canonical)
+        .ok()
+        .and_then(|e| condition::bind(&e, &config.facets).ok())?;
+    match crate::filter::decide(&c, env) {
+        Decision::Holds => None,
+        Decision::Open(open) => wording::text(&open, config),
+        Decision::Fails => wording::text(&c, config),
     }
 }
 

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 use crate::condition::{self, Condition, Op};
 use crate::config::Config;
+use crate::facet::Facet;
 use crate::render::labels;
 
 /// Words conditions for one book, each distinct condition once.
@@ -41,15 +42,7 @@ impl<'a> Wording<'a> {
             let clauses = condition::parse(canonical)
                 .ok()
                 .and_then(|e| condition::bind(&e, &self.config.facets).ok())
-                .map(|c| {
-                    simplify(&c)
-                        .into_iter()
-                        .map(|c| Clause {
-                            source: c.to_string(),
-                            label: labels::label(&c, self.config),
-                        })
-                        .collect()
-                })
+                .map(|c| clauses(&c, self.config))
                 .unwrap_or_default();
             self.cache.insert(canonical.to_string(), clauses);
         }
@@ -58,20 +51,39 @@ impl<'a> Wording<'a> {
 
     /// The whole condition in words, one line (`tejun search`'s `condition_text`).
     pub fn text(&mut self, canonical: &str) -> Option<String> {
-        let sep = &crate::render::i18n::strings(self.config).and;
-        let words: Vec<&str> = self
-            .clauses(canonical)
-            .iter()
-            .map(|c| c.label.as_str())
-            .collect();
-        (!words.is_empty()).then(|| words.join(sep.as_str()))
+        let config = self.config;
+        joined(self.clauses(canonical), config)
     }
+}
+
+/// The simplified clauses of `c`, each with its words.
+pub fn clauses(c: &Condition, config: &Config) -> Vec<Clause> {
+    simplify(c, &config.facets)
+        .into_iter()
+        .map(|c| Clause {
+            source: c.to_string(),
+            label: labels::label(&c, config),
+        })
+        .collect()
+}
+
+/// `c` simplified and worded as one line (`Facet: value、Other: value`); `None` when
+/// nothing is left to say.
+pub fn text(c: &Condition, config: &Config) -> Option<String> {
+    joined(&clauses(c, config), config)
+}
+
+fn joined(clauses: &[Clause], config: &Config) -> Option<String> {
+    let sep = crate::render::i18n::strings(config).and.as_str();
+    let words: Vec<&str> = clauses.iter().map(|c| c.label.as_str()).collect();
+    (!words.is_empty()).then(|| words.join(sep))
 }
 
 /// The conjuncts of `c`, simplified: nested `and`s flattened, one-item groups unwrapped,
 /// repeats dropped, of several bounds of one kind on a version facet only the tightest
-/// kept, and a facet's lower and upper bound joined into one range clause.
-pub fn simplify(c: &Condition) -> Vec<Condition> {
+/// kept, clauses the others imply dropped (tautologies with them), and a facet's lower
+/// and upper bound joined into one range clause.
+pub fn simplify(c: &Condition, facets: &[Facet]) -> Vec<Condition> {
     let mut flat: Vec<Condition> = Vec::new();
     flatten(c, &mut flat);
     let mut out: Vec<Condition> = Vec::new();
@@ -96,7 +108,29 @@ pub fn simplify(c: &Condition) -> Vec<Condition> {
             out.push(c);
         }
     }
-    ranges(out)
+    ranges(without_implied(out, facets))
+}
+
+/// Drops each clause the others already imply. `from < R13 or from >= R13`, or a step's
+/// variants that between them cover every version its procedure allows, hold wherever
+/// the rest does and tell a reader nothing. A tautology is implied by nothing at all.
+fn without_implied(mut items: Vec<Condition>, facets: &[Facet]) -> Vec<Condition> {
+    let mut i = 0;
+    while i < items.len() {
+        let mut counter: Vec<Condition> = items
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, c)| c.clone())
+            .collect();
+        counter.push(Condition::Not(Box::new(items[i].clone())));
+        if Condition::And(counter).satisfiable(facets) {
+            i += 1;
+        } else {
+            items.remove(i);
+        }
+    }
+    items
 }
 
 fn flatten(c: &Condition, out: &mut Vec<Condition>) {
@@ -166,7 +200,10 @@ kind = "version"
     fn clauses(src: &str) -> Vec<String> {
         let e = condition::parse(src).unwrap();
         let c = condition::bind(&e, &config().facets).unwrap();
-        simplify(&c).iter().map(ToString::to_string).collect()
+        simplify(&c, &config().facets)
+            .iter()
+            .map(ToString::to_string)
+            .collect()
     }
 
     #[test]
@@ -181,10 +218,28 @@ kind = "version"
         );
         assert_eq!(
             clauses("from <= R12.7.x and from >= R12.4.1 and (to <= R12.7.x or to >= R12.8)"),
-            [
-                "from >= R12.4.1 and from <= R12.7.x",
-                "to <= R12.7.x or to >= R12.8"
-            ]
+            ["from >= R12.4.1 and from <= R12.7.x"]
+        );
+        assert_eq!(
+            clauses("from <= R12.7.x and (to <= R12.7.x or to >= R13)"),
+            ["from <= R12.7.x", "to <= R12.7.x or to >= R13"]
+        );
+    }
+
+    #[test]
+    fn tautologies_and_implied_clauses_say_nothing() {
+        assert_eq!(
+            clauses("cluster = mscs and (from < R13 or from >= R13)"),
+            ["cluster = mscs"]
+        );
+        assert!(clauses("from < R13 or from >= R13").is_empty());
+        assert_eq!(
+            clauses("from >= R12.8 and (from >= R12.4 or cluster = unix)"),
+            ["from >= R12.8"]
+        );
+        assert_eq!(
+            clauses("cluster in [mscs, unix] and from >= R12.8"),
+            ["from >= R12.8"]
         );
     }
 

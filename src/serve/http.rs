@@ -430,7 +430,7 @@ fn search(shared: &Shared, target: &str) -> (u16, String) {
     let req = Request {
         query: &query,
         field: None,
-        env: env.as_ref().map(|e| (e, index.2.facets.as_slice())),
+        env: env.as_ref().map(|e| (e, &index.2)),
         limit,
     };
     match index.0.search(&req) {

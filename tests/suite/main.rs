@@ -57,3 +57,4 @@ mod search_browser;
 mod serve;
 mod serve_load;
 mod transcription;
+mod words;

@@ -465,6 +465,10 @@ fn api_search_answers_from_the_index_and_follows_env() {
     for h in hits {
         let c = h["condition"].as_str().unwrap_or("");
         assert!(!c.contains("cluster = mscs"), "{h:#}");
+        // In words, and only what `env` leaves open: never 「クラスタ種別: UNIX」 again.
+        let words = h["condition_text"].as_str().unwrap_or("");
+        assert!(!words.contains("クラスタ種別"), "{h:#}");
+        assert!(!words.contains(" = ") && !words.contains(">="), "{h:#}");
     }
 
     // A malformed environment is the client's mistake, said in words.
