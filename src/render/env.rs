@@ -29,6 +29,26 @@ pub struct EnvStrings {
     pub runbooks: &'static str,
     pub runbooks_intro: &'static str,
     pub download: &'static str,
+    /// Said by a section of the steps the environment hides (`{}`: how many), and its
+    /// button.
+    pub hidden_one: &'static str,
+    pub hidden_many: &'static str,
+    pub show_hidden: &'static str,
+    pub hide_hidden: &'static str,
+    /// On each hidden step when shown (`{}`: the clauses it needs that the environment
+    /// breaks, in words).
+    pub hidden_because: &'static str,
+    /// On a hidden step a link led to (`{}`: as above).
+    pub linked_hidden: &'static str,
+    /// Why a step whose every variant is ruled out is hidden (`{}`: the variants' labels).
+    pub no_variant: &'static str,
+    /// Between two of those clauses.
+    pub reason_sep: &'static str,
+    /// A step's number in the whole book, beside its number in the filtered page.
+    pub book_number: &'static str,
+    pub book_number_hint: &'static str,
+    /// After a sidebar entry the environment rules out (read by screen readers).
+    pub off_env: &'static str,
 }
 
 const JA: EnvStrings = EnvStrings {
@@ -45,6 +65,17 @@ const JA: EnvStrings = EnvStrings {
     runbooks: "作業手順書 (ランブック)",
     runbooks_intro: "環境ごとの手順だけをまとめた1ファイルのHTMLです。チェック欄・進捗・作業記録の書き出しがあり、ネットワークなしで使えます。",
     download: "ダウンロード",
+    hidden_one: "この環境では 1 個の手順を非表示にしています。",
+    hidden_many: "この環境では {} 個の手順を非表示にしています。",
+    show_hidden: "表示する",
+    hide_hidden: "隠す",
+    hidden_because: "この環境では非表示: {}",
+    linked_hidden: "リンク先の手順は選択中の環境には該当しないため、非表示でした ({})。",
+    no_variant: "該当する場合がありません ({})",
+    reason_sep: "、",
+    book_number: "本書 {}",
+    book_number_hint: "環境で絞り込まない本書での手順番号",
+    off_env: "(この環境には該当しません)",
 };
 
 const EN: EnvStrings = EnvStrings {
@@ -61,6 +92,17 @@ const EN: EnvStrings = EnvStrings {
     runbooks: "Runbooks",
     runbooks_intro: "One self-contained HTML file per environment, with only its steps: tick boxes, progress and an exportable log; no network needed.",
     download: "Download",
+    hidden_one: "1 step hidden for this environment.",
+    hidden_many: "{} steps hidden for this environment.",
+    show_hidden: "Show",
+    hide_hidden: "Hide",
+    hidden_because: "Hidden for this environment: {}",
+    linked_hidden: "The step you were sent to does not apply to your environment and was hidden ({}).",
+    no_variant: "none of its cases applies ({})",
+    reason_sep: "; ",
+    book_number: "book {}",
+    book_number_hint: "The step's number in the whole book, unfiltered",
+    off_env: "(does not apply to your environment)",
 };
 
 pub fn env_strings(lang: Language) -> &'static EnvStrings {
