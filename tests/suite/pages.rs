@@ -271,3 +271,97 @@ fn kubeadm_pages_say_what_does_not_apply_in_english() {
         ])
     );
 }
+
+/// A link inside the page to a step the environment hides (a hash change, no new load)
+/// opens it too.
+#[test]
+fn a_link_within_the_page_to_a_hidden_step_opens_it() {
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
+    let env = "cluster=mscs&operation=patch&from=R1.5&to=R2.0";
+    b.open(&url(site_ja(), "mscs-patch.html", env));
+    assert_eq!(
+        b.eval("document.getElementById('step-delete-dll').getClientRects().length"),
+        json!(0)
+    );
+    b.eval("location.hash = '#step-delete-dll'");
+    b.wait_for("document.getElementById('step-delete-dll').getClientRects().length > 0");
+    assert_eq!(
+        b.eval("!!document.querySelector('#step-delete-dll .env-linked')"),
+        json!(true)
+    );
+}
+
+/// The print page hides a procedure by everything that selects it: under UNIX, the MSCS
+/// chapter's procedures go, though their own conditions do not name the cluster.
+#[test]
+fn the_print_page_hides_procedures_by_their_chapters_condition() {
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
+    b.open(&url(
+        site_ja(),
+        "print.html",
+        "cluster=unix&operation=patch",
+    ));
+    let shown = "['mscs-upgrade', 'mscs-patch', 'unix-upgrade', 'unix-patch'].map(id => \
+        document.querySelector(`article[data-procedure=\"${id}\"]`).getClientRects().length > 0)";
+    assert_eq!(b.eval(shown), json!([false, false, false, true]));
+}
+
+/// axe-core finds nothing wrong with a page under its banner or with hidden steps shown,
+/// light or dark, sidebar marks included.
+#[test]
+fn axe_finds_nothing_wrong_with_the_banner_or_shown_hidden_steps() {
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
+    let axe = crate::search_browser::axe_core();
+    let site = site_ja();
+    for scheme in ["light", "dark"] {
+        b.set_color_scheme(scheme);
+        for (page, env, reveal) in [
+            ("mscs-upgrade.html", "cluster=unix&operation=patch", false),
+            (
+                "mscs-patch.html",
+                "cluster=mscs&operation=patch&from=R1.5&to=R2.0",
+                true,
+            ),
+        ] {
+            b.open(&url(site, page, env));
+            if reveal {
+                b.click("#sec-standby .env-trace button");
+                b.wait_for(
+                    "document.getElementById('step-delete-dll').getClientRects().length > 0",
+                );
+            } else {
+                assert_eq!(banner(&mut b)["shown"], json!(true));
+            }
+            b.eval(&axe);
+            let found = b.eval(
+                "axe.run(document).then(r => r.violations.map(v => \
+                 v.id + ': ' + v.nodes.length + ' ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')))",
+            );
+            assert_eq!(found, json!([]), "{scheme} {page}: axe-core violations");
+        }
+    }
+}
+
+/// On a 375 px phone the banner fits the screen: nothing sticks out sideways.
+#[test]
+fn the_banner_fits_a_phone() {
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
+    b.set_viewport(375, 800, true);
+    b.open(&url(
+        kubeadm(),
+        "other-control-planes.html",
+        "distro=rhel&cni=cilium&topology=single&from=v1.30&to=v1.31",
+    ));
+    let fit = "(() => { const box = document.querySelector('[data-env-banner]'); const r = box.getBoundingClientRect(); \
+        return [box.getClientRects().length > 0, r.left >= 0 && r.right <= 375, box.scrollWidth <= box.clientWidth, \
+        document.documentElement.scrollWidth <= 375]; })()";
+    assert_eq!(b.eval(fit), json!([true, true, true, true]));
+}
