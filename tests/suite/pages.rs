@@ -123,6 +123,11 @@ fn a_page_the_environment_rules_out_says_why_and_where_to_go_on_site_ja() {
     b.open(&url(site, "unix.html", "cluster=unix&operation=patch"));
     assert_eq!(b.eval(PAGER), json!(["index.html", "unix-patch.html"]));
     assert_eq!(banner(&mut b)["shown"], json!(false));
+    // A chapter's page too: the MSCS chapter under UNIX.
+    b.open(&url(site, "mscs.html", "cluster=unix&operation=patch"));
+    let seen = banner(&mut b);
+    assert_eq!(seen["reasons"], json!(["クラスタ種別: MSCS(MSFC)"]));
+    assert_eq!(seen["links"], json!(["unix-patch.html"]));
 
     // MSCS, patch: only the operation is wrong, and the chapter's own patch page applies.
     b.open(&url(
@@ -364,4 +369,64 @@ fn the_banner_fits_a_phone() {
         return [box.getClientRects().length > 0, r.left >= 0 && r.right <= 375, box.scrollWidth <= box.clientWidth, \
         document.documentElement.scrollWidth <= 375]; })()";
     assert_eq!(b.eval(fit), json!([true, true, true, true]));
+}
+
+fn jobcenter() -> &'static Path {
+    static SITE: OnceLock<PathBuf> = OnceLock::new();
+    built(repo(), "pages-jobcenter", &SITE)
+}
+
+/// The issue's own cases on the JobCenter guide: the MSCS R12.7 upgrade under UNIX keeps
+/// all its steps under the banner; under MSCS from R12.6 every step is either shown or
+/// counted in its section, never silently gone.
+#[test]
+fn jobcenter_steps_are_shown_or_counted_never_silently_gone() {
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
+    let page = "mscs-upgrade-x64-r12-7.html";
+    b.open(&url(
+        jobcenter(),
+        page,
+        "cluster=unix&operation=patch&from=R12.7&to=R13.2",
+    ));
+    let seen = banner(&mut b);
+    assert_eq!(seen["shown"], json!(true));
+    assert!(
+        seen["reasons"]
+            .as_array()
+            .is_some_and(|r| r.contains(&json!("クラスタ種別: MSCS(MSFC)"))),
+        "{seen}"
+    );
+    let all = "document.querySelectorAll('main [data-step]').length";
+    let total = b.eval(all);
+    assert_eq!(
+        b.eval("[...document.querySelectorAll('main [data-step]')].filter(li => li.getClientRects().length).length"),
+        total
+    );
+
+    b.open(&url(
+        jobcenter(),
+        page,
+        "cluster=mscs&platform=x86&operation=upgrade&from=R12.6&to=R13.2",
+    ));
+    assert_eq!(banner(&mut b)["shown"], json!(false));
+    // Per section: [steps, shown, the count its trace states].
+    let sections = b.eval(
+        "[...document.querySelectorAll('main .section')].map(s => { \
+           const steps = [...s.querySelectorAll('[data-step]')]; \
+           const t = s.querySelector('.env-trace span'); \
+           return [steps.length, steps.filter(li => li.getClientRects().length).length, \
+             t ? parseInt(t.textContent.match(/\\d+/)[0], 10) : 0]; })",
+    );
+    let sections = sections.as_array().expect("sections");
+    let hidden: u64 = sections.iter().map(|s| s[2].as_u64().unwrap_or(0)).sum();
+    assert!(hidden > 0, "{sections:?}");
+    for s in sections {
+        assert_eq!(
+            s[0].as_u64(),
+            Some(s[1].as_u64().unwrap_or(0) + s[2].as_u64().unwrap_or(0)),
+            "{sections:?}"
+        );
+    }
 }
