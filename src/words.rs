@@ -131,6 +131,8 @@ tables! {
         /// Conditions: a version bound (`{}` the version), a value excluded, joiners, a
         /// range (`{}` twice) and a facet with what is asked of it.
         ver_ge, ver_le, ver_gt, ver_lt, ver_ne, except, or, and, range, facet_value,
+        /// The banner of a page the environment rules out.
+        not_for_env, not_for_env_because, not_for_env_instead, not_for_env_unfiltered,
     }
 
     /// The environment picker and the scripts of every page (`window.TEJUN.strings`).
@@ -143,6 +145,9 @@ tables! {
         /// `{}` is a placeholder's example value.
         example,
         invalid_value,
+        /// A section's hidden steps, why each is hidden, book numbers, the sidebar's mark.
+        hidden_one, hidden_many, show_hidden, hide_hidden, hidden_because, linked_hidden,
+        no_variant, reason_sep, book_number, book_number_hint, off_env,
     }
 
     /// What a runbook says besides the site's words (its script's too).

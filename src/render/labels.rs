@@ -72,10 +72,7 @@ pub fn variant(label: Option<&str>, when: &Condition, config: &Config) -> (Strin
     match label {
         Some(l) => (l.to_string(), badges(Some(when), config)),
         None if is_trivial(when) => (String::new(), None),
-        None => (
-            label_in(when, config, strings(config), false),
-            None,
-        ),
+        None => (label_in(when, config, strings(config), false), None),
     }
 }
 

@@ -434,13 +434,20 @@ impl<'a> Site<'a> {
                     .find(|c| &c.id == id)
                     .ok_or_else(|| anyhow!("no chapter `{id}`"))?;
                 c.insert("chapter", &view::chapter(&ctx, ch));
+                c.insert(
+                    "page_when",
+                    &view::page_condition(&ctx, &[ch.when.as_ref()]),
+                );
                 "chapter.html"
             }
             PageId::Procedure(id) => {
                 let p = self
                     .procedure(id)
                     .ok_or_else(|| anyhow!("no procedure `{id}`"))?;
-                let v = view::procedure(&ctx, self.markup(), p)?;
+                let mut v = view::procedure(&ctx, self.markup(), p)?;
+                // The page's banner carries its condition (`page_when`): a page that does
+                // not apply says so instead of going blank.
+                v.select_when = None;
                 steps = rendered_steps(&v);
                 c.insert("procedure", &v);
                 "procedure.html"
@@ -510,6 +517,11 @@ impl<'a> Site<'a> {
             _ => None,
         };
         c.insert("breadcrumbs", &nav::breadcrumbs(ctx, page, place));
+        // A chapter's page replaces it with the chapter's own.
+        c.insert(
+            "page_when",
+            &place.and_then(|place| view::page_condition(ctx, &view::selecting(place))),
+        );
         c.insert("tejun_json", &self.tejun_json);
         c.insert("env_t", &cfg.words.picker);
         let (prev, next) = self.neighbours(page);
@@ -561,14 +573,20 @@ impl<'a> Site<'a> {
     /// The print page's body as the template sees it: a list of [`PrintBlock`]s, built as
     /// a JSON value so the fragments are moved into the context, not copied.
     fn print_blocks(&self, ctx: &Ctx) -> Result<serde_json::Value> {
-        let procedures: Vec<_> = self.book.procedures().collect();
+        let places: Vec<_> = nav::places(self.book).collect();
         let mut base = Context::new();
         base.insert("t", ctx.t());
+        // Among the whole book's procedures, each is hidden by everything that selects it:
+        // its chapter's and group's conditions as well as its own.
         let mut bodies = fragments::procedure_bodies(
             &self.theme,
             &base,
-            &procedures,
-            |p| view::procedure(ctx, self.markup(), p),
+            &places,
+            |place| {
+                let mut v = view::procedure(ctx, self.markup(), place.procedure)?;
+                v.select_when = labels::when(view::all_of(&view::selecting(*place)).as_ref());
+                Ok(v)
+            },
             |_| {},
         )?
         .into_iter();

@@ -91,6 +91,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/sidebar.html"),
     ),
     (
+        "env_banner.html",
+        include_str!("../../themes/default/env_banner.html"),
+    ),
+    (
         "env_bar.html",
         include_str!("../../themes/default/env_bar.html"),
     ),
@@ -119,6 +123,10 @@ const ASSETS: &[(&str, &str)] = &[
         include_str!("../../themes/default/condition.js"),
     ),
     ("picker.js", include_str!("../../themes/default/picker.js")),
+    (
+        "applies.js",
+        include_str!("../../themes/default/applies.js"),
+    ),
     ("search.js", include_str!("../../themes/default/search.js")),
     (
         "placeholders.js",

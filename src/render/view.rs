@@ -12,6 +12,7 @@ use serde::Serialize;
 use super::html::Ctx;
 use super::labels::{self, Badges};
 use super::markdown;
+use super::nav::Place;
 use super::parts::{self, Bodies, StepMarkup};
 use crate::condition::Condition;
 use crate::model::{Branch, Chapter, ChapterItem, Group, Procedure, Section, Step};
@@ -111,6 +112,23 @@ pub struct ProcedureView {
     pub head: Head,
     pub intro: String,
     pub sections: Vec<SectionView>,
+    /// The condition written on the procedure's element (`data-when`): its own in a
+    /// runbook (whose book is filtered already), chapter ∧ group ∧ procedure among the
+    /// other procedures of the print page, and none on its own page, where the page's
+    /// banner carries it instead ([`PageCondition`]): a page that does not apply says so
+    /// rather than going blank.
+    pub select_when: Option<String>,
+}
+
+/// What selects a chapter's or a procedure's page (chapter ∧ group ∧ procedure), for the
+/// banner that tells a reader whose environment it does not apply to, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageCondition {
+    /// The whole condition in the canonical syntax (`data-page-when`).
+    pub when: String,
+    /// Its conjuncts in words, each with its own condition: the banner names the ones the
+    /// reader's environment breaks.
+    pub badges: Badges,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -177,6 +195,26 @@ pub fn procedure(ctx: &Ctx, markup: StepMarkup, p: &Procedure) -> Result<Procedu
             .iter()
             .map(|s| section(ctx, &mut bodies, p, s))
             .collect::<Result<_>>()?,
+        select_when: labels::when(p.when.as_ref()),
+    })
+}
+
+/// The conditions that select procedure `place` (chapter, group, its own), outermost
+/// first.
+pub fn selecting(place: Place<'_>) -> [Option<&Condition>; 3] {
+    [
+        place.chapter.when.as_ref(),
+        place.group.and_then(|g| g.when.as_ref()),
+        place.procedure.when.as_ref(),
+    ]
+}
+
+/// [`PageCondition`] of what `conds` together select; `None` when nothing is conditional.
+pub fn page_condition(ctx: &Ctx, conds: &[Option<&Condition>]) -> Option<PageCondition> {
+    let all = all_of(conds)?;
+    Some(PageCondition {
+        when: labels::when(Some(&all))?,
+        badges: labels::badges(Some(&all), ctx.config())?,
     })
 }
 
@@ -262,7 +300,7 @@ pub fn fnv1a64(parts: &[&[u8]]) -> u64 {
 }
 
 /// The conjunction of the conditions that select something nested in chapters and groups.
-fn all_of(conds: &[Option<&Condition>]) -> Option<Condition> {
+pub fn all_of(conds: &[Option<&Condition>]) -> Option<Condition> {
     let mut items = Vec::new();
     for c in conds.iter().flatten() {
         match c {

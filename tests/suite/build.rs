@@ -66,8 +66,10 @@ fn repo_book_renders_every_page() {
         "condition badge in words"
     );
     assert!(
-        proc_page.contains("data-when=\"platform = x86 and from &gt;= R12.8\""),
-        "data-when"
+        proc_page.contains(
+            "data-page-when=\"cluster = mscs and operation = upgrade and platform = x86 and from &gt;= R12.8\""
+        ),
+        "the page's condition includes its chapter's and group's"
     );
     assert!(
         proc_page.contains("手順は<a href=\"references.html#ref-release-memo\">リリースメモ</a>、"),

@@ -48,6 +48,7 @@ mod kubeadm;
 mod layers;
 mod links;
 mod no_lost_files;
+mod pages;
 mod pdf;
 mod placeholders;
 mod profiles;

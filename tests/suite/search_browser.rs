@@ -271,7 +271,7 @@ fn half_a_command_and_a_typo_both_find_it() {
 
 /// axe-core, for the accessibility check: `TEJUN_AXE_CORE` (a path to `axe.min.js`), or
 /// installed once with npm into the target folder.
-fn axe_core() -> String {
+pub(crate) fn axe_core() -> String {
     if let Some(p) = std::env::var_os("TEJUN_AXE_CORE") {
         return std::fs::read_to_string(&p).expect("TEJUN_AXE_CORE: axe.min.js");
     }

@@ -563,8 +563,20 @@ fn held_event_streams_never_lock_pages_out() {
     let text = std::fs::read_to_string(&alpha).unwrap();
     std::fs::write(&alpha, text.replace("Run the check.", "Run it again.")).unwrap();
     for (i, s) in new.iter_mut().enumerate() {
-        let update = next_event(s, "update");
-        assert!(update.contains("alpha.html"), "stream {i}: {update}");
+        // An update of the whole-book files (the print page, runbooks) may come first: the
+        // server renders those after the pages, on a busy machine well after.
+        let mut seen = Vec::new();
+        loop {
+            let update = next_event(s, "update");
+            if update.contains("alpha.html") {
+                break;
+            }
+            seen.push(update);
+            assert!(
+                seen.len() < 5,
+                "stream {i}: no update of alpha.html in {seen:?}"
+            );
+        }
     }
     assert!(get_text(a, "/alpha.html").1.contains("Run it again."));
 }

@@ -63,10 +63,18 @@
 
   // ---- applying: hide what fails, mark what is open, renumber steps ---------------------
   function gone(el) { return !!el.closest(".env-hidden, .env-empty"); }
+  // Whether the page itself applies (a chapter's or procedure's `data-page-when`).
+  function pageApplies(env) {
+    var page = document.querySelector("[data-page-when]");
+    return !page || decide(page.getAttribute("data-page-when"), env) !== false;
+  }
   function apply(env) {
     var els = document.querySelectorAll("[data-when]");
+    // A page the environment rules out is shown whole under its banner (applies.js): its
+    // steps filtered for an environment they are not for would look like a procedure.
+    var main = document.getElementById("main"), whole = !pageApplies(env);
     for (var k = 0; k < els.length; k++) {
-      var el = els[k], r = decide(el.getAttribute("data-when"), env);
+      var el = els[k], r = decide(el.getAttribute("data-when"), whole && main && main.contains(el) ? {} : env);
       el.classList.toggle("env-hidden", r === false);
       el.classList.toggle("env-open", r === null);
       el.classList.toggle("env-holds", r === true);
