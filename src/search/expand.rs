@@ -20,7 +20,7 @@ use super::query::{Field, Term};
 pub const PREFIX_MAX: usize = 6;
 /// …and only from this many characters on.
 pub const PREFIX_MIN: usize = 2;
-/// Score factors of variants that are not what was typed.
+/// The score factor of a word the typed prefix completes (a variant not typed as such).
 pub const PREFIX_FACTOR: f64 = 0.8;
 /// The score factor of a synonym.
 pub const SYNONYM_FACTOR: f64 = 0.9;
