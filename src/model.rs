@@ -235,6 +235,10 @@ pub struct Step {
     /// Alternatives of its body, one per environment (the coverage check holds them to
     /// exactly one wherever the step applies).
     pub variants: Vec<Variant>,
+    /// Where among `parts` the variants go, as the step is written: the parts before the
+    /// first `[[…variant]]` table come first (a check written after the variants prints
+    /// after them). `parts.len()` puts them last.
+    pub variants_at: usize,
     /// The reusable step it was expanded from, if any.
     pub reused: Option<String>,
     /// Where the step is written (its `[[section.step]]` table), for diagnostics.

@@ -215,7 +215,8 @@ fn step(
         ..base.clone()
     };
     let mut text = Vec::new();
-    parts(book, &p.id, &st.parts, &mut doc, &mut text);
+    let (before, after) = st.parts.split_at(st.variants_at.min(st.parts.len()));
+    parts(book, &p.id, before, &mut doc, &mut text);
     for v in &st.variants {
         let (label, _) = labels::variant(v.label.as_deref(), &v.when, &book.config);
         let label = shown(book, &label);
@@ -223,6 +224,7 @@ fn step(
         text.push(label);
         parts(book, &p.id, &v.parts, &mut doc, &mut text);
     }
+    parts(book, &p.id, after, &mut doc, &mut text);
     doc.text = text.join("\n");
     doc
 }
