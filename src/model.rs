@@ -57,7 +57,18 @@ pub struct Book {
     pub targets: Arc<HashMap<String, Target>>,
     /// For each target id, the ids of the procedures whose prose links to it.
     pub backlinks: HashMap<String, Vec<String>>,
+    /// The reusable steps of `content/_steps/`, by id: expanded where they are used, kept
+    /// here only for what names them (the editor schema's `use = "…"`).
+    pub reusable_steps: Vec<ReusableStep>,
     pub sources: SourceMap,
+}
+
+/// A reusable step as a use site sees it: its id and the parameters `with` sets.
+#[derive(Debug, Clone)]
+pub struct ReusableStep {
+    pub id: String,
+    pub title: Option<String>,
+    pub params: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -34,6 +34,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         };
     let book = &loaded.book;
     let report = Build::new(root, book, args.out.as_deref())?.run(&Bar::new("rendering"))?;
+    super::schema::keep(root, book);
     if report.pdfs > 0 {
         eprintln!("printed {} with Chromium", count(report.pdfs, "PDF"));
     }

@@ -164,6 +164,10 @@ pub enum Signature {
     Html,
     /// A PDF whose document information names tejun as its creator (`crate::pdf` adds it).
     Pdf,
+    /// A JSON Schema of the book's files, whose `$comment` says tejun wrote it.
+    Schema,
+    /// A `.taplo.toml` whose first line says tejun wrote it.
+    Taplo,
 }
 
 /// The mark [`Signature::Pdf`] looks for; `crate::pdf` writes it.
@@ -175,6 +179,8 @@ impl Signature {
         match self {
             Signature::Html => contains(head, b"<meta name=\"generator\" content=\"tejun"),
             Signature::Pdf => head.starts_with(b"%PDF-") && contains(tail, PDF_CREATOR.as_bytes()),
+            Signature::Schema => contains(head, b"\"$comment\": \"Written by tejun"),
+            Signature::Taplo => head.starts_with(b"# Written by tejun"),
         }
     }
 }
