@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::format_reference::documented;
+use crate::harness::server::{changed, Server};
 use crate::harness::{read, Book};
 
 /// The schemas `tejun schema` wrote into the book, by file name.
@@ -403,4 +404,37 @@ fn schema_out_writes_the_schemas_only() {
     assert!(!book.join(".taplo.toml").exists());
     let refused = book.run(["schema", ".", "--out", "content/schemas"]);
     assert_eq!(refused.code(), Some(2), "{}", refused.stderr());
+}
+
+/// The values a profile's `env` may give facet `os` in a served `book.json`.
+fn os_values(book_json: &str) -> Value {
+    let v: Value = serde_json::from_str(book_json).expect("book.json is JSON");
+    v["properties"]["profile"]["items"]["properties"]["env"]["properties"]["os"]["enum"].clone()
+}
+
+#[test]
+fn serve_serves_the_schemas_and_refreshes_them_when_book_toml_changes() {
+    let book = Book::fixture("site-basic");
+    let server = Server::start(&book, &[]);
+    let (status, json) = server.get("/__tejun/schema/book.json");
+    assert_eq!(status, 200);
+    assert_eq!(os_values(&json), serde_json::json!(["linux", "windows"]));
+    assert_eq!(server.get("/__tejun/schema/nope.json").0, 404);
+    assert!(!book.join(".tejun").exists(), "serve writes nothing");
+
+    let mut events = server.events("alpha.html");
+    events.next();
+    book.edit(
+        "book.toml",
+        "{ id = \"windows\", label = \"Windows\" },",
+        "{ id = \"windows\", label = \"Windows\" },\n  { id = \"macos\", label = \"macOS\" },",
+    );
+    // The picker on every page offers the new value: the pages' update, not the
+    // aggregates' that may still follow the start.
+    events.update_where(|u| changed(u).contains(&"alpha.html".to_string()));
+    let (_, json) = server.get("/__tejun/schema/book.json");
+    assert_eq!(
+        os_values(&json),
+        serde_json::json!(["linux", "windows", "macos"])
+    );
 }
