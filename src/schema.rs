@@ -192,7 +192,36 @@ fn narrow(value: &mut Value, book: &Book) {
         }),
         _ => {}
     }
+    name_placeholders(map, book);
     map.values_mut().for_each(|v| narrow(v, book));
+}
+
+/// The keys whose text may hold `[[id]]` placeholders.
+const PLACEHOLDER_KEYS: [&str; 8] = [
+    "cmd", "output", "gui", "text", "note", "caution", "body", "intro",
+];
+
+/// A placeholder is written inside text, so no value can be an enum of them: the keys
+/// that take them list the book's in their description, which the editor shows on hover.
+fn name_placeholders(table: &mut Map<String, Value>, book: &Book) {
+    if book.config.placeholders.is_empty() {
+        return;
+    }
+    let list: Vec<String> = book
+        .config
+        .placeholders
+        .iter()
+        .map(|p| format!("`[[{}]]` ({})", p.id, p.label))
+        .collect();
+    let line = format!("Placeholders of this book: {}.", list.join(", "));
+    for key in PLACEHOLDER_KEYS {
+        set_property(table, key, |prop| {
+            if let Some(Value::String(d)) = prop.get_mut("description") {
+                d.push_str("\n\n");
+                d.push_str(&line);
+            }
+        });
+    }
 }
 
 fn set_property(

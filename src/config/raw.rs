@@ -14,6 +14,8 @@ use toml::Spanned;
 
 /// `book.toml`: the book's title, language, facets, profiles and output options.
 /// `language`: `ja` or `en`.
+// A table-valued key has no doc comment of its own: its table's (with the README's note)
+// is what an editor shows on it.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "book.toml")]
@@ -41,15 +43,12 @@ pub(super) struct RawConfig {
     #[serde(default)]
     #[schemars(extend("examples" = [[{ "id": "unix-patch", "label": "UNIX / パッチ適用", "env": { "cluster": "unix" } }]]))]
     pub(super) profile: Vec<RawProfile>,
-    /// Where the site goes and what it may hold: the `[output]` table.
     #[serde(default)]
     #[schemars(extend("examples" = [{ "dir": "book" }]))]
     pub(super) output: RawOutput,
-    /// The book's own theme: the `[theme]` table.
     #[serde(default)]
     #[schemars(extend("examples" = [{ "dir": "themes/default" }]))]
     pub(super) theme: RawTheme,
-    /// The lints `tejun check` runs: the `[check]` table.
     #[serde(default)]
     #[schemars(extend("examples" = [{ "similar_commands": true }]))]
     pub(super) check: RawCheck,
@@ -62,7 +61,6 @@ pub(super) struct RawConfig {
     #[serde(default)]
     #[schemars(extend("examples" = [[{ "when": "to >= from", "label": "The target version is not older than the current one" }]]))]
     pub(super) rule: Vec<RawRule>,
-    /// How search reads queries: the `[search]` table.
     #[serde(default)]
     #[schemars(extend("examples" = [{ "synonyms": [["登録", "レジスト"]] }]))]
     pub(super) search: RawSearch,
@@ -210,7 +208,6 @@ pub(super) struct RawOutput {
     #[serde(default, alias = "allow_raw_html")]
     #[schemars(extend("examples" = [false]))]
     pub(super) allow_html: bool,
-    /// The book's and profiles' PDFs: the `[output.pdf]` table.
     #[serde(default)]
     #[schemars(extend("examples" = [{ "enabled": true, "paper": "a4" }]))]
     pub(super) pdf: RawPdf,

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::format_reference::documented;
 use crate::harness::server::{changed, Server};
-use crate::harness::{read, Book};
+use crate::harness::{read, repo, Book};
 
 /// The schemas `tejun schema` wrote into the book, by file name.
 fn schemas(book: &Book) -> BTreeMap<String, Value> {
@@ -437,4 +437,89 @@ fn serve_serves_the_schemas_and_refreshes_them_when_book_toml_changes() {
         os_values(&json),
         serde_json::json!(["linux", "windows", "macos"])
     );
+}
+
+/// The README's "Every key" table: table name → its note (the third cell), where it has one.
+fn readme_notes() -> BTreeMap<String, String> {
+    let readme = read(&repo().join("README.md"));
+    let start = readme.find("### Every key").expect("the key table");
+    let section = &readme[start..];
+    let end = section[4..].find("\n#").map_or(section.len(), |e| e + 4);
+    section[..end]
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| table") && !l.starts_with("| ---"))
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.trim_matches('|').split(" | ").map(str::trim).collect();
+            let note = cells.get(2).filter(|n| !n.is_empty())?;
+            Some((cells[0].trim_matches('`').to_string(), note.to_string()))
+        })
+        .collect()
+}
+
+/// Every titled table's description, whitespace squashed; a file's root under the README's
+/// name for the file.
+fn descriptions(schemas: &BTreeMap<String, Value>) -> BTreeMap<String, String> {
+    fn squash(s: &str) -> String {
+        s.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+    fn walk(v: &Value, out: &mut BTreeMap<String, String>) {
+        match v {
+            Value::Object(m) => {
+                if let (Some(Value::String(t)), Some(Value::String(d))) =
+                    (m.get("title"), m.get("description"))
+                {
+                    out.insert(t.clone(), squash(d));
+                }
+                m.values().for_each(|x| walk(x, out));
+            }
+            Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    let mut out = BTreeMap::new();
+    for v in schemas.values() {
+        walk(v, &mut out);
+    }
+    out
+}
+
+#[test]
+fn every_note_of_the_readme_key_table_is_in_its_tables_description() {
+    let schemas = schemas(&Book::fixture("site-ja"));
+    let found = descriptions(&schemas);
+    let notes = readme_notes();
+    assert!(notes.len() > 10, "the README's notes: {notes:?}");
+    let mut wrong = Vec::new();
+    for (name, note) in notes {
+        let note = note.split_whitespace().collect::<Vec<_>>().join(" ");
+        let desc = found.get(&name).map_or("", String::as_str);
+        if !desc.contains(&note) {
+            wrong.push(format!(
+                "{name}: README note `{note}` not in the schema's `{desc}`"
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn the_keys_that_take_placeholders_name_the_books_on_hover() {
+    let schemas = schemas(&Book::fixture("site-ja"));
+    let part = &schemas["step.json"]["properties"]["part"]["items"]["properties"];
+    for key in ["cmd", "gui", "text"] {
+        let d = part[key]["description"].as_str().unwrap_or_default();
+        assert!(
+            d.contains("`[[shared_disk]]` (共有ディスク上のパス)"),
+            "{key}: {d}"
+        );
+    }
+    let plain = schemas_of_book_without_placeholders();
+    let d = plain["step.json"]["properties"]["body"]["description"].as_str();
+    assert!(!d.unwrap_or_default().contains("Placeholders"), "{d:?}");
+}
+
+fn schemas_of_book_without_placeholders() -> BTreeMap<String, Value> {
+    let book = Book::fixture("site-basic");
+    assert!(!book.read("book.toml").contains("[[placeholder]]"));
+    schemas(&book)
 }
