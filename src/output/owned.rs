@@ -351,4 +351,27 @@ mod tests {
         );
         Ok(())
     }
+
+    #[test]
+    fn a_schema_or_taplo_config_is_tejuns_only_when_signed() -> Result<()> {
+        let tmp = tempfile::tempdir()?;
+        let s = BookSources::new(&tmp.path().join("book"), Path::new("themes"));
+        let schema = tmp.path().join("book.json");
+        std::fs::write(
+            &schema,
+            "{\n  \"$schema\": \"http://json-schema.org/draft-07/schema#\"\n}",
+        )?;
+        assert!(ensure_overwritable(&schema, Signature::Schema, &s).is_err());
+        std::fs::write(
+            &schema,
+            "{\n  \"$comment\": \"Written by tejun from the book\"\n}",
+        )?;
+        ensure_overwritable(&schema, Signature::Schema, &s)?;
+        let taplo = tmp.path().join(".taplo.toml");
+        std::fs::write(&taplo, "# mine\n# Written by tejun\n")?;
+        assert!(ensure_overwritable(&taplo, Signature::Taplo, &s).is_err());
+        std::fs::write(&taplo, "# Written by tejun: …\n")?;
+        ensure_overwritable(&taplo, Signature::Taplo, &s)?;
+        Ok(())
+    }
 }
