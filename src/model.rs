@@ -63,8 +63,22 @@ pub struct Book {
     pub targets: Arc<HashMap<String, Target>>,
     /// For each target id, the ids of the procedures whose prose links to it.
     pub backlinks: HashMap<String, Vec<String>>,
+    /// The reusable steps of `content/_steps/`, by id: expanded where they are used, kept
+    /// here only for what names them (the editor schema's `use = "…"`).
+    pub reusable_steps: Vec<ReusableStep>,
     /// The files the book was read from (empty once loaded: diagnostics are printed by then).
     pub sources: SourceMap,
+}
+
+/// A reusable step as a use site sees it: its id and the parameters `with` sets.
+#[derive(Debug, Clone)]
+pub struct ReusableStep {
+    /// Its id (the file name under `content/_steps/`).
+    pub id: String,
+    /// Its title, when it has one.
+    pub title: Option<String>,
+    /// The parameters a use site gives it with `with`.
+    pub params: Vec<String>,
 }
 
 /// A section of front matter: preface, legend, revision history.
