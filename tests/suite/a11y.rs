@@ -130,3 +130,121 @@ fn axe_finds_nothing_wrong_light_or_dark_from_the_system() {
         found.join("\n")
     );
 }
+
+/// The same pages with the page's own switch set against the system: dark chosen on a
+/// light system, light on a dark one.
+#[test]
+fn axe_finds_nothing_wrong_with_the_scheme_switch_against_the_system() {
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
+    let axe = crate::search_browser::axe_core();
+    let mut found = Vec::new();
+    for (system, chosen) in [("light", "dark"), ("dark", "light")] {
+        b.set_color_scheme(system);
+        open(&mut b, jobcenter(), "index.html", "");
+        b.eval(&format!(
+            "localStorage.setItem('tejun-scheme', {})",
+            json!(chosen)
+        ));
+        open(&mut b, kubeadm(), "index.html", "");
+        assert_eq!(b.eval(DARK_SHOWN), json!(chosen == "dark"), "{chosen}");
+        found.extend(check_pages(
+            &mut b,
+            &axe,
+            &format!("{chosen} chosen on a {system} system"),
+        ));
+    }
+    assert!(
+        found.is_empty(),
+        "axe-core violations:\n{}",
+        found.join("\n")
+    );
+}
+
+/// Whether the focus is on an element matching `selector`.
+fn focus_on(b: &mut Browser, selector: &str) -> bool {
+    b.eval(&format!(
+        "!!document.activeElement && document.activeElement.matches({})",
+        json!(selector)
+    )) == json!(true)
+}
+
+/// Tab until the focus is on `selector` (at most `limit` presses).
+fn tab_to(b: &mut Browser, selector: &str, limit: usize) {
+    for _ in 0..limit {
+        if focus_on(b, selector) {
+            return;
+        }
+        b.press("Tab", 9, 0);
+    }
+    assert!(focus_on(b, selector), "Tab never reached {selector}");
+}
+
+/// Waits for a page other than `from` to have loaded.
+fn wait_left(b: &mut Browser, from: &str) -> String {
+    b.wait_for(&format!(
+        "document.readyState === 'complete' && location.pathname !== {}",
+        json!(from)
+    ));
+    let path = b.eval("location.pathname");
+    path.as_str().unwrap_or_default().to_string()
+}
+
+/// With the keyboard alone, on the JobCenter book: skip to the content, choose an
+/// environment in the picker, open a procedure that applies, search with `/`, open a
+/// result with Enter, and go on to the next page with →.
+#[test]
+fn the_keyboard_alone_goes_from_the_picker_to_a_page_a_search_and_the_next_page() {
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
+    b.open(&file_url(&jobcenter().join("index.html")));
+    b.press("Tab", 9, 0);
+    assert!(focus_on(&mut b, ".skip-link"));
+    b.press("Enter", 13, 0);
+    b.wait_for("document.activeElement.id === 'main'");
+    tab_to(&mut b, "#env-picker select", 40);
+    // Each question the picker asks (a new one may appear): its first value that may be.
+    while focus_on(&mut b, "#env-picker select") {
+        if b.eval("document.activeElement.value") == json!("") {
+            b.press("ArrowDown", 40, 0);
+        }
+        b.press("Tab", 9, 0);
+    }
+    let env = b.eval("location.search");
+    assert!(
+        env.as_str()
+            .is_some_and(|q| q.contains("cluster=") && q.contains("to=")),
+        "{env}"
+    );
+    tab_to(&mut b, "[data-env-procs] a", 20);
+    let index = b.eval("location.pathname");
+    b.press("Enter", 13, 0);
+    let page = wait_left(&mut b, index.as_str().unwrap_or_default());
+    assert!(
+        b.eval("document.body.classList.contains('page-procedure') && location.search")
+            .as_str()
+            .is_some_and(|q| q.contains("cluster=")),
+        "{page}: a procedure page, in the environment chosen"
+    );
+
+    b.press("/", 191, 0);
+    assert!(focus_on(&mut b, "#search-input"));
+    b.insert_text("停止");
+    b.wait_for("document.querySelectorAll('#search-results [role=option]').length");
+    b.press("ArrowDown", 40, 0);
+    let chosen = b.eval(
+        "document.getElementById(document.getElementById('search-input').getAttribute('aria-activedescendant')).href",
+    );
+    b.press("Enter", 13, 0);
+    b.wait_for(&format!(
+        "document.readyState === 'complete' && location.href === {chosen}"
+    ));
+
+    let next = b.eval("document.querySelector('.pager-next').href.split('#')[0]");
+    let here = b.eval("location.pathname");
+    b.press("ArrowRight", 39, 0);
+    wait_left(&mut b, here.as_str().unwrap_or_default());
+    assert_eq!(b.eval("location.href.split('#')[0]"), next);
+}
