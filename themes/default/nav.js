@@ -18,6 +18,13 @@
   // beside the text from the second.
   var NARROW = "(max-width: 60rem)", WIDE = "(min-width: 80rem)";
   var GONE = ".env-hidden, .env-empty";
+  // A change of `query`'s match (older Safari has only addListener).
+  function onMedia(query, fn) {
+    var mq = window.matchMedia(query);
+    if (mq.addEventListener) mq.addEventListener("change", fn);
+    else if (mq.addListener) mq.addListener(fn);
+    return mq;
+  }
 
   // ---- the menu drawer ----------------------------------------------------------------------
   var inerted = [];
@@ -84,7 +91,7 @@
       setDrawer(false, true);
     }
   });
-  window.matchMedia(NARROW).addEventListener("change", function (mq) {
+  onMedia(NARROW, function (mq) {
     if (!mq.matches && isOpen()) setDrawer(false, false);
   });
 
@@ -155,9 +162,7 @@
   function sectionList() {
     var box = document.querySelector("[data-page-toc]");
     if (!box) return;
-    var wide = window.matchMedia(WIDE);
-    box.open = wide.matches;
-    wide.addEventListener("change", function (mq) { box.open = mq.matches; });
+    box.open = onMedia(WIDE, function (mq) { box.open = mq.matches; }).matches;
     document.addEventListener("tejun:env", function () { markHidden(box); });
     markHidden(box);
     markCurrent(box);
