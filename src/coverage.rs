@@ -442,8 +442,11 @@ fn uncovered(book: &Book, rules: &[&Condition], diags: &mut Diagnostics) {
 /// One row of `tejun check --matrix`: a procedure, the conditions that select it (its
 /// chapter's, group's and own) and the profiles it appears in.
 pub struct MatrixRow<'a> {
+    /// The procedure.
     pub procedure: &'a Procedure,
+    /// Its chapter's, group's and own conditions.
     pub chain: Vec<&'a Condition>,
+    /// The profiles whose runbooks hold it.
     pub profiles: Vec<&'a str>,
 }
 

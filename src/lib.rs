@@ -1,6 +1,7 @@
 //! tejun (手順): structured procedures in, an offline handbook, filtered runbooks and a
 //! print page out. The pipeline reads top to bottom:
 //! `config` → `content` (files) → `resolve` ([`model::Book`]) → `filter` → `render` → `output`.
+#![warn(missing_docs)]
 
 /// Messages to the terminal never end a command: `tejun search … 2>&1 | head` closes
 /// stderr too, and std's `eprintln!` panics when its write fails. Defined before every

@@ -25,16 +25,22 @@ pub use files::{taplo_config, write, Taplo, Written, DIR, TAPLO_CONFIG};
 /// The kinds of book file, each with its own schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
+    /// `book.toml`.
     Book,
+    /// A procedure file.
     Procedure,
     /// `_chapter.toml` and `_group.toml`, which the loader reads alike.
     Chapter,
+    /// A reusable step (`content/_steps/ID.toml`).
     ReusableStep,
+    /// `content/_refs.toml`.
     Refs,
+    /// `content/_book.toml`.
     Front,
 }
 
 impl FileKind {
+    /// Every kind, in the order the schemas are written.
     pub const ALL: [FileKind; 6] = [
         FileKind::Book,
         FileKind::Procedure,
@@ -105,6 +111,7 @@ impl FileKind {
 /// One schema, ready to write or serve.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SchemaFile {
+    /// Which file it is for.
     pub kind: FileKind,
     /// Pretty-printed JSON, ending in a newline.
     pub json: String,

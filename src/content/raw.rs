@@ -15,6 +15,7 @@ use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
 use toml::Spanned;
 
+/// A string with where it stands in its file.
 pub type SStr = Spanned<String>;
 
 /// `_chapter.toml` (a chapter) or `_group.toml` (a group of procedures inside a chapter).
@@ -175,14 +176,18 @@ pub struct RawVariant {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(from = "PartTable")]
 pub enum RawPart {
+    /// A part with exactly one content key.
     Typed(TypedPart),
+    /// A part with none or several (an error, reported with the file's others).
     Malformed(MalformedPart),
 }
 
 /// A part with exactly one content key.
 #[derive(Debug, Clone)]
 pub struct TypedPart {
+    /// Where it applies.
     pub when: Option<SStr>,
+    /// What it shows.
     pub kind: RawPartKind,
     /// Keys that belong to another kind of part (`shell` beside `text`), each an error.
     pub misplaced: Vec<Misplaced>,
@@ -192,19 +197,31 @@ pub struct TypedPart {
 /// the kind they belong to.
 #[derive(Debug, Clone)]
 pub enum RawPartKind {
+    /// Prose (`text`).
     Text(SStr),
+    /// A command to type (`cmd`).
     Command {
+        /// The command's lines.
         cmd: SStr,
+        /// The shell it is typed into.
         shell: Option<SStr>,
+        /// What it prints.
         output: Option<SStr>,
     },
+    /// A GUI menu path (`gui`).
     Gui(SStr),
+    /// A check of running processes (`processes`).
     Processes {
+        /// The processes.
         items: Vec<RawProcessItem>,
+        /// `present` or `absent`.
         expect: Option<SStr>,
     },
+    /// A callout (`note`).
     Note(SStr),
+    /// A callout (`caution`).
     Caution(SStr),
+    /// External references by id (`refs`).
     Refs(Vec<SStr>),
 }
 
@@ -212,15 +229,18 @@ pub enum RawPartKind {
 /// `processes`.
 #[derive(Debug, Clone)]
 pub struct Misplaced {
+    /// The key.
     pub key: &'static str,
     /// The content key of the kind of part it belongs to.
     pub belongs_to: &'static str,
+    /// Its value.
     pub value: SStr,
 }
 
 /// A part table with no content key or several.
 #[derive(Debug, Clone)]
 pub struct MalformedPart {
+    /// Which mistake it is.
     pub problem: PartProblem,
     /// Its prose, command, `output` and `when` strings, in that order: a reusable step's
     /// parameters are substituted and checked in them like in any other part.
@@ -403,8 +423,15 @@ impl PartTable {
 /// `"cjcpw"` or `{ name = "jcdbs", when = "to >= R13.1" }`.
 #[derive(Debug, Clone)]
 pub enum RawProcessItem {
+    /// A process checked everywhere the part applies.
     Name(String),
-    Conditional { name: String, when: String },
+    /// A process checked only where `when` holds.
+    Conditional {
+        /// The process name.
+        name: String,
+        /// Where it is checked.
+        when: String,
+    },
 }
 
 /// `processes = ["a", { name = "b", when = "…" }]`: a name, or a process item table.

@@ -123,7 +123,9 @@ pub fn placeholders_text(config: &Config, text: &str) -> String {
 /// Whether links point to other pages of the site or into the one print page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkMode {
+    /// The site's pages: each procedure its own page.
     Pages,
+    /// The print page: the whole book in one page, anchors prefixed by their page.
     Print,
 }
 

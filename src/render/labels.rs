@@ -20,6 +20,7 @@ pub struct Badges {
     pub when: String,
     /// The whole condition in words (the badges' tooltip).
     pub text: String,
+    /// One badge per top-level conjunct.
     pub items: Vec<Badge>,
 }
 
@@ -27,7 +28,9 @@ pub struct Badges {
 /// open.
 #[derive(Debug, Clone, Hash, Serialize)]
 pub struct Badge {
+    /// Its condition in the canonical syntax, when it has one of its own.
     pub when: Option<String>,
+    /// The condition in words.
     pub label: String,
 }
 

@@ -26,7 +26,9 @@ pub fn render_for_page(book: &crate::model::Book, owner: &str, src: &str) -> Ren
 /// Markdown rendered once: HTML for pages, plain text for the search index.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
+    /// For the page.
     pub html: String,
+    /// For the search index and snippets.
     pub text: String,
 }
 

@@ -39,30 +39,43 @@ use view::{ChapterView, ItemView, ProcedureView};
 /// One finished page, with its steps kept apart for the search index.
 #[derive(Debug, Clone)]
 pub struct RenderedPage {
+    /// Which page.
     pub id: PageId,
     /// Output path, relative (`mscs-upgrade-x64-r12-8.html`).
     pub path: String,
+    /// Its `<title>`.
     pub title: String,
+    /// The page.
     pub html: String,
+    /// Its steps, for the search index.
     pub steps: Vec<RenderedStep>,
 }
 
 /// A step as the search index needs it: where it is, what it says, when it applies.
 #[derive(Debug, Clone)]
 pub struct RenderedStep {
+    /// Its procedure's id.
     pub procedure: String,
+    /// Its id.
     pub id: String,
+    /// Its anchor on the page.
     pub anchor: String,
+    /// Its number as the page shows it.
     pub number: String,
+    /// Its title.
     pub title: String,
+    /// Its rendered body.
     pub html: String,
+    /// Its body as plain text.
     pub text: String,
 }
 
 /// What [`Site::build_parts`] wrote: the pages (print page included) and their steps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Built {
+    /// Pages written.
     pub pages: usize,
+    /// Steps on them.
     pub steps: usize,
 }
 
@@ -71,6 +84,7 @@ pub struct Built {
 /// search index) after the reload has gone out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Parts {
+    /// Everything.
     All,
     /// Every page but the print page, the assets and `assets/toc.js`.
     Pages,
@@ -156,6 +170,7 @@ struct PrintBlock {
 }
 
 impl<'a> Site<'a> {
+    /// The site of `book` with `theme`; an id that names a page of the site's own (`search`, `print`) is an error.
     pub fn new(book: &'a Book, theme: Theme) -> Result<Site<'a>> {
         let ids = book
             .chapters

@@ -11,11 +11,17 @@ use crate::model::{Book, Chapter, ChapterItem, Group, Procedure};
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "kind", content = "id", rename_all = "lowercase")]
 pub enum PageId {
+    /// The home page (`index.html`).
     Index,
+    /// A chapter's page.
     Chapter(String),
+    /// A procedure's page.
     Procedure(String),
+    /// The external references (`references.html`).
     References,
+    /// `404.html`.
     NotFound,
+    /// The whole book on one page (`print.html`).
     Print,
 }
 
@@ -28,6 +34,7 @@ impl PageId {
         format!("{}.html", self.stem())
     }
 
+    /// The page's file name without `.html`.
     pub fn stem(&self) -> &str {
         match self {
             PageId::Index => "index",

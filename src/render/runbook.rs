@@ -31,6 +31,7 @@ pub struct RunbookSpec {
     pub id: String,
     /// The title: the profile's label, or the environment in words.
     pub title: String,
+    /// The environment it is filtered for.
     pub env: Env,
     /// The build date, `YYYY-MM-DD`.
     pub built: String,

@@ -154,7 +154,9 @@ const ASSETS: &[(&str, &str)] = &[
 
 /// The templates, compiled, and the assets to copy.
 pub struct Theme {
+    /// The compiled templates.
     pub tera: Tera,
+    /// The files copied to `assets/`, by name.
     pub assets: Vec<(String, Vec<u8>)>,
 }
 

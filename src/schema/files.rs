@@ -33,6 +33,7 @@ pub struct Written {
     pub dir: PathBuf,
     /// How many schema files were new or changed.
     pub changed: usize,
+    /// What became of `.taplo.toml`.
     pub taplo: Taplo,
 }
 
