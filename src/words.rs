@@ -152,6 +152,9 @@ tables! {
         /// A section's hidden steps, why each is hidden, book numbers, the sidebar's mark.
         hidden_one, hidden_many, show_hidden, hide_hidden, hidden_because, linked_hidden,
         no_variant, reason_sep, book_number, book_number_hint, off_env,
+        /// The chosen environment's runbook, the print page filtered to it, and the
+        /// runbooks a procedure is in.
+        env_runbook, print_env, in_runbooks,
     }
 
     /// What a runbook says besides the site's words (its script's too).

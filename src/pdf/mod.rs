@@ -113,7 +113,7 @@ pub const BOOK_PDF: &str = "book.pdf";
 
 /// Where `tejun build` puts a profile's PDF, relative to the site.
 pub fn profile_path(profile: &str) -> String {
-    format!("pdf/{profile}.pdf")
+    crate::render::runbook_pdf_path(profile)
 }
 
 /// `tejun build` with `[output.pdf] enabled`: the book's PDF and each profile's, written

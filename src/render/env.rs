@@ -110,6 +110,28 @@ pub fn picker_config(config: &Config) -> serde_json::Value {
             "unfilled": p.unfilled,
         })).collect::<Vec<_>>(),
     });
+    // Profiles: a choice that is one of them offers its runbook (and PDF). Only when the
+    // book has some, so a book without keeps its pages as they were.
+    if !config.profiles.is_empty() {
+        out["profiles"] = config
+            .profiles
+            .iter()
+            .map(|p| {
+                let env: serde_json::Map<String, serde_json::Value> = p
+                    .env
+                    .iter()
+                    .map(|(k, v)| (k.clone(), value_text(v).into()))
+                    .collect();
+                serde_json::json!({
+                    "id": p.id,
+                    "label": p.label,
+                    "env": env,
+                    "href": crate::render::runbook_path(&p.id),
+                    "pdf": config.pdf_enabled.then(|| crate::render::runbook_pdf_path(&p.id)),
+                })
+            })
+            .collect();
+    }
     // Rules between facets (`to >= from`): the picker disables what would break one. Only
     // when the book has some, so a book without rules keeps its pages as they were.
     if !config.rules.is_empty() {

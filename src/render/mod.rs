@@ -470,6 +470,7 @@ impl<'a> Site<'a> {
                 v.select_when = None;
                 steps = rendered_steps(&v);
                 c.insert("procedure", &v);
+                c.insert("in_runbooks", &self.runbooks_holding(id));
                 "procedure.html"
             }
             PageId::References => {
@@ -560,6 +561,25 @@ impl<'a> Site<'a> {
                 label: p.label.clone(),
                 href: runbook_path(&p.id),
             })
+            .collect()
+    }
+
+    /// The profiles whose runbooks hold procedure `id`: those whose environment leaves
+    /// its chapter's, group's and own conditions possible.
+    fn runbooks_holding(&self, id: &str) -> Vec<RunbookLink> {
+        let Some(place) = self.place(id) else {
+            return Vec::new();
+        };
+        let selects = view::all_of(&view::selecting(place));
+        self.runbook_links()
+            .into_iter()
+            .zip(&self.book.config.profiles)
+            .filter(|(_, p)| {
+                selects
+                    .as_ref()
+                    .is_none_or(|c| c.eval(&p.env) != Some(false))
+            })
+            .map(|(link, _)| link)
             .collect()
     }
 
@@ -655,6 +675,11 @@ impl<'a> Site<'a> {
 /// Where `tejun build` writes a profile's runbook, relative to the site.
 pub fn runbook_path(profile: &str) -> String {
     format!("runbooks/{profile}.html")
+}
+
+/// Where `tejun build` puts a profile's PDF (`[output.pdf] enabled`), relative to the site.
+pub fn runbook_pdf_path(profile: &str) -> String {
+    format!("pdf/{profile}.pdf")
 }
 
 fn link_mode(page: &PageId) -> LinkMode {

@@ -430,3 +430,74 @@ fn jobcenter_steps_are_shown_or_counted_never_silently_gone() {
         );
     }
 }
+
+/// A choice that is a profile's environment offers that profile's runbook; any other
+/// choice offers the print page filtered to it; a procedure page lists the runbooks that
+/// hold it (and only those).
+#[test]
+fn the_chosen_environment_offers_its_runbook_and_pages_list_theirs() {
+    let site = site_ja();
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
+    let offer = "(() => { const s = document.querySelector('[data-env-runbook]'); \
+                 return s && !s.hidden ? [...s.querySelectorAll('a')].map(a => [a.textContent, \
+                 a.getAttribute('href')]) : null; })()";
+    b.open(&url(
+        site,
+        "index.html",
+        "cluster=unix&operation=upgrade&from=R1.5&to=R2.0",
+    ));
+    b.wait_for("document.documentElement.classList.contains('env-active')");
+    assert_eq!(
+        b.eval(offer),
+        json!([[
+            "この環境の作業手順書: UNIX バージョンアップ (R1.5 から R2.0 へ)",
+            "runbooks/unix-upgrade.html"
+        ]])
+    );
+    // Not a profile: the print page, filtered to exactly this environment.
+    b.open(&url(
+        site,
+        "index.html",
+        "cluster=unix&operation=upgrade&from=R1.0&to=R2.0",
+    ));
+    b.wait_for("document.documentElement.classList.contains('env-active')");
+    let other = b.eval(offer);
+    assert_eq!(other[0][0], "この環境の手順を印刷", "{other}");
+    let href = other[0][1].as_str().unwrap_or_default();
+    assert!(
+        href.starts_with("print.html?") && href.contains("from=R1.0"),
+        "{href}"
+    );
+    // Nothing chosen (the reset button): nothing offered.
+    b.eval("document.querySelector('[data-env-reset]').click()");
+    b.wait_for("!document.documentElement.classList.contains('env-active')");
+    assert_eq!(b.eval(offer), Value::Null);
+
+    // A procedure page lists the runbooks that hold it.
+    let listed = |b: &mut Browser, page: &str| -> Vec<String> {
+        b.open(&url(site, page, ""));
+        let v = b.eval(
+            "[...document.querySelectorAll('.in-runbooks a')].map(a => a.getAttribute('href'))",
+        );
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|h| h.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let unix = listed(&mut b, "unix-upgrade.html");
+    assert_eq!(unix, ["runbooks/unix-upgrade.html"]);
+    let mscs = listed(&mut b, "mscs-upgrade.html");
+    assert!(
+        mscs.contains(&"runbooks/mscs-upgrade.html".to_string()),
+        "{mscs:?}"
+    );
+    assert!(
+        !mscs.contains(&"runbooks/unix-upgrade.html".to_string()),
+        "{mscs:?}"
+    );
+}

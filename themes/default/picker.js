@@ -130,7 +130,51 @@
       var base = href.split("#")[0].split("?")[0], hash = href.indexOf("#") >= 0 ? href.slice(href.indexOf("#")) : "";
       a.setAttribute("href", base + (q ? "?" + q : "") + hash);
     }
+    offerRunbook(env, active);
     document.dispatchEvent(new CustomEvent("tejun:env", { detail: env }));
+  }
+  // The profile whose environment is exactly the chosen one, if any.
+  function profileOf(env) {
+    var list = CONFIG.profiles || [];
+    for (var i = 0; i < list.length; i++) {
+      var p = list[i], keys = Object.keys(p.env), same = true;
+      for (var k = 0; k < keys.length && same; k++) same = env[keys[k]] === p.env[keys[k]];
+      for (var e in env) if (env[e] && !Object.prototype.hasOwnProperty.call(p.env, e)) same = false;
+      if (same) return p;
+    }
+    return null;
+  }
+  // The bar offers the chosen environment's runbook (and PDF) when it is a profile's,
+  // else the print page filtered to it: a printable runbook of exactly these steps.
+  function offerRunbook(env, active) {
+    var slots = document.querySelectorAll("[data-env-runbook]"), s = CONFIG.strings || {};
+    var p = active ? profileOf(env) : null;
+    for (var i = 0; i < slots.length; i++) {
+      var slot = slots[i];
+      slot.textContent = "";
+      // The print page is that printable page already.
+      slot.hidden = !active || (!p && document.body.classList.contains("page-print"));
+      if (slot.hidden) continue;
+      var a = document.createElement("a");
+      a.setAttribute("data-no-env", "");
+      if (p) {
+        a.href = (CONFIG.root || "") + p.href;
+        a.textContent = (s.envRunbook || "{}").replace("{}", p.label);
+        slot.appendChild(a);
+        if (p.pdf) {
+          var pdf = document.createElement("a");
+          pdf.setAttribute("data-no-env", "");
+          pdf.href = (CONFIG.root || "") + p.pdf;
+          pdf.textContent = "PDF";
+          slot.appendChild(document.createTextNode(" "));
+          slot.appendChild(pdf);
+        }
+      } else {
+        a.href = (CONFIG.root || "") + "print.html?" + envQuery(env);
+        a.textContent = s.printEnv || "";
+        slot.appendChild(a);
+      }
+    }
   }
   function label(f, v) {
     for (var i = 0; f.values && i < f.values.length; i++) if (f.values[i].id === v) return f.values[i].label;
