@@ -149,6 +149,20 @@ pub(crate) fn check_against<T: Targets>(
             );
         }
         for dest in dests {
+            if let Some((_, id)) = crate::placeholder::uses(&dest).first() {
+                // A reader's value is filled into the page's text, after the links are
+                // made: in an address it would stay `[[id]]` (or break the markup).
+                let span = locate(sources, p.file, &p.span, &dest);
+                diags.push(
+                    Diagnostic::error(
+                        p.file,
+                        span,
+                        format!("placeholder `[[{id}]]` in a link's address"),
+                    )
+                    .with_hint("placeholders are filled in text, commands and code spans; write the address without it, or show it as text (`[[…]]` in backquotes)"),
+                );
+                continue;
+            }
             if let Some(id) = dest.strip_prefix('#') {
                 match lookup(targets, id, &p.owner) {
                     Some(t) => {

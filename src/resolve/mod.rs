@@ -402,6 +402,7 @@ impl<'a> Resolver<'a> {
     }
 
     fn chapter(&mut self, ch: &LoadedChapter, number: Number) -> Chapter {
+        self.plain_title(ch.file, &ch.raw.title);
         let (id, id_span) = id_of(&ch.raw.id, &ch.default_id, &ch.raw.title);
         let when = self.when(ch.file, ch.raw.when.as_ref(), &[]);
         let outer: Vec<Condition> = when.iter().cloned().collect();
@@ -473,6 +474,7 @@ impl<'a> Resolver<'a> {
         chapter: &str,
         outer: &[Condition],
     ) -> Group {
+        self.plain_title(file, &raw.title);
         let (id, id_span) = id_of(&raw.id, default_id, &raw.title);
         let (when, inner) = self.node(
             file,
@@ -511,6 +513,7 @@ impl<'a> Resolver<'a> {
     fn procedure(&mut self, p: &LoadedProcedure, number: Number, outer: &[Condition]) -> Procedure {
         let raw: &RawProcedure = &p.raw;
         let file = p.file;
+        self.plain_title(file, &raw.title);
         let (id, id_span) = id_of(&raw.id, &p.default_id, &raw.title);
         let (when, inner) = self.node(
             file,

@@ -10,6 +10,23 @@ use crate::diagnostics::{Diagnostic, FileId};
 pub use crate::placeholder::{fill, uses};
 
 impl Resolver<'_> {
+    /// A title is shown in lists, headers, bookmarks and search results, where no reader
+    /// value is ever filled in: a placeholder there is an error at its place.
+    pub(super) fn plain_title(&mut self, file: FileId, title: &crate::content::raw::SStr) {
+        let Some(&(at, id)) = uses(title.get_ref()).first() else {
+            return;
+        };
+        let start = super::content_start(self.sources.text(file), &title.span()) + at;
+        self.diags.push(
+            Diagnostic::error(
+                file,
+                start..start + id.len() + 4,
+                format!("placeholder `[[{id}]]` in a title"),
+            )
+            .with_hint("titles are shown where no reader's value is filled in (contents, headers, search); name the value in the step's text or command instead"),
+        );
+    }
+
     /// Checks the placeholders in one string written at `span` of `file`.
     pub(super) fn placeholders(&mut self, file: FileId, span: &Range<usize>, text: &str) {
         for (_, id) in uses(text) {

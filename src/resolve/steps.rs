@@ -36,6 +36,7 @@ impl<'a> Resolver<'a> {
         outer: &[Condition],
     ) -> Section {
         let id = raw.id.get_ref().clone();
+        self.plain_title(file, &raw.title);
         let when = self.when(file, raw.when.as_ref(), outer);
         let inner = with(outer, when.as_ref());
         self.define(
@@ -173,6 +174,7 @@ impl<'a> Resolver<'a> {
             Some(use_id) => {
                 let mut reused = self.expand_use(file, owner, raw, use_id, &inner, stack)?;
                 if let Some(t) = &raw.title {
+                    self.plain_title(file, t);
                     reused.title = t.get_ref().clone();
                 }
                 reused
@@ -237,6 +239,7 @@ impl<'a> Resolver<'a> {
             );
             return None;
         };
+        self.plain_title(file, title);
         Some(Step {
             id: String::new(),
             number: 0,

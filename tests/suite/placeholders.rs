@@ -166,3 +166,47 @@ fn check_refuses_an_inline_flag_at_its_column() {
     );
     assert!(err.contains(&format!("┌─ book.toml:{line}:18")), "{err}");
 }
+
+/// A placeholder where no reader's value can be filled in (a title, a link's address) is
+/// an error at its place, not a literal `[[id]]` on the page or a broken link.
+#[test]
+fn placeholders_in_titles_and_link_addresses_are_located_errors() {
+    let book = Book::fixture("site-ja");
+    let file = "content/02-unix/01-unix-upgrade.toml";
+    let text = book.read(file);
+    book.write(
+        file,
+        format!(
+            "{text}\n[[section.step]]\ntitle = \"Check [[install_path]] exists\"\n\
+             body = \"Run `ls [[install_path]]`, see [the doc](https://example.com/[[install_path]]/x).\"\n"
+        ),
+    );
+    let line = text.lines().count() + 3;
+    let out = book.run(["check", "."]);
+    assert_eq!(out.code(), Some(1));
+    let err = out.stderr();
+    assert!(
+        err.contains(&format!("{file}:{line}:16"))
+            && err.contains("placeholder `[[install_path]]` in a title"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("{file}:{}:", line + 1)) && err.contains("in a link's address"),
+        "{err}"
+    );
+    // In a code span it is filled, as in a command.
+    book.edit(
+        file,
+        "Check [[install_path]] exists",
+        "Check the folder exists",
+    );
+    book.edit(
+        file,
+        "[the doc](https://example.com/[[install_path]]/x)",
+        "the doc",
+    );
+    book.run(["build", "."]).assert_ok();
+    assert!(book
+        .read("book/unix-upgrade.html")
+        .contains("<code>ls <span class=\"ph\" data-ph=\"install_path\""));
+}
