@@ -64,8 +64,8 @@ pub enum PartData<'a> {
         lines: Vec<Vec<Segment<'a>>>,
         /// For each line, whether a command starts there (and so it shows the prompt).
         starts: Vec<bool>,
-        /// The expected output, trailing blanks trimmed.
-        output: Option<&'a str>,
+        /// The expected output, trailing blanks trimmed, cut at its placeholders.
+        output: Option<Vec<Segment<'a>>>,
     },
     Gui {
         entries: Vec<Vec<Segment<'a>>>,
@@ -346,7 +346,7 @@ fn command<'a>(
         prompt: &shell.prompt,
         lines: lines.iter().map(|l| segments(cfg, l)).collect(),
         starts: shell.starts(lines),
-        output: output.map(str::trim_end),
+        output: output.map(|o| segments(cfg, o.trim_end())),
     };
     (data, text)
 }

@@ -168,7 +168,8 @@ fn check_refuses_an_inline_flag_at_its_column() {
 }
 
 /// A placeholder where no reader's value can be filled in (a title, a link's address) is
-/// an error at its place, not a literal `[[id]]` on the page or a broken link.
+/// an error at its place, not a literal `[[id]]` on the page or a broken link; in a code
+/// span and in expected output it is filled as in a command.
 #[test]
 fn placeholders_in_titles_and_link_addresses_are_located_errors() {
     let book = Book::fixture("site-ja");
@@ -205,8 +206,20 @@ fn placeholders_in_titles_and_link_addresses_are_located_errors() {
         "[the doc](https://example.com/[[install_path]]/x)",
         "the doc",
     );
+    let text = book.read(file);
+    book.write(
+        file,
+        format!(
+            "{text}\n[[section.step.part]]\nshell = \"sh\"\ncmd = \"ls -d [[install_path]]\"\n\
+             output = \"[[install_path]]\"\n"
+        ),
+    );
     book.run(["build", "."]).assert_ok();
-    assert!(book
-        .read("book/unix-upgrade.html")
-        .contains("<code>ls <span class=\"ph\" data-ph=\"install_path\""));
+    let page = book.read("book/unix-upgrade.html");
+    assert!(page.contains("<code>ls <span class=\"ph\" data-ph=\"install_path\""));
+    // Expected output is filled as its command is.
+    assert!(
+        page.contains("<samp><span class=\"ph\" data-ph=\"install_path\""),
+        "{page}"
+    );
 }
