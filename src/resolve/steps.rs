@@ -185,9 +185,17 @@ impl<'a> Resolver<'a> {
             (Some(a), Some(b)) => Some(Condition::And(vec![b, a])),
             (a, b) => a.or(b),
         };
-        let parts = self.body_and_parts(file, owner, raw.body.as_ref(), &raw.part, &inner);
+        let mut parts = self.body_and_parts(file, owner, raw.body.as_ref(), &raw.part, &inner);
         let written_before = written_before_variants(raw);
         let own_variants = !raw.variant.is_empty();
+        if raw.use_.is_some() && raw.body.is_some() && !parts.is_empty() {
+            // A use site's `body` introduces the reused step ("on the first node:"), so it
+            // comes before it; the use site's parts follow it, as they are written after
+            // the `use`.
+            let body = parts.remove(0);
+            step.parts.insert(0, body);
+            step.variants_at += 1;
+        }
         step.parts.extend(parts);
         let mut variants = Vec::new();
         for v in &raw.variant {
@@ -199,7 +207,11 @@ impl<'a> Resolver<'a> {
             variants = self.live_variants(variants, &inner);
         }
         step.variants.extend(variants);
-        step.variants_at = if own_variants && raw.use_.is_none() {
+        // A written step's variants go where they are written; a reused step's stay where
+        // its file puts them, with the use site's parts after the reused content.
+        step.variants_at = if raw.use_.is_some() {
+            step.variants_at.min(step.parts.len())
+        } else if own_variants {
             written_before.min(step.parts.len())
         } else {
             step.parts.len()

@@ -404,6 +404,39 @@ fn parts_written_after_the_variants_print_after_them() {
     assert!(!rb.contains("net stop example"));
 }
 
+/// A use site's `body` introduces the reused step, so it comes first; the use site's parts
+/// come after the reused content, variants included, as they are written after the `use`.
+#[test]
+fn a_use_site_body_comes_before_the_reused_step_and_its_parts_after() {
+    let book = Book::fixture("site-basic");
+    book.write(
+        "content/_steps/stop-service.toml",
+        "title = \"Stop the service\"\nbody = \"Stop it.\"\n\n\
+         [[variant]]\nwhen = \"os = linux\"\n[[variant.part]]\nshell = \"sh\"\ncmd = \"systemctl stop example\"\n\n\
+         [[variant]]\nwhen = \"os = windows\"\n[[variant.part]]\nshell = \"cmd\"\ncmd = \"net stop example\"\n",
+    );
+    let file = "content/01-first/01-alpha.toml";
+    let text = book.read(file);
+    book.write(
+        file,
+        format!(
+            "{text}\n[[section.step]]\nuse = \"stop-service\"\nbody = \"On the first node:\"\n\
+             [[section.step.part]]\ntext = \"Then close the console.\"\n"
+        ),
+    );
+    book.run(["build", "."]).assert_ok();
+    let alpha = book.read("book/alpha.html");
+    let at = |w: &str| alpha.find(w).unwrap_or_else(|| panic!("{w} missing"));
+    let order = [
+        at("On the first node:"),
+        at("Stop it."),
+        at("systemctl stop example"),
+        at("net stop example"),
+        at("Then close the console."),
+    ];
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+}
+
 /// The prompts of the page's command blocks, line by line (`None`: no prompt).
 fn prompts(html: &str) -> Vec<Option<String>> {
     html.split("<span class=\"line\">")
