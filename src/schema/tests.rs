@@ -35,3 +35,24 @@ fn the_taplo_config_is_signed_and_maps_every_kind_to_its_schema() {
         .collect();
     assert_eq!(paths, want);
 }
+
+/// The keyword lists the schema offers are the loader's own: a new shell or continuation
+/// is added in one place and the schema follows, or this fails.
+#[test]
+fn keyword_enums_are_the_loaders() {
+    let book = generic(FileKind::Book);
+    let shell = &book["properties"]["shell"]["items"]["properties"];
+    assert_eq!(
+        shell["continuation"]["enum"],
+        json!(crate::shell::Continuation::NAMES)
+    );
+    let step = generic(FileKind::ReusableStep);
+    let builtins: Vec<String> = crate::shell::Shell::builtins()
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(
+        step["properties"]["part"]["items"]["properties"]["shell"]["enum"],
+        json!(builtins)
+    );
+}
