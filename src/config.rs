@@ -42,6 +42,8 @@ pub struct Profile {
     pub description: Option<String>,
     /// The facet values it stands for.
     pub env: Env,
+    /// Placeholder values preset in its runbook and PDF, checked against the placeholders.
+    pub values: Vec<(String, String)>,
     /// Where book.toml declares it (its id).
     pub span: std::ops::Range<usize>,
 }
@@ -232,9 +234,15 @@ impl Config {
             .filter_map(|f| Some((f.id.get_ref().clone(), f.when.clone()?)))
             .collect();
         let facets = r.facets(raw.facet);
-        let profiles = r.profiles(raw.profile, &facets);
+        let preset: Vec<_> = raw
+            .profile
+            .iter()
+            .map(|p| (p.id.get_ref().clone(), p.values.clone()))
+            .collect();
+        let mut profiles = r.profiles(raw.profile, &facets);
         let pdf_paper = r.paper(raw.output.pdf.paper.as_ref());
         let placeholders = r.placeholders(raw.placeholder);
+        r.profile_values(&mut profiles, preset, &placeholders);
         let shells = r.shells(raw.shell);
         let facet_when = r.facet_conditions(facet_when_raw, &facets);
         let rules = r.rules(raw.rule, &facets);
@@ -330,6 +338,9 @@ fn shown(message: String) -> String {
     crate::diagnostics::escape_invisible(&message).into_owned()
 }
 
+/// A `{ key = "value" }` table of book.toml, every key and value with its place.
+type RawValues = std::collections::BTreeMap<Spanned<String>, Spanned<String>>;
+
 /// Checks the parsed book.toml (`text`, read as `file`) into the parts of a [`Config`];
 /// each problem is a diagnostic at its place.
 struct Reader<'a> {
@@ -381,9 +392,47 @@ impl Reader<'_> {
                 label: p.label,
                 description: p.description,
                 env,
+                values: Vec::new(),
             });
         }
         profiles
+    }
+
+    /// Each profile's preset `values` (by profile id), each an error at its key or value
+    /// unless it names a declared placeholder and fits its pattern.
+    fn profile_values(
+        &mut self,
+        profiles: &mut [Profile],
+        preset: Vec<(String, RawValues)>,
+        placeholders: &[Placeholder],
+    ) {
+        for (id, values) in preset {
+            let Some(profile) = profiles.iter_mut().find(|p| p.id == id) else {
+                continue;
+            };
+            for (k, v) in values {
+                let Some(p) = placeholders.iter().find(|p| p.id == *k.get_ref()) else {
+                    let known: Vec<&str> = placeholders.iter().map(|p| p.id.as_str()).collect();
+                    self.error(
+                        k.span(),
+                        format!(
+                            "unknown placeholder `{}` (book.toml declares: {})",
+                            k.get_ref(),
+                            known.join(", ")
+                        ),
+                    );
+                    continue;
+                };
+                if !p.accepts(v.get_ref()) {
+                    self.error(
+                        v.span(),
+                        format!("`{}` is not a valid {} (`{}`)", v.get_ref(), p.label, p.id),
+                    );
+                    continue;
+                }
+                profile.values.push((p.id.clone(), v.into_inner()));
+            }
+        }
     }
 
     /// A profile's `env`, each wrong facet or value an error at the key or the value.

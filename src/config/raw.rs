@@ -194,7 +194,8 @@ pub(super) struct RawEnumValue {
     pub(super) label: String,
 }
 
-/// `[[profile]]`: a named environment, built into a runbook. `env = { facet = "value", … }`.
+/// `[[profile]]`: a named environment, built into a runbook. `env = { facet = "value", … }`;
+/// `values = { placeholder = "value", … }` preset in its runbook and PDF.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "[[profile]]")]
@@ -215,6 +216,14 @@ pub(super) struct RawProfile {
         extend("examples" = [{ "cluster": "unix", "operation": "patch", "from": "R13.1", "to": "R13.2" }])
     )]
     pub(super) env: Spanned<BTreeMap<Spanned<String>, Spanned<String>>>,
+    /// Values of the book's placeholders for this environment, preset in its runbook and
+    /// PDF (a reader can still change them): `{ placeholder = "value", … }`.
+    #[serde(default)]
+    #[schemars(
+        with = "BTreeMap<String, String>",
+        extend("examples" = [{ "resource": "JobCenter Script" }])
+    )]
+    pub(super) values: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
 /// `[output]`: where the site goes and what it may hold. `allow_raw_html`: the older name

@@ -366,8 +366,9 @@ impl<'a> Site<'a> {
         for p in &self.book.config.profiles {
             let spec = RunbookSpec::profile(&self.book.config, &p.id, built)
                 .ok_or_else(|| anyhow!("no profile `{}`", p.id))?;
+            let book = self.runbook_book(&spec);
             sink.put_with(&runbook_path(&p.id), &mut |w| {
-                runbook::render_to(self.book, &self.theme, &self.bodies, &spec, w)
+                runbook::render_to(&book, &self.theme, &self.bodies, &spec, w)
             })?;
             progress.advance(1);
         }
@@ -401,7 +402,26 @@ impl<'a> Site<'a> {
 
     /// One environment's runbook: a single self-contained HTML file.
     pub fn runbook(&self, spec: &RunbookSpec) -> Result<String> {
-        runbook::render(self.book, &self.theme, &self.bodies, spec)
+        runbook::render(&self.runbook_book(spec), &self.theme, &self.bodies, spec)
+    }
+
+    /// The book a runbook is made from: for a profile's, its preset placeholder values
+    /// filled in where `--set` gave none.
+    fn runbook_book(&self, spec: &RunbookSpec) -> std::borrow::Cow<'a, Book> {
+        let config = &self.book.config;
+        let Some(profile) = config.profiles.iter().find(|p| p.id == spec.id) else {
+            return std::borrow::Cow::Borrowed(self.book);
+        };
+        if profile.values.is_empty() {
+            return std::borrow::Cow::Borrowed(self.book);
+        }
+        let mut book = self.book.clone();
+        for (id, value) in &profile.values {
+            if let Some(p) = book.config.placeholders.iter_mut().find(|p| p.id == *id) {
+                p.value.get_or_insert_with(|| value.clone());
+            }
+        }
+        std::borrow::Cow::Owned(book)
     }
 
     /// Renders one page.

@@ -223,3 +223,68 @@ fn placeholders_in_titles_and_link_addresses_are_located_errors() {
         "{page}"
     );
 }
+
+/// A profile may preset placeholder values: its runbook shows them filled (a `--set` value
+/// still wins); a value of no declared placeholder, or one its pattern refuses, is an
+/// error at its place in book.toml.
+#[test]
+fn a_profile_presets_placeholder_values_in_its_runbook() {
+    let book = Book::fixture("site-ja");
+    book.edit(
+        "book.toml",
+        "env = { cluster = \"mscs\", operation = \"upgrade\", from = \"R1.5\", to = \"R2.0\" }",
+        "env = { cluster = \"mscs\", operation = \"upgrade\", from = \"R1.5\", to = \"R2.0\" }\n\
+         values = { virtual_host = \"svhost01\" }",
+    );
+    let filled = "data-ph=\"virtual_host\" title=\"仮想ホスト名\">svhost01</span>";
+    book.run([
+        "runbook",
+        ".",
+        "--profile",
+        "mscs-upgrade",
+        "--out",
+        "a.html",
+    ])
+    .assert_ok();
+    assert!(
+        book.read("a.html").contains(filled),
+        "preset value filled in"
+    );
+    book.run([
+        "runbook",
+        ".",
+        "--profile",
+        "mscs-upgrade",
+        "--set",
+        "virtual_host=other",
+        "--out",
+        "b.html",
+    ])
+    .assert_ok();
+    let b = book.read("b.html");
+    assert!(
+        !b.contains(filled) && b.contains(">other</span>"),
+        "--set wins"
+    );
+    // Another profile has no preset.
+    book.run([
+        "runbook",
+        ".",
+        "--profile",
+        "mscs-patch-r1-0",
+        "--out",
+        "c.html",
+    ])
+    .assert_ok();
+    assert!(!book.read("c.html").contains("svhost01"));
+
+    book.edit(
+        "book.toml",
+        "virtual_host = \"svhost01\"",
+        "virtual_host = \"-bad\", nope = \"x\"",
+    );
+    let err = book.run(["check", "."]).stderr();
+    assert!(err.contains("`-bad` is not a valid 仮想ホスト名"), "{err}");
+    assert!(err.contains("unknown placeholder `nope`"), "{err}");
+    assert!(err.contains("book.toml:41:"), "{err}");
+}
