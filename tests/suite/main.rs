@@ -53,6 +53,7 @@ mod pdf;
 mod placeholders;
 mod profiles;
 mod runbook;
+mod runbook_work;
 mod search;
 mod search_browser;
 mod serve;
