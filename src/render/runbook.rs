@@ -7,8 +7,10 @@
 //! ([`super::offline`]).
 //!
 //! Each step carries a checkbox, its position in the runbook (`data-seq`) and a hash of its
-//! rendered content (`data-hash`); runbook.js keeps the ticks in localStorage under the
-//! runbook's id and environment, and exports them as JSON or CSV.
+//! rendered content (`data-hash`); runbook.js keeps the ticks (time, who, the values used)
+//! and the operator's notes in localStorage under the runbook's id and environment, exports
+//! them as JSON or CSV, merges another copy's JSON log, and prints them as the record of
+//! the work. The values panel asks only for the placeholders this runbook's steps use.
 
 use std::collections::BTreeSet;
 
@@ -300,10 +302,12 @@ fn inline_css(theme: &Theme) -> Result<String> {
     Ok(css.replace("</style", "<\\/style"))
 }
 
+/// placeholders.js first: its values are on the page (and the values panel open) before
+/// runbook.js scrolls back to where the operator was.
 fn inline_js(theme: &Theme) -> Result<String> {
     let js = [
-        asset(theme, "runbook.js")?,
         asset(theme, "placeholders.js")?,
+        asset(theme, "runbook.js")?,
     ]
     .join("\n");
     Ok(js.replace("</script", "<\\/script"))
