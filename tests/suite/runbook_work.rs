@@ -248,14 +248,15 @@ fn the_values_panel_asks_only_for_what_the_runbook_uses() {
     let Some(mut b) = Browser::launch() else {
         return;
     };
-    let [ja, kubeadm] = [0, 1].map(|i| urls(tmp.path())[i].clone());
-    b.open(&ja);
+    let all = urls(tmp.path());
+    let (ja, kubeadm) = (&all[0], &all[1]);
+    b.open(ja);
     assert_eq!(
         b.eval(PANEL_AND_USED),
         json!([["patch_version"], ["patch_version"]]),
         "site-ja declares five values; UNIX patching uses one"
     );
-    b.open(&kubeadm);
+    b.open(kubeadm);
     let v = b.eval(PANEL_AND_USED);
     assert_eq!(v[0], v[1], "kubeadm");
     let declared = crate::harness::load(&repo().join("examples/kubeadm"))
@@ -277,7 +278,7 @@ fn copy_warns_while_a_value_is_unfilled_and_never_sticks_on_copied() {
         b.open(&url);
         let (i, id, example) = step_with_value(&mut b);
         let sel = format!(
-            "#{} .cmd:has(.ph[data-ph={id}]) .copy",
+            "[id=\"{}\"] .cmd:has(.ph[data-ph={id}]) .copy",
             b.eval(&format!(
                 "document.querySelectorAll('li[data-seq]')[{i}].id"
             ))
