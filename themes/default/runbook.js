@@ -512,7 +512,7 @@
     if (ev.defaultPrevented || ev.altKey || ev.ctrlKey || ev.metaKey || ev.isComposing) return;
     if (typing(ev.target) || document.querySelector("dialog[open]")) return;
     var next = document.querySelector("[data-next]");
-    if (next && ev.key.toLowerCase() === next.getAttribute("data-key")) { ev.preventDefault(); goNext(); }
+    if (next && (ev.key || "").toLowerCase() === next.getAttribute("data-key")) { ev.preventDefault(); goNext(); }
   });
   window.addEventListener("scroll", placeLater, { passive: true });
   window.addEventListener("pagehide", savePlace);
