@@ -17,6 +17,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, FileId};
 use crate::facet::{parse_value, Env, EnvError};
 /// Facets are their own module (`crate::facet`); these paths stay for their users.
 pub use crate::facet::{EnumValue, Facet, FacetKind};
+pub(crate) use raw::schema as raw_schema;
 use raw::{RawConfig, RawPlaceholder, RawProfile};
 
 /// Paper size for `tejun pdf` and `[output.pdf]`.

@@ -224,11 +224,16 @@ fn steps(list: &[Step], env: &Env) -> Vec<Step> {
         if !s.variants.is_empty() && variants.is_empty() {
             continue;
         }
+        let (before, after) = s.parts.split_at(s.variants_at.min(s.parts.len()));
+        let mut kept = parts(before, env);
+        let variants_at = kept.len();
+        kept.extend(parts(after, env));
         out.push(Step {
             number: out.len() as u32 + 1,
             when,
-            parts: parts(&s.parts, env),
+            parts: kept,
             variants,
+            variants_at,
             ..s.clone()
         });
     }

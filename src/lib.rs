@@ -38,6 +38,7 @@ pub mod progress;
 pub mod prose;
 pub mod render;
 pub mod resolve;
+pub mod schema;
 pub mod search;
 pub mod serve;
 pub mod shell;

@@ -63,8 +63,22 @@ pub struct Book {
     pub targets: Arc<HashMap<String, Target>>,
     /// For each target id, the ids of the procedures whose prose links to it.
     pub backlinks: HashMap<String, Vec<String>>,
+    /// The reusable steps of `content/_steps/`, by id: expanded where they are used, kept
+    /// here only for what names them (the editor schema's `use = "…"`).
+    pub reusable_steps: Vec<ReusableStep>,
     /// The files the book was read from (empty once loaded: diagnostics are printed by then).
     pub sources: SourceMap,
+}
+
+/// A reusable step as a use site sees it: its id and the parameters `with` sets.
+#[derive(Debug, Clone)]
+pub struct ReusableStep {
+    /// Its id (the file name under `content/_steps/`).
+    pub id: String,
+    /// Its title, when it has one.
+    pub title: Option<String>,
+    /// The parameters a use site gives it with `with`.
+    pub params: Vec<String>,
 }
 
 /// A section of front matter: preface, legend, revision history.
@@ -235,6 +249,10 @@ pub struct Step {
     /// Alternatives of its body, one per environment (the coverage check holds them to
     /// exactly one wherever the step applies).
     pub variants: Vec<Variant>,
+    /// Where among `parts` the variants go, as the step is written: the parts before the
+    /// first `[[…variant]]` table come first (a check written after the variants prints
+    /// after them). `parts.len()` puts them last.
+    pub variants_at: usize,
     /// The reusable step it was expanded from, if any.
     pub reused: Option<String>,
     /// Where the step is written (its `[[section.step]]` table), for diagnostics.

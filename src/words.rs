@@ -133,6 +133,10 @@ tables! {
         ver_ge, ver_le, ver_gt, ver_lt, ver_ne, except, or, and, range, facet_value,
         /// The banner of a page the environment rules out.
         not_for_env, not_for_env_because, not_for_env_instead, not_for_env_unfiltered,
+        /// The colour scheme switch: its name and its choices (the system's, light, dark).
+        scheme, scheme_system, scheme_light, scheme_dark,
+        /// A procedure page's section list, and the link back to the top.
+        on_this_page, back_to_top,
     }
 
     /// The environment picker and the scripts of every page (`window.TEJUN.strings`).

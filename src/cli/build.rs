@@ -34,6 +34,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
         };
     let book = &loaded.book;
     let report = Build::new(root, book, args.out.as_deref())?.run(&Bar::new("rendering"))?;
+    // A build elsewhere (`--out`) writes nothing into the book, schemas included: the
+    // sources may be someone else's or read-only.
+    if args.out.is_none() {
+        super::schema::keep(root, book);
+    }
     if report.pdfs > 0 {
         eprintln!("printed {} with Chromium", count(report.pdfs, "PDF"));
     }

@@ -71,12 +71,13 @@ fn reading_order(book: &Book) -> Vec<(String, String)> {
     out
 }
 
-/// A step's content as lines a reader would recognise: its parts, then each variant's
-/// label and parts. Conditions are worded as the runbook words them: only what the
+/// A step's content as lines a reader would recognise: its parts with each variant's
+/// label and parts where the writer put them. Conditions are worded as the runbook words them: only what the
 /// environment leaves open, and nothing for a settled, unlabelled variant.
 fn lines(st: &Step, config: &Config) -> Vec<String> {
     let mut out = Vec::new();
-    parts(&st.parts, config, &mut out);
+    let (before, after) = st.parts.split_at(st.variants_at.min(st.parts.len()));
+    parts(before, config, &mut out);
     for v in &st.variants {
         let (label, badges) = labels::variant(v.label.as_deref(), &v.when, config);
         let open = badges.map(|b| worded(&b));
@@ -87,6 +88,7 @@ fn lines(st: &Step, config: &Config) -> Vec<String> {
         }
         parts(&v.parts, config, &mut out);
     }
+    parts(after, config, &mut out);
     out
 }
 

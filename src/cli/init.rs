@@ -155,6 +155,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
     for (path, text) in FILES {
         write_new(&dir.join(path), text)?;
     }
+    // The new book is valid; its schemas are written like a build's.
+    if let Ok((book, _)) = crate::load_book(dir) {
+        super::schema::keep(dir, &book);
+    }
     eprintln!(
         "created a book in {}; build it with `tejun build {}`",
         dir.display(),

@@ -9,6 +9,7 @@ mod load;
 mod pdf;
 mod progress;
 mod runbook;
+mod schema;
 mod search;
 mod serve;
 
@@ -50,6 +51,8 @@ pub enum Command {
     Runbook(runbook::Args),
     /// Print the book, or one environment's runbook, to PDF with headless Chromium
     Pdf(pdf::Args),
+    /// Write the JSON Schemas of the book's files for editors (Taplo), with `.taplo.toml`
+    Schema(schema::Args),
     /// Serve the book with live reload while you edit it (nothing is written to disk)
     Serve(serve::Args),
     /// Finishes removing a previous output that `tejun build` retired (internal)
@@ -78,6 +81,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Build(a) => build::run(a),
         Command::Init(a) => init::run(a),
         Command::Serve(a) => serve::run(a),
+        Command::Schema(a) => schema::run(a),
         Command::Runbook(a) => runbook::run(a),
         Command::Pdf(a) => pdf::run(a),
         Command::RemoveRetired { dir } => {

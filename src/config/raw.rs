@@ -1,154 +1,299 @@
 //! book.toml as written: every table denies unknown keys, so a misspelt key is an error at
 //! its line; the values a check reports on keep their spans.
+//!
+//! The same structs are the JSON Schema writers' editors read (`tejun schema`): each doc
+//! comment is its key's description (a table's repeats the README's note on it, which a
+//! test holds it to), each key has an example, and a span is shown as the plain value it
+//! wraps (`schemars(with = …)`).
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
-#[derive(Debug, Deserialize)]
+/// `book.toml`: the book's title, language, facets, profiles and output options.
+/// `language`: `ja` or `en`.
+// A table-valued key has no doc comment of its own: its table's (with the README's note)
+// is what an editor shows on it.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "book.toml")]
 pub(super) struct RawConfig {
+    /// The book's title, on every page and the title page.
+    #[schemars(extend("examples" = ["JobCenter R13.2 クラスタ環境でのバージョンアップ・パッチ適用ガイド"]))]
     pub(super) title: String,
+    /// The language of the words readers see: `ja` (default) or `en`.
     #[serde(default)]
+    #[schemars(with = "Option<String>", extend("enum" = ["ja", "en"]), extend("examples" = ["ja"]))]
     pub(super) language: Option<Spanned<String>>,
+    /// Optional, shown on title pages.
     #[serde(default)]
+    #[schemars(extend("examples" = ["第2版"]))]
     pub(super) edition: Option<String>,
+    /// A sentence about the book, for the home page.
     #[serde(default)]
+    #[schemars(extend("examples" = ["How to upgrade the cluster, step by step."]))]
     pub(super) description: Option<String>,
+    /// The facets an environment is described by: `[[facet]]` tables.
     #[serde(default)]
+    #[schemars(extend("examples" = [[{ "id": "cluster", "label": "クラスタ種別", "values": [{ "id": "mscs", "label": "MSCS(MSFC)" }] }]]))]
     pub(super) facet: Vec<RawFacet>,
+    /// Named environments, each built into a runbook: `[[profile]]` tables.
     #[serde(default)]
+    #[schemars(extend("examples" = [[{ "id": "unix-patch", "label": "UNIX / パッチ適用", "env": { "cluster": "unix" } }]]))]
     pub(super) profile: Vec<RawProfile>,
     #[serde(default)]
+    #[schemars(extend("examples" = [{ "dir": "book" }]))]
     pub(super) output: RawOutput,
     #[serde(default)]
+    #[schemars(extend("examples" = [{ "dir": "themes/default" }]))]
     pub(super) theme: RawTheme,
     #[serde(default)]
+    #[schemars(extend("examples" = [{ "similar_commands": true }]))]
     pub(super) check: RawCheck,
+    /// Values the reader supplies, written `[[id]]` in commands and prose: `[[placeholder]]`
+    /// tables.
     #[serde(default)]
+    #[schemars(extend("examples" = [[{ "id": "db-host", "label": "Database host" }]]))]
     pub(super) placeholder: Vec<RawPlaceholder>,
+    /// Conditions every environment must satisfy: `[[rule]]` tables.
     #[serde(default)]
+    #[schemars(extend("examples" = [[{ "when": "to >= from", "label": "The target version is not older than the current one" }]]))]
     pub(super) rule: Vec<RawRule>,
     #[serde(default)]
+    #[schemars(extend("examples" = [{ "synonyms": [["登録", "レジスト"]] }]))]
     pub(super) search: RawSearch,
+    /// Shells of the book's own (an SQL client, a device CLI) or a built-in one's prompt:
+    /// `[[shell]]` tables.
     #[serde(default)]
+    #[schemars(extend("examples" = [[{ "id": "psql", "prompt": "postgres=#", "continuation": "semicolon" }]]))]
     pub(super) shell: Vec<RawShell>,
 }
 
-/// `[[shell]]`: a shell commands are typed into, or a built-in one's prompt changed.
-#[derive(Debug, Deserialize)]
+/// `[[shell]]`: a shell of the book's own, or a built-in one's prompt; `continuation`:
+/// `backslash`, `caret`, `backtick`, `semicolon` or `none`.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "[[shell]]")]
 pub(super) struct RawShell {
+    /// What a `cmd` part's `shell` names; a built-in id (`sh`, `root`, `cmd`,
+    /// `powershell`, `sql`) changes that shell.
+    #[schemars(with = "String", extend("examples" = ["psql"]))]
     pub(super) id: Spanned<String>,
+    /// What the reader sees before a command's first line.
+    #[schemars(extend("examples" = ["postgres=#"]))]
     pub(super) prompt: Option<String>,
+    /// How a command runs over several lines (a built-in keeps its own unless given one;
+    /// a new shell runs each line on its own).
+    #[schemars(with = "Option<String>", extend("enum" = ["backslash", "caret", "backtick", "semicolon", "none"]), extend("examples" = ["semicolon"]))]
     pub(super) continuation: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// `[search]`: groups of words a query finds each other by: `[["登録", "レジスト"]]`.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "[search]")]
 pub(super) struct RawSearch {
-    /// Groups of words that search each other: `[["登録", "レジスト"]]`.
+    /// Groups of words a query finds each other by, after exact matches.
     #[serde(default)]
+    #[schemars(extend("examples" = [[["登録", "レジスト"]]]))]
     pub(super) synonyms: Vec<Vec<String>>,
 }
 
-/// `[[rule]]`: what every environment must satisfy (`to >= from`), in the reader's words.
-#[derive(Debug, Deserialize)]
+/// `[[rule]]`: a condition every environment must satisfy (`to >= from`), and how to tell
+/// a reader who breaks it.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "[[rule]]")]
 pub(super) struct RawRule {
+    /// The condition; a facet on the right compares the two facets.
+    #[schemars(with = "String", extend("examples" = ["to >= from"]))]
     pub(super) when: Spanned<String>,
+    /// What the picker tells a reader whose choice breaks the rule.
+    #[schemars(extend("examples" = ["The target version is not older than the current one"]))]
     pub(super) label: String,
 }
 
-#[derive(Debug, Deserialize)]
+/// `[[placeholder]]`: a value the reader supplies, written `[[id]]` in commands, GUI paths
+/// and prose.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "[[placeholder]]")]
 pub(super) struct RawPlaceholder {
+    /// Written `[[id]]` where the value goes.
+    #[schemars(with = "String", extend("examples" = ["db-host"]))]
     pub(super) id: Spanned<String>,
+    /// What the reader is asked for.
+    #[schemars(extend("examples" = ["Database host"]))]
     pub(super) label: String,
+    /// A longer explanation beside the input.
     #[serde(default)]
+    #[schemars(extend("examples" = ["The host name of the shared database server."]))]
     pub(super) description: Option<String>,
+    /// A value shown as a hint in the empty input.
     #[serde(default)]
+    #[schemars(with = "Option<String>", extend("examples" = ["db01"]))]
     pub(super) example: Option<Spanned<String>>,
+    /// A regular expression the whole value must match.
     #[serde(default)]
+    #[schemars(with = "Option<String>", extend("examples" = ["[a-z0-9-]+"]))]
     pub(super) pattern: Option<Spanned<String>>,
     /// How the value reads while unfilled; `[label]` by default.
     #[serde(default)]
+    #[schemars(extend("examples" = ["<database host>"]))]
     pub(super) unfilled: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+/// `[[facet]]`: one dimension of an environment. `kind`: `enum` (default, lists `values`)
+/// or `version` (lists `known`, optionally `labels`); `when`: the facet applies only where
+/// this holds.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "[[facet]]")]
 pub(super) struct RawFacet {
+    /// Used in conditions (`cluster = mscs`) and environments.
+    #[schemars(with = "String", extend("examples" = ["cluster"]))]
     pub(super) id: Spanned<String>,
+    /// How the picker names the facet.
+    #[schemars(extend("examples" = ["クラスタ種別"]))]
     pub(super) label: String,
+    /// `enum` (default): one of `values`; `version`: a version, `known` lists the ones
+    /// offered.
     #[serde(default)]
+    #[schemars(with = "Option<String>", extend("enum" = ["enum", "version"]), extend("examples" = ["version"]))]
     pub(super) kind: Option<Spanned<String>>,
+    /// The values of an `enum` facet.
     #[serde(default)]
+    #[schemars(extend("examples" = [[{ "id": "mscs", "label": "MSCS(MSFC)" }, { "id": "unix", "label": "UNIX" }]]))]
     pub(super) values: Vec<RawEnumValue>,
+    /// The versions of a `version` facet the picker offers, in order.
     #[serde(default)]
+    #[schemars(with = "Vec<String>", extend("examples" = [["R12.4", "R12.8", "R13.2"]]))]
     pub(super) known: Vec<Spanned<String>>,
     /// Display labels of known versions: `labels = { "16" = "16 (LTS)" }`.
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, String>", extend("examples" = [{ "R13.2": "R13.2 (latest)" }]))]
     pub(super) labels: BTreeMap<Spanned<String>, String>,
     /// The facet means something only where this holds (`cluster = mscs`).
     #[serde(default)]
+    #[schemars(with = "Option<String>", extend("examples" = ["cluster = mscs"]))]
     pub(super) when: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A facet values item: `values = [{ id = "mscs", label = "MSCS" }]`.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "facet values item")]
 pub(super) struct RawEnumValue {
+    /// Used in conditions (`cluster = mscs`).
+    #[schemars(with = "String", extend("examples" = ["mscs"]))]
     pub(super) id: Spanned<String>,
+    /// How the picker names the value.
+    #[schemars(extend("examples" = ["MSCS(MSFC)"]))]
     pub(super) label: String,
 }
 
-#[derive(Debug, Deserialize)]
+/// `[[profile]]`: a named environment, built into a runbook. `env = { facet = "value", … }`.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "[[profile]]")]
 pub(super) struct RawProfile {
+    /// The runbook's file name (`runbooks/<id>.html`) and `--profile` name.
+    #[schemars(with = "String", extend("examples" = ["unix-patch-r13-1"]))]
     pub(super) id: Spanned<String>,
+    /// How the profile is listed.
+    #[schemars(extend("examples" = ["UNIX / パッチ適用 / R13.1 → R13.2"]))]
     pub(super) label: String,
+    /// A sentence about the environment.
     #[serde(default)]
+    #[schemars(extend("examples" = ["The nightly patch of the UNIX cluster."]))]
     pub(super) description: Option<String>,
+    /// A value for each facet that applies: `{ facet = "value", … }`.
+    #[schemars(
+        with = "BTreeMap<String, String>",
+        extend("examples" = [{ "cluster": "unix", "operation": "patch", "from": "R13.1", "to": "R13.2" }])
+    )]
     pub(super) env: Spanned<BTreeMap<Spanned<String>, Spanned<String>>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// `[output]`: where the site goes and what it may hold. `allow_raw_html`: the older name
+/// of `allow_html`.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "[output]", transform = older_name_of_allow_html)]
 pub(super) struct RawOutput {
+    /// The site's folder, inside the book (default `book`; `--out` goes elsewhere).
     #[serde(default)]
+    #[schemars(extend("examples" = ["book"]))]
     pub(super) dir: Option<String>,
-    /// Raw HTML in Markdown is sanitised unless this is true; `allow_raw_html` is its
-    /// older name.
+    /// Raw HTML in Markdown is sanitised (no script, no `on*=`) unless this is true;
+    /// `allow_raw_html` is its older name.
     #[serde(default, alias = "allow_raw_html")]
+    #[schemars(extend("examples" = [false]))]
     pub(super) allow_html: bool,
     #[serde(default)]
+    #[schemars(extend("examples" = [{ "enabled": true, "paper": "a4" }]))]
     pub(super) pdf: RawPdf,
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// `[output.pdf]`: the PDFs `tejun build` prints. `paper`: `a4` or `letter`.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "[output.pdf]")]
 pub(super) struct RawPdf {
+    /// `tejun build` also writes `book.pdf` and `pdf/<profile>.pdf` into the site.
     #[serde(default)]
+    #[schemars(extend("examples" = [true]))]
     pub(super) enabled: bool,
+    /// The paper size: `a4` (default) or `letter`.
     #[serde(default)]
+    #[schemars(with = "Option<String>", extend("enum" = ["a4", "letter"]), extend("examples" = ["letter"]))]
     pub(super) paper: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// `[theme]`: the book's theme folder, whose files override the built-in theme's by name
+/// (default `themes/default`).
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "[theme]")]
 pub(super) struct RawTheme {
+    /// The theme folder, relative to the book.
     #[serde(default)]
+    #[schemars(extend("examples" = ["themes/default"]))]
     pub(super) dir: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// `[check]`: the similar-command lint.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "[check]")]
 pub(super) struct RawCheck {
     /// Pairs of similar command words that are both right (`["regext", "unregext"]`).
     #[serde(default)]
+    #[schemars(extend("examples" = [[["regext", "unregext"]]]))]
     pub(super) allow_similar: Vec<[String; 2]>,
     /// `false` turns the similar-command lint off for the book (on when absent).
     #[serde(default)]
+    #[schemars(extend("examples" = [true]))]
     pub(super) similar_commands: Option<bool>,
+}
+
+/// serde's `alias` is a key the loader accepts, which schemars does not list.
+fn older_name_of_allow_html(schema: &mut schemars::Schema) {
+    if let Some(serde_json::Value::Object(props)) = schema.get_mut("properties") {
+        props.insert(
+            "allow_raw_html".into(),
+            serde_json::json!({
+                "type": "boolean",
+                "description": "The older name of `allow_html`.",
+                "examples": [false],
+            }),
+        );
+    }
+}
+
+/// The JSON Schema of `book.toml`, as the loader reads it.
+pub(crate) fn schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    generator.root_schema_for::<RawConfig>()
 }

@@ -3,82 +3,166 @@
 //! location, not silently ignored. A part is sorted by its content key as it is read
 //! ([`RawPart`]), so the resolver builds a part of one kind and only reports the tables
 //! that are none or several.
+//!
+//! The same structs are the JSON Schemas writers' editors read (`tejun schema`): each doc
+//! comment is its key's description (a table's repeats the README's note on it), each key
+//! has an example, and a span is shown as the plain value it wraps.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
 use toml::Spanned;
 
 pub type SStr = Spanned<String>;
 
-#[derive(Debug, Clone, Deserialize)]
+/// `_chapter.toml` (a chapter) or `_group.toml` (a group of procedures inside a chapter).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "_chapter.toml")]
 pub struct RawChapter {
+    /// The id links use; the folder name without its `NN-` prefix when absent.
+    #[schemars(with = "Option<String>", extend("examples" = ["mscs"]))]
     pub id: Option<SStr>,
+    /// The heading, numbered from the folder's place (`1`, `1.1`).
+    #[schemars(with = "String", extend("examples" = ["MSCS環境でのバージョンアップ"]))]
     pub title: SStr,
+    /// A condition: the whole chapter or group applies only where it holds.
+    #[schemars(with = "Option<String>", extend("examples" = ["cluster = mscs"]))]
     pub when: Option<SStr>,
+    /// Markdown shown before the first procedure.
+    #[schemars(with = "Option<String>", extend("examples" = ["How to move to the newest release."]))]
     pub intro: Option<SStr>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// A procedure file (`content/…/NN-name.toml`): one procedure, its sections and steps.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "procedure file")]
 pub struct RawProcedure {
+    /// The id links use; the file name without its `NN-` prefix when absent.
+    #[schemars(with = "Option<String>", extend("examples" = ["x64-r12-8"]))]
     pub id: Option<SStr>,
+    /// The procedure's heading.
+    #[schemars(with = "String", extend("examples" = ["IA-32/x64版(R12.8以降)のバージョンアップ"]))]
     pub title: SStr,
+    /// A condition: the procedure applies only where it holds.
+    #[schemars(with = "Option<String>", extend("examples" = ["cluster = mscs and platform = x86 and from >= R12.8"]))]
     pub when: Option<SStr>,
+    /// Markdown shown before the first section.
+    #[schemars(with = "Option<String>", extend("examples" = ["Read [](ext:release-notes) first."]))]
     pub intro: Option<SStr>,
+    /// The procedure's sections, in reading order: `[[section]]` tables.
     #[serde(default)]
+    #[schemars(extend("examples" = [[{ "id": "standby", "title": "待機系のバージョンアップ" }]]))]
     pub section: Vec<RawSection>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// `[[section]]`: a numbered part of a procedure; `step` or `branch`, not both.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "[[section]]")]
 pub struct RawSection {
+    /// Unique within the procedure; links write `procedure/section`.
+    #[schemars(with = "String", extend("examples" = ["standby"]))]
     pub id: SStr,
+    /// The section's heading.
+    #[schemars(with = "String", extend("examples" = ["待機系のバージョンアップ"]))]
     pub title: SStr,
+    /// A condition: the section applies only where it holds.
+    #[schemars(with = "Option<String>", extend("examples" = ["cluster = unix"]))]
     pub when: Option<SStr>,
+    /// Markdown shown before the steps.
+    #[schemars(with = "Option<String>", extend("examples" = ["Run these on the standby node."]))]
     pub intro: Option<SStr>,
+    /// The section's steps, numbered 1, 2, 3…: `[[section.step]]` tables.
     #[serde(default)]
+    #[schemars(with = "Vec<RawStep>", extend("examples" = [[{ "id": "stop-local", "title": "ローカルのJobCenterサービスを停止" }]]))]
     pub step: Vec<Spanned<RawStep>>,
+    /// Alternative step lists for different environments, each numbered from 1:
+    /// `[[section.branch]]` tables.
     #[serde(default)]
+    #[schemars(extend("examples" = [[{ "label": "適用前のバージョンがR12.4以前の場合", "when": "from <= R12.4" }]]))]
     pub branch: Vec<RawBranch>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// `[[section.branch]]`: the steps of a section for one environment, numbered from 1.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "[[section.branch]]")]
 pub struct RawBranch {
+    /// The branch's heading.
+    #[schemars(with = "String", extend("examples" = ["適用前のバージョンがR12.4以前の場合"]))]
     pub label: SStr,
+    /// The condition under which these steps are the ones to follow.
+    #[schemars(with = "String", extend("examples" = ["from <= R12.4"]))]
     pub when: SStr,
+    /// Markdown shown before the branch's steps.
+    #[schemars(with = "Option<String>", extend("examples" = ["Stop the old version first."]))]
     pub intro: Option<SStr>,
+    /// The branch's steps: `[[section.branch.step]]` tables.
     #[serde(default)]
+    #[schemars(with = "Vec<RawStep>", extend("examples" = [[{ "title": "旧バージョンをアンインストール" }]]))]
     pub step: Vec<Spanned<RawStep>>,
 }
 
-/// A step in a procedure, or (with `params`) a reusable step file under `_steps/`.
-#[derive(Debug, Clone, Deserialize)]
+/// `[[section.step]]`, or a reusable step file (`_steps/ID.toml`). `use`/`with`: a reusable
+/// step; `params` belongs to reusable steps. In a reusable step, parts and variants as in
+/// a procedure's step.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "[[section.step]]")]
 pub struct RawStep {
+    /// Unique within the procedure; `<section>-<n>` when absent.
+    #[schemars(with = "Option<String>", extend("examples" = ["stop-local"]))]
     pub id: Option<SStr>,
+    /// The step's title.
+    #[schemars(with = "Option<String>", extend("examples" = ["ローカルのJobCenterサービスを停止"]))]
     pub title: Option<SStr>,
+    /// A condition: the step applies only where it holds.
+    #[schemars(with = "Option<String>", extend("examples" = ["to >= R13.1"]))]
     pub when: Option<SStr>,
+    /// Markdown: shorthand for a leading `text` part.
+    #[schemars(with = "Option<String>", extend("examples" = ["ローカルのJobCenterサービスが起動している場合、以下の手順で停止させます。"]))]
     pub body: Option<SStr>,
+    /// Typed parts, in reading order: `[[…part]]` tables.
     #[serde(default)]
+    #[schemars(with = "Vec<PartTable>", extend("examples" = [[{ "gui": "[サーバの環境設定]→[local]を選択→[停止]" }, { "shell": "sh", "cmd": "systemctl stop jobcenter" }]]))]
     pub part: Vec<Spanned<RawPart>>,
+    /// Bodies for different environments, after the step's own: `[[…variant]]` tables.
     #[serde(default)]
+    #[schemars(extend("examples" = [[{ "when": "to <= R12.7.x", "body": "cjcmksiteコマンドを実行してください。" }]]))]
     pub variant: Vec<RawVariant>,
+    /// The id of a reusable step (a file name under `content/_steps/`) this step is.
     #[serde(rename = "use")]
+    #[schemars(with = "Option<String>", extend("examples" = ["stop-local-service"]))]
     pub use_: Option<SStr>,
+    /// The used step's parameters: `{ param = "value", … }`.
+    #[schemars(with = "Option<BTreeMap<String, String>>", extend("examples" = [{ "ver": "from" }]))]
     pub with: Option<Spanned<BTreeMap<String, SStr>>>,
+    /// A reusable step's parameters, each written `{{name}}` in its strings.
+    #[schemars(with = "Option<Vec<String>>", extend("examples" = [["ver"]]))]
     pub params: Option<Spanned<Vec<SStr>>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// `[[section.step.variant]]`: one of a step's bodies, shown where its condition holds.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "[[section.step.variant]]")]
 pub struct RawVariant {
+    /// How the variant is introduced; the condition when absent.
+    #[schemars(with = "Option<String>", extend("examples" = ["バージョンがR12.7.x以前の場合"]))]
     pub label: Option<SStr>,
+    /// The condition under which this body applies.
+    #[schemars(with = "String", extend("examples" = ["to <= R12.7.x"]))]
     pub when: SStr,
+    /// Markdown: shorthand for a leading `text` part.
+    #[schemars(with = "Option<String>", extend("examples" = ["コマンドプロンプトからcjcmksiteコマンドを実行してください。"]))]
     pub body: Option<SStr>,
+    /// Typed parts, in reading order: `[[…variant.part]]` tables.
     #[serde(default)]
+    #[schemars(with = "Vec<PartTable>", extend("examples" = [[{ "refs": ["cluster-guide"] }]]))]
     pub part: Vec<Spanned<RawPart>>,
 }
 
@@ -152,24 +236,77 @@ pub enum PartProblem {
     TwoKinds(&'static str, &'static str),
 }
 
+/// The keys of which a part has exactly one, in the README's order.
+pub(crate) const CONTENT_KEYS: [&str; 7] =
+    ["text", "cmd", "gui", "processes", "note", "caution", "refs"];
+
 /// A part table as written: the keys of every kind. Only [`RawPart`]'s conversion reads
 /// it. Writers see its serde messages: `expecting` keeps the words for a part that is not
 /// a table ("expected struct RawPart"), and the field order the list of keys an unknown
 /// key is answered with.
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, expecting = "struct RawPart")]
+#[schemars(
+    transform = one_kind_of_part,
+    description = "One piece of a step, in reading order: exactly one of `text`, `cmd`, `gui`, \
+                   `processes`, `note`, `caution`, `refs`, and optionally `when`."
+)]
+#[schemars(title = "[[section.step.part]]")]
 struct PartTable {
+    /// A condition: the part applies only where it holds.
+    #[schemars(with = "Option<String>", extend("examples" = ["to >= R13.1"]))]
     when: Option<SStr>,
+    /// Markdown prose.
+    #[schemars(with = "Option<String>", extend("examples" = ["停止させた後、[サーバの環境設定]画面を終了してください。"]))]
     text: Option<SStr>,
+    /// A command block, line by line; needs `shell`.
+    #[schemars(with = "Option<String>", extend("examples" = ["cd %systemroot%\\cluster\nregsvr32 -u /s JobCenterClusterEx\n"]))]
     cmd: Option<SStr>,
+    /// The shell a `cmd` runs in, which gives its prompt: `sh`, `root`, `cmd` (Windows),
+    /// `powershell`, `sql`, or one of the book's `[[shell]]`s.
+    #[schemars(with = "Option<String>", extend("enum" = ["sh", "root", "cmd", "powershell", "sql"]), extend("examples" = ["sh"]))]
     shell: Option<SStr>,
+    /// The output a `cmd` is expected to print.
+    #[schemars(with = "Option<String>", extend("examples" = ["(なし)"]))]
     output: Option<SStr>,
+    /// A path through a GUI's menus and dialogs.
+    #[schemars(with = "Option<String>", extend("examples" = ["[サーバの環境設定]→[local]を選択→[操作]または右クリック→[停止]"]))]
     gui: Option<SStr>,
+    /// Processes to check, each a name or `{ name, when }`; see `expect`.
+    #[schemars(extend("examples" = [["cjcpw", "nqsdaemon", { "name": "jcdbs", "when": "to >= R13.1" }]]))]
     processes: Option<Vec<RawProcessItem>>,
+    /// Whether the `processes` must be `absent` or `present`.
+    #[schemars(with = "Option<String>", extend("enum" = ["absent", "present"]), extend("examples" = ["absent"]))]
     expect: Option<SStr>,
+    /// A note (Markdown).
+    #[schemars(with = "Option<String>", extend("examples" = ["補足 (Markdown)"]))]
     note: Option<SStr>,
+    /// A caution (Markdown).
+    #[schemars(with = "Option<String>", extend("examples" = ["注意 (Markdown)"]))]
     caution: Option<SStr>,
+    /// External documents to read, by their `_refs.toml` ids.
+    #[schemars(with = "Option<Vec<String>>", extend("examples" = [["release-memo", "install-guide"]]))]
     refs: Option<Vec<SStr>>,
+}
+
+/// What serde cannot say of a part table: it has exactly one content key, and `shell` and
+/// `output` go with `cmd`, `expect` with `processes` (draft-07 `dependencies`, which
+/// Taplo reads).
+fn one_kind_of_part(schema: &mut Schema) {
+    let one_of: Vec<serde_json::Value> = CONTENT_KEYS
+        .iter()
+        .map(|k| serde_json::json!({ "required": [k] }))
+        .collect();
+    schema.insert("oneOf".into(), one_of.into());
+    schema.insert(
+        "dependencies".into(),
+        serde_json::json!({
+            "cmd": ["shell"],
+            "shell": ["cmd"],
+            "output": ["cmd"],
+            "expect": ["processes"],
+        }),
+    );
 }
 
 impl From<PartTable> for RawPart {
@@ -195,18 +332,20 @@ impl PartTable {
     /// Takes the one content key (with the keys of its kind), or says why there is not
     /// exactly one (and takes nothing).
     fn take_kind(&mut self) -> Result<RawPartKind, PartProblem> {
-        let keys: Vec<&'static str> = [
-            ("text", self.text.is_some()),
-            ("cmd", self.cmd.is_some()),
-            ("gui", self.gui.is_some()),
-            ("processes", self.processes.is_some()),
-            ("note", self.note.is_some()),
-            ("caution", self.caution.is_some()),
-            ("refs", self.refs.is_some()),
-        ]
-        .into_iter()
-        .filter_map(|(key, present)| present.then_some(key))
-        .collect();
+        let present = [
+            self.text.is_some(),
+            self.cmd.is_some(),
+            self.gui.is_some(),
+            self.processes.is_some(),
+            self.note.is_some(),
+            self.caution.is_some(),
+            self.refs.is_some(),
+        ];
+        let keys: Vec<&'static str> = CONTENT_KEYS
+            .into_iter()
+            .zip(present)
+            .filter_map(|(key, present)| present.then_some(key))
+            .collect();
         if let [first, second, ..] = keys[..] {
             return Err(PartProblem::TwoKinds(first, second));
         }
@@ -268,6 +407,33 @@ pub enum RawProcessItem {
     Conditional { name: String, when: String },
 }
 
+/// `processes = ["a", { name = "b", when = "…" }]`: a name, or a process item table.
+impl JsonSchema for RawProcessItem {
+    fn schema_name() -> Cow<'static, str> {
+        "RawProcessItem".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A process name, or `{ name = \"…\", when = \"…\" }` for one that runs only where the condition holds.",
+            "anyOf": [
+                { "type": "string", "examples": ["nqsdaemon"] },
+                {
+                    "type": "object",
+                    "title": "process item",
+                    "description": "`processes = [\"a\", { name = \"b\", when = \"…\" }]`",
+                    "properties": {
+                        "name": { "type": "string", "description": "The process name.", "examples": ["jcdbs"] },
+                        "when": { "type": "string", "description": "A condition: the process is checked only where it holds.", "examples": ["to >= R13.1"] }
+                    },
+                    "required": ["name", "when"],
+                    "additionalProperties": false
+                }
+            ]
+        })
+    }
+}
+
 /// Read by hand rather than `#[serde(untagged)]`: untagged accepts any extra key in the
 /// table form silently, and reports a wrong one only as "did not match any variant".
 impl<'de> Deserialize<'de> for RawProcessItem {
@@ -306,34 +472,60 @@ impl<'de> Deserialize<'de> for RawProcessItem {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// `_book.toml`: the book's front matter (preface, legend, revision history).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "_book.toml")]
 pub struct RawFront {
+    /// Front-matter sections, before the first chapter: `[[front]]` tables.
     #[serde(default)]
+    #[schemars(extend("examples" = [[{ "id": "preface", "title": "はじめに", "body": "本書は…" }]]))]
     pub front: Vec<RawFrontSection>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// `[[front]]`: one section of front matter.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "[[front]]")]
 pub struct RawFrontSection {
+    /// The id links use (`[](#preface)`).
+    #[schemars(with = "String", extend("examples" = ["preface"]))]
     pub id: SStr,
+    /// The section's heading.
+    #[schemars(extend("examples" = ["はじめに"]))]
     pub title: String,
+    /// Markdown.
+    #[schemars(with = "String", extend("examples" = ["This guide explains how to upgrade the service."]))]
     pub body: SStr,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// `_refs.toml`: external documents the book refers to by id.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "_refs.toml")]
 pub struct RawRefs {
+    /// The documents: `[[ref]]` tables.
     #[serde(default, rename = "ref")]
+    #[schemars(extend("examples" = [[{ "id": "release-memo", "title": "リリースメモ" }]]))]
     pub refs: Vec<RawRef>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// `[[ref]]`: one external document, cited by a `refs` part or an `ext:` link.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "[[ref]]")]
 pub struct RawRef {
+    /// What `refs = […]` and `[](ext:id)` name.
+    #[schemars(with = "String", extend("examples" = ["release-memo"]))]
     pub id: SStr,
+    /// The document's title.
+    #[schemars(extend("examples" = ["リリースメモ"]))]
     pub title: String,
+    /// What the reader finds in it.
+    #[schemars(extend("examples" = ["What changed in each release."]))]
     pub description: Option<String>,
+    /// Where it is.
+    #[schemars(extend("examples" = ["https://example.com/release-memo.pdf"]))]
     pub url: Option<String>,
 }
 

@@ -164,6 +164,10 @@ pub enum Signature {
     Html,
     /// A PDF whose document information names tejun as its creator (`crate::pdf` adds it).
     Pdf,
+    /// A JSON Schema of the book's files, whose `$comment` says tejun wrote it.
+    Schema,
+    /// A `.taplo.toml` whose first line says tejun wrote it.
+    Taplo,
 }
 
 /// The mark [`Signature::Pdf`] looks for; `crate::pdf` writes it.
@@ -175,6 +179,8 @@ impl Signature {
         match self {
             Signature::Html => contains(head, b"<meta name=\"generator\" content=\"tejun"),
             Signature::Pdf => head.starts_with(b"%PDF-") && contains(tail, PDF_CREATOR.as_bytes()),
+            Signature::Schema => contains(head, b"\"$comment\": \"Written by tejun"),
+            Signature::Taplo => head.starts_with(b"# Written by tejun"),
         }
     }
 }
@@ -343,6 +349,29 @@ mod tests {
             ensure_overwritable(tmp.path(), Signature::Html, &s).is_err(),
             "a folder"
         );
+        Ok(())
+    }
+
+    #[test]
+    fn a_schema_or_taplo_config_is_tejuns_only_when_signed() -> Result<()> {
+        let tmp = tempfile::tempdir()?;
+        let s = BookSources::new(&tmp.path().join("book"), Path::new("themes"));
+        let schema = tmp.path().join("book.json");
+        std::fs::write(
+            &schema,
+            "{\n  \"$schema\": \"http://json-schema.org/draft-07/schema#\"\n}",
+        )?;
+        assert!(ensure_overwritable(&schema, Signature::Schema, &s).is_err());
+        std::fs::write(
+            &schema,
+            "{\n  \"$comment\": \"Written by tejun from the book\"\n}",
+        )?;
+        ensure_overwritable(&schema, Signature::Schema, &s)?;
+        let taplo = tmp.path().join(".taplo.toml");
+        std::fs::write(&taplo, "# mine\n# Written by tejun\n")?;
+        assert!(ensure_overwritable(&taplo, Signature::Taplo, &s).is_err());
+        std::fs::write(&taplo, "# Written by tejun: …\n")?;
+        ensure_overwritable(&taplo, Signature::Taplo, &s)?;
         Ok(())
     }
 }

@@ -75,7 +75,6 @@ pub fn print(chromium: &Path, page: &Path, pdf: &Path, timeout: Duration) -> Res
         // Resolve no host name: a remote image or font in the book cannot be fetched.
         "--host-resolver-rules=MAP * ~NOTFOUND",
         "--no-pdf-header-footer",
-        "--generate-pdf-document-outline",
     ])
     .arg(format!("--user-data-dir={}", profile.path().display()))
     .arg(format!("--print-to-pdf={}", pdf.display()))

@@ -97,7 +97,7 @@ fn reference(body: &[u8], key: &str) -> Option<u32> {
 }
 
 /// PDF names escape bytes as `#XX`.
-fn unescape_name(name: &str) -> String {
+pub(super) fn unescape_name(name: &str) -> String {
     let bytes = name.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -10,6 +10,7 @@ mod chromium;
 mod contents;
 pub mod cover;
 mod dests;
+mod outline;
 mod page;
 mod sign;
 
@@ -52,14 +53,16 @@ pub fn render(req: &Request) -> Result<Printed> {
     let assets = theme.assets.clone();
     let site = Site::new(req.book, theme)?;
     let (source, layout) = match &req.runbook {
-        None => (
-            site.render_page(&PageId::Print)?.html,
-            layout(req.book, req.book, None),
-        ),
+        None => {
+            let mut l = layout(req.book, req.book, None);
+            l.outline = outline::of(req.book, false);
+            (site.render_page(&PageId::Print)?.html, l)
+        }
         Some(spec) => {
             let view = filter(req.book, &spec.env);
             let mut l = layout(req.book, &view, Some(spec));
             l.contents = Some(contents::html(&view));
+            l.outline = outline::of(&view, true);
             (site.runbook(spec)?, l)
         }
     };
@@ -91,6 +94,7 @@ pub fn render(req: &Request) -> Result<Printed> {
         let same = toc_pages(&second, &anchors) == pages;
         (second, same)
     };
+    let bytes = outline::add(&bytes, &layout.outline).unwrap_or(bytes);
     let bytes = sign::sign(&bytes).unwrap_or(bytes);
     Ok(Printed { bytes, toc_pages })
 }
@@ -186,6 +190,7 @@ fn layout(book: &Book, view: &Book, runbook: Option<&RunbookSpec>) -> page::Layo
             .collect(),
         cover: cover::html(cfg, runbook),
         contents: None,
+        outline: Vec::new(),
     }
 }
 

@@ -5,7 +5,7 @@
 //! around it: a `<style>` with `@page` rules (paper size; one named page per procedure,
 //! whose top margin box carries the procedure's number and title; the page counter in
 //! the footer), the cover before the print page's own title block (which `pdf.css`
-//! hides), and a small script that sets heading levels for the PDF outline.
+//! hides), and links that give every bookmarked heading a destination ([`super::outline`]).
 
 use std::collections::BTreeMap;
 
@@ -23,28 +23,12 @@ pub struct Layout {
     pub cover: String,
     /// Contents to add after the cover, when the page has none of its own (a runbook).
     pub contents: Option<String>,
+    /// The bookmarks; the page links to each one's heading so it has a destination.
+    pub outline: Vec<super::outline::Entry>,
 }
 
 /// The stylesheet `tejun pdf` adds after `print.css`; a book may override it by name.
 pub const PDF_CSS: &str = include_str!("../../themes/default/pdf.css");
-
-/// Heading levels for Chromium's document outline, which follows the accessibility
-/// tree: chapters 1, procedures 2, sections 3 (a level up in a runbook, which has no
-/// chapter headings); steps, branches and groups stay out.
-const OUTLINE_SCRIPT: &str = r#"<script>
-(function () {
-  function set(sel, f) { document.querySelectorAll(sel).forEach(f); }
-  function level(n) { return function (h) { h.setAttribute("aria-level", String(n)); }; }
-  function quiet(h) { h.setAttribute("role", "presentation"); }
-  // A runbook has no chapter headings: its procedures are the top level.
-  var p = document.querySelector(".print-chapter") ? 2 : 1;
-  set(".print-toc > h2, .front-section > h2, .print-references > h1, .references > h2, .print-chapter > .chapter-title", level(1));
-  set("article.procedure .page-header > h1", level(p));
-  set("article.procedure .section > h2", level(p + 1));
-  set(".print-chapter .group > h2, .step-title, .branch-label, .variant-label", quiet);
-})();
-</script>
-"#;
 
 /// The page to print. `pages` maps contents anchors to page numbers (empty on the first
 /// pass: the space for them is reserved either way, so adding them moves nothing).
@@ -76,7 +60,11 @@ pub fn assemble(print_html: &str, layout: &Layout, pages: &BTreeMap<String, u32>
         Some(at) => format!("{}{front}{}", &html[..at], &html[at..]),
         None => insert_after_tag(&html, "<body", &front),
     };
-    insert_before(&html, "</body>", OUTLINE_SCRIPT)
+    insert_before(
+        &html,
+        "</body>",
+        &super::outline::dest_links(&layout.outline),
+    )
 }
 
 /// A runbook's Content-Security-Policy forbids every load, `pdf.css` too; the copy Chromium
@@ -121,8 +109,9 @@ fn page_rules(layout: &Layout) -> String {
     for (i, (id, title)) in layout.procedures.iter().enumerate() {
         css.push_str(&format!(
             "@page tejun-p{i} {{ @top-left {{ content: {}; }} }}\n\
-             article.procedure[data-procedure=\"{}\"] {{ page: tejun-p{i}; }}\n",
+             article.procedure[data-procedure=\"{}\"], .print-group[data-opens=\"{}\"] {{ page: tejun-p{i}; }}\n",
             css_string(title),
+            css_escape(id),
             css_escape(id)
         ));
     }
@@ -179,6 +168,11 @@ mod tests {
             procedures: vec![("mscs-a".into(), "1.1 停止</style>".into())],
             cover: "<section class=\"tejun-cover\">C</section>".into(),
             contents: None,
+            outline: vec![super::super::outline::Entry {
+                title: "1 A".into(),
+                dest: "p-mscs-a".into(),
+                children: Vec::new(),
+            }],
         }
     }
 
@@ -200,7 +194,8 @@ mod tests {
         assert!(head.contains("content: \"Book \\\"1\\\"\""));
         // A title cannot close the style element.
         assert!(!head.contains("停止</style>"));
-        assert!(html.contains("aria-level"));
+        // Every bookmark's heading is linked, so Chromium gives it a destination.
+        assert!(html.contains("<a href=\"#p-mscs-a\" tabindex=\"-1\">"));
     }
 
     #[test]

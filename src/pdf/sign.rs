@@ -12,16 +12,13 @@ use crate::output::owned::PDF_CREATOR;
 /// classic kind Chromium writes.
 pub fn sign(pdf: &[u8]) -> Option<Vec<u8>> {
     let text = latin1(pdf);
-    let startxref = text.rfind("startxref")?;
-    let prev: usize = text[startxref + "startxref".len()..]
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()?;
-    let trailer = &text[text[..startxref].rfind("trailer")?..startxref];
-    let size: usize = value_after(trailer, "/Size")?.parse().ok()?;
-    let (root_num, root_gen) = reference_after(trailer, "/Root")?;
-    let (num, generation) = reference_after(trailer, "/Info")?;
+    let Tail {
+        prev,
+        size,
+        root: (root_num, root_gen),
+        info,
+    } = tail(&text)?;
+    let (num, generation) = info?;
     let header = format!("\n{num} {generation} obj");
     let obj = text.rfind(&header)? + header.len();
     let open = obj + text[obj..].find("<<")? + 2;
@@ -85,6 +82,32 @@ fn literal_end(s: &str, from: usize) -> Option<usize> {
     None
 }
 
+/// What the last trailer of a PDF says: where its cross-reference section is, how many
+/// objects there are, the catalogue and the document information.
+pub(super) struct Tail {
+    pub(super) prev: usize,
+    pub(super) size: u32,
+    pub(super) root: (u32, u32),
+    pub(super) info: Option<(u32, u32)>,
+}
+
+/// The last trailer of `text` (a PDF as Latin-1), when it is the classic kind.
+pub(super) fn tail(text: &str) -> Option<Tail> {
+    let startxref = text.rfind("startxref")?;
+    let prev = text[startxref + "startxref".len()..]
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()?;
+    let trailer = &text[text[..startxref].rfind("trailer")?..startxref];
+    Some(Tail {
+        prev,
+        size: value_after(trailer, "/Size")?.parse().ok()?,
+        root: reference_after(trailer, "/Root")?,
+        info: reference_after(trailer, "/Info"),
+    })
+}
+
 /// The token after `key` in a dictionary's text.
 fn value_after<'a>(dict: &'a str, key: &str) -> Option<&'a str> {
     let at = dict.find(key)? + key.len();
@@ -94,7 +117,7 @@ fn value_after<'a>(dict: &'a str, key: &str) -> Option<&'a str> {
 }
 
 /// The object and generation numbers of the indirect reference `n g R` after `key`.
-fn reference_after(dict: &str, key: &str) -> Option<(u32, u32)> {
+pub(super) fn reference_after(dict: &str, key: &str) -> Option<(u32, u32)> {
     let at = dict.find(key)? + key.len();
     let mut words = dict[at..].split_whitespace();
     let n = words.next()?.parse().ok()?;
@@ -104,7 +127,7 @@ fn reference_after(dict: &str, key: &str) -> Option<(u32, u32)> {
 
 /// The bytes as Latin-1 text: one char per byte, so every offset into the text is the
 /// same offset into the PDF.
-fn latin1(bytes: &[u8]) -> String {
+pub(super) fn latin1(bytes: &[u8]) -> String {
     bytes.iter().map(|&b| char::from(b)).collect()
 }
 

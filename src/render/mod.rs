@@ -148,6 +148,11 @@ struct RunbookLink {
 struct PrintBlock {
     chapter: Option<ChapterView>,
     procedure: Option<String>,
+    /// The group a procedure opens, printed just before it (on its page), so a group's
+    /// heading and its contents entry are where its first procedure is.
+    group: Option<view::ItemView>,
+    /// The procedure's id, when it opens a group (the group's heading takes its page).
+    first: Option<String>,
 }
 
 impl<'a> Site<'a> {
@@ -595,23 +600,37 @@ impl<'a> Site<'a> {
         };
         let mut out = Vec::new();
         for ch in &self.book.chapters {
-            out.push(block(PrintBlock {
-                chapter: Some(view::chapter(ctx, ch)),
-                procedure: None,
-            })?);
-            let n: usize = ch
+            let chapter = view::chapter(ctx, ch);
+            let mut groups = chapter
                 .items
                 .iter()
-                .map(|item| match item {
-                    ChapterItem::Group(g) => g.procedures.len(),
-                    ChapterItem::Procedure(_) => 1,
-                })
-                .sum();
-            for html in bodies.by_ref().take(n) {
-                out.push(block(PrintBlock {
-                    chapter: None,
-                    procedure: Some(html),
-                })?);
+                .filter(|i| i.kind == "group")
+                .cloned()
+                .collect::<Vec<_>>()
+                .into_iter();
+            out.push(block(PrintBlock {
+                chapter: Some(chapter),
+                procedure: None,
+                group: None,
+                first: None,
+            })?);
+            for item in &ch.items {
+                let (mut group, procedures): (_, Vec<&str>) = match item {
+                    ChapterItem::Group(g) => (
+                        groups.next(),
+                        g.procedures.iter().map(|p| p.id.as_str()).collect(),
+                    ),
+                    ChapterItem::Procedure(p) => (None, vec![p.id.as_str()]),
+                };
+                for (id, html) in procedures.into_iter().zip(bodies.by_ref()) {
+                    let group = group.take();
+                    out.push(block(PrintBlock {
+                        chapter: None,
+                        procedure: Some(html),
+                        first: group.as_ref().map(|_| id.to_string()),
+                        group,
+                    })?);
+                }
             }
         }
         Ok(serde_json::Value::Array(out))

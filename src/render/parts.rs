@@ -20,11 +20,13 @@ use super::markdown;
 use super::theme::{error_chain, Theme};
 use crate::model::{Expect, Part, PartKind, ProcessItem, Shell, Step, Variant};
 
-/// A step's body: its own parts, then the variants it has.
+/// A step's body: its own parts with its variants among them, as written.
 #[derive(Debug, Hash, Serialize)]
 pub struct Body<'a> {
     pub parts: Vec<PartView<'a>>,
     pub variants: Vec<VariantView<'a>>,
+    /// How many of `parts` come before the variants.
+    pub variants_at: usize,
 }
 
 /// A variant: a labelled block of parts.
@@ -101,13 +103,23 @@ pub struct RefLink<'a> {
 /// A step's body as data for the theme, and the plain text the search index reads.
 pub fn step_body<'a>(ctx: &Ctx<'a>, owner: &str, step: &'a Step) -> (Body<'a>, String) {
     let mut text = String::new();
-    let parts = parts(ctx, owner, &step.parts, &mut text);
+    let (before, after) = step.parts.split_at(step.variants_at.min(step.parts.len()));
+    let mut parts = parts(ctx, owner, before, &mut text);
+    let variants_at = parts.len();
     let variants = step
         .variants
         .iter()
         .map(|v| variant(ctx, owner, v, &mut text))
         .collect();
-    (Body { parts, variants }, text)
+    parts.extend(self::parts(ctx, owner, after, &mut text));
+    (
+        Body {
+            parts,
+            variants,
+            variants_at,
+        },
+        text,
+    )
 }
 
 /// The step bodies a build has rendered, by their data. A body's HTML is a function of
@@ -404,6 +416,7 @@ mod tests {
                 },
             }],
             variants: Vec::new(),
+            variants_at: 0,
         }
     }
 

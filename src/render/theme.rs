@@ -85,6 +85,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/conditions.html"),
     ),
     ("toc.html", include_str!("../../themes/default/toc.html")),
+    (
+        "scheme_head.html",
+        include_str!("../../themes/default/scheme_head.html"),
+    ),
+    (
+        "page_toc.html",
+        include_str!("../../themes/default/page_toc.html"),
+    ),
     ("toc.js", include_str!("../../themes/default/toc.js")),
     (
         "sidebar.html",
@@ -118,6 +126,7 @@ const ASSETS: &[(&str, &str)] = &[
     ("style.css", include_str!("../../themes/default/style.css")),
     ("print.css", include_str!("../../themes/default/print.css")),
     ("tejun.js", include_str!("../../themes/default/tejun.js")),
+    ("nav.js", include_str!("../../themes/default/nav.js")),
     (
         "condition.js",
         include_str!("../../themes/default/condition.js"),

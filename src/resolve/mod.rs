@@ -88,6 +88,7 @@ fn load(root: &Path, patchable: bool) -> Result<Loaded3, (Diagnostics, SourceMap
         chapters,
         targets: targets.into(),
         backlinks: HashMap::new(),
+        reusable_steps: reusable_steps(&loaded.steps),
         sources: SourceMap::default(),
     };
     crate::timing::phase("links", || {
@@ -120,6 +121,22 @@ fn load(root: &Path, patchable: bool) -> Result<Loaded3, (Diagnostics, SourceMap
         Patcher::new(&book, &loaded, reusable, &prose, &commands)
     });
     Ok((book, diags, patcher))
+}
+
+/// The ids, titles and parameters of `content/_steps/`, in id order.
+fn reusable_steps(steps: &crate::content::ReusableSteps) -> Vec<crate::model::ReusableStep> {
+    steps
+        .iter()
+        .map(|(id, (_, raw))| crate::model::ReusableStep {
+            id: id.clone(),
+            title: raw.title.as_ref().map(|t| t.get_ref().clone()),
+            params: raw
+                .params
+                .as_ref()
+                .map(|p| p.get_ref().iter().map(|s| s.get_ref().clone()).collect())
+                .unwrap_or_default(),
+        })
+        .collect()
 }
 
 /// A Markdown field, remembered so its links can be checked once every id is known.

@@ -184,6 +184,8 @@ impl<'a> Resolver<'a> {
             (a, b) => a.or(b),
         };
         let parts = self.body_and_parts(file, owner, raw.body.as_ref(), &raw.part, &inner);
+        let written_before = written_before_variants(raw);
+        let own_variants = !raw.variant.is_empty();
         step.parts.extend(parts);
         let mut variants = Vec::new();
         for v in &raw.variant {
@@ -195,6 +197,11 @@ impl<'a> Resolver<'a> {
             variants = self.live_variants(variants, &inner);
         }
         step.variants.extend(variants);
+        step.variants_at = if own_variants && raw.use_.is_none() {
+            written_before.min(step.parts.len())
+        } else {
+            step.parts.len()
+        };
         Some(step)
     }
 
@@ -237,6 +244,7 @@ impl<'a> Resolver<'a> {
             when: None,
             parts: Vec::new(),
             variants: Vec::new(),
+            variants_at: 0,
             reused: None,
             origin: (file, span),
         })
@@ -732,6 +740,14 @@ pub(crate) fn strsim_distance(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+/// How many of a step's parts (its `body` first) are written before its first variant.
+fn written_before_variants(raw: &RawStep) -> usize {
+    let Some(first) = raw.variant.iter().map(|v| v.when.span().start).min() else {
+        return usize::MAX;
+    };
+    usize::from(raw.body.is_some()) + raw.part.iter().filter(|p| p.span().start < first).count()
 }
 
 #[cfg(test)]

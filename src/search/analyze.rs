@@ -28,8 +28,11 @@ use std::ops::Range;
 /// One analysed token. `offsets` are byte offsets into the analysed text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AToken {
+    /// The token as indexed (folded).
     pub text: String,
+    /// Its position: consecutive primaries are consecutive positions.
     pub position: usize,
+    /// Where it stands in the analysed text.
     pub offsets: Range<usize>,
     /// Primary tokens are the ones a phrase over the text needs (one per position); the
     /// others (unigrams under a bigram, whole chunks, flags) are alternates at the same
@@ -163,9 +166,13 @@ struct Ch {
 /// One token as [`analyze_each`] hands it over: its text borrowed from the folded text,
 /// so that analysing allocates per text, not per token.
 pub struct Tok<'a> {
+    /// The token as indexed (folded).
     pub text: &'a str,
+    /// Its position.
     pub position: usize,
+    /// Where it stands in the analysed text.
     pub offsets: Range<usize>,
+    /// Whether a phrase over the text needs it (see [`AToken::primary`]).
     pub primary: bool,
 }
 
@@ -264,10 +271,12 @@ fn okurigana(a: &str, kana: &str, b: &str) -> bool {
     }
 }
 
+/// Whether `c` is hiragana.
 pub fn is_hiragana(c: char) -> bool {
     matches!(c, '\u{3041}'..='\u{3096}' | '\u{309D}' | '\u{309E}')
 }
 
+/// Whether `c` is a CJK ideograph.
 pub fn is_kanji(c: char) -> bool {
     matches!(c, '\u{3005}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
 }
@@ -380,6 +389,7 @@ struct Span {
     offsets: Range<usize>,
 }
 
+/// The tokens of one field's text, as tantivy reads them.
 pub struct TejunTokenStream<'a> {
     arena: &'a str,
     spans: &'a [Span],

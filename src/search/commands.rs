@@ -11,26 +11,37 @@ use serde::Serialize;
 use super::docs::{self, SearchDoc};
 use crate::model::Book;
 
+/// What an entry names.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
+    /// A program a command runs.
     Command,
+    /// A process a check names.
     Process,
 }
 
 /// A step that uses a command.
 #[derive(Debug, Clone, Serialize)]
 pub struct Use {
+    /// The step's numbered location.
     pub location: String,
+    /// The step's title.
     pub title: String,
+    /// Its procedure's title.
     pub procedure: String,
+    /// Its deep link.
     pub link: String,
 }
 
+/// A program or process with the steps that use it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Entry {
+    /// Its name, lower-cased.
     pub name: String,
+    /// Program or process.
     pub kind: Kind,
+    /// The steps, in reading order.
     pub steps: Vec<Use>,
 }
 

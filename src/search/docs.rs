@@ -15,17 +15,24 @@ use crate::condition::Condition;
 use crate::filter::is_trivial;
 use crate::model::*;
 
+/// What a search document stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DocKind {
+    /// A procedure's intro.
     Procedure,
+    /// A section's intro.
     Section,
+    /// A step.
     Step,
 }
 
+/// One searchable unit: a step, or the intro of a procedure or section.
 #[derive(Debug, Clone, Serialize)]
 pub struct SearchDoc {
+    /// What it stands for.
     pub kind: DocKind,
+    /// Its title as the page shows it.
     pub title: String,
     /// Prose, notes, cautions, process names, expected output, variant labels.
     pub body: Vec<String>,
@@ -35,11 +42,15 @@ pub struct SearchDoc {
     pub gui: Vec<String>,
     /// The process names a check lists (also in the body, where they are searched).
     pub processes: Vec<String>,
+    /// The title of its procedure.
     pub procedure: String,
+    /// The title of its chapter.
     pub chapter: String,
     /// `1.1.2.1 手順 5` for a step, the number for a section or procedure.
     pub location: String,
+    /// The page it is on (a procedure id).
     pub page: String,
+    /// Its anchor on the page (empty: the top).
     pub anchor: String,
     /// The conjunction of every condition from the chapter down (and, for a step with
     /// variants, the disjunction of theirs), in `Condition`'s canonical syntax.
@@ -204,7 +215,8 @@ fn step(
         ..base.clone()
     };
     let mut text = Vec::new();
-    parts(book, &p.id, &st.parts, &mut doc, &mut text);
+    let (before, after) = st.parts.split_at(st.variants_at.min(st.parts.len()));
+    parts(book, &p.id, before, &mut doc, &mut text);
     for v in &st.variants {
         let (label, _) = labels::variant(v.label.as_deref(), &v.when, &book.config);
         let label = shown(book, &label);
@@ -212,6 +224,7 @@ fn step(
         text.push(label);
         parts(book, &p.id, &v.parts, &mut doc, &mut text);
     }
+    parts(book, &p.id, after, &mut doc, &mut text);
     doc.text = text.join("\n");
     doc
 }
@@ -260,7 +273,7 @@ fn parts(book: &Book, owner: &str, list: &[Part], doc: &mut SearchDoc, text: &mu
                     .iter()
                     .map(|id| book.ext_ref(id).map_or(id.as_str(), |r| r.title.as_str()))
                     .collect::<Vec<_>>()
-                    .join("、");
+                    .join(&book.config.words.site.refs_sep);
                 doc.body.push(t.clone());
                 text.push(t);
             }

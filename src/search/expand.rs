@@ -20,10 +20,13 @@ use super::query::{Field, Term};
 pub const PREFIX_MAX: usize = 6;
 /// …and only from this many characters on.
 pub const PREFIX_MIN: usize = 2;
-/// Score factors of variants that are not what was typed.
+/// The score factor of a word the typed prefix completes (a variant not typed as such).
 pub const PREFIX_FACTOR: f64 = 0.8;
+/// The score factor of a synonym.
 pub const SYNONYM_FACTOR: f64 = 0.9;
+/// The score factor of another form of the word (`logs` for `log`).
 pub const FORM_FACTOR: f64 = 0.9;
+/// The score factor of a term's script parts apart (`サービス` `停止` for `サービス停止`).
 pub const PARTS_FACTOR: f64 = 0.9;
 /// English endings a word may gain or lose (`logs` finds `log`, `restart` `restarted`).
 const ENDINGS: [&str; 5] = ["s", "es", "ed", "d", "ing"];
@@ -49,7 +52,9 @@ pub fn is_word(token: &str) -> bool {
 /// One way a term can match: its primaries as a phrase, alternates adding to the score.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Variant {
+    /// `(offset, token)`: the tokens that must occur in this order.
     pub primaries: Vec<(usize, String)>,
+    /// Tokens that only add to the score.
     pub alternates: Vec<String>,
     /// The phrases that must occur, when not the primaries as one (a term whose scripts
     /// the book may write apart: `サービス` and `停止`).
@@ -57,18 +62,23 @@ pub struct Variant {
     /// What was typed (or its correction), rather than a prefix's word or a synonym: an
     /// exact match ranks first.
     pub exact: bool,
+    /// What a match through it is worth beside an exact one (1.0).
     pub factor: f64,
 }
 
+/// A query term with every way it can match.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlannedTerm {
+    /// The field it is restricted to, if any.
     pub field: Option<Field>,
+    /// The ways it matches: as typed first.
     pub variants: Vec<Variant>,
 }
 
 /// A query, widened.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Plan {
+    /// The terms, in query order.
     pub terms: Vec<PlannedTerm>,
     /// Words the book does not use, and what they were corrected to.
     pub corrections: Vec<(String, String)>,
@@ -114,6 +124,7 @@ impl Plan {
 pub struct Synonyms(Vec<Vec<Term>>);
 
 impl Synonyms {
+    /// The groups of `[search] synonyms`, each word analysed as a query term.
     pub fn new(groups: &[Vec<String>]) -> Synonyms {
         Synonyms(
             groups

@@ -106,11 +106,14 @@ fn fingerprint(
 
 /// What an index is built from: the content hash and the stamp.
 pub struct Inputs {
+    /// The content hash of book.toml, content/ and the theme.
     pub hash: String,
+    /// The tejun and index schema versions the index was built by.
     pub stamp: String,
 }
 
 impl Inputs {
+    /// The inputs of the book at `root`, now.
     pub fn of(root: &Path) -> anyhow::Result<Inputs> {
         // The stamp first: a file saved while the bytes are read makes the stamp stale,
         // never the reverse.
@@ -165,8 +168,16 @@ struct Meta {
 /// What [`update`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Update {
-    UpToDate { docs: usize },
-    Built { docs: usize },
+    /// The index matched the book.
+    UpToDate {
+        /// Documents in it.
+        docs: usize,
+    },
+    /// The index was built afresh.
+    Built {
+        /// Documents in it.
+        docs: usize,
+    },
 }
 
 /// The hash recorded in `dir`, if it holds an index.
@@ -467,37 +478,50 @@ pub struct SearchIndex {
 
 /// A query and how to narrow it.
 pub struct Request<'a> {
+    /// What was typed.
     pub query: &'a str,
     /// Restrict every term to one field (`--field cmd`).
     pub field: Option<Field>,
     /// Drop documents whose condition this environment makes false, and word the
     /// conditions of the rest by what it leaves open (the book's config words them).
     pub env: Option<(&'a Env, &'a Config)>,
+    /// How many hits to return at most.
     pub limit: usize,
 }
 
 /// One result.
 #[derive(Debug, Clone, Serialize)]
 pub struct Hit {
+    /// `step`, `section` or `procedure`.
     pub kind: String,
+    /// The title as the page shows it.
     pub title: String,
+    /// Its procedure's title.
     pub procedure: String,
+    /// Its chapter's title.
     pub chapter: String,
+    /// Its numbered location (`1.1.2.1 手順 5`).
     pub location: String,
+    /// The deep link, relative to the site's root.
     pub link: String,
+    /// Its condition in the canonical syntax (`--json` keeps it raw).
     pub condition: Option<String>,
     /// The condition in the book's words: facet and value labels, simplified.
     pub condition_text: Option<String>,
+    /// The text around the matches.
     pub snippet: String,
     /// Byte ranges of `snippet` that matched.
     #[serde(skip)]
     pub highlights: Vec<std::ops::Range<usize>>,
     /// The rank ([`rank::Key`]): terms matched, of those as typed, and the score.
     pub matched: u32,
+    /// Of the terms matched, how many as typed.
     pub exact: u32,
+    /// The BM25F score.
     pub score: f64,
 }
 
+/// The answer to one query.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Results {
     /// Documents that matched (before `limit`).
@@ -508,10 +532,12 @@ pub struct Results {
     pub partial: bool,
     /// The query as searched, when a word the book lacks was corrected.
     pub corrected: Option<String>,
+    /// The best hits, at most `limit`.
     pub hits: Vec<Hit>,
 }
 
 impl SearchIndex {
+    /// Opens the index in `dir` (as `update` wrote it).
     pub fn open(dir: &Path) -> anyhow::Result<SearchIndex> {
         let mut index = Index::open_in_dir(dir.join("tantivy"))
             .with_context(|| format!("failed to open the search index in `{}`", dir.display()))?;
@@ -532,6 +558,7 @@ impl SearchIndex {
         })
     }
 
+    /// Runs one query.
     pub fn search(&self, req: &Request) -> anyhow::Result<Results> {
         if req.limit == 0 || query::parse(req.query, req.field).is_empty() {
             return Ok(Results::default());

@@ -60,23 +60,33 @@ pub const DICT_UNITS: usize = 4096;
 /// A block of the vocabulary is closed once its entries reach this many bytes.
 pub const WORD_BLOCK_BYTES: usize = 2048;
 
+/// Posting mask bit: the token is in the title.
 pub const MASK_TITLE: u32 = 1;
+/// Posting mask bit: the token is in a command.
 pub const MASK_COMMAND: u32 = 2;
+/// Posting mask bit: the token is in the body.
 pub const MASK_BODY: u32 = 4;
+/// Posting mask bit: the token is in a GUI path.
 pub const MASK_GUI: u32 = 8;
 /// Beside [`MASK_TITLE`] when the title is short ([`super::rank::is_short`]).
 pub const MASK_SHORT_TITLE: u32 = 16;
-/// Masks in group postings.
+/// Group posting mask bit: the token is in the procedure's title.
 pub const MASK_GROUP_PROCEDURE: u32 = 1;
+/// Group posting mask bit: the token is in the chapter's title.
 pub const MASK_GROUP_CHAPTER: u32 = 2;
 
 /// What [`write_offline_index`] wrote.
 #[derive(Debug, Clone, Default)]
 pub struct OfflineStats {
+    /// Documents indexed.
     pub docs: usize,
+    /// Distinct tokens.
     pub tokens: usize,
+    /// Token shards.
     pub shards: usize,
+    /// Files written.
     pub files: usize,
+    /// Bytes written.
     pub bytes: usize,
 }
 
@@ -91,10 +101,12 @@ pub fn token_hash(token: &str) -> u32 {
     h
 }
 
+/// The file of token shard `shard`.
 pub fn shard_file(shard: usize) -> String {
     format!("search/shard-{shard}.js")
 }
 
+/// The file of vocabulary block `block`.
 pub fn words_file(block: usize) -> String {
     format!("search/words-{block}.js")
 }
@@ -161,6 +173,7 @@ fn word_blocks(mut words: Vec<(String, u32)>) -> (Vec<String>, Vec<String>) {
     (firsts, files)
 }
 
+/// The file of document chunk `chunk`.
 pub fn docs_file(chunk: usize) -> String {
     format!("search/docs-{chunk}.js")
 }
@@ -782,6 +795,7 @@ pub fn write_site_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) {
     write_offline_index(book, out);
 }
 
+/// Writes the site's offline index (the files of `search/`) through `out`; what it wrote.
 pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> OfflineStats {
     let docs = crate::timing::phase("offline: documents", || docs::collect(book));
     let (doc_group, group_postings) =

@@ -29,6 +29,7 @@ pub const LETTERS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu
 
 /// Field and record separators inside LZ-coded text.
 pub const FIELD: char = '\u{1f}';
+/// Separates records (documents) in coded text.
 pub const RECORD: char = '\u{1e}';
 
 /// Quotients from here on are written with an escape instead of in unary.
@@ -304,6 +305,7 @@ pub struct LzDict {
 }
 
 impl LzDict {
+    /// A dictionary over `units` (UTF-16, as the script decodes).
     pub fn new(units: Vec<u16>) -> LzDict {
         let mut cost = Vec::with_capacity(units.len() + 1);
         cost.push(0u32);
@@ -326,6 +328,7 @@ impl LzDict {
         }
     }
 
+    /// The dictionary's text.
     pub fn units(&self) -> &[u16] {
         &self.units
     }

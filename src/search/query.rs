@@ -19,15 +19,22 @@ use super::analyze::{analyze, is_hiragana, is_kanji, AToken};
 /// The searchable fields, with the names a query may use as a prefix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Field {
+    /// The step's or intro's title.
     Title,
+    /// Command lines.
     Commands,
+    /// GUI menu paths.
     Gui,
+    /// Prose, notes, output, process names.
     Body,
+    /// The procedure's title.
     Procedure,
+    /// The chapter's title.
     Chapter,
 }
 
 impl Field {
+    /// Every field, in the order of their masks.
     pub const ALL: [Field; 6] = [
         Field::Title,
         Field::Commands,
@@ -50,6 +57,7 @@ impl Field {
         }
     }
 
+    /// Its name in the index and in `field:` prefixes.
     pub fn name(self) -> &'static str {
         match self {
             Field::Title => "title",
@@ -79,9 +87,11 @@ impl Field {
 /// chunks like `nqs_site`, flags like `-ivh`) only add to the score.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Term {
+    /// The field it is restricted to (`cmd:`), if any.
     pub field: Option<Field>,
     /// `(offset, token)`, offsets counted from the term's first token.
     pub primaries: Vec<(usize, String)>,
+    /// Tokens that only add to the score.
     pub alternates: Vec<String>,
     /// Written in quotes: matched as written, never widened.
     pub quoted: bool,
@@ -95,8 +105,11 @@ pub struct Term {
 /// One piece of a query as typed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Piece {
+    /// The field prefix written before it, if any.
     pub field: Option<Field>,
+    /// The text, without the prefix or quotes.
     pub text: String,
+    /// Whether it was in quotes.
     pub quoted: bool,
 }
 
@@ -333,6 +346,7 @@ const STOP_WORDS: &[&str] = &[
     "ため",
 ];
 
+/// Whether a word is too common to narrow a search (`the`, `を`).
 pub fn is_stop_word(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
     STOP_WORDS.contains(&lower.as_str())

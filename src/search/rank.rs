@@ -27,13 +27,19 @@ use super::query::Field;
 
 /// Bits of the fields that hold a token in one document.
 pub const TITLE: u8 = 1;
+/// The field bit of a command.
 pub const COMMAND: u8 = 2;
+/// The field bit of the body.
 pub const BODY: u8 = 4;
+/// The field bit of a GUI path.
 pub const GUI: u8 = 8;
 /// Set with [`TITLE`] when the title is short.
 pub const SHORT_TITLE: u8 = 16;
+/// The field bit of the procedure's title.
 pub const PROCEDURE: u8 = 32;
+/// The field bit of the chapter's title.
 pub const CHAPTER: u8 = 64;
+/// Every field.
 pub const ALL: u8 = 127;
 
 /// A title of at most this many characters is short.
@@ -83,6 +89,7 @@ pub fn weight(mask: u8) -> f64 {
     w
 }
 
+/// The BM25 idf of a token `df` documents of `docs` hold.
 pub fn idf(df: u64, docs: u64) -> f64 {
     let (df, n) = (df as f64, docs as f64);
     (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
@@ -99,6 +106,7 @@ pub fn token_score(idf: f64, mask: u8) -> f64 {
 
 /// What a ranking knows of one token: its idf, and per document the fields holding it.
 pub trait Postings {
+    /// The token's idf.
     fn idf(&self, token: &str) -> f64;
     /// The fields of document `doc` that hold `token` (0: none).
     fn mask(&self, token: &str, doc: u32) -> u8;
@@ -107,8 +115,11 @@ pub trait Postings {
 /// A document's rank (compared field by field, greater first).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Key {
+    /// How many of the query's terms it matches.
     pub matched: u32,
+    /// Of those, how many as typed.
     pub exact: u32,
+    /// The BM25F score.
     pub score: f64,
 }
 

@@ -16,8 +16,10 @@ use super::analyze::analyze;
 /// How many characters a snippet shows.
 pub const WIDTH: usize = 120;
 
+/// A stretch of a document's text around its matches.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Snippet {
+    /// The text, cut at word or command breaks.
     pub text: String,
     /// Byte ranges of `text` to highlight, sorted and disjoint.
     pub highlights: Vec<Range<usize>>,

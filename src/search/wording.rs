@@ -23,11 +23,14 @@ pub struct Wording<'a> {
 /// One clause of a condition: its canonical syntax (for `condition.js`) and its words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Clause {
+    /// The clause in the canonical syntax, for `condition.js`.
     pub source: String,
+    /// The clause in the book's words.
     pub label: String,
 }
 
 impl<'a> Wording<'a> {
+    /// The wording of `config`'s book.
     pub fn new(config: &'a Config) -> Self {
         Wording {
             config,

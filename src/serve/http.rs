@@ -47,6 +47,8 @@ const KEEPALIVE: Duration = Duration::from_secs(15);
 #[derive(Default)]
 pub struct Snapshot {
     pub files: BTreeMap<String, Arc<[u8]>>,
+    /// The editor schemas, by file name: `/__tejun/schema/<name>`.
+    pub schemas: BTreeMap<String, Arc<[u8]>>,
     pub versions: BTreeMap<String, u64>,
     pub errors: Vec<ErrorItem>,
     pub generation: u64,
@@ -56,6 +58,7 @@ impl Snapshot {
     pub fn of(p: &Preview) -> Snapshot {
         Snapshot {
             files: p.files().clone(),
+            schemas: p.schemas().clone(),
             versions: p.versions().clone(),
             errors: p.errors(),
             generation: p.generation(),
@@ -219,6 +222,13 @@ fn handle(mut stream: TcpStream, shared: &Shared, bound: SocketAddr) -> io::Resu
             });
             respond(&mut stream, 200, JSON, body.as_bytes(), head_only)
         }
+        _ if path.starts_with(SCHEMA_PREFIX) => {
+            let snap = shared.snapshot();
+            match snap.schemas.get(&path[SCHEMA_PREFIX.len()..]) {
+                Some(json) => respond(&mut stream, 200, JSON, json, head_only),
+                None => respond(&mut stream, 404, "text/plain", b"no such schema", head_only),
+            }
+        }
         "/api/search" => {
             let (status, body) = search(shared, target);
             respond(&mut stream, status, JSON, body.as_bytes(), head_only)
@@ -250,6 +260,9 @@ fn handle(mut stream: TcpStream, shared: &Shared, bound: SocketAddr) -> io::Resu
 }
 
 const JSON: &str = "application/json; charset=utf-8";
+
+/// Where the editor schemas are served (`crate::schema`), by file name.
+pub const SCHEMA_PREFIX: &str = "/__tejun/schema/";
 
 #[derive(Serialize)]
 struct ErrorsView<'a> {

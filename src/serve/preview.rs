@@ -147,6 +147,10 @@ pub struct Preview {
     patcher: Option<Patcher>,
     theme: Option<Theme>,
     files: BTreeMap<String, Arc<[u8]>>,
+    /// The editor schemas of the last good book, by file name (`/__tejun/schema/…`): made
+    /// when the whole book loads, which an edit of `book.toml`, a reusable step or
+    /// `_refs.toml` (where their ids come from) always does.
+    schemas: BTreeMap<String, Arc<[u8]>>,
     /// The generation in which each path last changed (kept for removed paths too).
     versions: BTreeMap<String, u64>,
     generation: u64,
@@ -183,6 +187,7 @@ impl Preview {
             patcher: None,
             theme: None,
             files: BTreeMap::new(),
+            schemas: BTreeMap::new(),
             versions: BTreeMap::new(),
             generation: 0,
             content_errors: Vec::new(),
@@ -207,6 +212,11 @@ impl Preview {
     /// Every file served, by path.
     pub fn files(&self) -> &BTreeMap<String, Arc<[u8]>> {
         &self.files
+    }
+
+    /// The editor schemas of the last good book, by file name (`/__tejun/schema/…`).
+    pub fn schemas(&self) -> &BTreeMap<String, Arc<[u8]>> {
+        &self.schemas
     }
 
     /// Each file's version: bumped when its bytes change (pages reload on that).
@@ -393,6 +403,10 @@ impl Preview {
                 }
                 self.layout.theme_dir = book.config.theme_dir.clone();
                 self.content_errors.clear();
+                self.schemas = crate::schema::for_book(&book)
+                    .into_iter()
+                    .map(|f| (f.kind.file_name().to_string(), f.json.into_bytes().into()))
+                    .collect();
                 self.book = Some(Arc::new(book));
                 self.patcher = Some(patcher);
                 true

@@ -358,6 +358,52 @@ fn theme_overrides_the_sidebar_script() {
     );
 }
 
+/// Parts and variants print in the order they are written: a check written after a step's
+/// variants comes after them, on the page and in a runbook, where filtering keeps it there.
+#[test]
+fn parts_written_after_the_variants_print_after_them() {
+    let book = Book::fixture("site-basic");
+    let proc_file = "content/01-first/01-alpha.toml";
+    let text = book.read(proc_file);
+    book.write(
+        proc_file,
+        format!(
+            "{text}\n[[section.step]]\ntitle = \"Stop the service\"\nbody = \"First stop it.\"\n\n\
+             [[section.step.variant]]\nwhen = \"os = linux\"\n[[section.step.variant.part]]\n\
+             shell = \"sh\"\ncmd = \"systemctl stop example\"\n\n\
+             [[section.step.variant]]\nwhen = \"os = windows\"\n[[section.step.variant.part]]\n\
+             shell = \"cmd\"\ncmd = \"net stop example\"\n\n\
+             [[section.step.part]]\nexpect = \"absent\"\nprocesses = [\"exampled\"]\n"
+        ),
+    );
+    book.run(["build", "."]).assert_ok();
+    let order = |html: &str, what: &[&str]| {
+        let at: Vec<usize> = what
+            .iter()
+            .map(|w| html.find(w).unwrap_or_else(|| panic!("{w} missing")))
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{what:?} at {at:?}");
+    };
+    let alpha = book.read("book/alpha.html");
+    order(
+        &alpha,
+        &[
+            "First stop it.",
+            "systemctl stop example",
+            "net stop example",
+            "exampled",
+        ],
+    );
+    book.run(["runbook", ".", "--env", "os=linux", "--out", "rb.html"])
+        .assert_ok();
+    let rb = book.read("rb.html");
+    order(
+        &rb,
+        &["First stop it.", "systemctl stop example", "exampled"],
+    );
+    assert!(!rb.contains("net stop example"));
+}
+
 /// The prompts of the page's command blocks, line by line (`None`: no prompt).
 fn prompts(html: &str) -> Vec<Option<String>> {
     html.split("<span class=\"line\">")

@@ -68,7 +68,7 @@ fn accepted(book: &Path) -> BTreeSet<String> {
 }
 
 /// The README's "Every key" table: table name → keys.
-fn documented() -> BTreeMap<String, BTreeSet<String>> {
+pub(crate) fn documented() -> BTreeMap<String, BTreeSet<String>> {
     let readme = read(&repo().join("README.md"));
     let start = readme
         .find("### Every key")

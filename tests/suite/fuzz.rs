@@ -117,6 +117,7 @@ fn empty_book(allow_html: bool) -> Book {
         chapters: Vec::new(),
         targets: Default::default(),
         backlinks: Default::default(),
+        reusable_steps: Vec::new(),
         sources: Default::default(),
     }
 }

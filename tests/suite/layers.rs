@@ -17,7 +17,7 @@ const LAYERS: &[&[&str]] = &[
     &["model"],
     &["prose", "filter", "coverage", "content"],
     &["resolve"],
-    &["render"],
+    &["render", "schema"],
     &["search"],
     &["pdf"],
     &["build", "serve"],

@@ -31,6 +31,7 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod harness;
 
+mod a11y;
 mod bad_input;
 mod browser;
 mod build;
@@ -47,6 +48,7 @@ mod javascript;
 mod kubeadm;
 mod layers;
 mod links;
+mod nav;
 mod no_lost_files;
 mod pages;
 mod pdf;
@@ -54,6 +56,7 @@ mod placeholders;
 mod profiles;
 mod runbook;
 mod runbook_work;
+mod schema;
 mod search;
 mod search_browser;
 mod serve;

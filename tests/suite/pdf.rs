@@ -53,6 +53,86 @@ fn text(pdf: &Path, range: Option<(u32, u32)>) -> String {
         .collect()
 }
 
+/// The PDF's bookmarks as poppler reads them: `(depth, page, title)` in order.
+fn outline(pdf: &Path) -> Vec<(usize, u32, String)> {
+    let xml = poppler(
+        "pdftohtml",
+        &["-xml", "-i", "-stdout", "-q", &pdf.to_string_lossy()],
+    );
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    for line in xml.lines().map(str::trim) {
+        if line == "<outline>" {
+            depth += 1;
+        } else if line == "</outline>" {
+            depth = depth.saturating_sub(1);
+        } else if let Some(rest) = line.strip_prefix("<item page=\"") {
+            let (page, rest) = rest.split_once("\">").unwrap_or(("0", rest));
+            let title = rest.trim_end_matches("</item>").replace("&amp;", "&");
+            out.push((depth, page.parse().unwrap_or(0), title));
+        }
+    }
+    out
+}
+
+/// One bookmark per heading, its number and title once (Chromium's own outline doubled
+/// them, "1.1.11.1.1 …"), nested chapter → group → procedure → section; and every
+/// bookmark and every contents entry points at the page its heading is on.
+fn assert_outline_and_contents_pages(pdf: &Path, book: &tejun::Book) {
+    let marks = outline(pdf);
+    for p in book.procedures() {
+        let want = format!("{} {}", p.number, p.title);
+        let found: Vec<_> = marks.iter().filter(|(_, _, t)| *t == want).collect();
+        assert_eq!(found.len(), 1, "bookmark `{want}` in {marks:?}");
+        let (depth, page, _) = found[0];
+        assert_eq!(
+            *depth,
+            p.number.0.len(),
+            "`{want}` nests under its chapter and group"
+        );
+        let on_page = text(pdf, Some((*page, *page)));
+        assert!(
+            on_page.contains(&squash(&want)),
+            "`{want}` is not on page {page}"
+        );
+    }
+    for (_, _, title) in &marks {
+        let half = title.len() / 2;
+        assert!(
+            !(title.len() > 2 && title.is_char_boundary(half) && title[..half] == title[half..]),
+            "doubled bookmark `{title}`"
+        );
+    }
+    // The contents: each numbered entry's page number is the page its heading is on.
+    let layout = poppler(
+        "pdftotext",
+        &["-f", "2", "-l", "2", "-layout", &pdf.to_string_lossy(), "-"],
+    );
+    let mut checked = 0;
+    for line in layout.lines() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let (Some(num), Some(page)) = (words.first(), words.last()) else {
+            continue;
+        };
+        let (Ok(page), true) = (
+            page.parse::<u32>(),
+            num.starts_with(|c: char| c.is_ascii_digit()),
+        ) else {
+            continue;
+        };
+        let heading = squash(&words[..words.len() - 1].join(" "));
+        assert!(
+            text(pdf, Some((page, page))).contains(&heading),
+            "contents says `{heading}` is on page {page}"
+        );
+        checked += 1;
+    }
+    assert!(
+        checked >= book.procedures().count(),
+        "{checked} contents entries checked"
+    );
+}
+
 /// Every font is embedded (poppler's `emb` column).
 fn assert_fonts_embedded(pdf: &Path) {
     let fonts = poppler("pdffonts", &[&pdf.to_string_lossy()]);
@@ -156,11 +236,7 @@ fn the_jobcenter_book_prints_with_cover_contents_page_numbers_and_steps_in_order
     assert!(text(&pdf, Some((3, 3))).contains(&format!("3/{n}")));
 
     assert_fonts_embedded(&pdf);
-    let bytes = std::fs::read(&pdf).expect("read pdf");
-    assert!(
-        bytes.windows(10).any(|w| w == b"/Outlines "),
-        "no document outline"
-    );
+    assert_outline_and_contents_pages(&pdf, &book);
     render_first_page(&pdf);
 }
 
@@ -185,6 +261,20 @@ fn a_profile_prints_a_shorter_runbook_naming_its_environment() {
     assert!(!titles.is_empty());
     for t in &titles {
         assert!(all.contains(t.as_str()), "{t} missing");
+    }
+    // A runbook's bookmarks are its procedures (with their sections), each once, each on
+    // the page its heading is on.
+    let marks = outline(&pdf);
+    for p in view.procedures() {
+        let want = format!("{} {}", p.number, p.title);
+        let found: Vec<_> = marks.iter().filter(|(_, _, t)| *t == want).collect();
+        assert_eq!(found.len(), 1, "bookmark `{want}` in {marks:?}");
+        assert_eq!(found[0].0, 1, "a runbook's procedures are its top level");
+        let on_page = text(&pdf, Some((found[0].1, found[0].1)));
+        assert!(
+            on_page.contains(&squash(&p.title)),
+            "`{want}` not on its page"
+        );
     }
     render_first_page(&pdf);
 

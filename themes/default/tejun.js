@@ -1,5 +1,6 @@
-// tejun: copy buttons on commands and the phone sidebar toggle. No network, no libraries:
-// the site must work opened straight from disk (file://).
+// tejun: copy buttons on commands, the colour scheme switch, and blocks that scroll
+// sideways reachable by keyboard. No network, no libraries: the site must work opened
+// straight from disk (file://). Moving around (drawer, keys, section list) is nav.js.
 (function () {
   "use strict";
 
@@ -57,25 +58,69 @@
     var target = ev.target;
     if (!(target instanceof Element)) return;
     var button = target.closest("button.copy");
-    if (button) { copy(button); return; }
-    var toggle = target.closest(".nav-toggle");
-    if (toggle) {
-      var open = document.body.classList.toggle("nav-open");
-      toggle.setAttribute("aria-expanded", open ? "true" : "false");
-      if (open) {
-        var current = document.querySelector('.sidebar [aria-current="page"]') || document.querySelector(".sidebar a");
-        if (current) current.focus();
-      }
-    }
+    if (button) copy(button);
   });
 
-  document.addEventListener("keydown", function (ev) {
-    if (ev.key === "Escape" && document.body.classList.contains("nav-open")) {
-      document.body.classList.remove("nav-open");
-      var toggle = document.querySelector(".nav-toggle");
-      if (toggle) { toggle.setAttribute("aria-expanded", "false"); toggle.focus(); }
+  // The colour scheme the reader chose over the system's (layout.html applies the stored
+  // one before the first paint; "" follows the system). Kept for every page and tab.
+  var SCHEME = "tejun-scheme";
+  function setScheme(value) {
+    if (value === "light" || value === "dark") document.documentElement.setAttribute("data-scheme", value);
+    else document.documentElement.removeAttribute("data-scheme");
+  }
+  function schemeSwitch() {
+    var select = document.querySelector("[data-scheme-select]");
+    if (!select) return;
+    select.value = document.documentElement.getAttribute("data-scheme") || "";
+    select.hidden = false;
+    select.addEventListener("change", function () {
+      setScheme(select.value);
+      try {
+        if (select.value) localStorage.setItem(SCHEME, select.value);
+        else localStorage.removeItem(SCHEME);
+      } catch (e) { /* storage refused: this page keeps the choice */ }
+    });
+    window.addEventListener("storage", function (ev) {
+      if (ev.key !== SCHEME) return;
+      setScheme(ev.newValue);
+      select.value = document.documentElement.getAttribute("data-scheme") || "";
+    });
+  }
+  document.addEventListener("DOMContentLoaded", schemeSwitch);
+
+  // A block that scrolls sideways (a long command line, a wide table) must take the
+  // keyboard's focus to be scrolled without a mouse (WCAG 2.1.1; axe's
+  // scrollable-region-focusable). Only those that overflow get a tab stop, judged again
+  // whenever their size changes: a phone turned, hidden steps shown, a value filled in.
+  var SCROLLERS = "main pre, main table";
+  function judge(el) {
+    var scrolls = el.scrollWidth > el.clientWidth + 1;
+    if (scrolls && !el.hasAttribute("tabindex")) {
+      el.setAttribute("tabindex", "0");
+      el.setAttribute("data-scroll-focus", "");
+    } else if (!scrolls && el.hasAttribute("data-scroll-focus")) {
+      el.removeAttribute("tabindex");
+      el.removeAttribute("data-scroll-focus");
     }
-  });
+  }
+  function watchScrollers() {
+    var blocks = document.querySelectorAll(SCROLLERS), i;
+    if (!window.ResizeObserver) {
+      for (i = 0; i < blocks.length; i++) judge(blocks[i]);
+      return;
+    }
+    var seen = new ResizeObserver(function (entries) {
+      entries.forEach(function (e) { judge(e.target); });
+    });
+    for (i = 0; i < blocks.length; i++) seen.observe(blocks[i]);
+    // A filled-in value widens a command without resizing its block.
+    document.addEventListener("input", function (ev) {
+      if (!(ev.target instanceof Element) || !ev.target.closest("[data-values-panel]")) return;
+      var all = document.querySelectorAll(SCROLLERS);
+      for (var k = 0; k < all.length; k++) judge(all[k]);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", watchScrollers);
 
   // Keep the current page visible in a long sidebar.
   document.addEventListener("DOMContentLoaded", function () {

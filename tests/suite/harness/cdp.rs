@@ -313,6 +313,43 @@ impl Browser {
         }
     }
 
+    /// Presses and releases `key` as a keyboard does, with `modifiers` held (CDP's bits:
+    /// 1 Alt, 2 Ctrl, 4 Meta, 8 Shift): a printable key and Enter also type their text,
+    /// which is what activates a focused link.
+    pub fn press(&mut self, key: &str, code: u32, modifiers: u32) {
+        let text = match key {
+            "Enter" => "\r".to_string(),
+            k if k.chars().count() == 1 => k.to_string(),
+            _ => String::new(),
+        };
+        let down = if text.is_empty() {
+            "rawKeyDown"
+        } else {
+            "keyDown"
+        };
+        for kind in [down, "keyUp"] {
+            self.call(
+                "Input.dispatchKeyEvent",
+                json!({"type": kind, "key": key, "code": key, "windowsVirtualKeyCode": code,
+                       "modifiers": modifiers, "text": if kind == "keyUp" { "" } else { text.as_str() }}),
+            );
+        }
+    }
+
+    /// A real left click (a tap, on a phone-sized page) at `x`, `y` in CSS pixels.
+    pub fn click_at(&mut self, x: f64, y: f64) {
+        for (kind, button) in [
+            ("mouseMoved", "none"),
+            ("mousePressed", "left"),
+            ("mouseReleased", "left"),
+        ] {
+            self.call(
+                "Input.dispatchMouseEvent",
+                json!({"type": kind, "x": x, "y": y, "button": button, "clickCount": 1}),
+            );
+        }
+    }
+
     /// A command on the page's session; fails the test if the browser refuses it.
     pub fn call(&mut self, method: &str, params: Value) -> Value {
         let session = self.session.clone();
