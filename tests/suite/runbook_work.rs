@@ -626,10 +626,29 @@ fn axe_finds_nothing_wrong_with_a_fresh_or_a_worked_runbook_light_or_dark() {
     };
     let axe = crate::search_browser::axe_core();
     for url in urls(tmp.path()) {
-        for scheme in ["light", "dark"] {
+        // The system's scheme, and the one the reader chose with the site's switch against it.
+        for (scheme, chosen) in [
+            ("light", ""),
+            ("dark", ""),
+            ("light", "dark"),
+            ("dark", "light"),
+        ] {
             b.set_color_scheme(scheme);
             for worked in [false, true] {
                 b.open(&url);
+                if !chosen.is_empty() {
+                    b.eval(&format!(
+                        "localStorage.setItem('tejun-scheme', {})",
+                        json!(chosen)
+                    ));
+                    b.reload();
+                }
+                let dark = if chosen.is_empty() { scheme } else { chosen } == "dark";
+                assert_eq!(
+                    b.eval(crate::a11y::DARK_SHOWN),
+                    json!(dark),
+                    "{scheme} {chosen}"
+                );
                 if worked {
                     work_on_valued_step(&mut b, "山田", "メモ");
                     tick(&mut b, 0);
@@ -647,7 +666,7 @@ fn axe_finds_nothing_wrong_with_a_fresh_or_a_worked_runbook_light_or_dark() {
                     "axe.run(document).then(r => r.violations.map(v => \
                      v.id + ': ' + v.nodes.length + ' ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')))",
                 );
-                assert_eq!(found, json!([]), "{scheme} worked={worked} {url}");
+                assert_eq!(found, json!([]), "{scheme} {chosen} worked={worked} {url}");
                 b.eval("localStorage.clear()");
             }
         }
