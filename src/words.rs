@@ -164,6 +164,16 @@ tables! {
         clear_confirm, no_procedure, ticked_at,
         /// A ticked step whose text changed since.
         changed,
+        /// The button (and key) to the next unticked step, and what it says when none is.
+        next_unticked, all_ticked,
+        /// The operator's note on a step.
+        note,
+        /// Who ticks: asked once, kept in the browser.
+        operator, operator_ask, operator_save, operator_skip, operator_change, operator_none,
+        /// Merging another copy's log; `{}` a number of steps, or the other runbook's title.
+        import, imported, import_other, import_bad,
+        /// The values of placeholders a step was ticked with.
+        values_used,
     }
 
     /// The cover of a PDF.

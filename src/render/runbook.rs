@@ -7,8 +7,12 @@
 //! ([`super::offline`]).
 //!
 //! Each step carries a checkbox, its position in the runbook (`data-seq`) and a hash of its
-//! rendered content (`data-hash`); runbook.js keeps the ticks in localStorage under the
-//! runbook's id and environment, and exports them as JSON or CSV.
+//! rendered content (`data-hash`); runbook.js keeps the ticks (time, who, the values used)
+//! and the operator's notes in localStorage under the runbook's id and environment, exports
+//! them as JSON or CSV, merges another copy's JSON log, and prints them as the record of
+//! the work. The values panel asks only for the placeholders this runbook's steps use.
+
+use std::collections::BTreeSet;
 
 use anyhow::{anyhow, Result};
 use serde::Serialize;
@@ -22,7 +26,7 @@ use super::view;
 use crate::condition::Env;
 use crate::config::Config;
 use crate::filter::filter;
-use crate::model::Book;
+use crate::model::{Book, Part, PartKind, Procedure};
 
 /// What to build a runbook for.
 #[derive(Debug, Clone)]
@@ -206,8 +210,13 @@ pub fn render_to(
         "strings": rs,
     });
     c.insert("runbook_json", &script_json(&config_json));
-    // Placeholders: the values panel (placeholders.js), with `--set` values as presets.
+    // Placeholders: the values panel (placeholders.js) asks only for what this runbook's
+    // steps use, with `--set` values as presets.
     let mut tejun = crate::render::env::picker_config(cfg);
+    let used = placeholders_used(&procedures);
+    if let Some(list) = tejun["placeholders"].as_array_mut() {
+        list.retain(|p| p["id"].as_str().is_some_and(|id| used.contains(id)));
+    }
     tejun["values"] = cfg
         .placeholders
         .iter()
@@ -228,6 +237,48 @@ pub fn render_to(
             error_chain(&e)
         )
     })
+}
+
+/// The ids of the placeholders `procedures` use anywhere a runbook shows text.
+fn placeholders_used<'b>(procedures: &[&'b Procedure]) -> BTreeSet<&'b str> {
+    fn parts<'a>(parts: &'a [Part], out: &mut Vec<&'a str>) {
+        for part in parts {
+            match &part.kind {
+                PartKind::Text(t) | PartKind::Note(t) | PartKind::Caution(t) => out.push(t),
+                PartKind::Command { lines, output, .. } => {
+                    out.extend(lines.iter().map(String::as_str));
+                    out.extend(output.as_deref());
+                }
+                PartKind::Gui(path) => out.extend(path.iter().map(String::as_str)),
+                PartKind::Processes { items, .. } => {
+                    out.extend(items.iter().map(|i| i.name.as_str()))
+                }
+                PartKind::Refs(_) => {}
+            }
+        }
+    }
+    let mut texts: Vec<&str> = Vec::new();
+    for p in procedures {
+        texts.extend([p.title.as_str(), p.intro.as_str()]);
+        for s in &p.sections {
+            texts.extend([s.title.as_str(), s.intro.as_str()]);
+            for b in &s.branches {
+                texts.extend([b.label.as_str(), b.intro.as_str()]);
+            }
+            for st in s.all_steps() {
+                texts.push(&st.title);
+                parts(&st.parts, &mut texts);
+                for v in &st.variants {
+                    texts.extend(v.label.as_deref());
+                    parts(&v.parts, &mut texts);
+                }
+            }
+        }
+    }
+    texts
+        .into_iter()
+        .flat_map(|t| crate::placeholder::uses(t).into_iter().map(|(_, id)| id))
+        .collect()
 }
 
 fn asset<'t>(theme: &'t Theme, name: &str) -> Result<&'t str> {
@@ -252,10 +303,12 @@ fn inline_css(theme: &Theme) -> Result<String> {
     Ok(css.replace("</style", "<\\/style"))
 }
 
+/// placeholders.js first: its values are on the page (and the values panel open) before
+/// runbook.js scrolls back to where the operator was.
 fn inline_js(theme: &Theme) -> Result<String> {
     let js = [
-        asset(theme, "runbook.js")?,
         asset(theme, "placeholders.js")?,
+        asset(theme, "runbook.js")?,
     ]
     .join("\n");
     Ok(js.replace("</script", "<\\/script"))

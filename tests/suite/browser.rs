@@ -260,13 +260,13 @@ fn runbook_ticks_survive_reload_and_make_no_request() {
     let lines: Vec<&str> = csv.trim_end().lines().collect();
     assert_eq!(
         lines[0].trim_start_matches('\u{feff}'),
-        "seq,section,step,title,ticked_at,hash"
+        "seq,section,section_title,step,title,ticked_at,ticked_by,values,note,hash"
     );
     assert_eq!(lines.len() as u64, total + 1);
     let first: Vec<&str> = lines[1].split(',').collect();
     assert_eq!(first[0], "1");
-    assert!(first[4].contains('T'), "{}", lines[1]);
-    assert_eq!(first[5].len(), 16);
+    assert!(first[5].contains('T'), "{}", lines[1]);
+    assert_eq!(first[9].len(), 16);
     let json_log = b.eval("JSON.parse(window.tejunRunbook.exportLog('json'))");
     assert_eq!(json_log["done"], json!(2));
     assert_eq!(
@@ -993,9 +993,10 @@ fn runbook_csv_export_writes_no_live_formula() {
         .lines()
         .skip(1)
         .map(|row| {
-            // seq,section,step,title,…: the title is the fourth cell, quoted when it must be.
-            let cells: Vec<&str> = row.splitn(4, ',').collect();
-            cells[3].to_string()
+            // seq,section,section_title,step,title,…: the title is the fifth cell, quoted
+            // when it must be.
+            let cells: Vec<&str> = row.splitn(5, ',').collect();
+            cells[4].to_string()
         })
         .filter(|rest| !rest.starts_with("Check"))
         .collect();

@@ -55,6 +55,7 @@ mod pdf;
 mod placeholders;
 mod profiles;
 mod runbook;
+mod runbook_work;
 mod schema;
 mod search;
 mod search_browser;

@@ -3,6 +3,7 @@
 //! and `--env`, clear one-line errors, the environment stated, steps numbered without
 //! gaps, the right commands, and a file that needs nothing but itself; on a copy of the
 //! JobCenter book, every profile's runbook built, and every link in each landing inside it.
+//! The values panel is handed only the placeholders the runbook's steps use.
 
 use std::path::Path;
 
@@ -262,4 +263,43 @@ fn every_link_in_every_runbook_lands_inside_it() {
         absent > 0,
         "some runbook refers to a procedure it leaves out"
     );
+}
+
+/// The placeholder ids `window.TEJUN` hands the values panel of a runbook.
+fn placeholder_ids(html: &str) -> Vec<String> {
+    let start = html.find("window.TEJUN = ").expect("window.TEJUN") + "window.TEJUN = ".len();
+    let end = start + html[start..].find(";</script>").expect("end of script");
+    let tejun: serde_json::Value = serde_json::from_str(&html[start..end]).expect("json");
+    tejun["placeholders"]
+        .as_array()
+        .expect("placeholders")
+        .iter()
+        .map(|p| p["id"].as_str().expect("id").to_string())
+        .collect()
+}
+
+#[test]
+fn the_values_panel_gets_only_the_placeholders_the_runbook_uses() {
+    let book = Book::fixture("site-ja");
+    // The book declares five; patching UNIX uses one.
+    let html = unix_patch(&book, &["--profile", "unix-patch"], "r.html");
+    assert_eq!(placeholder_ids(&html), ["patch_version"]);
+    // Upgrading MSCS uses others, from its own steps and a reused one.
+    Tejun::new(&*book)
+        .args([
+            "runbook",
+            ".",
+            "--profile",
+            "mscs-upgrade",
+            "--out",
+            "m.html",
+        ])
+        .run()
+        .assert_ok();
+    let html = read(&book.join("m.html"));
+    let ids = placeholder_ids(&html);
+    for id in ["install_path", "resource", "virtual_host"] {
+        assert!(ids.iter().any(|i| i == id), "{id} in {ids:?}");
+    }
+    assert!(!ids.iter().any(|i| i == "patch_version"), "{ids:?}");
 }
