@@ -9,6 +9,9 @@ use std::process::Command;
 
 use crate::harness::{fixture_dir, load, read, repo, squash, Tejun, DATE};
 
+/// How long a print may take: Chromium on a loaded two-core machine is slow, not hung.
+const PRINT: std::time::Duration = std::time::Duration::from_secs(600);
+
 /// A poppler tool's standard output (the tests need poppler-utils, as they need Chromium).
 fn poppler(tool: &str, args: &[&str]) -> String {
     let o = Command::new(tool)
@@ -186,6 +189,7 @@ fn the_jobcenter_book_prints_with_cover_contents_page_numbers_and_steps_in_order
             "--out",
             &pdf.to_string_lossy(),
         ])
+        .within(PRINT)
         .run();
     o.assert_ok();
     assert!(
@@ -247,6 +251,7 @@ fn a_profile_prints_a_shorter_runbook_naming_its_environment() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let o = Tejun::new(tmp.path())
         .args(["pdf", &root.to_string_lossy(), "--profile", &profile.id])
+        .within(PRINT)
         .run();
     o.assert_ok();
     let pdf = tmp.path().join(format!("{}.pdf", profile.id));
@@ -297,6 +302,7 @@ fn a_profile_prints_a_shorter_runbook_naming_its_environment() {
             "--out",
             &out.to_string_lossy(),
         ])
+        .within(PRINT)
         .run()
         .assert_ok();
     assert_eq!(pages(&out), n);
@@ -313,6 +319,7 @@ fn without_chromium_pdf_fails_in_one_line_and_says_how_to_install_it() {
             "--chromium",
             "/nonexistent/chromium",
         ])
+        .within(PRINT)
         .run();
     assert!(!o.status.success());
     let err = o.stderr();
@@ -325,6 +332,7 @@ fn without_chromium_pdf_fails_in_one_line_and_says_how_to_install_it() {
     // The other commands do not need it.
     Tejun::new(tmp.path())
         .args(["check", &book.to_string_lossy()])
+        .within(PRINT)
         .run()
         .assert_ok();
 }
@@ -333,6 +341,7 @@ fn without_chromium_pdf_fails_in_one_line_and_says_how_to_install_it() {
 fn small_book(dir: &Path, pdf: &str) {
     Tejun::new(dir)
         .args(["init", &dir.to_string_lossy()])
+        .within(PRINT)
         .run()
         .assert_ok();
     let toml = dir.join("book.toml");
@@ -355,6 +364,7 @@ fn paper_letter_in_book_toml_prints_letter() {
             "--out",
             &pdf.to_string_lossy(),
         ])
+        .within(PRINT)
         .run()
         .assert_ok();
     let size = info(&pdf, "Page size");
@@ -376,6 +386,7 @@ fn a_printed_pdf_names_tejun_and_is_replaced_by_the_next_print() {
                 "--out",
                 &pdf.to_string_lossy(),
             ])
+            .within(PRINT)
             .run()
     };
     print().assert_ok();
@@ -415,6 +426,7 @@ fn build_with_pdf_enabled_writes_the_book_and_profile_pdfs() {
     small_book(&book, "enabled = true");
     Tejun::new(tmp.path())
         .args(["build", &book.to_string_lossy()])
+        .within(PRINT)
         .run()
         .assert_ok();
     let site = book.join("book");
@@ -449,6 +461,7 @@ fn set_values_are_printed_in_the_runbook_pdf() {
             "--out",
             &out.to_string_lossy(),
         ])
+        .within(PRINT)
         .run()
         .assert_ok();
     let all = text(&out, None);
@@ -463,6 +476,7 @@ fn set_values_are_printed_in_the_runbook_pdf() {
             "--set",
             "patch_version=abc",
         ])
+        .within(PRINT)
         .run();
     assert!(!bad.status.success());
     assert!(

@@ -84,7 +84,11 @@ fn profiles(book: &Path) -> Vec<String> {
 fn runbooks_and_pdfs_word_every_condition(book: &Book) {
     let config = book.read("book.toml");
     book.write("book.toml", config + "\n[output.pdf]\nenabled = true\n");
-    book.run(["build", "."]).assert_ok();
+    book.tejun()
+        .args(["build", "."])
+        .within(std::time::Duration::from_secs(900))
+        .run()
+        .assert_ok();
     let raw = raw_syntax(book);
     let ids = profiles(book);
     assert!(!ids.is_empty(), "the book has profiles");

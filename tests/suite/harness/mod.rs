@@ -148,6 +148,8 @@ impl AsRef<Path> for Book {
 pub struct Tejun {
     cmd: Command,
     words: Vec<String>,
+    /// How long a run may take before it counts as hung.
+    hang: Duration,
 }
 
 impl Tejun {
@@ -163,7 +165,15 @@ impl Tejun {
         Tejun {
             cmd,
             words: Vec::new(),
+            hang: HANG,
         }
+    }
+
+    /// Allows the run `limit` before it counts as hung: printing a book's PDFs runs a
+    /// dozen Chromiums, which on a loaded two-core machine takes minutes, not hangs.
+    pub fn within(mut self, limit: Duration) -> Tejun {
+        self.hang = limit;
+        self
     }
 
     pub fn arg(mut self, arg: impl AsRef<OsStr>) -> Tejun {
@@ -212,7 +222,7 @@ impl Tejun {
         std::thread::spawn(move || {
             let _ = tx.send(child.wait_with_output());
         });
-        match rx.recv_timeout(HANG) {
+        match rx.recv_timeout(self.hang) {
             Ok(output) => Run {
                 output: output.expect("wait for tejun"),
                 what,
@@ -222,7 +232,7 @@ impl Tejun {
                 let _ = Command::new("kill")
                     .args(["-KILL", &pid.to_string()])
                     .status();
-                panic!("`{what}` still running after {HANG:?}: it hangs");
+                panic!("`{what}` still running after {:?}: it hangs", self.hang);
             }
         }
     }
