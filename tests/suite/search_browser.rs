@@ -272,6 +272,13 @@ fn half_a_command_and_a_typo_both_find_it() {
 /// axe-core, for the accessibility check: `TEJUN_AXE_CORE` (a path to `axe.min.js`), or
 /// installed once with npm into the target folder.
 pub(crate) fn axe_core() -> String {
+    // Once per run: tests asking at the same moment would run two `npm install`s into one
+    // folder, and one could find the other's half-written package.
+    static AXE: OnceLock<String> = OnceLock::new();
+    AXE.get_or_init(load_axe_core).clone()
+}
+
+fn load_axe_core() -> String {
     if let Some(p) = std::env::var_os("TEJUN_AXE_CORE") {
         return std::fs::read_to_string(&p).expect("TEJUN_AXE_CORE: axe.min.js");
     }
