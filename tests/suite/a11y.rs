@@ -9,21 +9,9 @@ use std::sync::OnceLock;
 use serde_json::{json, Value};
 
 use crate::harness::cdp::{file_url, Browser};
-use crate::harness::{repo, Tejun};
+use crate::harness::{built_once as built, repo};
 
-/// `book` built once into the target folder, for every test here.
-pub(crate) fn built(book: &Path, name: &str, cell: &'static OnceLock<PathBuf>) -> &'static Path {
-    cell.get_or_init(|| {
-        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-        Tejun::new(book)
-            .args(["build", ".", "--out"])
-            .arg(&out)
-            .run()
-            .assert_ok();
-        out
-    })
-}
-
+/// The JobCenter book's site, built once for the run.
 pub(crate) fn jobcenter() -> &'static Path {
     static SITE: OnceLock<PathBuf> = OnceLock::new();
     built(repo(), "a11y-jobcenter", &SITE)

@@ -13,20 +13,7 @@ use std::sync::OnceLock;
 use serde_json::{json, Value};
 
 use crate::harness::cdp::{file_url, Browser};
-use crate::harness::{fixture_dir, repo, Tejun};
-
-/// `book` built once into the target folder, for every test here.
-fn built(book: &Path, name: &str, cell: &'static OnceLock<PathBuf>) -> &'static Path {
-    cell.get_or_init(|| {
-        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-        Tejun::new(book)
-            .args(["build", ".", "--out"])
-            .arg(&out)
-            .run()
-            .assert_ok();
-        out
-    })
-}
+use crate::harness::{built_once as built, fixture_dir, repo};
 
 fn site_ja() -> &'static Path {
     static SITE: OnceLock<PathBuf> = OnceLock::new();

@@ -54,6 +54,24 @@ pub fn fixture_dir(name: &str) -> PathBuf {
     repo().join("tests/fixtures").join(name)
 }
 
+/// `book` built once per run into the target folder as `name`, for the browser tests that
+/// only read the site (the cell keeps it for the run).
+pub fn built_once(
+    book: &Path,
+    name: &str,
+    cell: &'static std::sync::OnceLock<PathBuf>,
+) -> &'static Path {
+    cell.get_or_init(|| {
+        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+        Tejun::new(book)
+            .args(["build", ".", "--out"])
+            .arg(&out)
+            .run()
+            .assert_ok();
+        out
+    })
+}
+
 /// A book copied into a fresh temporary folder, removed when dropped. It dereferences to
 /// the book's folder; [`Book::tmp`] is the folder around it, for outputs beside the book.
 pub struct Book {
