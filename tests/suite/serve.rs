@@ -671,3 +671,63 @@ fn the_search_index_folder_is_private() {
         assert_eq!(mode & 0o777, 0o700, "{name}: {mode:o}");
     }
 }
+
+/// The second book under the dev server: after each kind of edit (a step's text, a
+/// reusable step two procedures use, book.toml) every served file equals a full build's,
+/// and an open page hears of an edit that changes it.
+#[test]
+fn kubeadm_edits_rebuild_as_a_full_build_would() {
+    let book = Book::kubeadm();
+    let root: &Path = &book;
+    let mut preview = Preview::open(root, false);
+    assert!(preview.errors().is_empty(), "{:?}", preview.errors());
+    assert_same_as_full_build(&preview, root, "the first build");
+    let content = Plan {
+        content: true,
+        ..Plan::default()
+    };
+    let step_file = root.join("content/02-control-plane/01-first-control-plane.toml");
+    edit(
+        &step_file,
+        "Every field of the new API is described in",
+        "Every field (edited) of the new API is described in",
+    );
+    let u = preview.apply_paths(content, std::slice::from_ref(&step_file));
+    assert!(u.changed.contains(&"first-control-plane.html".to_string()));
+    assert_same_as_full_build(&preview, root, "a step's text");
+
+    let reused = root.join("content/_steps/check-etcd-health.toml");
+    edit(
+        &reused,
+        "ask every etcd member",
+        "ask each etcd member (edited)",
+    );
+    let u = preview.apply_paths(content, std::slice::from_ref(&reused));
+    for page in ["prepare.html", "verify.html"] {
+        assert!(
+            u.changed.contains(&page.to_string()),
+            "{page}: {:?}",
+            u.changed
+        );
+    }
+    assert_same_as_full_build(&preview, root, "a reusable step");
+
+    edit(
+        &root.join("book.toml"),
+        "title = \"Upgrading a kubeadm Kubernetes cluster\"",
+        "title = \"Upgrading a kubeadm cluster (edited)\"",
+    );
+    preview.apply_paths(Plan::all(), &[root.join("book.toml")]);
+    assert!(preview.errors().is_empty(), "{:?}", preview.errors());
+    assert_same_as_full_build(&preview, root, "book.toml");
+
+    // Through the real server: an open page hears of an edit to it.
+    drop(preview);
+    let server = Server::start(&book, &[]);
+    let page = "verify.html";
+    let mut events = server.events(page);
+    assert_eq!(events.next().0, "hello");
+    edit(&reused, "(edited)", "(edited twice)");
+    events.update_where(|u| changed(u).contains(&page.to_string()));
+    assert!(server.get(&format!("/{page}")).1.contains("(edited twice)"));
+}
