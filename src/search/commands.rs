@@ -51,7 +51,7 @@ pub fn list(book: &Book, prefix: &str) -> Vec<Entry> {
     let prefix = prefix.to_ascii_lowercase();
     let mut by: BTreeMap<(String, Kind), Vec<Use>> = BTreeMap::new();
     docs::each(book, &mut |d: SearchDoc| {
-        let names = programs(&d.commands)
+        let names = programs(&d.commands, &d.command_starts)
             .into_iter()
             .map(|n| (n, Kind::Command))
             .chain(d.processes.iter().map(|p| (p.clone(), Kind::Process)));
@@ -72,33 +72,15 @@ pub fn list(book: &Book, prefix: &str) -> Vec<Entry> {
         .collect()
 }
 
-/// The programs `lines` run: the first line of each command, not the lines that continue
-/// one (after a line ending in `\`, `^` or `` ` ``) nor a here-document's body.
-pub fn programs(lines: &[String]) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut continued = false;
-    let mut heredoc: Option<String> = None;
-    for line in lines {
-        let trimmed = line.trim();
-        if let Some(end) = &heredoc {
-            if trimmed == end {
-                heredoc = None;
-            }
-            continue;
-        }
-        if !continued {
-            out.extend(program(line));
-        }
-        continued = trimmed.ends_with(['\\', '^', '`']);
-        heredoc = trimmed.split_once("<<").map(|(_, rest)| {
-            let word = rest.trim_start_matches('-').split_whitespace().next();
-            word.unwrap_or_default()
-                .trim_matches(['\'', '"'])
-                .to_string()
-        });
-        heredoc = heredoc.filter(|w| !w.is_empty());
-    }
-    out
+/// The programs `lines` run: the first line of each command (`starts`, as the command's
+/// shell reads it), not the lines that continue one nor a here-document's body.
+pub fn programs(lines: &[String], starts: &[bool]) -> Vec<String> {
+    lines
+        .iter()
+        .zip(starts)
+        .filter(|(_, &start)| start)
+        .filter_map(|(line, _)| program(line))
+        .collect()
 }
 
 /// The program a command line runs, lower-cased: its first word after `sudo` and
@@ -165,6 +147,13 @@ mod tests {
         ]
         .map(String::from)
         .to_vec();
-        assert_eq!(programs(&lines), ["etcdctl", "cat", "kubectl"]);
+        let sh = crate::shell::Shell::builtins()
+            .into_iter()
+            .find(|s| s.id == "sh")
+            .expect("built in");
+        assert_eq!(
+            programs(&lines, &sh.starts(&lines)),
+            ["etcdctl", "cat", "kubectl"]
+        );
     }
 }

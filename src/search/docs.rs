@@ -38,6 +38,10 @@ pub struct SearchDoc {
     pub body: Vec<String>,
     /// Command lines, one per entry.
     pub commands: Vec<String>,
+    /// For each of `commands`, whether a command starts on it ([`Shell::starts`]: not a
+    /// continued line, a here-document's body, the rest of an SQL statement).
+    #[serde(skip)]
+    pub command_starts: Vec<bool>,
     /// GUI menu paths, one per entry (`[サーバの環境設定]→[local]を選択`).
     pub gui: Vec<String>,
     /// The process names a check lists (also in the body, where they are searched).
@@ -129,6 +133,7 @@ fn procedure(
         title: shown(book, &p.title),
         body: Vec::new(),
         commands: Vec::new(),
+        command_starts: Vec::new(),
         gui: Vec::new(),
         processes: Vec::new(),
         procedure: shown(book, &p.title),
@@ -241,7 +246,12 @@ fn parts(book: &Book, owner: &str, list: &[Part], doc: &mut SearchDoc, text: &mu
                 doc.body.push(t.clone());
                 text.push(t);
             }
-            PartKind::Command { lines, output, .. } => {
+            PartKind::Command {
+                lines,
+                output,
+                shell,
+            } => {
+                doc.command_starts.extend(shell.starts(lines));
                 for line in lines {
                     let line = shown(book, line);
                     doc.commands.push(line.clone());

@@ -230,7 +230,16 @@ fn runbook_ticks_survive_reload_and_make_no_request() {
         json!(format!("0 / {total}"))
     );
 
-    b.eval("{ const boxes = document.querySelectorAll('.step-check'); boxes[0].click(); boxes[2].click(); }");
+    b.eval("document.querySelectorAll('.step-check')[0].click()");
+    // The first tick asks who is working (a modal dialog); this test does not say.
+    b.eval(
+        "(() => { const d = document.querySelector('[data-operator-dialog]'); \
+         if (d && d.open) d.querySelector('[data-operator=skip]').click(); })()",
+    );
+    b.eval("document.querySelectorAll('.step-check')[2].click()");
+    b.wait_for(&format!(
+        "document.querySelector('[data-progress-text]').textContent === '2 / {total}'"
+    ));
     b.reload();
     b.eval("document.querySelectorAll('.step-check')[2].scrollIntoView({block: 'center'})");
     b.screenshot("runbook-ticked");
