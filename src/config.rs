@@ -1,6 +1,6 @@
-//! `book.toml`: read as a strict `RawConfig` ([`raw`]: unknown keys are errors with their
+//! `book.toml`: read as a strict `RawConfig` (`raw.rs`: unknown keys are errors with their
 //! location), then checked once into a [`Config`] the rest of the program trusts. Facets
-//! are checked in [`facets`] into the types of [`crate::facet`]; placeholder patterns
+//! are checked in `facets.rs` into the types of [`crate::facet`]; placeholder patterns
 //! against the syntax Rust and browsers share ([`pattern`]).
 
 mod facets;

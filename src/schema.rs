@@ -8,7 +8,7 @@
 //! values, `use = "…"` and its `with`, a `refs` part's ids). Conditions stay free text: a
 //! `when` is a sentence over ids, not one id.
 //!
-//! [`write`] keeps them in the book's `.tejun/schema/` with a `.taplo.toml` mapping each
+//! [`write()`] keeps them in the book's `.tejun/schema/` with a `.taplo.toml` mapping each
 //! file kind to its schema, under the ownership rule of [`crate::output::owned`].
 
 mod files;

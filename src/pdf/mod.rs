@@ -4,7 +4,7 @@
 //! [`render`] reads top to bottom: render the page to print (the site's print page for the
 //! whole book, the runbook page for one environment), write it with the theme's assets
 //! into a fresh temporary folder, print it once, read from that PDF on which page every
-//! contents entry landed ([`dests`]), and print again with those numbers in the contents.
+//! contents entry landed (`dests.rs`), and print again with those numbers in the contents.
 
 mod chromium;
 mod contents;

@@ -4,7 +4,7 @@
 //! in-page anchor), and the theme's CSS and runbook.js inlined, so the file makes no
 //! request and can be mailed, attached to a ticket or opened from a USB stick: its
 //! Content-Security-Policy forbids any load, and images it cannot hold become links
-//! ([`super::offline`]).
+//! (`render/offline.rs`).
 //!
 //! Each step carries a checkbox, its position in the runbook (`data-seq`) and a hash of its
 //! rendered content (`data-hash`); runbook.js keeps the ticks (time, who, the values used)

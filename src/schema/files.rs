@@ -26,7 +26,7 @@ pub const TAPLO_CONFIG: &str = ".taplo.toml";
 /// The first line of the `.taplo.toml` tejun writes; without it the file is the writer's.
 pub const TAPLO_SIGNATURE: &str = "# Written by tejun";
 
-/// What [`write`] did.
+/// What [`write()`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
     /// The schemas' folder.

@@ -1,4 +1,4 @@
-//! Full-text search over steps and commands. One analyser ([`analyze`]) feeds two indexes
+//! Full-text search over steps and commands. One analyser ([`mod@analyze`]) feeds two indexes
 //! built from the same documents ([`docs`]): a tantivy index for the command line
 //! ([`index`], queried by `retrieve`) and sharded script files for the offline site
 //! ([`offline`], read by `themes/default/search.js`). A query is read by [`query`], which

@@ -3,11 +3,11 @@
 //! of changes reloads only what the batch touched ([`change`]), re-renders, and tells the
 //! open pages whose bytes changed to reload. A broken edit keeps the last good pages and
 //! shows its diagnostics over every open page and in the terminal. Only requests for the
-//! server's own address from its own pages are answered ([`origin`]).
+//! server's own address from its own pages are answered (`origin.rs`).
 //!
-//! Threads: the main one waits for Ctrl-C; one accepts connections ([`http`]); one owns
-//! the [`Preview`] and applies batches from the watcher ([`watch`]), publishing each result
-//! as a new immutable snapshot and broadcasting an event on the reload channel ([`hub`]).
+//! Threads: the main one waits for Ctrl-C; one accepts connections (`http.rs`); one owns
+//! the [`Preview`] and applies batches from the watcher (`watch.rs`), publishing each result
+//! as a new immutable snapshot and broadcasting an event on the reload channel (`hub.rs`).
 
 mod background;
 pub mod change;
