@@ -21,7 +21,7 @@ use toml::Spanned;
 #[schemars(title = "book.toml")]
 pub(super) struct RawConfig {
     /// The book's title, on every page and the title page.
-    #[schemars(extend("examples" = ["JobCenter R13.2 クラスタ環境でのバージョンアップ・パッチ適用ガイド"]))]
+    #[schemars(extend("examples" = ["Example Server upgrade and patch guide"]))]
     pub(super) title: String,
     /// The language of the words readers see: `ja` (default) or `en`.
     #[serde(default)]
@@ -29,7 +29,7 @@ pub(super) struct RawConfig {
     pub(super) language: Option<Spanned<String>>,
     /// Optional, shown on title pages.
     #[serde(default)]
-    #[schemars(extend("examples" = ["第2版"]))]
+    #[schemars(extend("examples" = ["Edition 2"]))]
     pub(super) edition: Option<String>,
     /// A sentence about the book, for the home page.
     #[serde(default)]
@@ -37,11 +37,11 @@ pub(super) struct RawConfig {
     pub(super) description: Option<String>,
     /// The facets an environment is described by: `[[facet]]` tables.
     #[serde(default)]
-    #[schemars(extend("examples" = [[{ "id": "cluster", "label": "クラスタ種別", "values": [{ "id": "mscs", "label": "MSCS(MSFC)" }] }]]))]
+    #[schemars(extend("examples" = [[{ "id": "os", "label": "Operating system", "values": [{ "id": "linux", "label": "Linux" }] }]]))]
     pub(super) facet: Vec<RawFacet>,
     /// Named environments, each built into a runbook: `[[profile]]` tables.
     #[serde(default)]
-    #[schemars(extend("examples" = [[{ "id": "unix-patch", "label": "UNIX / パッチ適用", "env": { "cluster": "unix" } }]]))]
+    #[schemars(extend("examples" = [[{ "id": "linux-patch", "label": "Linux / patch", "env": { "os": "linux" } }]]))]
     pub(super) profile: Vec<RawProfile>,
     #[serde(default)]
     #[schemars(extend("examples" = [{ "dir": "book" }]))]
@@ -62,7 +62,7 @@ pub(super) struct RawConfig {
     #[schemars(extend("examples" = [[{ "when": "to >= from", "label": "The target version is not older than the current one" }]]))]
     pub(super) rule: Vec<RawRule>,
     #[serde(default)]
-    #[schemars(extend("examples" = [{ "synonyms": [["登録", "レジスト"]] }]))]
+    #[schemars(extend("examples" = [{ "synonyms": [["register", "enrol"]] }]))]
     pub(super) search: RawSearch,
     /// Shells of the book's own (an SQL client, a device CLI) or a built-in one's prompt:
     /// `[[shell]]` tables.
@@ -97,7 +97,7 @@ pub(super) struct RawShell {
 pub(super) struct RawSearch {
     /// Groups of words a query finds each other by, after exact matches.
     #[serde(default)]
-    #[schemars(extend("examples" = [[["登録", "レジスト"]]]))]
+    #[schemars(extend("examples" = [[["register", "enrol"]]]))]
     pub(super) synonyms: Vec<Vec<String>>,
 }
 
@@ -156,7 +156,7 @@ pub(super) struct RawFacet {
     #[schemars(with = "String", extend("examples" = ["cluster"]))]
     pub(super) id: Spanned<String>,
     /// How the picker names the facet.
-    #[schemars(extend("examples" = ["クラスタ種別"]))]
+    #[schemars(extend("examples" = ["Operating system"]))]
     pub(super) label: String,
     /// `enum` (default): one of `values`; `version`: a version, `known` lists the ones
     /// offered.
@@ -165,19 +165,19 @@ pub(super) struct RawFacet {
     pub(super) kind: Option<Spanned<String>>,
     /// The values of an `enum` facet.
     #[serde(default)]
-    #[schemars(extend("examples" = [[{ "id": "mscs", "label": "MSCS(MSFC)" }, { "id": "unix", "label": "UNIX" }]]))]
+    #[schemars(extend("examples" = [[{ "id": "linux", "label": "Linux" }, { "id": "windows", "label": "Windows" }]]))]
     pub(super) values: Vec<RawEnumValue>,
     /// The versions of a `version` facet the picker offers, in order.
     #[serde(default)]
-    #[schemars(with = "Vec<String>", extend("examples" = [["R12.4", "R12.8", "R13.2"]]))]
+    #[schemars(with = "Vec<String>", extend("examples" = [["1.0", "1.5", "2.0"]]))]
     pub(super) known: Vec<Spanned<String>>,
     /// Display labels of known versions: `labels = { "16" = "16 (LTS)" }`.
     #[serde(default)]
-    #[schemars(with = "BTreeMap<String, String>", extend("examples" = [{ "R13.2": "R13.2 (latest)" }]))]
+    #[schemars(with = "BTreeMap<String, String>", extend("examples" = [{ "2.0": "2.0 (latest)" }]))]
     pub(super) labels: BTreeMap<Spanned<String>, String>,
     /// The facet means something only where this holds (`cluster = mscs`).
     #[serde(default)]
-    #[schemars(with = "Option<String>", extend("examples" = ["cluster = mscs"]))]
+    #[schemars(with = "Option<String>", extend("examples" = ["os = linux"]))]
     pub(super) when: Option<Spanned<String>>,
 }
 
@@ -187,10 +187,10 @@ pub(super) struct RawFacet {
 #[schemars(title = "facet values item")]
 pub(super) struct RawEnumValue {
     /// Used in conditions (`cluster = mscs`).
-    #[schemars(with = "String", extend("examples" = ["mscs"]))]
+    #[schemars(with = "String", extend("examples" = ["linux"]))]
     pub(super) id: Spanned<String>,
     /// How the picker names the value.
-    #[schemars(extend("examples" = ["MSCS(MSFC)"]))]
+    #[schemars(extend("examples" = ["Linux"]))]
     pub(super) label: String,
 }
 
@@ -201,10 +201,10 @@ pub(super) struct RawEnumValue {
 #[schemars(title = "[[profile]]")]
 pub(super) struct RawProfile {
     /// The runbook's file name (`runbooks/<id>.html`) and `--profile` name.
-    #[schemars(with = "String", extend("examples" = ["unix-patch-r13-1"]))]
+    #[schemars(with = "String", extend("examples" = ["linux-patch-1-5"]))]
     pub(super) id: Spanned<String>,
     /// How the profile is listed.
-    #[schemars(extend("examples" = ["UNIX / パッチ適用 / R13.1 → R13.2"]))]
+    #[schemars(extend("examples" = ["Linux / patch / 1.5 → 2.0"]))]
     pub(super) label: String,
     /// A sentence about the environment.
     #[serde(default)]
@@ -213,7 +213,7 @@ pub(super) struct RawProfile {
     /// A value for each facet that applies: `{ facet = "value", … }`.
     #[schemars(
         with = "BTreeMap<String, String>",
-        extend("examples" = [{ "cluster": "unix", "operation": "patch", "from": "R13.1", "to": "R13.2" }])
+        extend("examples" = [{ "os": "linux", "operation": "patch", "from": "1.5", "to": "2.0" }])
     )]
     pub(super) env: Spanned<BTreeMap<Spanned<String>, Spanned<String>>>,
     /// Values of the book's placeholders for this environment, preset in its runbook and
@@ -221,7 +221,7 @@ pub(super) struct RawProfile {
     #[serde(default)]
     #[schemars(
         with = "BTreeMap<String, String>",
-        extend("examples" = [{ "resource": "JobCenter Script" }])
+        extend("examples" = [{ "db_host": "db1.example.com" }])
     )]
     pub(super) values: BTreeMap<Spanned<String>, Spanned<String>>,
 }

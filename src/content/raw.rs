@@ -24,13 +24,13 @@ pub type SStr = Spanned<String>;
 #[schemars(title = "_chapter.toml")]
 pub struct RawChapter {
     /// The id links use; the folder name without its `NN-` prefix when absent.
-    #[schemars(with = "Option<String>", extend("examples" = ["mscs"]))]
+    #[schemars(with = "Option<String>", extend("examples" = ["linux"]))]
     pub id: Option<SStr>,
     /// The heading, numbered from the folder's place (`1`, `1.1`).
-    #[schemars(with = "String", extend("examples" = ["MSCS環境でのバージョンアップ"]))]
+    #[schemars(with = "String", extend("examples" = ["Upgrading on Linux"]))]
     pub title: SStr,
     /// A condition: the whole chapter or group applies only where it holds.
-    #[schemars(with = "Option<String>", extend("examples" = ["cluster = mscs"]))]
+    #[schemars(with = "Option<String>", extend("examples" = ["os = linux"]))]
     pub when: Option<SStr>,
     /// Markdown shown before the first procedure.
     #[schemars(with = "Option<String>", extend("examples" = ["How to move to the newest release."]))]
@@ -43,20 +43,20 @@ pub struct RawChapter {
 #[schemars(title = "procedure file")]
 pub struct RawProcedure {
     /// The id links use; the file name without its `NN-` prefix when absent.
-    #[schemars(with = "Option<String>", extend("examples" = ["x64-r12-8"]))]
+    #[schemars(with = "Option<String>", extend("examples" = ["upgrade-from-1-5"]))]
     pub id: Option<SStr>,
     /// The procedure's heading.
-    #[schemars(with = "String", extend("examples" = ["IA-32/x64版(R12.8以降)のバージョンアップ"]))]
+    #[schemars(with = "String", extend("examples" = ["Upgrading from 1.5 or later"]))]
     pub title: SStr,
     /// A condition: the procedure applies only where it holds.
-    #[schemars(with = "Option<String>", extend("examples" = ["cluster = mscs and platform = x86 and from >= R12.8"]))]
+    #[schemars(with = "Option<String>", extend("examples" = ["os = linux and from >= 1.5"]))]
     pub when: Option<SStr>,
     /// Markdown shown before the first section.
     #[schemars(with = "Option<String>", extend("examples" = ["Read [](ext:release-notes) first."]))]
     pub intro: Option<SStr>,
     /// The procedure's sections, in reading order: `[[section]]` tables.
     #[serde(default)]
-    #[schemars(extend("examples" = [[{ "id": "standby", "title": "待機系のバージョンアップ" }]]))]
+    #[schemars(extend("examples" = [[{ "id": "standby", "title": "Upgrade the standby node" }]]))]
     pub section: Vec<RawSection>,
 }
 
@@ -69,7 +69,7 @@ pub struct RawSection {
     #[schemars(with = "String", extend("examples" = ["standby"]))]
     pub id: SStr,
     /// The section's heading.
-    #[schemars(with = "String", extend("examples" = ["待機系のバージョンアップ"]))]
+    #[schemars(with = "String", extend("examples" = ["Upgrade the standby node"]))]
     pub title: SStr,
     /// A condition: the section applies only where it holds.
     #[schemars(with = "Option<String>", extend("examples" = ["cluster = unix"]))]
@@ -79,12 +79,12 @@ pub struct RawSection {
     pub intro: Option<SStr>,
     /// The section's steps, numbered 1, 2, 3…: `[[section.step]]` tables.
     #[serde(default)]
-    #[schemars(with = "Vec<RawStep>", extend("examples" = [[{ "id": "stop-local", "title": "ローカルのJobCenterサービスを停止" }]]))]
+    #[schemars(with = "Vec<RawStep>", extend("examples" = [[{ "id": "stop-service", "title": "Stop the service" }]]))]
     pub step: Vec<Spanned<RawStep>>,
     /// Alternative step lists for different environments, each numbered from 1:
     /// `[[section.branch]]` tables.
     #[serde(default)]
-    #[schemars(extend("examples" = [[{ "label": "適用前のバージョンがR12.4以前の場合", "when": "from <= R12.4" }]]))]
+    #[schemars(extend("examples" = [[{ "label": "From 1.0 or earlier", "when": "from <= 1.0" }]]))]
     pub branch: Vec<RawBranch>,
 }
 
@@ -94,17 +94,17 @@ pub struct RawSection {
 #[schemars(title = "[[section.branch]]")]
 pub struct RawBranch {
     /// The branch's heading.
-    #[schemars(with = "String", extend("examples" = ["適用前のバージョンがR12.4以前の場合"]))]
+    #[schemars(with = "String", extend("examples" = ["From 1.0 or earlier"]))]
     pub label: SStr,
     /// The condition under which these steps are the ones to follow.
-    #[schemars(with = "String", extend("examples" = ["from <= R12.4"]))]
+    #[schemars(with = "String", extend("examples" = ["from <= 1.0"]))]
     pub when: SStr,
     /// Markdown shown before the branch's steps.
     #[schemars(with = "Option<String>", extend("examples" = ["Stop the old version first."]))]
     pub intro: Option<SStr>,
     /// The branch's steps: `[[section.branch.step]]` tables.
     #[serde(default)]
-    #[schemars(with = "Vec<RawStep>", extend("examples" = [[{ "title": "旧バージョンをアンインストール" }]]))]
+    #[schemars(with = "Vec<RawStep>", extend("examples" = [[{ "title": "Remove the old version" }]]))]
     pub step: Vec<Spanned<RawStep>>,
 }
 
@@ -119,21 +119,21 @@ pub struct RawStep {
     #[schemars(with = "Option<String>", extend("examples" = ["stop-local"]))]
     pub id: Option<SStr>,
     /// The step's title.
-    #[schemars(with = "Option<String>", extend("examples" = ["ローカルのJobCenterサービスを停止"]))]
+    #[schemars(with = "Option<String>", extend("examples" = ["Stop the service"]))]
     pub title: Option<SStr>,
     /// A condition: the step applies only where it holds.
-    #[schemars(with = "Option<String>", extend("examples" = ["to >= R13.1"]))]
+    #[schemars(with = "Option<String>", extend("examples" = ["to >= 1.5"]))]
     pub when: Option<SStr>,
     /// Markdown: shorthand for a leading `text` part.
-    #[schemars(with = "Option<String>", extend("examples" = ["ローカルのJobCenterサービスが起動している場合、以下の手順で停止させます。"]))]
+    #[schemars(with = "Option<String>", extend("examples" = ["If the service is running, stop it as follows."]))]
     pub body: Option<SStr>,
     /// Typed parts, in reading order: `[[…part]]` tables.
     #[serde(default)]
-    #[schemars(with = "Vec<PartTable>", extend("examples" = [[{ "gui": "[サーバの環境設定]→[local]を選択→[停止]" }, { "shell": "sh", "cmd": "systemctl stop jobcenter" }]]))]
+    #[schemars(with = "Vec<PartTable>", extend("examples" = [[{ "gui": "[Settings]→[Services]→[Stop]" }, { "shell": "sh", "cmd": "systemctl stop example" }]]))]
     pub part: Vec<Spanned<RawPart>>,
     /// Bodies for different environments, after the step's own: `[[…variant]]` tables.
     #[serde(default)]
-    #[schemars(extend("examples" = [[{ "when": "to <= R12.7.x", "body": "cjcmksiteコマンドを実行してください。" }]]))]
+    #[schemars(extend("examples" = [[{ "when": "to <= 1.0.x", "body": "Run the migration tool." }]]))]
     pub variant: Vec<RawVariant>,
     /// The id of a reusable step (a file name under `content/_steps/`) this step is.
     #[serde(rename = "use")]
@@ -153,13 +153,13 @@ pub struct RawStep {
 #[schemars(title = "[[section.step.variant]]")]
 pub struct RawVariant {
     /// How the variant is introduced; the condition when absent.
-    #[schemars(with = "Option<String>", extend("examples" = ["バージョンがR12.7.x以前の場合"]))]
+    #[schemars(with = "Option<String>", extend("examples" = ["Version 1.0.x or earlier"]))]
     pub label: Option<SStr>,
     /// The condition under which this body applies.
-    #[schemars(with = "String", extend("examples" = ["to <= R12.7.x"]))]
+    #[schemars(with = "String", extend("examples" = ["to <= 1.0.x"]))]
     pub when: SStr,
     /// Markdown: shorthand for a leading `text` part.
-    #[schemars(with = "Option<String>", extend("examples" = ["コマンドプロンプトからcjcmksiteコマンドを実行してください。"]))]
+    #[schemars(with = "Option<String>", extend("examples" = ["Run the migration tool from a command prompt."]))]
     pub body: Option<SStr>,
     /// Typed parts, in reading order: `[[…variant.part]]` tables.
     #[serde(default)]
@@ -274,35 +274,35 @@ pub(crate) const CONTENT_KEYS: [&str; 7] =
 #[schemars(title = "[[section.step.part]]")]
 struct PartTable {
     /// A condition: the part applies only where it holds.
-    #[schemars(with = "Option<String>", extend("examples" = ["to >= R13.1"]))]
+    #[schemars(with = "Option<String>", extend("examples" = ["to >= 1.5"]))]
     when: Option<SStr>,
     /// Markdown prose.
-    #[schemars(with = "Option<String>", extend("examples" = ["停止させた後、[サーバの環境設定]画面を終了してください。"]))]
+    #[schemars(with = "Option<String>", extend("examples" = ["Then close the settings window."]))]
     text: Option<SStr>,
     /// A command block, line by line; needs `shell`.
-    #[schemars(with = "Option<String>", extend("examples" = ["cd %systemroot%\\cluster\nregsvr32 -u /s JobCenterClusterEx\n"]))]
+    #[schemars(with = "Option<String>", extend("examples" = ["systemctl stop example\nsystemctl status example\n"]))]
     cmd: Option<SStr>,
     /// The shell a `cmd` runs in, which gives its prompt: `sh`, `root`, `cmd` (Windows),
     /// `powershell`, `sql`, or one of the book's `[[shell]]`s.
     #[schemars(with = "Option<String>", extend("enum" = ["sh", "root", "cmd", "powershell", "sql"]), extend("examples" = ["sh"]))]
     shell: Option<SStr>,
     /// The output a `cmd` is expected to print.
-    #[schemars(with = "Option<String>", extend("examples" = ["(なし)"]))]
+    #[schemars(with = "Option<String>", extend("examples" = ["(none)"]))]
     output: Option<SStr>,
     /// A path through a GUI's menus and dialogs.
-    #[schemars(with = "Option<String>", extend("examples" = ["[サーバの環境設定]→[local]を選択→[操作]または右クリック→[停止]"]))]
+    #[schemars(with = "Option<String>", extend("examples" = ["[Settings]→[Services]→[Stop]"]))]
     gui: Option<SStr>,
     /// Processes to check, each a name or `{ name, when }`; see `expect`.
-    #[schemars(extend("examples" = [["cjcpw", "nqsdaemon", { "name": "jcdbs", "when": "to >= R13.1" }]]))]
+    #[schemars(extend("examples" = [["exampled", "example-worker", { "name": "example-db", "when": "to >= 1.5" }]]))]
     processes: Option<Vec<RawProcessItem>>,
     /// Whether the `processes` must be `absent` or `present`.
     #[schemars(with = "Option<String>", extend("enum" = ["absent", "present"]), extend("examples" = ["absent"]))]
     expect: Option<SStr>,
     /// A note (Markdown).
-    #[schemars(with = "Option<String>", extend("examples" = ["補足 (Markdown)"]))]
+    #[schemars(with = "Option<String>", extend("examples" = ["Good to know (Markdown)"]))]
     note: Option<SStr>,
     /// A caution (Markdown).
-    #[schemars(with = "Option<String>", extend("examples" = ["注意 (Markdown)"]))]
+    #[schemars(with = "Option<String>", extend("examples" = ["Watch out (Markdown)"]))]
     caution: Option<SStr>,
     /// External documents to read, by their `_refs.toml` ids.
     #[schemars(with = "Option<Vec<String>>", extend("examples" = [["release-memo", "install-guide"]]))]
@@ -444,14 +444,14 @@ impl JsonSchema for RawProcessItem {
         json_schema!({
             "description": "A process name, or `{ name = \"…\", when = \"…\" }` for one that runs only where the condition holds.",
             "anyOf": [
-                { "type": "string", "examples": ["nqsdaemon"] },
+                { "type": "string", "examples": ["exampled"] },
                 {
                     "type": "object",
                     "title": "process item",
                     "description": "`processes = [\"a\", { name = \"b\", when = \"…\" }]`",
                     "properties": {
                         "name": { "type": "string", "description": "The process name.", "examples": ["jcdbs"] },
-                        "when": { "type": "string", "description": "A condition: the process is checked only where it holds.", "examples": ["to >= R13.1"] }
+                        "when": { "type": "string", "description": "A condition: the process is checked only where it holds.", "examples": ["to >= 1.5"] }
                     },
                     "required": ["name", "when"],
                     "additionalProperties": false
@@ -506,7 +506,7 @@ impl<'de> Deserialize<'de> for RawProcessItem {
 pub struct RawFront {
     /// Front-matter sections, before the first chapter: `[[front]]` tables.
     #[serde(default)]
-    #[schemars(extend("examples" = [[{ "id": "preface", "title": "はじめに", "body": "本書は…" }]]))]
+    #[schemars(extend("examples" = [[{ "id": "preface", "title": "Preface", "body": "This guide…" }]]))]
     pub front: Vec<RawFrontSection>,
 }
 
@@ -519,7 +519,7 @@ pub struct RawFrontSection {
     #[schemars(with = "String", extend("examples" = ["preface"]))]
     pub id: SStr,
     /// The section's heading.
-    #[schemars(extend("examples" = ["はじめに"]))]
+    #[schemars(extend("examples" = ["Preface"]))]
     pub title: String,
     /// Markdown.
     #[schemars(with = "String", extend("examples" = ["This guide explains how to upgrade the service."]))]
@@ -533,7 +533,7 @@ pub struct RawFrontSection {
 pub struct RawRefs {
     /// The documents: `[[ref]]` tables.
     #[serde(default, rename = "ref")]
-    #[schemars(extend("examples" = [[{ "id": "release-memo", "title": "リリースメモ" }]]))]
+    #[schemars(extend("examples" = [[{ "id": "release-notes", "title": "Release notes" }]]))]
     pub refs: Vec<RawRef>,
 }
 
@@ -546,7 +546,7 @@ pub struct RawRef {
     #[schemars(with = "String", extend("examples" = ["release-memo"]))]
     pub id: SStr,
     /// The document's title.
-    #[schemars(extend("examples" = ["リリースメモ"]))]
+    #[schemars(extend("examples" = ["Release notes"]))]
     pub title: String,
     /// What the reader finds in it.
     #[schemars(extend("examples" = ["What changed in each release."]))]
