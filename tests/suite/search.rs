@@ -1084,27 +1084,25 @@ const KUBEADM_QUERIES: &[&str] = &[
     "v1beta4",
 ];
 
-/// `queries` against the CLI (`tejun search --json --limit 10`) and `search.js` over the
-/// offline index of the same book: the same top ten, in order; documents whose ranks tie
-/// may trade places.
-fn rank_alike(book: &Path, queries: &[&str]) {
-    let out = tejun(&["index", book.to_str().unwrap()]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+/// `book` loaded and the offline index of its site written into `<book>/<name>`, for
+/// `search.js` under node ([`ENGINE`]).
+fn offline_site(book: &Path, name: &str) -> (tejun::Book, PathBuf) {
     let b = match tejun::load_book(book) {
         Ok((b, _)) => b,
         Err((d, src)) => panic!("{}", d.lines(&src).join("\n")),
     };
-    let site = book.join("site-ranked");
+    let site = book.join(name);
     let _ = std::fs::remove_dir_all(&site);
     std::fs::create_dir_all(site.join("search")).unwrap();
     offline::write_offline_index(&b, &mut |p, bytes| {
         std::fs::write(site.join(p), bytes).unwrap()
     });
-    let script = r#"
+    (b, site)
+}
+
+/// The start of a node script that runs `search.js`'s engine over a written site: its
+/// arguments are the script, the site and the queries (JSON); `e` is the engine.
+const ENGINE: &str = r#"
 const fs = require("fs"), path = require("path");
 const [js, site, queries] = process.argv.slice(1);
 const s = require(js);
@@ -1116,7 +1114,21 @@ const e = s.createEngine(p => new Promise((resolve, reject) => {
     resolve();
   });
 }), () => true);
-(async () => {
+"#;
+
+/// `queries` against the CLI (`tejun search --json --limit 10`) and `search.js` over the
+/// offline index of the same book: the same top ten, in order; documents whose ranks tie
+/// may trade places.
+fn rank_alike(book: &Path, queries: &[&str]) {
+    let out = tejun(&["index", book.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (_, site) = offline_site(book, "site-ranked");
+    let script = ENGINE.to_string()
+        + r#"(async () => {
   const out = {};
   for (const q of JSON.parse(queries)) {
     const r = await e.search(q, 10);
@@ -1126,7 +1138,7 @@ const e = s.createEngine(p => new Promise((resolve, reject) => {
 })().catch(e => { console.error(e); process.exit(1); });
 "#;
     let out = node(
-        script,
+        &script,
         &[
             site.to_str().unwrap(),
             &serde_json::to_string(queries).unwrap(),
@@ -1369,37 +1381,17 @@ fn judged_figures(book: &Path, key: &str) -> (Figures, Figures) {
                 .collect()
         })
         .collect();
-    let b = match tejun::load_book(book) {
-        Ok((b, _)) => b,
-        Err((d, src)) => panic!("{}", d.lines(&src).join("\n")),
-    };
+    let (b, site) = offline_site(book, "site-judged");
     let docs = tejun::search::collect(&b);
-    let site = book.join("site-judged");
-    let _ = std::fs::remove_dir_all(&site);
-    std::fs::create_dir_all(site.join("search")).unwrap();
-    offline::write_offline_index(&b, &mut |p, bytes| {
-        std::fs::write(site.join(p), bytes).unwrap()
-    });
-    let script = r#"
-const fs = require("fs"), path = require("path");
-const [js, site, queries] = process.argv.slice(1);
-const s = require(js);
-const e = s.createEngine(p => new Promise((resolve, reject) => {
-  fs.readFile(path.join(site, p), "utf8", (err, text) => {
-    if (err) return reject(err);
-    new Function("window", text)({ tejunSearchMeta: e.receivers.meta, tejunSearchShard: e.receivers.shard,
-      tejunSearchWords: e.receivers.words, tejunSearchDocs: e.receivers.docs, tejunSearchConds: e.receivers.conds });
-    resolve();
-  });
-}), () => true);
-(async () => {
+    let script = ENGINE.to_string()
+        + r#"(async () => {
   const out = [];
   for (const q of JSON.parse(queries)) out.push((await e.search(q, 10)).hits.map(h => [h.row[0], h.row[2]]));
   console.log(JSON.stringify(out));
 })().catch(e => { console.error(e); process.exit(1); });
 "#;
     let out = node(
-        script,
+        &script,
         &[
             site.to_str().unwrap(),
             &serde_json::to_string(&queries).unwrap(),
