@@ -131,10 +131,7 @@ fn axe_finds_nothing_wrong_with_the_scheme_switch_against_the_system() {
     for (system, chosen) in [("light", "dark"), ("dark", "light")] {
         b.set_color_scheme(system);
         open(&mut b, jobcenter(), "index.html", "");
-        b.eval(&format!(
-            "localStorage.setItem('tejun-scheme', {})",
-            json!(chosen)
-        ));
+        b.store_and_reload("tejun-scheme", chosen);
         open(&mut b, kubeadm(), "index.html", "");
         assert_eq!(b.eval(DARK_SHOWN), json!(chosen == "dark"), "{chosen}");
         found.extend(check_pages(

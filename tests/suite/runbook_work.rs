@@ -637,11 +637,7 @@ fn axe_finds_nothing_wrong_with_a_fresh_or_a_worked_runbook_light_or_dark() {
             for worked in [false, true] {
                 b.open(&url);
                 if !chosen.is_empty() {
-                    b.eval(&format!(
-                        "localStorage.setItem('tejun-scheme', {})",
-                        json!(chosen)
-                    ));
-                    b.reload();
+                    b.store_and_reload("tejun-scheme", chosen);
                 }
                 let dark = if chosen.is_empty() { scheme } else { chosen } == "dark";
                 assert_eq!(

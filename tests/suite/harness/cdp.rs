@@ -172,6 +172,23 @@ impl Browser {
         self.wait_event("Page.loadEventFired");
     }
 
+    /// Stores `value` under `key` in the page's localStorage and reloads until the
+    /// reloaded page reads it back: a file:// page's write can reach the browser after an
+    /// immediate reload has read its storage, so one reload may come too soon.
+    pub fn store_and_reload(&mut self, key: &str, value: &str) {
+        let set = format!("localStorage.setItem({}, {})", json!(key), json!(value));
+        let check = format!("localStorage.getItem({}) === {}", json!(key), json!(value));
+        let start = Instant::now();
+        loop {
+            self.eval(&set);
+            self.reload();
+            if self.eval(&check) == json!(true) {
+                return;
+            }
+            assert!(start.elapsed() < TIMEOUT, "`{key}` never survived a reload");
+        }
+    }
+
     /// The value of a JavaScript expression on the page (a promise is awaited); fails the
     /// test if it throws.
     pub fn eval(&mut self, expr: &str) -> Value {
