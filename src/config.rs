@@ -86,6 +86,8 @@ pub struct Config {
     pub title: String,
     /// The language of its content and of the words it shows readers.
     pub language: Language,
+    /// The languages of its translations (`translations`), never its own.
+    pub translations: Vec<Language>,
     /// Which edition it is (`第2版`), shown on title pages.
     pub edition: Option<String>,
     /// A line about it, under the title.
@@ -228,6 +230,7 @@ impl Config {
         let before = diags.items.len();
         let mut r = Reader { text, file, diags };
         let language = r.language(raw.language.as_ref());
+        let translations = r.translations(&raw.translations, language);
         let facet_when_raw: Vec<(String, Spanned<String>)> = raw
             .facet
             .iter()
@@ -253,6 +256,7 @@ impl Config {
         Some(Config {
             title: raw.title,
             language,
+            translations,
             edition: raw.edition,
             description: raw.description,
             facets,
@@ -370,6 +374,29 @@ impl Reader<'_> {
                 Language::Ja
             }
         }
+    }
+
+    /// `translations = ["en"]`: known languages, not the book's own, each once.
+    fn translations(&mut self, raw: &[Spanned<String>], own: Language) -> Vec<Language> {
+        let mut out = Vec::new();
+        for code in raw {
+            let before = self.diags.items.len();
+            let lang = self.language(Some(code));
+            if self.diags.items.len() > before {
+                continue;
+            }
+            if lang == own {
+                self.error(
+                    code.span(),
+                    format!("`{}` is the book's own language", lang.code()),
+                );
+            } else if out.contains(&lang) {
+                self.error(code.span(), format!("`{}` is listed twice", lang.code()));
+            } else {
+                out.push(lang);
+            }
+        }
+        out
     }
 
     /// Every profile that could be read; a duplicate id leaves one out.

@@ -46,6 +46,7 @@ pub mod shell;
 pub mod theme_file;
 pub mod timing;
 pub mod toml_source;
+pub mod translate;
 pub mod version;
 pub mod words;
 

@@ -16,6 +16,9 @@ pub struct Args {
     /// Also print, per procedure, the condition that selects it and the profiles that do
     #[arg(long)]
     pub matrix: bool,
+    /// Fail when a translation is missing text or is stale against its source
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// A procedure, its selecting condition in the book's words (simplified: each clause
@@ -56,6 +59,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 count(warnings, "warning"),
                 start.elapsed().as_millis()
             );
+            let mut behind = 0;
+            for &lang in &book.config.translations {
+                match super::translations::check(&args.book.book, lang) {
+                    Ok(n) => behind += n,
+                    Err(code) => return Ok(code),
+                }
+            }
+            if args.strict && behind > 0 {
+                eprintln!(
+                    "{} behind the source (--strict)",
+                    count(behind, "translated unit")
+                );
+                return Ok(ExitCode::from(1));
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(code) => Ok(code),

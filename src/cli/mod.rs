@@ -12,6 +12,7 @@ mod runbook;
 mod schema;
 mod search;
 mod serve;
+mod translations;
 
 use std::io::Write;
 use std::path::PathBuf;

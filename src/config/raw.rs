@@ -13,7 +13,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 /// `book.toml`: the book's title, language, facets, profiles and output options.
-/// `language`: `ja` or `en`.
+/// `language`: `ja` or `en`; `translations`: the other languages the book is translated
+/// into (`["en"]`), each from `translations/<lang>/`.
 // A table-valued key has no doc comment of its own: its table's (with the README's note)
 // is what an editor shows on it.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -27,6 +28,10 @@ pub(super) struct RawConfig {
     #[serde(default)]
     #[schemars(with = "Option<String>", extend("enum" = ["ja", "en"]), extend("examples" = ["ja"]))]
     pub(super) language: Option<Spanned<String>>,
+    /// Languages the book is also translated into, each from `translations/<lang>/`.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>", extend("items" = { "enum": ["ja", "en"] }), extend("examples" = [["en"]]))]
+    pub(super) translations: Vec<Spanned<String>>,
     /// Optional, shown on title pages.
     #[serde(default)]
     #[schemars(extend("examples" = ["Edition 2"]))]

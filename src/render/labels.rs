@@ -233,6 +233,7 @@ mod tests {
         Config {
             title: "t".into(),
             language: lang,
+            translations: Vec::new(),
             edition: None,
             description: None,
             facets: vec![

@@ -24,14 +24,24 @@ use crate::content::{
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap};
 use crate::model::*;
 pub(crate) use crate::toml_source::content_start;
-use crate::words::Words;
+use crate::words::{Language, Words};
 
 pub use patch::{Page, Patched, Patcher};
 
 /// Loads `book.toml` and `content/` under `root`. Returns the book with its warnings, or
 /// every diagnostic when there is at least one error.
 pub fn load_book(root: &Path) -> Result<(Book, Diagnostics), (Diagnostics, SourceMap)> {
-    load(root, false).map(|(book, diags, _)| (book, diags))
+    load(root, false, None).map(|(book, diags, _, _)| (book, diags))
+}
+
+/// [`load_book`] in one of the languages the book is translated into (`translations` in
+/// book.toml): its text from `translations/<lang>/`, with how the translation stands.
+pub fn load_translated(
+    root: &Path,
+    lang: Language,
+) -> Result<(Book, Diagnostics, crate::translate::Status), (Diagnostics, SourceMap)> {
+    load(root, false, Some(lang))
+        .map(|(book, diags, _, status)| (book, diags, status.unwrap_or_default()))
 }
 
 /// [`load_book`], keeping what the dev server needs to apply an edit of one procedure
@@ -39,12 +49,22 @@ pub fn load_book(root: &Path) -> Result<(Book, Diagnostics), (Diagnostics, Sourc
 pub fn load_book_patchable(
     root: &Path,
 ) -> Result<(Book, Diagnostics, Patcher), (Diagnostics, SourceMap)> {
-    load(root, true).map(|(book, diags, patcher)| (book, diags, patcher.unwrap_or_default()))
+    load(root, true, None)
+        .map(|(book, diags, patcher, _)| (book, diags, patcher.unwrap_or_default()))
 }
 
-type Loaded3 = (Book, Diagnostics, Option<Patcher>);
+type Loaded3 = (
+    Book,
+    Diagnostics,
+    Option<Patcher>,
+    Option<crate::translate::Status>,
+);
 
-fn load(root: &Path, patchable: bool) -> Result<Loaded3, (Diagnostics, SourceMap)> {
+fn load(
+    root: &Path,
+    patchable: bool,
+    lang: Option<Language>,
+) -> Result<Loaded3, (Diagnostics, SourceMap)> {
     let mut sources = SourceMap::default();
     let mut diags = Diagnostics::default();
     let config_path = root.join("book.toml");
@@ -61,18 +81,37 @@ fn load(root: &Path, patchable: bool) -> Result<Loaded3, (Diagnostics, SourceMap
     else {
         return Err((diags, sources));
     };
-    let mut config = Config::parse(sources.text(cfile), cfile, &mut diags);
-    if let Some(c) = config.as_mut() {
-        let theme = root.join(&c.theme_dir);
-        c.words = Words::load(c.language, &theme, &mut sources, &mut diags).into();
-    }
-    let loaded = crate::timing::phase("load content", || {
+    let config = Config::parse(sources.text(cfile), cfile, &mut diags);
+    let mut loaded = crate::timing::phase("load content", || {
         load_content(root, &mut sources, &mut diags)
     });
-    let Some(config) = config else {
+    let Some(mut config) = config else {
         diags.sort();
         return Err((diags, sources));
     };
+    let status = match lang {
+        Some(lang) if lang != config.language => {
+            if !config.translations.contains(&lang) {
+                diags.push(
+                    Diagnostic::error(cfile, 0..0, format!("the book has no `{}` translation", lang.code()))
+                        .with_hint(format!("add `translations = [\"{}\"]` to book.toml and translate into translations/{}/", lang.code(), lang.code())),
+                );
+                return Err((diags, sources));
+            }
+            Some(crate::translate::apply(
+                root,
+                lang,
+                cfile,
+                &mut config,
+                &mut loaded,
+                &mut sources,
+                &mut diags,
+            ))
+        }
+        _ => None,
+    };
+    let theme = root.join(&config.theme_dir);
+    config.words = Words::load(config.language, &theme, &mut sources, &mut diags).into();
     let mut r = Resolver::new(&config, &sources, &mut diags, &loaded.steps);
     let (front, refs, chapters) = crate::timing::phase("resolve", || r.resolve(&loaded));
     r.unused_placeholders();
@@ -120,7 +159,7 @@ fn load(root: &Path, patchable: bool) -> Result<Loaded3, (Diagnostics, SourceMap
         let reusable = std::mem::take(&mut loaded.steps);
         Patcher::new(&book, &loaded, reusable, &prose, &commands)
     });
-    Ok((book, diags, patcher))
+    Ok((book, diags, patcher, status))
 }
 
 /// The ids, titles and parameters of `content/_steps/`, in id order.

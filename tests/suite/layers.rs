@@ -16,6 +16,7 @@ const LAYERS: &[&[&str]] = &[
     &["config"],
     &["model"],
     &["prose", "filter", "coverage", "content"],
+    &["translate"],
     &["resolve"],
     &["render", "schema"],
     &["search"],

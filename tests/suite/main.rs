@@ -62,4 +62,5 @@ mod search_browser;
 mod serve;
 mod serve_load;
 mod transcription;
+mod translations;
 mod words;

@@ -85,11 +85,13 @@ impl Book {
         Book::copy(&fixture_dir(name), name)
     }
 
-    /// A copy of the repository's JobCenter book (book.toml and content/).
+    /// A copy of the repository's JobCenter book (book.toml, content/ and its
+    /// translations/).
     pub fn jobcenter() -> Book {
         let book = Book::empty("jobcenter");
         std::fs::copy(repo().join("book.toml"), book.join("book.toml")).expect("book.toml");
         copy_dir(&repo().join("content"), &book.join("content"));
+        copy_dir(&repo().join("translations"), &book.join("translations"));
         book
     }
 

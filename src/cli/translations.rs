@@ -1,0 +1,100 @@
+//! How each translation stands against its source, for `check`: errors in translation
+//! files stop it like any book error; stale, missing and unstamped units are warnings,
+//! each at its place, with the fingerprint to record once the text is brought up to date.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use super::load::count;
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::translate::{State, Status};
+use crate::words::Language;
+
+/// Checks the `lang` translation of the book at `root`; returns how many units are behind
+/// the source.
+pub(super) fn check(root: &Path, lang: Language) -> Result<usize, ExitCode> {
+    let (book, diags, status) = match crate::resolve::load_translated(root, lang) {
+        Ok(loaded) => loaded,
+        Err((diags, sources)) => {
+            diags.emit(&sources);
+            eprintln!(
+                "{}, {}; the `{}` translation was not checked",
+                count(diags.count(Severity::Error), "error"),
+                count(diags.count(Severity::Warning), "warning"),
+                lang.code()
+            );
+            return Err(ExitCode::from(1));
+        }
+    };
+    let dir = root.join("translations");
+    // The source's own warnings were printed with the source; only the translation's here.
+    let mut own = Diagnostics::default();
+    for d in diags.items {
+        if d.file
+            .is_some_and(|f| book.sources.path(f).starts_with(&dir))
+        {
+            own.push(d);
+        }
+    }
+    for unit in &status.units {
+        own.push(unit_warning(unit, lang));
+    }
+    own.sort();
+    own.emit(&book.sources);
+    eprintln!("{}", summary(&status, lang));
+    Ok(status.units.len())
+}
+
+fn unit_warning(unit: &crate::translate::Unit, lang: Language) -> Diagnostic {
+    let stamp = format!("from = \"{}\"", unit.fingerprint);
+    let (name, table) = match unit.key.as_str() {
+        "" => (
+            "the file's own text".to_string(),
+            "the file's top keys".to_string(),
+        ),
+        key => (key.to_string(), format!("[{key}]")),
+    };
+    let (source, span) = unit.source.clone();
+    match &unit.state {
+        State::Missing(fields) => Diagnostic::warning(
+            source,
+            span,
+            format!(
+                "no `{}` translation of {name} ({})",
+                lang.code(),
+                fields.join(", ")
+            ),
+        )
+        .with_hint(format!("add {table} to {} with {stamp}", unit.file)),
+        State::Unstamped | State::Stale(_) => {
+            let message = match &unit.state {
+                State::Stale(_) => format!("{name}: the source changed since it was translated"),
+                _ => format!("{name}: translated, but not from which source text"),
+            };
+            let (file, at) = unit.translation.clone().unwrap_or((source, span.clone()));
+            Diagnostic::warning(file, at, message)
+                .with_related(source, span, "the source text now")
+                .with_hint(format!(
+                    "bring the translation up to date, then record {stamp} in {table}"
+                ))
+        }
+    }
+}
+
+/// `translation en: 442 units, all current` or with what is behind.
+fn summary(status: &Status, lang: Language) -> String {
+    let of = |f: fn(&State) -> bool| status.units.iter().filter(|u| f(&u.state)).count();
+    let stale = of(|s| matches!(s, State::Stale(_)));
+    let missing = of(|s| matches!(s, State::Missing(_)));
+    let unstamped = of(|s| matches!(s, State::Unstamped));
+    let head = format!(
+        "translation {}: {}",
+        lang.code(),
+        count(status.total, "unit")
+    );
+    if status.units.is_empty() {
+        format!("{head}, all current")
+    } else {
+        format!("{head}; {stale} stale, {missing} missing, {unstamped} unstamped")
+    }
+}
