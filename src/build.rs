@@ -19,6 +19,8 @@ use crate::search::index::{self, Update};
 pub struct Build<'a> {
     root: &'a Path,
     book: &'a Book,
+    /// The book in each of its other languages, built into `<out>/<lang>/`.
+    translations: &'a [Book],
     out_dir: PathBuf,
     staged: StagedDir,
 }
@@ -68,9 +70,17 @@ impl<'a> Build<'a> {
         Ok(Build {
             root,
             book,
+            translations: &[],
             out_dir,
             staged,
         })
+    }
+
+    /// Also builds the book's translations (loaded with [`crate::resolve::load_translated`]),
+    /// each into a folder named by its language, linked page to page with the source.
+    pub fn with_translations(mut self, books: &'a [Book]) -> Build<'a> {
+        self.translations = books;
+        self
     }
 
     /// Renders, indexes, swaps in. The tantivy index needs nothing from the site, so it is
@@ -79,21 +89,41 @@ impl<'a> Build<'a> {
         let Build {
             root,
             book,
+            translations,
             out_dir,
             mut staged,
         } = self;
+        let own = book.config.language;
+        let others: Vec<_> = translations.iter().map(|b| b.config.language).collect();
         let theme = Theme::load(Some(&root.join(&book.config.theme_dir)))?;
-        let site = Site::new(book, theme)?.with_index(crate::search::write_site_index);
+        let site = Site::new(book, theme)?
+            .with_index(crate::search::write_site_index)
+            .with_languages(crate::render::language_links(own, &others, own));
         let index_dir = index::beside(&out_dir);
         let (site_result, index) = std::thread::scope(|scope| {
             let index = scope.spawn(|| {
                 crate::timing::phase("tantivy index", || index::update(root, book, &index_dir))
             });
             // The site is swapped in as soon as it is whole, the index still being written.
-            let built = render_into(&site, book, root, &mut staged, progress).and_then(|r| {
-                let retired = crate::timing::phase("commit", || staged.commit())?;
-                Ok((r, retired))
-            });
+            let built = render_into(&site, book, root, &mut staged, progress)
+                .and_then(|r| {
+                    for tr in translations {
+                        let lang = tr.config.language;
+                        let theme = Theme::load(Some(&root.join(&tr.config.theme_dir)))?;
+                        let site = Site::new(tr, theme)?
+                            .with_index(crate::search::write_site_index)
+                            .with_languages(crate::render::language_links(own, &others, lang));
+                        crate::output::with_shared(&mut staged, |sink| {
+                            let mut within = crate::output::Within::new(sink, lang.code());
+                            site.build_with(&mut within, &crate::progress::Silent)
+                        })?;
+                    }
+                    Ok(r)
+                })
+                .and_then(|r| {
+                    let retired = crate::timing::phase("commit", || staged.commit())?;
+                    Ok((r, retired))
+                });
             progress.finish();
             (built, index.join())
         });

@@ -28,6 +28,15 @@ pub enum Language {
 }
 
 impl Language {
+    /// The language a code names (`ja`, `en`), if tejun has its words.
+    pub fn from_code(code: &str) -> Option<Language> {
+        match code {
+            "ja" => Some(Language::Ja),
+            "en" => Some(Language::En),
+            _ => None,
+        }
+    }
+
     /// The language's code, as book.toml writes it and the table's file is named.
     pub fn code(self) -> &'static str {
         match self {
@@ -137,6 +146,8 @@ tables! {
         scheme, scheme_system, scheme_light, scheme_dark,
         /// A procedure page's section list, and the link back to the top.
         on_this_page, back_to_top,
+        /// The language switch of a translated book: its name, and the language's own name.
+        language, language_name,
     }
 
     /// The environment picker and the scripts of every page (`window.TEJUN.strings`).

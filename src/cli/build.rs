@@ -33,7 +33,13 @@ pub fn run(args: Args) -> Result<ExitCode> {
             Err(code) => return Ok(code),
         };
     let book = &loaded.book;
-    let report = Build::new(root, book, args.out.as_deref())?.run(&Bar::new("rendering"))?;
+    let translations = match super::translations::load_all(root, book, "nothing was built") {
+        Ok(books) => books,
+        Err(code) => return Ok(code),
+    };
+    let report = Build::new(root, book, args.out.as_deref())?
+        .with_translations(&translations)
+        .run(&Bar::new("rendering"))?;
     // A build elsewhere (`--out`) writes nothing into the book, schemas included: the
     // sources may be someone else's or read-only.
     if args.out.is_none() {

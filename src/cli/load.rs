@@ -42,6 +42,35 @@ pub(super) fn book(root: &Path, undone: &str) -> Result<Loaded, ExitCode> {
     }
 }
 
+/// [`book`] in `lang` (`--lang`): the book's own language, or one of its translations.
+pub(super) fn book_in(root: &Path, lang: Option<&str>, undone: &str) -> Result<Loaded, ExitCode> {
+    let Some(code) = lang else {
+        return book(root, undone);
+    };
+    let Some(lang) = crate::words::Language::from_code(code) else {
+        eprintln!("error: --lang {code}: unknown language (use ja or en); {undone}");
+        return Err(ExitCode::from(2));
+    };
+    match crate::resolve::load_translated(root, lang) {
+        Ok((book, warnings, _)) => {
+            warnings.emit(&book.sources);
+            Ok(Loaded {
+                warnings: warnings.count(Severity::Warning),
+                book,
+            })
+        }
+        Err((diags, sources)) => {
+            diags.emit(&sources);
+            eprintln!(
+                "{}, {}; {undone}",
+                count(diags.count(Severity::Error), "error"),
+                count(diags.count(Severity::Warning), "warning")
+            );
+            Err(ExitCode::from(1))
+        }
+    }
+}
+
 /// `1 error`, `2 errors`, `0 warnings`.
 pub(super) fn count(n: usize, noun: &str) -> String {
     if n == 1 {

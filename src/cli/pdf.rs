@@ -16,6 +16,9 @@ use crate::render::runbook::build_date;
 pub struct Args {
     #[command(flatten)]
     pub book: BookArg,
+    /// The language to write it in: the book's own or one of its `translations`
+    #[arg(long, value_name = "CODE")]
+    pub lang: Option<String>,
     /// Print the runbook of this profile (an `id` of a `[[profile]]` in book.toml)
     #[arg(long, value_name = "NAME", conflicts_with = "env")]
     pub profile: Option<String>,
@@ -38,7 +41,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     // Before loading anything: without a printer there is nothing to do.
     let chromium = pdf::find_chromium(args.chromium.as_deref())?;
     let root = &args.book.book;
-    let mut book = match super::load::book(root, "no PDF was written") {
+    let mut book = match super::load::book_in(root, args.lang.as_deref(), "no PDF was written") {
         Ok(loaded) => loaded.book,
         Err(code) => return Ok(code),
     };

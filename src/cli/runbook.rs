@@ -18,6 +18,9 @@ use crate::render::{RunbookSpec, Site, Theme};
 pub struct Args {
     #[command(flatten)]
     pub book: BookArg,
+    /// The language to write it in: the book's own or one of its `translations`
+    #[arg(long, value_name = "CODE")]
+    pub lang: Option<String>,
     /// The environment, `facet=value,…` (for example `cluster=unix,operation=patch,from=R12.7`)
     #[arg(long, value_name = "FACET=VALUE,...")]
     pub env: Option<String>,
@@ -33,7 +36,11 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
-    let mut book = match super::load::book(&args.book.book, "no runbook was written") {
+    let mut book = match super::load::book_in(
+        &args.book.book,
+        args.lang.as_deref(),
+        "no runbook was written",
+    ) {
         Ok(loaded) => loaded.book,
         Err(code) => return Ok(code),
     };

@@ -98,3 +98,37 @@ fn summary(status: &Status, lang: Language) -> String {
         format!("{head}; {stale} stale, {missing} missing, {unstamped} unstamped")
     }
 }
+
+/// The book in each of its translations, for the commands that build it. A translation
+/// with errors stops the command like an error in the source; one behind the source is
+/// built as it is, with a warning that `check` says where.
+pub(super) fn load_all(
+    root: &Path,
+    book: &crate::model::Book,
+    undone: &str,
+) -> Result<Vec<crate::model::Book>, ExitCode> {
+    let mut out = Vec::new();
+    for &lang in &book.config.translations {
+        match crate::resolve::load_translated(root, lang) {
+            Ok((translated, _, status)) => {
+                if !status.units.is_empty() {
+                    eprintln!(
+                        "warning: {}; `tejun check` lists them",
+                        summary(&status, lang)
+                    );
+                }
+                out.push(translated);
+            }
+            Err((diags, sources)) => {
+                diags.emit(&sources);
+                eprintln!(
+                    "{} in the `{}` translation; {undone}",
+                    count(diags.count(Severity::Error), "error"),
+                    lang.code()
+                );
+                return Err(ExitCode::from(1));
+            }
+        }
+    }
+    Ok(out)
+}

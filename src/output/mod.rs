@@ -80,6 +80,49 @@ impl SharedOutput for Locked<'_> {
     }
 }
 
+/// Another sink's files under a folder of it (`en/`): a translated book's site inside the
+/// source's, written through the same staging folder and swapped in with it.
+pub struct Within<'a> {
+    inner: &'a dyn SharedOutput,
+    prefix: String,
+}
+
+impl<'a> Within<'a> {
+    /// Files of `inner` under `folder`.
+    pub fn new(inner: &'a dyn SharedOutput, folder: &str) -> Within<'a> {
+        Within {
+            inner,
+            prefix: format!("{}/", folder.trim_end_matches('/')),
+        }
+    }
+}
+
+impl Output for Within<'_> {
+    fn write(&mut self, path: &str, bytes: &[u8]) -> Result<()> {
+        self.put(path, bytes)
+    }
+
+    fn shared(&self) -> Option<&dyn SharedOutput> {
+        Some(self)
+    }
+}
+
+impl SharedOutput for Within<'_> {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        check_relative(path)?;
+        self.inner.put(&format!("{}{path}", self.prefix), bytes)
+    }
+
+    fn put_with(
+        &self,
+        path: &str,
+        fill: &mut dyn FnMut(&mut dyn Write) -> Result<()>,
+    ) -> Result<()> {
+        check_relative(path)?;
+        self.inner.put_with(&format!("{}{path}", self.prefix), fill)
+    }
+}
+
 /// Keeps every file in memory.
 #[derive(Debug, Default)]
 pub struct MemoryOutput {

@@ -124,6 +124,51 @@ pub struct Site<'a> {
     /// What writes the site's offline search index beside the other whole-book files, if
     /// anything: the search module sits above the renderer, so the caller hands it in.
     index: Option<IndexWriter>,
+    /// The book's languages, for the language switch (empty for a book in one).
+    languages: Vec<LanguageLink>,
+}
+
+/// One language of a translated book, as the language switch links it.
+#[derive(Debug, Clone, Serialize)]
+pub struct LanguageLink {
+    /// Its code (`hreflang`).
+    pub code: &'static str,
+    /// Its own name (`English`, `日本語`).
+    pub name: String,
+    /// The way from the site being built to that language's site: `""`, `en/`, `../`.
+    pub prefix: String,
+    /// The language of the site being built.
+    pub current: bool,
+}
+
+/// The language switch of the site in `current`, for a book written in `own` and
+/// translated into `translations`: the source's site at the output's root, each
+/// translation's in a folder named by its code.
+pub fn language_links(
+    own: crate::words::Language,
+    translations: &[crate::words::Language],
+    current: crate::words::Language,
+) -> Vec<LanguageLink> {
+    if translations.is_empty() {
+        return Vec::new();
+    }
+    let up = if current == own { "" } else { "../" };
+    std::iter::once(own)
+        .chain(translations.iter().copied())
+        .map(|lang| LanguageLink {
+            code: lang.code(),
+            name: crate::words::Words::builtin(lang)
+                .site
+                .language_name
+                .clone(),
+            prefix: match (lang == current, lang == own) {
+                (true, _) => String::new(),
+                (false, true) => up.to_string(),
+                (false, false) => format!("{up}{}/", lang.code()),
+            },
+            current: lang == current,
+        })
+        .collect()
 }
 
 /// Writes a book's offline search index as (path inside the site, bytes) files.
@@ -191,7 +236,14 @@ impl<'a> Site<'a> {
             procedures: std::sync::OnceLock::new(),
             bodies: parts::BodyCache::default(),
             index: None,
+            languages: Vec::new(),
         })
+    }
+
+    /// Links every page to itself in the book's other languages.
+    pub fn with_languages(mut self, languages: Vec<LanguageLink>) -> Self {
+        self.languages = languages;
+        self
     }
 
     /// Writes the offline search index with `write` when the whole-book files are built.
@@ -548,6 +600,8 @@ impl<'a> Site<'a> {
         c.insert("page", page);
         c.insert("current", page.stem());
         let link = nav::page_link(ctx, page);
+        c.insert("languages", &self.languages);
+        c.insert("page_href", &link.href);
         c.insert("page_title", &link.title);
         c.insert("page_number", &link.number);
         if matches!(page, PageId::Index) {

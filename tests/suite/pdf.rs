@@ -10,7 +10,7 @@ use std::process::Command;
 use crate::harness::{fixture_dir, load, read, repo, squash, Tejun, DATE};
 
 /// How long a print may take: Chromium on a loaded two-core machine is slow, not hung.
-const PRINT: std::time::Duration = std::time::Duration::from_secs(600);
+pub(crate) const PRINT: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// A poppler tool's standard output (the tests need poppler-utils, as they need Chromium).
 fn poppler(tool: &str, args: &[&str]) -> String {
@@ -40,7 +40,7 @@ fn pages(pdf: &Path) -> u32 {
 
 /// The text of pages `first..=last` (all when `None`), without any whitespace, so words
 /// broken across lines still match.
-fn text(pdf: &Path, range: Option<(u32, u32)>) -> String {
+pub(crate) fn text(pdf: &Path, range: Option<(u32, u32)>) -> String {
     let mut args = Vec::new();
     let (f, l);
     if let Some((first, last)) = range {
@@ -139,7 +139,7 @@ fn assert_contents_pages(pdf: &Path, at_least: usize) {
 }
 
 /// Every font is embedded (poppler's `emb` column).
-fn assert_fonts_embedded(pdf: &Path) {
+pub(crate) fn assert_fonts_embedded(pdf: &Path) {
     let fonts = poppler("pdffonts", &[&pdf.to_string_lossy()]);
     let rows: Vec<&str> = fonts.lines().skip(2).collect();
     assert!(!rows.is_empty(), "no fonts:\n{fonts}");

@@ -3,7 +3,15 @@
 //! the units it touched; a translation that loses a link or names a step the source does
 //! not have is an error at its line.
 
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use crate::harness::cdp::{file_url, Browser};
 use crate::harness::Book;
+
+/// How long a page may take to load on a busy machine.
+const WAIT: Duration = Duration::from_secs(60);
 
 const STEPS: &str = "translations/en/_steps/unix-check-processes-stopped.toml";
 
@@ -90,4 +98,130 @@ fn a_step_the_source_does_not_have_is_an_error_and_the_real_one_is_missing() {
         err.contains("check-nqs-site"),
         "the hint lists the real ids: {err}"
     );
+}
+
+/// The built JobCenter site holds its English edition in `en/`, each page linked to its
+/// twin; the switch keeps the page, the environment and the step being read.
+#[test]
+fn the_language_switch_keeps_the_page_the_environment_and_the_step() {
+    let site = crate::a11y::jobcenter();
+    let en = std::fs::read_to_string(site.join("en/unix-patch.html")).expect("en/unix-patch.html");
+    assert!(en.contains("<html lang=\"en\""), "the English page says so");
+    assert!(en.contains("Patch application"), "with the English title");
+    assert!(!en.contains("パッチ適用"), "and no Japanese title left");
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
+    let page = |p: &str| {
+        format!(
+            "{}?cluster=unix&operation=patch#step-check-nqs-site",
+            file_url(&site.join(p))
+        )
+    };
+    b.open(&page("unix-patch.html"));
+    b.click("[data-lang-link]");
+    let landed = b.poll(
+        "document.documentElement.lang === 'en' && document.readyState === 'complete' \
+         && [location.pathname.split('/').slice(-2).join('/'), location.search, location.hash]",
+        WAIT,
+        Value::is_array,
+    );
+    assert_eq!(
+        landed,
+        json!([
+            "en/unix-patch.html",
+            "?cluster=unix&operation=patch",
+            "#step-check-nqs-site"
+        ])
+    );
+    assert_eq!(
+        b.eval("document.querySelector('h1').textContent.includes('Patch application')"),
+        json!(true)
+    );
+    // The environment came along: the English page shows it in English words.
+    let summary = b.poll(
+        "(() => { const t = document.querySelector('[data-env-summary]'); return t && t.textContent.includes('UNIX') && t.textContent; })()",
+        WAIT,
+        Value::is_string,
+    );
+    assert!(
+        summary
+            .as_str()
+            .is_some_and(|s| s.contains("Patch application")),
+        "{summary}"
+    );
+    b.click("[data-lang-link]");
+    let back = b.poll(
+        "document.documentElement.lang === 'ja' && document.readyState === 'complete' \
+         && [location.pathname.split('/').pop(), location.hash]",
+        WAIT,
+        Value::is_array,
+    );
+    assert_eq!(back, json!(["unix-patch.html", "#step-check-nqs-site"]));
+}
+
+/// The English pages with the switch pass axe-core, light and dark, and on a phone the
+/// switch still offers the other language.
+#[test]
+fn english_pages_with_the_switch_pass_axe_light_and_dark() {
+    let site = crate::a11y::jobcenter();
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
+    let axe = crate::search_browser::axe_core();
+    let mut found = Vec::new();
+    for scheme in ["light", "dark"] {
+        b.set_color_scheme(scheme);
+        for page in ["en/index.html", "en/unix-patch.html", "index.html"] {
+            b.open(&file_url(&site.join(page)));
+            let v = crate::a11y::violations(&mut b, &axe);
+            if v != json!([]) {
+                found.push(format!("{page} ({scheme}): {v}"));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "axe-core violations:\n{}",
+        found.join("\n")
+    );
+    b.set_viewport(375, 800, true);
+    b.open(&file_url(&site.join("en/unix-patch.html")));
+    assert_eq!(
+        b.eval("(() => { const a = document.querySelector('[data-lang-link]'); const r = a.getBoundingClientRect(); return a.checkVisibility() && r.right <= innerWidth && r.width > 0; })()"),
+        json!(true),
+        "the way back to Japanese stays on a phone's screen"
+    );
+}
+
+/// `tejun pdf --lang en`: a runbook printed in English, cover and steps, every font
+/// embedded.
+#[test]
+fn a_runbook_prints_in_english_with_its_fonts_embedded() {
+    let book = Book::jobcenter();
+    let out = book.tmp().join("en.pdf");
+    crate::harness::Tejun::new(&*book)
+        .args([
+            "pdf",
+            ".",
+            "--lang",
+            "en",
+            "--profile",
+            "mscs-x64-upgrade-from-r12-8",
+            "--out",
+        ])
+        .arg(&out)
+        .within(crate::pdf::PRINT)
+        .run()
+        .assert_ok();
+    let cover = crate::pdf::text(&out, Some((1, 1)));
+    assert!(cover.contains("MSCSIA-32/x64versionupgrade"), "{cover}");
+    assert!(cover.contains("Environment"), "{cover}");
+    let all = crate::pdf::text(&out, None);
+    assert!(all.contains("Stop"), "English steps");
+    assert!(
+        !all.contains("対象環境") && !all.contains("手順"),
+        "no Japanese words of the UI"
+    );
+    crate::pdf::assert_fonts_embedded(&out);
 }

@@ -9,7 +9,9 @@
 // - a procedure page's list of its sections (page_toc.html): open beside the text on wide
 //   screens, a box to open on narrow ones, the section being read marked, the sections
 //   the environment hides marked as such;
-// - a link back to the top once the reader has scrolled a screen down.
+// - a link back to the top once the reader has scrolled a screen down;
+// - the language switch keeps the page, the environment (the picker writes it into the
+//   address) and the step or section being read (the address's fragment).
 // Words come from the templates and `window.TEJUN.strings`; nothing is fetched.
 (function () {
   "use strict";
@@ -183,8 +185,24 @@
     update();
   }
 
+  // ---- the language switch -----------------------------------------------------------------
+  // The address is read at the click, not at load: the picker and deep links change it.
+  function languageSwitch() {
+    document.querySelectorAll("[data-lang-link]").forEach(function (a) {
+      // The picker may have given the link the environment already: take the page alone.
+      var follow = function () {
+        var page = a.getAttribute("href").split(/[?#]/)[0];
+        a.setAttribute("href", page + location.search + location.hash);
+      };
+      a.addEventListener("click", follow);
+      a.addEventListener("focus", follow);
+      a.addEventListener("mouseenter", follow);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     sectionList();
     toTop();
+    languageSwitch();
   });
 })();
