@@ -68,6 +68,21 @@ pub struct Book {
     pub reusable_steps: Vec<ReusableStep>,
     /// The files the book was read from (empty once loaded: diagnostics are printed by then).
     pub sources: SourceMap,
+    /// In a translated book, where the text is not a translation of the source's as it is
+    /// now: by procedure (`proc`), step (`proc/step`) or reusable step (`_steps/<id>`).
+    pub translation_gaps: Arc<HashMap<String, TranslationGap>>,
+}
+
+/// Text of a translated book that shows the source's language, or a translation made
+/// from an earlier source: what the reader is told, with the source's text beside it.
+#[derive(Debug, Clone, Default)]
+pub struct TranslationGap {
+    /// Some of it was translated from an older source (otherwise it is not translated).
+    pub stale: bool,
+    /// The source's text of the units concerned, as written (Markdown), one per paragraph.
+    pub source: Vec<String>,
+    /// The source's language code (`lang` of the text shown beside).
+    pub lang: &'static str,
 }
 
 /// A reusable step as a use site sees it: its id and the parameters `with` sets.

@@ -148,6 +148,8 @@ tables! {
         on_this_page, back_to_top,
         /// The language switch of a translated book: its name, and the language's own name.
         language, language_name,
+        /// A translated book's text not (or no longer) translated from the source's.
+        translation_missing, translation_stale, translation_source,
     }
 
     /// The environment picker and the scripts of every page (`window.TEJUN.strings`).

@@ -29,7 +29,9 @@ fn book(allow_html: bool) -> &'static Book {
                 chapters: Vec::new(),
                 targets: Arc::new(HashMap::new()),
                 backlinks: HashMap::new(),
+                reusable_steps: Vec::new(),
                 sources: Default::default(),
+                translation_gaps: Default::default(),
             }
         };
         [book(false), book(true)]

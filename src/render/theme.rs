@@ -44,6 +44,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("step.html", include_str!("../../themes/default/step.html")),
     (
+        "translation_gap.html",
+        include_str!("../../themes/default/translation_gap.html"),
+    ),
+    (
         "step_body.html",
         include_str!("../../themes/default/step_body.html"),
     ),

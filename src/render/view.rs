@@ -86,6 +86,34 @@ pub struct StepView {
     pub hash: String,
     /// Position in a runbook, 1..total across every procedure; 0 on site pages.
     pub seq: u32,
+    /// In a translated book, text not (or no longer) translated from the source's.
+    pub translation: Option<GapView>,
+}
+
+/// What a reader of a translated book is told where the translation falls short.
+#[derive(Debug, Clone, Serialize)]
+pub struct GapView {
+    /// Translated from an earlier source (otherwise: not translated yet).
+    pub stale: bool,
+    /// The source's text, rendered.
+    pub source: String,
+    /// Its language code.
+    pub lang: &'static str,
+}
+
+/// The gap recorded for `target` (see [`crate::model::Book::translation_gaps`]).
+fn gap(ctx: &Ctx, page: &str, target: &str) -> Option<GapView> {
+    let gap = ctx.book.translation_gaps.get(target)?;
+    let source = gap
+        .source
+        .iter()
+        .map(|text| markdown::render(ctx, page, text).html)
+        .collect();
+    Some(GapView {
+        stale: gap.stale,
+        source,
+        lang: gap.lang,
+    })
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -118,6 +146,9 @@ pub struct ProcedureView {
     /// banner carries it instead ([`PageCondition`]): a page that does not apply says so
     /// rather than going blank.
     pub select_when: Option<String>,
+    /// In a translated book, the procedure's own text (title, introduction, sections) not
+    /// translated from the source as it is now.
+    pub translation: Option<GapView>,
 }
 
 /// What selects a chapter's or a procedure's page (chapter ∧ group ∧ procedure), for the
@@ -196,6 +227,7 @@ pub fn procedure(ctx: &Ctx, markup: StepMarkup, p: &Procedure) -> Result<Procedu
             .map(|s| section(ctx, &mut bodies, p, s))
             .collect::<Result<_>>()?,
         select_when: labels::when(p.when.as_ref()),
+        translation: gap(ctx, &p.id, &p.id),
     })
 }
 
@@ -285,18 +317,22 @@ fn step(ctx: &Ctx, bodies: &mut Bodies, p: &Procedure, st: &Step, level: u8) -> 
         text,
         hash,
         seq: 0,
+        translation: gap(ctx, &p.id, &format!("{}/{}", p.id, st.id)).or_else(|| {
+            let id = st.reused.as_ref()?;
+            gap(ctx, &p.id, &format!("_steps/{id}"))
+        }),
     })
 }
 
 /// 64-bit FNV-1a of `parts` one after another: small, stable across platforms and Rust
 /// versions, enough to notice an edit.
 pub fn fnv1a64(parts: &[&[u8]]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in parts.iter().flat_map(|p| p.iter()) {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    use std::hash::Hasher;
+    let mut h = fnv::FnvHasher::default();
+    for p in parts {
+        h.write(p);
     }
-    h
+    h.finish()
 }
 
 /// The conjunction of the conditions that select something nested in chapters and groups.

@@ -14,6 +14,7 @@ mod test_book;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::condition::{self, Condition};
 use crate::config::{check_id, valid_id, Config, ID_RULE};
@@ -89,6 +90,7 @@ fn load(
         diags.sort();
         return Err((diags, sources));
     };
+    let source_lang = config.language;
     let status = match lang {
         Some(lang) if lang != config.language => {
             if !config.translations.contains(&lang) {
@@ -129,6 +131,12 @@ fn load(
         backlinks: HashMap::new(),
         reusable_steps: reusable_steps(&loaded.steps),
         sources: SourceMap::default(),
+        translation_gaps: Arc::new(
+            status
+                .as_ref()
+                .map(|s| gaps(s, source_lang))
+                .unwrap_or_default(),
+        ),
     };
     crate::timing::phase("links", || {
         links::check(
@@ -160,6 +168,29 @@ fn load(
         Patcher::new(&book, &loaded, reusable, &prose, &commands)
     });
     Ok((book, diags, patcher, status))
+}
+
+/// Where a translation falls short, by what the reader sees it on.
+fn gaps(status: &crate::translate::Status, lang: Language) -> HashMap<String, TranslationGap> {
+    let mut out: HashMap<String, TranslationGap> = HashMap::new();
+    for unit in &status.units {
+        let stale = match &unit.state {
+            crate::translate::State::Stale(_) => true,
+            crate::translate::State::Missing(_) => false,
+            // Nobody said which source it matches: not the reader's concern.
+            crate::translate::State::Unstamped => continue,
+        };
+        let Some(target) = &unit.target else {
+            continue;
+        };
+        let gap = out.entry(target.clone()).or_insert_with(|| TranslationGap {
+            lang: lang.code(),
+            ..TranslationGap::default()
+        });
+        gap.stale |= stale;
+        gap.source.extend(unit.source_text.iter().cloned());
+    }
+    out
 }
 
 /// The ids, titles and parameters of `content/_steps/`, in id order.

@@ -48,6 +48,11 @@ pub struct Unit {
     pub fingerprint: String,
     /// What is wrong with it.
     pub state: State,
+    /// What the reader sees it on: a procedure (`proc`), a step (`proc/step`) or a
+    /// reusable step (`_steps/<id>`); `None` for book-wide text.
+    pub target: Option<String>,
+    /// The source's text of its fields, as written.
+    pub source_text: Vec<String>,
 }
 
 /// Why a unit is listed.

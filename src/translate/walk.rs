@@ -13,7 +13,7 @@ use super::slot::{token_mismatch, Slot};
 use super::{fingerprint, State, Status, Unit};
 use crate::config::Config;
 use crate::content::raw::{RawPart, RawPartKind, RawProcedure, RawStep};
-use crate::content::{Loaded, LoadedItem};
+use crate::content::{Loaded, LoadedItem, LoadedProcedure};
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap};
 use crate::facet::FacetKind;
 
@@ -51,6 +51,29 @@ pub(super) struct Walk<'a> {
     status: Status,
     /// Translation files that belong to a source file.
     claimed: HashSet<PathBuf>,
+    /// What the units of the file being walked are shown on.
+    owner: Owner,
+}
+
+/// The kind of file being walked, for [`Unit::target`].
+#[derive(Clone)]
+enum Owner {
+    Book,
+    Procedure(String),
+    Reusable(String),
+}
+
+impl Owner {
+    fn target(&self, key: &str) -> Option<String> {
+        match self {
+            Owner::Book => None,
+            Owner::Reusable(id) => Some(format!("_steps/{id}")),
+            Owner::Procedure(p) => match key.strip_prefix("step.") {
+                Some(rest) => Some(format!("{p}/{}", rest.split('.').next().unwrap_or(rest))),
+                None => Some(p.clone()),
+            },
+        }
+    }
 }
 
 impl<'a> Walk<'a> {
@@ -67,6 +90,7 @@ impl<'a> Walk<'a> {
             diags,
             status: Status::default(),
             claimed: HashSet::new(),
+            owner: Owner::Book,
         }
     }
 
@@ -240,7 +264,10 @@ impl<'a> Walk<'a> {
             });
             (t, at)
         });
+        let target = self.owner.target(&key);
         self.status.units.push(Unit {
+            target,
+            source_text: texts.into_iter().map(|(_, t)| t).collect(),
             key,
             file: files.display.clone(),
             source: (files.source, source_span.unwrap_or(0..0)),
@@ -461,10 +488,12 @@ impl<'a> Walk<'a> {
                 );
             }
         }
-        for (file, step) in loaded.steps.values_mut() {
+        for (id, (file, step)) in loaded.steps.iter_mut() {
             let (files, t): (Files, TStep) = self.read(*file);
+            self.owner = Owner::Reusable(id.clone());
             self.step(&files, String::new(), step, Some(&t));
         }
+        self.owner = Owner::Book;
         for chapter in &mut loaded.chapters {
             self.chapter(chapter.file, &mut chapter.raw.title, &mut chapter.raw.intro);
             for item in &mut chapter.items {
@@ -477,10 +506,10 @@ impl<'a> Walk<'a> {
                     } => {
                         self.chapter(*file, &mut raw.title, &mut raw.intro);
                         for p in procedures {
-                            self.procedure(p.file, &mut p.raw);
+                            self.procedure(p);
                         }
                     }
-                    LoadedItem::Procedure(p) => self.procedure(p.file, &mut p.raw),
+                    LoadedItem::Procedure(p) => self.procedure(p),
                 }
             }
         }
@@ -503,7 +532,19 @@ impl<'a> Walk<'a> {
         );
     }
 
-    fn procedure(&mut self, file: FileId, raw: &mut RawProcedure) {
+    fn procedure(&mut self, p: &mut LoadedProcedure) {
+        let id = p
+            .raw
+            .id
+            .as_ref()
+            .map_or(&p.default_id, |s| s.get_ref())
+            .clone();
+        self.owner = Owner::Procedure(id);
+        self.procedure_text(p.file, &mut p.raw);
+        self.owner = Owner::Book;
+    }
+
+    fn procedure_text(&mut self, file: FileId, raw: &mut RawProcedure) {
         let (files, t): (Files, TProcedure) = self.read(file);
         self.unit(
             &files,
@@ -621,8 +662,8 @@ impl<'a> Walk<'a> {
                 t.and_then(|t| t.body.as_ref()),
             ),
         ];
-        // A parameter is translated only where its value is prose: which ones is the
-        // translator's call, so none is required.
+        // A parameter value that reads as prose (words, spaces, any script but ASCII
+        // identifiers) is text to translate; an id, a reference or a version is not.
         let empty_with = BTreeMap::new();
         let with = t.map_or(&empty_with, |t| &t.with);
         let params = raw.with.as_mut().map(|w| w.get_mut());
@@ -632,12 +673,14 @@ impl<'a> Walk<'a> {
             .map(|(_, text)| text)
             .collect();
         for (name, value) in params.into_iter().flatten() {
-            if let Some(text) = with.get(name) {
+            let prose = is_prose(value.get_ref());
+            let text = with.get(name);
+            if prose || text.is_some() {
                 fields.push(Field {
                     name: "with",
                     slot: Some(Slot::Spanned(value)),
-                    text: Some(text),
-                    required: false,
+                    text,
+                    required: prose,
                 });
             }
         }
@@ -777,4 +820,14 @@ impl<'a> Walk<'a> {
             self.unit(files, pkey, fields, tp.and_then(|t| t.from.as_ref()));
         }
     }
+}
+
+/// Whether a parameter's value is words rather than an id, a reference or a version: it
+/// has a space or a character outside ASCII letters, digits and `._-/:#` (and the braces
+/// of a parameter passed on, `{{node}}`).
+fn is_prose(value: &str) -> bool {
+    !value.is_empty()
+        && !value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-/:#{}".contains(c))
 }

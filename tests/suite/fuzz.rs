@@ -119,6 +119,7 @@ fn empty_book(allow_html: bool) -> Book {
         backlinks: Default::default(),
         reusable_steps: Vec::new(),
         sources: Default::default(),
+        translation_gaps: Default::default(),
     }
 }
 

@@ -225,3 +225,58 @@ fn a_runbook_prints_in_english_with_its_fonts_embedded() {
     );
     crate::pdf::assert_fonts_embedded(&out);
 }
+
+/// The English site marks a step whose source changed since it was translated, with the
+/// source's text beside it, and a step the translation lacks as not translated.
+#[test]
+fn the_site_marks_stale_and_untranslated_steps_with_the_source_beside_them() {
+    let book = Book::jobcenter();
+    book.edit(
+        "content/_steps/unix-check-processes-stopped.toml",
+        "body = \"以下のコマンドを実行してください。\"",
+        "body = \"以下のコマンドを管理者で実行してください。\"",
+    );
+    book.edit(
+        "translations/en/03-unix/02-unix-patch.toml",
+        "[section.active]",
+        "[section.active]\n# (the next table is gone)",
+    );
+    let text = book.read("translations/en/03-unix/02-unix-patch.toml");
+    let start = text
+        .find("[step.check-nqs-site]")
+        .expect("the step's table");
+    let end = start + text[start..].find("\n\n").expect("its end");
+    book.write(
+        "translations/en/03-unix/02-unix-patch.toml",
+        format!("{}{}", &text[..start], &text[end..]),
+    );
+    let out = book.tmp().join("site");
+    book.tejun()
+        .args(["build", ".", "--out"])
+        .arg(&out)
+        .run()
+        .assert_ok();
+    let page = std::fs::read_to_string(out.join("en/unix-patch.html")).expect("page");
+    let doc = scraper::Html::parse_document(&page);
+    let step = |id: &str| {
+        let sel =
+            scraper::Selector::parse(&format!("li[data-step=\"{id}\"] > details.translation-gap"))
+                .expect("selector");
+        doc.select(&sel)
+            .next()
+            .map(|d| d.text().collect::<String>())
+    };
+    let stale = step("check-stopped").expect("the edited step is marked");
+    assert!(stale.contains("earlier version of the source"), "{stale}");
+    assert!(
+        stale.contains("以下のコマンドを管理者で実行してください。"),
+        "the source beside: {stale}"
+    );
+    let missing = step("check-nqs-site").expect("the untranslated step is marked");
+    assert!(missing.contains("Not translated yet"), "{missing}");
+    // The other steps are translated and current: nothing marked.
+    assert_eq!(step("apply-patch"), None);
+    // The Japanese site marks nothing.
+    let ja = std::fs::read_to_string(out.join("unix-patch.html")).expect("page");
+    assert!(!ja.contains("translation-gap"));
+}
