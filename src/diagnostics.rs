@@ -149,9 +149,12 @@ impl Diagnostic {
         }
     }
 
-    /// Adds how to fix it.
+    /// Adds how to fix it. A hint may run over several lines (a diff of the source a
+    /// translation was made from); each line is escaped on its own.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(escaped(hint.into()));
+        let hint: String = hint.into();
+        let lines: Vec<String> = hint.split('\n').map(|l| escaped(l.to_string())).collect();
+        self.hint = Some(lines.join("\n"));
         self
     }
 

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use super::load::count;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::translate::history::{diff, History};
 use crate::translate::{State, Status};
 use crate::words::Language;
 
@@ -36,16 +37,22 @@ pub(super) fn check(root: &Path, lang: Language) -> Result<usize, ExitCode> {
             own.push(d);
         }
     }
+    let mut history = History::load(root, lang);
     for unit in &status.units {
-        own.push(unit_warning(unit, lang));
+        own.push(unit_warning(unit, lang, &history));
     }
     own.sort();
     own.emit(&book.sources);
     eprintln!("{}", summary(&status, lang));
+    history.update(&status);
+    let sources = crate::output::BookSources::new(root, &book.config.theme_dir);
+    if let Err(e) = history.save(root, lang, &sources) {
+        eprintln!("warning: the record of source texts was not kept ({e:#}): later changes will show without a diff");
+    }
     Ok(status.units.len())
 }
 
-fn unit_warning(unit: &crate::translate::Unit, lang: Language) -> Diagnostic {
+fn unit_warning(unit: &crate::translate::Unit, lang: Language, history: &History) -> Diagnostic {
     let stamp = format!("from = \"{}\"", unit.fingerprint);
     let (name, table) = match unit.key.as_str() {
         "" => (
@@ -72,10 +79,18 @@ fn unit_warning(unit: &crate::translate::Unit, lang: Language) -> Diagnostic {
                 _ => format!("{name}: translated, but not from which source text"),
             };
             let (file, at) = unit.translation.clone().unwrap_or((source, span.clone()));
+            // What changed in the source, when an earlier check saw the text it was made from.
+            let change = match &unit.state {
+                State::Stale(from) => history
+                    .texts(from)
+                    .map(|old| format!("the source's change:\n{}\n", diff(old, &unit.source_text))),
+                _ => None,
+            };
             Diagnostic::warning(file, at, message)
                 .with_related(source, span, "the source text now")
                 .with_hint(format!(
-                    "bring the translation up to date, then record {stamp} in {table}"
+                    "{}bring the translation up to date, then record {stamp} in {table}",
+                    change.unwrap_or_default()
                 ))
         }
     }

@@ -65,6 +65,7 @@ impl BookSources {
         for (rel, name) in [
             (Path::new("book.toml"), "book.toml"),
             (Path::new("content"), "content/"),
+            (Path::new("translations"), "translations/"),
             (theme_dir, "the theme folder"),
         ] {
             protected.push((resolve(&root.join(rel)), name.to_string()));
@@ -168,6 +169,8 @@ pub enum Signature {
     Schema,
     /// A `.taplo.toml` whose first line says tejun wrote it.
     Taplo,
+    /// A JSON record tejun keeps for itself (`"written_by": "tejun"` first).
+    Record,
 }
 
 /// The mark [`Signature::Pdf`] looks for; `crate::pdf` writes it.
@@ -181,6 +184,7 @@ impl Signature {
             Signature::Pdf => head.starts_with(b"%PDF-") && contains(tail, PDF_CREATOR.as_bytes()),
             Signature::Schema => contains(head, b"\"$comment\": \"Written by tejun"),
             Signature::Taplo => head.starts_with(b"# Written by tejun"),
+            Signature::Record => head.starts_with(b"{\"written_by\":\"tejun"),
         }
     }
 }

@@ -9,6 +9,7 @@
 //! translation lacks is missing. [`Status`] lists both, located, for `check`.
 
 mod fingerprint;
+pub mod history;
 mod raw;
 mod slot;
 mod walk;
@@ -30,6 +31,9 @@ pub struct Status {
     pub units: Vec<Unit>,
     /// How many units the source has.
     pub total: usize,
+    /// Every unit's fingerprint now, with the source's text it was taken of: what
+    /// [`history`] keeps, so a later source change can be shown as a diff.
+    pub seen: Vec<(String, Vec<String>)>,
 }
 
 /// One translatable table of the source and its translation.

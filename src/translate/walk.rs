@@ -243,6 +243,9 @@ impl<'a> Walk<'a> {
         }
         self.status.total += 1;
         let fp = fingerprint(texts.iter().map(|(n, t)| (*n, t.as_str())));
+        self.status
+            .seen
+            .push((fp.clone(), texts.iter().map(|(_, t)| t.clone()).collect()));
         let state = if !missing.is_empty() {
             State::Missing(missing)
         } else {

@@ -29,6 +29,8 @@ fn the_jobcenter_books_english_translation_is_complete_and_current() {
 #[test]
 fn an_edited_source_step_makes_exactly_its_translation_stale() {
     let book = Book::jobcenter();
+    // A check before the edit records the source texts it saw, for the diff after it.
+    book.run(["check"]).assert_ok();
     book.edit(
         "content/_steps/unix-check-processes-stopped.toml",
         "body = \"以下のコマンドを実行してください。\"",
@@ -53,6 +55,10 @@ fn an_edited_source_step_makes_exactly_its_translation_stale() {
         "stale unit located at its `from`: {err}"
     );
     assert!(err.contains("1 stale, 0 missing, 0 unstamped"), "{err}");
+    assert!(
+        err.contains("- 以下のコマンドを実行してください。\n    + 以下のコマンドを実行し、出力を確認してください。"),
+        "the source's change as a diff: {err}"
+    );
     // The hint gives the fingerprint to record; recording it makes the unit current.
     let fp = err
         .split("record from = \"")
@@ -279,4 +285,37 @@ fn the_site_marks_stale_and_untranslated_steps_with_the_source_beside_them() {
     // The Japanese site marks nothing.
     let ja = std::fs::read_to_string(out.join("unix-patch.html")).expect("page");
     assert!(!ja.contains("translation-gap"));
+}
+
+/// The record of source texts is tejun's own file: one it did not write is left alone
+/// (the check still runs, without diffs), and it never goes into the book's sources.
+#[test]
+fn a_record_tejun_did_not_write_is_left_alone() {
+    let book = Book::jobcenter();
+    book.write(".tejun-translations/en.json", "{\"mine\": true}");
+    let run = book.run(["check"]);
+    run.assert_ok();
+    assert!(
+        run.stderr().contains("record of source texts was not kept"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(book.read(".tejun-translations/en.json"), "{\"mine\": true}");
+    std::fs::remove_file(book.join(".tejun-translations/en.json")).expect("remove");
+    book.run(["check"]).assert_ok();
+    assert!(book
+        .read(".tejun-translations/en.json")
+        .starts_with("{\"written_by\":\"tejun"));
+    assert!(!book.join("translations/en/.tejun-translations").exists());
+}
+
+/// Translations are sources: no output goes into them, `--out` or not.
+#[test]
+fn no_command_writes_into_the_translations() {
+    let book = Book::jobcenter();
+    let before = book.read("translations/en/book.toml");
+    let run = book.run(["build", ".", "--out", "translations/en"]);
+    assert!(!run.status.success(), "{}", run.stderr());
+    assert!(run.stderr().contains("translations/"), "{}", run.stderr());
+    assert_eq!(book.read("translations/en/book.toml"), before);
 }
