@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Diagnostics, Severity};
 use crate::model::Book;
 
 /// A loaded book; its warnings are printed already.
@@ -17,7 +17,27 @@ pub(super) struct Loaded {
 /// (`undone`: "nothing was built", "no runbook was written"; empty for `check`, whose
 /// whole job the report is) and gives the exit code.
 pub(super) fn book(root: &Path, undone: &str) -> Result<Loaded, ExitCode> {
-    match crate::load_book(root) {
+    report(crate::load_book(root), undone)
+}
+
+/// [`book`] in `lang` (`--lang`): the book's own language, or one of its translations.
+pub(super) fn book_in(root: &Path, lang: Option<&str>, undone: &str) -> Result<Loaded, ExitCode> {
+    let Some(code) = lang else {
+        return book(root, undone);
+    };
+    let Some(lang) = crate::words::Language::from_code(code) else {
+        eprintln!("error: --lang {code}: unknown language (use ja or en); {undone}");
+        return Err(ExitCode::from(2));
+    };
+    let loaded = crate::resolve::load_translated(root, lang).map(|(b, d, _)| (b, d));
+    report(loaded, undone)
+}
+
+type LoadResult = Result<(Book, Diagnostics), (Diagnostics, crate::diagnostics::SourceMap)>;
+
+/// Prints a load's warnings, or its errors with the count line; the book or the exit code.
+fn report(loaded: LoadResult, undone: &str) -> Result<Loaded, ExitCode> {
+    match loaded {
         Ok((book, warnings)) => {
             warnings.emit(&book.sources);
             Ok(Loaded {
@@ -37,35 +57,6 @@ pub(super) fn book(root: &Path, undone: &str) -> Result<Loaded, ExitCode> {
             } else {
                 eprintln!("{counts}; {undone}");
             }
-            Err(ExitCode::from(1))
-        }
-    }
-}
-
-/// [`book`] in `lang` (`--lang`): the book's own language, or one of its translations.
-pub(super) fn book_in(root: &Path, lang: Option<&str>, undone: &str) -> Result<Loaded, ExitCode> {
-    let Some(code) = lang else {
-        return book(root, undone);
-    };
-    let Some(lang) = crate::words::Language::from_code(code) else {
-        eprintln!("error: --lang {code}: unknown language (use ja or en); {undone}");
-        return Err(ExitCode::from(2));
-    };
-    match crate::resolve::load_translated(root, lang) {
-        Ok((book, warnings, _)) => {
-            warnings.emit(&book.sources);
-            Ok(Loaded {
-                warnings: warnings.count(Severity::Warning),
-                book,
-            })
-        }
-        Err((diags, sources)) => {
-            diags.emit(&sources);
-            eprintln!(
-                "{}, {}; {undone}",
-                count(diags.count(Severity::Error), "error"),
-                count(diags.count(Severity::Warning), "warning")
-            );
             Err(ExitCode::from(1))
         }
     }
