@@ -596,10 +596,16 @@ fn two_operators_on_two_copies_merge_their_logs() {
         );
         // Merged ticks survive a reload, as B's own do.
         b.reload();
-        assert!(b
-            .eval("document.querySelector('[data-progress-text]').textContent")
-            .as_str()
-            .is_some_and(|t| t.starts_with("3 / ")));
+        // The page restores its ticks once its script has run: wait for it, not a moment.
+        let progress = b.poll(
+            "document.querySelector('[data-progress-text]').textContent",
+            std::time::Duration::from_secs(30),
+            |v| v.as_str().is_some_and(|t| t.starts_with("3 / ")),
+        );
+        assert!(
+            progress.as_str().is_some_and(|t| t.starts_with("3 / ")),
+            "{progress}"
+        );
         // Another runbook's log is refused, and says so.
         let mut other = log.clone();
         other["runbook"] = json!("another");
