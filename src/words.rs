@@ -137,6 +137,8 @@ tables! {
         scheme, scheme_system, scheme_light, scheme_dark,
         /// A procedure page's section list, and the link back to the top.
         on_this_page, back_to_top,
+        /// A facet value in text the environment leaves open (`{}`: the facet's label).
+        open_value,
     }
 
     /// The environment picker and the scripts of every page (`window.TEJUN.strings`).

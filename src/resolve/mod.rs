@@ -412,7 +412,7 @@ impl<'a> Resolver<'a> {
             id_span,
             Target {
                 number: number.clone(),
-                title: ch.raw.title.get_ref().clone(),
+                title: self.title_text(ch.raw.title.get_ref()).0,
                 page: id.clone(),
                 anchor: String::new(),
                 procedure: None,
@@ -441,7 +441,7 @@ impl<'a> Resolver<'a> {
         Chapter {
             id,
             number,
-            title: ch.raw.title.get_ref().clone(),
+            title: self.title_text(ch.raw.title.get_ref()).0,
             when,
             intro,
             items,
@@ -483,7 +483,7 @@ impl<'a> Resolver<'a> {
             id_span,
             Target {
                 number: number.clone(),
-                title: raw.title.get_ref().clone(),
+                title: self.title_text(raw.title.get_ref()).0,
                 page: chapter.to_string(),
                 anchor: format!("grp-{id}"),
                 procedure: None,
@@ -503,7 +503,7 @@ impl<'a> Resolver<'a> {
         Group {
             id,
             number,
-            title: raw.title.get_ref().clone(),
+            title: self.title_text(raw.title.get_ref()).0,
             when,
             intro,
             procedures,
@@ -515,6 +515,7 @@ impl<'a> Resolver<'a> {
         let file = p.file;
         self.plain_title(file, &raw.title);
         let (id, id_span) = id_of(&raw.id, &p.default_id, &raw.title);
+        let (title, title_source) = self.title_text(raw.title.get_ref());
         let (when, inner) = self.node(
             file,
             raw.when.as_ref(),
@@ -522,7 +523,7 @@ impl<'a> Resolver<'a> {
             id_span,
             Target {
                 number: number.clone(),
-                title: raw.title.get_ref().clone(),
+                title: title.clone(),
                 page: id.clone(),
                 anchor: String::new(),
                 procedure: Some(id.clone()),
@@ -540,7 +541,8 @@ impl<'a> Resolver<'a> {
         Procedure {
             id,
             number,
-            title: raw.title.get_ref().clone(),
+            title,
+            title_source,
             when,
             intro,
             sections,

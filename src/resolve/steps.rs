@@ -37,6 +37,7 @@ impl<'a> Resolver<'a> {
     ) -> Section {
         let id = raw.id.get_ref().clone();
         self.plain_title(file, &raw.title);
+        let (title, title_source) = self.title_text(raw.title.get_ref());
         let when = self.when(file, raw.when.as_ref(), outer);
         let inner = with(outer, when.as_ref());
         self.define(
@@ -45,7 +46,7 @@ impl<'a> Resolver<'a> {
             raw.id.span(),
             Target {
                 number: number.clone(),
-                title: raw.title.get_ref().clone(),
+                title: title.clone(),
                 page: proc_id.to_string(),
                 anchor: format!("sec-{id}"),
                 procedure: Some(proc_id.to_string()),
@@ -78,7 +79,8 @@ impl<'a> Resolver<'a> {
         Section {
             id,
             number,
-            title: raw.title.get_ref().clone(),
+            title,
+            title_source,
             when,
             intro,
             steps,
@@ -175,7 +177,7 @@ impl<'a> Resolver<'a> {
                 let mut reused = self.expand_use(file, owner, raw, use_id, &inner, stack)?;
                 if let Some(t) = &raw.title {
                     self.plain_title(file, t);
-                    reused.title = t.get_ref().clone();
+                    (reused.title, reused.title_source) = self.title_text(t.get_ref());
                 }
                 reused
             }
@@ -252,10 +254,12 @@ impl<'a> Resolver<'a> {
             return None;
         };
         self.plain_title(file, title);
+        let (title, title_source) = self.title_text(title.get_ref());
         Some(Step {
             id: String::new(),
             number: 0,
-            title: title.get_ref().clone(),
+            title,
+            title_source,
             when: None,
             parts: Vec::new(),
             variants: Vec::new(),
