@@ -37,6 +37,7 @@ mod browser;
 mod build;
 mod check;
 mod diff;
+mod facet_values;
 mod filter;
 mod format_reference;
 mod fuzz;
