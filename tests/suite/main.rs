@@ -55,6 +55,7 @@ mod pages;
 mod pdf;
 mod placeholders;
 mod profiles;
+mod reuse_output;
 mod runbook;
 mod runbook_work;
 mod schema;
