@@ -14,6 +14,7 @@ use toml::Spanned;
 
 use crate::condition::{self, Condition};
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId};
+pub use crate::facet::ValuePart;
 use crate::facet::{parse_value, Env, EnvError};
 /// Facets are their own module (`crate::facet`); these paths stay for their users.
 pub use crate::facet::{EnumValue, Facet, FacetKind};
@@ -124,6 +125,19 @@ pub struct Config {
     /// Every word shown to readers: the language's table with the theme's replacements
     /// (set by the book's loader; [`Config::parse`] gives the built-in table).
     pub words: std::sync::Arc<crate::words::Words>,
+    /// The environment whose facet values text shows (`[[to]]`): empty for the whole
+    /// book, where the site fills them from the picker; `filter` sets it for a view.
+    pub env: Env,
+}
+
+/// What a `[[…]]` in text names: a placeholder the reader fills in, or a facet whose
+/// value (or a part of it) the environment gives.
+#[derive(Debug, Clone, Copy)]
+pub enum Use<'c> {
+    /// `[[resource]]`.
+    Placeholder(&'c Placeholder),
+    /// `[[to]]`, `[[to.minor]]`.
+    Facet(&'c Facet, ValuePart),
 }
 
 /// A rule between facets (`to >= from`), with the words a reader is told it in.
@@ -207,6 +221,51 @@ impl Config {
         self.placeholders.iter().find(|p| p.id == id)
     }
 
+    /// What the use `[[id]]` names: a placeholder of that id, else a facet (`to`) or a
+    /// part of one (`to.minor`). The error says why neither fits, for the writer.
+    pub fn use_of(&self, id: &str) -> Result<Use<'_>, String> {
+        if let Some(p) = self.placeholder(id) {
+            return Ok(Use::Placeholder(p));
+        }
+        let (name, part) = match id.split_once('.') {
+            Some((name, part)) => (name, Some(part)),
+            None => (id, None),
+        };
+        match self.facet(name) {
+            Some(f) => ValuePart::of(f, part).map(|part| Use::Facet(f, part)),
+            None => Err(format!("undeclared placeholder `{id}`")),
+        }
+    }
+
+    /// How `part` of `facet` reads in this config's environment, and whether that is its
+    /// value (`false`: the environment leaves it open, and it reads as the facet's label).
+    pub fn facet_text(&self, facet: &Facet, part: ValuePart) -> (String, bool) {
+        match self.env.get(&facet.id).and_then(|v| facet.show(part, v)) {
+            Some(value) => (value, true),
+            None => (
+                self.words.site.open_value.replacen("{}", &facet.label, 1),
+                false,
+            ),
+        }
+    }
+
+    /// `text` with its facet uses as this config's environment shows them; placeholders
+    /// and anything else in brackets stay as written. For text shown without markup
+    /// (titles, the search index); borrowed when it uses no facet, as most text does.
+    pub fn with_facets<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        let shown = |id: &str| match self.use_of(id) {
+            Ok(Use::Facet(f, part)) => Some(self.facet_text(f, part).0),
+            _ => None,
+        };
+        if crate::placeholder::uses(text)
+            .iter()
+            .all(|(_, id)| shown(id).is_none())
+        {
+            return std::borrow::Cow::Borrowed(text);
+        }
+        std::borrow::Cow::Owned(crate::placeholder::fill(text, &shown))
+    }
+
     /// The shell `id`.
     pub fn shell(&self, id: &str) -> Option<&std::sync::Arc<crate::shell::Shell>> {
         self.shells.iter().find(|s| s.id == id)
@@ -246,6 +305,7 @@ impl Config {
         let pdf_paper = r.paper(raw.output.pdf.paper.as_ref());
         let placeholders = r.placeholders(raw.placeholder);
         r.profile_values(&mut profiles, preset, &placeholders);
+        r.names_apart(&placeholders, &facets);
         let shells = r.shells(raw.shell);
         let facet_when = r.facet_conditions(facet_when_raw, &facets);
         let rules = r.rules(raw.rule, &facets);
@@ -274,6 +334,7 @@ impl Config {
             synonyms: raw.search.synonyms,
             shells,
             words: std::sync::Arc::new(crate::words::Words::builtin(language).clone()),
+            env: Env::new(),
         })
     }
 
@@ -588,6 +649,27 @@ impl Reader<'_> {
                     .with_hint("use \"a4\" (the default) or \"letter\""),
                 );
                 Paper::A4
+            }
+        }
+    }
+
+    /// A placeholder named like a facet (`to`, or `to.minor`) would make `[[to]]` in text
+    /// mean two things: an error at the placeholder's id.
+    fn names_apart(&mut self, placeholders: &[Placeholder], facets: &[Facet]) {
+        for p in placeholders {
+            let name = p.id.split('.').next().unwrap_or_default();
+            if let Some(f) = facets.iter().find(|f| f.id == name) {
+                self.diags.push(
+                    Diagnostic::error(
+                        self.file,
+                        p.span.clone(),
+                        format!(
+                            "placeholder `{}` has the name of facet `{}`, whose value `[[{}]]` shows in text",
+                            p.id, f.id, p.id
+                        ),
+                    )
+                    .with_hint("give the placeholder another id"),
+                );
             }
         }
     }

@@ -59,6 +59,80 @@ impl Facet {
     }
 }
 
+/// What a use of a facet in text (`[[to]]`, `[[to.minor]]`) shows of the environment's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ValuePart {
+    /// `[[to]]`: the value as conditions write it (`v1.30`, `debian`).
+    Value,
+    /// `[[to.label]]`: the value as the picker shows it.
+    Label,
+    /// `[[to.major]]`: a version's first component, prefix kept (`v1`).
+    Major,
+    /// `[[to.minor]]`: a version's first two components (`v1.30`).
+    Minor,
+    /// `[[to.patch]]`: a version's first three components (`v1.30.2`).
+    Patch,
+}
+
+impl ValuePart {
+    /// The part `name` names (`None`: the value itself) for `facet`; an error says which
+    /// parts the facet has.
+    pub fn of(facet: &Facet, name: Option<&str>) -> Result<ValuePart, String> {
+        let version = matches!(facet.kind, FacetKind::Version { .. });
+        let part = match name {
+            None => Some(ValuePart::Value),
+            Some("label") => Some(ValuePart::Label),
+            Some("major") if version => Some(ValuePart::Major),
+            Some("minor") if version => Some(ValuePart::Minor),
+            Some("patch") if version => Some(ValuePart::Patch),
+            Some(_) => None,
+        };
+        part.ok_or_else(|| {
+            let parts = if version {
+                "label, major, minor, patch"
+            } else {
+                "label"
+            };
+            format!(
+                "facet `{}` has no part `{}` (its parts: {parts})",
+                facet.id,
+                name.unwrap_or_default()
+            )
+        })
+    }
+
+    /// Its name after the dot (`minor`); empty for the value itself.
+    pub fn name(self) -> &'static str {
+        match self {
+            ValuePart::Value => "",
+            ValuePart::Label => "label",
+            ValuePart::Major => "major",
+            ValuePart::Minor => "minor",
+            ValuePart::Patch => "patch",
+        }
+    }
+}
+
+impl Facet {
+    /// How `part` of `value` reads in text; `None` when the value does not give that part
+    /// (`v1.30` has no patch), so text shows the facet as open rather than a wrong number.
+    pub fn show(&self, part: ValuePart, value: &Value) -> Option<String> {
+        let text = match value {
+            Value::Enum(id) => id.clone(),
+            Value::Version(v) => v.to_string(),
+        };
+        match (part, value) {
+            (ValuePart::Value, _) => Some(text),
+            (ValuePart::Label, _) => Some(self.value_label(&text).to_string()),
+            (ValuePart::Major, Value::Version(v)) => v.leading(1),
+            (ValuePart::Minor, Value::Version(v)) => v.leading(2),
+            (ValuePart::Patch, Value::Version(v)) => v.leading(3),
+            (_, Value::Enum(_)) => None,
+        }
+    }
+}
+
 /// A value an environment gives a facet.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {

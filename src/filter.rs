@@ -79,6 +79,7 @@ fn keep(when: &Option<Condition>, env: &Env) -> Option<Option<Condition>> {
 /// the whole book (so "1.1.2" means the same everywhere); steps are renumbered.
 pub fn filter(book: &Book, env: &Env) -> Book {
     let mut out = book.clone();
+    out.config.env = env.clone();
     out.chapters = book
         .chapters
         .iter()
@@ -135,7 +136,68 @@ pub fn filter(book: &Book, env: &Env) -> Book {
     for (key, t) in std::sync::Arc::make_mut(&mut out.targets).iter_mut() {
         t.absent = !present.contains(key.as_str());
     }
+    retitle(&mut out);
     out
+}
+
+/// Titles that show facet values (`Upgrade to [[to.minor]]`) shown again with the view's
+/// environment, in the book and in the link targets that fill cross-references.
+fn retitle(book: &mut Book) {
+    let mut targets: Vec<(String, String)> = Vec::new();
+    let config = book.config.clone();
+    let shown = |source: &Option<String>| {
+        source
+            .as_deref()
+            .map(|s| config.with_facets(s).into_owned())
+    };
+    for c in &mut book.chapters {
+        for item in &mut c.items {
+            let list: Vec<&mut std::sync::Arc<Procedure>> = match item {
+                ChapterItem::Procedure(p) => vec![p],
+                ChapterItem::Group(g) => g.procedures.iter_mut().collect(),
+            };
+            for p in list {
+                if !shows_values(p) {
+                    continue;
+                }
+                let p = std::sync::Arc::make_mut(p);
+                if let Some(t) = shown(&p.title_source) {
+                    targets.push((p.id.clone(), t.clone()));
+                    p.title = t;
+                }
+                for s in &mut p.sections {
+                    if let Some(t) = shown(&s.title_source) {
+                        targets.push((format!("{}/{}", p.id, s.id), t.clone()));
+                        s.title = t;
+                    }
+                    let branches = s.branches.iter_mut().flat_map(|b| b.steps.iter_mut());
+                    for st in s.steps.iter_mut().chain(branches) {
+                        if let Some(t) = shown(&st.title_source) {
+                            targets.push((format!("{}/{}", p.id, st.id), t.clone()));
+                            st.title = t;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if targets.is_empty() {
+        return;
+    }
+    let all = std::sync::Arc::make_mut(&mut book.targets);
+    for (key, title) in targets {
+        if let Some(t) = all.get_mut(&key) {
+            t.title = title;
+        }
+    }
+}
+
+/// Whether any title of `p` shows facet values.
+fn shows_values(p: &Procedure) -> bool {
+    p.title_source.is_some()
+        || p.sections
+            .iter()
+            .any(|s| s.title_source.is_some() || s.all_steps().any(|st| st.title_source.is_some()))
 }
 
 /// The target keys of what `book` still holds: chapters, groups, procedures, and

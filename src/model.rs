@@ -206,6 +206,10 @@ pub struct Procedure {
     pub number: Number,
     /// Its title.
     pub title: String,
+    /// The title as written, when it shows facet values (`Upgrade to [[to.minor]]`):
+    /// `title` is then how the book's environment shows it (open facets by their label),
+    /// and a view for another environment shows it again from this.
+    pub title_source: Option<String>,
     /// Where it applies (its own `when`; the chapter's and group's are on them).
     pub when: Option<Condition>,
     /// The text before its sections.
@@ -225,6 +229,10 @@ pub struct Section {
     pub number: Number,
     /// Its title.
     pub title: String,
+    /// The title as written, when it shows facet values (`Upgrade to [[to.minor]]`):
+    /// `title` is then how the book's environment shows it (open facets by their label),
+    /// and a view for another environment shows it again from this.
+    pub title_source: Option<String>,
     /// Where it applies.
     pub when: Option<Condition>,
     /// The text before its steps.
@@ -257,6 +265,10 @@ pub struct Step {
     pub number: u32,
     /// Its title: what to do, in a line.
     pub title: String,
+    /// The title as written, when it shows facet values (`Upgrade to [[to.minor]]`):
+    /// `title` is then how the book's environment shows it (open facets by their label),
+    /// and a view for another environment shows it again from this.
+    pub title_source: Option<String>,
     /// Where it applies.
     pub when: Option<Condition>,
     /// What it says and asks, in order, for every environment it applies to.

@@ -1,6 +1,7 @@
 //! The placeholder syntax, `[[id]]`, as every stage reads it: the resolver checks each
 //! use against book.toml, the renderer turns uses into labelled elements, the search index
-//! reads them as the page shows them, and the command lint looks past them.
+//! reads them as the page shows them, and the command lint looks past them. Facet values
+//! (`[[to]]`, `[[to.minor]]`) share the syntax; `Config::use_of` tells the two apart.
 
 /// The `[[id]]` uses in a text, as (byte offset, id). `[[ -f x ]]` and other brackets
 /// that do not enclose a plain id are left alone.

@@ -239,6 +239,18 @@ impl Version {
         self.with(c)
     }
 
+    /// The version cut to its first `n` components, prefix kept (`v1.29.3` → `v1.29` for
+    /// 2): the part of a release a package path or a folder names. `None` when the version
+    /// does not say (`v1.30` has no third component, `12.7.x` no single release there), so
+    /// text never shows a number the environment did not give.
+    pub fn leading(&self, n: usize) -> Option<String> {
+        let head = self.components.get(..n)?;
+        if head.iter().any(|c| matches!(c, Component::Any)) {
+            return None;
+        }
+        Some(self.with(head.to_vec()).to_string())
+    }
+
     /// The smallest version, `0`.
     pub(crate) fn zero() -> Version {
         Version {
@@ -337,6 +349,21 @@ mod tests {
         assert_eq!(v("R12.7.x").just_above().to_string(), "R12.8");
         assert_eq!(v("R13").just_above().to_string(), "R13.0.1");
         assert_eq!(v("v1.29.x").just_above().to_string(), "v1.30");
+    }
+
+    #[test]
+    fn leading_components_keep_prefix_and_width() {
+        assert_eq!(v("v1.29.3").leading(1).as_deref(), Some("v1"));
+        assert_eq!(v("v1.29.3").leading(2).as_deref(), Some("v1.29"));
+        assert_eq!(v("2024.04.1").leading(2).as_deref(), Some("2024.04"));
+        assert_eq!(v("16").leading(1).as_deref(), Some("16"));
+        assert_eq!(
+            v("v1.30").leading(3),
+            None,
+            "a patch the version does not give"
+        );
+        assert_eq!(v("R12.7.x").leading(2).as_deref(), Some("R12.7"));
+        assert_eq!(v("R12.7.x").leading(3), None, "a line, not a release");
     }
 
     #[test]

@@ -150,6 +150,8 @@ tables! {
         language, language_name,
         /// A translated book's text not (or no longer) translated from the source's.
         translation_missing, translation_stale, translation_source,
+        /// A facet value in text the environment leaves open (`{}`: the facet's label).
+        open_value,
     }
 
     /// The environment picker and the scripts of every page (`window.TEJUN.strings`).

@@ -276,4 +276,13 @@ fn shared_vectors_hold_in_rust() {
         let want = case["cmp"].as_i64().unwrap();
         assert_eq!(a.cmp(&b) as i64, want, "{a} vs {b}");
     }
+    for case in v["parts"].as_array().unwrap() {
+        let version: crate::version::Version = case["version"].as_str().unwrap().parse().unwrap();
+        let n = case["n"].as_u64().unwrap() as usize;
+        assert_eq!(
+            version.leading(n).as_deref(),
+            case["expect"].as_str(),
+            "{version}, {n} components"
+        );
+    }
 }

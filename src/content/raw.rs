@@ -109,8 +109,8 @@ pub struct RawBranch {
 }
 
 /// `[[section.step]]`, or a reusable step file (`_steps/ID.toml`). `use`/`with`: a reusable
-/// step; `params` belongs to reusable steps. In a reusable step, parts and variants as in
-/// a procedure's step.
+/// step; `params` belongs to reusable steps; `output`: with `use`, expected output for the
+/// used step's commands. In a reusable step, parts and variants as in a procedure's step.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "[[section.step]]")]
@@ -145,6 +145,26 @@ pub struct RawStep {
     /// A reusable step's parameters, each written `{{name}}` in its strings.
     #[schemars(with = "Option<Vec<String>>", extend("examples" = [["ver"]]))]
     pub params: Option<Spanned<Vec<SStr>>>,
+    /// With `use`: expected output for commands of the used step, `[[…output]]` tables.
+    #[serde(default)]
+    #[schemars(with = "Vec<RawOutput>", extend("examples" = [[{ "cmd": 1, "text": "active (running)" }]]))]
+    pub output: Vec<Spanned<RawOutput>>,
+}
+
+/// `[[section.step.output]]`: what a command of the used step prints, added where it is
+/// used (the reusable step shows none, or another). `cmd`: which command of the used step,
+/// from 1 in reading order; `text`: its expected output.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "[[section.step.output]]")]
+pub struct RawOutput {
+    /// Which command of the used step: its position, from 1, counting the commands the
+    /// step shows in reading order (its variants' in their place).
+    #[schemars(with = "u32", extend("examples" = [1]))]
+    pub cmd: Spanned<u32>,
+    /// The output, shown with that command (it replaces any the reusable step gives).
+    #[schemars(with = "String", extend("examples" = ["active (running)"]))]
+    pub text: SStr,
 }
 
 /// `[[section.step.variant]]`: one of a step's bodies, shown where its condition holds.
@@ -576,6 +596,9 @@ pub fn map_step_strings(step: &mut RawStep, f: &dyn Fn(&str) -> String) {
     for p in &mut step.part {
         p.get_mut().map_strings(f);
     }
+    for o in &mut step.output {
+        map(&mut o.get_mut().text, f);
+    }
     for v in &mut step.variant {
         m(&mut v.label);
         map(&mut v.when, f);
@@ -604,6 +627,7 @@ pub fn step_strings(step: &RawStep) -> Vec<&SStr> {
     for p in parts {
         out.extend(p.get_ref().strings());
     }
+    out.extend(step.output.iter().map(|o| &o.get_ref().text));
     for v in &step.variant {
         out.extend(v.label.iter());
         out.push(&v.when);

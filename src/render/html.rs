@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-use crate::config::{Config, Placeholder};
+use crate::config::{Config, Facet, Placeholder, Use, ValuePart};
 use crate::model::{Book, Target};
 
 use super::i18n::{strings, Strings};
@@ -35,6 +35,21 @@ pub fn esc(s: &str) -> String {
 pub enum Segment<'a> {
     Text(Cow<'a, str>),
     Placeholder(PlaceholderView<'a>),
+    Value(ValueView),
+}
+
+/// A facet's value where text shows it (`[[to.minor]]`): the environment's, or the facet's
+/// label while the environment leaves it open (the site's picker then fills it in).
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct ValueView {
+    /// The facet's id (`data-fv`).
+    pub facet: String,
+    /// Which part of the value (`minor`); empty for the value itself.
+    pub part: &'static str,
+    /// The value, or how the open facet reads.
+    pub text: String,
+    /// Whether `text` is a value.
+    pub filled: bool,
 }
 
 /// A placeholder where it is used.
@@ -55,9 +70,26 @@ pub fn segments<'a>(config: &'a Config, text: &'a str) -> Vec<Segment<'a>> {
         .into_iter()
         .map(|cut| match cut {
             Cut::Text(range) => Segment::Text(Cow::Borrowed(&text[range])),
-            Cut::Placeholder(p) => Segment::Placeholder(PlaceholderView::of(p)),
+            Cut::Placeholder(p, _) => Segment::Placeholder(PlaceholderView::of(p)),
+            Cut::Value(f, part) => Segment::Value(ValueView::of(config, f, part)),
         })
         .collect()
+}
+
+/// A title cut at the facet values it shows, for the heading that the site's picker fills
+/// in; `None` when it shows none (placeholders cannot stand in titles).
+pub fn title_segments(config: &Config, written: Option<&str>) -> Option<Vec<Segment<'static>>> {
+    let written = written?;
+    let out = cuts(config, written)
+        .into_iter()
+        .map(|cut| match cut {
+            Cut::Value(f, part) => Segment::Value(ValueView::of(config, f, part)),
+            Cut::Text(range) | Cut::Placeholder(_, range) => {
+                Segment::Text(Cow::Owned(written[range].to_string()))
+            }
+        })
+        .collect();
+    Some(out)
 }
 
 /// [`segments`] of a string the caller gives away (rendered Markdown): moved whole into
@@ -70,29 +102,36 @@ pub fn segments_owned(config: &Config, text: String) -> Vec<Segment<'_>> {
     cuts.into_iter()
         .map(|cut| match cut {
             Cut::Text(range) => Segment::Text(Cow::Owned(text[range].to_string())),
-            Cut::Placeholder(p) => Segment::Placeholder(PlaceholderView::of(p)),
+            Cut::Placeholder(p, _) => Segment::Placeholder(PlaceholderView::of(p)),
+            Cut::Value(f, part) => Segment::Value(ValueView::of(config, f, part)),
         })
         .collect()
 }
 
 enum Cut<'c> {
     Text(std::ops::Range<usize>),
-    Placeholder(&'c Placeholder),
+    /// A placeholder and where its use is written.
+    Placeholder(&'c Placeholder, std::ops::Range<usize>),
+    Value(&'c Facet, ValuePart),
 }
 
-/// Where `text` is text and where it uses a declared placeholder; no empty text.
+/// Where `text` is text and where it uses a declared placeholder or a facet's value; no
+/// empty text.
 fn cuts<'c>(config: &'c Config, text: &str) -> Vec<Cut<'c>> {
     let mut out = Vec::new();
     let mut last = 0;
     for (at, id) in crate::placeholder::uses(text) {
-        let Some(p) = config.placeholder(id) else {
-            continue;
+        let end = at + id.len() + 4;
+        let cut = match config.use_of(id) {
+            Ok(Use::Placeholder(p)) => Cut::Placeholder(p, at..end),
+            Ok(Use::Facet(f, part)) => Cut::Value(f, part),
+            Err(_) => continue,
         };
         if at > last {
             out.push(Cut::Text(last..at));
         }
-        out.push(Cut::Placeholder(p));
-        last = at + id.len() + 4;
+        out.push(cut);
+        last = end;
     }
     if last < text.len() {
         out.push(Cut::Text(last..text.len()));
@@ -111,12 +150,24 @@ impl<'a> PlaceholderView<'a> {
     }
 }
 
-/// Plain text with placeholders as they read unfilled (`[リソースの名前]`).
+impl ValueView {
+    fn of(config: &Config, facet: &Facet, part: ValuePart) -> Self {
+        let (text, filled) = config.facet_text(facet, part);
+        ValueView {
+            facet: facet.id.clone(),
+            part: part.name(),
+            text,
+            filled,
+        }
+    }
+}
+
+/// Plain text with placeholders as they read unfilled (`[リソースの名前]`) and facet values
+/// as the book's environment shows them.
 pub fn placeholders_text(config: &Config, text: &str) -> String {
-    crate::placeholder::fill(text, &|id| {
-        config
-            .placeholder(id)
-            .map(|p| p.value.clone().unwrap_or_else(|| p.unfilled.clone()))
+    crate::placeholder::fill(text, &|id| match config.use_of(id).ok()? {
+        Use::Placeholder(p) => Some(p.value.clone().unwrap_or_else(|| p.unfilled.clone())),
+        Use::Facet(f, part) => Some(config.facet_text(f, part).0),
     })
 }
 
@@ -197,8 +248,38 @@ mod tests {
             .map(|s| match s {
                 Segment::Text(t) => format!("text:{t}"),
                 Segment::Placeholder(p) => format!("ph:{}:{}:{}", p.id, p.text, p.filled),
+                Segment::Value(v) => format!("fv:{}.{}:{}:{}", v.facet, v.part, v.text, v.filled),
             })
             .collect()
+    }
+
+    #[test]
+    fn facet_values_read_as_the_environment_gives_them() {
+        let text = "title = \"t\"\n[[facet]]\nid = \"to\"\nlabel = \"Target\"\nkind = \"version\"\nknown = [\"v1.30\"]\n";
+        let mut c = Config::parse(text, 0, &mut Diagnostics::default()).expect("a valid book.toml");
+        let line = "repo [[to.minor]] of [[to]]; [[to.patch]]";
+        assert_eq!(
+            shape(&segments(&c, line)),
+            [
+                "text:repo ",
+                "fv:to.minor:[Target]:false",
+                "text: of ",
+                "fv:to.:[Target]:false",
+                "text:; ",
+                "fv:to.patch:[Target]:false"
+            ],
+            "an open facet reads as its label"
+        );
+        c.env = crate::facet::parse_env(&c.facets, "to=v1.30").expect("an environment");
+        assert_eq!(
+            placeholders_text(&c, line),
+            "repo v1.30 of v1.30; [Target]",
+            "a part the version does not give stays open, never a made-up number"
+        );
+        assert_eq!(
+            c.with_facets("Upgrade to [[to.major]] [[other]]"),
+            "Upgrade to v1 [[other]]"
+        );
     }
 
     #[test]

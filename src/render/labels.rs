@@ -274,6 +274,7 @@ mod tests {
             words: crate::words::Words::builtin(lang).clone().into(),
             shells: Vec::new(),
             synonyms: Vec::new(),
+            env: Default::default(),
         }
     }
 

@@ -81,7 +81,8 @@ fn walk(ctx: &Ctx, owner: &str, src: &str, with_html: bool) -> Rendered {
                     )
                 } else {
                     closers.push("</a>");
-                    format!("<a href=\"{}\"", esc(&link.href))
+                    let open = if link.open { " data-fv-href" } else { "" };
+                    format!("<a href=\"{}\"{open}", esc(&link.href))
                 };
                 if let (Some(number), false) = (&link.number, link.absent) {
                     // A link whose text we fill already shows the number; paper needs no second.
@@ -168,6 +169,8 @@ pub fn render_inline(ctx: &Ctx, owner: &str, src: &str) -> String {
 
 struct Link {
     href: String,
+    /// The address shows a facet value the view leaves open: the picker fills it in.
+    open: bool,
     /// A cross-reference to a target this view leaves out.
     absent: bool,
     /// The target's number, for cross-references (printed after the link on paper).
@@ -193,6 +196,7 @@ fn link(ctx: &Ctx, owner: &str, dest: &str, _kind: LinkType) -> Link {
             };
             return Link {
                 href: ctx.target_href(t),
+                open: false,
                 absent: t.absent,
                 number: Some(number),
                 fill: Some(fill),
@@ -204,6 +208,7 @@ fn link(ctx: &Ctx, owner: &str, dest: &str, _kind: LinkType) -> Link {
     if let Some(id) = dest.strip_prefix("ext:") {
         return Link {
             href: ctx.ref_href(id),
+            open: false,
             absent: false,
             number: None,
             fill: ctx.book.ext_ref(id).map(|r| r.title.clone()),
@@ -212,12 +217,50 @@ fn link(ctx: &Ctx, owner: &str, dest: &str, _kind: LinkType) -> Link {
     if is_script_url(dest) {
         return plain("#");
     }
-    plain(dest)
+    let (href, open) = address_values(ctx.config(), dest);
+    Link {
+        open,
+        ..plain(&href)
+    }
+}
+
+/// An address with the facet values it shows (`https://…/[[to.minor]]/deb/`): each one the
+/// view's environment gives, percent-encoded; an open one percent-encoded as written
+/// (`%5B%5Bto.minor%5D%5D`), and `true`, so the page marks the link for the picker.
+fn address_values(config: &crate::config::Config, dest: &str) -> (String, bool) {
+    let open = std::cell::Cell::new(false);
+    let href = crate::placeholder::fill(dest, &|id| match config.use_of(id).ok()? {
+        crate::config::Use::Facet(f, part) => {
+            let (text, filled) = config.facet_text(f, part);
+            open.set(open.get() || !filled);
+            Some(if filled {
+                percent_encode(&text)
+            } else {
+                format!("%5B%5B{id}%5D%5D")
+            })
+        }
+        crate::config::Use::Placeholder(_) => None,
+    });
+    (href, open.get())
+}
+
+/// `text` as one piece of a URL: every byte but the unreserved ones (RFC 3986) encoded.
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 fn plain(href: &str) -> Link {
     Link {
         href: href.to_string(),
+        open: false,
         absent: false,
         number: None,
         fill: None,
@@ -238,7 +281,7 @@ static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
             "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet",
             "noscript", "noembed", "noframes", "template", "textarea", "title", "xmp",
         ]))
-        .add_tag_attributes("a", ["class", "data-number"])
+        .add_tag_attributes("a", ["class", "data-number", "data-fv-href"])
         .add_tag_attributes("code", ["class"])
         .add_tag_attributes("th", ["style"])
         .add_tag_attributes("td", ["style"])

@@ -85,6 +85,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/parts/placeholder.html"),
     ),
     (
+        "parts/value.html",
+        include_str!("../../themes/default/parts/value.html"),
+    ),
+    (
+        "parts/title.html",
+        include_str!("../../themes/default/parts/title.html"),
+    ),
+    (
         "conditions.html",
         include_str!("../../themes/default/conditions.html"),
     ),

@@ -9,7 +9,7 @@
 use anyhow::Result;
 use serde::Serialize;
 
-use super::html::Ctx;
+use super::html::{title_segments, Ctx, Segment};
 use super::labels::{self, Badges};
 use super::markdown;
 use super::nav::Place;
@@ -33,6 +33,9 @@ pub struct Head {
     pub anchor: String,
     pub number: String,
     pub title: String,
+    /// The title cut at the facet values it shows, for a heading the picker fills in;
+    /// `None` for a title that shows none.
+    pub title_values: Option<Vec<Segment<'static>>>,
     /// The condition, for `data-when`.
     pub when: Option<String>,
     pub badges: Option<Badges>,
@@ -61,10 +64,17 @@ impl Head {
             anchor: ctx.anchor(page, anchor),
             number,
             title: title.to_string(),
+            title_values: None,
             when: labels::when(when),
             badges: labels::badges(when, ctx.config()),
             backlinks: backlinks(ctx, &key, page),
         }
+    }
+
+    /// The head of a heading whose title, as written, is `source`.
+    fn written(mut self, ctx: &Ctx, source: Option<&str>) -> Head {
+        self.title_values = title_segments(ctx.config(), source);
+        self
     }
 }
 
@@ -219,7 +229,8 @@ pub fn procedure(ctx: &Ctx, markup: StepMarkup, p: &Procedure) -> Result<Procedu
             p.number.to_string(),
             &p.title,
             p.when.as_ref(),
-        ),
+        )
+        .written(ctx, p.title_source.as_deref()),
         intro: markdown::render(ctx, &p.id, &p.intro).html,
         sections: p
             .sections
@@ -261,7 +272,8 @@ fn section(ctx: &Ctx, bodies: &mut Bodies, p: &Procedure, s: &Section) -> Result
             s.number.to_string(),
             &s.title,
             s.when.as_ref(),
-        ),
+        )
+        .written(ctx, s.title_source.as_deref()),
         intro: markdown::render(ctx, &p.id, &s.intro).html,
         steps: s
             .steps
@@ -310,7 +322,8 @@ fn step(ctx: &Ctx, bodies: &mut Bodies, p: &Procedure, st: &Step, level: u8) -> 
             st.number.to_string(),
             &st.title,
             st.when.as_ref(),
-        ),
+        )
+        .written(ctx, st.title_source.as_deref()),
         reused: st.reused.clone(),
         level,
         html,

@@ -7,6 +7,7 @@ use pulldown_cmark::{Event, Parser, Tag};
 use crate::prose::{Nesting, MAX_NESTING, OPTIONS};
 
 use super::Prose;
+use crate::config::Use;
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap};
 use crate::model::{Book, ExtRef, Target};
 use std::collections::{HashMap, HashSet};
@@ -106,9 +107,11 @@ pub(crate) fn check(
     sources: &SourceMap,
     diags: &mut Diagnostics,
 ) {
+    let config = book.config.clone();
     let found = Found {
         targets: &*book.targets,
         unread,
+        config: &config,
     };
     book.backlinks = check_against(found, &book.refs, prose, ref_uses, sources, diags);
 }
@@ -118,6 +121,8 @@ pub(crate) fn check(
 pub(crate) struct Found<'a, T: Targets> {
     pub targets: &'a T,
     pub unread: &'a HashSet<String>,
+    /// What `[[…]]` in an address names: a facet's value may stand there, a placeholder not.
+    pub config: &'a crate::config::Config,
 }
 
 /// Checks the links of `prose` and the `refs = [...]` uses against `targets` and `refs`;
@@ -149,7 +154,10 @@ pub(crate) fn check_against<T: Targets>(
             );
         }
         for dest in dests {
-            if let Some((_, id)) = crate::placeholder::uses(&dest).first() {
+            let placeholder = crate::placeholder::uses(&dest)
+                .into_iter()
+                .find(|(_, id)| !matches!(found.config.use_of(id), Ok(Use::Facet(..))));
+            if let Some((_, id)) = placeholder {
                 // A reader's value is filled into the page's text, after the links are
                 // made: in an address it would stay `[[id]]` (or break the markup).
                 let span = locate(sources, p.file, &p.span, &dest);
@@ -159,7 +167,7 @@ pub(crate) fn check_against<T: Targets>(
                         span,
                         format!("placeholder `[[{id}]]` in a link's address"),
                     )
-                    .with_hint("placeholders are filled in text, commands and code spans; write the address without it, or show it as text (`[[…]]` in backquotes)"),
+                    .with_hint("placeholders are filled in text, commands and code spans; write the address without it, or show it as text (`[[…]]` in backquotes); a facet's value (`[[to.minor]]`) may stand in an address"),
                 );
                 continue;
             }

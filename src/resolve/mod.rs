@@ -482,7 +482,7 @@ impl<'a> Resolver<'a> {
             id_span,
             Target {
                 number: number.clone(),
-                title: ch.raw.title.get_ref().clone(),
+                title: self.title_text(ch.raw.title.get_ref()).0,
                 page: id.clone(),
                 anchor: String::new(),
                 procedure: None,
@@ -511,7 +511,7 @@ impl<'a> Resolver<'a> {
         Chapter {
             id,
             number,
-            title: ch.raw.title.get_ref().clone(),
+            title: self.title_text(ch.raw.title.get_ref()).0,
             when,
             intro,
             items,
@@ -553,7 +553,7 @@ impl<'a> Resolver<'a> {
             id_span,
             Target {
                 number: number.clone(),
-                title: raw.title.get_ref().clone(),
+                title: self.title_text(raw.title.get_ref()).0,
                 page: chapter.to_string(),
                 anchor: format!("grp-{id}"),
                 procedure: None,
@@ -573,7 +573,7 @@ impl<'a> Resolver<'a> {
         Group {
             id,
             number,
-            title: raw.title.get_ref().clone(),
+            title: self.title_text(raw.title.get_ref()).0,
             when,
             intro,
             procedures,
@@ -585,6 +585,7 @@ impl<'a> Resolver<'a> {
         let file = p.file;
         self.plain_title(file, &raw.title);
         let (id, id_span) = id_of(&raw.id, &p.default_id, &raw.title);
+        let (title, title_source) = self.title_text(raw.title.get_ref());
         let (when, inner) = self.node(
             file,
             raw.when.as_ref(),
@@ -592,7 +593,7 @@ impl<'a> Resolver<'a> {
             id_span,
             Target {
                 number: number.clone(),
-                title: raw.title.get_ref().clone(),
+                title: title.clone(),
                 page: id.clone(),
                 anchor: String::new(),
                 procedure: Some(id.clone()),
@@ -610,7 +611,8 @@ impl<'a> Resolver<'a> {
         Procedure {
             id,
             number,
-            title: raw.title.get_ref().clone(),
+            title,
+            title_source,
             when,
             intro,
             sections,

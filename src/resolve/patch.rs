@@ -298,6 +298,7 @@ impl Patcher {
         let found = links::Found {
             targets: &targets,
             unread: &unread,
+            config: &book.config,
         };
         let links = links::check_against(
             found,

@@ -1,61 +1,98 @@
-//! Placeholders (`[[resource]]`): every use must be declared in book.toml, and every
-//! declaration should be used somewhere.
+//! Placeholders (`[[resource]]`) and facet values (`[[to.minor]]`) in text: every use must
+//! name a declared placeholder or a facet and one of its parts, and every placeholder
+//! should be used somewhere.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::ops::Range;
 
 use super::Resolver;
+use crate::config::Use;
 use crate::diagnostics::{Diagnostic, FileId};
 
 pub use crate::placeholder::{fill, uses};
 
 impl Resolver<'_> {
     /// A title is shown in lists, headers, bookmarks and search results, where no reader
-    /// value is ever filled in: a placeholder there is an error at its place.
+    /// value is ever filled in: a placeholder there is an error at its place. Facet values
+    /// are what the environment gives, so they may stand in titles.
     pub(super) fn plain_title(&mut self, file: FileId, title: &crate::content::raw::SStr) {
-        let Some(&(at, id)) = uses(title.get_ref()).first() else {
-            return;
-        };
-        let start = super::content_start(self.sources.text(file), &title.span()) + at;
-        self.diags.push(
-            Diagnostic::error(
-                file,
-                start..start + id.len() + 4,
-                format!("placeholder `[[{id}]]` in a title"),
-            )
-            .with_hint("titles are shown where no reader's value is filled in (contents, headers, search); name the value in the step's text or command instead"),
-        );
+        let start = super::content_start(self.sources.text(file), &title.span());
+        for (at, id) in uses(title.get_ref()) {
+            let place = start + at..start + at + id.len() + 4;
+            match self.config.use_of(id) {
+                Ok(Use::Facet(..)) => {}
+                Ok(Use::Placeholder(_)) => self.diags.push(
+                    Diagnostic::error(file, place, format!("placeholder `[[{id}]]` in a title"))
+                        .with_hint("titles are shown where no reader's value is filled in (contents, headers, search); name the value in the step's text or command instead"),
+                ),
+                Err(message) => {
+                    let hint = self.use_hint(id);
+                    self.diags
+                        .push(Diagnostic::error(file, place, message).with_hint(hint));
+                }
+            }
+        }
     }
 
-    /// Checks the placeholders in one string written at `span` of `file`.
+    /// A title as the whole book shows it (facet values as their facets' labels) and,
+    /// when it shows facet values, as written, for views that know their environment.
+    pub(super) fn title_text(&self, written: &str) -> (String, Option<String>) {
+        match self.config.with_facets(written) {
+            Cow::Borrowed(_) => (written.to_string(), None),
+            Cow::Owned(shown) => (shown, Some(written.to_string())),
+        }
+    }
+
+    /// Checks the placeholders and facet values in one string written at `span` of `file`.
     pub(super) fn placeholders(&mut self, file: FileId, span: &Range<usize>, text: &str) {
         for (_, id) in uses(text) {
-            if self.config.placeholder(id).is_some() {
-                self.used_placeholders.insert(id.to_string());
-                continue;
-            }
+            let message = match self.config.use_of(id) {
+                Ok(Use::Placeholder(_)) => {
+                    self.used_placeholders.insert(id.to_string());
+                    continue;
+                }
+                Ok(Use::Facet(..)) => continue,
+                Err(message) => message,
+            };
             let needle = format!("[[{id}]]");
             let hay = self.sources.text(file).get(span.clone()).unwrap_or("");
             let at = match hay.find(&needle) {
                 Some(i) => span.start + i..span.start + i + needle.len(),
                 None => span.clone(),
             };
-            let declared: Vec<&str> = self
-                .config
-                .placeholders
-                .iter()
-                .map(|p| p.id.as_str())
-                .collect();
-            self.diags.push(
-                Diagnostic::error(file, at, format!("undeclared placeholder `{id}`")).with_hint(
-                    if declared.is_empty() {
-                        "declare it in book.toml: [[placeholder]] id = \"…\" label = \"…\""
-                            .to_string()
-                    } else {
-                        format!("declared placeholders: {}", declared.join(", "))
-                    },
-                ),
+            let hint = self.use_hint(id);
+            self.diags
+                .push(Diagnostic::error(file, at, message).with_hint(hint));
+        }
+    }
+
+    /// What `[[id]]` could have been: the facet's parts, or the declared placeholders and
+    /// the facets whose values text may show.
+    fn use_hint(&self, id: &str) -> String {
+        let name = id.split('.').next().unwrap_or_default();
+        if let Some(f) = self.config.facet(name) {
+            return format!(
+                "`[[{}]]` shows the environment's {}; `[[{}.label]]` its label",
+                f.id, f.label, f.id
             );
+        }
+        let declared: Vec<&str> = self
+            .config
+            .placeholders
+            .iter()
+            .map(|p| p.id.as_str())
+            .collect();
+        let facets: Vec<&str> = self.config.facets.iter().map(|f| f.id.as_str()).collect();
+        let facets = if facets.is_empty() {
+            String::new()
+        } else {
+            format!("; facet values: {}", facets.join(", "))
+        };
+        if declared.is_empty() {
+            format!("declare it in book.toml: [[placeholder]] id = \"…\" label = \"…\"{facets}")
+        } else {
+            format!("declared placeholders: {}{facets}", declared.join(", "))
         }
     }
 

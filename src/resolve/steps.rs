@@ -37,6 +37,7 @@ impl<'a> Resolver<'a> {
     ) -> Section {
         let id = raw.id.get_ref().clone();
         self.plain_title(file, &raw.title);
+        let (title, title_source) = self.title_text(raw.title.get_ref());
         let when = self.when(file, raw.when.as_ref(), outer);
         let inner = with(outer, when.as_ref());
         self.define(
@@ -45,7 +46,7 @@ impl<'a> Resolver<'a> {
             raw.id.span(),
             Target {
                 number: number.clone(),
-                title: raw.title.get_ref().clone(),
+                title: title.clone(),
                 page: proc_id.to_string(),
                 anchor: format!("sec-{id}"),
                 procedure: Some(proc_id.to_string()),
@@ -78,7 +79,8 @@ impl<'a> Resolver<'a> {
         Section {
             id,
             number,
-            title: raw.title.get_ref().clone(),
+            title,
+            title_source,
             when,
             intro,
             steps,
@@ -173,13 +175,17 @@ impl<'a> Resolver<'a> {
         let mut step = match &raw.use_ {
             Some(use_id) => {
                 let mut reused = self.expand_use(file, owner, raw, use_id, &inner, stack)?;
+                self.use_outputs(file, raw, use_id, &mut reused);
                 if let Some(t) = &raw.title {
                     self.plain_title(file, t);
-                    reused.title = t.get_ref().clone();
+                    (reused.title, reused.title_source) = self.title_text(t.get_ref());
                 }
                 reused
             }
-            None => self.written_step(file, raw, span, stack)?,
+            None => {
+                self.misplaced_outputs(file, raw);
+                self.written_step(file, raw, span, stack)?
+            }
         };
         step.when = match (step.when.take(), when) {
             (Some(a), Some(b)) => Some(Condition::And(vec![b, a])),
@@ -219,6 +225,50 @@ impl<'a> Resolver<'a> {
         Some(step)
     }
 
+    /// A use site's `[[…output]]` tables: each text goes on the command it names, counted
+    /// in reading order over what the used step shows here.
+    fn use_outputs(&mut self, file: FileId, raw: &RawStep, use_id: &SStr, step: &mut Step) {
+        let mut commands = command_outputs(step);
+        for o in &raw.output {
+            let o = o.get_ref();
+            self.placeholders(file, &o.text.span(), o.text.get_ref());
+            let n = *o.cmd.get_ref() as usize;
+            if let Some(slot) = n.checked_sub(1).and_then(|i| commands.get_mut(i)) {
+                **slot = Some(o.text.get_ref().trim_end().to_string());
+                continue;
+            }
+            let shown = match commands.len() {
+                1 => "1 command".to_string(),
+                count => format!("{count} commands"),
+            };
+            self.diags.push(
+                Diagnostic::error(
+                    file,
+                    o.cmd.span(),
+                    format!("`{}` shows {shown} here; `cmd = {n}` names none", use_id.get_ref()),
+                )
+                .with_hint("`cmd` counts the used step's commands from 1, in reading order, its variants' in their place"),
+            );
+        }
+    }
+
+    /// `[[…output]]` on a step that uses nothing: there is no command of another step to
+    /// give it to.
+    fn misplaced_outputs(&mut self, file: FileId, raw: &RawStep) {
+        for o in &raw.output {
+            self.diags.push(
+                Diagnostic::error(
+                    file,
+                    o.span(),
+                    "`[[…output]]` belongs to a step that `use`s a reusable step",
+                )
+                .with_hint(
+                    "give a written command its output with `output = \"…\"` in its own part",
+                ),
+            );
+        }
+    }
+
     /// A step written out where it stands (no `use`): its title, nothing else yet.
     fn written_step(
         &mut self,
@@ -252,10 +302,12 @@ impl<'a> Resolver<'a> {
             return None;
         };
         self.plain_title(file, title);
+        let (title, title_source) = self.title_text(title.get_ref());
         Some(Step {
             id: String::new(),
             number: 0,
-            title: title.get_ref().clone(),
+            title,
+            title_source,
             when: None,
             parts: Vec::new(),
             variants: Vec::new(),
@@ -767,3 +819,19 @@ fn written_before_variants(raw: &RawStep) -> usize {
 
 #[cfg(test)]
 mod tests;
+
+/// The expected output of each command `step` shows, in reading order: its parts before
+/// the variants, the variants' parts, then the parts after them.
+fn command_outputs(step: &mut Step) -> Vec<&mut Option<String>> {
+    let at = step.variants_at.min(step.parts.len());
+    let (before, after) = step.parts.split_at_mut(at);
+    before
+        .iter_mut()
+        .chain(step.variants.iter_mut().flat_map(|v| v.parts.iter_mut()))
+        .chain(after.iter_mut())
+        .filter_map(|p| match &mut p.kind {
+            PartKind::Command { output, .. } => Some(output),
+            _ => None,
+        })
+        .collect()
+}

@@ -36,6 +36,7 @@ fn tables() -> Vec<(&'static str, &'static str, &'static str, String)> {
         ("[[section.step.part]]", "content/01-ch/01-proc.toml", "shell = \"sh\"", format!("shell = \"sh\"\n{p} = 1")),
         ("process item", "content/01-ch/01-proc.toml", "shell = \"sh\"\ncmd = \"rpm -Uvh pkg.rpm\"", format!("expect = \"absent\"\nprocesses = [{{ name = \"a\", when = \"os = win\", {p} = 1 }}]")),
         ("[[section.step.variant]]", "content/01-ch/01-proc.toml", "", format!("\n[[section.step]]\ntitle = \"V\"\n[[section.step.variant]]\nwhen = \"os = win\"\n{p} = 1\n[[section.step.variant]]\nwhen = \"os = unix\"\n")),
+        ("[[section.step.output]]", "content/01-ch/01-proc.toml", "", format!("\n[[section.step]]\nuse = \"stop\"\nwith = {{ ver = \"R1\" }}\n[[section.step.output]]\ncmd = 1\ntext = \"t\"\n{p} = 1\n")),
         ("[[section.branch]]", "content/01-ch/01-proc.toml", "", format!("\n[[section]]\nid = \"b\"\ntitle = \"B\"\n[[section.branch]]\nlabel = \"L\"\nwhen = \"os = win\"\n{p} = 1\n")),
         ("_chapter.toml", "content/01-ch/_chapter.toml", "title = \"Chapter\"", format!("{p} = 1\ntitle = \"Chapter\"")),
         ("_group.toml", "content/01-ch/_chapter.toml", "title = \"Chapter\"", "title = \"Chapter\"".to_string()),

@@ -44,6 +44,10 @@ for (const c of v.versions) {
   const got = tc.cmpVersion(tc.parseVersion(c.a), tc.parseVersion(c.b));
   if (got !== c.cmp) { bad++; console.log(c.a, "vs", c.b, "gave", got, "want", c.cmp); }
 }
+for (const c of v.parts) {
+  const got = tc.versionPart(c.version, c.n);
+  if (got !== c.expect) { bad++; console.log(c.version, c.n, "gave", got, "want", c.expect); }
+}
 process.exit(bad === 0 ? 0 : 1);
 "#,
         &[

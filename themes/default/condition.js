@@ -32,6 +32,15 @@
     return cmpVersion(want, actual) === 0;
   }
 
+  // The version cut to its first `n` components, prefix kept (`v1.29.3`, 2 → `v1.29`), as
+  // src/version.rs's Version::leading; null when the version does not give them.
+  function versionPart(s, n) {
+    var m = /^([A-Za-z]{0,3})(\d+(?:\.\d+)*)(\.x)?$/.exec(s);
+    if (!m) return null;
+    var parts = m[2].split(".");
+    return parts.length < n ? null : m[1] + parts.slice(0, n).join(".");
+  }
+
   // ---- conditions: the canonical syntax tejun writes into data-when -----------------------
   function lex(src) {
     var re = /\s*(<=|>=|!=|==|=|<|>|\(|\)|\[|\]|,|[^\s()\[\],=!<>]+)/g, out = [], m;
@@ -110,7 +119,7 @@
     return { "<": d < 0, "<=": d <= 0, ">": d > 0, ">=": d >= 0 }[c.op];
   }
 
-  var api = { parse: parse, evaluate: evaluate, parseVersion: parseVersion, cmpVersion: cmpVersion, facets: null };
+  var api = { parse: parse, evaluate: evaluate, parseVersion: parseVersion, cmpVersion: cmpVersion, versionPart: versionPart, facets: null };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   else root.tejunCondition = api;
 })(this);

@@ -131,8 +131,52 @@
       a.setAttribute("href", base + (q ? "?" + q : "") + hash);
     }
     offerRunbook(env, active);
+    showValues(env);
     document.dispatchEvent(new CustomEvent("tejun:env", { detail: env }));
   }
+  // ---- facet values in text (`[[to.minor]]`): the chosen value, or the facet's label ----
+  var PARTS = { major: 1, minor: 2, patch: 3 };
+  function facetById(id) {
+    for (var i = 0; i < CONFIG.facets.length; i++) if (CONFIG.facets[i].id === id) return CONFIG.facets[i];
+    return null;
+  }
+  // How `part` of the chosen value reads (as src/facet.rs's Facet::show); null when the
+  // environment leaves it open or the value does not give that part.
+  function valueText(id, part, env) {
+    var f = facetById(id), v = env[id];
+    if (!f || !v) return null;
+    if (!part) return v;
+    if (part === "label") {
+      var values = f.values || [];
+      for (var i = 0; i < values.length; i++) if (values[i].id === v) return values[i].label;
+      return v;
+    }
+    return PARTS[part] ? window.tejunCondition.versionPart(v, PARTS[part]) : null;
+  }
+  function showValues(env) {
+    var els = document.querySelectorAll(".fv[data-fv]");
+    for (var i = 0; i < els.length; i++) {
+      var el = els[i];
+      // A runbook's values are written in; only open ones follow the picker.
+      if (!el.hasAttribute("data-fv-open")) {
+        if (el.classList.contains("fv-filled")) continue;
+        el.setAttribute("data-fv-open", el.textContent);
+      }
+      var text = valueText(el.getAttribute("data-fv"), el.getAttribute("data-fv-part"), env);
+      el.textContent = text === null ? el.getAttribute("data-fv-open") : text;
+      el.classList.toggle("fv-filled", text !== null);
+    }
+    var links = document.querySelectorAll("a[data-fv-href]");
+    for (var l = 0; l < links.length; l++) {
+      var a = links[l];
+      if (!a.getAttribute("data-fv-href")) a.setAttribute("data-fv-href", a.getAttribute("href"));
+      a.setAttribute("href", a.getAttribute("data-fv-href").replace(/%5B%5B([a-z0-9._-]+)%5D%5D/g, function (all, use) {
+        var dot = use.indexOf("."), text = dot < 0 ? valueText(use, null, env) : valueText(use.slice(0, dot), use.slice(dot + 1), env);
+        return text === null ? all : encodeURIComponent(text);
+      }));
+    }
+  }
+
   // The profile whose environment is exactly the chosen one, if any.
   function profileOf(env) {
     var list = CONFIG.profiles || [];

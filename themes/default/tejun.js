@@ -34,7 +34,7 @@
     clearTimeout(button.tejunFlash);
     // A command with a value the reader has not filled in yet is copied, with a warning.
     var block = button.closest(".cmd");
-    var unfilled = block && block.querySelector(".ph:not(.ph-filled)");
+    var unfilled = block && block.querySelector(".ph:not(.ph-filled), .fv:not(.fv-filled)");
     button.classList.toggle("warn", !!unfilled);
     button.textContent = (unfilled && button.getAttribute("data-unfilled")) || button.getAttribute("data-copied") || label;
     button.classList.add("done");

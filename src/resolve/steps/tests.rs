@@ -142,8 +142,8 @@ fn every_mistake_in_a_part_is_reported_at_its_place() {
         "content/01-ch/01-shapes.toml:36:7 493..497 command without `shell` (hint: add shell = one of \"sh\", \"root\", \"cmd\", \"powershell\", \"sql\" ([[shell]] in book.toml adds more))",
         "content/01-ch/01-shapes.toml:38:9 528..533 unknown shell `zsh` (hint: use one of \"sh\", \"root\", \"cmd\", \"powershell\", \"sql\", or declare it with [[shell]] in book.toml)",
         "content/01-ch/01-shapes.toml:42:7 586..594 empty command",
-        "content/01-ch/01-shapes.toml:45:11 640..648 undeclared placeholder `nope` (hint: declare it in book.toml: [[placeholder]] id = \"…\" label = \"…\")",
-        "content/01-ch/01-shapes.toml:46:11 660..669 undeclared placeholder `nope2` (hint: declare it in book.toml: [[placeholder]] id = \"…\" label = \"…\")",
+        "content/01-ch/01-shapes.toml:45:11 640..648 undeclared placeholder `nope` (hint: declare it in book.toml: [[placeholder]] id = \"…\" label = \"…\"; facet values: os, from)",
+        "content/01-ch/01-shapes.toml:46:11 660..669 undeclared placeholder `nope2` (hint: declare it in book.toml: [[placeholder]] id = \"…\" label = \"…\"; facet values: os, from)",
         "content/01-ch/01-shapes.toml:47:10 680..689 `expect` belongs to a `processes` part",
         "content/01-ch/01-shapes.toml:51:14 749..752 unknown value `mac` for facet `os` (one of: win, unix)",
         "content/01-ch/01-shapes.toml:55:1 792..792 process list without `expect` (hint: add expect = \"present\" or expect = \"absent\")",
@@ -153,7 +153,7 @@ fn every_mistake_in_a_part_is_reported_at_its_place() {
         "content/01-ch/01-shapes.toml:64:10 1038..1041 `output` belongs to a `cmd` part",
         "content/01-ch/01-shapes.toml:65:14 1055..1058 unknown value `bsd` for facet `os` (one of: win, unix)",
         "content/01-ch/01-shapes.toml:70:7 1120..1133 empty entry in GUI path (hint: separate the entries with a single `→`)",
-        "content/01-ch/01-shapes.toml:72:8 1163..1172 undeclared placeholder `nope3` (hint: declare it in book.toml: [[placeholder]] id = \"…\" label = \"…\")",
+        "content/01-ch/01-shapes.toml:72:8 1163..1172 undeclared placeholder `nope3` (hint: declare it in book.toml: [[placeholder]] id = \"…\" label = \"…\"; facet values: os, from)",
         "content/01-ch/01-shapes.toml:76:9 1217..1217 part has both `text` and `caution` (hint: a part has exactly one of: text, cmd, gui, processes, note, caution, refs)",
         "content/01-ch/01-shapes.toml:76:40 1248..1248 part has no content (hint: a part has exactly one of: text, cmd, gui, processes, note, caution, refs)",
         "content/01-ch/01-shapes.toml:82:1 1332..1332 part has both `note` and `caution` (hint: a part has exactly one of: text, cmd, gui, processes, note, caution, refs)",
@@ -304,5 +304,50 @@ processes = ["{{svc}}d", { name = "{{svc}}-helper", when = "{{ver}} >= 2.0" }]
             ("crond".to_string(), None),
             ("cron-helper".to_string(), Some("from >= 2.0".to_string()))
         ]
+    );
+}
+
+#[test]
+fn facet_values_in_text_are_checked_where_they_are_written() {
+    let book = TestBook::new();
+    book.write(
+        "content/01-ch/01-values.toml",
+        r#"title = "Move to [[from.minor]] on [[os.label]]"
+[[section]]
+id = "s"
+title = "From [[from.build]]"
+[[section.step]]
+title = "T [[os.major]]"
+body = "See [the repo](https://example.com/[[from.minor]]/) and [[nope.minor]]."
+[[section.step.part]]
+shell = "sh"
+cmd = "ls /opt/[[from.major]]"
+output = "[[from.patch]] [[from.label]] [[os]]"
+"#,
+    );
+    assert_eq!(
+        book.diagnostics(),
+        [
+            "content/01-ch/01-values.toml:4:15 84..98 facet `from` has no part `build` (its parts: label, major, minor, patch) (hint: `[[from]]` shows the environment's Current version; `[[from.label]]` its label)",
+            "content/01-ch/01-values.toml:6:12 128..140 facet `os` has no part `major` (its parts: label) (hint: `[[os]]` shows the environment's OS; `[[os.label]]` its label)",
+            "content/01-ch/01-values.toml:7:65 206..220 undeclared placeholder `nope.minor` (hint: declare it in book.toml: [[placeholder]] id = \"…\" label = \"…\"; facet values: os, from)",
+        ]
+    );
+}
+
+#[test]
+fn a_placeholder_named_like_a_facet_is_an_error_at_its_id() {
+    let book = TestBook::new();
+    let toml = std::fs::read_to_string(book.root().join("book.toml")).expect("book.toml");
+    book.write(
+        "book.toml",
+        &format!("{toml}\n[[placeholder]]\nid = \"from.major\"\nlabel = \"Major\"\n"),
+    );
+    let found = book.diagnostics();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with("book.toml:15:6 ")
+            && found[0].contains("placeholder `from.major` has the name of facet `from`"),
+        "{found:?}"
     );
 }
