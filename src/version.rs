@@ -277,11 +277,11 @@ mod tests {
 
     #[test]
     fn versions_order_by_their_numbers() {
-        assert!(v("R12.4") < v("R12.4.1"));
-        assert!(v("R12.4.1") < v("R12.4.x"));
-        assert!(v("R12.4.x") < v("R12.5"));
-        assert!(v("R12.7.3") < v("R12.7.x"));
-        assert!(v("R12.7.x") < v("R12.8"));
+        assert!(v("v12.4") < v("v12.4.1"));
+        assert!(v("v12.4.1") < v("v12.4.x"));
+        assert!(v("v12.4.x") < v("v12.5"));
+        assert!(v("v12.7.3") < v("v12.7.x"));
+        assert!(v("v12.7.x") < v("v12.8"));
         assert!(
             v("12.10") > v("12.9"),
             "components compare as numbers, not text"

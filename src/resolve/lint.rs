@@ -458,8 +458,8 @@ mod tests {
     fn words_split_paths_and_options() {
         assert_eq!(words("/usr/lib/nqs/nqsstop"), vec!["nqsstop"]);
         assert_eq!(
-            words("regsvr32 -u /s %systemroot%\\cluster\\JobCenterClusterEx"),
-            vec!["regsvr32", "systemroot", "cluster", "jobcenterclusterex"]
+            words("regsvr32 -u /s %systemroot%\\cluster\\ExampleClusterEx"),
+            vec!["regsvr32", "systemroot", "cluster", "exampleclusterex"]
         );
     }
 }
