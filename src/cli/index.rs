@@ -44,7 +44,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let update = if args.force {
         Update::Built {
-            docs: index::build(root, &book, &dir, &index::Inputs::of(root)?)?,
+            docs: index::build(
+                root,
+                &book,
+                &dir,
+                &index::Inputs::of(root, book.config.language)?,
+            )?,
         }
     } else {
         index::update(root, &book, &dir)?

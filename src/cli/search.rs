@@ -39,6 +39,10 @@ pub struct Args {
     /// Index folder (as for `tejun index --out`)
     #[arg(long)]
     pub index: Option<PathBuf>,
+    /// Search the book in this language: its own or one of its `translations` (each has
+    /// its own index, analysed as its language reads)
+    #[arg(long)]
+    pub lang: Option<String>,
     /// List every command and process the book names, each with the steps that use it
     /// (with --env, the steps of that environment)
     #[arg(long)]
@@ -68,13 +72,28 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let Some(config) = read_config(root)? else {
         return Ok(ExitCode::from(1));
     };
+    let lang = match &args.lang {
+        None => config.language,
+        Some(code) => match super::translations::language_of(&config, code) {
+            Ok(lang) => lang,
+            Err(msg) => {
+                eprintln!("error: --lang {code}: {msg}");
+                return Ok(ExitCode::from(2));
+            }
+        },
+    };
     let dir = args
         .index
         .clone()
-        .unwrap_or_else(|| index::default_dir(root, &config));
-    if !index::is_fresh(root, &dir)? {
+        .unwrap_or_else(|| index::default_dir_in(root, &config, lang));
+    // A translation's conditions are worded with its own labels, which only loading it
+    // gives.
+    let translated = lang != config.language;
+    let mut config = config;
+    if !index::is_fresh(root, &dir, lang)? || (translated && args.env.is_some()) {
         let start = Instant::now();
-        match super::load::book(root, "nothing was searched") {
+        let code = translated.then_some(lang.code());
+        match super::load::book_in(root, code, "nothing was searched") {
             Ok(loaded) => {
                 let update = index::update(root, &loaded.book, &dir)?;
                 if let index::Update::Built { docs } = update {
@@ -84,6 +103,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                         millis(start)
                     );
                 }
+                config = loaded.book.config;
             }
             Err(code) => return Ok(code),
         }

@@ -22,8 +22,55 @@
 //! one: small kana read as large (`フェ` = `フエ`), a katakana word of three letters or more
 //! loses a final long-vowel mark (`サーバー` = `サーバ`, as JIS Z 8301 writes it), and a
 //! kanji, one okurigana and a kanji are also indexed as the two kanji (`引き継` = `引継`).
+//!
+//! **The book's language picks the analysis** ([`Analysis::of`]). The two differ only in
+//! words of ASCII letters: the English analysis indexes a word by its [`stem`](super::stem)
+//! (`stopping`, `stopped` → `stop`; `services` → `servic`), the word as written an
+//! alternate at the same position (an exact form scores more, and the vocabulary that
+//! completes and corrects what is typed keeps real words). Japanese text keeps English
+//! words as written: they are mostly commands and names there. Every index records its
+//! analysis (`tejun-index.json`, `meta.js`), and the queries made against it use it.
 
 use std::ops::Range;
+
+use crate::words::Language;
+
+/// How text is analysed: one per language of a book ([`Analysis::of`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Analysis {
+    /// CJK bigrams, command parts, words as written.
+    #[default]
+    Japanese,
+    /// The same, with English words stemmed.
+    English,
+}
+
+impl Analysis {
+    /// The analysis of a book written in `lang`.
+    pub fn of(lang: Language) -> Analysis {
+        match lang {
+            Language::Ja => Analysis::Japanese,
+            Language::En => Analysis::English,
+        }
+    }
+
+    /// Its name in `meta.js`, `tejun-index.json` and the shared vectors: the language code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Analysis::Japanese => "ja",
+            Analysis::English => "en",
+        }
+    }
+
+    /// The analysis a code names; anything else (an index written before analyses had
+    /// names) is the Japanese one, the only one there was.
+    pub fn from_code(code: &str) -> Analysis {
+        match code {
+            "en" => Analysis::English,
+            _ => Analysis::Japanese,
+        }
+    }
+}
 
 /// One analysed token. `offsets` are byte offsets into the analysed text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,10 +223,16 @@ pub struct Tok<'a> {
     pub primary: bool,
 }
 
-/// Analyses `text` into tokens, in position order.
+/// Analyses `text` into tokens, in position order, with the Japanese analysis (the default
+/// language's).
 pub fn analyze(text: &str) -> Vec<AToken> {
+    analyze_in(text, Analysis::Japanese)
+}
+
+/// Analyses `text` into tokens, in position order.
+pub fn analyze_in(text: &str, analysis: Analysis) -> Vec<AToken> {
     let mut out = Vec::new();
-    analyze_each(text, &mut |t| {
+    analyze_each_in(text, analysis, &mut |t| {
         out.push(AToken {
             text: t.text.to_string(),
             position: t.position,
@@ -192,6 +245,11 @@ pub fn analyze(text: &str) -> Vec<AToken> {
 
 /// [`analyze`] without a `String` per token: each token is handed to `f` in turn.
 pub fn analyze_each(text: &str, f: &mut dyn FnMut(Tok<'_>)) {
+    analyze_each_in(text, Analysis::Japanese, f);
+}
+
+/// [`analyze_in`] without a `String` per token: each token is handed to `f` in turn.
+pub fn analyze_each_in(text: &str, analysis: Analysis, f: &mut dyn FnMut(Tok<'_>)) {
     let mut folded = String::with_capacity(text.len());
     let mut chars: Vec<Ch> = Vec::with_capacity(text.len());
     let mut it = text.char_indices().peekable();
@@ -223,6 +281,7 @@ pub fn analyze_each(text: &str, f: &mut dyn FnMut(Tok<'_>)) {
     let run = Run {
         folded: &folded,
         chars: &chars,
+        analysis,
     };
     let mut pos = 0;
     let mut i = 0;
@@ -285,6 +344,7 @@ pub fn is_kanji(c: char) -> bool {
 struct Run<'a> {
     folded: &'a str,
     chars: &'a [Ch],
+    analysis: Analysis,
 }
 
 impl<'a> Run<'a> {
@@ -361,7 +421,27 @@ impl<'a> Run<'a> {
             f(self.tok(core, *pos, false));
         }
         for (n, w) in words.iter().enumerate() {
-            f(self.tok(w.clone(), *pos + n, true));
+            let word = self.tok(w.clone(), *pos + n, true);
+            let stem = match self.analysis {
+                Analysis::English => super::stem::stem(word.text),
+                Analysis::Japanese => None,
+            };
+            match stem {
+                Some(stem) => {
+                    // The stem is what a phrase needs; the word as written only scores.
+                    f(Tok {
+                        text: &stem,
+                        position: word.position,
+                        offsets: word.offsets.clone(),
+                        primary: true,
+                    });
+                    f(Tok {
+                        primary: false,
+                        ..word
+                    });
+                }
+                None => f(word),
+            }
         }
         *pos += words.len();
     }
@@ -377,6 +457,17 @@ pub struct TejunTokenizer {
     /// The tokens' texts, one after another.
     arena: String,
     spans: Vec<Span>,
+    analysis: Analysis,
+}
+
+impl TejunTokenizer {
+    /// The tokenizer of an index analysed with `analysis`.
+    pub fn new(analysis: Analysis) -> TejunTokenizer {
+        TejunTokenizer {
+            analysis,
+            ..TejunTokenizer::default()
+        }
+    }
 }
 
 /// The name the tokenizer is registered under in every tantivy index tejun opens.
@@ -403,7 +494,7 @@ impl tantivy::tokenizer::Tokenizer for TejunTokenizer {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> TejunTokenStream<'a> {
         self.arena.clear();
         self.spans.clear();
-        analyze_each(text, &mut |t| {
+        analyze_each_in(text, self.analysis, &mut |t| {
             let start = self.arena.len();
             self.arena.push_str(t.text);
             self.spans.push(Span {
@@ -448,7 +539,12 @@ impl tantivy::tokenizer::TokenStream for TejunTokenStream<'_> {
 
 /// `token@position` strings, the format of `tests/search-vectors.json`.
 pub fn describe(text: &str) -> Vec<String> {
-    analyze(text)
+    describe_in(text, Analysis::Japanese)
+}
+
+/// [`describe`] with `analysis`.
+pub fn describe_in(text: &str, analysis: Analysis) -> Vec<String> {
+    analyze_in(text, analysis)
         .iter()
         .map(|t| format!("{}@{}", t.text, t.position))
         .collect()
@@ -505,6 +601,23 @@ mod tests {
         let t = analyze(text);
         let ba = t.iter().find(|t| t.text == "バ").unwrap();
         assert_eq!(&text[ba.offsets.clone()], "バー");
+    }
+
+    #[test]
+    fn the_english_analysis_stems_words_and_keeps_commands() {
+        let en = |t: &str| describe_in(t, Analysis::English);
+        assert_eq!(en("Stopping"), ["stop@0", "stopping@0"]);
+        assert_eq!(en("stop services"), ["stop@0", "servic@1", "services@1"]);
+        // Words with digits, whole chunks and flags stay as written.
+        assert_eq!(en("regsvr32 -u"), ["regsvr32@0", "-u@1", "u@1"]);
+        assert_eq!(en("nqs_site"), describe("nqs_site"));
+        assert_eq!(en("共有ディスク"), describe("共有ディスク"));
+        // The stem keeps the word's offsets, so a snippet marks the word.
+        let t = analyze_in("the services", Analysis::English);
+        assert_eq!(t[1].text, "servic");
+        assert_eq!(t[1].offsets, 4..12);
+        // Japanese text keeps English words as written.
+        assert_eq!(describe("stopping"), ["stopping@0"]);
     }
 
     #[test]

@@ -13,7 +13,7 @@
 
 use serde::Serialize;
 
-use super::analyze::is_cjk_char;
+use super::analyze::{is_cjk_char, Analysis};
 use super::query::{Field, Term};
 
 /// A word still being typed matches this many words at most, the most frequent first.
@@ -126,10 +126,15 @@ pub struct Synonyms(Vec<Vec<Term>>);
 impl Synonyms {
     /// The groups of `[search] synonyms`, each word analysed as a query term.
     pub fn new(groups: &[Vec<String>]) -> Synonyms {
+        Synonyms::new_in(groups, Analysis::Japanese)
+    }
+
+    /// [`Synonyms::new`] for an index analysed with `analysis`.
+    pub fn new_in(groups: &[Vec<String>], analysis: Analysis) -> Synonyms {
         Synonyms(
             groups
                 .iter()
-                .map(|g| g.iter().filter_map(|w| member(w)).collect())
+                .map(|g| g.iter().filter_map(|w| member(w, analysis)).collect())
                 .collect(),
         )
     }
@@ -146,12 +151,12 @@ impl Synonyms {
 
 /// A synonym as a query term, read as a query is (`閉じる` as `閉`, so that a query
 /// `閉じる` finds it); words that read as several terms are one phrase.
-fn member(word: &str) -> Option<Term> {
-    let mut terms = super::query::parse(&format!("{word} "), None);
+fn member(word: &str, analysis: Analysis) -> Option<Term> {
+    let mut terms = super::query::parse_in(&format!("{word} "), None, analysis);
     if terms.len() == 1 {
         return terms.pop();
     }
-    super::query::parse(&format!("\"{word}\""), None).pop()
+    super::query::parse_in(&format!("\"{word}\""), None, analysis).pop()
 }
 
 /// The terms as searched: each with its variants.

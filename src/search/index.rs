@@ -4,8 +4,11 @@
 //! exclude exactly the documents `filter.rs` would drop.
 //!
 //! The folder holds `tantivy/` and `tejun-index.json`, which records a hash of the inputs
-//! (`book.toml`, everything under `content/`, the tejun version and [`SCHEMA`]); a build
-//! whose hash matches is skipped. A rebuild writes a sibling temporary folder and swaps it
+//! (`book.toml`, everything under `content/`, for a translation everything under
+//! `translations/<lang>/`, the tejun version, [`SCHEMA`] and the language) and the
+//! [analysis](Analysis) its language picked, which the tokenizer and every query of the
+//! index then use; a build whose hash matches is skipped. A translation's index lives
+//! beside the source's ([`default_dir_in`]). A rebuild writes a sibling temporary folder and swaps it
 //! in, so a reader never sees half an index.
 
 use std::collections::{BTreeSet, HashSet};
@@ -22,7 +25,7 @@ use tantivy::schema::{
 };
 use tantivy::{Index, IndexReader, TantivyDocument, Term};
 
-use super::analyze::{TejunTokenizer, TOKENIZER};
+use super::analyze::{Analysis, TejunTokenizer, TOKENIZER};
 use super::docs::{self, SearchDoc};
 use super::expand::Synonyms;
 use super::query::{self, Field};
@@ -35,6 +38,7 @@ use crate::config::{Config, Facet};
 use crate::filter::Decision;
 use crate::model::Book;
 use crate::output::{BookSources, Kind, StagedDir};
+use crate::words::Language;
 
 /// Bumped whenever the schema or the analyser changes, so old indexes rebuild.
 pub const SCHEMA: u32 = 6;
@@ -47,6 +51,18 @@ pub fn default_dir(root: &Path, config: &Config) -> PathBuf {
     beside(&root.join(&config.out_dir))
 }
 
+/// Where the index of the book in `lang` lives by default: [`default_dir`] for the book's
+/// own language, a sibling named for the language for a translation (`.tejun-index-en`).
+pub fn default_dir_in(root: &Path, config: &Config, lang: Language) -> PathBuf {
+    let dir = default_dir(root, config);
+    if lang == config.language {
+        return dir;
+    }
+    let mut name = dir.file_name().unwrap_or_default().to_os_string();
+    name.push(format!("-{}", lang.code()));
+    dir.with_file_name(name)
+}
+
 /// The index folder beside the output folder `out` (`tejun build --out DIR` keeps it
 /// beside DIR, never in the book it read).
 pub fn beside(out: &Path) -> PathBuf {
@@ -56,10 +72,11 @@ pub fn beside(out: &Path) -> PathBuf {
     }
 }
 
-/// A hash of everything the index is built from. FNV-1a over the relative paths and bytes
-/// of `book.toml` and `content/**`, in sorted order: stable across runs and platforms.
-pub fn input_hash(root: &Path) -> anyhow::Result<String> {
-    fingerprint(root, &mut |h, f| {
+/// A hash of everything the index of the book in `lang` is built from. FNV-1a over the
+/// relative paths and bytes of `book.toml`, `content/**` and `translations/<lang>/**`, in
+/// sorted order: stable across runs and platforms.
+pub fn input_hash(root: &Path, lang: Language) -> anyhow::Result<String> {
+    fingerprint(root, lang, &mut |h, f| {
         let bytes = fs::read(f).with_context(|| format!("failed to read `{}`", f.display()))?;
         h.write(&(bytes.len() as u64).to_le_bytes());
         h.write(&bytes);
@@ -70,8 +87,8 @@ pub fn input_hash(root: &Path) -> anyhow::Result<String> {
 /// A hash of the inputs' names, sizes and modification times: what `tejun search` checks
 /// first, since reading every file of a large book costs more than the query. When it
 /// differs from the recorded one, [`input_hash`] decides.
-pub fn input_stamp(root: &Path) -> anyhow::Result<String> {
-    fingerprint(root, &mut |h, f| {
+pub fn input_stamp(root: &Path, lang: Language) -> anyhow::Result<String> {
+    fingerprint(root, lang, &mut |h, f| {
         let meta = fs::metadata(f).with_context(|| format!("failed to read `{}`", f.display()))?;
         let modified = meta
             .modified()
@@ -84,17 +101,30 @@ pub fn input_stamp(root: &Path) -> anyhow::Result<String> {
     })
 }
 
-/// FNV-1a over the tejun version and index schema, then each input file's relative path
-/// followed by what `add` writes for it, in sorted order.
+/// FNV-1a over the tejun version, index schema and language, then each input file's
+/// relative path followed by what `add` writes for it, in sorted order.
 fn fingerprint(
     root: &Path,
+    lang: Language,
     add: &mut dyn FnMut(&mut Fnv64, &Path) -> anyhow::Result<()>,
 ) -> anyhow::Result<String> {
     let mut files = vec![root.join("book.toml")];
     walk(&root.join("content"), &mut files)?;
+    // A translation's text: only the source's own language has no such folder.
+    let translation = root.join("translations").join(lang.code());
+    if translation.is_dir() {
+        walk(&translation, &mut files)?;
+    }
     files.sort();
     let mut h = Fnv64::new();
-    h.write(format!("tejun {} schema {SCHEMA}\n", env!("CARGO_PKG_VERSION")).as_bytes());
+    h.write(
+        format!(
+            "tejun {} schema {SCHEMA} language {}\n",
+            env!("CARGO_PKG_VERSION"),
+            lang.code()
+        )
+        .as_bytes(),
+    );
     for f in &files {
         let rel = f.strip_prefix(root).unwrap_or(f);
         h.write(rel.to_string_lossy().as_bytes());
@@ -113,13 +143,13 @@ pub struct Inputs {
 }
 
 impl Inputs {
-    /// The inputs of the book at `root`, now.
-    pub fn of(root: &Path) -> anyhow::Result<Inputs> {
+    /// The inputs of the book at `root` in `lang`, now.
+    pub fn of(root: &Path, lang: Language) -> anyhow::Result<Inputs> {
         // The stamp first: a file saved while the bytes are read makes the stamp stale,
         // never the reverse.
-        let stamp = input_stamp(root)?;
+        let stamp = input_stamp(root, lang)?;
         Ok(Inputs {
-            hash: input_hash(root)?,
+            hash: input_hash(root, lang)?,
             stamp,
         })
     }
@@ -163,6 +193,9 @@ struct Meta {
     /// The book's `[search] synonyms`, which queries read.
     #[serde(default)]
     synonyms: Vec<Vec<String>>,
+    /// The [`Analysis`] the index was built with, by its code (`ja`, `en`).
+    #[serde(default)]
+    analysis: String,
 }
 
 /// What [`update`] did.
@@ -186,21 +219,22 @@ fn recorded(dir: &Path) -> Option<Meta> {
     serde_json::from_str(&text).ok()
 }
 
-/// Whether the index in `dir` was built from the current inputs of the book at `root`.
-pub fn is_fresh(root: &Path, dir: &Path) -> anyhow::Result<bool> {
+/// Whether the index in `dir` was built from the current inputs of the book at `root` in
+/// `lang`.
+pub fn is_fresh(root: &Path, dir: &Path, lang: Language) -> anyhow::Result<bool> {
     let Some(meta) = recorded(dir) else {
         return Ok(false);
     };
-    if !meta.stamp.is_empty() && meta.stamp == input_stamp(root)? {
+    if !meta.stamp.is_empty() && meta.stamp == input_stamp(root, lang)? {
         return Ok(true);
     }
-    Ok(meta.hash == input_hash(root)?)
+    Ok(meta.hash == input_hash(root, lang)?)
 }
 
 /// Builds the index of `book` (loaded from `root`) into `dir`, unless it is up to date.
 pub fn update(root: &Path, book: &Book, dir: &Path) -> anyhow::Result<Update> {
     BookSources::new(root, &book.config.theme_dir).check(dir)?;
-    let inputs = Inputs::of(root)?;
+    let inputs = Inputs::of(root, book.config.language)?;
     if let Some(m) = recorded(dir).filter(|m| m.hash == inputs.hash) {
         if m.stamp != inputs.stamp {
             // Touched but not changed: remember the new stamp so the next check is cheap.
@@ -227,7 +261,8 @@ pub fn build(root: &Path, book: &Book, dir: &Path, inputs: &Inputs) -> anyhow::R
     let sources = BookSources::new(root, &book.config.theme_dir);
     let staged = StagedDir::begin(dir, Kind::SearchIndex, &sources)?;
     let tmp = staged.path();
-    let (index, f) = create_index(&tmp.join("tantivy"))?;
+    let analysis = Analysis::of(book.config.language);
+    let (index, f) = create_index(&tmp.join("tantivy"), analysis)?;
     // One thread: the site renders on the other cores meanwhile. The budget holds a
     // 100,000-step book in one segment, and merging is off: a merge would rewrite the whole
     // index once more.
@@ -269,6 +304,7 @@ pub fn build(root: &Path, book: &Book, dir: &Path, inputs: &Inputs) -> anyhow::R
         stamp: inputs.stamp.clone(),
         docs: count,
         synonyms: book.config.synonyms.clone(),
+        analysis: analysis.code().to_string(),
     };
     fs::write(tmp.join(META), serde_json::to_string_pretty(&meta)?)?;
     // The index's files closed before the folder moves.
@@ -291,7 +327,7 @@ fn segment_plan(book: &Book) -> (usize, usize) {
 }
 
 /// A new, empty index in the folder `tdir`, created here, with the tejun tokenizer.
-fn create_index(tdir: &Path) -> anyhow::Result<(Index, Fields)> {
+fn create_index(tdir: &Path, analysis: Analysis) -> anyhow::Result<(Index, Fields)> {
     // Never `create_dir_all`: a parent removed meanwhile (the dev server stopping) stays
     // removed.
     fs::create_dir(tdir).with_context(|| format!("failed to create `{}`", tdir.display()))?;
@@ -299,7 +335,7 @@ fn create_index(tdir: &Path) -> anyhow::Result<(Index, Fields)> {
     let index = Index::builder().schema(schema).create_in_dir(tdir)?;
     index
         .tokenizers()
-        .register(TOKENIZER, TejunTokenizer::default());
+        .register(TOKENIZER, TejunTokenizer::new(analysis));
     Ok((index, fields))
 }
 
@@ -408,12 +444,14 @@ pub struct LiveIndex {
     reader: IndexReader,
     fields: Fields,
     synonyms: Synonyms,
+    analysis: Analysis,
 }
 
 impl LiveIndex {
     /// Indexes `book` into the empty folder `dir`.
     pub fn create(book: &Book, dir: &Path) -> anyhow::Result<LiveIndex> {
-        let (index, fields) = create_index(&dir.join("tantivy"))?;
+        let analysis = Analysis::of(book.config.language);
+        let (index, fields) = create_index(&dir.join("tantivy"), analysis)?;
         let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 64_000_000)?;
         let mut added = Ok(());
         let mut wording = Wording::new(&book.config);
@@ -434,7 +472,8 @@ impl LiveIndex {
             writer,
             reader,
             fields,
-            synonyms: Synonyms::new(&book.config.synonyms.clone()),
+            synonyms: Synonyms::new_in(&book.config.synonyms, analysis),
+            analysis,
         })
     }
 
@@ -465,6 +504,7 @@ impl LiveIndex {
             reader: self.reader.clone(),
             fields: self.fields,
             synonyms: self.synonyms.clone(),
+            analysis: self.analysis,
         }
     }
 }
@@ -474,6 +514,7 @@ pub struct SearchIndex {
     reader: IndexReader,
     fields: Fields,
     synonyms: Synonyms,
+    analysis: Analysis,
 }
 
 /// A query and how to narrow it.
@@ -541,26 +582,29 @@ impl SearchIndex {
     pub fn open(dir: &Path) -> anyhow::Result<SearchIndex> {
         let mut index = Index::open_in_dir(dir.join("tantivy"))
             .with_context(|| format!("failed to open the search index in `{}`", dir.display()))?;
+        let meta = recorded(dir);
+        let analysis = Analysis::from_code(meta.as_ref().map_or("", |m| &m.analysis));
         index
             .tokenizers()
-            .register(TOKENIZER, TejunTokenizer::default());
+            .register(TOKENIZER, TejunTokenizer::new(analysis));
         // A large book's segments are searched on every core at once.
         if index.searchable_segment_ids()?.len() > 1 {
             index.set_default_multithread_executor()?;
         }
         let (_, fields) = schema();
         let reader = index.reader()?;
-        let synonyms = Synonyms::new(&recorded(dir).map(|m| m.synonyms).unwrap_or_default());
+        let synonyms = Synonyms::new_in(&meta.map(|m| m.synonyms).unwrap_or_default(), analysis);
         Ok(SearchIndex {
             reader,
             fields,
             synonyms,
+            analysis,
         })
     }
 
     /// Runs one query.
     pub fn search(&self, req: &Request) -> anyhow::Result<Results> {
-        if req.limit == 0 || query::parse(req.query, req.field).is_empty() {
+        if req.limit == 0 || query::parse_in(req.query, req.field, self.analysis).is_empty() {
             return Ok(Results::default());
         }
         let searcher = self.reader.searcher();
@@ -575,6 +619,7 @@ impl SearchIndex {
             req.query,
             req.field,
             &self.synonyms,
+            self.analysis,
             &excluded,
             req.limit,
         )?;
@@ -589,8 +634,11 @@ impl SearchIndex {
             };
             let title = get(self.fields.title);
             let text = get(self.fields.text);
-            let Snippet { text, highlights } =
-                snippet::snippet(if text.is_empty() { &title } else { &text }, &marks);
+            let Snippet { text, highlights } = snippet::snippet_in(
+                if text.is_empty() { &title } else { &text },
+                &marks,
+                self.analysis,
+            );
             hits.push(Hit {
                 kind: get(self.fields.kind),
                 procedure: get(self.fields.procedure),

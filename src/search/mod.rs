@@ -19,6 +19,7 @@ pub mod query;
 pub mod rank;
 mod retrieve;
 pub mod snippet;
+pub mod stem;
 pub mod wording;
 
 pub use analyze::analyze;

@@ -10,7 +10,7 @@
 //!
 //! | file | calls | holds |
 //! | --- | --- | --- |
-//! | `search/meta.js` | `window.tejunSearchMeta({...})` | `v`, `docs` (count), `shards` (varints: where each shard starts, in hash steps of 65,536, minus where the previous one does; shard 0 starts at 0), `groups` (varints: documents per group, in order), `chunks` (varints: documents per `docs-N.js`, in order), `dict` (the text every chunk's LZ77 starts from), `conds` (distinct conditions, `""` first), `clauses` (each distinct clause of those conditions once, `[source, words]`, see [`super::wording`]), `condClauses` (per condition, the varints of its clauses), `words` (the first word of each vocabulary block, the first as `""`), `synonyms` (book.toml's `[search] synonyms`), `strings` (what the search box says: the `[search]` words of the language table) |
+//! | `search/meta.js` | `window.tejunSearchMeta({...})` | `v`, `analysis` (the [`Analysis`] of every token, by its code: `ja`, `en`), `docs` (count), `shards` (varints: where each shard starts, in hash steps of 65,536, minus where the previous one does; shard 0 starts at 0), `groups` (varints: documents per group, in order), `chunks` (varints: documents per `docs-N.js`, in order), `dict` (the text every chunk's LZ77 starts from), `conds` (distinct conditions, `""` first), `clauses` (each distinct clause of those conditions once, `[source, words]`, see [`super::wording`]), `condClauses` (per condition, the varints of its clauses), `words` (the first word of each vocabulary block, the first as `""`), `synonyms` (book.toml's `[search] synonyms`), `strings` (what the search box says: the `[search]` words of the language table) |
 //! | `search/words-N.js` | `window.tejunSearchWords({"block": n, "words": "..."})` | a stretch of the sorted vocabulary ([`super::expand`]): entries joined by a space, each the UTF-16 units it shares with the previous word of the block and its frequency bucket (a letter each), then the rest of the word |
 //! | `search/shard-N.js` | `window.tejunSearchShard({"shard": n, "tokens": {...}, "groups": {...}})` | token → document postings, token → group postings |
 //! | `search/docs-N.js` | `window.tejunSearchDocs({"chunk": n, "docs": "..."})` | LZ77 text (continuing `meta.dict`) of records (U+001E) of fields (U+001F): first `procedure, chapter, page` for each group the chunk's documents belong to, in order, then each document's `title, location, anchor, kind (p/s/t), condition (index into conds), text` |
@@ -37,7 +37,7 @@ use std::hash::BuildHasherDefault;
 
 use rayon::prelude::*;
 
-use super::analyze::analyze_each;
+use super::analyze::{analyze_each_in, Analysis};
 use super::docs::{self, DocKind, SearchDoc};
 use super::expand::{bucket, is_word};
 use super::pack::{
@@ -195,14 +195,16 @@ struct Builder<'a> {
     texts: Vec<&'a str>,
     /// Per id (document or group): (text, mask) pairs.
     fields: Vec<(u32, u32, u32)>,
+    analysis: Analysis,
 }
 
 impl<'a> Builder<'a> {
-    fn new() -> Self {
+    fn new(analysis: Analysis) -> Self {
         Builder {
             text_ids: Map::default(),
             texts: Vec::new(),
             fields: Vec::new(),
+            analysis,
         }
     }
 
@@ -235,7 +237,7 @@ impl<'a> Builder<'a> {
                 let mut flat = Vec::new();
                 let mut ends = Vec::with_capacity(texts.len());
                 for (t, n) in texts.iter().zip(1..) {
-                    analyze_each(t, &mut |tok| {
+                    analyze_each_in(t, self.analysis, &mut |tok| {
                         let id = match ids.get(tok.text) {
                             Some(&id) => id,
                             None => {
@@ -390,8 +392,11 @@ impl From<SearchDoc> for Searched {
 /// A document's searched fields: title, commands, GUI paths, body.
 type Fields<'a> = (&'a str, &'a [String], &'a [String], &'a [String]);
 
-fn doc_postings<'a>(docs: impl Iterator<Item = Fields<'a>>) -> Vec<(String, Packed)> {
-    let mut b = Builder::new();
+fn doc_postings<'a>(
+    docs: impl Iterator<Item = Fields<'a>>,
+    analysis: Analysis,
+) -> Vec<(String, Packed)> {
+    let mut b = Builder::new(analysis);
     for (id, (title, commands, gui, body)) in docs.enumerate() {
         let id = id as u32;
         let short = if super::rank::is_short(title) {
@@ -409,11 +414,12 @@ fn doc_postings<'a>(docs: impl Iterator<Item = Fields<'a>>) -> Vec<(String, Pack
     b.finish()
 }
 
-/// The documents' own postings: title, commands, GUI paths, body.
+/// The documents' own postings: title, commands, GUI paths, body (the Japanese analysis).
 pub fn postings(docs: &[SearchDoc]) -> Postings {
     doc_postings(
         docs.iter()
             .map(|d| (d.title.as_str(), &d.commands[..], &d.gui[..], &d.body[..])),
+        Analysis::Japanese,
     )
     .into_iter()
     .map(|(t, l)| (t, unpack(l)))
@@ -422,7 +428,7 @@ pub fn postings(docs: &[SearchDoc]) -> Postings {
 
 /// Each document's group, and the groups' postings.
 pub fn groups(docs: &[SearchDoc]) -> (Vec<u32>, Postings) {
-    let (of_doc, list) = group_postings(docs);
+    let (of_doc, list) = group_postings(docs, Analysis::Japanese);
     (
         of_doc,
         list.into_iter().map(|(t, l)| (t, unpack(l))).collect(),
@@ -431,9 +437,9 @@ pub fn groups(docs: &[SearchDoc]) -> (Vec<u32>, Postings) {
 
 /// Each document's group (a run of documents of one procedure page), and the groups'
 /// postings.
-fn group_postings(docs: &[SearchDoc]) -> (Vec<u32>, Vec<(String, Packed)>) {
+fn group_postings(docs: &[SearchDoc], analysis: Analysis) -> (Vec<u32>, Vec<(String, Packed)>) {
     let mut of_doc = Vec::with_capacity(docs.len());
-    let mut b = Builder::new();
+    let mut b = Builder::new(analysis);
     let mut last: Option<(&str, &str, &str)> = None;
     let mut n = 0;
     for d in docs {
@@ -798,8 +804,10 @@ pub fn write_site_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) {
 /// Writes the site's offline index (the files of `search/`) through `out`; what it wrote.
 pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> OfflineStats {
     let docs = crate::timing::phase("offline: documents", || docs::collect(book));
-    let (doc_group, group_postings) =
-        crate::timing::phase("offline: group postings", || group_postings(&docs));
+    let analysis = Analysis::of(book.config.language);
+    let (doc_group, group_postings) = crate::timing::phase("offline: group postings", || {
+        group_postings(&docs, analysis)
+    });
 
     let mut conds: Vec<String> = vec![String::new()];
     let mut cond_ids: HashMap<String, u32> = HashMap::from([(String::new(), 0)]);
@@ -847,6 +855,7 @@ pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> O
             doc_postings(
                 docs.iter()
                     .map(|d| (d.title.as_str(), &d.commands[..], &d.gui[..], &d.body[..])),
+                analysis,
             ),
             group_postings,
             &group_sizes,
@@ -873,7 +882,8 @@ pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> O
     drop(entries);
 
     let mut meta = format!(
-        "window.tejunSearchMeta({{\"v\":{VERSION},\"docs\":{},\"shards\":\"",
+        "window.tejunSearchMeta({{\"v\":{VERSION},\"analysis\":\"{}\",\"docs\":{},\"shards\":\"",
+        analysis.code(),
         doc_cond.len()
     );
     let mut prev = 0;

@@ -14,7 +14,7 @@
 //! dropped unless nothing else is left. The last piece, when the query does not end in a
 //! space, is still being typed: [`super::expand`] lets its last word match as a prefix.
 
-use super::analyze::{analyze, is_hiragana, is_kanji, AToken};
+use super::analyze::{analyze_in, is_hiragana, is_kanji, AToken, Analysis};
 
 /// The searchable fields, with the names a query may use as a prefix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -162,8 +162,14 @@ pub fn pieces(query: &str) -> Vec<Piece> {
     out
 }
 
-/// The query as analysed terms; empty when nothing in it is searchable (`:`, `""`).
+/// The query as analysed terms; empty when nothing in it is searchable (`:`, `""`). With
+/// the Japanese analysis (the default language's); [`parse_in`] names it.
 pub fn parse(query: &str, only: Option<Field>) -> Vec<Term> {
+    parse_in(query, only, Analysis::Japanese)
+}
+
+/// [`parse`] against an index analysed with `analysis`.
+pub fn parse_in(query: &str, only: Option<Field>, analysis: Analysis) -> Vec<Term> {
     let typing = !query.ends_with(char::is_whitespace);
     let mut parts: Vec<(Piece, String)> = Vec::new();
     for piece in pieces(query) {
@@ -189,11 +195,11 @@ pub fn parse(query: &str, only: Option<Field>) -> Vec<Term> {
     kept.iter()
         .enumerate()
         .filter_map(|(n, (piece, text))| {
-            let tokens = analyze(text);
+            let tokens = analyze_in(text, analysis);
             let prefix = typing && n == last && !piece.quoted;
             let mut t = term(piece.field.or(only), &tokens, piece.quoted, prefix)?;
             if !piece.quoted {
-                t.parts = script_parts(text);
+                t.parts = script_parts(text, analysis);
             }
             Some(t)
         })
@@ -234,14 +240,14 @@ fn script(c: char) -> u8 {
 }
 
 /// The primaries of each stretch of one script in `text`, when there are two or more.
-fn script_parts(text: &str) -> Vec<Vec<(usize, String)>> {
+fn script_parts(text: &str, analysis: Analysis) -> Vec<Vec<(usize, String)>> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
     let mut start = 0;
     for i in 1..=chars.len() {
         if i == chars.len() || script(chars[i]) != script(chars[i - 1]) {
             let stretch: String = chars[start..i].iter().collect();
-            if let Some(t) = term(None, &analyze(&stretch), false, false) {
+            if let Some(t) = term(None, &analyze_in(&stretch, analysis), false, false) {
                 out.push(t.primaries);
             }
             start = i;

@@ -12,6 +12,7 @@ use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocSet, Searcher, Term, TERMINATED};
 
+use super::analyze::Analysis;
 use super::expand::{self, bucket, is_word, Plan, Synonyms, Vocabulary};
 use super::query::{self, Field};
 use super::rank::{self, Key};
@@ -39,10 +40,11 @@ pub(super) fn run(
     query: &str,
     only: Option<Field>,
     synonyms: &Synonyms,
+    analysis: Analysis,
     excluded: &HashSet<DocAddress>,
     limit: usize,
 ) -> tantivy::Result<Found> {
-    let terms = query::parse(query, only);
+    let terms = query::parse_in(query, only, analysis);
     let words = Words {
         searcher,
         fields,

@@ -11,7 +11,7 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use super::analyze::analyze;
+use super::analyze::{analyze_in, Analysis};
 
 /// How many characters a snippet shows.
 pub const WIDTH: usize = 120;
@@ -25,10 +25,16 @@ pub struct Snippet {
     pub highlights: Vec<Range<usize>>,
 }
 
-/// The best window of `text` for `tokens`.
+/// The best window of `text` for `tokens`, with the Japanese analysis (the default
+/// language's).
 pub fn snippet(text: &str, tokens: &[String]) -> Snippet {
+    snippet_in(text, tokens, Analysis::Japanese)
+}
+
+/// The best window of `text` for `tokens`, `text` analysed with `analysis`.
+pub fn snippet_in(text: &str, tokens: &[String], analysis: Analysis) -> Snippet {
     let wanted: HashSet<&str> = tokens.iter().map(String::as_str).collect();
-    let mut hits: Vec<Range<usize>> = analyze(text)
+    let mut hits: Vec<Range<usize>> = analyze_in(text, analysis)
         .into_iter()
         .filter(|t| wanted.contains(t.text.as_str()))
         .map(|t| t.offsets)

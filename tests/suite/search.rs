@@ -513,6 +513,19 @@ fn phrase_text(p: &[(usize, String)]) -> String {
         .join(" ")
 }
 
+/// A case's analysis (`"analysis": "en"`; the Japanese one when it names none).
+fn analysis_of(c: &Value) -> analyze::Analysis {
+    analyze::Analysis::from_code(c["analysis"].as_str().unwrap_or_default())
+}
+
+/// `out` with the case's `analysis` key, when it has one.
+fn with_analysis(c: &Value, mut out: Value) -> Value {
+    if let Some(a) = c.get("analysis") {
+        out["analysis"] = a.clone();
+    }
+    out
+}
+
 /// What the Rust side makes of every case of the vectors, in the file's own shape.
 fn rust_side(v: &Value) -> Value {
     let analyze: Vec<Value> = v["analyze"]
@@ -521,7 +534,8 @@ fn rust_side(v: &Value) -> Value {
         .iter()
         .map(|c| {
             let text = c["text"].as_str().unwrap();
-            serde_json::json!({"text": text, "tokens": analyze::describe(text)})
+            let tokens = analyze::describe_in(text, analysis_of(c));
+            with_analysis(c, serde_json::json!({"text": text, "tokens": tokens}))
         })
         .collect();
     let queries: Vec<Value> = v["queries"]
@@ -530,8 +544,11 @@ fn rust_side(v: &Value) -> Value {
         .iter()
         .map(|c| {
             let q = c["query"].as_str().unwrap();
-            let terms: Vec<Value> = query::parse(q, None).iter().map(term_json).collect();
-            serde_json::json!({"query": q, "terms": terms})
+            let terms: Vec<Value> = query::parse_in(q, None, analysis_of(c))
+                .iter()
+                .map(term_json)
+                .collect();
+            with_analysis(c, serde_json::json!({"query": q, "terms": terms}))
         })
         .collect();
     let words: Vec<(String, u32)> = serde_json::from_value(v["vocabulary"].clone()).unwrap();
@@ -539,14 +556,14 @@ fn rust_side(v: &Value) -> Value {
     words.sort();
     let vocab = expand::Words(words);
     let groups: Vec<Vec<String>> = serde_json::from_value(v["synonyms"].clone()).unwrap();
-    let synonyms = expand::Synonyms::new(&groups);
     let plans: Vec<Value> = v["plans"]
         .as_array()
         .unwrap()
         .iter()
         .map(|c| {
             let q = c["query"].as_str().unwrap();
-            let p = expand::plan(&query::parse(q, None), &vocab, &synonyms);
+            let synonyms = expand::Synonyms::new_in(&groups, analysis_of(c));
+            let p = expand::plan(&query::parse_in(q, None, analysis_of(c)), &vocab, &synonyms);
             let terms: Vec<Value> = p
                 .terms
                 .iter()
@@ -565,7 +582,10 @@ fn rust_side(v: &Value) -> Value {
                         .collect()
                 })
                 .collect();
-            serde_json::json!({"query": q, "terms": terms, "corrections": p.corrections})
+            with_analysis(
+                c,
+                serde_json::json!({"query": q, "terms": terms, "corrections": p.corrections}),
+            )
         })
         .collect();
     let snippets: Vec<Value> = v["snippets"]
@@ -575,14 +595,17 @@ fn rust_side(v: &Value) -> Value {
         .map(|c| {
             let text = c["text"].as_str().unwrap();
             let tokens: Vec<String> = serde_json::from_value(c["tokens"].clone()).unwrap();
-            let s = tejun::search::snippet::snippet(text, &tokens);
+            let s = tejun::search::snippet::snippet_in(text, &tokens, analysis_of(c));
             let chars = |b: usize| s.text[..b].chars().count();
-            serde_json::json!({
-                "text": text,
-                "tokens": tokens,
-                "snippet": s.text,
-                "highlights": s.highlights.iter().map(|h| [chars(h.start), chars(h.end)]).collect::<Vec<_>>(),
-            })
+            with_analysis(
+                c,
+                serde_json::json!({
+                    "text": text,
+                    "tokens": tokens,
+                    "snippet": s.text,
+                    "highlights": s.highlights.iter().map(|h| [chars(h.start), chars(h.end)]).collect::<Vec<_>>(),
+                }),
+            )
         })
         .collect();
     serde_json::json!({
@@ -659,7 +682,7 @@ fn javascript_analyser_matches_the_shared_vectors() {
     let v = vectors();
     let mut hashes = serde_json::Map::new();
     for case in v["analyze"].as_array().unwrap() {
-        for t in analyze::analyze(case["text"].as_str().unwrap()) {
+        for t in analyze::analyze_in(case["text"].as_str().unwrap(), analysis_of(case)) {
             hashes.insert(t.text.clone(), offline::token_hash(&t.text).into());
         }
     }
@@ -677,25 +700,25 @@ const canon = x => Array.isArray(x) ? x.map(canon) : x && typeof x === "object" 
 const same = (a, b) => JSON.stringify(canon(a)) === JSON.stringify(canon(b));
 const vocab = v.vocabulary.slice().sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 const words = p => vocab.filter(w => w[0].startsWith(p));
-const groups = s.synonymGroups(v.synonyms);
+
 const phrase = p => p.map(q => q[1] + "@" + q[0]).join(" ");
 const term = t => ({ field: t.field, primaries: t.primaries.map(p => p[1] + "@" + p[0]), alternates: t.alternates, quoted: t.quoted, prefix: t.prefix, parts: t.parts.map(phrase) });
 for (const c of v.analyze) {
-  const got = s.describe(c.text);
+  const got = s.describe(c.text, c.analysis);
   if (!same(got, c.tokens)) { bad++; console.log("analyse", JSON.stringify(c.text), JSON.stringify(got), "want", JSON.stringify(c.tokens)); }
 }
 for (const c of v.queries) {
-  const got = s.parseQuery(c.query).map(term);
+  const got = s.parseQuery(c.query, null, c.analysis).map(term);
   if (!same(got, c.terms)) { bad++; console.log("query", JSON.stringify(c.query), JSON.stringify(got), "want", JSON.stringify(c.terms)); }
 }
 for (const c of v.plans) {
-  const p = s.plan(s.parseQuery(c.query), words, groups);
-  const got = { query: c.query, terms: p.terms.map(t => t.variants.map(x => ({ primaries: phrase(x.primaries), alternates: x.alternates, phrases: x.phrases.map(phrase), exact: x.exact, factor: x.factor }))), corrections: p.corrections };
+  const p = s.plan(s.parseQuery(c.query, null, c.analysis), words, s.synonymGroups(v.synonyms, c.analysis));
+  const got = { analysis: c.analysis, query: c.query, terms: p.terms.map(t => t.variants.map(x => ({ primaries: phrase(x.primaries), alternates: x.alternates, phrases: x.phrases.map(phrase), exact: x.exact, factor: x.factor }))), corrections: p.corrections };
   if (!same(got, c)) { bad++; console.log("plan", JSON.stringify(c.query), JSON.stringify(got), "want", JSON.stringify(c)); }
 }
 for (const c of v.snippets) {
   const wanted = {}; c.tokens.forEach(t => { wanted[t] = true; });
-  const r = s.snippet(c.text, wanted);
+  const r = s.snippet(c.text, wanted, c.analysis);
   const cp = off => Array.from(r.text.slice(0, off)).length;
   const got = { snippet: r.text, highlights: r.highlights.map(h => [cp(h[0]), cp(h[1])]) };
   if (!same(got, { snippet: c.snippet, highlights: c.highlights })) { bad++; console.log("snippet", JSON.stringify(c.text), JSON.stringify(got)); }

@@ -81,8 +81,99 @@
     for (var i = from; i < to; i++) s += String.fromCodePoint(list[i].c);
     return s;
   }
+  // English stems (mirror of src/search/stem.rs: Porter's algorithm, his reference version).
+  // `analysis`: "ja" or "en", as offline.rs writes meta.analysis (analyze.rs `Analysis`).
+  function analysisOf(code) { return code === "en" ? "en" : "ja"; }
+  function stem(word) {
+    if (word.length <= 2 || !/^[a-z]+$/.test(word) || !/[aeiouy]/.test(word)) return null;
+    var b = word.split(""), k = b.length - 1, j = 0;
+    function cons(i) {
+      var c = b[i];
+      if (c === "a" || c === "e" || c === "i" || c === "o" || c === "u") return false;
+      if (c === "y") return i === 0 || !cons(i - 1);
+      return true;
+    }
+    function m() {
+      var n = 0, i = 0;
+      for (;;) { if (i > j) return n; if (!cons(i)) break; i++; }
+      i++;
+      for (;;) {
+        for (;;) { if (i > j) return n; if (cons(i)) break; i++; }
+        i++; n++;
+        for (;;) { if (i > j) return n; if (!cons(i)) break; i++; }
+        i++;
+      }
+    }
+    function vowelInStem() { for (var i = 0; i <= j; i++) if (!cons(i)) return true; return false; }
+    function doublec(x) { return x >= 1 && b[x] === b[x - 1] && cons(x); }
+    function cvc(i) {
+      if (i < 2 || !cons(i) || cons(i - 1) || !cons(i - 2)) return false;
+      return b[i] !== "w" && b[i] !== "x" && b[i] !== "y";
+    }
+    function ends(s) {
+      if (s.length > k + 1 || b.slice(k + 1 - s.length, k + 1).join("") !== s) return false;
+      j = k - s.length;
+      return true;
+    }
+    function setTo(s) { b.length = j + 1; b.push.apply(b, s.split("")); k = j + s.length; }
+    function r(s) { if (m() > 0) setTo(s); }
+    function firstRule(rules) {
+      for (var x = 0; x < rules.length; x++) if (ends(rules[x][0])) { r(rules[x][1]); return; }
+    }
+    // step1ab
+    if (b[k] === "s") {
+      if (ends("sses")) k -= 2;
+      else if (ends("ies")) setTo("i");
+      else if (b[k - 1] !== "s") k--;
+    }
+    if (ends("eed")) { if (m() > 0) k--; }
+    else if ((ends("ed") || ends("ing")) && vowelInStem()) {
+      k = j;
+      if (ends("at")) setTo("ate");
+      else if (ends("bl")) setTo("ble");
+      else if (ends("iz")) setTo("ize");
+      else if (doublec(k)) { k--; if (b[k] === "l" || b[k] === "s" || b[k] === "z") k++; }
+      else if (m() === 1 && cvc(k)) setTo("e");
+    }
+    if (k > 0) {
+      // step1c
+      if (ends("y") && vowelInStem()) b[k] = "i";
+      // step2
+      firstRule({
+        a: [["ational", "ate"], ["tional", "tion"]], c: [["enci", "ence"], ["anci", "ance"]],
+        e: [["izer", "ize"]], l: [["bli", "ble"], ["alli", "al"], ["entli", "ent"], ["eli", "e"], ["ousli", "ous"]],
+        o: [["ization", "ize"], ["ation", "ate"], ["ator", "ate"]],
+        s: [["alism", "al"], ["iveness", "ive"], ["fulness", "ful"], ["ousness", "ous"]],
+        t: [["aliti", "al"], ["iviti", "ive"], ["biliti", "ble"]], g: [["logi", "log"]]
+      }[b[k - 1]] || []);
+      // step3
+      firstRule({
+        e: [["icate", "ic"], ["ative", ""], ["alize", "al"]], i: [["iciti", "ic"]],
+        l: [["ical", "ic"], ["ful", ""]], s: [["ness", ""]]
+      }[b[k]] || []);
+      // step4
+      var suffixes = {
+        a: ["al"], c: ["ance", "ence"], e: ["er"], i: ["ic"], l: ["able", "ible"],
+        n: ["ant", "ement", "ment", "ent"], o: ["ion", "ou"], s: ["ism"], t: ["ate", "iti"],
+        u: ["ous"], v: ["ive"], z: ["ize"]
+      }[b[k - 1]];
+      if (suffixes) {
+        var found = false;
+        for (var x = 0; x < suffixes.length && !found; x++) {
+          if (ends(suffixes[x])) found = suffixes[x] !== "ion" || (j >= 0 && (b[j] === "s" || b[j] === "t"));
+        }
+        if (found && m() > 1) k = j;
+      }
+      // step5
+      j = k;
+      if (b[k] === "e") { var a = m(); if (a > 1 || (a === 1 && !cvc(k - 1))) k--; }
+      if (b[k] === "l" && doublec(k) && m() > 1) k--;
+    }
+    var out = b.slice(0, k + 1).join("");
+    return out === word ? null : out;
+  }
   // Tokens {text, position, from, to, primary}; offsets in UTF-16 units.
-  function analyze(text) {
+  function analyze(text, analysis) {
     var cs = chars(text), out = [], pos = 0, i = 0, j;
     while (i < cs.length) {
       var k = cs[i].k;
@@ -105,13 +196,13 @@
         pos += n + 1;
       } else {
         while (j < cs.length && (cs[j].k === WORD || cs[j].k === JOIN)) j++;
-        pos = codeChunk(cs.slice(i, j), pos, out);
+        pos = codeChunk(cs.slice(i, j), pos, out, analysis);
       }
       i = j;
     }
     return out;
   }
-  function codeChunk(ch, pos, out) {
+  function codeChunk(ch, pos, out, analysis) {
     var words = [], k = 0, e;
     while (k < ch.length) {
       if (ch[k].k === WORD) {
@@ -132,13 +223,20 @@
       out.push({ text: str(ch, core[0], core[1]), position: pos, from: ch[core[0]].start, to: ch[core[1] - 1].end, primary: false });
     }
     for (var w = 0; w < words.length; w++) {
-      out.push({ text: str(ch, words[w][0], words[w][1]), position: pos + w, from: ch[words[w][0]].start, to: ch[words[w][1] - 1].end, primary: true });
+      var word = { text: str(ch, words[w][0], words[w][1]), position: pos + w, from: ch[words[w][0]].start, to: ch[words[w][1] - 1].end, primary: true };
+      var st = analysisOf(analysis) === "en" ? stem(word.text) : null;
+      if (st !== null) {
+        // The stem is what a phrase needs; the word as written only scores.
+        out.push({ text: st, position: word.position, from: word.from, to: word.to, primary: true });
+        word.primary = false;
+      }
+      out.push(word);
     }
     return pos + words.length;
   }
   // "token@position" strings, the format of tests/search-vectors.json.
-  function describe(text) {
-    return analyze(text).map(function (t) { return t.text + "@" + t.position; });
+  function describe(text, analysis) {
+    return analyze(text, analysis).map(function (t) { return t.text + "@" + t.position; });
   }
 
   // queries (mirror of src/search/query.rs)
@@ -196,7 +294,7 @@
     "what when which with を の に は が で と も へ や か から まで より です ます する した して ください こと ため").split(" ");
   function isStopWord(t) { return STOP_WORDS.indexOf(t.replace(/[A-Z]+/g, function (m) { return m.toLowerCase(); })) >= 0; }
   // Terms {field, primaries: [[offset, token]], alternates: [token], quoted, prefix}.
-  function parseQuery(query, only) {
+  function parseQuery(query, only, analysis) {
     var typing = query.length > 0 && !isSpace(Array.from(query).pop()), parts = [];
     pieces(query).forEach(function (p) {
       if (p.quoted) parts.push([p, p.text]);
@@ -206,18 +304,18 @@
     if (!kept.length) kept = parts;
     var terms = [];
     kept.forEach(function (x, n) {
-      var t = term(x[1]);
+      var t = term(x[1], analysis);
       if (!t) return;
       t.field = x[0].field || only || null;
       t.quoted = x[0].quoted;
       t.prefix = typing && n === kept.length - 1 && !x[0].quoted;
-      t.parts = x[0].quoted ? [] : scriptParts(x[1]);
+      t.parts = x[0].quoted ? [] : scriptParts(x[1], analysis);
       terms.push(t);
     });
     return terms;
   }
-  function term(text) {
-    var toks = analyze(text), first = null, prim = [], alt = [];
+  function term(text, analysis) {
+    var toks = analyze(text, analysis), first = null, prim = [], alt = [];
     toks.forEach(function (t) { if (t.primary && first === null) first = t.position; });
     if (first === null) return null;
     toks.forEach(function (t) {
@@ -228,11 +326,11 @@
   }
   // query.rs `script_parts`: each stretch of one script's primaries, if two or more.
   function script(u) { return (u >= 0x30a1 && u <= 0x30fa) || u === 0x30fc ? 0 : isCjk(u) ? 1 : 2; }
-  function scriptParts(text) {
+  function scriptParts(text, analysis) {
     var cs = Array.from(text), out = [], start = 0;
     for (var i = 1; i <= cs.length; i++) {
       if (i === cs.length || script(cs[i].codePointAt(0)) !== script(cs[i - 1].codePointAt(0))) {
-        var t = term(cs.slice(start, i).join(""));
+        var t = term(cs.slice(start, i).join(""), analysis);
         if (t) out.push(t.primaries);
         start = i;
       }
@@ -307,11 +405,11 @@
     return a.length === b.length && a.every(function (p, i) { return p[0] === b[i][0] && p[1] === b[i][1]; });
   }
   // meta.synonyms, each member read as a query (expand.rs `member`).
-  function synonymGroups(groups) {
+  function synonymGroups(groups, analysis) {
     return (groups || []).map(function (g) {
       return g.map(function (w) {
-        var terms = parseQuery(w + " ");
-        return terms.length === 1 ? terms[0] : parseQuery('"' + w + '"').pop();
+        var terms = parseQuery(w + " ", null, analysis);
+        return terms.length === 1 ? terms[0] : parseQuery('"' + w + '"', null, analysis).pop();
       }).filter(Boolean);
     });
   }
@@ -525,8 +623,8 @@
 
   // snippets (same window rule as src/search/snippet.rs)
   var WIDTH = 120;
-  function matchRanges(text, wanted) {
-    var hits = analyze(text).filter(function (t) { return wanted[t.text]; })
+  function matchRanges(text, wanted, analysis) {
+    var hits = analyze(text, analysis).filter(function (t) { return wanted[t.text]; })
       .map(function (t) { return [t.from, t.to]; })
       .sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
     var out = [];
@@ -561,8 +659,8 @@
     return [start, end];
   }
   // {text, highlights: [[from, to]]} in UTF-16 offsets of `text`.
-  function snippet(text, wanted) {
-    var hits = matchRanges(text, wanted), bounds = [], cps = [], i = 0;
+  function snippet(text, wanted, analysis) {
+    var hits = matchRanges(text, wanted, analysis), bounds = [], cps = [], i = 0;
     while (i < text.length) { var cp = text.codePointAt(i); bounds.push(i); cps.push(cp); i += cp > 0xffff ? 2 : 1; }
     bounds.push(text.length);
     var n = bounds.length - 1, breaks = [true];
@@ -601,9 +699,9 @@
     return kept;
   }
   // Whether one line of text holds the phrase (any token at each position, as tantivy reads).
-  function lineHolds(line, cover) {
+  function lineHolds(line, cover, analysis) {
     var at = [];
-    analyze(line).forEach(function (t) { (at[t.position] = at[t.position] || {})[t.text] = true; });
+    analyze(line, analysis).forEach(function (t) { (at[t.position] = at[t.position] || {})[t.text] = true; });
     for (var p = 0; p < at.length; p++) {
       var ok = true;
       for (var k = 0; k < cover.length && ok; k++) ok = !!(at[p + cover[k][0]] && at[p + cover[k][0]][cover[k][1]]);
@@ -612,12 +710,12 @@
     return false;
   }
   // Every phrase of a variant in the row: each in any field, line by line (as index.rs).
-  function rowHolds(row, v) {
+  function rowHolds(row, v, analysis) {
     var lines = [row[0], row[3], row[6]].concat(row[4].split("\n"));
     return (v.phrases.length ? v.phrases : [v.primaries]).every(function (phrase) {
       if (phrase.length < 2) return true;
       var cover = covering(phrase);
-      return lines.some(function (line) { return lineHolds(line, cover); });
+      return lines.some(function (line) { return lineHolds(line, cover, analysis); });
     });
   }
   function needsCheck(v) {
@@ -631,7 +729,8 @@
         if (m.v !== VERSION) { state.stale = "search index format " + m.v + ", this page reads " + VERSION; return; }
         state.meta = m;
         state.condClauses = m.condClauses.map(varints);
-        state.synonyms = synonymGroups(m.synonyms);
+        state.analysis = analysisOf(m.analysis);
+        state.synonyms = synonymGroups(m.synonyms, state.analysis);
         state.shardStart = starts(varints(m.shards)).map(function (s) { return s * 65536; });
         state.groupStart = starts(varints(m.groups));
         state.chunkStart = starts(varints(m.chunks));
@@ -766,7 +865,7 @@
         var v = pl.terms[i].variants[j];
         if (!needsCheck(v)) return true;
         var x = doc(d);
-        if (x) return rowHolds(x.row, v);
+        if (x) return rowHolds(x.row, v, state.analysis);
         sure = false;
         return null;
       });
@@ -799,12 +898,15 @@
     // phrases are checked only for what is shown), `outside` what it rules out;
     // `opts.everywhere` shows those too.
     function search(query, limit, opts) {
+      // Whether anything is searchable does not depend on the analysis; the terms do, and
+      // the index says which it was made with.
       var terms = parseQuery(query), everywhere = !!(opts && opts.everywhere), pl, p;
-      var result = { plan: { terms: [], corrections: [] }, hits: [], total: 0, exact: true, outside: 0, partial: false, corrected: null };
+      var result = { plan: { terms: [], corrections: [] }, hits: [], total: 0, exact: true, outside: 0, partial: false, corrected: null, analysis: "ja" };
       if (!terms.length) return Promise.resolve(result);
       return load("search/meta.js").then(function () {
         if (!state.meta) throw new Error(state.stale || "search/meta.js did not register");
-        return planned(terms);
+        result.analysis = state.analysis;
+        return planned(parseQuery(query, null, state.analysis));
       }).then(function (x) {
         pl = result.plan = x;
         result.corrected = correctedQuery(pl, query);
@@ -879,7 +981,7 @@
   }
 
   var api = {
-    analyze: analyze, describe: describe, pieces: pieces, parseQuery: parseQuery, plan: plan,
+    analyze: analyze, describe: describe, stem: stem, pieces: pieces, parseQuery: parseQuery, plan: plan,
     synonymGroups: synonymGroups, distance: distance,
     tokenHash: tokenHash, snippet: snippet, highlightTokens: highlightTokens, createEngine: createEngine,
     createKeys: createKeys
@@ -1039,12 +1141,12 @@
         a.href = hrefFor(row, query);
         var head = el("span", "search-head"), title = el("span", "search-title");
         head.appendChild(el("span", "search-loc", row[1]));
-        title.appendChild(marked({ text: row[0], highlights: matchRanges(row[0], wanted) }));
+        title.appendChild(marked({ text: row[0], highlights: matchRanges(row[0], wanted, res.analysis) }));
         head.appendChild(title);
         a.appendChild(head);
         if (row[3] && row[3] !== row[0]) a.appendChild(el("span", "search-proc", row[3]));
         var sn = el("span", "search-snippet");
-        sn.appendChild(marked(snippet(row[4] || row[0], wanted)));
+        sn.appendChild(marked(snippet(row[4] || row[0], wanted, res.analysis)));
         a.appendChild(sn);
         var w = when(h);
         if (w) a.appendChild(w);
@@ -1118,12 +1220,14 @@
     if (!q || !location.hash) return;
     var target = document.getElementById(decoded(location.hash.slice(1)));
     if (!target) return;
-    var wanted = highlightTokens(plan(parseQuery(q), function () { return []; })), walker = document.createTreeWalker(target, NodeFilter.SHOW_TEXT), nodes = [];
+    // The page's language is its book's, whose analysis its index was made with.
+    var analysis = analysisOf(document.documentElement.lang);
+    var wanted = highlightTokens(plan(parseQuery(q, null, analysis), function () { return []; })), walker = document.createTreeWalker(target, NodeFilter.SHOW_TEXT), nodes = [];
     while (walker.nextNode()) nodes.push(walker.currentNode);
     nodes.forEach(function (node) {
       var parent = node.parentNode;
       if (!parent || /^(SCRIPT|STYLE|MARK)$/.test(parent.nodeName)) return;
-      var ranges = matchRanges(node.nodeValue, wanted);
+      var ranges = matchRanges(node.nodeValue, wanted, analysis);
       if (!ranges.length) return;
       var text = node.nodeValue, frag = document.createDocumentFragment(), at = 0;
       ranges.forEach(function (r) {
