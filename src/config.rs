@@ -372,6 +372,24 @@ impl Config {
         }
     }
 
+    /// The language `code` names among the book's (its own and its `translations`), or
+    /// what to say: the code is not one of them, and which are.
+    pub fn language_named(&self, code: &str) -> Result<Language, String> {
+        let langs: Vec<Language> = std::iter::once(self.language)
+            .chain(self.translations.iter().copied())
+            .collect();
+        match Language::from_code(code) {
+            Some(lang) if langs.contains(&lang) => Ok(lang),
+            _ => {
+                let codes: Vec<&str> = langs.iter().map(|l| l.code()).collect();
+                Err(format!(
+                    "not a language of this book (it has {})",
+                    codes.join(", ")
+                ))
+            }
+        }
+    }
+
     /// Parses a command-line environment: `cluster=unix,operation=patch,from=R12.7`.
     pub fn parse_env(&self, spec: &str) -> Result<Env, String> {
         let env = crate::facet::parse_env(&self.facets, spec).map_err(shown)?;

@@ -74,7 +74,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let lang = match &args.lang {
         None => config.language,
-        Some(code) => match super::translations::language_of(&config, code) {
+        Some(code) => match config.language_named(code) {
             Ok(lang) => lang,
             Err(msg) => {
                 eprintln!("error: --lang {code}: {msg}");

@@ -114,24 +114,6 @@ fn summary(status: &Status, lang: Language) -> String {
     }
 }
 
-/// The language `code` names among the book's (its own and its `translations`), or what to
-/// say: the code is not one of them, and which are.
-pub(super) fn language_of(config: &crate::config::Config, code: &str) -> Result<Language, String> {
-    let langs: Vec<Language> = std::iter::once(config.language)
-        .chain(config.translations.iter().copied())
-        .collect();
-    match Language::from_code(code) {
-        Some(lang) if langs.contains(&lang) => Ok(lang),
-        _ => {
-            let codes: Vec<&str> = langs.iter().map(|l| l.code()).collect();
-            Err(format!(
-                "not a language of this book (it has {})",
-                codes.join(", ")
-            ))
-        }
-    }
-}
-
 /// The book in each of its translations, for the commands that build it. A translation
 /// with errors stops the command like an error in the source; one behind the source is
 /// built as it is, with a warning that `check` says where.

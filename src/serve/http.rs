@@ -92,18 +92,26 @@ pub struct Shared {
     /// The index behind `/api/search`, the temporary folder it lives in, and the book's
     /// configuration (for `env=`).
     pub search: RwLock<Option<Arc<ServedIndex>>>,
+    /// The indexes behind `/api/search?lang=` for the book's translations.
+    translations: super::translated::Translations,
     connections: AtomicUsize,
     /// How long a connection may take to send its request before it gets 408.
     request_timeout: Duration,
 }
 
 impl Shared {
-    pub fn new(boot: String, snapshot: Snapshot, request_timeout: Duration) -> Shared {
+    pub fn new(
+        boot: String,
+        snapshot: Snapshot,
+        request_timeout: Duration,
+        translations: super::translated::Translations,
+    ) -> Shared {
         Shared {
             boot,
             snapshot: RwLock::new(Arc::new(snapshot)),
             hub: Hub::new(MAX_EVENT_STREAMS),
             search: RwLock::new(None),
+            translations,
             connections: AtomicUsize::new(0),
             request_timeout,
         }
@@ -419,14 +427,32 @@ fn events(mut stream: TcpStream, shared: &Shared, target: &str) -> io::Result<()
     }
 }
 
-/// `/api/search?q=`: the tantivy index of the last good book, as `tejun search --json`.
+/// `/api/search?q=`: the tantivy index of the last good book, as `tejun search --json`;
+/// `lang=en`, the book in one of its translations (as `tejun search --lang`).
 fn search(shared: &Shared, target: &str) -> (u16, String) {
-    let Some(index) = shared.search_index() else {
+    let Some(mut index) = shared.search_index() else {
         return (
             503,
             json(&serde_json::json!({"error": "the search index is not ready yet"})),
         );
     };
+    if let Some(code) = query_param(target, "lang").filter(|l| !l.is_empty()) {
+        let lang = match index.2.language_named(&code) {
+            Ok(lang) => lang,
+            Err(msg) => {
+                return (
+                    400,
+                    json(&serde_json::json!({ "error": format!("lang={code}: {msg}") })),
+                )
+            }
+        };
+        if lang != index.2.language {
+            index = match shared.translations.index(lang) {
+                Ok(index) => index,
+                Err(e) => return (503, json(&serde_json::json!({"error": format!("{e:#}")}))),
+            };
+        }
+    }
     let query = query_param(target, "q").unwrap_or_default();
     let limit = query_param(target, "limit")
         .and_then(|l| l.parse().ok())

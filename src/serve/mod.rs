@@ -18,6 +18,7 @@ mod origin;
 pub mod path;
 pub mod preview;
 mod request;
+mod translated;
 mod watch;
 
 use std::net::{IpAddr, SocketAddr};
@@ -80,6 +81,7 @@ pub fn run(opts: Options) -> Result<ExitCode> {
         boot_id(),
         Snapshot::of(&preview),
         opts.request_timeout,
+        translated::Translations::new(root.clone()),
     ));
     eprintln!(
         "built {} pages in memory ({} errors, {} ms); the print page, runbooks and offline \
