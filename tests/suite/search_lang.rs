@@ -102,16 +102,17 @@ fn english_words() -> BTreeSet<String> {
 /// write: only an analysis that reads the forms alike finds them.
 fn inflected_queries() -> Vec<(&'static str, &'static str)> {
     let words = english_words();
+    // The first ones only a stemmer reads alike: taking off an ending is not enough.
     let pairs = [
+        ("deleting", "delete"),
+        ("applies", "apply"),
         ("stopping", "stop"),
-        ("Services", "service"),
         ("stopped", "stop"),
+        ("copied", "copy"),
+        ("Services", "service"),
         ("restarting", "restart"),
         ("installed", "install"),
-        ("deleting", "delete"),
         ("checks", "check"),
-        ("copying", "copy"),
-        ("applies", "apply"),
     ];
     let kept: Vec<_> = pairs
         .into_iter()
@@ -302,7 +303,7 @@ fn the_english_sites_search_box_finds_other_forms_in_chromium() {
     let Some(mut b) = Browser::launch() else {
         return;
     };
-    for (q, w) in inflected_queries().into_iter().take(3) {
+    for (q, w) in inflected_queries() {
         let marks = marks_in_browser(&mut b, &site.join("en/index.html"), q);
         assert!(
             marks.iter().any(|m| m.starts_with(&root(w))),
