@@ -183,6 +183,8 @@ pub struct ItemView {
     /// Everything that selects a procedure (chapter ∧ group ∧ procedure), for lists that
     /// show procedures outside their chapter; `None` otherwise.
     pub select_when: Option<String>,
+    /// A group's title or intro not (or no longer) translated.
+    pub translation: Option<GapView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -191,6 +193,8 @@ pub struct ChapterView {
     pub head: Head,
     pub intro: String,
     pub items: Vec<ItemView>,
+    /// Its title or intro not (or no longer) translated.
+    pub translation: Option<GapView>,
 }
 
 /// Backlinks of a target id: the pages whose prose links to it, except `page` itself (a
@@ -382,6 +386,7 @@ fn proc_item(ctx: &Ctx, p: &Procedure, outer: &[Option<&Condition>]) -> ItemView
         intro: String::new(),
         procedures: Vec::new(),
         select_when: labels::when(all_of(&select).as_ref()),
+        translation: None,
     }
 }
 
@@ -407,6 +412,7 @@ fn group_item(ctx: &Ctx, c: &Chapter, g: &Group) -> ItemView {
             .map(|p| proc_item(ctx, p, &[c.when.as_ref(), g.when.as_ref()]))
             .collect(),
         select_when: None,
+        translation: gap(ctx, chapter, &g.id),
     }
 }
 
@@ -430,6 +436,7 @@ pub fn chapter(ctx: &Ctx, c: &Chapter) -> ChapterView {
                 ChapterItem::Procedure(p) => proc_item(ctx, p, &[c.when.as_ref()]),
             })
             .collect(),
+        translation: gap(ctx, &c.id, &c.id),
     }
 }
 
@@ -457,6 +464,7 @@ pub fn toc(ctx: &Ctx) -> Vec<ItemView> {
                 intro: String::new(),
                 procedures: chapter(ctx, c).items,
                 select_when: None,
+                translation: None,
             }
         })
         .collect()

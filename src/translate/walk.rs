@@ -59,6 +59,8 @@ pub(super) struct Walk<'a> {
 #[derive(Clone)]
 enum Owner {
     Book,
+    /// A chapter's or a group's own text (title, intro), by its id.
+    Heading(String),
     Procedure(String),
     Reusable(String),
 }
@@ -67,6 +69,7 @@ impl Owner {
     fn target(&self, key: &str) -> Option<String> {
         match self {
             Owner::Book => None,
+            Owner::Heading(id) => Some(id.clone()),
             Owner::Reusable(id) => Some(format!("_steps/{id}")),
             Owner::Procedure(p) => match key.strip_prefix("step.") {
                 Some(rest) => Some(format!("{p}/{}", rest.split('.').next().unwrap_or(rest))),
@@ -498,16 +501,23 @@ impl<'a> Walk<'a> {
         }
         self.owner = Owner::Book;
         for chapter in &mut loaded.chapters {
-            self.chapter(chapter.file, &mut chapter.raw.title, &mut chapter.raw.intro);
+            let id = heading_id(&chapter.raw, &chapter.default_id);
+            self.chapter(
+                id,
+                chapter.file,
+                &mut chapter.raw.title,
+                &mut chapter.raw.intro,
+            );
             for item in &mut chapter.items {
                 match item {
                     LoadedItem::Group {
                         file,
+                        default_id,
                         raw,
                         procedures,
-                        ..
                     } => {
-                        self.chapter(*file, &mut raw.title, &mut raw.intro);
+                        let id = heading_id(raw, default_id);
+                        self.chapter(id, *file, &mut raw.title, &mut raw.intro);
                         for p in procedures {
                             self.procedure(p);
                         }
@@ -518,12 +528,14 @@ impl<'a> Walk<'a> {
         }
     }
 
-    fn chapter(&mut self, file: FileId, title: &mut SStr, intro: &mut Option<SStr>) {
+    /// A chapter's or a group's own text; `id` is where the site shows it.
+    fn chapter(&mut self, id: String, file: FileId, title: &mut SStr, intro: &mut Option<SStr>) {
         // A chapter folder without `_chapter.toml` has no text of its own.
         if self.sources.path(file).is_dir() {
             return;
         }
         let (files, t): (Files, TChapter) = self.read(file);
+        self.owner = Owner::Heading(id);
         self.unit(
             &files,
             String::new(),
@@ -533,6 +545,7 @@ impl<'a> Walk<'a> {
             ],
             t.from.as_ref(),
         );
+        self.owner = Owner::Book;
     }
 
     fn procedure(&mut self, p: &mut LoadedProcedure) {
@@ -833,4 +846,12 @@ fn is_prose(value: &str) -> bool {
         && !value
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "._-/:#{}".contains(c))
+}
+
+/// A chapter's or group's id: its `id`, or its folder name without `NN-`.
+fn heading_id(raw: &crate::content::raw::RawChapter, default_id: &str) -> String {
+    raw.id
+        .as_ref()
+        .map_or(default_id, |s| s.get_ref())
+        .to_string()
 }

@@ -319,3 +319,45 @@ fn no_command_writes_into_the_translations() {
     assert!(run.stderr().contains("translations/"), "{}", run.stderr());
     assert_eq!(book.read("translations/en/book.toml"), before);
 }
+
+/// A chapter's and a group's own text are marked like a step's: the chapter whose source
+/// title changed as stale (the new source beside it), the group the translation lacks as
+/// not translated, on the English chapter page; the other groups stay unmarked.
+#[test]
+fn the_site_marks_stale_chapter_titles_and_untranslated_group_titles() {
+    let book = Book::jobcenter();
+    book.edit(
+        "content/01-mscs/_chapter.toml",
+        "title = \"MSCS(MSFC)環境の場合\"",
+        "title = \"MSCS(MSFC)クラスタ環境の場合\"",
+    );
+    std::fs::remove_file(book.join("translations/en/01-mscs/02-patch/_group.toml"))
+        .expect("the group's translation");
+    let out = book.tmp().join("site");
+    book.tejun()
+        .args(["build", ".", "--out"])
+        .arg(&out)
+        .run()
+        .assert_ok();
+    let page = std::fs::read_to_string(out.join("en/mscs.html")).expect("the chapter page");
+    let doc = scraper::Html::parse_document(&page);
+    let text = |sel: &str| {
+        let sel = scraper::Selector::parse(sel).expect("selector");
+        doc.select(&sel)
+            .map(|d| d.text().collect::<String>())
+            .collect::<Vec<_>>()
+    };
+    let chapter = text("header > details.translation-gap");
+    assert_eq!(chapter.len(), 1, "{chapter:?}");
+    assert!(
+        chapter[0].contains("earlier version of the source")
+            && chapter[0].contains("MSCS(MSFC)クラスタ環境の場合"),
+        "{chapter:?}"
+    );
+    let missing = text("#grp-mscs-patch > details.translation-gap");
+    assert_eq!(missing.len(), 1, "{page}");
+    assert!(missing[0].contains("Not translated yet"), "{missing:?}");
+    assert!(text("#grp-mscs-upgrade > details.translation-gap").is_empty());
+    let ja = std::fs::read_to_string(out.join("mscs.html")).expect("page");
+    assert!(!ja.contains("translation-gap"));
+}
