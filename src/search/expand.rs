@@ -183,6 +183,27 @@ pub fn plan(terms: &[Term], vocab: &dyn Vocabulary, synonyms: &Synonyms) -> Plan
                 if (i == last && !words.is_empty()) || !correctable(&word) || known(&word, vocab) {
                     continue;
                 }
+                // An English word is searched by its stem; the word as written (an
+                // alternate) is what the reader typed and the vocabulary's kind of word,
+                // so it is the one corrected (`stoped` → `stopped`, never `stopd`).
+                let written = base
+                    .alternates
+                    .iter()
+                    .find(|a| super::stem::stem(a).as_deref() == Some(word.as_str()))
+                    .cloned();
+                if let Some(typed) = written {
+                    if let Some(fix) = correction(&typed, vocab) {
+                        base.primaries[i].1 =
+                            super::stem::stem(&fix).unwrap_or_else(|| fix.clone());
+                        for a in &mut base.alternates {
+                            if *a == typed {
+                                a.clone_from(&fix);
+                            }
+                        }
+                        plan.corrections.push((typed, fix));
+                    }
+                    continue;
+                }
                 if let Some(fix) = correction(&word, vocab) {
                     for a in &mut base.alternates {
                         *a = a.replace(&word, &fix);

@@ -424,6 +424,16 @@
         t.primaries.forEach(function (p, i) {
           var word = p[1];
           if ((i === last && words.length) || !correctable(word) || known(word, vocab)) return;
+          // An English word is searched by its stem; the word as written is corrected.
+          var typed = base.alternates.filter(function (a) { return stem(a) === word; })[0];
+          if (typed !== undefined) {
+            var fixed = correction(typed, vocab);
+            if (!fixed) return;
+            base.primaries[i][1] = stem(fixed) || fixed;
+            base.alternates = base.alternates.map(function (a) { return a === typed ? fixed : a; });
+            out.corrections.push([typed, fixed]);
+            return;
+          }
           var fix = correction(word, vocab);
           if (!fix) return;
           base.alternates = base.alternates.map(function (a) { return a.split(word).join(fix); });
