@@ -102,7 +102,15 @@ impl<'a> Build<'a> {
         let index_dir = index::beside(&out_dir);
         let (site_result, index) = std::thread::scope(|scope| {
             let index = scope.spawn(|| {
-                crate::timing::phase("tantivy index", || index::update(root, book, &index_dir))
+                crate::timing::phase("tantivy index", || {
+                    let updated = index::update(root, book, &index_dir)?;
+                    // Each translation's beside it, for `tejun search --lang`.
+                    for tr in translations {
+                        let dir = index::in_language(&index_dir, own, tr.config.language);
+                        index::update(root, tr, &dir)?;
+                    }
+                    anyhow::Ok(updated)
+                })
             });
             // The site is swapped in as soon as it is whole, the index still being written.
             let built = render_into(&site, book, root, &mut staged, progress)

@@ -54,9 +54,14 @@ pub fn default_dir(root: &Path, config: &Config) -> PathBuf {
 /// Where the index of the book in `lang` lives by default: [`default_dir`] for the book's
 /// own language, a sibling named for the language for a translation (`.tejun-index-en`).
 pub fn default_dir_in(root: &Path, config: &Config, lang: Language) -> PathBuf {
-    let dir = default_dir(root, config);
-    if lang == config.language {
-        return dir;
+    in_language(&default_dir(root, config), config.language, lang)
+}
+
+/// The index of the book in `lang` beside `dir`, the index of the book in its own
+/// language `own`: `dir` itself, or a sibling named for the language (`.tejun-index-en`).
+pub fn in_language(dir: &Path, own: Language, lang: Language) -> PathBuf {
+    if lang == own {
+        return dir.to_path_buf();
     }
     let mut name = dir.file_name().unwrap_or_default().to_os_string();
     name.push(format!("-{}", lang.code()));

@@ -396,3 +396,17 @@ fn the_dev_servers_api_searches_each_language() {
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("Zanzibars"), "{body}");
 }
+
+/// `tejun build` indexes each translation beside the source's index, so `tejun search
+/// --lang en` answers at once, as it does in the book's own language.
+#[test]
+fn a_build_indexes_every_language_for_the_cli() {
+    let book = Book::jobcenter();
+    book.run(["build", "."]).assert_ok();
+    assert!(book.join(".tejun-index-en/tejun-index.json").is_file());
+    for lang in ["en", "ja"] {
+        let run = book.run(["search", "stop", ".", "--lang", lang]);
+        run.assert_ok();
+        assert!(!run.stderr().contains("indexed"), "{lang}: {}", run.stderr());
+    }
+}
