@@ -407,6 +407,10 @@ fn a_build_indexes_every_language_for_the_cli() {
     for lang in ["en", "ja"] {
         let run = book.run(["search", "stop", ".", "--lang", lang]);
         run.assert_ok();
-        assert!(!run.stderr().contains("indexed"), "{lang}: {}", run.stderr());
+        assert!(
+            !run.stderr().contains("indexed"),
+            "{lang}: {}",
+            run.stderr()
+        );
     }
 }

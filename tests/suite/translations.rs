@@ -360,4 +360,16 @@ fn the_site_marks_stale_chapter_titles_and_untranslated_group_titles() {
     assert!(text("#grp-mscs-upgrade > details.translation-gap").is_empty());
     let ja = std::fs::read_to_string(out.join("mscs.html")).expect("page");
     assert!(!ja.contains("translation-gap"));
+    // The marks, opened, pass axe-core, light and dark.
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
+    let axe = crate::search_browser::axe_core();
+    for scheme in ["light", "dark"] {
+        b.set_color_scheme(scheme);
+        b.open(&file_url(&out.join("en/mscs.html")));
+        b.eval("document.querySelectorAll('details.translation-gap').forEach(d => d.open = true)");
+        let v = crate::a11y::violations(&mut b, &axe);
+        assert_eq!(v, json!([]), "{scheme}");
+    }
 }
