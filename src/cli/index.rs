@@ -25,23 +25,43 @@ pub struct Args {
     /// Also write the offline site index (`search/*.js`, as `tejun build` does) into DIR
     #[arg(long, value_name = "DIR")]
     pub offline: Option<PathBuf>,
+    /// Index the book in this language: its own or one of its `translations` (by default
+    /// into `.tejun-index-<lang>` beside the source's index)
+    #[arg(long)]
+    pub lang: Option<String>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let start = Instant::now();
     let root = &args.book.book;
-    let book = match super::load::book(root, "nothing was indexed") {
+    let mut book = match super::load::book(root, "nothing was indexed") {
         Ok(loaded) => loaded.book,
         Err(code) => return Ok(code),
+    };
+    let lang = match &args.lang {
+        None => book.config.language,
+        Some(code) => match book.config.language_named(code) {
+            Ok(lang) => lang,
+            Err(msg) => {
+                eprintln!("error: --lang {code}: {msg}");
+                return Ok(ExitCode::from(2));
+            }
+        },
     };
     let dir = match args.out {
         Some(dir) => dir,
         None => {
             // The same refusal as `tejun build` for an `[output] dir` outside the book.
             crate::output::owned::output_in_book(root, &book.config.out_dir)?;
-            index::default_dir(root, &book.config)
+            index::default_dir_in(root, &book.config, lang)
         }
     };
+    if lang != book.config.language {
+        book = match super::load::book_in(root, Some(lang.code()), "nothing was indexed") {
+            Ok(loaded) => loaded.book,
+            Err(code) => return Ok(code),
+        };
+    }
     let update = if args.force {
         Update::Built {
             docs: index::build(

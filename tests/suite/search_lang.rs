@@ -414,3 +414,18 @@ fn a_build_indexes_every_language_for_the_cli() {
         );
     }
 }
+
+/// `tejun index --lang en` writes the English index where `tejun search --lang en` reads it,
+/// and refuses a language the book lacks as search does.
+#[test]
+fn the_index_command_indexes_a_translation() {
+    let book = Book::jobcenter();
+    book.run(["index", ".", "--lang", "en"]).assert_ok();
+    assert!(book.join(".tejun-index-en/tejun-index.json").is_file());
+    let run = book.run(["search", "deleting", ".", "--lang", "en"]);
+    run.assert_ok();
+    assert!(!run.stderr().contains("indexed"), "{}", run.stderr());
+    let refused = book.run(["index", ".", "--lang", "fr"]);
+    assert_eq!(refused.code(), Some(2));
+    assert!(refused.stderr().contains("ja, en"), "{}", refused.stderr());
+}
