@@ -80,6 +80,10 @@ pub struct SearchDoc {
 pub struct Slices {
     /// Each slice's condition in `Condition`'s canonical syntax.
     pub conditions: Vec<String>,
+    /// Each slice's own conditions alone (variant, part, process item), canonical: where
+    /// the step is not ruled out, they alone decide whether the slice is (a conjunction
+    /// is false only when a conjunct is, and the step's condition holds every other).
+    pub own: Vec<String>,
     /// The slice of each of `commands`.
     pub commands: Vec<u32>,
     /// The slice of each of `gui`.
@@ -315,10 +319,12 @@ impl Writer<'_> {
         if extra.is_empty() {
             return inherited;
         }
+        let own = canonical(&extra, None).unwrap_or_default();
         let mut all = self.conds.to_vec();
         all.extend(extra);
         let cond = canonical(&all, None).unwrap_or_default();
         self.doc.slices.conditions.push(cond);
+        self.doc.slices.own.push(own);
         self.doc.slices.conditions.len() as u32
     }
 
