@@ -61,6 +61,7 @@ mod runbook_work;
 mod schema;
 mod search;
 mod search_browser;
+mod search_env;
 mod serve;
 mod serve_load;
 mod transcription;
