@@ -119,7 +119,9 @@ fn probes(book: &tejun::Book) -> Vec<Probe> {
 
 fn search_json(book: &Path, query: &str, spec: &str, limit: &str) -> Vec<Value> {
     let run = crate::harness::Tejun::new(book)
-        .args(["search", query, ".", "--env", spec, "--json", "--limit", limit])
+        .args([
+            "search", query, ".", "--env", spec, "--json", "--limit", limit,
+        ])
         .run();
     run.assert_ok();
     run.json().as_array().cloned().unwrap_or_default()
@@ -133,7 +135,11 @@ fn outside_count(book: &Path, query: &str, spec: &str) -> u64 {
     run.assert_ok();
     let out = run.stdout() + &run.stderr();
     out.split("; ")
-        .find_map(|s| s.split(" more outside the environment").nth(1).and(s.split(' ').next()))
+        .find_map(|s| {
+            s.split(" more outside the environment")
+                .nth(1)
+                .and(s.split(' ').next())
+        })
         .map_or(0, |n| n.trim().parse().expect("a count"))
 }
 
