@@ -3,6 +3,11 @@
 //! the condition under which it applies. The tantivy index and the offline shards are both
 //! built from this list, so the CLI and the site search the same documents.
 //!
+//! A step is cut into slices by its conditions: its own text (slice 0) and one slice per
+//! variant, conditional part and conditional process item, each with its effective
+//! condition (every enclosing `when` and its own), so that an environment drops exactly
+//! the text `filter.rs` would drop ([`Slices`]).
+//!
 //! Text is what the page shows: a placeholder `[[resource]]` reads as its unfilled text
 //! (`[リソースの名前]`, book.toml's `unfilled`), so a snippet never shows the raw marker
 //! and a reader finds it by the words on the page.
@@ -61,6 +66,52 @@ pub struct SearchDoc {
     pub condition: Option<String>,
     /// Everything in reading order, for snippets.
     pub text: String,
+    /// Which slice each entry of `commands`, `gui`, `body` and each line of `text`
+    /// belongs to, and the slices' conditions.
+    #[serde(skip)]
+    pub slices: Slices,
+}
+
+/// The conditional slices of a step. Slice 0 is the step's own text, under
+/// [`SearchDoc::condition`]; slice `k` is `conditions[k - 1]`, the conjunction of every
+/// condition from the chapter down to the variant, part or process item. The tag lists
+/// run beside the document's fields; empty ones (a document without slices) mean 0.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Slices {
+    /// Each slice's condition in `Condition`'s canonical syntax.
+    pub conditions: Vec<String>,
+    /// Each slice's own conditions alone (variant, part, process item), canonical: where
+    /// the step is not ruled out, they alone decide whether the slice is (a conjunction
+    /// is false only when a conjunct is, and the step's condition holds every other).
+    pub own: Vec<String>,
+    /// The slice of each of `commands`.
+    pub commands: Vec<u32>,
+    /// The slice of each of `gui`.
+    pub gui: Vec<u32>,
+    /// The slice of each of `body`.
+    pub body: Vec<u32>,
+    /// The slice of each line of `text` (split at `\n`).
+    pub lines: Vec<u32>,
+}
+
+impl Slices {
+    /// The slice of entry `i` of a tag list.
+    pub fn of(tags: &[u32], i: usize) -> u32 {
+        tags.get(i).copied().unwrap_or(0)
+    }
+
+    /// `text` without the lines of the slices `drop` rules out.
+    pub fn keep_lines(&self, text: &str, drop: &dyn Fn(u32) -> bool) -> String {
+        if self.conditions.is_empty() {
+            return text.to_string();
+        }
+        text.split('\n')
+            .enumerate()
+            .filter(|(i, _)| !drop(Self::of(&self.lines, *i)))
+            .map(|(_, l)| l)
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
 }
 
 impl SearchDoc {
@@ -143,6 +194,7 @@ fn procedure(
         anchor: String::new(),
         condition: canonical(&conds, None),
         text: String::new(),
+        slices: Slices::default(),
     };
     if !p.intro.trim().is_empty() {
         let text = shown(book, &plain(book, &p.id, &p.intro));
@@ -219,17 +271,27 @@ fn step(
         condition: canonical(&conds, variants.filter(|v| !is_or_empty(v))),
         ..base.clone()
     };
-    let mut text = Vec::new();
+    let mut w = Writer {
+        book,
+        owner: &p.id,
+        doc: &mut doc,
+        text: Vec::new(),
+        conds: &conds,
+    };
     let (before, after) = st.parts.split_at(st.variants_at.min(st.parts.len()));
-    parts(book, &p.id, before, &mut doc, &mut text);
+    w.parts(before, &[], 0);
     for v in &st.variants {
         let (label, _) = labels::variant(v.label.as_deref(), &v.when, &book.config);
         let label = shown(book, &label);
-        doc.body.push(label.clone());
-        text.push(label);
-        parts(book, &p.id, &v.parts, &mut doc, &mut text);
+        let own: Vec<&Condition> = std::iter::once(&v.when)
+            .filter(|c| !is_trivial(c))
+            .collect();
+        let slice = w.slice(&own, 0);
+        w.push_body(label, slice);
+        w.parts(&v.parts, &own, slice);
     }
-    parts(book, &p.id, after, &mut doc, &mut text);
+    w.parts(after, &[], 0);
+    let text = std::mem::take(&mut w.text);
     doc.text = text.join("\n");
     doc
 }
@@ -238,54 +300,119 @@ fn is_or_empty(c: &Condition) -> bool {
     matches!(c, Condition::Or(v) if v.is_empty())
 }
 
-fn parts(book: &Book, owner: &str, list: &[Part], doc: &mut SearchDoc, text: &mut Vec<String>) {
-    for part in list {
-        match &part.kind {
-            PartKind::Text(md) | PartKind::Note(md) | PartKind::Caution(md) => {
-                let t = shown(book, &plain(book, owner, md));
-                doc.body.push(t.clone());
-                text.push(t);
-            }
-            PartKind::Command {
-                lines,
-                output,
-                shell,
-            } => {
-                doc.command_starts.extend(shell.starts(lines));
-                for line in lines {
-                    let line = shown(book, line);
-                    doc.commands.push(line.clone());
-                    text.push(line);
+/// Fills a step's fields, slice by slice.
+struct Writer<'a> {
+    book: &'a Book,
+    owner: &'a str,
+    doc: &'a mut SearchDoc,
+    /// The text in reading order, one entry per piece.
+    text: Vec<String>,
+    /// The step's conditions (chapter down to the step).
+    conds: &'a [&'a Condition],
+}
+
+impl Writer<'_> {
+    /// The slice for text under `extra` (beside the step's own conditions): `inherited`
+    /// when `extra` adds nothing, else a new one.
+    fn slice(&mut self, extra: &[&Condition], inherited: u32) -> u32 {
+        let extra: Vec<&Condition> = extra.iter().copied().filter(|c| !is_trivial(c)).collect();
+        if extra.is_empty() {
+            return inherited;
+        }
+        let own = canonical(&extra, None).unwrap_or_default();
+        let mut all = self.conds.to_vec();
+        all.extend(extra);
+        let cond = canonical(&all, None).unwrap_or_default();
+        self.doc.slices.conditions.push(cond);
+        self.doc.slices.own.push(own);
+        self.doc.slices.conditions.len() as u32
+    }
+
+    fn push_text(&mut self, t: String, slice: u32) {
+        let lines = t.matches('\n').count() + 1;
+        self.doc
+            .slices
+            .lines
+            .extend(std::iter::repeat_n(slice, lines));
+        self.text.push(t);
+    }
+
+    fn push_body(&mut self, t: String, slice: u32) {
+        self.doc.body.push(t.clone());
+        self.doc.slices.body.push(slice);
+        self.push_text(t, slice);
+    }
+
+    /// `list`, inside a container under `outer` (beside the step's) whose slice is `slice`.
+    fn parts(&mut self, list: &[Part], outer: &[&Condition], slice: u32) {
+        let book = self.book;
+        for part in list {
+            let mut own = outer.to_vec();
+            own.extend(part.when.iter());
+            let slice = if part.when.as_ref().is_some_and(|c| !is_trivial(c)) {
+                self.slice(&own, slice)
+            } else {
+                slice
+            };
+            match &part.kind {
+                PartKind::Text(md) | PartKind::Note(md) | PartKind::Caution(md) => {
+                    let t = shown(book, &plain(book, self.owner, md));
+                    self.push_body(t, slice);
                 }
-                if let Some(o) = output {
-                    let o = shown(book, o);
-                    doc.body.push(o.clone());
-                    text.push(o);
+                PartKind::Command {
+                    lines,
+                    output,
+                    shell,
+                } => {
+                    self.doc.command_starts.extend(shell.starts(lines));
+                    for line in lines {
+                        let line = shown(book, line);
+                        self.doc.commands.push(line.clone());
+                        self.doc.slices.commands.push(slice);
+                        self.push_text(line, slice);
+                    }
+                    if let Some(o) = output {
+                        self.push_body(shown(book, o), slice);
+                    }
                 }
-            }
-            PartKind::Gui(path) => {
-                let t = shown(book, &path.join("→"));
-                doc.gui.push(t.clone());
-                text.push(t);
-            }
-            PartKind::Processes { items, .. } => {
-                doc.processes.extend(items.iter().map(|i| i.name.clone()));
-                let t = items
-                    .iter()
-                    .map(|i| i.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                doc.body.push(t.clone());
-                text.push(t);
-            }
-            PartKind::Refs(ids) => {
-                let t = ids
-                    .iter()
-                    .map(|id| book.ext_ref(id).map_or(id.as_str(), |r| r.title.as_str()))
-                    .collect::<Vec<_>>()
-                    .join(&book.config.words.site.refs_sep);
-                doc.body.push(t.clone());
-                text.push(t);
+                PartKind::Gui(path) => {
+                    let t = shown(book, &path.join("→"));
+                    self.doc.gui.push(t.clone());
+                    self.doc.slices.gui.push(slice);
+                    self.push_text(t, slice);
+                }
+                PartKind::Processes { items, .. } => {
+                    self.doc
+                        .processes
+                        .extend(items.iter().map(|i| i.name.clone()));
+                    // The items every environment of the part checks share a line; each
+                    // conditional one is a line (and a slice) of its own.
+                    let common: Vec<&str> = items
+                        .iter()
+                        .filter(|i| i.when.as_ref().is_none_or(is_trivial))
+                        .map(|i| i.name.as_str())
+                        .collect();
+                    if !common.is_empty() || items.is_empty() {
+                        self.push_body(common.join(" "), slice);
+                    }
+                    for i in items
+                        .iter()
+                        .filter(|i| i.when.as_ref().is_some_and(|c| !is_trivial(c)))
+                    {
+                        let mut with = own.clone();
+                        with.extend(i.when.iter());
+                        let s = self.slice(&with, slice);
+                        self.push_body(i.name.clone(), s);
+                    }
+                }
+                PartKind::Refs(ids) => {
+                    let t = ids
+                        .iter()
+                        .map(|id| book.ext_ref(id).map_or(id.as_str(), |r| r.title.as_str()))
+                        .collect::<Vec<_>>()
+                        .join(&book.config.words.site.refs_sep);
+                    self.push_body(t, slice);
+                }
             }
         }
     }

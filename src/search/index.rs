@@ -1,7 +1,10 @@
 //! The tantivy index behind `tejun search` (and later `tejun serve`): one document per
 //! [`SearchDoc`], every text field analysed by the tejun tokenizer, BM25 with per-field
 //! boosts, and the step's effective condition stored as a raw term so an environment can
-//! exclude exactly the documents `filter.rs` would drop.
+//! exclude exactly the documents `filter.rs` would drop. A step's conditional slices
+//! ([`docs::Slices`]) follow it as documents of their own (kind `slice`, `back` = how far
+//! after their step they sit), each with its condition: their words count for the step
+//! unless the environment rules the slice out.
 //!
 //! The folder holds `tantivy/` and `tejun-index.json`, which records a hash of the inputs
 //! (`book.toml`, everything under `content/`, for a translation everything under
@@ -41,7 +44,7 @@ use crate::output::{BookSources, Kind, StagedDir};
 use crate::words::Language;
 
 /// Bumped whenever the schema or the analyser changes, so old indexes rebuild.
-pub const SCHEMA: u32 = 6;
+pub const SCHEMA: u32 = 7;
 
 const META: &str = crate::output::owned::INDEX_MARKER;
 
@@ -295,9 +298,7 @@ pub fn build(root: &Path, book: &Book, dir: &Path, inputs: &Inputs) -> anyhow::R
             page.clone_from(&d.page);
         }
         if added.is_ok() {
-            added = writer
-                .add_document(f.document(&d, &mut wording))
-                .map(|_| ());
+            added = f.add(&writer, &d, &mut wording);
             count += 1;
         }
     });
@@ -364,7 +365,22 @@ struct Fields {
     page: tantivy::schema::Field,
     /// 1 when the title is short ([`rank::is_short`]), read per document by the ranking.
     short: tantivy::schema::Field,
+    /// For a slice, how many documents after its step it sits (0 for a step).
+    back: tantivy::schema::Field,
+    /// A step's slices ([`StoredSlices`]), for its snippet.
+    slices: tantivy::schema::Field,
 }
+
+/// What a step stores of its slices: their conditions and the slice of each line of its
+/// text, so a snippet leaves out the lines an environment rules out.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredSlices {
+    conds: Vec<String>,
+    lines: Vec<u32>,
+}
+
+/// The `kind` of a slice's document.
+const SLICE: &str = "slice";
 
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
@@ -380,7 +396,8 @@ fn schema() -> (Schema, Fields) {
         body: b.add_text_field("body", searched),
         procedure: b.add_text_field("proc", shown.clone()),
         chapter: b.add_text_field("chapter", shown),
-        kind: b.add_text_field("kind", STORED),
+        // Indexed whole: slices are counted by it (they are not documents of the ranking).
+        kind: b.add_text_field("kind", STRING | STORED),
         location: b.add_text_field("location", STORED),
         link: b.add_text_field("link", STORED),
         // Indexed whole: the distinct conditions are read back from the term dictionary.
@@ -389,6 +406,8 @@ fn schema() -> (Schema, Fields) {
         text: b.add_text_field("text", STORED),
         page: b.add_text_field("page", STRING),
         short: b.add_u64_field("short", FAST),
+        back: b.add_u64_field("back", FAST),
+        slices: b.add_text_field("slices", STORED),
     };
     (b.build(), f)
 }
@@ -406,20 +425,44 @@ impl Fields {
         ]
     }
 
+    /// Adds `d` and its slices, in order: each slice `back` documents after its step.
+    fn add(
+        self,
+        writer: &tantivy::IndexWriter<TantivyDocument>,
+        d: &SearchDoc,
+        wording: &mut Wording,
+    ) -> tantivy::Result<()> {
+        writer.add_document(self.document(d, wording))?;
+        for k in 1..=d.slices.conditions.len() as u32 {
+            writer.add_document(self.slice(d, k))?;
+        }
+        Ok(())
+    }
+
+    /// One value per line of `d`'s fields in slice `k`: tantivy leaves a position gap
+    /// between values, so a phrase never spans two lines, just as the site checks a phrase
+    /// line by line.
+    fn add_lines(self, doc: &mut TantivyDocument, d: &SearchDoc, k: u32) {
+        let sl = &d.slices;
+        for (field, values, tags) in [
+            (self.commands, &d.commands, &sl.commands),
+            (self.gui, &d.gui, &sl.gui),
+            (self.body, &d.body, &sl.body),
+        ] {
+            for (i, v) in values.iter().enumerate() {
+                if docs::Slices::of(tags, i) == k {
+                    for line in v.split('\n') {
+                        doc.add_text(field, line);
+                    }
+                }
+            }
+        }
+    }
+
     fn document(self, d: &SearchDoc, wording: &mut Wording) -> TantivyDocument {
         let mut doc = TantivyDocument::new();
         doc.add_text(self.title, &d.title);
-        // One value per line: tantivy leaves a position gap between values, so a phrase
-        // never spans two lines, just as the site checks a phrase line by line.
-        for (field, values) in [
-            (self.commands, &d.commands),
-            (self.gui, &d.gui),
-            (self.body, &d.body),
-        ] {
-            for line in values.iter().flat_map(|v| v.split('\n')) {
-                doc.add_text(field, line);
-            }
-        }
+        self.add_lines(&mut doc, d, 0);
         doc.add_text(self.procedure, &d.procedure);
         doc.add_text(self.chapter, &d.chapter);
         let kind = serde_json::to_value(d.kind)
@@ -438,6 +481,29 @@ impl Fields {
         doc.add_text(self.text, &d.text);
         doc.add_text(self.page, &d.page);
         doc.add_u64(self.short, u64::from(rank::is_short(&d.title)));
+        doc.add_u64(self.back, 0);
+        if !d.slices.conditions.is_empty() {
+            let stored = StoredSlices {
+                conds: d.slices.conditions.clone(),
+                lines: d.slices.lines.clone(),
+            };
+            doc.add_text(
+                self.slices,
+                serde_json::to_string(&stored).unwrap_or_default(),
+            );
+        }
+        doc
+    }
+
+    /// Slice `k` of `d`: its words and its condition, nothing shown.
+    fn slice(self, d: &SearchDoc, k: u32) -> TantivyDocument {
+        let mut doc = TantivyDocument::new();
+        self.add_lines(&mut doc, d, k);
+        doc.add_text(self.kind, SLICE);
+        doc.add_text(self.cond, &d.slices.conditions[k as usize - 1]);
+        doc.add_text(self.page, &d.page);
+        doc.add_u64(self.short, 0);
+        doc.add_u64(self.back, u64::from(k));
         doc
     }
 }
@@ -462,9 +528,7 @@ impl LiveIndex {
         let mut wording = Wording::new(&book.config);
         docs::each(book, &mut |d| {
             if added.is_ok() {
-                added = writer
-                    .add_document(fields.document(&d, &mut wording))
-                    .map(|_| ());
+                added = fields.add(&writer, &d, &mut wording);
             }
         });
         added?;
@@ -490,10 +554,7 @@ impl LiveIndex {
         let mut wording = Wording::new(&book.config);
         docs::each_in_procedure(book, id, &mut |d| {
             if added.is_ok() {
-                added = self
-                    .writer
-                    .add_document(self.fields.document(&d, &mut wording))
-                    .map(|_| ());
+                added = self.fields.add(&self.writer, &d, &mut wording);
             }
         });
         added?;
@@ -613,14 +674,24 @@ impl SearchIndex {
             return Ok(Results::default());
         }
         let searcher = self.reader.searcher();
-        let excluded = match req.env {
-            Some((env, config)) => self.excluded_docs(&searcher, env, &config.facets)?,
-            None => HashSet::new(),
+        let (excluded, ruled_out) = match req.env {
+            Some((env, config)) => {
+                let conds = self.excluded(&searcher, env, &config.facets)?;
+                (
+                    self.docs_of(&searcher, &conds)?,
+                    conds.into_iter().collect::<HashSet<String>>(),
+                )
+            }
+            None => (HashSet::new(), HashSet::new()),
         };
         let found = retrieve::run(
             &searcher,
             &self.fields.text(),
-            "short",
+            retrieve::Columns {
+                short: "short",
+                back: "back",
+                slice: Term::from_field_text(self.fields.kind, SLICE),
+            },
             req.query,
             req.field,
             &self.synonyms,
@@ -638,7 +709,20 @@ impl SearchIndex {
                     .unwrap_or_default()
             };
             let title = get(self.fields.title);
-            let text = get(self.fields.text);
+            let mut text = get(self.fields.text);
+            // The snippet comes from what applies: the lines of ruled-out slices left out.
+            if !ruled_out.is_empty() {
+                if let Ok(sl) = serde_json::from_str::<StoredSlices>(&get(self.fields.slices)) {
+                    let slices = docs::Slices {
+                        conditions: sl.conds,
+                        lines: sl.lines,
+                        ..docs::Slices::default()
+                    };
+                    let drop =
+                        |k: u32| k > 0 && ruled_out.contains(&slices.conditions[k as usize - 1]);
+                    text = slices.keep_lines(&text, &drop);
+                }
+            }
             let Snippet { text, highlights } = snippet::snippet_in(
                 if text.is_empty() { &title } else { &text },
                 &marks,
@@ -672,16 +756,15 @@ impl SearchIndex {
         })
     }
 
-    /// The documents whose condition `env` makes false.
-    fn excluded_docs(
+    /// The documents (steps and slices) whose condition is one of `conds`.
+    fn docs_of(
         &self,
         searcher: &tantivy::Searcher,
-        env: &Env,
-        facets: &[Facet],
+        conds: &[String],
     ) -> anyhow::Result<HashSet<tantivy::DocAddress>> {
         let mut out = HashSet::new();
-        for c in self.excluded(searcher, env, facets)? {
-            let term = Term::from_field_text(self.fields.cond, &c);
+        for c in conds {
+            let term = Term::from_field_text(self.fields.cond, c);
             let q = TermQuery::new(term, IndexRecordOption::Basic);
             out.extend(searcher.search(&q, &DocSetCollector)?);
         }

@@ -5,16 +5,22 @@
 //! document chunks of the hits it shows and of the candidates whose phrase it must check
 //! (and `conds.js` when the reader's environment rules some documents out).
 //!
+//! A step's conditional slices ([`docs::Slices`]) are posted under ids of their own, after
+//! the documents' (`docs + k` for slice `k` of the book), and `meta.slices` names each
+//! one's document and condition: the engine folds a slice's postings into its document
+//! unless the environment rules the slice out (and the document stays inside it), and a
+//! record's line tags leave the slice's lines out of phrase checks and snippets.
+//!
 //! The contract with the renderer and with `themes/default/search.js` (format
-//! [`VERSION`] 4; the encodings, in string literals, are [`super::pack`]'s):
+//! [`VERSION`] 5; the encodings, in string literals, are [`super::pack`]'s):
 //!
 //! | file | calls | holds |
 //! | --- | --- | --- |
-//! | `search/meta.js` | `window.tejunSearchMeta({...})` | `v`, `analysis` (the [`Analysis`] of every token, by its code: `ja`, `en`), `docs` (count), `shards` (varints: where each shard starts, in hash steps of 65,536, minus where the previous one does; shard 0 starts at 0), `groups` (varints: documents per group, in order), `chunks` (varints: documents per `docs-N.js`, in order), `dict` (the text every chunk's LZ77 starts from), `conds` (distinct conditions, `""` first), `clauses` (each distinct clause of those conditions once, `[source, words]`, see [`super::wording`]), `condClauses` (per condition, the varints of its clauses), `words` (the first word of each vocabulary block, the first as `""`), `synonyms` (book.toml's `[search] synonyms`), `strings` (what the search box says: the `[search]` words of the language table) |
+//! | `search/meta.js` | `window.tejunSearchMeta({...})` | `v`, `analysis` (the [`Analysis`] of every token, by its code: `ja`, `en`), `docs` (count), `shards` (varints: where each shard starts, in hash steps of 65,536, minus where the previous one does; shard 0 starts at 0), `groups` (varints: documents per group, in order), `chunks` (varints: documents per `docs-N.js`, in order), `dict` (the text every chunk's LZ77 starts from), `conds` (distinct conditions, `""` first: the documents' `docConds` first, then the slices'), `docConds`, `slices` (varints, two per slice of the book in order: its document minus the previous slice's, and its own condition: the variant's, part's or item's alone), `clauses` (each distinct clause of those conditions once, `[source, words]`, see [`super::wording`]), `condClauses` (per documents' condition, the varints of its clauses), `words` (the first word of each vocabulary block, the first as `""`), `synonyms` (book.toml's `[search] synonyms`), `strings` (what the search box says: the `[search]` words of the language table) |
 //! | `search/words-N.js` | `window.tejunSearchWords({"block": n, "words": "..."})` | a stretch of the sorted vocabulary ([`super::expand`]): entries joined by a space, each the UTF-16 units it shares with the previous word of the block and its frequency bucket (a letter each), then the rest of the word |
 //! | `search/shard-N.js` | `window.tejunSearchShard({"shard": n, "tokens": {...}, "groups": {...}})` | token → document postings, token → group postings |
-//! | `search/docs-N.js` | `window.tejunSearchDocs({"chunk": n, "docs": "..."})` | LZ77 text (continuing `meta.dict`) of records (U+001E) of fields (U+001F): first `procedure, chapter, page` for each group the chunk's documents belong to, in order, then each document's `title, location, anchor, kind (p/s/t), condition (index into conds), text` |
-//! | `search/conds.js` | `window.tejunSearchConds({"conds": [...]})` | per condition of `meta.conds`, the id list of its documents |
+//! | `search/docs-N.js` | `window.tejunSearchDocs({"chunk": n, "docs": "..."})` | LZ77 text (continuing `meta.dict`) of records (U+001E) of fields (U+001F): first `procedure, chapter, page` for each group the chunk's documents belong to, in order, then each document's `title, location, anchor, kind (p/s/t), condition (index into conds), lines (varints, pairs: a slice of the document, 0 for its own text, and how many lines of the text in a row are in it; empty when the document has no slices), text` |
+//! | `search/conds.js` | `window.tejunSearchConds({"conds": [...]})` | per documents' condition of `meta.conds`, the id list of its documents |
 //!
 //! A token's shard is the last one whose start is at most `fnv1a32(UTF-16 code units of the
 //! token)`; tokens are laid out in hash order and cut into shards of about [`SHARD_BYTES`]
@@ -48,7 +54,7 @@ use super::wording::{Clause, Wording};
 use crate::model::Book;
 
 /// Format version of the files, checked by `search.js`.
-pub const VERSION: u32 = 4;
+pub const VERSION: u32 = 5;
 /// A shard is closed once its postings reach this many bytes.
 pub const SHARD_BYTES: usize = 2048;
 /// Shards start at multiples of this hash step, so `meta.js` lists them in a few letters.
@@ -376,6 +382,7 @@ struct Searched {
     commands: Vec<String>,
     gui: Vec<String>,
     body: Vec<String>,
+    slices: docs::Slices,
 }
 
 impl From<SearchDoc> for Searched {
@@ -385,45 +392,70 @@ impl From<SearchDoc> for Searched {
             commands: d.commands,
             gui: d.gui,
             body: d.body,
+            slices: docs::Slices {
+                lines: Vec::new(),
+                own: Vec::new(),
+                ..d.slices
+            },
         }
     }
 }
 
-/// A document's searched fields: title, commands, GUI paths, body.
-type Fields<'a> = (&'a str, &'a [String], &'a [String], &'a [String]);
-
-fn doc_postings<'a>(
-    docs: impl Iterator<Item = Fields<'a>>,
-    analysis: Analysis,
-) -> Vec<(String, Packed)> {
+/// Postings of the documents (ids `0..n`) and their slices (`n + k`, slices numbered
+/// through the book in order), every token made by `analysis`.
+fn doc_postings(docs: &[Searched], analysis: Analysis) -> Vec<(String, Packed)> {
+    let n = docs.len() as u32;
     let mut b = Builder::new(analysis);
-    for (id, (title, commands, gui, body)) in docs.enumerate() {
+    // Every list must come out sorted by id: the documents first, then the slices in
+    // order, each slice's texts together.
+    fn fields(d: &Searched) -> [(&Vec<String>, &Vec<u32>, u32); 3] {
+        let sl = &d.slices;
+        [
+            (&d.commands, &sl.commands, MASK_COMMAND),
+            (&d.gui, &sl.gui, MASK_GUI),
+            (&d.body, &sl.body, MASK_BODY),
+        ]
+    }
+    for (id, d) in docs.iter().enumerate() {
         let id = id as u32;
-        let short = if super::rank::is_short(title) {
+        let short = if super::rank::is_short(&d.title) {
             MASK_SHORT_TITLE
         } else {
             0
         };
-        b.add(id, title, MASK_TITLE | short);
-        for (texts, mask) in [(commands, MASK_COMMAND), (gui, MASK_GUI), (body, MASK_BODY)] {
-            for t in texts {
-                b.add(id, t, mask);
+        b.add(id, &d.title, MASK_TITLE | short);
+        for (texts, tags, mask) in fields(d) {
+            for (i, t) in texts.iter().enumerate() {
+                if docs::Slices::of(tags, i) == 0 {
+                    b.add(id, t, mask);
+                }
             }
+        }
+    }
+    let mut slice = n;
+    for d in docs {
+        for k in 1..=d.slices.conditions.len() as u32 {
+            for (texts, tags, mask) in fields(d) {
+                for (i, t) in texts.iter().enumerate() {
+                    if docs::Slices::of(tags, i) == k {
+                        b.add(slice, t, mask);
+                    }
+                }
+            }
+            slice += 1;
         }
     }
     b.finish()
 }
 
-/// The documents' own postings: title, commands, GUI paths, body (the Japanese analysis).
+/// The documents' own postings: title, commands, GUI paths, body (a slice's under its
+/// own id, after the documents'), by the Japanese analysis.
 pub fn postings(docs: &[SearchDoc]) -> Postings {
-    doc_postings(
-        docs.iter()
-            .map(|d| (d.title.as_str(), &d.commands[..], &d.gui[..], &d.body[..])),
-        Analysis::Japanese,
-    )
-    .into_iter()
-    .map(|(t, l)| (t, unpack(l)))
-    .collect()
+    let searched: Vec<Searched> = docs.iter().cloned().map(Searched::from).collect();
+    doc_postings(&searched, Analysis::Japanese)
+        .into_iter()
+        .map(|(t, l)| (t, unpack(l)))
+        .collect()
 }
 
 /// Each document's group, and the groups' postings.
@@ -634,15 +666,40 @@ fn record(d: &SearchDoc, cond: u32) -> String {
     r.push(FIELD);
     r.push_str(&cond.to_string());
     r.push(FIELD);
+    r.push_str(&line_runs(d));
+    r.push(FIELD);
     push_field(&mut r, &d.text);
     r
+}
+
+/// The slice of each line of `d`'s text as varint pairs (slice, lines in a row); empty
+/// for a document without slices.
+fn line_runs(d: &SearchDoc) -> String {
+    let mut out = String::new();
+    if d.slices.conditions.is_empty() {
+        return out;
+    }
+    let lines = d.text.split('\n').count();
+    let tags: Vec<u32> = (0..lines)
+        .map(|i| docs::Slices::of(&d.slices.lines, i))
+        .collect();
+    for run in tags.chunk_by(|a, b| a == b) {
+        push_varint(&mut out, u64::from(run[0]));
+        push_varint(&mut out, run.len() as u64);
+    }
+    out
 }
 
 /// The length of [`record`] in bytes, without making it ([`push_field`] swaps one-byte
 /// separators for one-byte spaces).
 fn record_len(d: &SearchDoc, cond: u32) -> usize {
     let digits = cond.checked_ilog10().map_or(1, |n| n as usize + 1);
-    d.title.len() + d.location.len() + d.anchor.len() + 1 + digits + d.text.len() + 5
+    let runs = if d.slices.conditions.is_empty() {
+        0
+    } else {
+        line_runs(d).len()
+    };
+    d.title.len() + d.location.len() + d.anchor.len() + 1 + digits + runs + d.text.len() + 6
 }
 
 /// Consecutive documents cut into chunks of about [`CHUNK_BYTES`] of records, given the
@@ -809,20 +866,34 @@ pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> O
         group_postings(&docs, analysis)
     });
 
+    // The documents' conditions first (conds.js lists their documents), then the
+    // slices' (which `meta.slices` names).
     let mut conds: Vec<String> = vec![String::new()];
     let mut cond_ids: HashMap<String, u32> = HashMap::from([(String::new(), 0)]);
+    let mut cond_id = |c: &str| {
+        if let Some(&i) = cond_ids.get(c) {
+            return i;
+        }
+        conds.push(c.to_string());
+        cond_ids.insert(c.to_string(), conds.len() as u32 - 1);
+        conds.len() as u32 - 1
+    };
     let doc_cond: Vec<u32> = docs
         .iter()
-        .map(|d| {
-            let c = d.condition.as_deref().unwrap_or_default();
-            if let Some(&i) = cond_ids.get(c) {
-                return i;
-            }
-            conds.push(c.to_string());
-            cond_ids.insert(c.to_string(), conds.len() as u32 - 1);
-            conds.len() as u32 - 1
-        })
+        .map(|d| cond_id(d.condition.as_deref().unwrap_or_default()))
         .collect();
+    let doc_conds = doc_cond.iter().max().map_or(1, |&m| m as usize + 1);
+    let mut slices = String::new();
+    let mut prev = 0;
+    for (i, d) in docs.iter().enumerate() {
+        // A slice's own conditions are enough: the engine asks only for slices of a
+        // document the environment leaves in (see `docs::Slices::own`).
+        for c in &d.slices.own {
+            push_varint(&mut slices, (i - prev) as u64);
+            push_varint(&mut slices, u64::from(cond_id(c)));
+            prev = i;
+        }
+    }
 
     let mut stats = OfflineStats {
         docs: docs.len(),
@@ -851,15 +922,7 @@ pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> O
         .map(|g| g.len() as u64)
         .collect();
     let entries = crate::timing::phase("offline: postings", || {
-        entries(
-            doc_postings(
-                docs.iter()
-                    .map(|d| (d.title.as_str(), &d.commands[..], &d.gui[..], &d.body[..])),
-                analysis,
-            ),
-            group_postings,
-            &group_sizes,
-        )
+        entries(doc_postings(&docs, analysis), group_postings, &group_sizes)
     });
     drop(docs);
     let (firsts, blocks) = word_blocks(
@@ -905,8 +968,11 @@ pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> O
         }
         push_js_str(&mut meta, c);
     }
-    meta.push(']');
-    push_clauses(&mut meta, book, &conds);
+    meta.push_str(&format!("],\"docConds\":{doc_conds},\"slices\":\""));
+    // Letters only: nothing to escape.
+    meta.push_str(&slices);
+    meta.push('"');
+    push_clauses(&mut meta, book, &conds[..doc_conds]);
     meta.push_str(",\"words\":[");
     for (i, w) in firsts.iter().enumerate() {
         if i > 0 {
@@ -921,7 +987,7 @@ pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> O
     meta.push_str("});\n");
     emit("search/meta.js", meta);
 
-    let mut of_cond: Vec<Vec<u32>> = vec![Vec::new(); conds.len()];
+    let mut of_cond: Vec<Vec<u32>> = vec![Vec::new(); doc_conds];
     for (d, &c) in doc_cond.iter().enumerate() {
         of_cond[c as usize].push(d as u32);
     }

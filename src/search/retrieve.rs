@@ -3,11 +3,17 @@
 //! widens a query with) and the positions that check a phrase; the ranking itself is
 //! ours, because the site must compute the same from its own postings, which say only
 //! which fields of a document hold a token.
+//!
+//! A step's conditional slices are documents of their own in tantivy, right after the
+//! step; here they fold into their step (a *unit*, numbered as its step's document): a
+//! slice the environment rules out lends its words only to a step that is itself outside
+//! the environment (shown as such), so a step inside it matches by what applies.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use tantivy::collector::DocSetCollector;
+use tantivy::collector::{Count, DocSetCollector};
+use tantivy::columnar::Column;
 use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocSet, Searcher, Term, TERMINATED};
@@ -19,6 +25,16 @@ use super::rank::{self, Key};
 
 /// The text fields of the schema, with their bits in [`rank`]'s masks.
 pub(super) type TextFields = [(tantivy::schema::Field, u8); 6];
+
+/// The columns and terms that tell steps from slices.
+pub(super) struct Columns<'a> {
+    /// The fast field marking a short title.
+    pub short: &'a str,
+    /// The fast field of a slice's distance to its step.
+    pub back: &'a str,
+    /// The term every slice document holds.
+    pub slice: Term,
+}
 
 /// What [`run`] found, before the stored fields of the hits are read.
 pub(super) struct Found {
@@ -36,7 +52,7 @@ pub(super) struct Found {
 pub(super) fn run(
     searcher: &Searcher,
     fields: &TextFields,
-    short: &str,
+    columns: Columns,
     query: &str,
     only: Option<Field>,
     synonyms: &Synonyms,
@@ -54,14 +70,34 @@ pub(super) fn run(
     if let Some(e) = words.error.into_inner() {
         return Err(e);
     }
-    let docs = Docs::new(searcher);
-    let postings = TokenPostings::read(searcher, fields, short, &docs, &plan)?;
+    let docs = Docs::new(searcher, columns.back)?;
+    let outside_units: HashSet<u32> = excluded
+        .iter()
+        .filter(|a| docs.is_unit(**a))
+        .map(|a| docs.id(*a))
+        .collect();
+    // A slice counts unless the environment rules it out and its step stays inside.
+    let counts = |a: DocAddress| !excluded.contains(&a) || outside_units.contains(&docs.id(a));
+    let slices = searcher.search(
+        &TermQuery::new(columns.slice, IndexRecordOption::Basic),
+        &Count,
+    )?;
+    let units = searcher.num_docs() - slices as u64;
+    let postings = TokenPostings::read(
+        searcher,
+        fields,
+        columns.short,
+        &docs,
+        &plan,
+        units,
+        &counts,
+    )?;
     let mut phrases = Phrases::default();
     let mut keyed: Vec<(Key, u32)> = Vec::new();
     for doc in candidates(&plan, &postings) {
         let mut holds = |i: usize, j: usize| {
             let v = &plan.terms[i].variants[j];
-            Some(phrases.holds(searcher, fields, &docs, (i, j), v, doc))
+            Some(phrases.holds(searcher, fields, &docs, &counts, (i, j), v, doc))
         };
         let key = rank::key(&plan, doc, &postings, &mut holds);
         if key.matched > 0 {
@@ -105,26 +141,43 @@ pub(super) fn run(
     })
 }
 
-/// Documents by one number across segments, in index order (reading order for an index
-/// built in one go, as the site numbers them).
+/// Units (a step and its slices, numbered as the step's document) by one number across
+/// segments, in index order (reading order for an index built in one go, as the site
+/// numbers its documents).
 struct Docs {
     /// The first number of each segment.
     base: Vec<u32>,
+    /// Per segment, each document's distance to its step.
+    back: Vec<Column<u64>>,
 }
 
 impl Docs {
-    fn new(searcher: &Searcher) -> Docs {
+    fn new(searcher: &Searcher, back: &str) -> tantivy::Result<Docs> {
         let mut base = Vec::new();
+        let mut backs = Vec::new();
         let mut next = 0;
         for seg in searcher.segment_readers() {
             base.push(next);
             next += seg.max_doc();
+            backs.push(seg.fast_fields().u64(back)?);
         }
-        Docs { base }
+        Ok(Docs { base, back: backs })
     }
 
+    /// The unit of document `a`: its step's number.
     fn id(&self, a: DocAddress) -> u32 {
-        self.base[a.segment_ord as usize] + a.doc_id
+        let back = self.back[a.segment_ord as usize]
+            .first(a.doc_id)
+            .unwrap_or(0) as u32;
+        self.base[a.segment_ord as usize] + a.doc_id - back
+    }
+
+    /// Whether `a` is a step (or intro) rather than a slice.
+    fn is_unit(&self, a: DocAddress) -> bool {
+        self.back[a.segment_ord as usize]
+            .first(a.doc_id)
+            .unwrap_or(0)
+            == 0
     }
 
     fn address(&self, id: u32) -> DocAddress {
@@ -133,21 +186,24 @@ impl Docs {
     }
 }
 
-/// Every token of a plan: per live document, the fields holding it; and its idf.
+/// Every token of a plan: per live unit, the fields holding it (in the slices that
+/// count); and its idf (over units holding it in any slice).
 struct TokenPostings {
     docs: u64,
     tokens: HashMap<String, (f64, HashMap<u32, u8>)>,
 }
 
 impl TokenPostings {
+    #[allow(clippy::too_many_arguments)]
     fn read(
         searcher: &Searcher,
         fields: &TextFields,
         short: &str,
         docs: &Docs,
         plan: &Plan,
+        n: u64,
+        counts: &dyn Fn(DocAddress) -> bool,
     ) -> tantivy::Result<TokenPostings> {
-        let n = searcher.num_docs();
         let mut tokens = HashMap::new();
         let wanted = plan.terms.iter().flat_map(|t| &t.variants).flat_map(|v| {
             v.primaries
@@ -160,6 +216,7 @@ impl TokenPostings {
                 continue;
             }
             let mut masks: HashMap<u32, u8> = HashMap::new();
+            let mut holding: HashSet<u32> = HashSet::new();
             for (ord, seg) in searcher.segment_readers().iter().enumerate() {
                 let alive = seg.alive_bitset();
                 let short_titles = seg.fast_fields().u64(short)?;
@@ -172,16 +229,20 @@ impl TokenPostings {
                     let mut d = p.doc();
                     while d != TERMINATED {
                         if alive.is_none_or(|a| a.is_alive(d)) {
-                            let id = docs.id(DocAddress::new(ord as u32, d));
-                            let short = bit == rank::TITLE && short_titles.first(d) == Some(1);
-                            *masks.entry(id).or_default() |=
-                                bit | if short { rank::SHORT_TITLE } else { 0 };
+                            let addr = DocAddress::new(ord as u32, d);
+                            let id = docs.id(addr);
+                            holding.insert(id);
+                            if counts(addr) {
+                                let short = bit == rank::TITLE && short_titles.first(d) == Some(1);
+                                *masks.entry(id).or_default() |=
+                                    bit | if short { rank::SHORT_TITLE } else { 0 };
+                            }
                         }
                         d = p.advance();
                     }
                 }
             }
-            let idf = rank::idf(masks.len() as u64, n);
+            let idf = rank::idf(holding.len() as u64, n);
             tokens.insert(token.clone(), (idf, masks));
         }
         Ok(TokenPostings { docs: n, tokens })
@@ -245,11 +306,13 @@ struct Phrases {
 }
 
 impl Phrases {
+    #[allow(clippy::too_many_arguments)]
     fn holds(
         &mut self,
         searcher: &Searcher,
         fields: &TextFields,
         docs: &Docs,
+        counts: &dyn Fn(DocAddress) -> bool,
         at: (usize, usize),
         v: &expand::Variant,
         doc: u32,
@@ -264,7 +327,11 @@ impl Phrases {
             let key = (at.0, at.1, k);
             if !self.sets.contains_key(&key) {
                 let set = match phrase_docs(searcher, fields, phrase) {
-                    Ok(set) => set.into_iter().map(|a| docs.id(a)).collect(),
+                    Ok(set) => set
+                        .into_iter()
+                        .filter(|a| counts(*a))
+                        .map(|a| docs.id(a))
+                        .collect(),
                     Err(e) => {
                         self.error.get_or_insert(e);
                         HashSet::new()

@@ -62,6 +62,7 @@ mod schema;
 mod search;
 mod search_browser;
 mod search_lang;
+mod search_env;
 mod serve;
 mod serve_load;
 mod transcription;

@@ -465,11 +465,18 @@ fn offline_shards_cover_every_token_and_decode_to_the_postings() {
         for (i, r) in records.iter().enumerate() {
             let d = &docs[first + i];
             let f: Vec<&str> = r.split(pack::FIELD).collect();
-            assert_eq!(f.len(), 6, "{r}");
+            assert_eq!(f.len(), 7, "{r}");
             assert_eq!(
-                (f[0], f[1], f[2], f[5]),
+                (f[0], f[1], f[2], f[6]),
                 (&*d.title, &*d.location, &*d.anchor, &*d.text)
             );
+            // Line tags only for a step cut into slices, one per line of its text.
+            assert_eq!(f[5].is_empty(), d.slices.conditions.is_empty(), "{r}");
+            if !f[5].is_empty() {
+                let runs = pack::decode_varints(f[5]).unwrap();
+                let lines: u64 = runs.chunks(2).map(|r| r[1]).sum();
+                assert_eq!(lines as usize, d.text.split('\n').count(), "{r}");
+            }
             assert_eq!(
                 conds[f[4].parse::<usize>().unwrap()],
                 d.condition.clone().unwrap_or_default()

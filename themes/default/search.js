@@ -695,7 +695,7 @@
   // the engine: index files in, ranked documents out
   // `load(path)`: a promise settled once the script at `path` (from the site root) has run;
   // `applies(cond)`: true, false or null (open). VERSION: offline.rs's.
-  var VERSION = 4;
+  var VERSION = 5;
   // index.rs `covering`: an inner CJK bigram between two others is implied by them.
   function isBigram(s) { var a = Array.from(s); return a.length === 2 && isCjk(a[0].codePointAt(0)) && isCjk(a[1].codePointAt(0)); }
   function covering(primaries) {
@@ -744,6 +744,17 @@
         state.shardStart = starts(varints(m.shards)).map(function (s) { return s * 65536; });
         state.groupStart = starts(varints(m.groups));
         state.chunkStart = starts(varints(m.chunks));
+        // Slice k of the book: its document and condition; a document's first slice.
+        var sl = varints(m.slices || ""), d0 = 0;
+        state.sliceDoc = new Int32Array(sl.length / 2);
+        state.sliceCond = new Int32Array(sl.length / 2);
+        state.firstSlice = new Map();
+        for (var k = 0; 2 * k < sl.length; k++) {
+          d0 += sl[2 * k];
+          state.sliceDoc[k] = d0;
+          state.sliceCond[k] = sl[2 * k + 1];
+          if (!state.firstSlice.has(d0)) state.firstSlice.set(d0, k);
+        }
         state.docGroup = new Int32Array(m.docs);
         for (var g = 0; g + 1 < state.groupStart.length; g++) {
           for (var d = state.groupStart[g]; d < state.groupStart[g + 1]; d++) state.docGroup[d] = g;
@@ -760,7 +771,7 @@
         }) : [];
       },
       // Records (groups', then documents') → rows [title, location, link, procedure, text,
-      // kind, chapter].
+      // kind, chapter], and the slice of each line of the text (null: all the document's).
       docs: function (x) {
         var first = state.chunkStart[x.chunk], g0 = state.docGroup[first];
         var recs = unlz(x.docs, state.meta.dict).split("\u001e");
@@ -768,8 +779,13 @@
           .map(function (r) { return r.split("\u001f"); });
         state.chunks[x.chunk] = recs.map(function (rec, i) {
           var f = rec.split("\u001f"), grp = groups[state.docGroup[first + i] - g0];
-          var link = grp[2] + ".html" + (f[2] ? "#" + f[2] : "");
-          return { row: [f[0], f[1], link, grp[0], f[5], KINDS[f[3]], grp[1]], cond: +f[4] };
+          var link = grp[2] + ".html" + (f[2] ? "#" + f[2] : ""), lines = null;
+          if (f[5]) {
+            var runs = varints(f[5]);
+            lines = [];
+            for (var r = 0; r < runs.length; r += 2) for (var j = 0; j < runs[r + 1]; j++) lines.push(runs[r]);
+          }
+          return { row: [f[0], f[1], link, grp[0], f[6], KINDS[f[3]], grp[1]], cond: +f[4], lines: lines };
         });
       },
       conds: function (x) { state.condLists = x.conds; }
@@ -809,22 +825,51 @@
         ids(list, function (id) { each(id, bit); });
       });
     }
-    // Per token of the plan: document → fields holding it (rank.rs masks), and its idf.
-    function tokenPostings(pl) {
+    // What the environment rules out: `out`, documents (null: none); `slices`, slices of
+    // the book (null: none).
+    function ruling(out) {
+      var conds = state.meta.conds.map(function (c) { return applies(c) === false; });
+      var slices = new Uint8Array(state.sliceDoc.length), any = false;
+      for (var k = 0; k < slices.length; k++) if (conds[state.sliceCond[k]]) { slices[k] = 1; any = true; }
+      return { out: out, slices: any ? slices : null };
+    }
+    // Whether slice k (of document d) lends its words: unless ruled out while d is inside.
+    function counts(ctx, k, d) { return !ctx.slices || !ctx.slices[k] || !!(ctx.out && ctx.out[d]); }
+    // The row as the environment leaves it: a document inside it without the lines of the
+    // slices it rules out (index.rs `Slices::keep_lines`).
+    function shownRow(x, d, ctx) {
+      if (!x.lines || !ctx.slices || (ctx.out && ctx.out[d])) return x.row;
+      var first = state.firstSlice.get(d), kept = x.row[4].split("\n").filter(function (_, i) {
+        var t = x.lines[i] || 0;
+        return t === 0 || !ctx.slices[first + t - 1];
+      });
+      var row = x.row.slice();
+      row[4] = kept.join("\n");
+      return row;
+    }
+    // Per token of the plan: document → fields holding it (rank.rs masks) in the slices
+    // that count, and its idf (documents holding it in any slice).
+    function tokenPostings(pl, ctx) {
       var tokens = new Map(), n = state.meta.docs;
       pl.terms.forEach(function (t) {
         t.variants.forEach(function (v) {
           v.primaries.map(function (p) { return p[1]; }).concat(v.alternates).forEach(function (token) {
             if (tokens.has(token)) return;
-            var shard = state.shards[shardOf(token)], masks = new Map(), has = Object.prototype.hasOwnProperty;
-            function add(d, bit) { masks.set(d, (masks.get(d) || 0) | bit); }
-            if (shard && has.call(shard.tokens, token)) decode(shard.tokens[token], 0, add);
+            var shard = state.shards[shardOf(token)], masks = new Map(), holding = new Set(), has = Object.prototype.hasOwnProperty;
+            function add(d, bit) { holding.add(d); masks.set(d, (masks.get(d) || 0) | bit); }
+            function addPosting(id, bit) {
+              if (id < n) return add(id, bit);
+              var k = id - n, d = state.sliceDoc[k];
+              holding.add(d);
+              if (counts(ctx, k, d)) masks.set(d, (masks.get(d) || 0) | bit);
+            }
+            if (shard && has.call(shard.tokens, token)) decode(shard.tokens[token], 0, addPosting);
             if (shard && has.call(shard.groups, token)) {
               decode(shard.groups[token], 5, function (g, bit) {
                 for (var d = state.groupStart[g]; d < state.groupStart[g + 1]; d++) add(d, bit);
               });
             }
-            tokens.set(token, { idf: idf(masks.size, n), masks: masks });
+            tokens.set(token, { idf: idf(holding.size, n), masks: masks });
           });
         });
       });
@@ -852,7 +897,8 @@
     // Documents the environment rules out (null: none); conds.js only when some are.
     function excluded() {
       var out = [];
-      state.meta.conds.forEach(function (c, i) { if (applies(c) === false) out.push(i); });
+      // The documents' conditions only (the slices' follow them in meta.conds).
+      state.meta.conds.slice(0, state.meta.docConds).forEach(function (c, i) { if (applies(c) === false) out.push(i); });
       if (!out.length) return Promise.resolve(null);
       return load("search/conds.js").then(function () {
         var set = new Uint8Array(state.meta.docs);
@@ -870,12 +916,12 @@
       return Promise.all(Object.keys(need).map(function (c) { return load("search/docs-" + c + ".js"); }));
     }
     // A document's rank; `sure` false while a phrase is unchecked (an upper bound then).
-    function keyed(pl, p, d) {
+    function keyed(pl, p, d, ctx) {
       var sure = true, key = rankKey(pl, d, p, function (i, j) {
         var v = pl.terms[i].variants[j];
         if (!needsCheck(v)) return true;
         var x = doc(d);
-        if (x) return rowHolds(x.row, v, state.analysis);
+        if (x) return rowHolds(shownRow(x, d, ctx), v, state.analysis);
         sure = false;
         return null;
       });
@@ -883,7 +929,7 @@
     }
     // `pending` (sorted by upper key) checked a round at a time (text loaded) until the next
     // `limit` are sure; hits end below the threshold.
-    function rank(pl, p, pending, limit) {
+    function rank(pl, p, pending, limit, ctx) {
       var out = [], best = null;
       function step() {
         while (pending.length && out.length < limit) {
@@ -896,7 +942,7 @@
         if (!pending.length || out.length >= limit) return Promise.resolve({ hits: out, pending: pending, best: best });
         var batch = pending.filter(function (x) { return !x.sure; }).slice(0, Math.max(limit - out.length, 1));
         return loadDocs(batch.map(function (x) { return x.id; })).then(function () {
-          batch.forEach(function (x) { var k = keyed(pl, p, x.id); x.key = k.key; x.sure = k.sure; });
+          batch.forEach(function (x) { var k = keyed(pl, p, x.id, ctx); x.key = k.key; x.sure = k.sure; });
           pending = pending.filter(function (x) { return x.key[0] > 0; }).sort(byKey);
           return step();
         });
@@ -910,7 +956,7 @@
     function search(query, limit, opts) {
       // Whether anything is searchable does not depend on the analysis; the terms do, and
       // the index says which it was made with.
-      var terms = parseQuery(query), everywhere = !!(opts && opts.everywhere), pl, p;
+      var terms = parseQuery(query), everywhere = !!(opts && opts.everywhere), pl, p, ctx;
       var result = { plan: { terms: [], corrections: [] }, hits: [], total: 0, exact: true, outside: 0, partial: false, corrected: null, analysis: "ja" };
       if (!terms.length) return Promise.resolve(result);
       return load("search/meta.js").then(function () {
@@ -929,14 +975,15 @@
         });
         return Promise.all(Object.keys(need).map(load));
       }).then(excluded).then(function (out) {
-        p = tokenPostings(pl);
+        ctx = ruling(out);
+        p = tokenPostings(pl, ctx);
         var inside = [], outside = [];
         candidates(pl, p).forEach(function (d) {
-          var k = keyed(pl, p, d);
+          var k = keyed(pl, p, d, ctx);
           if (k.key[0] > 0) (out && out[d] ? outside : inside).push(k);
         });
         var n = pl.terms.length, universe = everywhere ? inside.concat(outside) : inside;
-        return rank(pl, p, universe.sort(byKey), limit).then(function (r) {
+        return rank(pl, p, universe.sort(byKey), limit, ctx).then(function (r) {
           var keep = threshold(r.best || 0, n), counted = r.pending.filter(function (x) { return x.key[0] >= keep; });
           var hits = r.hits.concat(counted), allBest = r.best || 0;
           outside.forEach(function (x) { allBest = Math.max(allBest, x.key[0]); });
@@ -949,7 +996,7 @@
           return loadDocs(r.hits.map(function (x) { return x.id; })).then(function () {
             result.hits = r.hits.map(function (x) {
               var row = doc(x.id), cond = state.meta.conds[row.cond];
-              return { id: x.id, key: x.key, row: row.row, condition: cond, cond: row.cond, open: applies(cond) === null, outside: !!(out && out[x.id]) };
+              return { id: x.id, key: x.key, row: shownRow(row, x.id, ctx), condition: cond, cond: row.cond, open: applies(cond) === null, outside: !!(out && out[x.id]) };
             });
             return result;
           });
