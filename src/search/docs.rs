@@ -454,3 +454,27 @@ fn canonical(conds: &[&Condition], extra: Option<Condition>) -> Option<String> {
         _ => Some(Condition::And(flat).to_string()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Slices;
+
+    #[test]
+    fn keep_lines_leaves_out_only_the_lines_of_dropped_slices() {
+        let slices = Slices {
+            conditions: vec!["a = x".into(), "a = y".into()],
+            own: vec!["a = x".into(), "a = y".into()],
+            lines: vec![0, 1, 1, 2, 0],
+            ..Slices::default()
+        };
+        let text = "own\nx one\nx two\ny\nafter";
+        assert_eq!(slices.keep_lines(text, &|k| k == 1), "own\ny\nafter");
+        assert_eq!(
+            slices.keep_lines(text, &|k| k == 2),
+            "own\nx one\nx two\nafter"
+        );
+        assert_eq!(slices.keep_lines(text, &|_| false), text);
+        // A document without slices is never cut.
+        assert_eq!(Slices::default().keep_lines(text, &|_| true), text);
+    }
+}
