@@ -856,6 +856,94 @@
     return { receivers: receivers, search: search, clauses: clauses, strings: strings, doc: doc };
   }
 
+  // pasted messages (mirror of src/search/message.rs; tests/message-vectors.json)
+  var WRAP = "()[]{}<>,;:.!?=";
+  function trimWrap(w) {
+    var a = 0, b = w.length;
+    while (a < b && WRAP.indexOf(w[a]) >= 0) a++;
+    while (b > a && WRAP.indexOf(w[b - 1]) >= 0) b--;
+    return w.slice(a, b);
+  }
+  function quoteSplit(text) {
+    var out = [], from = 0, i = 0;
+    while (i < text.length) {
+      var q = text[i];
+      if ((q === "'" || q === "\"" || q === "`") && (i === 0 || !/[a-z0-9]/i.test(text[i - 1]))) {
+        var end = text.indexOf(q, i + 1);
+        if (end >= 0) {
+          out.push([text.slice(from, i), false]);
+          out.push([text.slice(i + 1, end), true]);
+          i = end + 1;
+          from = i;
+          continue;
+        }
+      }
+      i++;
+    }
+    out.push([text.slice(from), false]);
+    return out;
+  }
+  function allDigits(s) { return s.length > 0 && /^[0-9]+$/.test(s); }
+  function messageClass(w) {
+    if (w.length >= 10 && /^[0-9]{4}-[0-9]{2}-/.test(w)) return "<time>";
+    var parts = w.split(":");
+    if (parts.length >= 2 && parts.every(function (p) { return /^[0-9.,]+$/.test(p); }) && parts[0].length <= 2) return "<time>";
+    if (w.indexOf("/") >= 0 || w.indexOf("\\") >= 0) return "<path>";
+    var host = w, port = false, colon = w.lastIndexOf(":");
+    if (colon >= 0 && allDigits(w.slice(colon + 1))) { host = w.slice(0, colon); port = true; }
+    var dots = host.split(".");
+    if (dots.length === 4 && dots.every(function (p) { return allDigits(p) && p.length <= 3; })) return "<ip>";
+    var body = w.indexOf("0x") === 0 ? w.slice(2) : w, hexish = /^[0-9a-f-]*$/.test(body);
+    if ((w.indexOf("0x") === 0 && body.length && hexish) || (body.length >= 8 && hexish && /[0-9]/.test(body) && /[a-z]/.test(body))) return "<hex>";
+    var label = function (l) { return /^[a-z0-9-]+$/.test(l); };
+    if (dots.length >= 3 && dots.every(label) && dots.some(function (l) { return !allDigits(l); })) return "<host>";
+    if (port && dots.every(label)) return "<host>";
+    return null;
+  }
+  var ALNUM = /[\p{Alphabetic}\p{N}]/u;
+  function messagePieces(w, out) {
+    var cur = "", digit = false;
+    function flush() {
+      if (!cur) return;
+      out.classes.push(digit ? "<num>" : cur);
+      out.raw.push(cur);
+      cur = "";
+    }
+    Array.from(w).forEach(function (c) {
+      if (!ALNUM.test(c)) { flush(); return; }
+      var d = c >= "0" && c <= "9";
+      if (cur && d !== digit) flush();
+      digit = d;
+      cur += c;
+    });
+    flush();
+  }
+  function messageTokens(text) {
+    var out = { classes: [], raw: [] };
+    quoteSplit(text.toLowerCase()).forEach(function (x) {
+      if (x[1]) { out.classes.push("<q>"); out.raw.push(x[0]); return; }
+      x[0].split(/\s+/).forEach(function (word) {
+        var w = trimWrap(word);
+        if (!w) return;
+        var c = messageClass(w);
+        if (c) { out.classes.push(c); out.raw.push(w); } else messagePieces(w, out);
+      });
+    });
+    return out;
+  }
+  function common(a, b) {
+    var left = b.slice(), n = 0;
+    a.forEach(function (t) { var i = left.indexOf(t); if (i >= 0) { left.splice(i, 1); n++; } });
+    return n;
+  }
+  var MESSAGE_MATCH = 0.5;
+  function messageScore(q, m) {
+    if (!m.classes.length || !q.classes.length) return 0;
+    var matched = common(m.classes, q.classes);
+    var exact = common(m.raw, q.raw) / Math.max(m.raw.length, 1);
+    return 0.8 * matched / m.classes.length + 0.2 * matched / q.classes.length + 0.1 * exact;
+  }
+
   // the keyboard: what each key means, IME composition respected
   // While an input method composes, keys are its own (Enter commits, arrows pick): nothing
   // is searched on half-typed kana and no key navigates; the committed text is searched.
@@ -882,7 +970,8 @@
     analyze: analyze, describe: describe, pieces: pieces, parseQuery: parseQuery, plan: plan,
     synonymGroups: synonymGroups, distance: distance,
     tokenHash: tokenHash, snippet: snippet, highlightTokens: highlightTokens, createEngine: createEngine,
-    createKeys: createKeys
+    createKeys: createKeys, messageTokens: messageTokens, messageScore: messageScore,
+    MESSAGE_MATCH: MESSAGE_MATCH
   };
   if (typeof module === "object" && module.exports) module.exports = api;
   if (typeof window === "undefined" || typeof document === "undefined") return;
