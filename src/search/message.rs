@@ -194,6 +194,47 @@ pub fn best(query: &Tokens, messages: &[String]) -> f64 {
         .fold(0.0, f64::max)
 }
 
+/// A known problem a pasted message matches.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ProblemHit {
+    /// The problem's id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its page, relative to the site (`problem-<id>.html`).
+    pub link: String,
+    /// The message of the problem it matched best.
+    pub message: String,
+    /// How well (see [`score`]); at least [`MATCH`].
+    pub score: f64,
+}
+
+/// The problems of `book` whose messages `pasted` matches, best first (ties in id order).
+pub fn rank(book: &crate::model::Book, pasted: &str, limit: usize) -> Vec<ProblemHit> {
+    let q = tokens(pasted);
+    let mut hits: Vec<ProblemHit> = book
+        .problems
+        .iter()
+        .filter_map(|p| {
+            let (score, message) = p
+                .messages
+                .iter()
+                .map(|m| (score(&q, &tokens(m)), m))
+                .max_by(|a, b| a.0.total_cmp(&b.0))?;
+            (score >= MATCH).then(|| ProblemHit {
+                id: p.id.clone(),
+                title: p.title.clone(),
+                link: format!("{}.html", p.page()),
+                message: message.clone(),
+                score,
+            })
+        })
+        .collect();
+    hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+    hits.truncate(limit);
+    hits
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
