@@ -213,6 +213,8 @@ tables! {
         partial,
         /// `{}` other places the same reused step appears.
         also_in,
+        /// The mark of a known problem whose messages match the query.
+        known_problem,
     }
 }
 

@@ -211,9 +211,17 @@ pub struct ProblemHit {
 
 /// The problems of `book` whose messages `pasted` matches, best first (ties in id order).
 pub fn rank(book: &crate::model::Book, pasted: &str, limit: usize) -> Vec<ProblemHit> {
+    rank_problems(&book.problems, pasted, limit)
+}
+
+/// [`rank`] over a list of problems.
+pub fn rank_problems(
+    problems: &[crate::model::Problem],
+    pasted: &str,
+    limit: usize,
+) -> Vec<ProblemHit> {
     let q = tokens(pasted);
-    let mut hits: Vec<ProblemHit> = book
-        .problems
+    let mut hits: Vec<ProblemHit> = problems
         .iter()
         .filter_map(|p| {
             let (score, message) = p

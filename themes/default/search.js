@@ -804,6 +804,7 @@
       if (!terms.length) return Promise.resolve(result);
       return load("search/meta.js").then(function () {
         if (!state.meta) throw new Error(state.stale || "search/meta.js did not register");
+        result.problems = problemHits(query);
         return planned(terms);
       }).then(function (x) {
         pl = result.plan = x;
@@ -843,6 +844,21 @@
           });
         });
       });
+    }
+    // Known problems whose messages the query matches, best first: [{id, title, href,
+    // message, score}] (message.rs `rank`), those the environment rules out left out.
+    function problemHits(query) {
+      var q = messageTokens(query), out = [];
+      (state.meta.problems || []).forEach(function (p) {
+        if (p.when && applies(p.when) === false) return;
+        var best = null;
+        p.messages.forEach(function (m) {
+          var s = messageScore(q, messageTokens(m));
+          if (!best || s > best.score) best = { score: s, message: m };
+        });
+        if (best && best.score >= MESSAGE_MATCH) out.push({ id: p.id, title: p.title, href: p.href, message: best.message, score: best.score });
+      });
+      return out.sort(function (a, b) { return b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0); });
     }
     // The clauses of condition `cond` (an index into meta.conds): [{source, label}].
     function clauses(cond) {
@@ -1115,8 +1131,27 @@
       if (res.total !== undefined) status.appendChild(summary(res));
       if (res.corrected) status.appendChild(el("p", "search-note", words("showingFor", res.corrected)));
       if (res.partial && res.hits.length) status.appendChild(el("p", "search-note", words("partial")));
-      if (!res.hits.length) status.appendChild(el("p", "search-empty", words("noResults")));
-      list.hidden = !res.hits.length;
+      if (!res.hits.length && !(res.problems || []).length) status.appendChild(el("p", "search-empty", words("noResults")));
+      var probs = res.problems || [];
+      list.hidden = !res.hits.length && !probs.length;
+      if (probs.length) input.setAttribute("aria-expanded", "true");
+      probs.forEach(function (p, i) {
+        var li = el("li", "search-hit search-problem"), a = el("a");
+        li.setAttribute("role", "none");
+        a.id = "search-problem-" + i;
+        a.setAttribute("role", "option");
+        a.setAttribute("aria-selected", "false");
+        a.tabIndex = -1;
+        a.href = ROOT + p.href;
+        a.setAttribute("data-problem", p.id);
+        var head = el("span", "search-head");
+        head.appendChild(el("span", "search-loc", words("knownProblem")));
+        head.appendChild(el("span", "search-title", p.title));
+        a.appendChild(head);
+        a.appendChild(el("span", "search-snippet", p.message));
+        li.appendChild(a);
+        list.appendChild(li);
+      });
       var wanted = highlightTokens(res.plan);
       grouped(res.hits).forEach(function (g, i) {
         var h = g.hit, row = h.row, li = el("li", "search-hit"), a = el("a");
