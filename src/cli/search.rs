@@ -253,9 +253,18 @@ fn print_with_problems(
     for p in problems {
         writeln!(out, "{bold}known problem  {}{reset}", p.title)?;
         writeln!(out, "  {}", p.message)?;
-        writeln!(out, "  {dim}{}  ({:.0}% alike){reset}\n", p.link, p.score.min(1.0) * 100.0)?;
+        writeln!(
+            out,
+            "  {dim}{}  ({:.0}% alike){reset}\n",
+            p.link,
+            p.score.min(1.0) * 100.0
+        )?;
     }
-    for h in results.hits.iter().take(args.limit.saturating_sub(problems.len()).max(3)) {
+    for h in results
+        .hits
+        .iter()
+        .take(args.limit.saturating_sub(problems.len()).max(3))
+    {
         writeln!(out, "{bold}{}  {}{reset}", h.location, h.title)?;
         writeln!(out, "  {}", h.procedure)?;
         writeln!(out, "  {dim}{}{reset}\n", h.link)?;

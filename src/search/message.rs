@@ -66,8 +66,8 @@ fn quote_split(text: &str) -> Vec<(&str, bool)> {
     while i < bytes.len() {
         let q = bytes[i];
         // An apostrophe inside a word (`can't`) opens nothing.
-        let opens = matches!(q, b'\'' | b'"' | b'`')
-            && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric());
+        let opens =
+            matches!(q, b'\'' | b'"' | b'`') && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric());
         if opens {
             if let Some(len) = text[i + 1..].find(q as char) {
                 out.push((&text[from..i], false));
@@ -89,14 +89,20 @@ fn class(w: &str) -> Option<&'static str> {
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
     // 2026-12-04, 2026-12-04t13:52:11z, 13:52:11, 13:52:11.123
     let ascii_digits = |r: &[u8]| r.iter().all(u8::is_ascii_digit);
-    if b.len() >= 10 && ascii_digits(&b[0..4]) && b[4] == b'-' && ascii_digits(&b[5..7]) && b[7] == b'-'
+    if b.len() >= 10
+        && ascii_digits(&b[0..4])
+        && b[4] == b'-'
+        && ascii_digits(&b[5..7])
+        && b[7] == b'-'
     {
         return Some("<time>");
     }
     let time_like = w.split(':').count() >= 2
-        && w
-            .split(':')
-            .all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit() || c == b'.' || c == b','))
+        && w.split(':').all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|c| c.is_ascii_digit() || c == b'.' || c == b',')
+        })
         && w.split(':').next().is_some_and(|h| h.len() <= 2);
     if time_like {
         return Some("<time>");
@@ -122,7 +128,8 @@ fn class(w: &str) -> Option<&'static str> {
         return Some("<hex>");
     }
     let labels: Vec<&str> = host.split('.').collect();
-    let is_label = |l: &&str| !l.is_empty() && l.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-');
+    let is_label =
+        |l: &&str| !l.is_empty() && l.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-');
     if labels.len() >= 3 && labels.iter().all(is_label) && labels.iter().any(|l| !digits(l)) {
         return Some("<host>");
     }
@@ -281,7 +288,11 @@ mod tests {
     fn pasted_messages_find_their_own_first() {
         for case in vectors().matches {
             let q = tokens(&case.query);
-            let scores: Vec<f64> = case.messages.iter().map(|m| score(&q, &tokens(m))).collect();
+            let scores: Vec<f64> = case
+                .messages
+                .iter()
+                .map(|m| score(&q, &tokens(m)))
+                .collect();
             let top = scores
                 .iter()
                 .enumerate()

@@ -430,7 +430,10 @@ fn events(mut stream: TcpStream, shared: &Shared, target: &str) -> io::Result<()
 fn search_error(shared: &Shared, target: &str, pasted: &str) -> (u16, String) {
     let snap = shared.snapshot();
     let config = shared.search_index().map(|i| i.2.clone());
-    let env = match (query_param(target, "env").filter(|e| !e.is_empty()), &config) {
+    let env = match (
+        query_param(target, "env").filter(|e| !e.is_empty()),
+        &config,
+    ) {
         (Some(spec), Some(config)) => match config.parse_env(&spec) {
             Ok(env) => Some(env),
             Err(msg) => return (400, json(&serde_json::json!({ "error": msg }))),
