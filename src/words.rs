@@ -193,6 +193,8 @@ tables! {
         import, imported, import_other, import_bad,
         /// The values of placeholders a step was ticked with.
         values_used,
+        /// Marks a known problem as met at a step.
+        hit_problem,
     }
 
     /// The cover of a PDF.

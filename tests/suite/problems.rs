@@ -261,3 +261,46 @@ fn a_steps_problem_list_and_an_entry_page_pass_axe_light_and_dark() {
         found.join("\n")
     );
 }
+
+#[test]
+fn a_runbook_carries_its_steps_problems_and_logs_one_hit() {
+    let book = Book::fixture("problems");
+    let out = book.tmp().join("linux.html");
+    book.tejun()
+        .args(["runbook", ".", "--profile", "linux", "--out"])
+        .arg(&out)
+        .run()
+        .assert_ok();
+    let html = std::fs::read_to_string(&out).unwrap();
+    // The entries are in the file (and so in its print), with only the causes that apply.
+    assert!(html.contains("id=\"p-known-problems\""));
+    assert!(html.contains("id=\"p-problem-disk-full\""));
+    assert!(html.contains("ss -ltnp"));
+    assert!(
+        !html.contains("netsh"),
+        "the Windows cause is not for Linux"
+    );
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
+    b.open(&file_url(&out));
+    b.wait_for("!!window.tejunRunbook");
+    b.eval("document.querySelectorAll('details.step-problems').forEach(d => d.open = true)");
+    b.click("#hit-p-setup--step-init-db-disk-full");
+    b.wait_for("document.getElementById('hit-p-setup--step-init-db-disk-full').checked");
+    let csv = b.eval("window.tejunRunbook.exportLog('csv')");
+    let csv = csv.as_str().expect("csv");
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let col = header
+        .iter()
+        .position(|h| *h == "problems")
+        .expect("a problems column");
+    let row = csv
+        .lines()
+        .find(|l| l.contains("Initialise the database"))
+        .expect("the step's row");
+    assert_eq!(row.split(',').nth(col), Some("disk-full"), "{csv}");
+    // Kept across a reload.
+    b.reload();
+    b.wait_for("document.getElementById('hit-p-setup--step-init-db-disk-full').checked");
+}
