@@ -129,6 +129,9 @@ fn the_readme_lists_exactly_the_keys_the_loader_accepts() {
                 assert!(text.contains(from), "{name}: `{from}` not in {file}");
                 text.replacen(from, &to, 1)
             };
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).expect("mkdir");
+            }
             std::fs::write(&path, changed).expect("write");
         }
         let keys = accepted(book);
