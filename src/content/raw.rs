@@ -110,7 +110,9 @@ pub struct RawBranch {
 
 /// `[[section.step]]`, or a reusable step file (`_steps/ID.toml`). `use`/`with`: a reusable
 /// step; `params` belongs to reusable steps; `output`: with `use`, expected output for the
-/// used step's commands. In a reusable step, parts and variants as in a procedure's step.
+/// used step's commands; `problems`: ids of known problems that show at this step. In a
+/// reusable step, parts and variants as in a procedure's step; `problems` apply at every
+/// use.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "[[section.step]]")]
@@ -525,7 +527,7 @@ impl<'de> Deserialize<'de> for RawProcessItem {
 }
 
 /// A known problem (`content/_problems/ID.toml`): where it shows, what the reader sees,
-/// and each cause with the steps that remedy it.
+/// and each cause with the steps that remedy it; see "Known problems".
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "known problem (_problems/ID.toml)")]
@@ -540,7 +542,9 @@ pub struct RawProblem {
     #[serde(default)]
     #[schemars(with = "Vec<String>", extend("examples" = [["upgrade/start-service"]]))]
     pub applies_to: Vec<SStr>,
-    /// What the reader sees: `[symptom]`.
+    /// What the reader sees: `[symptom]`. `messages`: what the product prints, exactly
+    /// (not translated).
+    #[schemars(extend("examples" = [{ "messages": ["error: disk full"], "text": "The service stops right after it starts." }]))]
     pub symptom: RawSymptom,
     /// Why it happens and what to do, one table per cause: `[[cause]]`.
     #[serde(default)]
@@ -548,7 +552,8 @@ pub struct RawProblem {
     pub cause: Vec<RawCause>,
 }
 
-/// `[symptom]`: the messages the product prints and how the problem looks.
+/// `[symptom]`: the messages the product prints and how the problem looks. `messages`:
+/// what the product prints, exactly (not translated).
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "[symptom]")]
@@ -564,6 +569,7 @@ pub struct RawSymptom {
 }
 
 /// `[[cause]]`: one reason for the problem and the steps that remedy it.
+/// `[[cause.step]]`: the remedy, steps exactly like a procedure's.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "[[cause]]")]
