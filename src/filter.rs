@@ -115,6 +115,7 @@ pub fn filter(book: &Book, env: &Env) -> Book {
             })
         })
         .collect();
+    out.problems = std::sync::Arc::new(problems(&out, book, env));
     // Steps were renumbered: their link targets follow.
     let renumbered: Vec<(String, u32)> = out
         .procedures()
@@ -212,6 +213,12 @@ fn present_targets(book: &Book) -> std::collections::HashSet<String> {
             }
         }
     }
+    for p in book.problems.iter() {
+        keys.insert(p.page());
+        for c in &p.causes {
+            keys.extend(c.steps.iter().map(|st| format!("{}/{}", p.page(), st.id)));
+        }
+    }
     for p in book.procedures() {
         keys.insert(p.id.clone());
         for s in &p.sections {
@@ -220,6 +227,48 @@ fn present_targets(book: &Book) -> std::collections::HashSet<String> {
         }
     }
     keys
+}
+
+/// The problems `env` leaves possible, each with the causes it leaves and only the steps
+/// the view (`filtered`, made from `book`) still holds.
+fn problems(filtered: &Book, book: &Book, env: &Env) -> Vec<Problem> {
+    let shown: std::collections::HashSet<String> = filtered
+        .procedures()
+        .flat_map(|p| {
+            p.sections
+                .iter()
+                .flat_map(move |s| s.all_steps().map(move |st| format!("{}/{}", p.id, st.id)))
+        })
+        .collect();
+    book.problems
+        .iter()
+        .filter_map(|p| {
+            let when = keep(&p.when, env)?;
+            let causes: Vec<Cause> = p
+                .causes
+                .iter()
+                .filter_map(|c| {
+                    let when = keep(&c.when, env)?;
+                    Some(Cause {
+                        when,
+                        steps: steps(&c.steps, env),
+                        ..c.clone()
+                    })
+                })
+                .collect();
+            Some(Problem {
+                when,
+                causes,
+                applies_to: p
+                    .applies_to
+                    .iter()
+                    .filter(|k| shown.contains(k.as_str()))
+                    .cloned()
+                    .collect(),
+                ..p.clone()
+            })
+        })
+        .collect()
 }
 
 fn procedure(p: &Procedure, env: &Env) -> Option<Procedure> {

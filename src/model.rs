@@ -71,6 +71,53 @@ pub struct Book {
     /// In a translated book, where the text is not a translation of the source's as it is
     /// now: by procedure (`proc`), step (`proc/step`) or reusable step (`_steps/<id>`).
     pub translation_gaps: Arc<HashMap<String, TranslationGap>>,
+    /// Known problems (`content/_problems/`), in id order.
+    pub problems: Arc<Vec<Problem>>,
+}
+
+/// A known problem: where it shows, what the reader sees, why and what to do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// Its id (the file name under `content/_problems/`); its page is `problem-<id>.html`.
+    pub id: String,
+    /// A one-line title.
+    pub title: String,
+    /// Where it can happen.
+    pub when: Option<Condition>,
+    /// The steps where it shows (`procedure/step`), in the book's reading order.
+    pub applies_to: Vec<String>,
+    /// Messages exactly as the product prints them.
+    pub messages: Vec<String>,
+    /// How the symptom looks.
+    pub symptom: Markdown,
+    /// Its causes, each with a remedy.
+    pub causes: Vec<Cause>,
+    /// The file it was read from, relative to the book root.
+    pub source: String,
+}
+
+/// One reason for a known problem, and the steps that remedy it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cause {
+    /// Why it happens.
+    pub text: Markdown,
+    /// Where this cause applies (the problem's condition is on the problem).
+    pub when: Option<Condition>,
+    /// The remedy, numbered from 1.
+    pub steps: Vec<Step>,
+}
+
+impl Problem {
+    /// The page the problem is shown on, without `.html`.
+    pub fn page(&self) -> String {
+        problem_page(&self.id)
+    }
+}
+
+/// The page stem of problem `id`: problems have their own namespace of ids, so their
+/// pages carry a prefix.
+pub fn problem_page(id: &str) -> String {
+    format!("problem-{id}")
 }
 
 /// Text of a translated book that shows the source's language, or a translation made
@@ -377,6 +424,13 @@ impl Book {
             .flat_map(|p| p.sections.iter())
             .map(|s| s.all_steps().count())
             .sum()
+    }
+
+    /// The known problems that show at step `key` (`procedure/step`).
+    pub fn problems_at<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a Problem> + 'a {
+        self.problems
+            .iter()
+            .filter(move |p| p.applies_to.iter().any(|k| k == key))
     }
 
     /// The external document `id`.

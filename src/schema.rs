@@ -37,17 +37,20 @@ pub enum FileKind {
     Refs,
     /// `content/_book.toml`.
     Front,
+    /// A known problem (`content/_problems/ID.toml`).
+    Problem,
 }
 
 impl FileKind {
     /// Every kind, in the order the schemas are written.
-    pub const ALL: [FileKind; 6] = [
+    pub const ALL: [FileKind; 7] = [
         FileKind::Book,
         FileKind::Procedure,
         FileKind::Chapter,
         FileKind::ReusableStep,
         FileKind::Refs,
         FileKind::Front,
+        FileKind::Problem,
     ];
 
     /// The schema's file name, in [`DIR`] and under `/__tejun/schema/` in `tejun serve`.
@@ -59,6 +62,7 @@ impl FileKind {
             FileKind::ReusableStep => "step.json",
             FileKind::Refs => "refs.json",
             FileKind::Front => "front.json",
+            FileKind::Problem => "problem.json",
         }
     }
 
@@ -71,6 +75,7 @@ impl FileKind {
             FileKind::ReusableStep => &["content/_steps/*.toml"],
             FileKind::Refs => &["content/_refs.toml"],
             FileKind::Front => &["content/_book.toml"],
+            FileKind::Problem => &["content/_problems/*.toml"],
         }
     }
 
@@ -78,7 +83,11 @@ impl FileKind {
     /// procedures, nor is anything under `_steps/`.
     pub fn exclude(self) -> &'static [&'static str] {
         match self {
-            FileKind::Procedure => &["content/**/_*.toml", "content/_steps/**"],
+            FileKind::Procedure => &[
+                "content/**/_*.toml",
+                "content/_steps/**",
+                "content/_problems/**",
+            ],
             _ => &[],
         }
     }
@@ -92,6 +101,7 @@ impl FileKind {
             FileKind::ReusableStep => "reusable step (_steps/ID.toml)",
             FileKind::Refs => "_refs.toml",
             FileKind::Front => "_book.toml",
+            FileKind::Problem => "known problem (_problems/ID.toml)",
         }
     }
 
@@ -104,6 +114,7 @@ impl FileKind {
             FileKind::ReusableStep => g.root_schema_for::<raw::RawStep>(),
             FileKind::Refs => g.root_schema_for::<raw::RawRefs>(),
             FileKind::Front => g.root_schema_for::<raw::RawFront>(),
+            FileKind::Problem => g.root_schema_for::<raw::RawProblem>(),
         }
     }
 }

@@ -152,6 +152,10 @@ tables! {
         translation_missing, translation_stale, translation_source,
         /// A facet value in text the environment leaves open (`{}`: the facet's label).
         open_value,
+        /// Known problems: the index page and a step's list, an entry's parts, and where
+        /// it shows (`{}` a step's number).
+        known_problems, known_problem, symptom, messages, cause, remedy, shows_at,
+        step_n, no_known_problems, other_problems,
     }
 
     /// The environment picker and the scripts of every page (`window.TEJUN.strings`).
@@ -189,6 +193,8 @@ tables! {
         import, imported, import_other, import_bad,
         /// The values of placeholders a step was ticked with.
         values_used,
+        /// Marks a known problem as met at a step.
+        hit_problem,
     }
 
     /// The cover of a PDF.
@@ -209,6 +215,8 @@ tables! {
         partial,
         /// `{}` other places the same reused step appears.
         also_in,
+        /// The mark of a known problem whose messages match the query.
+        known_problem,
     }
 }
 

@@ -20,8 +20,12 @@ use crate::search::Field;
 pub struct Args {
     /// What to look for: words, "a phrase", cmd:regsvr32, title:停止 (anything else is
     /// text); with --commands, the start of the names to list
-    #[arg(allow_hyphen_values = true, required_unless_present = "commands")]
+    #[arg(allow_hyphen_values = true, required_unless_present_any = ["commands", "error"])]
     pub query: Option<String>,
+    /// A pasted error message or output: the known problems whose messages match it come
+    /// first (hosts, paths, numbers, ids, times and quoted values may differ), then steps
+    #[arg(long, allow_hyphen_values = true, conflicts_with_all = ["commands", "field"])]
+    pub error: Option<String>,
     #[command(flatten)]
     pub book: BookArg,
     /// Only what applies to this environment: cluster=unix,from=R12.8 (open facets keep a step)
@@ -63,12 +67,22 @@ struct JsonHit<'a> {
     highlights: Vec<[usize; 2]>,
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub fn run(mut args: Args) -> anyhow::Result<ExitCode> {
+    if args.error.is_some() {
+        // With `--error` the text is the option's value: the one positional is the book.
+        if let Some(book) = args.query.take() {
+            args.book.book = PathBuf::from(book);
+        }
+    }
     if args.commands {
         return commands(&args);
     }
     let root = &args.book.book;
-    let query = args.query.as_deref().unwrap_or_default();
+    let query = args
+        .error
+        .as_deref()
+        .or(args.query.as_deref())
+        .unwrap_or_default();
     let Some(config) = read_config(root)? else {
         return Ok(ExitCode::from(1));
     };
@@ -81,6 +95,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::from(2));
             }
         },
+    };
+    let problems = match &args.error {
+        Some(text) => match problem_hits(&args, text) {
+            Ok(hits) => Some(hits),
+            Err(code) => return Ok(code),
+        },
+        None => None,
     };
     let dir = args
         .index
@@ -128,6 +149,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     })?;
     let took = millis(start);
     let mut out = super::stdout();
+    if let Some(problems) = &problems {
+        return print_with_problems(&args, problems, &results, took);
+    }
     if args.json {
         let hits: Vec<JsonHit> = results
             .hits
@@ -190,6 +214,85 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         results.hits.len(),
         super::load::count(results.total, "result"),
         outside(results.outside)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The known problems a pasted message matches, in the environment of `--env`.
+fn problem_hits(
+    args: &Args,
+    text: &str,
+) -> Result<Vec<crate::search::message::ProblemHit>, ExitCode> {
+    let loaded = super::load::book(&args.book.book, "nothing was searched")?;
+    let book = match &args.env {
+        Some(spec) => match loaded.book.config.parse_env(spec) {
+            Ok(env) => crate::filter::filter(&loaded.book, &env),
+            Err(msg) => {
+                eprintln!("error: --env: {msg}");
+                return Err(ExitCode::from(2));
+            }
+        },
+        None => loaded.book,
+    };
+    Ok(crate::search::message::rank(&book, text, args.limit))
+}
+
+/// `--error`: the matching known problems, then the steps the text finds.
+fn print_with_problems(
+    args: &Args,
+    problems: &[crate::search::message::ProblemHit],
+    results: &index::Results,
+    took: f64,
+) -> anyhow::Result<ExitCode> {
+    let mut out = super::stdout();
+    if args.json {
+        let steps: Vec<JsonHit> = results
+            .hits
+            .iter()
+            .map(|h| JsonHit {
+                hit: h,
+                highlights: char_ranges(&h.snippet, &h.highlights),
+            })
+            .collect();
+        serde_json::to_writer_pretty(
+            &mut out,
+            &serde_json::json!({ "problems": problems, "steps": steps }),
+        )?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let tty = std::io::stdout().is_terminal();
+    let (bold, dim, reset) = if tty {
+        ("\x1b[1m", "\x1b[2m", "\x1b[0m")
+    } else {
+        ("", "", "")
+    };
+    if problems.is_empty() {
+        writeln!(out, "no known problem has this message\n")?;
+    }
+    for p in problems {
+        writeln!(out, "{bold}known problem  {}{reset}", p.title)?;
+        writeln!(out, "  {}", p.message)?;
+        writeln!(
+            out,
+            "  {dim}{}  ({:.0}% alike){reset}\n",
+            p.link,
+            p.score.min(1.0) * 100.0
+        )?;
+    }
+    for h in results
+        .hits
+        .iter()
+        .take(args.limit.saturating_sub(problems.len()).max(3))
+    {
+        writeln!(out, "{bold}{}  {}{reset}", h.location, h.title)?;
+        writeln!(out, "  {}", h.procedure)?;
+        writeln!(out, "  {dim}{}{reset}\n", h.link)?;
+    }
+    eprintln!(
+        "{} and {} ({took:.1} ms)",
+        super::load::count(problems.len(), "known problem"),
+        super::load::count(results.hits.len(), "step")
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
-use super::raw::{RawChapter, RawFront, RawProcedure, RawRefs, RawStep};
+use super::raw::{RawChapter, RawFront, RawProblem, RawProcedure, RawRefs, RawStep};
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap};
 use crate::toml_source::toml_error;
 
@@ -20,6 +20,9 @@ const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 /// The reusable steps of `content/_steps/` by id (the file name), with their files.
 pub type ReusableSteps = BTreeMap<String, (FileId, RawStep)>;
 
+/// The known problems of `content/_problems/` by id (the file name), with their files.
+pub type Problems = BTreeMap<String, (FileId, RawProblem)>;
+
 /// Every content file read and parsed, in reading order, before ids and conditions are resolved.
 pub struct Loaded {
     /// Front matter (`_book.toml`), if the book has it.
@@ -28,6 +31,8 @@ pub struct Loaded {
     pub refs: Option<(FileId, RawRefs)>,
     /// Reusable steps (`_steps/`).
     pub steps: ReusableSteps,
+    /// Known problems (`_problems/`).
+    pub problems: Problems,
     /// The chapters in folder order.
     pub chapters: Vec<LoadedChapter>,
     /// Link targets of procedure files that are valid TOML but could not be read (an
@@ -481,6 +486,7 @@ pub fn load_content(root: &Path, sources: &mut SourceMap, diags: &mut Diagnostic
         front: None,
         refs: None,
         steps: BTreeMap::new(),
+        problems: BTreeMap::new(),
         chapters: Vec::new(),
         unread_targets: Default::default(),
     };
@@ -506,6 +512,8 @@ pub fn load_content(root: &Path, sources: &mut SourceMap, diags: &mut Diagnostic
         if path.is_dir() {
             if name == "_steps" {
                 loaded.steps = load_reusable_steps(&mut r, &path);
+            } else if name == "_problems" {
+                loaded.problems = load_problems(&mut r, &path);
             } else if !name.starts_with('_') {
                 if let Some(ch) = load_chapter(&mut r, &path) {
                     loaded.chapters.push(ch);
@@ -548,6 +556,18 @@ fn load_reusable_steps(r: &mut Reader, dir: &Path) -> ReusableSteps {
         }
     }
     steps
+}
+
+/// `content/_problems/`: each file a known problem, its id the file name.
+fn load_problems(r: &mut Reader, dir: &Path) -> Problems {
+    let mut problems = Problems::new();
+    for path in r.entries(dir).iter().filter(|p| is_toml(p)) {
+        if let Some((f, raw)) = r.parse::<RawProblem>(path) {
+            let id = name_of(path).trim_end_matches(".toml").to_string();
+            problems.insert(id, (f, raw));
+        }
+    }
+    problems
 }
 
 fn load_chapter(r: &mut Reader, dir: &Path) -> Option<LoadedChapter> {

@@ -110,7 +110,9 @@ pub struct RawBranch {
 
 /// `[[section.step]]`, or a reusable step file (`_steps/ID.toml`). `use`/`with`: a reusable
 /// step; `params` belongs to reusable steps; `output`: with `use`, expected output for the
-/// used step's commands. In a reusable step, parts and variants as in a procedure's step.
+/// used step's commands; `problems`: ids of known problems that show at this step. In a
+/// reusable step, parts and variants as in a procedure's step; `problems` apply at every
+/// use.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "[[section.step]]")]
@@ -149,6 +151,11 @@ pub struct RawStep {
     #[serde(default)]
     #[schemars(with = "Vec<RawOutput>", extend("examples" = [[{ "cmd": 1, "text": "active (running)" }]]))]
     pub output: Vec<Spanned<RawOutput>>,
+    /// Known problems that show at this step, by their ids (file names under
+    /// `content/_problems/`); in a reusable step, at every use of it.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>", extend("examples" = [["disk-full"]]))]
+    pub problems: Vec<SStr>,
 }
 
 /// `[[section.step.output]]`: what a command of the used step prints, added where it is
@@ -517,6 +524,66 @@ impl<'de> Deserialize<'de> for RawProcessItem {
         }
         d.deserialize_any(Item)
     }
+}
+
+/// A known problem (`content/_problems/ID.toml`): where it shows, what the reader sees,
+/// and each cause with the steps that remedy it; see "Known problems".
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "known problem (_problems/ID.toml)")]
+pub struct RawProblem {
+    /// A one-line title (no Markdown).
+    #[schemars(with = "String", extend("examples" = ["The service does not start after the upgrade"]))]
+    pub title: SStr,
+    /// A condition: the problem can happen only where it holds.
+    #[schemars(with = "Option<String>", extend("examples" = ["operation = upgrade"]))]
+    pub when: Option<SStr>,
+    /// The steps where it shows: `procedure/step`, as cross-references write them.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>", extend("examples" = [["upgrade/start-service"]]))]
+    pub applies_to: Vec<SStr>,
+    /// What the reader sees: `[symptom]`. `messages`: what the product prints, exactly
+    /// (not translated).
+    #[schemars(extend("examples" = [{ "messages": ["error: disk full"], "text": "The service stops right after it starts." }]))]
+    pub symptom: RawSymptom,
+    /// Why it happens and what to do, one table per cause: `[[cause]]`.
+    #[serde(default)]
+    #[schemars(extend("examples" = [[{ "text": "The disk is full." }]]))]
+    pub cause: Vec<RawCause>,
+}
+
+/// `[symptom]`: the messages the product prints and how the problem looks. `messages`:
+/// what the product prints, exactly (not translated).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "[symptom]")]
+pub struct RawSymptom {
+    /// Messages or output lines exactly as the product prints them; a search for a pasted
+    /// message finds the problem.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>", extend("examples" = [["error: cannot open /var/lib/example/db: No space left on device"]]))]
+    pub messages: Vec<SStr>,
+    /// Markdown describing the symptom.
+    #[schemars(with = "String", extend("examples" = ["The service stops right after it starts."]))]
+    pub text: SStr,
+}
+
+/// `[[cause]]`: one reason for the problem and the steps that remedy it.
+/// `[[cause.step]]`: the remedy, steps exactly like a procedure's.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "[[cause]]")]
+pub struct RawCause {
+    /// Markdown: why it happens.
+    #[schemars(with = "String", extend("examples" = ["The data disk is full."]))]
+    pub text: SStr,
+    /// A condition: this cause applies only where it holds.
+    #[schemars(with = "Option<String>", extend("examples" = ["os = linux"]))]
+    pub when: Option<SStr>,
+    /// The remedy: steps written like a procedure's, `[[cause.step]]` tables.
+    #[serde(default)]
+    #[schemars(with = "Vec<RawStep>", extend("examples" = [[{ "title": "Free some space" }]]))]
+    pub step: Vec<Spanned<RawStep>>,
 }
 
 /// `_book.toml`: the book's front matter (preface, legend, revision history).

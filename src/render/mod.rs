@@ -17,6 +17,7 @@ pub mod markdown;
 mod nav;
 mod offline;
 mod parts;
+mod problems;
 pub mod runbook;
 mod theme;
 mod view;
@@ -225,6 +226,9 @@ impl<'a> Site<'a> {
         for id in ids {
             if nav::RESERVED.contains(&id.as_str()) {
                 bail!("the id `{id}` names a page the site uses itself; give the chapter or procedure another `id`");
+            }
+            if book.problems.iter().any(|p| p.page() == *id) {
+                bail!("the id `{id}` names the page of a known problem; give the chapter or procedure another `id`");
             }
         }
         Ok(Site {
@@ -550,11 +554,28 @@ impl<'a> Site<'a> {
                 "references.html"
             }
             PageId::NotFound => "404.html",
+            PageId::Problems => {
+                c.insert("problem_groups", &problems::index(&ctx));
+                "known_problems.html"
+            }
+            PageId::Problem(stem) => {
+                let p = self
+                    .book
+                    .problems
+                    .iter()
+                    .find(|p| p.page() == *stem)
+                    .ok_or_else(|| anyhow!("no problem page `{stem}`"))?;
+                let v = problems::problem(&ctx, self.markup(), p)?;
+                c.insert("page_when", &view::page_condition(&ctx, &[p.when.as_ref()]));
+                c.insert("problem", &v);
+                "problem.html"
+            }
             PageId::Print => {
                 c.insert("front", &self.front(&ctx));
                 c.insert("print_toc", &view::toc(&ctx));
                 fragments::insert_value(&mut c, "blocks", self.print_blocks(&ctx)?)?;
                 c.insert("refs", &self.refs());
+                c.insert("problems", &self.problem_views(&ctx)?);
                 "print.html"
             }
         };
@@ -569,6 +590,7 @@ impl<'a> Site<'a> {
         let mut c = Context::new();
         c.insert("t", ctx.t());
         c.insert("toc", self.toc());
+        c.insert("has_problems", &!self.book.problems.is_empty());
         let html = self
             .theme
             .tera
@@ -607,6 +629,7 @@ impl<'a> Site<'a> {
         if matches!(page, PageId::Index) {
             c.insert("toc", self.toc());
         }
+        c.insert("has_problems", &!self.book.problems.is_empty());
         let place = match page {
             PageId::Procedure(id) => self.place(id),
             _ => None,
@@ -623,6 +646,15 @@ impl<'a> Site<'a> {
         c.insert("prev", &prev.map(|p| nav::page_link(ctx, &p)));
         c.insert("next", &next.map(|p| nav::page_link(ctx, &p)));
         c
+    }
+
+    /// Every known problem, for the print page's chapter of them.
+    fn problem_views(&self, ctx: &Ctx) -> Result<Vec<problems::ProblemView>> {
+        self.book
+            .problems
+            .iter()
+            .map(|p| problems::problem(ctx, self.markup(), p))
+            .collect()
     }
 
     fn runbook_links(&self) -> Vec<RunbookLink> {

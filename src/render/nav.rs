@@ -23,10 +23,22 @@ pub enum PageId {
     NotFound,
     /// The whole book on one page (`print.html`).
     Print,
+    /// Every known problem by chapter (`known-problems.html`).
+    Problems,
+    /// A known problem's page; the id is its page's stem (`problem-<id>`, see
+    /// [`crate::model::problem_page`]).
+    Problem(String),
 }
 
 /// File names the site uses itself; a chapter or procedure id may not take them.
-pub const RESERVED: &[&str] = &["index", "references", "404", "print", "assets"];
+pub const RESERVED: &[&str] = &[
+    "index",
+    "references",
+    "404",
+    "print",
+    "assets",
+    "known-problems",
+];
 
 impl PageId {
     /// The file the page is written to, relative to the output folder.
@@ -38,7 +50,8 @@ impl PageId {
     pub fn stem(&self) -> &str {
         match self {
             PageId::Index => "index",
-            PageId::Chapter(id) | PageId::Procedure(id) => id,
+            PageId::Chapter(id) | PageId::Procedure(id) | PageId::Problem(id) => id,
+            PageId::Problems => "known-problems",
             PageId::References => "references",
             PageId::NotFound => "404",
             PageId::Print => "print",
@@ -50,6 +63,10 @@ impl PageId {
         let mut pages = reading_order(book);
         pages.push(PageId::NotFound);
         pages.push(PageId::Print);
+        if !book.problems.is_empty() {
+            pages.push(PageId::Problems);
+            pages.extend(book.problems.iter().map(|p| PageId::Problem(p.page())));
+        }
         pages
     }
 }
@@ -113,7 +130,7 @@ pub fn neighbours(book: &Book, page: &PageId) -> (Option<PageId>, Option<PageId>
             }
             (None, None)
         }
-        PageId::NotFound | PageId::Print => (None, None),
+        PageId::NotFound | PageId::Print | PageId::Problems | PageId::Problem(_) => (None, None),
     }
 }
 
@@ -129,6 +146,11 @@ pub fn page_link(ctx: &Ctx, page: &PageId) -> LinkView {
         PageId::References => (String::new(), t.references.to_string()),
         PageId::NotFound => (String::new(), t.not_found_title.to_string()),
         PageId::Print => (String::new(), t.print.to_string()),
+        PageId::Problems => (String::new(), t.known_problems.to_string()),
+        PageId::Problem(page) => match ctx.book.targets.get(page) {
+            Some(t) => (String::new(), t.title.clone()),
+            None => (String::new(), page.clone()),
+        },
     };
     LinkView {
         href: ctx.href(page.stem(), ""),
@@ -170,6 +192,9 @@ pub fn breadcrumbs(ctx: &Ctx, page: &PageId, place: Option<Place>) -> Vec<LinkVi
         number: String::new(),
         title: ctx.t().home.to_string(),
     }];
+    if let PageId::Problem(_) = page {
+        out.push(page_link(ctx, &PageId::Problems));
+    }
     if let (PageId::Procedure(_), Some(place)) = (page, place) {
         let c = place.chapter;
         out.push(page_link(ctx, &PageId::Chapter(c.id.clone())));

@@ -189,6 +189,25 @@ pub fn render_to(
         },
     );
     super::fragments::insert_strings(&mut c, "procedures", bodies)?;
+    // The known problems of the runbook's steps, after its procedures: each step's list
+    // links to them inside the file.
+    let problems = view_book
+        .problems
+        .iter()
+        .filter(|p| !p.applies_to.is_empty())
+        .map(|p| {
+            super::problems::problem(
+                &ctx,
+                StepMarkup {
+                    theme,
+                    cache: markup.cache,
+                    hashed: false,
+                },
+                p,
+            )
+        })
+        .collect::<Result<Vec<_>>>()?;
+    c.insert("problems", &problems);
     c.insert(
         "refs",
         &view_book

@@ -124,6 +124,18 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("404.html", include_str!("../../themes/default/404.html")),
     (
+        "problem.html",
+        include_str!("../../themes/default/problem.html"),
+    ),
+    (
+        "problem_body.html",
+        include_str!("../../themes/default/problem_body.html"),
+    ),
+    (
+        "known_problems.html",
+        include_str!("../../themes/default/known_problems.html"),
+    ),
+    (
         "print.html",
         include_str!("../../themes/default/print.html"),
     ),

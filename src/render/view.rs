@@ -45,7 +45,7 @@ pub struct Head {
 impl Head {
     /// `id` is the element's own id; its target id (for backlinks) is `page/id` for
     /// sections and steps, which are unique only inside their procedure, else `id`.
-    fn new(
+    pub fn new(
         ctx: &Ctx,
         id: &str,
         page: &str,
@@ -98,6 +98,18 @@ pub struct StepView {
     pub seq: u32,
     /// In a translated book, text not (or no longer) translated from the source's.
     pub translation: Option<GapView>,
+    /// The known problems that show at this step.
+    pub problems: Vec<ProblemLink>,
+}
+
+/// A known problem as a step lists it: one line, linking to the entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProblemLink {
+    pub id: String,
+    pub href: String,
+    pub title: String,
+    /// The problem's condition, for `data-when`.
+    pub when: Option<String>,
 }
 
 /// What a reader of a translated book is told where the translation falls short.
@@ -282,7 +294,7 @@ fn section(ctx: &Ctx, bodies: &mut Bodies, p: &Procedure, s: &Section) -> Result
         steps: s
             .steps
             .iter()
-            .map(|st| step(ctx, bodies, p, st, level))
+            .map(|st| step(ctx, bodies, &p.id, st, level))
             .collect::<Result<_>>()?,
         branches: s
             .branches
@@ -301,14 +313,15 @@ fn branch(ctx: &Ctx, bodies: &mut Bodies, p: &Procedure, b: &Branch) -> Result<B
         steps: b
             .steps
             .iter()
-            .map(|st| step(ctx, bodies, p, st, 4))
+            .map(|st| step(ctx, bodies, &p.id, st, 4))
             .collect::<Result<_>>()?,
     })
 }
 
-fn step(ctx: &Ctx, bodies: &mut Bodies, p: &Procedure, st: &Step, level: u8) -> Result<StepView> {
-    let (body, text) = parts::step_body(ctx, &p.id, st);
-    let html = bodies.render(&p.id, &body)?;
+/// A step of the page `page` (a procedure's, or a problem's remedy).
+pub fn step(ctx: &Ctx, bodies: &mut Bodies, page: &str, st: &Step, level: u8) -> Result<StepView> {
+    let (body, text) = parts::step_body(ctx, page, st);
+    let html = bodies.render(page, &body)?;
     let hash = if bodies.hashed() {
         format!(
             "{:016x}",
@@ -321,7 +334,7 @@ fn step(ctx: &Ctx, bodies: &mut Bodies, p: &Procedure, st: &Step, level: u8) -> 
         head: Head::new(
             ctx,
             &st.id,
-            &p.id,
+            page,
             &format!("step-{}", st.id),
             st.number.to_string(),
             &st.title,
@@ -334,10 +347,20 @@ fn step(ctx: &Ctx, bodies: &mut Bodies, p: &Procedure, st: &Step, level: u8) -> 
         text,
         hash,
         seq: 0,
-        translation: gap(ctx, &p.id, &format!("{}/{}", p.id, st.id)).or_else(|| {
+        translation: gap(ctx, page, &format!("{page}/{}", st.id)).or_else(|| {
             let id = st.reused.as_ref()?;
-            gap(ctx, &p.id, &format!("_steps/{id}"))
+            gap(ctx, page, &format!("_steps/{id}"))
         }),
+        problems: ctx
+            .book
+            .problems_at(&format!("{page}/{}", st.id))
+            .map(|pr| ProblemLink {
+                id: pr.id.clone(),
+                href: ctx.href(&pr.page(), ""),
+                title: pr.title.clone(),
+                when: labels::when(pr.when.as_ref()),
+            })
+            .collect(),
     })
 }
 

@@ -7,6 +7,7 @@ mod links;
 mod lint;
 mod patch;
 pub mod placeholders;
+mod problems;
 mod steps;
 #[cfg(test)]
 mod test_book;
@@ -116,6 +117,7 @@ fn load(
     config.words = Words::load(config.language, &theme, &mut sources, &mut diags).into();
     let mut r = Resolver::new(&config, &sources, &mut diags, &loaded.steps);
     let (front, refs, chapters) = crate::timing::phase("resolve", || r.resolve(&loaded));
+    let problems = r.problems(&loaded.problems, &chapters);
     r.unused_placeholders();
     let targets = std::mem::take(&mut r.targets);
     let prose = std::mem::take(&mut r.prose);
@@ -130,6 +132,7 @@ fn load(
         targets: targets.into(),
         backlinks: HashMap::new(),
         reusable_steps: reusable_steps(&loaded.steps),
+        problems: Arc::new(problems),
         sources: SourceMap::default(),
         translation_gaps: Arc::new(
             status
@@ -239,6 +242,10 @@ struct Resolver<'a> {
     /// it is used in, so one that cannot hold at a particular use site is not an error.
     reuse_depth: usize,
     used_placeholders: std::collections::BTreeSet<String>,
+    /// Steps' `problems = [...]`, checked once every problem is read.
+    problem_uses: Vec<problems::ProblemUse>,
+    /// While resolving a problem's remedy steps (their `problems` mean nothing).
+    in_problem: bool,
 }
 
 impl<'a> Resolver<'a> {
@@ -260,6 +267,8 @@ impl<'a> Resolver<'a> {
             commands: Vec::new(),
             reuse_depth: 0,
             used_placeholders: Default::default(),
+            problem_uses: Vec::new(),
+            in_problem: false,
         }
     }
 

@@ -108,6 +108,8 @@ struct Resolved {
     ref_uses: Vec<(FileId, Range<usize>, String)>,
     commands: Vec<CommandSite>,
     diags: Diagnostics,
+    /// Whether a step names known problems (`problems = [...]`).
+    names_problems: bool,
 }
 
 /// The book's targets as the edit would leave them, read through without a copy: the
@@ -187,6 +189,16 @@ impl Patcher {
         if resolved.diags.has_errors() || resolved.procedure.id != slot.id {
             return None;
         }
+        // Known problems are tied to steps across files: an edit that could change which
+        // steps show one is checked with the whole book.
+        let prefix = format!("{}/", slot.id);
+        let shows_problems = book
+            .problems
+            .iter()
+            .any(|p| p.applies_to.iter().any(|k| k.starts_with(&prefix)));
+        if resolved.names_problems || shows_problems {
+            return None;
+        }
         let old = self.procedure(book, &slot)?;
         if old.when != resolved.procedure.when {
             // Which environments the book covers may change: a check of the whole book.
@@ -229,8 +241,11 @@ impl Patcher {
         let prose = std::mem::take(&mut r.prose);
         let ref_uses = std::mem::take(&mut r.ref_uses);
         let commands = std::mem::take(&mut r.commands);
+        let names_problems = !r.problem_uses.is_empty();
+        drop(r);
         super::invisible::check(&commands, sources, &mut diags);
         Resolved {
+            names_problems,
             procedure,
             targets,
             prose,

@@ -116,7 +116,7 @@ impl<'a> Resolver<'a> {
         branches
     }
 
-    fn steps(
+    pub(super) fn steps(
         &mut self,
         file: FileId,
         proc_id: &str,
@@ -140,6 +140,9 @@ impl<'a> Resolver<'a> {
                 None => (format!("{prefix}-{n}"), raw.span().start..raw.span().start),
             };
             step.id = id.clone();
+            if !self.in_problem {
+                self.record_problems(file, &format!("{proc_id}/{id}"), raw.get_ref());
+            }
             self.define(
                 format!("{proc_id}/{id}"),
                 file,
@@ -157,6 +160,29 @@ impl<'a> Resolver<'a> {
             out.push(step);
         }
         out
+    }
+
+    /// A step's `problems = [...]`, and those of the reusable steps it uses (down the
+    /// chain of `use`s), for [`Resolver::problems`] to attach.
+    fn record_problems(&mut self, file: FileId, key: &str, raw: &RawStep) {
+        let mut at = Some((file, raw));
+        let mut depth = 0;
+        while let Some((file, step)) = at {
+            for id in &step.problems {
+                self.problem_uses.push(super::problems::ProblemUse {
+                    step: key.to_string(),
+                    file,
+                    id: id.clone(),
+                });
+            }
+            depth += 1;
+            at = step
+                .use_
+                .as_ref()
+                .and_then(|u| self.reusable.get(u.get_ref()))
+                .filter(|_| depth < MAX_REUSE_DEPTH)
+                .map(|(f, s)| (*f, s));
+        }
     }
 
     /// Builds one step; `file` is the file `raw` was read from (a procedure, or a

@@ -13,6 +13,7 @@ pub mod commands;
 pub mod docs;
 pub mod expand;
 pub mod index;
+pub mod message;
 pub mod offline;
 pub mod pack;
 pub mod query;

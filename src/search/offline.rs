@@ -852,6 +852,26 @@ fn run_lengths(lengths: impl Iterator<Item = usize>) -> String {
     s
 }
 
+/// The known problems as the search box matches pasted messages against them: id,
+/// title, page, condition (`""` when none) and messages as written (the script cuts them
+/// into tokens as `super::message` does).
+fn problems_json(book: &Book) -> String {
+    let list: Vec<serde_json::Value> = book
+        .problems
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "id": p.id,
+                "title": p.title,
+                "href": format!("{}.html", p.page()),
+                "when": p.when.as_ref().map(|c| c.to_string()).unwrap_or_default(),
+                "messages": p.messages,
+            })
+        })
+        .collect();
+    serde_json::to_string(&list).unwrap_or_else(|_| "[]".into())
+}
+
 /// Writes the offline index of `book` through `out(relative path, bytes)`.
 /// [`write_offline_index`] as the renderer takes it ([`crate::render::IndexWriter`]).
 pub fn write_site_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) {
@@ -984,6 +1004,8 @@ pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> O
     meta.push_str(&serde_json::to_string(&book.config.synonyms).unwrap_or_default());
     meta.push_str(",\"strings\":");
     meta.push_str(&serde_json::to_string(&book.config.words.search).unwrap_or_default());
+    meta.push_str(",\"problems\":");
+    meta.push_str(&problems_json(book));
     meta.push_str("});\n");
     emit("search/meta.js", meta);
 

@@ -52,6 +52,8 @@ pub struct Snapshot {
     pub versions: BTreeMap<String, u64>,
     pub errors: Vec<ErrorItem>,
     pub generation: u64,
+    /// The last good book's known problems, for `/api/search?error=`.
+    pub problems: Arc<Vec<crate::model::Problem>>,
 }
 
 impl Snapshot {
@@ -62,6 +64,10 @@ impl Snapshot {
             versions: p.versions().clone(),
             errors: p.errors(),
             generation: p.generation(),
+            problems: p
+                .book()
+                .map(|b| Arc::clone(&b.problems))
+                .unwrap_or_default(),
         }
     }
 
@@ -427,9 +433,63 @@ fn events(mut stream: TcpStream, shared: &Shared, target: &str) -> io::Result<()
     }
 }
 
+/// `/api/search?error=`: the known problems whose messages match the pasted text, as
+/// `tejun search --error --json` lists them (`problems`), then the steps `q` finds.
+fn search_error(shared: &Shared, target: &str, pasted: &str) -> (u16, String) {
+    let snap = shared.snapshot();
+    let config = shared.search_index().map(|i| i.2.clone());
+    let env = match (
+        query_param(target, "env").filter(|e| !e.is_empty()),
+        &config,
+    ) {
+        (Some(spec), Some(config)) => match config.parse_env(&spec) {
+            Ok(env) => Some(env),
+            Err(msg) => return (400, json(&serde_json::json!({ "error": msg }))),
+        },
+        _ => None,
+    };
+    let limit = query_param(target, "limit")
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(20usize)
+        .min(100);
+    let possible: Vec<crate::model::Problem> = snap
+        .problems
+        .iter()
+        .filter(|p| match (&env, &p.when) {
+            (Some(env), Some(when)) => {
+                crate::filter::decide(when, env) != crate::filter::Decision::Fails
+            }
+            _ => true,
+        })
+        .cloned()
+        .collect();
+    let problems = crate::search::message::rank_problems(&possible, pasted, limit);
+    let (status, steps) = search(shared, &format!("/api/search?q={}", encode(pasted)));
+    let steps: serde_json::Value = serde_json::from_str(&steps).unwrap_or_default();
+    (
+        if status == 200 { 200 } else { status },
+        json(&serde_json::json!({ "problems": problems, "steps": steps })),
+    )
+}
+
+/// `text` percent-encoded for a query parameter.
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// `/api/search?q=`: the tantivy index of the last good book, as `tejun search --json`;
 /// `lang=en`, the book in one of its translations (as `tejun search --lang`).
 fn search(shared: &Shared, target: &str) -> (u16, String) {
+    if let Some(pasted) = query_param(target, "error").filter(|e| !e.is_empty()) {
+        return search_error(shared, target, &pasted);
+    }
     let Some(mut index) = shared.search_index() else {
         return (
             503,

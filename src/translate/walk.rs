@@ -119,6 +119,22 @@ impl<'a> Walk<'a> {
         orphans.sort();
         for path in orphans {
             let shown = self.shown(&path);
+            let lang_root = self.root.join("translations");
+            let is_problem = path
+                .strip_prefix(&lang_root)
+                .ok()
+                .and_then(|p| p.components().nth(1))
+                .is_some_and(|c| c.as_os_str() == "_problems");
+            if is_problem {
+                // Known problems are shown in the source's language until translating
+                // them is supported: the writer's file is kept, and said to be unused.
+                let mut d = Diagnostic::global(format!(
+                    "{shown}: known problems are not translated yet; the source's text is shown"
+                ));
+                d.severity = crate::diagnostics::Severity::Warning;
+                self.diags.push(d);
+                continue;
+            }
             self.diags.push(
                 Diagnostic::global(format!("{shown}: translates no file of the book")).with_hint(
                     "its path must mirror a file of content/ (or be book.toml); move or remove it",

@@ -269,7 +269,7 @@ fn runbook_ticks_survive_reload_and_make_no_request() {
     let lines: Vec<&str> = csv.trim_end().lines().collect();
     assert_eq!(
         lines[0].trim_start_matches('\u{feff}'),
-        "seq,section,section_title,step,title,ticked_at,ticked_by,values,note,hash"
+        "seq,section,section_title,step,title,ticked_at,ticked_by,values,note,problems,hash"
     );
     assert_eq!(lines.len() as u64, total + 1);
     let first: Vec<&str> = lines[1].split(',').collect();

@@ -45,6 +45,9 @@ fn tables() -> Vec<(&'static str, &'static str, &'static str, String)> {
         ("[[ref]]", "content/_refs.toml", "id = \"manual\"", format!("id = \"manual\"\n{p} = 1")),
         ("_book.toml", "content/_book.toml", "", format!("{p} = 1\n")),
         ("[[front]]", "content/_book.toml", "", format!("[[front]]\nid = \"f\"\ntitle = \"F\"\n{p} = 1\n")),
+        ("known problem (_problems/ID.toml)", "content/_problems/p.toml", "", format!("{p} = 1\ntitle = \"P\"\n[symptom]\ntext = \"t\"\n")),
+        ("[symptom]", "content/_problems/p.toml", "", format!("title = \"P\"\n[symptom]\ntext = \"t\"\n{p} = 1\n")),
+        ("[[cause]]", "content/_problems/p.toml", "", format!("title = \"P\"\n[symptom]\ntext = \"t\"\n[[cause]]\ntext = \"c\"\n{p} = 1\n")),
     ]
 }
 
@@ -126,6 +129,9 @@ fn the_readme_lists_exactly_the_keys_the_loader_accepts() {
                 assert!(text.contains(from), "{name}: `{from}` not in {file}");
                 text.replacen(from, &to, 1)
             };
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).expect("mkdir");
+            }
             std::fs::write(&path, changed).expect("write");
         }
         let keys = accepted(book);

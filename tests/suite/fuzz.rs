@@ -120,6 +120,7 @@ fn empty_book(allow_html: bool) -> Book {
         reusable_steps: Vec::new(),
         sources: Default::default(),
         translation_gaps: Default::default(),
+        problems: Default::default(),
     }
 }
 

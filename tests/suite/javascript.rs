@@ -80,3 +80,33 @@ process.exit(bad === 0 ? 0 : 1);
         ],
     );
 }
+
+/// search.js cuts pasted messages into the same tokens as src/search/message.rs, and
+/// picks the same best message (`tests/message-vectors.json`, read by a unit test there).
+#[test]
+fn search_js_reads_pasted_messages_as_rust_does() {
+    node(
+        r#"
+const fs = require("fs");
+const [js, vectors] = process.argv.slice(1);
+const s = require(js);
+const v = JSON.parse(fs.readFileSync(vectors, "utf8"));
+let bad = 0;
+for (const c of v.tokens) {
+  const got = s.messageTokens(c.text).classes;
+  if (JSON.stringify(got) !== JSON.stringify(c.classes)) { bad++; console.log(c.text, "gave", JSON.stringify(got)); }
+}
+for (const c of v.matches) {
+  const q = s.messageTokens(c.query);
+  let best = null, top = -1;
+  c.messages.forEach((m, i) => { const x = s.messageScore(q, s.messageTokens(m)); if (x >= s.MESSAGE_MATCH && x > top) { top = x; best = i; } });
+  if (best !== c.best) { bad++; console.log(c.query, "picked", best, "want", c.best); }
+}
+process.exit(bad === 0 ? 0 : 1);
+"#,
+        &[
+            &root().join("themes/default/search.js"),
+            &root().join("tests/message-vectors.json"),
+        ],
+    );
+}

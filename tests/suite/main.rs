@@ -54,6 +54,7 @@ mod no_lost_files;
 mod pages;
 mod pdf;
 mod placeholders;
+mod problems;
 mod profiles;
 mod reuse_output;
 mod runbook;

@@ -438,6 +438,7 @@ fn the_log_is_in_local_time_with_titles_values_notes_and_who_ticked() {
                 "ticked_by",
                 "values",
                 "note",
+                "problems",
                 "hash"
             ]
         );

@@ -152,6 +152,17 @@
     showTime(li, entry);
     var box = tools(li);
     if (box) { showRecord(li, entry, box); showNote(li, entry, box); }
+    showProblems(li, entry);
+  }
+
+  // Known problems the operator marked as hit on this step.
+  function showProblems(li, entry) {
+    var hit = (entry && entry.problems) || [], boxes = li.querySelectorAll(".problem-hit");
+    for (var i = 0; i < boxes.length; i++) {
+      if (boxes[i].closest("li[data-seq]") !== li) continue;
+      boxes[i].checked = hit.indexOf(boxes[i].getAttribute("data-problem")) >= 0;
+      if (boxes[i].checked) boxes[i].closest("details").open = true;
+    }
   }
 
   function progress() {
@@ -309,6 +320,7 @@
         tickedBy: on ? entry.by || "" : null,
         values: on ? entry.values || {} : {},
         note: entry.note || "",
+        problems: (entry.problems || []).join(" "),
         noteAt: entry.noteAt ? asLocal(entry.noteAt, true) : null,
         updatedAt: entry.changed ? asLocal(entry.changed, true) : null,
         // The version the tick was given to, so a merge can flag what changed since.
@@ -323,11 +335,11 @@
     if (typeof v === "string" && /^[=+\-@\t\r]/.test(s)) s = "'" + s;
     return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
   }
-  var CSV = ["seq", "section", "section_title", "step", "title", "ticked_at", "ticked_by", "values", "note", "hash"];
+  var CSV = ["seq", "section", "section_title", "step", "title", "ticked_at", "ticked_by", "values", "note", "problems", "hash"];
   function csv(list) {
     var lines = [CSV.join(",")];
     list.forEach(function (r) {
-      lines.push([r.seq, r.section, r.sectionTitle, r.step, r.title, r.tickedAt, r.tickedBy, valuesText(r.values), r.note, r.hash].map(csvCell).join(","));
+      lines.push([r.seq, r.section, r.sectionTitle, r.step, r.title, r.tickedAt, r.tickedBy, valuesText(r.values), r.note, r.problems, r.hash].map(csvCell).join(","));
     });
     return "\ufeff" + lines.join("\r\n") + "\r\n"; // BOM: spreadsheet programs read UTF-8
   }
@@ -457,6 +469,19 @@
     var t = ev.target;
     if (!(t instanceof HTMLInputElement)) return;
     if (t.hasAttribute("data-import-file")) { importFile(t); return; }
+    if (t.classList.contains("problem-hit")) {
+      var step = t.closest("li[data-seq]");
+      if (!step) return;
+      var entry = entryOf(step), hit = [], boxes = step.querySelectorAll(".problem-hit");
+      for (var i = 0; i < boxes.length; i++) {
+        if (boxes[i].checked && boxes[i].closest("li[data-seq]") === step) hit.push(boxes[i].getAttribute("data-problem"));
+      }
+      entry.problems = hit;
+      entry.problemsAt = now();
+      save();
+      show(step);
+      return;
+    }
     if (!t.classList.contains("step-check")) return;
     var li = t.closest("li[data-seq]");
     if (li) tick(li, t.checked);

@@ -962,6 +962,7 @@
       return load("search/meta.js").then(function () {
         if (!state.meta) throw new Error(state.stale || "search/meta.js did not register");
         result.analysis = state.analysis;
+        result.problems = problemHits(query);
         return planned(parseQuery(query, null, state.analysis));
       }).then(function (x) {
         pl = result.plan = x;
@@ -1003,6 +1004,21 @@
         });
       });
     }
+    // Known problems whose messages the query matches, best first: [{id, title, href,
+    // message, score}] (message.rs `rank`), those the environment rules out left out.
+    function problemHits(query) {
+      var q = messageTokens(query), out = [];
+      (state.meta.problems || []).forEach(function (p) {
+        if (p.when && applies(p.when) === false) return;
+        var best = null;
+        p.messages.forEach(function (m) {
+          var s = messageScore(q, messageTokens(m));
+          if (!best || s > best.score) best = { score: s, message: m };
+        });
+        if (best && best.score >= MESSAGE_MATCH) out.push({ id: p.id, title: p.title, href: p.href, message: best.message, score: best.score });
+      });
+      return out.sort(function (a, b) { return b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0); });
+    }
     // The clauses of condition `cond` (an index into meta.conds): [{source, label}].
     function clauses(cond) {
       return (state.condClauses[cond] || []).map(function (i) {
@@ -1013,6 +1029,94 @@
     function strings() { return (state.meta && state.meta.strings) || {}; }
     // `doc(id)`: a loaded document's {row, cond} (null when its chunk is not loaded).
     return { receivers: receivers, search: search, clauses: clauses, strings: strings, doc: doc };
+  }
+
+  // pasted messages (mirror of src/search/message.rs; tests/message-vectors.json)
+  var WRAP = "()[]{}<>,;:.!?=";
+  function trimWrap(w) {
+    var a = 0, b = w.length;
+    while (a < b && WRAP.indexOf(w[a]) >= 0) a++;
+    while (b > a && WRAP.indexOf(w[b - 1]) >= 0) b--;
+    return w.slice(a, b);
+  }
+  function quoteSplit(text) {
+    var out = [], from = 0, i = 0;
+    while (i < text.length) {
+      var q = text[i];
+      if ((q === "'" || q === "\"" || q === "`") && (i === 0 || !/[a-z0-9]/i.test(text[i - 1]))) {
+        var end = text.indexOf(q, i + 1);
+        if (end >= 0) {
+          out.push([text.slice(from, i), false]);
+          out.push([text.slice(i + 1, end), true]);
+          i = end + 1;
+          from = i;
+          continue;
+        }
+      }
+      i++;
+    }
+    out.push([text.slice(from), false]);
+    return out;
+  }
+  function allDigits(s) { return s.length > 0 && /^[0-9]+$/.test(s); }
+  function messageClass(w) {
+    if (w.length >= 10 && /^[0-9]{4}-[0-9]{2}-/.test(w)) return "<time>";
+    var parts = w.split(":");
+    if (parts.length >= 2 && parts.every(function (p) { return /^[0-9.,]+$/.test(p); }) && parts[0].length <= 2) return "<time>";
+    if (w.indexOf("/") >= 0 || w.indexOf("\\") >= 0) return "<path>";
+    var host = w, port = false, colon = w.lastIndexOf(":");
+    if (colon >= 0 && allDigits(w.slice(colon + 1))) { host = w.slice(0, colon); port = true; }
+    var dots = host.split(".");
+    if (dots.length === 4 && dots.every(function (p) { return allDigits(p) && p.length <= 3; })) return "<ip>";
+    var body = w.indexOf("0x") === 0 ? w.slice(2) : w, hexish = /^[0-9a-f-]*$/.test(body);
+    if ((w.indexOf("0x") === 0 && body.length && hexish) || (body.length >= 8 && hexish && /[0-9]/.test(body) && /[a-z]/.test(body))) return "<hex>";
+    var label = function (l) { return /^[a-z0-9-]+$/.test(l); };
+    if (dots.length >= 3 && dots.every(label) && dots.some(function (l) { return !allDigits(l); })) return "<host>";
+    if (port && dots.every(label)) return "<host>";
+    return null;
+  }
+  var ALNUM = /[\p{Alphabetic}\p{N}]/u;
+  function messagePieces(w, out) {
+    var cur = "", digit = false;
+    function flush() {
+      if (!cur) return;
+      out.classes.push(digit ? "<num>" : cur);
+      out.raw.push(cur);
+      cur = "";
+    }
+    Array.from(w).forEach(function (c) {
+      if (!ALNUM.test(c)) { flush(); return; }
+      var d = c >= "0" && c <= "9";
+      if (cur && d !== digit) flush();
+      digit = d;
+      cur += c;
+    });
+    flush();
+  }
+  function messageTokens(text) {
+    var out = { classes: [], raw: [] };
+    quoteSplit(text.toLowerCase()).forEach(function (x) {
+      if (x[1]) { out.classes.push("<q>"); out.raw.push(x[0]); return; }
+      x[0].split(/\s+/).forEach(function (word) {
+        var w = trimWrap(word);
+        if (!w) return;
+        var c = messageClass(w);
+        if (c) { out.classes.push(c); out.raw.push(w); } else messagePieces(w, out);
+      });
+    });
+    return out;
+  }
+  function common(a, b) {
+    var left = b.slice(), n = 0;
+    a.forEach(function (t) { var i = left.indexOf(t); if (i >= 0) { left.splice(i, 1); n++; } });
+    return n;
+  }
+  var MESSAGE_MATCH = 0.5;
+  function messageScore(q, m) {
+    if (!m.classes.length || !q.classes.length) return 0;
+    var matched = common(m.classes, q.classes);
+    var exact = common(m.raw, q.raw) / Math.max(m.raw.length, 1);
+    return 0.8 * matched / m.classes.length + 0.2 * matched / q.classes.length + 0.1 * exact;
   }
 
   // the keyboard: what each key means, IME composition respected
@@ -1041,7 +1145,8 @@
     analyze: analyze, describe: describe, stem: stem, pieces: pieces, parseQuery: parseQuery, plan: plan,
     synonymGroups: synonymGroups, distance: distance,
     tokenHash: tokenHash, snippet: snippet, highlightTokens: highlightTokens, createEngine: createEngine,
-    createKeys: createKeys
+    createKeys: createKeys, messageTokens: messageTokens, messageScore: messageScore,
+    MESSAGE_MATCH: MESSAGE_MATCH
   };
   if (typeof module === "object" && module.exports) module.exports = api;
   if (typeof window === "undefined" || typeof document === "undefined") return;
@@ -1185,8 +1290,27 @@
       if (res.total !== undefined) status.appendChild(summary(res));
       if (res.corrected) status.appendChild(el("p", "search-note", words("showingFor", res.corrected)));
       if (res.partial && res.hits.length) status.appendChild(el("p", "search-note", words("partial")));
-      if (!res.hits.length) status.appendChild(el("p", "search-empty", words("noResults")));
-      list.hidden = !res.hits.length;
+      if (!res.hits.length && !(res.problems || []).length) status.appendChild(el("p", "search-empty", words("noResults")));
+      var probs = res.problems || [];
+      list.hidden = !res.hits.length && !probs.length;
+      if (probs.length) input.setAttribute("aria-expanded", "true");
+      probs.forEach(function (p, i) {
+        var li = el("li", "search-hit search-problem"), a = el("a");
+        li.setAttribute("role", "none");
+        a.id = "search-problem-" + i;
+        a.setAttribute("role", "option");
+        a.setAttribute("aria-selected", "false");
+        a.tabIndex = -1;
+        a.href = ROOT + p.href;
+        a.setAttribute("data-problem", p.id);
+        var head = el("span", "search-head");
+        head.appendChild(el("span", "search-loc", words("knownProblem")));
+        head.appendChild(el("span", "search-title", p.title));
+        a.appendChild(head);
+        a.appendChild(el("span", "search-snippet", p.message));
+        li.appendChild(a);
+        list.appendChild(li);
+      });
       var wanted = highlightTokens(res.plan);
       grouped(res.hits).forEach(function (g, i) {
         var h = g.hit, row = h.row, li = el("li", "search-hit"), a = el("a");
