@@ -275,7 +275,7 @@ fn runbook_ticks_survive_reload_and_make_no_request() {
     let first: Vec<&str> = lines[1].split(',').collect();
     assert_eq!(first[0], "1");
     assert!(first[5].contains('T'), "{}", lines[1]);
-    assert_eq!(first[9].len(), 16);
+    assert_eq!(first[10].len(), 16);
     let json_log = b.eval("JSON.parse(window.tejunRunbook.exportLog('json'))");
     assert_eq!(json_log["done"], json!(2));
     assert_eq!(
