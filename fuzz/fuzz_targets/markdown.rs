@@ -32,6 +32,7 @@ fn book(allow_html: bool) -> &'static Book {
                 reusable_steps: Vec::new(),
                 sources: Default::default(),
                 translation_gaps: Default::default(),
+                problems: Default::default(),
             }
         };
         [book(false), book(true)]
