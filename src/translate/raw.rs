@@ -111,6 +111,37 @@ pub struct TStep {
     pub variant: Keyed<TVariant>,
 }
 
+/// A known problem's file (`_problems/<id>.toml`): its title, `[symptom]`'s text and
+/// `[cause.<n>]` (from 1) with its remedy steps `[cause.<n>.step.<m>]`. Messages are
+/// what the product prints: never translated.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TProblem {
+    pub from: Option<SStr>,
+    pub title: Option<SStr>,
+    pub symptom: Option<Spanned<TSymptom>>,
+    #[serde(default)]
+    pub cause: Keyed<TCause>,
+}
+
+/// `[symptom]` of a known problem.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TSymptom {
+    pub from: Option<SStr>,
+    pub text: Option<SStr>,
+}
+
+/// `[cause.<n>]` of a known problem.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TCause {
+    pub from: Option<SStr>,
+    pub text: Option<SStr>,
+    #[serde(default)]
+    pub step: Keyed<TStep>,
+}
+
 /// `[….variant.<n>]`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
-use super::raw::{Keyed, SStr, TBook, TChapter, TFront, TPart, TProcedure, TRefs, TStep};
+use super::raw::{Keyed, SStr, TBook, TChapter, TFront, TPart, TProblem, TProcedure, TRefs, TStep};
 use super::slot::{token_mismatch, Slot};
 use super::{fingerprint, State, Status, Unit};
 use crate::config::Config;
@@ -63,6 +63,8 @@ enum Owner {
     Heading(String),
     Procedure(String),
     Reusable(String),
+    /// A known problem, by its id.
+    Problem(String),
 }
 
 impl Owner {
@@ -71,6 +73,7 @@ impl Owner {
             Owner::Book => None,
             Owner::Heading(id) => Some(id.clone()),
             Owner::Reusable(id) => Some(format!("_steps/{id}")),
+            Owner::Problem(id) => Some(format!("_problems/{id}")),
             Owner::Procedure(p) => match key.strip_prefix("step.") {
                 Some(rest) => Some(format!("{p}/{}", rest.split('.').next().unwrap_or(rest))),
                 None => Some(p.clone()),
@@ -119,22 +122,6 @@ impl<'a> Walk<'a> {
         orphans.sort();
         for path in orphans {
             let shown = self.shown(&path);
-            let lang_root = self.root.join("translations");
-            let is_problem = path
-                .strip_prefix(&lang_root)
-                .ok()
-                .and_then(|p| p.components().nth(1))
-                .is_some_and(|c| c.as_os_str() == "_problems");
-            if is_problem {
-                // Known problems are shown in the source's language until translating
-                // them is supported: the writer's file is kept, and said to be unused.
-                let mut d = Diagnostic::global(format!(
-                    "{shown}: known problems are not translated yet; the source's text is shown"
-                ));
-                d.severity = crate::diagnostics::Severity::Warning;
-                self.diags.push(d);
-                continue;
-            }
             self.diags.push(
                 Diagnostic::global(format!("{shown}: translates no file of the book")).with_hint(
                     "its path must mirror a file of content/ (or be book.toml); move or remove it",
@@ -515,6 +502,10 @@ impl<'a> Walk<'a> {
             self.owner = Owner::Reusable(id.clone());
             self.step(&files, String::new(), step, Some(&t));
         }
+        for (id, (file, problem)) in loaded.problems.iter_mut() {
+            self.owner = Owner::Problem(id.clone());
+            self.problem(*file, problem);
+        }
         self.owner = Owner::Book;
         for chapter in &mut loaded.chapters {
             let id = heading_id(&chapter.raw, &chapter.default_id);
@@ -542,6 +533,77 @@ impl<'a> Walk<'a> {
                 }
             }
         }
+    }
+
+    /// A known problem: its title, its symptom's text, each cause's text and remedy
+    /// steps (causes and their steps keyed by position, from 1).
+    fn problem(&mut self, file: FileId, raw: &mut crate::content::raw::RawProblem) {
+        let (files, t): (Files, TProblem) = self.read(file);
+        self.unit(
+            &files,
+            String::new(),
+            vec![field(
+                "title",
+                Slot::Spanned(&mut raw.title),
+                t.title.as_ref(),
+            )],
+            t.from.as_ref(),
+        );
+        let symptom = t.symptom.as_ref().map(|s| s.get_ref());
+        self.unit(
+            &files,
+            "symptom".into(),
+            vec![field(
+                "text",
+                Slot::Spanned(&mut raw.symptom.text),
+                symptom.and_then(|s| s.text.as_ref()),
+            )],
+            symptom.and_then(|s| s.from.as_ref()),
+        );
+        let positions: Vec<String> = (1..=raw.cause.len()).map(|n| n.to_string()).collect();
+        self.extra(
+            &files,
+            &t.cause,
+            &positions,
+            "cause",
+            &files.display.clone(),
+        );
+        for (ci, cause) in raw.cause.iter_mut().enumerate() {
+            let n = ci + 1;
+            let tc = t.cause.get(&n.to_string()).map(|c| c.get_ref());
+            self.unit(
+                &files,
+                format!("cause.{n}"),
+                vec![field(
+                    "text",
+                    Slot::Spanned(&mut cause.text),
+                    tc.and_then(|c| c.text.as_ref()),
+                )],
+                tc.and_then(|c| c.from.as_ref()),
+            );
+            let steps: Vec<String> = (1..=cause.step.len()).map(|m| m.to_string()).collect();
+            if let Some(tc) = tc {
+                self.extra(
+                    &files,
+                    &tc.step,
+                    &steps,
+                    "remedy step",
+                    &format!("cause {n}"),
+                );
+            }
+            for (si, step) in cause.step.iter_mut().enumerate() {
+                let ts = tc
+                    .and_then(|c| c.step.get(&(si + 1).to_string()))
+                    .map(|s| s.get_ref());
+                self.step(
+                    &files,
+                    format!("cause.{n}.step.{}", si + 1),
+                    step.get_mut(),
+                    ts,
+                );
+            }
+        }
+        self.owner = Owner::Book;
     }
 
     /// A chapter's or a group's own text; `id` is where the site shows it.

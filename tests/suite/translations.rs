@@ -373,3 +373,49 @@ fn the_site_marks_stale_chapter_titles_and_untranslated_group_titles() {
         assert_eq!(v, json!([]), "{scheme}");
     }
 }
+
+/// A known problem is translated like the rest: an edit of one cause in the source makes
+/// exactly that cause's translation stale, and the English entry page reads in English.
+#[test]
+fn an_edited_cause_of_a_known_problem_makes_exactly_its_translation_stale() {
+    let book = Book::jobcenter();
+    let file = "translations/en/_problems/resource-dll-in-use.toml";
+    book.run(["check"]).assert_ok();
+    book.edit(
+        "content/_problems/resource-dll-in-use.toml",
+        "クラスタアドミニストレータ (フェイルオーバークラスタ管理) が開いています。",
+        "クラスタアドミニストレータが開いています。",
+    );
+    let run = book.run(["check"]);
+    run.assert_ok();
+    let err = run.stderr();
+    assert_eq!(
+        err.matches("the source changed since it was translated")
+            .count(),
+        1,
+        "{err}"
+    );
+    let text = book.read(file);
+    let lines: Vec<&str> = text.lines().collect();
+    let header = lines
+        .iter()
+        .position(|l| *l == "[cause.2]")
+        .expect("the translation has [cause.2]");
+    assert!(
+        lines[header + 1].starts_with("from = "),
+        "{}",
+        lines[header + 1]
+    );
+    assert!(
+        err.contains(&format!("{file}:{}:", header + 2)),
+        "the stale cause is located at its `from`: {err}"
+    );
+    book.run(["build"]).assert_ok();
+    let page = book.read("book/en/problem-resource-dll-in-use.html");
+    let title_line = text
+        .lines()
+        .find(|l| l.starts_with("title = "))
+        .expect("a translated title");
+    let title = title_line.trim_start_matches("title = ").trim_matches('"');
+    assert!(page.contains(title), "the English entry has its title");
+}
