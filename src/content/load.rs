@@ -562,9 +562,15 @@ fn load_reusable_steps(r: &mut Reader, dir: &Path) -> ReusableSteps {
 fn load_problems(r: &mut Reader, dir: &Path) -> Problems {
     let mut problems = Problems::new();
     for path in r.entries(dir).iter().filter(|p| is_toml(p)) {
-        if let Some((f, raw)) = r.parse::<RawProblem>(path) {
-            let id = name_of(path).trim_end_matches(".toml").to_string();
-            problems.insert(id, (f, raw));
+        let id = name_of(path).trim_end_matches(".toml").to_string();
+        match r.parse::<RawProblem>(path) {
+            Some((f, raw)) => {
+                problems.insert(id, (f, raw));
+            }
+            // Its error is reported at its file; steps that name it are not wrong too.
+            None => {
+                r.unread.insert(crate::model::problem_page(&id));
+            }
         }
     }
     problems

@@ -117,7 +117,7 @@ fn load(
     config.words = Words::load(config.language, &theme, &mut sources, &mut diags).into();
     let mut r = Resolver::new(&config, &sources, &mut diags, &loaded.steps);
     let (front, refs, chapters) = crate::timing::phase("resolve", || r.resolve(&loaded));
-    let problems = r.problems(&loaded.problems, &chapters);
+    let problems = r.problems(&loaded.problems, &loaded.unread_targets, &chapters);
     r.unused_placeholders();
     let targets = std::mem::take(&mut r.targets);
     let prose = std::mem::take(&mut r.prose);

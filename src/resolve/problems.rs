@@ -28,7 +28,12 @@ pub(crate) struct ProblemUse {
 impl Resolver<'_> {
     /// Every problem of `content/_problems/`, with the steps that show it, after the
     /// chapters are resolved (`chapters` gives the reading order of steps).
-    pub(super) fn problems(&mut self, raws: &Problems, chapters: &[Chapter]) -> Vec<Problem> {
+    pub(super) fn problems(
+        &mut self,
+        raws: &Problems,
+        unread: &HashSet<String>,
+        chapters: &[Chapter],
+    ) -> Vec<Problem> {
         let order = step_order(chapters);
         self.in_problem = true;
         let mut out: Vec<Problem> = Vec::new();
@@ -114,7 +119,7 @@ impl Resolver<'_> {
             });
         }
         self.in_problem = false;
-        self.attach_uses(raws, &mut out);
+        self.attach_uses(raws, unread, &mut out);
         for p in &mut out {
             p.applies_to
                 .sort_by_key(|k| order.get(k.as_str()).copied().unwrap_or(usize::MAX));
@@ -137,7 +142,7 @@ impl Resolver<'_> {
     }
 
     /// Steps' `problems = [...]`: each id must name a problem; the step joins its list.
-    fn attach_uses(&mut self, raws: &Problems, problems: &mut [Problem]) {
+    fn attach_uses(&mut self, raws: &Problems, unread: &HashSet<String>, problems: &mut [Problem]) {
         let uses = std::mem::take(&mut self.problem_uses);
         let index: HashMap<String, usize> = problems
             .iter()
@@ -148,8 +153,8 @@ impl Resolver<'_> {
         for u in uses {
             let id = u.id.get_ref();
             let Some(&i) = index.get(id.as_str()) else {
-                if raws.contains_key(id.as_str()) {
-                    // Its own file failed to resolve and is reported there.
+                if raws.contains_key(id.as_str()) || unread.contains(&problem_page(id)) {
+                    // Its own file failed to load or resolve and is reported there.
                     continue;
                 }
                 let nearest = raws

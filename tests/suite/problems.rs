@@ -304,3 +304,24 @@ fn a_runbook_carries_its_steps_problems_and_logs_one_hit() {
     b.reload();
     b.wait_for("document.getElementById('hit-p-setup--step-init-db-disk-full').checked");
 }
+
+/// A problem file that cannot be read is one error at that file: the steps that name it
+/// are not also reported as naming an unknown problem.
+#[test]
+fn a_broken_problem_file_is_one_error_not_one_per_step_naming_it() {
+    let book = Book::fixture("problems");
+    book.edit(
+        "content/_problems/disk-full.toml",
+        "title = \"The database",
+        "colour = \"red\"\ntitle = \"The database",
+    );
+    let run = book.run(["check", "."]);
+    assert_eq!(run.code(), Some(1));
+    let err = run.stderr();
+    assert!(err.contains("unknown field `colour`"), "{err}");
+    assert!(
+        err.contains("content/_problems/disk-full.toml:1:1"),
+        "{err}"
+    );
+    assert!(!err.contains("unknown problem"), "{err}");
+}
