@@ -224,17 +224,23 @@ fn problem_hits(
     text: &str,
 ) -> Result<Vec<crate::search::message::ProblemHit>, ExitCode> {
     let loaded = super::load::book(&args.book.book, "nothing was searched")?;
-    let book = match &args.env {
-        Some(spec) => match loaded.book.config.parse_env(spec) {
-            Ok(env) => crate::filter::filter(&loaded.book, &env),
-            Err(msg) => {
-                eprintln!("error: --env: {msg}");
-                return Err(ExitCode::from(2));
-            }
-        },
-        None => loaded.book,
-    };
+    let book = in_env(loaded.book, args.env.as_deref())?;
     Ok(crate::search::message::rank(&book, text, args.limit))
+}
+
+/// The book as `--env` leaves it (the whole book without one); a bad `--env` is a
+/// one-line error, exit 2.
+fn in_env(book: crate::model::Book, env: Option<&str>) -> Result<crate::model::Book, ExitCode> {
+    let Some(spec) = env else {
+        return Ok(book);
+    };
+    match book.config.parse_env(spec) {
+        Ok(env) => Ok(crate::filter::filter(&book, &env)),
+        Err(msg) => {
+            eprintln!("error: --env: {msg}");
+            Err(ExitCode::from(2))
+        }
+    }
 }
 
 /// `--error`: the matching known problems, then the steps the text finds.
@@ -304,15 +310,9 @@ fn commands(args: &Args) -> anyhow::Result<ExitCode> {
         Ok(l) => l,
         Err(code) => return Ok(code),
     };
-    let book = match &args.env {
-        Some(spec) => match loaded.book.config.parse_env(spec) {
-            Ok(env) => crate::filter::filter(&loaded.book, &env),
-            Err(msg) => {
-                eprintln!("error: --env: {msg}");
-                return Ok(ExitCode::from(2));
-            }
-        },
-        None => loaded.book,
+    let book = match in_env(loaded.book, args.env.as_deref()) {
+        Ok(book) => book,
+        Err(code) => return Ok(code),
     };
     let list = crate::search::commands::list(&book, args.query.as_deref().unwrap_or_default());
     let mut out = super::stdout();

@@ -51,6 +51,8 @@ pub enum Page {
     Chapter(String),
     /// A procedure's page.
     Procedure(String),
+    /// A known problem's page, by its page id (`problem-<id>`).
+    Problem(String),
 }
 
 /// What a patch changed.
@@ -98,6 +100,9 @@ struct Change {
     warnings: Diagnostics,
     /// The procedure's title changed: the navigation of every page shows it.
     nav_changed: bool,
+    /// The pages (`problem-<id>`) of known problems that show a changed number or title
+    /// of the procedure.
+    problems: Vec<String>,
 }
 
 /// What resolving the edited procedure alone gave.
@@ -108,8 +113,9 @@ struct Resolved {
     ref_uses: Vec<(FileId, Range<usize>, String)>,
     commands: Vec<CommandSite>,
     diags: Diagnostics,
-    /// Whether a step names known problems (`problems = [...]`).
-    names_problems: bool,
+    /// The known problems its steps name (`problems = [...]`, a used step's included), as
+    /// (step, problem id), sorted.
+    problem_uses: Vec<(String, String)>,
 }
 
 /// The book's targets as the edit would leave them, read through without a copy: the
@@ -189,15 +195,28 @@ impl Patcher {
         if resolved.diags.has_errors() || resolved.procedure.id != slot.id {
             return None;
         }
-        // Known problems are tied to steps across files: an edit that could change which
-        // steps show one is checked with the whole book.
+        // Known problems are tied to steps across files. An edit that keeps the problems
+        // its steps name is patched, and the entries' pages are rendered again when what
+        // they show of the procedure changed; anything else is checked with the whole book.
         let prefix = format!("{}/", slot.id);
-        let shows_problems = book
+        let tied_problems: Vec<&crate::model::Problem> = book
             .problems
             .iter()
-            .any(|p| p.applies_to.iter().any(|k| k.starts_with(&prefix)));
-        if resolved.names_problems || shows_problems {
-            return None;
+            .filter(|p| p.applies_to.iter().any(|k| k.starts_with(&prefix)))
+            .collect();
+        let tied_steps: HashSet<&str> = tied_problems
+            .iter()
+            .flat_map(|p| p.applies_to.iter())
+            .filter(|k| k.starts_with(&prefix))
+            .map(String::as_str)
+            .collect();
+        let tied = !tied_steps.is_empty();
+        if tied || !resolved.problem_uses.is_empty() {
+            let before: RawProcedure = toml::from_str(book.sources.text(slot.file)).ok()?;
+            let before = self.resolve_alone(book, &slot, &book.sources, before);
+            if before.problem_uses != resolved.problem_uses {
+                return None;
+            }
         }
         let old = self.procedure(book, &slot)?;
         if old.when != resolved.procedure.when {
@@ -205,6 +224,19 @@ impl Patcher {
             return None;
         }
         let changed_keys = self.changed_targets(book, &slot, &resolved.targets)?;
+        // An entry's page shows where it shows: the procedure's title and number, the
+        // section's number, the step's number and title.
+        let shown_changed = changed_keys.iter().any(|k| {
+            k == &slot.id
+                || tied_steps.contains(k.as_str())
+                || book.targets.get(k).map(|t| &t.number)
+                    != resolved.targets.get(k).map(|t| &t.number)
+        });
+        let problems = if shown_changed {
+            tied_problems.iter().map(|p| p.page()).collect()
+        } else {
+            Vec::new()
+        };
         let (links, mut warnings) = self.check_links(book, &slot, &resolved, &sources)?;
         let mut all = resolved.diags;
         all.items.append(&mut warnings.items);
@@ -218,6 +250,7 @@ impl Patcher {
             links,
             commands: resolved.commands,
             warnings: all,
+            problems,
         })
     }
 
@@ -241,11 +274,16 @@ impl Patcher {
         let prose = std::mem::take(&mut r.prose);
         let ref_uses = std::mem::take(&mut r.ref_uses);
         let commands = std::mem::take(&mut r.commands);
-        let names_problems = !r.problem_uses.is_empty();
+        let mut problem_uses: Vec<(String, String)> = r
+            .problem_uses
+            .iter()
+            .map(|u| (u.step.clone(), u.id.get_ref().clone()))
+            .collect();
+        problem_uses.sort();
         drop(r);
         super::invisible::check(&commands, sources, &mut diags);
         Resolved {
-            names_problems,
+            problem_uses,
             procedure,
             targets,
             prose,
@@ -374,6 +412,7 @@ impl Patcher {
             commands,
             warnings,
             nav_changed,
+            problems,
         } = change;
         *self.procedure_mut(book, &slot)? = Arc::new(procedure);
         let mut out = Patched {
@@ -383,6 +422,7 @@ impl Patcher {
             ..Patched::default()
         };
         out.pages.insert(Page::Procedure(slot.id.clone()));
+        out.pages.extend(problems.into_iter().map(Page::Problem));
         if !changed_keys.is_empty() {
             // Shared with the thread rendering the print page, so copied only when the
             // edit changes a target, which most edits (a step's text) do not.

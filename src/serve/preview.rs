@@ -386,6 +386,7 @@ impl Preview {
                     Page::Index => PageId::Index,
                     Page::Chapter(id) => PageId::Chapter(id.clone()),
                     Page::Procedure(id) => PageId::Procedure(id.clone()),
+                    Page::Problem(id) => PageId::Problem(id.clone()),
                 })
                 .collect();
             self.render_some(&pages, patched.toc)

@@ -199,6 +199,27 @@ fn incremental_rebuilds_match_full_builds_after_each_edit() {
     );
     assert!(u.patched);
 
+    // The title of a step a known problem shows at: patched in, and the entry's page,
+    // which names the step, rendered again.
+    edit(
+        &proc_file,
+        "title = \"クラスタサイトの登録\"",
+        "title = \"クラスタサイトを登録\"",
+    );
+    let u = step(
+        &mut preview,
+        content,
+        &one(&proc_file),
+        "the title of a step a known problem shows at",
+    );
+    assert!(u.patched);
+    assert!(
+        u.changed
+            .contains(&"problem-site-db-shared-disk-offline.html".to_string()),
+        "{:?}",
+        u.changed
+    );
+
     // A template override: every page, no content reload.
     let themes = root.join("themes/default");
     std::fs::create_dir_all(&themes).unwrap();
