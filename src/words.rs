@@ -156,6 +156,9 @@ tables! {
         /// it shows (`{}` a step's number).
         known_problems, known_problem, symptom, messages, cause, remedy, shows_at,
         step_n, no_known_problems, other_problems,
+        /// The commands page: its title, what it lists, the mark on a process a check
+        /// names, and the text of a book without commands.
+        commands, commands_intro, command_process, no_commands,
     }
 
     /// The environment picker and the scripts of every page (`window.TEJUN.strings`).

@@ -6,6 +6,7 @@
 //! read their text from the same walk. Pages are rendered in parallel and written by the
 //! caller's sink.
 
+mod commands;
 pub mod env;
 mod fragments;
 mod html;
@@ -554,6 +555,10 @@ impl<'a> Site<'a> {
                 "references.html"
             }
             PageId::NotFound => "404.html",
+            PageId::Commands => {
+                c.insert("commands", &commands::index(&ctx));
+                "commands.html"
+            }
             PageId::Problems => {
                 c.insert("problem_groups", &problems::index(&ctx));
                 "known_problems.html"

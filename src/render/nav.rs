@@ -23,6 +23,8 @@ pub enum PageId {
     NotFound,
     /// The whole book on one page (`print.html`).
     Print,
+    /// Every command and process with the steps that use it (`commands.html`).
+    Commands,
     /// Every known problem by chapter (`known-problems.html`).
     Problems,
     /// A known problem's page; the id is its page's stem (`problem-<id>`, see
@@ -38,6 +40,7 @@ pub const RESERVED: &[&str] = &[
     "print",
     "assets",
     "known-problems",
+    "commands",
 ];
 
 impl PageId {
@@ -52,6 +55,7 @@ impl PageId {
             PageId::Index => "index",
             PageId::Chapter(id) | PageId::Procedure(id) | PageId::Problem(id) => id,
             PageId::Problems => "known-problems",
+            PageId::Commands => "commands",
             PageId::References => "references",
             PageId::NotFound => "404",
             PageId::Print => "print",
@@ -63,6 +67,7 @@ impl PageId {
         let mut pages = reading_order(book);
         pages.push(PageId::NotFound);
         pages.push(PageId::Print);
+        pages.push(PageId::Commands);
         if !book.problems.is_empty() {
             pages.push(PageId::Problems);
             pages.extend(book.problems.iter().map(|p| PageId::Problem(p.page())));
@@ -130,7 +135,11 @@ pub fn neighbours(book: &Book, page: &PageId) -> (Option<PageId>, Option<PageId>
             }
             (None, None)
         }
-        PageId::NotFound | PageId::Print | PageId::Problems | PageId::Problem(_) => (None, None),
+        PageId::NotFound
+        | PageId::Print
+        | PageId::Commands
+        | PageId::Problems
+        | PageId::Problem(_) => (None, None),
     }
 }
 
@@ -147,6 +156,7 @@ pub fn page_link(ctx: &Ctx, page: &PageId) -> LinkView {
         PageId::NotFound => (String::new(), t.not_found_title.to_string()),
         PageId::Print => (String::new(), t.print.to_string()),
         PageId::Problems => (String::new(), t.known_problems.to_string()),
+        PageId::Commands => (String::new(), t.commands.to_string()),
         PageId::Problem(page) => match ctx.book.targets.get(page) {
             Some(t) => (String::new(), t.title.clone()),
             None => (String::new(), page.clone()),

@@ -132,6 +132,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/problem_body.html"),
     ),
     (
+        "commands.html",
+        include_str!("../../themes/default/commands.html"),
+    ),
+    (
         "known_problems.html",
         include_str!("../../themes/default/known_problems.html"),
     ),

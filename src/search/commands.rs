@@ -32,6 +32,15 @@ pub struct Use {
     pub procedure: String,
     /// Its deep link.
     pub link: String,
+    /// The step's effective condition (chapter down to step, variants joined), canonical;
+    /// the site's commands page filters by it.
+    pub condition: Option<String>,
+    /// The page it is on (a procedure id), for the site's own links.
+    #[serde(skip)]
+    pub page: String,
+    /// Its anchor on that page.
+    #[serde(skip)]
+    pub anchor: String,
 }
 
 /// A program or process with the steps that use it.
@@ -63,6 +72,9 @@ pub fn list(book: &Book, prefix: &str) -> Vec<Entry> {
                     title: d.title.clone(),
                     procedure: d.procedure.clone(),
                     link: d.link(),
+                    condition: d.condition.clone(),
+                    page: d.page.clone(),
+                    anchor: d.anchor.clone(),
                 });
             }
         }

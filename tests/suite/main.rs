@@ -36,6 +36,7 @@ mod bad_input;
 mod browser;
 mod build;
 mod check;
+mod commands_page;
 mod diff;
 mod facet_values;
 mod filter;
