@@ -53,6 +53,8 @@ pub enum Page {
     Procedure(String),
     /// A known problem's page, by its page id (`problem-<id>`).
     Problem(String),
+    /// The page of every command and process (`commands.html`).
+    Commands,
 }
 
 /// What a patch changed.
@@ -422,6 +424,9 @@ impl Patcher {
             ..Patched::default()
         };
         out.pages.insert(Page::Procedure(slot.id.clone()));
+        // The commands page lists the procedure's commands with its steps' numbers and
+        // titles; rendering it again costs one page, knowing whether it changed as much.
+        out.pages.insert(Page::Commands);
         out.pages.extend(problems.into_iter().map(Page::Problem));
         if !changed_keys.is_empty() {
             // Shared with the thread rendering the print page, so copied only when the

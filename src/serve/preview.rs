@@ -387,6 +387,7 @@ impl Preview {
                     Page::Chapter(id) => PageId::Chapter(id.clone()),
                     Page::Procedure(id) => PageId::Procedure(id.clone()),
                     Page::Problem(id) => PageId::Problem(id.clone()),
+                    Page::Commands => PageId::Commands,
                 })
                 .collect();
             self.render_some(&pages, patched.toc)
