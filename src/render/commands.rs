@@ -6,36 +6,76 @@
 use serde::Serialize;
 
 use super::html::Ctx;
-use crate::search::commands::{self, Kind};
+use crate::model::Book;
+
+/// A program or process as the layer that knows commands (search) lists it for the site.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    /// Its name, lower-cased.
+    pub name: String,
+    /// Whether a check names it rather than a command running it.
+    pub process: bool,
+    /// The steps that use it, in reading order.
+    pub steps: Vec<ListedStep>,
+}
+
+/// A step that uses a [`Listed`] command.
+#[derive(Debug, Clone)]
+pub struct ListedStep {
+    /// The page it is on.
+    pub page: String,
+    /// Its anchor on that page.
+    pub anchor: String,
+    /// Procedure and step number.
+    pub location: String,
+    /// The step's title.
+    pub title: String,
+    /// Its procedure's title.
+    pub procedure: String,
+    /// The step's effective condition, canonical.
+    pub condition: Option<String>,
+}
+
+/// Lists a book's commands for the commands page; given by the layer above
+/// ([`super::Site::with_commands`]), as the offline index is.
+pub type CommandLister = fn(&Book) -> Vec<Listed>;
 
 /// A program or process with its steps, ready for `commands.html`.
 #[derive(Debug, Clone, Serialize)]
 pub struct CommandView {
+    /// Its name, lower-cased.
     pub name: String,
     /// Whether a check names it rather than a command running it.
     pub process: bool,
+    /// The steps that use it, in reading order.
     pub steps: Vec<StepLink>,
 }
 
 /// A step that uses a command, as its page numbers and titles it.
 #[derive(Debug, Clone, Serialize)]
 pub struct StepLink {
+    /// The step's address from the commands page.
     pub href: String,
     /// Procedure and step number (`1.2 step 3`).
     pub location: String,
+    /// The step's title.
     pub title: String,
+    /// Its procedure's title.
     pub procedure: String,
     /// The step's effective condition, for `data-when`.
     pub when: Option<String>,
 }
 
-/// Every command and process of the book, by name.
-pub fn index(ctx: &Ctx) -> Vec<CommandView> {
-    commands::list(ctx.book, "")
+/// Every command and process of the book, by name (none without a lister).
+pub fn index(ctx: &Ctx, lister: Option<CommandLister>) -> Vec<CommandView> {
+    let Some(list) = lister else {
+        return Vec::new();
+    };
+    list(ctx.book)
         .into_iter()
         .map(|e| CommandView {
             name: e.name,
-            process: e.kind == Kind::Process,
+            process: e.process,
             steps: e
                 .steps
                 .into_iter()

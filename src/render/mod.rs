@@ -6,7 +6,7 @@
 //! read their text from the same walk. Pages are rendered in parallel and written by the
 //! caller's sink.
 
-mod commands;
+pub mod commands;
 pub mod env;
 mod fragments;
 mod html;
@@ -126,6 +126,8 @@ pub struct Site<'a> {
     /// What writes the site's offline search index beside the other whole-book files, if
     /// anything: the search module sits above the renderer, so the caller hands it in.
     index: Option<IndexWriter>,
+    /// Lists the commands for `commands.html` (given by the layer that knows them).
+    commands: Option<commands::CommandLister>,
     /// The book's languages, for the language switch (empty for a book in one).
     languages: Vec<LanguageLink>,
 }
@@ -241,6 +243,7 @@ impl<'a> Site<'a> {
             procedures: std::sync::OnceLock::new(),
             bodies: parts::BodyCache::default(),
             index: None,
+            commands: None,
             languages: Vec::new(),
         })
     }
@@ -254,6 +257,12 @@ impl<'a> Site<'a> {
     /// Writes the offline search index with `write` when the whole-book files are built.
     pub fn with_index(mut self, write: IndexWriter) -> Self {
         self.index = Some(write);
+        self
+    }
+
+    /// Lists the book's commands for `commands.html` with `list`.
+    pub fn with_commands(mut self, list: commands::CommandLister) -> Self {
+        self.commands = Some(list);
         self
     }
 
@@ -556,7 +565,7 @@ impl<'a> Site<'a> {
             }
             PageId::NotFound => "404.html",
             PageId::Commands => {
-                c.insert("commands", &commands::index(&ctx));
+                c.insert("commands", &commands::index(&ctx, self.commands));
                 "commands.html"
             }
             PageId::Problems => {

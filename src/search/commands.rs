@@ -54,6 +54,30 @@ pub struct Entry {
     pub steps: Vec<Use>,
 }
 
+/// Every command and process of `book` for the site's commands page
+/// ([`crate::render::Site::with_commands`]).
+pub fn for_site(book: &Book) -> Vec<crate::render::commands::Listed> {
+    list(book, "")
+        .into_iter()
+        .map(|e| crate::render::commands::Listed {
+            name: e.name,
+            process: e.kind == Kind::Process,
+            steps: e
+                .steps
+                .into_iter()
+                .map(|u| crate::render::commands::ListedStep {
+                    page: u.page,
+                    anchor: u.anchor,
+                    location: u.location,
+                    title: u.title,
+                    procedure: u.procedure,
+                    condition: u.condition,
+                })
+                .collect(),
+        })
+        .collect()
+}
+
 /// Every command and process of `book`, by name (those starting with `prefix`, ASCII case
 /// ignored).
 pub fn list(book: &Book, prefix: &str) -> Vec<Entry> {

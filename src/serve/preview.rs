@@ -109,7 +109,10 @@ impl Aggregates {
         let mut out = MemoryOutput::default();
         let hidden = crate::progress::Silent;
         let files = Site::new(&self.book, self.theme)
-            .map(|site| site.with_index(crate::search::write_site_index))
+            .map(|site| {
+                site.with_index(crate::search::write_site_index)
+                    .with_commands(crate::search::commands::for_site)
+            })
             .and_then(|site| site.build_parts(&mut out, &hidden, Parts::Aggregates))
             .map(|_| out.files)
             .map_err(|e| format!("{e:#}"));
@@ -458,6 +461,7 @@ impl Preview {
         let hidden = crate::progress::Silent;
         let built = Site::new(book, theme).and_then(|site| {
             site.with_index(crate::search::write_site_index)
+                .with_commands(crate::search::commands::for_site)
                 .build_parts(&mut out, &hidden, part)
         });
         if let Err(e) = built {
@@ -482,7 +486,9 @@ impl Preview {
             tera: theme.tera.clone(),
             assets: theme.assets.clone(),
         };
-        let site = crate::timing::phase("site", || Site::new(book, theme));
+        let site = crate::timing::phase("site", || {
+            Site::new(book, theme).map(|s| s.with_commands(crate::search::commands::for_site))
+        });
         let rendered = site.and_then(|site| {
             let mut files: BTreeMap<String, Vec<u8>> = crate::timing::phase("render", || {
                 pages

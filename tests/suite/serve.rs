@@ -25,6 +25,7 @@ fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
     Site::new(&book, theme)
         .unwrap()
         .with_index(tejun::search::write_site_index)
+        .with_commands(tejun::search::commands::for_site)
         .build(&mut out)
         .unwrap();
     out.files
