@@ -47,6 +47,7 @@ impl<'a> Resolver<'a> {
             Target {
                 number: number.clone(),
                 title: title.clone(),
+                title_source: title_source.clone(),
                 page: proc_id.to_string(),
                 anchor: format!("sec-{id}"),
                 procedure: Some(proc_id.to_string()),
@@ -150,6 +151,7 @@ impl<'a> Resolver<'a> {
                 Target {
                     number: Number(vec![n]),
                     title: step.title.clone(),
+                    title_source: step.title_source.clone(),
                     page: proc_id.to_string(),
                     anchor: format!("step-{id}"),
                     procedure: Some(proc_id.to_string()),

@@ -66,6 +66,11 @@ pub struct SearchDoc {
     pub condition: Option<String>,
     /// Everything in reading order, for snippets.
     pub text: String,
+    /// Its own, its procedure's and its chapter's title as written, each when it shows
+    /// facet values (`Upgrade to [[to.minor]]`): a search in an environment shows them
+    /// with its values.
+    #[serde(skip)]
+    pub written: [Option<String>; 3],
     /// Which slice each entry of `commands`, `gui`, `body` and each line of `text`
     /// belongs to, and the slices' conditions.
     #[serde(skip)]
@@ -194,6 +199,13 @@ fn procedure(
         anchor: String::new(),
         condition: canonical(&conds, None),
         text: String::new(),
+        written: [
+            p.title_source.clone(),
+            p.title_source.clone(),
+            book.targets
+                .get(&ch.id)
+                .and_then(|t| t.title_source.clone()),
+        ],
         slices: Slices::default(),
     };
     if !p.intro.trim().is_empty() {
@@ -219,6 +231,11 @@ fn procedure(
             out(SearchDoc {
                 kind: DocKind::Section,
                 title: shown(book, &s.title),
+                written: [
+                    s.title_source.clone(),
+                    base.written[1].clone(),
+                    base.written[2].clone(),
+                ],
                 body: vec![text.clone()],
                 location: s.number.to_string(),
                 anchor: anchor.clone(),
@@ -262,6 +279,11 @@ fn step(
     let mut doc = SearchDoc {
         kind: DocKind::Step,
         title: shown(book, &st.title),
+        written: [
+            st.title_source.clone(),
+            base.written[1].clone(),
+            base.written[2].clone(),
+        ],
         location: format!("{} {step_word} {}", s.number, st.number),
         anchor: book
             .targets

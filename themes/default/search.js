@@ -1185,7 +1185,18 @@
     return tc.evaluate(condCache[src], env);
   }
   var engine = createEngine(load, applies);
-  window.tejunSearchMeta = engine.receivers.meta;
+  // Titles that show facet values, as the index holds them → as written (meta.titles).
+  var TITLES = {};
+  window.tejunSearchMeta = function (m) {
+    TITLES = (m && m.titles) || {};
+    engine.receivers.meta(m);
+  };
+  // A title as the reader's environment shows its facet values (picker.js fills them).
+  function shownTitle(text) {
+    var written = Object.prototype.hasOwnProperty.call(TITLES, text) ? TITLES[text] : null;
+    var fill = window.tejunEnv && window.tejunEnv.fill;
+    return written && fill ? fill(written, env) : text;
+  }
   window.tejunSearchShard = engine.receivers.shard;
   window.tejunSearchWords = engine.receivers.words;
   window.tejunSearchDocs = engine.receivers.docs;
@@ -1305,7 +1316,7 @@
         a.setAttribute("data-problem", p.id);
         var head = el("span", "search-head");
         head.appendChild(el("span", "search-loc", words("knownProblem")));
-        head.appendChild(el("span", "search-title", p.title));
+        head.appendChild(el("span", "search-title", shownTitle(p.title)));
         a.appendChild(head);
         a.appendChild(el("span", "search-snippet", p.message));
         li.appendChild(a);
@@ -1322,10 +1333,11 @@
         a.href = hrefFor(row, query);
         var head = el("span", "search-head"), title = el("span", "search-title");
         head.appendChild(el("span", "search-loc", row[1]));
-        title.appendChild(marked({ text: row[0], highlights: matchRanges(row[0], wanted, res.analysis) }));
+        var shown = shownTitle(row[0]);
+        title.appendChild(marked({ text: shown, highlights: matchRanges(shown, wanted, res.analysis) }));
         head.appendChild(title);
         a.appendChild(head);
-        if (row[3] && row[3] !== row[0]) a.appendChild(el("span", "search-proc", row[3]));
+        if (row[3] && row[3] !== row[0]) a.appendChild(el("span", "search-proc", shownTitle(row[3])));
         var sn = el("span", "search-snippet");
         sn.appendChild(marked(snippet(row[4] || row[0], wanted, res.analysis)));
         a.appendChild(sn);
@@ -1333,7 +1345,7 @@
         if (w) a.appendChild(w);
         if (g.also.length) {
           a.appendChild(el("span", "search-also", words("alsoIn", g.also.length) + ": " +
-            g.also.map(function (x) { return x.row[1] + " " + x.row[3]; }).join(" · ")));
+            g.also.map(function (x) { return x.row[1] + " " + shownTitle(x.row[3]); }).join(" · ")));
         }
         li.appendChild(a);
         list.appendChild(li);
