@@ -1185,18 +1185,22 @@
     return tc.evaluate(condCache[src], env);
   }
   var engine = createEngine(load, applies);
-  // Titles that show facet values, as the index holds them → as written (meta.titles).
+  // Titles that show facet values, as written, by the address of what they name
+  // (meta.titles: `page.html#anchor`).
   var TITLES = {};
   window.tejunSearchMeta = function (m) {
     TITLES = (m && m.titles) || {};
     engine.receivers.meta(m);
   };
-  // A title as the reader's environment shows its facet values (picker.js fills them).
-  function shownTitle(text) {
-    var written = Object.prototype.hasOwnProperty.call(TITLES, text) ? TITLES[text] : null;
+  // The title `text` of what `address` names, with the reader's facet values (picker.js
+  // fills them as it fills the page).
+  function shownTitle(text, address) {
+    var written = Object.prototype.hasOwnProperty.call(TITLES, address) ? TITLES[address] : null;
     var fill = window.tejunEnv && window.tejunEnv.fill;
     return written && fill ? fill(written, env) : text;
   }
+  // The address of a hit's procedure page.
+  function pageOf(link) { return link.split("#")[0]; }
   window.tejunSearchShard = engine.receivers.shard;
   window.tejunSearchWords = engine.receivers.words;
   window.tejunSearchDocs = engine.receivers.docs;
@@ -1316,7 +1320,7 @@
         a.setAttribute("data-problem", p.id);
         var head = el("span", "search-head");
         head.appendChild(el("span", "search-loc", words("knownProblem")));
-        head.appendChild(el("span", "search-title", shownTitle(p.title)));
+        head.appendChild(el("span", "search-title", shownTitle(p.title, p.href)));
         a.appendChild(head);
         a.appendChild(el("span", "search-snippet", p.message));
         li.appendChild(a);
@@ -1333,11 +1337,11 @@
         a.href = hrefFor(row, query);
         var head = el("span", "search-head"), title = el("span", "search-title");
         head.appendChild(el("span", "search-loc", row[1]));
-        var shown = shownTitle(row[0]);
+        var shown = shownTitle(row[0], row[2]);
         title.appendChild(marked({ text: shown, highlights: matchRanges(shown, wanted, res.analysis) }));
         head.appendChild(title);
         a.appendChild(head);
-        if (row[3] && row[3] !== row[0]) a.appendChild(el("span", "search-proc", shownTitle(row[3])));
+        if (row[3] && row[3] !== row[0]) a.appendChild(el("span", "search-proc", shownTitle(row[3], pageOf(row[2]))));
         var sn = el("span", "search-snippet");
         sn.appendChild(marked(snippet(row[4] || row[0], wanted, res.analysis)));
         a.appendChild(sn);
@@ -1345,7 +1349,7 @@
         if (w) a.appendChild(w);
         if (g.also.length) {
           a.appendChild(el("span", "search-also", words("alsoIn", g.also.length) + ": " +
-            g.also.map(function (x) { return x.row[1] + " " + shownTitle(x.row[3]); }).join(" · ")));
+            g.also.map(function (x) { return x.row[1] + " " + shownTitle(x.row[3], pageOf(x.row[2])); }).join(" · ")));
         }
         li.appendChild(a);
         list.appendChild(li);
