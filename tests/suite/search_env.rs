@@ -5,7 +5,8 @@
 //! model: the step unfiltered against `filter()`'s view) never bring that step back
 //! through `tejun search cmd:WORD --env …`, snippets never show such a command, and the
 //! offline site in Chromium, picker set to the profile's environment, shows the same rows,
-//! snippets and "outside" count as the CLI.
+//! snippets and "outside" count as the CLI; a step that matches only by such a slice is
+//! counted outside, so the shown and the hidden add up to the hits without an environment.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -183,6 +184,24 @@ fn cli_keeps_to_the_environment(book: &Book) -> (Vec<Probe>, usize) {
                     }
                 }
             }
+        }
+        // A word that only ruled-out slices hold is never answered by silence: what the
+        // environment shows and what it says it hides add up to what the book holds.
+        for w in p.traps.iter().take(4) {
+            let inside = search_json(book, w, &p.spec, "500").len() as u64;
+            let hidden = outside_count(book, w, &p.spec);
+            let everywhere = crate::harness::Tejun::new(book)
+                .args(["search", w, ".", "--json", "--limit", "500"])
+                .run();
+            everywhere.assert_ok();
+            let all = everywhere.json().as_array().map_or(0, Vec::len) as u64;
+            assert!(all > 0, "{w} is a word of the book");
+            assert_eq!(
+                inside + hidden,
+                all,
+                "{}: {w}: {inside} shown and {hidden} said to be outside, of {all}",
+                p.spec
+            );
         }
         traps += p.traps.len();
     }
