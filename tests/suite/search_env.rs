@@ -317,3 +317,44 @@ fn kubeadm_profiles_search_only_what_applies() {
     assert!(traps > 0, "no command word is ruled out with its slice");
     site_agrees(&book, &probes);
 }
+
+/// On the site, "show them" lists a step that applies but holds the word only in a
+/// variant the environment rules out, marked outside with that variant's condition in
+/// words: on RHEL, `apt-mark` is in the Debian variants only.
+#[test]
+fn shown_outside_hits_say_which_condition_rules_them_out() {
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
+    let book = Book::kubeadm();
+    let out = book.tmp().join("site");
+    book.tejun()
+        .args(["build", ".", "--out"])
+        .arg(&out)
+        .run()
+        .assert_ok();
+    let env = "distro=rhel&cni=cilium&topology=external-etcd&from=v1.30&to=v1.31";
+    b.open(&format!("{}?{env}", file_url(&out.join("index.html"))));
+    let (rows, count) = site_rows(&mut b, "cmd:apt-mark");
+    assert!(rows.is_empty(), "{rows:?}");
+    let hidden = outside_count(&book, "cmd:apt-mark", &env.replace('&', ","));
+    assert!(hidden > 0 && count.contains(&hidden.to_string()), "{count}");
+    b.eval("document.querySelector('#search-results .search-more').click()");
+    b.wait_for("document.querySelectorAll('#search-results .search-hit').length > 0");
+    let hits = b.eval(
+        "[...document.querySelectorAll('#search-results .search-hit')].map(h => [\
+         !!h.querySelector('.search-outside-mark'), \
+         [...h.querySelectorAll('.search-clause-out')].map(c => c.textContent).join(' ')])",
+    );
+    let hits = hits.as_array().expect("hits");
+    // One row per reused step, its other places listed under it.
+    assert!(!hits.is_empty() && hits.len() as u64 <= hidden, "{hits:?}");
+    for h in hits {
+        assert_eq!(h[0], true, "not marked outside: {h:?}");
+        assert!(
+            h[1].as_str()
+                .is_some_and(|c| c.contains("Debian / Ubuntu (apt)")),
+            "no reason in words: {h:?}"
+        );
+    }
+}

@@ -862,6 +862,7 @@
               var k = id - n, d = state.sliceDoc[k];
               holding.add(d);
               if (counts(ctx, k, d)) masks.set(d, (masks.get(d) || 0) | bit);
+              if (ctx.matched) (ctx.matched.get(d) || ctx.matched.set(d, []).get(d)).push(k);
             }
             if (shard && has.call(shard.tokens, token)) decode(shard.tokens[token], 0, addPosting);
             if (shard && has.call(shard.groups, token)) {
@@ -956,7 +957,14 @@
     function search(query, limit, opts) {
       // Whether anything is searchable does not depend on the analysis; the terms do, and
       // the index says which it was made with.
-      var terms = parseQuery(query), everywhere = !!(opts && opts.everywhere), pl, p, ctx;
+      var terms = parseQuery(query), everywhere = !!(opts && opts.everywhere), pl, p, ctx, whole;
+      // The condition (an index into meta.conds) of the first slice of `d` the query's
+      // words were found in that the environment rules out: why a step that applies is
+      // outside.
+      function ruledOutSlice(d) {
+        var found = (whole.matched.get(d) || []).filter(function (k) { return ctx.slices[k]; });
+        return found.length ? state.sliceCond[Math.min.apply(null, found)] : doc(d).cond;
+      }
       var result = { plan: { terms: [], corrections: [] }, hits: [], total: 0, exact: true, outside: 0, partial: false, corrected: null, analysis: "ja" };
       if (!terms.length) return Promise.resolve(result);
       return load("search/meta.js").then(function () {
@@ -980,7 +988,8 @@
         p = tokenPostings(pl, ctx);
         // Every slice lending its words (retrieve.rs `whole`): a step that applies but
         // matches only in what the environment rules out is counted outside, never dropped.
-        var whole = ctx.slices ? { out: out, slices: null } : null, pw = whole ? tokenPostings(pl, whole) : p;
+        whole = ctx.slices ? { out: out, slices: null, matched: new Map() } : null;
+        var pw = whole ? tokenPostings(pl, whole) : p;
         var inside = [], outside = [], inPart = [];
         candidates(pl, pw).forEach(function (d) {
           var k = keyed(pl, p, d, ctx), isOut = !!(out && out[d]);
@@ -1004,8 +1013,8 @@
           result.partial = r.best !== null && r.best < n;
           return loadDocs(r.hits.map(function (x) { return x.id; })).then(function () {
             result.hits = r.hits.map(function (x) {
-              var row = doc(x.id), cond = state.meta.conds[row.cond];
-              return { id: x.id, key: x.key, row: shownRow(row, x.id, x.ctx), condition: cond, cond: row.cond, open: applies(cond) === null, outside: !!(x.part || (out && out[x.id])) };
+              var row = doc(x.id), c = x.part ? ruledOutSlice(x.id) : row.cond, cond = state.meta.conds[c];
+              return { id: x.id, key: x.key, row: shownRow(row, x.id, x.ctx), condition: cond, cond: c, open: applies(cond) === null, outside: !!(x.part || (out && out[x.id])) };
             });
             return result;
           });
