@@ -95,6 +95,8 @@ pub struct Slices {
     pub gui: Vec<u32>,
     /// The slice of each of `body`.
     pub body: Vec<u32>,
+    /// The slice of each of `processes`.
+    pub processes: Vec<u32>,
     /// The slice of each line of `text` (split at `\n`).
     pub lines: Vec<u32>,
 }
@@ -404,9 +406,18 @@ impl Writer<'_> {
                     self.push_text(t, slice);
                 }
                 PartKind::Processes { items, .. } => {
-                    self.doc
-                        .processes
-                        .extend(items.iter().map(|i| i.name.clone()));
+                    for i in items {
+                        let s = match i.when.as_ref().filter(|c| !is_trivial(c)) {
+                            Some(_) => {
+                                let mut with = own.clone();
+                                with.extend(i.when.iter());
+                                self.slice(&with, slice)
+                            }
+                            None => slice,
+                        };
+                        self.doc.processes.push(i.name.clone());
+                        self.doc.slices.processes.push(s);
+                    }
                     // The items every environment of the part checks share a line; each
                     // conditional one is a line (and a slice) of its own.
                     let common: Vec<&str> = items
@@ -417,14 +428,12 @@ impl Writer<'_> {
                     if !common.is_empty() || items.is_empty() {
                         self.push_body(common.join(" "), slice);
                     }
-                    for i in items
-                        .iter()
-                        .filter(|i| i.when.as_ref().is_some_and(|c| !is_trivial(c)))
-                    {
-                        let mut with = own.clone();
-                        with.extend(i.when.iter());
-                        let s = self.slice(&with, slice);
-                        self.push_body(i.name.clone(), s);
+                    let first = self.doc.processes.len() - items.len();
+                    for (k, i) in items.iter().enumerate() {
+                        if i.when.as_ref().is_some_and(|c| !is_trivial(c)) {
+                            let s = self.doc.slices.processes[first + k];
+                            self.push_body(i.name.clone(), s);
+                        }
                     }
                 }
                 PartKind::Refs(ids) => {

@@ -384,7 +384,7 @@ fn the_log_is_in_local_time_with_titles_values_notes_and_who_ticked() {
         b.open(&url);
         let (i, id, value) = work_on_valued_step(&mut b, "山田", note);
         // Asked once: the next tick, even after reopening, asks nothing.
-        b.open(&url);
+        b.reopen(&url, &["tejun-operator"]);
         tick(&mut b, 0);
         assert_eq!(
             b.eval("document.querySelector('[data-operator-dialog]').open"),

@@ -90,6 +90,39 @@ fn a_translation_that_changes_a_link_target_is_an_error_at_its_line() {
     assert!(err.contains("translation was not checked"), "{err}");
 }
 
+/// The source gains a link its translation has not caught up with: the build goes on,
+/// the unit is stale, and the English page shows that text as the source has it (with the
+/// link) rather than the translation without it.
+#[test]
+fn a_source_edit_that_adds_a_link_leaves_its_translation_stale_not_broken() {
+    let book = Book::jobcenter();
+    book.edit(
+        "content/_steps/unix-check-processes-stopped.toml",
+        "body = \"以下のコマンドを実行してください。\"",
+        "body = \"以下のコマンドを実行してください([パッチ](#unix-patch))。\"",
+    );
+    let run = book.run(["check"]);
+    run.assert_ok();
+    let err = run.stderr();
+    assert!(err.contains("1 stale, 0 missing, 0 unstamped"), "{err}");
+    assert!(!err.contains("the translation lost"), "{err}");
+    let out = book.tmp().join("site");
+    book.tejun()
+        .args(["build", ".", "--out"])
+        .arg(&out)
+        .run()
+        .assert_ok();
+    let page = std::fs::read_to_string(out.join("en/unix-upgrade.html")).expect("built");
+    assert!(
+        page.contains("以下のコマンドを実行してください(<a"),
+        "the source's text, linked"
+    );
+    // A translation that does not keep its current source's links is still an error.
+    let fresh = Book::jobcenter();
+    fresh.edit(STEPS, "body = \"", "body = \"[x](#unix-patch) ");
+    assert_eq!(fresh.run(["check"]).code(), Some(1));
+}
+
 #[test]
 fn a_step_the_source_does_not_have_is_an_error_and_the_real_one_is_missing() {
     let book = Book::jobcenter();
