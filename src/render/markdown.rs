@@ -156,9 +156,57 @@ fn walk(ctx: &Ctx, owner: &str, src: &str, with_html: bool) -> Rendered {
         html_out = SANITISER.clean(&html_out).to_string();
     }
     Rendered {
-        html: html_out,
+        html: mark_values(ctx.config(), html_out),
         text: text.trim().to_string(),
     }
+}
+
+/// `html` with each facet value it shows (`[[to.minor]]`, in text or a code span) marked
+/// for the picker, or written in where the view's environment gives it: every prose field
+/// (introductions, notes, cautions, text) shows values alike. Link addresses hold theirs
+/// percent-encoded already, so no use is left inside an attribute but one the writer put
+/// in a title or alt text, which stays as written.
+fn mark_values(config: &crate::config::Config, html: String) -> String {
+    if !html.contains("[[") {
+        return html;
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut last = 0;
+    for (at, id) in crate::placeholder::uses(&html) {
+        let Ok(crate::config::Use::Facet(f, part)) = config.use_of(id) else {
+            continue;
+        };
+        if in_tag(&html[last..at]) {
+            continue;
+        }
+        let (text, filled) = config.facet_text(f, part);
+        out.push_str(&html[last..at]);
+        out.push_str(&value_markup(&f.id, part.name(), &text, filled));
+        last = at + id.len() + 4;
+    }
+    out.push_str(&html[last..]);
+    out
+}
+
+/// Whether the end of `before` is inside a tag (an attribute's value).
+fn in_tag(before: &str) -> bool {
+    before.rfind('<') > before.rfind('>')
+}
+
+/// A facet value as the theme's `parts/value.html` marks it (`.fv[data-fv]`, which
+/// picker.js fills in), for prose, which reaches the page as finished HTML.
+fn value_markup(facet: &str, part: &str, text: &str, filled: bool) -> String {
+    let filled = if filled { " fv-filled" } else { "" };
+    let part = if part.is_empty() {
+        String::new()
+    } else {
+        format!(" data-fv-part=\"{}\"", esc(part))
+    };
+    format!(
+        "<span class=\"fv{filled}\" data-fv=\"{}\"{part}>{}</span>",
+        esc(facet),
+        esc(text)
+    )
 }
 
 /// Renders a one-paragraph field without the surrounding `<p>`.
@@ -200,20 +248,7 @@ fn filled_title(number: &Option<String>, values: Vec<Segment<'static>>) -> Vec<E
     for segment in values {
         out.push(match segment {
             Segment::Value(v) => {
-                let filled = if v.filled { " fv-filled" } else { "" };
-                let part = if v.part.is_empty() {
-                    String::new()
-                } else {
-                    format!(" data-fv-part=\"{}\"", v.part)
-                };
-                Event::InlineHtml(
-                    format!(
-                        "<span class=\"fv{filled}\" data-fv=\"{}\"{part}>{}</span>",
-                        esc(&v.facet),
-                        esc(&v.text)
-                    )
-                    .into(),
-                )
+                Event::InlineHtml(value_markup(&v.facet, v.part, &v.text, v.filled).into())
             }
             Segment::Text(t) => Event::Text(t.into_owned().into()),
             // Titles hold no placeholders (the resolver refuses them).

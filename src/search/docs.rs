@@ -454,8 +454,10 @@ fn shown(book: &Book, text: &str) -> String {
     if !text.contains("[[") {
         return text.to_string();
     }
-    crate::placeholder::fill(text, &|id| {
-        book.config.placeholder(id).map(|p| p.unfilled.clone())
+    // Placeholders as they read unfilled, facet values as the book's environment shows them.
+    crate::placeholder::fill(text, &|id| match book.config.use_of(id).ok()? {
+        crate::config::Use::Placeholder(p) => Some(p.unfilled.clone()),
+        crate::config::Use::Facet(f, part) => Some(book.config.facet_text(f, part).0),
     })
 }
 

@@ -415,3 +415,37 @@ fn a_placeholder_in_an_image_address_is_located() {
         "{err}"
     );
 }
+
+#[test]
+fn introductions_and_notes_show_values_as_text_does() {
+    let book = Book::fixture("site-basic");
+    book.write(
+        "content/01-first/03-vals.toml",
+        "title = \"Vals\"\nintro = \"Intro for [[os.label]].\"\n[[section]]\nid = \"s\"\ntitle = \"S\"\nintro = \"Section for `[[from]]`.\"\n[[section.step]]\ntitle = \"T\"\n[[section.step.part]]\nnote = \"Note for [[from.major]].\"\n",
+    );
+    let out = book.tmp().join("rb.html");
+    book.run([
+        "runbook",
+        ".",
+        "--env",
+        "os=linux,from=R2.0",
+        "--out",
+        out.to_str().expect("a UTF-8 path"),
+    ])
+    .assert_ok();
+    let seen = text(&crate::harness::read(&out));
+    for line in ["Intro for Linux.", "Section for R2.0.", "Note for R2."] {
+        assert!(seen.contains(line), "{line}");
+    }
+    assert!(!seen.contains("[["));
+    book.run(["build", "."]).assert_ok();
+    let page = book.read("book/vals.html");
+    assert!(
+        page.contains("Intro for <span class=\"fv\" data-fv=\"os\" data-fv-part=\"label\">[Operating system]</span>."),
+        "{page}"
+    );
+    assert!(
+        page.contains("<code><span class=\"fv\" data-fv=\"from\">[Current version]</span></code>")
+    );
+    assert!(!page.contains("[["));
+}
