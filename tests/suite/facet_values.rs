@@ -449,3 +449,36 @@ fn introductions_and_notes_show_values_as_text_does() {
     );
     assert!(!page.contains("[["));
 }
+
+#[test]
+fn a_profiles_pdf_has_its_values_in_contents_and_bookmarks() {
+    let book = Book::kubeadm();
+    let pdf = book.tmp().join("rb.pdf");
+    book.tejun()
+        .args([
+            "pdf",
+            ".",
+            "--profile",
+            "ubuntu-calico-stacked-v1-29-to-v1-30",
+            "--out",
+            pdf.to_str().expect("a UTF-8 path"),
+        ])
+        .within(crate::pdf::PRINT)
+        .run()
+        .assert_ok();
+    let marks = crate::pdf::outline(&pdf);
+    assert!(
+        marks
+            .iter()
+            .any(|(_, _, t)| t == "2.1 Upgrade the first control-plane node to v1.30"),
+        "{marks:?}"
+    );
+    assert!(
+        marks.iter().all(|(_, _, t)| !t.contains('[')),
+        "no bookmark reads as a label: {marks:?}"
+    );
+    let all = crate::pdf::text(&pdf, None);
+    assert!(!all.contains("[[") && !all.contains("[TargetKubernetesversion]"));
+    // pdftotext's words without their spaces.
+    assert!(all.contains("Switchthepackagerepositorytov1.30"));
+}
