@@ -18,7 +18,7 @@ use crate::search::Field;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// What to look for: words, "a phrase", cmd:regsvr32, title:停止 (anything else is
+    /// What to look for: words, "a phrase", cmd:systemctl, title:restart (anything else is
     /// text); with --commands, the start of the names to list
     #[arg(allow_hyphen_values = true, required_unless_present_any = ["commands", "error"])]
     pub query: Option<String>,
@@ -28,7 +28,7 @@ pub struct Args {
     pub error: Option<String>,
     #[command(flatten)]
     pub book: BookArg,
-    /// Only what applies to this environment: cluster=unix,from=R12.8 (open facets keep a step)
+    /// Only what applies to this environment: os=linux,from=2.4 (open facets keep a step)
     #[arg(long)]
     pub env: Option<String>,
     /// Search one field only: title, cmd, gui, body, proc, chapter

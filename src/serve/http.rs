@@ -544,7 +544,7 @@ fn search(shared: &Shared, target: &str) -> (u16, String) {
         .and_then(|l| l.parse().ok())
         .unwrap_or(20usize)
         .min(100);
-    // `env=cluster=unix,from=R12.8`: only what applies there, as `tejun search --env`.
+    // `env=os=linux,from=2.4`: only what applies there, as `tejun search --env`.
     let env = match query_param(target, "env").filter(|e| !e.is_empty()) {
         Some(spec) => match index.2.parse_env(&spec) {
             Ok(env) => Some(env),
