@@ -400,7 +400,7 @@ impl Config {
         }
     }
 
-    /// Parses a command-line environment: `cluster=unix,operation=patch,from=R12.7`.
+    /// Parses a command-line environment: `os=linux,operation=patch,from=2.4`.
     pub fn parse_env(&self, spec: &str) -> Result<Env, String> {
         let env = crate::facet::parse_env(&self.facets, spec).map_err(shown)?;
         match self.impossible(&env) {

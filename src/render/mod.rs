@@ -43,7 +43,7 @@ use view::{ChapterView, ItemView, ProcedureView};
 pub struct RenderedPage {
     /// Which page.
     pub id: PageId,
-    /// Output path, relative (`mscs-upgrade-x64-r12-8.html`).
+    /// Output path, relative (`upgrade-from-2-3.html`).
     pub path: String,
     /// Its `<title>`.
     pub title: String,

@@ -1,6 +1,6 @@
 //! Browse by command: every program a book's commands run and every process its checks
 //! name, each with the steps that use it, in reading order (`tejun search --commands`).
-//! A support engineer who knows the command (`nqsstop`, `regsvr32`, `kubeadm`) but not
+//! A support engineer who knows the command (`systemctl`, `regsvr32`, `kubeadm`) but not
 //! the procedure finds every step that runs it. Built from the search documents, so an
 //! environment's list is the filtered book's.
 

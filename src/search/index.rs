@@ -822,7 +822,7 @@ impl SearchIndex {
 }
 
 /// What of the stored condition `canonical` the environment leaves open, in words: a
-/// reader who chose `cluster = unix` needs no 「クラスタ種別: UNIX」 on every hit.
+/// reader who chose `os = linux` needs no "Operating system: Linux" on every hit.
 fn open_text(canonical: &str, env: &Env, config: &Config) -> Option<String> {
     let c = condition::parse(canonical)
         .ok()

@@ -563,6 +563,16 @@ impl<'a> Walk<'a> {
             t.from.as_ref(),
         );
         let symptom = t.symptom.as_ref().map(|s| s.get_ref());
+        for m in symptom.iter().flat_map(|s| &s.messages) {
+            if !raw
+                .symptom
+                .messages
+                .iter()
+                .any(|s| s.get_ref() == m.get_ref())
+            {
+                raw.symptom.messages.push(m.clone());
+            }
+        }
         self.unit(
             &files,
             "symptom".into(),

@@ -452,3 +452,67 @@ fn an_edited_cause_of_a_known_problem_makes_exactly_its_translation_stale() {
     let title = title_line.trim_start_matches("title = ").trim_matches('"');
     assert!(page.contains(title), "the English entry has its title");
 }
+
+/// What English Windows prints is not a translation of the Japanese message: an English
+/// entry adds it (`[symptom] messages`), and a support engineer abroad who pastes it finds
+/// the entry in the English CLI search, the English site and `/api/search?lang=en`, while
+/// the Japanese book's search does not claim it.
+#[test]
+fn a_translation_adds_the_messages_the_product_prints_in_its_language() {
+    let pasted = "Access is denied.";
+    let english = [
+        "necjc-delete-fails",
+        "resource-dll-in-use",
+        "resource-dll-register-fails",
+    ];
+    let book = Book::jobcenter();
+    let run = book.run(["search", "--error", pasted, "--json", "--lang", "en", "."]);
+    run.assert_ok();
+    let v = run.json();
+    let found: Vec<&str> = v["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .filter_map(|p| p["id"].as_str())
+        .collect();
+    assert!(
+        found.len() >= 3 && found.iter().take(3).all(|id| english.contains(id)),
+        "{v}"
+    );
+    assert!(
+        v["problems"][0]["title"]
+            .as_str()
+            .is_some_and(|t| t.is_ascii()),
+        "the English entry's title: {v}"
+    );
+    let run = book.run(["search", "--error", pasted, "--json", "."]);
+    assert_eq!(run.json()["problems"], json!([]), "the Japanese book");
+
+    // The English site's search box.
+    if let Some(mut b) = Browser::launch() {
+        let site = crate::a11y::jobcenter();
+        b.open(&file_url(&site.join("en/index.html")));
+        b.eval("(() => { const i = document.getElementById('search-input'); i.value = ''; i.focus(); })()");
+        b.insert_text(pasted);
+        let first = b.wait_for(&format!(
+            "(() => {{ const a = document.querySelector('#search-results [role=option]'); \
+             return !!a && {}.includes(a.getAttribute('data-problem')); }})()",
+            json!(english)
+        ));
+        assert_eq!(first, json!(true));
+    }
+
+    // The preview's API, in English.
+    let server = crate::harness::server::Server::start(&book, &[]);
+    let answer = crate::harness::wait_until("the search index is ready", || {
+        let (status, body) = server.get("/api/search?error=Access%20is%20denied.&lang=en");
+        (status == 200).then_some(body)
+    });
+    let v: Value = serde_json::from_str(&answer).expect("JSON");
+    assert!(
+        v["problems"][0]["id"]
+            .as_str()
+            .is_some_and(|id| english.contains(&id)),
+        "{v}"
+    );
+}

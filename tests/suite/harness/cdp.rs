@@ -174,13 +174,19 @@ impl Browser {
 
     /// Opens `url` again as a new visit once the new page sees the current page's
     /// localStorage entries `keys`: as with [`Self::store_and_reload`], a write made just
-    /// before leaving can reach the browser after the next page has read its storage.
+    /// before leaving can reach the browser after the next page has read its storage. A
+    /// visit that came too soon is silenced (its `pagehide` handlers would save what it
+    /// saw) and given the entries back before the next try.
     pub fn reopen(&mut self, url: &str, keys: &[&str]) {
         let before = self.eval(&format!(
             "{}.map(k => [k, localStorage.getItem(k)])",
             json!(keys)
         ));
         let kept = format!("{before}.every(([k, v]) => localStorage.getItem(k) === v)");
+        let restore = format!(
+            "(() => {{ addEventListener('pagehide', e => e.stopImmediatePropagation(), true); \
+             for (const [k, v] of {before}) v === null ? localStorage.removeItem(k) : localStorage.setItem(k, v); }})()"
+        );
         let start = Instant::now();
         loop {
             self.open(url);
@@ -191,6 +197,7 @@ impl Browser {
                 start.elapsed() < TIMEOUT,
                 "{keys:?} of the last visit never reached {url}"
             );
+            self.eval(&restore);
             std::thread::sleep(Duration::from_millis(50));
         }
     }
