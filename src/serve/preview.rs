@@ -313,10 +313,7 @@ impl Preview {
         };
         Some(Aggregates {
             book: Arc::clone(book),
-            theme: Theme {
-                tera: theme.tera.clone(),
-                assets: theme.assets.clone(),
-            },
+            theme: theme.clone(),
             stamp: self.stamp,
         })
     }
@@ -453,10 +450,7 @@ impl Preview {
             return Vec::new();
         };
         // `Site` takes its theme by value; the compiled templates are cheap to clone.
-        let theme = Theme {
-            tera: theme.tera.clone(),
-            assets: theme.assets.clone(),
-        };
+        let theme = theme.clone();
         let mut out = MemoryOutput::default();
         let hidden = crate::progress::Silent;
         let built = Site::new(book, theme).and_then(|site| {
@@ -482,10 +476,7 @@ impl Preview {
         let (Some(book), Some(theme)) = (&self.book, &self.theme) else {
             return Vec::new();
         };
-        let theme = Theme {
-            tera: theme.tera.clone(),
-            assets: theme.assets.clone(),
-        };
+        let theme = theme.clone();
         let site = crate::timing::phase("site", || {
             Site::new(book, theme).map(|s| s.with_commands(crate::search::commands::for_site))
         });
