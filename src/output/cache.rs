@@ -51,7 +51,7 @@ impl Fingerprint {
     }
 
     fn hex(self) -> String {
-        format!("{:032x}", self.0)
+        self.to_string()
     }
 
     fn parse(hex: &str) -> Option<Fingerprint> {
@@ -59,6 +59,13 @@ impl Fingerprint {
             .then(|| u128::from_str_radix(hex, 16).ok())
             .flatten()
             .map(Fingerprint)
+    }
+}
+
+impl std::fmt::Display for Fingerprint {
+    /// 32 hexadecimal digits.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:032x}", self.0)
     }
 }
 

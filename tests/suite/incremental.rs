@@ -311,3 +311,57 @@ fn first_procedure(content: &Path) -> PathBuf {
     }
     panic!("no procedure in {}", content.display());
 }
+
+/// The links of `tejun search QUERY --json` over the index in `index`, sorted.
+fn hits(book: &Book, query: &str, index: &Path) -> Vec<String> {
+    let run = book
+        .tejun()
+        .args(["search", query, ".", "--json", "--limit", "50", "--index"])
+        .arg(index)
+        .run();
+    let json = run.assert_ok().json();
+    let list = json.get("steps").unwrap_or(&json);
+    let mut links: Vec<String> = list
+        .as_array()
+        .expect("a JSON array")
+        .iter()
+        .map(|h| h["link"].as_str().unwrap_or_default().to_string())
+        .collect();
+    links.sort();
+    links
+}
+
+#[test]
+fn the_search_index_is_updated_in_place_and_finds_what_a_fresh_one_finds() {
+    let book = Book::fixture("problems");
+    let out = book.tmp().join("site");
+    let index = book.tmp().join(".tejun-index");
+    build(&book, &out);
+    book.edit(
+        "content/01-install/01-setup.toml",
+        "tar xzf example.tar.gz",
+        "tar xzf zebrafile.tar.gz",
+    );
+    build(&book, &out);
+    let meta: serde_json::Value =
+        serde_json::from_str(&read(&index.join("tejun-index.json"))).expect("index metadata");
+    assert_eq!(
+        meta["replaced"], 1,
+        "one page replaced in place, not the index rebuilt: {meta}"
+    );
+    let fresh = book.tmp().join("fresh-index");
+    book.tejun()
+        .args(["index", ".", "--force", "--out"])
+        .arg(&fresh)
+        .run()
+        .assert_ok();
+    assert!(!hits(&book, "zebrafile", &index).is_empty(), "the new word is found");
+    assert!(hits(&book, "example.tar.gz", &index).is_empty(), "the old one is gone");
+    for query in ["zebrafile", "tar", "dbtool", "systemctl", "service"] {
+        assert_eq!(
+            hits(&book, query, &index),
+            hits(&book, query, &fresh),
+            "`{query}`: the updated index finds what a fresh one does"
+        );
+    }
+}
