@@ -34,7 +34,7 @@ use tantivy::query::TermQuery;
 use tantivy::schema::{
     IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, STORED, STRING,
 };
-use tantivy::{Index, IndexReader, TantivyDocument, Term};
+use tantivy::{Document as _, Index, IndexReader, TantivyDocument, Term};
 
 use super::analyze::{Analysis, TejunTokenizer, TOKENIZER};
 use super::docs::{self, SearchDoc};
