@@ -331,7 +331,10 @@ mod tests {
         let entries = parse(&text).expect("a whole manifest is read");
         assert_eq!(entries["index.html"].key, Fingerprint::of(b"ctx"));
         assert!(parse(&text[..text.len() - 5]).is_none(), "truncated");
-        assert!(parse(&text.replace("index.html", "index.htm")).is_none(), "edited");
+        assert!(
+            parse(&text.replace("index.html", "index.htm")).is_none(),
+            "edited"
+        );
         assert!(parse(&text.replace(env!("CARGO_PKG_VERSION"), "0.0.0")).is_none());
         assert!(parse("\u{0}garbage\nend 00\n").is_none());
         Ok(())

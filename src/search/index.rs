@@ -376,7 +376,11 @@ fn replace_changed(
             Ok(())
         })
     })?;
-    let gone: Vec<&String> = old.pages.keys().filter(|id| !now.contains_key(*id)).collect();
+    let gone: Vec<&String> = old
+        .pages
+        .keys()
+        .filter(|id| !now.contains_key(*id))
+        .collect();
     let replaced = old.replaced + changed.len() + gone.len();
     if replaced * MAX_REPLACED > now.len().max(1) {
         return Ok(None);
@@ -431,7 +435,10 @@ fn replace_changed(
         pages: now,
         replaced,
     };
-    fs::write(staged.path().join(META), serde_json::to_string_pretty(&meta)?)?;
+    fs::write(
+        staged.path().join(META),
+        serde_json::to_string_pretty(&meta)?,
+    )?;
     drop(index);
     staged.commit()?.finish()?;
     Ok(Some(count))

@@ -38,7 +38,13 @@ fn assert_same_site(incremental: &Path, clean: &Path, after: &str) {
 }
 
 fn build(book: &Book, out: &Path) -> Run {
-    let run = book.tejun().arg("build").arg(".").arg("--out").arg(out).run();
+    let run = book
+        .tejun()
+        .arg("build")
+        .arg(".")
+        .arg("--out")
+        .arg(out)
+        .run();
     run.assert_ok();
     run
 }
@@ -47,7 +53,9 @@ fn build(book: &Book, out: &Path) -> Run {
 /// Returns the incremental build's run.
 fn rebuild_matches_clean(book: &Book, out: &Path, after: &str) -> Run {
     let run = build(book, out);
-    let clean = book.tmp().join(format!("clean-{}", after.replace(' ', "-")));
+    let clean = book
+        .tmp()
+        .join(format!("clean-{}", after.replace(' ', "-")));
     build(book, &clean);
     assert_same_site(out, &clean, after);
     fs::remove_dir_all(&clean).expect("remove the clean build");
@@ -165,11 +173,7 @@ fn a_damaged_or_foreign_cache_is_ignored() {
     build(&book, &out);
     let manifest = out.join(CACHE).join("manifest");
     let good = fs::read_to_string(&manifest).expect("the cache has a manifest");
-    let other_version = good.replacen(
-        env!("CARGO_PKG_VERSION"),
-        "0.0.0-another-tejun",
-        1,
-    );
+    let other_version = good.replacen(env!("CARGO_PKG_VERSION"), "0.0.0-another-tejun", 1);
     let damaged = [
         ("garbage", "\u{0}\u{1}not a manifest at all\n".to_string()),
         ("a truncated manifest", good[..good.len() / 2].to_string()),
@@ -186,7 +190,12 @@ fn a_damaged_or_foreign_cache_is_ignored() {
         cmd = next;
         write(&manifest, text);
         let run = rebuild_matches_clean(&book, &out, what);
-        assert_eq!(kept(&run), 0, "{what} must not be trusted: {}", run.stderr());
+        assert_eq!(
+            kept(&run),
+            0,
+            "{what} must not be trusted: {}",
+            run.stderr()
+        );
     }
 
     // A page changed in the output since it was built is the page no longer: built again.
@@ -204,8 +213,17 @@ fn a_failed_rebuild_leaves_the_previous_site_and_its_cache_untouched() {
     let out = book.tmp().join("site");
     build(&book, &out);
     let before = snapshot(&out);
-    book.write("content/01-install/01-setup.toml", "title = \"Set up\n[[section]");
-    let run = book.tejun().arg("build").arg(".").arg("--out").arg(&out).run();
+    book.write(
+        "content/01-install/01-setup.toml",
+        "title = \"Set up\n[[section]",
+    );
+    let run = book
+        .tejun()
+        .arg("build")
+        .arg(".")
+        .arg("--out")
+        .arg(&out)
+        .run();
     assert_ne!(run.code(), Some(0), "a syntax error fails the build");
     assert!(run.stderr().contains("01-setup.toml:"), "{}", run.stderr());
     assert!(snapshot(&out) == before, "the previous site changed");
@@ -276,7 +294,11 @@ fn the_jobcenter_book_rebuilds_to_what_a_clean_build_makes() {
         .iter()
         .find(|l| l.starts_with("title = \""))
         .expect("the step's title");
-    let edited = text.replacen(title, &title.replacen("title = \"", "title = \"(edited) ", 1), 1);
+    let edited = text.replacen(
+        title,
+        &title.replacen("title = \"", "title = \"(edited) ", 1),
+        1,
+    );
     write(&file, edited);
     let run = rebuild_matches_clean(&book, &out, "a step of the JobCenter book");
     assert!(kept(&run) > 0, "{}", run.stderr());
@@ -364,8 +386,14 @@ fn the_search_index_is_updated_in_place_and_finds_what_a_fresh_one_finds() {
         .arg(&fresh)
         .run()
         .assert_ok();
-    assert!(!hits(&book, "zebrafile", &index).is_empty(), "the new word is found");
-    assert!(hits(&book, "example.tar.gz", &index).is_empty(), "the old one is gone");
+    assert!(
+        !hits(&book, "zebrafile", &index).is_empty(),
+        "the new word is found"
+    );
+    assert!(
+        hits(&book, "example.tar.gz", &index).is_empty(),
+        "the old one is gone"
+    );
     for query in ["zebrafile", "tar", "dbtool", "systemctl", "service"] {
         assert_eq!(
             hits(&book, query, &index),
