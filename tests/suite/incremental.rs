@@ -355,16 +355,22 @@ fn hits(book: &Book, query: &str, index: &Path) -> Vec<String> {
     links
 }
 
-#[test]
-fn the_search_index_is_updated_in_place_and_finds_what_a_fresh_one_finds() {
+/// The problems fixture with enough pages that replacing one in the search index is worth
+/// it (a small index is rebuilt whole).
+fn with_pages_enough_to_update() -> Book {
     let book = Book::fixture("problems");
-    // Enough pages that replacing one is worth it (a small index is rebuilt whole).
     for n in 0..12 {
         book.write(
             &format!("content/01-install/{:02}-extra-{n}.toml", n + 2),
             SECOND.replace("Upgrade the server", &format!("Extra procedure {n}")),
         );
     }
+    book
+}
+
+#[test]
+fn the_search_index_is_updated_in_place_and_finds_what_a_fresh_one_finds() {
+    let book = with_pages_enough_to_update();
     let out = book.tmp().join("site");
     let index = book.tmp().join(".tejun-index");
     build(&book, &out);
@@ -401,4 +407,41 @@ fn the_search_index_is_updated_in_place_and_finds_what_a_fresh_one_finds() {
             "`{query}`: the updated index finds what a fresh one does"
         );
     }
+}
+
+#[test]
+fn a_damaged_search_index_is_built_whole_instead_of_updated() {
+    let book = with_pages_enough_to_update();
+    let out = book.tmp().join("site");
+    let index = book.tmp().join(".tejun-index");
+    build(&book, &out);
+    // Half the index's files gone: nothing to update in place.
+    for e in fs::read_dir(index.join("tantivy")).expect("tantivy folder") {
+        let path = e.expect("entry").path();
+        if path.extension().is_some_and(|x| x == "idx" || x == "term") {
+            fs::remove_file(&path).expect("remove");
+        }
+    }
+    book.edit(
+        "content/01-install/01-setup.toml",
+        "tar xzf example.tar.gz",
+        "tar xzf zebrafile.tar.gz",
+    );
+    let run = build(&book, &out);
+    assert!(
+        !run.stderr().contains("search index not updated"),
+        "{}",
+        run.stderr()
+    );
+    assert!(
+        !hits(&book, "zebrafile", &index).is_empty(),
+        "the new word is found"
+    );
+    assert!(
+        !hits(&book, "dbtool", &index).is_empty(),
+        "and the rest of the book"
+    );
+    let meta: serde_json::Value =
+        serde_json::from_str(&read(&index.join("tejun-index.json"))).expect("index metadata");
+    assert_eq!(meta["replaced"], 0, "built whole: {meta}");
 }
