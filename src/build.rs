@@ -10,7 +10,7 @@ use anyhow::Result;
 
 use crate::model::Book;
 use crate::output::owned::output_in_book;
-use crate::output::{BookSources, Kind, StagedDir};
+use crate::output::{BookSources, BuildCache, Kind, StagedDir};
 use crate::progress::Progress;
 use crate::render::{Site, Theme};
 use crate::search::index::{self, Update};
@@ -38,6 +38,8 @@ pub struct Report {
     pub pdfs: usize,
     /// What became of the search index.
     pub index: IndexOutcome,
+    /// Files put in place from the previous build, unchanged, instead of written.
+    pub reused: usize,
 }
 
 /// What became of the search index beside the output.
@@ -67,6 +69,8 @@ impl<'a> Build<'a> {
         };
         let sources = BookSources::new(root, &book.config.theme_dir);
         let staged = StagedDir::begin(&out_dir, Kind::Site, &sources)?;
+        // Only now: a folder tejun did not make is refused above, and nothing is taken from it.
+        let staged = staged.with_cache(BuildCache::open(&out_dir));
         Ok(Build {
             root,
             book,
@@ -74,6 +78,12 @@ impl<'a> Build<'a> {
             out_dir,
             staged,
         })
+    }
+
+    /// Renders every file afresh and keeps no build cache in the output (`--no-cache`).
+    pub fn without_cache(mut self) -> Build<'a> {
+        self.staged = self.staged.without_cache();
+        self
     }
 
     /// Also builds the book's translations (loaded with [`crate::resolve::load_translated`]),
@@ -131,13 +141,14 @@ impl<'a> Build<'a> {
                     Ok(r)
                 })
                 .and_then(|r| {
+                    let reused = staged.cache().map_or(0, |c| c.reused());
                     let retired = crate::timing::phase("commit", || staged.commit())?;
-                    Ok((r, retired))
+                    Ok((r, reused, retired))
                 });
             progress.finish();
             (built, index.join())
         });
-        let ((pages, pdfs), retired) = site_result?;
+        let ((pages, pdfs), reused, retired) = site_result?;
         let index = match index {
             Ok(Ok(Update::Built { docs })) => IndexOutcome::Built {
                 docs,
@@ -154,6 +165,7 @@ impl<'a> Build<'a> {
             steps: pages.steps,
             pdfs,
             index,
+            reused,
         })
     }
 }

@@ -22,6 +22,10 @@ pub struct Args {
     /// Open the built index.html in the default browser
     #[arg(long)]
     pub open: bool,
+    /// Render every file afresh, ignoring the build cache of the previous build, and keep
+    /// none in the output (the next build renders everything again)
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
@@ -37,9 +41,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Ok(books) => books,
         Err(code) => return Ok(code),
     };
-    let report = Build::new(root, book, args.out.as_deref())?
-        .with_translations(&translations)
-        .run(&Bar::new("rendering"))?;
+    let mut build = Build::new(root, book, args.out.as_deref())?.with_translations(&translations);
+    if args.no_cache {
+        build = build.without_cache();
+    }
+    let report = build.run(&Bar::new("rendering"))?;
     // A build elsewhere (`--out`) writes nothing into the book, schemas included: the
     // sources may be someone else's or read-only.
     if args.out.is_none() {
@@ -62,6 +68,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
         IndexOutcome::UpToDate => {}
         IndexOutcome::Failed(why) => eprintln!("warning: search index not updated: {why}"),
+    }
+    if report.reused > 0 {
+        eprintln!(
+            "kept {} unchanged from the previous build (`--no-cache` renders everything)",
+            count(report.reused, "file")
+        );
     }
     eprintln!(
         "built {}, {} into {} ({}, {} ms)",

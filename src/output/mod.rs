@@ -6,10 +6,12 @@
 //! written by [`write_owned`]. What any of them may replace is decided in one place,
 //! [`owned`].
 
+pub mod cache;
 mod file;
 pub mod owned;
 mod staged;
 
+pub use cache::{BuildCache, Fingerprint, Fingerprinter};
 pub use file::{write_atomic, write_owned};
 pub use owned::{BookSources, Kind, Signature};
 pub use staged::{process_alive, remove_leftovers, remove_retired, Retired, StagedDir};
@@ -46,6 +48,56 @@ pub trait SharedOutput: Sync {
         path: &str,
         fill: &mut dyn FnMut(&mut dyn Write) -> Result<()>,
     ) -> Result<()>;
+
+    /// Whether the sink keeps a build cache ([`cache`]): whether keys are worth making.
+    fn keeps_cache(&self) -> bool {
+        false
+    }
+
+    /// Puts the previous build's `path` in place when that build made it from `key`;
+    /// returns whether it did (the caller renders it otherwise).
+    fn reuse(&self, _path: &str, _key: Fingerprint) -> Result<bool> {
+        Ok(false)
+    }
+
+    /// Records that `path`, just written, was made from `key`.
+    fn record(&self, _path: &str, _key: Fingerprint) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// Writes `path` through `fill`, or puts the previous build's file in place when it was
+/// made from `key` too (`None`: the sink keeps no cache, nothing to compare).
+pub fn put_keyed(
+    sink: &dyn SharedOutput,
+    path: &str,
+    key: Option<Fingerprint>,
+    fill: &mut dyn FnMut(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
+    if let Some(key) = key {
+        if sink.reuse(path, key)? {
+            return Ok(());
+        }
+    }
+    sink.put_with(path, fill)?;
+    match key {
+        Some(key) => sink.record(path, key),
+        None => Ok(()),
+    }
+}
+
+/// Writes `bytes` as `path`, or puts the previous build's file in place when it held the
+/// same bytes: a link costs less than a write, and leaves the file as it was.
+pub fn put_bytes(sink: &dyn SharedOutput, path: &str, bytes: &[u8]) -> Result<()> {
+    if !sink.keeps_cache() {
+        return sink.put(path, bytes);
+    }
+    let key = Fingerprint::of(bytes);
+    if sink.reuse(path, key)? {
+        return Ok(());
+    }
+    sink.put(path, bytes)?;
+    sink.record(path, key)
 }
 
 /// Runs `f` with `out` as a [`SharedOutput`]: its own when it has one, otherwise behind a
@@ -120,6 +172,20 @@ impl SharedOutput for Within<'_> {
     ) -> Result<()> {
         check_relative(path)?;
         self.inner.put_with(&format!("{}{path}", self.prefix), fill)
+    }
+
+    fn keeps_cache(&self) -> bool {
+        self.inner.keeps_cache()
+    }
+
+    fn reuse(&self, path: &str, key: Fingerprint) -> Result<bool> {
+        check_relative(path)?;
+        self.inner.reuse(&format!("{}{path}", self.prefix), key)
+    }
+
+    fn record(&self, path: &str, key: Fingerprint) -> Result<()> {
+        check_relative(path)?;
+        self.inner.record(&format!("{}{path}", self.prefix), key)
     }
 }
 

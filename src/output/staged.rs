@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
+use super::cache::{BuildCache, Fingerprint};
 use super::owned::{ensure_replaceable, BookSources, Kind, INDEX_MARKER, SITE_MARKER};
 use super::{check_relative, Output, SharedOutput};
 
@@ -19,6 +20,8 @@ pub struct StagedDir {
     staging: tempfile::TempDir,
     kind: Kind,
     sources: BookSources,
+    /// What the previous build made each file from, and what this one makes them from.
+    cache: Option<BuildCache>,
 }
 
 /// The previous output, being removed on a background thread after [`StagedDir::commit`]
@@ -126,7 +129,26 @@ impl StagedDir {
             staging,
             kind,
             sources: sources.clone(),
+            cache: None,
         })
+    }
+
+    /// Keeps a build cache: files whose key the previous build recorded are put in place
+    /// from it, and the keys of this build are written with the output.
+    pub fn with_cache(mut self, cache: BuildCache) -> StagedDir {
+        self.cache = Some(cache);
+        self
+    }
+
+    /// Keeps no build cache.
+    pub fn without_cache(mut self) -> StagedDir {
+        self.cache = None;
+        self
+    }
+
+    /// The build cache, when there is one.
+    pub fn cache(&self) -> Option<&BuildCache> {
+        self.cache.as_ref()
     }
 
     /// The staging folder, for writers that need a path (the search index).
@@ -140,6 +162,9 @@ impl StagedDir {
     /// first and put back if the move fails.
     pub fn commit(self) -> Result<Retired> {
         let marker = self.staging.path().join(self.kind.marker());
+        if let Some(cache) = &self.cache {
+            cache.write(self.staging.path())?;
+        }
         if self.kind == Kind::Site {
             std::fs::write(&marker, marker_text()).context("failed to write the output marker")?;
         } else if !marker.is_file() {
@@ -336,6 +361,25 @@ impl SharedOutput for StagedDir {
         fill(&mut w)?;
         w.flush()
             .with_context(|| format!("failed to write `{}`", full.display()))
+    }
+
+    fn keeps_cache(&self) -> bool {
+        self.cache.is_some()
+    }
+
+    fn reuse(&self, path: &str, key: Fingerprint) -> Result<bool> {
+        let Some(cache) = &self.cache else {
+            return Ok(false);
+        };
+        let full = self.prepare(path)?;
+        cache.reuse(path, key, &full)
+    }
+
+    fn record(&self, path: &str, key: Fingerprint) -> Result<()> {
+        match &self.cache {
+            Some(cache) => cache.record(path, key, &self.staging.path().join(path)),
+            None => Ok(()),
+        }
     }
 }
 

@@ -29,7 +29,7 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::model::{Book, ChapterItem};
-use crate::output::{Output, SharedOutput};
+use crate::output::{put_bytes, put_keyed, Fingerprint, Fingerprinter, Output, SharedOutput};
 use crate::progress::{Progress, Silent};
 use html::Ctx;
 pub use html::LinkMode;
@@ -369,10 +369,9 @@ impl<'a> Site<'a> {
                     pages
                         .par_iter()
                         .map(|p| {
-                            let page = self.render_page(p)?;
-                            sink.put(&page.path, page.html.as_bytes())?;
+                            let steps = self.write_page(sink, p)?;
                             progress.advance(1);
-                            Ok(page.steps.len())
+                            Ok(steps)
                         })
                         .collect::<Result<Vec<usize>>>()
                 })
@@ -385,9 +384,7 @@ impl<'a> Site<'a> {
                     crate::timing::phase("offline index", || self.offline_index(sink, write))?;
                 }
                 progress.advance(1);
-                crate::timing::phase("print page", || {
-                    sink.put_with(&PageId::Print.path(), &mut |w| self.print_to(w))
-                })?;
+                crate::timing::phase("print page", || self.write_print(sink))?;
                 progress.advance(1);
                 crate::timing::phase("runbooks", || self.runbooks(sink, &built, progress))
             },
@@ -395,11 +392,11 @@ impl<'a> Site<'a> {
         let steps: usize = steps?.iter().sum();
         aggregates?;
         if with_pages {
-            sink.put("assets/toc.js", self.toc_script()?.as_bytes())?;
+            put_bytes(sink, "assets/toc.js", self.toc_script()?.as_bytes())?;
             self.theme
                 .assets
                 .par_iter()
-                .try_for_each(|(name, bytes)| sink.put(&format!("assets/{name}"), bytes))?;
+                .try_for_each(|(name, bytes)| put_bytes(sink, &format!("assets/{name}"), bytes))?;
         }
         Ok(Built {
             pages: pages.len() + usize::from(with_aggregates),
@@ -433,8 +430,10 @@ impl<'a> Site<'a> {
             let spec = RunbookSpec::profile(&self.book.config, &p.id, built)
                 .ok_or_else(|| anyhow!("no profile `{}`", p.id))?;
             let book = self.runbook_book(&spec);
-            sink.put_with(&runbook_path(&p.id), &mut |w| {
-                runbook::render_to(&book, &self.theme, &self.bodies, &spec, w)
+            let c = runbook::context(&book, &self.theme, &self.bodies, &spec)?;
+            let (c, key) = self.keyed(sink, runbook::TEMPLATE, c)?;
+            put_keyed(sink, &runbook_path(&p.id), key, &mut |w| {
+                runbook::write(&self.theme, &spec, &c, w)
             })?;
             progress.advance(1);
         }
@@ -450,7 +449,7 @@ impl<'a> Site<'a> {
         let mut flush = |batch: &mut Vec<(String, Vec<u8>)>| {
             let written = batch
                 .par_iter()
-                .try_for_each(|(path, bytes)| sink.put(path, bytes));
+                .try_for_each(|(path, bytes)| put_bytes(sink, path, bytes));
             batch.clear();
             if let Err(e) = written {
                 failed.get_or_insert(e);
@@ -508,15 +507,56 @@ impl<'a> Site<'a> {
         })
     }
 
-    /// The print page, written to `w` as it is rendered: it holds the whole book (over
-    /// 100 MB at 5,000 procedures).
-    fn print_to(&self, w: &mut dyn std::io::Write) -> Result<()> {
+    /// Renders `page` into `sink`, unless the previous build made it from the same data;
+    /// returns how many steps it shows.
+    fn write_page(&self, sink: &dyn SharedOutput, page: &PageId) -> Result<usize> {
+        let (c, template, steps) = self.page_context(page)?;
+        let (c, key) = self.keyed(sink, template, c)?;
+        put_keyed(sink, &page.path(), key, &mut |w| {
+            self.theme
+                .tera
+                .render_to(template, &c, w)
+                .map_err(|e| render_error(page, template, &e))
+        })?;
+        Ok(steps.len())
+    }
+
+    /// The print page, written as it is rendered: it holds the whole book (over 100 MB at
+    /// 5,000 procedures).
+    fn write_print(&self, sink: &dyn SharedOutput) -> Result<()> {
         let page = PageId::Print;
         let (c, template, _) = self.page_context(&page)?;
-        self.theme
-            .tera
-            .render_to(template, &c, w)
-            .map_err(|e| render_error(&page, template, &e))
+        let (c, key) = self.keyed(sink, template, c)?;
+        put_keyed(sink, &page.path(), key, &mut |w| {
+            self.theme
+                .tera
+                .render_to(template, &c, w)
+                .map_err(|e| render_error(&page, template, &e))
+        })
+    }
+
+    /// `c` and, when `sink` keeps a build cache, the key of what `template` makes of it:
+    /// the theme's files, the template's name and the whole context. A page is a function
+    /// of exactly these (the templates reach nothing else), so an equal key is an equal
+    /// page, and a title shown in every sidebar changes every key it is in and no other.
+    fn keyed(
+        &self,
+        sink: &dyn SharedOutput,
+        template: &str,
+        c: Context,
+    ) -> Result<(Context, Option<Fingerprint>)> {
+        if !sink.keeps_cache() {
+            return Ok((c, None));
+        }
+        let value = c.into_json();
+        let key = Fingerprinter::new()
+            .fingerprint(self.theme.fingerprint)
+            .bytes(template.as_bytes())
+            .json(&value)
+            .finish();
+        let c = Context::from_value(value)
+            .map_err(|e| anyhow!("failed to rebuild the context of `{template}`: {e}"))?;
+        Ok((c, Some(key)))
     }
 
     /// A page's template, its context and its steps.

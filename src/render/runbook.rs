@@ -121,6 +121,37 @@ pub fn render_to(
     spec: &RunbookSpec,
     w: &mut dyn std::io::Write,
 ) -> Result<()> {
+    let c = context(book, theme, bodies, spec)?;
+    write(theme, spec, &c, w)
+}
+
+/// Renders the runbook `spec` from its [`context`].
+pub(super) fn write(
+    theme: &Theme,
+    spec: &RunbookSpec,
+    c: &Context,
+    w: &mut dyn std::io::Write,
+) -> Result<()> {
+    theme.tera.render_to(TEMPLATE, c, w).map_err(|e| {
+        anyhow!(
+            "failed to render the runbook `{}` with template `{TEMPLATE}`: {}",
+            spec.id,
+            error_chain(&e)
+        )
+    })
+}
+
+/// The runbook's template.
+pub(super) const TEMPLATE: &str = "runbook.html";
+
+/// What `runbook.html` is handed for `spec`: everything the runbook shows, so it is also
+/// what a build cache keys the file by.
+pub(super) fn context(
+    book: &Book,
+    theme: &Theme,
+    bodies: &BodyCache,
+    spec: &RunbookSpec,
+) -> Result<Context> {
     let view_book = filter(book, &spec.env);
     let markup = StepMarkup {
         theme,
@@ -249,13 +280,7 @@ pub fn render_to(
     c.insert("tejun_json", &script_json(&tejun));
     c.insert("css", &inline_css(theme)?);
     c.insert("js", &inline_js(theme)?);
-    theme.tera.render_to("runbook.html", &c, w).map_err(|e| {
-        anyhow!(
-            "failed to render the runbook `{}` with template `runbook.html`: {}",
-            spec.id,
-            error_chain(&e)
-        )
-    })
+    Ok(c)
 }
 
 /// The ids of the placeholders `procedures` use anywhere a runbook shows text.

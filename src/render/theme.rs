@@ -17,6 +17,7 @@ use std::path::Path;
 
 use anyhow::{anyhow, Result};
 
+use crate::output::{Fingerprint, Fingerprinter};
 pub use crate::theme_file::read_file;
 use tera::Tera;
 
@@ -181,11 +182,15 @@ const ASSETS: &[(&str, &str)] = &[
 ];
 
 /// The templates, compiled, and the assets to copy.
+#[derive(Clone)]
 pub struct Theme {
     /// The compiled templates.
     pub tera: Tera,
     /// The files copied to `assets/`, by name.
     pub assets: Vec<(String, Vec<u8>)>,
+    /// A hash of every template and asset: part of each page's build-cache key, so an
+    /// edit of any theme file renders the pages again.
+    pub fingerprint: Fingerprint,
 }
 
 impl Theme {
@@ -202,6 +207,10 @@ impl Theme {
             };
             templates.push((name.to_string(), text));
         }
+        let mut f = Fingerprinter::new();
+        for (name, text) in &templates {
+            f.bytes(name.as_bytes()).bytes(text.as_bytes());
+        }
         let mut tera = Tera::default();
         sandbox(&mut tera);
         tera.register_filter("esc", Esc);
@@ -210,9 +219,14 @@ impl Theme {
         let mut assets = Vec::new();
         for (name, text) in ASSETS {
             let bytes = read_file(dir, name)?.unwrap_or_else(|| text.as_bytes().to_vec());
+            f.bytes(name.as_bytes()).bytes(&bytes);
             assets.push((name.to_string(), bytes));
         }
-        Ok(Theme { tera, assets })
+        Ok(Theme {
+            tera,
+            assets,
+            fingerprint: f.finish(),
+        })
     }
 }
 

@@ -13,8 +13,16 @@
 //! index then use; a build whose hash matches is skipped. A translation's index lives
 //! beside the source's ([`default_dir_in`]). A rebuild writes a sibling temporary folder and swaps it
 //! in, so a reader never sees half an index.
+//!
+//! The metadata also keeps a fingerprint of each page's documents as the index holds them.
+//! When the inputs changed, the index is updated rather than rebuilt: the folder is copied
+//! as hard links (tantivy writes new files on a commit, never into old ones), the pages
+//! whose documents changed are deleted and added again, and the copy is swapped in. A
+//! replaced page's old documents stay in their segment, marked deleted, and still count in
+//! the term statistics until tantivy merges them away, so once a tenth of the pages have
+//! been replaced the index is built whole again ([`MAX_REPLACED`]).
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -26,7 +34,7 @@ use tantivy::query::TermQuery;
 use tantivy::schema::{
     IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, STORED, STRING,
 };
-use tantivy::{Index, IndexReader, TantivyDocument, Term};
+use tantivy::{Document as _, Index, IndexReader, TantivyDocument, Term};
 
 use super::analyze::{Analysis, TejunTokenizer, TOKENIZER};
 use super::docs::{self, SearchDoc};
@@ -40,7 +48,7 @@ use crate::condition::{self, Env};
 use crate::config::{Config, Facet};
 use crate::filter::Decision;
 use crate::model::Book;
-use crate::output::{BookSources, Kind, StagedDir};
+use crate::output::{BookSources, Fingerprinter, Kind, StagedDir};
 use crate::words::Language;
 
 /// Bumped whenever the schema or the analyser changes, so old indexes rebuild.
@@ -204,7 +212,20 @@ struct Meta {
     /// The [`Analysis`] the index was built with, by its code (`ja`, `en`).
     #[serde(default)]
     analysis: String,
+    /// Each page's documents, fingerprinted as the index holds them ([`Page::key`]): an
+    /// update replaces the pages whose fingerprint changed and leaves the others.
+    #[serde(default)]
+    pages: BTreeMap<String, String>,
+    /// Pages replaced in place since the index was last built whole: their old documents
+    /// still count in the term statistics, so past [`MAX_REPLACED`] it is built whole.
+    #[serde(default)]
+    replaced: usize,
 }
+
+/// The share of pages (one in ten) an index may have replaced in place before an update
+/// builds it whole again, so the deleted documents tantivy keeps until a merge never
+/// weigh much in its term statistics.
+const MAX_REPLACED: usize = 10;
 
 /// What [`update`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -258,8 +279,169 @@ pub fn update(root: &Path, book: &Book, dir: &Path) -> anyhow::Result<Update> {
         }
         return Ok(Update::UpToDate { docs: m.docs });
     }
+    if let Some(old) = recorded(dir).filter(|m| !m.pages.is_empty()) {
+        // An index that cannot be updated (damaged, half removed) is built whole instead.
+        if let Ok(Some(docs)) = replace_changed(root, book, dir, &inputs, &old) {
+            return Ok(Update::Built { docs });
+        }
+    }
     let docs = build(root, book, dir, &inputs)?;
     Ok(Update::Built { docs })
+}
+
+/// One page's documents, as they go into the index.
+struct Page {
+    id: String,
+    docs: Vec<TantivyDocument>,
+    /// How many of them are [`SearchDoc`]s (the rest are their slices).
+    searched: usize,
+}
+
+impl Page {
+    /// A fingerprint of exactly what the index holds of the page.
+    fn key(&self, schema: &Schema) -> String {
+        let mut f = Fingerprinter::new();
+        f.bytes(&SCHEMA.to_le_bytes());
+        for d in &self.docs {
+            f.bytes(d.to_json(schema).as_bytes());
+        }
+        f.finish().to_string()
+    }
+}
+
+/// Hands `out` the documents of `book`, a page at a time, in order.
+fn pages(
+    book: &Book,
+    f: Fields,
+    out: &mut dyn FnMut(Page) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let mut wording = Wording::new(&book.config);
+    let mut current: Option<Page> = None;
+    let mut result = Ok(());
+    docs::each(book, &mut |d| {
+        if result.is_err() {
+            return;
+        }
+        if current.as_ref().is_some_and(|p| p.id != d.page) {
+            if let Some(done) = current.take() {
+                result = out(done);
+            }
+        }
+        let page = current.get_or_insert_with(|| Page {
+            id: d.page.clone(),
+            docs: Vec::new(),
+            searched: 0,
+        });
+        page.searched += 1;
+        page.docs.push(f.document(&d, &mut wording));
+        for k in 1..=d.slices.conditions.len() as u32 {
+            page.docs.push(f.slice(&d, k));
+        }
+    });
+    result?;
+    match current {
+        Some(last) => out(last),
+        None => Ok(()),
+    }
+}
+
+/// Updates the index in `dir` in a copy: the pages whose documents changed are deleted
+/// and added again, the others stay as they are. The copy's files are hard links to the
+/// index's (tantivy never rewrites a file: a commit writes new segment, deletion and meta
+/// files), and it is swapped in whole like a built one. `None` when the index should be
+/// built whole instead: another schema, or too many pages replaced since it last was.
+fn replace_changed(
+    root: &Path,
+    book: &Book,
+    dir: &Path,
+    inputs: &Inputs,
+    old: &Meta,
+) -> anyhow::Result<Option<usize>> {
+    let analysis = Analysis::of(book.config.language);
+    if old.analysis != analysis.code() {
+        return Ok(None);
+    }
+    let (schema, f) = schema();
+    let mut now = BTreeMap::new();
+    let mut changed = Vec::new();
+    let mut count = 0;
+    crate::timing::phase("tantivy: compare pages", || {
+        pages(book, f, &mut |p| {
+            let key = p.key(&schema);
+            count += p.searched;
+            now.insert(p.id.clone(), key.clone());
+            if old.pages.get(&p.id) != Some(&key) {
+                changed.push(p);
+            }
+            Ok(())
+        })
+    })?;
+    let gone: Vec<&String> = old
+        .pages
+        .keys()
+        .filter(|id| !now.contains_key(*id))
+        .collect();
+    let replaced = old.replaced + changed.len() + gone.len();
+    if replaced * MAX_REPLACED > now.len().max(1) {
+        return Ok(None);
+    }
+    let sources = BookSources::new(root, &book.config.theme_dir);
+    let staged = StagedDir::begin(dir, Kind::SearchIndex, &sources)?;
+    let tdir = staged.path().join("tantivy");
+    fs::create_dir(&tdir).with_context(|| format!("failed to create `{}`", tdir.display()))?;
+    let from = dir.join("tantivy");
+    let entries =
+        fs::read_dir(&from).with_context(|| format!("failed to read `{}`", from.display()))?;
+    for e in entries {
+        let e = e?;
+        let name = e.file_name();
+        // Lock files belong to the folder a writer has open, not to the index.
+        if !e.file_type()?.is_file() || name.to_string_lossy().ends_with(".lock") {
+            continue;
+        }
+        let to = tdir.join(&name);
+        if fs::hard_link(e.path(), &to).is_err() {
+            fs::copy(e.path(), &to)
+                .with_context(|| format!("failed to copy `{}`", e.path().display()))?;
+        }
+    }
+    let index = Index::open_in_dir(&tdir)?;
+    if index.schema() != schema {
+        return Ok(None);
+    }
+    index
+        .tokenizers()
+        .register(TOKENIZER, TejunTokenizer::new(analysis));
+    let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 64_000_000)?;
+    writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+    for id in gone {
+        writer.delete_term(Term::from_field_text(f.page, id));
+    }
+    for p in changed {
+        // Deleted before added: a delete only reaches documents added before it.
+        writer.delete_term(Term::from_field_text(f.page, &p.id));
+        for d in p.docs {
+            writer.add_document(d)?;
+        }
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    let meta = Meta {
+        hash: inputs.hash.clone(),
+        stamp: inputs.stamp.clone(),
+        docs: count,
+        synonyms: book.config.synonyms.clone(),
+        analysis: analysis.code().to_string(),
+        pages: now,
+        replaced,
+    };
+    fs::write(
+        staged.path().join(META),
+        serde_json::to_string_pretty(&meta)?,
+    )?;
+    drop(index);
+    staged.commit()?.finish()?;
+    Ok(Some(count))
 }
 
 /// Always (re)builds; returns the number of documents. The index is written into a
@@ -279,30 +461,24 @@ pub fn build(root: &Path, book: &Book, dir: &Path, inputs: &Inputs) -> anyhow::R
     // A large book is cut into one segment per core, committed as each fills: a query
     // searches the segments in parallel ([`SearchIndex::open`]).
     let (per_segment, segments) = segment_plan(book);
-    let mut wording = Wording::new(&book.config);
-    // Documents are made one at a time and handed over, never all held at once.
+    // Documents are made a page at a time and handed over, never all held at once.
+    let (schema, _) = schema();
     let mut count = 0;
-    let mut pages = 0;
-    let mut page = String::new();
-    let mut added = Ok(());
-    docs::each(book, &mut |d| {
-        if added.is_err() {
-            return;
+    let mut done = 0;
+    let mut keys = BTreeMap::new();
+    pages(book, f, &mut |p| {
+        // A segment ends between pages; the last one takes whatever is left.
+        if done > 0 && done % per_segment == 0 && done / per_segment < segments {
+            writer.commit()?;
         }
-        if d.page != page {
-            // A segment ends between pages; the last one takes whatever is left.
-            if pages > 0 && pages % per_segment == 0 && pages / per_segment < segments {
-                added = writer.commit().map(|_| ());
-            }
-            pages += 1;
-            page.clone_from(&d.page);
+        done += 1;
+        count += p.searched;
+        keys.insert(p.id.clone(), p.key(&schema));
+        for d in p.docs {
+            writer.add_document(d)?;
         }
-        if added.is_ok() {
-            added = f.add(&writer, &d, &mut wording);
-            count += 1;
-        }
-    });
-    added?;
+        Ok(())
+    })?;
     writer.commit()?;
     writer.wait_merging_threads()?;
     let meta = Meta {
@@ -311,6 +487,8 @@ pub fn build(root: &Path, book: &Book, dir: &Path, inputs: &Inputs) -> anyhow::R
         docs: count,
         synonyms: book.config.synonyms.clone(),
         analysis: analysis.code().to_string(),
+        pages: keys,
+        replaced: 0,
     };
     fs::write(tmp.join(META), serde_json::to_string_pretty(&meta)?)?;
     // The index's files closed before the folder moves.

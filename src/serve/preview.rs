@@ -117,7 +117,7 @@ impl Aggregates {
     pub fn render(self) -> AggregatesDone {
         let mut out = MemoryOutput::default();
         let hidden = crate::progress::Silent;
-        let files = site(&self.book, clone_theme(&self.theme))
+        let files = site(&self.book, self.theme.clone())
             .and_then(|site| site.build_parts(&mut out, &hidden, Parts::Aggregates))
             .map(|_| out.files)
             .map_err(|e| format!("{e:#}"));
@@ -134,7 +134,7 @@ impl Aggregates {
                 }
             };
             let mut out = MemoryOutput::default();
-            let built = Site::new(&tr, clone_theme(&self.theme)).and_then(|site| {
+            let built = Site::new(&tr, self.theme.clone()).and_then(|site| {
                 let site = site
                     .with_index(crate::search::write_site_index)
                     .with_commands(crate::search::commands::for_site)
@@ -157,15 +157,6 @@ impl Aggregates {
             translated,
             translated_errors,
         }
-    }
-}
-
-/// The compiled theme again: `Site` takes its theme by value, and the compiled templates
-/// are cheap to clone.
-fn clone_theme(theme: &Theme) -> Theme {
-    Theme {
-        tera: theme.tera.clone(),
-        assets: theme.assets.clone(),
     }
 }
 
@@ -380,7 +371,7 @@ impl Preview {
         };
         Some(Aggregates {
             book: Arc::clone(book),
-            theme: clone_theme(theme),
+            theme: theme.clone(),
             stamp: self.stamp,
             root: self.layout.root.clone(),
         })
@@ -536,8 +527,8 @@ impl Preview {
         };
         let mut out = MemoryOutput::default();
         let hidden = crate::progress::Silent;
-        let built = site(book, clone_theme(theme))
-            .and_then(|site| site.build_parts(&mut out, &hidden, part));
+        let built =
+            site(book, theme.clone()).and_then(|site| site.build_parts(&mut out, &hidden, part));
         if let Err(e) = built {
             let item = ErrorItem::global(format!("{e:#}"));
             if self.echo {
@@ -558,7 +549,7 @@ impl Preview {
         let (Some(book), Some(theme)) = (&self.book, &self.theme) else {
             return Vec::new();
         };
-        let site = crate::timing::phase("site", || site(book, clone_theme(theme)));
+        let site = crate::timing::phase("site", || site(book, theme.clone()));
         let rendered = site.and_then(|site| {
             let mut files: BTreeMap<String, Vec<u8>> = crate::timing::phase("render", || {
                 pages

@@ -45,6 +45,7 @@ mod fuzz;
 mod genbook;
 mod hardening;
 mod hostile;
+mod incremental;
 mod interrupted_build;
 mod javascript;
 mod kubeadm;

@@ -1,0 +1,367 @@
+//! The build cache: what the previous `tejun build` made each output file from, so the next
+//! one puts an unchanged file in place (a hard link into the staging folder, a copy where
+//! links are refused) instead of rendering and writing it again.
+//!
+//! A file's key ([`Fingerprint`]) is a hash of exactly what it is made from: for a page,
+//! the theme's files, the template's name and the data handed to the template; for a file
+//! that is bytes already (an asset, an offline index shard), the bytes. Equal keys mean
+//! equal files, so a rebuild is byte for byte a clean build.
+//!
+//! The cache lives in the output folder tejun made (`<out>/.tejun-cache/`), is written
+//! into the staging folder with the rest of the site and swapped in with it, and is never
+//! trusted blindly: a manifest that does not end with its own checksum, comes from another
+//! tejun version or names a path outside the site is ignored whole, and a previous file is
+//! reused only while it is still the regular file the manifest recorded (same size, same
+//! modification time), so a file someone changed in the output is rendered again.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::hash::Hasher as _;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use anyhow::{Context as _, Result};
+use siphasher::sip128::{Hasher128, SipHasher13};
+
+use super::check_relative;
+
+/// The cache's folder inside the output.
+pub const CACHE_DIR: &str = ".tejun-cache";
+
+/// The manifest inside [`CACHE_DIR`].
+const MANIFEST: &str = "manifest";
+
+/// The manifest's first line: format, then the tejun version that wrote it.
+fn header() -> String {
+    format!("tejun build cache 1 {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// A 128-bit hash of what a file is made from. SipHash-1-3 with fixed keys: a fixed
+/// algorithm (std's hasher may change between Rust releases), fast, and wide enough that
+/// two different inputs never meet in practice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Fingerprint(u128);
+
+impl Fingerprint {
+    /// The fingerprint of `bytes` alone.
+    pub fn of(bytes: &[u8]) -> Fingerprint {
+        let mut f = Fingerprinter::new();
+        f.bytes(bytes);
+        f.finish()
+    }
+
+    fn hex(self) -> String {
+        self.to_string()
+    }
+
+    fn parse(hex: &str) -> Option<Fingerprint> {
+        (hex.len() == 32)
+            .then(|| u128::from_str_radix(hex, 16).ok())
+            .flatten()
+            .map(Fingerprint)
+    }
+}
+
+impl std::fmt::Display for Fingerprint {
+    /// 32 hexadecimal digits.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:032x}", self.0)
+    }
+}
+
+/// Builds a [`Fingerprint`] from several parts; each part is length-prefixed, so `("ab",
+/// "c")` and `("a", "bc")` differ. It is an `io::Write`, so a value can be serialised
+/// straight into it.
+pub struct Fingerprinter(SipHasher13);
+
+impl Default for Fingerprinter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Fingerprinter {
+    /// An empty fingerprint, already holding the tejun version: a new tejun may render the
+    /// same data differently.
+    pub fn new() -> Fingerprinter {
+        let mut f = Fingerprinter(SipHasher13::new_with_keys(
+            0x7465_6a75_6e5f_6361,
+            0x6368_655f_6b65_7931,
+        ));
+        f.bytes(env!("CARGO_PKG_VERSION").as_bytes());
+        f
+    }
+
+    /// Adds one part.
+    pub fn bytes(&mut self, bytes: &[u8]) -> &mut Self {
+        self.0.write_u64(bytes.len() as u64);
+        self.0.write(bytes);
+        self
+    }
+
+    /// Adds another fingerprint.
+    pub fn fingerprint(&mut self, f: Fingerprint) -> &mut Self {
+        self.bytes(&f.0.to_le_bytes())
+    }
+
+    /// Adds `value` as JSON (serde_json writes a value the same way every time).
+    pub fn json(&mut self, value: &serde_json::Value) -> &mut Self {
+        let mut w = Streamed(&mut self.0);
+        // Writing into a hasher cannot fail.
+        let _ = serde_json::to_writer(&mut w, value);
+        self.0.write_u8(0xff);
+        self
+    }
+
+    /// The fingerprint.
+    pub fn finish(&self) -> Fingerprint {
+        Fingerprint(self.0.finish128().into())
+    }
+}
+
+/// A hasher as an `io::Write`, for serialising into it.
+struct Streamed<'a>(&'a mut SipHasher13);
+
+impl std::io::Write for Streamed<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A file as the manifest records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Entry {
+    key: Fingerprint,
+    /// Its size and modification time when it was written: a file changed since is not the
+    /// one the key describes.
+    size: u64,
+    mtime: (i64, u32),
+}
+
+/// The cache of one build: what the previous build left (if anything trustworthy) and what
+/// this one made.
+#[derive(Debug)]
+pub struct BuildCache {
+    /// The previous output folder.
+    previous_dir: PathBuf,
+    previous: HashMap<String, Entry>,
+    made: Mutex<Vec<(String, Entry)>>,
+    /// Files put in place from the previous build, for the report.
+    reused: std::sync::atomic::AtomicUsize,
+}
+
+impl BuildCache {
+    /// The cache of a build replacing the output folder `out`: the manifest there when it
+    /// is whole and this tejun's, nothing otherwise.
+    pub fn open(out: &Path) -> BuildCache {
+        let previous = std::fs::read_to_string(out.join(CACHE_DIR).join(MANIFEST))
+            .ok()
+            .and_then(|text| parse(&text))
+            .unwrap_or_default();
+        BuildCache {
+            previous_dir: out.to_path_buf(),
+            previous,
+            made: Mutex::new(Vec::new()),
+            reused: 0.into(),
+        }
+    }
+
+    /// A cache that remembers nothing of a previous build (`tejun build --no-cache`): every
+    /// file is made afresh, and recorded for the next build.
+    pub fn empty(out: &Path) -> BuildCache {
+        BuildCache {
+            previous_dir: out.to_path_buf(),
+            previous: HashMap::new(),
+            made: Mutex::new(Vec::new()),
+            reused: 0.into(),
+        }
+    }
+
+    /// How many files were put in place from the previous build.
+    pub fn reused(&self) -> usize {
+        self.reused.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Puts the previous build's `path` at `dest` when that build made it from `key` and it
+    /// is still the file it wrote; returns whether it did.
+    pub(super) fn reuse(&self, path: &str, key: Fingerprint, dest: &Path) -> Result<bool> {
+        let Some(entry) = self.previous.get(path).filter(|e| e.key == key) else {
+            return Ok(false);
+        };
+        let old = self.previous_dir.join(path);
+        let unchanged = std::fs::symlink_metadata(&old)
+            .is_ok_and(|m| m.file_type().is_file() && stamp(&m) == (entry.size, entry.mtime));
+        if !unchanged {
+            return Ok(false);
+        }
+        if std::fs::hard_link(&old, dest).is_err() {
+            // A file system without hard links: a copy is still cheaper than rendering.
+            let _ = std::fs::remove_file(dest);
+            if std::fs::copy(&old, dest).is_err() {
+                return Ok(false);
+            }
+        }
+        self.record(path, key, dest)?;
+        self.reused
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(true)
+    }
+
+    /// Records that `path`, now at `dest`, was made from `key`.
+    pub(super) fn record(&self, path: &str, key: Fingerprint, dest: &Path) -> Result<()> {
+        let meta = std::fs::symlink_metadata(dest)
+            .with_context(|| format!("failed to inspect `{}`", dest.display()))?;
+        let (size, mtime) = stamp(&meta);
+        self.made
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((path.to_string(), Entry { key, size, mtime }));
+        Ok(())
+    }
+
+    /// Writes the manifest of what this build made into the folder `staging`, the new
+    /// output.
+    pub(super) fn write(&self, staging: &Path) -> Result<()> {
+        let mut made = std::mem::take(
+            &mut *self
+                .made
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+        made.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut text = header();
+        text.push('\n');
+        for (path, e) in &made {
+            let _ = writeln!(
+                text,
+                "{} {} {} {} {path}",
+                e.key.hex(),
+                e.size,
+                e.mtime.0,
+                e.mtime.1
+            );
+        }
+        let sum = Fingerprint::of(text.as_bytes());
+        let _ = writeln!(text, "end {}", sum.hex());
+        let dir = staging.join(CACHE_DIR);
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("failed to create `{}`", dir.display()))?;
+        std::fs::write(dir.join(MANIFEST), text)
+            .with_context(|| format!("failed to write `{}`", dir.join(MANIFEST).display()))
+    }
+}
+
+/// A file's size and modification time.
+fn stamp(meta: &std::fs::Metadata) -> (u64, (i64, u32)) {
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or((-1, 0), |d| {
+            (i64::try_from(d.as_secs()).unwrap_or(-1), d.subsec_nanos())
+        });
+    (meta.len(), mtime)
+}
+
+/// The entries of a manifest, or `None` when any line is not as [`BuildCache::write`]
+/// writes it: a cache that is not whole is not trusted at all.
+fn parse(text: &str) -> Option<HashMap<String, Entry>> {
+    let body_end = text.trim_end_matches('\n').rfind('\n')? + 1;
+    let (body, last) = text.split_at(body_end);
+    let sum = Fingerprint::parse(last.strip_prefix("end ")?.strip_suffix('\n')?)?;
+    if Fingerprint::of(body.as_bytes()) != sum {
+        return None;
+    }
+    let mut lines = body.lines();
+    if lines.next()? != header() {
+        return None;
+    }
+    let mut entries = HashMap::new();
+    for line in lines {
+        let mut f = line.splitn(5, ' ');
+        let key = Fingerprint::parse(f.next()?)?;
+        let size = f.next()?.parse().ok()?;
+        let secs = f.next()?.parse().ok()?;
+        let nanos = f.next()?.parse().ok()?;
+        let path = f.next()?;
+        check_relative(path).ok()?;
+        if path.starts_with(CACHE_DIR) {
+            return None;
+        }
+        let entry = Entry {
+            key,
+            size,
+            mtime: (secs, nanos),
+        };
+        entries.insert(path.to_string(), entry);
+    }
+    Some(entries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_are_told_apart() {
+        let two = |a: &str, b: &str| {
+            let mut f = Fingerprinter::new();
+            f.bytes(a.as_bytes()).bytes(b.as_bytes());
+            f.finish()
+        };
+        assert_ne!(two("ab", "c"), two("a", "bc"));
+        assert_eq!(two("a", "bc"), two("a", "bc"));
+    }
+
+    #[test]
+    fn a_manifest_is_read_back_and_any_damage_discards_it() -> Result<()> {
+        let tmp = tempfile::tempdir()?;
+        let cache = BuildCache::empty(tmp.path());
+        let file = tmp.path().join("index.html");
+        std::fs::write(&file, "x")?;
+        cache.record("index.html", Fingerprint::of(b"ctx"), &file)?;
+        cache.write(tmp.path())?;
+        let path = tmp.path().join(CACHE_DIR).join(MANIFEST);
+        let text = std::fs::read_to_string(&path)?;
+        let entries = parse(&text).expect("a whole manifest is read");
+        assert_eq!(entries["index.html"].key, Fingerprint::of(b"ctx"));
+        assert!(parse(&text[..text.len() - 5]).is_none(), "truncated");
+        assert!(
+            parse(&text.replace("index.html", "index.htm")).is_none(),
+            "edited"
+        );
+        assert!(parse(&text.replace(env!("CARGO_PKG_VERSION"), "0.0.0")).is_none());
+        assert!(parse("\u{0}garbage\nend 00\n").is_none());
+        Ok(())
+    }
+
+    #[test]
+    fn a_file_changed_since_it_was_recorded_is_not_reused() -> Result<()> {
+        let tmp = tempfile::tempdir()?;
+        let out = tmp.path().join("site");
+        std::fs::create_dir_all(&out)?;
+        let page = out.join("a.html");
+        std::fs::write(&page, "old")?;
+        let key = Fingerprint::of(b"a");
+        let first = BuildCache::empty(&out);
+        first.record("a.html", key, &page)?;
+        first.write(&out)?;
+
+        let staging = tmp.path().join("new");
+        std::fs::create_dir_all(&staging)?;
+        let second = BuildCache::open(&out);
+        assert!(!second.reuse("a.html", Fingerprint::of(b"b"), &staging.join("a.html"))?);
+        assert!(second.reuse("a.html", key, &staging.join("a.html"))?);
+        assert_eq!(std::fs::read(staging.join("a.html"))?, b"old");
+
+        std::fs::write(&page, "mine, longer")?;
+        let third = BuildCache::open(&out);
+        assert!(!third.reuse("a.html", key, &staging.join("b.html"))?);
+        Ok(())
+    }
+}

@@ -1,0 +1,447 @@
+//! `tejun build` over its own previous output keeps the files whose inputs did not change
+//! (the build cache, `<out>/.tejun-cache/`). Whatever the edit, the result must be the site a
+//! clean build of the same sources makes, byte for byte and file for file; a cache that is
+//! damaged, foreign or lying is ignored; a failed build leaves the previous site as it was.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::harness::{read, repo, snapshot, write, Book, Run};
+
+/// The cache folder inside an output.
+const CACHE: &str = ".tejun-cache";
+
+/// Every file of a built site but the cache, with its bytes.
+fn site(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = snapshot(dir);
+    files.retain(|p, _| !p.starts_with(CACHE));
+    files
+}
+
+/// Fails naming the first files that differ, not with two trees of bytes.
+fn assert_same_site(incremental: &Path, clean: &Path, after: &str) {
+    let (a, b) = (site(incremental), site(clean));
+    let only_a: Vec<_> = a.keys().filter(|p| !b.contains_key(*p)).collect();
+    let only_b: Vec<_> = b.keys().filter(|p| !a.contains_key(*p)).collect();
+    let differ: Vec<_> = a
+        .iter()
+        .filter(|(p, bytes)| b.get(*p).is_some_and(|other| other != *bytes))
+        .map(|(p, _)| p)
+        .collect();
+    assert!(
+        only_a.is_empty() && only_b.is_empty() && differ.is_empty(),
+        "after {after}, the incremental build differs from a clean one:\n  only in the \
+         incremental build: {only_a:?}\n  only in the clean build: {only_b:?}\n  different: \
+         {differ:?}"
+    );
+}
+
+fn build(book: &Book, out: &Path) -> Run {
+    let run = book
+        .tejun()
+        .arg("build")
+        .arg(".")
+        .arg("--out")
+        .arg(out)
+        .run();
+    run.assert_ok();
+    run
+}
+
+/// Rebuilds `out` and builds the same sources afresh into a new folder; both must match.
+/// Returns the incremental build's run.
+fn rebuild_matches_clean(book: &Book, out: &Path, after: &str) -> Run {
+    let run = build(book, out);
+    let clean = book
+        .tmp()
+        .join(format!("clean-{}", after.replace(' ', "-")));
+    build(book, &clean);
+    assert_same_site(out, &clean, after);
+    fs::remove_dir_all(&clean).expect("remove the clean build");
+    run
+}
+
+/// How many files a build says it kept from the previous one.
+fn kept(run: &Run) -> usize {
+    let err = run.stderr();
+    err.lines()
+        .find_map(|l| l.strip_prefix("kept "))
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+/// The default theme's `name`, to override in a book's own theme folder.
+fn default_theme_file(name: &str) -> String {
+    fs::read_to_string(repo().join("themes/default").join(name)).expect("default theme file")
+}
+
+const SECOND: &str = r#"title = "Upgrade the server"
+
+[[section]]
+id = "upgrade"
+title = "Upgrade"
+
+[[section.step]]
+id = "stop"
+title = "Stop the service"
+
+[[section.step.part]]
+shell = "sh"
+cmd = "systemctl stop exampled"
+
+[[section.step]]
+id = "start-again"
+use = "start-service"
+title = "Start it again"
+"#;
+
+#[test]
+fn every_kind_of_edit_rebuilds_to_what_a_clean_build_makes() {
+    let book = Book::fixture("problems");
+    let out = book.tmp().join("site");
+    let first = build(&book, &out);
+    assert_eq!(kept(&first), 0, "nothing to keep the first time");
+    assert!(out.join(CACHE).is_dir(), "the build keeps a cache");
+
+    book.edit(
+        "content/01-install/01-setup.toml",
+        "tar xzf example.tar.gz",
+        "tar xzf example-2.tar.gz",
+    );
+    let run = rebuild_matches_clean(&book, &out, "a step's text");
+    assert!(
+        kept(&run) > 0,
+        "an edit of one step keeps the other files: {}",
+        run.stderr()
+    );
+    assert!(read(&out.join("setup.html")).contains("example-2.tar.gz"));
+
+    book.write("content/01-install/02-upgrade.toml", SECOND);
+    rebuild_matches_clean(&book, &out, "a new procedure file");
+    book.edit(
+        "content/01-install/02-upgrade.toml",
+        "title = \"Upgrade the server\"",
+        "title = \"Upgrade the whole server\"",
+    );
+    rebuild_matches_clean(&book, &out, "a procedure title shown in every sidebar");
+    book.edit(
+        "content/_steps/start-service.toml",
+        "systemctl start exampled",
+        "systemctl start exampled.service",
+    );
+    rebuild_matches_clean(&book, &out, "a reusable step");
+    book.edit(
+        "content/_problems/disk-full.toml",
+        "The data disk is full.",
+        "The data disk is full, or its quota is used up.",
+    );
+    rebuild_matches_clean(&book, &out, "a known problem");
+    book.edit(
+        "book.toml",
+        "title = \"Problems Fixture\"",
+        "title = \"Problems Fixture, second edition\"",
+    );
+    rebuild_matches_clean(&book, &out, "book.toml");
+    book.write(
+        "themes/default/procedure_body.html",
+        default_theme_file("procedure_body.html") + "<!-- a local change -->\n",
+    );
+    rebuild_matches_clean(&book, &out, "a theme template");
+    book.write(
+        "themes/default/style.css",
+        default_theme_file("style.css") + "/* a local change */\n",
+    );
+    rebuild_matches_clean(&book, &out, "a theme asset");
+    fs::remove_file(book.join("content/01-install/02-upgrade.toml")).expect("remove");
+    rebuild_matches_clean(&book, &out, "a removed procedure file");
+    let run = rebuild_matches_clean(&book, &out, "no change at all");
+    // Every file but the folder's marker (written by every build) is kept.
+    assert_eq!(
+        kept(&run),
+        site(&out).len() - 1,
+        "no change keeps every file: {}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn a_damaged_or_foreign_cache_is_ignored() {
+    let book = Book::fixture("problems");
+    let out = book.tmp().join("site");
+    build(&book, &out);
+    let manifest = out.join(CACHE).join("manifest");
+    let good = fs::read_to_string(&manifest).expect("the cache has a manifest");
+    let other_version = good.replacen(env!("CARGO_PKG_VERSION"), "0.0.0-another-tejun", 1);
+    let damaged = [
+        ("garbage", "\u{0}\u{1}not a manifest at all\n".to_string()),
+        ("a truncated manifest", good[..good.len() / 2].to_string()),
+        ("a manifest from another tejun", other_version),
+        (
+            "a manifest whose lines were edited",
+            good.replace(".html", ".htm"),
+        ),
+    ];
+    let mut cmd = "dbtool init /var/lib/example".to_string();
+    for (i, (what, text)) in damaged.into_iter().enumerate() {
+        let next = format!("dbtool init /srv/example{i}");
+        book.edit("content/01-install/01-setup.toml", &cmd, &next);
+        cmd = next;
+        write(&manifest, text);
+        let run = rebuild_matches_clean(&book, &out, what);
+        assert_eq!(
+            kept(&run),
+            0,
+            "{what} must not be trusted: {}",
+            run.stderr()
+        );
+    }
+
+    // A page changed in the output since it was built is the page no longer: built again.
+    build(&book, &out);
+    let page = out.join("setup.html");
+    let mut tampered = fs::read(&page).expect("page");
+    tampered.extend_from_slice(b"<!-- someone's edit -->");
+    fs::write(&page, tampered).expect("tamper");
+    rebuild_matches_clean(&book, &out, "a page edited in the output");
+}
+
+#[test]
+fn a_failed_rebuild_leaves_the_previous_site_and_its_cache_untouched() {
+    let book = Book::fixture("problems");
+    let out = book.tmp().join("site");
+    build(&book, &out);
+    let before = snapshot(&out);
+    book.write(
+        "content/01-install/01-setup.toml",
+        "title = \"Set up\n[[section]",
+    );
+    let run = book
+        .tejun()
+        .arg("build")
+        .arg(".")
+        .arg("--out")
+        .arg(&out)
+        .run();
+    assert_ne!(run.code(), Some(0), "a syntax error fails the build");
+    assert!(run.stderr().contains("01-setup.toml:"), "{}", run.stderr());
+    assert!(snapshot(&out) == before, "the previous site changed");
+}
+
+#[test]
+fn the_cache_never_reaches_outside_the_output() {
+    let book = Book::fixture("problems");
+    let out = book.tmp().join("site");
+    build(&book, &out);
+    // Someone else's file beside the output, and a manifest that names it: it is neither
+    // linked into the site nor removed, and the manifest is ignored.
+    let victim = book.tmp().join("victim.html");
+    write(&victim, "not tejun's");
+    let manifest = out.join(CACHE).join("manifest");
+    let text = fs::read_to_string(&manifest).expect("manifest");
+    write(&manifest, text.replace(" setup.html", " ../victim.html"));
+    let run = rebuild_matches_clean(&book, &out, "a manifest naming a file outside the output");
+    assert_eq!(kept(&run), 0);
+    assert_eq!(fs::read_to_string(&victim).expect("victim"), "not tejun's");
+
+    // A page replaced by a link to someone else's file is rendered, never followed.
+    fs::remove_file(out.join("setup.html")).expect("remove page");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&victim, out.join("setup.html")).expect("link");
+    rebuild_matches_clean(&book, &out, "a page replaced by a link");
+    assert_eq!(fs::read_to_string(&victim).expect("victim"), "not tejun's");
+    assert!(
+        !fs::symlink_metadata(out.join("setup.html"))
+            .expect("page")
+            .file_type()
+            .is_symlink(),
+        "the page is tejun's again"
+    );
+}
+
+#[test]
+fn no_cache_renders_everything_and_keeps_no_cache() {
+    let book = Book::fixture("problems");
+    let out = book.tmp().join("site");
+    build(&book, &out);
+    let run = book
+        .tejun()
+        .args(["build", ".", "--no-cache", "--out"])
+        .arg(&out)
+        .run();
+    run.assert_ok();
+    assert_eq!(kept(&run), 0, "{}", run.stderr());
+    assert!(!out.join(CACHE).exists(), "--no-cache writes no cache");
+    let clean = book.tmp().join("clean");
+    build(&book, &clean);
+    assert_same_site(&out, &clean, "--no-cache");
+}
+
+#[test]
+fn the_jobcenter_book_rebuilds_to_what_a_clean_build_makes() {
+    let book = Book::jobcenter();
+    let out = book.tmp().join("site");
+    build(&book, &out);
+    let file = first_procedure(&book.join("content"));
+    let text = fs::read_to_string(&file).expect("procedure");
+    let lines: Vec<&str> = text.lines().collect();
+    let step = lines
+        .iter()
+        .position(|l| l.starts_with("[[section.step]]") || l.starts_with("[[step]]"))
+        .expect("a step");
+    let title = lines[step..]
+        .iter()
+        .find(|l| l.starts_with("title = \""))
+        .expect("the step's title");
+    let edited = text.replacen(
+        title,
+        &title.replacen("title = \"", "title = \"(edited) ", 1),
+        1,
+    );
+    write(&file, edited);
+    let run = rebuild_matches_clean(&book, &out, "a step of the JobCenter book");
+    assert!(kept(&run) > 0, "{}", run.stderr());
+    book.edit(
+        "translations/en/01-mscs/_chapter.toml",
+        "title = \"MSCS (MSFC) environments\"",
+        "title = \"MSCS (MSFC) environments, edited\"",
+    );
+    let run = rebuild_matches_clean(&book, &out, "a translation of the JobCenter book");
+    assert!(kept(&run) > 0, "{}", run.stderr());
+}
+
+/// The first procedure file of the book, in file-name order.
+fn first_procedure(content: &Path) -> PathBuf {
+    let mut chapters: Vec<PathBuf> = fs::read_dir(content)
+        .expect("content")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_dir() && !p.file_name().unwrap().to_string_lossy().starts_with('_'))
+        .collect();
+    chapters.sort();
+    for ch in chapters {
+        let mut files: Vec<PathBuf> = fs::read_dir(&ch)
+            .expect("chapter")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| {
+                p.extension().is_some_and(|x| x == "toml")
+                    && !p.file_name().unwrap().to_string_lossy().starts_with('_')
+            })
+            .collect();
+        files.sort();
+        if let Some(f) = files.into_iter().next() {
+            return f;
+        }
+    }
+    panic!("no procedure in {}", content.display());
+}
+
+/// The links of `tejun search QUERY --json` over the index in `index`, sorted.
+fn hits(book: &Book, query: &str, index: &Path) -> Vec<String> {
+    let run = book
+        .tejun()
+        .args(["search", query, ".", "--json", "--limit", "50", "--index"])
+        .arg(index)
+        .run();
+    let json = run.assert_ok().json();
+    let list = json.get("steps").unwrap_or(&json);
+    let mut links: Vec<String> = list
+        .as_array()
+        .expect("a JSON array")
+        .iter()
+        .map(|h| h["link"].as_str().unwrap_or_default().to_string())
+        .collect();
+    links.sort();
+    links
+}
+
+/// The problems fixture with enough pages that replacing one in the search index is worth
+/// it (a small index is rebuilt whole).
+fn with_pages_enough_to_update() -> Book {
+    let book = Book::fixture("problems");
+    for n in 0..12 {
+        book.write(
+            &format!("content/01-install/{:02}-extra-{n}.toml", n + 2),
+            SECOND.replace("Upgrade the server", &format!("Extra procedure {n}")),
+        );
+    }
+    book
+}
+
+#[test]
+fn the_search_index_is_updated_in_place_and_finds_what_a_fresh_one_finds() {
+    let book = with_pages_enough_to_update();
+    let out = book.tmp().join("site");
+    let index = book.tmp().join(".tejun-index");
+    build(&book, &out);
+    book.edit(
+        "content/01-install/01-setup.toml",
+        "tar xzf example.tar.gz",
+        "tar xzf zebrafile.tar.gz",
+    );
+    build(&book, &out);
+    let meta: serde_json::Value =
+        serde_json::from_str(&read(&index.join("tejun-index.json"))).expect("index metadata");
+    assert_eq!(
+        meta["replaced"], 1,
+        "one page replaced in place, not the index rebuilt: {meta}"
+    );
+    let fresh = book.tmp().join("fresh-index");
+    book.tejun()
+        .args(["index", ".", "--force", "--out"])
+        .arg(&fresh)
+        .run()
+        .assert_ok();
+    assert!(
+        !hits(&book, "zebrafile", &index).is_empty(),
+        "the new word is found"
+    );
+    assert!(
+        hits(&book, "example.tar.gz", &index).is_empty(),
+        "the old one is gone"
+    );
+    for query in ["zebrafile", "tar", "dbtool", "systemctl", "service"] {
+        assert_eq!(
+            hits(&book, query, &index),
+            hits(&book, query, &fresh),
+            "`{query}`: the updated index finds what a fresh one does"
+        );
+    }
+}
+
+#[test]
+fn a_damaged_search_index_is_built_whole_instead_of_updated() {
+    let book = with_pages_enough_to_update();
+    let out = book.tmp().join("site");
+    let index = book.tmp().join(".tejun-index");
+    build(&book, &out);
+    // Half the index's files gone: nothing to update in place.
+    for e in fs::read_dir(index.join("tantivy")).expect("tantivy folder") {
+        let path = e.expect("entry").path();
+        if path.extension().is_some_and(|x| x == "idx" || x == "term") {
+            fs::remove_file(&path).expect("remove");
+        }
+    }
+    book.edit(
+        "content/01-install/01-setup.toml",
+        "tar xzf example.tar.gz",
+        "tar xzf zebrafile.tar.gz",
+    );
+    let run = build(&book, &out);
+    assert!(
+        !run.stderr().contains("search index not updated"),
+        "{}",
+        run.stderr()
+    );
+    assert!(
+        !hits(&book, "zebrafile", &index).is_empty(),
+        "the new word is found"
+    );
+    assert!(
+        !hits(&book, "dbtool", &index).is_empty(),
+        "and the rest of the book"
+    );
+    let meta: serde_json::Value =
+        serde_json::from_str(&read(&index.join("tejun-index.json"))).expect("index metadata");
+    assert_eq!(meta["replaced"], 0, "built whole: {meta}");
+}
