@@ -19,6 +19,7 @@ TOOLS = [
     ("hugo", "Hugo (no search)"),
     ("pagefind", "Pagefind"),
     ("hugo+pagefind", "Hugo + Pagefind"),
+    ("cp -r", "`cp -r` of tejun's output"),
 ]
 METRICS = [
     "full build",
@@ -152,7 +153,9 @@ out.append("## Notes\n")
 out.append(
     "- Full build: `tejun build` (site and print page, plus whatever search output it writes "
     "at this commit) vs `mdbook build` (site, searchindex, print page) vs `hugo` (no search "
-    "index) and `hugo` then `pagefind --site`."
+    "index) and `hugo` then `pagefind --site`. The floor: `cp -r` of tejun's built output "
+    "on the same disk, the time any build writing those bytes needs at least (its ratio is "
+    "how far the build is from that)."
 )
 out.append(
     "- Rebuild after one edit: the middle procedure's intro gains a word before each run "
