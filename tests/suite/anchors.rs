@@ -67,7 +67,11 @@ fn landing(e: ElementRef) -> Result<(), String> {
             Err(format!("{} inside {}", describe(e), describe(p)))
         };
     }
-    match e.ancestors().filter_map(ElementRef::wrap).find(|a| is_block(*a)) {
+    match e
+        .ancestors()
+        .filter_map(ElementRef::wrap)
+        .find(|a| is_block(*a))
+    {
         Some(block) => Err(format!("{} inside {}", describe(e), describe(block))),
         None => Ok(()),
     }
@@ -184,7 +188,10 @@ fn every_link_to_a_step_section_or_group_lands_on_its_heading() {
                     Some(Err(what)) => broken.push(format!("{from:?}: {href} lands on {what}")),
                     Some(Ok(())) => {
                         on_headings += usize::from(
-                            found.and_then(|e| e.parent()).and_then(ElementRef::wrap).is_some_and(is_block),
+                            found
+                                .and_then(|e| e.parent())
+                                .and_then(ElementRef::wrap)
+                                .is_some_and(is_block),
                         )
                     }
                 }
@@ -233,28 +240,35 @@ fn a_deep_link_scrolls_the_heading_into_view_and_still_opens_a_hidden_step() {
         let arrived = b.eval(ARRIVED);
         assert_eq!(arrived["block"], json!(block), "#{id}: {arrived}");
         assert_eq!(arrived["inView"], json!(true), "#{id}: {arrived}");
-        assert!(b.eval("window.scrollY").as_f64().unwrap_or(0.0) > 0.0, "#{id}: scrolled");
+        assert!(
+            b.eval("window.scrollY").as_f64().unwrap_or(0.0) > 0.0,
+            "#{id}: scrolled"
+        );
     }
     // The step's `:target` mark is on its title.
     b.open("about:blank");
     b.open(&format!("{}#{last_step}", file_url(&page)));
-    let marked = b.eval(
-        "getComputedStyle(document.querySelector('.step-title:target')).backgroundColor",
+    let marked =
+        b.eval("getComputedStyle(document.querySelector('.step-title:target')).backgroundColor");
+    assert_ne!(
+        marked,
+        json!("rgba(0, 0, 0, 0)"),
+        "the target step's title is marked"
     );
-    assert_ne!(marked, json!("rgba(0, 0, 0, 0)"), "the target step's title is marked");
 
     // v1.29 → v1.30: the v1beta4 migration is hidden; a link to it opens it, at the top,
     // with the note saying why.
     let env = "distro=debian&cni=calico&topology=single&from=v1.29&to=v1.30";
     b.open("about:blank");
-    b.open(&format!(
-        "{}?{env}#step-migrate-config",
-        file_url(&page)
-    ));
+    b.open(&format!("{}?{env}#step-migrate-config", file_url(&page)));
     b.wait_for("!!document.querySelector('li.step:has(> #step-migrate-config) .env-linked')");
     let arrived = b.eval(ARRIVED);
     assert_eq!(
-        (arrived["block"].clone(), arrived["shown"].clone(), arrived["inView"].clone()),
+        (
+            arrived["block"].clone(),
+            arrived["shown"].clone(),
+            arrived["inView"].clone()
+        ),
         (json!("step"), json!(true), json!(true)),
         "{arrived}"
     );

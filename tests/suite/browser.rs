@@ -502,7 +502,9 @@ fn a_tick_on_a_step_that_changed_since_is_flagged() {
     make();
     b.reload();
     assert_eq!(
-        b.eval("Array.from(document.querySelectorAll('li.step-changed > .step-title')).map(h => h.id)"),
+        b.eval(
+            "Array.from(document.querySelectorAll('li.step-changed > .step-title')).map(h => h.id)"
+        ),
         json!([first_id]),
         "only the changed step is flagged"
     );

@@ -141,7 +141,8 @@ fn hidden_steps_are_counted_shown_on_demand_and_keep_their_book_number_on_site_j
     let env = "cluster=mscs&operation=patch&from=R1.5&to=R2.0";
     b.open(&url(site, "mscs-patch.html", env));
     assert_eq!(banner(&mut b)["shown"], json!(false));
-    let trace = "(() => { const t = document.querySelector('.section:has(> #sec-standby) .env-trace'); \
+    let trace =
+        "(() => { const t = document.querySelector('.section:has(> #sec-standby) .env-trace'); \
         return t && [t.querySelector('span').textContent, t.querySelector('button').textContent, \
         t.querySelector('button').getAttribute('aria-expanded')]; })()";
     assert_eq!(
