@@ -95,7 +95,7 @@ impl Op {
 /// A parsed, not yet checked, condition.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
-    /// `facet OP value` (`cluster = mscs`, `from >= R12.8`, `to >= from`).
+    /// `facet OP value` (`os = linux`, `from >= 2.4`, `to >= from`).
     Test {
         /// The left operand, a facet id.
         facet: Word,
@@ -415,14 +415,14 @@ pub fn parse(src: &str) -> Result<Expr, ParseError> {
 /// A checked condition over the book's facets.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Condition {
-    /// The facet's value is one of `values` (`cluster = mscs`, `platform in [x86, ipf]`).
+    /// The facet's value is one of `values` (`os = linux`, `arch in [x86, arm64]`).
     OneOf {
         /// The enumeration facet's id.
         facet: String,
         /// The value ids any of which satisfies it.
         values: Vec<String>,
     },
-    /// A version facet compared with a version (`from >= R12.8`, `to = 16`).
+    /// A version facet compared with a version (`from >= 2.4`, `to = 16`).
     Version {
         /// The version facet's id.
         facet: String,

@@ -240,7 +240,12 @@ impl Config {
     /// How `part` of `facet` reads in this config's environment, and whether that is its
     /// value (`false`: the environment leaves it open, and it reads as the facet's label).
     pub fn facet_text(&self, facet: &Facet, part: ValuePart) -> (String, bool) {
-        match self.env.get(&facet.id).and_then(|v| facet.show(part, v)) {
+        self.facet_text_in(&self.env, facet, part)
+    }
+
+    /// [`Config::facet_text`] in `env` rather than this config's own.
+    pub fn facet_text_in(&self, env: &Env, facet: &Facet, part: ValuePart) -> (String, bool) {
+        match env.get(&facet.id).and_then(|v| facet.show(part, v)) {
             Some(value) => (value, true),
             None => (
                 self.words.site.open_value.replacen("{}", &facet.label, 1),
@@ -253,8 +258,13 @@ impl Config {
     /// and anything else in brackets stay as written. For text shown without markup
     /// (titles, the search index); borrowed when it uses no facet, as most text does.
     pub fn with_facets<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        self.with_facets_in(&self.env, text)
+    }
+
+    /// [`Config::with_facets`] in `env` rather than this config's own (a search's).
+    pub fn with_facets_in<'t>(&self, env: &Env, text: &'t str) -> std::borrow::Cow<'t, str> {
         let shown = |id: &str| match self.use_of(id) {
-            Ok(Use::Facet(f, part)) => Some(self.facet_text(f, part).0),
+            Ok(Use::Facet(f, part)) => Some(self.facet_text_in(env, f, part).0),
             _ => None,
         };
         if crate::placeholder::uses(text)
@@ -390,7 +400,7 @@ impl Config {
         }
     }
 
-    /// Parses a command-line environment: `cluster=unix,operation=patch,from=R12.7`.
+    /// Parses a command-line environment: `os=linux,operation=patch,from=2.4`.
     pub fn parse_env(&self, spec: &str) -> Result<Env, String> {
         let env = crate::facet::parse_env(&self.facets, spec).map_err(shown)?;
         match self.impossible(&env) {

@@ -26,7 +26,7 @@ struct Probe {
     shown: String,
 }
 
-/// An environment found by enumeration, printable as `cluster=mscs, from>R12.4`.
+/// An environment found by enumeration, printable as `os=linux, from>2.4`.
 #[derive(Debug, PartialEq)]
 pub struct Found(Vec<(String, String)>);
 
@@ -147,7 +147,7 @@ fn classes(facet: &str, all: Vec<Probe>, conds: &[&Condition]) -> Vec<Probe> {
         .collect()
 }
 
-/// The tests (`facet = v`, `facet in [...]`, `facet >= R12.8`) of `facet` in `c`.
+/// The tests (`facet = v`, `facet in [...]`, `facet >= 2.4`) of `facet` in `c`.
 fn tests_of<'c>(c: &'c Condition, facet: &str, out: &mut Vec<&'c Condition>) {
     match c {
         Condition::OneOf { facet: f, .. } | Condition::Version { facet: f, .. } if f == facet => {

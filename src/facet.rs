@@ -1,4 +1,4 @@
-//! Facets: the axes a book's environments vary along (`cluster`, `from`), declared in
+//! Facets: the axes a book's environments vary along (`os`, `from`), declared in
 //! book.toml, and the environments themselves (a value for some of them). Conditions are
 //! written over facets and evaluated in environments; the config reads facets and profiles'
 //! environments from book.toml. Both depend on this module, not on each other.
@@ -10,16 +10,16 @@ use crate::version::Version;
 /// One value of an enumeration facet.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct EnumValue {
-    /// What conditions and environments write (`mscs`).
+    /// What conditions and environments write (`linux`).
     pub id: String,
-    /// What readers see (`MSCS(MSFC)`).
+    /// What readers see (`Linux (x86_64)`).
     pub label: String,
 }
 
 /// What values a facet takes.
 #[derive(Debug, Clone, serde::Serialize)]
 pub enum FacetKind {
-    /// One of a list (`cluster`), in the picker's order.
+    /// One of a list (`os`), in the picker's order.
     Enum(Vec<EnumValue>),
     /// `known`: the versions the picker offers, in order; `labels`: how some of them read.
     Version {
@@ -33,7 +33,7 @@ pub enum FacetKind {
 /// An axis a book's environments vary along, declared in book.toml (`[[facet]]`).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Facet {
-    /// What conditions write (`cluster`, `from`).
+    /// What conditions write (`os`, `from`).
     pub id: String,
     /// What readers see.
     pub label: String,
@@ -159,20 +159,38 @@ impl EnvError {
     }
 }
 
-/// Parses an environment as the command line writes it: `cluster=unix,from=R12.7`. The
+/// Parses an environment as the command line writes it: `os=linux,from=2.4`. The
 /// message quotes what was typed as it is (the caller escapes it for the terminal).
 pub(crate) fn parse_env(facets: &[Facet], spec: &str) -> Result<Env, String> {
     let mut env = Env::new();
     for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
         let Some((k, v)) = item.split_once('=') else {
-            return Err(format!(
-                "`{item}` is not `facet=value` (for example `cluster=unix,from=R12.7`)"
-            ));
+            return Err(match example_env(facets) {
+                Some(e) => format!("`{item}` is not `facet=value` (for example `{e}`)"),
+                None => format!("`{item}` is not `facet=value`"),
+            });
         };
         let value = parse_value(facets, k.trim(), v.trim()).map_err(EnvError::message)?;
         env.insert(k.trim().to_string(), value);
     }
     Ok(env)
+}
+
+/// An environment in the book's own facets and values, for messages: the first two
+/// facets with their first value (`distro=debian,from=v1.28`).
+pub(crate) fn example_env(facets: &[Facet]) -> Option<String> {
+    let pairs: Vec<String> = facets
+        .iter()
+        .filter_map(|f| {
+            let value = match &f.kind {
+                FacetKind::Enum(values) => values.first()?.id.clone(),
+                FacetKind::Version { known, .. } => known.first()?.to_string(),
+            };
+            Some(format!("{}={value}", f.id))
+        })
+        .take(2)
+        .collect();
+    (!pairs.is_empty()).then(|| pairs.join(","))
 }
 
 /// The value `value` of the facet `key`: one of an enumeration's values, or a version.

@@ -142,20 +142,41 @@ pub fn filter(book: &Book, env: &Env) -> Book {
 }
 
 /// Titles that show facet values (`Upgrade to [[to.minor]]`) shown again with the view's
-/// environment, in the book and in the link targets that fill cross-references.
+/// environment: the link targets (which fill cross-references, contents and search), then
+/// the chapters, groups, procedures, sections and steps that carry the same title.
 fn retitle(book: &mut Book) {
-    let mut targets: Vec<(String, String)> = Vec::new();
     let config = book.config.clone();
     let shown = |source: &Option<String>| {
         source
             .as_deref()
             .map(|s| config.with_facets(s).into_owned())
     };
+    if !book.targets.values().any(|t| t.title_source.is_some()) {
+        return;
+    }
+    for t in std::sync::Arc::make_mut(&mut book.targets).values_mut() {
+        if let Some(title) = shown(&t.title_source) {
+            t.title = title;
+        }
+    }
+    let targets = book.targets.clone();
+    let from_target = |key: &str, title: &mut String| {
+        if let Some(t) = targets.get(key).filter(|t| t.title_source.is_some()) {
+            title.clone_from(&t.title);
+        }
+    };
+    for pr in std::sync::Arc::make_mut(&mut book.problems) {
+        from_target(&pr.page(), &mut pr.title);
+    }
     for c in &mut book.chapters {
+        from_target(&c.id, &mut c.title);
         for item in &mut c.items {
             let list: Vec<&mut std::sync::Arc<Procedure>> = match item {
                 ChapterItem::Procedure(p) => vec![p],
-                ChapterItem::Group(g) => g.procedures.iter_mut().collect(),
+                ChapterItem::Group(g) => {
+                    from_target(&g.id, &mut g.title);
+                    g.procedures.iter_mut().collect()
+                }
             };
             for p in list {
                 if !shows_values(p) {
@@ -163,32 +184,20 @@ fn retitle(book: &mut Book) {
                 }
                 let p = std::sync::Arc::make_mut(p);
                 if let Some(t) = shown(&p.title_source) {
-                    targets.push((p.id.clone(), t.clone()));
                     p.title = t;
                 }
                 for s in &mut p.sections {
                     if let Some(t) = shown(&s.title_source) {
-                        targets.push((format!("{}/{}", p.id, s.id), t.clone()));
                         s.title = t;
                     }
                     let branches = s.branches.iter_mut().flat_map(|b| b.steps.iter_mut());
                     for st in s.steps.iter_mut().chain(branches) {
                         if let Some(t) = shown(&st.title_source) {
-                            targets.push((format!("{}/{}", p.id, st.id), t.clone()));
                             st.title = t;
                         }
                     }
                 }
             }
-        }
-    }
-    if targets.is_empty() {
-        return;
-    }
-    let all = std::sync::Arc::make_mut(&mut book.targets);
-    for (key, title) in targets {
-        if let Some(t) = all.get_mut(&key) {
-            t.title = title;
         }
     }
 }

@@ -174,6 +174,10 @@ pub struct Target {
     pub number: Number,
     /// Its title, which fills an empty link's text.
     pub title: String,
+    /// The title as written, when it shows facet values (`Upgrade to [[to.minor]]`): every
+    /// place that repeats the title (contents, breadcrumbs, links, search) shows the
+    /// reader's values from it.
+    pub title_source: Option<String>,
     /// The page (procedure id, or chapter id for chapters and groups).
     pub page: String,
     /// Anchor inside the page; empty for the page itself.

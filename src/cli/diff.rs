@@ -23,7 +23,7 @@ use crate::render::labels;
 pub struct Args {
     #[command(flatten)]
     pub book: BookArg,
-    /// Environments to compare, e.g. `--env cluster=unix,from=12.7 --env cluster=unix,from=13.1`
+    /// Environments to compare, e.g. `--env os=linux,from=2.3 --env os=linux,from=2.4`
     /// (a profile name works too)
     #[arg(long = "env", num_args = 1, required = true)]
     pub envs: Vec<String>,
@@ -134,7 +134,7 @@ fn parts(list: &[Part], config: &Config, out: &mut Vec<String>) {
     }
 }
 
-/// An environment in the book's words: `UNIX / Patch / R13.1 / R13.2`.
+/// An environment in the book's words: `Linux / Patch / 2.3 / 2.4`.
 fn described_line(config: &Config, env: &Env) -> String {
     let words: Vec<String> = described(config, env).into_iter().map(|(_, v)| v).collect();
     words.join(" / ")

@@ -22,7 +22,7 @@ pub struct Args {
     /// Print the runbook of this profile (an `id` of a `[[profile]]` in book.toml)
     #[arg(long, value_name = "NAME", conflicts_with = "env")]
     pub profile: Option<String>,
-    /// Print the runbook of this environment, e.g. `cluster=unix,from=R13.1`
+    /// Print the runbook of this environment, e.g. `os=linux,from=2.4`
     #[arg(long, value_name = "K=V,...")]
     pub env: Option<String>,
     /// PDF file to write (default: `book.pdf`, `<profile>.pdf` or `runbook.pdf` here)

@@ -1,6 +1,6 @@
 //! `tejun runbook`: one environment's procedures as one self-contained HTML file, from a
 //! profile of book.toml (`--profile NAME`) or an environment given by hand
-//! (`--env cluster=unix,operation=patch,from=R12.7`).
+//! (`--env os=linux,operation=patch,from=2.4`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -21,7 +21,7 @@ pub struct Args {
     /// The language to write it in: the book's own or one of its `translations`
     #[arg(long, value_name = "CODE")]
     pub lang: Option<String>,
-    /// The environment, `facet=value,…` (for example `cluster=unix,operation=patch,from=R12.7`)
+    /// The environment, `facet=value,…` (for example `os=linux,operation=patch,from=2.4`)
     #[arg(long, value_name = "FACET=VALUE,...")]
     pub env: Option<String>,
     /// A profile of book.toml

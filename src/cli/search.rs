@@ -18,7 +18,7 @@ use crate::search::Field;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// What to look for: words, "a phrase", cmd:regsvr32, title:停止 (anything else is
+    /// What to look for: words, "a phrase", cmd:systemctl, title:restart (anything else is
     /// text); with --commands, the start of the names to list
     #[arg(allow_hyphen_values = true, required_unless_present_any = ["commands", "error"])]
     pub query: Option<String>,
@@ -28,7 +28,7 @@ pub struct Args {
     pub error: Option<String>,
     #[command(flatten)]
     pub book: BookArg,
-    /// Only what applies to this environment: cluster=unix,from=R12.8 (open facets keep a step)
+    /// Only what applies to this environment: os=linux,from=2.4 (open facets keep a step)
     #[arg(long)]
     pub env: Option<String>,
     /// Search one field only: title, cmd, gui, body, proc, chapter
@@ -97,7 +97,7 @@ pub fn run(mut args: Args) -> anyhow::Result<ExitCode> {
         },
     };
     let problems = match &args.error {
-        Some(text) => match problem_hits(&args, text) {
+        Some(text) => match problem_hits(&args, text, (lang != config.language).then_some(lang)) {
             Ok(hits) => Some(hits),
             Err(code) => return Ok(code),
         },
@@ -218,12 +218,16 @@ pub fn run(mut args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The known problems a pasted message matches, in the environment of `--env`.
+/// The known problems a pasted message matches, in the environment of `--env`, in the
+/// book's language or translation `lang` (whose entries may add the messages the product
+/// prints in that language).
 fn problem_hits(
     args: &Args,
     text: &str,
+    lang: Option<crate::words::Language>,
 ) -> Result<Vec<crate::search::message::ProblemHit>, ExitCode> {
-    let loaded = super::load::book(&args.book.book, "nothing was searched")?;
+    let code = lang.map(|l| l.code());
+    let loaded = super::load::book_in(&args.book.book, code, "nothing was searched")?;
     let book = in_env(loaded.book, args.env.as_deref())?;
     Ok(crate::search::message::rank(&book, text, args.limit))
 }

@@ -38,7 +38,7 @@ pub(super) struct RawConfig {
     pub(super) edition: Option<String>,
     /// A sentence about the book, for the home page.
     #[serde(default)]
-    #[schemars(extend("examples" = ["How to upgrade the cluster, step by step."]))]
+    #[schemars(extend("examples" = ["How to upgrade the service, step by step."]))]
     pub(super) description: Option<String>,
     /// The facets an environment is described by: `[[facet]]` tables.
     #[serde(default)]
@@ -157,8 +157,8 @@ pub(super) struct RawPlaceholder {
 #[serde(deny_unknown_fields)]
 #[schemars(title = "[[facet]]")]
 pub(super) struct RawFacet {
-    /// Used in conditions (`cluster = mscs`) and environments.
-    #[schemars(with = "String", extend("examples" = ["cluster"]))]
+    /// Used in conditions (`os = linux`) and environments.
+    #[schemars(with = "String", extend("examples" = ["os"]))]
     pub(super) id: Spanned<String>,
     /// How the picker names the facet.
     #[schemars(extend("examples" = ["Operating system"]))]
@@ -180,18 +180,18 @@ pub(super) struct RawFacet {
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, String>", extend("examples" = [{ "2.0": "2.0 (latest)" }]))]
     pub(super) labels: BTreeMap<Spanned<String>, String>,
-    /// The facet means something only where this holds (`cluster = mscs`).
+    /// The facet means something only where this holds (`deployment = cluster`).
     #[serde(default)]
     #[schemars(with = "Option<String>", extend("examples" = ["os = linux"]))]
     pub(super) when: Option<Spanned<String>>,
 }
 
-/// A facet values item: `values = [{ id = "mscs", label = "MSCS" }]`.
+/// A facet values item: `values = [{ id = "linux", label = "Linux" }]`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "facet values item")]
 pub(super) struct RawEnumValue {
-    /// Used in conditions (`cluster = mscs`).
+    /// Used in conditions (`os = linux`).
     #[schemars(with = "String", extend("examples" = ["linux"]))]
     pub(super) id: Spanned<String>,
     /// How the picker names the value.
@@ -213,7 +213,7 @@ pub(super) struct RawProfile {
     pub(super) label: String,
     /// A sentence about the environment.
     #[serde(default)]
-    #[schemars(extend("examples" = ["The nightly patch of the UNIX cluster."]))]
+    #[schemars(extend("examples" = ["The nightly patch of the Linux servers."]))]
     pub(super) description: Option<String>,
     /// A value for each facet that applies: `{ facet = "value", … }`.
     #[schemars(

@@ -80,7 +80,7 @@ pub struct LoadedProcedure {
     pub raw: RawProcedure,
 }
 
-/// `01-mscs` → `mscs`: the `NN-` ordering prefix is not part of the id.
+/// `01-linux` → `linux`: the `NN-` ordering prefix is not part of the id.
 fn default_id(name: &str) -> String {
     let stem = name.strip_suffix(".toml").unwrap_or(name);
     match stem.split_once('-') {

@@ -72,7 +72,7 @@ pub struct RawSection {
     #[schemars(with = "String", extend("examples" = ["Upgrade the standby node"]))]
     pub title: SStr,
     /// A condition: the section applies only where it holds.
-    #[schemars(with = "Option<String>", extend("examples" = ["cluster = unix"]))]
+    #[schemars(with = "Option<String>", extend("examples" = ["os = linux"]))]
     pub when: Option<SStr>,
     /// Markdown shown before the steps.
     #[schemars(with = "Option<String>", extend("examples" = ["Run these on the standby node."]))]
@@ -190,7 +190,7 @@ pub struct RawVariant {
     pub body: Option<SStr>,
     /// Typed parts, in reading order: `[[…variant.part]]` tables.
     #[serde(default)]
-    #[schemars(with = "Vec<PartTable>", extend("examples" = [[{ "refs": ["cluster-guide"] }]]))]
+    #[schemars(with = "Vec<PartTable>", extend("examples" = [[{ "refs": ["admin-guide"] }]]))]
     pub part: Vec<Spanned<RawPart>>,
 }
 
@@ -447,7 +447,7 @@ impl PartTable {
     }
 }
 
-/// `"cjcpw"` or `{ name = "jcdbs", when = "to >= R13.1" }`.
+/// `"postgres"` or `{ name = "pgbouncer", when = "to >= 2.4" }`.
 #[derive(Debug, Clone)]
 pub enum RawProcessItem {
     /// A process checked everywhere the part applies.

@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 use super::html::Ctx;
+use super::view::TitleView;
 use crate::model::Book;
 
 /// A program or process as the layer that knows commands (search) lists it for the site.
@@ -59,9 +60,9 @@ pub struct StepLink {
     /// Procedure and step number (`1.2 step 3`).
     pub location: String,
     /// The step's title.
-    pub title: String,
+    pub title: TitleView,
     /// Its procedure's title.
-    pub procedure: String,
+    pub procedure: TitleView,
     /// The step's effective condition, for `data-when`.
     pub when: Option<String>,
 }
@@ -79,12 +80,15 @@ pub fn index(ctx: &Ctx, lister: Option<CommandLister>) -> Vec<CommandView> {
             steps: e
                 .steps
                 .into_iter()
-                .map(|u| StepLink {
-                    href: ctx.href(&u.page, &u.anchor),
-                    location: u.location,
-                    title: u.title,
-                    procedure: u.procedure,
-                    when: u.condition,
+                .map(|u| {
+                    let step = format!("{}/{}", u.page, u.anchor.trim_start_matches("step-"));
+                    StepLink {
+                        href: ctx.href(&u.page, &u.anchor),
+                        location: u.location,
+                        title: TitleView::of(ctx, &step, &u.title),
+                        procedure: TitleView::of(ctx, &u.page, &u.procedure),
+                        when: u.condition,
+                    }
                 })
                 .collect(),
         })

@@ -99,6 +99,9 @@ pub fn picker_config(config: &Config) -> serde_json::Value {
         "book": book_id(config),
         "facets": facets,
         "strings": &config.words.picker,
+        // How a facet the environment leaves open reads in text (`[{}]`), for the titles
+        // picker.js and search.js fill from their written form.
+        "openValue": &config.words.site.open_value,
         // Every site page sits at the root; search.js loads `search/*.js` relative to it.
         "root": "",
         "placeholders": config.placeholders.iter().map(|p| serde_json::json!({

@@ -219,6 +219,16 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The title of target `key` cut at the facet values it shows, for every place that
+    /// repeats it (contents, breadcrumbs, pager, links) to show the reader's values;
+    /// `None` when it shows none.
+    pub fn title_values(&self, key: &str) -> Option<Vec<Segment<'static>>> {
+        title_segments(
+            self.config(),
+            self.book.targets.get(key)?.title_source.as_deref(),
+        )
+    }
+
     pub fn target_href(&self, t: &Target) -> String {
         self.href(&t.page, &t.anchor)
     }

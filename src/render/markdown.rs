@@ -13,7 +13,7 @@ use std::sync::LazyLock;
 
 use pulldown_cmark::{html, CowStr, Event, LinkType, Parser, Tag, TagEnd};
 
-use super::html::{esc, Ctx};
+use super::html::{esc, title_segments, Ctx, Segment};
 use crate::model::find_target;
 pub use crate::prose::{is_script_url, too_deep, Nesting, MAX_NESTING, OPTIONS};
 
@@ -100,7 +100,10 @@ fn walk(ctx: &Ctx, owner: &str, src: &str, with_html: bool) -> Rendered {
                 if empty {
                     if let Some(fill) = link.fill {
                         text.push_str(&fill);
-                        out.push(Event::Text(fill.into()));
+                        match link.fill_values {
+                            Some(values) => out.extend(filled_title(&link.number, values)),
+                            None => out.push(Event::Text(fill.into())),
+                        }
                     }
                 }
             }
@@ -114,8 +117,12 @@ fn walk(ctx: &Ctx, owner: &str, src: &str, with_html: bool) -> Rendered {
                 id,
             }) => out.push(Event::Start(Tag::Image {
                 link_type: *link_type,
+                // Facet values as in a link's address; an open one stays percent-encoded as
+                // written, and picker.js fills it in (`img[src*="%5B%5B"]`).
                 dest_url: if is_script_url(dest_url) {
                     CowStr::from("")
+                } else if dest_url.contains("[[") {
+                    address_values(ctx.config(), dest_url).0.into()
                 } else {
                     dest_url.clone()
                 },
@@ -149,9 +156,57 @@ fn walk(ctx: &Ctx, owner: &str, src: &str, with_html: bool) -> Rendered {
         html_out = SANITISER.clean(&html_out).to_string();
     }
     Rendered {
-        html: html_out,
+        html: mark_values(ctx.config(), html_out),
         text: text.trim().to_string(),
     }
+}
+
+/// `html` with each facet value it shows (`[[to.minor]]`, in text or a code span) marked
+/// for the picker, or written in where the view's environment gives it: every prose field
+/// (introductions, notes, cautions, text) shows values alike. Link addresses hold theirs
+/// percent-encoded already, so no use is left inside an attribute but one the writer put
+/// in a title or alt text, which stays as written.
+fn mark_values(config: &crate::config::Config, html: String) -> String {
+    if !html.contains("[[") {
+        return html;
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut last = 0;
+    for (at, id) in crate::placeholder::uses(&html) {
+        let Ok(crate::config::Use::Facet(f, part)) = config.use_of(id) else {
+            continue;
+        };
+        if in_tag(&html[last..at]) {
+            continue;
+        }
+        let (text, filled) = config.facet_text(f, part);
+        out.push_str(&html[last..at]);
+        out.push_str(&value_markup(&f.id, part.name(), &text, filled));
+        last = at + id.len() + 4;
+    }
+    out.push_str(&html[last..]);
+    out
+}
+
+/// Whether the end of `before` is inside a tag (an attribute's value).
+fn in_tag(before: &str) -> bool {
+    before.rfind('<') > before.rfind('>')
+}
+
+/// A facet value as the theme's `parts/value.html` marks it (`.fv[data-fv]`, which
+/// picker.js fills in), for prose, which reaches the page as finished HTML.
+fn value_markup(facet: &str, part: &str, text: &str, filled: bool) -> String {
+    let filled = if filled { " fv-filled" } else { "" };
+    let part = if part.is_empty() {
+        String::new()
+    } else {
+        format!(" data-fv-part=\"{}\"", esc(part))
+    };
+    format!(
+        "<span class=\"fv{filled}\" data-fv=\"{}\"{part}>{}</span>",
+        esc(facet),
+        esc(text)
+    )
 }
 
 /// Renders a one-paragraph field without the surrounding `<p>`.
@@ -177,6 +232,30 @@ struct Link {
     number: Option<String>,
     /// Text for a link written with empty text.
     fill: Option<String>,
+    /// The target's title cut at the facet values it shows, when it shows any: the fill
+    /// marks them for the picker as a heading does.
+    fill_values: Option<Vec<Segment<'static>>>,
+}
+
+/// A cross-reference's number and title, its facet values as the theme's
+/// `parts/value.html` marks them (`.fv[data-fv]`, which picker.js fills in), since prose
+/// reaches the page as finished HTML.
+fn filled_title(number: &Option<String>, values: Vec<Segment<'static>>) -> Vec<Event<'static>> {
+    let mut out = Vec::new();
+    if let Some(n) = number.as_deref().filter(|n| !n.is_empty()) {
+        out.push(Event::Text(format!("{n} ").into()));
+    }
+    for segment in values {
+        out.push(match segment {
+            Segment::Value(v) => {
+                Event::InlineHtml(value_markup(&v.facet, v.part, &v.text, v.filled).into())
+            }
+            Segment::Text(t) => Event::Text(t.into_owned().into()),
+            // Titles hold no placeholders (the resolver refuses them).
+            Segment::Placeholder(p) => Event::Text(p.text.to_string().into()),
+        });
+    }
+    out
 }
 
 fn link(ctx: &Ctx, owner: &str, dest: &str, _kind: LinkType) -> Link {
@@ -200,6 +279,7 @@ fn link(ctx: &Ctx, owner: &str, dest: &str, _kind: LinkType) -> Link {
                 absent: t.absent,
                 number: Some(number),
                 fill: Some(fill),
+                fill_values: title_segments(ctx.config(), t.title_source.as_deref()),
             };
         }
         // Not a book id (the checker reports those): keep it as a local anchor.
@@ -212,6 +292,7 @@ fn link(ctx: &Ctx, owner: &str, dest: &str, _kind: LinkType) -> Link {
             absent: false,
             number: None,
             fill: ctx.book.ext_ref(id).map(|r| r.title.clone()),
+            fill_values: None,
         };
     }
     if is_script_url(dest) {
@@ -264,6 +345,7 @@ fn plain(href: &str) -> Link {
         absent: false,
         number: None,
         fill: None,
+        fill_values: None,
     }
 }
 
@@ -283,6 +365,7 @@ static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         ]))
         .add_tag_attributes("a", ["class", "data-number", "data-fv-href"])
         .add_tag_attributes("code", ["class"])
+        .add_tag_attributes("span", ["class", "data-fv", "data-fv-part"])
         .add_tag_attributes("th", ["style"])
         .add_tag_attributes("td", ["style"])
         .filter_style_properties(HashSet::from(["text-align"]))
@@ -292,6 +375,7 @@ static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
             }
             let allowed = |c: &&str| match element {
                 "a" => matches!(*c, "xref" | "xref-filled"),
+                "span" => matches!(*c, "fv" | "fv-filled"),
                 "code" => c.strip_prefix("language-").is_some_and(|l| {
                     !l.is_empty()
                         && l.bytes()

@@ -43,7 +43,7 @@ use view::{ChapterView, ItemView, ProcedureView};
 pub struct RenderedPage {
     /// Which page.
     pub id: PageId,
-    /// Output path, relative (`mscs-upgrade-x64-r12-8.html`).
+    /// Output path, relative (`upgrade-from-2-3.html`).
     pub path: String,
     /// Its `<title>`.
     pub title: String,
@@ -640,6 +640,17 @@ impl<'a> Site<'a> {
         c.insert("page_href", &link.href);
         c.insert("page_title", &link.title);
         c.insert("page_number", &link.number);
+        // The title as written, when it shows facet values: picker.js fills the document's
+        // title from it as it fills the page.
+        let source = match page {
+            PageId::Chapter(id) | PageId::Procedure(id) | PageId::Problem(id) => self
+                .book
+                .targets
+                .get(id)
+                .and_then(|t| t.title_source.clone()),
+            _ => None,
+        };
+        c.insert("page_title_source", &source);
         if matches!(page, PageId::Index) {
             c.insert("toc", self.toc());
         }

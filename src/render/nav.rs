@@ -162,10 +162,15 @@ pub fn page_link(ctx: &Ctx, page: &PageId) -> LinkView {
             None => (String::new(), page.clone()),
         },
     };
+    let title_values = match page {
+        PageId::Chapter(id) | PageId::Procedure(id) | PageId::Problem(id) => ctx.title_values(id),
+        _ => None,
+    };
     LinkView {
         href: ctx.href(page.stem(), ""),
         number,
         title,
+        title_values,
     }
 }
 
@@ -201,6 +206,7 @@ pub fn breadcrumbs(ctx: &Ctx, page: &PageId, place: Option<Place>) -> Vec<LinkVi
         href: ctx.href("index", ""),
         number: String::new(),
         title: ctx.t().home.to_string(),
+        title_values: None,
     }];
     if let PageId::Problem(_) = page {
         out.push(page_link(ctx, &PageId::Problems));
@@ -213,6 +219,7 @@ pub fn breadcrumbs(ctx: &Ctx, page: &PageId, place: Option<Place>) -> Vec<LinkVi
                 href: ctx.href(&c.id, &format!("grp-{}", g.id)),
                 number: g.number.to_string(),
                 title: g.title.clone(),
+                title_values: ctx.title_values(&g.id),
             });
         }
     }

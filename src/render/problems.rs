@@ -21,6 +21,8 @@ pub struct ProblemView {
     pub anchor: String,
     pub href: String,
     pub title: String,
+    /// The title cut at the facet values it shows.
+    pub title_values: Option<Vec<super::html::Segment<'static>>>,
     /// The problem's condition, for `data-when`.
     pub when: Option<String>,
     pub badges: Option<Badges>,
@@ -46,10 +48,10 @@ pub struct CauseView {
 pub struct ShownAt {
     pub href: String,
     pub procedure_number: String,
-    pub procedure_title: String,
+    pub procedure_title: view::TitleView,
     pub section_number: String,
     pub step_number: String,
-    pub step_title: String,
+    pub step_title: view::TitleView,
 }
 
 /// The entries of one chapter on the index page (`chapter` is `None` for entries tied to
@@ -87,6 +89,7 @@ pub fn problem(ctx: &Ctx, markup: StepMarkup, p: &Problem) -> Result<ProblemView
         anchor: ctx.anchor(&page, ""),
         href: ctx.href(&page, ""),
         title: p.title.clone(),
+        title_values: ctx.title_values(&page),
         when: labels::when(p.when.as_ref()),
         badges: labels::badges(p.when.as_ref(), ctx.config()),
         messages: p.messages.clone(),
@@ -106,14 +109,14 @@ fn shown_at(ctx: &Ctx, p: &Problem) -> Vec<ShownAt> {
             Some(ShownAt {
                 href: ctx.target_href(step),
                 procedure_number: procedure.number.to_string(),
-                procedure_title: procedure.title.clone(),
+                procedure_title: view::TitleView::of(ctx, &procedure.page, &procedure.title),
                 section_number: step
                     .section
                     .as_ref()
                     .map(|n| n.to_string())
                     .unwrap_or_default(),
                 step_number: step.number.to_string(),
-                step_title: step.title.clone(),
+                step_title: view::TitleView::of(ctx, key, &step.title),
             })
         })
         .collect()
@@ -129,6 +132,7 @@ pub fn index(ctx: &Ctx) -> Vec<ProblemGroup> {
         id: p.id.clone(),
         href: ctx.href(&p.page(), ""),
         title: p.title.clone(),
+        title_values: ctx.title_values(&p.page()),
         when: labels::when(p.when.as_ref()),
     };
     let mut groups = Vec::new();

@@ -23,6 +23,27 @@ pub struct LinkView {
     pub href: String,
     pub number: String,
     pub title: String,
+    /// The title cut at the facet values it shows (see [`Head::title_values`]).
+    pub title_values: Option<Vec<Segment<'static>>>,
+}
+
+/// A title shown outside its own heading (a step named in a list), for the theme's
+/// `parts/title.html`.
+#[derive(Debug, Clone, Serialize)]
+pub struct TitleView {
+    pub title: String,
+    /// The title cut at the facet values it shows (see [`Head::title_values`]).
+    pub title_values: Option<Vec<Segment<'static>>>,
+}
+
+impl TitleView {
+    /// The title of target `key`, as `title` reads it in this book.
+    pub fn of(ctx: &Ctx, key: &str, title: &str) -> TitleView {
+        TitleView {
+            title: title.to_string(),
+            title_values: ctx.title_values(key),
+        }
+    }
 }
 
 /// Fields every conditional, anchored element shares.
@@ -64,7 +85,7 @@ impl Head {
             anchor: ctx.anchor(page, anchor),
             number,
             title: title.to_string(),
-            title_values: None,
+            title_values: ctx.title_values(&key),
             when: labels::when(when),
             badges: labels::badges(when, ctx.config()),
             backlinks: backlinks(ctx, &key, page),
@@ -73,7 +94,9 @@ impl Head {
 
     /// The head of a heading whose title, as written, is `source`.
     fn written(mut self, ctx: &Ctx, source: Option<&str>) -> Head {
-        self.title_values = title_segments(ctx.config(), source);
+        if source.is_some() {
+            self.title_values = title_segments(ctx.config(), source);
+        }
         self
     }
 }
@@ -108,6 +131,8 @@ pub struct ProblemLink {
     pub id: String,
     pub href: String,
     pub title: String,
+    /// The title cut at the facet values it shows (see [`Head::title_values`]).
+    pub title_values: Option<Vec<Segment<'static>>>,
     /// The problem's condition, for `data-when`.
     pub when: Option<String>,
 }
@@ -223,11 +248,13 @@ pub fn backlinks(ctx: &Ctx, key: &str, page: &str) -> Vec<LinkView> {
                 href: ctx.target_href(t),
                 number: t.number.to_string(),
                 title: t.title.clone(),
+                title_values: ctx.title_values(owner),
             },
             None => LinkView {
                 href: ctx.href("index", "front"),
                 number: String::new(),
                 title: ctx.t().front_matter.to_string(),
+                title_values: None,
             },
         })
         .collect()
@@ -358,6 +385,7 @@ pub fn step(ctx: &Ctx, bodies: &mut Bodies, page: &str, st: &Step, level: u8) ->
                 id: pr.id.clone(),
                 href: ctx.href(&pr.page(), ""),
                 title: pr.title.clone(),
+                title_values: ctx.title_values(&pr.page()),
                 when: labels::when(pr.when.as_ref()),
             })
             .collect(),

@@ -75,7 +75,7 @@ fn did_you_mean(keys: &[&str], id: &str, owner: &str) -> Option<String> {
 
 /// What one pass over a Markdown text finds: its link destinations, in order, and where
 /// its elements first nest deeper than the renderer takes (a byte offset in the text).
-fn scan(text: &str) -> (Vec<String>, Option<usize>) {
+fn scan(text: &str) -> (Vec<(String, bool)>, Option<usize>) {
     let mut dests = Vec::new();
     let mut nesting = Nesting::default();
     let mut too_deep = None;
@@ -83,8 +83,10 @@ fn scan(text: &str) -> (Vec<String>, Option<usize>) {
         if too_deep.is_none() {
             too_deep = nesting.step(&ev, range.start);
         }
-        if let Event::Start(Tag::Link { dest_url, .. }) = ev {
-            dests.push(dest_url.to_string());
+        match ev {
+            Event::Start(Tag::Link { dest_url, .. }) => dests.push((dest_url.to_string(), false)),
+            Event::Start(Tag::Image { dest_url, .. }) => dests.push((dest_url.to_string(), true)),
+            _ => {}
         }
     }
     (dests, too_deep)
@@ -153,7 +155,7 @@ pub(crate) fn check_against<T: Targets>(
                 .with_hint("block quotes, lists, emphasis, links and raw HTML tags count alike; flatten the text"),
             );
         }
-        for dest in dests {
+        for (dest, image) in dests {
             let placeholder = crate::placeholder::uses(&dest)
                 .into_iter()
                 .find(|(_, id)| !matches!(found.config.use_of(id), Ok(Use::Facet(..))));
@@ -161,14 +163,18 @@ pub(crate) fn check_against<T: Targets>(
                 // A reader's value is filled into the page's text, after the links are
                 // made: in an address it would stay `[[id]]` (or break the markup).
                 let span = locate(sources, p.file, &p.span, &dest);
+                let whose = if image { "an image's" } else { "a link's" };
                 diags.push(
                     Diagnostic::error(
                         p.file,
                         span,
-                        format!("placeholder `[[{id}]]` in a link's address"),
+                        format!("placeholder `[[{id}]]` in {whose} address"),
                     )
                     .with_hint("placeholders are filled in text, commands and code spans; write the address without it, or show it as text (`[[…]]` in backquotes); a facet's value (`[[to.minor]]`) may stand in an address"),
                 );
+                continue;
+            }
+            if image {
                 continue;
             }
             if let Some(id) = dest.strip_prefix('#') {

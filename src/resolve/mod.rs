@@ -485,13 +485,15 @@ impl<'a> Resolver<'a> {
         let (id, id_span) = id_of(&ch.raw.id, &ch.default_id, &ch.raw.title);
         let when = self.when(ch.file, ch.raw.when.as_ref(), &[]);
         let outer: Vec<Condition> = when.iter().cloned().collect();
+        let (title, title_source) = self.title_text(ch.raw.title.get_ref());
         self.define(
             id.clone(),
             ch.file,
             id_span,
             Target {
                 number: number.clone(),
-                title: self.title_text(ch.raw.title.get_ref()).0,
+                title: title.clone(),
+                title_source,
                 page: id.clone(),
                 anchor: String::new(),
                 procedure: None,
@@ -520,7 +522,7 @@ impl<'a> Resolver<'a> {
         Chapter {
             id,
             number,
-            title: self.title_text(ch.raw.title.get_ref()).0,
+            title,
             when,
             intro,
             items,
@@ -555,6 +557,7 @@ impl<'a> Resolver<'a> {
     ) -> Group {
         self.plain_title(file, &raw.title);
         let (id, id_span) = id_of(&raw.id, default_id, &raw.title);
+        let (title, title_source) = self.title_text(raw.title.get_ref());
         let (when, inner) = self.node(
             file,
             raw.when.as_ref(),
@@ -562,7 +565,8 @@ impl<'a> Resolver<'a> {
             id_span,
             Target {
                 number: number.clone(),
-                title: self.title_text(raw.title.get_ref()).0,
+                title: title.clone(),
+                title_source,
                 page: chapter.to_string(),
                 anchor: format!("grp-{id}"),
                 procedure: None,
@@ -582,7 +586,7 @@ impl<'a> Resolver<'a> {
         Group {
             id,
             number,
-            title: self.title_text(raw.title.get_ref()).0,
+            title,
             when,
             intro,
             procedures,
@@ -603,6 +607,7 @@ impl<'a> Resolver<'a> {
             Target {
                 number: number.clone(),
                 title: title.clone(),
+                title_source: title_source.clone(),
                 page: id.clone(),
                 anchor: String::new(),
                 procedure: Some(id.clone()),

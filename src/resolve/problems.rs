@@ -50,7 +50,7 @@ impl Resolver<'_> {
             let file = *file;
             let page = problem_page(id);
             self.plain_title(file, &raw.title);
-            let (title, _) = self.title_text(raw.title.get_ref());
+            let (title, title_source) = self.title_text(raw.title.get_ref());
             let when = self.when(file, raw.when.as_ref(), &[]);
             let outer: Vec<Condition> = when.iter().cloned().collect();
             self.define(
@@ -60,6 +60,7 @@ impl Resolver<'_> {
                 Target {
                     number: Number::default(),
                     title: title.clone(),
+                    title_source,
                     page: page.clone(),
                     anchor: String::new(),
                     procedure: None,

@@ -47,6 +47,7 @@ impl<'a> Resolver<'a> {
             Target {
                 number: number.clone(),
                 title: title.clone(),
+                title_source: title_source.clone(),
                 page: proc_id.to_string(),
                 anchor: format!("sec-{id}"),
                 procedure: Some(proc_id.to_string()),
@@ -150,6 +151,7 @@ impl<'a> Resolver<'a> {
                 Target {
                     number: Number(vec![n]),
                     title: step.title.clone(),
+                    title_source: step.title_source.clone(),
                     page: proc_id.to_string(),
                     anchor: format!("step-{id}"),
                     procedure: Some(proc_id.to_string()),
@@ -367,7 +369,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// A reusable step's variants are written for every place it is used; the ones that
-    /// can never hold here (the R12.8 path inside an R12.7.x-only procedure) are dead text
+    /// can never hold here (the 2.4 path inside a 2.3.x-only procedure) are dead text
     /// at this use site. All are kept if none would be left, so the coverage check still
     /// reports the gap.
     fn live_variants(&self, variants: Vec<Variant>, outer: &[Condition]) -> Vec<Variant> {

@@ -1,6 +1,6 @@
 //! Browse by command: every program a book's commands run and every process its checks
 //! name, each with the steps that use it, in reading order (`tejun search --commands`).
-//! A support engineer who knows the command (`nqsstop`, `regsvr32`, `kubeadm`) but not
+//! A support engineer who knows the command (`systemctl`, `regsvr32`, `kubeadm`) but not
 //! the procedure finds every step that runs it. Built from the search documents, so an
 //! environment's list is the filtered book's.
 
@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::docs::{self, SearchDoc};
+use super::docs::{self, SearchDoc, Slices};
 use crate::model::Book;
 
 /// What an entry names.
@@ -32,8 +32,9 @@ pub struct Use {
     pub procedure: String,
     /// Its deep link.
     pub link: String,
-    /// The step's effective condition (chapter down to step, variants joined), canonical;
-    /// the site's commands page filters by it.
+    /// The condition under which the step runs it: the step's effective condition
+    /// (chapter down to step), or where only variants or parts run it, theirs joined;
+    /// canonical. The site's commands page filters by it.
     pub condition: Option<String>,
     /// The page it is on (a procedure id), for the site's own links.
     #[serde(skip)]
@@ -78,44 +79,108 @@ pub fn for_site(book: &Book) -> Vec<crate::render::commands::Listed> {
         .collect()
 }
 
+/// A step using a name, with the condition of each place it does.
+type Uses = (Use, Vec<Option<String>>);
+
 /// Every command and process of `book`, by name (those starting with `prefix`, ASCII case
 /// ignored).
 pub fn list(book: &Book, prefix: &str) -> Vec<Entry> {
     let prefix = prefix.to_ascii_lowercase();
-    let mut by: BTreeMap<(String, Kind), Vec<Use>> = BTreeMap::new();
+    let mut by: BTreeMap<(String, Kind), Vec<Uses>> = BTreeMap::new();
     docs::each(book, &mut |d: SearchDoc| {
-        let names = programs(&d.commands, &d.command_starts)
+        // Each name with the condition of the slice it is written in: a command of one
+        // variant is listed for the environments of that variant, not the whole step's.
+        let names = starts(&d.commands, &d.command_starts)
             .into_iter()
-            .map(|n| (n, Kind::Command))
-            .chain(d.processes.iter().map(|p| (p.clone(), Kind::Process)));
-        for key in names.filter(|(n, _)| n.starts_with(&prefix)) {
-            let uses = by.entry(key).or_default();
-            if uses.last().is_none_or(|u| u.link != d.link()) {
-                uses.push(Use {
-                    location: d.location.clone(),
-                    title: d.title.clone(),
-                    procedure: d.procedure.clone(),
-                    link: d.link(),
-                    condition: d.condition.clone(),
-                    page: d.page.clone(),
-                    anchor: d.anchor.clone(),
-                });
+            .map(|(i, n)| {
+                let slice = Slices::of(&d.slices.commands, i) as usize;
+                (n, Kind::Command, in_slice(&d, slice))
+            })
+            .chain(d.processes.iter().enumerate().map(|(i, p)| {
+                let slice = Slices::of(&d.slices.processes, i) as usize;
+                (p.clone(), Kind::Process, in_slice(&d, slice))
+            }));
+        for (name, kind, cond) in names.filter(|(n, _, _)| n.starts_with(&prefix)) {
+            let uses = by.entry((name, kind)).or_default();
+            match uses.last_mut() {
+                Some((u, conds)) if u.link == d.link() => conds.push(cond),
+                _ => uses.push((
+                    Use {
+                        location: d.location.clone(),
+                        title: d.title.clone(),
+                        procedure: d.procedure.clone(),
+                        link: d.link(),
+                        condition: None,
+                        page: d.page.clone(),
+                        anchor: d.anchor.clone(),
+                    },
+                    vec![cond],
+                )),
             }
         }
     });
     by.into_iter()
-        .map(|((name, kind), steps)| Entry { name, kind, steps })
+        .map(|((name, kind), uses)| Entry {
+            name,
+            kind,
+            steps: uses
+                .into_iter()
+                .map(|(u, conds)| Use {
+                    condition: any_of(conds),
+                    ..u
+                })
+                .collect(),
+        })
         .collect()
+}
+
+/// The condition of `d`'s slice `slice` (0: the step's own text).
+fn in_slice(d: &SearchDoc, slice: usize) -> Option<String> {
+    match slice.checked_sub(1) {
+        Some(k) => d.slices.conditions.get(k).cloned(),
+        None => d.condition.clone(),
+    }
+}
+
+/// The condition under which one of `conds` holds (`None`: always).
+fn any_of(conds: Vec<Option<String>>) -> Option<String> {
+    let mut distinct: Vec<String> = Vec::new();
+    for c in conds {
+        let c = c?;
+        if !distinct.contains(&c) {
+            distinct.push(c);
+        }
+    }
+    match distinct.len() {
+        0 => None,
+        1 => distinct.pop(),
+        _ => Some(
+            distinct
+                .iter()
+                .map(|c| format!("({c})"))
+                .collect::<Vec<_>>()
+                .join(" or "),
+        ),
+    }
 }
 
 /// The programs `lines` run: the first line of each command (`starts`, as the command's
 /// shell reads it), not the lines that continue one nor a here-document's body.
 pub fn programs(lines: &[String], starts: &[bool]) -> Vec<String> {
+    self::starts(lines, starts)
+        .into_iter()
+        .map(|(_, n)| n)
+        .collect()
+}
+
+/// [`programs`] with the line each is run from.
+fn starts(lines: &[String], starts: &[bool]) -> Vec<(usize, String)> {
     lines
         .iter()
         .zip(starts)
-        .filter(|(_, &start)| start)
-        .filter_map(|(line, _)| program(line))
+        .enumerate()
+        .filter(|(_, (_, &start))| start)
+        .filter_map(|(i, (line, _))| program(line).map(|n| (i, n)))
         .collect()
 }
 

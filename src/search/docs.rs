@@ -66,6 +66,11 @@ pub struct SearchDoc {
     pub condition: Option<String>,
     /// Everything in reading order, for snippets.
     pub text: String,
+    /// Its own, its procedure's and its chapter's title as written, each when it shows
+    /// facet values (`Upgrade to [[to.minor]]`): a search in an environment shows them
+    /// with its values.
+    #[serde(skip)]
+    pub written: [Option<String>; 3],
     /// Which slice each entry of `commands`, `gui`, `body` and each line of `text`
     /// belongs to, and the slices' conditions.
     #[serde(skip)]
@@ -90,6 +95,8 @@ pub struct Slices {
     pub gui: Vec<u32>,
     /// The slice of each of `body`.
     pub body: Vec<u32>,
+    /// The slice of each of `processes`.
+    pub processes: Vec<u32>,
     /// The slice of each line of `text` (split at `\n`).
     pub lines: Vec<u32>,
 }
@@ -194,6 +201,13 @@ fn procedure(
         anchor: String::new(),
         condition: canonical(&conds, None),
         text: String::new(),
+        written: [
+            p.title_source.clone(),
+            p.title_source.clone(),
+            book.targets
+                .get(&ch.id)
+                .and_then(|t| t.title_source.clone()),
+        ],
         slices: Slices::default(),
     };
     if !p.intro.trim().is_empty() {
@@ -219,6 +233,11 @@ fn procedure(
             out(SearchDoc {
                 kind: DocKind::Section,
                 title: shown(book, &s.title),
+                written: [
+                    s.title_source.clone(),
+                    base.written[1].clone(),
+                    base.written[2].clone(),
+                ],
                 body: vec![text.clone()],
                 location: s.number.to_string(),
                 anchor: anchor.clone(),
@@ -262,6 +281,11 @@ fn step(
     let mut doc = SearchDoc {
         kind: DocKind::Step,
         title: shown(book, &st.title),
+        written: [
+            st.title_source.clone(),
+            base.written[1].clone(),
+            base.written[2].clone(),
+        ],
         location: format!("{} {step_word} {}", s.number, st.number),
         anchor: book
             .targets
@@ -382,9 +406,18 @@ impl Writer<'_> {
                     self.push_text(t, slice);
                 }
                 PartKind::Processes { items, .. } => {
-                    self.doc
-                        .processes
-                        .extend(items.iter().map(|i| i.name.clone()));
+                    for i in items {
+                        let s = match i.when.as_ref().filter(|c| !is_trivial(c)) {
+                            Some(_) => {
+                                let mut with = own.clone();
+                                with.extend(i.when.iter());
+                                self.slice(&with, slice)
+                            }
+                            None => slice,
+                        };
+                        self.doc.processes.push(i.name.clone());
+                        self.doc.slices.processes.push(s);
+                    }
                     // The items every environment of the part checks share a line; each
                     // conditional one is a line (and a slice) of its own.
                     let common: Vec<&str> = items
@@ -395,14 +428,12 @@ impl Writer<'_> {
                     if !common.is_empty() || items.is_empty() {
                         self.push_body(common.join(" "), slice);
                     }
-                    for i in items
-                        .iter()
-                        .filter(|i| i.when.as_ref().is_some_and(|c| !is_trivial(c)))
-                    {
-                        let mut with = own.clone();
-                        with.extend(i.when.iter());
-                        let s = self.slice(&with, slice);
-                        self.push_body(i.name.clone(), s);
+                    let first = self.doc.processes.len() - items.len();
+                    for (k, i) in items.iter().enumerate() {
+                        if i.when.as_ref().is_some_and(|c| !is_trivial(c)) {
+                            let s = self.doc.slices.processes[first + k];
+                            self.push_body(i.name.clone(), s);
+                        }
                     }
                 }
                 PartKind::Refs(ids) => {
@@ -423,8 +454,10 @@ fn shown(book: &Book, text: &str) -> String {
     if !text.contains("[[") {
         return text.to_string();
     }
-    crate::placeholder::fill(text, &|id| {
-        book.config.placeholder(id).map(|p| p.unfilled.clone())
+    // Placeholders as they read unfilled, facet values as the book's environment shows them.
+    crate::placeholder::fill(text, &|id| match book.config.use_of(id).ok()? {
+        crate::config::Use::Placeholder(p) => Some(p.unfilled.clone()),
+        crate::config::Use::Facet(f, part) => Some(book.config.facet_text(f, part).0),
     })
 }
 

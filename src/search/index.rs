@@ -44,7 +44,7 @@ use crate::output::{BookSources, Kind, StagedDir};
 use crate::words::Language;
 
 /// Bumped whenever the schema or the analyser changes, so old indexes rebuild.
-pub const SCHEMA: u32 = 7;
+pub const SCHEMA: u32 = 8;
 
 const META: &str = crate::output::owned::INDEX_MARKER;
 
@@ -369,6 +369,8 @@ struct Fields {
     back: tantivy::schema::Field,
     /// A step's slices ([`StoredSlices`]), for its snippet.
     slices: tantivy::schema::Field,
+    /// [`SearchDoc::written`] as JSON, when a title shows facet values.
+    written: tantivy::schema::Field,
 }
 
 /// What a step stores of its slices: their conditions and the slice of each line of its
@@ -408,6 +410,7 @@ fn schema() -> (Schema, Fields) {
         short: b.add_u64_field("short", FAST),
         back: b.add_u64_field("back", FAST),
         slices: b.add_text_field("slices", STORED),
+        written: b.add_text_field("written", STORED),
     };
     (b.build(), f)
 }
@@ -482,6 +485,12 @@ impl Fields {
         doc.add_text(self.page, &d.page);
         doc.add_u64(self.short, u64::from(rank::is_short(&d.title)));
         doc.add_u64(self.back, 0);
+        if d.written.iter().any(Option::is_some) {
+            doc.add_text(
+                self.written,
+                serde_json::to_string(&d.written).unwrap_or_default(),
+            );
+        }
         if !d.slices.conditions.is_empty() {
             let stored = StoredSlices {
                 conds: d.slices.conditions.clone(),
@@ -723,15 +732,27 @@ impl SearchIndex {
                     text = slices.keep_lines(&text, &drop);
                 }
             }
+            // Titles that show facet values read as the environment gives them.
+            let mut titles = [title, get(self.fields.procedure), get(self.fields.chapter)];
+            if let Some((env, config)) = req.env {
+                let written: [Option<String>; 3] =
+                    serde_json::from_str(&get(self.fields.written)).unwrap_or_default();
+                for (shown, written) in titles.iter_mut().zip(written) {
+                    if let Some(w) = written {
+                        *shown = config.with_facets_in(env, &w).into_owned();
+                    }
+                }
+            }
             let Snippet { text, highlights } = snippet::snippet_in(
-                if text.is_empty() { &title } else { &text },
+                if text.is_empty() { &titles[0] } else { &text },
                 &marks,
                 self.analysis,
             );
+            let [title, procedure, chapter] = titles;
             hits.push(Hit {
                 kind: get(self.fields.kind),
-                procedure: get(self.fields.procedure),
-                chapter: get(self.fields.chapter),
+                procedure,
+                chapter,
                 location: get(self.fields.location),
                 link: get(self.fields.link),
                 condition_text: match req.env {
@@ -801,7 +822,7 @@ impl SearchIndex {
 }
 
 /// What of the stored condition `canonical` the environment leaves open, in words: a
-/// reader who chose `cluster = unix` needs no 「クラスタ種別: UNIX」 on every hit.
+/// reader who chose `os = linux` needs no "Operating system: Linux" on every hit.
 fn open_text(canonical: &str, env: &Env, config: &Config) -> Option<String> {
     let c = condition::parse(canonical)
         .ok()

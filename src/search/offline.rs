@@ -16,7 +16,7 @@
 //!
 //! | file | calls | holds |
 //! | --- | --- | --- |
-//! | `search/meta.js` | `window.tejunSearchMeta({...})` | `v`, `analysis` (the [`Analysis`] of every token, by its code: `ja`, `en`), `docs` (count), `shards` (varints: where each shard starts, in hash steps of 65,536, minus where the previous one does; shard 0 starts at 0), `groups` (varints: documents per group, in order), `chunks` (varints: documents per `docs-N.js`, in order), `dict` (the text every chunk's LZ77 starts from), `conds` (distinct conditions, `""` first: the documents' `docConds` first, then the slices'), `docConds`, `slices` (varints, two per slice of the book in order: its document minus the previous slice's, and its own condition: the variant's, part's or item's alone), `clauses` (each distinct clause of those conditions once, `[source, words]`, see [`super::wording`]), `condClauses` (per documents' condition, the varints of its clauses), `words` (the first word of each vocabulary block, the first as `""`), `synonyms` (book.toml's `[search] synonyms`), `strings` (what the search box says: the `[search]` words of the language table) |
+//! | `search/meta.js` | `window.tejunSearchMeta({...})` | `v`, `analysis` (the [`Analysis`] of every token, by its code: `ja`, `en`), `docs` (count), `shards` (varints: where each shard starts, in hash steps of 65,536, minus where the previous one does; shard 0 starts at 0), `groups` (varints: documents per group, in order), `chunks` (varints: documents per `docs-N.js`, in order), `dict` (the text every chunk's LZ77 starts from), `conds` (distinct conditions, `""` first: the documents' `docConds` first, then the slices'), `docConds`, `slices` (varints, two per slice of the book in order: its document minus the previous slice's, and its own condition: the variant's, part's or item's alone), `clauses` (each distinct clause of those conditions once, `[source, words]`, see [`super::wording`]), `condClauses` (per condition, the documents' and the slices', the varints of its clauses), `words` (the first word of each vocabulary block, the first as `""`), `synonyms` (book.toml's `[search] synonyms`), `strings` (what the search box says: the `[search]` words of the language table), `problems`, `titles` (each title that shows facet values as written, `[[to.minor]]`, by the address of what it names, `page.html#anchor`, for the reader's values) |
 //! | `search/words-N.js` | `window.tejunSearchWords({"block": n, "words": "..."})` | a stretch of the sorted vocabulary ([`super::expand`]): entries joined by a space, each the UTF-16 units it shares with the previous word of the block and its frequency bucket (a letter each), then the rest of the word |
 //! | `search/shard-N.js` | `window.tejunSearchShard({"shard": n, "tokens": {...}, "groups": {...}})` | token → document postings, token → group postings |
 //! | `search/docs-N.js` | `window.tejunSearchDocs({"chunk": n, "docs": "..."})` | LZ77 text (continuing `meta.dict`) of records (U+001E) of fields (U+001F): first `procedure, chapter, page` for each group the chunk's documents belong to, in order, then each document's `title, location, anchor, kind (p/s/t), condition (index into conds), lines (varints, pairs: a slice of the document, 0 for its own text, and how many lines of the text in a row are in it; empty when the document has no slices), text` |
@@ -801,6 +801,25 @@ fn doc_chunks(
 
 /// `"clauses"`, each distinct clause of the conditions once (`[source, words]`), and
 /// `"condClauses"`, per condition of `conds` the varints of its clauses' indexes.
+/// The titles that show facet values as written (`[[to.minor]]`), by the address of what
+/// they name (`page.html#anchor`, as a hit links to it): search.js shows a hit's title with
+/// the reader's values.
+fn titles_json(book: &Book) -> String {
+    let titles: std::collections::BTreeMap<String, &str> = book
+        .targets
+        .values()
+        .filter_map(|t| {
+            let written = t.title_source.as_deref()?;
+            let address = match t.anchor.as_str() {
+                "" => format!("{}.html", t.page),
+                anchor => format!("{}.html#{anchor}", t.page),
+            };
+            Some((address, written))
+        })
+        .collect();
+    serde_json::to_string(&titles).unwrap_or_default()
+}
+
 fn push_clauses(meta: &mut String, book: &Book, conds: &[String]) {
     let mut wording = Wording::new(&book.config);
     let mut clauses: Vec<Clause> = Vec::new();
@@ -992,7 +1011,8 @@ pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> O
     // Letters only: nothing to escape.
     meta.push_str(&slices);
     meta.push('"');
-    push_clauses(&mut meta, book, &conds[..doc_conds]);
+    // The slices' too: a step shown outside says which of its variants rules it out.
+    push_clauses(&mut meta, book, &conds);
     meta.push_str(",\"words\":[");
     for (i, w) in firsts.iter().enumerate() {
         if i > 0 {
@@ -1006,6 +1026,8 @@ pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> O
     meta.push_str(&serde_json::to_string(&book.config.words.search).unwrap_or_default());
     meta.push_str(",\"problems\":");
     meta.push_str(&problems_json(book));
+    meta.push_str(",\"titles\":");
+    meta.push_str(&titles_json(book));
     meta.push_str("});\n");
     emit("search/meta.js", meta);
 

@@ -7,7 +7,9 @@
 //! A step's conditional slices are documents of their own in tantivy, right after the
 //! step; here they fold into their step (a *unit*, numbered as its step's document): a
 //! slice the environment rules out lends its words only to a step that is itself outside
-//! the environment (shown as such), so a step inside it matches by what applies.
+//! the environment (shown as such), so a step inside it matches by what applies. A step
+//! inside that matches only by what is ruled out is counted among those outside, as the
+//! site counts it.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -92,9 +94,23 @@ pub(super) fn run(
         units,
         &counts,
     )?;
+    // Every slice lending its words: a step that applies but matches only in what the
+    // environment rules out is counted outside too, never dropped without a word.
+    let every = |_: DocAddress| true;
+    let whole = if excluded.is_empty() {
+        None
+    } else {
+        let p = TokenPostings::read(searcher, fields, columns.short, &docs, &plan, units, &every)?;
+        Some(p)
+    };
+    let outside_of = |d: u32| excluded.contains(&docs.address(d));
     let mut phrases = Phrases::default();
+    let mut whole_phrases = Phrases::default();
     let mut keyed: Vec<(Key, u32)> = Vec::new();
-    for doc in candidates(&plan, &postings) {
+    // Steps inside the environment that match only by what it rules out, keyed by all
+    // their slices; a weak match by what applies stays below the threshold as any does.
+    let mut in_part: Vec<(Key, u32)> = Vec::new();
+    for doc in candidates(&plan, whole.as_ref().unwrap_or(&postings)) {
         let mut holds = |i: usize, j: usize| {
             let v = &plan.terms[i].variants[j];
             Some(phrases.holds(searcher, fields, &docs, &counts, (i, j), v, doc))
@@ -102,12 +118,20 @@ pub(super) fn run(
         let key = rank::key(&plan, doc, &postings, &mut holds);
         if key.matched > 0 {
             keyed.push((key, doc));
+        } else if let Some(whole) = whole.as_ref().filter(|_| !outside_of(doc)) {
+            let mut holds = |i: usize, j: usize| {
+                let v = &plan.terms[i].variants[j];
+                Some(whole_phrases.holds(searcher, fields, &docs, &every, (i, j), v, doc))
+            };
+            let key = rank::key(&plan, doc, whole, &mut holds);
+            if key.matched > 0 {
+                in_part.push((key, doc));
+            }
         }
     }
-    if let Some(e) = phrases.error {
+    if let Some(e) = phrases.error.or(whole_phrases.error) {
         return Err(e);
     }
-    let outside_of = |d: u32| excluded.contains(&docs.address(d));
     let best = |inside: bool| {
         keyed
             .iter()
@@ -117,17 +141,23 @@ pub(super) fn run(
             .unwrap_or(0)
     };
     let n = plan.terms.len();
-    let (inside_best, all_best) = (best(true), best(false));
+    let inside_best = best(true);
+    let all_best = in_part
+        .iter()
+        .map(|(k, _)| k.matched)
+        .fold(best(false), u32::max);
     let keep = rank::threshold(inside_best, n);
     let mut hits: Vec<&(Key, u32)> = keyed
         .iter()
         .filter(|(k, d)| !outside_of(*d) && k.matched >= keep)
         .collect();
     hits.sort_by(|a, b| Key::order((&a.0, a.1), (&b.0, b.1)));
+    let enough = rank::threshold(all_best, n);
     let outside = keyed
         .iter()
-        .filter(|(k, d)| outside_of(*d) && k.matched >= rank::threshold(all_best, n))
-        .count();
+        .filter(|(k, d)| outside_of(*d) && k.matched >= enough)
+        .count()
+        + in_part.iter().filter(|(k, _)| k.matched >= enough).count();
     Ok(Found {
         total: hits.len(),
         partial: inside_best > 0 && (inside_best as usize) < n,

@@ -16,6 +16,8 @@ pub enum Change {
     Theme(PathBuf),
     /// `book.toml`.
     Config,
+    /// A file (or folder) under `translations/`.
+    Translation(PathBuf),
     /// Anything else (the output folder, editor swap files, reads): ignored.
     Other,
 }
@@ -38,6 +40,10 @@ impl Layout {
     pub fn content(&self) -> PathBuf {
         self.root.join("content")
     }
+    /// The translations folder.
+    pub fn translations(&self) -> PathBuf {
+        self.root.join("translations")
+    }
     /// The folder holding theme folders (`themes/`), watched whole so a theme folder
     /// created after start is seen.
     pub fn themes(&self) -> PathBuf {
@@ -54,12 +60,14 @@ pub struct Plan {
     pub content: bool,
     /// Theme files changed: recompile the theme, render everything.
     pub theme: bool,
+    /// Translation files changed: render the translations again.
+    pub translations: bool,
 }
 
 impl Plan {
     /// Whether there is nothing to do.
     pub fn is_empty(&self) -> bool {
-        !(self.config || self.content || self.theme)
+        !(self.config || self.content || self.theme || self.translations)
     }
 
     /// A full rebuild: config, content and theme.
@@ -68,6 +76,7 @@ impl Plan {
             config: true,
             content: true,
             theme: true,
+            translations: true,
         }
     }
 
@@ -79,6 +88,7 @@ impl Plan {
                 Change::Config => plan = Plan::all(),
                 Change::ContentFile(_) => plan.content = true,
                 Change::Theme(_) => plan.theme = true,
+                Change::Translation(_) => plan.translations = true,
                 Change::Other => {}
             }
         }
@@ -135,6 +145,9 @@ pub fn classify_path(path: &Path, layout: &Layout) -> Change {
     }
     if path.starts_with(layout.content()) {
         return Change::ContentFile(path.to_path_buf());
+    }
+    if path.starts_with(layout.translations()) {
+        return Change::Translation(path.to_path_buf());
     }
     Change::Other
 }

@@ -452,8 +452,27 @@ fn search_error(shared: &Shared, target: &str, pasted: &str) -> (u16, String) {
         .and_then(|l| l.parse().ok())
         .unwrap_or(20usize)
         .min(100);
-    let possible: Vec<crate::model::Problem> = snap
-        .problems
+    // A translation's entries, with the messages the product prints in its language.
+    let lang = query_param(target, "lang").filter(|l| !l.is_empty());
+    let translated = match (&lang, &config) {
+        (Some(code), Some(config)) => match config.language_named(code) {
+            Ok(l) if l != config.language => Some(l),
+            Ok(_) => None,
+            Err(msg) => {
+                let error = format!("lang={code}: {msg}");
+                return (400, json(&serde_json::json!({ "error": error })));
+            }
+        },
+        _ => None,
+    };
+    let entries = match translated {
+        Some(l) => match shared.translations.problems(l) {
+            Ok(p) => p,
+            Err(e) => return (503, json(&serde_json::json!({"error": format!("{e:#}")}))),
+        },
+        None => Arc::clone(&snap.problems),
+    };
+    let possible: Vec<crate::model::Problem> = entries
         .iter()
         .filter(|p| match (&env, &p.when) {
             (Some(env), Some(when)) => {
@@ -464,7 +483,14 @@ fn search_error(shared: &Shared, target: &str, pasted: &str) -> (u16, String) {
         .cloned()
         .collect();
     let problems = crate::search::message::rank_problems(&possible, pasted, limit);
-    let (status, steps) = search(shared, &format!("/api/search?q={}", encode(pasted)));
+    // The steps as `q` finds them, in the same environment and language.
+    let mut steps_query = format!("/api/search?q={}", encode(pasted));
+    for key in ["env", "lang"] {
+        if let Some(v) = query_param(target, key).filter(|v| !v.is_empty()) {
+            steps_query.push_str(&format!("&{key}={}", encode(&v)));
+        }
+    }
+    let (status, steps) = search(shared, &steps_query);
     let steps: serde_json::Value = serde_json::from_str(&steps).unwrap_or_default();
     (
         if status == 200 { 200 } else { status },
@@ -518,7 +544,7 @@ fn search(shared: &Shared, target: &str) -> (u16, String) {
         .and_then(|l| l.parse().ok())
         .unwrap_or(20usize)
         .min(100);
-    // `env=cluster=unix,from=R12.8`: only what applies there, as `tejun search --env`.
+    // `env=os=linux,from=2.4`: only what applies there, as `tejun search --env`.
     let env = match query_param(target, "env").filter(|e| !e.is_empty()) {
         Some(spec) => match index.2.parse_env(&spec) {
             Ok(env) => Some(env),

@@ -437,7 +437,7 @@ fn describe(changes: &[Change], root: &Path) -> String {
     let paths: Vec<String> = changes
         .iter()
         .filter_map(|c| match c {
-            Change::ContentFile(p) | Change::Theme(p) => Some(
+            Change::ContentFile(p) | Change::Theme(p) | Change::Translation(p) => Some(
                 p.strip_prefix(root)
                     .unwrap_or(p)
                     .to_string_lossy()

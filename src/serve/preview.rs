@@ -90,37 +90,97 @@ pub fn error_items(diags: &Diagnostics, sources: &SourceMap) -> Vec<ErrorItem> {
         .collect()
 }
 
-/// The print page, runbooks and offline index of one book, to be rendered (on any thread).
+/// The print page, runbooks and offline index of one book, and the whole site of each of
+/// its translations, to be rendered (on any thread).
 pub struct Aggregates {
     book: Arc<Book>,
     theme: Theme,
     stamp: u64,
+    root: PathBuf,
 }
 
 /// Rendered [`Aggregates`], for [`Preview::accept`].
 pub struct AggregatesDone {
     stamp: u64,
     files: Result<BTreeMap<String, Vec<u8>>, String>,
+    /// The site of each translation that rendered, by its folder (`en/`), with its
+    /// files' paths under that folder.
+    translated: Vec<(String, BTreeMap<String, Vec<u8>>)>,
+    /// What kept a translation from loading or rendering.
+    translated_errors: Vec<ErrorItem>,
 }
 
 impl Aggregates {
-    /// Renders the whole-book files (print page, runbooks, offline index) on this thread.
+    /// Renders the whole-book files (print page, runbooks, offline index) and the
+    /// translations on this thread. A translation is loaded from its files each time: it
+    /// follows the source, so any edit of either can change it.
     pub fn render(self) -> AggregatesDone {
         let mut out = MemoryOutput::default();
         let hidden = crate::progress::Silent;
-        let files = Site::new(&self.book, self.theme)
-            .map(|site| {
-                site.with_index(crate::search::write_site_index)
-                    .with_commands(crate::search::commands::for_site)
-            })
+        let files = site(&self.book, clone_theme(&self.theme))
             .and_then(|site| site.build_parts(&mut out, &hidden, Parts::Aggregates))
             .map(|_| out.files)
             .map_err(|e| format!("{e:#}"));
+        let mut translated = Vec::new();
+        let mut translated_errors = Vec::new();
+        let own = self.book.config.language;
+        let others = &self.book.config.translations;
+        for &lang in others {
+            let tr = match crate::resolve::load_translated(&self.root, lang) {
+                Ok((tr, _, _)) => tr,
+                Err((diags, sources)) => {
+                    translated_errors.extend(error_items(&diags, &sources));
+                    continue;
+                }
+            };
+            let mut out = MemoryOutput::default();
+            let built = Site::new(&tr, clone_theme(&self.theme)).and_then(|site| {
+                let site = site
+                    .with_index(crate::search::write_site_index)
+                    .with_commands(crate::search::commands::for_site)
+                    .with_languages(crate::render::language_links(own, others, lang));
+                crate::output::with_shared(&mut out, |sink| {
+                    let mut within = crate::output::Within::new(sink, lang.code());
+                    site.build_with(&mut within, &hidden)
+                })
+            });
+            match built {
+                Ok(_) => translated.push((format!("{}/", lang.code()), out.files)),
+                Err(e) => {
+                    translated_errors.push(ErrorItem::global(format!("{}: {e:#}", lang.code())));
+                }
+            }
+        }
         AggregatesDone {
             stamp: self.stamp,
             files,
+            translated,
+            translated_errors,
         }
     }
+}
+
+/// The compiled theme again: `Site` takes its theme by value, and the compiled templates
+/// are cheap to clone.
+fn clone_theme(theme: &Theme) -> Theme {
+    Theme {
+        tera: theme.tera.clone(),
+        assets: theme.assets.clone(),
+    }
+}
+
+/// The site of the source book as `tejun build` makes it: with the offline index, the
+/// commands page and, when the book has translations, the links to them.
+fn site(book: &Book, theme: Theme) -> anyhow::Result<Site<'_>> {
+    let own = book.config.language;
+    Ok(Site::new(book, theme)?
+        .with_index(crate::search::write_site_index)
+        .with_commands(crate::search::commands::for_site)
+        .with_languages(crate::render::language_links(
+            own,
+            &book.config.translations,
+            own,
+        )))
 }
 
 /// The result of one [`Preview::apply`].
@@ -160,6 +220,8 @@ pub struct Preview {
     content_errors: Vec<ErrorItem>,
     theme_errors: Vec<ErrorItem>,
     render_errors: Vec<ErrorItem>,
+    /// What kept a translation from loading or rendering (its previous site stays).
+    translated_errors: Vec<ErrorItem>,
     /// Print diagnostics to stderr as loads happen (off in library tests).
     pub echo: bool,
 }
@@ -196,6 +258,7 @@ impl Preview {
             content_errors: Vec::new(),
             theme_errors: Vec::new(),
             render_errors: Vec::new(),
+            translated_errors: Vec::new(),
             echo,
         };
         let (_, stale) = p.apply_pages(Plan::all(), &[]);
@@ -232,11 +295,13 @@ impl Preview {
         self.generation
     }
 
-    /// Errors of the latest attempt: content, then theme, then rendering.
+    /// Errors of the latest attempt: content, then theme, then rendering, then the
+    /// translations'.
     pub fn errors(&self) -> Vec<ErrorItem> {
         let mut all = self.content_errors.clone();
         all.extend(self.theme_errors.iter().cloned());
         all.extend(self.render_errors.iter().cloned());
+        all.extend(self.translated_errors.iter().cloned());
         all
     }
 
@@ -295,7 +360,9 @@ impl Preview {
         let mut update = Update::default();
         if !inputs_changed {
             update.errors_changed = self.errors() != before;
-            return (update, false);
+            // A translation is rendered with the whole-book files.
+            let translate = plan.translations && self.book.is_some() && self.theme.is_some();
+            return (update, translate);
         }
         self.stamp += 1;
         self.render_errors.clear();
@@ -313,11 +380,9 @@ impl Preview {
         };
         Some(Aggregates {
             book: Arc::clone(book),
-            theme: Theme {
-                tera: theme.tera.clone(),
-                assets: theme.assets.clone(),
-            },
+            theme: clone_theme(theme),
             stamp: self.stamp,
+            root: self.layout.root.clone(),
         })
     }
 
@@ -329,8 +394,25 @@ impl Preview {
             return update;
         }
         let before = self.errors();
+        let translated = self.translated_paths();
+        // A translation that failed keeps its last good site, as the source does.
+        for (folder, files) in done.translated {
+            let under = |p: &str| p.starts_with(folder.as_str());
+            update.changed.extend(self.replace_where(files, &under));
+        }
+        if self.echo {
+            for e in &done.translated_errors {
+                eprintln!("{}", e.line());
+            }
+        }
+        self.translated_errors = done.translated_errors;
         match done.files {
-            Ok(files) => update.changed = self.replace_files(files, Parts::Aggregates),
+            Ok(files) => {
+                let part = Parts::Aggregates;
+                let mine = |p: &str| Parts::of(p) == part && !translated(p);
+                update.changed.extend(self.replace_where(files, &mine));
+                update.changed.sort();
+            }
             Err(message) => {
                 let item = ErrorItem::global(message);
                 if self.echo {
@@ -452,18 +534,10 @@ impl Preview {
         let (Some(book), Some(theme)) = (&self.book, &self.theme) else {
             return Vec::new();
         };
-        // `Site` takes its theme by value; the compiled templates are cheap to clone.
-        let theme = Theme {
-            tera: theme.tera.clone(),
-            assets: theme.assets.clone(),
-        };
         let mut out = MemoryOutput::default();
         let hidden = crate::progress::Silent;
-        let built = Site::new(book, theme).and_then(|site| {
-            site.with_index(crate::search::write_site_index)
-                .with_commands(crate::search::commands::for_site)
-                .build_parts(&mut out, &hidden, part)
-        });
+        let built = site(book, clone_theme(theme))
+            .and_then(|site| site.build_parts(&mut out, &hidden, part));
         if let Err(e) = built {
             let item = ErrorItem::global(format!("{e:#}"));
             if self.echo {
@@ -472,7 +546,9 @@ impl Preview {
             self.render_errors = vec![item];
             return Vec::new();
         }
-        self.replace_files(out.files, part)
+        let translated = self.translated_paths();
+        let mine = |p: &str| (part == Parts::All || Parts::of(p) == part) && !translated(p);
+        self.replace_where(out.files, &mine)
     }
 
     /// Renders `pages` (and the sidebar script when `toc`) of the last good book; the other
@@ -482,13 +558,7 @@ impl Preview {
         let (Some(book), Some(theme)) = (&self.book, &self.theme) else {
             return Vec::new();
         };
-        let theme = Theme {
-            tera: theme.tera.clone(),
-            assets: theme.assets.clone(),
-        };
-        let site = crate::timing::phase("site", || {
-            Site::new(book, theme).map(|s| s.with_commands(crate::search::commands::for_site))
-        });
+        let site = crate::timing::phase("site", || site(book, clone_theme(theme)));
         let rendered = site.and_then(|site| {
             let mut files: BTreeMap<String, Vec<u8>> = crate::timing::phase("render", || {
                 pages
@@ -532,14 +602,30 @@ impl Preview {
         changed
     }
 
+    /// Whether an output path belongs to one of the book's translations (`en/…`).
+    fn translated_paths(&self) -> impl Fn(&str) -> bool {
+        let folders: Vec<String> = self
+            .book
+            .iter()
+            .flat_map(|b| &b.config.translations)
+            .map(|l| format!("{}/", l.code()))
+            .collect();
+        move |path: &str| folders.iter().any(|f| path.starts_with(f.as_str()))
+    }
+
     /// Swaps in the new files, keeping the old `Arc` of every file that did not change.
-    /// Only the files of `part` are compared; the other part's files stay as they are.
-    fn replace_files(&mut self, new: BTreeMap<String, Vec<u8>>, part: Parts) -> Vec<String> {
+    /// Only the files `mine` owns are compared (and removed when `new` lacks them); the
+    /// others stay as they are.
+    fn replace_where(
+        &mut self,
+        new: BTreeMap<String, Vec<u8>>,
+        mine: &dyn Fn(&str) -> bool,
+    ) -> Vec<String> {
         let next_generation = self.generation + 1;
         let mut changed = Vec::new();
-        let (mut files, mine): (BTreeMap<_, _>, BTreeMap<_, _>) = std::mem::take(&mut self.files)
+        let (mine, mut files): (BTreeMap<_, _>, BTreeMap<_, _>) = std::mem::take(&mut self.files)
             .into_iter()
-            .partition(|(path, _)| Parts::of(path) != part);
+            .partition(|(path, _)| mine(path));
         self.files = mine;
         for (path, bytes) in new {
             match self.files.remove(&path) {

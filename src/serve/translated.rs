@@ -24,6 +24,8 @@ struct Made {
     lang: Language,
     stamp: String,
     index: Arc<ServedIndex>,
+    /// Its known problems, whose messages may add the product's in this language.
+    problems: Arc<Vec<crate::model::Problem>>,
 }
 
 impl Translations {
@@ -59,7 +61,19 @@ impl Translations {
             lang,
             stamp,
             index: Arc::clone(&index),
+            problems: Arc::clone(&book.problems),
         });
         Ok(index)
+    }
+
+    /// The known problems of the book in `lang` (one of its translations), as its files
+    /// are now.
+    pub fn problems(&self, lang: Language) -> anyhow::Result<Arc<Vec<crate::model::Problem>>> {
+        self.index(lang)?;
+        let made = self.made.lock().unwrap_or_else(PoisonError::into_inner);
+        match made.iter().find(|m| m.lang == lang) {
+            Some(m) => Ok(Arc::clone(&m.problems)),
+            None => bail!("the `{}` translation is not loaded", lang.code()),
+        }
     }
 }

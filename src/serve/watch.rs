@@ -91,11 +91,11 @@ impl Watcher {
     }
 }
 
-/// The folders watched recursively: `content/`, `themes/`, and the theme folder when it
-/// is not inside `themes/`.
+/// The folders watched recursively: `content/`, `translations/`, `themes/`, and the theme
+/// folder when it is not inside `themes/`.
 fn inputs(layout: &Layout) -> Vec<PathBuf> {
     let theme = layout.root.join(&layout.theme_dir);
-    let mut dirs = vec![layout.content(), layout.themes()];
+    let mut dirs = vec![layout.content(), layout.translations(), layout.themes()];
     if !theme.starts_with(layout.themes()) {
         dirs.push(theme);
     }

@@ -113,7 +113,8 @@ pub struct TStep {
 
 /// A known problem's file (`_problems/<id>.toml`): its title, `[symptom]`'s text and
 /// `[cause.<n>]` (from 1) with its remedy steps `[cause.<n>.step.<m>]`. Messages are
-/// what the product prints: never translated.
+/// what the product prints: never translated, but the product in this language may print
+/// others, which `[symptom] messages` adds.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TProblem {
@@ -130,6 +131,10 @@ pub struct TProblem {
 pub struct TSymptom {
     pub from: Option<SStr>,
     pub text: Option<SStr>,
+    /// Messages the product prints in this language, searched beside the source's: not a
+    /// translation of them (the product's words are not the writer's to change).
+    #[serde(default)]
+    pub messages: Vec<SStr>,
 }
 
 /// `[cause.<n>]` of a known problem.

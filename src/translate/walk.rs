@@ -205,6 +205,16 @@ impl<'a> Walk<'a> {
         let mut missing = Vec::new();
         let mut translated = 0;
         let mut required = 0;
+        // A translation made from an older source may lack a link or value the source has
+        // gained since: it is stale (a warning), and that text stays the source's until the
+        // translator catches up, rather than failing every build of the source.
+        let stale = from.is_some_and(|from| {
+            let now = fields
+                .iter()
+                .filter_map(|f| Some((f.name, f.slot.as_ref()?.text()?)))
+                .collect::<Vec<_>>();
+            *from.get_ref() != fingerprint(now)
+        });
         for mut f in fields {
             let source_text = f.slot.as_ref().and_then(|s| s.text()).map(str::to_string);
             match (source_text, f.text) {
@@ -215,7 +225,10 @@ impl<'a> Walk<'a> {
                     match given {
                         Some(t) => {
                             translated += 1;
-                            if let Some(why) = token_mismatch(&src, t.get_ref()) {
+                            let why = token_mismatch(&src, t.get_ref());
+                            if why.is_some() && stale {
+                                // Kept as the source's; listed as stale below.
+                            } else if let Some(why) = why {
                                 let at = self.narrow(files, t, &why);
                                 let place = match key.is_empty() {
                                     true => f.name.to_string(),
@@ -550,6 +563,16 @@ impl<'a> Walk<'a> {
             t.from.as_ref(),
         );
         let symptom = t.symptom.as_ref().map(|s| s.get_ref());
+        for m in symptom.iter().flat_map(|s| &s.messages) {
+            if !raw
+                .symptom
+                .messages
+                .iter()
+                .any(|s| s.get_ref() == m.get_ref())
+            {
+                raw.symptom.messages.push(m.clone());
+            }
+        }
         self.unit(
             &files,
             "symptom".into(),

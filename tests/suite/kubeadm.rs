@@ -114,3 +114,24 @@ fn a_step_of_another_procedure_is_named_in_full() {
             .join("\n")
     );
 }
+
+/// A mistyped environment is answered with an example in this book's own facets and
+/// values, never another book's.
+#[test]
+fn a_malformed_environment_is_answered_in_the_books_own_facets() {
+    let book = Book::kubeadm();
+    for args in [
+        vec!["runbook", ".", "--env", "debian"],
+        vec!["search", "kubeadm", ".", "--env", "debian"],
+        vec!["diff", ".", "--env", "debian", "--env", "distro=rhel"],
+    ] {
+        let run = book.run(args.clone());
+        assert_ne!(run.code(), Some(0), "{args:?}");
+        let err = run.stderr();
+        assert!(
+            err.contains("`debian` is not `facet=value` (for example `distro=debian,"),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("cluster"), "{args:?}: {err}");
+    }
+}

@@ -231,9 +231,8 @@ fn kubeadm_pages_say_what_does_not_apply_in_english() {
             true,
             true,
             "page",
-            // The sidebar is one script for every page: a title's facet value reads as
-            // its facet's label there.
-            "2.2 Upgrade the other control-plane nodes to [Target Kubernetes version] (does not apply to your environment)"
+            // A title's facet value follows the environment in the sidebar too.
+            "2.2 Upgrade the other control-plane nodes to v1.30 (does not apply to your environment)"
         ])
     );
     assert_eq!(

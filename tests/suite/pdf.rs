@@ -57,7 +57,7 @@ pub(crate) fn text(pdf: &Path, range: Option<(u32, u32)>) -> String {
 }
 
 /// The PDF's bookmarks as poppler reads them: `(depth, page, title)` in order.
-fn outline(pdf: &Path) -> Vec<(usize, u32, String)> {
+pub(crate) fn outline(pdf: &Path) -> Vec<(usize, u32, String)> {
     let xml = poppler(
         "pdftohtml",
         &["-xml", "-i", "-stdout", "-q", &pdf.to_string_lossy()],

@@ -325,3 +325,38 @@ fn a_broken_problem_file_is_one_error_not_one_per_step_naming_it() {
     );
     assert!(!err.contains("unknown problem"), "{err}");
 }
+
+/// An entry links to another (a cause that leads on to a second problem) as to any page:
+/// `[](#problem-<id>)`, filled with its title; a mistyped id is a located error with the
+/// nearest id.
+#[test]
+fn an_entry_links_to_another_by_its_page_id() {
+    let book = Book::fixture("problems");
+    let file = "content/_problems/disk-full.toml";
+    book.edit(
+        file,
+        "text = '''The data disk is full.'''",
+        "text = '''The data disk is full; then see [](#problem-port-in-use).'''",
+    );
+    let out = book.tmp().join("site");
+    book.tejun()
+        .args(["build", ".", "--out"])
+        .arg(&out)
+        .run()
+        .assert_ok();
+    let page = std::fs::read_to_string(out.join("problem-disk-full.html")).expect("built");
+    assert!(
+        page.contains("href=\"problem-port-in-use.html\"")
+            && page.contains(">The service does not start: the port is in use</a>"),
+        "the link, with the entry's title"
+    );
+    book.edit(file, "#problem-port-in-use", "#problem-port-in-us");
+    let run = book.run(["check", "."]);
+    assert_eq!(run.code(), Some(1));
+    let err = run.stderr();
+    assert!(err.contains(&format!("{file}:9:")), "{err}");
+    assert!(
+        err.contains("did you mean `#problem-port-in-use`?"),
+        "{err}"
+    );
+}

@@ -224,7 +224,8 @@ fn reopening_returns_to_where_the_operator_was() {
              JSON.parse(localStorage.getItem(k)).step === {id})"
         ));
         // Opened again (a new visit, not a reload): step 7 at the top, its box focused.
-        b.open(&url);
+        let place = b.eval("Object.keys(localStorage).find(k => k.endsWith(':place'))");
+        b.reopen(&url, &[place.as_str().expect("the place is kept")]);
         let gap = below_bar(&mut b, 6);
         assert!(gap.abs() < 2.0, "{url}: step 7 is {gap}px below the bar");
         assert_eq!(b.eval(FOCUSED_STEP), json!(6));
@@ -384,7 +385,7 @@ fn the_log_is_in_local_time_with_titles_values_notes_and_who_ticked() {
         b.open(&url);
         let (i, id, value) = work_on_valued_step(&mut b, "山田", note);
         // Asked once: the next tick, even after reopening, asks nothing.
-        b.open(&url);
+        b.reopen(&url, &["tejun-operator"]);
         tick(&mut b, 0);
         assert_eq!(
             b.eval("document.querySelector('[data-operator-dialog]').open"),

@@ -5,7 +5,8 @@
 //! model: the step unfiltered against `filter()`'s view) never bring that step back
 //! through `tejun search cmd:WORD --env …`, snippets never show such a command, and the
 //! offline site in Chromium, picker set to the profile's environment, shows the same rows,
-//! snippets and "outside" count as the CLI.
+//! snippets and "outside" count as the CLI; a step that matches only by such a slice is
+//! counted outside, so the shown and the hidden add up to the hits without an environment.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -184,6 +185,24 @@ fn cli_keeps_to_the_environment(book: &Book) -> (Vec<Probe>, usize) {
                 }
             }
         }
+        // A word that only ruled-out slices hold is never answered by silence: what the
+        // environment shows and what it says it hides add up to what the book holds.
+        for w in p.traps.iter().take(4) {
+            let inside = search_json(book, w, &p.spec, "500").len() as u64;
+            let hidden = outside_count(book, w, &p.spec);
+            let everywhere = crate::harness::Tejun::new(book)
+                .args(["search", w, ".", "--json", "--limit", "500"])
+                .run();
+            everywhere.assert_ok();
+            let all = everywhere.json().as_array().map_or(0, Vec::len) as u64;
+            assert!(all > 0, "{w} is a word of the book");
+            assert_eq!(
+                inside + hidden,
+                all,
+                "{}: {w}: {inside} shown and {hidden} said to be outside, of {all}",
+                p.spec
+            );
+        }
         traps += p.traps.len();
     }
     (probes, traps)
@@ -297,4 +316,45 @@ fn kubeadm_profiles_search_only_what_applies() {
     assert!(probes.len() >= 5);
     assert!(traps > 0, "no command word is ruled out with its slice");
     site_agrees(&book, &probes);
+}
+
+/// On the site, "show them" lists a step that applies but holds the word only in a
+/// variant the environment rules out, marked outside with that variant's condition in
+/// words: on RHEL, `apt-mark` is in the Debian variants only.
+#[test]
+fn shown_outside_hits_say_which_condition_rules_them_out() {
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
+    let book = Book::kubeadm();
+    let out = book.tmp().join("site");
+    book.tejun()
+        .args(["build", ".", "--out"])
+        .arg(&out)
+        .run()
+        .assert_ok();
+    let env = "distro=rhel&cni=cilium&topology=external-etcd&from=v1.30&to=v1.31";
+    b.open(&format!("{}?{env}", file_url(&out.join("index.html"))));
+    let (rows, count) = site_rows(&mut b, "cmd:apt-mark");
+    assert!(rows.is_empty(), "{rows:?}");
+    let hidden = outside_count(&book, "cmd:apt-mark", &env.replace('&', ","));
+    assert!(hidden > 0 && count.contains(&hidden.to_string()), "{count}");
+    b.eval("document.querySelector('#search-results .search-more').click()");
+    b.wait_for("document.querySelectorAll('#search-results .search-hit').length > 0");
+    let hits = b.eval(
+        "[...document.querySelectorAll('#search-results .search-hit')].map(h => [\
+         !!h.querySelector('.search-outside-mark'), \
+         [...h.querySelectorAll('.search-clause-out')].map(c => c.textContent).join(' ')])",
+    );
+    let hits = hits.as_array().expect("hits");
+    // One row per reused step, its other places listed under it.
+    assert!(!hits.is_empty() && hits.len() as u64 <= hidden, "{hits:?}");
+    for h in hits {
+        assert_eq!(h[0], true, "not marked outside: {h:?}");
+        assert!(
+            h[1].as_str()
+                .is_some_and(|c| c.contains("Debian / Ubuntu (apt)")),
+            "no reason in words: {h:?}"
+        );
+    }
 }

@@ -17,18 +17,31 @@ use tejun::serve::{Plan, Preview};
 use crate::harness::server::{changed, errors, Server};
 use crate::harness::{copy_dir, edit, read, repo, wait_until, Book};
 
-/// What `tejun build` would write for the book at `root` now.
+/// What `tejun build` would write for the book at `root` now, its translations' folders
+/// aside (`the_translations_are_previewed_as_built` holds those to a real build).
 fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
     let (book, _) = tejun::load_book(root).unwrap_or_else(|(d, s)| panic!("{:?}", d.lines(&s)));
     let theme = Theme::load(Some(&root.join(&book.config.theme_dir))).unwrap();
     let mut out = MemoryOutput::default();
+    let own = book.config.language;
     Site::new(&book, theme)
         .unwrap()
         .with_index(tejun::search::write_site_index)
         .with_commands(tejun::search::commands::for_site)
+        .with_languages(tejun::render::language_links(
+            own,
+            &book.config.translations,
+            own,
+        ))
         .build(&mut out)
         .unwrap();
     out.files
+}
+
+/// Whether `path` is in a translation's folder (`en/…`).
+fn translated(path: &str) -> bool {
+    path.split_once('/')
+        .is_some_and(|(first, _)| tejun::words::Language::from_code(first).is_some())
 }
 
 /// Every served file equals the full build's, byte for byte, and nothing else is served.
@@ -37,6 +50,7 @@ fn assert_same_as_full_build(preview: &Preview, root: &Path, after: &str) {
     let served: BTreeMap<&str, &[u8]> = preview
         .files()
         .iter()
+        .filter(|(k, _)| !translated(k))
         .map(|(k, v)| (k.as_str(), &v[..]))
         .collect();
     assert_eq!(
@@ -87,7 +101,12 @@ fn incremental_rebuilds_match_full_builds_after_each_edit() {
             .chain(last.keys().filter(|k| !now.contains_key(*k)).cloned())
             .collect();
         differ.sort();
-        assert_eq!(update.changed, differ, "{what}: changed files");
+        let changed: Vec<&String> = update.changed.iter().filter(|p| !translated(p)).collect();
+        assert_eq!(
+            changed,
+            differ.iter().collect::<Vec<_>>(),
+            "{what}: changed files"
+        );
         assert!(!update.changed.is_empty(), "{what}: nothing changed");
         last = now;
         update
@@ -752,4 +771,155 @@ fn kubeadm_edits_rebuild_as_a_full_build_would() {
     edit(&reused, "(edited)", "(edited twice)");
     events.update_where(|u| changed(u).contains(&page.to_string()));
     assert!(server.get(&format!("/{page}")).1.contains("(edited twice)"));
+}
+
+/// The files `tejun build` writes into the translation folder `lang/` for the book at
+/// `root` now, by path under the output folder.
+fn built_translation(root: &Path, lang: &str) -> BTreeMap<String, Vec<u8>> {
+    let out = tempfile::tempdir().expect("tempdir");
+    let site = out.path().join("site");
+    // The preview dates its runbooks today, as a build without SOURCE_DATE_EPOCH does.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs();
+    crate::harness::Tejun::new(root)
+        .args(["build", ".", "--out"])
+        .arg(&site)
+        .env("SOURCE_DATE_EPOCH", now.to_string())
+        .run()
+        .assert_ok();
+    let mut files = BTreeMap::new();
+    let mut stack = vec![site.join(lang)];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).expect("read the build").flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(&site).unwrap().to_string_lossy();
+                files.insert(rel.replace('\\', "/"), std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+/// `preview`'s files of `lang/` equal what `tejun build` writes there.
+fn assert_translation_as_built(preview: &Preview, root: &Path, lang: &str, after: &str) {
+    let built = built_translation(root, lang);
+    let prefix = format!("{lang}/");
+    let served: BTreeMap<&str, &[u8]> = preview
+        .files()
+        .iter()
+        .filter(|(k, _)| k.starts_with(&prefix))
+        .map(|(k, v)| (k.as_str(), &v[..]))
+        .collect();
+    assert!(
+        built.len() > 10,
+        "after {after}: the build wrote no {prefix}"
+    );
+    assert_eq!(
+        served.keys().copied().collect::<Vec<_>>(),
+        built.keys().map(String::as_str).collect::<Vec<_>>(),
+        "after {after}: different files in {prefix}"
+    );
+    for (path, bytes) in &built {
+        assert!(
+            served[path.as_str()] == &bytes[..],
+            "after {after}: `{path}` differs from `tejun build`'s"
+        );
+    }
+}
+
+/// A translator previews too: `tejun serve` renders each translation into its folder as
+/// `tejun build` does, with the language switch on the source's pages; an edit of a
+/// translation file, or of the source it follows, re-renders it; a broken translation
+/// shows its error at its place and keeps the last good pages.
+#[test]
+fn the_translations_are_previewed_as_built() {
+    let book = Book::jobcenter();
+    let root: &Path = &book;
+    let mut preview = Preview::open(root, false);
+    assert!(preview.errors().is_empty(), "{:?}", preview.errors());
+    assert_translation_as_built(&preview, root, "en", "the first build");
+    let page = "mscs-upgrade-x64-r12-8.html";
+    let source = String::from_utf8(preview.files()[page].to_vec()).unwrap();
+    assert!(source.contains("hreflang=\"en\""), "no language switch");
+
+    let translation =
+        root.join("translations/en/01-mscs/01-upgrade/01-mscs-upgrade-x64-r12-8.toml");
+    edit(
+        &translation,
+        "If the local JobCenter service is running, stop it as follows.",
+        "If the local service runs, stop it as follows (edited).",
+    );
+    let only = Plan {
+        translations: true,
+        ..Plan::default()
+    };
+    let u = preview.apply_paths(only, std::slice::from_ref(&translation));
+    assert!(preview.errors().is_empty(), "{:?}", preview.errors());
+    let english = format!("en/{page}");
+    assert!(u.changed.contains(&english), "{:?}", u.changed);
+    assert!(!u.changed.contains(&page.to_string()), "{:?}", u.changed);
+    let shown = String::from_utf8(preview.files()[english.as_str()].to_vec()).unwrap();
+    assert!(shown.contains("(edited)"));
+    assert_translation_as_built(&preview, root, "en", "a translation's edit");
+
+    // The source moves on: the English page now marks that unit stale.
+    let source_file = root.join("content/01-mscs/01-upgrade/01-mscs-upgrade-x64-r12-8.toml");
+    edit(
+        &source_file,
+        "以下の手順でローカルのJobCenterサービスを停止させます。",
+        "以下の手順で停止させます(編集)。",
+    );
+    let content = Plan {
+        content: true,
+        ..Plan::default()
+    };
+    let u = preview.apply_paths(content, std::slice::from_ref(&source_file));
+    assert!(u.changed.contains(&english), "{:?}", u.changed);
+    assert_translation_as_built(&preview, root, "en", "the source's edit");
+
+    // A translation that names a step the source lacks: a located error, the last good
+    // English pages still served.
+    let good = read(&translation);
+    std::fs::write(
+        &translation,
+        format!("{good}\n[step.no-such-step]\ntitle = \"x\"\n"),
+    )
+    .unwrap();
+    preview.apply_paths(only, std::slice::from_ref(&translation));
+    let errors = preview.errors();
+    assert!(
+        errors.iter().any(|e| e
+            .location
+            .as_deref()
+            .is_some_and(|l| l
+                .contains("translations/en/01-mscs/01-upgrade/01-mscs-upgrade-x64-r12-8.toml:"))),
+        "{errors:?}"
+    );
+    assert!(preview.files().contains_key(english.as_str()));
+    std::fs::write(&translation, &good).unwrap();
+    preview.apply_paths(only, std::slice::from_ref(&translation));
+    assert!(preview.errors().is_empty(), "{:?}", preview.errors());
+
+    // Through the real server, the English site is served and follows its files.
+    drop(preview);
+    let server = Server::start(&book, &[]);
+    // Rendered with the print page and runbooks, after the server starts serving.
+    let body = wait_until("the English page is served", || {
+        let (status, body) = server.get(&format!("/{english}"));
+        (status == 200).then_some(body)
+    });
+    assert!(body.contains("(edited)"));
+    let mut events = server.events(&english);
+    assert_eq!(events.next().0, "hello");
+    edit(&translation, "(edited)", "(edited twice)");
+    events.update_where(|u| changed(u).contains(&english));
+    assert!(server
+        .get(&format!("/{english}"))
+        .1
+        .contains("(edited twice)"));
 }

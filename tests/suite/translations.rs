@@ -90,6 +90,39 @@ fn a_translation_that_changes_a_link_target_is_an_error_at_its_line() {
     assert!(err.contains("translation was not checked"), "{err}");
 }
 
+/// The source gains a link its translation has not caught up with: the build goes on,
+/// the unit is stale, and the English page shows that text as the source has it (with the
+/// link) rather than the translation without it.
+#[test]
+fn a_source_edit_that_adds_a_link_leaves_its_translation_stale_not_broken() {
+    let book = Book::jobcenter();
+    book.edit(
+        "content/_steps/unix-check-processes-stopped.toml",
+        "body = \"以下のコマンドを実行してください。\"",
+        "body = \"以下のコマンドを実行してください([パッチ](#unix-patch))。\"",
+    );
+    let run = book.run(["check"]);
+    run.assert_ok();
+    let err = run.stderr();
+    assert!(err.contains("1 stale, 0 missing, 0 unstamped"), "{err}");
+    assert!(!err.contains("the translation lost"), "{err}");
+    let out = book.tmp().join("site");
+    book.tejun()
+        .args(["build", ".", "--out"])
+        .arg(&out)
+        .run()
+        .assert_ok();
+    let page = std::fs::read_to_string(out.join("en/unix-upgrade.html")).expect("built");
+    assert!(
+        page.contains("以下のコマンドを実行してください(<a"),
+        "the source's text, linked"
+    );
+    // A translation that does not keep its current source's links is still an error.
+    let fresh = Book::jobcenter();
+    fresh.edit(STEPS, "body = \"", "body = \"[x](#unix-patch) ");
+    assert_eq!(fresh.run(["check"]).code(), Some(1));
+}
+
 #[test]
 fn a_step_the_source_does_not_have_is_an_error_and_the_real_one_is_missing() {
     let book = Book::jobcenter();
@@ -418,4 +451,68 @@ fn an_edited_cause_of_a_known_problem_makes_exactly_its_translation_stale() {
         .expect("a translated title");
     let title = title_line.trim_start_matches("title = ").trim_matches('"');
     assert!(page.contains(title), "the English entry has its title");
+}
+
+/// What English Windows prints is not a translation of the Japanese message: an English
+/// entry adds it (`[symptom] messages`), and a support engineer abroad who pastes it finds
+/// the entry in the English CLI search, the English site and `/api/search?lang=en`, while
+/// the Japanese book's search does not claim it.
+#[test]
+fn a_translation_adds_the_messages_the_product_prints_in_its_language() {
+    let pasted = "Access is denied.";
+    let english = [
+        "necjc-delete-fails",
+        "resource-dll-in-use",
+        "resource-dll-register-fails",
+    ];
+    let book = Book::jobcenter();
+    let run = book.run(["search", "--error", pasted, "--json", "--lang", "en", "."]);
+    run.assert_ok();
+    let v = run.json();
+    let found: Vec<&str> = v["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .filter_map(|p| p["id"].as_str())
+        .collect();
+    assert!(
+        found.len() >= 3 && found.iter().take(3).all(|id| english.contains(id)),
+        "{v}"
+    );
+    assert!(
+        v["problems"][0]["title"]
+            .as_str()
+            .is_some_and(|t| t.is_ascii()),
+        "the English entry's title: {v}"
+    );
+    let run = book.run(["search", "--error", pasted, "--json", "."]);
+    assert_eq!(run.json()["problems"], json!([]), "the Japanese book");
+
+    // The English site's search box.
+    if let Some(mut b) = Browser::launch() {
+        let site = crate::a11y::jobcenter();
+        b.open(&file_url(&site.join("en/index.html")));
+        b.eval("(() => { const i = document.getElementById('search-input'); i.value = ''; i.focus(); })()");
+        b.insert_text(pasted);
+        let first = b.wait_for(&format!(
+            "(() => {{ const a = document.querySelector('#search-results [role=option]'); \
+             return !!a && {}.includes(a.getAttribute('data-problem')); }})()",
+            json!(english)
+        ));
+        assert_eq!(first, json!(true));
+    }
+
+    // The preview's API, in English.
+    let server = crate::harness::server::Server::start(&book, &[]);
+    let answer = crate::harness::wait_until("the search index is ready", || {
+        let (status, body) = server.get("/api/search?error=Access%20is%20denied.&lang=en");
+        (status == 200).then_some(body)
+    });
+    let v: Value = serde_json::from_str(&answer).expect("JSON");
+    assert!(
+        v["problems"][0]["id"]
+            .as_str()
+            .is_some_and(|id| english.contains(&id)),
+        "{v}"
+    );
 }

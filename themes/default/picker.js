@@ -153,7 +153,20 @@
     }
     return PARTS[part] ? window.tejunCondition.versionPart(v, PARTS[part]) : null;
   }
+  // `text` as written (`Upgrade to [[to.minor]]`) with each facet value as `env` shows it:
+  // the value, else the facet's label, as src/config.rs's Config::facet_text reads it.
+  function fillValues(text, env) {
+    return text.replace(/\[\[([a-z0-9_-]+)(?:\.([a-z]+))?\]\]/g, function (all, id, part) {
+      var f = facetById(id);
+      if (!f) return all;
+      var v = valueText(id, part || null, env);
+      return v !== null ? v : (CONFIG.openValue || "[{}]").replace("{}", f.label);
+    });
+  }
   function showValues(env) {
+    // The document's title, which no markup can mark: filled from its written form.
+    var title = document.querySelector("title[data-fv-title]");
+    if (title) document.title = fillValues(title.getAttribute("data-fv-title"), env);
     var els = document.querySelectorAll(".fv[data-fv]");
     for (var i = 0; i < els.length; i++) {
       var el = els[i];
@@ -170,11 +183,22 @@
     for (var l = 0; l < links.length; l++) {
       var a = links[l];
       if (!a.getAttribute("data-fv-href")) a.setAttribute("data-fv-href", a.getAttribute("href"));
-      a.setAttribute("href", a.getAttribute("data-fv-href").replace(/%5B%5B([a-z0-9._-]+)%5D%5D/g, function (all, use) {
-        var dot = use.indexOf("."), text = dot < 0 ? valueText(use, null, env) : valueText(use.slice(0, dot), use.slice(dot + 1), env);
-        return text === null ? all : encodeURIComponent(text);
-      }));
+      a.setAttribute("href", address(a.getAttribute("data-fv-href"), env));
     }
+    // An image's address shows values as a link's does; its written form is kept aside.
+    var imgs = document.querySelectorAll("img[src*='%5B%5B'], img[data-fv-src]");
+    for (var g = 0; g < imgs.length; g++) {
+      var img = imgs[g];
+      if (!img.hasAttribute("data-fv-src")) img.setAttribute("data-fv-src", img.getAttribute("src"));
+      img.setAttribute("src", address(img.getAttribute("data-fv-src"), env));
+    }
+  }
+  // An address with its open values (`%5B%5Bto.minor%5D%5D`) as `env` gives them.
+  function address(written, env) {
+    return written.replace(/%5B%5B([a-z0-9._-]+)%5D%5D/g, function (all, use) {
+      var dot = use.indexOf("."), text = dot < 0 ? valueText(use, null, env) : valueText(use.slice(0, dot), use.slice(dot + 1), env);
+      return text === null ? all : encodeURIComponent(text);
+    });
   }
 
   // The profile whose environment is exactly the chosen one, if any.
@@ -322,7 +346,7 @@
   }
   function resetEnv() { setEnv({}); }
 
-  window.tejunEnv = { read: readEnv, set: setEnv, reset: resetEnv, apply: apply };
+  window.tejunEnv = { read: readEnv, set: setEnv, reset: resetEnv, apply: apply, fill: fillValues };
   function start() {
     var env = possible(readEnv()), root = document.getElementById("env-picker");
     if (root && CONFIG.facets.length) buildPicker(root, env);

@@ -862,6 +862,7 @@
               var k = id - n, d = state.sliceDoc[k];
               holding.add(d);
               if (counts(ctx, k, d)) masks.set(d, (masks.get(d) || 0) | bit);
+              if (ctx.matched) (ctx.matched.get(d) || ctx.matched.set(d, []).get(d)).push(k);
             }
             if (shard && has.call(shard.tokens, token)) decode(shard.tokens[token], 0, addPosting);
             if (shard && has.call(shard.groups, token)) {
@@ -925,11 +926,11 @@
         sure = false;
         return null;
       });
-      return { id: d, key: key, sure: sure };
+      return { id: d, key: key, sure: sure, p: p, ctx: ctx };
     }
     // `pending` (sorted by upper key) checked a round at a time (text loaded) until the next
     // `limit` are sure; hits end below the threshold.
-    function rank(pl, p, pending, limit, ctx) {
+    function rank(pl, pending, limit) {
       var out = [], best = null;
       function step() {
         while (pending.length && out.length < limit) {
@@ -942,7 +943,7 @@
         if (!pending.length || out.length >= limit) return Promise.resolve({ hits: out, pending: pending, best: best });
         var batch = pending.filter(function (x) { return !x.sure; }).slice(0, Math.max(limit - out.length, 1));
         return loadDocs(batch.map(function (x) { return x.id; })).then(function () {
-          batch.forEach(function (x) { var k = keyed(pl, p, x.id, ctx); x.key = k.key; x.sure = k.sure; });
+          batch.forEach(function (x) { var k = keyed(pl, x.p, x.id, x.ctx); x.key = k.key; x.sure = k.sure; });
           pending = pending.filter(function (x) { return x.key[0] > 0; }).sort(byKey);
           return step();
         });
@@ -956,7 +957,14 @@
     function search(query, limit, opts) {
       // Whether anything is searchable does not depend on the analysis; the terms do, and
       // the index says which it was made with.
-      var terms = parseQuery(query), everywhere = !!(opts && opts.everywhere), pl, p, ctx;
+      var terms = parseQuery(query), everywhere = !!(opts && opts.everywhere), pl, p, ctx, whole;
+      // The condition (an index into meta.conds) of the first slice of `d` the query's
+      // words were found in that the environment rules out: why a step that applies is
+      // outside.
+      function ruledOutSlice(d) {
+        var found = (whole.matched.get(d) || []).filter(function (k) { return ctx.slices[k]; });
+        return found.length ? state.sliceCond[Math.min.apply(null, found)] : doc(d).cond;
+      }
       var result = { plan: { terms: [], corrections: [] }, hits: [], total: 0, exact: true, outside: 0, partial: false, corrected: null, analysis: "ja" };
       if (!terms.length) return Promise.resolve(result);
       return load("search/meta.js").then(function () {
@@ -978,17 +986,26 @@
       }).then(excluded).then(function (out) {
         ctx = ruling(out);
         p = tokenPostings(pl, ctx);
-        var inside = [], outside = [];
-        candidates(pl, p).forEach(function (d) {
-          var k = keyed(pl, p, d, ctx);
-          if (k.key[0] > 0) (out && out[d] ? outside : inside).push(k);
+        // Every slice lending its words (retrieve.rs `whole`): a step that applies but
+        // matches only in what the environment rules out is counted outside, never dropped.
+        whole = ctx.slices ? { out: out, slices: null, matched: new Map() } : null;
+        var pw = whole ? tokenPostings(pl, whole) : p;
+        var inside = [], outside = [], inPart = [];
+        candidates(pl, pw).forEach(function (d) {
+          var k = keyed(pl, p, d, ctx), isOut = !!(out && out[d]);
+          if (k.key[0] > 0) (isOut ? outside : inside).push(k);
+          else if (whole && !isOut) {
+            var w = keyed(pl, pw, d, whole);
+            if (w.key[0] > 0) { w.part = true; inPart.push(w); }
+          }
         });
+        outside = outside.concat(inPart);
         var n = pl.terms.length, universe = everywhere ? inside.concat(outside) : inside;
-        return rank(pl, p, universe.sort(byKey), limit, ctx).then(function (r) {
+        return rank(pl, universe.sort(byKey), limit).then(function (r) {
           var keep = threshold(r.best || 0, n), counted = r.pending.filter(function (x) { return x.key[0] >= keep; });
           var hits = r.hits.concat(counted), allBest = r.best || 0;
           outside.forEach(function (x) { allBest = Math.max(allBest, x.key[0]); });
-          var outs = everywhere ? hits.filter(function (x) { return out && out[x.id]; })
+          var outs = everywhere ? hits.filter(function (x) { return x.part || (out && out[x.id]); })
             : outside.filter(function (x) { return x.key[0] >= threshold(allBest, n); });
           result.total = hits.length - (everywhere ? outs.length : 0);
           result.outside = outs.length;
@@ -996,8 +1013,8 @@
           result.partial = r.best !== null && r.best < n;
           return loadDocs(r.hits.map(function (x) { return x.id; })).then(function () {
             result.hits = r.hits.map(function (x) {
-              var row = doc(x.id), cond = state.meta.conds[row.cond];
-              return { id: x.id, key: x.key, row: shownRow(row, x.id, ctx), condition: cond, cond: row.cond, open: applies(cond) === null, outside: !!(out && out[x.id]) };
+              var row = doc(x.id), c = x.part ? ruledOutSlice(x.id) : row.cond, cond = state.meta.conds[c];
+              return { id: x.id, key: x.key, row: shownRow(row, x.id, x.ctx), condition: cond, cond: c, open: applies(cond) === null, outside: !!(x.part || (out && out[x.id])) };
             });
             return result;
           });
@@ -1185,7 +1202,22 @@
     return tc.evaluate(condCache[src], env);
   }
   var engine = createEngine(load, applies);
-  window.tejunSearchMeta = engine.receivers.meta;
+  // Titles that show facet values, as written, by the address of what they name
+  // (meta.titles: `page.html#anchor`).
+  var TITLES = {};
+  window.tejunSearchMeta = function (m) {
+    TITLES = (m && m.titles) || {};
+    engine.receivers.meta(m);
+  };
+  // The title `text` of what `address` names, with the reader's facet values (picker.js
+  // fills them as it fills the page).
+  function shownTitle(text, address) {
+    var written = Object.prototype.hasOwnProperty.call(TITLES, address) ? TITLES[address] : null;
+    var fill = window.tejunEnv && window.tejunEnv.fill;
+    return written && fill ? fill(written, env) : text;
+  }
+  // The address of a hit's procedure page.
+  function pageOf(link) { return link.split("#")[0]; }
   window.tejunSearchShard = engine.receivers.shard;
   window.tejunSearchWords = engine.receivers.words;
   window.tejunSearchDocs = engine.receivers.docs;
@@ -1305,7 +1337,7 @@
         a.setAttribute("data-problem", p.id);
         var head = el("span", "search-head");
         head.appendChild(el("span", "search-loc", words("knownProblem")));
-        head.appendChild(el("span", "search-title", p.title));
+        head.appendChild(el("span", "search-title", shownTitle(p.title, p.href)));
         a.appendChild(head);
         a.appendChild(el("span", "search-snippet", p.message));
         li.appendChild(a);
@@ -1322,10 +1354,11 @@
         a.href = hrefFor(row, query);
         var head = el("span", "search-head"), title = el("span", "search-title");
         head.appendChild(el("span", "search-loc", row[1]));
-        title.appendChild(marked({ text: row[0], highlights: matchRanges(row[0], wanted, res.analysis) }));
+        var shown = shownTitle(row[0], row[2]);
+        title.appendChild(marked({ text: shown, highlights: matchRanges(shown, wanted, res.analysis) }));
         head.appendChild(title);
         a.appendChild(head);
-        if (row[3] && row[3] !== row[0]) a.appendChild(el("span", "search-proc", row[3]));
+        if (row[3] && row[3] !== row[0]) a.appendChild(el("span", "search-proc", shownTitle(row[3], pageOf(row[2]))));
         var sn = el("span", "search-snippet");
         sn.appendChild(marked(snippet(row[4] || row[0], wanted, res.analysis)));
         a.appendChild(sn);
@@ -1333,7 +1366,7 @@
         if (w) a.appendChild(w);
         if (g.also.length) {
           a.appendChild(el("span", "search-also", words("alsoIn", g.also.length) + ": " +
-            g.also.map(function (x) { return x.row[1] + " " + x.row[3]; }).join(" · ")));
+            g.also.map(function (x) { return x.row[1] + " " + shownTitle(x.row[3], pageOf(x.row[2])); }).join(" · ")));
         }
         li.appendChild(a);
         list.appendChild(li);

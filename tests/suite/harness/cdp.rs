@@ -172,6 +172,36 @@ impl Browser {
         self.wait_event("Page.loadEventFired");
     }
 
+    /// Opens `url` again as a new visit once the new page sees the current page's
+    /// localStorage entries `keys`: as with [`Self::store_and_reload`], a write made just
+    /// before leaving can reach the browser after the next page has read its storage. A
+    /// visit that came too soon is silenced (its `pagehide` handlers would save what it
+    /// saw) and given the entries back before the next try.
+    pub fn reopen(&mut self, url: &str, keys: &[&str]) {
+        let before = self.eval(&format!(
+            "{}.map(k => [k, localStorage.getItem(k)])",
+            json!(keys)
+        ));
+        let kept = format!("{before}.every(([k, v]) => localStorage.getItem(k) === v)");
+        let restore = format!(
+            "(() => {{ addEventListener('pagehide', e => e.stopImmediatePropagation(), true); \
+             for (const [k, v] of {before}) v === null ? localStorage.removeItem(k) : localStorage.setItem(k, v); }})()"
+        );
+        let start = Instant::now();
+        loop {
+            self.open(url);
+            if self.eval(&kept) == json!(true) {
+                return;
+            }
+            assert!(
+                start.elapsed() < TIMEOUT,
+                "{keys:?} of the last visit never reached {url}"
+            );
+            self.eval(&restore);
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// Stores `value` under `key` in the page's localStorage and reloads until the
     /// reloaded page reads it back: a file:// page's write can reach the browser after an
     /// immediate reload has read its storage, so one reload may come too soon.
