@@ -99,6 +99,19 @@ struct RefView {
     description: Option<String>,
 }
 
+/// Marks chapters and groups absent from `view`: a runbook holds procedures (and the known
+/// problems of their steps), not chapter pages, so a cross-reference to a chapter or a
+/// group has no anchor to point at in it and reads as text, as one to a procedure the
+/// environment rules out does.
+fn without_chapters(view: &mut Book) {
+    let chapters: BTreeSet<String> = view.chapters.iter().map(|c| c.id.clone()).collect();
+    for t in std::sync::Arc::make_mut(&mut view.targets).values_mut() {
+        if t.procedure.is_none() && chapters.contains(&t.page) {
+            t.absent = true;
+        }
+    }
+}
+
 /// Renders the runbook for `spec` from the whole `book` with `theme`'s templates, reusing
 /// the step bodies in `bodies`.
 pub fn render(
@@ -152,7 +165,8 @@ pub(super) fn context(
     bodies: &BodyCache,
     spec: &RunbookSpec,
 ) -> Result<Context> {
-    let view_book = filter(book, &spec.env);
+    let mut view_book = filter(book, &spec.env);
+    without_chapters(&mut view_book);
     let markup = StepMarkup {
         theme,
         cache: bodies,

@@ -487,7 +487,7 @@ fn a_tick_on_a_step_that_changed_since_is_flagged() {
     };
     b.open(&file_url(&file));
     b.eval("{ const boxes = document.querySelectorAll('.step-check'); boxes[0].click(); boxes[1].click(); }");
-    let first_id = b.eval("document.querySelectorAll('li[data-seq]')[0].id");
+    let first_id = b.eval("document.querySelectorAll('li[data-seq] > .step-title')[0].id");
     assert_eq!(
         b.eval("document.querySelectorAll('.step-changed').length"),
         json!(0)
@@ -500,9 +500,18 @@ fn a_tick_on_a_step_that_changed_since_is_flagged() {
         "サンプルサーバの管理者(root以外)でログインします。",
     );
     make();
-    b.reload();
+    // A file:// page's storage write can reach the browser after an immediate reload has
+    // read its storage (see `Browser::store_and_reload`): reload until the ticks are back.
+    for _ in 0..20 {
+        b.reload();
+        if b.eval("document.querySelectorAll('.step-check:checked').length") == json!(2) {
+            break;
+        }
+    }
     assert_eq!(
-        b.eval("Array.from(document.querySelectorAll('li.step-changed')).map(li => li.id)"),
+        b.eval(
+            "Array.from(document.querySelectorAll('li.step-changed > .step-title')).map(h => h.id)"
+        ),
         json!([first_id]),
         "only the changed step is flagged"
     );
@@ -660,14 +669,14 @@ fn cross_references_lead_to_their_target() {
     b.wait_for("location.hash === '#step-stop-local'");
     assert_eq!(b.eval("location.href"), json!(href));
     assert_eq!(
-        b.eval("(() => { const t = document.getElementById('step-stop-local'); return t && t.matches('li.step[data-step=\"stop-local\"]'); })()"),
+        b.eval("(() => { const t = document.getElementById('step-stop-local'); return t && t.matches('li.step[data-step=\"stop-local\"] > .step-title'); })()"),
         json!(true),
-        "the target is the step"
+        "the target is the step's title"
     );
-    let heading = text_of(&mut b, "#step-stop-local > .step-title");
+    let heading = text_of(&mut b, "#step-stop-local");
     assert_eq!(heading, json!(format!("{number}. {text}")));
     assert_eq!(
-        text_of(&mut b, "#step-stop-local > .step-title .step-num"),
+        text_of(&mut b, "#step-stop-local .step-num"),
         json!(format!("{number}."))
     );
     let top = b.eval("document.getElementById('step-stop-local').getBoundingClientRect().top");
@@ -700,11 +709,12 @@ fn cross_references_lead_to_their_target() {
         .is_some_and(|p| p.ends_with("/alpha.html")));
     assert_eq!(b.eval("location.hash"), json!("#sec-prep"));
     assert_eq!(
-        b.eval("(() => { const t = document.getElementById('sec-prep'); return t && t.matches('section.section'); })()"),
-        json!(true)
+        b.eval("(() => { const t = document.getElementById('sec-prep'); return t && t.matches('section.section > h2'); })()"),
+        json!(true),
+        "the target is the section's heading"
     );
-    assert_eq!(text_of(&mut b, "#sec-prep > h2"), json!(text));
-    assert_eq!(text_of(&mut b, "#sec-prep > h2 .num"), json!(number));
+    assert_eq!(text_of(&mut b, "#sec-prep"), json!(text));
+    assert_eq!(text_of(&mut b, "#sec-prep .num"), json!(number));
 }
 
 #[test]

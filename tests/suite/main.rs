@@ -32,6 +32,7 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod harness;
 
 mod a11y;
+mod anchors;
 mod bad_input;
 mod browser;
 mod build;

@@ -141,7 +141,8 @@ fn hidden_steps_are_counted_shown_on_demand_and_keep_their_book_number_on_site_j
     let env = "cluster=mscs&operation=patch&from=R1.5&to=R2.0";
     b.open(&url(site, "mscs-patch.html", env));
     assert_eq!(banner(&mut b)["shown"], json!(false));
-    let trace = "(() => { const t = document.querySelector('#sec-standby .env-trace'); \
+    let trace =
+        "(() => { const t = document.querySelector('.section:has(> #sec-standby) .env-trace'); \
         return t && [t.querySelector('span').textContent, t.querySelector('button').textContent, \
         t.querySelector('button').getAttribute('aria-expanded')]; })()";
     assert_eq!(
@@ -153,7 +154,7 @@ fn hidden_steps_are_counted_shown_on_demand_and_keep_their_book_number_on_site_j
         ])
     );
     // Numbered 1.. among the steps that apply; each renumbered one shows its book number.
-    let numbers = "[...document.querySelectorAll('#sec-standby [data-step]')].filter(li => li.getClientRects().length) \
+    let numbers = "[...document.querySelectorAll('.section:has(> #sec-standby) [data-step]')].filter(li => li.getClientRects().length) \
         .map(li => [li.getAttribute('data-step'), li.querySelector('.step-num').textContent, \
         (li.querySelector('.step-book-num') || {}).textContent || null])";
     assert_eq!(
@@ -166,11 +167,11 @@ fn hidden_steps_are_counted_shown_on_demand_and_keep_their_book_number_on_site_j
         ])
     );
     // Shown: greyed, with its book number and the condition it needs in words.
-    b.click("#sec-standby .env-trace button");
+    b.click(".section:has(> #sec-standby) .env-trace button");
     let hidden = format!(
-        "(() => {{ const li = document.getElementById('step-delete-dll'); \
+        "(() => {{ const li = document.getElementById('step-delete-dll').closest('li.step'); \
          return [({SHOWN})(li), li.querySelector('.step-num').textContent, li.querySelector('.env-why').textContent, \
-         getComputedStyle(li).filter, document.querySelector('#sec-standby .env-trace button').getAttribute('aria-expanded')]; }})()"
+         getComputedStyle(li).filter, document.querySelector('.section:has(> #sec-standby) .env-trace button').getAttribute('aria-expanded')]; }})()"
     );
     assert_eq!(
         b.eval(&hidden),
@@ -182,7 +183,7 @@ fn hidden_steps_are_counted_shown_on_demand_and_keep_their_book_number_on_site_j
             "true"
         ])
     );
-    b.click("#sec-standby .env-trace button");
+    b.click(".section:has(> #sec-standby) .env-trace button");
     assert_eq!(
         b.eval("document.getElementById('step-delete-dll').getClientRects().length"),
         json!(0)
@@ -193,7 +194,7 @@ fn hidden_steps_are_counted_shown_on_demand_and_keep_their_book_number_on_site_j
     b.open(&url(site, "index.html", env));
     b.open(&url(site, "mscs-patch.html#step-delete-dll", env));
     let linked = format!(
-        "(() => {{ const li = document.getElementById('step-delete-dll'); const r = li.getBoundingClientRect(); \
+        "(() => {{ const li = document.getElementById('step-delete-dll').closest('li.step'); const r = li.getBoundingClientRect(); \
          const n = li.querySelector('.env-linked'); \
          return [({SHOWN})(li), r.top >= 0 && r.top < innerHeight, n && n.textContent, n && n.getAttribute('role')]; }})()"
     );
@@ -250,7 +251,7 @@ fn kubeadm_pages_say_what_does_not_apply_in_english() {
         env,
     ));
     assert_eq!(banner(&mut b)["shown"], json!(false));
-    let state = "(() => { const li = document.getElementById('step-migrate-config'); \
+    let state = "(() => { const li = document.getElementById('step-migrate-config').closest('li.step'); \
         const sec = li.closest('.section'); const t = sec.querySelector('.env-trace'); \
         return [li.getClientRects().length > 0, t.querySelector('span').textContent, \
         t.querySelector('button').textContent, (li.querySelector('.env-linked') || {}).textContent]; })()";
@@ -281,7 +282,7 @@ fn a_link_within_the_page_to_a_hidden_step_opens_it() {
     b.eval("location.hash = '#step-delete-dll'");
     b.wait_for("document.getElementById('step-delete-dll').getClientRects().length > 0");
     assert_eq!(
-        b.eval("!!document.querySelector('#step-delete-dll .env-linked')"),
+        b.eval("!!document.querySelector('li.step:has(> #step-delete-dll) .env-linked')"),
         json!(true)
     );
 }
@@ -324,7 +325,7 @@ fn axe_finds_nothing_wrong_with_the_banner_or_shown_hidden_steps() {
         ] {
             b.open(&url(site, page, env));
             if reveal {
-                b.click("#sec-standby .env-trace button");
+                b.click(".section:has(> #sec-standby) .env-trace button");
                 b.wait_for(
                     "document.getElementById('step-delete-dll').getClientRects().length > 0",
                 );

@@ -213,7 +213,7 @@ fn reopening_returns_to_where_the_operator_was() {
     };
     for url in urls(tmp.path()) {
         b.open(&url);
-        let id = b.eval("document.querySelectorAll('li[data-seq]')[6].id");
+        let id = b.eval("document.querySelectorAll('li[data-seq] > .step-title')[6].id");
         b.eval(
             "(() => { const li = document.querySelectorAll('li[data-seq]')[6]; \
              const bar = document.querySelector('[data-status]').getBoundingClientRect().height; \
@@ -230,7 +230,7 @@ fn reopening_returns_to_where_the_operator_was() {
         assert!(gap.abs() < 2.0, "{url}: step 7 is {gap}px below the bar");
         assert_eq!(b.eval(FOCUSED_STEP), json!(6));
         // A link to a step wins over the last visit.
-        let first = b.eval("document.querySelectorAll('li[data-seq]')[0].id");
+        let first = b.eval("document.querySelectorAll('li[data-seq] > .step-title')[0].id");
         b.open("about:blank");
         b.open(&format!("{url}#{}", first.as_str().expect("id")));
         let gap = below_bar(&mut b, 0);
@@ -279,9 +279,9 @@ fn copy_warns_while_a_value_is_unfilled_and_never_sticks_on_copied() {
         b.open(&url);
         let (i, id, example) = step_with_value(&mut b);
         let sel = format!(
-            "[id=\"{}\"] .cmd:has(.ph[data-ph={id}]) .copy",
+            "li.step:has(> [id=\"{}\"]) .cmd:has(.ph[data-ph={id}]) .copy",
             b.eval(&format!(
-                "document.querySelectorAll('li[data-seq]')[{i}].id"
+                "document.querySelectorAll('li[data-seq] > .step-title')[{i}].id"
             ))
             .as_str()
             .expect("id")
@@ -660,7 +660,7 @@ fn axe_finds_nothing_wrong_with_a_fresh_or_a_worked_runbook_light_or_dark() {
                     // A tick given to another version of a step, flagged.
                     b.eval(
                         "(() => { const k = window.tejunRunbook.key; const s = JSON.parse(localStorage.getItem(k)); \
-                         s[document.querySelectorAll('li[data-seq]')[0].id].hash = 'x'; \
+                         s[document.querySelectorAll('li[data-seq] > .step-title')[0].id].hash = 'x'; \
                          localStorage.setItem(k, JSON.stringify(s)); window.tejunRunbook.refresh(); })()",
                     );
                     b.eval("document.querySelector('.values-panel').open = true");

@@ -167,11 +167,16 @@
       p.className = "env-trace";
       words.textContent = hidden === 1 ? S.hiddenOne : fill(S.hiddenMany, hidden);
       button.type = "button";
-      if (section.id) button.setAttribute("aria-controls", section.id);
+      var heading = section.querySelector(":scope > h2");
+      // The section's anchor is its heading's; what the button controls is the section,
+      // named here with a `:`, which no anchor of a book holds.
+      if (heading && heading.id) {
+        section.id = heading.id + ":steps";
+        button.setAttribute("aria-controls", section.id);
+      }
       p.appendChild(words);
       p.appendChild(document.createTextNode(" "));
       p.appendChild(button);
-      var heading = section.querySelector(":scope > h2");
       section.insertBefore(p, heading ? heading.nextSibling : section.firstChild);
       setReveal(section, section.classList.contains("env-reveal"));
     }
@@ -200,6 +205,8 @@
   }
 
   // ---- a link to a hidden step --------------------------------------------------------------
+  // The element the address names: a step's or a section's heading (or a reference), whose
+  // step and section are found from it.
   function target() {
     if (!location.hash) return null;
     var id;

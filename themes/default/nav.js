@@ -121,9 +121,10 @@
   });
 
   // ---- the section list ---------------------------------------------------------------------
+  // The link names the section's heading; the section is around it.
   function sectionOf(link) {
-    var id = link.getAttribute("href").slice(1);
-    return document.getElementById(id);
+    var heading = document.getElementById(link.getAttribute("href").slice(1));
+    return heading && heading.closest(".section");
   }
   // A section is hidden when the environment rules it out, or every step of it.
   function hidden(section) {

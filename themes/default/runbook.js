@@ -28,7 +28,13 @@
   var state = read(KEY, {});
   function save() { write(KEY, state); }
   function ticked(entry) { return !!(entry && entry.at); }
-  function entryOf(li) { return state[li.id] || (state[li.id] = {}); }
+  // A step is kept under its anchor, which is on its title (step.html).
+  function idOf(li) { var h = li.querySelector(":scope > .step-title"); return h ? h.id : ""; }
+  function stepById(id) {
+    var h = id && document.getElementById(id), li = h && h.closest("li[data-seq]");
+    return li && idOf(li) === id ? li : null;
+  }
+  function entryOf(li) { var id = idOf(li); return state[id] || (state[id] = {}); }
 
   function operator() { return read(OPERATOR, ""); }
 
@@ -88,7 +94,7 @@
     if (!tpl) return null;
     t = tpl.content.firstElementChild.cloneNode(true);
     var input = t.querySelector(".step-note-input");
-    input.id = "note-" + li.id;
+    input.id = "note-" + idOf(li);
     input.setAttribute("aria-label", (S.note || "") + ": " + li.getAttribute("data-number") + ". " + titleOf(li));
     li.appendChild(t);
     return t;
@@ -145,7 +151,7 @@
   }
 
   function show(li) {
-    var entry = state[li.id], check = li.querySelector(".step-check");
+    var entry = state[idOf(li)], check = li.querySelector(".step-check");
     if (check) check.checked = ticked(entry);
     li.classList.toggle("step-done", ticked(entry));
     showChanged(li, entry);
@@ -166,7 +172,7 @@
   }
 
   function progress() {
-    var all = steps(), done = all.filter(function (li) { return ticked(state[li.id]); }).length;
+    var all = steps(), done = all.filter(function (li) { return ticked(state[idOf(li)]); }).length;
     var total = all.length, pct = total ? Math.round((done / total) * 100) : 0;
     var text = document.querySelector("[data-progress-text]"), bar = document.querySelector("[data-progress-bar]");
     var box = document.querySelector("[data-progress]");
@@ -229,7 +235,7 @@
     name = (name || "").trim();
     if (name) {
       write(OPERATOR, name);
-      var li = dialog.tejunFor, entry = li && state[li.id];
+      var li = dialog.tejunFor, entry = li && state[idOf(li)];
       if (ticked(entry) && !entry.by) { entry.by = name; save(); }
     }
     refresh();
@@ -249,7 +255,7 @@
   function savePlace() {
     var li = window.scrollY > 0 ? stepAtTop() : null;
     if (!li) { try { localStorage.removeItem(PLACE); } catch (e) { /* nothing kept */ } return; }
-    write(PLACE, { step: li.id, offset: Math.round(li.getBoundingClientRect().top - barHeight()) });
+    write(PLACE, { step: idOf(li), offset: Math.round(li.getBoundingClientRect().top - barHeight()) });
   }
   // Puts `li` at `offset` pixels below the progress bar (0: right under it).
   function scrollToStep(li, offset) {
@@ -257,8 +263,8 @@
   }
   function restorePlace() {
     if (location.hash.length > 1) return; // a link to a step wins over the last visit
-    var place = read(PLACE, null), li = place && place.step && document.getElementById(place.step);
-    if (!li || !li.hasAttribute("data-seq")) return;
+    var place = read(PLACE, null), li = place && stepById(place.step);
+    if (!li) return;
     scrollToStep(li, Math.min(place.offset || 0, 0));
     var check = li.querySelector(".step-check");
     if (check) check.focus({ preventScroll: true });
@@ -278,7 +284,7 @@
     var from = inStep ? all.indexOf(inStep) + 1 : Math.max(all.indexOf(stepAtTop()), 0);
     for (var i = 0; i < n; i++) {
       var li = all[(from + i) % n];
-      if (!ticked(state[li.id])) return li;
+      if (!ticked(state[idOf(li)])) return li;
     }
     return null;
   }
@@ -308,13 +314,13 @@
   }
   function rows() {
     return steps().map(function (li) {
-      var entry = state[li.id] || {}, section = sectionOf(li), on = ticked(entry);
+      var entry = state[idOf(li)] || {}, section = sectionOf(li), on = ticked(entry);
       return {
         seq: parseInt(li.getAttribute("data-seq"), 10),
         section: section.number,
         sectionTitle: section.title,
         step: parseInt(li.getAttribute("value"), 10),
-        id: li.id,
+        id: idOf(li),
         title: titleOf(li),
         tickedAt: on ? asLocal(entry.at) : null,
         tickedBy: on ? entry.by || "" : null,
@@ -405,10 +411,10 @@
     }
     var count = 0;
     log.steps.forEach(function (theirs) {
-      var li = theirs && typeof theirs.id === "string" && document.getElementById(theirs.id);
-      if (!li || !li.hasAttribute("data-seq")) return;
-      var entry = Object.assign({}, state[li.id] || {});
-      if (mergeStep(entry, theirs)) { state[li.id] = entry; count++; }
+      var li = theirs && typeof theirs.id === "string" && stepById(theirs.id);
+      if (!li) return;
+      var entry = Object.assign({}, state[theirs.id] || {});
+      if (mergeStep(entry, theirs)) { state[theirs.id] = entry; count++; }
     });
     save();
     refresh();

@@ -1432,8 +1432,10 @@
   function highlightArrival() {
     var q = new URLSearchParams(location.search).get("hl");
     if (!q || !location.hash) return;
-    var target = document.getElementById(decoded(location.hash.slice(1)));
-    if (!target) return;
+    var anchor = document.getElementById(decoded(location.hash.slice(1)));
+    if (!anchor) return;
+    // A step's or section's anchor is on its heading; the words are marked in all of it.
+    var target = anchor.closest("li.step, .section") || anchor;
     // The page's language is its book's, whose analysis its index was made with.
     var analysis = analysisOf(document.documentElement.lang);
     var wanted = highlightTokens(plan(parseQuery(q, null, analysis), function () { return []; })), walker = document.createTreeWalker(target, NodeFilter.SHOW_TEXT), nodes = [];
