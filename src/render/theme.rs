@@ -218,7 +218,11 @@ impl Theme {
             .map_err(|e| anyhow!("theme templates: {}", error_chain(&e)))?;
         let mut assets = Vec::new();
         for (name, text) in ASSETS {
-            let bytes = read_file(dir, name)?.unwrap_or_else(|| text.as_bytes().to_vec());
+            let bytes = match read_file(dir, name)? {
+                Some(bytes) => bytes,
+                None if name.ends_with(".js") => compact_js(text).into_bytes(),
+                None => text.as_bytes().to_vec(),
+            };
             f.bytes(name.as_bytes()).bytes(&bytes);
             assets.push((name.to_string(), bytes));
         }
@@ -228,6 +232,23 @@ impl Theme {
             fingerprint: f.finish(),
         })
     }
+}
+
+/// The default theme's script without its comment lines, blank lines and indentation: a
+/// reader's first search loads `search.js`, and a runbook inlines `runbook.js`, so their
+/// comments would cost every reader bytes. Safe for these files only (no template
+/// literals, no line continuations: checked by the unit test below); a book's own
+/// override is copied as written.
+fn compact_js(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with("//") {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }
 
 /// Takes from templates what reaches past the book: tera's `get_env` would write the build
@@ -283,4 +304,31 @@ pub fn error_chain(e: &tera::Error) -> String {
         source = s.source();
     }
     msg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `compact_js` relies on: no line of a default script is inside a template
+    /// literal or continues a string, so dropping indentation and whole-line comments
+    /// changes no string the script holds.
+    #[test]
+    fn the_default_scripts_can_be_compacted() {
+        for (name, text) in ASSETS.iter().filter(|(n, _)| n.ends_with(".js")) {
+            for (i, line) in text.lines().enumerate() {
+                let code = line.trim_start();
+                if code.starts_with("//") {
+                    continue;
+                }
+                assert!(!line.ends_with('\\'), "{name}:{}: a continued line", i + 1);
+                let ticks = code.matches('`').count();
+                let quoted = code.matches("\"`\"").count() + code.matches("'`'").count();
+                assert_eq!(ticks, quoted, "{name}:{}: a template literal", i + 1);
+            }
+            let compact = compact_js(text);
+            assert!(compact.len() < text.len(), "{name}");
+            assert!(!compact.lines().any(|l| l.starts_with("//") || l.is_empty()));
+        }
+    }
 }
