@@ -222,6 +222,29 @@ struct Meta {
     replaced: usize,
 }
 
+impl Meta {
+    /// The record of an index of `book` made from `inputs`: `docs` documents, the pages'
+    /// fingerprints, and how many pages were replaced in place since it was built whole.
+    fn of(
+        inputs: &Inputs,
+        book: &Book,
+        analysis: Analysis,
+        docs: usize,
+        pages: BTreeMap<String, String>,
+        replaced: usize,
+    ) -> Meta {
+        Meta {
+            hash: inputs.hash.clone(),
+            stamp: inputs.stamp.clone(),
+            docs,
+            synonyms: book.config.synonyms.clone(),
+            analysis: analysis.code().to_string(),
+            pages,
+            replaced,
+        }
+    }
+}
+
 /// The share of pages (one in ten) an index may have replaced in place before an update
 /// builds it whole again, so the deleted documents tantivy keeps until a merge never
 /// weigh much in its term statistics.
@@ -426,15 +449,7 @@ fn replace_changed(
     }
     writer.commit()?;
     writer.wait_merging_threads()?;
-    let meta = Meta {
-        hash: inputs.hash.clone(),
-        stamp: inputs.stamp.clone(),
-        docs: count,
-        synonyms: book.config.synonyms.clone(),
-        analysis: analysis.code().to_string(),
-        pages: now,
-        replaced,
-    };
+    let meta = Meta::of(inputs, book, analysis, count, now, replaced);
     fs::write(
         staged.path().join(META),
         serde_json::to_string_pretty(&meta)?,
@@ -481,15 +496,7 @@ pub fn build(root: &Path, book: &Book, dir: &Path, inputs: &Inputs) -> anyhow::R
     })?;
     writer.commit()?;
     writer.wait_merging_threads()?;
-    let meta = Meta {
-        hash: inputs.hash.clone(),
-        stamp: inputs.stamp.clone(),
-        docs: count,
-        synonyms: book.config.synonyms.clone(),
-        analysis: analysis.code().to_string(),
-        pages: keys,
-        replaced: 0,
-    };
+    let meta = Meta::of(inputs, book, analysis, count, keys, 0);
     fs::write(tmp.join(META), serde_json::to_string_pretty(&meta)?)?;
     // The index's files closed before the folder moves.
     drop(index);

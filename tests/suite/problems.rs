@@ -338,12 +338,7 @@ fn an_entry_links_to_another_by_its_page_id() {
         "text = '''The data disk is full.'''",
         "text = '''The data disk is full; then see [](#problem-port-in-use).'''",
     );
-    let out = book.tmp().join("site");
-    book.tejun()
-        .args(["build", ".", "--out"])
-        .arg(&out)
-        .run()
-        .assert_ok();
+    let out = book.build_site();
     let page = std::fs::read_to_string(out.join("problem-disk-full.html")).expect("built");
     assert!(
         page.contains("href=\"problem-port-in-use.html\"")

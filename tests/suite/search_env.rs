@@ -267,12 +267,7 @@ fn site_agrees(book: &Book, probes: &[Probe]) {
     let Some(mut b) = Browser::launch() else {
         return;
     };
-    let out = book.tmp().join("site");
-    book.tejun()
-        .args(["build", ".", "--out"])
-        .arg(&out)
-        .run()
-        .assert_ok();
+    let out = book.build_site();
     let model = tejun::load_book(book).ok().unwrap().0;
     let outside_words = &model.config.words.search.outside;
     let index = file_url(&out.join("index.html"));
@@ -327,12 +322,7 @@ fn shown_outside_hits_say_which_condition_rules_them_out() {
         return;
     };
     let book = Book::kubeadm();
-    let out = book.tmp().join("site");
-    book.tejun()
-        .args(["build", ".", "--out"])
-        .arg(&out)
-        .run()
-        .assert_ok();
+    let out = book.build_site();
     let env = "distro=rhel&cni=cilium&topology=external-etcd&from=v1.30&to=v1.31";
     b.open(&format!("{}?{env}", file_url(&out.join("index.html"))));
     let (rows, count) = site_rows(&mut b, "cmd:apt-mark");

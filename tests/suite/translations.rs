@@ -106,12 +106,7 @@ fn a_source_edit_that_adds_a_link_leaves_its_translation_stale_not_broken() {
     let err = run.stderr();
     assert!(err.contains("1 stale, 0 missing, 0 unstamped"), "{err}");
     assert!(!err.contains("the translation lost"), "{err}");
-    let out = book.tmp().join("site");
-    book.tejun()
-        .args(["build", ".", "--out"])
-        .arg(&out)
-        .run()
-        .assert_ok();
+    let out = book.build_site();
     let page = std::fs::read_to_string(out.join("en/unix-upgrade.html")).expect("built");
     assert!(
         page.contains("以下のコマンドを実行してください(<a"),
@@ -289,12 +284,7 @@ fn the_site_marks_stale_and_untranslated_steps_with_the_source_beside_them() {
         "translations/en/03-unix/02-unix-patch.toml",
         format!("{}{}", &text[..start], &text[end..]),
     );
-    let out = book.tmp().join("site");
-    book.tejun()
-        .args(["build", ".", "--out"])
-        .arg(&out)
-        .run()
-        .assert_ok();
+    let out = book.build_site();
     let page = std::fs::read_to_string(out.join("en/unix-patch.html")).expect("page");
     let doc = scraper::Html::parse_document(&page);
     let step = |id: &str| {
@@ -366,12 +356,7 @@ fn the_site_marks_stale_chapter_titles_and_untranslated_group_titles() {
     );
     std::fs::remove_file(book.join("translations/en/01-mscs/02-patch/_group.toml"))
         .expect("the group's translation");
-    let out = book.tmp().join("site");
-    book.tejun()
-        .args(["build", ".", "--out"])
-        .arg(&out)
-        .run()
-        .assert_ok();
+    let out = book.build_site();
     let page = std::fs::read_to_string(out.join("en/mscs.html")).expect("the chapter page");
     let doc = scraper::Html::parse_document(&page);
     let text = |sel: &str| {

@@ -120,6 +120,18 @@ impl Book {
         self.tmp.path()
     }
 
+    /// Builds the book into `<tmp>/site` (failing the test if the build fails) and returns
+    /// that folder.
+    pub fn build_site(&self) -> PathBuf {
+        let out = self.tmp().join("site");
+        self.tejun()
+            .args(["build", ".", "--out"])
+            .arg(&out)
+            .run()
+            .assert_ok();
+        out
+    }
+
     /// `tejun` in the book's folder, to add arguments to.
     pub fn tejun(&self) -> Tejun {
         Tejun::new(&self.root)
