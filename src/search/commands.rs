@@ -12,7 +12,7 @@ use super::docs::{self, SearchDoc, Slices};
 use crate::model::Book;
 
 /// What an entry names.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// A program a command runs.
@@ -88,19 +88,10 @@ pub fn list(book: &Book, prefix: &str) -> Vec<Entry> {
     let prefix = prefix.to_ascii_lowercase();
     let mut by: BTreeMap<(String, Kind), Vec<Uses>> = BTreeMap::new();
     docs::each(book, &mut |d: SearchDoc| {
-        // Each name with the condition of the slice it is written in: a command of one
-        // variant is listed for the environments of that variant, not the whole step's.
-        let names = starts(&d.commands, &d.command_starts)
+        for (name, kind, cond) in names(&d)
             .into_iter()
-            .map(|(i, n)| {
-                let slice = Slices::of(&d.slices.commands, i) as usize;
-                (n, Kind::Command, in_slice(&d, slice))
-            })
-            .chain(d.processes.iter().enumerate().map(|(i, p)| {
-                let slice = Slices::of(&d.slices.processes, i) as usize;
-                (p.clone(), Kind::Process, in_slice(&d, slice))
-            }));
-        for (name, kind, cond) in names.filter(|(n, _, _)| n.starts_with(&prefix)) {
+            .filter(|(n, _, _)| n.starts_with(&prefix))
+        {
             let uses = by.entry((name, kind)).or_default();
             match uses.last_mut() {
                 Some((u, conds)) if u.link == d.link() => conds.push(cond),
@@ -132,6 +123,37 @@ pub fn list(book: &Book, prefix: &str) -> Vec<Entry> {
                 .collect(),
         })
         .collect()
+}
+
+/// The names `d` runs or checks, each with the condition of the slice it is written in: a
+/// command of one variant is listed for the environments of that variant, not the whole
+/// step's.
+fn names(d: &SearchDoc) -> Vec<(String, Kind, Option<String>)> {
+    starts(&d.commands, &d.command_starts)
+        .into_iter()
+        .map(|(i, n)| {
+            let slice = Slices::of(&d.slices.commands, i) as usize;
+            (n, Kind::Command, in_slice(d, slice))
+        })
+        .chain(d.processes.iter().enumerate().map(|(i, p)| {
+            let slice = Slices::of(&d.slices.processes, i) as usize;
+            (p.clone(), Kind::Process, in_slice(d, slice))
+        }))
+        .collect()
+}
+
+/// A fingerprint of what procedure `id` lends the commands page (its names, with each
+/// step's link, number, title, procedure title and condition): the same before and after
+/// an edit exactly when the page is, so the dev server renders that page, which lists
+/// the whole book, only when an edit changes it.
+pub fn procedure_key(book: &Book, id: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    docs::each_in_procedure(book, id, &mut |d: SearchDoc| {
+        (&d.link(), &d.location, &d.title, &d.procedure).hash(&mut h);
+        names(&d).hash(&mut h);
+    });
+    h.finish()
 }
 
 /// The condition of `d`'s slice `slice` (0: the step's own text).

@@ -199,6 +199,10 @@ pub struct Preview {
     stamp: u64,
     /// How to apply an edit of one procedure file to `book` in place.
     patcher: Option<Patcher>,
+    /// What each procedure patched since the last full load lends the commands page
+    /// ([`crate::search::commands::procedure_key`]): that page lists the whole book, so an
+    /// edit that leaves its procedure's part alone does not render it.
+    commands_keys: std::collections::HashMap<String, u64>,
     theme: Option<Theme>,
     files: BTreeMap<String, Arc<[u8]>>,
     /// The editor schemas of the last good book, by file name (`/__tejun/schema/…`): made
@@ -241,6 +245,7 @@ impl Preview {
             book: None,
             stamp: 0,
             patcher: None,
+            commands_keys: std::collections::HashMap::new(),
             theme: None,
             files: BTreeMap::new(),
             schemas: BTreeMap::new(),
@@ -451,6 +456,11 @@ impl Preview {
             return Some((update, false));
         }
         update.procedure = Some(patched.procedure.clone());
+        let key = crate::search::commands::procedure_key(self.book.as_ref()?, &patched.procedure);
+        let same_commands = self
+            .commands_keys
+            .insert(patched.procedure.clone(), key)
+            .is_some_and(|old| old == key);
         self.stamp += 1;
         update.changed = if patched.all_pages {
             self.render(Parts::Pages)
@@ -458,6 +468,7 @@ impl Preview {
             let pages: Vec<PageId> = patched
                 .pages
                 .iter()
+                .filter(|p| !(same_commands && matches!(p, Page::Commands)))
                 .map(|p| match p {
                     Page::Index => PageId::Index,
                     Page::Chapter(id) => PageId::Chapter(id.clone()),
@@ -487,6 +498,7 @@ impl Preview {
                     .collect();
                 self.book = Some(Arc::new(book));
                 self.patcher = Some(patcher);
+                self.commands_keys.clear();
                 true
             }
             Err((diags, sources)) => {
