@@ -1,4 +1,4 @@
-//! Product versions as vendors write them: `14.9`, `16`, `v1.29.3`, `R12.4.1`, `2024.04`.
+//! Product versions as vendors write them: `14.9`, `16`, `v1.29.3`, `P7.4.1`, `2024.04`.
 //!
 //! A version is an optional prefix of letters (`v`, `R`) and numbers separated by dots;
 //! the prefix and leading zeros are kept for display only. Components compare
@@ -28,7 +28,7 @@ impl Component {
     }
 }
 
-/// A version as products write it (`R12.4.1`, `v1.29.3`, `16`, `R12.7.x`): an optional prefix, numeric parts and an optional trailing `x` matching any.
+/// A version as products write it (`P7.4.1`, `v1.29.3`, `16`, `P7.7.x`): an optional prefix, numeric parts and an optional trailing `x` matching any.
 #[derive(Debug, Clone)]
 pub struct Version {
     prefix: Box<str>,
@@ -54,7 +54,7 @@ impl std::error::Error for VersionError {}
 /// name, not a version.
 const MAX_PREFIX: usize = 3;
 
-/// Whether `s` reads as a version rather than a name (`v1.29`, `16`, `R12.x`, not `mscs`).
+/// Whether `s` reads as a version rather than a name (`v1.29`, `16`, `P7.x`, not `linux`).
 pub fn looks_like_version(s: &str) -> bool {
     let letters = s.bytes().take_while(u8::is_ascii_alphabetic).count();
     letters <= MAX_PREFIX && s.as_bytes().get(letters).is_some_and(u8::is_ascii_digit)
@@ -288,7 +288,7 @@ mod tests {
         );
         assert!(v("v1.30") > v("v1.29.3"));
         assert!(v("2024.04") < v("2024.10"));
-        assert_eq!(v("R12.4"), v("R12.4.0"));
+        assert_eq!(v("P7.4"), v("P7.4.0"));
         assert_eq!(v("16"), v("16.0.0"));
         assert_eq!(
             v("v1.29"),
@@ -300,7 +300,7 @@ mod tests {
     #[test]
     fn prints_what_it_parsed() {
         for s in [
-            "R12.4", "R12.4.1", "R12.7.x", "12.10", "14.9", "16", "v1.29.3", "2024.04", "16.x",
+            "P7.4", "P7.4.1", "P7.7.x", "12.10", "14.9", "16", "v1.29.3", "2024.04", "16.x",
         ] {
             assert_eq!(v(s).to_string(), s);
         }
@@ -309,13 +309,13 @@ mod tests {
     #[test]
     fn rejects_malformed() {
         for s in [
-            "R",
-            "R12..4",
-            "R12.x.1",
-            "Rx",
+            "P",
+            "P7..4",
+            "P7.x.1",
+            "Px",
             "x",
-            "R12.",
-            "R12.4a",
+            "P7.",
+            "P7.4a",
             "",
             "release12",
             "1.-2",
@@ -344,10 +344,10 @@ mod tests {
 
     #[test]
     fn just_above_is_the_next_release() {
-        assert_eq!(v("R12.4").just_above().to_string(), "R12.4.1");
-        assert_eq!(v("R12.4.1").just_above().to_string(), "R12.4.2");
-        assert_eq!(v("R12.7.x").just_above().to_string(), "R12.8");
-        assert_eq!(v("R13").just_above().to_string(), "R13.0.1");
+        assert_eq!(v("P7.4").just_above().to_string(), "P7.4.1");
+        assert_eq!(v("P7.4.1").just_above().to_string(), "P7.4.2");
+        assert_eq!(v("P7.7.x").just_above().to_string(), "P7.8");
+        assert_eq!(v("P8").just_above().to_string(), "P8.0.1");
         assert_eq!(v("v1.29.x").just_above().to_string(), "v1.30");
     }
 
@@ -362,13 +362,13 @@ mod tests {
             None,
             "a patch the version does not give"
         );
-        assert_eq!(v("R12.7.x").leading(2).as_deref(), Some("R12.7"));
-        assert_eq!(v("R12.7.x").leading(3), None, "a line, not a release");
+        assert_eq!(v("P7.7.x").leading(2).as_deref(), Some("P7.7"));
+        assert_eq!(v("P7.7.x").leading(3), None, "a line, not a release");
     }
 
     #[test]
     fn names_are_not_versions() {
-        for s in ["v1.29", "16", "R12.x", "2024.04"] {
+        for s in ["v1.29", "16", "P7.x", "2024.04"] {
             assert!(looks_like_version(s), "{s}");
         }
         for s in ["mscs", "from", "stacked-ha", "x", "release12"] {
@@ -382,7 +382,7 @@ mod tests {
 
         fn version_text() -> impl Strategy<Value = String> {
             (
-                prop::sample::select(vec!["", "R", "v"]),
+                prop::sample::select(vec!["", "P", "v"]),
                 prop::collection::vec(0u32..40, 1..5),
                 any::<bool>(),
             )

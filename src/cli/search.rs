@@ -153,14 +153,7 @@ pub fn run(mut args: Args) -> anyhow::Result<ExitCode> {
         return print_with_problems(&args, problems, &results, took);
     }
     if args.json {
-        let hits: Vec<JsonHit> = results
-            .hits
-            .iter()
-            .map(|h| JsonHit {
-                hit: h,
-                highlights: char_ranges(&h.snippet, &h.highlights),
-            })
-            .collect();
+        let hits = json_hits(&results);
         serde_json::to_writer_pretty(&mut out, &hits)?;
         writeln!(out)?;
         return Ok(ExitCode::SUCCESS);
@@ -218,6 +211,18 @@ pub fn run(mut args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The hits as `--json` prints them, highlights counted in characters.
+fn json_hits(results: &index::Results) -> Vec<JsonHit<'_>> {
+    results
+        .hits
+        .iter()
+        .map(|h| JsonHit {
+            hit: h,
+            highlights: char_ranges(&h.snippet, &h.highlights),
+        })
+        .collect()
+}
+
 /// The known problems a pasted message matches, in the environment of `--env`, in the
 /// book's language or translation `lang` (whose entries may add the messages the product
 /// prints in that language).
@@ -256,14 +261,7 @@ fn print_with_problems(
 ) -> anyhow::Result<ExitCode> {
     let mut out = super::stdout();
     if args.json {
-        let steps: Vec<JsonHit> = results
-            .hits
-            .iter()
-            .map(|h| JsonHit {
-                hit: h,
-                highlights: char_ranges(&h.snippet, &h.highlights),
-            })
-            .collect();
+        let steps = json_hits(results);
         serde_json::to_writer_pretty(
             &mut out,
             &serde_json::json!({ "problems": problems, "steps": steps }),
