@@ -24,13 +24,7 @@ async function one(query) {
         fs.readFile(path.join(site, p), "utf8", (err, text) => {
           if (err) return reject(err);
           loaded[p] = Buffer.byteLength(text);
-          new Function("window", text)({
-            tejunSearchMeta: engine.receivers.meta,
-            tejunSearchShard: engine.receivers.shard,
-            tejunSearchWords: engine.receivers.words,
-            tejunSearchDocs: engine.receivers.docs,
-            tejunSearchConds: engine.receivers.conds,
-          });
+          new Function("window", text)(engine.globals);
           resolve();
         });
       }),

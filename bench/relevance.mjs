@@ -33,10 +33,7 @@ function run(file, receivers) {
   new Function("window", fs.readFileSync(path.join(site, file), "utf8"))(receivers);
 }
 const engine = api.createEngine((p) => {
-  run(p, {
-    tejunSearchMeta: engine.receivers.meta, tejunSearchShard: engine.receivers.shard, tejunSearchWords: engine.receivers.words,
-    tejunSearchDocs: engine.receivers.docs, tejunSearchConds: engine.receivers.conds,
-  });
+  run(p, engine.globals);
   return Promise.resolve();
 }, () => true);
 

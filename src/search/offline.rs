@@ -6,20 +6,23 @@
 //! (and `conds.js` when the reader's environment rules some documents out).
 //!
 //! A step's conditional slices ([`docs::Slices`]) are posted under ids of their own, after
-//! the documents' (`docs + k` for slice `k` of the book), and `meta.slices` names each
-//! one's document and condition: the engine folds a slice's postings into its document
-//! unless the environment rules the slice out (and the document stays inside it), and a
-//! record's line tags leave the slice's lines out of phrase checks and snippets.
+//! the documents' (`t * docs + d` for slice `t` of document `d`, see [`slice_planes`]), so
+//! the engine folds a slice's postings into its document without a table, unless the
+//! environment rules the slice out (and the document stays inside it): `slices.js`, loaded
+//! only when the environment rules out one of `meta.sliceConds`, names each slice's
+//! condition. A record's line tags leave such a slice's lines out of phrase checks and
+//! snippets.
 //!
 //! The contract with the renderer and with `themes/default/search.js` (format
-//! [`VERSION`] 5; the encodings, in string literals, are [`super::pack`]'s):
+//! [`VERSION`] 6; the encodings, in string literals, are [`super::pack`]'s):
 //!
 //! | file | calls | holds |
 //! | --- | --- | --- |
-//! | `search/meta.js` | `window.tejunSearchMeta({...})` | `v`, `analysis` (the [`Analysis`] of every token, by its code: `ja`, `en`), `docs` (count), `shards` (varints: where each shard starts, in hash steps of 65,536, minus where the previous one does; shard 0 starts at 0), `groups` (varints: documents per group, in order), `chunks` (varints: documents per `docs-N.js`, in order), `dict` (the text every chunk's LZ77 starts from), `conds` (distinct conditions, `""` first: the documents' `docConds` first, then the slices'), `docConds`, `slices` (varints, two per slice of the book in order: its document minus the previous slice's, and its own condition: the variant's, part's or item's alone), `clauses` (each distinct clause of those conditions once, `[source, words]`, see [`super::wording`]), `condClauses` (per condition, the documents' and the slices', the varints of its clauses), `words` (the first word of each vocabulary block, the first as `""`), `synonyms` (book.toml's `[search] synonyms`), `strings` (what the search box says: the `[search]` words of the language table), `problems`, `titles` (each title that shows facet values as written, `[[to.minor]]`, by the address of what it names, `page.html#anchor`, for the reader's values) |
+//! | `search/meta.js` | `window.tejunSearchMeta({...})` | `v`, `analysis` (the [`Analysis`] of every token, by its code: `ja`, `en`), `docs` (count), `shards` (varints: where each shard starts, in hash steps of 65,536, minus where the previous one does; shard 0 starts at 0), `groups` (varints: documents per group, in order), `chunks` (varints: documents per `docs-N.js`, in order), `dict` (the text every chunk's LZ77 starts from), `conds` (distinct conditions, `""` first: the documents' `docConds` first, then the slices'), `docConds`, `sliceConds` (the indices into `conds` of the slices' conditions), `clauses` (each distinct clause of those conditions once, `[source, words]`, see [`super::wording`]), `condClauses` (per condition, the documents' and the slices', the varints of its clauses), `words` (the first word of each vocabulary block, the first as `""`), `synonyms` (book.toml's `[search] synonyms`), `strings` (what the search box says: the `[search]` words of the language table), `problems`, `titles` (each title that shows facet values as written, `[[to.minor]]`, by the address of what it names, `page.html#anchor`, for the reader's values) |
 //! | `search/words-N.js` | `window.tejunSearchWords({"block": n, "words": "..."})` | a stretch of the sorted vocabulary ([`super::expand`]): entries joined by a space, each the UTF-16 units it shares with the previous word of the block and its frequency bucket (a letter each), then the rest of the word |
 //! | `search/shard-N.js` | `window.tejunSearchShard({"shard": n, "tokens": {...}, "groups": {...}})` | token → document postings, token → group postings |
 //! | `search/docs-N.js` | `window.tejunSearchDocs({"chunk": n, "docs": "..."})` | LZ77 text (continuing `meta.dict`) of records (U+001E) of fields (U+001F): first `procedure, chapter, page` for each group the chunk's documents belong to, in order, then each document's `title, location, anchor, kind (p/s/t), condition (index into conds), lines (varints, pairs: a slice of the document, 0 for its own text, and how many lines of the text in a row are in it; empty when the document has no slices), text` |
+//! | `search/slices.js` | `window.tejunSearchSlices({"slices": "..."})` | varints, two per slice of the book in order: its document minus the previous slice's, and its own condition (index into `conds`): the variant's, part's or item's alone |
 //! | `search/conds.js` | `window.tejunSearchConds({"conds": [...]})` | per documents' condition of `meta.conds`, the id list of its documents |
 //!
 //! A token's shard is the last one whose start is at most `fnv1a32(UTF-16 code units of the
@@ -28,7 +31,8 @@
 //! whatever the book's size. A document posting is five id lists joined by `,` (trailing
 //! empty ones left out): the documents with the token in their title, in a command, in the
 //! body, in a GUI path, and in a short title (the masks 1, 2, 4, 8, 16: what
-//! [`super::rank`] weighs). A group posting is two: the groups with the token in their
+//! [`super::rank`] weighs); each list is the documents' ids, then, after a `;` when there
+//! are any, the slices' ids less the number of documents. A group posting is two: the groups with the token in their
 //! procedure's title, in their chapter's title. A group is a run of documents of one
 //! procedure: every step shares those words, so they are stored once per procedure
 //! rather than once per step.
@@ -54,7 +58,7 @@ use super::wording::{Clause, Wording};
 use crate::model::Book;
 
 /// Format version of the files, checked by `search.js`.
-pub const VERSION: u32 = 5;
+pub const VERSION: u32 = 6;
 /// A shard is closed once its postings reach this many bytes.
 pub const SHARD_BYTES: usize = 2048;
 /// Shards start at multiples of this hash step, so `meta.js` lists them in a few letters.
@@ -401,13 +405,31 @@ impl From<SearchDoc> for Searched {
     }
 }
 
-/// Postings of the documents (ids `0..n`) and their slices (`n + k`, slices numbered
-/// through the book in order), every token made by `analysis`.
+/// Ids stay below this (see [`Packed`]).
+const ID_LIMIT: u64 = 1 << (32 - MASK_BITS);
+
+/// The highest slice number of a document posted under an id of its own in a book of
+/// `docs` documents: slice `t` of document `d` is id `t * docs + d`, so ids must stay below
+/// [`ID_LIMIT`]. Slices past it (a step with hundreds of variants in a huge book) are
+/// posted as the document's own words: always counted, never ruled out by the
+/// environment, while their lines still leave snippets and phrase checks.
+pub fn slice_planes(docs: usize) -> u32 {
+    (ID_LIMIT / (docs.max(1) as u64))
+        .saturating_sub(1)
+        .min(u64::from(u32::MAX)) as u32
+}
+
+/// Postings of the documents (ids `0..n`) and their slices: slice `t` (from 1) of
+/// document `d` is id `t * n + d`, so the engine reads a slice's document and number off
+/// its id and needs no table to fold it into its document (only one to rule it out by
+/// condition, loaded when the environment rules out some slice's condition). Every token
+/// made by `analysis`.
 fn doc_postings(docs: &[Searched], analysis: Analysis) -> Vec<(String, Packed)> {
     let n = docs.len() as u32;
+    let planes = slice_planes(docs.len());
     let mut b = Builder::new(analysis);
-    // Every list must come out sorted by id: the documents first, then the slices in
-    // order, each slice's texts together.
+    // Every list must come out sorted by id: the documents first (with any slices past
+    // `planes`), then slice 1 of each document that has one, slice 2, and so on.
     fn fields(d: &Searched) -> [(&Vec<String>, &Vec<u32>, u32); 3] {
         let sl = &d.slices;
         [
@@ -416,6 +438,7 @@ fn doc_postings(docs: &[Searched], analysis: Analysis) -> Vec<(String, Packed)> 
             (&d.body, &sl.body, MASK_BODY),
         ]
     }
+    let mut by_plane: Vec<Vec<u32>> = Vec::new();
     for (id, d) in docs.iter().enumerate() {
         let id = id as u32;
         let short = if super::rank::is_short(&d.title) {
@@ -426,23 +449,30 @@ fn doc_postings(docs: &[Searched], analysis: Analysis) -> Vec<(String, Packed)> 
         b.add(id, &d.title, MASK_TITLE | short);
         for (texts, tags, mask) in fields(d) {
             for (i, t) in texts.iter().enumerate() {
-                if docs::Slices::of(tags, i) == 0 {
+                let k = docs::Slices::of(tags, i);
+                if k == 0 || k > planes {
                     b.add(id, t, mask);
                 }
             }
         }
+        let count = (d.slices.conditions.len() as u32).min(planes) as usize;
+        if by_plane.len() < count {
+            by_plane.resize_with(count, Vec::new);
+        }
+        for plane in &mut by_plane[..count] {
+            plane.push(id);
+        }
     }
-    let mut slice = n;
-    for d in docs {
-        for k in 1..=d.slices.conditions.len() as u32 {
-            for (texts, tags, mask) in fields(d) {
+    for (plane, ids) in (1..).zip(&by_plane) {
+        for &d in ids {
+            let doc = &docs[d as usize];
+            for (texts, tags, mask) in fields(doc) {
                 for (i, t) in texts.iter().enumerate() {
-                    if docs::Slices::of(tags, i) == k {
-                        b.add(slice, t, mask);
+                    if docs::Slices::of(tags, i) == plane {
+                        b.add(plane * n + d, t, mask);
                     }
                 }
             }
-            slice += 1;
         }
     }
     b.finish()
@@ -489,26 +519,37 @@ fn group_postings(docs: &[SearchDoc], analysis: Analysis) -> (Vec<u32>, Vec<(Str
     (of_doc, b.finish())
 }
 
-/// A posting list as id lists, one per mask bit (at most five), joined by `,`.
-fn encode(list: &[u32], bits: &[u32]) -> String {
-    let mut ids: [Vec<u32>; 5] = Default::default();
+/// A posting list as id lists, one per mask bit (at most five), joined by `,`; within
+/// one, the ids from `split` on (the slices') are a list of their own, less `split`,
+/// after a `;`: the slices' ids are sparse and far above the documents', and a list coded
+/// with one Rice parameter for both would pay for the mix on every id.
+fn encode(list: &[u32], bits: &[u32], split: u32) -> String {
+    let mut ids: [(Vec<u32>, Vec<u32>); 5] = Default::default();
     for &p in list {
         let (id, mask) = (p >> MASK_BITS, p & ((1 << MASK_BITS) - 1));
         for (n, &bit) in bits.iter().enumerate() {
             if mask & bit != 0 {
-                ids[n].push(id);
+                if id < split {
+                    ids[n].0.push(id);
+                } else {
+                    ids[n].1.push(id - split);
+                }
             }
         }
     }
     let mut out = String::new();
     let mut written = 0;
-    for (n, ids) in ids.iter().enumerate() {
-        if !ids.is_empty() {
+    for (n, (low, high)) in ids.iter().enumerate() {
+        if !low.is_empty() || !high.is_empty() {
             for _ in written..n {
                 out.push(',');
             }
             written = n;
-            push_ids(&mut out, ids);
+            push_ids(&mut out, low);
+            if !high.is_empty() {
+                out.push(';');
+                push_ids(&mut out, high);
+            }
         }
     }
     out
@@ -533,6 +574,7 @@ impl Entry {
 
 /// Every token's entry, in hash order.
 fn entries(
+    docs_count: u32,
     docs: Vec<(String, Packed)>,
     groups: Vec<(String, Packed)>,
     group_sizes: &[u64],
@@ -572,9 +614,10 @@ fn entries(
                         MASK_GUI,
                         MASK_SHORT_TITLE,
                     ],
+                    docs_count,
                 )
             }),
-            groups: g.map(|l| encode(&l, &[MASK_GROUP_PROCEDURE, MASK_GROUP_CHAPTER])),
+            groups: g.map(|l| encode(&l, &[MASK_GROUP_PROCEDURE, MASK_GROUP_CHAPTER], u32::MAX)),
             token,
         })
         .collect();
@@ -906,7 +949,7 @@ pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> O
     });
 
     // The documents' conditions first (conds.js lists their documents), then the
-    // slices' (which `meta.slices` names).
+    // slices' (which `slices.js` names).
     let mut conds: Vec<String> = vec![String::new()];
     let mut cond_ids: HashMap<String, u32> = HashMap::from([(String::new(), 0)]);
     let mut cond_id = |c: &str| {
@@ -922,17 +965,22 @@ pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> O
         .map(|d| cond_id(d.condition.as_deref().unwrap_or_default()))
         .collect();
     let doc_conds = doc_cond.iter().max().map_or(1, |&m| m as usize + 1);
-    let mut slices = String::new();
+    let mut slices = String::from("window.tejunSearchSlices({\"slices\":\"");
+    let mut slice_conds = std::collections::BTreeSet::new();
     let mut prev = 0;
     for (i, d) in docs.iter().enumerate() {
         // A slice's own conditions are enough: the engine asks only for slices of a
         // document the environment leaves in (see `docs::Slices::own`).
         for c in &d.slices.own {
+            let c = cond_id(c);
+            slice_conds.insert(c);
             push_varint(&mut slices, (i - prev) as u64);
-            push_varint(&mut slices, u64::from(cond_id(c)));
+            push_varint(&mut slices, u64::from(c));
             prev = i;
         }
     }
+    // Letters only: nothing to escape.
+    slices.push_str("\"});\n");
 
     let mut stats = OfflineStats {
         docs: docs.len(),
@@ -961,7 +1009,12 @@ pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> O
         .map(|g| g.len() as u64)
         .collect();
     let entries = crate::timing::phase("offline: postings", || {
-        entries(doc_postings(&docs, analysis), group_postings, &group_sizes)
+        entries(
+            docs.len() as u32,
+            doc_postings(&docs, analysis),
+            group_postings,
+            &group_sizes,
+        )
     });
     drop(docs);
     let (firsts, blocks) = word_blocks(
@@ -1007,10 +1060,14 @@ pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> O
         }
         push_js_str(&mut meta, c);
     }
-    meta.push_str(&format!("],\"docConds\":{doc_conds},\"slices\":\""));
-    // Letters only: nothing to escape.
-    meta.push_str(&slices);
-    meta.push('"');
+    meta.push_str(&format!("],\"docConds\":{doc_conds},\"sliceConds\":["));
+    for (i, c) in slice_conds.iter().enumerate() {
+        if i > 0 {
+            meta.push(',');
+        }
+        meta.push_str(&c.to_string());
+    }
+    meta.push(']');
     // The slices' too: a step shown outside says which of its variants rules it out.
     push_clauses(&mut meta, book, &conds);
     meta.push_str(",\"words\":[");
@@ -1030,6 +1087,7 @@ pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> O
     meta.push_str(&titles_json(book));
     meta.push_str("});\n");
     emit("search/meta.js", meta);
+    emit("search/slices.js", slices);
 
     let mut of_cond: Vec<Vec<u32>> = vec![Vec::new(); doc_conds];
     for (d, &c) in doc_cond.iter().enumerate() {
@@ -1053,4 +1111,38 @@ pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> O
     stats.tokens = tokens;
     stats.shards = shards.len();
     stats
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every slice posted under its own id keeps that id below the packing's limit, from a
+    /// one-document book to one past the limit (where every slice is the document's own).
+    #[test]
+    fn slice_ids_never_overflow_the_packed_postings() {
+        for docs in [
+            1u64,
+            2,
+            7,
+            1000,
+            105_000,
+            1_050_000,
+            ID_LIMIT / 2,
+            ID_LIMIT,
+            ID_LIMIT * 2,
+        ] {
+            let planes = u64::from(slice_planes(docs as usize));
+            let highest = planes * docs + (docs - 1);
+            assert!(
+                planes == 0 || highest < ID_LIMIT,
+                "{docs} documents, {planes} planes"
+            );
+            // And not needlessly few: one more plane would overflow.
+            assert!(
+                (planes + 1) * docs + (docs - 1) >= ID_LIMIT,
+                "{docs}: {planes}"
+            );
+        }
+    }
 }

@@ -237,7 +237,7 @@ const s = require(js);
 const e = s.createEngine(p => new Promise((resolve, reject) => {
   fs.readFile(path.join(site, p), "utf8", (err, text) => {
     if (err) return reject(err);
-    new Function("window", text)({ tejunSearchMeta: e.receivers.meta, tejunSearchShard: e.receivers.shard, tejunSearchWords: e.receivers.words, tejunSearchDocs: e.receivers.docs, tejunSearchConds: e.receivers.conds });
+    new Function("window", text)(e.globals);
     resolve();
   });
 }), () => true);

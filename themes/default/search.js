@@ -695,7 +695,7 @@
   // the engine: index files in, ranked documents out
   // `load(path)`: a promise settled once the script at `path` (from the site root) has run;
   // `applies(cond)`: true, false or null (open). VERSION: offline.rs's.
-  var VERSION = 5;
+  var VERSION = 6;
   // index.rs `covering`: an inner CJK bigram between two others is implied by them.
   function isBigram(s) { var a = Array.from(s); return a.length === 2 && isCjk(a[0].codePointAt(0)) && isCjk(a[1].codePointAt(0)); }
   function covering(primaries) {
@@ -732,7 +732,7 @@
     return (v.phrases.length ? v.phrases : [v.primaries]).some(function (p) { return p.length > 1; });
   }
   function createEngine(load, applies) {
-    var state = { meta: null, shards: {}, chunks: {}, blocks: {}, condLists: null };
+    var state = { meta: null, shards: {}, chunks: {}, blocks: {}, condLists: null, sliceCond: null };
     var KINDS = { p: "procedure", s: "section", t: "step" };
     var receivers = {
       meta: function (m) {
@@ -744,17 +744,6 @@
         state.shardStart = starts(varints(m.shards)).map(function (s) { return s * 65536; });
         state.groupStart = starts(varints(m.groups));
         state.chunkStart = starts(varints(m.chunks));
-        // Slice k of the book: its document and condition; a document's first slice.
-        var sl = varints(m.slices || ""), d0 = 0;
-        state.sliceDoc = new Int32Array(sl.length / 2);
-        state.sliceCond = new Int32Array(sl.length / 2);
-        state.firstSlice = new Map();
-        for (var k = 0; 2 * k < sl.length; k++) {
-          d0 += sl[2 * k];
-          state.sliceDoc[k] = d0;
-          state.sliceCond[k] = sl[2 * k + 1];
-          if (!state.firstSlice.has(d0)) state.firstSlice.set(d0, k);
-        }
         state.docGroup = new Int32Array(m.docs);
         for (var g = 0; g + 1 < state.groupStart.length; g++) {
           for (var d = state.groupStart[g]; d < state.groupStart[g + 1]; d++) state.docGroup[d] = g;
@@ -788,7 +777,19 @@
           return { row: [f[0], f[1], link, grp[0], f[6], KINDS[f[3]], grp[1]], cond: +f[4], lines: lines };
         });
       },
-      conds: function (x) { state.condLists = x.conds; }
+      conds: function (x) { state.condLists = x.conds; },
+      // Slice k of the book (its documents' slices in order): its condition; a
+      // document's first slice.
+      slices: function (x) {
+        var sl = varints(x.slices), d0 = 0;
+        state.sliceCond = new Int32Array(sl.length / 2);
+        state.firstSlice = new Map();
+        for (var k = 0; 2 * k < sl.length; k++) {
+          d0 += sl[2 * k];
+          state.sliceCond[k] = sl[2 * k + 1];
+          if (!state.firstSlice.has(d0)) state.firstSlice.set(d0, k);
+        }
+      }
     };
     function shardOf(token) { return lastAtMost(state.shardStart, tokenHash(token)); }
     // The blocks of the vocabulary that hold the words starting with `prefix`.
@@ -817,31 +818,39 @@
       return Promise.all(need.map(function (b) { return load("search/words-" + b + ".js"); }))
         .then(function () { return planned(terms); });
     }
-    // Id → mask of a posting string: id lists joined by ",", one per mask bit from `shift`.
+    // Id → mask of a posting string: id lists joined by ",", one per mask bit from `shift`,
+    // each the documents' ids, then after a ";" the slices' less the document count.
     function decode(value, shift, each) {
       if (!value) return;
+      var n = state.meta.docs;
       value.split(",").forEach(function (list, i) {
-        var bit = 1 << (i + shift);
-        ids(list, function (id) { each(id, bit); });
+        var bit = 1 << (i + shift), parts = list.split(";");
+        ids(parts[0], function (id) { each(id, bit); });
+        if (parts.length > 1) ids(parts[1], function (id) { each(id + n, bit); });
       });
     }
     // What the environment rules out: `out`, documents (null: none); `slices`, slices of
-    // the book (null: none).
+    // the book (null: none; slices.js is loaded only when some slice's condition is).
     function ruling(out) {
       var conds = state.meta.conds.map(function (c) { return applies(c) === false; });
-      var slices = new Uint8Array(state.sliceDoc.length), any = false;
-      for (var k = 0; k < slices.length; k++) if (conds[state.sliceCond[k]]) { slices[k] = 1; any = true; }
-      return { out: out, slices: any ? slices : null };
+      if (!state.meta.sliceConds.some(function (c) { return conds[c]; })) return Promise.resolve({ out: out, slices: null });
+      return (state.sliceCond ? Promise.resolve() : load("search/slices.js")).then(function () {
+        var slices = new Uint8Array(state.sliceCond.length);
+        for (var k = 0; k < slices.length; k++) if (conds[state.sliceCond[k]]) slices[k] = 1;
+        return { out: out, slices: slices };
+      });
     }
-    // Whether slice k (of document d) lends its words: unless ruled out while d is inside.
-    function counts(ctx, k, d) { return !ctx.slices || !ctx.slices[k] || !!(ctx.out && ctx.out[d]); }
+    // Slice t (from 1) of document d: its number in the book.
+    function sliceOf(d, t) { return state.firstSlice.get(d) + t - 1; }
+    // Whether slice t of document d lends its words: unless ruled out while d is inside.
+    function counts(ctx, d, t) { return !ctx.slices || !ctx.slices[sliceOf(d, t)] || !!(ctx.out && ctx.out[d]); }
     // The row as the environment leaves it: a document inside it without the lines of the
     // slices it rules out (index.rs `Slices::keep_lines`).
     function shownRow(x, d, ctx) {
       if (!x.lines || !ctx.slices || (ctx.out && ctx.out[d])) return x.row;
-      var first = state.firstSlice.get(d), kept = x.row[4].split("\n").filter(function (_, i) {
+      var kept = x.row[4].split("\n").filter(function (_, i) {
         var t = x.lines[i] || 0;
-        return t === 0 || !ctx.slices[first + t - 1];
+        return t === 0 || !ctx.slices[sliceOf(d, t)];
       });
       var row = x.row.slice();
       row[4] = kept.join("\n");
@@ -857,12 +866,13 @@
             if (tokens.has(token)) return;
             var shard = state.shards[shardOf(token)], masks = new Map(), holding = new Set(), has = Object.prototype.hasOwnProperty;
             function add(d, bit) { holding.add(d); masks.set(d, (masks.get(d) || 0) | bit); }
+            // Slice t of document d is id t * n + d (offline.rs `doc_postings`).
             function addPosting(id, bit) {
               if (id < n) return add(id, bit);
-              var k = id - n, d = state.sliceDoc[k];
+              var t = Math.floor(id / n), d = id - t * n;
               holding.add(d);
-              if (counts(ctx, k, d)) masks.set(d, (masks.get(d) || 0) | bit);
-              if (ctx.matched) (ctx.matched.get(d) || ctx.matched.set(d, []).get(d)).push(k);
+              if (counts(ctx, d, t)) masks.set(d, (masks.get(d) || 0) | bit);
+              if (ctx.matched) (ctx.matched.get(d) || ctx.matched.set(d, []).get(d)).push(sliceOf(d, t));
             }
             if (shard && has.call(shard.tokens, token)) decode(shard.tokens[token], 0, addPosting);
             if (shard && has.call(shard.groups, token)) {
@@ -983,8 +993,9 @@
           });
         });
         return Promise.all(Object.keys(need).map(load));
-      }).then(excluded).then(function (out) {
-        ctx = ruling(out);
+      }).then(excluded).then(ruling).then(function (c) {
+        ctx = c;
+        var out = c.out;
         p = tokenPostings(pl, ctx);
         // Every slice lending its words (retrieve.rs `whole`): a step that applies but
         // matches only in what the environment rules out is counted outside, never dropped.
@@ -1044,8 +1055,13 @@
       });
     }
     function strings() { return (state.meta && state.meta.strings) || {}; }
+    // `globals`: the names the index's scripts call, bound to this engine.
+    var globals = {
+      tejunSearchMeta: receivers.meta, tejunSearchShard: receivers.shard, tejunSearchWords: receivers.words,
+      tejunSearchDocs: receivers.docs, tejunSearchConds: receivers.conds, tejunSearchSlices: receivers.slices
+    };
     // `doc(id)`: a loaded document's {row, cond} (null when its chunk is not loaded).
-    return { receivers: receivers, search: search, clauses: clauses, strings: strings, doc: doc };
+    return { receivers: receivers, globals: globals, search: search, clauses: clauses, strings: strings, doc: doc };
   }
 
   // pasted messages (mirror of src/search/message.rs; tests/message-vectors.json)
@@ -1218,10 +1234,9 @@
   }
   // The address of a hit's procedure page.
   function pageOf(link) { return link.split("#")[0]; }
-  window.tejunSearchShard = engine.receivers.shard;
-  window.tejunSearchWords = engine.receivers.words;
-  window.tejunSearchDocs = engine.receivers.docs;
-  window.tejunSearchConds = engine.receivers.conds;
+  Object.keys(engine.globals).forEach(function (name) {
+    if (name !== "tejunSearchMeta") window[name] = engine.globals[name];
+  });
   var LIMIT = 20;
 
   // the search box
