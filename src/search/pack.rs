@@ -74,6 +74,13 @@ impl Hasher for TokenHasher {
 
 type Map<K, V> = HashMap<K, V, BuildHasherDefault<TokenHasher>>;
 
+/// A map hashed by [`TokenHasher`]: for the query's per-document tables, looked up once per
+/// candidate and token.
+pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<TokenHasher>>;
+
+/// A set hashed by [`TokenHasher`].
+pub type FastSet<T> = std::collections::HashSet<T, BuildHasherDefault<TokenHasher>>;
+
 fn letter(v: u32) -> char {
     LETTERS[v as usize] as char
 }

@@ -14,6 +14,8 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use super::pack::{FastMap, FastSet};
+
 use tantivy::collector::{Count, DocSetCollector};
 use tantivy::columnar::Column;
 use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, TermQuery};
@@ -73,7 +75,7 @@ pub(super) fn run(
         return Err(e);
     }
     let docs = Docs::new(searcher, columns.back)?;
-    let outside_units: HashSet<u32> = excluded
+    let outside_units: FastSet<u32> = excluded
         .iter()
         .filter(|a| docs.is_unit(**a))
         .map(|a| docs.id(*a))
@@ -220,7 +222,7 @@ impl Docs {
 /// count); and its idf (over units holding it in any slice).
 struct TokenPostings {
     docs: u64,
-    tokens: HashMap<String, (f64, HashMap<u32, u8>)>,
+    tokens: FastMap<String, (f64, FastMap<u32, u8>)>,
 }
 
 impl TokenPostings {
@@ -234,7 +236,7 @@ impl TokenPostings {
         n: u64,
         counts: &dyn Fn(DocAddress) -> bool,
     ) -> tantivy::Result<TokenPostings> {
-        let mut tokens = HashMap::new();
+        let mut tokens = FastMap::default();
         let wanted = plan.terms.iter().flat_map(|t| &t.variants).flat_map(|v| {
             v.primaries
                 .iter()
@@ -245,8 +247,8 @@ impl TokenPostings {
             if tokens.contains_key(token) {
                 continue;
             }
-            let mut masks: HashMap<u32, u8> = HashMap::new();
-            let mut holding: HashSet<u32> = HashSet::new();
+            let mut masks: FastMap<u32, u8> = FastMap::default();
+            let mut holding: FastSet<u32> = FastSet::default();
             for (ord, seg) in searcher.segment_readers().iter().enumerate() {
                 let alive = seg.alive_bitset();
                 let short_titles = seg.fast_fields().u64(short)?;
@@ -297,7 +299,7 @@ impl rank::Postings for TokenPostings {
 
 /// The documents holding every primary of some variant, in order.
 fn candidates(plan: &Plan, p: &TokenPostings) -> Vec<u32> {
-    let mut out = HashSet::new();
+    let mut out = FastSet::default();
     for t in &plan.terms {
         let allow = rank::allowed(t.field);
         for v in &t.variants {
@@ -331,7 +333,7 @@ fn candidates(plan: &Plan, p: &TokenPostings) -> Vec<u32> {
 #[derive(Default)]
 struct Phrases {
     /// (term, variant, phrase) → the documents holding it.
-    sets: HashMap<(usize, usize, usize), HashSet<u32>>,
+    sets: HashMap<(usize, usize, usize), FastSet<u32>>,
     error: Option<tantivy::TantivyError>,
 }
 
@@ -364,7 +366,7 @@ impl Phrases {
                         .collect(),
                     Err(e) => {
                         self.error.get_or_insert(e);
-                        HashSet::new()
+                        FastSet::default()
                     }
                 };
                 self.sets.insert(key, set);
