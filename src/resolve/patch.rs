@@ -172,6 +172,12 @@ impl Patcher {
         }
     }
 
+    /// The id of the procedure the file `path` holds, as the book was loaded or last
+    /// patched (`None`: not a procedure file the patcher knows).
+    pub fn procedure_of(&self, path: &Path) -> Option<&str> {
+        self.slots.get(path).map(|s| s.id.as_str())
+    }
+
     /// Applies the new text of the procedure file `path` to `book`, or returns `None`
     /// (leaving `book` and the patcher as they were) when only a full load can tell what
     /// the edit means.

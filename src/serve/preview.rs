@@ -440,6 +440,15 @@ impl Preview {
         let [path] = paths else {
             return None;
         };
+        // What the procedure lent the commands page before the edit, unless an earlier
+        // patch recorded it: the first edit of a procedure renders that page (which lists
+        // the whole book) only if it changed it too.
+        if let Some(id) = self.patcher.as_ref()?.procedure_of(path) {
+            if !self.commands_keys.contains_key(id) {
+                let key = crate::search::commands::procedure_key(self.book.as_ref()?, id);
+                self.commands_keys.insert(id.to_string(), key);
+            }
+        }
         // The aggregates thread may hold the book: the copy shares the procedures.
         let book = Arc::make_mut(self.book.as_mut()?);
         let patcher = self.patcher.as_mut()?;
