@@ -181,6 +181,8 @@ struct Docs {
     base: Vec<u32>,
     /// Per segment, each document's distance to its step.
     back: Vec<Column<u64>>,
+    /// One more than the highest id [`Docs::id`] gives.
+    ids: u32,
 }
 
 impl Docs {
@@ -193,7 +195,11 @@ impl Docs {
             next += seg.max_doc();
             backs.push(seg.fast_fields().u64(back)?);
         }
-        Ok(Docs { base, back: backs })
+        Ok(Docs {
+            base,
+            back: backs,
+            ids: next,
+        })
     }
 
     /// The unit of document `a`: its step's number.
@@ -222,7 +228,41 @@ impl Docs {
 /// count); and its idf (over units holding it in any slice).
 struct TokenPostings {
     docs: u64,
-    tokens: FastMap<String, (f64, FastMap<u32, u8>)>,
+    tokens: FastMap<String, (f64, Masks)>,
+}
+
+/// One token's fields per unit. A common word's are also kept in a table indexed by the
+/// unit: the ranking asks for every candidate and token, hundreds of thousands of times
+/// in a large book, and an index is cheaper than a hash lookup there.
+struct Masks {
+    map: FastMap<u32, u8>,
+    dense: Option<Vec<u8>>,
+}
+
+impl Masks {
+    /// Held by more than one unit in this many: a table of every unit costs less than
+    /// the lookups it saves.
+    const DENSE_FROM: usize = 32;
+
+    fn new(map: FastMap<u32, u8>, ids: u32) -> Masks {
+        let dense = (map.len() * Self::DENSE_FROM > ids as usize).then(|| {
+            let mut table = vec![0u8; ids as usize];
+            for (&d, &m) in &map {
+                if let Some(slot) = table.get_mut(d as usize) {
+                    *slot = m;
+                }
+            }
+            table
+        });
+        Masks { map, dense }
+    }
+
+    fn get(&self, doc: u32) -> u8 {
+        match &self.dense {
+            Some(table) => table.get(doc as usize).copied().unwrap_or(0),
+            None => self.map.get(&doc).copied().unwrap_or(0),
+        }
+    }
 }
 
 impl TokenPostings {
@@ -275,7 +315,7 @@ impl TokenPostings {
                 }
             }
             let idf = rank::idf(holding.len() as u64, n);
-            tokens.insert(token.clone(), (idf, masks));
+            tokens.insert(token.clone(), (idf, Masks::new(masks, docs.ids)));
         }
         Ok(TokenPostings { docs: n, tokens })
     }
@@ -289,11 +329,7 @@ impl rank::Postings for TokenPostings {
     }
 
     fn mask(&self, token: &str, doc: u32) -> u8 {
-        self.tokens
-            .get(token)
-            .and_then(|t| t.1.get(&doc))
-            .copied()
-            .unwrap_or(0)
+        self.tokens.get(token).map_or(0, |t| t.1.get(doc))
     }
 }
 
@@ -308,16 +344,15 @@ fn candidates(plan: &Plan, p: &TokenPostings) -> Vec<u32> {
                 .primaries
                 .iter()
                 .filter_map(|(_, s)| masks(s))
-                .min_by_key(|m| m.len())
+                .min_by_key(|m| m.map.len())
             else {
                 continue;
             };
-            for (&d, _) in rarest.iter() {
-                let all = v.primaries.iter().all(|(_, s)| {
-                    masks(s)
-                        .and_then(|m| m.get(&d))
-                        .is_some_and(|m| m & allow != 0)
-                });
+            for &d in rarest.map.keys() {
+                let all = v
+                    .primaries
+                    .iter()
+                    .all(|(_, s)| masks(s).is_some_and(|m| m.get(d) & allow != 0));
                 if all {
                     out.insert(d);
                 }
@@ -445,5 +480,34 @@ impl Vocabulary for Words<'_> {
             self.error.borrow_mut().get_or_insert(e);
         }
         counts.into_iter().map(|(w, n)| (w, bucket(n))).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A common token's table answers as its map does, for every unit and past the last.
+    #[test]
+    fn a_tokens_table_and_map_agree_on_every_unit() {
+        let ids = 1000u32;
+        for held in [1usize, 31, 32, 40, 500, 1000] {
+            let map: FastMap<u32, u8> = (0..held as u32)
+                .map(|i| ((i * 7919) % ids, (i % 31 + 1) as u8))
+                .collect();
+            let masks = Masks::new(map.clone(), ids);
+            assert_eq!(
+                masks.dense.is_some(),
+                map.len() * Masks::DENSE_FROM > ids as usize,
+                "{held}"
+            );
+            for d in 0..ids + 5 {
+                assert_eq!(
+                    masks.get(d),
+                    map.get(&d).copied().unwrap_or(0),
+                    "{held}: {d}"
+                );
+            }
+        }
     }
 }
