@@ -132,11 +132,35 @@ impl SearchDoc {
     }
 }
 
-/// Every searchable document of `book`, in reading order.
+/// Every searchable document of `book`, in reading order: the procedures' made on every
+/// core (each is a function of the book alone), then joined in order.
 pub fn collect(book: &Book) -> Vec<SearchDoc> {
-    let mut docs = Vec::new();
-    each(book, &mut |d| docs.push(d));
-    docs
+    use rayon::prelude::*;
+    let step_word = book.config.words.site.step.as_str();
+    let mut all: Vec<(&Chapter, &Procedure, Vec<&Condition>)> = Vec::new();
+    for ch in &book.chapters {
+        let outer: Vec<&Condition> = ch.when.iter().collect();
+        for item in &ch.items {
+            match item {
+                ChapterItem::Procedure(p) => all.push((ch, p, outer.clone())),
+                ChapterItem::Group(g) => {
+                    let mut conds = outer.clone();
+                    conds.extend(g.when.iter());
+                    all.extend(g.procedures.iter().map(|p| (ch, &**p, conds.clone())));
+                }
+            }
+        }
+    }
+    all.par_iter()
+        .map(|(ch, p, conds)| {
+            let mut docs = Vec::new();
+            procedure(book, ch, p, conds, step_word, &mut |d| docs.push(d));
+            docs
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 /// Hands every searchable document of `book` to `out`, in reading order, without holding
