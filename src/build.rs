@@ -80,7 +80,7 @@ impl<'a> Build<'a> {
         })
     }
 
-    /// Renders every file afresh and keeps no build cache in the output (`--no-cache`).
+    /// Renders every file afresh and forgets the build cache beside the output (`--no-cache`).
     pub fn without_cache(mut self) -> Build<'a> {
         self.staged = self.staged.without_cache();
         self

@@ -22,8 +22,8 @@ pub struct Args {
     /// Open the built index.html in the default browser
     #[arg(long)]
     pub open: bool,
-    /// Render every file afresh, ignoring the build cache of the previous build, and keep
-    /// none in the output (the next build renders everything again)
+    /// Render every file afresh, ignoring the build cache of the previous build, and remove
+    /// that cache (the next build renders everything again)
     #[arg(long)]
     pub no_cache: bool,
 }

@@ -7,8 +7,9 @@
 //! that is bytes already (an asset, an offline index shard), the bytes. Equal keys mean
 //! equal files, so a rebuild is byte for byte a clean build.
 //!
-//! The cache lives in the output folder tejun made (`<out>/.tejun-cache/`), is written
-//! into the staging folder with the rest of the site and swapped in with it, and is never
+//! The cache lives beside the output folder, not in it (`.<out>.tejun-cache`, for the
+//! default `book/` output `.book.tejun-cache`), so a published site carries no list of its
+//! files and their keys. It is written once the new site is in place, and is never
 //! trusted blindly: a manifest that does not end with its own checksum, comes from another
 //! tejun version or names a path outside the site is ignored whole, and a previous file is
 //! reused only while it is still the regular file the manifest recorded (same size, same
@@ -25,11 +26,47 @@ use siphasher::sip128::{Hasher128, SipHasher13};
 
 use super::check_relative;
 
-/// The cache's folder inside the output.
-pub const CACHE_DIR: &str = ".tejun-cache";
+/// The folder an older tejun kept its cache in, inside the output: a manifest path
+/// under it is not trusted.
+const CACHE_DIR: &str = ".tejun-cache";
 
-/// The manifest inside [`CACHE_DIR`].
-const MANIFEST: &str = "manifest";
+/// Where the cache of the output folder `out` lives: beside it, named for it.
+pub fn manifest_path(out: &Path) -> PathBuf {
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "book".into());
+    parent.join(format!(".{name}.tejun-cache"))
+}
+
+/// Whether `path` is absent or a manifest tejun wrote (whole or not): the only files
+/// [`BuildCache::write`] may replace and [`forget`] may remove.
+pub fn replaceable(path: &Path) -> bool {
+    match std::fs::symlink_metadata(path) {
+        Err(_) => true,
+        Ok(m) if !m.file_type().is_file() => false,
+        Ok(_) => {
+            let mut head = [0u8; 18];
+            let n = std::fs::File::open(path)
+                .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+                .unwrap_or(0);
+            head[..n].starts_with(b"tejun build cache ")
+        }
+    }
+}
+
+/// Removes the cache of the output `out` (`--no-cache`: the next build renders
+/// everything), when it is tejun's.
+pub fn forget(out: &Path) {
+    let path = manifest_path(out);
+    if path.is_file() && replaceable(&path) {
+        let _ = std::fs::remove_file(path);
+    }
+}
 
 /// The manifest's first line: format, then the tejun version that wrote it.
 fn header() -> String {
@@ -159,7 +196,7 @@ impl BuildCache {
     /// The cache of a build replacing the output folder `out`: the manifest there when it
     /// is whole and this tejun's, nothing otherwise.
     pub fn open(out: &Path) -> BuildCache {
-        let previous = std::fs::read_to_string(out.join(CACHE_DIR).join(MANIFEST))
+        let previous = std::fs::read_to_string(manifest_path(out))
             .ok()
             .and_then(|text| parse(&text))
             .unwrap_or_default();
@@ -224,9 +261,9 @@ impl BuildCache {
         Ok(())
     }
 
-    /// Writes the manifest of what this build made into the folder `staging`, the new
-    /// output.
-    pub(super) fn write(&self, staging: &Path) -> Result<()> {
+    /// Writes the manifest of what this build made beside the output folder `out`, now in
+    /// place; refuses to replace a file there that is not tejun's manifest.
+    pub(super) fn write(&self, out: &Path) -> Result<()> {
         let mut made = std::mem::take(
             &mut *self
                 .made
@@ -248,11 +285,14 @@ impl BuildCache {
         }
         let sum = Fingerprint::of(text.as_bytes());
         let _ = writeln!(text, "end {}", sum.hex());
-        let dir = staging.join(CACHE_DIR);
-        std::fs::create_dir_all(&dir)
-            .with_context(|| format!("failed to create `{}`", dir.display()))?;
-        std::fs::write(dir.join(MANIFEST), text)
-            .with_context(|| format!("failed to write `{}`", dir.join(MANIFEST).display()))
+        let path = manifest_path(out);
+        if !replaceable(&path) {
+            anyhow::bail!(
+                "`{}` is not tejun's build cache: move it away, or build with --no-cache",
+                path.display()
+            );
+        }
+        super::write_atomic(&path, text.as_bytes())
     }
 }
 
@@ -325,8 +365,9 @@ mod tests {
         let file = tmp.path().join("index.html");
         std::fs::write(&file, "x")?;
         cache.record("index.html", Fingerprint::of(b"ctx"), &file)?;
-        cache.write(tmp.path())?;
-        let path = tmp.path().join(CACHE_DIR).join(MANIFEST);
+        let out = tmp.path().join("site");
+        cache.write(&out)?;
+        let path = manifest_path(&out);
         let text = std::fs::read_to_string(&path)?;
         let entries = parse(&text).expect("a whole manifest is read");
         assert_eq!(entries["index.html"].key, Fingerprint::of(b"ctx"));

@@ -162,8 +162,14 @@ impl StagedDir {
     /// first and put back if the move fails.
     pub fn commit(self) -> Result<Retired> {
         let marker = self.staging.path().join(self.kind.marker());
-        if let Some(cache) = &self.cache {
-            cache.write(self.staging.path())?;
+        // The cache beside the output is written once the site is in place; a file there
+        // that is not tejun's stops the build now, before anything is replaced.
+        let manifest = super::cache::manifest_path(&self.target);
+        if self.cache.is_some() && !super::cache::replaceable(&manifest) {
+            bail!(
+                "`{}` is not tejun's build cache: move it away, or build with --no-cache",
+                manifest.display()
+            );
         }
         if self.kind == Kind::Site {
             std::fs::write(&marker, marker_text()).context("failed to write the output marker")?;
@@ -179,6 +185,7 @@ impl StagedDir {
         let staging = self.staging.keep();
         if self.target.exists() && exchange(&staging, &self.target).is_ok() {
             // `staging` now holds the previous output.
+            keep_cache(self.kind, self.cache.as_ref(), &self.target);
             return Ok(Retired::remove(staging));
         }
         let old = if self.target.exists() {
@@ -206,10 +213,26 @@ impl StagedDir {
                 )
             });
         }
+        keep_cache(self.kind, self.cache.as_ref(), &self.target);
         Ok(match old {
             Some(old) => Retired::remove(old),
             None => Retired::nothing(),
         })
+    }
+}
+
+/// Records a build's cache beside the new output `target`, or forgets the previous one
+/// (`--no-cache`). The site is in place already: a cache that cannot be written costs the
+/// next build time, never a wrong file (each entry is checked against the file).
+fn keep_cache(kind: Kind, cache: Option<&BuildCache>, target: &Path) {
+    if kind != Kind::Site {
+        return;
+    }
+    match cache {
+        Some(cache) => {
+            let _ = cache.write(target);
+        }
+        None => super::cache::forget(target),
     }
 }
 

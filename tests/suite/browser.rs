@@ -502,9 +502,12 @@ fn a_tick_on_a_step_that_changed_since_is_flagged() {
     make();
     // A file:// page's storage write can reach the browser after an immediate reload has
     // read its storage (see `Browser::store_and_reload`): reload until the ticks are back.
+    // The flag is set from the same storage, so it is waited for alike.
     for _ in 0..20 {
         b.reload();
-        if b.eval("document.querySelectorAll('.step-check:checked').length") == json!(2) {
+        if b.eval("document.querySelectorAll('.step-check:checked').length") == json!(2)
+            && b.eval("document.querySelectorAll('li.step-changed').length") != json!(0)
+        {
             break;
         }
     }

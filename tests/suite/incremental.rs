@@ -1,5 +1,5 @@
 //! `tejun build` over its own previous output keeps the files whose inputs did not change
-//! (the build cache, `<out>/.tejun-cache/`). Whatever the edit, the result must be the site a
+//! (the build cache, beside the output: `.<out>.tejun-cache`). Whatever the edit, the result must be the site a
 //! clean build of the same sources makes, byte for byte and file for file; a cache that is
 //! damaged, foreign or lying is ignored; a failed build leaves the previous site as it was.
 
@@ -9,14 +9,15 @@ use std::path::{Path, PathBuf};
 
 use crate::harness::{read, repo, snapshot, write, Book, Run};
 
-/// The cache folder inside an output.
-const CACHE: &str = ".tejun-cache";
+/// The build cache of the output folder `out`: beside it, never published with it.
+fn manifest(out: &Path) -> PathBuf {
+    let name = out.file_name().expect("named").to_string_lossy();
+    out.with_file_name(format!(".{name}.tejun-cache"))
+}
 
-/// Every file of a built site but the cache, with its bytes.
+/// Every file of a built site, with its bytes.
 fn site(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = snapshot(dir);
-    files.retain(|p, _| !p.starts_with(CACHE));
-    files
+    snapshot(dir)
 }
 
 /// Fails naming the first files that differ, not with two trees of bytes.
@@ -103,7 +104,14 @@ fn every_kind_of_edit_rebuilds_to_what_a_clean_build_makes() {
     let out = book.tmp().join("site");
     let first = build(&book, &out);
     assert_eq!(kept(&first), 0, "nothing to keep the first time");
-    assert!(out.join(CACHE).is_dir(), "the build keeps a cache");
+    assert!(
+        manifest(&out).is_file(),
+        "the build keeps a cache beside the output"
+    );
+    assert!(
+        !out.join(".tejun-cache").exists(),
+        "nothing of the cache is published with the site"
+    );
 
     book.edit(
         "content/01-install/01-setup.toml",
@@ -171,11 +179,10 @@ fn a_damaged_or_foreign_cache_is_ignored() {
     let book = Book::fixture("problems");
     let out = book.tmp().join("site");
     build(&book, &out);
-    let manifest = out.join(CACHE).join("manifest");
+    let manifest = manifest(&out);
     let good = fs::read_to_string(&manifest).expect("the cache has a manifest");
     let other_version = good.replacen(env!("CARGO_PKG_VERSION"), "0.0.0-another-tejun", 1);
     let damaged = [
-        ("garbage", "\u{0}\u{1}not a manifest at all\n".to_string()),
         ("a truncated manifest", good[..good.len() / 2].to_string()),
         ("a manifest from another tejun", other_version),
         (
@@ -197,6 +204,33 @@ fn a_damaged_or_foreign_cache_is_ignored() {
             run.stderr()
         );
     }
+
+    // A file of the cache's name that is not tejun's is neither read, replaced nor
+    // removed: a build that would write the cache stops before the site is touched, and
+    // says what to do; `--no-cache` builds and leaves the file alone.
+    let before = site(&out);
+    let theirs = b"\x00\x01not a manifest at all\n".to_vec();
+    fs::write(&manifest, &theirs).expect("someone's file");
+    let run = book.tejun().args(["build", ".", "--out"]).arg(&out).run();
+    assert_ne!(
+        run.code(),
+        Some(0),
+        "the build replaced someone else's file"
+    );
+    assert!(
+        run.stderr().contains(".site.tejun-cache") && run.stderr().contains("--no-cache"),
+        "{}",
+        run.stderr()
+    );
+    assert!(site(&out) == before, "a refused build changed the site");
+    assert_eq!(fs::read(&manifest).expect("still there"), theirs);
+    book.tejun()
+        .args(["build", ".", "--no-cache", "--out"])
+        .arg(&out)
+        .run()
+        .assert_ok();
+    assert_eq!(fs::read(&manifest).expect("still there"), theirs);
+    fs::remove_file(&manifest).expect("moved away");
 
     // A page changed in the output since it was built is the page no longer: built again.
     build(&book, &out);
@@ -238,7 +272,7 @@ fn the_cache_never_reaches_outside_the_output() {
     // linked into the site nor removed, and the manifest is ignored.
     let victim = book.tmp().join("victim.html");
     write(&victim, "not tejun's");
-    let manifest = out.join(CACHE).join("manifest");
+    let manifest = manifest(&out);
     let text = fs::read_to_string(&manifest).expect("manifest");
     write(&manifest, text.replace(" setup.html", " ../victim.html"));
     let run = rebuild_matches_clean(&book, &out, "a manifest naming a file outside the output");
@@ -272,7 +306,7 @@ fn no_cache_renders_everything_and_keeps_no_cache() {
         .run();
     run.assert_ok();
     assert_eq!(kept(&run), 0, "{}", run.stderr());
-    assert!(!out.join(CACHE).exists(), "--no-cache writes no cache");
+    assert!(!manifest(&out).exists(), "--no-cache keeps no cache");
     let clean = book.tmp().join("clean");
     build(&book, &clean);
     assert_same_site(&out, &clean, "--no-cache");
