@@ -231,36 +231,73 @@ struct TokenPostings {
     tokens: FastMap<String, (f64, Masks)>,
 }
 
-/// One token's fields per unit. A common word's are also kept in a table indexed by the
-/// unit: the ranking asks for every candidate and token, hundreds of thousands of times
-/// in a large book, and an index is cheaper than a hash lookup there.
-struct Masks {
-    map: FastMap<u32, u8>,
-    dense: Option<Vec<u8>>,
+/// One token's fields per unit: a map, or for a common word a table indexed by the unit
+/// (the ranking asks for every candidate and token, hundreds of thousands of times in a
+/// large book, and filling and reading a table is cheaper than hashing there).
+enum Masks {
+    Sparse(FastMap<u32, u8>),
+    Dense {
+        table: Vec<u8>,
+        /// Units with a mask.
+        count: usize,
+    },
 }
 
 impl Masks {
     /// Held by more than one unit in this many: a table of every unit costs less than
-    /// the lookups it saves.
+    /// the hashing it saves.
     const DENSE_FROM: usize = 32;
 
-    fn new(map: FastMap<u32, u8>, ids: u32) -> Masks {
-        let dense = (map.len() * Self::DENSE_FROM > ids as usize).then(|| {
-            let mut table = vec![0u8; ids as usize];
-            for (&d, &m) in &map {
-                if let Some(slot) = table.get_mut(d as usize) {
-                    *slot = m;
+    /// Empty masks for a token about `expected` units hold, out of `ids`.
+    fn with_room(expected: usize, ids: u32) -> Masks {
+        if expected.saturating_mul(Self::DENSE_FROM) > ids as usize {
+            Masks::Dense {
+                table: vec![0; ids as usize],
+                count: 0,
+            }
+        } else {
+            Masks::Sparse(FastMap::default())
+        }
+    }
+
+    fn add(&mut self, doc: u32, mask: u8) {
+        match self {
+            Masks::Sparse(map) => *map.entry(doc).or_default() |= mask,
+            Masks::Dense { table, count } => {
+                if let Some(slot) = table.get_mut(doc as usize) {
+                    *count += usize::from(*slot == 0);
+                    *slot |= mask;
                 }
             }
-            table
-        });
-        Masks { map, dense }
+        }
     }
 
     fn get(&self, doc: u32) -> u8 {
-        match &self.dense {
-            Some(table) => table.get(doc as usize).copied().unwrap_or(0),
-            None => self.map.get(&doc).copied().unwrap_or(0),
+        match self {
+            Masks::Sparse(map) => map.get(&doc).copied().unwrap_or(0),
+            Masks::Dense { table, .. } => table.get(doc as usize).copied().unwrap_or(0),
+        }
+    }
+
+    /// How many units have a mask.
+    fn len(&self) -> usize {
+        match self {
+            Masks::Sparse(map) => map.len(),
+            Masks::Dense { count, .. } => *count,
+        }
+    }
+
+    /// The units with a mask, in no particular order.
+    fn units(&self) -> Box<dyn Iterator<Item = u32> + '_> {
+        match self {
+            Masks::Sparse(map) => Box::new(map.keys().copied()),
+            Masks::Dense { table, .. } => Box::new(
+                table
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &m)| m != 0)
+                    .map(|(d, _)| d as u32),
+            ),
         }
     }
 }
@@ -287,8 +324,18 @@ impl TokenPostings {
             if tokens.contains_key(token) {
                 continue;
             }
-            let mut masks: FastMap<u32, u8> = FastMap::default();
-            let mut holding: FastSet<u32> = FastSet::default();
+            // How many documents hold it, field by field: the table or the map is chosen
+            // before the first posting is read.
+            let mut expected = 0usize;
+            for seg in searcher.segment_readers() {
+                for &(field, _) in fields {
+                    let term = Term::from_field_text(field, token);
+                    expected += seg.inverted_index(field)?.doc_freq(&term)? as usize;
+                }
+            }
+            let mut masks = Masks::with_room(expected, docs.ids);
+            // Units holding it in any slice (the idf's), counted once each.
+            let mut holding = Masks::with_room(expected, docs.ids);
             for (ord, seg) in searcher.segment_readers().iter().enumerate() {
                 let alive = seg.alive_bitset();
                 let short_titles = seg.fast_fields().u64(short)?;
@@ -303,11 +350,10 @@ impl TokenPostings {
                         if alive.is_none_or(|a| a.is_alive(d)) {
                             let addr = DocAddress::new(ord as u32, d);
                             let id = docs.id(addr);
-                            holding.insert(id);
+                            holding.add(id, 1);
                             if counts(addr) {
                                 let short = bit == rank::TITLE && short_titles.first(d) == Some(1);
-                                *masks.entry(id).or_default() |=
-                                    bit | if short { rank::SHORT_TITLE } else { 0 };
+                                masks.add(id, bit | if short { rank::SHORT_TITLE } else { 0 });
                             }
                         }
                         d = p.advance();
@@ -315,7 +361,7 @@ impl TokenPostings {
                 }
             }
             let idf = rank::idf(holding.len() as u64, n);
-            tokens.insert(token.clone(), (idf, Masks::new(masks, docs.ids)));
+            tokens.insert(token.clone(), (idf, masks));
         }
         Ok(TokenPostings { docs: n, tokens })
     }
@@ -344,11 +390,11 @@ fn candidates(plan: &Plan, p: &TokenPostings) -> Vec<u32> {
                 .primaries
                 .iter()
                 .filter_map(|(_, s)| masks(s))
-                .min_by_key(|m| m.map.len())
+                .min_by_key(|m| m.len())
             else {
                 continue;
             };
-            for &d in rarest.map.keys() {
+            for d in rarest.units() {
                 let all = v
                     .primaries
                     .iter()
@@ -487,27 +533,35 @@ impl Vocabulary for Words<'_> {
 mod tests {
     use super::*;
 
-    /// A common token's table answers as its map does, for every unit and past the last.
+    /// A common token's table answers as a rare token's map does, for every unit and past
+    /// the last, whichever was chosen for it.
     #[test]
     fn a_tokens_table_and_map_agree_on_every_unit() {
         let ids = 1000u32;
         for held in [1usize, 31, 32, 40, 500, 1000] {
-            let map: FastMap<u32, u8> = (0..held as u32)
-                .map(|i| ((i * 7919) % ids, (i % 31 + 1) as u8))
+            let postings: Vec<(u32, u8)> = (0..held as u32)
+                .flat_map(|i| [((i * 7919) % ids, 1u8 << (i % 5)), ((i * 7919) % ids, 2)])
                 .collect();
-            let masks = Masks::new(map.clone(), ids);
+            let mut sparse = Masks::Sparse(FastMap::default());
+            let mut chosen = Masks::with_room(held, ids);
             assert_eq!(
-                masks.dense.is_some(),
-                map.len() * Masks::DENSE_FROM > ids as usize,
+                matches!(chosen, Masks::Dense { .. }),
+                held * Masks::DENSE_FROM > ids as usize,
                 "{held}"
             );
-            for d in 0..ids + 5 {
-                assert_eq!(
-                    masks.get(d),
-                    map.get(&d).copied().unwrap_or(0),
-                    "{held}: {d}"
-                );
+            for &(d, m) in &postings {
+                sparse.add(d, m);
+                chosen.add(d, m);
             }
+            assert_eq!(chosen.len(), sparse.len(), "{held}");
+            for d in 0..ids + 5 {
+                assert_eq!(chosen.get(d), sparse.get(d), "{held}: {d}");
+            }
+            let mut a: Vec<u32> = chosen.units().collect();
+            let mut b: Vec<u32> = sparse.units().collect();
+            a.sort_unstable();
+            b.sort_unstable();
+            assert_eq!(a, b, "{held}");
         }
     }
 }
