@@ -240,7 +240,9 @@ fn runbook_ticks_survive_reload_and_make_no_request() {
     b.wait_for(&format!(
         "document.querySelector('[data-progress-text]').textContent === '2 / {total}'"
     ));
-    b.reload();
+    // Loaded again once what the ticks saved has reached the browser's storage (file://
+    // writes can land after an immediate reload has read it: see `Browser::reopen`).
+    b.reopen_keeping_storage(&url);
     b.eval("document.querySelectorAll('.step-check')[2].scrollIntoView({block: 'center'})");
     b.screenshot("runbook-ticked");
     assert_eq!(
@@ -284,7 +286,7 @@ fn runbook_ticks_survive_reload_and_make_no_request() {
     );
     // Unticking is remembered too.
     b.eval("document.querySelectorAll('.step-check')[0].click()");
-    b.reload();
+    b.reopen_keeping_storage(&url);
     assert_eq!(
         b.eval("document.querySelector('[data-progress-text]').textContent"),
         json!(format!("1 / {total}"))

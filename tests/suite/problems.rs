@@ -300,8 +300,8 @@ fn a_runbook_carries_its_steps_problems_and_logs_one_hit() {
         .find(|l| l.contains("Initialise the database"))
         .expect("the step's row");
     assert_eq!(row.split(',').nth(col), Some("disk-full"), "{csv}");
-    // Kept across a reload.
-    b.reload();
+    // Kept across a reload (once what it saved has reached the browser's storage).
+    b.reopen_keeping_storage(&file_url(&out));
     b.wait_for("document.getElementById('hit-p-setup--step-init-db-disk-full').checked");
 }
 

@@ -596,8 +596,8 @@ fn two_operators_on_two_copies_merge_their_logs() {
             json!("A"),
             "who ticked comes along"
         );
-        // Merged ticks survive a reload, as B's own do.
-        b.reload();
+        // Merged ticks survive a reload, as B's own do (once saved to the browser's storage).
+        b.reopen_keeping_storage(&url);
         // The page restores its ticks once its script has run: wait for it, not a moment.
         let progress = b.poll(
             "document.querySelector('[data-progress-text]').textContent",

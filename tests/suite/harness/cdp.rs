@@ -205,6 +205,17 @@ impl Browser {
     /// Stores `value` under `key` in the page's localStorage and reloads until the
     /// reloaded page reads it back: a file:// page's write can reach the browser after an
     /// immediate reload has read its storage, so one reload may come too soon.
+    /// [`Self::reopen`] with every localStorage entry the current page sees: the page
+    /// loaded again once all it saved has reached the browser.
+    pub fn reopen_keeping_storage(&mut self, url: &str) {
+        let keys = self.eval("Object.keys(localStorage)");
+        let keys: Vec<&str> = keys
+            .as_array()
+            .map(|a| a.iter().filter_map(|k| k.as_str()).collect())
+            .unwrap_or_default();
+        self.reopen(url, &keys);
+    }
+
     pub fn store_and_reload(&mut self, key: &str, value: &str) {
         let set = format!("localStorage.setItem({}, {})", json!(key), json!(value));
         let check = format!("localStorage.getItem({}) === {}", json!(key), json!(value));
