@@ -371,7 +371,7 @@ mod tests {
         for s in ["v1.29", "16", "P7.x", "2024.04"] {
             assert!(looks_like_version(s), "{s}");
         }
-        for s in ["mscs", "from", "stacked-ha", "x", "release12"] {
+        for s in ["cluster", "from", "stacked-ha", "x", "stage12"] {
             assert!(!looks_like_version(s), "{s}");
         }
     }

@@ -235,9 +235,12 @@ mod tests {
 
     #[test]
     fn a_line_runs_its_first_word() {
-        assert_eq!(program("/usr/lib/nqs/nqsstop").as_deref(), Some("nqsstop"));
         assert_eq!(
-            program(r"regsvr32 /s %systemroot%\cluster\JobCenterClusterEx").as_deref(),
+            program("/usr/lib/tool/toolstop").as_deref(),
+            Some("toolstop")
+        );
+        assert_eq!(
+            program(r"regsvr32 /s %systemroot%\system32\ExampleEx.dll").as_deref(),
             Some("regsvr32")
         );
         assert_eq!(
@@ -245,8 +248,8 @@ mod tests {
             Some("kubectl")
         );
         assert_eq!(
-            program(r"C:\JobCenter\bin\Cjcmksite.exe x").as_deref(),
-            Some("cjcmksite")
+            program(r"C:\Vendor\bin\MkSite.exe x").as_deref(),
+            Some("mksite")
         );
         assert_eq!(
             program("$ apt-mark unhold kubeadm").as_deref(),

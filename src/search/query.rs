@@ -414,7 +414,7 @@ mod tests {
         assert_eq!(stems_of("停止する"), ["停止"]);
         assert_eq!(stems_of("引き継げない"), ["引継"]);
         assert_eq!(stems_of("引き継ぎ"), ["引継"]);
-        assert_eq!(stems_of("JobCenterのサービス"), ["JobCenter", "サービス"]);
+        assert_eq!(stems_of("Exampleのサービス"), ["Example", "サービス"]);
         assert_eq!(stems_of("お問い合わせ"), ["お問合"]);
         assert_eq!(stems_of("できない"), ["できない"]);
         assert_eq!(stems_of("終了を確認してください"), ["終了", "確認"]);
