@@ -137,21 +137,8 @@ impl SearchDoc {
 pub fn collect(book: &Book) -> Vec<SearchDoc> {
     use rayon::prelude::*;
     let step_word = book.config.words.site.step.as_str();
-    let mut all: Vec<(&Chapter, &Procedure, Vec<&Condition>)> = Vec::new();
-    for ch in &book.chapters {
-        let outer: Vec<&Condition> = ch.when.iter().collect();
-        for item in &ch.items {
-            match item {
-                ChapterItem::Procedure(p) => all.push((ch, p, outer.clone())),
-                ChapterItem::Group(g) => {
-                    let mut conds = outer.clone();
-                    conds.extend(g.when.iter());
-                    all.extend(g.procedures.iter().map(|p| (ch, &**p, conds.clone())));
-                }
-            }
-        }
-    }
-    all.par_iter()
+    placed(book, None)
+        .par_iter()
         .map(|(ch, p, conds)| {
             let mut docs = Vec::new();
             procedure(book, ch, p, conds, step_word, &mut |d| docs.push(d));
@@ -177,27 +164,39 @@ pub fn each_in_procedure(book: &Book, id: &str, out: &mut dyn FnMut(SearchDoc)) 
 
 fn walk(book: &Book, only: Option<&str>, out: &mut dyn FnMut(SearchDoc)) {
     let step_word = book.config.words.site.step.as_str();
+    for (ch, p, conds) in placed(book, only) {
+        procedure(book, ch, p, &conds, step_word, out);
+    }
+}
+
+/// Every procedure of `book` (or only the one `only` names) in reading order, with its
+/// chapter and the conditions it sits under (its chapter's, its group's).
+fn placed<'b>(
+    book: &'b Book,
+    only: Option<&str>,
+) -> Vec<(&'b Chapter, &'b Procedure, Vec<&'b Condition>)> {
     let wanted = |p: &Procedure| only.is_none_or(|id| p.id == id);
+    let mut all = Vec::new();
     for ch in &book.chapters {
-        let mut conds: Vec<&Condition> = ch.when.iter().collect();
+        let outer: Vec<&Condition> = ch.when.iter().collect();
         for item in &ch.items {
             match item {
-                ChapterItem::Procedure(p) if wanted(p) => {
-                    procedure(book, ch, p, &conds, step_word, out)
-                }
+                ChapterItem::Procedure(p) if wanted(p) => all.push((ch, &**p, outer.clone())),
                 ChapterItem::Procedure(_) => {}
                 ChapterItem::Group(g) => {
+                    let mut conds = outer.clone();
                     conds.extend(g.when.iter());
-                    for p in g.procedures.iter().filter(|p| wanted(p)) {
-                        procedure(book, ch, p, &conds, step_word, out);
-                    }
-                    if g.when.is_some() {
-                        conds.pop();
-                    }
+                    all.extend(
+                        g.procedures
+                            .iter()
+                            .filter(|p| wanted(p))
+                            .map(|p| (ch, &**p, conds.clone())),
+                    );
                 }
             }
         }
     }
+    all
 }
 
 fn procedure(
