@@ -424,10 +424,7 @@ impl Book {
 
     /// Every step of every procedure, branches flattened.
     pub fn step_count(&self) -> usize {
-        self.procedures()
-            .flat_map(|p| p.sections.iter())
-            .map(|s| s.all_steps().count())
-            .sum()
+        self.procedures().map(Procedure::step_count).sum()
     }
 
     /// The known problems that show at step `key` (`procedure/step`).
@@ -440,6 +437,13 @@ impl Book {
     /// The external document `id`.
     pub fn ext_ref(&self, id: &str) -> Option<&ExtRef> {
         self.refs.iter().find(|r| r.id == id)
+    }
+}
+
+impl Procedure {
+    /// Its steps, branches flattened.
+    pub fn step_count(&self) -> usize {
+        self.sections.iter().map(|s| s.all_steps().count()).sum()
     }
 }
 

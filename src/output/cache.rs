@@ -70,7 +70,7 @@ pub fn forget(out: &Path) {
 
 /// The manifest's first line: format, then the tejun version that wrote it.
 fn header() -> String {
-    format!("tejun build cache 1 {}", env!("CARGO_PKG_VERSION"))
+    format!("tejun build cache 2 {}", env!("CARGO_PKG_VERSION"))
 }
 
 /// A 128-bit hash of what a file is made from. SipHash-1-3 with fixed keys: a fixed
@@ -150,6 +150,16 @@ impl Fingerprinter {
         self
     }
 
+    /// Adds `value` as its `Debug` text, which prints every field of a value in the same
+    /// order each time (a hash map's order aside: hash those key by key).
+    pub fn debug(&mut self, value: &impl std::fmt::Debug) -> &mut Self {
+        let mut w = Streamed(&mut self.0);
+        // Writing into a hasher cannot fail.
+        let _ = std::fmt::Write::write_fmt(&mut w, format_args!("{value:?}"));
+        self.0.write_u8(0xff);
+        self
+    }
+
     /// The fingerprint.
     pub fn finish(&self) -> Fingerprint {
         Fingerprint(self.0.finish128().into())
@@ -158,6 +168,13 @@ impl Fingerprinter {
 
 /// A hasher as an `io::Write`, for serialising into it.
 struct Streamed<'a>(&'a mut SipHasher13);
+
+impl std::fmt::Write for Streamed<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.write(s.as_bytes());
+        Ok(())
+    }
+}
 
 impl std::io::Write for Streamed<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
@@ -168,6 +185,29 @@ impl std::io::Write for Streamed<'_> {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
+}
+
+/// A piece of a file the manifest records: the whole-book files (the print page, each
+/// runbook) are their procedures' fragments one after another between the template's own
+/// text, so a rebuild copies an unchanged procedure's bytes out of the previous file
+/// instead of rendering it again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fragment {
+    /// What it was made from.
+    pub key: Fingerprint,
+    /// Where in its file it starts.
+    pub offset: u64,
+    /// How many bytes it is.
+    pub len: u64,
+}
+
+/// What a previous build's manifest says: each file, and the fragments inside some.
+#[derive(Debug, Default)]
+struct Previous {
+    files: HashMap<String, Entry>,
+    fragments: HashMap<String, Vec<Fragment>>,
+    /// Each fragment's file and place, by key.
+    by_key: HashMap<Fingerprint, (String, Fragment)>,
 }
 
 /// A file as the manifest records it.
@@ -186,8 +226,10 @@ struct Entry {
 pub struct BuildCache {
     /// The previous output folder.
     previous_dir: PathBuf,
-    previous: HashMap<String, Entry>,
+    previous: Previous,
     made: Mutex<Vec<(String, Entry)>>,
+    /// The fragments of the files this build wrote or kept, by file.
+    made_fragments: Mutex<Vec<(String, Vec<Fragment>)>>,
     /// Files put in place from the previous build, for the report.
     reused: std::sync::atomic::AtomicUsize,
 }
@@ -204,6 +246,7 @@ impl BuildCache {
             previous_dir: out.to_path_buf(),
             previous,
             made: Mutex::new(Vec::new()),
+            made_fragments: Mutex::new(Vec::new()),
             reused: 0.into(),
         }
     }
@@ -213,8 +256,9 @@ impl BuildCache {
     pub fn empty(out: &Path) -> BuildCache {
         BuildCache {
             previous_dir: out.to_path_buf(),
-            previous: HashMap::new(),
+            previous: Previous::default(),
             made: Mutex::new(Vec::new()),
+            made_fragments: Mutex::new(Vec::new()),
             reused: 0.into(),
         }
     }
@@ -227,15 +271,11 @@ impl BuildCache {
     /// Puts the previous build's `path` at `dest` when that build made it from `key` and it
     /// is still the file it wrote; returns whether it did.
     pub(super) fn reuse(&self, path: &str, key: Fingerprint, dest: &Path) -> Result<bool> {
-        let Some(entry) = self.previous.get(path).filter(|e| e.key == key) else {
-            return Ok(false);
-        };
-        let old = self.previous_dir.join(path);
-        let unchanged = std::fs::symlink_metadata(&old)
-            .is_ok_and(|m| m.file_type().is_file() && stamp(&m) == (entry.size, entry.mtime));
-        if !unchanged {
+        let made_from_key = self.previous.files.get(path).is_some_and(|e| e.key == key);
+        if !made_from_key || !self.unchanged(path) {
             return Ok(false);
         }
+        let old = self.previous_dir.join(path);
         if std::fs::hard_link(&old, dest).is_err() {
             // A file system without hard links: a copy is still cheaper than rendering.
             let _ = std::fs::remove_file(dest);
@@ -244,9 +284,45 @@ impl BuildCache {
             }
         }
         self.record(path, key, dest)?;
+        if let Some(fragments) = self.previous.fragments.get(path) {
+            // The same bytes, so the same fragments in the same places.
+            self.record_fragments(path, fragments.clone());
+        }
         self.reused
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(true)
+    }
+
+    /// Whether the previous build's `path` is still the regular file it wrote (same size,
+    /// same modification time): a file changed since is not what its key describes.
+    fn unchanged(&self, path: &str) -> bool {
+        let Some(entry) = self.previous.files.get(path) else {
+            return false;
+        };
+        std::fs::symlink_metadata(self.previous_dir.join(path))
+            .is_ok_and(|m| m.file_type().is_file() && stamp(&m) == (entry.size, entry.mtime))
+    }
+
+    /// The bytes of the fragment the previous build made from `key`, read from the file
+    /// that holds it while that file is still as written.
+    pub(super) fn fragment(&self, key: Fingerprint) -> Option<Vec<u8>> {
+        use std::os::unix::fs::FileExt as _;
+        let (path, f) = self.previous.by_key.get(&key)?;
+        if !self.unchanged(path) {
+            return None;
+        }
+        let file = std::fs::File::open(self.previous_dir.join(path)).ok()?;
+        let mut bytes = vec![0; usize::try_from(f.len).ok()?];
+        file.read_exact_at(&mut bytes, f.offset).ok()?;
+        Some(bytes)
+    }
+
+    /// Records where `path`, written or kept by this build, holds its fragments.
+    pub(super) fn record_fragments(&self, path: &str, fragments: Vec<Fragment>) {
+        self.made_fragments
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((path.to_string(), fragments));
     }
 
     /// Records that `path`, now at `dest`, was made from `key`.
@@ -283,6 +359,18 @@ impl BuildCache {
                 e.mtime.1
             );
         }
+        let mut fragments = std::mem::take(
+            &mut *self
+                .made_fragments
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+        fragments.sort_by(|a, b| a.0.cmp(&b.0));
+        for (path, list) in &fragments {
+            for f in list {
+                let _ = writeln!(text, "+ {} {} {} {path}", f.key.hex(), f.offset, f.len);
+            }
+        }
         let sum = Fingerprint::of(text.as_bytes());
         let _ = writeln!(text, "end {}", sum.hex());
         let path = manifest_path(out);
@@ -310,7 +398,7 @@ fn stamp(meta: &std::fs::Metadata) -> (u64, (i64, u32)) {
 
 /// The entries of a manifest, or `None` when any line is not as [`BuildCache::write`]
 /// writes it: a cache that is not whole is not trusted at all.
-fn parse(text: &str) -> Option<HashMap<String, Entry>> {
+fn parse(text: &str) -> Option<Previous> {
     let body_end = text.trim_end_matches('\n').rfind('\n')? + 1;
     let (body, last) = text.split_at(body_end);
     let sum = Fingerprint::parse(last.strip_prefix("end ")?.strip_suffix('\n')?)?;
@@ -322,7 +410,26 @@ fn parse(text: &str) -> Option<HashMap<String, Entry>> {
         return None;
     }
     let mut entries = HashMap::new();
+    let mut fragments: HashMap<String, Vec<Fragment>> = HashMap::new();
     for line in lines {
+        if let Some(rest) = line.strip_prefix("+ ") {
+            let mut f = rest.splitn(4, ' ');
+            let fragment = Fragment {
+                key: Fingerprint::parse(f.next()?)?,
+                offset: f.next()?.parse().ok()?,
+                len: f.next()?.parse().ok()?,
+            };
+            let path = f.next()?;
+            let whole = entries.get(path).map(|e: &Entry| e.size)?;
+            if fragment.offset.checked_add(fragment.len)? > whole {
+                return None;
+            }
+            fragments
+                .entry(path.to_string())
+                .or_default()
+                .push(fragment);
+            continue;
+        }
         let mut f = line.splitn(5, ' ');
         let key = Fingerprint::parse(f.next()?)?;
         let size = f.next()?.parse().ok()?;
@@ -340,7 +447,15 @@ fn parse(text: &str) -> Option<HashMap<String, Entry>> {
         };
         entries.insert(path.to_string(), entry);
     }
-    Some(entries)
+    let by_key = fragments
+        .iter()
+        .flat_map(|(path, list)| list.iter().map(move |f| (f.key, (path.clone(), *f))))
+        .collect();
+    Some(Previous {
+        files: entries,
+        fragments,
+        by_key,
+    })
 }
 
 #[cfg(test)]
@@ -370,7 +485,7 @@ mod tests {
         let path = manifest_path(&out);
         let text = std::fs::read_to_string(&path)?;
         let entries = parse(&text).expect("a whole manifest is read");
-        assert_eq!(entries["index.html"].key, Fingerprint::of(b"ctx"));
+        assert_eq!(entries.files["index.html"].key, Fingerprint::of(b"ctx"));
         assert!(parse(&text[..text.len() - 5]).is_none(), "truncated");
         assert!(
             parse(&text.replace("index.html", "index.htm")).is_none(),

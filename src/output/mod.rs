@@ -11,7 +11,7 @@ mod file;
 pub mod owned;
 mod staged;
 
-pub use cache::{BuildCache, Fingerprint, Fingerprinter};
+pub use cache::{BuildCache, Fingerprint, Fingerprinter, Fragment};
 pub use file::{write_atomic, write_owned};
 pub use owned::{BookSources, Kind, Signature};
 pub use staged::{process_alive, remove_leftovers, remove_retired, Retired, StagedDir};
@@ -64,6 +64,15 @@ pub trait SharedOutput: Sync {
     fn record(&self, _path: &str, _key: Fingerprint) -> Result<()> {
         Ok(())
     }
+
+    /// The bytes of a fragment the previous build made from `key` inside one of its
+    /// files, while that file is still as written ([`cache::Fragment`]).
+    fn fragment(&self, _key: Fingerprint) -> Option<Vec<u8>> {
+        None
+    }
+
+    /// Records where `path`, just written, holds its fragments.
+    fn record_fragments(&self, _path: &str, _fragments: Vec<Fragment>) {}
 }
 
 /// Writes `path` through `fill`, or puts the previous build's file in place when it was
@@ -186,6 +195,15 @@ impl SharedOutput for Within<'_> {
     fn record(&self, path: &str, key: Fingerprint) -> Result<()> {
         check_relative(path)?;
         self.inner.record(&format!("{}{path}", self.prefix), key)
+    }
+
+    fn fragment(&self, key: Fingerprint) -> Option<Vec<u8>> {
+        self.inner.fragment(key)
+    }
+
+    fn record_fragments(&self, path: &str, fragments: Vec<Fragment>) {
+        self.inner
+            .record_fragments(&format!("{}{path}", self.prefix), fragments);
     }
 }
 

@@ -404,6 +404,16 @@ impl SharedOutput for StagedDir {
             None => Ok(()),
         }
     }
+
+    fn fragment(&self, key: Fingerprint) -> Option<Vec<u8>> {
+        self.cache.as_ref()?.fragment(key)
+    }
+
+    fn record_fragments(&self, path: &str, fragments: Vec<crate::output::Fragment>) {
+        if let Some(cache) = &self.cache {
+            cache.record_fragments(path, fragments);
+        }
+    }
 }
 
 fn marker_text() -> String {

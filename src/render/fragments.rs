@@ -2,13 +2,21 @@
 //! procedure of the book; one tera render of such a page runs on a single thread and walks
 //! a context the size of the book, so they are assembled from `procedure_body.html`
 //! fragments instead (the same template the procedure pages include).
+//!
+//! With a build cache ([`assemble`]) the file is the template's own text with each
+//! fragment spliced in, and the cache records where each fragment lies, keyed by what the
+//! fragment is made from: a rebuild renders only the fragments whose keys are new and
+//! copies every other one out of the previous file.
 
-use anyhow::{anyhow, Result};
+use std::hash::BuildHasher as _;
+
+use anyhow::{anyhow, bail, Result};
 use rayon::prelude::*;
 use tera::Context;
 
 use super::theme::{error_chain, Theme};
 use super::view::ProcedureView;
+use crate::output::{Fingerprint, Fingerprinter, Fragment, SharedOutput};
 
 /// Procedures whose views are alive at once. A view holds every step's HTML and text, a
 /// few times the fragment it renders to; making and rendering them a run at a time keeps
@@ -17,20 +25,21 @@ use super::view::ProcedureView;
 const RUN: usize = 128;
 
 /// `procedure_body.html` for each of `procedures`, with `base` (the strings `t`, and for a
-/// runbook `runbook` and `rb_t`) plus `procedure` as its context. `view` makes each
-/// procedure's view (in parallel); `adjust` then sees every view in reading order before
-/// it is rendered (a runbook numbers its steps across the book).
+/// runbook `runbook` and `rb_t`) plus `procedure` as its context. `view` makes the view
+/// of each procedure, given its place in `procedures` (in parallel).
 pub fn procedure_bodies<P: Sync>(
     theme: &Theme,
     base: &Context,
     procedures: &[P],
-    view: impl Fn(&P) -> Result<ProcedureView> + Sync,
-    mut adjust: impl FnMut(&mut ProcedureView),
+    view: impl Fn(usize, &P) -> Result<ProcedureView> + Sync,
 ) -> Result<Vec<String>> {
     let mut out = Vec::with_capacity(procedures.len());
-    for run in procedures.chunks(RUN) {
-        let mut views: Vec<ProcedureView> = run.par_iter().map(&view).collect::<Result<_>>()?;
-        views.iter_mut().for_each(&mut adjust);
+    for (r, run) in procedures.chunks(RUN).enumerate() {
+        let views: Vec<ProcedureView> = run
+            .par_iter()
+            .enumerate()
+            .map(|(i, p)| view(r * RUN + i, p))
+            .collect::<Result<_>>()?;
         let bodies: Vec<String> = views
             .par_iter()
             .map(|p| {
@@ -48,6 +57,101 @@ pub fn procedure_bodies<P: Sync>(
         out.extend(bodies);
     }
     Ok(out)
+}
+
+/// A whole-book file to assemble: where it goes, and the key of each fragment in it.
+pub struct Assembly<'a> {
+    /// Its path in the site.
+    pub path: &'a str,
+    /// Its template, for messages and the file's key.
+    pub template: &'a str,
+    /// The theme's fingerprint.
+    pub theme: Fingerprint,
+    /// Each fragment's key, in the order the template shows them.
+    pub keys: Vec<Fingerprint>,
+}
+
+/// Writes `a.path` into `sink`, which keeps a build cache. `outer` renders the file's
+/// template with the given strings where the fragments go (one per key, in order);
+/// `render` makes the fragments at the given positions. The file is the template's text
+/// with each fragment in its place: a fragment whose key the previous build recorded is
+/// copied from the previous file, the others are rendered. Returns `false`, having
+/// written nothing, when the template does not show each fragment exactly once in order
+/// (a theme may leave procedures out): the caller then renders the file whole.
+pub fn assemble(
+    sink: &dyn SharedOutput,
+    a: Assembly<'_>,
+    render: impl Fn(&[usize]) -> Result<Vec<String>>,
+    outer: impl FnOnce(Vec<String>) -> Result<String>,
+) -> Result<bool> {
+    // A mark no book text can forge: it differs in every build.
+    let nonce = std::collections::hash_map::RandomState::new().hash_one(a.path);
+    let mark = format!("\u{1}tejun-fragment-{nonce:016x}-");
+    let marks: Vec<String> = (0..a.keys.len())
+        .map(|i| format!("{mark}{i}\u{1}"))
+        .collect();
+    let text = outer(marks.clone())?;
+    let mut pieces: Vec<&str> = Vec::with_capacity(marks.len() + 1);
+    let mut rest = text.as_str();
+    for m in &marks {
+        let Some(at) = rest.find(m.as_str()) else {
+            return Ok(false);
+        };
+        pieces.push(&rest[..at]);
+        rest = &rest[at + m.len()..];
+    }
+    pieces.push(rest);
+    if pieces.iter().any(|p| p.contains(mark.as_str())) {
+        return Ok(false);
+    }
+    let mut f = Fingerprinter::new();
+    f.bytes(b"assembled")
+        .fingerprint(a.theme)
+        .bytes(a.template.as_bytes());
+    for (piece, key) in pieces.iter().zip(&a.keys) {
+        f.bytes(piece.as_bytes()).fingerprint(*key);
+    }
+    f.bytes(rest.as_bytes());
+    let key = f.finish();
+    if sink.reuse(a.path, key)? {
+        return Ok(true);
+    }
+    let mut parts: Vec<Option<Vec<u8>>> = a.keys.par_iter().map(|k| sink.fragment(*k)).collect();
+    let missing: Vec<usize> = (0..parts.len()).filter(|&i| parts[i].is_none()).collect();
+    let made = render(&missing)?;
+    if made.len() != missing.len() {
+        bail!(
+            "`{}`: {} fragments made for {} asked",
+            a.path,
+            made.len(),
+            missing.len()
+        );
+    }
+    for (i, bytes) in missing.into_iter().zip(made) {
+        parts[i] = Some(bytes.into_bytes());
+    }
+    let mut places = Vec::with_capacity(parts.len());
+    sink.put_with(a.path, &mut |w| {
+        let mut offset = 0u64;
+        places.clear();
+        for (piece, (part, key)) in pieces.iter().zip(parts.iter().zip(&a.keys)) {
+            w.write_all(piece.as_bytes())?;
+            offset += piece.len() as u64;
+            let bytes = part.as_deref().unwrap_or_default();
+            w.write_all(bytes)?;
+            places.push(Fragment {
+                key: *key,
+                offset,
+                len: bytes.len() as u64,
+            });
+            offset += bytes.len() as u64;
+        }
+        w.write_all(rest.as_bytes())?;
+        Ok(())
+    })?;
+    sink.record(a.path, key)?;
+    sink.record_fragments(a.path, places);
+    Ok(true)
 }
 
 /// `strings` as a tera context entry `key`, moved rather than copied: `Context::insert`

@@ -10,6 +10,7 @@ pub mod commands;
 pub mod env;
 mod fragments;
 mod html;
+mod inputs;
 /// HTML escaping, shared with the PDF cover and the dev server's overlay.
 pub use html::esc;
 pub mod i18n;
@@ -130,6 +131,8 @@ pub struct Site<'a> {
     commands: Option<commands::CommandLister>,
     /// The book's languages, for the language switch (empty for a book in one).
     languages: Vec<LanguageLink>,
+    /// What the procedures' pages share, hashed on first use (for the build cache).
+    inputs: std::sync::OnceLock<inputs::Inputs>,
 }
 
 /// One language of a translated book, as the language switch links it.
@@ -245,6 +248,7 @@ impl<'a> Site<'a> {
             index: None,
             commands: None,
             languages: Vec::new(),
+            inputs: std::sync::OnceLock::new(),
         })
     }
 
@@ -430,6 +434,10 @@ impl<'a> Site<'a> {
             let spec = RunbookSpec::profile(&self.book.config, &p.id, built)
                 .ok_or_else(|| anyhow!("no profile `{}`", p.id))?;
             let book = self.runbook_book(&spec);
+            if sink.keeps_cache() && self.assemble_runbook(sink, &book, &spec)? {
+                progress.advance(1);
+                continue;
+            }
             let c = runbook::context(&book, &self.theme, &self.bodies, &spec)?;
             let (c, key) = self.keyed(sink, runbook::TEMPLATE, c)?;
             put_keyed(sink, &runbook_path(&p.id), key, &mut |w| {
@@ -438,6 +446,68 @@ impl<'a> Site<'a> {
             progress.advance(1);
         }
         Ok(())
+    }
+
+    /// Writes the runbook `spec` of `book` from fragments, those of the previous build
+    /// where their keys match; `false` when its template cannot be assembled.
+    fn assemble_runbook(
+        &self,
+        sink: &dyn SharedOutput,
+        book: &Book,
+        spec: &RunbookSpec,
+    ) -> Result<bool> {
+        let view_book = crate::timing::phase("runbooks: filter", || runbook::view_of(book, spec));
+        let (starts, _) = runbook::step_starts(&view_book);
+        let mut file = Fingerprinter::new();
+        file.bytes(b"runbook")
+            .bytes(spec.id.as_bytes())
+            .fingerprint(inputs::Inputs::view(&view_book));
+        let file = file.finish();
+        let inputs = self.inputs();
+        let keys = view_book
+            .procedures()
+            .zip(&starts)
+            .map(|(p, &start)| inputs.fragment(file, &p.id, start))
+            .collect::<Option<Vec<_>>>();
+        let Some(keys) = keys else {
+            return Ok(false);
+        };
+        let path = runbook_path(&spec.id);
+        let assembly = fragments::Assembly {
+            path: &path,
+            template: runbook::TEMPLATE,
+            theme: self.theme.fingerprint,
+            keys,
+        };
+        fragments::assemble(
+            sink,
+            assembly,
+            |which| {
+                crate::timing::phase("runbooks: fragments", || {
+                    runbook::procedure_bodies(
+                        &view_book,
+                        &self.theme,
+                        &self.bodies,
+                        spec,
+                        Some(which),
+                    )
+                })
+            },
+            |marks| {
+                let c = runbook::outer_context(
+                    book,
+                    &view_book,
+                    &self.theme,
+                    &self.bodies,
+                    spec,
+                    marks,
+                )?;
+                let mut out = Vec::new();
+                runbook::write(&self.theme, spec, &c, &mut out)?;
+                String::from_utf8(out)
+                    .map_err(|_| anyhow!("the runbook `{}` is not UTF-8", spec.id))
+            },
+        )
     }
 
     /// The offline search index's script files, written in batches from every core (the
@@ -510,6 +580,22 @@ impl<'a> Site<'a> {
     /// Renders `page` into `sink`, unless the previous build made it from the same data;
     /// returns how many steps it shows.
     fn write_page(&self, sink: &dyn SharedOutput, page: &PageId) -> Result<usize> {
+        if let (PageId::Procedure(id), true) = (page, sink.keeps_cache()) {
+            // Keyed by the model, so an unchanged page's steps are never rendered.
+            let p = self
+                .procedure(id)
+                .ok_or_else(|| anyhow!("no procedure `{id}`"))?;
+            let template = "procedure.html";
+            let key = self.inputs().page(template, id);
+            put_keyed(sink, &page.path(), key, &mut |w| {
+                let (c, _, _) = self.page_context(page)?;
+                self.theme
+                    .tera
+                    .render_to(template, &c, w)
+                    .map_err(|e| render_error(page, template, &e))
+            })?;
+            return Ok(p.step_count());
+        }
         let (c, template, steps) = self.page_context(page)?;
         let (c, key) = self.keyed(sink, template, c)?;
         put_keyed(sink, &page.path(), key, &mut |w| {
@@ -525,6 +611,42 @@ impl<'a> Site<'a> {
     /// 5,000 procedures).
     fn write_print(&self, sink: &dyn SharedOutput) -> Result<()> {
         let page = PageId::Print;
+        if sink.keeps_cache() {
+            let ctx = Ctx::new(self.book, LinkMode::Print);
+            let places: Vec<_> = nav::places(self.book).collect();
+            let mut file = Fingerprinter::new();
+            file.bytes(b"print page");
+            let file = file.finish();
+            let inputs = self.inputs();
+            let keys = places
+                .iter()
+                .map(|place| inputs.fragment(file, &place.procedure.id, 0))
+                .collect::<Option<Vec<_>>>();
+            if let Some(keys) = keys {
+                let template = "print.html";
+                let assembly = fragments::Assembly {
+                    path: "print.html",
+                    template,
+                    theme: self.theme.fingerprint,
+                    keys,
+                };
+                let done = fragments::assemble(
+                    sink,
+                    assembly,
+                    |which| self.print_bodies(&ctx, &places, Some(which)),
+                    |marks| {
+                        let c = self.print_context(&ctx, marks)?;
+                        self.theme
+                            .tera
+                            .render(template, &c)
+                            .map_err(|e| render_error(&page, template, &e))
+                    },
+                )?;
+                if done {
+                    return Ok(());
+                }
+            }
+        }
         let (c, template, _) = self.page_context(&page)?;
         let (c, key) = self.keyed(sink, template, c)?;
         put_keyed(sink, &page.path(), key, &mut |w| {
@@ -532,6 +654,17 @@ impl<'a> Site<'a> {
                 .tera
                 .render_to(template, &c, w)
                 .map_err(|e| render_error(&page, template, &e))
+        })
+    }
+
+    /// What every procedure's page shares, hashed once.
+    fn inputs(&self) -> &inputs::Inputs {
+        self.inputs.get_or_init(|| {
+            let mut site = Fingerprinter::new();
+            site.fingerprint(self.theme.fingerprint)
+                .bytes(self.tejun_json.as_bytes())
+                .debug(&self.languages);
+            crate::timing::phase("inputs", || inputs::Inputs::new(self.book, site.finish()))
         })
     }
 
@@ -625,11 +758,9 @@ impl<'a> Site<'a> {
                 "problem.html"
             }
             PageId::Print => {
-                c.insert("front", &self.front(&ctx));
-                c.insert("print_toc", &view::toc(&ctx));
-                fragments::insert_value(&mut c, "blocks", self.print_blocks(&ctx)?)?;
-                c.insert("refs", &self.refs());
-                c.insert("problems", &self.problem_views(&ctx)?);
+                let places: Vec<_> = nav::places(self.book).collect();
+                let bodies = self.print_bodies(&ctx, &places, None)?;
+                c = self.print_context(&ctx, bodies)?;
                 "print.html"
             }
         };
@@ -781,26 +912,45 @@ impl<'a> Site<'a> {
             .collect()
     }
 
-    /// The print page's body as the template sees it: a list of [`PrintBlock`]s, built as
-    /// a JSON value so the fragments are moved into the context, not copied.
-    fn print_blocks(&self, ctx: &Ctx) -> Result<serde_json::Value> {
-        let places: Vec<_> = nav::places(self.book).collect();
+    /// The print page's context, with `bodies` (one per procedure, in reading order) where
+    /// its procedures go.
+    fn print_context(&self, ctx: &Ctx, bodies: Vec<String>) -> Result<Context> {
+        let mut c = self.common(ctx, &PageId::Print);
+        c.insert("front", &self.front(ctx));
+        c.insert("print_toc", &view::toc(ctx));
+        fragments::insert_value(&mut c, "blocks", self.print_blocks(ctx, bodies)?)?;
+        c.insert("refs", &self.refs());
+        c.insert("problems", &self.problem_views(ctx)?);
+        Ok(c)
+    }
+
+    /// The print page's fragment of each procedure of `places` (the book's, in reading
+    /// order), or of those at the positions `which` only.
+    fn print_bodies(
+        &self,
+        ctx: &Ctx,
+        places: &[nav::Place<'a>],
+        which: Option<&[usize]>,
+    ) -> Result<Vec<String>> {
+        let chosen: Vec<&nav::Place<'a>> = match which {
+            Some(which) => which.iter().filter_map(|&i| places.get(i)).collect(),
+            None => places.iter().collect(),
+        };
         let mut base = Context::new();
         base.insert("t", ctx.t());
         // Among the whole book's procedures, each is hidden by everything that selects it:
         // its chapter's and group's conditions as well as its own.
-        let mut bodies = fragments::procedure_bodies(
-            &self.theme,
-            &base,
-            &places,
-            |place| {
-                let mut v = view::procedure(ctx, self.markup(), place.procedure)?;
-                v.select_when = labels::when(view::all_of(&view::selecting(*place)).as_ref());
-                Ok(v)
-            },
-            |_| {},
-        )?
-        .into_iter();
+        fragments::procedure_bodies(&self.theme, &base, &chosen, |_, place| {
+            let mut v = view::procedure(ctx, self.markup(), place.procedure)?;
+            v.select_when = labels::when(view::all_of(&view::selecting(**place)).as_ref());
+            Ok(v)
+        })
+    }
+
+    /// The print page's body as the template sees it: a list of [`PrintBlock`]s, built as
+    /// a JSON value so the fragments are moved into the context, not copied.
+    fn print_blocks(&self, ctx: &Ctx, bodies: Vec<String>) -> Result<serde_json::Value> {
+        let mut bodies = bodies.into_iter();
         let block = |b: PrintBlock| {
             serde_json::to_value(b).map_err(|e| anyhow!("failed to build the print page: {e}"))
         };

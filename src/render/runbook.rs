@@ -165,53 +165,111 @@ pub(super) fn context(
     bodies: &BodyCache,
     spec: &RunbookSpec,
 ) -> Result<Context> {
+    let view_book = view_of(book, spec);
+    let made = procedure_bodies(&view_book, theme, bodies, spec, None)?;
+    outer_context(book, &view_book, theme, bodies, spec, made)
+}
+
+/// The book as the runbook `spec` shows it: filtered for its environment, and its
+/// chapters and groups absent.
+pub(super) fn view_of(book: &Book, spec: &RunbookSpec) -> Book {
     let mut view_book = filter(book, &spec.env);
     without_chapters(&mut view_book);
+    view_book
+}
+
+/// Where each procedure of `view_book` starts numbering its steps (a runbook numbers
+/// them across the file, from 1), and the number of steps in all.
+pub(super) fn step_starts(view_book: &Book) -> (Vec<usize>, usize) {
+    let mut seq = 0;
+    let starts = view_book
+        .procedures()
+        .map(|p| {
+            let start = seq;
+            seq += p.step_count();
+            start
+        })
+        .collect();
+    (starts, seq)
+}
+
+/// The runbook's fragment of each procedure of `view_book` ([`view_of`]), in reading
+/// order, or of those at the positions `which` only.
+pub(super) fn procedure_bodies(
+    view_book: &Book,
+    theme: &Theme,
+    bodies: &BodyCache,
+    spec: &RunbookSpec,
+    which: Option<&[usize]>,
+) -> Result<Vec<String>> {
     let markup = StepMarkup {
         theme,
         cache: bodies,
         hashed: true,
     };
-    let ctx = Ctx::new(&view_book, LinkMode::Print);
-    let cfg = &book.config;
-    let env_key = canonical(cfg, &spec.env);
-    let rs = &cfg.words.runbook;
+    let ctx = Ctx::new(view_book, LinkMode::Print);
     let mut base = Context::new();
     base.insert("t", ctx.t());
-    base.insert("rb_t", rs);
+    base.insert("rb_t", &view_book.config.words.runbook);
     base.insert("runbook", &serde_json::json!({ "id": spec.id }));
-    let mut seq = 0;
-    let procedures: Vec<_> = view_book.procedures().collect();
-    let bodies = super::fragments::procedure_bodies(
-        theme,
-        &base,
-        &procedures,
-        |p| view::procedure(&ctx, markup, p),
-        |p| {
-            // "Referenced from" points at pages a runbook does not hold.
-            p.head.backlinks.clear();
-            for s in &mut p.sections {
-                s.head.backlinks.clear();
-                let steps = s
-                    .steps
-                    .iter_mut()
-                    .chain(s.branches.iter_mut().flat_map(|b| b.steps.iter_mut()));
-                for st in steps {
-                    st.head.backlinks.clear();
-                    seq += 1;
-                    st.seq = seq;
-                }
+    let (starts, _) = step_starts(view_book);
+    let all: Vec<(usize, &Procedure)> = view_book.procedures().enumerate().collect();
+    let chosen: Vec<(usize, &Procedure)> = match which {
+        Some(which) => which.iter().filter_map(|&i| all.get(i).copied()).collect(),
+        None => all,
+    };
+    let made = super::fragments::procedure_bodies(theme, &base, &chosen, |_, &(i, p)| {
+        let mut v = view::procedure(&ctx, markup, p)?;
+        // "Referenced from" points at pages a runbook does not hold.
+        v.head.backlinks.clear();
+        let mut seq = starts.get(i).copied().unwrap_or(0) as u32;
+        for s in &mut v.sections {
+            s.head.backlinks.clear();
+            let steps = s
+                .steps
+                .iter_mut()
+                .chain(s.branches.iter_mut().flat_map(|b| b.steps.iter_mut()));
+            for st in steps {
+                st.head.backlinks.clear();
+                seq += 1;
+                st.seq = seq;
             }
-        },
-    )?;
+        }
+        Ok(v)
+    })?;
     // The file makes no request: an image it cannot hold becomes a link or its alt text.
-    let bodies: Vec<String> = bodies
+    Ok(made
         .into_iter()
         .map(|b| match super::offline::images_as_links(&b) {
             std::borrow::Cow::Borrowed(_) => b,
             std::borrow::Cow::Owned(changed) => changed,
         })
-        .collect();
+        .collect())
+}
+
+/// `runbook.html`'s context with `bodies` (one per procedure of `view_book`, in order)
+/// where its procedures go.
+pub(super) fn outer_context(
+    book: &Book,
+    view_book: &Book,
+    theme: &Theme,
+    bodies: &BodyCache,
+    spec: &RunbookSpec,
+    made: Vec<String>,
+) -> Result<Context> {
+    let ctx = Ctx::new(view_book, LinkMode::Print);
+    let cfg = &book.config;
+    let env_key = canonical(cfg, &spec.env);
+    let rs = &cfg.words.runbook;
+    let procedures: Vec<_> = view_book.procedures().collect();
+    let (_, seq) = step_starts(view_book);
+    let seq = seq as u32;
+    let markup = StepMarkup {
+        theme,
+        cache: bodies,
+        hashed: true,
+    };
+    let bodies = made;
     let mut c = Context::new();
     c.insert("t", ctx.t());
     c.insert("rb_t", rs);

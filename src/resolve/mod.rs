@@ -10,7 +10,7 @@ pub mod placeholders;
 mod problems;
 mod steps;
 #[cfg(test)]
-mod test_book;
+pub(crate) mod test_book;
 
 use std::collections::HashMap;
 use std::ops::Range;

@@ -174,6 +174,99 @@ fn every_kind_of_edit_rebuilds_to_what_a_clean_build_makes() {
     );
 }
 
+/// Links to a step of `later.toml` whose number, in the Linux runbook, depends on
+/// whether the Windows-only step before it is there.
+const LINKING: &str = r#"title = "Check the server"
+
+[[section]]
+id = "check"
+title = "Check"
+
+[[section.step]]
+id = "look"
+title = "Look at the log"
+body = "Then go on with [](#later/verify)."
+"#;
+
+const LATER: &str = r#"title = "Later"
+
+[[section]]
+id = "later"
+title = "Later"
+
+[[section.step]]
+id = "reboot"
+title = "Reboot"
+when = "os = windows"
+body = "Windows wants a reboot."
+
+[[section.step]]
+id = "verify"
+title = "Verify"
+body = "All is well."
+"#;
+
+/// Pages, the print page and runbooks are keyed by the model rather than by their
+/// rendered contents, and the print page and runbooks are spliced from the previous
+/// build's fragments: an edit in one procedure that another one's page, fragment or
+/// numbering shows must still reach it.
+#[test]
+fn edits_that_show_in_other_procedures_reach_them() {
+    let book = Book::fixture("problems");
+    book.write("content/01-install/02-check.toml", LINKING);
+    book.write("content/01-install/03-later.toml", LATER);
+    let out = book.tmp().join("site");
+    build(&book, &out);
+    let linux = || read(&out.join("runbooks/linux.html"));
+    assert!(linux().contains("Verify"), "{}", linux());
+
+    // The Windows-only step applies everywhere now: the Linux runbook numbers every step
+    // after it, and the link to `verify`, one higher.
+    book.edit(
+        "content/01-install/03-later.toml",
+        "when = \"os = windows\"\n",
+        "",
+    );
+    rebuild_matches_clean(&book, &out, "a condition of a step another one links to");
+    assert!(linux().contains("Windows wants a reboot."));
+
+    // A link added in `later` lists it under "referenced from" on the page it names.
+    book.edit(
+        "content/01-install/03-later.toml",
+        "All is well.",
+        "All is well; see [](#check/look).",
+    );
+    rebuild_matches_clean(&book, &out, "a new link to another procedure");
+
+    // A step's title shows wherever a link names it.
+    book.edit(
+        "content/01-install/03-later.toml",
+        "title = \"Verify\"",
+        "title = \"Verify it all\"",
+    );
+    rebuild_matches_clean(&book, &out, "a linked step's title");
+    assert!(read(&out.join("check.html")).contains("Verify it all"));
+
+    // A whole-book file changed in the output since it was built lends no fragment.
+    for file in ["print.html", "runbooks/linux.html"] {
+        let path = out.join(file);
+        let mut text = read(&path);
+        text = text.replacen("Look at the log", "Look at the logs!", 1);
+        write(&path, text);
+    }
+    book.edit("content/01-install/03-later.toml", "Reboot", "Restart");
+    rebuild_matches_clean(&book, &out, "a print page and runbook edited in the output");
+
+    // A theme whose print page leaves the procedures out cannot be spliced: built whole.
+    book.write(
+        "themes/default/print.html",
+        "<!doctype html><title>{{ book.title }}</title><p>{{ t.print_title | default(value=\"\") }}</p>\n",
+    );
+    rebuild_matches_clean(&book, &out, "a print page without procedures");
+    book.edit("content/01-install/02-check.toml", "Look at", "Read");
+    rebuild_matches_clean(&book, &out, "an edit under a print page without procedures");
+}
+
 #[test]
 fn a_damaged_or_foreign_cache_is_ignored() {
     let book = Book::fixture("problems");
