@@ -10,7 +10,7 @@ pub mod commands;
 pub mod env;
 mod fragments;
 mod html;
-mod inputs;
+pub mod inputs;
 /// HTML escaping, shared with the PDF cover and the dev server's overlay.
 pub use html::esc;
 pub mod i18n;

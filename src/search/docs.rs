@@ -137,7 +137,7 @@ impl SearchDoc {
 pub fn collect(book: &Book) -> Vec<SearchDoc> {
     use rayon::prelude::*;
     let step_word = book.config.words.site.step.as_str();
-    placed(book, None)
+    placed(book, &|_| true)
         .par_iter()
         .map(|(ch, p, conds)| {
             let mut docs = Vec::new();
@@ -154,28 +154,36 @@ pub fn collect(book: &Book) -> Vec<SearchDoc> {
 /// them all: the tantivy index takes them one by one (a large book's documents are over a
 /// hundred megabytes).
 pub fn each(book: &Book, out: &mut dyn FnMut(SearchDoc)) {
-    walk(book, None, out);
+    walk(book, &|_| true, out);
 }
 
 /// The documents of the procedure `id` alone (the dev server re-indexing one edit).
 pub fn each_in_procedure(book: &Book, id: &str, out: &mut dyn FnMut(SearchDoc)) {
-    walk(book, Some(id), out);
+    walk(book, &|p| p.id == id, out);
 }
 
-fn walk(book: &Book, only: Option<&str>, out: &mut dyn FnMut(SearchDoc)) {
+/// [`each`] for the procedures `wanted` accepts.
+pub fn each_where(
+    book: &Book,
+    wanted: &dyn Fn(&Procedure) -> bool,
+    out: &mut dyn FnMut(SearchDoc),
+) {
+    walk(book, wanted, out);
+}
+
+fn walk(book: &Book, wanted: &dyn Fn(&Procedure) -> bool, out: &mut dyn FnMut(SearchDoc)) {
     let step_word = book.config.words.site.step.as_str();
-    for (ch, p, conds) in placed(book, only) {
+    for (ch, p, conds) in placed(book, wanted) {
         procedure(book, ch, p, &conds, step_word, out);
     }
 }
 
-/// Every procedure of `book` (or only the one `only` names) in reading order, with its
+/// The procedures of `book` that `wanted` accepts, in reading order, with each one's
 /// chapter and the conditions it sits under (its chapter's, its group's).
 fn placed<'b>(
     book: &'b Book,
-    only: Option<&str>,
+    wanted: &dyn Fn(&Procedure) -> bool,
 ) -> Vec<(&'b Chapter, &'b Procedure, Vec<&'b Condition>)> {
-    let wanted = |p: &Procedure| only.is_none_or(|id| p.id == id);
     let mut all = Vec::new();
     for ch in &book.chapters {
         let outer: Vec<&Condition> = ch.when.iter().collect();

@@ -34,7 +34,7 @@ use tantivy::query::TermQuery;
 use tantivy::schema::{
     IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, STORED, STRING,
 };
-use tantivy::{Document as _, Index, IndexReader, TantivyDocument, Term};
+use tantivy::{Index, IndexReader, TantivyDocument, Term};
 
 use super::analyze::{Analysis, TejunTokenizer, TOKENIZER};
 use super::docs::{self, SearchDoc};
@@ -212,10 +212,13 @@ struct Meta {
     /// The [`Analysis`] the index was built with, by its code (`ja`, `en`).
     #[serde(default)]
     analysis: String,
-    /// Each page's documents, fingerprinted as the index holds them ([`Page::key`]): an
+    /// Each page's fingerprint, of what its documents are made from ([`model_keys`]): an
     /// update replaces the pages whose fingerprint changed and leaves the others.
     #[serde(default)]
     pages: BTreeMap<String, String>,
+    /// How many documents (not counting slices) each page has.
+    #[serde(default)]
+    counts: BTreeMap<String, usize>,
     /// Pages replaced in place since the index was last built whole: their old documents
     /// still count in the term statistics, so past [`MAX_REPLACED`] it is built whole.
     #[serde(default)]
@@ -229,17 +232,18 @@ impl Meta {
         inputs: &Inputs,
         book: &Book,
         analysis: Analysis,
-        docs: usize,
         pages: BTreeMap<String, String>,
+        counts: BTreeMap<String, usize>,
         replaced: usize,
     ) -> Meta {
         Meta {
             hash: inputs.hash.clone(),
             stamp: inputs.stamp.clone(),
-            docs,
+            docs: counts.values().sum(),
             synonyms: book.config.synonyms.clone(),
             analysis: analysis.code().to_string(),
             pages,
+            counts,
             replaced,
         }
     }
@@ -320,28 +324,34 @@ struct Page {
     searched: usize,
 }
 
-impl Page {
-    /// A fingerprint of exactly what the index holds of the page.
-    fn key(&self, schema: &Schema) -> String {
-        let mut f = Fingerprinter::new();
-        f.bytes(&SCHEMA.to_le_bytes());
-        for d in &self.docs {
-            f.bytes(d.to_json(schema).as_bytes());
-        }
-        f.finish().to_string()
-    }
+/// Each procedure's fingerprint, of what its documents are made from: the procedure and
+/// what the whole book shares (titles, conditions, book.toml), hashed from the model
+/// ([`crate::render::inputs`]) rather than from the documents, so an update makes the
+/// documents of the changed procedures only.
+fn model_keys(book: &Book, analysis: Analysis) -> BTreeMap<String, String> {
+    let mut index = Fingerprinter::new();
+    index
+        .bytes(b"tantivy documents")
+        .bytes(&SCHEMA.to_le_bytes())
+        .bytes(analysis.code().as_bytes());
+    let inputs = crate::render::inputs::Inputs::new(book, index.finish());
+    book.procedures()
+        .filter_map(|p| Some((p.id.clone(), inputs.page("", &p.id)?.to_string())))
+        .collect()
 }
 
-/// Hands `out` the documents of `book`, a page at a time, in order.
+/// Hands `out` the documents of `book`'s procedures that `wanted` accepts, a page at a
+/// time, in order.
 fn pages(
     book: &Book,
     f: Fields,
+    wanted: &dyn Fn(&crate::model::Procedure) -> bool,
     out: &mut dyn FnMut(Page) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     let mut wording = Wording::new(&book.config);
     let mut current: Option<Page> = None;
     let mut result = Ok(());
-    docs::each(book, &mut |d| {
+    docs::each_where(book, wanted, &mut |d| {
         if result.is_err() {
             return;
         }
@@ -385,26 +395,32 @@ fn replace_changed(
         return Ok(None);
     }
     let (schema, f) = schema();
-    let mut now = BTreeMap::new();
+    let now = crate::timing::phase("tantivy: compare pages", || model_keys(book, analysis));
+    let is_changed = |id: &str| old.pages.get(id) != now.get(id);
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for id in now.keys().filter(|id| !is_changed(id)) {
+        // A count the record lacks: the index cannot say how many documents it holds.
+        let Some(&n) = old.counts.get(id) else {
+            return Ok(None);
+        };
+        counts.insert(id.clone(), n);
+    }
+    let changed_ids: Vec<&String> = now.keys().filter(|id| is_changed(id)).collect();
     let mut changed = Vec::new();
-    let mut count = 0;
-    crate::timing::phase("tantivy: compare pages", || {
-        pages(book, f, &mut |p| {
-            let key = p.key(&schema);
-            count += p.searched;
-            now.insert(p.id.clone(), key.clone());
-            if old.pages.get(&p.id) != Some(&key) {
-                changed.push(p);
-            }
-            Ok(())
-        })
+    pages(book, f, &|p| is_changed(&p.id), &mut |p| {
+        counts.insert(p.id.clone(), p.searched);
+        changed.push(p);
+        Ok(())
     })?;
+    for id in &changed_ids {
+        counts.entry((*id).clone()).or_insert(0);
+    }
     let gone: Vec<&String> = old
         .pages
         .keys()
         .filter(|id| !now.contains_key(*id))
         .collect();
-    let replaced = old.replaced + changed.len() + gone.len();
+    let replaced = old.replaced + changed_ids.len() + gone.len();
     if replaced * MAX_REPLACED > now.len().max(1) {
         return Ok(None);
     }
@@ -440,16 +456,20 @@ fn replace_changed(
     for id in gone {
         writer.delete_term(Term::from_field_text(f.page, id));
     }
+    // Deleted before added: a delete only reaches documents added before it. A changed
+    // procedure may have no documents now.
+    for id in &changed_ids {
+        writer.delete_term(Term::from_field_text(f.page, id));
+    }
     for p in changed {
-        // Deleted before added: a delete only reaches documents added before it.
-        writer.delete_term(Term::from_field_text(f.page, &p.id));
         for d in p.docs {
             writer.add_document(d)?;
         }
     }
     writer.commit()?;
     writer.wait_merging_threads()?;
-    let meta = Meta::of(inputs, book, analysis, count, now, replaced);
+    let meta = Meta::of(inputs, book, analysis, now, counts, replaced);
+    let count = meta.docs;
     fs::write(
         staged.path().join(META),
         serde_json::to_string_pretty(&meta)?,
@@ -477,18 +497,15 @@ pub fn build(root: &Path, book: &Book, dir: &Path, inputs: &Inputs) -> anyhow::R
     // searches the segments in parallel ([`SearchIndex::open`]).
     let (per_segment, segments) = segment_plan(book);
     // Documents are made a page at a time and handed over, never all held at once.
-    let (schema, _) = schema();
-    let mut count = 0;
     let mut done = 0;
-    let mut keys = BTreeMap::new();
-    pages(book, f, &mut |p| {
+    let mut counts = BTreeMap::new();
+    pages(book, f, &|_| true, &mut |p| {
         // A segment ends between pages; the last one takes whatever is left.
         if done > 0 && done % per_segment == 0 && done / per_segment < segments {
             writer.commit()?;
         }
         done += 1;
-        count += p.searched;
-        keys.insert(p.id.clone(), p.key(&schema));
+        counts.insert(p.id.clone(), p.searched);
         for d in p.docs {
             writer.add_document(d)?;
         }
@@ -496,7 +513,12 @@ pub fn build(root: &Path, book: &Book, dir: &Path, inputs: &Inputs) -> anyhow::R
     })?;
     writer.commit()?;
     writer.wait_merging_threads()?;
-    let meta = Meta::of(inputs, book, analysis, count, keys, 0);
+    let keys = model_keys(book, analysis);
+    for id in keys.keys() {
+        counts.entry(id.clone()).or_insert(0);
+    }
+    let meta = Meta::of(inputs, book, analysis, keys, counts, 0);
+    let count = meta.docs;
     fs::write(tmp.join(META), serde_json::to_string_pretty(&meta)?)?;
     // The index's files closed before the folder moves.
     drop(index);
