@@ -106,7 +106,13 @@ impl<'a> Build<'a> {
         let own = book.config.language;
         let others: Vec<_> = translations.iter().map(|b| b.config.language).collect();
         let theme = Theme::load(Some(&root.join(&book.config.theme_dir)))?;
+        // The book's model, hashed once for the site's keys and the index's, before either
+        // starts: hashed inside them, a thread waiting for it would hold a rayon worker
+        // the hashing needs.
+        let model = crate::render::inputs::SharedInputs::default();
+        crate::render::inputs::of(&model, book);
         let site = Site::new(book, theme)?
+            .with_inputs(model.clone())
             .with_index(crate::search::write_site_index)
             .with_commands(crate::search::commands::for_site)
             .with_languages(crate::render::language_links(own, &others, own));
@@ -114,7 +120,7 @@ impl<'a> Build<'a> {
         let (site_result, index) = std::thread::scope(|scope| {
             let index = scope.spawn(|| {
                 crate::timing::phase("tantivy index", || {
-                    let updated = index::update(root, book, &index_dir)?;
+                    let updated = index::update_sharing(root, book, &index_dir, &model)?;
                     // Each translation's beside it, for `tejun search --lang`.
                     for tr in translations {
                         let dir = index::in_language(&index_dir, own, tr.config.language);

@@ -33,13 +33,20 @@ pub struct Inputs {
     procedures: HashMap<String, Fingerprint>,
 }
 
+/// [`Inputs`] made on first use and shared by whoever needs them in one build (the site's
+/// pages and whole-book files, the tantivy index's update), so the book is hashed once.
+pub type SharedInputs = std::sync::Arc<std::sync::OnceLock<Inputs>>;
+
+/// The inputs of `book` in `cell`, hashed now if nobody has yet. Hashing runs on rayon's
+/// threads, so the first call must come from outside any parallel loop that also calls
+/// this: a worker blocked waiting for the cell holds a thread the hashing may need.
+pub fn of<'c>(cell: &'c std::sync::OnceLock<Inputs>, book: &Book) -> &'c Inputs {
+    cell.get_or_init(|| crate::timing::phase("inputs", || Inputs::new(book)))
+}
+
 impl Inputs {
-    /// Hashes what every procedure's page shares, and each procedure on its own. `site`
-    /// is what the site adds to every page besides the book (the theme's fingerprint,
-    /// the language links).
-    pub fn new(book: &Book, site: Fingerprint) -> Inputs {
-        let mut f = Fingerprinter::new();
-        f.fingerprint(site).fingerprint(shared(book));
+    /// Hashes what every procedure's output shares, and each procedure on its own.
+    pub fn new(book: &Book) -> Inputs {
         let all: Vec<&Procedure> = book.procedures().collect();
         let procedures = all
             .par_iter()
@@ -50,15 +57,17 @@ impl Inputs {
             })
             .collect();
         Inputs {
-            shared: f.finish(),
+            shared: shared(book),
             procedures,
         }
     }
 
-    /// The key of procedure `id`'s page made with `template`.
-    pub fn page(&self, template: &str, id: &str) -> Option<Fingerprint> {
+    /// The key of procedure `id`'s page made with `template`; `site` is what the site
+    /// adds to every page besides the book (the theme's fingerprint, the language links).
+    pub fn page(&self, site: Fingerprint, template: &str, id: &str) -> Option<Fingerprint> {
         let mut f = Fingerprinter::new();
         f.bytes(b"procedure page")
+            .fingerprint(site)
             .fingerprint(self.shared)
             .bytes(template.as_bytes())
             .fingerprint(*self.procedures.get(id)?);
@@ -66,9 +75,9 @@ impl Inputs {
     }
 
     /// The key of procedure `id`'s fragment in a whole-book file: `file` names the file
-    /// and everything that file adds to what the book shares (for a runbook, its
-    /// environment's view of the book, [`Inputs::view`]), `start` where the fragment's
-    /// numbering starts.
+    /// and everything that file adds to what the book shares (the site's fingerprint,
+    /// and for a runbook its environment's view of the book, [`Inputs::view`]), `start`
+    /// where the fragment's numbering starts.
     pub fn fragment(&self, file: Fingerprint, id: &str, start: usize) -> Option<Fingerprint> {
         let mut f = Fingerprinter::new();
         f.bytes(b"fragment")
@@ -389,9 +398,9 @@ body = "All is well."
         dir.write("content/01-ch/01-a.toml", a)
             .write("content/01-ch/02-b.toml", b);
         let (book, _) = crate::resolve::load_book(dir.root()).expect("a clean book");
-        let inputs = Inputs::new(&book, Fingerprint::of(b"site"));
+        let inputs = Inputs::new(&book);
         book.procedures()
-            .filter_map(|p| inputs.page("procedure.html", &p.id))
+            .filter_map(|p| inputs.page(Fingerprint::of(b"site"), "procedure.html", &p.id))
             .collect()
     }
 

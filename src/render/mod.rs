@@ -131,8 +131,10 @@ pub struct Site<'a> {
     commands: Option<commands::CommandLister>,
     /// The book's languages, for the language switch (empty for a book in one).
     languages: Vec<LanguageLink>,
-    /// What the procedures' pages share, hashed on first use (for the build cache).
-    inputs: std::sync::OnceLock<inputs::Inputs>,
+    /// The book's model, hashed on first use (for the build cache's keys).
+    inputs: inputs::SharedInputs,
+    /// What the site adds to every page besides the book: the theme, the language links.
+    site_key: std::sync::OnceLock<Fingerprint>,
 }
 
 /// One language of a translated book, as the language switch links it.
@@ -248,13 +250,21 @@ impl<'a> Site<'a> {
             index: None,
             commands: None,
             languages: Vec::new(),
-            inputs: std::sync::OnceLock::new(),
+            inputs: inputs::SharedInputs::default(),
+            site_key: std::sync::OnceLock::new(),
         })
     }
 
     /// Links every page to itself in the book's other languages.
     pub fn with_languages(mut self, languages: Vec<LanguageLink>) -> Self {
         self.languages = languages;
+        self
+    }
+
+    /// Shares the book's hashed model with the rest of the build (the search index's
+    /// update hashes the same book).
+    pub fn with_inputs(mut self, inputs: inputs::SharedInputs) -> Self {
+        self.inputs = inputs;
         self
     }
 
@@ -363,6 +373,11 @@ impl<'a> Site<'a> {
         };
         let aggregates = 2 * usize::from(with_aggregates);
         progress.start((pages.len() + profiles + aggregates) as u64);
+        if sink.keeps_cache() {
+            // Hashed here, before the pages' workers ask for it: a worker waiting for
+            // another to finish hashing would hold a thread the hashing needs.
+            self.inputs();
+        }
         let built = runbook::build_date();
         // The pages on one side; on the other the files that hold the whole book, one
         // after another (each is rendered on every core already, and one at a time keeps
@@ -460,6 +475,7 @@ impl<'a> Site<'a> {
         let (starts, _) = runbook::step_starts(&view_book);
         let mut file = Fingerprinter::new();
         file.bytes(b"runbook")
+            .fingerprint(self.site_key())
             .bytes(spec.id.as_bytes())
             .fingerprint(inputs::Inputs::view(&view_book));
         let file = file.finish();
@@ -586,7 +602,7 @@ impl<'a> Site<'a> {
                 .procedure(id)
                 .ok_or_else(|| anyhow!("no procedure `{id}`"))?;
             let template = "procedure.html";
-            let key = self.inputs().page(template, id);
+            let key = self.inputs().page(self.site_key(), template, id);
             put_keyed(sink, &page.path(), key, &mut |w| {
                 let (c, _, _) = self.page_context(page)?;
                 self.theme
@@ -615,7 +631,7 @@ impl<'a> Site<'a> {
             let ctx = Ctx::new(self.book, LinkMode::Print);
             let places: Vec<_> = nav::places(self.book).collect();
             let mut file = Fingerprinter::new();
-            file.bytes(b"print page");
+            file.bytes(b"print page").fingerprint(self.site_key());
             let file = file.finish();
             let inputs = self.inputs();
             let keys = places
@@ -657,14 +673,19 @@ impl<'a> Site<'a> {
         })
     }
 
-    /// What every procedure's page shares, hashed once.
+    /// The book's model, hashed once.
     fn inputs(&self) -> &inputs::Inputs {
-        self.inputs.get_or_init(|| {
+        inputs::of(&self.inputs, self.book)
+    }
+
+    /// What the site adds to every page and fragment besides the book.
+    fn site_key(&self) -> Fingerprint {
+        *self.site_key.get_or_init(|| {
             let mut site = Fingerprinter::new();
             site.fingerprint(self.theme.fingerprint)
                 .bytes(self.tejun_json.as_bytes())
                 .debug(&self.languages);
-            crate::timing::phase("inputs", || inputs::Inputs::new(self.book, site.finish()))
+            site.finish()
         })
     }
 

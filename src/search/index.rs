@@ -49,6 +49,7 @@ use crate::config::{Config, Facet};
 use crate::filter::Decision;
 use crate::model::Book;
 use crate::output::{BookSources, Fingerprinter, Kind, StagedDir};
+use crate::render::inputs::Inputs as ModelInputs;
 use crate::words::Language;
 
 /// Bumped whenever the schema or the analyser changes, so old indexes rebuild.
@@ -289,6 +290,17 @@ pub fn is_fresh(root: &Path, dir: &Path, lang: Language) -> anyhow::Result<bool>
 
 /// Builds the index of `book` (loaded from `root`) into `dir`, unless it is up to date.
 pub fn update(root: &Path, book: &Book, dir: &Path) -> anyhow::Result<Update> {
+    update_sharing(root, book, dir, &std::sync::OnceLock::new())
+}
+
+/// [`update`], with the book's hashed model in `model` (hashed here unless the rest of the
+/// build has already).
+pub fn update_sharing(
+    root: &Path,
+    book: &Book,
+    dir: &Path,
+    model: &std::sync::OnceLock<ModelInputs>,
+) -> anyhow::Result<Update> {
     BookSources::new(root, &book.config.theme_dir).check(dir)?;
     let inputs = Inputs::of(root, book.config.language)?;
     if let Some(m) = recorded(dir).filter(|m| m.hash == inputs.hash) {
@@ -308,11 +320,11 @@ pub fn update(root: &Path, book: &Book, dir: &Path) -> anyhow::Result<Update> {
     }
     if let Some(old) = recorded(dir).filter(|m| !m.pages.is_empty()) {
         // An index that cannot be updated (damaged, half removed) is built whole instead.
-        if let Ok(Some(docs)) = replace_changed(root, book, dir, &inputs, &old) {
+        if let Ok(Some(docs)) = replace_changed(root, book, dir, &inputs, model, &old) {
             return Ok(Update::Built { docs });
         }
     }
-    let docs = build(root, book, dir, &inputs)?;
+    let docs = build_sharing(root, book, dir, &inputs, model)?;
     Ok(Update::Built { docs })
 }
 
@@ -328,15 +340,20 @@ struct Page {
 /// what the whole book shares (titles, conditions, book.toml), hashed from the model
 /// ([`crate::render::inputs`]) rather than from the documents, so an update makes the
 /// documents of the changed procedures only.
-fn model_keys(book: &Book, analysis: Analysis) -> BTreeMap<String, String> {
+fn model_keys(
+    book: &Book,
+    analysis: Analysis,
+    model: &std::sync::OnceLock<ModelInputs>,
+) -> BTreeMap<String, String> {
     let mut index = Fingerprinter::new();
     index
         .bytes(b"tantivy documents")
         .bytes(&SCHEMA.to_le_bytes())
         .bytes(analysis.code().as_bytes());
-    let inputs = crate::render::inputs::Inputs::new(book, index.finish());
+    let index = index.finish();
+    let inputs = crate::render::inputs::of(model, book);
     book.procedures()
-        .filter_map(|p| Some((p.id.clone(), inputs.page("", &p.id)?.to_string())))
+        .filter_map(|p| Some((p.id.clone(), inputs.page(index, "", &p.id)?.to_string())))
         .collect()
 }
 
@@ -388,6 +405,7 @@ fn replace_changed(
     book: &Book,
     dir: &Path,
     inputs: &Inputs,
+    model: &std::sync::OnceLock<ModelInputs>,
     old: &Meta,
 ) -> anyhow::Result<Option<usize>> {
     let analysis = Analysis::of(book.config.language);
@@ -395,7 +413,9 @@ fn replace_changed(
         return Ok(None);
     }
     let (schema, f) = schema();
-    let now = crate::timing::phase("tantivy: compare pages", || model_keys(book, analysis));
+    let now = crate::timing::phase("tantivy: compare pages", || {
+        model_keys(book, analysis, model)
+    });
     let is_changed = |id: &str| old.pages.get(id) != now.get(id);
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for id in now.keys().filter(|id| !is_changed(id)) {
@@ -483,6 +503,16 @@ fn replace_changed(
 /// staging folder beside `dir` and swapped in whole; `dir` must be a search index tejun
 /// made (or absent, or empty), and never one of the book's sources.
 pub fn build(root: &Path, book: &Book, dir: &Path, inputs: &Inputs) -> anyhow::Result<usize> {
+    build_sharing(root, book, dir, inputs, &std::sync::OnceLock::new())
+}
+
+fn build_sharing(
+    root: &Path,
+    book: &Book,
+    dir: &Path,
+    inputs: &Inputs,
+    model: &std::sync::OnceLock<ModelInputs>,
+) -> anyhow::Result<usize> {
     let sources = BookSources::new(root, &book.config.theme_dir);
     let staged = StagedDir::begin(dir, Kind::SearchIndex, &sources)?;
     let tmp = staged.path();
@@ -513,7 +543,7 @@ pub fn build(root: &Path, book: &Book, dir: &Path, inputs: &Inputs) -> anyhow::R
     })?;
     writer.commit()?;
     writer.wait_merging_threads()?;
-    let keys = model_keys(book, analysis);
+    let keys = model_keys(book, analysis, model);
     for id in keys.keys() {
         counts.entry(id.clone()).or_insert(0);
     }
