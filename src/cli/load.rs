@@ -38,8 +38,11 @@ type LoadResult = Result<(Book, Diagnostics), (Diagnostics, crate::diagnostics::
 /// Prints a load's warnings, or its errors with the count line; the book or the exit code.
 fn report(loaded: LoadResult, undone: &str) -> Result<Loaded, ExitCode> {
     match loaded {
-        Ok((book, warnings)) => {
+        Ok((mut book, warnings)) => {
             warnings.emit(&book.sources);
+            // Every file's text, kept only to point at problems: those are printed now, and
+            // a large book's text is tens of megabytes no output reads.
+            book.sources = crate::diagnostics::SourceMap::default();
             Ok(Loaded {
                 warnings: warnings.count(Severity::Warning),
                 book,

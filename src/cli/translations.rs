@@ -125,7 +125,9 @@ pub(super) fn load_all(
     let mut out = Vec::new();
     for &lang in &book.config.translations {
         match crate::resolve::load_translated(root, lang) {
-            Ok((translated, _, status)) => {
+            Ok((mut translated, _, status)) => {
+                // Its files' text only points at problems, and none is printed from here.
+                translated.sources = crate::diagnostics::SourceMap::default();
                 if !status.units.is_empty() {
                     eprintln!(
                         "warning: {}; `tejun check` lists them",
