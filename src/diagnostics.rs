@@ -327,11 +327,25 @@ impl Diagnostics {
         } else {
             ColorChoice::Never
         };
+        if self.items.is_empty() {
+            return;
+        }
+        // Only the files a diagnostic points into are scanned (a large book has thousands);
+        // the others stand in empty, keeping every file's id.
+        let shown: std::collections::HashSet<usize> = self
+            .items
+            .iter()
+            .flat_map(|d| d.file.into_iter().chain(d.related.iter().map(|r| r.0)))
+            .collect();
         let mut files = SimpleFiles::new();
-        for f in &sources.files {
-            let text = match visible_source(&f.text) {
-                Cow::Borrowed(_) => f.text.clone(),
-                Cow::Owned(shown) => shown.into(),
+        for (i, f) in sources.files.iter().enumerate() {
+            let text: Arc<str> = if !shown.contains(&i) {
+                Arc::from("")
+            } else {
+                match visible_source(&f.text) {
+                    Cow::Borrowed(_) => f.text.clone(),
+                    Cow::Owned(shown) => shown.into(),
+                }
             };
             files.add(f.display.clone(), text);
         }
