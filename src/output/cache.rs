@@ -317,6 +317,11 @@ impl BuildCache {
         Some(bytes)
     }
 
+    /// Whether the previous build recorded any fragment.
+    pub(super) fn lends_fragments(&self) -> bool {
+        !self.previous.by_key.is_empty()
+    }
+
     /// Records where `path`, written or kept by this build, holds its fragments.
     pub(super) fn record_fragments(&self, path: &str, fragments: Vec<Fragment>) {
         self.made_fragments

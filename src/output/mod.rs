@@ -73,6 +73,11 @@ pub trait SharedOutput: Sync {
 
     /// Records where `path`, just written, holds its fragments.
     fn record_fragments(&self, _path: &str, _fragments: Vec<Fragment>) {}
+
+    /// Whether the previous build left fragments to copy (a rebuild, not a first build).
+    fn lends_fragments(&self) -> bool {
+        false
+    }
 }
 
 /// Writes `path` through `fill`, or puts the previous build's file in place when it was
@@ -204,6 +209,10 @@ impl SharedOutput for Within<'_> {
     fn record_fragments(&self, path: &str, fragments: Vec<Fragment>) {
         self.inner
             .record_fragments(&format!("{}{path}", self.prefix), fragments);
+    }
+
+    fn lends_fragments(&self) -> bool {
+        self.inner.lends_fragments()
     }
 }
 

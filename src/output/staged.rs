@@ -414,6 +414,10 @@ impl SharedOutput for StagedDir {
             cache.record_fragments(path, fragments);
         }
     }
+
+    fn lends_fragments(&self) -> bool {
+        self.cache.as_ref().is_some_and(|c| c.lends_fragments())
+    }
 }
 
 fn marker_text() -> String {

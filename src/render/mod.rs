@@ -399,13 +399,27 @@ impl<'a> Site<'a> {
                 if !with_aggregates {
                     return Ok(());
                 }
-                if let Some(write) = self.index {
-                    crate::timing::phase("offline index", || self.offline_index(sink, write))?;
+                let index = || -> Result<()> {
+                    if let Some(write) = self.index {
+                        crate::timing::phase("offline index", || self.offline_index(sink, write))?;
+                    }
+                    progress.advance(1);
+                    Ok(())
+                };
+                let whole_book = || -> Result<()> {
+                    crate::timing::phase("print page", || self.write_print(sink))?;
+                    progress.advance(1);
+                    crate::timing::phase("runbooks", || self.runbooks(sink, &built, progress))
+                };
+                if sink.lends_fragments() {
+                    // The print page and runbooks are mostly copied from the previous build:
+                    // little memory and less work than the offline index beside them.
+                    let (a, b) = rayon::join(index, whole_book);
+                    a.and(b)
+                } else {
+                    index()?;
+                    whole_book()
                 }
-                progress.advance(1);
-                crate::timing::phase("print page", || self.write_print(sink))?;
-                progress.advance(1);
-                crate::timing::phase("runbooks", || self.runbooks(sink, &built, progress))
             },
         );
         let steps: usize = steps?.iter().sum();
