@@ -502,6 +502,39 @@ mod tests {
     }
 
     #[test]
+    fn fragments_are_read_back_from_their_file_and_only_while_it_is_unchanged() -> Result<()> {
+        let tmp = tempfile::tempdir()?;
+        let out = tmp.path().join("site");
+        std::fs::create_dir_all(&out)?;
+        let page = out.join("print.html");
+        std::fs::write(&page, "<p>one</p><p>two</p>")?;
+        let (one, two) = (Fingerprint::of(b"one"), Fingerprint::of(b"two"));
+        let first = BuildCache::empty(&out);
+        first.record("print.html", Fingerprint::of(b"print"), &page)?;
+        let at = |key, offset, len| Fragment { key, offset, len };
+        first.record_fragments("print.html", vec![at(one, 0, 10), at(two, 10, 10)]);
+        first.write(&out)?;
+
+        let second = BuildCache::open(&out);
+        assert!(second.lends_fragments());
+        assert_eq!(second.fragment(two).as_deref(), Some(&b"<p>two</p>"[..]));
+        assert_eq!(second.fragment(Fingerprint::of(b"three")), None);
+
+        // A fragment said to lie past its file's end makes the whole manifest untrusted.
+        let text = std::fs::read_to_string(manifest_path(&out))?;
+        let body = text[..text.rfind("end ").expect("the checksum line")]
+            .replace(" 10 10 print.html", " 10 11 print.html");
+        let lying = format!("{body}end {}\n", Fingerprint::of(body.as_bytes()).hex());
+        assert!(parse(&lying).is_none(), "{lying}");
+
+        // The file changed since: none of its fragments is lent.
+        std::fs::write(&page, "<p>one</p><p>TWO</p>!")?;
+        let third = BuildCache::open(&out);
+        assert_eq!(third.fragment(two), None);
+        Ok(())
+    }
+
+    #[test]
     fn a_file_changed_since_it_was_recorded_is_not_reused() -> Result<()> {
         let tmp = tempfile::tempdir()?;
         let out = tmp.path().join("site");

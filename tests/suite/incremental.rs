@@ -410,6 +410,16 @@ fn the_jobcenter_book_rebuilds_to_what_a_clean_build_makes() {
     let book = Book::jobcenter();
     let out = book.tmp().join("site");
     build(&book, &out);
+    // A build with a cache splices the print page and runbooks from fragments; one
+    // without renders them whole: the same bytes either way (profiles, placeholders,
+    // translations and all).
+    let whole = book.tmp().join("whole");
+    book.tejun()
+        .args(["build", ".", "--no-cache", "--out"])
+        .arg(&whole)
+        .run()
+        .assert_ok();
+    assert_same_site(&out, &whole, "a build without a cache");
     let file = first_procedure(&book.join("content"));
     let text = fs::read_to_string(&file).expect("procedure");
     let lines: Vec<&str> = text.lines().collect();
