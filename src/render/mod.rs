@@ -380,8 +380,9 @@ impl<'a> Site<'a> {
         }
         let built = runbook::build_date();
         // The pages on one side; on the other the files that hold the whole book, one
-        // after another (each is rendered on every core already, and one at a time keeps
-        // a single book-sized set of fragments or postings in memory).
+        // after another unless the previous build lends fragments (each is rendered on
+        // every core already, and one at a time keeps a single book-sized set of
+        // fragments or postings in memory).
         let (steps, aggregates) = rayon::join(
             || {
                 crate::timing::phase("render pages", || {
