@@ -193,106 +193,35 @@ feed_debug!(
     crate::model::Number,
     crate::condition::Condition,
     crate::model::TranslationGap,
+    (crate::diagnostics::FileId, std::ops::Range<usize>),
     usize,
     u32,
     bool
 );
 
-impl Feed for Procedure {
-    fn feed(&self, f: &mut Fingerprinter) {
-        let Procedure {
-            id,
-            number,
-            title,
-            title_source,
-            when,
-            intro,
-            sections,
-            source,
-        } = self;
-        id.feed(f);
-        number.feed(f);
-        title.feed(f);
-        title_source.feed(f);
-        when.feed(f);
-        intro.feed(f);
-        sections.feed(f);
-        source.feed(f);
-    }
+/// `Feed` for a struct: every field in order. The struct is destructured whole, so a field
+/// added to it does not compile until it is listed here.
+macro_rules! feed_fields {
+    ($($t:ident { $($field:ident),* $(,)? })*) => {$(
+        impl Feed for $t {
+            fn feed(&self, f: &mut Fingerprinter) {
+                let $t { $($field),* } = self;
+                $($field.feed(f);)*
+            }
+        }
+    )*};
 }
 
-impl Feed for Section {
-    fn feed(&self, f: &mut Fingerprinter) {
-        let Section {
-            id,
-            number,
-            title,
-            title_source,
-            when,
-            intro,
-            steps,
-            branches,
-        } = self;
-        id.feed(f);
-        number.feed(f);
-        title.feed(f);
-        title_source.feed(f);
-        when.feed(f);
-        intro.feed(f);
-        steps.feed(f);
-        branches.feed(f);
+feed_fields! {
+    Procedure { id, number, title, title_source, when, intro, sections, source }
+    Section { id, number, title, title_source, when, intro, steps, branches }
+    Branch { label, when, intro, steps }
+    Step {
+        id, number, title, title_source, when, parts, variants, variants_at, reused, origin,
     }
-}
-
-impl Feed for Branch {
-    fn feed(&self, f: &mut Fingerprinter) {
-        let Branch {
-            label,
-            when,
-            intro,
-            steps,
-        } = self;
-        label.feed(f);
-        when.feed(f);
-        intro.feed(f);
-        steps.feed(f);
-    }
-}
-
-impl Feed for Step {
-    fn feed(&self, f: &mut Fingerprinter) {
-        let Step {
-            id,
-            number,
-            title,
-            title_source,
-            when,
-            parts,
-            variants,
-            variants_at,
-            reused,
-            origin,
-        } = self;
-        id.feed(f);
-        number.feed(f);
-        title.feed(f);
-        title_source.feed(f);
-        when.feed(f);
-        parts.feed(f);
-        variants.feed(f);
-        variants_at.feed(f);
-        reused.feed(f);
-        f.debug(origin);
-    }
-}
-
-impl Feed for Variant {
-    fn feed(&self, f: &mut Fingerprinter) {
-        let Variant { label, when, parts } = self;
-        label.feed(f);
-        when.feed(f);
-        parts.feed(f);
-    }
+    Variant { label, when, parts }
+    ProcessItem { name, when }
+    Target { number, title, title_source, page, anchor, procedure, section, absent }
 }
 
 impl Feed for Part {
@@ -334,37 +263,6 @@ impl Feed for Part {
                 ids.feed(f);
             }
         }
-    }
-}
-
-impl Feed for ProcessItem {
-    fn feed(&self, f: &mut Fingerprinter) {
-        let ProcessItem { name, when } = self;
-        name.feed(f);
-        when.feed(f);
-    }
-}
-
-impl Feed for Target {
-    fn feed(&self, f: &mut Fingerprinter) {
-        let Target {
-            number,
-            title,
-            title_source,
-            page,
-            anchor,
-            procedure,
-            section,
-            absent,
-        } = self;
-        number.feed(f);
-        title.feed(f);
-        title_source.feed(f);
-        page.feed(f);
-        anchor.feed(f);
-        procedure.feed(f);
-        section.feed(f);
-        absent.feed(f);
     }
 }
 
