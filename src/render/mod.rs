@@ -180,8 +180,17 @@ pub fn language_links(
         .collect()
 }
 
-/// Writes a book's offline search index as (path inside the site, bytes) files.
-pub type IndexWriter = fn(&Book, &mut dyn FnMut(&str, Vec<u8>));
+/// Writes a book's offline search index as (path inside the site, bytes, key) files. A
+/// file with a key is made from what the key fingerprints rather than from its bytes; the
+/// function it is handed says whether the previous build's file of that path and key was
+/// put in place instead, and such a file is not handed over at all.
+pub type IndexWriter = fn(&Book, &IndexKept<'_>, &mut IndexFile<'_>);
+
+/// Whether the previous build's file of a path, made from a key, was put in place.
+pub type IndexKept<'a> = dyn Fn(&str, Fingerprint) -> bool + Sync + 'a;
+
+/// Takes one file of the offline index: its path, bytes and key (`None`: keyed by its bytes).
+pub type IndexFile<'a> = dyn FnMut(&str, Vec<u8>, Option<Fingerprint>) + 'a;
 
 #[derive(Serialize)]
 struct FrontView {
@@ -545,19 +554,27 @@ impl<'a> Site<'a> {
     /// index of a large book is thousands of small files).
     fn offline_index(&self, sink: &dyn SharedOutput, write: IndexWriter) -> Result<()> {
         const BATCH: usize = 256;
-        let mut batch: Vec<(String, Vec<u8>)> = Vec::with_capacity(BATCH);
+        type Made = (String, Vec<u8>, Option<Fingerprint>);
+        let mut batch: Vec<Made> = Vec::with_capacity(BATCH);
         let mut failed = None;
-        let mut flush = |batch: &mut Vec<(String, Vec<u8>)>| {
+        let mut flush = |batch: &mut Vec<Made>| {
             let written = batch
                 .par_iter()
-                .try_for_each(|(path, bytes)| put_bytes(sink, path, bytes));
+                .try_for_each(|(path, bytes, key)| match key {
+                    Some(key) if sink.keeps_cache() => {
+                        put_keyed(sink, path, Some(*key), &mut |w| Ok(w.write_all(bytes)?))
+                    }
+                    _ => put_bytes(sink, path, bytes),
+                });
             batch.clear();
             if let Err(e) = written {
                 failed.get_or_insert(e);
             }
         };
-        write(self.book, &mut |path, bytes| {
-            batch.push((path.to_string(), bytes));
+        // A reuse that fails to link is a file to write, not an error.
+        let kept = |path: &str, key| sink.keeps_cache() && sink.reuse(path, key).unwrap_or(false);
+        write(self.book, &kept, &mut |path, bytes, key| {
+            batch.push((path.to_string(), bytes, key));
             if batch.len() == BATCH {
                 flush(&mut batch);
             }

@@ -56,6 +56,8 @@ use super::pack::{
 };
 use super::wording::{Clause, Wording};
 use crate::model::Book;
+use crate::output::{Fingerprint, Fingerprinter};
+use crate::render::{IndexFile, IndexKept};
 
 /// Format version of the files, checked by `search.js`.
 pub const VERSION: u32 = 6;
@@ -763,15 +765,13 @@ fn cut_chunks(lengths: &[usize]) -> Vec<std::ops::Range<usize>> {
     chunks
 }
 
-/// A chunk's file: its LZ77 text holds a record `procedure, chapter, page` for each group
-/// its documents belong to, then the documents' records.
-fn chunk_text(
-    n: usize,
+/// A chunk's records before they are coded: a record `procedure, chapter, page` for each
+/// group its documents belong to, then the documents' records.
+fn chunk_records(
     range: std::ops::Range<usize>,
     docs: &[SearchDoc],
     doc_cond: &[u32],
     doc_group: &[u32],
-    dict: &LzDict,
 ) -> String {
     let mut text = String::with_capacity(CHUNK_BYTES * 2);
     let mut last = None;
@@ -793,23 +793,34 @@ fn chunk_text(
         }
         text.push_str(&record(&docs[i], doc_cond[i]));
     }
-    let mut out = String::with_capacity(text.len() / 2 + 64);
+    text
+}
+
+/// Chunk `n`'s file: its records ([`chunk_records`]) coded with the shared dictionary.
+fn chunk_file(n: usize, records: &str, dict: &LzDict) -> String {
+    let mut out = String::with_capacity(records.len() / 2 + 64);
     out.push_str(&format!(
         "window.tejunSearchDocs({{\"chunk\":{n},\"docs\":\""
     ));
-    push_lz(&mut out, &text, dict);
+    push_lz(&mut out, records, dict);
     out.push_str("\"});\n");
     out
 }
 
-/// The document chunks: their ranges of documents, their files, and the LZ77 dictionary
-/// they share. Records are made per chunk as it is coded (and for the dictionary's
-/// sample), never all at once: together they are a copy of every document's text.
+/// A chunk's file, with the key of what it is made from; `None` where `kept` put the
+/// previous build's file in place instead (it is then not coded again).
+type MadeChunk = Option<(String, Fingerprint)>;
+
+/// The document chunks: their ranges of documents, their files ([`MadeChunk`]) and the
+/// LZ77 dictionary they share. Records are made per chunk as it is coded (and for the
+/// dictionary's sample), never all at once: together they are a copy of every document's
+/// text.
 fn doc_chunks(
     docs: &[SearchDoc],
     doc_cond: &[u32],
     doc_group: &[u32],
-) -> (Vec<std::ops::Range<usize>>, Vec<String>, String) {
+    kept: &IndexKept<'_>,
+) -> (Vec<std::ops::Range<usize>>, Vec<MadeChunk>, String) {
     let lengths: Vec<usize> = docs
         .iter()
         .zip(doc_cond)
@@ -837,7 +848,18 @@ fn doc_chunks(
     let texts = chunks
         .par_iter()
         .enumerate()
-        .map(|(n, r)| chunk_text(n, r.clone(), docs, doc_cond, doc_group, &dict))
+        .map(|(n, r)| {
+            let records = chunk_records(r.clone(), docs, doc_cond, doc_group);
+            // A chunk's file is a function of its number, its records and the dictionary.
+            let mut key = Fingerprinter::new();
+            key.bytes(b"offline chunk")
+                .bytes(&VERSION.to_le_bytes())
+                .bytes(&(n as u64).to_le_bytes())
+                .bytes(dict_text.as_bytes())
+                .bytes(records.as_bytes());
+            let key = key.finish();
+            (!kept(&docs_file(n), key)).then(|| (chunk_file(n, &records, &dict), key))
+        })
         .collect();
     (chunks, texts, dict_text)
 }
@@ -934,14 +956,19 @@ fn problems_json(book: &Book) -> String {
     serde_json::to_string(&list).unwrap_or_else(|_| "[]".into())
 }
 
-/// Writes the offline index of `book` through `out(relative path, bytes)`.
-/// [`write_offline_index`] as the renderer takes it ([`crate::render::IndexWriter`]).
-pub fn write_site_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) {
-    write_offline_index(book, out);
+/// [`write_offline_index`] as the renderer takes it ([`crate::render::IndexWriter`]): a
+/// document chunk whose key `kept` accepts is not coded again, and the others are handed
+/// to `out` with their keys.
+pub fn write_site_index(book: &Book, kept: &IndexKept<'_>, out: &mut IndexFile<'_>) {
+    write_index(book, kept, out);
 }
 
 /// Writes the site's offline index (the files of `search/`) through `out`; what it wrote.
 pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> OfflineStats {
+    write_index(book, &|_, _| false, &mut |path, bytes, _| out(path, bytes))
+}
+
+fn write_index(book: &Book, kept: &IndexKept<'_>, out: &mut IndexFile<'_>) -> OfflineStats {
     let docs = crate::timing::phase("offline: documents", || docs::collect(book));
     let analysis = Analysis::of(book.config.language);
     let (doc_group, group_postings) = crate::timing::phase("offline: group postings", || {
@@ -986,23 +1013,26 @@ pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> O
         docs: docs.len(),
         ..OfflineStats::default()
     };
-    let mut emit = |path: &str, text: String| {
+    let mut emit_keyed = |path: &str, text: String, key: Option<Fingerprint>| {
         stats.files += 1;
         stats.bytes += text.len();
-        out(path, text.into_bytes());
+        out(path, text.into_bytes(), key);
     };
 
     // The document chunks first, written at once; then only what the postings read is
     // kept of each document. The postings are the index's largest structure, and the
     // rest of the documents (their text above all) would only sit beside them.
     let (chunks, chunk_texts, dict) = crate::timing::phase("offline: chunks", || {
-        doc_chunks(&docs, &doc_cond, &doc_group)
+        doc_chunks(&docs, &doc_cond, &doc_group, kept)
     });
     crate::timing::phase("offline: write chunks", || {
-        for (n, text) in chunk_texts.into_iter().enumerate() {
-            emit(&docs_file(n), text);
+        for (n, made) in chunk_texts.into_iter().enumerate() {
+            if let Some((text, key)) = made {
+                emit_keyed(&docs_file(n), text, Some(key));
+            }
         }
     });
+    let mut emit = |path: &str, text: String| emit_keyed(path, text, None);
     let docs: Vec<Searched> = docs.into_iter().map(Searched::from).collect();
     let group_sizes: Vec<u64> = doc_group
         .chunk_by(|a, b| a == b)
