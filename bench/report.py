@@ -147,6 +147,42 @@ for size in sizes:
         out.append("| " + " | ".join(cells) + " |")
     out.append("")
 
+# Issue #21's targets, each as this run measured it: tejun's own figure (`tejun build`,
+# not serve) against the peer's, and whether it is within the target.
+TARGETS = [
+    ("full build", "hugo", 0.5, "full build at most half of Hugo's (no search)"),
+    ("full build", "mdbook", 0.1, "full build at most a tenth of mdBook's"),
+    ("peak memory", "hugo", 0.5, "peak memory at most half of Hugo's"),
+]
+REBUILD_LIMIT_S = 1.0
+out.append("## Targets (issue #21)\n")
+out.append("| procedures | target | tejun | peer | tejun ÷ peer | met |")
+out.append("|---|---|---|---|---|---|")
+for size in sizes:
+    n = f"{int(size):,}"
+    for metric, peer, limit, what in TARGETS:
+        row = figures.get((size, metric), {})
+        ours, theirs = row.get("tejun"), row.get(peer)
+        if not ours or not theirs or theirs[0] <= 0:
+            out.append(f"| {n} | {what} | {show(*ours) if ours else '—'} | — | — | not measured |")
+            continue
+        ratio = ours[0] / theirs[0]
+        met = "yes" if ratio <= limit else "no"
+        out.append(f"| {n} | {what} | {show(*ours)} | {show(*theirs)} | {ratio:.2f} | {met} |")
+    rebuild = figures.get((size, "rebuild after one edit"), {}).get("tejun")
+    if rebuild:
+        met = "yes" if rebuild[0] < REBUILD_LIMIT_S else "no"
+        out.append(
+            f"| {n} | `tejun build` after one edit under {REBUILD_LIMIT_S:g} s | {show(*rebuild)} | — | — | {met} |"
+        )
+    floor = figures.get((size, "full build"), {})
+    if "tejun" in floor and "cp -r" in floor and floor["cp -r"][0] > 0:
+        out.append(
+            f"| {n} | distance from the floor (`cp -r` of the output) | {show(*floor['tejun'])} "
+            f"| {show(*floor['cp -r'])} | {floor['tejun'][0] / floor['cp -r'][0]:.1f} | (the floor) |"
+        )
+out.append("")
+
 with open(notes_path, encoding="utf-8") as f:
     notes = [n.rstrip() for n in f if n.strip()]
 out.append("## Notes\n")
