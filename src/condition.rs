@@ -352,7 +352,7 @@ impl Parser<'_> {
             return self.fail("expected an operator (`=`, `!=`, `<`, `<=`, `>`, `>=`, `in`)");
         };
         let right = self.word("a value")?;
-        // `R12.4.1 <= from <= R12.7.x`: a range with the facet in the middle.
+        // `2.4.1 <= from <= 2.7.x`: a range with the facet in the middle.
         if let Some(op2) = self.op() {
             if !matches!(op, Op::Lt | Op::Le) || !matches!(op2, Op::Lt | Op::Le) {
                 return Err(ParseError {
@@ -374,7 +374,7 @@ impl Parser<'_> {
                 },
             ]));
         }
-        // `R12.8 <= to`: a version on the left is the same test flipped.
+        // `2.8 <= to`: a version on the left is the same test flipped.
         if looks_like_version(&left.text) && !looks_like_version(&right.text) {
             return Ok(Expr::Test {
                 facet: right,

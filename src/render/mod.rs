@@ -683,7 +683,8 @@ impl<'a> Site<'a> {
                     assembly,
                     |which| self.print_bodies(&ctx, &places, Some(which)),
                     |marks| {
-                        let c = self.print_context(&ctx, marks)?;
+                        let c = self.common(&ctx, &page);
+                        let c = self.print_context(&ctx, c, marks)?;
                         self.theme
                             .tera
                             .render(template, &c)
@@ -813,7 +814,7 @@ impl<'a> Site<'a> {
             PageId::Print => {
                 let places: Vec<_> = nav::places(self.book).collect();
                 let bodies = self.print_bodies(&ctx, &places, None)?;
-                c = self.print_context(&ctx, bodies)?;
+                c = self.print_context(&ctx, c, bodies)?;
                 "print.html"
             }
         };
@@ -965,10 +966,9 @@ impl<'a> Site<'a> {
             .collect()
     }
 
-    /// The print page's context, with `bodies` (one per procedure, in reading order) where
-    /// its procedures go.
-    fn print_context(&self, ctx: &Ctx, bodies: Vec<String>) -> Result<Context> {
-        let mut c = self.common(ctx, &PageId::Print);
+    /// The print page's context: `c` (what every page has) with `bodies` (one per
+    /// procedure, in reading order) where its procedures go.
+    fn print_context(&self, ctx: &Ctx, mut c: Context, bodies: Vec<String>) -> Result<Context> {
         c.insert("front", &self.front(ctx));
         c.insert("print_toc", &view::toc(ctx));
         fragments::insert_value(&mut c, "blocks", self.print_blocks(ctx, bodies)?)?;

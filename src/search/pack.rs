@@ -657,7 +657,7 @@ mod tests {
     #[test]
     fn a_dictionary_holds_what_recurs_and_makes_short_texts_shorter() {
         let texts: Vec<String> = (0..200)
-            .map(|i| format!("手順{i}: クラスタのリソースを停止してください。nqsstop -f {i}"))
+            .map(|i| format!("手順{i}: クラスタのリソースを停止してください。svcctl stop {i}"))
             .collect();
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
         let dict = dictionary(&refs, 256);

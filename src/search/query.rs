@@ -6,7 +6,7 @@
 //! input yields a query and none fails to parse. `search.js` mirrors this.
 //!
 //! Japanese is typed as the writer would never write it: with particles (`サービスを停止`
-//! for a title 「サービス停止」), inflected (`停止する`, `引き継げない`), okurigana or
+//! for a title `サービス停止`), inflected (`停止する`, `引き継げない`), okurigana or
 //! not (`引き継ぎ` / `引継`). Outside quotes, a piece is cut where a particle or an
 //! inflection stands between words, a trailing inflection is dropped, and a single kana
 //! between two kanji is folded away (the analyser indexes `引き継` under `引継` too), so
@@ -432,7 +432,7 @@ mod tests {
         assert_eq!(words("how to drain the node"), ["drain", "node"]);
         assert_eq!(words("how to"), ["how", "to"]);
         assert_eq!(words("\"the\" node"), ["the", "node"]);
-        assert_eq!(words("JobCenter の 停止"), ["jobcenter", "停止"]);
+        assert_eq!(words("Nginx の 停止"), ["nginx", "停止"]);
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! A hit's condition as a reader reads it. The stored condition is the conjunction of every
-//! enclosing `when` (`cluster = mscs and … and from <= R12.7.x and from <= R12.4`): exact,
+//! enclosing `when` (`platform = win and … and from <= 2.7.x and from <= 2.4`): exact,
 //! but long and repetitive, and near-identical hits (one reusable step in several
 //! procedures) differ only by it. Here it becomes a short list of clauses, each worded
 //! with the facet and value labels of book.toml as the site's badges word it
@@ -70,7 +70,7 @@ pub fn clauses(c: &Condition, config: &Config) -> Vec<Clause> {
         .collect()
 }
 
-/// `c` simplified and worded as one line (`Facet: value、Other: value`); `None` when
+/// `c` simplified and worded as one line (`Facet: value, Other: value`, with the language table's separator); `None` when
 /// nothing is left to say.
 pub fn text(c: &Condition, config: &Config) -> Option<String> {
     joined(&clauses(c, config), config)
@@ -145,7 +145,7 @@ fn flatten(c: &Condition, out: &mut Vec<Condition>) {
 }
 
 /// A facet's `>=` bound followed by its `<=` bound, as one `and` (the labels read it as a
-/// range, 「A〜B」), where the `>=` one stood.
+/// range, `A – B` in the language table's words), where the `>=` one stood.
 fn ranges(items: Vec<Condition>) -> Vec<Condition> {
     let bound = |c: &Condition, want: Op| match c {
         Condition::Version { facet, op, .. } if *op == want => Some(facet.clone()),
@@ -178,18 +178,18 @@ mod tests {
 
     const BOOK: &str = r#"
 title = "t"
-language = "ja"
+language = "en"
 [[facet]]
-id = "cluster"
-label = "クラスタ種別"
-values = [{ id = "mscs", label = "MSCS(MSFC)" }, { id = "unix", label = "UNIX" }]
+id = "platform"
+label = "Platform"
+values = [{ id = "win", label = "Windows" }, { id = "linux", label = "Linux" }]
 [[facet]]
 id = "from"
-label = "適用前のバージョン"
+label = "Installed version"
 kind = "version"
 [[facet]]
 id = "to"
-label = "適用後のバージョン"
+label = "Target version"
 kind = "version"
 "#;
 
@@ -212,37 +212,37 @@ kind = "version"
     #[test]
     fn repeats_go_and_the_tightest_bound_stays() {
         assert_eq!(
-            clauses("cluster = mscs and from >= R12.8 and (from >= R12.8)"),
-            ["cluster = mscs", "from >= R12.8"]
+            clauses("platform = win and from >= 2.8 and (from >= 2.8)"),
+            ["platform = win", "from >= 2.8"]
         );
         assert_eq!(
-            clauses("cluster = mscs and from <= R12.7.x and from <= R12.4"),
-            ["cluster = mscs", "from <= R12.4"]
+            clauses("platform = win and from <= 2.7.x and from <= 2.4"),
+            ["platform = win", "from <= 2.4"]
         );
         assert_eq!(
-            clauses("from <= R12.7.x and from >= R12.4.1 and (to <= R12.7.x or to >= R12.8)"),
-            ["from >= R12.4.1 and from <= R12.7.x"]
+            clauses("from <= 2.7.x and from >= 2.4.1 and (to <= 2.7.x or to >= 2.8)"),
+            ["from >= 2.4.1 and from <= 2.7.x"]
         );
         assert_eq!(
-            clauses("from <= R12.7.x and (to <= R12.7.x or to >= R13)"),
-            ["from <= R12.7.x", "to <= R12.7.x or to >= R13"]
+            clauses("from <= 2.7.x and (to <= 2.7.x or to >= 3)"),
+            ["from <= 2.7.x", "to <= 2.7.x or to >= 3"]
         );
     }
 
     #[test]
     fn tautologies_and_implied_clauses_say_nothing() {
         assert_eq!(
-            clauses("cluster = mscs and (from < R13 or from >= R13)"),
-            ["cluster = mscs"]
+            clauses("platform = win and (from < 3 or from >= 3)"),
+            ["platform = win"]
         );
-        assert!(clauses("from < R13 or from >= R13").is_empty());
+        assert!(clauses("from < 3 or from >= 3").is_empty());
         assert_eq!(
-            clauses("from >= R12.8 and (from >= R12.4 or cluster = unix)"),
-            ["from >= R12.8"]
+            clauses("from >= 2.8 and (from >= 2.4 or platform = linux)"),
+            ["from >= 2.8"]
         );
         assert_eq!(
-            clauses("cluster in [mscs, unix] and from >= R12.8"),
-            ["from >= R12.8"]
+            clauses("platform in [win, linux] and from >= 2.8"),
+            ["from >= 2.8"]
         );
     }
 
@@ -251,9 +251,9 @@ kind = "version"
         let config = config();
         let mut w = Wording::new(&config);
         assert_eq!(
-            w.text("cluster = mscs and from <= R12.7.x and from <= R12.4 and from >= R12.1")
+            w.text("platform = win and from <= 2.7.x and from <= 2.4 and from >= 2.1")
                 .as_deref(),
-            Some("クラスタ種別: MSCS(MSFC)、適用前のバージョン: R12.1〜R12.4")
+            Some("Platform: Windows, Installed version: 2.1 – 2.4")
         );
         assert_eq!(w.text(""), None);
         assert_eq!(w.text("nofacet = x"), None);
