@@ -113,8 +113,7 @@ impl<'a> Build<'a> {
         crate::render::inputs::of(&model, book);
         let site = Site::new(book, theme)?
             .with_inputs(model.clone())
-            .with_index(crate::search::write_site_index)
-            .with_commands(crate::search::commands::for_site)
+            .with_search(crate::search::read_site)
             .with_languages(crate::render::language_links(own, &others, own));
         let index_dir = index::beside(&out_dir);
         let (site_result, index) = std::thread::scope(|scope| {
@@ -136,8 +135,7 @@ impl<'a> Build<'a> {
                         let lang = tr.config.language;
                         let theme = Theme::load(Some(&root.join(&tr.config.theme_dir)))?;
                         let site = Site::new(tr, theme)?
-                            .with_index(crate::search::write_site_index)
-                            .with_commands(crate::search::commands::for_site)
+                            .with_search(crate::search::read_site)
                             .with_languages(crate::render::language_links(own, &others, lang));
                         crate::output::with_shared(&mut staged, |sink| {
                             let mut within = crate::output::Within::new(sink, lang.code());

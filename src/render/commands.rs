@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::html::Ctx;
 use super::view::TitleView;
-use crate::model::Book;
+use crate::output::Fingerprinter;
 
 /// A program or process as the layer that knows commands (search) lists it for the site.
 #[derive(Debug, Clone)]
@@ -37,9 +37,41 @@ pub struct ListedStep {
     pub condition: Option<String>,
 }
 
-/// Lists a book's commands for the commands page; given by the layer above
-/// ([`super::Site::with_commands`]), as the offline index is.
-pub type CommandLister = fn(&Book) -> Vec<Listed>;
+/// Adds everything `listed` holds to `f`: the commands page is a function of the
+/// listing, the theme and what the book shares (each struct taken apart whole, so a field
+/// added to it does not compile until it is keyed).
+pub fn fingerprint(listed: &[Listed], f: &mut Fingerprinter) {
+    f.bytes(&(listed.len() as u64).to_le_bytes());
+    for Listed {
+        name,
+        process,
+        steps,
+    } in listed
+    {
+        f.bytes(name.as_bytes())
+            .bytes(&[u8::from(*process)])
+            .bytes(&(steps.len() as u64).to_le_bytes());
+        for ListedStep {
+            page,
+            anchor,
+            location,
+            title,
+            procedure,
+            condition,
+        } in steps
+        {
+            f.bytes(page.as_bytes())
+                .bytes(anchor.as_bytes())
+                .bytes(location.as_bytes())
+                .bytes(title.as_bytes())
+                .bytes(procedure.as_bytes());
+            match condition {
+                Some(c) => f.bytes(b"when").bytes(c.as_bytes()),
+                None => f.bytes(b"always"),
+            };
+        }
+    }
+}
 
 /// A program or process with its steps, ready for `commands.html`.
 #[derive(Debug, Clone, Serialize)]
@@ -67,27 +99,24 @@ pub struct StepLink {
     pub when: Option<String>,
 }
 
-/// Every command and process of the book, by name (none without a lister).
-pub fn index(ctx: &Ctx, lister: Option<CommandLister>) -> Vec<CommandView> {
-    let Some(list) = lister else {
-        return Vec::new();
-    };
-    list(ctx.book)
-        .into_iter()
+/// Every command and process of the book as `listed` names them, by name.
+pub fn index(ctx: &Ctx, listed: &[Listed]) -> Vec<CommandView> {
+    listed
+        .iter()
         .map(|e| CommandView {
-            name: e.name,
+            name: e.name.clone(),
             process: e.process,
             steps: e
                 .steps
-                .into_iter()
+                .iter()
                 .map(|u| {
                     let step = format!("{}/{}", u.page, u.anchor.trim_start_matches("step-"));
                     StepLink {
                         href: ctx.href(&u.page, &u.anchor),
-                        location: u.location,
+                        location: u.location.clone(),
                         title: TitleView::of(ctx, &step, &u.title),
                         procedure: TitleView::of(ctx, &u.page, &u.procedure),
-                        when: u.condition,
+                        when: u.condition.clone(),
                     }
                 })
                 .collect(),

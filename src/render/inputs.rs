@@ -74,6 +74,18 @@ impl Inputs {
         Some(f.finish())
     }
 
+    /// The key of a page that reads what the book shares and, of its procedures, only
+    /// what `own` fingerprints (the commands page: its listing).
+    pub fn page_with(&self, site: Fingerprint, template: &str, own: Fingerprint) -> Fingerprint {
+        let mut f = Fingerprinter::new();
+        f.bytes(b"page")
+            .fingerprint(site)
+            .fingerprint(self.shared)
+            .bytes(template.as_bytes())
+            .fingerprint(own);
+        f.finish()
+    }
+
     /// The key of procedure `id`'s fragment in a whole-book file: `file` names the file
     /// and everything that file adds to what the book shares (the site's fingerprint,
     /// and for a runbook its environment's view of the book, [`Inputs::view`]), `start`

@@ -124,11 +124,12 @@ pub struct Site<'a> {
     procedures: std::sync::OnceLock<std::collections::HashMap<&'a str, nav::Place<'a>>>,
     /// The step bodies rendered so far, for the pages, the print page and the runbooks.
     bodies: parts::BodyCache,
-    /// What writes the site's offline search index beside the other whole-book files, if
-    /// anything: the search module sits above the renderer, so the caller hands it in.
-    index: Option<IndexWriter>,
-    /// Lists the commands for `commands.html` (given by the layer that knows them).
-    commands: Option<commands::CommandLister>,
+    /// Reads the book for the offline search index and the commands page, if anything:
+    /// the search module sits above the renderer, so the caller hands it in.
+    search: Option<SearchReader>,
+    /// That reading while a build uses it: made once before the build's workers start
+    /// and let go when it ends (a large book's documents are over a hundred megabytes).
+    search_read: std::sync::Mutex<Option<std::sync::Arc<dyn SearchSide + 'a>>>,
     /// The book's languages, for the language switch (empty for a book in one).
     languages: Vec<LanguageLink>,
     /// The book's model, hashed on first use (for the build cache's keys).
@@ -180,11 +181,20 @@ pub fn language_links(
         .collect()
 }
 
-/// Writes a book's offline search index as (path inside the site, bytes, key) files. A
-/// file with a key is made from what the key fingerprints rather than from its bytes; the
-/// function it is handed says whether the previous build's file of that path and key was
-/// put in place instead, and such a file is not handed over at all.
-pub type IndexWriter = fn(&Book, &IndexKept<'_>, &mut IndexFile<'_>);
+/// Reads a book for its site's search parts ([`SearchSide`]).
+pub type SearchReader = for<'b> fn(&'b Book) -> std::sync::Arc<dyn SearchSide + 'b>;
+
+/// The search layer's reading of a book (its searchable documents), made once per build
+/// and shared by the two parts of the site made from it.
+pub trait SearchSide: Send + Sync {
+    /// The book's commands and processes for `commands.html`.
+    fn commands(&self) -> &[commands::Listed];
+    /// Writes the offline index as (path inside the site, bytes, key) files through `out`.
+    /// A file with a key is made from what the key fingerprints rather than from its
+    /// bytes; `kept` says whether the previous build's file of that path and key was put
+    /// in place instead, and such a file is not handed over at all.
+    fn write_index(&self, kept: &IndexKept<'_>, out: &mut IndexFile<'_>);
+}
 
 /// Whether the previous build's file of a path, made from a key, was put in place.
 pub type IndexKept<'a> = dyn Fn(&str, Fingerprint) -> bool + Sync + 'a;
@@ -256,8 +266,8 @@ impl<'a> Site<'a> {
             tejun_json: env::script_json(&env::picker_config(&book.config)),
             procedures: std::sync::OnceLock::new(),
             bodies: parts::BodyCache::default(),
-            index: None,
-            commands: None,
+            search: None,
+            search_read: std::sync::Mutex::new(None),
             languages: Vec::new(),
             inputs: inputs::SharedInputs::default(),
             site_key: std::sync::OnceLock::new(),
@@ -277,16 +287,31 @@ impl<'a> Site<'a> {
         self
     }
 
-    /// Writes the offline search index with `write` when the whole-book files are built.
-    pub fn with_index(mut self, write: IndexWriter) -> Self {
-        self.index = Some(write);
+    /// Writes the offline search index when the whole-book files are built, and lists the
+    /// book's commands on `commands.html`, from what `read` makes of the book.
+    pub fn with_search(mut self, read: SearchReader) -> Self {
+        self.search = Some(read);
         self
     }
 
-    /// Lists the book's commands for `commands.html` with `list`.
-    pub fn with_commands(mut self, list: commands::CommandLister) -> Self {
-        self.commands = Some(list);
-        self
+    /// The search layer's reading of the book: the build's, or one made for this call
+    /// (the dev server rendering the commands page alone).
+    fn search_side(&self) -> Option<std::sync::Arc<dyn SearchSide + 'a>> {
+        let read = self.search?;
+        let held = self
+            .search_read
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone();
+        Some(held.unwrap_or_else(|| read(self.book)))
+    }
+
+    /// Holds `side` for the rest of a build (`None`: lets it go).
+    fn hold_search(&self, side: Option<std::sync::Arc<dyn SearchSide + 'a>>) {
+        *self
+            .search_read
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = side;
     }
 
     /// The pages in reading order and each page's place in it, built on first use: the
@@ -387,6 +412,12 @@ impl<'a> Site<'a> {
             // another to finish hashing would hold a thread the hashing needs.
             self.inputs();
         }
+        // Read once for the offline index and the commands page, before either starts.
+        let searched = with_aggregates || pages.contains(&PageId::Commands);
+        if let (Some(read), true) = (self.search, searched) {
+            let side = crate::timing::phase("search documents", || read(self.book));
+            self.hold_search(Some(side));
+        }
         let built = runbook::build_date();
         // The pages on one side; on the other the files that hold the whole book, one
         // after another unless the previous build lends fragments (each is rendered on
@@ -410,8 +441,10 @@ impl<'a> Site<'a> {
                     return Ok(());
                 }
                 let index = || -> Result<()> {
-                    if let Some(write) = self.index {
-                        crate::timing::phase("offline index", || self.offline_index(sink, write))?;
+                    if let Some(side) = self.search_side() {
+                        crate::timing::phase("offline index", || {
+                            self.offline_index(sink, side.as_ref())
+                        })?;
                     }
                     progress.advance(1);
                     Ok(())
@@ -432,6 +465,7 @@ impl<'a> Site<'a> {
                 }
             },
         );
+        self.hold_search(None);
         let steps: usize = steps?.iter().sum();
         aggregates?;
         if with_pages {
@@ -552,7 +586,7 @@ impl<'a> Site<'a> {
 
     /// The offline search index's script files, written in batches from every core (the
     /// index of a large book is thousands of small files).
-    fn offline_index(&self, sink: &dyn SharedOutput, write: IndexWriter) -> Result<()> {
+    fn offline_index(&self, sink: &dyn SharedOutput, side: &dyn SearchSide) -> Result<()> {
         const BATCH: usize = 256;
         type Made = (String, Vec<u8>, Option<Fingerprint>);
         let mut batch: Vec<Made> = Vec::with_capacity(BATCH);
@@ -573,7 +607,7 @@ impl<'a> Site<'a> {
         };
         // A reuse that fails to link is a file to write, not an error.
         let kept = |path: &str, key| sink.keeps_cache() && sink.reuse(path, key).unwrap_or(false);
-        write(self.book, &kept, &mut |path, bytes, key| {
+        side.write_index(&kept, &mut |path, bytes, key| {
             batch.push((path.to_string(), bytes, key));
             if batch.len() == BATCH {
                 flush(&mut batch);
@@ -644,6 +678,9 @@ impl<'a> Site<'a> {
             })?;
             return Ok(p.step_count());
         }
+        if *page == PageId::Commands && sink.keeps_cache() {
+            return self.write_commands(sink);
+        }
         let (c, template, steps) = self.page_context(page)?;
         let (c, key) = self.keyed(sink, template, c)?;
         put_keyed(sink, &page.path(), key, &mut |w| {
@@ -653,6 +690,30 @@ impl<'a> Site<'a> {
                 .map_err(|e| render_error(page, template, &e))
         })?;
         Ok(steps.len())
+    }
+
+    /// The commands page, keyed by its listing and what the book shares: a rebuild
+    /// renders it (it lists the whole book) only when the listing changed.
+    fn write_commands(&self, sink: &dyn SharedOutput) -> Result<usize> {
+        let page = PageId::Commands;
+        let template = "commands.html";
+        let side = self.search_side();
+        let listed = side.as_ref().map_or(&[][..], |s| s.commands());
+        let mut own = Fingerprinter::new();
+        commands::fingerprint(listed, &mut own);
+        let key = self
+            .inputs()
+            .page_with(self.site_key(), template, own.finish());
+        put_keyed(sink, &page.path(), Some(key), &mut |w| {
+            let ctx = Ctx::new(self.book, link_mode(&page));
+            let mut c = self.common(&ctx, &page);
+            c.insert("commands", &commands::index(&ctx, listed));
+            self.theme
+                .tera
+                .render_to(template, &c, w)
+                .map_err(|e| render_error(&page, template, &e))
+        })?;
+        Ok(0)
     }
 
     /// The print page, written as it is rendered: it holds the whole book (over 100 MB at
@@ -792,7 +853,9 @@ impl<'a> Site<'a> {
             }
             PageId::NotFound => "404.html",
             PageId::Commands => {
-                c.insert("commands", &commands::index(&ctx, self.commands));
+                let side = self.search_side();
+                let listed = side.as_ref().map_or(&[][..], |s| s.commands());
+                c.insert("commands", &commands::index(&ctx, listed));
                 "commands.html"
             }
             PageId::Problems => {

@@ -228,6 +228,35 @@ pub(crate) struct CommandSite {
     pub text: String,
 }
 
+/// About how many link targets `loaded` defines: chapters, groups, procedures, sections and
+/// steps (reusable steps and problems are few beside them).
+fn target_estimate(loaded: &Loaded) -> usize {
+    let procedure = |p: &LoadedProcedure| {
+        1 + p
+            .raw
+            .section
+            .iter()
+            .map(|s| 1 + s.step.len() + s.branch.iter().map(|b| b.step.len()).sum::<usize>())
+            .sum::<usize>()
+    };
+    loaded
+        .chapters
+        .iter()
+        .map(|ch| {
+            1 + ch
+                .items
+                .iter()
+                .map(|item| match item {
+                    LoadedItem::Group { procedures, .. } => {
+                        1 + procedures.iter().map(procedure).sum::<usize>()
+                    }
+                    LoadedItem::Procedure(p) => procedure(p),
+                })
+                .sum::<usize>()
+        })
+        .sum()
+}
+
 struct Resolver<'a> {
     config: &'a Config,
     sources: &'a SourceMap,
@@ -416,6 +445,11 @@ impl<'a> Resolver<'a> {
     }
 
     fn resolve(&mut self, loaded: &Loaded) -> (Vec<FrontSection>, Vec<ExtRef>, Vec<Chapter>) {
+        // Sized once: grown by doubling, a large book's map of link targets was copied
+        // and its fresh memory faulted in again at every step.
+        let targets = target_estimate(loaded);
+        self.targets.reserve(targets);
+        self.target_sites.reserve(targets);
         self.reusable_ids();
         let front = match &loaded.front {
             Some((file, raw)) => self.front_matter(*file, raw),

@@ -55,10 +55,14 @@ pub struct Entry {
     pub steps: Vec<Use>,
 }
 
-/// Every command and process of `book` for the site's commands page
-/// ([`crate::render::Site::with_commands`]).
-pub fn for_site(book: &Book) -> Vec<crate::render::commands::Listed> {
-    list(book, "")
+/// Every command and process in `docs` (a book's, in reading order) for the site's
+/// commands page ([`crate::render::SearchSide::commands`]).
+pub fn for_site(docs: &[SearchDoc]) -> Vec<crate::render::commands::Listed> {
+    let mut by = Listing::default();
+    for d in docs {
+        by.add(d, "");
+    }
+    by.entries()
         .into_iter()
         .map(|e| crate::render::commands::Listed {
             name: e.name,
@@ -86,13 +90,23 @@ type Uses = (Use, Vec<Option<String>>);
 /// ignored).
 pub fn list(book: &Book, prefix: &str) -> Vec<Entry> {
     let prefix = prefix.to_ascii_lowercase();
-    let mut by: BTreeMap<(String, Kind), Vec<Uses>> = BTreeMap::new();
-    docs::each(book, &mut |d: SearchDoc| {
-        for (name, kind, cond) in names(&d)
+    let mut by = Listing::default();
+    docs::each(book, &mut |d: SearchDoc| by.add(&d, &prefix));
+    by.entries()
+}
+
+/// Names and the steps using them, gathered document by document in reading order.
+#[derive(Default)]
+struct Listing(BTreeMap<(String, Kind), Vec<Uses>>);
+
+impl Listing {
+    /// Adds the names `d` uses that start with `prefix` (lower-case).
+    fn add(&mut self, d: &SearchDoc, prefix: &str) {
+        for (name, kind, cond) in names(d)
             .into_iter()
-            .filter(|(n, _, _)| n.starts_with(&prefix))
+            .filter(|(n, _, _)| n.starts_with(prefix))
         {
-            let uses = by.entry((name, kind)).or_default();
+            let uses = self.0.entry((name, kind)).or_default();
             match uses.last_mut() {
                 Some((u, conds)) if u.link == d.link() => conds.push(cond),
                 _ => uses.push((
@@ -109,20 +123,24 @@ pub fn list(book: &Book, prefix: &str) -> Vec<Entry> {
                 )),
             }
         }
-    });
-    by.into_iter()
-        .map(|((name, kind), uses)| Entry {
-            name,
-            kind,
-            steps: uses
-                .into_iter()
-                .map(|(u, conds)| Use {
-                    condition: any_of(conds),
-                    ..u
-                })
-                .collect(),
-        })
-        .collect()
+    }
+
+    fn entries(self) -> Vec<Entry> {
+        self.0
+            .into_iter()
+            .map(|((name, kind), uses)| Entry {
+                name,
+                kind,
+                steps: uses
+                    .into_iter()
+                    .map(|(u, conds)| Use {
+                        condition: any_of(conds),
+                        ..u
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
 }
 
 /// The names `d` runs or checks, each with the condition of the slice it is written in: a

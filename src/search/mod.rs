@@ -26,5 +26,46 @@ pub mod wording;
 pub use analyze::analyze;
 pub use docs::{collect, SearchDoc};
 pub use index::{default_dir, update, Hit, LiveIndex, Request, Results, SearchIndex, Update};
-pub use offline::{write_offline_index, write_site_index, OfflineStats};
+pub use offline::{write_offline_index, OfflineStats};
 pub use query::Field;
+
+use std::sync::{Arc, Mutex};
+
+use crate::model::Book;
+use crate::render::{IndexFile, IndexKept, SearchSide};
+
+/// The search layer's reading of `book` for its site ([`crate::render::Site::with_search`]):
+/// the documents, made once on every core, list the commands page's names at once and
+/// are then kept for the offline index alone, which lets them go as it goes.
+pub fn read_site(book: &Book) -> Arc<dyn SearchSide + '_> {
+    let docs = collect(book);
+    Arc::new(SiteDocs {
+        book,
+        listed: commands::for_site(&docs),
+        docs: Mutex::new(Some(docs)),
+    })
+}
+
+struct SiteDocs<'b> {
+    book: &'b Book,
+    listed: Vec<crate::render::commands::Listed>,
+    /// Taken by the offline index.
+    docs: Mutex<Option<Vec<SearchDoc>>>,
+}
+
+impl SearchSide for SiteDocs<'_> {
+    fn commands(&self) -> &[crate::render::commands::Listed] {
+        &self.listed
+    }
+
+    fn write_index(&self, kept: &IndexKept<'_>, out: &mut IndexFile<'_>) {
+        let docs = self
+            .docs
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take();
+        // A second index from one reading (no build asks for one) reads the book again.
+        let docs = docs.unwrap_or_else(|| collect(self.book));
+        offline::write_index(self.book, docs, kept, out);
+    }
+}

@@ -956,20 +956,24 @@ fn problems_json(book: &Book) -> String {
     serde_json::to_string(&list).unwrap_or_else(|_| "[]".into())
 }
 
-/// [`write_offline_index`] as the renderer takes it ([`crate::render::IndexWriter`]): a
-/// document chunk whose key `kept` accepts is not coded again, and the others are handed
-/// to `out` with their keys.
-pub fn write_site_index(book: &Book, kept: &IndexKept<'_>, out: &mut IndexFile<'_>) {
-    write_index(book, kept, out);
-}
-
 /// Writes the site's offline index (the files of `search/`) through `out`; what it wrote.
 pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> OfflineStats {
-    write_index(book, &|_, _| false, &mut |path, bytes, _| out(path, bytes))
+    let docs = crate::timing::phase("offline: documents", || docs::collect(book));
+    write_index(book, docs, &|_, _| false, &mut |path, bytes, _| {
+        out(path, bytes)
+    })
 }
 
-fn write_index(book: &Book, kept: &IndexKept<'_>, out: &mut IndexFile<'_>) -> OfflineStats {
-    let docs = crate::timing::phase("offline: documents", || docs::collect(book));
+/// [`write_offline_index`] from `docs`, the book's documents in reading order, as the
+/// renderer takes it ([`crate::render::SearchSide::write_index`]): a document chunk whose
+/// key `kept` accepts is not coded again, and the others are handed to `out` with their
+/// keys. The documents are let go part by part as the index no longer needs them.
+pub fn write_index(
+    book: &Book,
+    docs: Vec<SearchDoc>,
+    kept: &IndexKept<'_>,
+    out: &mut IndexFile<'_>,
+) -> OfflineStats {
     let analysis = Analysis::of(book.config.language);
     let (doc_group, group_postings) = crate::timing::phase("offline: group postings", || {
         group_postings(&docs, analysis)

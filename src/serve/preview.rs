@@ -136,8 +136,7 @@ impl Aggregates {
             let mut out = MemoryOutput::default();
             let built = Site::new(&tr, self.theme.clone()).and_then(|site| {
                 let site = site
-                    .with_index(crate::search::write_site_index)
-                    .with_commands(crate::search::commands::for_site)
+                    .with_search(crate::search::read_site)
                     .with_languages(crate::render::language_links(own, others, lang));
                 crate::output::with_shared(&mut out, |sink| {
                     let mut within = crate::output::Within::new(sink, lang.code());
@@ -165,8 +164,7 @@ impl Aggregates {
 fn site(book: &Book, theme: Theme) -> anyhow::Result<Site<'_>> {
     let own = book.config.language;
     Ok(Site::new(book, theme)?
-        .with_index(crate::search::write_site_index)
-        .with_commands(crate::search::commands::for_site)
+        .with_search(crate::search::read_site)
         .with_languages(crate::render::language_links(
             own,
             &book.config.translations,

@@ -125,6 +125,15 @@ fn every_kind_of_edit_rebuilds_to_what_a_clean_build_makes() {
         run.stderr()
     );
     assert!(read(&out.join("setup.html")).contains("example-2.tar.gz"));
+    // The commands page lists the whole book but is keyed by its listing alone: a new
+    // program in one step must still reach it.
+    book.edit(
+        "content/01-install/01-setup.toml",
+        "tar xzf example-2.tar.gz",
+        "bsdtar xzf example-2.tar.gz",
+    );
+    rebuild_matches_clean(&book, &out, "a step's command");
+    assert!(read(&out.join("commands.html")).contains("bsdtar"));
 
     book.write("content/01-install/02-upgrade.toml", SECOND);
     rebuild_matches_clean(&book, &out, "a new procedure file");

@@ -26,8 +26,7 @@ fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
     let own = book.config.language;
     Site::new(&book, theme)
         .unwrap()
-        .with_index(tejun::search::write_site_index)
-        .with_commands(tejun::search::commands::for_site)
+        .with_search(tejun::search::read_site)
         .with_languages(tejun::render::language_links(
             own,
             &book.config.translations,
