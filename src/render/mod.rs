@@ -187,8 +187,8 @@ pub type SearchReader = for<'b> fn(&'b Book) -> std::sync::Arc<dyn SearchSide + 
 /// The search layer's reading of a book (its searchable documents), made once per build
 /// and shared by the two parts of the site made from it.
 pub trait SearchSide: Send + Sync {
-    /// The book's commands and processes for `commands.html`.
-    fn commands(&self) -> &[commands::Listed];
+    /// The book's commands and processes for `commands.html` (taken: a build asks once).
+    fn commands(&self) -> Vec<commands::Listed>;
     /// Writes the offline index as (path inside the site, bytes, key) files through `out`.
     /// A file with a key is made from what the key fingerprints rather than from its
     /// bytes; `kept` says whether the previous build's file of that path and key was put
@@ -697,23 +697,27 @@ impl<'a> Site<'a> {
     fn write_commands(&self, sink: &dyn SharedOutput) -> Result<usize> {
         let page = PageId::Commands;
         let template = "commands.html";
-        let side = self.search_side();
-        let listed = side.as_ref().map_or(&[][..], |s| s.commands());
+        let listed = self.commands_listed();
         let mut own = Fingerprinter::new();
-        commands::fingerprint(listed, &mut own);
+        commands::fingerprint(&listed, &mut own);
         let key = self
             .inputs()
             .page_with(self.site_key(), template, own.finish());
         put_keyed(sink, &page.path(), Some(key), &mut |w| {
             let ctx = Ctx::new(self.book, link_mode(&page));
             let mut c = self.common(&ctx, &page);
-            c.insert("commands", &commands::index(&ctx, listed));
+            c.insert("commands", &commands::index(&ctx, &listed));
             self.theme
                 .tera
                 .render_to(template, &c, w)
                 .map_err(|e| render_error(&page, template, &e))
         })?;
         Ok(0)
+    }
+
+    /// What the commands page lists (nothing without the search layer).
+    fn commands_listed(&self) -> Vec<commands::Listed> {
+        self.search_side().map(|s| s.commands()).unwrap_or_default()
     }
 
     /// The print page, written as it is rendered: it holds the whole book (over 100 MB at
@@ -853,9 +857,7 @@ impl<'a> Site<'a> {
             }
             PageId::NotFound => "404.html",
             PageId::Commands => {
-                let side = self.search_side();
-                let listed = side.as_ref().map_or(&[][..], |s| s.commands());
-                c.insert("commands", &commands::index(&ctx, listed));
+                c.insert("commands", &commands::index(&ctx, &self.commands_listed()));
                 "commands.html"
             }
             PageId::Problems => {

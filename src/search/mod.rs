@@ -36,26 +36,43 @@ use crate::render::{IndexFile, IndexKept, SearchSide};
 
 /// The search layer's reading of `book` for its site ([`crate::render::Site::with_search`]):
 /// the documents, made once on every core, list the commands page's names at once and
-/// are then kept for the offline index alone, which lets them go as it goes.
+/// are then kept for the offline index alone. Each part takes what it reads, so it is
+/// let go as soon as that part is done.
 pub fn read_site(book: &Book) -> Arc<dyn SearchSide + '_> {
     let docs = collect(book);
     Arc::new(SiteDocs {
         book,
-        listed: commands::for_site(&docs),
+        listed: Mutex::new(Some(commands::for_site(&docs))),
         docs: Mutex::new(Some(docs)),
     })
 }
 
 struct SiteDocs<'b> {
     book: &'b Book,
-    listed: Vec<crate::render::commands::Listed>,
+    /// Taken by the commands page.
+    listed: Mutex<Option<Vec<crate::render::commands::Listed>>>,
     /// Taken by the offline index.
     docs: Mutex<Option<Vec<SearchDoc>>>,
 }
 
 impl SearchSide for SiteDocs<'_> {
-    fn commands(&self) -> &[crate::render::commands::Listed] {
-        &self.listed
+    fn commands(&self) -> Vec<crate::render::commands::Listed> {
+        let listed = self
+            .listed
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take();
+        // Asked twice (no build does): listed again from the documents, or the book.
+        listed.unwrap_or_else(|| {
+            let docs = self
+                .docs
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            match docs.as_deref() {
+                Some(docs) => commands::for_site(docs),
+                None => commands::for_site(&collect(self.book)),
+            }
+        })
     }
 
     fn write_index(&self, kept: &IndexKept<'_>, out: &mut IndexFile<'_>) {
