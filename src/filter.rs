@@ -126,16 +126,23 @@ pub fn filter(book: &Book, env: &Env) -> Book {
             })
         })
         .collect();
+    // Only what changes is copied: the map holds its targets shared with the book's.
+    let targets = std::sync::Arc::make_mut(&mut out.targets);
     for (key, n) in renumbered {
-        if let Some(t) = std::sync::Arc::make_mut(&mut out.targets).get_mut(&key) {
-            t.number = Number(vec![n]);
+        if let Some(t) = targets.get_mut(&key) {
+            if t.number.0 != [n] {
+                std::sync::Arc::make_mut(t).number = Number(vec![n]);
+            }
         }
     }
     // What the environment ruled out stays a target (links to it still resolve and show
     // its title) but is marked absent, so no link points at an anchor the page lacks.
     let present = present_targets(&out);
     for (key, t) in std::sync::Arc::make_mut(&mut out.targets).iter_mut() {
-        t.absent = !present.contains(key.as_str());
+        let absent = !present.contains(key.as_str());
+        if t.absent != absent {
+            std::sync::Arc::make_mut(t).absent = absent;
+        }
     }
     retitle(&mut out);
     out
@@ -156,7 +163,9 @@ fn retitle(book: &mut Book) {
     }
     for t in std::sync::Arc::make_mut(&mut book.targets).values_mut() {
         if let Some(title) = shown(&t.title_source) {
-            t.title = title;
+            if t.title != title {
+                std::sync::Arc::make_mut(t).title = title;
+            }
         }
     }
     let targets = book.targets.clone();

@@ -60,7 +60,7 @@ pub struct Book {
     /// Shared, like the procedures: the dev server hands the book to a thread that renders
     /// the print page while the next edit is applied to a copy, and a copy should cost
     /// pointers, not the book.
-    pub targets: Arc<HashMap<String, Target>>,
+    pub targets: Arc<HashMap<String, Arc<Target>>>,
     /// For each target id, the ids of the procedures whose prose links to it.
     pub backlinks: HashMap<String, Vec<String>>,
     /// The reusable steps of `content/_steps/`, by id: expanded where they are used, kept

@@ -260,7 +260,7 @@ fn filled_title(number: &Option<String>, values: Vec<Segment<'static>>) -> Vec<E
 
 fn link(ctx: &Ctx, owner: &str, dest: &str, _kind: LinkType) -> Link {
     if let Some(id) = dest.strip_prefix('#') {
-        if let Some(t) = find_target(|k| ctx.book.targets.get(k), id, owner) {
+        if let Some(t) = find_target(|k| ctx.book.targets.get(k).map(|t| &**t), id, owner) {
             let number = match &t.section {
                 // A step of another procedure: its number alone would name a step here.
                 Some(section) if t.procedure.as_deref() != Some(owner) => {

@@ -36,6 +36,16 @@ impl Targets for HashMap<String, Target> {
     }
 }
 
+impl Targets for HashMap<String, std::sync::Arc<Target>> {
+    fn get(&self, key: &str) -> Option<&Target> {
+        HashMap::get(self, key).map(|t| &**t)
+    }
+
+    fn keys(&self) -> Vec<&str> {
+        HashMap::keys(self).map(String::as_str).collect()
+    }
+}
+
 /// The hint for a dangling `#id` written in `owner`: a section or step of another
 /// procedure with exactly that id, written in full (`#proc/id`); else the nearest id, as
 /// the writer would write it from `owner` (`#id` for its own, `#proc/id` for others); else

@@ -129,7 +129,7 @@ fn load(
         front,
         refs,
         chapters,
-        targets: targets.into(),
+        targets: Arc::new(targets.into_iter().map(|(k, t)| (k, Arc::new(t))).collect()),
         backlinks: HashMap::new(),
         reusable_steps: reusable_steps(&loaded.steps),
         problems: Arc::new(problems),

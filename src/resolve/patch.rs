@@ -123,7 +123,7 @@ struct Resolved {
 /// The book's targets as the edit would leave them, read through without a copy: the
 /// procedure's old keys hidden, its new ones on top.
 struct Replaced<'a> {
-    book: &'a HashMap<String, Target>,
+    book: &'a HashMap<String, Arc<Target>>,
     old: HashSet<&'a str>,
     new: &'a HashMap<String, Target>,
 }
@@ -133,7 +133,7 @@ impl Targets for Replaced<'_> {
         match self.new.get(key) {
             Some(t) => Some(t),
             None if self.old.contains(key) => None,
-            None => self.book.get(key),
+            None => self.book.get(key).map(|t| &**t),
         }
     }
 
@@ -330,7 +330,7 @@ impl Patcher {
         }
         let mut changed: Vec<String> = old_keys
             .iter()
-            .filter(|k| new.get(*k) != book.targets.get(*k))
+            .filter(|k| new.get(*k) != book.targets.get(*k).map(|t| &**t))
             .cloned()
             .collect();
         changed.extend(new.keys().filter(|k| !old.contains(k.as_str())).cloned());
@@ -441,7 +441,11 @@ impl Patcher {
             for k in self.old_keys(&slot) {
                 all.remove(&k);
             }
-            all.extend(targets.iter().map(|(k, t)| (k.clone(), t.clone())));
+            all.extend(
+                targets
+                    .iter()
+                    .map(|(k, t)| (k.clone(), Arc::new(t.clone()))),
+            );
         }
         // Pages that show a changed target's title or number in their links.
         for key in &changed_keys {
