@@ -292,10 +292,27 @@ fn problems(filtered: &Book, book: &Book, env: &Env) -> Vec<Problem> {
 fn procedure(p: &Procedure, env: &Env) -> Option<Procedure> {
     let when = keep(&p.when, env)?;
     let sections: Vec<Section> = p.sections.iter().filter_map(|s| section(s, env)).collect();
+    // Field by field, never `..p.clone()`: that copies the whole procedure, the sections it
+    // then drops included (every runbook filters the whole book).
+    let Procedure {
+        id,
+        number,
+        title,
+        title_source,
+        when: _,
+        intro,
+        sections: _,
+        source,
+    } = p;
     Some(Procedure {
+        id: id.clone(),
+        number: number.clone(),
+        title: title.clone(),
+        title_source: title_source.clone(),
         when,
+        intro: intro.clone(),
         sections,
-        ..p.clone()
+        source: source.clone(),
     })
 }
 
@@ -310,19 +327,40 @@ fn section(s: &Section, env: &Env) -> Option<Section> {
                 Decision::Holds => None,
                 Decision::Open(o) => Some(o),
             };
+            let Branch {
+                label,
+                when: _,
+                intro,
+                steps: list,
+            } = b;
             Some(Branch {
+                label: label.clone(),
                 // A branch the environment settles needs no label condition, but keeps its label.
                 when: bwhen.unwrap_or(Condition::And(Vec::new())),
-                steps: steps(&b.steps, env),
-                ..b.clone()
+                intro: intro.clone(),
+                steps: steps(list, env),
             })
         })
         .collect();
+    let Section {
+        id,
+        number,
+        title,
+        title_source,
+        when: _,
+        intro,
+        steps: list,
+        branches: _,
+    } = s;
     Some(Section {
+        id: id.clone(),
+        number: number.clone(),
+        title: title.clone(),
+        title_source: title_source.clone(),
         when,
-        steps: steps(&s.steps, env),
+        intro: intro.clone(),
+        steps: steps(list, env),
         branches,
-        ..s.clone()
     })
 }
 
@@ -335,18 +373,22 @@ fn steps(list: &[Step], env: &Env) -> Vec<Step> {
         let variants: Vec<Variant> = s
             .variants
             .iter()
-            .filter_map(|v| match decide(&v.when, env) {
-                Decision::Fails => None,
-                Decision::Holds => Some(Variant {
-                    when: Condition::And(Vec::new()),
-                    parts: parts(&v.parts, env),
-                    ..v.clone()
-                }),
-                Decision::Open(o) => Some(Variant {
-                    when: o,
-                    parts: parts(&v.parts, env),
-                    ..v.clone()
-                }),
+            .filter_map(|v| {
+                let when = match decide(&v.when, env) {
+                    Decision::Fails => return None,
+                    Decision::Holds => Condition::And(Vec::new()),
+                    Decision::Open(o) => o,
+                };
+                let Variant {
+                    label,
+                    when: _,
+                    parts: list,
+                } = v;
+                Some(Variant {
+                    label: label.clone(),
+                    when,
+                    parts: parts(list, env),
+                })
             })
             .collect();
         // "本手順は必要ありません": a step whose every variant is ruled out is not a step here.
@@ -357,13 +399,29 @@ fn steps(list: &[Step], env: &Env) -> Vec<Step> {
         let mut kept = parts(before, env);
         let variants_at = kept.len();
         kept.extend(parts(after, env));
+        let Step {
+            id,
+            number: _,
+            title,
+            title_source,
+            when: _,
+            parts: _,
+            variants: _,
+            variants_at: _,
+            reused,
+            origin,
+        } = s;
         out.push(Step {
+            id: id.clone(),
             number: out.len() as u32 + 1,
+            title: title.clone(),
+            title_source: title_source.clone(),
             when,
             parts: kept,
             variants,
             variants_at,
-            ..s.clone()
+            reused: reused.clone(),
+            origin: origin.clone(),
         });
     }
     out

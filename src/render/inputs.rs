@@ -145,13 +145,27 @@ fn shared(book: &Book) -> Fingerprint {
 }
 
 /// A map hashed in key order (a `HashMap`'s own order differs from run to run).
+/// Hashed in runs, on every core, and the runs' fingerprints in order: a book's 100,000
+/// link targets are hashed for the book and again for each runbook's view of it.
 fn map<V: Feed + Sync>(m: &HashMap<String, V>) -> Fingerprint {
-    let mut keys: Vec<&String> = m.keys().collect();
-    keys.par_sort_unstable();
+    const RUN: usize = 4096;
+    let mut entries: Vec<(&String, &V)> = m.iter().collect();
+    entries.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let runs: Vec<Fingerprint> = entries
+        .par_chunks(RUN)
+        .map(|run| {
+            let mut f = Fingerprinter::new();
+            for (k, v) in run {
+                f.bytes(k.as_bytes());
+                v.feed(&mut f);
+            }
+            f.finish()
+        })
+        .collect();
     let mut f = Fingerprinter::new();
-    for k in keys {
-        f.bytes(k.as_bytes());
-        m[k].feed(&mut f);
+    f.bytes(&(m.len() as u64).to_le_bytes());
+    for run in runs {
+        f.fingerprint(run);
     }
     f.finish()
 }

@@ -531,11 +531,12 @@ impl<'a> Site<'a> {
     ) -> Result<bool> {
         let view_book = crate::timing::phase("runbooks: filter", || runbook::view_of(book, spec));
         let (starts, _) = runbook::step_starts(&view_book);
+        let view = crate::timing::phase("runbooks: view key", || inputs::Inputs::view(&view_book));
         let mut file = Fingerprinter::new();
         file.bytes(b"runbook")
             .fingerprint(self.site_key())
             .bytes(spec.id.as_bytes())
-            .fingerprint(inputs::Inputs::view(&view_book));
+            .fingerprint(view);
         let file = file.finish();
         let inputs = self.inputs();
         let keys = view_book
@@ -568,18 +569,20 @@ impl<'a> Site<'a> {
                 })
             },
             |marks| {
-                let c = runbook::outer_context(
-                    book,
-                    &view_book,
-                    &self.theme,
-                    &self.bodies,
-                    spec,
-                    marks,
-                )?;
-                let mut out = Vec::new();
-                runbook::write(&self.theme, spec, &c, &mut out)?;
-                String::from_utf8(out)
-                    .map_err(|_| anyhow!("the runbook `{}` is not UTF-8", spec.id))
+                crate::timing::phase("runbooks: outer page", || {
+                    let c = runbook::outer_context(
+                        book,
+                        &view_book,
+                        &self.theme,
+                        &self.bodies,
+                        spec,
+                        marks,
+                    )?;
+                    let mut out = Vec::new();
+                    runbook::write(&self.theme, spec, &c, &mut out)?;
+                    String::from_utf8(out)
+                        .map_err(|_| anyhow!("the runbook `{}` is not UTF-8", spec.id))
+                })
             },
         )
     }
