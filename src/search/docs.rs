@@ -137,17 +137,21 @@ impl SearchDoc {
 pub fn collect(book: &Book) -> Vec<SearchDoc> {
     use rayon::prelude::*;
     let step_word = book.config.words.site.step.as_str();
-    placed(book, &|_| true)
+    let per_procedure = placed(book, &|_| true)
         .par_iter()
         .map(|(ch, p, conds)| {
             let mut docs = Vec::new();
             procedure(book, ch, p, conds, step_word, &mut |d| docs.push(d));
             docs
         })
-        .collect::<Vec<_>>()
-        .into_iter()
-        .flatten()
-        .collect()
+        .collect::<Vec<_>>();
+    // Sized once: grown by doubling, the book's documents (tens of megabytes) were copied
+    // at every step into fresh memory.
+    let mut all = Vec::with_capacity(per_procedure.iter().map(Vec::len).sum());
+    for docs in per_procedure {
+        all.extend(docs);
+    }
+    all
 }
 
 /// Hands every searchable document of `book` to `out`, in reading order, without holding
