@@ -201,6 +201,32 @@ pub struct Fragment {
     pub len: u64,
 }
 
+/// Where a fragment of the previous build lies, to be copied from there: its file, and
+/// its bytes' place in it ([`Lent::read`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lent {
+    /// The previous build's file that holds it.
+    pub file: PathBuf,
+    /// Where in that file it starts.
+    pub offset: u64,
+    /// How many bytes it is.
+    pub len: u64,
+}
+
+impl Lent {
+    /// Reads the fragment out of `file` (its own file, opened once for all its fragments)
+    /// into `buf`; false when it cannot be read whole.
+    pub fn read(&self, file: &std::fs::File, buf: &mut Vec<u8>) -> bool {
+        use std::os::unix::fs::FileExt as _;
+        let Ok(len) = usize::try_from(self.len) else {
+            return false;
+        };
+        buf.clear();
+        buf.resize(len, 0);
+        file.read_exact_at(buf, self.offset).is_ok()
+    }
+}
+
 /// What a previous build's manifest says: each file, and the fragments inside some.
 #[derive(Debug, Default)]
 struct Previous {
@@ -303,18 +329,18 @@ impl BuildCache {
             .is_ok_and(|m| m.file_type().is_file() && stamp(&m) == (entry.size, entry.mtime))
     }
 
-    /// The bytes of the fragment the previous build made from `key`, read from the file
-    /// that holds it while that file is still as written.
-    pub(super) fn fragment(&self, key: Fingerprint) -> Option<Vec<u8>> {
-        use std::os::unix::fs::FileExt as _;
+    /// Where the fragment the previous build made from `key` lies, while the file that
+    /// holds it is still as written.
+    pub(super) fn fragment(&self, key: Fingerprint) -> Option<Lent> {
         let (path, f) = self.previous.by_key.get(&key)?;
         if !self.unchanged(path) {
             return None;
         }
-        let file = std::fs::File::open(self.previous_dir.join(path)).ok()?;
-        let mut bytes = vec![0; usize::try_from(f.len).ok()?];
-        file.read_exact_at(&mut bytes, f.offset).ok()?;
-        Some(bytes)
+        Some(Lent {
+            file: self.previous_dir.join(path),
+            offset: f.offset,
+            len: f.len,
+        })
     }
 
     /// Whether the previous build recorded any fragment.
@@ -517,7 +543,10 @@ mod tests {
 
         let second = BuildCache::open(&out);
         assert!(second.lends_fragments());
-        assert_eq!(second.fragment(two).as_deref(), Some(&b"<p>two</p>"[..]));
+        let lent = second.fragment(two).expect("fragment `two` is lent");
+        let mut buf = Vec::new();
+        assert!(lent.read(&std::fs::File::open(&lent.file)?, &mut buf));
+        assert_eq!(buf, b"<p>two</p>");
         assert_eq!(second.fragment(Fingerprint::of(b"three")), None);
 
         // A fragment said to lie past its file's end makes the whole manifest untrusted.

@@ -11,7 +11,7 @@ mod file;
 pub mod owned;
 mod staged;
 
-pub use cache::{BuildCache, Fingerprint, Fingerprinter, Fragment};
+pub use cache::{BuildCache, Fingerprint, Fingerprinter, Fragment, Lent};
 pub use file::{write_atomic, write_owned};
 pub use owned::{BookSources, Kind, Signature};
 pub use staged::{process_alive, remove_leftovers, remove_retired, Retired, StagedDir};
@@ -65,9 +65,9 @@ pub trait SharedOutput: Sync {
         Ok(())
     }
 
-    /// The bytes of a fragment the previous build made from `key` inside one of its
+    /// Where the fragment the previous build made from `key` lies inside one of its
     /// files, while that file is still as written ([`cache::Fragment`]).
-    fn fragment(&self, _key: Fingerprint) -> Option<Vec<u8>> {
+    fn fragment(&self, _key: Fingerprint) -> Option<Lent> {
         None
     }
 
@@ -202,7 +202,7 @@ impl SharedOutput for Within<'_> {
         self.inner.record(&format!("{}{path}", self.prefix), key)
     }
 
-    fn fragment(&self, key: Fingerprint) -> Option<Vec<u8>> {
+    fn fragment(&self, key: Fingerprint) -> Option<Lent> {
         self.inner.fragment(key)
     }
 

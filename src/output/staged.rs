@@ -405,7 +405,7 @@ impl SharedOutput for StagedDir {
         }
     }
 
-    fn fragment(&self, key: Fingerprint) -> Option<Vec<u8>> {
+    fn fragment(&self, key: Fingerprint) -> Option<crate::output::Lent> {
         self.cache.as_ref()?.fragment(key)
     }
 

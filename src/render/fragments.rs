@@ -16,7 +16,7 @@ use tera::Context;
 
 use super::theme::{error_chain, Theme};
 use super::view::ProcedureView;
-use crate::output::{Fingerprint, Fingerprinter, Fragment, SharedOutput};
+use crate::output::{Fingerprint, Fingerprinter, Fragment, Lent, SharedOutput};
 
 /// Procedures whose views are alive at once. A view holds every step's HTML and text, a
 /// few times the fragment it renders to; making and rendering them a run at a time keeps
@@ -116,8 +116,11 @@ pub fn assemble(
     if sink.reuse(a.path, key)? {
         return Ok(true);
     }
-    let mut parts: Vec<Option<Vec<u8>>> = a.keys.par_iter().map(|k| sink.fragment(*k)).collect();
-    let missing: Vec<usize> = (0..parts.len()).filter(|&i| parts[i].is_none()).collect();
+    // What the previous build lends is copied straight from its file as this one is
+    // written (through one buffer, not a copy of the whole book in memory); the rest is
+    // rendered first.
+    let lent: Vec<Option<Lent>> = a.keys.iter().map(|k| sink.fragment(*k)).collect();
+    let missing: Vec<usize> = (0..lent.len()).filter(|&i| lent[i].is_none()).collect();
     let made = render(&missing)?;
     if made.len() != missing.len() {
         bail!(
@@ -127,24 +130,57 @@ pub fn assemble(
             missing.len()
         );
     }
-    for (i, bytes) in missing.into_iter().zip(made) {
-        parts[i] = Some(bytes.into_bytes());
+    let mut parts: Vec<Option<String>> = vec![None; lent.len()];
+    for (i, text) in missing.into_iter().zip(made) {
+        parts[i] = Some(text);
     }
     let mut places = Vec::with_capacity(parts.len());
+    let mut files: Vec<(std::path::PathBuf, std::fs::File)> = Vec::new();
+    let mut buf = Vec::new();
     sink.put_with(a.path, &mut |w| {
         let mut offset = 0u64;
         places.clear();
-        for (piece, (part, key)) in pieces.iter().zip(parts.iter().zip(&a.keys)) {
+        for (i, (piece, key)) in pieces.iter().zip(&a.keys).enumerate() {
             w.write_all(piece.as_bytes())?;
             offset += piece.len() as u64;
-            let bytes = part.as_deref().unwrap_or_default();
-            w.write_all(bytes)?;
+            let copied = match (&parts[i], &lent[i]) {
+                (Some(text), _) => {
+                    w.write_all(text.as_bytes())?;
+                    Some(text.len() as u64)
+                }
+                (None, Some(from)) => {
+                    let file = match files.iter().position(|(p, _)| *p == from.file) {
+                        Some(at) => Some(&files[at].1),
+                        None => std::fs::File::open(&from.file).ok().map(|f| {
+                            files.push((from.file.clone(), f));
+                            &files[files.len() - 1].1
+                        }),
+                    };
+                    match file {
+                        Some(file) if from.read(file, &mut buf) => {
+                            w.write_all(&buf)?;
+                            Some(from.len)
+                        }
+                        _ => None,
+                    }
+                }
+                (None, None) => None,
+            };
+            // A lent fragment its file no longer holds whole is rendered after all.
+            let len = match copied {
+                Some(len) => len,
+                None => {
+                    let text = render(&[i])?.pop().unwrap_or_default();
+                    w.write_all(text.as_bytes())?;
+                    text.len() as u64
+                }
+            };
             places.push(Fragment {
                 key: *key,
                 offset,
-                len: bytes.len() as u64,
+                len,
             });
-            offset += bytes.len() as u64;
+            offset += len;
         }
         w.write_all(rest.as_bytes())?;
         Ok(())
