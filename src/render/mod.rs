@@ -181,8 +181,9 @@ pub fn language_links(
         .collect()
 }
 
-/// Reads a book for its site's search parts ([`SearchSide`]).
-pub type SearchReader = for<'b> fn(&'b Book) -> std::sync::Arc<dyn SearchSide + 'b>;
+/// Reads a book for its site's search parts ([`SearchSide`]); `indexed`: the offline index
+/// will be written from this reading (otherwise only the commands page is).
+pub type SearchReader = for<'b> fn(&'b Book, bool) -> std::sync::Arc<dyn SearchSide + 'b>;
 
 /// The search layer's reading of a book (its searchable documents), made once per build
 /// and shared by the two parts of the site made from it.
@@ -303,7 +304,7 @@ impl<'a> Site<'a> {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .clone();
-        Some(held.unwrap_or_else(|| read(self.book)))
+        Some(held.unwrap_or_else(|| read(self.book, false)))
     }
 
     /// Holds `side` for the rest of a build (`None`: lets it go).
@@ -415,7 +416,8 @@ impl<'a> Site<'a> {
         // Read once for the offline index and the commands page, before either starts.
         let searched = with_aggregates || pages.contains(&PageId::Commands);
         if let (Some(read), true) = (self.search, searched) {
-            let side = crate::timing::phase("search documents", || read(self.book));
+            let side =
+                crate::timing::phase("search documents", || read(self.book, with_aggregates));
             self.hold_search(Some(side));
         }
         let built = runbook::build_date();

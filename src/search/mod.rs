@@ -36,14 +36,15 @@ use crate::render::{IndexFile, IndexKept, SearchSide};
 
 /// The search layer's reading of `book` for its site ([`crate::render::Site::with_search`]):
 /// the documents, made once on every core, list the commands page's names at once and
-/// are then kept for the offline index alone. Each part takes what it reads, so it is
-/// let go as soon as that part is done.
-pub fn read_site(book: &Book) -> Arc<dyn SearchSide + '_> {
+/// are then kept for the offline index alone, when `indexed` says it will be written (the
+/// dev server renders pages and the offline index apart). Each part takes what it reads,
+/// so it is let go as soon as that part is done.
+pub fn read_site(book: &Book, indexed: bool) -> Arc<dyn SearchSide + '_> {
     let docs = collect(book);
     Arc::new(SiteDocs {
         book,
         listed: Mutex::new(Some(commands::for_site(&docs))),
-        docs: Mutex::new(Some(docs)),
+        docs: Mutex::new(indexed.then_some(docs)),
     })
 }
 
