@@ -653,8 +653,8 @@ mod tests {
 
     #[test]
     fn ordering_prefix_is_not_part_of_the_id() {
-        assert_eq!(default_id("01-mscs"), "mscs");
-        assert_eq!(default_id("02-win-other-patch.toml"), "win-other-patch");
+        assert_eq!(default_id("01-linux"), "linux");
+        assert_eq!(default_id("02-upgrade-patch.toml"), "upgrade-patch");
         assert_eq!(default_id("intro.toml"), "intro");
         assert_eq!(default_id("v2-notes"), "v2-notes");
     }

@@ -116,13 +116,34 @@ impl Breaks {
     }
 }
 
-/// Whether a snippet may start or end between `prev` and `next`: after white space or
-/// closing punctuation, before opening punctuation, and where CJK text and a word meet.
+/// Whether a snippet may start or end between `prev` and `next`: after white space,
+/// closing punctuation or an arrow, before opening punctuation, and where CJK text and a
+/// word meet. Outside ASCII punctuation is told by its Unicode class, in any script;
+/// inside it only `,`, `;` and `)` count (a `.`, `:` or `\` sits inside paths and
+/// versions).
 pub fn is_break(prev: char, next: char) -> bool {
     use super::analyze::{is_cjk_char as cjk, is_separator_char as sep};
+    use unicode_general_category::{get_general_category, GeneralCategory as G};
+    let closes = |c: char| match c {
+        ',' | ';' | ')' => true,
+        '\u{2190}'..='\u{21FF}' => true,
+        c if c.is_ascii() => false,
+        c => matches!(
+            get_general_category(c),
+            G::ClosePunctuation | G::FinalPunctuation | G::OtherPunctuation
+        ),
+    };
+    let opens = |c: char| {
+        c == '('
+            || (!c.is_ascii()
+                && matches!(
+                    get_general_category(c),
+                    G::OpenPunctuation | G::InitialPunctuation
+                ))
+    };
     prev.is_whitespace()
-        || "。、，．！？：；」』）】〕,;)→".contains(prev)
-        || "「『（【〔(".contains(next)
+        || closes(prev)
+        || opens(next)
         || (cjk(prev) != cjk(next) && !sep(prev) && !sep(next))
 }
 
@@ -166,13 +187,28 @@ mod tests {
     }
 
     #[test]
+    fn punctuation_breaks_by_its_class_in_any_script() {
+        // Closing marks of several scripts, full-width or not, and an arrow.
+        for prev in ['。', '」', '）', '،', '¿', '»', '→', ',', ')'] {
+            assert!(is_break(prev, 'x'), "after {prev:?}");
+        }
+        for next in ['「', '（', '«', '('] {
+            assert!(is_break('x', next), "before {next:?}");
+        }
+        // Inside ASCII, paths and versions hold together.
+        for prev in ['.', ':', '\\', '/', '"'] {
+            assert!(!is_break(prev, 'x'), "after {prev:?}");
+        }
+    }
+
+    #[test]
     fn a_window_starts_and_ends_between_words() {
         let text = format!(
-            "{} reg delete \"HKLM\\SOFTWARE\\NEC\\JobCenter\" /f を実行して {}",
+            "{} reg delete \"HKLM\\SOFTWARE\\ACE\\Appliance\" /f を実行して {}",
             "ジョブを停止します。".repeat(3),
             "確認 ".repeat(60)
         );
-        let s = snippet(&text, &["jobcenter".into()]);
+        let s = snippet(&text, &["appliance".into()]);
         let body = s.text.trim_start_matches('…').trim_end_matches('…');
         // `delete` whole, where the old window began `…lete "HKLM`.
         assert!(body.starts_with("delete \"HKLM"), "{}", s.text);
