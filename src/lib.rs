@@ -22,6 +22,7 @@ macro_rules! println {
     }};
 }
 
+pub mod allocator;
 pub mod build;
 pub mod cli;
 pub mod condition;

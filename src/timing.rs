@@ -17,10 +17,32 @@ pub fn phase<T>(name: &str, f: impl FnOnce() -> T) -> T {
     let start = Instant::now();
     let out = f();
     eprintln!(
-        "timing: {name} {:.1} ms",
-        start.elapsed().as_secs_f64() * 1000.0
+        "timing: {name} {:.1} ms{}",
+        start.elapsed().as_secs_f64() * 1000.0,
+        memory()
     );
     out
+}
+
+/// The process's resident memory now and at its peak, read from `/proc` where there is
+/// one: which phase raises the peak is what memory work needs to know.
+fn memory() -> String {
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return String::new();
+    };
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().strip_suffix("kB"))
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map_or(0, |kb| kb / 1024)
+    };
+    format!(
+        " (rss {} MiB, peak {} MiB)",
+        field("VmRSS:"),
+        field("VmHWM:")
+    )
 }
 
 /// Prints `timing: NAME N ms` for the time since `start`, when timings are on.
