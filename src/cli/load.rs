@@ -43,6 +43,8 @@ fn report(loaded: LoadResult, undone: &str) -> Result<Loaded, ExitCode> {
             // Every file's text, kept only to point at problems: those are printed now, and
             // a large book's text is tens of megabytes no output reads.
             book.sources = crate::diagnostics::SourceMap::default();
+            // With the raw files and the resolver's tables, as much again as the model.
+            crate::allocator::release();
             Ok(Loaded {
                 warnings: warnings.count(Severity::Warning),
                 book,

@@ -33,10 +33,7 @@ pub use patch::{Page, Patched, Patcher};
 /// Loads `book.toml` and `content/` under `root`. Returns the book with its warnings, or
 /// every diagnostic when there is at least one error.
 pub fn load_book(root: &Path) -> Result<(Book, Diagnostics), (Diagnostics, SourceMap)> {
-    let loaded = load(root, false, None).map(|(book, diags, _, _)| (book, diags));
-    // The raw files and the resolver's tables are gone: as much again as the model.
-    crate::allocator::release();
-    loaded
+    load(root, false, None).map(|(book, diags, _, _)| (book, diags))
 }
 
 /// [`load_book`] in one of the languages the book is translated into (`translations` in
@@ -45,10 +42,8 @@ pub fn load_translated(
     root: &Path,
     lang: Language,
 ) -> Result<(Book, Diagnostics, crate::translate::Status), (Diagnostics, SourceMap)> {
-    let loaded = load(root, false, Some(lang))
-        .map(|(book, diags, _, status)| (book, diags, status.unwrap_or_default()));
-    crate::allocator::release();
-    loaded
+    load(root, false, Some(lang))
+        .map(|(book, diags, _, status)| (book, diags, status.unwrap_or_default()))
 }
 
 /// [`load_book`], keeping what the dev server needs to apply an edit of one procedure
