@@ -45,6 +45,18 @@ pub fn release() {
     unsafe { libmimalloc_sys::mi_collect(true) }
 }
 
+/// The options in effect, in words (`TEJUN_TIMINGS` prints them).
+pub fn describe() -> String {
+    // SAFETY: reads two integer options.
+    let (purge, eager) = unsafe {
+        (
+            libmimalloc_sys::mi_option_get(PURGE_DELAY),
+            libmimalloc_sys::mi_option_get(ARENA_EAGER_COMMIT),
+        )
+    };
+    format!("allocator: purge delay {purge} ms, arena eager commit {eager}")
+}
+
 // The C library's, not `std::env`: that allocates, and nothing may allocate before the
 // options are set.
 extern "C" {

@@ -54,3 +54,10 @@ pub fn since(name: &str, start: Instant) {
         );
     }
 }
+
+/// Prints `timing: TEXT` when timings are on: a fact about the run beside its phases.
+pub fn note(text: &str) {
+    if enabled() {
+        eprintln!("timing: {text}");
+    }
+}

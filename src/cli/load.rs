@@ -45,6 +45,7 @@ fn report(loaded: LoadResult, undone: &str) -> Result<Loaded, ExitCode> {
             book.sources = crate::diagnostics::SourceMap::default();
             // With the raw files and the resolver's tables, as much again as the model.
             crate::allocator::release();
+            crate::timing::note(&crate::allocator::describe());
             Ok(Loaded {
                 warnings: warnings.count(Severity::Warning),
                 book,

@@ -577,3 +577,37 @@ fn a_file_with_one_bad_key_sets_off_no_dangling_links_elsewhere() {
         "{err}"
     );
 }
+
+/// The allocator options that halve the peak memory (src/allocator.rs) are in effect in the
+/// real binary, set before its first allocation; a reader's own `MIMALLOC_*` setting wins.
+#[test]
+fn the_allocator_gives_memory_back_unless_the_environment_says_otherwise() {
+    let book = book_of(&[]);
+    let run = |env: Option<(&str, &str)>| {
+        let mut t = Tejun::new(&book)
+            .args(["check", "."])
+            .env("TEJUN_TIMINGS", "1");
+        if let Some((k, v)) = env {
+            t = t.env(k, v);
+        }
+        let out = t.run();
+        assert_eq!(out.code(), Some(0), "{}", out.stderr());
+        out.stderr()
+            .lines()
+            .find(|l| l.starts_with("timing: allocator:"))
+            .unwrap_or_else(|| panic!("no allocator line in:\n{}", out.stderr()))
+            .to_string()
+    };
+    assert_eq!(
+        run(None),
+        "timing: allocator: purge delay 50 ms, arena eager commit 0"
+    );
+    assert_eq!(
+        run(Some(("MIMALLOC_PURGE_DELAY", "1000"))),
+        "timing: allocator: purge delay 1000 ms, arena eager commit 0"
+    );
+    assert_eq!(
+        run(Some(("MIMALLOC_ARENA_EAGER_COMMIT", "2"))),
+        "timing: allocator: purge delay 50 ms, arena eager commit 2"
+    );
+}

@@ -10,7 +10,14 @@ use crate::harness::{read, repo};
 
 /// Lowest first. A module may use those of earlier layers.
 const LAYERS: &[&[&str]] = &[
-    &["allocator", "version", "diagnostics", "timing", "progress", "output"],
+    &[
+        "allocator",
+        "version",
+        "diagnostics",
+        "timing",
+        "progress",
+        "output",
+    ],
     &["toml_source", "facet", "theme_file", "placeholder", "shell"],
     &["condition", "words"],
     &["config"],
