@@ -397,7 +397,7 @@ pub fn check_procedure(
             }
             let mut ctx = outer.clone();
             ctx.extend(bwhen);
-            ctx.extend(step.when.iter());
+            ctx.extend(step.when.as_deref());
             let variants: Vec<&Condition> = step.variants.iter().map(|v| &v.when).collect();
             let (gap, overlap) = gap_and_overlap(facets, &ctx, &variants);
             let at = format!(

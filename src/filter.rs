@@ -64,7 +64,7 @@ pub fn decide(c: &Condition, env: &Env) -> Decision {
 }
 
 /// `Some(remaining condition)` when the node is kept, `None` when it is dropped.
-fn keep(when: &Option<Condition>, env: &Env) -> Option<Option<Condition>> {
+fn keep(when: Option<&Condition>, env: &Env) -> Option<Option<Condition>> {
     match when {
         None => Some(None),
         Some(c) => match decide(c, env) {
@@ -84,7 +84,7 @@ pub fn filter(book: &Book, env: &Env) -> Book {
         .chapters
         .iter()
         .filter_map(|c| {
-            let when = keep(&c.when, env)?;
+            let when = keep(c.when.as_ref(), env)?;
             let items: Vec<ChapterItem> =
                 c.items
                     .iter()
@@ -92,7 +92,7 @@ pub fn filter(book: &Book, env: &Env) -> Book {
                         ChapterItem::Procedure(p) => procedure(p, env)
                             .map(|p| ChapterItem::Procedure(std::sync::Arc::new(p))),
                         ChapterItem::Group(g) => {
-                            let when = keep(&g.when, env)?;
+                            let when = keep(g.when.as_ref(), env)?;
                             let procedures: Vec<std::sync::Arc<Procedure>> = g
                                 .procedures
                                 .iter()
@@ -261,12 +261,12 @@ fn problems(filtered: &Book, book: &Book, env: &Env) -> Vec<Problem> {
     book.problems
         .iter()
         .filter_map(|p| {
-            let when = keep(&p.when, env)?;
+            let when = keep(p.when.as_ref(), env)?;
             let causes: Vec<Cause> = p
                 .causes
                 .iter()
                 .filter_map(|c| {
-                    let when = keep(&c.when, env)?;
+                    let when = keep(c.when.as_ref(), env)?;
                     Some(Cause {
                         when,
                         steps: steps(&c.steps, env),
@@ -290,7 +290,7 @@ fn problems(filtered: &Book, book: &Book, env: &Env) -> Vec<Problem> {
 }
 
 fn procedure(p: &Procedure, env: &Env) -> Option<Procedure> {
-    let when = keep(&p.when, env)?;
+    let when = keep(p.when.as_ref(), env)?;
     let sections: Vec<Section> = p.sections.iter().filter_map(|s| section(s, env)).collect();
     // Field by field, never `..p.clone()`: that copies the whole procedure, the sections it
     // then drops included (every runbook filters the whole book).
@@ -317,7 +317,7 @@ fn procedure(p: &Procedure, env: &Env) -> Option<Procedure> {
 }
 
 fn section(s: &Section, env: &Env) -> Option<Section> {
-    let when = keep(&s.when, env)?;
+    let when = keep(s.when.as_ref(), env)?;
     let branches: Vec<Branch> = s
         .branches
         .iter()
@@ -367,7 +367,7 @@ fn section(s: &Section, env: &Env) -> Option<Section> {
 fn steps(list: &[Step], env: &Env) -> Vec<Step> {
     let mut out = Vec::new();
     for s in list {
-        let Some(when) = keep(&s.when, env) else {
+        let Some(when) = keep(s.when.as_deref(), env) else {
             continue;
         };
         let variants: Vec<Variant> = s
@@ -416,7 +416,7 @@ fn steps(list: &[Step], env: &Env) -> Vec<Step> {
             number: out.len() as u32 + 1,
             title: title.clone(),
             title_source: title_source.clone(),
-            when,
+            when: when.map(Box::new),
             parts: kept,
             variants,
             variants_at,
@@ -430,21 +430,24 @@ fn steps(list: &[Step], env: &Env) -> Vec<Step> {
 fn parts(list: &[Part], env: &Env) -> Vec<Part> {
     list.iter()
         .filter_map(|p| {
-            let when = keep(&p.when, env)?;
+            let when = keep(p.when.as_deref(), env)?;
             let kind = match &p.kind {
                 PartKind::Processes { expect, items } => PartKind::Processes {
                     expect: *expect,
                     items: items
                         .iter()
                         .filter_map(|i| {
-                            let when = keep(&i.when, env)?;
+                            let when = keep(i.when.as_ref(), env)?;
                             Some(ProcessItem { when, ..i.clone() })
                         })
                         .collect(),
                 },
                 other => other.clone(),
             };
-            Some(Part { when, kind })
+            Some(Part {
+                when: when.map(Box::new),
+                kind,
+            })
         })
         .collect()
 }

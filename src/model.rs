@@ -321,7 +321,7 @@ pub struct Step {
     /// and a view for another environment shows it again from this.
     pub title_source: Option<String>,
     /// Where it applies.
-    pub when: Option<Condition>,
+    pub when: Option<Box<Condition>>,
     /// What it says and asks, in order, for every environment it applies to.
     pub parts: Vec<Part>,
     /// Alternatives of its body, one per environment (the coverage check holds them to
@@ -353,7 +353,7 @@ pub struct Variant {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Part {
     /// Where it applies, inside its step's.
-    pub when: Option<Condition>,
+    pub when: Option<Box<Condition>>,
     /// What it is.
     pub kind: PartKind,
 }

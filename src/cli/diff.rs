@@ -100,7 +100,7 @@ fn worded(b: &labels::Badges) -> String {
 
 fn parts(list: &[Part], config: &Config, out: &mut Vec<String>) {
     for part in list {
-        if let Some(b) = labels::badges(part.when.as_ref(), config) {
+        if let Some(b) = labels::badges(part.when.as_deref(), config) {
             out.push(format!("({})", worded(&b)));
         }
         match &part.kind {

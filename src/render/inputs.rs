@@ -181,6 +181,12 @@ impl Feed for String {
     }
 }
 
+impl<T: Feed> Feed for Box<T> {
+    fn feed(&self, f: &mut Fingerprinter) {
+        (**self).feed(f);
+    }
+}
+
 impl<T: Feed> Feed for Option<T> {
     fn feed(&self, f: &mut Fingerprinter) {
         match self {

@@ -273,8 +273,8 @@ fn parts<'a>(
             let (kind, plain) = part(ctx, owner, &p.kind);
             push_text(text, &plain);
             PartView {
-                when: labels::when(p.when.as_ref()),
-                badges: labels::badges(p.when.as_ref(), ctx.config()),
+                when: labels::when(p.when.as_deref()),
+                badges: labels::badges(p.when.as_deref(), ctx.config()),
                 kind,
             }
         })

@@ -365,7 +365,7 @@ pub fn step(ctx: &Ctx, bodies: &mut Bodies, page: &str, st: &Step, level: u8) ->
             &format!("step-{}", st.id),
             st.number.to_string(),
             &st.title,
-            st.when.as_ref(),
+            st.when.as_deref(),
         )
         .written(ctx, st.title_source.as_deref()),
         reused: st.reused.clone(),

@@ -216,8 +216,8 @@ impl<'a> Resolver<'a> {
             }
         };
         step.when = match (step.when.take(), when) {
-            (Some(a), Some(b)) => Some(Condition::And(vec![b, a])),
-            (a, b) => a.or(b),
+            (Some(a), Some(b)) => Some(Box::new(Condition::And(vec![b, *a]))),
+            (a, b) => a.or(b.map(Box::new)),
         };
         let mut parts = self.body_and_parts(file, owner, raw.body.as_ref(), &raw.part, &inner);
         let written_before = written_before_variants(raw);
@@ -651,7 +651,10 @@ impl<'a> Resolver<'a> {
                 PartKind::Refs(refs.iter().map(|s| s.get_ref().clone()).collect())
             }
         };
-        Some(Part { when, kind })
+        Some(Part {
+            when: when.map(Box::new),
+            kind,
+        })
     }
 
     /// A `cmd` part: its shell, its non-blank lines (each remembered for the lint), its

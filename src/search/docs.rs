@@ -303,7 +303,7 @@ fn step(
     base: &SearchDoc,
 ) -> SearchDoc {
     let mut conds = outer.to_vec();
-    conds.extend(st.when.iter());
+    conds.extend(st.when.as_deref());
     let variants = (!st.variants.is_empty()).then(|| {
         Condition::Or(
             st.variants
@@ -407,7 +407,7 @@ impl Writer<'_> {
         let book = self.book;
         for part in list {
             let mut own = outer.to_vec();
-            own.extend(part.when.iter());
+            own.extend(part.when.as_deref());
             let slice = if part.when.as_ref().is_some_and(|c| !is_trivial(c)) {
                 self.slice(&own, slice)
             } else {
