@@ -212,8 +212,9 @@ pub enum RawPart {
 /// A part with exactly one content key.
 #[derive(Debug, Clone)]
 pub struct TypedPart {
-    /// Where it applies.
-    pub when: Option<SStr>,
+    /// Where it applies (boxed, as are the rarer keys below: a book has hundreds of
+    /// thousands of parts, most with neither).
+    pub when: Option<Box<SStr>>,
     /// What it shows.
     pub kind: RawPartKind,
     /// Keys that belong to another kind of part (`shell` beside `text`), each an error.
@@ -231,9 +232,9 @@ pub enum RawPartKind {
         /// The command's lines.
         cmd: SStr,
         /// The shell it is typed into.
-        shell: Option<SStr>,
+        shell: Option<Box<SStr>>,
         /// What it prints.
-        output: Option<SStr>,
+        output: Option<Box<SStr>>,
     },
     /// A GUI menu path (`gui`).
     Gui(SStr),
@@ -242,7 +243,7 @@ pub enum RawPartKind {
         /// The processes.
         items: Vec<RawProcessItem>,
         /// `present` or `absent`.
-        expect: Option<SStr>,
+        expect: Option<Box<SStr>>,
     },
     /// A callout (`note`).
     Note(SStr),
@@ -361,7 +362,7 @@ impl From<PartTable> for RawPart {
         match t.take_kind() {
             Ok(kind) => RawPart::Typed(TypedPart {
                 misplaced: t.misplaced(),
-                when: t.when,
+                when: t.when.map(Box::new),
                 kind,
             }),
             Err(problem) => {
@@ -403,8 +404,8 @@ impl PartTable {
         if let Some(cmd) = self.cmd.take() {
             return Ok(RawPartKind::Command {
                 cmd,
-                shell: self.shell.take(),
-                output: self.output.take(),
+                shell: self.shell.take().map(Box::new),
+                output: self.output.take().map(Box::new),
             });
         }
         if let Some(g) = self.gui.take() {
@@ -413,7 +414,7 @@ impl PartTable {
         if let Some(items) = self.processes.take() {
             return Ok(RawPartKind::Processes {
                 items,
-                expect: self.expect.take(),
+                expect: self.expect.take().map(Box::new),
             });
         }
         if let Some(t) = self.note.take() {
@@ -719,7 +720,7 @@ impl RawPart {
                     | RawPartKind::Gui(s)
                     | RawPartKind::Note(s)
                     | RawPartKind::Caution(s) => (Some(s), None),
-                    RawPartKind::Command { cmd, output, .. } => (Some(cmd), output.as_ref()),
+                    RawPartKind::Command { cmd, output, .. } => (Some(cmd), output.as_deref()),
                     RawPartKind::Processes { .. } | RawPartKind::Refs(_) => (None, None),
                 };
                 let misplaced_output = t
@@ -730,7 +731,7 @@ impl RawPart {
                 content
                     .into_iter()
                     .chain(output.or(misplaced_output))
-                    .chain(t.when.as_ref())
+                    .chain(t.when.as_deref())
                     .collect()
             }
         }

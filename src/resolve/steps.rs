@@ -629,17 +629,17 @@ impl<'a> Resolver<'a> {
             let msg = format!("`{}` belongs to a `{}` part", m.key, m.belongs_to);
             self.err(file, m.value.span(), msg);
         }
-        let when = self.when(file, part.when.as_ref(), outer);
+        let when = self.when(file, part.when.as_deref(), outer);
         let kind = match &part.kind {
             RawPartKind::Text(t) => PartKind::Text(self.markdown(file, Some(t), owner)),
             RawPartKind::Note(t) => PartKind::Note(self.markdown(file, Some(t), owner)),
             RawPartKind::Caution(t) => PartKind::Caution(self.markdown(file, Some(t), owner)),
             RawPartKind::Command { cmd, shell, output } => {
-                self.command(file, cmd, shell.as_ref(), output.as_ref())?
+                self.command(file, cmd, shell.as_deref(), output.as_deref())?
             }
             RawPartKind::Gui(g) => self.gui(file, g),
             RawPartKind::Processes { items, expect } => {
-                let expect = self.expectation(file, head.clone(), expect.as_ref())?;
+                let expect = self.expectation(file, head.clone(), expect.as_deref())?;
                 let inner = with(outer, when.as_ref());
                 let items = self.process_items(file, raw.span(), items, &inner);
                 PartKind::Processes { expect, items }

@@ -16,6 +16,8 @@ pub enum Slot<'s> {
     Spanned(&'s mut SStr),
     /// An optional located string.
     OptSpanned(&'s mut Option<SStr>),
+    /// An optional located string kept boxed (a part's rarer keys).
+    OptBoxed(&'s mut Option<Box<SStr>>),
     /// A plain string (book.toml's labels, a reference's title).
     Plain(&'s mut String),
     /// An optional plain string.
@@ -28,6 +30,7 @@ impl Slot<'_> {
         match self {
             Slot::Spanned(s) => Some(s.get_ref().as_str()),
             Slot::OptSpanned(s) => s.as_ref().map(|s| s.get_ref().as_str()),
+            Slot::OptBoxed(s) => s.as_deref().map(|s| s.get_ref().as_str()),
             Slot::Plain(s) => Some(s.as_str()),
             Slot::OptPlain(s) => s.as_deref(),
         }
@@ -39,6 +42,7 @@ impl Slot<'_> {
         match self {
             Slot::Spanned(s) => Some(s.span()),
             Slot::OptSpanned(s) => s.as_ref().map(|s| s.span()),
+            Slot::OptBoxed(s) => s.as_deref().map(|s| s.span()),
             _ => None,
         }
     }
@@ -52,6 +56,11 @@ impl Slot<'_> {
             Slot::OptSpanned(s) => {
                 if let Some(old) = s.as_ref() {
                     **s = Some(SStr::new(old.span(), text.to_string()));
+                }
+            }
+            Slot::OptBoxed(s) => {
+                if let Some(old) = s.as_deref_mut() {
+                    *old = SStr::new(old.span(), text.to_string());
                 }
             }
             Slot::Plain(s) => **s = text.to_string(),

@@ -895,11 +895,7 @@ impl<'a> Walk<'a> {
                     // reader's language; a command only where it differs.
                     fields.push(Field {
                         required: false,
-                        ..field(
-                            "output",
-                            Slot::OptSpanned(output),
-                            get(|t| t.output.as_ref()),
-                        )
+                        ..field("output", Slot::OptBoxed(output), get(|t| t.output.as_ref()))
                     });
                     cmd_slot = Some(cmd);
                 }
