@@ -123,9 +123,10 @@ pub struct RawStep {
     /// The step's title.
     #[schemars(with = "Option<String>", extend("examples" = ["Stop the service"]))]
     pub title: Option<SStr>,
-    /// A condition: the step applies only where it holds.
+    /// A condition: the step applies only where it holds. (This and the other keys most
+    /// steps leave out are boxed: a book has a hundred thousand steps.)
     #[schemars(with = "Option<String>", extend("examples" = ["to >= 1.5"]))]
-    pub when: Option<SStr>,
+    pub when: Option<Box<SStr>>,
     /// Markdown: shorthand for a leading `text` part.
     #[schemars(with = "Option<String>", extend("examples" = ["If the service is running, stop it as follows."]))]
     pub body: Option<SStr>,
@@ -140,13 +141,13 @@ pub struct RawStep {
     /// The id of a reusable step (a file name under `content/_steps/`) this step is.
     #[serde(rename = "use")]
     #[schemars(with = "Option<String>", extend("examples" = ["stop-local-service"]))]
-    pub use_: Option<SStr>,
+    pub use_: Option<Box<SStr>>,
     /// The used step's parameters: `{ param = "value", … }`.
     #[schemars(with = "Option<BTreeMap<String, String>>", extend("examples" = [{ "ver": "from" }]))]
-    pub with: Option<Spanned<BTreeMap<String, SStr>>>,
+    pub with: Option<Box<Spanned<BTreeMap<String, SStr>>>>,
     /// A reusable step's parameters, each written `{{name}}` in its strings.
     #[schemars(with = "Option<Vec<String>>", extend("examples" = [["ver"]]))]
-    pub params: Option<Spanned<Vec<SStr>>>,
+    pub params: Option<Box<Spanned<Vec<SStr>>>>,
     /// With `use`: expected output for commands of the used step, `[[…output]]` tables.
     #[serde(default)]
     #[schemars(with = "Vec<RawOutput>", extend("examples" = [[{ "cmd": 1, "text": "active (running)" }]]))]
@@ -653,7 +654,9 @@ pub fn map_step_strings(step: &mut RawStep, f: &dyn Fn(&str) -> String) {
         }
     };
     m(&mut step.title);
-    m(&mut step.when);
+    if let Some(v) = &mut step.when {
+        map(v, f);
+    }
     m(&mut step.body);
     // A reusable step passing its own parameter on: `with = { node = "{{node}}" }`.
     if let Some(with) = &mut step.with {
@@ -681,10 +684,14 @@ pub fn map_step_strings(step: &mut RawStep, f: &dyn Fn(&str) -> String) {
 /// title, condition and body, the values it passes on (`with`), its parts' (and then its
 /// variants' parts'), then each variant's label, condition and body.
 pub fn step_strings(step: &RawStep) -> Vec<&SStr> {
-    let mut out: Vec<&SStr> = [&step.title, &step.when, &step.body]
-        .into_iter()
-        .flatten()
-        .collect();
+    let mut out: Vec<&SStr> = [
+        step.title.as_ref(),
+        step.when.as_deref(),
+        step.body.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     if let Some(with) = &step.with {
         out.extend(with.get_ref().values());
     }

@@ -198,7 +198,7 @@ impl<'a> Resolver<'a> {
         outer: &[Condition],
         stack: &mut UseStack,
     ) -> Option<Step> {
-        let when = self.when(file, raw.when.as_ref(), outer);
+        let when = self.when(file, raw.when.as_deref(), outer);
         let inner = with(outer, when.as_ref());
         let mut step = match &raw.use_ {
             Some(use_id) => {
