@@ -68,9 +68,10 @@ pub struct SearchDoc {
     pub text: String,
     /// Its own, its procedure's and its chapter's title as written, each when it shows
     /// facet values (`Upgrade to [[to.minor]]`): a search in an environment shows them
-    /// with its values.
+    /// with its values. Boxed, and `None` when none does: most titles show none, and a
+    /// book has a hundred thousand documents.
     #[serde(skip)]
-    pub written: [Option<String>; 3],
+    pub written: Option<Box<[Option<String>; 3]>>,
     /// Which slice each entry of `commands`, `gui`, `body` and each line of `text`
     /// belongs to, and the slices' conditions.
     #[serde(skip)]
@@ -121,7 +122,20 @@ impl Slices {
     }
 }
 
+/// [`SearchDoc::written`] of three titles, `None` when none is given.
+fn written(titles: [Option<String>; 3]) -> Option<Box<[Option<String>; 3]>> {
+    titles.iter().any(Option::is_some).then(|| Box::new(titles))
+}
+
 impl SearchDoc {
+    /// Title `i` as written (0: its own, 1: its procedure's, 2: its chapter's), when it
+    /// shows facet values.
+    pub fn written_at(&self, i: usize) -> Option<String> {
+        self.written
+            .as_ref()
+            .and_then(|w| w.get(i).cloned().flatten())
+    }
+
     /// The deep link relative to the site root: `{page}.html#{anchor}`.
     pub fn link(&self) -> String {
         if self.anchor.is_empty() {
@@ -236,13 +250,13 @@ fn procedure(
         anchor: String::new(),
         condition: canonical(&conds, None),
         text: String::new(),
-        written: [
+        written: written([
             p.title_source.clone(),
             p.title_source.clone(),
             book.targets
                 .get(&ch.id)
                 .and_then(|t| t.title_source.clone()),
-        ],
+        ]),
         slices: Slices::default(),
     };
     if !p.intro.trim().is_empty() {
@@ -268,11 +282,11 @@ fn procedure(
             out(SearchDoc {
                 kind: DocKind::Section,
                 title: shown(book, &s.title),
-                written: [
+                written: written([
                     s.title_source.clone(),
-                    base.written[1].clone(),
-                    base.written[2].clone(),
-                ],
+                    base.written_at(1),
+                    base.written_at(2),
+                ]),
                 body: vec![text.clone()],
                 location: s.number.to_string(),
                 anchor: anchor.clone(),
@@ -316,11 +330,11 @@ fn step(
     let mut doc = SearchDoc {
         kind: DocKind::Step,
         title: shown(book, &st.title),
-        written: [
+        written: written([
             st.title_source.clone(),
-            base.written[1].clone(),
-            base.written[2].clone(),
-        ],
+            base.written_at(1),
+            base.written_at(2),
+        ]),
         location: format!("{} {step_word} {}", s.number, st.number),
         anchor: book
             .targets

@@ -722,10 +722,10 @@ impl Fields {
         doc.add_text(self.page, &d.page);
         doc.add_u64(self.short, u64::from(rank::is_short(&d.title)));
         doc.add_u64(self.back, 0);
-        if d.written.iter().any(Option::is_some) {
+        if let Some(written) = &d.written {
             doc.add_text(
                 self.written,
-                serde_json::to_string(&d.written).unwrap_or_default(),
+                serde_json::to_string(&**written).unwrap_or_default(),
             );
         }
         if !d.slices.conditions.is_empty() {
