@@ -369,9 +369,20 @@ pub fn check(book: &Book, diags: &mut Diagnostics) {
     let facets = &book.config.facets;
     // Only possible environments count: the rules hold in every one the check visits.
     let rules: Vec<&Condition> = book.config.rules.iter().map(|r| &r.when).collect();
-    for (proc_, mut chain) in chains(book) {
-        chain.extend(&rules);
-        check_procedure(facets, proc_, &chain, diags);
+    // Procedure by procedure on every core (each step's variants are checked against every
+    // environment), the findings kept in the book's order.
+    use rayon::prelude::*;
+    let found: Vec<Diagnostics> = chains(book)
+        .into_par_iter()
+        .map(|(proc_, mut chain)| {
+            chain.extend(&rules);
+            let mut own = Diagnostics::default();
+            check_procedure(facets, proc_, &chain, &mut own);
+            own
+        })
+        .collect();
+    for own in found {
+        diags.items.extend(own.items);
     }
     uncovered(book, &rules, diags);
 }
