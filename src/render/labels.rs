@@ -1,4 +1,4 @@
-//! Conditions as readers see them: `from >= R12.8` becomes 「適用前のバージョン: R12.8以降」,
+//! Conditions as readers see them: `from >= 2.8` becomes 「現在のバージョン: 2.8以降」,
 //! using the facet and value labels of book.toml. The canonical syntax still goes on the
 //! element as `data-when` for scripts; these labels are only for people. Both are data:
 //! the theme's `conditions.html` writes them as attributes and badges.
@@ -238,12 +238,12 @@ mod tests {
             description: None,
             facets: vec![
                 Facet {
-                    id: "cluster".into(),
-                    label: "クラスタ種別".into(),
+                    id: "platform".into(),
+                    label: "プラットフォーム".into(),
                     kind: FacetKind::Enum(vec![
                         EnumValue {
-                            id: "mscs".into(),
-                            label: "MSCS(MSFC)".into(),
+                            id: "win".into(),
+                            label: "Windows".into(),
                         },
                         EnumValue {
                             id: "unix".into(),
@@ -253,7 +253,7 @@ mod tests {
                 },
                 Facet {
                     id: "from".into(),
-                    label: "適用前のバージョン".into(),
+                    label: "現在のバージョン".into(),
                     kind: FacetKind::Version {
                         known: vec![],
                         labels: vec![],
@@ -287,26 +287,26 @@ mod tests {
     fn labels_read_like_the_guide() {
         let c = config(Language::Ja);
         assert_eq!(
-            label(&cond("from >= R12.8", &c), &c),
-            "適用前のバージョン: R12.8以降"
+            label(&cond("from >= 2.8", &c), &c),
+            "現在のバージョン: 2.8以降"
         );
         assert_eq!(
-            label(&cond("from <= R12.7.x", &c), &c),
-            "適用前のバージョン: R12.7.x以前"
+            label(&cond("from <= 2.7.x", &c), &c),
+            "現在のバージョン: 2.7.x以前"
         );
         assert_eq!(
-            label(&cond("cluster = mscs", &c), &c),
-            "クラスタ種別: MSCS(MSFC)"
+            label(&cond("platform = win", &c), &c),
+            "プラットフォーム: Windows"
         );
         assert_eq!(
-            label(&cond("cluster in [mscs, unix]", &c), &c),
-            "クラスタ種別: MSCS(MSFC) / UNIX"
+            label(&cond("platform in [win, unix]", &c), &c),
+            "プラットフォーム: Windows / UNIX"
         );
         assert_eq!(
-            label(&cond("cluster != unix", &c), &c),
-            "クラスタ種別: UNIX以外"
+            label(&cond("platform != unix", &c), &c),
+            "プラットフォーム: UNIX以外"
         );
-        let both = cond("R12.4.1 <= from <= R12.7.x and cluster = mscs", &c);
+        let both = cond("2.4.1 <= from <= 2.7.x and platform = win", &c);
         let b = badges(Some(&both), &c).expect("a condition has badges");
         let items: Vec<(Option<&str>, &str)> = b
             .items
@@ -317,24 +317,27 @@ mod tests {
             items,
             vec![
                 (
-                    Some("from >= R12.4.1 and from <= R12.7.x"),
-                    "適用前のバージョン: R12.4.1〜R12.7.x"
+                    Some("from >= 2.4.1 and from <= 2.7.x"),
+                    "現在のバージョン: 2.4.1〜2.7.x"
                 ),
-                (Some("cluster = mscs"), "クラスタ種別: MSCS(MSFC)")
+                (Some("platform = win"), "プラットフォーム: Windows")
             ]
         );
         assert_eq!(b.when, both.to_string());
         assert_eq!(
             b.text,
-            "適用前のバージョン: R12.4.1〜R12.7.x、クラスタ種別: MSCS(MSFC)"
+            format!(
+                "現在のバージョン: 2.4.1〜2.7.x{}プラットフォーム: Windows",
+                strings(&c).and
+            )
         );
         assert!(badges(None, &c).is_none());
         assert!(badges(Some(&Condition::And(vec![])), &c).is_none());
         let e = config(Language::En);
         assert_eq!(
-            label(&cond("from >= R12.8", &e), &e),
-            "適用前のバージョン: ≥ R12.8"
+            label(&cond("from >= 2.8", &e), &e),
+            "現在のバージョン: ≥ 2.8"
         );
-        let _ = "R1".parse::<Version>();
+        let _ = "1".parse::<Version>();
     }
 }

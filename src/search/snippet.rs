@@ -188,11 +188,12 @@ mod tests {
 
     #[test]
     fn punctuation_breaks_by_its_class_in_any_script() {
-        // Closing marks of several scripts, full-width or not, and an arrow.
-        for prev in ['。', '」', '）', '،', '¿', '»', '→', ',', ')'] {
+        // Stops and closing marks of several scripts (Devanagari, Ethiopic, Arabic,
+        // Latin), and an arrow.
+        for prev in ['।', '።', '،', '¿', '»', '›', '→', ',', ')'] {
             assert!(is_break(prev, 'x'), "after {prev:?}");
         }
-        for next in ['「', '（', '«', '('] {
+        for next in ['«', '‹', '⟨', '('] {
             assert!(is_break('x', next), "before {next:?}");
         }
         // Inside ASCII, paths and versions hold together.
