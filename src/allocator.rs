@@ -16,9 +16,10 @@ const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
 const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// Sets the options, but not one the environment sets (`MIMALLOC_PURGE_DELAY=1000` and
-/// `MIMALLOC_ARENA_EAGER_COMMIT=2` restore mimalloc's defaults). The first arena is made by the first allocation, before `main`
-/// runs, so on Linux this runs from the executable's initialisers (after mimalloc's own,
-/// which run first of all, and before Rust's runtime allocates); elsewhere `main` calls it.
+/// `MIMALLOC_ARENA_EAGER_COMMIT=2` restore mimalloc's defaults). The first arena is made by
+/// the first allocation, before `main` runs, so on Linux this runs from the executable's
+/// initialisers (after mimalloc's own, which run first of all, and before Rust's runtime
+/// allocates); elsewhere `main` calls it.
 ///
 /// # Safety
 ///

@@ -13,6 +13,8 @@
 use std::collections::{BTreeSet, HashSet};
 use std::fmt;
 
+use rayon::prelude::*;
+
 use crate::condition::{Condition, Env, Op, Value};
 use crate::config::{Facet, FacetKind};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -371,7 +373,6 @@ pub fn check(book: &Book, diags: &mut Diagnostics) {
     let rules: Vec<&Condition> = book.config.rules.iter().map(|r| &r.when).collect();
     // Procedure by procedure on every core (each step's variants are checked against every
     // environment), the findings kept in the book's order.
-    use rayon::prelude::*;
     let found: Vec<Diagnostics> = chains(book)
         .into_par_iter()
         .map(|(proc_, mut chain)| {

@@ -49,8 +49,9 @@ fn memory() -> String {
 pub fn since(name: &str, start: Instant) {
     if enabled() {
         eprintln!(
-            "timing: {name} {:.1} ms",
-            start.elapsed().as_secs_f64() * 1000.0
+            "timing: {name} {:.1} ms{}",
+            start.elapsed().as_secs_f64() * 1000.0,
+            memory()
         );
     }
 }
