@@ -385,7 +385,7 @@ mod tests {
             "a\\u{202e}b\\u{1b}[2J\\u{2066}c\\u{feff}\\u{e0041}\\u{a}"
         );
         assert!(matches!(
-            escape_invisible("手順 R12.8 «x» \u{202f}"),
+            escape_invisible("手順 v2.8 «x» \u{202f}"),
             Cow::Borrowed(_)
         ));
     }

@@ -23,7 +23,7 @@ fn facets() -> Vec<Facet> {
         },
     };
     vec![
-        e("cluster", &["mscs", "win-other", "unix"]),
+        e("platform", &["alpha", "beta-two", "gamma"]),
         e("operation", &["upgrade", "patch"]),
         v("from"),
         v("to"),
@@ -38,7 +38,7 @@ fn env(pairs: &[(&str, &str)]) -> Env {
     pairs
         .iter()
         .map(|(k, v)| {
-            let value = if v.starts_with('R') {
+            let value = if v.starts_with('v') {
                 Value::Version(v.parse().unwrap())
             } else {
                 Value::Enum((*v).into())
@@ -50,98 +50,92 @@ fn env(pairs: &[(&str, &str)]) -> Env {
 
 #[test]
 fn seed_ranges_evaluate_at_their_boundaries() {
-    let before = cond("from <= R12.4");
-    assert_eq!(before.eval(&env(&[("from", "R12.4")])), Some(true));
-    assert_eq!(before.eval(&env(&[("from", "R12.4.1")])), Some(false));
-    let middle = cond("R12.4.1 <= from <= R12.7.x");
-    assert_eq!(middle.eval(&env(&[("from", "R12.4.1")])), Some(true));
-    assert_eq!(middle.eval(&env(&[("from", "R12.7.3")])), Some(true));
-    assert_eq!(middle.eval(&env(&[("from", "R12.8")])), Some(false));
-    let r124x = cond("from <= R12.4.x");
-    assert_eq!(r124x.eval(&env(&[("from", "R12.4.9")])), Some(true));
-    assert_eq!(r124x.eval(&env(&[("from", "R12.5")])), Some(false));
+    let before = cond("from <= v2.4");
+    assert_eq!(before.eval(&env(&[("from", "v2.4")])), Some(true));
+    assert_eq!(before.eval(&env(&[("from", "v2.4.1")])), Some(false));
+    let middle = cond("v2.4.1 <= from <= v2.7.x");
+    assert_eq!(middle.eval(&env(&[("from", "v2.4.1")])), Some(true));
+    assert_eq!(middle.eval(&env(&[("from", "v2.7.3")])), Some(true));
+    assert_eq!(middle.eval(&env(&[("from", "v2.8")])), Some(false));
+    let r124x = cond("from <= v2.4.x");
+    assert_eq!(r124x.eval(&env(&[("from", "v2.4.9")])), Some(true));
+    assert_eq!(r124x.eval(&env(&[("from", "v2.5")])), Some(false));
+    assert_eq!(cond("to >= v3.1").eval(&env(&[("to", "v3.1")])), Some(true));
     assert_eq!(
-        cond("to >= R13.1").eval(&env(&[("to", "R13.1")])),
-        Some(true)
-    );
-    assert_eq!(
-        cond("to >= R13.1").eval(&env(&[("to", "R12.10")])),
+        cond("to >= v3.1").eval(&env(&[("to", "v2.10")])),
         Some(false)
     );
 }
 
 #[test]
 fn open_facets_leave_the_answer_open() {
-    let c = cond("cluster = mscs and from >= R12.8");
-    assert_eq!(c.eval(&env(&[("cluster", "mscs")])), None);
+    let c = cond("platform = alpha and from >= v2.8");
+    assert_eq!(c.eval(&env(&[("platform", "alpha")])), None);
     assert_eq!(
-        c.eval(&env(&[("cluster", "unix")])),
+        c.eval(&env(&[("platform", "gamma")])),
         Some(false),
         "one false side decides"
     );
-    let o = cond("cluster = unix or from >= R12.8");
-    assert_eq!(o.eval(&env(&[("cluster", "unix")])), Some(true));
+    let o = cond("platform = gamma or from >= v2.8");
+    assert_eq!(o.eval(&env(&[("platform", "gamma")])), Some(true));
 }
 
 #[test]
 fn operators_and_negation() {
     assert_eq!(
-        cond("cluster != unix").eval(&env(&[("cluster", "mscs")])),
+        cond("platform != gamma").eval(&env(&[("platform", "alpha")])),
         Some(true)
     );
     assert_eq!(
-        cond("not (cluster in [mscs, unix])").eval(&env(&[("cluster", "win-other")])),
+        cond("not (platform in [alpha, gamma])").eval(&env(&[("platform", "beta-two")])),
         Some(true)
     );
+    assert_eq!(cond("v2.8 <= to").eval(&env(&[("to", "v2.9")])), Some(true));
     assert_eq!(
-        cond("R12.8 <= to").eval(&env(&[("to", "R12.9")])),
-        Some(true)
-    );
-    assert_eq!(
-        cond("cluster == mscs").eval(&env(&[("cluster", "mscs")])),
+        cond("platform == alpha").eval(&env(&[("platform", "alpha")])),
         Some(true)
     );
 }
 
 #[test]
 fn impossible_conditions_are_detected() {
-    assert!(!cond("from <= R12.4 and from >= R12.8").satisfiable(&facets()));
-    assert!(!cond("cluster = mscs and cluster = unix").satisfiable(&facets()));
-    assert!(!cond("R12.8 <= from <= R12.4").satisfiable(&facets()));
-    assert!(cond("from <= R12.4 or from >= R12.8").satisfiable(&facets()));
+    assert!(!cond("from <= v2.4 and from >= v2.8").satisfiable(&facets()));
+    assert!(!cond("platform = alpha and platform = gamma").satisfiable(&facets()));
+    assert!(!cond("v2.8 <= from <= v2.4").satisfiable(&facets()));
+    assert!(cond("from <= v2.4 or from >= v2.8").satisfiable(&facets()));
     assert!(
-        !cond("R12.4 < from < R12.4.1").satisfiable(&facets()),
+        !cond("v2.4 < from < v2.4.1").satisfiable(&facets()),
         "no release lies between"
     );
-    assert!(cond("R12.4 < from < R12.4.2").satisfiable(&facets()));
-    assert!(cond("from <= R12.7.x and from >= R12.7.x").satisfiable(&facets()));
+    assert!(cond("v2.4 < from < v2.4.2").satisfiable(&facets()));
+    assert!(cond("from <= v2.7.x and from >= v2.7.x").satisfiable(&facets()));
 }
 
 #[test]
 fn errors_point_at_the_offending_word() {
-    let e = bind(&parse("clustr = mscs").unwrap(), &facets()).unwrap_err();
-    assert_eq!(e[0].span, 0..6);
-    assert!(e[0].message.contains("unknown facet `clustr`"));
-    let e = bind(&parse("cluster = solaris").unwrap(), &facets()).unwrap_err();
-    assert_eq!(e[0].span, 10..17);
-    let e = bind(&parse("from <= R12..4").unwrap(), &facets()).unwrap_err();
+    let e = bind(&parse("platfrm = alpha").unwrap(), &facets()).unwrap_err();
+    assert_eq!(e[0].span, 0..7);
+    assert!(e[0].message.contains("unknown facet `platfrm`"));
+    let e = bind(&parse("platform = solaris").unwrap(), &facets()).unwrap_err();
+    assert_eq!(e[0].span, 11..18);
+    let e = bind(&parse("from <= v2..4").unwrap(), &facets()).unwrap_err();
     assert!(
-        e[0].message.contains("malformed version `R12..4`"),
+        e[0].message.contains("malformed version `v2..4`"),
         "{}",
         e[0].message
     );
-    let p = parse("cluster = mscs and").unwrap_err();
+    let p = parse("platform = alpha and").unwrap_err();
     assert!(p.message.contains("expected"), "{}", p.message);
-    let p = parse("cluster = mscs )").unwrap_err();
-    assert_eq!(p.span, 15..16);
-    assert!(parse("R12.4 >= from >= R12.8").is_err());
+    let p = parse("platform = alpha )").unwrap_err();
+    assert_eq!(p.span, 17..18);
+    assert!(parse("v2.4 >= from >= v2.8").is_err());
 }
 
 #[test]
 fn display_round_trips_through_the_parser() {
     for s in [
-        "cluster = mscs and from >= R12.8",
-        "cluster in [mscs, unix] or not (to < R13.1)",
+        "platform = alpha and from >= v2.8",
+        "platform in [alpha, gamma] or not (to < v3.1)",
     ] {
         let c = cond(s);
         assert_eq!(cond(&c.to_string()), c);
@@ -150,18 +144,18 @@ fn display_round_trips_through_the_parser() {
 
 #[test]
 fn nesting_stops_at_the_limit_with_the_offending_token() {
-    let nested = |n: usize| format!("{}cluster = unix{}", "(".repeat(n), ")".repeat(n));
+    let nested = |n: usize| format!("{}platform = gamma{}", "(".repeat(n), ")".repeat(n));
     assert!(parse(&nested(MAX_DEPTH)).is_ok());
     let e = parse(&nested(MAX_DEPTH + 1)).unwrap_err();
     assert_eq!(e.span, MAX_DEPTH..MAX_DEPTH + 1, "{e:?}");
     assert!(e.message.contains("nest at most 64"), "{e:?}");
     // `not` and `(` count alike; siblings do not add up.
-    let mixed = format!("{}cluster = unix", "not (".repeat(MAX_DEPTH / 2));
+    let mixed = format!("{}platform = gamma", "not (".repeat(MAX_DEPTH / 2));
     let mixed = format!("{mixed}{}", ")".repeat(MAX_DEPTH / 2));
     assert!(parse(&mixed).is_ok());
     let siblings = vec![nested(MAX_DEPTH); 3].join(" and ");
     assert!(parse(&siblings).is_ok());
-    let e = parse(&format!("{}cluster = unix", "not ".repeat(20_000))).unwrap_err();
+    let e = parse(&format!("{}platform = gamma", "not ".repeat(20_000))).unwrap_err();
     assert_eq!(e.span, 4 * MAX_DEPTH..4 * MAX_DEPTH + 3);
 }
 

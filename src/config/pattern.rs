@@ -533,7 +533,7 @@ mod tests {
     }
 
     #[test]
-    fn what_the_jobcenter_book_writes_is_portable() {
+    fn patterns_real_books_write_are_portable() {
         for p in [
             r"[A-Za-z0-9][A-Za-z0-9.-]{0,253}",
             r"[A-Za-z]:\\.*",

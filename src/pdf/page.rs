@@ -165,12 +165,12 @@ mod tests {
         Layout {
             paper: Paper::Letter,
             footer: "Book \"1\"".into(),
-            procedures: vec![("mscs-a".into(), "1.1 停止</style>".into())],
+            procedures: vec![("alpha-a".into(), "1.1 停止</style>".into())],
             cover: "<section class=\"tejun-cover\">C</section>".into(),
             contents: None,
             outline: vec![super::super::outline::Entry {
                 title: "1 A".into(),
-                dest: "p-mscs-a".into(),
+                dest: "p-alpha-a".into(),
                 children: Vec::new(),
             }],
         }
@@ -178,28 +178,28 @@ mod tests {
 
     const PRINT: &str = "<html><head><title>t</title></head><body class=\"page-print\"><main>\
 <header class=\"title-page\"><h1>t</h1></header>\
-<nav class=\"toc-main print-toc\"><a href=\"#p-mscs-a\">1</a><a href=\"#ch-x\">2</a></nav>\
+<nav class=\"toc-main print-toc\"><a href=\"#p-alpha-a\">1</a><a href=\"#ch-x\">2</a></nav>\
 <a href=\"#p-other\">x</a></main></body></html>";
 
     #[test]
     fn cover_goes_before_the_title_block_and_styles_into_the_head() {
-        let pages = BTreeMap::from([("p-mscs-a".to_string(), 3)]);
+        let pages = BTreeMap::from([("p-alpha-a".to_string(), 3)]);
         let html = assemble(PRINT, &layout(), &pages);
         let cover = html.find("tejun-cover\">C").unwrap_or(usize::MAX);
         let title = html.find("<header class=\"title-page\"").unwrap_or(0);
         assert!(cover < title);
         let head = &html[..html.find("</head>").unwrap_or(0)];
         assert!(head.contains("size: letter"));
-        assert!(head.contains("toc-main a[href=\"#p-mscs-a\"]::after { content: \"3\"; }"));
+        assert!(head.contains("toc-main a[href=\"#p-alpha-a\"]::after { content: \"3\"; }"));
         assert!(head.contains("content: \"Book \\\"1\\\"\""));
         // A title cannot close the style element.
         assert!(!head.contains("停止</style>"));
         // Every bookmark's heading is linked, so Chromium gives it a destination.
-        assert!(html.contains("<a href=\"#p-mscs-a\" tabindex=\"-1\">"));
+        assert!(html.contains("<a href=\"#p-alpha-a\" tabindex=\"-1\">"));
     }
 
     #[test]
     fn contents_anchors_come_from_the_contents_only() {
-        assert_eq!(toc_anchors(PRINT), vec!["p-mscs-a", "ch-x"]);
+        assert_eq!(toc_anchors(PRINT), vec!["p-alpha-a", "ch-x"]);
     }
 }
