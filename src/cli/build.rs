@@ -90,6 +90,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             eprintln!("warning: {e:#}; open {} yourself", page.display());
         }
     }
+    super::load::leave((loaded, translations));
     Ok(ExitCode::SUCCESS)
 }
 

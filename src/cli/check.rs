@@ -59,8 +59,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 count(warnings, "warning"),
                 start.elapsed().as_millis()
             );
+            let translations = book.config.translations.clone();
+            super::load::leave(book);
             let mut behind = 0;
-            for &lang in &book.config.translations {
+            for &lang in &translations {
                 match super::translations::check(&args.book.book, lang) {
                     Ok(n) => behind += n,
                     Err(code) => return Ok(code),

@@ -3,6 +3,7 @@
 //! prose field checks how deep its elements nest (`prose::MAX_NESTING`).
 
 use pulldown_cmark::{Event, Parser, Tag};
+use rayon::prelude::*;
 
 use crate::prose::{Nesting, MAX_NESTING, OPTIONS};
 
@@ -151,8 +152,9 @@ pub(crate) fn check_against<T: Targets>(
     let targets = found.targets;
     let ext_ref = |id: &str| refs.iter().any(|r| r.id == id);
     let mut backlinks: HashMap<String, Vec<String>> = HashMap::new();
-    for p in prose {
-        let (dests, too_deep) = scan(&p.text);
+    // Parsing every text is the work; what the links name is then looked up in order.
+    let scanned: Vec<_> = prose.par_iter().map(|p| scan(&p.text)).collect();
+    for (p, (dests, too_deep)) in prose.iter().zip(scanned) {
         if let Some(at) = too_deep {
             let start = super::content_start(sources.text(p.file), &p.span);
             let at = (start + at).min(p.span.end);

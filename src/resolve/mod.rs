@@ -17,6 +17,8 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::condition::{self, Condition};
 use crate::config::{check_id, valid_id, Config, ID_RULE};
 use crate::content::raw::{RawChapter, RawFront, RawProcedure, RawRefs, SStr};
@@ -129,7 +131,7 @@ fn load(
         front,
         refs,
         chapters,
-        targets: Arc::new(targets.into_iter().map(|(k, t)| (k, Arc::new(t))).collect()),
+        targets: Arc::new(targets),
         backlinks: HashMap::new(),
         reusable_steps: reusable_steps(&loaded.steps),
         problems: Arc::new(problems),
@@ -141,22 +143,30 @@ fn load(
                 .unwrap_or_default(),
         ),
     };
-    crate::timing::phase("links", || {
-        links::check(
-            &mut book,
-            &prose,
-            &ref_uses,
-            &loaded.unread_targets,
-            &sources,
-            &mut diags,
-        )
-    });
-    crate::timing::phase("lint", || {
-        invisible::check(&commands, &sources, &mut diags);
-        if config.lint_similar {
-            lint::similar_commands(&commands, &config.allow_similar, &sources, &mut diags)
-        }
-    });
+    // The lints read only the commands: they run beside the link check.
+    let mut lint_diags = Diagnostics::default();
+    let lints = || {
+        crate::timing::phase("lint", || {
+            invisible::check(&commands, &sources, &mut lint_diags);
+            if config.lint_similar {
+                lint::similar_commands(&commands, &config.allow_similar, &sources, &mut lint_diags)
+            }
+        })
+    };
+    let links = || {
+        crate::timing::phase("links", || {
+            links::check(
+                &mut book,
+                &prose,
+                &ref_uses,
+                &loaded.unread_targets,
+                &sources,
+                &mut diags,
+            )
+        })
+    };
+    rayon::join(links, lints);
+    diags.items.append(&mut lint_diags.items);
     if !diags.has_errors() {
         crate::timing::phase("coverage", || crate::coverage::check(&book, &mut diags));
     }
@@ -165,11 +175,19 @@ fn load(
         return Err((diags, sources));
     }
     book.sources = sources;
-    let patcher = patchable.then(|| {
+    let patcher = if patchable {
         let mut loaded = loaded;
         let reusable = std::mem::take(&mut loaded.steps);
-        Patcher::new(&book, &loaded, reusable, &prose, &commands)
-    });
+        Some(Patcher::new(&book, &loaded, reusable, &prose, &commands))
+    } else {
+        // A large book's parsed files are a hundred thousand small allocations: freed on
+        // every core rather than one.
+        loaded
+            .chapters
+            .into_par_iter()
+            .for_each(|ch| ch.items.into_par_iter().for_each(drop));
+        None
+    };
     Ok((book, diags, patcher, status))
 }
 
@@ -262,7 +280,8 @@ struct Resolver<'a> {
     sources: &'a SourceMap,
     diags: &'a mut Diagnostics,
     reusable: &'a ReusableSteps,
-    targets: HashMap<String, Target>,
+    /// Shared as they are into the book: no second map is built from this one.
+    targets: HashMap<String, Arc<Target>>,
     target_sites: HashMap<String, (FileId, Range<usize>)>,
     prose: Vec<Prose>,
     ref_uses: Vec<(FileId, Range<usize>, String)>,
@@ -275,6 +294,30 @@ struct Resolver<'a> {
     problem_uses: Vec<problems::ProblemUse>,
     /// While resolving a problem's remedy steps (their `problems` mean nothing).
     in_problem: bool,
+    /// Set while resolving one chapter item beside the others: its ids are kept in the
+    /// order they were met and registered when the items are joined in book order, so a
+    /// duplicate is reported against the same first definition as one at a time would.
+    pending: Option<Pending>,
+}
+
+/// The ids one chapter item defines, in the order it defined them.
+#[derive(Default)]
+struct Pending {
+    defines: Vec<(String, FileId, Range<usize>, Target)>,
+    /// Where each id's first definition sits in `defines`.
+    first: HashMap<String, usize>,
+}
+
+/// What resolving one chapter item beside the others leaves to join into the whole.
+struct ItemOutput {
+    item: ChapterItem,
+    diags: Diagnostics,
+    pending: Pending,
+    prose: Vec<Prose>,
+    ref_uses: Vec<(FileId, Range<usize>, String)>,
+    commands: Vec<CommandSite>,
+    used_placeholders: std::collections::BTreeSet<String>,
+    problem_uses: Vec<problems::ProblemUse>,
 }
 
 impl<'a> Resolver<'a> {
@@ -298,6 +341,18 @@ impl<'a> Resolver<'a> {
             used_placeholders: Default::default(),
             problem_uses: Vec::new(),
             in_problem: false,
+            pending: None,
+        }
+    }
+
+    /// A target this resolver defined, to amend it.
+    fn target_mut(&mut self, key: &str) -> Option<&mut Target> {
+        match &mut self.pending {
+            Some(p) => {
+                let i = *p.first.get(key)?;
+                p.defines.get_mut(i).map(|d| &mut d.3)
+            }
+            None => self.targets.get_mut(key).map(Arc::make_mut),
         }
     }
 
@@ -405,26 +460,44 @@ impl<'a> Resolver<'a> {
 
     /// Checks an id's syntax and uniqueness, and registers it as a link target.
     fn define(&mut self, key: String, file: FileId, span: Range<usize>, target: Target) {
-        let shown = key.rsplit('/').next().unwrap_or(&key).to_string();
-        // An id written in the file, or one derived from its (or its folder's) name.
-        let explicit = self
-            .sources
+        self.check_valid(&key, file, &span);
+        if let Some(p) = &mut self.pending {
+            p.first.entry(key.clone()).or_insert(p.defines.len());
+            p.defines.push((key, file, span, target));
+            return;
+        }
+        self.register(key, file, span, target);
+    }
+
+    /// Whether `key` (written in `file` at `span`) is an id a link can name.
+    fn check_valid(&mut self, key: &str, file: FileId, span: &Range<usize>) {
+        let shown = key.rsplit('/').next().unwrap_or(key);
+        if valid_id(shown) {
+            return;
+        }
+        let hint = if self.explicit(shown, file, span) {
+            ID_RULE.to_string()
+        } else {
+            format!("`{shown}` comes from the file or folder name; set `id = \"…\"` in the file ({ID_RULE})")
+        };
+        self.diags.push(
+            Diagnostic::error(file, span.clone(), format!("invalid id `{shown}`")).with_hint(hint),
+        );
+    }
+
+    /// An id written in the file, or one derived from its (or its folder's) name.
+    fn explicit(&self, shown: &str, file: FileId, span: &Range<usize>) -> bool {
+        self.sources
             .text(file)
             .get(span.clone())
-            .is_some_and(|s| s.contains(&shown));
-        if !valid_id(&shown) {
-            let hint = if explicit {
-                ID_RULE.to_string()
-            } else {
-                format!("`{shown}` comes from the file or folder name; set `id = \"…\"` in the file ({ID_RULE})")
-            };
-            self.diags.push(
-                Diagnostic::error(file, span.clone(), format!("invalid id `{shown}`"))
-                    .with_hint(hint),
-            );
-        }
+            .is_some_and(|s| s.contains(shown))
+    }
+
+    /// Registers a checked id as a link target, unless another already has it.
+    fn register(&mut self, key: String, file: FileId, span: Range<usize>, target: Target) {
         if let Some((pf, ps)) = self.target_sites.get(&key).cloned() {
-            let hint = if explicit {
+            let shown = key.rsplit('/').next().unwrap_or(&key);
+            let hint = if self.explicit(shown, file, &span) {
                 "ids must be unique; rename one of them".to_string()
             } else {
                 format!(
@@ -441,7 +514,7 @@ impl<'a> Resolver<'a> {
             return;
         }
         self.target_sites.insert(key.clone(), (file, span));
-        self.targets.insert(key, target);
+        self.targets.insert(key, Arc::new(target));
     }
 
     fn resolve(&mut self, loaded: &Loaded) -> (Vec<FrontSection>, Vec<ExtRef>, Vec<Chapter>) {
@@ -536,23 +609,40 @@ impl<'a> Resolver<'a> {
             },
         );
         let intro = self.markdown(ch.file, ch.raw.intro.as_ref(), &id);
-        let mut items = Vec::new();
-        for (ii, item) in ch.items.iter().enumerate() {
-            let inum = number.child(ii as u32 + 1);
-            items.push(match item {
-                LoadedItem::Procedure(p) => {
-                    ChapterItem::Procedure(std::sync::Arc::new(self.procedure(p, inum, &outer)))
+        // Items are independent until their ids meet: each is resolved on any core and
+        // joined in book order, as if resolved one after another.
+        let (config, sources, reusable) = (self.config, self.sources, self.reusable);
+        let outputs: Vec<ItemOutput> = ch
+            .items
+            .par_iter()
+            .enumerate()
+            .map(|(ii, item)| {
+                let mut diags = Diagnostics::default();
+                let mut sub = Resolver::new(config, sources, &mut diags, reusable);
+                sub.pending = Some(Pending::default());
+                let item = sub.item(item, number.child(ii as u32 + 1), &id, &outer);
+                let Resolver {
+                    pending,
+                    prose,
+                    ref_uses,
+                    commands,
+                    used_placeholders,
+                    problem_uses,
+                    ..
+                } = sub;
+                ItemOutput {
+                    item,
+                    diags,
+                    pending: pending.unwrap_or_default(),
+                    prose,
+                    ref_uses,
+                    commands,
+                    used_placeholders,
+                    problem_uses,
                 }
-                LoadedItem::Group {
-                    file,
-                    default_id,
-                    raw,
-                    procedures,
-                } => ChapterItem::Group(
-                    self.group(*file, default_id, raw, procedures, inum, &id, &outer),
-                ),
-            });
-        }
+            })
+            .collect();
+        let items = outputs.into_iter().map(|o| self.join(o)).collect();
         Chapter {
             id,
             number,
@@ -561,6 +651,42 @@ impl<'a> Resolver<'a> {
             intro,
             items,
         }
+    }
+
+    fn item(
+        &mut self,
+        item: &LoadedItem,
+        number: Number,
+        chapter: &str,
+        outer: &[Condition],
+    ) -> ChapterItem {
+        match item {
+            LoadedItem::Procedure(p) => {
+                ChapterItem::Procedure(std::sync::Arc::new(self.procedure(p, number, outer)))
+            }
+            LoadedItem::Group {
+                file,
+                default_id,
+                raw,
+                procedures,
+            } => ChapterItem::Group(
+                self.group(*file, default_id, raw, procedures, number, chapter, outer),
+            ),
+        }
+    }
+
+    /// Takes in one item resolved on its own: its ids registered in the order it met them.
+    fn join(&mut self, out: ItemOutput) -> ChapterItem {
+        self.diags.items.extend(out.diags.items);
+        for (key, file, span, target) in out.pending.defines {
+            self.register(key, file, span, target);
+        }
+        self.prose.extend(out.prose);
+        self.ref_uses.extend(out.ref_uses);
+        self.commands.extend(out.commands);
+        self.used_placeholders.extend(out.used_placeholders);
+        self.problem_uses.extend(out.problem_uses);
+        out.item
     }
 
     /// A reusable step's id is its file name, so the error points at the file's start.

@@ -93,7 +93,7 @@ struct Change {
     sources: SourceMap,
     procedure: Procedure,
     /// The procedure's targets after the edit, and which of its keys differ.
-    targets: HashMap<String, Target>,
+    targets: HashMap<String, Arc<Target>>,
     changed_keys: Vec<String>,
     /// The procedure's links: each target it links to, with the linking owners.
     links: HashMap<String, Vec<String>>,
@@ -110,7 +110,7 @@ struct Change {
 /// What resolving the edited procedure alone gave.
 struct Resolved {
     procedure: Procedure,
-    targets: HashMap<String, Target>,
+    targets: HashMap<String, Arc<Target>>,
     prose: Vec<Prose>,
     ref_uses: Vec<(FileId, Range<usize>, String)>,
     commands: Vec<CommandSite>,
@@ -125,13 +125,13 @@ struct Resolved {
 struct Replaced<'a> {
     book: &'a HashMap<String, Arc<Target>>,
     old: HashSet<&'a str>,
-    new: &'a HashMap<String, Target>,
+    new: &'a HashMap<String, Arc<Target>>,
 }
 
 impl Targets for Replaced<'_> {
     fn get(&self, key: &str) -> Option<&Target> {
         match self.new.get(key) {
-            Some(t) => Some(t),
+            Some(t) => Some(&**t),
             None if self.old.contains(key) => None,
             None => self.book.get(key).map(|t| &**t),
         }
@@ -308,7 +308,7 @@ impl Patcher {
         &self,
         book: &Book,
         slot: &Slot,
-        new: &HashMap<String, Target>,
+        new: &HashMap<String, Arc<Target>>,
     ) -> Option<Vec<String>> {
         let old_keys = self.old_keys(slot);
         let old: HashSet<&str> = old_keys.iter().map(String::as_str).collect();
@@ -330,7 +330,7 @@ impl Patcher {
         }
         let mut changed: Vec<String> = old_keys
             .iter()
-            .filter(|k| new.get(*k) != book.targets.get(*k).map(|t| &**t))
+            .filter(|k| new.get(*k) != book.targets.get(*k))
             .cloned()
             .collect();
         changed.extend(new.keys().filter(|k| !old.contains(k.as_str())).cloned());
@@ -441,11 +441,7 @@ impl Patcher {
             for k in self.old_keys(&slot) {
                 all.remove(&k);
             }
-            all.extend(
-                targets
-                    .iter()
-                    .map(|(k, t)| (k.clone(), Arc::new(t.clone()))),
-            );
+            all.extend(targets.iter().map(|(k, t)| (k.clone(), Arc::clone(t))));
         }
         // Pages that show a changed target's title or number in their links.
         for key in &changed_keys {

@@ -73,7 +73,7 @@ impl<'a> Resolver<'a> {
             .chain(branches.iter().flat_map(|b| b.steps.iter()))
             .map(|st| format!("{proc_id}/{}", st.id));
         for key in step_ids {
-            if let Some(t) = self.targets.get_mut(&key) {
+            if let Some(t) = self.target_mut(&key) {
                 t.section = Some(number.clone());
             }
         }
