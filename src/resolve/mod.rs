@@ -308,9 +308,17 @@ struct Pending {
     first: HashMap<String, usize>,
 }
 
-/// What resolving one chapter item beside the others leaves to join into the whole.
-struct ItemOutput {
-    item: ChapterItem,
+impl Pending {
+    fn push(&mut self, key: String, file: FileId, span: Range<usize>, target: Target) {
+        self.first.entry(key.clone()).or_insert(self.defines.len());
+        self.defines.push((key, file, span, target));
+    }
+}
+
+/// What resolving one chapter item (or a group's procedure) beside the others leaves to
+/// join into the whole.
+struct ItemOutput<T> {
+    item: T,
     diags: Diagnostics,
     pending: Pending,
     prose: Vec<Prose>,
@@ -461,12 +469,10 @@ impl<'a> Resolver<'a> {
     /// Checks an id's syntax and uniqueness, and registers it as a link target.
     fn define(&mut self, key: String, file: FileId, span: Range<usize>, target: Target) {
         self.check_valid(&key, file, &span);
-        if let Some(p) = &mut self.pending {
-            p.first.entry(key.clone()).or_insert(p.defines.len());
-            p.defines.push((key, file, span, target));
-            return;
+        match &mut self.pending {
+            Some(p) => p.push(key, file, span, target),
+            None => self.register(key, file, span, target),
         }
-        self.register(key, file, span, target);
     }
 
     /// Whether `key` (written in `file` at `span`) is an id a link can name.
@@ -609,40 +615,9 @@ impl<'a> Resolver<'a> {
             },
         );
         let intro = self.markdown(ch.file, ch.raw.intro.as_ref(), &id);
-        // Items are independent until their ids meet: each is resolved on any core and
-        // joined in book order, as if resolved one after another.
-        let (config, sources, reusable) = (self.config, self.sources, self.reusable);
-        let outputs: Vec<ItemOutput> = ch
-            .items
-            .par_iter()
-            .enumerate()
-            .map(|(ii, item)| {
-                let mut diags = Diagnostics::default();
-                let mut sub = Resolver::new(config, sources, &mut diags, reusable);
-                sub.pending = Some(Pending::default());
-                let item = sub.item(item, number.child(ii as u32 + 1), &id, &outer);
-                let Resolver {
-                    pending,
-                    prose,
-                    ref_uses,
-                    commands,
-                    used_placeholders,
-                    problem_uses,
-                    ..
-                } = sub;
-                ItemOutput {
-                    item,
-                    diags,
-                    pending: pending.unwrap_or_default(),
-                    prose,
-                    ref_uses,
-                    commands,
-                    used_placeholders,
-                    problem_uses,
-                }
-            })
-            .collect();
-        let items = outputs.into_iter().map(|o| self.join(o)).collect();
+        let items = self.apart(&ch.items, |sub, ii, item| {
+            sub.item(item, number.child(ii as u32 + 1), &id, &outer)
+        });
         Chapter {
             id,
             number,
@@ -675,11 +650,55 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// Takes in one item resolved on its own: its ids registered in the order it met them.
-    fn join(&mut self, out: ItemOutput) -> ChapterItem {
+    /// Resolves each of `items` with `each` on any core, and joins the results in order, as
+    /// if resolved one after another: items are independent until their ids meet.
+    fn apart<I: Sync, T: Send>(
+        &mut self,
+        items: &[I],
+        each: impl Fn(&mut Resolver<'_>, usize, &I) -> T + Sync,
+    ) -> Vec<T> {
+        let (config, sources, reusable) = (self.config, self.sources, self.reusable);
+        let outputs: Vec<ItemOutput<T>> = items
+            .par_iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let mut diags = Diagnostics::default();
+                let mut sub = Resolver::new(config, sources, &mut diags, reusable);
+                sub.pending = Some(Pending::default());
+                let item = each(&mut sub, i, item);
+                let Resolver {
+                    pending,
+                    prose,
+                    ref_uses,
+                    commands,
+                    used_placeholders,
+                    problem_uses,
+                    ..
+                } = sub;
+                ItemOutput {
+                    item,
+                    diags,
+                    pending: pending.unwrap_or_default(),
+                    prose,
+                    ref_uses,
+                    commands,
+                    used_placeholders,
+                    problem_uses,
+                }
+            })
+            .collect();
+        outputs.into_iter().map(|o| self.join(o)).collect()
+    }
+
+    /// Takes in one item resolved on its own: its ids registered in the order it met them
+    /// (or, inside another item resolved on its own, passed on to be registered with it).
+    fn join<T>(&mut self, out: ItemOutput<T>) -> T {
         self.diags.items.extend(out.diags.items);
         for (key, file, span, target) in out.pending.defines {
-            self.register(key, file, span, target);
+            match &mut self.pending {
+                Some(p) => p.push(key, file, span, target),
+                None => self.register(key, file, span, target),
+            }
         }
         self.prose.extend(out.prose);
         self.ref_uses.extend(out.ref_uses);
@@ -736,13 +755,9 @@ impl<'a> Resolver<'a> {
             id.clone(),
         );
         let intro = self.markdown(file, raw.intro.as_ref(), chapter);
-        let procedures = procedures
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                std::sync::Arc::new(self.procedure(p, number.child(i as u32 + 1), &inner))
-            })
-            .collect();
+        let procedures = self.apart(procedures, |sub, i, p| {
+            std::sync::Arc::new(sub.procedure(p, number.child(i as u32 + 1), &inner))
+        });
         Group {
             id,
             number,
