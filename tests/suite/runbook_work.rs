@@ -109,12 +109,15 @@ fn step_with_value(b: &mut Browser) -> (usize, String, String) {
 
 /// How far the top of step `i` is below the bottom of the progress bar, in CSS pixels.
 fn below_bar(b: &mut Browser, i: usize) -> f64 {
-    b.eval(&format!(
+    b.eval(&gap_below_bar(i)).as_f64().expect("pixels")
+}
+
+/// The expression [`below_bar`] evaluates.
+fn gap_below_bar(i: usize) -> String {
+    format!(
         "document.querySelectorAll('li[data-seq]')[{i}].getBoundingClientRect().top - \
          document.querySelector('[data-status]').getBoundingClientRect().bottom"
-    ))
-    .as_f64()
-    .expect("pixels")
+    )
 }
 
 #[test]
@@ -226,9 +229,16 @@ fn reopening_returns_to_where_the_operator_was() {
         // Opened again (a new visit, not a reload): step 7 at the top, its box focused.
         let place = b.eval("Object.keys(localStorage).find(k => k.endsWith(':place'))");
         b.reopen(&url, &[place.as_str().expect("the place is kept")]);
-        let gap = below_bar(&mut b, 6);
+        // The place is restored once the page is laid out: under load, a frame or two
+        // after the load event the test waits for.
+        let settled = b.poll(
+            &format!("[{}, {FOCUSED_STEP}]", gap_below_bar(6)),
+            std::time::Duration::from_secs(5),
+            |v| v[0].as_f64().is_some_and(|g| g.abs() < 2.0) && v[1] == json!(6),
+        );
+        let gap = settled[0].as_f64().expect("pixels");
         assert!(gap.abs() < 2.0, "{url}: step 7 is {gap}px below the bar");
-        assert_eq!(b.eval(FOCUSED_STEP), json!(6));
+        assert_eq!(settled[1], json!(6), "{url}: step 7's box has the focus");
         // A link to a step wins over the last visit.
         let first = b.eval("document.querySelectorAll('li[data-seq] > .step-title')[0].id");
         b.open("about:blank");
