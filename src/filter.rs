@@ -115,10 +115,21 @@ pub fn filter(book: &Book, env: &Env) -> Book {
             })
         })
         .collect();
-    out.problems = std::sync::Arc::new(problems(&out, book, env));
-    // Steps were renumbered: their link targets follow.
+    // What the view holds: its steps decide which steps a problem still applies to.
+    let mut present = present_targets(&out);
+    out.problems = std::sync::Arc::new(problems(&present, book, env));
+    present.extend(problem_targets(&out));
+    // Steps were renumbered: their link targets follow. A procedure that kept every step
+    // kept their numbers, so only the others' keys are made and looked up.
+    let original: std::collections::HashMap<&str, &Procedure> =
+        book.procedures().map(|p| (p.id.as_str(), p)).collect();
     let renumbered: Vec<(String, u32)> = out
         .procedures()
+        .filter(|p| {
+            original
+                .get(p.id.as_str())
+                .is_none_or(|o| !numbers(o).eq(numbers(p)))
+        })
         .flat_map(|p| {
             p.sections.iter().flat_map(move |s| {
                 s.all_steps()
@@ -137,7 +148,6 @@ pub fn filter(book: &Book, env: &Env) -> Book {
     }
     // What the environment ruled out stays a target (links to it still resolve and show
     // its title) but is marked absent, so no link points at an anchor the page lacks.
-    let present = present_targets(&out);
     for (key, t) in std::sync::Arc::make_mut(&mut out.targets).iter_mut() {
         let absent = !present.contains(key.as_str());
         if t.absent != absent {
@@ -219,8 +229,15 @@ fn shows_values(p: &Procedure) -> bool {
             .any(|s| s.title_source.is_some() || s.all_steps().any(|st| st.title_source.is_some()))
 }
 
-/// The target keys of what `book` still holds: chapters, groups, procedures, and
-/// `procedure/section` and `procedure/step`.
+/// The step numbers of `p`, in reading order.
+fn numbers(p: &Procedure) -> impl Iterator<Item = u32> + '_ {
+    p.sections
+        .iter()
+        .flat_map(|s| s.all_steps().map(|st| st.number))
+}
+
+/// The target keys of what `book` still holds of its chapters: chapters, groups,
+/// procedures, and `procedure/section` and `procedure/step`.
 fn present_targets(book: &Book) -> std::collections::HashSet<String> {
     let mut keys = std::collections::HashSet::new();
     for c in &book.chapters {
@@ -229,12 +246,6 @@ fn present_targets(book: &Book) -> std::collections::HashSet<String> {
             if let ChapterItem::Group(g) = item {
                 keys.insert(g.id.clone());
             }
-        }
-    }
-    for p in book.problems.iter() {
-        keys.insert(p.page());
-        for c in &p.causes {
-            keys.extend(c.steps.iter().map(|st| format!("{}/{}", p.page(), st.id)));
         }
     }
     for p in book.procedures() {
@@ -247,17 +258,21 @@ fn present_targets(book: &Book) -> std::collections::HashSet<String> {
     keys
 }
 
+/// The target keys of `book`'s problems and their remedy steps.
+fn problem_targets(book: &Book) -> Vec<String> {
+    let mut keys = Vec::new();
+    for p in book.problems.iter() {
+        keys.push(p.page());
+        for c in &p.causes {
+            keys.extend(c.steps.iter().map(|st| format!("{}/{}", p.page(), st.id)));
+        }
+    }
+    keys
+}
+
 /// The problems `env` leaves possible, each with the causes it leaves and only the steps
-/// the view (`filtered`, made from `book`) still holds.
-fn problems(filtered: &Book, book: &Book, env: &Env) -> Vec<Problem> {
-    let shown: std::collections::HashSet<String> = filtered
-        .procedures()
-        .flat_map(|p| {
-            p.sections
-                .iter()
-                .flat_map(move |s| s.all_steps().map(move |st| format!("{}/{}", p.id, st.id)))
-        })
-        .collect();
+/// the view still holds (`present`: the keys of what it holds).
+fn problems(present: &std::collections::HashSet<String>, book: &Book, env: &Env) -> Vec<Problem> {
     book.problems
         .iter()
         .filter_map(|p| {
@@ -280,7 +295,7 @@ fn problems(filtered: &Book, book: &Book, env: &Env) -> Vec<Problem> {
                 applies_to: p
                     .applies_to
                     .iter()
-                    .filter(|k| shown.contains(k.as_str()))
+                    .filter(|k| present.contains(k.as_str()))
                     .cloned()
                     .collect(),
                 ..p.clone()
