@@ -5,6 +5,7 @@
 
 use crate::condition::{Condition, Env};
 use crate::model::*;
+use rayon::prelude::*;
 
 /// How a condition fares under an environment.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,9 +81,10 @@ fn keep(when: Option<&Condition>, env: &Env) -> Option<Option<Condition>> {
 pub fn filter(book: &Book, env: &Env) -> Book {
     let mut out = book.clone();
     out.config.env = env.clone();
+    // Each chapter on its own core: every runbook filters the whole book.
     out.chapters = book
         .chapters
-        .iter()
+        .par_iter()
         .filter_map(|c| {
             let when = keep(c.when.as_ref(), env)?;
             let items: Vec<ChapterItem> =

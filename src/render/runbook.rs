@@ -27,6 +27,7 @@ use crate::condition::Env;
 use crate::config::Config;
 use crate::filter::filter;
 use crate::model::{Book, Part, PartKind, Procedure};
+use rayon::prelude::*;
 
 /// What to build a runbook for.
 #[derive(Debug, Clone)]
@@ -357,6 +358,24 @@ pub(super) fn outer_context(
 
 /// The ids of the placeholders `procedures` use anywhere a runbook shows text.
 fn placeholders_used<'b>(procedures: &[&'b Procedure]) -> BTreeSet<&'b str> {
+    // Every text of a large book is read: a procedure per task, on every core.
+    procedures
+        .par_iter()
+        .map(|p| {
+            let mut used = BTreeSet::new();
+            for t in texts_of(p) {
+                used.extend(crate::placeholder::uses(t).into_iter().map(|(_, id)| id));
+            }
+            used
+        })
+        .reduce(BTreeSet::new, |mut a, b| {
+            a.extend(b);
+            a
+        })
+}
+
+/// Every text of `p` a runbook shows.
+fn texts_of(p: &Procedure) -> Vec<&str> {
     fn parts<'a>(parts: &'a [Part], out: &mut Vec<&'a str>) {
         for part in parts {
             match &part.kind {
@@ -373,28 +392,22 @@ fn placeholders_used<'b>(procedures: &[&'b Procedure]) -> BTreeSet<&'b str> {
             }
         }
     }
-    let mut texts: Vec<&str> = Vec::new();
-    for p in procedures {
-        texts.extend([p.title.as_str(), p.intro.as_str()]);
-        for s in &p.sections {
-            texts.extend([s.title.as_str(), s.intro.as_str()]);
-            for b in &s.branches {
-                texts.extend([b.label.as_str(), b.intro.as_str()]);
-            }
-            for st in s.all_steps() {
-                texts.push(&st.title);
-                parts(&st.parts, &mut texts);
-                for v in &st.variants {
-                    texts.extend(v.label.as_deref());
-                    parts(&v.parts, &mut texts);
-                }
+    let mut texts = vec![p.title.as_str(), p.intro.as_str()];
+    for s in &p.sections {
+        texts.extend([s.title.as_str(), s.intro.as_str()]);
+        for b in &s.branches {
+            texts.extend([b.label.as_str(), b.intro.as_str()]);
+        }
+        for st in s.all_steps() {
+            texts.push(&st.title);
+            parts(&st.parts, &mut texts);
+            for v in &st.variants {
+                texts.extend(v.label.as_deref());
+                parts(&v.parts, &mut texts);
             }
         }
     }
     texts
-        .into_iter()
-        .flat_map(|t| crate::placeholder::uses(t).into_iter().map(|(_, id)| id))
-        .collect()
 }
 
 fn asset<'t>(theme: &'t Theme, name: &str) -> Result<&'t str> {

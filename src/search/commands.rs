@@ -58,10 +58,22 @@ pub struct Entry {
 /// Every command and process in `docs` (a book's, in reading order) for the site's
 /// commands page ([`crate::render::SearchSide::commands`]).
 pub fn for_site(docs: &[SearchDoc]) -> Vec<crate::render::commands::Listed> {
-    let mut by = Listing::default();
-    for d in docs {
-        by.add(d, "");
-    }
+    // A large book's documents listed in runs on every core, the runs joined in order.
+    listed_in_runs(docs, 4096)
+}
+
+fn listed_in_runs(docs: &[SearchDoc], run: usize) -> Vec<crate::render::commands::Listed> {
+    use rayon::prelude::*;
+    let by = docs
+        .par_chunks(run.max(1))
+        .map(|run| {
+            let mut by = Listing::default();
+            for d in run {
+                by.add(d, "");
+            }
+            by
+        })
+        .reduce(Listing::default, Listing::then);
     by.entries()
         .into_iter()
         .map(|e| crate::render::commands::Listed {
@@ -123,6 +135,27 @@ impl Listing {
                 )),
             }
         }
+    }
+
+    /// This listing followed by `later`'s, as if its documents had been added after this
+    /// one's: a step whose uses `later` starts with is the one this listing ends with
+    /// joins them.
+    fn then(mut self, later: Listing) -> Listing {
+        for (key, uses) in later.0 {
+            let mine = self.0.entry(key).or_default();
+            let joins = matches!(
+                (mine.last(), uses.first()),
+                (Some((a, _)), Some((b, _))) if a.link == b.link
+            );
+            let mut uses = uses.into_iter();
+            if joins {
+                if let (Some((_, conds)), Some((_, more))) = (mine.last_mut(), uses.next()) {
+                    conds.extend(more);
+                }
+            }
+            mine.extend(uses);
+        }
+        self
     }
 
     fn entries(self) -> Vec<Entry> {
@@ -276,6 +309,53 @@ mod tests {
         assert_eq!(program("# a comment"), None);
         assert_eq!(program("   "), None);
         assert_eq!(program("%systemroot%"), None);
+    }
+
+    #[test]
+    fn listing_in_runs_lists_as_one_pass_does() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/kubeadm");
+        let (book, _) = crate::load_book(&root).expect("the kubeadm example loads");
+        let docs = crate::search::docs::collect(&book);
+        let whole = format!("{:?}", listed_in_runs(&docs, docs.len()));
+        assert!(whole.contains("kubeadm"), "{whole}");
+        for run in [1, 2, 7] {
+            assert_eq!(
+                format!("{:?}", listed_in_runs(&docs, run)),
+                whole,
+                "runs of {run}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_step_split_across_runs_is_listed_once() {
+        let at = |link: &str| Use {
+            location: String::new(),
+            title: String::new(),
+            procedure: String::new(),
+            link: link.to_string(),
+            condition: None,
+            page: String::new(),
+            anchor: String::new(),
+        };
+        let key = |name: &str| (name.to_string(), Kind::Command);
+        let cond = |c: &str| Some(c.to_string());
+        let mut first = Listing::default();
+        first
+            .0
+            .insert(key("tool"), vec![(at("p#a"), vec![cond("x")])]);
+        let mut second = Listing::default();
+        second.0.insert(
+            key("tool"),
+            vec![(at("p#a"), vec![cond("y")]), (at("p#b"), vec![None])],
+        );
+        second.0.insert(key("other"), vec![(at("p#b"), vec![None])]);
+        let joined = first.then(second).entries();
+        let tool = joined.iter().find(|e| e.name == "tool").expect("listed");
+        let links: Vec<_> = tool.steps.iter().map(|u| u.link.as_str()).collect();
+        assert_eq!(links, ["p#a", "p#b"]);
+        assert_eq!(tool.steps[0].condition.as_deref(), Some("(x) or (y)"));
+        assert!(joined.iter().any(|e| e.name == "other"));
     }
 
     #[test]
