@@ -180,12 +180,23 @@ fn load(
         let reusable = std::mem::take(&mut loaded.steps);
         Some(Patcher::new(&book, &loaded, reusable, &prose, &commands))
     } else {
-        // A large book's parsed files are a hundred thousand small allocations: freed on
-        // every core rather than one.
-        loaded
-            .chapters
-            .into_par_iter()
-            .for_each(|ch| ch.items.into_par_iter().for_each(drop));
+        // A large book's parsed files, and its texts kept for the link check and the
+        // lints, are hundreds of thousands of small allocations: freed on every core
+        // rather than one.
+        rayon::join(
+            || {
+                loaded
+                    .chapters
+                    .into_par_iter()
+                    .for_each(|ch| ch.items.into_par_iter().for_each(drop))
+            },
+            || {
+                rayon::join(
+                    || prose.into_par_iter().for_each(drop),
+                    || commands.into_par_iter().for_each(drop),
+                )
+            },
+        );
         None
     };
     Ok((book, diags, patcher, status))
