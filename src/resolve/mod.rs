@@ -314,13 +314,14 @@ struct Resolver<'a> {
 /// The ids one chapter item defines, in the order it defined them.
 #[derive(Default)]
 struct Pending {
-    defines: Vec<(String, FileId, Range<usize>, Target)>,
+    /// Each target made shared in the item's own thread, not in the join.
+    defines: Vec<(String, FileId, Range<usize>, Arc<Target>)>,
     /// Where each id's first definition sits in `defines`.
     first: HashMap<String, usize>,
 }
 
 impl Pending {
-    fn push(&mut self, key: String, file: FileId, span: Range<usize>, target: Target) {
+    fn push(&mut self, key: String, file: FileId, span: Range<usize>, target: Arc<Target>) {
         self.first.entry(key.clone()).or_insert(self.defines.len());
         self.defines.push((key, file, span, target));
     }
@@ -369,7 +370,7 @@ impl<'a> Resolver<'a> {
         match &mut self.pending {
             Some(p) => {
                 let i = *p.first.get(key)?;
-                p.defines.get_mut(i).map(|d| &mut d.3)
+                p.defines.get_mut(i).map(|d| Arc::make_mut(&mut d.3))
             }
             None => self.targets.get_mut(key).map(Arc::make_mut),
         }
@@ -481,8 +482,8 @@ impl<'a> Resolver<'a> {
     fn define(&mut self, key: String, file: FileId, span: Range<usize>, target: Target) {
         self.check_valid(&key, file, &span);
         match &mut self.pending {
-            Some(p) => p.push(key, file, span, target),
-            None => self.register(key, file, span, target),
+            Some(p) => p.push(key, file, span, Arc::new(target)),
+            None => self.register(key, file, span, Arc::new(target)),
         }
     }
 
@@ -511,7 +512,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// Registers a checked id as a link target, unless another already has it.
-    fn register(&mut self, key: String, file: FileId, span: Range<usize>, target: Target) {
+    fn register(&mut self, key: String, file: FileId, span: Range<usize>, target: Arc<Target>) {
         if let Some((pf, ps)) = self.target_sites.get(&key).cloned() {
             let shown = key.rsplit('/').next().unwrap_or(&key);
             let hint = if self.explicit(shown, file, &span) {
@@ -531,7 +532,7 @@ impl<'a> Resolver<'a> {
             return;
         }
         self.target_sites.insert(key.clone(), (file, span));
-        self.targets.insert(key, Arc::new(target));
+        self.targets.insert(key, target);
     }
 
     fn resolve(&mut self, loaded: &Loaded) -> (Vec<FrontSection>, Vec<ExtRef>, Vec<Chapter>) {
