@@ -959,10 +959,10 @@ impl SearchIndex {
             // The snippet comes from what applies: the lines of ruled-out slices left out.
             if !ruled_out.is_empty() {
                 if let Ok(sl) = serde_json::from_str::<StoredSlices>(&get(self.fields.slices)) {
-                    let slices = docs::Slices {
+                    let slices = docs::SliceLists {
                         conditions: sl.conds,
                         lines: sl.lines,
-                        ..docs::Slices::default()
+                        ..docs::SliceLists::default()
                     };
                     let drop =
                         |k: u32| k > 0 && ruled_out.contains(&slices.conditions[k as usize - 1]);

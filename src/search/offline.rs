@@ -398,11 +398,11 @@ impl From<SearchDoc> for Searched {
             commands: d.commands,
             gui: d.gui,
             body: d.body,
-            slices: docs::Slices {
+            slices: docs::Slices::from(docs::SliceLists {
                 lines: Vec::new(),
                 own: Vec::new(),
-                ..d.slices
-            },
+                ..d.slices.into_lists()
+            }),
         }
     }
 }
