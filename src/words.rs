@@ -302,7 +302,7 @@ fn check_fills(file: FileId, r: &Replaced<'_>, diags: &mut Diagnostics) {
     }
 }
 
-/// Fills the `{}`s of a word in order (`range`: `{}〜{}`).
+/// Fills the `{}`s of a word in order (`range`: `{} to {}`).
 pub fn fill(pattern: &str, values: &[&str]) -> String {
     let mut out = String::with_capacity(pattern.len() + 16);
     let mut rest = pattern;
@@ -338,8 +338,8 @@ mod tests {
 
     #[test]
     fn fill_fills_in_order_and_keeps_the_rest() {
-        assert_eq!(fill("{}〜{}", &["R1", "R2"]), "R1〜R2");
-        assert_eq!(fill("{} 件", &["3"]), "3 件");
+        assert_eq!(fill("{} to {}", &["v1", "v2"]), "v1 to v2");
+        assert_eq!(fill("{} items", &["3"]), "3 items");
         assert_eq!(fill("none", &["3"]), "none");
     }
 

@@ -645,12 +645,22 @@
     });
     return out;
   }
-  // Where a window may start or end (src/search/snippet.rs `is_break`).
-  var CLOSE = "。、，．！？：；」』）】〕,;)→", OPEN = "「『（【〔(";
+  // Where a window may start or end (src/search/snippet.rs `is_break`): punctuation is
+  // told by its Unicode class, in any script; of ASCII only `,`, `;` and `)` close and `(`
+  // opens (a `.`, `:` or `\` sits inside paths and versions); arrows close.
+  var CLOSES = /[\p{Pe}\p{Pf}\p{Po}]/u, OPENS = /[\p{Ps}\p{Pi}]/u;
+  function closes(c) {
+    var ch = String.fromCodePoint(c);
+    if (ch === "," || ch === ";" || ch === ")" || (c >= 0x2190 && c <= 0x21ff)) return true;
+    return c > 0x7f && CLOSES.test(ch);
+  }
+  function opens(c) {
+    var ch = String.fromCodePoint(c);
+    return ch === "(" || (c > 0x7f && OPENS.test(ch));
+  }
   function isBreak(prev, next) {
     var p = fold(prev), n = fold(next), pc = isCjk(p), nc = isCjk(n);
-    return isSpace(String.fromCodePoint(prev)) || CLOSE.indexOf(String.fromCodePoint(prev)) >= 0 ||
-      OPEN.indexOf(String.fromCodePoint(next)) >= 0 ||
+    return isSpace(String.fromCodePoint(prev)) || closes(prev) || opens(next) ||
       (pc !== nc && classOf(p) !== SEP && classOf(n) !== SEP);
   }
   // snippet.rs `Breaks::window`.
