@@ -1,7 +1,8 @@
 //! `tejun build` as one library call that reads top to bottom: choose and claim the
 //! output folder, render the site into a staging folder beside it (with the PDFs when the
-//! book asks for them) while the search index is brought up to date, swap the new site in,
-//! and let the previous one go. The command line loads the book, calls [`Build::run`] and
+//! book asks for them) while the command line's search index, once `tejun search` or
+//! `tejun index` has made it, is brought up to date, swap the new site in, and let the
+//! previous one go. The command line loads the book, calls [`Build::run`] and
 //! prints the [`Report`]; nothing here prints.
 
 use std::path::{Path, PathBuf};
@@ -54,6 +55,10 @@ pub enum IndexOutcome {
     },
     /// It matched the book already.
     UpToDate,
+    /// There is none beside the output, and none was made: the site needs none (its search
+    /// has its own index), and `tejun search` makes it on first use, after which every
+    /// build keeps it up to date.
+    NotMade,
     /// The site was built; the index could not be (a foreign folder in its place, a full
     /// disk): `tejun search` will say so itself.
     Failed(String),
@@ -94,7 +99,9 @@ impl<'a> Build<'a> {
     }
 
     /// Renders, indexes, swaps in. The tantivy index needs nothing from the site, so it is
-    /// written on its own thread while the site renders on the others.
+    /// updated on its own thread while the site renders on the others. It is updated only
+    /// where it already is: a reader who never runs `tejun search` does not pay for it (at
+    /// 5,000 procedures it was a fifth of a full build's work).
     pub fn run(self, progress: &dyn Progress) -> Result<Report> {
         let Build {
             root,
@@ -119,11 +126,21 @@ impl<'a> Build<'a> {
         let (site_result, index) = std::thread::scope(|scope| {
             let index = scope.spawn(|| {
                 crate::timing::phase("tantivy index", || {
-                    let updated = index::update_sharing(root, book, &index_dir, &model)?;
+                    let updated = if index_dir.exists() {
+                        Some(index::update_sharing(root, book, &index_dir, &model)?)
+                    } else {
+                        // What an interrupted `tejun index` left beside it still goes.
+                        crate::output::remove_leftovers(&index_dir);
+                        None
+                    };
                     // Each translation's beside it, for `tejun search --lang`.
                     for tr in translations {
                         let dir = index::in_language(&index_dir, own, tr.config.language);
-                        index::update(root, tr, &dir)?;
+                        if dir.exists() {
+                            index::update(root, tr, &dir)?;
+                        } else {
+                            crate::output::remove_leftovers(&dir);
+                        }
                     }
                     anyhow::Ok(updated)
                 })
@@ -154,11 +171,12 @@ impl<'a> Build<'a> {
         });
         let ((pages, pdfs), reused, retired) = site_result?;
         let index = match index {
-            Ok(Ok(Update::Built { docs })) => IndexOutcome::Built {
+            Ok(Ok(Some(Update::Built { docs }))) => IndexOutcome::Built {
                 docs,
                 dir: index_dir,
             },
-            Ok(Ok(Update::UpToDate { .. })) => IndexOutcome::UpToDate,
+            Ok(Ok(Some(Update::UpToDate { .. }))) => IndexOutcome::UpToDate,
+            Ok(Ok(None)) => IndexOutcome::NotMade,
             Ok(Err(e)) => IndexOutcome::Failed(format!("{e:#}")),
             Err(_) => IndexOutcome::Failed("the indexer failed".into()),
         };

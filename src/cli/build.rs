@@ -66,7 +66,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 dir.display()
             )
         }
-        IndexOutcome::UpToDate => {}
+        IndexOutcome::UpToDate | IndexOutcome::NotMade => {}
         IndexOutcome::Failed(why) => eprintln!("warning: search index not updated: {why}"),
     }
     if report.reused > 0 {

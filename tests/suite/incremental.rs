@@ -483,6 +483,15 @@ fn first_procedure(content: &Path) -> PathBuf {
 }
 
 /// The links of `tejun search QUERY --json` over the index in `index`, sorted.
+/// The command-line index made where a build into `index`'s sibling keeps it up to date.
+fn made_beside(book: &Book, index: &Path) {
+    book.tejun()
+        .args(["index", ".", "--out"])
+        .arg(index)
+        .run()
+        .assert_ok();
+}
+
 fn hits(book: &Book, query: &str, index: &Path) -> Vec<String> {
     let run = book
         .tejun()
@@ -520,6 +529,11 @@ fn the_search_index_is_updated_in_place_and_finds_what_a_fresh_one_finds() {
     let out = book.tmp().join("site");
     let index = book.tmp().join(".tejun-index");
     build(&book, &out);
+    assert!(
+        !index.exists(),
+        "a build makes no command-line index until one is asked for"
+    );
+    made_beside(&book, &index);
     book.edit(
         "content/01-install/01-setup.toml",
         "tar xzf example.tar.gz",
@@ -561,6 +575,7 @@ fn a_damaged_search_index_is_built_whole_instead_of_updated() {
     let out = book.tmp().join("site");
     let index = book.tmp().join(".tejun-index");
     build(&book, &out);
+    made_beside(&book, &index);
     // Half the index's files gone: nothing to update in place.
     for e in fs::read_dir(index.join("tantivy")).expect("tantivy folder") {
         let path = e.expect("entry").path();

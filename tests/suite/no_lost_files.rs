@@ -104,12 +104,24 @@ fn output_dir_in_book_toml_stays_inside_the_book() {
     refused(&o, "[output] dir outside the book");
     assert!(o.stderr().contains("[output] dir"), "{}", o.stderr());
     assert!(!book.tmp().join("outside").exists());
-    // --out is the reader's own choice and may go anywhere.
+    // --out is the reader's own choice and may go anywhere. The command-line index it keeps
+    // up to date is the one beside it: a build elsewhere writes nothing into the book.
+    book.run(["index", ".", "--out", "../.tejun-index"])
+        .assert_ok();
+    let before = read(&book.tmp().join(".tejun-index/tejun-index.json"));
+    book.edit(
+        "content/01-first/01-alpha.toml",
+        "Check the service",
+        "Check the zebra service",
+    );
     book.run(["build", ".", "--out", "../elsewhere"])
         .assert_ok();
     assert!(book.tmp().join("elsewhere/index.html").is_file());
-    // Its search index goes beside it too: a build elsewhere writes nothing into the book.
-    assert!(book.tmp().join(".tejun-index/tejun-index.json").is_file());
+    assert_ne!(
+        read(&book.tmp().join(".tejun-index/tejun-index.json")),
+        before,
+        "the index beside the output follows the edit"
+    );
     let written: Vec<String> = names_in(&book)
         .into_iter()
         .filter(|n| n != "book.toml" && n != "content")

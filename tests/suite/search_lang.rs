@@ -397,13 +397,32 @@ fn the_dev_servers_api_searches_each_language() {
     assert!(body.contains("Zanzibars"), "{body}");
 }
 
-/// `tejun build` indexes each translation beside the source's index, so `tejun search
-/// --lang en` answers at once, as it does in the book's own language.
+/// Once `tejun search` has made each language's index, `tejun build` keeps every one of
+/// them up to date, so `tejun search --lang en` answers at once after an edit, as it does
+/// in the book's own language.
 #[test]
-fn a_build_indexes_every_language_for_the_cli() {
+fn a_build_keeps_every_languages_index_for_the_cli_up_to_date() {
     let book = Book::jobcenter();
     book.run(["build", "."]).assert_ok();
+    assert!(
+        !book.join(".tejun-index").exists() && !book.join(".tejun-index-en").exists(),
+        "no command-line index until a search asks for one"
+    );
+    for lang in ["en", "ja"] {
+        let run = book.run(["search", "stop", ".", "--lang", lang]);
+        run.assert_ok();
+        assert!(run.stderr().contains("indexed"), "{lang}: {}", run.stderr());
+    }
     assert!(book.join(".tejun-index-en/tejun-index.json").is_file());
+    let chapter = std::fs::read_dir(book.join("content"))
+        .expect("content")
+        .filter_map(Result::ok)
+        .map(|e| e.path().join("_chapter.toml"))
+        .find(|p| p.is_file())
+        .expect("a chapter file");
+    let text = std::fs::read_to_string(&chapter).expect("read");
+    std::fs::write(&chapter, format!("{text}\n# edited\n")).expect("write");
+    book.run(["build", "."]).assert_ok();
     for lang in ["en", "ja"] {
         let run = book.run(["search", "stop", ".", "--lang", lang]);
         run.assert_ok();
