@@ -6,6 +6,7 @@
 //! read their text from the same walk. Pages are rendered in parallel and written by the
 //! caller's sink.
 
+mod body_html;
 pub mod commands;
 pub mod env;
 mod fragments;

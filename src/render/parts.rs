@@ -210,14 +210,17 @@ pub struct StepMarkup<'t> {
 pub struct Bodies<'t> {
     markup: StepMarkup<'t>,
     context: Context,
+    t: &'t Strings,
 }
 
 impl<'t> Bodies<'t> {
     /// Bodies rendered as `markup` says, with the site's words `t`.
-    pub fn new(markup: StepMarkup<'t>, t: &Strings) -> Self {
+    pub fn new(markup: StepMarkup<'t>, t: &'t Strings) -> Self {
         let mut context = Context::new();
-        context.insert("t", t);
-        Bodies { markup, context }
+        if !markup.theme.default_bodies {
+            context.insert("t", t);
+        }
+        Bodies { markup, context, t }
     }
 
     /// Whether steps carry their hash.
@@ -227,6 +230,12 @@ impl<'t> Bodies<'t> {
 
     /// The HTML of `body`, a step of procedure `procedure`.
     pub fn render(&mut self, procedure: &str, body: &Body) -> Result<String> {
+        if self.markup.theme.default_bodies {
+            // Written as fast as the cache would be looked up: nothing to keep.
+            let mut html = String::new();
+            super::body_html::body(body, self.t, &mut html);
+            return Ok(html);
+        }
         let cache = self.markup.cache;
         let key = cache.key(body);
         if let Some(html) = cache.get(&key) {

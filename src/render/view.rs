@@ -4,7 +4,8 @@
 //! arrange these; they compute nothing. A step's body is the one piece of markup made
 //! here, by the theme's `step_body.html` ([`parts::Bodies`]): its HTML is hashed for
 //! runbooks, and rendered once for every page that shows the same body
-//! ([`parts::BodyCache`]).
+//! ([`parts::BodyCache`]), or written by Rust while the theme's body templates are the
+//! default's ([`super::body_html`]).
 
 use anyhow::Result;
 use serde::Serialize;

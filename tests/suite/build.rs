@@ -601,3 +601,47 @@ fn init_then_build_succeeds_and_init_never_overwrites() {
     assert!(!again.status.success());
     assert_eq!(read(&book.join("book.toml")), before);
 }
+
+/// The default theme's step bodies are written by Rust while the theme's body templates
+/// are the default's own text; a theme that only adds a comment to one of them is rendered
+/// by tera. Every book must come out byte for byte the same both ways: every page, the
+/// print page, the runbooks and the translations.
+#[test]
+fn step_bodies_read_the_same_whether_written_by_tera_or_by_the_fast_path() {
+    let repo = crate::harness::repo();
+    let theme_file = |name: &str| read(&repo.join("themes/default").join(name));
+    for (book, name) in [
+        (Book::jobcenter(), "part.html"),
+        (Book::kubeadm(), "parts/cmd.html"),
+        (Book::fixture("site-ja"), "conditions.html"),
+        (Book::fixture("site-basic"), "parts/processes.html"),
+        (Book::fixture("problems"), "variant.html"),
+    ] {
+        let fast = book.tmp().join("fast");
+        book.tejun()
+            .args(["build", ".", "--out"])
+            .arg(&fast)
+            .run()
+            .assert_ok();
+        let theme = book.join("themes/default");
+        let path = theme.join(name);
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("mkdir");
+        std::fs::write(&path, theme_file(name) + "{# the same markup #}").expect("write");
+        let slow = book.tmp().join("slow");
+        book.tejun()
+            .args(["build", ".", "--out"])
+            .arg(&slow)
+            .run()
+            .assert_ok();
+        let (fast, slow) = (snapshot(&fast), snapshot(&slow));
+        assert_eq!(fast.len(), slow.len(), "{}: the same files", book.display());
+        for (file, bytes) in &fast {
+            assert!(
+                slow.get(file) == Some(bytes),
+                "{}: `{}` differs between tera and the fast path",
+                book.display(),
+                file.display()
+            );
+        }
+    }
+}
