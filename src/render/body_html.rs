@@ -66,7 +66,7 @@ fn variants(vs: &[VariantView<'_>], t: &Strings, out: &mut String) {
 }
 
 /// ` data-when="…"` for a condition tera reads as true (present and not empty).
-fn when_attr(when: Option<&str>, out: &mut String) {
+pub(super) fn when_attr(when: Option<&str>, out: &mut String) {
     if let Some(w) = when.filter(|w| !w.is_empty()) {
         out.push_str(" data-when=\"");
         esc_into(out, w);
@@ -75,7 +75,7 @@ fn when_attr(when: Option<&str>, out: &mut String) {
 }
 
 /// `conditions.html`'s `badges` macro.
-fn badges(b: &Badges, t: &Strings, out: &mut String) {
+pub(super) fn badges(b: &Badges, t: &Strings, out: &mut String) {
     out.push_str("<span class=\"badges\" title=\"");
     esc_into(out, &t.applies_when);
     out.push_str(": ");
@@ -247,7 +247,7 @@ fn segment(s: &Segment<'_>, out: &mut String) {
 }
 
 /// `parts/value.html`.
-pub fn value(v: &ValueView, out: &mut String) {
+pub(super) fn value(v: &ValueView, out: &mut String) {
     out.push_str("<span class=\"fv");
     if v.filled {
         out.push_str(" fv-filled");

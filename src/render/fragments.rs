@@ -14,6 +14,7 @@ use anyhow::{anyhow, bail, Result};
 use rayon::prelude::*;
 use tera::Context;
 
+use super::procedure_html::Words;
 use super::theme::{error_chain, Theme};
 use super::view::ProcedureView;
 use crate::output::{Fingerprint, Fingerprinter, Fragment, Lent, SharedOutput};
@@ -25,11 +26,13 @@ use crate::output::{Fingerprint, Fingerprinter, Fragment, Lent, SharedOutput};
 const RUN: usize = 128;
 
 /// `procedure_body.html` for each of `procedures`, with `base` (the strings `t`, and for a
-/// runbook `runbook` and `rb_t`) plus `procedure` as its context. `view` makes the view
+/// runbook `runbook` and `rb_t`) plus `procedure` as its context (the same `words`, for
+/// the default theme's fragments written in Rust). `view` makes the view
 /// of each procedure, given its place in `procedures` (in parallel).
 pub fn procedure_bodies<P: Sync>(
     theme: &Theme,
     base: &Context,
+    words: Words<'_>,
     procedures: &[P],
     view: impl Fn(usize, &P) -> Result<ProcedureView> + Sync,
 ) -> Result<Vec<String>> {
@@ -43,6 +46,11 @@ pub fn procedure_bodies<P: Sync>(
         let bodies: Vec<String> = views
             .par_iter()
             .map(|p| {
+                if theme.default_procedures {
+                    let mut html = String::new();
+                    super::procedure_html::procedure(p, words, &mut html);
+                    return Ok(html);
+                }
                 let mut c = base.clone();
                 c.insert("procedure", p);
                 theme.tera.render("procedure_body.html", &c).map_err(|e| {

@@ -21,6 +21,7 @@ mod nav;
 mod offline;
 mod parts;
 mod problems;
+mod procedure_html;
 pub mod runbook;
 mod theme;
 mod view;
@@ -1064,7 +1065,11 @@ impl<'a> Site<'a> {
         base.insert("t", ctx.t());
         // Among the whole book's procedures, each is hidden by everything that selects it:
         // its chapter's and group's conditions as well as its own.
-        fragments::procedure_bodies(&self.theme, &base, &chosen, |_, place| {
+        let words = procedure_html::Words {
+            t: ctx.t(),
+            runbook: None,
+        };
+        fragments::procedure_bodies(&self.theme, &base, words, &chosen, |_, place| {
             let mut v = view::procedure(ctx, self.markup(), place.procedure)?;
             v.select_when = labels::when(view::all_of(&view::selecting(**place)).as_ref());
             Ok(v)

@@ -219,7 +219,11 @@ pub(super) fn procedure_bodies(
         Some(which) => which.iter().filter_map(|&i| all.get(i).copied()).collect(),
         None => all,
     };
-    let made = super::fragments::procedure_bodies(theme, &base, &chosen, |_, &(i, p)| {
+    let words = super::procedure_html::Words {
+        t: ctx.t(),
+        runbook: Some(&view_book.config.words.runbook),
+    };
+    let made = super::fragments::procedure_bodies(theme, &base, words, &chosen, |_, &(i, p)| {
         let mut v = view::procedure(&ctx, markup, p)?;
         // "Referenced from" points at pages a runbook does not hold.
         v.head.backlinks.clear();

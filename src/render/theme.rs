@@ -196,6 +196,9 @@ pub struct Theme {
     /// Whether the step-body templates are all the default theme's own, so that
     /// [`super::body_html`] writes their markup instead of tera.
     pub default_bodies: bool,
+    /// Whether the procedure fragment's templates are all the default theme's own, so
+    /// that [`super::procedure_html`] writes the print page's and runbooks' procedures.
+    pub default_procedures: bool,
 }
 
 impl Theme {
@@ -212,11 +215,15 @@ impl Theme {
             };
             templates.push((name.to_string(), text));
         }
-        let default_bodies = super::body_html::TEMPLATES.iter().all(|name| {
-            let own = TEMPLATES.iter().find(|(n, _)| n == name);
-            let used = templates.iter().find(|(n, _)| n == name);
-            matches!((own, used), (Some((_, a)), Some((_, b))) if a == b)
-        });
+        let as_default = |names: &[&str]| {
+            names.iter().all(|name| {
+                let own = TEMPLATES.iter().find(|(n, _)| n == name);
+                let used = templates.iter().find(|(n, _)| n == name);
+                matches!((own, used), (Some((_, a)), Some((_, b))) if a == b)
+            })
+        };
+        let default_bodies = as_default(super::body_html::TEMPLATES);
+        let default_procedures = as_default(super::procedure_html::TEMPLATES);
         let mut f = Fingerprinter::new();
         for (name, text) in &templates {
             f.bytes(name.as_bytes()).bytes(text.as_bytes());
@@ -241,6 +248,7 @@ impl Theme {
             assets,
             fingerprint: f.finish(),
             default_bodies,
+            default_procedures,
         })
     }
 }

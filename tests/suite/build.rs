@@ -602,20 +602,29 @@ fn init_then_build_succeeds_and_init_never_overwrites() {
     assert_eq!(read(&book.join("book.toml")), before);
 }
 
-/// The default theme's step bodies are written by Rust while the theme's body templates
-/// are the default's own text; a theme that only adds a comment to one of them is rendered
-/// by tera. Every book must come out byte for byte the same both ways: every page, the
-/// print page, the runbooks and the translations.
+/// The default theme's step bodies and the print page's and runbooks' procedures are
+/// written by Rust while the theme's templates for them are the default's own text; a
+/// theme that only adds a comment to one of them is rendered by tera. Every book must come
+/// out byte for byte the same both ways: every page, the print page, the runbooks and the
+/// translations.
 #[test]
-fn step_bodies_read_the_same_whether_written_by_tera_or_by_the_fast_path() {
+fn pages_read_the_same_whether_written_by_tera_or_by_the_fast_path() {
     let repo = crate::harness::repo();
-    let theme_file = |name: &str| read(&repo.join("themes/default").join(name));
-    for (book, name) in [
-        (Book::jobcenter(), "part.html"),
-        (Book::kubeadm(), "parts/cmd.html"),
-        (Book::fixture("site-ja"), "conditions.html"),
-        (Book::fixture("site-basic"), "parts/processes.html"),
-        (Book::fixture("problems"), "variant.html"),
+    for (book, names) in [
+        (Book::jobcenter(), &["step.html", "part.html"][..]),
+        (
+            Book::kubeadm(),
+            &["procedure_body.html", "parts/cmd.html"][..],
+        ),
+        (Book::fixture("site-ja"), &["conditions.html"][..]),
+        (
+            Book::fixture("site-basic"),
+            &["parts/title.html", "parts/processes.html"][..],
+        ),
+        (
+            Book::fixture("problems"),
+            &["translation_gap.html", "variant.html"][..],
+        ),
     ] {
         let fast = book.tmp().join("fast");
         book.tejun()
@@ -623,10 +632,12 @@ fn step_bodies_read_the_same_whether_written_by_tera_or_by_the_fast_path() {
             .arg(&fast)
             .run()
             .assert_ok();
-        let theme = book.join("themes/default");
-        let path = theme.join(name);
-        std::fs::create_dir_all(path.parent().expect("a folder")).expect("mkdir");
-        std::fs::write(&path, theme_file(name) + "{# the same markup #}").expect("write");
+        for name in names {
+            let path = book.join("themes/default").join(name);
+            std::fs::create_dir_all(path.parent().expect("a folder")).expect("mkdir");
+            let text = read(&repo.join("themes/default").join(name));
+            std::fs::write(&path, text + "{# the same markup #}").expect("write");
+        }
         let slow = book.tmp().join("slow");
         book.tejun()
             .args(["build", ".", "--out"])
