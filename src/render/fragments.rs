@@ -48,7 +48,7 @@ pub fn procedure_bodies<P: Sync>(
             .map(|p| {
                 if theme.default_procedures {
                     let mut html = String::new();
-                    super::procedure_html::procedure(p, words, &mut html);
+                    super::procedure_html::procedure(p, words, false, &mut html);
                     return Ok(html);
                 }
                 let mut c = base.clone();

@@ -677,7 +677,7 @@ impl<'a> Site<'a> {
             let template = "procedure.html";
             let key = self.inputs().page(self.site_key(), template, id);
             put_keyed(sink, &page.path(), key, &mut |w| {
-                let (c, _, _) = self.page_context(page)?;
+                let (c, template, _) = self.page_context(page)?;
                 self.theme
                     .tera
                     .render_to(template, &c, w)
@@ -854,9 +854,20 @@ impl<'a> Site<'a> {
                 // not apply says so instead of going blank.
                 v.select_when = None;
                 steps = rendered_steps(&v);
-                c.insert("procedure", &v);
                 c.insert("in_runbooks", &self.runbooks_holding(id));
-                "procedure.html"
+                if self.theme.procedure_page {
+                    let mut html = String::new();
+                    let words = procedure_html::Words {
+                        t: ctx.t(),
+                        runbook: None,
+                    };
+                    procedure_html::procedure(&v, words, true, &mut html);
+                    fragments::insert_value(&mut c, "procedure_html", html.into())?;
+                    theme::PROCEDURE_PAGE
+                } else {
+                    c.insert("procedure", &v);
+                    "procedure.html"
+                }
             }
             PageId::References => {
                 c.insert("refs", &self.refs());
@@ -1141,6 +1152,11 @@ fn link_mode(page: &PageId) -> LinkMode {
 }
 
 fn render_error(page: &PageId, template: &str, e: &tera::Error) -> anyhow::Error {
+    // Named as the theme's writer knows it.
+    let template = match template {
+        theme::PROCEDURE_PAGE => "procedure.html",
+        other => other,
+    };
     anyhow!(
         "failed to render `{}` with template `{template}`: {}",
         page.path(),

@@ -16,6 +16,7 @@ use crate::words::Runbook;
 /// The templates whose markup this module writes.
 pub const TEMPLATES: &[&str] = &[
     "procedure_body.html",
+    "page_toc.html",
     "step.html",
     "parts/title.html",
     "parts/value.html",
@@ -32,8 +33,9 @@ pub struct Words<'a> {
     pub runbook: Option<&'a Runbook>,
 }
 
-/// `procedure_body.html` for `p`, outside a procedure page (no section list).
-pub fn procedure(p: &ProcedureView, w: Words<'_>, out: &mut String) {
+/// `procedure_body.html` for `p`; `on_page` for its own page, which lists its sections
+/// (`section_list`, `page_toc.html`).
+pub fn procedure(p: &ProcedureView, w: Words<'_>, on_page: bool, out: &mut String) {
     let t = w.t;
     let head = &p.head;
     out.push_str("\n<article class=\"procedure\"");
@@ -58,7 +60,11 @@ pub fn procedure(p: &ProcedureView, w: Words<'_>, out: &mut String) {
         gap(g, t, out);
     }
     backlinks(&head.backlinks, "\n    ", t, out);
-    out.push_str("\n  </header>\n  ");
+    out.push_str("\n  </header>");
+    if on_page {
+        page_toc(p, t, out);
+    }
+    out.push_str("\n  ");
     out.push_str(&p.intro);
     for s in &p.sections {
         out.push_str("\n  <section class=\"section\"");
@@ -106,6 +112,30 @@ pub fn procedure(p: &ProcedureView, w: Words<'_>, out: &mut String) {
         out.push_str("\n  </section>");
     }
     out.push_str("\n</article>\n");
+}
+
+/// `page_toc.html`: the list of a procedure's sections, when it has two or more.
+fn page_toc(p: &ProcedureView, t: &Strings, out: &mut String) {
+    if p.sections.len() > 1 {
+        out.push_str(
+            "\n<nav class=\"page-toc\" aria-labelledby=\"page-toc-title\">\n  \
+             <details class=\"page-toc-box\" data-page-toc>\n    \
+             <summary id=\"page-toc-title\">",
+        );
+        auto(out, &t.on_this_page);
+        out.push_str("</summary>\n    <ol>");
+        for s in &p.sections {
+            out.push_str("\n      <li><a href=\"#");
+            auto(out, &s.head.anchor);
+            out.push_str("\"><span class=\"num\">");
+            auto(out, &s.head.number);
+            out.push_str("</span> ");
+            title(s.head.title_values.as_deref(), &s.head.title, out);
+            out.push_str("</a></li>");
+        }
+        out.push_str("\n    </ol>\n  </details>\n</nav>");
+    }
+    out.push('\n');
 }
 
 /// `step.html`.

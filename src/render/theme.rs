@@ -12,12 +12,13 @@
 //! `variant.html`, `parts/*.html`, `conditions.html`). Only prose is HTML before it
 //! reaches a template: Markdown is content, rendered by pulldown-cmark. While a theme
 //! leaves the step-body templates as the default theme has them, their markup is written
-//! by [`super::body_html`] instead, byte for byte the same, several times faster.
+//! by [`super::body_html`] instead, byte for byte the same, several times faster; so are
+//! procedures and their steps by [`super::procedure_html`].
 
 use std::error::Error as _;
 use std::path::Path;
 
-use anyhow::{anyhow, Result};
+use anyhow::{anyhow, bail, Result};
 
 use crate::output::{Fingerprint, Fingerprinter};
 pub use crate::theme_file::read_file;
@@ -199,7 +200,17 @@ pub struct Theme {
     /// Whether the procedure fragment's templates are all the default theme's own, so
     /// that [`super::procedure_html`] writes the print page's and runbooks' procedures.
     pub default_procedures: bool,
+    /// Whether procedure pages are rendered with [`PROCEDURE_PAGE`] (`procedure.html` is
+    /// the default's too), handed the procedure [`super::procedure_html`] wrote.
+    pub procedure_page: bool,
 }
+
+/// The default `procedure.html`, its procedure handed in as `procedure_html`. Not a theme
+/// file: a theme that replaces `procedure.html` is rendered with its own.
+pub const PROCEDURE_PAGE: &str = "tejun/procedure-page.html";
+
+/// Where the default `procedure.html` includes the procedure.
+const INCLUDE_BODY: &str = "{% include \"procedure_body.html\" %}";
 
 impl Theme {
     /// The default theme with the book's overrides from `dir` (which may not exist).
@@ -228,6 +239,22 @@ impl Theme {
         for (name, text) in &templates {
             f.bytes(name.as_bytes()).bytes(text.as_bytes());
         }
+        // The default procedure page with its procedure written by Rust: the same text with
+        // the fragment handed in where it includes `procedure_body.html`.
+        let procedure_page = default_procedures && as_default(&["procedure.html"]);
+        if procedure_page {
+            let own = templates
+                .iter()
+                .find(|(n, _)| n == "procedure.html")
+                .map(|(_, text)| text.replace(INCLUDE_BODY, "{{ procedure_html | safe }}"))
+                .filter(|text| !text.contains("procedure_body.html\" %}"));
+            match own {
+                Some(text) => templates.push((PROCEDURE_PAGE.to_string(), text)),
+                None => {
+                    bail!("the default `procedure.html` does not include `procedure_body.html`")
+                }
+            }
+        }
         let mut tera = Tera::default();
         sandbox(&mut tera);
         tera.register_filter("esc", Esc);
@@ -249,6 +276,7 @@ impl Theme {
             fingerprint: f.finish(),
             default_bodies,
             default_procedures,
+            procedure_page,
         })
     }
 }

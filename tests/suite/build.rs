@@ -623,7 +623,7 @@ fn pages_read_the_same_whether_written_by_tera_or_by_the_fast_path() {
         ),
         (
             Book::fixture("problems"),
-            &["translation_gap.html", "variant.html"][..],
+            &["procedure.html", "variant.html"][..],
         ),
     ] {
         let fast = book.tmp().join("fast");
