@@ -423,10 +423,11 @@ impl<'a> Site<'a> {
             self.hold_search(Some(side));
         }
         let built = runbook::build_date();
-        // The pages on one side; on the other the files that hold the whole book, one
-        // after another unless the previous build lends fragments (each is rendered on
-        // every core already, and one at a time keeps a single book-sized set of
-        // fragments or postings in memory).
+        // The pages on one side; on the other the files that hold the whole book: the
+        // offline index first unless the previous build lends fragments (it keeps a
+        // book-sized set of postings in memory), then the print page beside the runbooks,
+        // two at a time (each is rendered on every core already, but writing a file and
+        // joining a filter leave a core idle that the other fills).
         let (steps, aggregates) = rayon::join(
             || {
                 crate::timing::phase("render pages", || {
@@ -454,9 +455,19 @@ impl<'a> Site<'a> {
                     Ok(())
                 };
                 let whole_book = || -> Result<()> {
-                    crate::timing::phase("print page", || self.write_print(sink))?;
-                    progress.advance(1);
-                    crate::timing::phase("runbooks", || self.runbooks(sink, &built, progress))
+                    let (print, runbooks) = rayon::join(
+                        || {
+                            crate::timing::phase("print page", || self.write_print(sink))?;
+                            progress.advance(1);
+                            anyhow::Ok(())
+                        },
+                        || {
+                            crate::timing::phase("runbooks", || {
+                                self.runbooks(sink, &built, progress)
+                            })
+                        },
+                    );
+                    print.and(runbooks)
                 };
                 if sink.lends_fragments() {
                     // The print page and runbooks are mostly copied from the previous build:
@@ -499,21 +510,22 @@ impl<'a> Site<'a> {
             .get_or_init(|| view::toc(&Ctx::new(self.book, LinkMode::Pages)))
     }
 
-    /// Every profile's runbook, one after another: each is rendered on every core already,
-    /// and one at a time holds one filtered book and one runbook's fragments, not a dozen.
+    /// Every profile's runbook, two at a time: each is rendered on every core already, but
+    /// writing its file and its filter's joins leave a core idle that the next one fills;
+    /// two (not a dozen) keep at most two filtered books and two runbooks' fragments.
     fn runbooks(
         &self,
         sink: &dyn SharedOutput,
         built: &str,
         progress: &dyn Progress,
     ) -> Result<()> {
-        for p in &self.book.config.profiles {
+        let one = |p: &crate::config::Profile| -> Result<()> {
             let spec = RunbookSpec::profile(&self.book.config, &p.id, built)
                 .ok_or_else(|| anyhow!("no profile `{}`", p.id))?;
             let book = self.runbook_book(&spec);
             if sink.keeps_cache() && self.assemble_runbook(sink, &book, &spec)? {
                 progress.advance(1);
-                continue;
+                return Ok(());
             }
             let c = runbook::context(&book, &self.theme, &self.bodies, &spec)?;
             let (c, key) = self.keyed(sink, runbook::TEMPLATE, c)?;
@@ -521,6 +533,17 @@ impl<'a> Site<'a> {
                 runbook::write(&self.theme, &spec, &c, w)
             })?;
             progress.advance(1);
+            Ok(())
+        };
+        for pair in self.book.config.profiles.chunks(2) {
+            match pair {
+                [a, b] => {
+                    let (x, y) = rayon::join(|| one(a), || one(b));
+                    x.and(y)?;
+                }
+                [a] => one(a)?,
+                _ => {}
+            }
         }
         Ok(())
     }
