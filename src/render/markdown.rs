@@ -50,6 +50,52 @@ fn walk(ctx: &Ctx, owner: &str, src: &str, with_html: bool) -> Rendered {
     if src.trim().is_empty() {
         return Rendered::default();
     }
+    if is_plain_paragraph(src) {
+        return plain_paragraph(src, with_html);
+    }
+    walk_events(ctx, owner, src, with_html)
+}
+
+/// Whether `src` is one line of text that no Markdown rule reads as more than a paragraph
+/// of itself: no line break, nothing a block may start with, no character that opens
+/// inline syntax, escapes or an entity (`\ ` * _ [ ] < > & ~ |`), no control character, no
+/// space at either end. Most steps are one such sentence; parsing each again for every
+/// page, the print page and each runbook was a tenth of a full build.
+fn is_plain_paragraph(src: &str) -> bool {
+    let Some(first) = src.chars().next() else {
+        return false;
+    };
+    if first.is_ascii_digit() || "#>-+*=_~`<|".contains(first) || src.trim() != src {
+        return false;
+    }
+    !src.chars().any(|c| {
+        c.is_control()
+            || matches!(
+                c,
+                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '~' | '|'
+            )
+    })
+}
+
+/// What [`walk_events`] makes of a [`is_plain_paragraph`] text: the text in a paragraph.
+fn plain_paragraph(src: &str, with_html: bool) -> Rendered {
+    let html = if with_html {
+        let mut html = String::with_capacity(src.len() + 8);
+        html.push_str("<p>");
+        html.push_str(src);
+        html.push_str("</p>\n");
+        html
+    } else {
+        String::new()
+    };
+    Rendered {
+        html,
+        text: src.to_string(),
+    }
+}
+
+/// [`walk`] through pulldown-cmark's events.
+fn walk_events(ctx: &Ctx, owner: &str, src: &str, with_html: bool) -> Rendered {
     let events: Vec<Event> = Parser::new_ext(src, OPTIONS).collect();
     // A field with raw HTML is sanitised as a whole once rendered: pulldown-cmark hands
     // `<kbd>`, the text and `</kbd>` over as separate events, so a tag alone cannot be
@@ -394,6 +440,45 @@ mod tests {
     use super::*;
     use crate::model::Book;
     use crate::render::html::LinkMode;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The shortcut for a plain sentence writes what pulldown-cmark does, for text
+        /// made of letters, CJK, spaces and every ASCII mark (those it refuses included).
+        #[test]
+        fn a_plain_paragraph_reads_as_pulldown_renders_it(
+            src in "[a-zA-Z0-9 \u{3000}-\u{30ff}\u{4e00}-\u{4e20}!-/:-@\\[-`{-~\t\n]{1,40}",
+            plain in "[a-zA-Z\u{3041}-\u{30ff}\u{4e00}-\u{4e20}][a-zA-Z0-9 \u{3000}-\u{30ff}\u{4e00}-\u{4e20}!-/:-@^{}]{0,40}",
+        ) {
+            let b = book(false);
+            let ctx = Ctx::new(&b, LinkMode::Pages);
+            for src in [src, plain] {
+                if is_plain_paragraph(&src) {
+                    let full = walk_events(&ctx, "beta", &src, true);
+                    let fast = plain_paragraph(&src, true);
+                    prop_assert_eq!(fast.html, full.html);
+                    prop_assert_eq!(fast.text, full.text);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn what_a_plain_paragraph_is() {
+        for plain in [
+            "必要に応じてログを確認してください。",
+            "Run it (twice): 2.5 s, done.",
+            "a-b=c!",
+        ] {
+            assert!(is_plain_paragraph(plain), "{plain}");
+        }
+        for not in [
+            "# title", "1. one", "- item", "a *b*", "a\nb", " a", "a ", "[x](#y)", "a & b", "x|y",
+            "`c`", "a\\b", "<b>", "~~s~~",
+        ] {
+            assert!(!is_plain_paragraph(not), "{not:?}");
+        }
+    }
 
     /// tests/fixtures/site-basic: procedures `alpha` (section `prep`) and `beta`, ref `manual`.
     fn book(allow_html: bool) -> Book {
