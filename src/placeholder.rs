@@ -8,8 +8,14 @@
 pub fn uses(text: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
     let mut from = 0;
-    while let Some(i) = text[from..].find("[[") {
+    // One bracket at a time (a search for a single byte is a `memchr`; one for `[[` set up
+    // a substring searcher for every text, and every text of a book is scanned).
+    while let Some(i) = text[from..].find('[') {
         let start = from + i;
+        if text.as_bytes().get(start + 1) != Some(&b'[') {
+            from = start + 1;
+            continue;
+        }
         let rest = &text[start + 2..];
         let len = rest
             .find(|c: char| {
@@ -41,4 +47,27 @@ pub fn fill(text: &str, value: &dyn Fn(&str) -> Option<String>) -> String {
     }
     out.push_str(&text[last..]);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uses_are_plain_ids_in_double_brackets() {
+        assert_eq!(
+            uses("ssh [[host]] -p [[port.minor]]"),
+            [(4, "host"), (16, "port.minor")]
+        );
+        // Single brackets, a bracket before a use, and shell tests are not uses.
+        assert_eq!(uses("a[b[[c]]"), [(3, "c")]);
+        assert!(uses("[ -f x ] && [[ -d y ]] || [[]] [[Host]]").is_empty());
+        // A third bracket opens nothing: the id would start with one.
+        assert!(uses("[[[id]]]").is_empty());
+        assert_eq!(uses("[x][[y]]"), [(3, "y")]);
+        assert_eq!(
+            fill("[[a]]-[[b]]", &|id| (id == "a").then(|| "1".to_string())),
+            "1-[[b]]"
+        );
+    }
 }
