@@ -68,12 +68,17 @@ fn is_plain_paragraph(src: &str) -> bool {
     if first.is_ascii_digit() || "#>-+*=_~`<|".contains(first) || src.trim() != src {
         return false;
     }
-    !src.chars().any(|c| {
-        c.is_control()
+    // Bytes, not characters: every mark is ASCII, and so is every control character but
+    // C1's (U+0080..U+009F: 0xC2 then 0x80..0x9F).
+    let bytes = src.as_bytes();
+    !bytes.iter().enumerate().any(|(i, &b)| {
+        b < 0x20
+            || b == 0x7f
             || matches!(
-                c,
-                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '~' | '|'
+                b,
+                b'\\' | b'`' | b'*' | b'_' | b'[' | b']' | b'<' | b'>' | b'&' | b'~' | b'|'
             )
+            || (b == 0xc2 && bytes.get(i + 1).is_some_and(|n| (0x80..0xa0).contains(n)))
     })
 }
 
@@ -447,7 +452,7 @@ mod tests {
         /// made of letters, CJK, spaces and every ASCII mark (those it refuses included).
         #[test]
         fn a_plain_paragraph_reads_as_pulldown_renders_it(
-            src in "[a-zA-Z0-9 \u{3000}-\u{30ff}\u{4e00}-\u{4e20}!-/:-@\\[-`{-~\t\n]{1,40}",
+            src in "[a-zA-Z0-9 \u{80}-\u{a0}\u{3000}-\u{30ff}\u{4e00}-\u{4e20}!-/:-@\\[-`{-~\t\n]{1,40}",
             plain in "[a-zA-Z\u{3041}-\u{30ff}\u{4e00}-\u{4e20}][a-zA-Z0-9 \u{3000}-\u{30ff}\u{4e00}-\u{4e20}!-/:-@^{}]{0,40}",
         ) {
             let b = book(false);
@@ -474,7 +479,7 @@ mod tests {
         }
         for not in [
             "# title", "1. one", "- item", "a *b*", "a\nb", " a", "a ", "[x](#y)", "a & b", "x|y",
-            "`c`", "a\\b", "<b>", "~~s~~",
+            "`c`", "a\\b", "<b>", "~~s~~", "a\u{85}b",
         ] {
             assert!(!is_plain_paragraph(not), "{not:?}");
         }
