@@ -20,19 +20,39 @@ pub fn esc(s: &str) -> String {
 
 /// [`esc`], appended to `out`: runs without a character to escape are copied whole.
 pub fn esc_into(out: &mut String, s: &str) {
+    escape_into(out, s, |b| match b {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        b'\'' => Some("&#39;"),
+        _ => None,
+    });
+}
+
+/// tera's autoescape of `{{ value }}` in an HTML template, appended to `out`: it also
+/// writes `/` as an entity, and `'` as `&#x27;` (where [`esc`] writes `&#39;`).
+pub fn tera_esc_into(out: &mut String, s: &str) {
+    escape_into(out, s, |b| match b {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        b'\'' => Some("&#x27;"),
+        b'/' => Some("&#x2F;"),
+        _ => None,
+    });
+}
+
+/// `s` with each ASCII byte `entity` names replaced by its entity.
+fn escape_into(out: &mut String, s: &str, entity: impl Fn(u8) -> Option<&'static str>) {
     let mut from = 0;
     for (i, b) in s.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&s[from..i]);
-        out.push_str(entity);
-        from = i + 1;
+        if let Some(e) = entity(b) {
+            out.push_str(&s[from..i]);
+            out.push_str(e);
+            from = i + 1;
+        }
     }
     out.push_str(&s[from..]);
 }

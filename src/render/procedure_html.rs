@@ -8,7 +8,7 @@
 //! theme's own text ([`TEMPLATES`]); a test builds every book both ways.
 
 use super::body_html::{badges, value, when_attr};
-use super::html::{esc_into, Segment};
+use super::html::{esc_into, tera_esc_into as auto, Segment};
 use super::i18n::Strings;
 use super::view::{GapView, LinkView, ProcedureView, StepView};
 use crate::words::Runbook;
@@ -302,25 +302,4 @@ fn title(values: Option<&[Segment<'static>]>, plain: &str, out: &mut String) {
         }
         None => auto(out, plain),
     }
-}
-
-/// tera's autoescape of `{{ value }}` in an HTML template, which also writes `'` and `/`
-/// as entities (where `| esc` leaves `/` and writes `'` as `&#39;`).
-fn auto(out: &mut String, s: &str) {
-    let mut from = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#x27;",
-            b'/' => "&#x2F;",
-            _ => continue,
-        };
-        out.push_str(&s[from..i]);
-        out.push_str(entity);
-        from = i + 1;
-    }
-    out.push_str(&s[from..]);
 }
