@@ -471,7 +471,7 @@ mod tests {
     #[test]
     fn what_a_plain_paragraph_is() {
         for plain in [
-            "必要に応じてログを確認してください。",
+            "ログを確認してください",
             "Run it (twice): 2.5 s, done.",
             "a-b=c!",
         ] {
