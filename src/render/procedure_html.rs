@@ -212,16 +212,16 @@ fn step(st: &StepView, w: Words<'_>, out: &mut String) {
             when_attr(p.when.as_deref(), out);
             out.push('>');
             if let Some(rb) = runbook {
-                out.push_str("<input type=\"checkbox\" class=\"problem-hit\" id=\"hit-");
-                auto(out, &head.anchor);
-                out.push('-');
-                auto(out, &p.id);
+                let mut hit = String::from("hit-");
+                auto(&mut hit, &head.anchor);
+                hit.push('-');
+                auto(&mut hit, &p.id);
+                out.push_str("<input type=\"checkbox\" class=\"problem-hit\" id=\"");
+                out.push_str(&hit);
                 out.push_str("\" data-problem=\"");
                 auto(out, &p.id);
-                out.push_str("\"> <label for=\"hit-");
-                auto(out, &head.anchor);
-                out.push('-');
-                auto(out, &p.id);
+                out.push_str("\"> <label for=\"");
+                out.push_str(&hit);
                 out.push_str("\">");
                 auto(out, &rb.hit_problem);
                 out.push_str("</label>: ");

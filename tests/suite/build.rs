@@ -626,24 +626,14 @@ fn pages_read_the_same_whether_written_by_tera_or_by_the_fast_path() {
             &["procedure.html", "variant.html"][..],
         ),
     ] {
-        let fast = book.tmp().join("fast");
-        book.tejun()
-            .args(["build", ".", "--out"])
-            .arg(&fast)
-            .run()
-            .assert_ok();
+        let fast = book.build_into("fast");
         for name in names {
             let path = book.join("themes/default").join(name);
             std::fs::create_dir_all(path.parent().expect("a folder")).expect("mkdir");
             let text = read(&repo.join("themes/default").join(name));
             std::fs::write(&path, text + "{# the same markup #}").expect("write");
         }
-        let slow = book.tmp().join("slow");
-        book.tejun()
-            .args(["build", ".", "--out"])
-            .arg(&slow)
-            .run()
-            .assert_ok();
+        let slow = book.build_into("slow");
         let (fast, slow) = (snapshot(&fast), snapshot(&slow));
         assert_eq!(fast.len(), slow.len(), "{}: the same files", book.display());
         for (file, bytes) in &fast {

@@ -123,7 +123,13 @@ impl Book {
     /// Builds the book into `<tmp>/site` (failing the test if the build fails) and returns
     /// that folder.
     pub fn build_site(&self) -> PathBuf {
-        let out = self.tmp().join("site");
+        self.build_into("site")
+    }
+
+    /// Builds the book into `<tmp>/<name>` (failing the test if the build fails) and
+    /// returns that folder.
+    pub fn build_into(&self, name: &str) -> PathBuf {
+        let out = self.tmp().join(name);
         self.tejun()
             .args(["build", ".", "--out"])
             .arg(&out)
