@@ -30,6 +30,8 @@ use crate::output::{Fingerprint, Fingerprinter};
 #[derive(Debug, Clone)]
 pub struct Inputs {
     shared: Fingerprint,
+    /// The book's link targets alone (also in `shared`): a view's differ in a few.
+    targets: Fingerprint,
     procedures: HashMap<String, Fingerprint>,
 }
 
@@ -56,8 +58,10 @@ impl Inputs {
                 (p.id.clone(), f.finish())
             })
             .collect();
+        let targets = map(&book.targets);
         Inputs {
-            shared: shared(book),
+            shared: shared(book, targets),
+            targets,
             procedures,
         }
     }
@@ -100,17 +104,55 @@ impl Inputs {
         Some(f.finish())
     }
 
-    /// What a view of the book made for one environment shares ([`crate::filter`]'s
+    /// What a view of `book` made for one environment shares ([`crate::filter`]'s
     /// book): a view's procedure is a function of the procedure, the environment (in
     /// the view's configuration) and the shared part, so this and the procedure's own
     /// hash key its fragment.
-    pub fn view(view: &Book) -> Fingerprint {
-        shared(view)
+    ///
+    /// The view's link targets are the book's but for those the filter renumbered, marked
+    /// absent or titled again, which it copied and the rest it shares: so they are keyed
+    /// by the book's targets and the ones that differ, not hashed again whole (a 5,000-
+    /// procedure book has 100,000, hashed for every runbook).
+    pub fn view(&self, book: &Book, view: &Book) -> Fingerprint {
+        // Keys of the view the book lacks, and targets that differ from the book's.
+        let mut new_keys = 0;
+        let mut differ: Vec<(&String, &std::sync::Arc<Target>)> = Vec::new();
+        for (k, t) in view.targets.iter() {
+            match book.targets.get(k.as_str()) {
+                Some(b) if std::sync::Arc::ptr_eq(b, t) => {}
+                Some(_) => differ.push((k, t)),
+                None => {
+                    new_keys += 1;
+                    differ.push((k, t));
+                }
+            }
+        }
+        differ.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut f = Fingerprinter::new();
+        f.bytes(b"view targets").fingerprint(self.targets);
+        for (k, t) in &differ {
+            f.bytes(k.as_bytes());
+            t.feed(&mut f);
+        }
+        // The book's targets the view lacks (a filter keeps every key, so normally none).
+        if view.targets.len() - new_keys < book.targets.len() {
+            let mut gone: Vec<&String> = book
+                .targets
+                .keys()
+                .filter(|k| !view.targets.contains_key(k.as_str()))
+                .collect();
+            gone.sort_unstable();
+            f.bytes(b"gone");
+            for k in gone {
+                f.bytes(k.as_bytes());
+            }
+        }
+        shared(view, f.finish())
     }
 }
 
-/// Everything of `book` but its procedures' own content.
-fn shared(book: &Book) -> Fingerprint {
+/// Everything of `book` but its procedures' own content; `targets` keys its link targets.
+fn shared(book: &Book, targets: Fingerprint) -> Fingerprint {
     let mut f = Fingerprinter::new();
     f.bytes(b"procedure inputs 1");
     f.debug(&book.config)
@@ -138,7 +180,7 @@ fn shared(book: &Book) -> Fingerprint {
         }
         f.bytes(b"end of chapter");
     }
-    f.fingerprint(map(&book.targets))
+    f.fingerprint(targets)
         .fingerprint(map(&book.backlinks))
         .fingerprint(map(&book.translation_gaps));
     f.finish()

@@ -10,6 +10,7 @@
 
 mod body_html;
 pub mod commands;
+mod commands_html;
 pub mod env;
 mod fragments;
 mod html;
@@ -560,7 +561,9 @@ impl<'a> Site<'a> {
     ) -> Result<bool> {
         let view_book = crate::timing::phase("runbooks: filter", || runbook::view_of(book, spec));
         let (starts, _) = runbook::step_starts(&view_book);
-        let view = crate::timing::phase("runbooks: view key", || inputs::Inputs::view(&view_book));
+        let view = crate::timing::phase("runbooks: view key", || {
+            self.inputs().view(book, &view_book)
+        });
         let mut file = Fingerprinter::new();
         file.bytes(b"runbook")
             .fingerprint(self.site_key())
@@ -738,13 +741,32 @@ impl<'a> Site<'a> {
         put_keyed(sink, &page.path(), Some(key), &mut |w| {
             let ctx = Ctx::new(self.book, link_mode(&page));
             let mut c = self.common(&ctx, &page);
-            c.insert("commands", &commands::index(&ctx, &listed));
+            let template = self.commands_page(&ctx, &mut c, &listed)?;
             self.theme
                 .tera
                 .render_to(template, &c, w)
                 .map_err(|e| render_error(&page, template, &e))
         })?;
         Ok(0)
+    }
+
+    /// The commands page's listing into `c`, and the template that renders it: the
+    /// default theme's markup written by Rust when the theme keeps it.
+    fn commands_page(
+        &self,
+        ctx: &Ctx,
+        c: &mut Context,
+        listed: &[commands::Listed],
+    ) -> Result<&'static str> {
+        let list = commands::index(ctx, listed);
+        if !self.theme.commands_page {
+            c.insert("commands", &list);
+            return Ok("commands.html");
+        }
+        let mut html = String::new();
+        commands_html::page(&list, ctx.t(), &mut html);
+        fragments::insert_value(c, "commands_html", html.into())?;
+        Ok(theme::COMMANDS_PAGE)
     }
 
     /// What the commands page lists (nothing without the search layer).
@@ -899,10 +921,7 @@ impl<'a> Site<'a> {
                 "references.html"
             }
             PageId::NotFound => "404.html",
-            PageId::Commands => {
-                c.insert("commands", &commands::index(&ctx, &self.commands_listed()));
-                "commands.html"
-            }
+            PageId::Commands => self.commands_page(&ctx, &mut c, &self.commands_listed())?,
             PageId::Problems => {
                 c.insert("problem_groups", &problems::index(&ctx));
                 "known_problems.html"
@@ -1180,6 +1199,7 @@ fn render_error(page: &PageId, template: &str, e: &tera::Error) -> anyhow::Error
     // Named as the theme's writer knows it.
     let template = match template {
         theme::PROCEDURE_PAGE => "procedure.html",
+        theme::COMMANDS_PAGE => "commands.html",
         other => other,
     };
     anyhow!(

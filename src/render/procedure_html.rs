@@ -288,7 +288,7 @@ fn gap(g: &GapView, t: &Strings, out: &mut String) {
 }
 
 /// `parts/title.html`: the title cut at the facet values it shows, else the plain title.
-fn title(values: Option<&[Segment<'static>]>, plain: &str, out: &mut String) {
+pub(super) fn title(values: Option<&[Segment<'static>]>, plain: &str, out: &mut String) {
     match values.filter(|v| !v.is_empty()) {
         Some(segments) => {
             for s in segments {

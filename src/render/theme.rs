@@ -203,11 +203,18 @@ pub struct Theme {
     /// Whether procedure pages are rendered with [`PROCEDURE_PAGE`] (`procedure.html` is
     /// the default's too), handed the procedure [`super::procedure_html`] wrote.
     pub procedure_page: bool,
+    /// Whether the commands page is rendered with [`COMMANDS_PAGE`] (`commands.html` and
+    /// the title it includes are the default's own, [`super::commands_html::TEMPLATES`]).
+    pub commands_page: bool,
 }
 
 /// The default `procedure.html`, its procedure handed in as `procedure_html`. Not a theme
 /// file: a theme that replaces `procedure.html` is rendered with its own.
 pub const PROCEDURE_PAGE: &str = "tejun/procedure-page.html";
+
+/// The default `commands.html`, its content block handed in as `commands_html`
+/// ([`super::commands_html`]). Not a theme file either.
+pub const COMMANDS_PAGE: &str = "tejun/commands-page.html";
 
 /// Where the default `procedure.html` includes the procedure.
 const INCLUDE_BODY: &str = "{% include \"procedure_body.html\" %}";
@@ -235,6 +242,7 @@ impl Theme {
         };
         let default_bodies = as_default(super::body_html::TEMPLATES);
         let default_procedures = as_default(super::procedure_html::TEMPLATES);
+        let commands_page = as_default(super::commands_html::TEMPLATES);
         let mut f = Fingerprinter::new();
         for (name, text) in &templates {
             f.bytes(name.as_bytes()).bytes(text.as_bytes());
@@ -253,6 +261,16 @@ impl Theme {
                 None => {
                     bail!("the default `procedure.html` does not include `procedure_body.html`")
                 }
+            }
+        }
+        if commands_page {
+            let own = templates
+                .iter()
+                .find(|(n, _)| n == "commands.html")
+                .and_then(|(_, text)| commands_block(text));
+            match own {
+                Some(text) => templates.push((COMMANDS_PAGE.to_string(), text)),
+                None => bail!("the default `commands.html` has no `content` block"),
             }
         }
         let mut tera = Tera::default();
@@ -277,8 +295,22 @@ impl Theme {
             default_bodies,
             default_procedures,
             procedure_page,
+            commands_page,
         })
     }
+}
+
+/// `commands.html` with its content block's text replaced by `commands_html`.
+fn commands_block(text: &str) -> Option<String> {
+    const OPEN: &str = "{% block content %}";
+    const CLOSE: &str = "{% endblock content %}";
+    let start = text.find(OPEN)? + OPEN.len();
+    let end = start + text[start..].find(CLOSE)?;
+    Some(format!(
+        "{}{{{{ commands_html | safe }}}}{}",
+        &text[..start],
+        &text[end..]
+    ))
 }
 
 /// The default theme's script without its comment lines, blank lines and indentation: a

@@ -611,7 +611,10 @@ fn init_then_build_succeeds_and_init_never_overwrites() {
 fn pages_read_the_same_whether_written_by_tera_or_by_the_fast_path() {
     let repo = crate::harness::repo();
     for (book, names) in [
-        (Book::jobcenter(), &["step.html", "part.html"][..]),
+        (
+            Book::jobcenter(),
+            &["step.html", "part.html", "commands.html"][..],
+        ),
         (
             Book::kubeadm(),
             &["procedure_body.html", "parts/cmd.html"][..],
