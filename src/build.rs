@@ -11,7 +11,7 @@ use anyhow::Result;
 
 use crate::model::Book;
 use crate::output::owned::output_in_book;
-use crate::output::{BookSources, BuildCache, Kind, StagedDir};
+use crate::output::{BookSources, BuildCache, Kind, SharedOutput as _, StagedDir};
 use crate::progress::Progress;
 use crate::render::{Site, Theme};
 use crate::search::index::{self, Update};
@@ -115,14 +115,17 @@ impl<'a> Build<'a> {
         let theme = Theme::load(Some(&root.join(&book.config.theme_dir)))?;
         // The book's model, hashed once for the site's keys and the index's, before either
         // starts: hashed inside them, a thread waiting for it would hold a rayon worker
-        // the hashing needs.
+        // the hashing needs. A build that keeps no cache and has no index to update
+        // (`--no-cache`, no `tejun search` yet) needs no keys at all.
+        let index_dir = index::beside(&out_dir);
         let model = crate::render::inputs::SharedInputs::default();
-        crate::render::inputs::of(&model, book);
+        if index_dir.exists() || staged.keeps_cache() {
+            crate::render::inputs::of(&model, book);
+        }
         let site = Site::new(book, theme)?
             .with_inputs(model.clone())
             .with_search(crate::search::read_site)
             .with_languages(crate::render::language_links(own, &others, own));
-        let index_dir = index::beside(&out_dir);
         let (site_result, index) = std::thread::scope(|scope| {
             let index = scope.spawn(|| {
                 crate::timing::phase("tantivy index", || {

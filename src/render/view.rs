@@ -64,6 +64,16 @@ pub struct Head {
     pub backlinks: Vec<LinkView>,
 }
 
+/// Where a heading's title as written comes from.
+enum Written<'a> {
+    /// Its link target's (contents entries, chapters, groups).
+    Target,
+    /// The heading's own item: a procedure, section or step carries its title as
+    /// written, the same text its target holds, so the target need not be looked up (one
+    /// lookup in a book-sized map per heading of every view).
+    Own(Option<&'a str>),
+}
+
 impl Head {
     /// `id` is the element's own id; its target id (for backlinks) is `page/id` for
     /// sections and steps, which are unique only inside their procedure, else `id`.
@@ -76,29 +86,62 @@ impl Head {
         title: &str,
         when: Option<&Condition>,
     ) -> Head {
+        Head::make(
+            ctx,
+            (id, page, anchor),
+            number,
+            title,
+            Written::Target,
+            when,
+        )
+    }
+
+    /// The head of a heading whose title, as written, is `source`.
+    fn written(
+        ctx: &Ctx,
+        (id, page, anchor): (&str, &str, &str),
+        number: String,
+        title: &str,
+        source: Option<&str>,
+        when: Option<&Condition>,
+    ) -> Head {
+        Head::make(
+            ctx,
+            (id, page, anchor),
+            number,
+            title,
+            Written::Own(source),
+            when,
+        )
+    }
+
+    fn make(
+        ctx: &Ctx,
+        (id, page, anchor): (&str, &str, &str),
+        number: String,
+        title: &str,
+        written: Written<'_>,
+        when: Option<&Condition>,
+    ) -> Head {
         let key = if anchor.starts_with("sec-") || anchor.starts_with("step-") {
             format!("{page}/{id}")
         } else {
             id.to_string()
+        };
+        let title_values = match written {
+            Written::Target => ctx.title_values(&key),
+            Written::Own(source) => title_segments(ctx.config(), source),
         };
         Head {
             id: id.to_string(),
             anchor: ctx.anchor(page, anchor),
             number,
             title: title.to_string(),
-            title_values: ctx.title_values(&key),
+            title_values,
             when: labels::when(when),
             badges: labels::badges(when, ctx.config()),
             backlinks: backlinks(ctx, &key, page),
         }
-    }
-
-    /// The head of a heading whose title, as written, is `source`.
-    fn written(mut self, ctx: &Ctx, source: Option<&str>) -> Head {
-        if source.is_some() {
-            self.title_values = title_segments(ctx.config(), source);
-        }
-        self
     }
 }
 
@@ -265,16 +308,14 @@ pub fn backlinks(ctx: &Ctx, key: &str, page: &str) -> Vec<LinkView> {
 pub fn procedure(ctx: &Ctx, markup: StepMarkup, p: &Procedure) -> Result<ProcedureView> {
     let mut bodies = Bodies::new(markup, ctx.t());
     Ok(ProcedureView {
-        head: Head::new(
+        head: Head::written(
             ctx,
-            &p.id,
-            &p.id,
-            "",
+            (&p.id, &p.id, ""),
             p.number.to_string(),
             &p.title,
+            p.title_source.as_deref(),
             p.when.as_ref(),
-        )
-        .written(ctx, p.title_source.as_deref()),
+        ),
         intro: markdown::render(ctx, &p.id, &p.intro).html,
         sections: p
             .sections
@@ -308,16 +349,14 @@ pub fn page_condition(ctx: &Ctx, conds: &[Option<&Condition>]) -> Option<PageCon
 fn section(ctx: &Ctx, bodies: &mut Bodies, p: &Procedure, s: &Section) -> Result<SectionView> {
     let level = if s.branches.is_empty() { 3 } else { 4 };
     Ok(SectionView {
-        head: Head::new(
+        head: Head::written(
             ctx,
-            &s.id,
-            &p.id,
-            &format!("sec-{}", s.id),
+            (&s.id, &p.id, &format!("sec-{}", s.id)),
             s.number.to_string(),
             &s.title,
+            s.title_source.as_deref(),
             s.when.as_ref(),
-        )
-        .written(ctx, s.title_source.as_deref()),
+        ),
         intro: markdown::render(ctx, &p.id, &s.intro).html,
         steps: s
             .steps
@@ -359,16 +398,14 @@ pub fn step(ctx: &Ctx, bodies: &mut Bodies, page: &str, st: &Step, level: u8) ->
         String::new()
     };
     Ok(StepView {
-        head: Head::new(
+        head: Head::written(
             ctx,
-            &st.id,
-            page,
-            &format!("step-{}", st.id),
+            (&st.id, page, &format!("step-{}", st.id)),
             st.number.to_string(),
             &st.title,
+            st.title_source.as_deref(),
             st.when.as_deref(),
-        )
-        .written(ctx, st.title_source.as_deref()),
+        ),
         reused: st.reused.clone(),
         level,
         html,
