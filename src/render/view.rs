@@ -397,6 +397,31 @@ pub fn step(ctx: &Ctx, bodies: &mut Bodies, page: &str, st: &Step, level: u8) ->
     } else {
         String::new()
     };
+    // Most books have no translation gaps and few known problems: a step's key is made
+    // only to look up what there is.
+    let key = || format!("{page}/{}", st.id);
+    let translation = if ctx.book.translation_gaps.is_empty() {
+        None
+    } else {
+        gap(ctx, page, &key()).or_else(|| {
+            let id = st.reused.as_ref()?;
+            gap(ctx, page, &format!("_steps/{id}"))
+        })
+    };
+    let problems = if ctx.book.problems.is_empty() {
+        Vec::new()
+    } else {
+        ctx.book
+            .problems_at(&key())
+            .map(|pr| ProblemLink {
+                id: pr.id.clone(),
+                href: ctx.href(&pr.page(), ""),
+                title: pr.title.clone(),
+                title_values: ctx.title_values(&pr.page()),
+                when: labels::when(pr.when.as_ref()),
+            })
+            .collect()
+    };
     Ok(StepView {
         head: Head::written(
             ctx,
@@ -412,21 +437,8 @@ pub fn step(ctx: &Ctx, bodies: &mut Bodies, page: &str, st: &Step, level: u8) ->
         text,
         hash,
         seq: 0,
-        translation: gap(ctx, page, &format!("{page}/{}", st.id)).or_else(|| {
-            let id = st.reused.as_ref()?;
-            gap(ctx, page, &format!("_steps/{id}"))
-        }),
-        problems: ctx
-            .book
-            .problems_at(&format!("{page}/{}", st.id))
-            .map(|pr| ProblemLink {
-                id: pr.id.clone(),
-                href: ctx.href(&pr.page(), ""),
-                title: pr.title.clone(),
-                title_values: ctx.title_values(&pr.page()),
-                when: labels::when(pr.when.as_ref()),
-            })
-            .collect(),
+        translation,
+        problems,
     })
 }
 
