@@ -120,6 +120,7 @@ pub fn filter(book: &Book, env: &Env) -> Book {
     // What the view holds: its steps decide which steps a problem still applies to.
     let mut present = present_targets(&out);
     out.problems = std::sync::Arc::new(problems(&present, book, env));
+    out.problem_steps = Default::default();
     present.extend(problem_targets(&out));
     // Steps were renumbered: their link targets follow. A procedure that kept every step
     // kept their numbers, so only the others' keys are made and looked up.

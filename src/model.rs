@@ -73,7 +73,15 @@ pub struct Book {
     pub translation_gaps: Arc<HashMap<String, TranslationGap>>,
     /// Known problems (`content/_problems/`), in id order.
     pub problems: Arc<Vec<Problem>>,
+    /// `problems` by the steps they apply to, made on first use ([`Book::problems_at`]):
+    /// every view asks for every step, and a scan of every problem for each made a book
+    /// with many problems quadratic. Whoever replaces `problems` resets it.
+    pub problem_steps: ProblemSteps,
 }
+
+/// Step key (`procedure/step`) → the positions in [`Book::problems`] of the problems that
+/// apply to it, in order.
+pub type ProblemSteps = Arc<std::sync::OnceLock<HashMap<String, Vec<usize>>>>;
 
 /// A known problem: where it shows, what the reader sees, why and what to do.
 #[derive(Debug, Clone, PartialEq)]
@@ -428,10 +436,24 @@ impl Book {
     }
 
     /// The known problems that show at step `key` (`procedure/step`).
-    pub fn problems_at<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a Problem> + 'a {
-        self.problems
-            .iter()
-            .filter(move |p| p.applies_to.iter().any(|k| k == key))
+    pub fn problems_at<'a>(&'a self, key: &str) -> impl Iterator<Item = &'a Problem> + 'a {
+        let index = self.problem_steps.get_or_init(|| {
+            let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, p) in self.problems.iter().enumerate() {
+                for k in &p.applies_to {
+                    let at = index.entry(k.clone()).or_default();
+                    if at.last() != Some(&i) {
+                        at.push(i);
+                    }
+                }
+            }
+            index
+        });
+        index
+            .get(key)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.problems.get(i))
     }
 
     /// The external document `id`.

@@ -256,11 +256,13 @@ impl<'a> Site<'a> {
             .iter()
             .map(|c| &c.id)
             .chain(book.procedures().map(|p| &p.id));
+        let problem_pages: std::collections::HashSet<String> =
+            book.problems.iter().map(|p| p.page()).collect();
         for id in ids {
             if nav::RESERVED.contains(&id.as_str()) {
                 bail!("the id `{id}` names a page the site uses itself; give the chapter or procedure another `id`");
             }
-            if book.problems.iter().any(|p| p.page() == *id) {
+            if problem_pages.contains(id.as_str()) {
                 bail!("the id `{id}` names the page of a known problem; give the chapter or procedure another `id`");
             }
         }

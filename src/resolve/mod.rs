@@ -135,6 +135,7 @@ fn load(
         backlinks: HashMap::new(),
         reusable_steps: reusable_steps(&loaded.steps),
         problems: Arc::new(problems),
+        problem_steps: Default::default(),
         sources: SourceMap::default(),
         translation_gaps: Arc::new(
             status

@@ -241,3 +241,37 @@ fn step_order(chapters: &[Chapter]) -> HashMap<String, usize> {
     }
     order
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::resolve::test_book::TestBook;
+
+    const PROBLEM: &str = "[symptom]\ntext = \"It stops.\"\n\n[[cause]]\ntext = \"A cause.\"\n";
+
+    /// The index behind `problems_at` answers as a scan of every problem would: each
+    /// problem once per step (however often it names it, from either side), in id order.
+    #[test]
+    fn a_steps_problems_are_found_once_each_in_id_order() {
+        let book = TestBook::new();
+        book.write(
+            "content/01-ch/01-setup.toml",
+            "title = \"Setup\"\n[[section]]\nid = \"s\"\ntitle = \"S\"\n\
+             [[section.step]]\nid = \"unpack\"\ntitle = \"Unpack\"\nproblems = [\"b-full\"]\n\
+             [[section.step]]\nid = \"start\"\ntitle = \"Start\"\n",
+        );
+        book.write(
+            "content/_problems/b-full.toml",
+            &format!("title = \"Full\"\napplies_to = [\"setup/unpack\", \"setup/start\", \"setup/start\"]\n{PROBLEM}"),
+        );
+        book.write(
+            "content/_problems/a-port.toml",
+            &format!("title = \"Port\"\napplies_to = [\"setup/unpack\"]\n{PROBLEM}"),
+        );
+        let (model, _) = crate::resolve::load_book(book.root()).expect("the book loads");
+        let at =
+            |key: &str| -> Vec<String> { model.problems_at(key).map(|p| p.id.clone()).collect() };
+        assert_eq!(at("setup/unpack"), ["a-port", "b-full"]);
+        assert_eq!(at("setup/start"), ["b-full"]);
+        assert!(at("setup/nothing").is_empty());
+    }
+}
