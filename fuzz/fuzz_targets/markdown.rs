@@ -33,6 +33,7 @@ fn book(allow_html: bool) -> &'static Book {
                 sources: Default::default(),
                 translation_gaps: Default::default(),
                 problems: Default::default(),
+                problem_steps: Default::default(),
             }
         };
         [book(false), book(true)]

@@ -121,6 +121,7 @@ fn empty_book(allow_html: bool) -> Book {
         sources: Default::default(),
         translation_gaps: Default::default(),
         problems: Default::default(),
+        problem_steps: Default::default(),
     }
 }
 
