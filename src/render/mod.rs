@@ -5,8 +5,9 @@
 //! Markdown becomes HTML and plain text in one walk ([`markdown`]); the search documents
 //! read their text from the same walk. Pages are rendered in parallel and written by the
 //! caller's sink. The theme's templates write every element; the markup repeated for every
-//! step is written by [`body_html`] and [`procedure_html`] instead while those templates
-//! are the default theme's own, byte for byte the same.
+//! step is written by [`body_html`] and [`procedure_html`] (and the commands page's listing
+//! by [`commands_html`]) instead while those templates are the default theme's own, byte
+//! for byte the same.
 
 mod body_html;
 pub mod commands;
