@@ -32,6 +32,8 @@ pub struct Inputs {
     shared: Fingerprint,
     /// The book's link targets alone (also in `shared`): a view's differ in a few.
     targets: Fingerprint,
+    /// The map `targets` hashed, shared with the book: a view's targets are told from it.
+    base: std::sync::Arc<HashMap<String, std::sync::Arc<Target>>>,
     procedures: HashMap<String, Fingerprint>,
 }
 
@@ -62,6 +64,7 @@ impl Inputs {
         Inputs {
             shared: shared(book, targets),
             targets,
+            base: std::sync::Arc::clone(&book.targets),
             procedures,
         }
     }
@@ -104,7 +107,7 @@ impl Inputs {
         Some(f.finish())
     }
 
-    /// What a view of `book` made for one environment shares ([`crate::filter`]'s
+    /// What a view of the book made for one environment shares ([`crate::filter`]'s
     /// book): a view's procedure is a function of the procedure, the environment (in
     /// the view's configuration) and the shared part, so this and the procedure's own
     /// hash key its fragment.
@@ -113,12 +116,13 @@ impl Inputs {
     /// absent or titled again, which it copied and the rest it shares: so they are keyed
     /// by the book's targets and the ones that differ, not hashed again whole (a 5,000-
     /// procedure book has 100,000, hashed for every runbook).
-    pub fn view(&self, book: &Book, view: &Book) -> Fingerprint {
+    pub fn view(&self, view: &Book) -> Fingerprint {
+        let book = &self.base;
         // Keys of the view the book lacks, and targets that differ from the book's.
         let mut new_keys = 0;
         let mut differ: Vec<(&String, &std::sync::Arc<Target>)> = Vec::new();
         for (k, t) in view.targets.iter() {
-            match book.targets.get(k.as_str()) {
+            match book.get(k.as_str()) {
                 Some(b) if std::sync::Arc::ptr_eq(b, t) => {}
                 Some(_) => differ.push((k, t)),
                 None => {
@@ -135,9 +139,8 @@ impl Inputs {
             t.feed(&mut f);
         }
         // The book's targets the view lacks (a filter keeps every key, so normally none).
-        if view.targets.len() - new_keys < book.targets.len() {
+        if view.targets.len() - new_keys < book.len() {
             let mut gone: Vec<&String> = book
-                .targets
                 .keys()
                 .filter(|k| !view.targets.contains_key(k.as_str()))
                 .collect();

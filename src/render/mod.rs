@@ -559,7 +559,7 @@ impl<'a> Site<'a> {
         let view_book = crate::timing::phase("runbooks: filter", || runbook::view_of(book, spec));
         let (starts, _) = runbook::step_starts(&view_book);
         let view = crate::timing::phase("runbooks: view key", || {
-            self.inputs().view(book, &view_book)
+            self.inputs().view(&view_book)
         });
         let mut file = Fingerprinter::new();
         file.bytes(b"runbook")
