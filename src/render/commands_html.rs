@@ -7,6 +7,7 @@
 //! As with [`super::procedure_html`], only while those templates are the default theme's
 //! own text ([`TEMPLATES`]); a test builds books both ways.
 
+use super::body_html::when_attr;
 use super::commands::CommandView;
 use super::html::{esc_into, tera_esc_into as auto};
 use super::i18n::Strings;
@@ -45,11 +46,7 @@ pub fn page(list: &[CommandView], t: &Strings, out: &mut String) {
         out.push_str("</h2>\n    <ul>");
         for s in &e.steps {
             out.push_str("\n      <li data-env-item");
-            if let Some(when) = s.when.as_deref().filter(|w| !w.is_empty()) {
-                out.push_str(" data-when=\"");
-                esc_into(out, when);
-                out.push('"');
-            }
+            when_attr(s.when.as_deref(), out);
             out.push_str("><a href=\"");
             esc_into(out, &s.href);
             out.push_str("\"><span class=\"num\">");

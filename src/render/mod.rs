@@ -558,9 +558,7 @@ impl<'a> Site<'a> {
     ) -> Result<bool> {
         let view_book = crate::timing::phase("runbooks: filter", || runbook::view_of(book, spec));
         let (starts, _) = runbook::step_starts(&view_book);
-        let view = crate::timing::phase("runbooks: view key", || {
-            self.inputs().view(&view_book)
-        });
+        let view = crate::timing::phase("runbooks: view key", || self.inputs().view(&view_book));
         let mut file = Fingerprinter::new();
         file.bytes(b"runbook")
             .fingerprint(self.site_key())

@@ -86,7 +86,7 @@ impl Head {
         title: &str,
         when: Option<&Condition>,
     ) -> Head {
-        Head::make(
+        Head::titled(
             ctx,
             (id, page, anchor),
             number,
@@ -96,26 +96,8 @@ impl Head {
         )
     }
 
-    /// The head of a heading whose title, as written, is `source`.
-    fn written(
-        ctx: &Ctx,
-        (id, page, anchor): (&str, &str, &str),
-        number: String,
-        title: &str,
-        source: Option<&str>,
-        when: Option<&Condition>,
-    ) -> Head {
-        Head::make(
-            ctx,
-            (id, page, anchor),
-            number,
-            title,
-            Written::Own(source),
-            when,
-        )
-    }
-
-    fn make(
+    /// The head of a heading whose title as written comes from `written`.
+    fn titled(
         ctx: &Ctx,
         (id, page, anchor): (&str, &str, &str),
         number: String,
@@ -308,12 +290,12 @@ pub fn backlinks(ctx: &Ctx, key: &str, page: &str) -> Vec<LinkView> {
 pub fn procedure(ctx: &Ctx, markup: StepMarkup, p: &Procedure) -> Result<ProcedureView> {
     let mut bodies = Bodies::new(markup, ctx.t());
     Ok(ProcedureView {
-        head: Head::written(
+        head: Head::titled(
             ctx,
             (&p.id, &p.id, ""),
             p.number.to_string(),
             &p.title,
-            p.title_source.as_deref(),
+            Written::Own(p.title_source.as_deref()),
             p.when.as_ref(),
         ),
         intro: markdown::render(ctx, &p.id, &p.intro).html,
@@ -349,12 +331,12 @@ pub fn page_condition(ctx: &Ctx, conds: &[Option<&Condition>]) -> Option<PageCon
 fn section(ctx: &Ctx, bodies: &mut Bodies, p: &Procedure, s: &Section) -> Result<SectionView> {
     let level = if s.branches.is_empty() { 3 } else { 4 };
     Ok(SectionView {
-        head: Head::written(
+        head: Head::titled(
             ctx,
             (&s.id, &p.id, &format!("sec-{}", s.id)),
             s.number.to_string(),
             &s.title,
-            s.title_source.as_deref(),
+            Written::Own(s.title_source.as_deref()),
             s.when.as_ref(),
         ),
         intro: markdown::render(ctx, &p.id, &s.intro).html,
@@ -423,12 +405,12 @@ pub fn step(ctx: &Ctx, bodies: &mut Bodies, page: &str, st: &Step, level: u8) ->
             .collect()
     };
     Ok(StepView {
-        head: Head::written(
+        head: Head::titled(
             ctx,
             (&st.id, page, &format!("step-{}", st.id)),
             st.number.to_string(),
             &st.title,
-            st.title_source.as_deref(),
+            Written::Own(st.title_source.as_deref()),
             st.when.as_deref(),
         ),
         reused: st.reused.clone(),
