@@ -65,7 +65,7 @@ fn is_plain_paragraph(src: &str) -> bool {
     let Some(first) = src.chars().next() else {
         return false;
     };
-    if first.is_ascii_digit() || "#>-+*=_~`<|".contains(first) || src.trim() != src {
+    if first.is_ascii_digit() || "#>-+*=_~`<|".contains(first) || src.trim().len() != src.len() {
         return false;
     }
     // Bytes, not characters: every mark is ASCII, and so is every control character but
