@@ -10,7 +10,7 @@
 use super::body_html::{badges, value, when_attr};
 use super::html::{esc_into, tera_esc_into as auto, Segment};
 use super::i18n::Strings;
-use super::view::{GapView, LinkView, ProcedureView, StepView};
+use super::view::{GapView, Head, LinkView, ProcedureView, StepView};
 use crate::words::Runbook;
 
 /// The templates whose markup this module writes.
@@ -72,11 +72,7 @@ pub fn procedure(p: &ProcedureView, w: Words<'_>, on_page: bool, out: &mut Strin
         out.push_str(">\n    <h2 id=\"");
         auto(out, &s.head.anchor);
         out.push_str("\"><a class=\"anchor\" href=\"#");
-        auto(out, &s.head.anchor);
-        out.push_str("\"><span class=\"num\">");
-        auto(out, &s.head.number);
-        out.push_str("</span> ");
-        title(s.head.title_values.as_deref(), &s.head.title, out);
+        numbered(&s.head, out);
         out.push_str("</a> ");
         if let Some(b) = &s.head.badges {
             badges(b, t, out);
@@ -126,11 +122,7 @@ fn page_toc(p: &ProcedureView, t: &Strings, out: &mut String) {
         out.push_str("</summary>\n    <ol>");
         for s in &p.sections {
             out.push_str("\n      <li><a href=\"#");
-            auto(out, &s.head.anchor);
-            out.push_str("\"><span class=\"num\">");
-            auto(out, &s.head.number);
-            out.push_str("</span> ");
-            title(s.head.title_values.as_deref(), &s.head.title, out);
+            numbered(&s.head, out);
             out.push_str("</a></li>");
         }
         out.push_str("\n    </ol>\n  </details>\n</nav>");
@@ -285,6 +277,16 @@ fn gap(g: &GapView, t: &Strings, out: &mut String) {
     out.push_str("\">\n");
     out.push_str(&g.source);
     out.push_str("\n  </div>\n</details>\n");
+}
+
+/// A section's link to itself, from its anchor on: `anchor"><span class="num">1.2</span>
+/// title`, as the section heading and the page's contents both write it.
+fn numbered(head: &Head, out: &mut String) {
+    auto(out, &head.anchor);
+    out.push_str("\"><span class=\"num\">");
+    auto(out, &head.number);
+    out.push_str("</span> ");
+    title(head.title_values.as_deref(), &head.title, out);
 }
 
 /// `parts/title.html`: the title cut at the facet values it shows, else the plain title.
