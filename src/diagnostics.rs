@@ -195,7 +195,9 @@ struct SourceFile {
     path: PathBuf,
     display: String,
     text: Arc<str>,
-    line_starts: Vec<usize>,
+    /// Made when a message first needs a line: a book without problems never does, and
+    /// scanning every file for its lines was most of the serial part of a load.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl SourceMap {
@@ -204,7 +206,7 @@ impl SourceMap {
         self.files.push(Arc::new(SourceFile {
             path,
             display: escaped(display),
-            line_starts: line_starts(&text),
+            line_starts: std::sync::OnceLock::new(),
             text: text.into(),
         }));
         self.files.len() - 1
@@ -216,7 +218,7 @@ impl SourceMap {
             *f = Arc::new(SourceFile {
                 path: f.path.clone(),
                 display: f.display.clone(),
-                line_starts: line_starts(&text),
+                line_starts: std::sync::OnceLock::new(),
                 text: text.into(),
             });
         }
@@ -246,8 +248,9 @@ impl SourceMap {
     pub fn line_col(&self, file: FileId, offset: usize) -> (usize, usize) {
         let f = &self.files[file];
         let offset = offset.min(f.text.len());
-        let line = f.line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = f.line_starts[line];
+        let starts = f.line_starts.get_or_init(|| line_starts(&f.text));
+        let line = starts.partition_point(|&s| s <= offset) - 1;
+        let start = starts[line];
         let col = f
             .text
             .get(start..offset)

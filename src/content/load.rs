@@ -412,8 +412,15 @@ impl Reader<'_> {
     }
 
     fn entries(&mut self, dir: &Path) -> Vec<PathBuf> {
-        let mut v: Vec<PathBuf> = match fs::read_dir(dir) {
-            Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+        // The listing says which entries are links: the others need no look of their own.
+        let mut v: Vec<(PathBuf, bool)> = match fs::read_dir(dir) {
+            Ok(rd) => rd
+                .filter_map(|e| {
+                    let e = e.ok()?;
+                    let link = e.file_type().map_or(true, |t| t.is_symlink());
+                    Some((e.path(), link))
+                })
+                .collect(),
             Err(e) => {
                 let display = self.display(dir);
                 self.diags.push(Diagnostic::global(format!(
@@ -423,8 +430,8 @@ impl Reader<'_> {
             }
         };
         v.sort();
-        v.retain(|p| self.safe_link(p));
-        v
+        v.retain(|(p, link)| !link || self.safe_link(p));
+        v.into_iter().map(|(p, _)| p).collect()
     }
 
     /// Symlinks are followed only when they stay inside the book and do not loop back to

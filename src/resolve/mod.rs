@@ -551,12 +551,11 @@ impl<'a> Resolver<'a> {
             Some((file, raw)) => self.ext_refs(*file, raw),
             None => Vec::new(),
         };
-        let chapters = loaded
-            .chapters
-            .iter()
-            .enumerate()
-            .map(|(ci, ch)| self.chapter(ch, Number(vec![ci as u32 + 1])))
-            .collect();
+        // Chapters beside each other, as their items are: one at a time, each chapter's
+        // join left a core idle (a third of the resolving time at 5,000 procedures).
+        let chapters = self.apart(&loaded.chapters, |sub, ci, ch| {
+            sub.chapter(ch, Number(vec![ci as u32 + 1]))
+        });
         (front, refs, chapters)
     }
 

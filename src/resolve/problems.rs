@@ -34,7 +34,12 @@ impl Resolver<'_> {
         unread: &HashSet<String>,
         chapters: &[Chapter],
     ) -> Vec<Problem> {
-        let order = step_order(chapters);
+        // Only problems look steps up: a book without any needs no table of its steps.
+        let order = if raws.is_empty() {
+            HashMap::new()
+        } else {
+            step_order(chapters)
+        };
         self.in_problem = true;
         let mut out: Vec<Problem> = Vec::new();
         for (id, (file, raw)) in raws {
