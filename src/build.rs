@@ -24,6 +24,8 @@ pub struct Build<'a> {
     translations: &'a [Book],
     out_dir: PathBuf,
     staged: StagedDir,
+    /// Left for the next build to tell it has nothing to do ([`crate::fresh`]).
+    fresh: Option<(&'a crate::fresh::Prepared, crate::fresh::Record)>,
 }
 
 /// What a build did.
@@ -82,7 +84,19 @@ impl<'a> Build<'a> {
             translations: &[],
             out_dir,
             staged,
+            fresh: None,
         })
+    }
+
+    /// Leaves `record` (its page and step counts filled in) for the next build of
+    /// `prepared`'s inputs, so that it can tell it has nothing to do.
+    pub fn remembering(
+        mut self,
+        prepared: &'a crate::fresh::Prepared,
+        record: crate::fresh::Record,
+    ) -> Build<'a> {
+        self.fresh = Some((prepared, record));
+        self
     }
 
     /// Renders every file afresh and forgets the build cache beside the output (`--no-cache`).
@@ -109,6 +123,7 @@ impl<'a> Build<'a> {
             translations,
             out_dir,
             mut staged,
+            fresh,
         } = self;
         let own = book.config.language;
         let others: Vec<_> = translations.iter().map(|b| b.config.language).collect();
@@ -165,6 +180,14 @@ impl<'a> Build<'a> {
                     Ok(r)
                 })
                 .and_then(|r| {
+                    if let (Some((prepared, record)), Some(cache)) = (&fresh, staged.cache()) {
+                        let record = crate::fresh::Record {
+                            pages: r.0.pages,
+                            steps: r.0.steps,
+                            ..record.clone()
+                        };
+                        crate::fresh::remember(cache, prepared, &record);
+                    }
                     let reused = staged.cache().map_or(0, |c| c.reused());
                     let retired = crate::timing::phase("commit", || staged.commit())?;
                     Ok((r, reused, retired))

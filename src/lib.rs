@@ -32,6 +32,7 @@ pub mod coverage;
 pub mod diagnostics;
 pub mod facet;
 pub mod filter;
+pub mod fresh;
 pub mod model;
 pub mod output;
 pub mod pdf;

@@ -31,26 +31,56 @@ pub struct Args {
 pub fn run(args: Args) -> Result<ExitCode> {
     let start = Instant::now();
     let root = &args.book.book;
+    let prepared = if args.no_cache {
+        None
+    } else {
+        crate::timing::phase("inputs of the build", || {
+            crate::fresh::prepare(root, args.out.as_deref())
+        })
+    };
+    if let Some(prepared) = &prepared {
+        if let Some(record) = crate::fresh::check(root, prepared, args.out.is_some()) {
+            return Ok(up_to_date(&args, &prepared.out_dir, &record, start));
+        }
+    }
     let loaded =
         match crate::timing::phase("load book", || super::load::book(root, "nothing was built")) {
             Ok(loaded) => loaded,
             Err(code) => return Ok(code),
         };
     let book = &loaded.book;
-    let translations = match super::translations::load_all(root, book, "nothing was built") {
-        Ok(books) => books,
-        Err(code) => return Ok(code),
-    };
+    let mut notes = Vec::new();
+    let translations =
+        match super::translations::load_all(root, book, "nothing was built", &mut notes) {
+            Ok(books) => books,
+            Err(code) => return Ok(code),
+        };
     let mut build = Build::new(root, book, args.out.as_deref())?.with_translations(&translations);
-    if args.no_cache {
-        build = build.without_cache();
-    }
-    let report = build.run(&Bar::new("rendering"))?;
     // A build elsewhere (`--out`) writes nothing into the book, schemas included: the
-    // sources may be someone else's or read-only.
+    // sources may be someone else's or read-only. Kept once the output folder is claimed
+    // (a refused one writes nothing) and before the site is built, so that the build can
+    // record them as it leaves them.
     if args.out.is_none() {
         super::schema::keep(root, book);
     }
+    if args.no_cache {
+        build = build.without_cache();
+    }
+    // A book's warnings are printed at every build: a build that printed some leaves no
+    // record that the next has nothing to do.
+    if let (Some(prepared), 0) = (&prepared, loaded.warnings) {
+        let record = crate::fresh::Record {
+            book_side: if args.out.is_some() {
+                None
+            } else {
+                crate::fresh::book_side(root)
+            },
+            notes,
+            ..crate::fresh::Record::default()
+        };
+        build = build.remembering(prepared, record);
+    }
+    let report = build.run(&Bar::new("rendering"))?;
     if report.pdfs > 0 {
         eprintln!("printed {} with Chromium", count(report.pdfs, "PDF"));
     }
@@ -84,14 +114,43 @@ pub fn run(args: Args) -> Result<ExitCode> {
         start.elapsed().as_millis()
     );
     if args.open {
-        let page = report.out_dir.join("index.html");
-        // The site is built either way; a machine without a desktop browser only warns.
-        if let Err(e) = open_in_browser(&page) {
-            eprintln!("warning: {e:#}; open {} yourself", page.display());
-        }
+        open_site(&report.out_dir);
     }
     super::load::leave((loaded, translations));
     Ok(ExitCode::SUCCESS)
+}
+
+/// Says that the site in `out_dir` is what a build would make, as the previous build said.
+fn up_to_date(
+    args: &Args,
+    out_dir: &Path,
+    record: &crate::fresh::Record,
+    start: Instant,
+) -> ExitCode {
+    for note in &record.notes {
+        eprintln!("{note}");
+    }
+    eprintln!(
+        "up to date: {} already holds {}, {} built from the book as it is ({} ms; \
+         `--no-cache` builds it again)",
+        out_dir.display(),
+        count(record.pages, "page"),
+        count(record.steps, "step"),
+        start.elapsed().as_millis()
+    );
+    if args.open {
+        open_site(out_dir);
+    }
+    ExitCode::SUCCESS
+}
+
+/// `--open`: the site's home page in the desktop's browser.
+fn open_site(out_dir: &Path) {
+    let page = out_dir.join("index.html");
+    // The site is built either way; a machine without a desktop browser only warns.
+    if let Err(e) = open_in_browser(&page) {
+        eprintln!("warning: {e:#}; open {} yourself", page.display());
+    }
 }
 
 /// Hands the page to the desktop's default browser without waiting for it.

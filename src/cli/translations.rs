@@ -121,6 +121,7 @@ pub(super) fn load_all(
     root: &Path,
     book: &crate::model::Book,
     undone: &str,
+    notes: &mut Vec<String>,
 ) -> Result<Vec<crate::model::Book>, ExitCode> {
     let mut out = Vec::new();
     for &lang in &book.config.translations {
@@ -129,10 +130,12 @@ pub(super) fn load_all(
                 // Its files' text only points at problems, and none is printed from here.
                 translated.sources = crate::diagnostics::SourceMap::default();
                 if !status.units.is_empty() {
-                    eprintln!(
+                    let note = format!(
                         "warning: {}; `tejun check` lists them",
                         summary(&status, lang)
                     );
+                    eprintln!("{note}");
+                    notes.push(note);
                 }
                 out.push(translated);
             }

@@ -24,6 +24,7 @@ use anyhow::{Context as _, Result};
 use xxhash_rust::xxh3::Xxh3;
 
 use super::check_relative;
+use super::memo::Memo;
 
 /// The folder an older tejun kept its cache in, inside the output: a manifest path
 /// under it is not trusted.
@@ -45,15 +46,35 @@ pub fn manifest_path(out: &Path) -> PathBuf {
 /// Whether `path` is absent or a manifest tejun wrote (whole or not): the only files
 /// [`BuildCache::write`] may replace and [`forget`] may remove.
 pub fn replaceable(path: &Path) -> bool {
+    starts_with(path, b"tejun build cache ")
+}
+
+/// The manifest beside the output `out`, when there is a whole one.
+fn read_manifest(out: &Path) -> Option<Previous> {
+    let bytes = read_plain(&manifest_path(out))?;
+    parse(std::str::from_utf8(&bytes).ok()?)
+}
+
+/// The bytes of `path` when it is a plain file: a pipe put in its place is never opened
+/// (reading one waits for a writer that never comes).
+pub(super) fn read_plain(path: &Path) -> Option<Vec<u8>> {
+    if !std::fs::symlink_metadata(path).ok()?.file_type().is_file() {
+        return None;
+    }
+    std::fs::read(path).ok()
+}
+
+/// Whether `path` is absent, or a regular file that starts with `magic`.
+pub(super) fn starts_with(path: &Path, magic: &[u8]) -> bool {
     match std::fs::symlink_metadata(path) {
         Err(_) => true,
         Ok(m) if !m.file_type().is_file() => false,
         Ok(_) => {
-            let mut head = [0u8; 18];
+            let mut head = vec![0u8; magic.len()];
             let n = std::fs::File::open(path)
                 .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
                 .unwrap_or(0);
-            head[..n].starts_with(b"tejun build cache ")
+            head[..n] == *magic
         }
     }
 }
@@ -65,6 +86,69 @@ pub fn forget(out: &Path) {
     if path.is_file() && replaceable(&path) {
         let _ = std::fs::remove_file(path);
     }
+    super::memo::forget(out);
+}
+
+/// Whether the output folder `out` holds exactly what the previous build's manifest says it
+/// wrote, each file still as written (same size, same modification time), with the site's
+/// marker and nothing else: a file someone removed, changed or added makes it not so. A
+/// link or anything but a plain file or folder, or a tree deeper than a site's, makes it
+/// not so too.
+pub fn intact(out: &Path) -> bool {
+    let Some(previous) = read_manifest(out) else {
+        return false;
+    };
+    let mut seen = 0;
+    let marker = super::owned::SITE_MARKER;
+    let mut marked = false;
+    let mut check = |rel: &str, meta: &std::fs::Metadata| -> bool {
+        if rel == marker {
+            marked = true;
+            return true;
+        }
+        seen += 1;
+        previous
+            .files
+            .get(rel)
+            .is_some_and(|e| stamp(meta) == (e.size, e.mtime))
+    };
+    walk_files(out, "", 0, &mut check) && marked && seen == previous.files.len()
+}
+
+/// Hands every plain file under `dir` to `check` by its `/`-separated path from the top,
+/// while `check` accepts it; false at the first it refuses, at anything but files and
+/// folders, at an unreadable folder, and past a depth no site reaches.
+fn walk_files(
+    dir: &Path,
+    prefix: &str,
+    depth: usize,
+    check: &mut dyn FnMut(&str, &std::fs::Metadata) -> bool,
+) -> bool {
+    const DEEPEST: usize = 32;
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    for entry in entries {
+        let Ok(entry) = entry else { return false };
+        let Some(name) = entry.file_name().to_str().map(str::to_string) else {
+            return false;
+        };
+        let Ok(meta) = entry.metadata() else {
+            return false;
+        };
+        let rel = format!("{prefix}{name}");
+        let ok = if meta.file_type().is_file() {
+            check(&rel, &meta)
+        } else if meta.file_type().is_dir() && depth < DEEPEST {
+            walk_files(&entry.path(), &format!("{rel}/"), depth + 1, check)
+        } else {
+            false
+        };
+        if !ok {
+            return false;
+        }
+    }
+    true
 }
 
 /// The manifest's first line: format, then the tejun version that wrote it.
@@ -86,6 +170,16 @@ impl Fingerprint {
         let mut f = Fingerprinter::new();
         f.bytes(bytes);
         f.finish()
+    }
+
+    /// Its 16 bytes, little-endian.
+    pub fn to_bytes(self) -> [u8; 16] {
+        self.0.to_le_bytes()
+    }
+
+    /// The fingerprint of [`Fingerprint::to_bytes`].
+    pub fn from_bytes(bytes: [u8; 16]) -> Fingerprint {
+        Fingerprint(u128::from_le_bytes(bytes))
     }
 
     fn hex(self) -> String {
@@ -256,22 +350,22 @@ pub struct BuildCache {
     made_fragments: Mutex<Vec<(String, Vec<Fragment>)>>,
     /// Files put in place from the previous build, for the report.
     reused: std::sync::atomic::AtomicUsize,
+    /// What the build derived on the way to its files ([`Memo`]).
+    memo: Memo,
 }
 
 impl BuildCache {
     /// The cache of a build replacing the output folder `out`: the manifest there when it
     /// is whole and this tejun's, nothing otherwise.
     pub fn open(out: &Path) -> BuildCache {
-        let previous = std::fs::read_to_string(manifest_path(out))
-            .ok()
-            .and_then(|text| parse(&text))
-            .unwrap_or_default();
+        let previous = read_manifest(out).unwrap_or_default();
         BuildCache {
             previous_dir: out.to_path_buf(),
             previous,
             made: Mutex::new(Vec::new()),
             made_fragments: Mutex::new(Vec::new()),
             reused: 0.into(),
+            memo: Memo::open(out, false),
         }
     }
 
@@ -284,7 +378,18 @@ impl BuildCache {
             made: Mutex::new(Vec::new()),
             made_fragments: Mutex::new(Vec::new()),
             reused: 0.into(),
+            memo: Memo::open(out, true),
         }
+    }
+
+    /// What the previous build stored under `key` ([`Memo::recall`]).
+    pub fn recall(&self, key: Fingerprint) -> Option<&[u8]> {
+        self.memo.recall(key)
+    }
+
+    /// Stores `bytes` under `key` for the next build ([`Memo::remember`]).
+    pub fn remember(&self, key: Fingerprint, bytes: Vec<u8>) {
+        self.memo.remember(key, bytes);
     }
 
     /// How many files were put in place from the previous build.
@@ -409,7 +514,8 @@ impl BuildCache {
                 path.display()
             );
         }
-        super::write_atomic(&path, text.as_bytes())
+        super::write_atomic(&path, text.as_bytes())?;
+        self.memo.write(out)
     }
 }
 

@@ -11,6 +11,24 @@ use super::owned::{ensure_overwritable, BookSources, Signature};
 
 /// Writes `bytes` to `path` atomically, creating its folder when missing.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_replacing(path, true, &mut |w| w.write_all(bytes))
+}
+
+/// [`write_atomic`] of what `fill` writes, without waiting for the disk: for a file that
+/// checks itself when read (the build memo ends with its checksum), which a crash may
+/// cut short harmlessly.
+pub(super) fn write_atomic_unsynced(
+    path: &Path,
+    fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    write_replacing(path, false, fill)
+}
+
+fn write_replacing(
+    path: &Path,
+    sync: bool,
+    fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -25,9 +43,17 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .prefix(&format!(".{name}.tejun-new-{}-", std::process::id()))
         .tempfile_in(dir)
         .with_context(|| format!("failed to create a temporary file in `{}`", dir.display()))?;
-    let written = tmp
-        .write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_data());
+    let written = {
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+        fill(&mut w).and_then(|()| w.flush())
+    }
+    .and_then(|()| {
+        if sync {
+            tmp.as_file().sync_data()
+        } else {
+            Ok(())
+        }
+    });
     written.with_context(|| format!("failed to write `{}`", path.display()))?;
     set_readable(tmp.as_file());
     tmp.persist(path)

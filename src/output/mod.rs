@@ -8,6 +8,7 @@
 
 pub mod cache;
 mod file;
+pub mod memo;
 pub mod owned;
 mod staged;
 
@@ -78,6 +79,15 @@ pub trait SharedOutput: Sync {
     fn lends_fragments(&self) -> bool {
         false
     }
+
+    /// What the previous build stored under `key` in its memo ([`memo`]), kept for the
+    /// next build too.
+    fn recall(&self, _key: Fingerprint) -> Option<&[u8]> {
+        None
+    }
+
+    /// Stores `bytes` under `key` in the memo for the next build.
+    fn remember(&self, _key: Fingerprint, _bytes: Vec<u8>) {}
 }
 
 /// Writes `path` through `fill`, or puts the previous build's file in place when it was
@@ -213,6 +223,14 @@ impl SharedOutput for Within<'_> {
 
     fn lends_fragments(&self) -> bool {
         self.inner.lends_fragments()
+    }
+
+    fn recall(&self, key: Fingerprint) -> Option<&[u8]> {
+        self.inner.recall(key)
+    }
+
+    fn remember(&self, key: Fingerprint, bytes: Vec<u8>) {
+        self.inner.remember(key, bytes);
     }
 }
 

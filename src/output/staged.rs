@@ -171,6 +171,13 @@ impl StagedDir {
                 manifest.display()
             );
         }
+        let memo = super::memo::memo_path(&self.target);
+        if self.cache.is_some() && !super::memo::replaceable(&memo) {
+            bail!(
+                "`{}` is not tejun's build memo: move it away, or build with --no-cache",
+                memo.display()
+            );
+        }
         if self.kind == Kind::Site {
             std::fs::write(&marker, marker_text()).context("failed to write the output marker")?;
         } else if !marker.is_file() {
@@ -417,6 +424,16 @@ impl SharedOutput for StagedDir {
 
     fn lends_fragments(&self) -> bool {
         self.cache.as_ref().is_some_and(|c| c.lends_fragments())
+    }
+
+    fn recall(&self, key: Fingerprint) -> Option<&[u8]> {
+        self.cache.as_ref()?.recall(key)
+    }
+
+    fn remember(&self, key: Fingerprint, bytes: Vec<u8>) {
+        if let Some(cache) = &self.cache {
+            cache.remember(key, bytes);
+        }
     }
 }
 

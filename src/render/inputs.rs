@@ -81,6 +81,17 @@ impl Inputs {
         Some(f.finish())
     }
 
+    /// The key of procedure `id`'s search documents in the format `format`: like its
+    /// page, a function of the procedure and what the book shares.
+    pub fn search_docs(&self, format: u32, id: &str) -> Option<Fingerprint> {
+        let mut f = Fingerprinter::new();
+        f.bytes(b"search documents")
+            .bytes(&format.to_le_bytes())
+            .fingerprint(self.shared)
+            .fingerprint(*self.procedures.get(id)?);
+        Some(f.finish())
+    }
+
     /// The key of a page that reads what the book shares and, of its procedures, only
     /// what `own` fingerprints (the commands page: its listing).
     pub fn page_with(&self, site: Fingerprint, template: &str, own: Fingerprint) -> Fingerprint {

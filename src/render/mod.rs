@@ -187,9 +187,18 @@ pub fn language_links(
         .collect()
 }
 
-/// Reads a book for its site's search parts ([`SearchSide`]); `indexed`: the offline index
-/// will be written from this reading (otherwise only the commands page is).
-pub type SearchReader = for<'b> fn(&'b Book, bool) -> std::sync::Arc<dyn SearchSide + 'b>;
+/// Reads a book for its site's search parts ([`SearchSide`]).
+pub type SearchReader = for<'b> fn(&'b Book, &Reading<'_>) -> std::sync::Arc<dyn SearchSide + 'b>;
+
+/// What a [`SearchReader`] is told besides the book.
+pub struct Reading<'r> {
+    /// The offline index will be written from this reading (otherwise only the commands
+    /// page is).
+    pub indexed: bool,
+    /// The build's memo ([`crate::output::memo`]) and the book's hashed model: what the
+    /// previous build read of a procedure the same in both is taken from there.
+    pub memo: Option<(&'r inputs::Inputs, &'r dyn SharedOutput)>,
+}
 
 /// The search layer's reading of a book (its searchable documents), made once per build
 /// and shared by the two parts of the site made from it.
@@ -312,7 +321,15 @@ impl<'a> Site<'a> {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .clone();
-        Some(held.unwrap_or_else(|| read(self.book, false)))
+        Some(held.unwrap_or_else(|| {
+            read(
+                self.book,
+                &Reading {
+                    indexed: false,
+                    memo: None,
+                },
+            )
+        }))
     }
 
     /// Holds `side` for the rest of a build (`None`: lets it go).
@@ -424,8 +441,11 @@ impl<'a> Site<'a> {
         // Read once for the offline index and the commands page, before either starts.
         let searched = with_aggregates || pages.contains(&PageId::Commands);
         if let (Some(read), true) = (self.search, searched) {
-            let side =
-                crate::timing::phase("search documents", || read(self.book, with_aggregates));
+            let reading = Reading {
+                indexed: with_aggregates,
+                memo: sink.keeps_cache().then(|| (self.inputs(), sink)),
+            };
+            let side = crate::timing::phase("search documents", || read(self.book, &reading));
             self.hold_search(Some(side));
         }
         let built = runbook::build_date();

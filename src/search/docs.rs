@@ -21,7 +21,7 @@ use crate::filter::is_trivial;
 use crate::model::*;
 
 /// What a search document stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DocKind {
     /// A procedure's intro.
@@ -82,7 +82,7 @@ pub struct SearchDoc {
 /// [`SearchDoc::condition`]; slice `k` is `conditions[k - 1]`, the conjunction of every
 /// condition from the chapter down to the variant, part or process item. The tag lists
 /// run beside the document's fields; empty ones (a document without slices) mean 0.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct SliceLists {
     /// Each slice's condition in `Condition`'s canonical syntax.
     pub conditions: Vec<String>,
@@ -153,6 +153,11 @@ impl Slices {
         tags.get(i).copied().unwrap_or(0)
     }
 
+    /// The lists, when there are any.
+    pub fn lists(&self) -> Option<&SliceLists> {
+        self.0.as_deref()
+    }
+
     /// The lists, to take apart.
     pub fn into_lists(self) -> SliceLists {
         self.0.map(|b| *b).unwrap_or_default()
@@ -201,14 +206,27 @@ impl SearchDoc {
 /// Every searchable document of `book`, in reading order: the procedures' made on every
 /// core (each is a function of the book alone), then joined in order.
 pub fn collect(book: &Book) -> Vec<SearchDoc> {
+    collect_with(book, &|_, read| read())
+}
+
+/// What [`collect_with`] asks of each procedure: its documents, given the procedure and
+/// the way to read them from the book.
+pub type PerProcedure<'f> =
+    dyn Fn(&Procedure, &dyn Fn() -> Vec<SearchDoc>) -> Vec<SearchDoc> + Sync + 'f;
+
+/// [`collect`], each procedure's documents as `each` gives them (read from the book, or
+/// taken from where an earlier reading of the same procedure was kept).
+pub fn collect_with(book: &Book, each: &PerProcedure<'_>) -> Vec<SearchDoc> {
     use rayon::prelude::*;
     let step_word = book.config.words.site.step.as_str();
     let per_procedure = placed(book, &|_| true)
         .par_iter()
         .map(|(ch, p, conds)| {
-            let mut docs = Vec::new();
-            procedure(book, ch, p, conds, step_word, &mut |d| docs.push(d));
-            docs
+            each(p, &|| {
+                let mut docs = Vec::new();
+                procedure(book, ch, p, conds, step_word, &mut |d| docs.push(d));
+                docs
+            })
         })
         .collect::<Vec<_>>();
     // Sized once: grown by doubling, the book's documents (tens of megabytes) were copied

@@ -21,6 +21,7 @@ pub mod rank;
 mod retrieve;
 pub mod snippet;
 pub mod stem;
+pub mod stored;
 pub mod wording;
 
 pub use analyze::analyze;
@@ -32,18 +33,24 @@ pub use query::Field;
 use std::sync::{Arc, Mutex};
 
 use crate::model::Book;
-use crate::render::{IndexFile, IndexKept, SearchSide};
+use crate::render::{IndexFile, IndexKept, Reading, SearchSide};
 
 /// The search layer's reading of `book` for its site ([`crate::render::Site::with_search`]):
 /// the documents, made once on every core, list the commands page's names at once and
 /// are then kept for the offline index alone, when `indexed` says it will be written (the
 /// dev server renders pages and the offline index apart). Each part takes what it reads,
 /// so it is let go as soon as that part is done.
-pub fn read_site(book: &Book, indexed: bool) -> Arc<dyn SearchSide + '_> {
-    let docs = collect(book);
+pub fn read_site<'b>(book: &'b Book, reading: &Reading<'_>) -> Arc<dyn SearchSide + 'b> {
+    let indexed = reading.indexed;
+    let docs = crate::timing::phase("search: documents", || match reading.memo {
+        Some((inputs, sink)) => stored::collect(book, inputs, sink),
+        None => collect(book),
+    });
     Arc::new(SiteDocs {
         book,
-        listed: Mutex::new(Some(commands::for_site(&docs))),
+        listed: Mutex::new(Some(crate::timing::phase("search: commands", || {
+            commands::for_site(&docs)
+        }))),
         docs: Mutex::new(indexed.then_some(docs)),
     })
 }

@@ -186,7 +186,7 @@ fn failed_build_leaves_previous_output_byte_identical() {
         o.stderr()
     );
     assert_eq!(snapshot(&book.join("book")), before);
-    // No staging folder is left behind (the build cache beside the output stays).
+    // No staging folder is left behind (the build cache and memo beside the output stay).
     let names: Vec<_> = std::fs::read_dir(&book)
         .expect("read_dir")
         .map(|e| e.expect("e").file_name())
@@ -194,7 +194,7 @@ fn failed_build_leaves_previous_output_byte_identical() {
     assert!(
         names.iter().all(|n| {
             let n = n.to_string_lossy();
-            !n.starts_with(".book.tejun-") || n == ".book.tejun-cache"
+            !n.starts_with(".book.tejun-") || n == ".book.tejun-cache" || n == ".book.tejun-memo"
         }),
         "{names:?}"
     );

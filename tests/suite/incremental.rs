@@ -173,8 +173,18 @@ fn every_kind_of_edit_rebuilds_to_what_a_clean_build_makes() {
     rebuild_matches_clean(&book, &out, "a theme asset");
     fs::remove_file(book.join("content/01-install/02-upgrade.toml")).expect("remove");
     rebuild_matches_clean(&book, &out, "a removed procedure file");
+    // With no change, the build has nothing to do (tests/suite/up_to_date.rs); without the
+    // record that says so (the build memo beside the output), it renders nothing and keeps
+    // every file but the folder's marker (written by every build).
+    let up_to_date = build(&book, &out);
+    assert!(
+        up_to_date.stderr().contains("up to date:"),
+        "{}",
+        up_to_date.stderr()
+    );
+    let memo = manifest(&out).with_file_name(".site.tejun-memo");
+    fs::remove_file(&memo).expect("the build memo beside the output");
     let run = rebuild_matches_clean(&book, &out, "no change at all");
-    // Every file but the folder's marker (written by every build) is kept.
     assert_eq!(
         kept(&run),
         site(&out).len() - 1,

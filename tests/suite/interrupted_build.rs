@@ -93,8 +93,10 @@ fn killing_a_build_midway_never_leaves_a_partial_site() {
     let leftovers = loop {
         let leftovers: Vec<String> = names_in(work.tmp())
             .into_iter()
-            // The build cache beside the output is kept on purpose.
-            .filter(|n| n.starts_with(".site.") && n != ".site.tejun-cache")
+            // The build cache and memo beside the output are kept on purpose.
+            .filter(|n| {
+                n.starts_with(".site.") && n != ".site.tejun-cache" && n != ".site.tejun-memo"
+            })
             .collect();
         if leftovers.is_empty() || Instant::now() > deadline {
             break leftovers;

@@ -71,4 +71,5 @@ mod serve;
 mod serve_load;
 mod transcription;
 mod translations;
+mod up_to_date;
 mod words;

@@ -1,0 +1,211 @@
+//! A build with nothing to do: when every file the book is built from is what it was at
+//! the previous build, and the output is what that build left, `tejun build` says so
+//! instead of loading and rendering the book again (at 5,000 procedures, 3 s of work that
+//! would write the same bytes).
+//!
+//! What the previous build was made from is one [`Fingerprint`] ([`inputs`]): the tejun
+//! version, `book.toml`, every file under `content/`, `translations/` and the theme
+//! folder (names and bytes, read on every core), the date runbooks print, and whether the
+//! build wrote into the book. That build left a [`Record`] under it in the build memo
+//! ([`crate::output::memo`]). The output counts as what it left only when the build
+//! cache's manifest accounts for every file in it, each with the size and modification
+//! time it was written with, and nothing else is there; the editor schemas it kept in
+//! the book must be as it kept them, and a search index beside the output must match the
+//! book. Only a build that printed no warning leaves a record (a book's warnings are
+//! printed at every build), and none is used by `--no-cache` or by a book that prints
+//! PDFs (made by a browser outside tejun).
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
+use crate::output::{Fingerprint, Fingerprinter};
+
+/// Format of [`Record`]; part of its key.
+const FORMAT: &[u8] = b"up to date 1";
+
+/// Folders deeper than this under an input folder are not followed (a link cycle).
+const DEEPEST: usize = 32;
+
+/// What a build left for the next to tell that it has nothing to do.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Record {
+    /// Pages written (the print page included), as the build reported.
+    pub pages: usize,
+    /// Steps on them.
+    pub steps: usize,
+    /// The editor schemas the build kept in the book ([`book_side`]); `None` when it
+    /// kept none (`--out`).
+    pub book_side: Option<[u8; 16]>,
+    /// What the build printed besides its report (a translation's summary), to print
+    /// again.
+    pub notes: Vec<String>,
+}
+
+impl Record {
+    /// The bytes kept in the memo.
+    pub fn encode(&self) -> Vec<u8> {
+        // Numbers, bytes and strings: serialising them into memory cannot fail.
+        postcard::to_stdvec(self).unwrap_or_default()
+    }
+
+    fn decode(bytes: &[u8]) -> Option<Record> {
+        postcard::from_bytes(bytes).ok()
+    }
+}
+
+/// A book about to be built, read far enough to tell whether it needs to be.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The book's `book.toml`.
+    pub config: Config,
+    /// Where the site goes.
+    pub out_dir: PathBuf,
+    /// The key of the build's [`Record`] in the memo.
+    pub key: Fingerprint,
+}
+
+/// Reads `book.toml` and fingerprints every input of a build of the book at `root` into
+/// `out` (`None`: the book's `[output] dir`). `None` when there is nothing to compare: a
+/// `book.toml` that does not read cleanly (the build will say why), a book that prints
+/// PDFs, an input folder that cannot be read whole.
+pub fn prepare(root: &Path, out: Option<&Path>) -> Option<Prepared> {
+    let text = std::fs::read_to_string(root.join("book.toml")).ok()?;
+    let mut diags = crate::diagnostics::Diagnostics::default();
+    let config = Config::parse(&text, 0, &mut diags)?;
+    if !diags.items.is_empty() || config.pdf_enabled {
+        return None;
+    }
+    let out_dir = match out {
+        Some(out) => out.to_path_buf(),
+        None => crate::output::owned::output_in_book(root, &config.out_dir).ok()?,
+    };
+    let key = inputs(root, &config, out.is_some())?;
+    Some(Prepared {
+        config,
+        out_dir,
+        key,
+    })
+}
+
+/// The fingerprint of what a build of the book at `root` reads (see the module's notes);
+/// `elsewhere`: built with `--out`, writing nothing into the book.
+pub fn inputs(root: &Path, config: &Config, elsewhere: bool) -> Option<Fingerprint> {
+    let mut files = vec![PathBuf::from("book.toml")];
+    let mut folders = vec![PathBuf::from("content"), PathBuf::from("translations")];
+    folders.push(config.theme_dir.clone());
+    for folder in &folders {
+        if root.join(folder).is_dir() {
+            list(root, folder, 0, &mut files)?;
+        }
+    }
+    files.sort();
+    files.dedup();
+    let parts: Vec<Fingerprint> = files
+        .par_iter()
+        .map(|rel| {
+            let bytes = read_plain(&root.join(rel))?;
+            let mut f = Fingerprinter::new();
+            f.bytes(rel.to_string_lossy().as_bytes()).bytes(&bytes);
+            Some(f.finish())
+        })
+        .collect::<Option<_>>()?;
+    let mut f = Fingerprinter::new();
+    f.bytes(FORMAT)
+        .bytes(crate::render::runbook::build_date().as_bytes())
+        .bytes(&[u8::from(elsewhere)])
+        .bytes(&(parts.len() as u64).to_le_bytes());
+    for part in parts {
+        f.fingerprint(part);
+    }
+    Some(f.finish())
+}
+
+/// The editor schemas `tejun build` keeps in the book (`.tejun/schema/`, `.taplo.toml`),
+/// fingerprinted as they are now.
+pub fn book_side(root: &Path) -> Option<[u8; 16]> {
+    let mut files = Vec::new();
+    let schemas = PathBuf::from(crate::schema::DIR);
+    if root.join(&schemas).is_dir() {
+        list(root, &schemas, 0, &mut files)?;
+    }
+    files.push(PathBuf::from(crate::schema::TAPLO_CONFIG));
+    files.sort();
+    let mut f = Fingerprinter::new();
+    for rel in &files {
+        f.bytes(rel.to_string_lossy().as_bytes());
+        match read_plain(&root.join(rel)) {
+            Some(bytes) => f.bytes(&bytes),
+            None => f.bytes(b"absent"),
+        };
+    }
+    Some(f.finish().to_bytes())
+}
+
+/// The bytes of `path` when it is a plain file (through links): a pipe or a device is
+/// never opened (a reader of a pipe would wait for ever), and the load reports it.
+fn read_plain(path: &Path) -> Option<Vec<u8>> {
+    if !std::fs::metadata(path).ok()?.is_file() {
+        return None;
+    }
+    std::fs::read(path).ok()
+}
+
+/// The files under `root/folder`, by their paths from `root`; `None` when a folder cannot
+/// be read or is too deep.
+fn list(root: &Path, folder: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Option<()> {
+    if depth > DEEPEST {
+        return None;
+    }
+    for entry in std::fs::read_dir(root.join(folder)).ok()? {
+        let entry = entry.ok()?;
+        let rel = folder.join(entry.file_name());
+        // Followed as the loader follows links: what they point at is what is read.
+        if root.join(&rel).is_dir() {
+            list(root, &rel, depth + 1, out)?;
+        } else {
+            out.push(rel);
+        }
+    }
+    Some(())
+}
+
+/// The key of `prepared`'s record in the memo.
+fn record_key(prepared: &Prepared) -> Fingerprint {
+    let mut f = Fingerprinter::new();
+    f.bytes(FORMAT).fingerprint(prepared.key);
+    f.finish()
+}
+
+/// The previous build's record when it was made from the same inputs and left everything
+/// as it is now (see the module's notes): the build has nothing to do.
+pub fn check(root: &Path, prepared: &Prepared, elsewhere: bool) -> Option<Record> {
+    let out = &prepared.out_dir;
+    let memo = crate::output::memo::Memo::open(out, false);
+    let record = Record::decode(memo.recall(record_key(prepared))?)?;
+    let kept_schemas = if elsewhere { None } else { book_side(root) };
+    if record.book_side != kept_schemas {
+        return None;
+    }
+    if !crate::output::cache::intact(out) {
+        return None;
+    }
+    // A search index beside the output is brought up to date by a build: it must be so.
+    let index = crate::search::index::beside(out);
+    let own = prepared.config.language;
+    let languages = std::iter::once(own).chain(prepared.config.translations.iter().copied());
+    for lang in languages {
+        let dir = crate::search::index::in_language(&index, own, lang);
+        if dir.exists() && !crate::search::index::is_fresh(root, &dir, lang).unwrap_or(false) {
+            return None;
+        }
+    }
+    Some(record)
+}
+
+/// Keeps `record` for the next build of `prepared` in `cache`'s memo.
+pub fn remember(cache: &crate::output::BuildCache, prepared: &Prepared, record: &Record) {
+    cache.remember(record_key(prepared), record.encode());
+}
