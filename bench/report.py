@@ -24,6 +24,7 @@ TOOLS = [
 METRICS = [
     "full build",
     "rebuild after one edit",
+    "rebuild, nothing changed",
     "peak memory",
     "search index build",
     "peak memory, search index build",
@@ -198,6 +199,11 @@ out.append(
     "(hyperfine `--prepare`); `tejun build` and `mdbook build` then build everything again. "
     "`tejun serve`: the time from writing the file to the `update` event on its reload channel "
     "(`bench/servelatency.js`, the watcher's debounce included); the ratio uses it when present."
+)
+out.append(
+    "- Rebuild, nothing changed: `tejun build` again right after the last rebuild (it says the "
+    "site is up to date); `mdbook build` and `hugo` have no such check and build everything, "
+    "as in their full build."
 )
 out.append(
     "- Search, cold process: `tejun search QUERY BOOK` over 8 fixed queries, 10 runs each "

@@ -11,9 +11,9 @@
 //! cache's manifest accounts for every file in it, each with the size and modification
 //! time it was written with, and nothing else is there; the editor schemas it kept in
 //! the book must be as it kept them, and a search index beside the output must match the
-//! book. Only a build that printed no warning leaves a record (a book's warnings are
-//! printed at every build), and none is used by `--no-cache` or by a book that prints
-//! PDFs (made by a browser outside tejun).
+//! book. The record holds what the build printed besides its report (the book's warnings,
+//! a translation's summary) to print it again. None is used by `--no-cache` or by a book
+//! that prints PDFs (made by a browser outside tejun).
 
 use std::path::{Path, PathBuf};
 
@@ -21,6 +21,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics, FileId, Severity, SourceMap};
 use crate::output::{Fingerprint, Fingerprinter};
 
 /// Format of [`Record`]; part of its key.
@@ -42,6 +43,114 @@ pub struct Record {
     /// What the build printed besides its report (a translation's summary), to print
     /// again.
     pub notes: Vec<String>,
+    /// The book's warnings, printed again as the build printed them.
+    pub warnings: Vec<Warning>,
+}
+
+/// A warning of the load, kept to be printed again: a [`Diagnostic`] with its files named
+/// by their paths from the book's folder rather than by the load's file ids.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Warning {
+    /// The file and the bytes it concerns, if any.
+    at: Option<Place>,
+    message: String,
+    hint: Option<String>,
+    /// Other places it points at, each with its note.
+    related: Vec<(Place, String)>,
+}
+
+/// A span of a file, by the file's path from the book's folder and its name in messages.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Place {
+    path: PathBuf,
+    display: String,
+    span: (usize, usize),
+}
+
+/// The warnings of a load of the book at `root`, kept with the files they point into.
+pub fn keep_warnings(root: &Path, warnings: &Diagnostics, sources: &SourceMap) -> Vec<Warning> {
+    let place = |file: FileId, span: &std::ops::Range<usize>| Place {
+        path: sources
+            .path(file)
+            .strip_prefix(root)
+            .unwrap_or(sources.path(file))
+            .to_path_buf(),
+        display: sources.display(file).to_string(),
+        span: (span.start, span.end),
+    };
+    warnings
+        .items
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .map(|d| Warning {
+            at: d
+                .file
+                .filter(|&f| sources.contains(f))
+                .map(|f| place(f, &d.span)),
+            message: d.message.clone(),
+            hint: d.hint.clone(),
+            related: d
+                .related
+                .iter()
+                .filter(|(f, _, _)| sources.contains(*f))
+                .map(|(f, span, note)| (place(*f, span), note.clone()))
+                .collect(),
+        })
+        .collect()
+}
+
+/// Kept warnings as the load made them, with the files they point into read again (they
+/// are as they were: the inputs are); `None` when one cannot be read.
+pub struct Replay {
+    warnings: Diagnostics,
+    sources: SourceMap,
+}
+
+impl Replay {
+    fn of(root: &Path, kept: &[Warning]) -> Option<Replay> {
+        let mut sources = SourceMap::default();
+        let mut ids: std::collections::HashMap<PathBuf, FileId> = Default::default();
+        let mut id_of = |p: &Place, sources: &mut SourceMap| -> Option<FileId> {
+            if let Some(&id) = ids.get(&p.path) {
+                return Some(id);
+            }
+            let full = root.join(&p.path);
+            let text = String::from_utf8(read_plain(&full)?).ok()?;
+            let id = sources.add(full, p.display.clone(), text);
+            ids.insert(p.path.clone(), id);
+            Some(id)
+        };
+        let mut warnings = Diagnostics::default();
+        for w in kept {
+            let mut related = Vec::new();
+            for (p, note) in &w.related {
+                related.push((id_of(p, &mut sources)?, p.span.0..p.span.1, note.clone()));
+            }
+            let (file, span) = match &w.at {
+                Some(p) => (Some(id_of(p, &mut sources)?), p.span.0..p.span.1),
+                None => (None, 0..0),
+            };
+            warnings.push(Diagnostic {
+                severity: Severity::Warning,
+                file,
+                span,
+                message: w.message.clone(),
+                hint: w.hint.clone(),
+                related,
+            });
+        }
+        Some(Replay { warnings, sources })
+    }
+
+    /// Prints the warnings as the load printed them.
+    pub fn emit(&self) {
+        self.warnings.emit(&self.sources);
+    }
+
+    /// How many there are.
+    pub fn count(&self) -> usize {
+        self.warnings.items.len()
+    }
 }
 
 impl Record {
@@ -179,9 +288,10 @@ fn record_key(prepared: &Prepared) -> Fingerprint {
     f.finish()
 }
 
-/// The previous build's record when it was made from the same inputs and left everything
-/// as it is now (see the module's notes): the build has nothing to do.
-pub fn check(root: &Path, prepared: &Prepared, elsewhere: bool) -> Option<Record> {
+/// The previous build's record, and its warnings ready to be printed again, when it was
+/// made from the same inputs and left everything as it is now (see the module's notes):
+/// the build has nothing to do.
+pub fn check(root: &Path, prepared: &Prepared, elsewhere: bool) -> Option<(Record, Replay)> {
     let out = &prepared.out_dir;
     let memo = crate::output::memo::Memo::open(out, false);
     let record = Record::decode(memo.recall(record_key(prepared))?)?;
@@ -202,7 +312,8 @@ pub fn check(root: &Path, prepared: &Prepared, elsewhere: bool) -> Option<Record
             return None;
         }
     }
-    Some(record)
+    let replay = Replay::of(root, &record.warnings)?;
+    Some((record, replay))
 }
 
 /// Keeps `record` for the next build of `prepared` in `cache`'s memo.

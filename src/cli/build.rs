@@ -39,11 +39,17 @@ pub fn run(args: Args) -> Result<ExitCode> {
         })
     };
     if let Some(prepared) = &prepared {
-        if let Some(record) = crate::fresh::check(root, prepared, args.out.is_some()) {
-            return Ok(up_to_date(&args, &prepared.out_dir, &record, start));
+        if let Some((record, replay)) = crate::fresh::check(root, prepared, args.out.is_some()) {
+            return Ok(up_to_date(
+                &args,
+                &prepared.out_dir,
+                &record,
+                &replay,
+                start,
+            ));
         }
     }
-    let loaded =
+    let mut loaded =
         match crate::timing::phase("load book", || super::load::book(root, "nothing was built")) {
             Ok(loaded) => loaded,
             Err(code) => return Ok(code),
@@ -66,10 +72,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
     if args.no_cache {
         build = build.without_cache();
     }
-    // A book's warnings are printed at every build: a build that printed some leaves no
-    // record that the next has nothing to do.
-    if let (Some(prepared), 0) = (&prepared, loaded.warnings) {
+    if let Some(prepared) = &prepared {
         let record = crate::fresh::Record {
+            warnings: std::mem::take(&mut loaded.kept_warnings),
             book_side: if args.out.is_some() {
                 None
             } else {
@@ -125,17 +130,20 @@ fn up_to_date(
     args: &Args,
     out_dir: &Path,
     record: &crate::fresh::Record,
+    replay: &crate::fresh::Replay,
     start: Instant,
 ) -> ExitCode {
+    replay.emit();
     for note in &record.notes {
         eprintln!("{note}");
     }
     eprintln!(
-        "up to date: {} already holds {}, {} built from the book as it is ({} ms; \
+        "up to date: {} already holds {}, {} built from the book as it is ({}, {} ms; \
          `--no-cache` builds it again)",
         out_dir.display(),
         count(record.pages, "page"),
         count(record.steps, "step"),
+        count(replay.count(), "warning"),
         start.elapsed().as_millis()
     );
     if args.open {

@@ -40,7 +40,7 @@ fn matrix_row(row: &MatrixRow, config: &Config) -> String {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let start = Instant::now();
     match super::load::book(&args.book.book, "") {
-        Ok(super::load::Loaded { book, warnings }) => {
+        Ok(super::load::Loaded { book, warnings, .. }) => {
             if args.matrix {
                 let mut out = super::stdout();
                 for row in crate::coverage::matrix(&book) {

@@ -11,13 +11,15 @@ use crate::model::Book;
 pub(super) struct Loaded {
     pub book: Book,
     pub warnings: usize,
+    /// The warnings, kept to be printed again by a build that has nothing to do.
+    pub kept_warnings: Vec<crate::fresh::Warning>,
 }
 
 /// Loads the book at `root`. On errors, prints them and `N errors, M warnings; {undone}`
 /// (`undone`: "nothing was built", "no runbook was written"; empty for `check`, whose
 /// whole job the report is) and gives the exit code.
 pub(super) fn book(root: &Path, undone: &str) -> Result<Loaded, ExitCode> {
-    report(crate::load_book(root), undone)
+    report(root, crate::load_book(root), undone)
 }
 
 /// [`book`] in `lang` (`--lang`): the book's own language, or one of its translations.
@@ -30,16 +32,17 @@ pub(super) fn book_in(root: &Path, lang: Option<&str>, undone: &str) -> Result<L
         return Err(ExitCode::from(2));
     };
     let loaded = crate::resolve::load_translated(root, lang).map(|(b, d, _)| (b, d));
-    report(loaded, undone)
+    report(root, loaded, undone)
 }
 
 type LoadResult = Result<(Book, Diagnostics), (Diagnostics, crate::diagnostics::SourceMap)>;
 
 /// Prints a load's warnings, or its errors with the count line; the book or the exit code.
-fn report(loaded: LoadResult, undone: &str) -> Result<Loaded, ExitCode> {
+fn report(root: &Path, loaded: LoadResult, undone: &str) -> Result<Loaded, ExitCode> {
     match loaded {
         Ok((mut book, warnings)) => {
             warnings.emit(&book.sources);
+            let kept_warnings = crate::fresh::keep_warnings(root, &warnings, &book.sources);
             // Every file's text, kept only to point at problems: those are printed now, and
             // a large book's text is tens of megabytes no output reads.
             book.sources = crate::diagnostics::SourceMap::default();
@@ -48,6 +51,7 @@ fn report(loaded: LoadResult, undone: &str) -> Result<Loaded, ExitCode> {
             crate::timing::note(&crate::allocator::describe());
             Ok(Loaded {
                 warnings: warnings.count(Severity::Warning),
+                kept_warnings,
                 book,
             })
         }

@@ -1,5 +1,5 @@
 //! The fuzz targets' entry points (fuzz/fuzz_targets: `load_procedure`, `search_query`,
-//! `condition`, `markdown`), run boundedly on stable Rust so every CI run exercises them:
+//! `condition`, `markdown`, `memo`), run boundedly on stable Rust so every CI run exercises them:
 //! a few hundred generated inputs each, arbitrary bytes and text shaped like the real
 //! thing, and nesting far past the limits (conditions, Markdown, raw HTML). Nothing may
 //! panic or overflow; errors point inside their input; the depth limits hold exactly;
@@ -30,6 +30,48 @@ fn load_procedure(bytes: &[u8]) {
     std::fs::write(ch.join("_chapter.toml"), "title = \"C\"\n").unwrap();
     std::fs::write(ch.join("01-p.toml"), bytes).unwrap();
     let _ = tejun::load_book(dir.path());
+}
+
+/// The `memo` fuzz target's body: `data` as a stored procedure's search documents, and
+/// as the entries of a build memo with a valid checksum beside an output.
+fn memo(data: &[u8]) {
+    use tejun::output::memo::{memo_path, sealed, Memo};
+    let _ = tejun::search::stored::decode(data);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    std::fs::write(memo_path(&out), sealed(data)).unwrap();
+    let memo = Memo::open(&out, false);
+    if let Some(key) = data.get(..16) {
+        let key = tejun::output::Fingerprint::from_bytes(key.try_into().unwrap());
+        if let Some(piece) = memo.recall(key) {
+            assert!(piece.len() <= data.len());
+        }
+    }
+}
+
+/// A memo entry that fits is read back; one whose length runs past the file makes the
+/// whole memo unread; compressed bytes that claim a size they cannot hold are refused
+/// before anything that size is allocated.
+#[test]
+fn memo_entries_are_read_inside_the_file_only() {
+    use tejun::output::memo::{memo_path, sealed, Memo};
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let key = tejun::output::Fingerprint::of(b"k");
+    let entry = |len: u64, body: &[u8]| {
+        let mut e = key.to_bytes().to_vec();
+        e.extend_from_slice(&len.to_le_bytes());
+        e.extend_from_slice(body);
+        e
+    };
+    std::fs::write(memo_path(&out), sealed(&entry(3, b"abc"))).unwrap();
+    assert_eq!(Memo::open(&out, false).recall(key), Some(&b"abc"[..]));
+    for lying in [entry(4, b"abc"), entry(u64::MAX, b"abc")] {
+        std::fs::write(memo_path(&out), sealed(&lying)).unwrap();
+        assert_eq!(Memo::open(&out, false).recall(key), None);
+    }
+    // 2 GiB claimed by a few bytes.
+    assert!(tejun::search::stored::decode(&[0, 0, 0, 0x80, 0x10, 0x41]).is_none());
 }
 
 /// The `search_query` fuzz target's body, plus the analyser's offsets.
@@ -292,6 +334,11 @@ proptest! {
     #[test]
     fn procedure_shaped_text_loads_or_reports(text in procedure_text()) {
         load_procedure(text.as_bytes());
+    }
+
+    #[test]
+    fn any_bytes_as_a_build_memo_read_or_ignored(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+        memo(&bytes);
     }
 
     #[test]
