@@ -215,9 +215,9 @@ pub fn inputs(root: &Path, config: &Config, elsewhere: bool) -> Option<Fingerpri
     let parts: Vec<Fingerprint> = files
         .par_iter()
         .map(|rel| {
-            let bytes = read_plain(&root.join(rel))?;
             let mut f = Fingerprinter::new();
-            f.bytes(rel.to_string_lossy().as_bytes()).bytes(&bytes);
+            f.bytes(rel.as_os_str().as_encoded_bytes());
+            hash_plain(&root.join(rel), &mut f)?;
             Some(f.finish())
         })
         .collect::<Option<_>>()?;
@@ -244,13 +244,25 @@ pub fn book_side(root: &Path) -> Option<[u8; 16]> {
     files.sort();
     let mut f = Fingerprinter::new();
     for rel in &files {
-        f.bytes(rel.to_string_lossy().as_bytes());
-        match read_plain(&root.join(rel)) {
-            Some(bytes) => f.bytes(&bytes),
-            None => f.bytes(b"absent"),
-        };
+        f.bytes(rel.as_os_str().as_encoded_bytes());
+        if hash_plain(&root.join(rel), &mut f).is_none() {
+            f.bytes(b"absent");
+        }
     }
     Some(f.finish().to_bytes())
+}
+
+/// Adds the bytes of `path` to `f` when it is a plain file (through links), read in
+/// pieces (a theme's fonts or a content folder's images are not held whole); `None` for
+/// anything else, never opened (a reader of a pipe would wait for ever).
+fn hash_plain(path: &Path, f: &mut Fingerprinter) -> Option<()> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() {
+        return None;
+    }
+    let mut file = std::fs::File::open(path).ok()?;
+    f.stream(meta.len(), &mut file).ok()?;
+    Some(())
 }
 
 /// The bytes of `path` when it is a plain file (through links): a pipe or a device is

@@ -228,6 +228,29 @@ impl Fingerprinter {
         self
     }
 
+    /// Adds the `len` bytes `r` yields as one part (as [`Fingerprinter::bytes`] would),
+    /// read in pieces: a file is hashed without being held whole. An error, or a reader
+    /// that yields another length, is an error.
+    pub fn stream(&mut self, len: u64, r: &mut dyn std::io::Read) -> std::io::Result<&mut Self> {
+        self.0.update(&len.to_le_bytes());
+        let mut buf = [0u8; 1 << 16];
+        let mut seen = 0u64;
+        loop {
+            let n = match r.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            self.0.update(&buf[..n]);
+            seen += n as u64;
+        }
+        if seen != len {
+            return Err(std::io::Error::other("the file changed while it was read"));
+        }
+        Ok(self)
+    }
+
     /// Adds another fingerprint.
     pub fn fingerprint(&mut self, f: Fingerprint) -> &mut Self {
         self.bytes(&f.0.to_le_bytes())
@@ -596,6 +619,20 @@ fn parse(text: &str) -> Option<Previous> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_streamed_part_is_the_part_whole() {
+        let text = vec![7u8; 200_000];
+        let mut whole = Fingerprinter::new();
+        whole.bytes(b"a").bytes(&text);
+        let mut streamed = Fingerprinter::new();
+        streamed.bytes(b"a");
+        streamed
+            .stream(text.len() as u64, &mut &text[..])
+            .expect("read from memory");
+        assert_eq!(whole.finish(), streamed.finish());
+        assert!(Fingerprinter::new().stream(5, &mut &text[..4]).is_err());
+    }
 
     #[test]
     fn parts_are_told_apart() {
