@@ -27,7 +27,7 @@ use crate::output::{Fingerprint, Fingerprinter};
 /// Format of [`Record`]; part of its key.
 const FORMAT: &[u8] = b"up to date 1";
 
-/// Folders deeper than this under an input folder are not followed (a link cycle).
+/// Folders deeper than this under an input folder are not followed.
 const DEEPEST: usize = 32;
 
 /// What a build left for the next to tell that it has nothing to do.
@@ -181,7 +181,7 @@ pub struct Prepared {
 /// `book.toml` that does not read cleanly (the build will say why), a book that prints
 /// PDFs, an input folder that cannot be read whole.
 pub fn prepare(root: &Path, out: Option<&Path>) -> Option<Prepared> {
-    let text = std::fs::read_to_string(root.join("book.toml")).ok()?;
+    let text = String::from_utf8(read_plain(&root.join("book.toml"))?).ok()?;
     let mut diags = crate::diagnostics::Diagnostics::default();
     let config = Config::parse(&text, 0, &mut diags)?;
     if !diags.items.is_empty() || config.pdf_enabled {
@@ -207,7 +207,7 @@ pub fn inputs(root: &Path, config: &Config, elsewhere: bool) -> Option<Fingerpri
     folders.push(config.theme_dir.clone());
     for folder in &folders {
         if root.join(folder).is_dir() {
-            list(root, folder, 0, &mut files)?;
+            list(root, folder, &mut files)?;
         }
     }
     files.sort();
@@ -238,7 +238,7 @@ pub fn book_side(root: &Path) -> Option<[u8; 16]> {
     let mut files = Vec::new();
     let schemas = PathBuf::from(crate::schema::DIR);
     if root.join(&schemas).is_dir() {
-        list(root, &schemas, 0, &mut files)?;
+        list(root, &schemas, &mut files)?;
     }
     files.push(PathBuf::from(crate::schema::TAPLO_CONFIG));
     files.sort();
@@ -275,17 +275,40 @@ fn read_plain(path: &Path) -> Option<Vec<u8>> {
 }
 
 /// The files under `root/folder`, by their paths from `root`; `None` when a folder cannot
-/// be read or is too deep.
-fn list(root: &Path, folder: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Option<()> {
-    if depth > DEEPEST {
+/// be read or is too deep, when a folder is reached twice (a link back to a folder above
+/// it: walking both of two such links would not end), or when a link leads out of
+/// `folder` (the load refuses both, and a file outside may be anything, `/proc/kcore`
+/// included).
+fn list(root: &Path, folder: &Path, out: &mut Vec<PathBuf>) -> Option<()> {
+    let top = std::fs::canonicalize(root.join(folder)).ok()?;
+    let mut seen = std::collections::HashSet::new();
+    walk(root, folder, &top, 0, &mut seen, out)
+}
+
+fn walk(
+    root: &Path,
+    folder: &Path,
+    top: &Path,
+    depth: usize,
+    seen: &mut std::collections::HashSet<PathBuf>,
+    out: &mut Vec<PathBuf>,
+) -> Option<()> {
+    let real = std::fs::canonicalize(root.join(folder)).ok()?;
+    if depth > DEEPEST || !real.starts_with(top) || !seen.insert(real) {
         return None;
     }
     for entry in std::fs::read_dir(root.join(folder)).ok()? {
         let entry = entry.ok()?;
         let rel = folder.join(entry.file_name());
+        let full = root.join(&rel);
+        if entry.file_type().ok()?.is_symlink()
+            && !std::fs::canonicalize(&full).ok()?.starts_with(top)
+        {
+            return None;
+        }
         // Followed as the loader follows links: what they point at is what is read.
-        if root.join(&rel).is_dir() {
-            list(root, &rel, depth + 1, out)?;
+        if full.is_dir() {
+            walk(root, &rel, top, depth + 1, seen, out)?;
         } else {
             out.push(rel);
         }

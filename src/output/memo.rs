@@ -94,11 +94,9 @@ impl Memo {
 
     fn previous(&self) -> &Previous {
         self.previous.get_or_init(|| {
-            crate::timing::phase("memo: read", || {
-                super::cache::read_plain(&self.path)
-                    .and_then(parse)
-                    .unwrap_or_default()
-            })
+            super::cache::read_plain(&self.path)
+                .and_then(parse)
+                .unwrap_or_default()
         })
     }
 

@@ -27,7 +27,7 @@ const LAYERS: &[&[&str]] = &[
     &["resolve"],
     &["render", "schema"],
     &["search"],
-    &["pdf"],
+    &["pdf", "fresh"],
     &["build", "serve"],
     &["cli"],
 ];

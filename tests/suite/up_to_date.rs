@@ -221,3 +221,21 @@ fn a_search_index_beside_the_site_must_match_the_book() {
     assert!(!said_up_to_date(&run), "{}", run.stderr());
     assert!(run.stderr().contains("indexed "), "{}", run.stderr());
 }
+
+#[test]
+fn links_that_loop_back_end_the_walk_and_the_load_says_why() {
+    let book = Book::fixture("problems");
+    build(&book, &[]);
+    // Two links to the folder above them: a walk that followed both would branch at every
+    // level and never end.
+    let chapter = book.join("content/01-install");
+    std::os::unix::fs::symlink("..", chapter.join("again")).expect("a link");
+    std::os::unix::fs::symlink("..", chapter.join("more")).expect("a link");
+    let run = book
+        .tejun()
+        .args(["build", "."])
+        .within(std::time::Duration::from_secs(60))
+        .run();
+    assert!(!run.status.success(), "{}", run.stderr());
+    assert!(run.stderr().contains("symlink loop"), "{}", run.stderr());
+}
