@@ -3,8 +3,8 @@
 //! instead of loading and rendering the book again (at 5,000 procedures, 3 s of work that
 //! would write the same bytes).
 //!
-//! What the previous build was made from is one [`Fingerprint`] ([`inputs`]): the tejun
-//! version, `book.toml`, every file under `content/`, `translations/` and the theme
+//! What the previous build was made from is one [`Fingerprint`] ([`inputs`]): which
+//! tejun runs (as every key, [`Fingerprinter::new`]), `book.toml`, every file under `content/`, `translations/` and the theme
 //! folder (names and bytes, read on every core), the date runbooks print, and whether the
 //! build wrote into the book. That build left a [`Record`] under it in the build memo
 //! ([`crate::output::memo`]). The output counts as what it left only when the build

@@ -201,6 +201,29 @@ impl std::fmt::Display for Fingerprint {
     }
 }
 
+/// The running tejun: its version, and its executable's size, modification time and
+/// inode. A build of tejun from changed sources keeps the version and renders otherwise,
+/// so a cache or memo made by another executable must not match (what the executable is
+/// made of would be surer, but reading it costs every command a read of megabytes).
+fn this_tejun() -> &'static [u8] {
+    static ID: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    ID.get_or_init(|| {
+        let mut id = env!("CARGO_PKG_VERSION").as_bytes().to_vec();
+        if let Some(meta) = std::env::current_exe()
+            .ok()
+            .and_then(|exe| std::fs::metadata(exe).ok())
+        {
+            let (size, (secs, nanos)) = stamp(&meta);
+            id.extend_from_slice(&size.to_le_bytes());
+            id.extend_from_slice(&secs.to_le_bytes());
+            id.extend_from_slice(&nanos.to_le_bytes());
+            #[cfg(unix)]
+            id.extend_from_slice(&std::os::unix::fs::MetadataExt::ino(&meta).to_le_bytes());
+        }
+        id
+    })
+}
+
 /// Builds a [`Fingerprint`] from several parts; each part is length-prefixed, so `("ab",
 /// "c")` and `("a", "bc")` differ. It is an `io::Write`, so a value can be serialised
 /// straight into it.
@@ -213,11 +236,11 @@ impl Default for Fingerprinter {
 }
 
 impl Fingerprinter {
-    /// An empty fingerprint, already holding the tejun version: a new tejun may render the
-    /// same data differently.
+    /// An empty fingerprint, already holding which tejun this is ([`this_tejun`]): another
+    /// tejun may render the same data differently.
     pub fn new() -> Fingerprinter {
         let mut f = Fingerprinter(Xxh3::with_seed(0x7465_6a75_6e5f_6361));
-        f.bytes(env!("CARGO_PKG_VERSION").as_bytes());
+        f.bytes(this_tejun());
         f
     }
 

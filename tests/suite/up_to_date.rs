@@ -239,3 +239,33 @@ fn links_that_loop_back_end_the_walk_and_the_load_says_why() {
     assert!(!run.status.success(), "{}", run.stderr());
     assert!(run.stderr().contains("symlink loop"), "{}", run.stderr());
 }
+
+#[test]
+fn another_build_of_tejun_builds_again_and_keeps_nothing() {
+    let book = Book::fixture("problems");
+    build(&book, &[]);
+    // The same version, another executable (as a rebuild of tejun from changed sources).
+    let other = book.tmp().join("tejun-other");
+    fs::copy(env!("CARGO_BIN_EXE_tejun"), &other).expect("a copy of tejun");
+    let run = std::process::Command::new(&other)
+        .args(["build", "."])
+        .current_dir(&*book)
+        .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", crate::harness::EPOCH)
+        .output()
+        .expect("the copy runs");
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{err}");
+    assert!(
+        err.contains("built ") && !err.contains("up to date"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("kept "),
+        "nothing of another tejun's cache is trusted: {err}"
+    );
+    assert!(
+        !said_up_to_date(&build(&book, &[])),
+        "and back again, the same"
+    );
+}
