@@ -247,13 +247,25 @@ fn another_build_of_tejun_builds_again_and_keeps_nothing() {
     // The same version, another executable (as a rebuild of tejun from changed sources).
     let other = book.tmp().join("tejun-other");
     fs::copy(env!("CARGO_BIN_EXE_tejun"), &other).expect("a copy of tejun");
-    let run = std::process::Command::new(&other)
-        .args(["build", "."])
-        .current_dir(&*book)
-        .env("NO_COLOR", "1")
-        .env("SOURCE_DATE_EPOCH", crate::harness::EPOCH)
-        .output()
-        .expect("the copy runs");
+    // Another test's child may hold the copy open for writing for a moment (it forked
+    // while the copy was being written): the kernel then refuses to run it, "text file
+    // busy", until that child has exec'd.
+    let mut tries = 0;
+    let run = loop {
+        let run = std::process::Command::new(&other)
+            .args(["build", "."])
+            .current_dir(&*book)
+            .env("NO_COLOR", "1")
+            .env("SOURCE_DATE_EPOCH", crate::harness::EPOCH)
+            .output();
+        match run {
+            Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy && tries < 100 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            other => break other.expect("the copy runs"),
+        }
+    };
     let err = String::from_utf8_lossy(&run.stderr);
     assert!(run.status.success(), "{err}");
     assert!(
