@@ -205,7 +205,7 @@ impl std::fmt::Display for Fingerprint {
 /// inode. A build of tejun from changed sources keeps the version and renders otherwise,
 /// so a cache or memo made by another executable must not match (what the executable is
 /// made of would be surer, but reading it costs every command a read of megabytes).
-fn this_tejun() -> &'static [u8] {
+pub fn this_tejun() -> &'static [u8] {
     static ID: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
     ID.get_or_init(|| {
         let mut id = env!("CARGO_PKG_VERSION").as_bytes().to_vec();

@@ -8,7 +8,7 @@
 //!
 //! The folder holds `tantivy/` and `tejun-index.json`, which records a hash of the inputs
 //! (`book.toml`, everything under `content/`, for a translation everything under
-//! `translations/<lang>/`, the tejun version, [`SCHEMA`] and the language) and the
+//! `translations/<lang>/`, which tejun (its version and executable), [`SCHEMA`] and the language) and the
 //! [analysis](Analysis) its language picked, which the tokenizer and every query of the
 //! index then use; a build whose hash matches is skipped. A translation's index lives
 //! beside the source's ([`default_dir_in`]). A rebuild writes a sibling temporary folder and swaps it
@@ -134,6 +134,9 @@ fn fingerprint(
     }
     files.sort();
     let mut h = Fnv64::new();
+    // Which tejun, to the build of it (as the build cache's keys): a tejun built from
+    // changed sources keeps its version and may analyse text otherwise.
+    h.write(crate::output::cache::this_tejun());
     h.write(
         format!(
             "tejun {} schema {SCHEMA} language {}\n",
