@@ -88,6 +88,15 @@ impl<'a> Build<'a> {
         })
     }
 
+    /// Takes the previous build's memo as the up-to-date check read it ([`crate::fresh`]),
+    /// so that it is not read again.
+    pub fn with_memo(mut self, memo: crate::output::memo::Memo) -> Build<'a> {
+        if let Some(cache) = self.staged.cache_mut() {
+            cache.use_memo(memo);
+        }
+        self
+    }
+
     /// Leaves `record` (its page and step counts filled in) for the next build of
     /// `prepared`'s inputs, so that it can tell it has nothing to do.
     pub fn remembering(

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, Severity, SourceMap};
+use crate::output::memo::Memo;
 use crate::output::{Fingerprint, Fingerprinter};
 
 /// Format of [`Record`]; part of its key.
@@ -115,7 +116,7 @@ impl Replay {
                 return Some(id);
             }
             let full = root.join(&p.path);
-            let text = String::from_utf8(read_plain(&full)?).ok()?;
+            let text = crate::content::read_plain(&full)?;
             let id = sources.add(full, p.display.clone(), text);
             ids.insert(p.path.clone(), id);
             Some(id)
@@ -174,6 +175,16 @@ pub struct Prepared {
     pub out_dir: PathBuf,
     /// The key of the build's [`Record`] in the memo.
     pub key: Fingerprint,
+    /// The memo beside the output, read once: by [`check`], then by the build
+    /// ([`Prepared::take_memo`]).
+    memo: Option<Memo>,
+}
+
+impl Prepared {
+    /// The memo [`check`] read, for the build that follows to read no second time.
+    pub fn take_memo(&mut self) -> Option<Memo> {
+        self.memo.take()
+    }
 }
 
 /// Reads `book.toml` and fingerprints every input of a build of the book at `root` into
@@ -181,7 +192,7 @@ pub struct Prepared {
 /// `book.toml` that does not read cleanly (the build will say why), a book that prints
 /// PDFs, an input folder that cannot be read whole.
 pub fn prepare(root: &Path, out: Option<&Path>) -> Option<Prepared> {
-    let text = String::from_utf8(read_plain(&root.join("book.toml"))?).ok()?;
+    let text = crate::content::read_plain(&root.join("book.toml"))?;
     let mut diags = crate::diagnostics::Diagnostics::default();
     let config = Config::parse(&text, 0, &mut diags)?;
     if !diags.items.is_empty() || config.pdf_enabled {
@@ -192,10 +203,12 @@ pub fn prepare(root: &Path, out: Option<&Path>) -> Option<Prepared> {
         None => crate::output::owned::output_in_book(root, &config.out_dir).ok()?,
     };
     let key = inputs(root, &config, out.is_some())?;
+    let memo = Some(Memo::open(&out_dir, false));
     Some(Prepared {
         config,
         out_dir,
         key,
+        memo,
     })
 }
 
@@ -265,15 +278,6 @@ fn hash_plain(path: &Path, f: &mut Fingerprinter) -> Option<()> {
     Some(())
 }
 
-/// The bytes of `path` when it is a plain file (through links): a pipe or a device is
-/// never opened (a reader of a pipe would wait for ever), and the load reports it.
-fn read_plain(path: &Path) -> Option<Vec<u8>> {
-    if !std::fs::metadata(path).ok()?.is_file() {
-        return None;
-    }
-    std::fs::read(path).ok()
-}
-
 /// The files under `root/folder`, by their paths from `root`; `None` when a folder cannot
 /// be read or is too deep, when a folder is reached twice (a link back to a folder above
 /// it: walking both of two such links would not end), or when a link leads out of
@@ -328,8 +332,7 @@ fn record_key(prepared: &Prepared) -> Fingerprint {
 /// the build has nothing to do.
 pub fn check(root: &Path, prepared: &Prepared, elsewhere: bool) -> Option<(Record, Replay)> {
     let out = &prepared.out_dir;
-    let memo = crate::output::memo::Memo::open(out, false);
-    let record = Record::decode(memo.recall(record_key(prepared))?)?;
+    let record = Record::decode(prepared.memo.as_ref()?.peek(record_key(prepared))?)?;
     let kept_schemas = if elsewhere { None } else { book_side(root) };
     if record.book_side != kept_schemas {
         return None;

@@ -31,7 +31,7 @@ pub struct Args {
 pub fn run(args: Args) -> Result<ExitCode> {
     let start = Instant::now();
     let root = &args.book.book;
-    let prepared = if args.no_cache {
+    let mut prepared = if args.no_cache {
         None
     } else {
         crate::timing::phase("inputs of the build", || {
@@ -71,6 +71,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     if args.no_cache {
         build = build.without_cache();
+    }
+    if let Some(memo) = prepared.as_mut().and_then(|p| p.take_memo()) {
+        build = build.with_memo(memo);
     }
     if let Some(prepared) = &prepared {
         let record = crate::fresh::Record {

@@ -428,6 +428,12 @@ impl BuildCache {
         }
     }
 
+    /// Takes `memo` as the previous build's, already opened beside the same output (the
+    /// up-to-date check read it), instead of reading it again.
+    pub fn use_memo(&mut self, memo: Memo) {
+        self.memo = memo;
+    }
+
     /// What the previous build stored under `key` ([`Memo::recall`]).
     pub fn recall(&self, key: Fingerprint) -> Option<&[u8]> {
         self.memo.recall(key)

@@ -100,6 +100,13 @@ impl Memo {
         })
     }
 
+    /// The piece the previous build stored under `key`, not kept for the next build
+    /// unless [`Memo::recall`]ed.
+    pub fn peek(&self, key: Fingerprint) -> Option<&[u8]> {
+        let previous = self.previous();
+        previous.bytes.get(previous.pieces.get(&key)?.clone())
+    }
+
     /// The piece the previous build stored under `key`, kept for the next build too.
     pub fn recall(&self, key: Fingerprint) -> Option<&[u8]> {
         let previous = self.previous();

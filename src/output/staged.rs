@@ -151,6 +151,11 @@ impl StagedDir {
         self.cache.as_ref()
     }
 
+    /// The build cache, to hand it what was read of the previous build already.
+    pub fn cache_mut(&mut self) -> Option<&mut BuildCache> {
+        self.cache.as_mut()
+    }
+
     /// The staging folder, for writers that need a path (the search index).
     pub fn path(&self) -> &Path {
         self.staging.path()
