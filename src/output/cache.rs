@@ -439,6 +439,11 @@ impl BuildCache {
         self.memo.recall(key)
     }
 
+    /// What the previous build stored under `key`, not kept ([`Memo::peek`]).
+    pub fn peek(&self, key: Fingerprint) -> Option<&[u8]> {
+        self.memo.peek(key)
+    }
+
     /// Stores `bytes` under `key` for the next build ([`Memo::remember`]).
     pub fn remember(&self, key: Fingerprint, bytes: Vec<u8>) {
         self.memo.remember(key, bytes);

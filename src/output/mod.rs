@@ -86,6 +86,12 @@ pub trait SharedOutput: Sync {
         None
     }
 
+    /// What the previous build stored under `key` in its memo, not kept for the next
+    /// build unless recalled or remembered.
+    fn peek(&self, _key: Fingerprint) -> Option<&[u8]> {
+        None
+    }
+
     /// Stores `bytes` under `key` in the memo for the next build.
     fn remember(&self, _key: Fingerprint, _bytes: Vec<u8>) {}
 }
@@ -227,6 +233,10 @@ impl SharedOutput for Within<'_> {
 
     fn recall(&self, key: Fingerprint) -> Option<&[u8]> {
         self.inner.recall(key)
+    }
+
+    fn peek(&self, key: Fingerprint) -> Option<&[u8]> {
+        self.inner.peek(key)
     }
 
     fn remember(&self, key: Fingerprint, bytes: Vec<u8>) {

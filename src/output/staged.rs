@@ -435,6 +435,10 @@ impl SharedOutput for StagedDir {
         self.cache.as_ref()?.recall(key)
     }
 
+    fn peek(&self, key: Fingerprint) -> Option<&[u8]> {
+        self.cache.as_ref()?.peek(key)
+    }
+
     fn remember(&self, key: Fingerprint, bytes: Vec<u8>) {
         if let Some(cache) = &self.cache {
             cache.remember(key, bytes);

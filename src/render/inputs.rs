@@ -81,6 +81,11 @@ impl Inputs {
         Some(f.finish())
     }
 
+    /// What every procedure's keys hold of the book: its shared part.
+    pub fn shared(&self) -> Fingerprint {
+        self.shared
+    }
+
     /// The key of procedure `id`'s search documents in the format `format`: like its
     /// page, a function of the procedure and what the book shares.
     pub fn search_docs(&self, format: u32, id: &str) -> Option<Fingerprint> {

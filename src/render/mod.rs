@@ -209,7 +209,14 @@ pub trait SearchSide: Send + Sync {
     /// A file with a key is made from what the key fingerprints rather than from its
     /// bytes; `kept` says whether the previous build's file of that path and key was put
     /// in place instead, and such a file is not handed over at all.
-    fn write_index(&self, kept: &IndexKept<'_>, out: &mut IndexFile<'_>);
+    /// `memo` is the build's, when it keeps one: what the previous build's index left
+    /// there spares this one work.
+    fn write_index(
+        &self,
+        memo: Option<&dyn SharedOutput>,
+        kept: &IndexKept<'_>,
+        out: &mut IndexFile<'_>,
+    );
 }
 
 /// Whether the previous build's file of a path, made from a key, was put in place.
@@ -667,7 +674,8 @@ impl<'a> Site<'a> {
         };
         // A reuse that fails to link is a file to write, not an error.
         let kept = |path: &str, key| sink.keeps_cache() && sink.reuse(path, key).unwrap_or(false);
-        side.write_index(&kept, &mut |path, bytes, key| {
+        let memo = sink.keeps_cache().then_some(sink);
+        side.write_index(memo, &kept, &mut |path, bytes, key| {
             batch.push((path.to_string(), bytes, key));
             if batch.len() == BATCH {
                 flush(&mut batch);

@@ -206,7 +206,7 @@ impl SearchDoc {
 /// Every searchable document of `book`, in reading order: the procedures' made on every
 /// core (each is a function of the book alone), then joined in order.
 pub fn collect(book: &Book) -> Vec<SearchDoc> {
-    collect_with(book, &|_, read| read())
+    collect_with(book, &|_, read| read()).0
 }
 
 /// What [`collect_with`] asks of each procedure: its documents, given the procedure and
@@ -215,11 +215,16 @@ pub type PerProcedure<'f> =
     dyn Fn(&Procedure, &dyn Fn() -> Vec<SearchDoc>) -> Vec<SearchDoc> + Sync + 'f;
 
 /// [`collect`], each procedure's documents as `each` gives them (read from the book, or
-/// taken from where an earlier reading of the same procedure was kept).
-pub fn collect_with(book: &Book, each: &PerProcedure<'_>) -> Vec<SearchDoc> {
+/// taken from where an earlier reading of the same procedure was kept); with each
+/// procedure's id and how many documents it gave, in reading order.
+pub fn collect_with<'b>(
+    book: &'b Book,
+    each: &PerProcedure<'_>,
+) -> (Vec<SearchDoc>, Vec<(&'b str, u32)>) {
     use rayon::prelude::*;
     let step_word = book.config.words.site.step.as_str();
-    let per_procedure = placed(book, &|_| true)
+    let placed = placed(book, &|_| true);
+    let per_procedure = placed
         .par_iter()
         .map(|(ch, p, conds)| {
             each(p, &|| {
@@ -232,10 +237,12 @@ pub fn collect_with(book: &Book, each: &PerProcedure<'_>) -> Vec<SearchDoc> {
     // Sized once: grown by doubling, the book's documents (tens of megabytes) were copied
     // at every step into fresh memory.
     let mut all = Vec::with_capacity(per_procedure.iter().map(Vec::len).sum());
-    for docs in per_procedure {
+    let mut counts = Vec::with_capacity(per_procedure.len());
+    for ((_, p, _), docs) in placed.iter().zip(per_procedure) {
+        counts.push((p.id.as_str(), docs.len() as u32));
         all.extend(docs);
     }
-    all
+    (all, counts)
 }
 
 /// Hands every searchable document of `book` to `out`, in reading order, without holding

@@ -9,6 +9,7 @@
 //! [`commands`] lists every program and process with the steps that use them.
 
 pub mod analyze;
+mod carried;
 pub mod commands;
 pub mod docs;
 pub mod expand;
@@ -42,12 +43,16 @@ use crate::render::{IndexFile, IndexKept, Reading, SearchSide};
 /// so it is let go as soon as that part is done.
 pub fn read_site<'b>(book: &'b Book, reading: &Reading<'_>) -> Arc<dyn SearchSide + 'b> {
     let indexed = reading.indexed;
-    let docs = crate::timing::phase("search: documents", || match reading.memo {
-        Some((inputs, sink)) => stored::collect(book, inputs, sink),
-        None => collect(book),
+    let (docs, procedures) = crate::timing::phase("search: documents", || match reading.memo {
+        Some((inputs, sink)) => {
+            let (docs, keys) = stored::collect(book, inputs, sink);
+            (docs, keys.map(|k| (inputs.shared(), k)))
+        }
+        None => (collect(book), None),
     });
     Arc::new(SiteDocs {
         book,
+        procedures,
         listed: Mutex::new(Some(crate::timing::phase("search: commands", || {
             commands::for_site(&docs)
         }))),
@@ -57,6 +62,12 @@ pub fn read_site<'b>(book: &'b Book, reading: &Reading<'_>) -> Arc<dyn SearchSid
 
 struct SiteDocs<'b> {
     book: &'b Book,
+    /// What the book's procedure keys share, and each procedure's key and number of
+    /// documents ([`carried::Prior`]).
+    procedures: Option<(
+        crate::output::Fingerprint,
+        Vec<(crate::output::Fingerprint, u32)>,
+    )>,
     /// Taken by the commands page.
     listed: Mutex<Option<Vec<crate::render::commands::Listed>>>,
     /// Taken by the offline index.
@@ -83,14 +94,27 @@ impl SearchSide for SiteDocs<'_> {
         })
     }
 
-    fn write_index(&self, kept: &IndexKept<'_>, out: &mut IndexFile<'_>) {
+    fn write_index(
+        &self,
+        memo: Option<&dyn crate::output::SharedOutput>,
+        kept: &IndexKept<'_>,
+        out: &mut IndexFile<'_>,
+    ) {
         let docs = self
             .docs
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .take();
         // A second index from one reading (no build asks for one) reads the book again.
+        let prior = match (docs.is_some(), memo, &self.procedures) {
+            (true, Some(memo), Some((scope, procedures))) => Some(carried::Prior {
+                memo,
+                scope: *scope,
+                procedures: procedures.clone(),
+            }),
+            _ => None,
+        };
         let docs = docs.unwrap_or_else(|| collect(self.book));
-        offline::write_index(self.book, docs, kept, out);
+        offline::write_index(self.book, docs, prior.as_ref(), kept, out);
     }
 }

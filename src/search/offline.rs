@@ -48,6 +48,7 @@ use std::hash::BuildHasherDefault;
 use rayon::prelude::*;
 
 use super::analyze::{analyze_each_in, Analysis};
+use super::carried;
 use super::docs::{self, DocKind, SearchDoc};
 use super::expand::{bucket, is_word};
 use super::pack::{
@@ -345,13 +346,13 @@ impl Run {
 }
 
 /// Bits of mask below the id in a [`Packed`] posting.
-const MASK_BITS: u32 = 5;
+pub(super) const MASK_BITS: u32 = 5;
 
 /// Postings as one word each, `id << MASK_BITS | mask`, sorted by id: half the memory of a
 /// [`List`] (ids stay below 2^27: a book of a hundred million steps is out of reach).
-type Packed = Vec<u32>;
+pub(super) type Packed = Vec<u32>;
 
-fn push_packed(list: &mut Packed, id: u32, mask: u32) {
+pub(super) fn push_packed(list: &mut Packed, id: u32, mask: u32) {
     match list.last_mut() {
         Some(last) if *last >> MASK_BITS == id => *last |= mask,
         _ => list.push(id << MASK_BITS | mask),
@@ -383,7 +384,7 @@ fn unpack(list: Packed) -> List {
 }
 
 /// What a document's own postings are made of.
-struct Searched {
+pub(super) struct Searched {
     title: String,
     commands: Vec<String>,
     gui: Vec<String>,
@@ -421,14 +422,19 @@ pub fn slice_planes(docs: usize) -> u32 {
         .min(u64::from(u32::MAX)) as u32
 }
 
-/// Postings of the documents (ids `0..n`) and their slices: slice `t` (from 1) of
-/// document `d` is id `t * n + d`, so the engine reads a slice's document and number off
-/// its id and needs no table to fold it into its document (only one to rule it out by
-/// condition, loaded when the environment rules out some slice's condition). Every token
-/// made by `analysis`.
-fn doc_postings(docs: &[Searched], analysis: Analysis) -> Vec<(String, Packed)> {
-    let n = docs.len() as u32;
-    let planes = slice_planes(docs.len());
+/// Postings of the documents `docs` (each with its id among the book's `n`, increasing)
+/// and their slices: slice `t` (from 1) of document `d` is id `t * n + d`, so the engine
+/// reads a slice's document and number off its id and needs no table to fold it into its
+/// document (only one to rule it out by condition, loaded when the environment rules out
+/// some slice's condition). Every token made by `analysis`. A document's postings depend
+/// on it alone, so those of a few documents of the book are what the whole book's lists
+/// hold of them ([`super::carried`]).
+pub(super) fn doc_postings(
+    docs: &[(u32, &Searched)],
+    n: u32,
+    analysis: Analysis,
+) -> Vec<(String, Packed)> {
+    let planes = slice_planes(n as usize);
     let mut b = Builder::new(analysis);
     // Every list must come out sorted by id: the documents first (with any slices past
     // `planes`), then slice 1 of each document that has one, slice 2, and so on.
@@ -440,9 +446,8 @@ fn doc_postings(docs: &[Searched], analysis: Analysis) -> Vec<(String, Packed)> 
             (&d.body, &sl.body, MASK_BODY),
         ]
     }
-    let mut by_plane: Vec<Vec<u32>> = Vec::new();
-    for (id, d) in docs.iter().enumerate() {
-        let id = id as u32;
+    let mut by_plane: Vec<Vec<(u32, &Searched)>> = Vec::new();
+    for &(id, d) in docs {
         let short = if super::rank::is_short(&d.title) {
             MASK_SHORT_TITLE
         } else {
@@ -462,12 +467,11 @@ fn doc_postings(docs: &[Searched], analysis: Analysis) -> Vec<(String, Packed)> 
             by_plane.resize_with(count, Vec::new);
         }
         for plane in &mut by_plane[..count] {
-            plane.push(id);
+            plane.push((id, d));
         }
     }
-    for (plane, ids) in (1..).zip(&by_plane) {
-        for &d in ids {
-            let doc = &docs[d as usize];
+    for (plane, list) in (1..).zip(&by_plane) {
+        for &(d, doc) in list {
             for (texts, tags, mask) in fields(doc) {
                 for (i, t) in texts.iter().enumerate() {
                     if docs::Slices::of(tags, i) == plane {
@@ -480,14 +484,23 @@ fn doc_postings(docs: &[Searched], analysis: Analysis) -> Vec<(String, Packed)> 
     b.finish()
 }
 
+/// Every document of `docs` with its id.
+pub(super) fn numbered(docs: &[Searched]) -> Vec<(u32, &Searched)> {
+    (0..).zip(docs).collect()
+}
+
 /// The documents' own postings: title, commands, GUI paths, body (a slice's under its
 /// own id, after the documents'), by the Japanese analysis.
 pub fn postings(docs: &[SearchDoc]) -> Postings {
     let searched: Vec<Searched> = docs.iter().cloned().map(Searched::from).collect();
-    doc_postings(&searched, Analysis::Japanese)
-        .into_iter()
-        .map(|(t, l)| (t, unpack(l)))
-        .collect()
+    doc_postings(
+        &numbered(&searched),
+        searched.len() as u32,
+        Analysis::Japanese,
+    )
+    .into_iter()
+    .map(|(t, l)| (t, unpack(l)))
+    .collect()
 }
 
 /// Each document's group, and the groups' postings.
@@ -525,7 +538,7 @@ fn group_postings(docs: &[SearchDoc], analysis: Analysis) -> (Vec<u32>, Vec<(Str
 /// one, the ids from `split` on (the slices') are a list of their own, less `split`,
 /// after a `;`: the slices' ids are sparse and far above the documents', and a list coded
 /// with one Rice parameter for both would pay for the mix on every id.
-fn encode(list: &[u32], bits: &[u32], split: u32) -> String {
+pub(super) fn encode(list: &[u32], bits: &[u32], split: u32) -> String {
     let mut ids: [(Vec<u32>, Vec<u32>); 5] = Default::default();
     for &p in list {
         let (id, mask) = (p >> MASK_BITS, p & ((1 << MASK_BITS) - 1));
@@ -574,56 +587,98 @@ impl Entry {
     }
 }
 
-/// Every token's entry, in hash order.
-fn entries(
-    docs_count: u32,
-    docs: Vec<(String, Packed)>,
-    groups: Vec<(String, Packed)>,
-    group_sizes: &[u64],
-) -> Vec<Entry> {
-    // Fields only: a short title is still one field.
-    let fields = |p: &u32| u64::from((p & ((1 << MASK_BITS) - 1) & !MASK_SHORT_TITLE).count_ones());
-    let pairs = |d: &Option<Packed>, g: &Option<Packed>| {
-        let in_docs: u64 = d.iter().flatten().map(fields).sum();
-        let in_groups: u64 = g
-            .iter()
-            .flatten()
-            .map(|p| fields(p) * group_sizes[(p >> MASK_BITS) as usize])
-            .sum();
-        in_docs + in_groups
+/// A document posting's mask bits, in the order [`encode`] lists them.
+pub(super) const DOC_BITS: [u32; 5] = [
+    MASK_TITLE,
+    MASK_COMMAND,
+    MASK_BODY,
+    MASK_GUI,
+    MASK_SHORT_TITLE,
+];
+
+/// How many fields a posting's mask stands for (a short title is still one field).
+fn fields_of(p: u32) -> u64 {
+    u64::from((p & ((1 << MASK_BITS) - 1) & !MASK_SHORT_TITLE).count_ones())
+}
+
+/// A token's document posting, coded: what the next build carries over
+/// ([`super::carried`]) when none of its documents changed.
+pub(super) struct DocEntry {
+    pub hash: u32,
+    pub token: String,
+    /// The list, [`encode`]d.
+    pub docs: String,
+    /// How many (document, field) pairs hold the token.
+    pub pairs: u64,
+}
+
+/// `token`'s entry of the `list` of its postings in a book of `n` documents.
+pub(super) fn doc_entry(token: String, list: &[u32], n: u32) -> DocEntry {
+    DocEntry {
+        hash: token_hash(&token),
+        docs: encode(list, &DOC_BITS, n),
+        pairs: list.iter().copied().map(fields_of).sum(),
+        token,
+    }
+}
+
+/// Every token's document entry, in hash order.
+pub(super) fn doc_entries(lists: Vec<(String, Packed)>, n: u32) -> Vec<DocEntry> {
+    let mut out: Vec<DocEntry> = lists
+        .into_par_iter()
+        .map(|(token, list)| doc_entry(token, &list, n))
+        .collect();
+    sort_entries(&mut out);
+    out
+}
+
+/// Hash order, the token's own order among tokens of one hash.
+pub(super) fn sort_entries(entries: &mut [DocEntry]) {
+    entries.par_sort_unstable_by(|a, b| (a.hash, &a.token).cmp(&(b.hash, &b.token)));
+}
+
+/// Every token's entry, in hash order: `docs` (in that order) with each token's group
+/// postings beside its document postings.
+fn entries(docs: Vec<DocEntry>, groups: Vec<(String, Packed)>, group_sizes: &[u64]) -> Vec<Entry> {
+    let in_groups = |g: &Packed| -> u64 {
+        g.iter()
+            .map(|&p| fields_of(p) * group_sizes[(p >> MASK_BITS) as usize])
+            .sum()
     };
+    let coded = |g: &Packed| encode(g, &[MASK_GROUP_PROCEDURE, MASK_GROUP_CHAPTER], u32::MAX);
     let mut groups: Map<String, Packed> = groups.into_iter().collect();
-    let mut all: Vec<(String, Option<Packed>, Option<Packed>)> = docs
+    let with_docs: Vec<(DocEntry, Option<Packed>)> = docs
         .into_iter()
-        .map(|(t, list)| {
-            let g = groups.remove(&t);
-            (t, Some(list), g)
+        .map(|d| {
+            let g = groups.remove(&d.token);
+            (d, g)
         })
         .collect();
-    all.extend(groups.into_iter().map(|(t, g)| (t, None, Some(g))));
-    let mut out: Vec<Entry> = all
+    let mut out: Vec<Entry> = with_docs
         .into_par_iter()
-        .map(|(token, d, g)| Entry {
+        .map(|(d, g)| Entry {
+            hash: d.hash,
+            pairs: d.pairs + g.as_ref().map_or(0, in_groups),
+            groups: g.as_ref().map(coded),
+            docs: Some(d.docs),
+            token: d.token,
+        })
+        .collect();
+    // Tokens of groups alone (a chapter's title, say), merged into their places.
+    let mut alone: Vec<Entry> = groups
+        .into_par_iter()
+        .map(|(token, g)| Entry {
             hash: token_hash(&token),
-            pairs: pairs(&d, &g),
-            docs: d.map(|l| {
-                encode(
-                    &l,
-                    &[
-                        MASK_TITLE,
-                        MASK_COMMAND,
-                        MASK_BODY,
-                        MASK_GUI,
-                        MASK_SHORT_TITLE,
-                    ],
-                    docs_count,
-                )
-            }),
-            groups: g.map(|l| encode(&l, &[MASK_GROUP_PROCEDURE, MASK_GROUP_CHAPTER], u32::MAX)),
+            pairs: in_groups(&g),
+            docs: None,
+            groups: Some(coded(&g)),
             token,
         })
         .collect();
-    out.par_sort_unstable_by(|a, b| (a.hash, &a.token).cmp(&(b.hash, &b.token)));
+    if !alone.is_empty() {
+        out.append(&mut alone);
+        out.par_sort_unstable_by(|a, b| (a.hash, &a.token).cmp(&(b.hash, &b.token)));
+    }
     out
 }
 
@@ -959,7 +1014,7 @@ fn problems_json(book: &Book) -> String {
 /// Writes the site's offline index (the files of `search/`) through `out`; what it wrote.
 pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> OfflineStats {
     let docs = crate::timing::phase("offline: documents", || docs::collect(book));
-    write_index(book, docs, &|_, _| false, &mut |path, bytes, _| {
+    write_index(book, docs, None, &|_, _| false, &mut |path, bytes, _| {
         out(path, bytes)
     })
 }
@@ -971,6 +1026,7 @@ pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> O
 pub fn write_index(
     book: &Book,
     docs: Vec<SearchDoc>,
+    prior: Option<&carried::Prior<'_>>,
     kept: &IndexKept<'_>,
     out: &mut IndexFile<'_>,
 ) -> OfflineStats {
@@ -1042,15 +1098,21 @@ pub fn write_index(
         .chunk_by(|a, b| a == b)
         .map(|g| g.len() as u64)
         .collect();
-    let entries = crate::timing::phase("offline: postings", || {
-        entries(
-            docs.len() as u32,
-            doc_postings(&docs, analysis),
-            group_postings,
-            &group_sizes,
-        )
+    let n = docs.len() as u32;
+    let doc_entries = crate::timing::phase("offline: postings", || {
+        prior
+            .and_then(|p| carried::patched(p, &docs, analysis))
+            .unwrap_or_else(|| doc_entries(doc_postings(&numbered(&docs), n, analysis), n))
     });
     drop(docs);
+    if let Some(p) = prior {
+        crate::timing::phase("offline: carry postings", || {
+            carried::remember(p, &doc_entries, n, analysis);
+        });
+    }
+    let entries = crate::timing::phase("offline: entries", || {
+        entries(doc_entries, group_postings, &group_sizes)
+    });
     let (firsts, blocks) = word_blocks(
         entries
             .iter()

@@ -85,8 +85,20 @@ fn letter(v: u32) -> char {
     LETTERS[v as usize] as char
 }
 
+/// Each byte's value as a letter of [`LETTERS`], or 64 for a byte that is none.
+const VALUES: [u8; 256] = {
+    let mut table = [64u8; 256];
+    let mut i = 0;
+    while i < 64 {
+        table[LETTERS[i] as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
+
 fn value(c: u8) -> Option<u32> {
-    LETTERS.iter().position(|&l| l == c).map(|v| v as u32)
+    let v = VALUES[c as usize];
+    (v < 64).then_some(u32::from(v))
 }
 
 /// Appends `n` as a varint.
@@ -220,23 +232,26 @@ pub fn push_ids(out: &mut String, ids: &[u32]) {
     bits.finish();
 }
 
-/// Reads an id list (for the tests; `search.js` has its own).
+/// Reads an id list (`search.js` has its own): for the tests, and for a rebuild that
+/// patches the lists of a previous build ([`super::carried`]).
 pub fn decode_ids(s: &str) -> Option<Vec<u32>> {
     let bytes = s.as_bytes();
     let Some((&first, rest)) = bytes.split_first() else {
         return Some(Vec::new());
     };
     let k = value(first)?;
-    let mut bits = Vec::with_capacity(rest.len() * 6);
-    for &c in rest {
-        let v = value(c)?;
-        bits.extend((0..6).rev().map(|i| (v >> i) & 1 == 1));
-    }
+    let values: Vec<u8> = rest
+        .iter()
+        .map(|&c| value(c).map(|v| v as u8))
+        .collect::<Option<_>>()?;
+    let total = values.len() * 6;
     let mut at = 0;
     let mut next = || {
-        let b = bits.get(at).copied();
-        at += 1;
-        b
+        (at < total).then(|| {
+            let bit = (values[at / 6] >> (5 - at % 6)) & 1 == 1;
+            at += 1;
+            bit
+        })
     };
     let mut out = Vec::new();
     let mut id: i64 = -1;
@@ -256,7 +271,7 @@ pub fn decode_ids(s: &str) -> Option<Vec<u32>> {
                         for _ in 0..zeros {
                             e = (e << 1) | u64::from(next()?);
                         }
-                        q = ESCAPE + e - 1;
+                        q = ESCAPE.checked_add(e - 1)?;
                         break;
                     }
                 }
@@ -267,7 +282,8 @@ pub fn decode_ids(s: &str) -> Option<Vec<u32>> {
         for _ in 0..k {
             r = (r << 1) | u64::from(next()?);
         }
-        id += ((q << k) | r) as i64 + 1;
+        let gap = i64::try_from((q << k) | r).ok()?;
+        id = id.checked_add(gap)?.checked_add(1)?;
         out.push(u32::try_from(id).ok()?);
     }
     Some(out)

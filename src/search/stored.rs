@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::docs::{self, DocKind, SearchDoc, SliceLists};
 use crate::model::{Book, Procedure};
-use crate::output::SharedOutput;
+use crate::output::{Fingerprint, SharedOutput};
 use crate::render::inputs::Inputs;
 
 /// The layout of a stored procedure's documents; part of their key.
@@ -129,19 +129,30 @@ pub fn decode(bytes: &[u8]) -> Option<Vec<SearchDoc>> {
 
 /// Every searchable document of `book` ([`docs::collect`]), each procedure's taken from
 /// the memo of `sink` where the previous build stored it under the same key, and stored
-/// there for the next build.
-pub fn collect(book: &Book, inputs: &Inputs, sink: &dyn SharedOutput) -> Vec<SearchDoc> {
-    docs::collect_with(book, &|p: &Procedure, read: &dyn Fn() -> Vec<SearchDoc>| {
-        let Some(key) = inputs.search_docs(FORMAT, &p.id) else {
-            return read();
-        };
-        if let Some(docs) = sink.recall(key).and_then(decode) {
-            return docs;
-        }
-        let docs = read();
-        sink.remember(key, encode(&docs));
-        docs
-    })
+/// there for the next build; with each procedure's key and number of documents, in
+/// reading order, when every procedure has a key.
+pub fn collect(
+    book: &Book,
+    inputs: &Inputs,
+    sink: &dyn SharedOutput,
+) -> (Vec<SearchDoc>, Option<Vec<(Fingerprint, u32)>>) {
+    let (docs, counts) =
+        docs::collect_with(book, &|p: &Procedure, read: &dyn Fn() -> Vec<SearchDoc>| {
+            let Some(key) = inputs.search_docs(FORMAT, &p.id) else {
+                return read();
+            };
+            if let Some(docs) = sink.recall(key).and_then(decode) {
+                return docs;
+            }
+            let docs = read();
+            sink.remember(key, encode(&docs));
+            docs
+        });
+    let keys = counts
+        .into_iter()
+        .map(|(id, n)| Some((inputs.search_docs(FORMAT, id)?, n)))
+        .collect();
+    (docs, keys)
 }
 
 #[cfg(test)]
