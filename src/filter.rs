@@ -118,10 +118,10 @@ pub fn filter(book: &Book, env: &Env) -> Book {
         })
         .collect();
     // What the view holds: its steps decide which steps a problem still applies to.
-    let mut present = present_targets(&out);
+    let mut present = Present::of(&out.chapters);
     out.problems = std::sync::Arc::new(problems(&present, book, env));
     out.problem_steps = Default::default();
-    present.extend(problem_targets(&out));
+    present.more.extend(problem_targets(&out.problems));
     // Steps were renumbered: their link targets follow. A procedure that kept every step
     // kept their numbers, so only the others' keys are made and looked up.
     let original: std::collections::HashMap<&str, &Procedure> =
@@ -239,32 +239,64 @@ fn numbers(p: &Procedure) -> impl Iterator<Item = u32> + '_ {
         .flat_map(|s| s.all_steps().map(|st| st.number))
 }
 
-/// The target keys of what `book` still holds of its chapters: chapters, groups,
-/// procedures, and `procedure/section` and `procedure/step`.
-fn present_targets(book: &Book) -> std::collections::HashSet<String> {
-    let mut keys = std::collections::HashSet::new();
-    for c in &book.chapters {
-        keys.insert(c.id.clone());
-        for item in &c.items {
-            if let ChapterItem::Group(g) = item {
-                keys.insert(g.id.clone());
-            }
-        }
-    }
-    for p in book.procedures() {
-        keys.insert(p.id.clone());
-        for s in &p.sections {
-            keys.insert(format!("{}/{}", p.id, s.id));
-            keys.extend(s.all_steps().map(|st| format!("{}/{}", p.id, st.id)));
-        }
-    }
-    keys
+/// The link targets a view still holds: what its chapters hold (chapters, groups,
+/// procedures, and their sections and steps as `procedure/id`) and, in `more`, its
+/// problems' pages and remedy steps. Looked up without making a key for each: a large
+/// book has a hundred thousand.
+struct Present<'v> {
+    pages: std::collections::HashSet<&'v str>,
+    /// A procedure's section and step ids, by the procedure's id.
+    inside: std::collections::HashMap<&'v str, std::collections::HashSet<&'v str>>,
+    more: std::collections::HashSet<String>,
 }
 
-/// The target keys of `book`'s problems and their remedy steps.
-fn problem_targets(book: &Book) -> Vec<String> {
+impl<'v> Present<'v> {
+    fn of(chapters: &'v [Chapter]) -> Self {
+        let mut pages = std::collections::HashSet::new();
+        let mut inside = std::collections::HashMap::new();
+        for c in chapters {
+            pages.insert(c.id.as_str());
+            for item in &c.items {
+                let list = match item {
+                    ChapterItem::Group(g) => {
+                        pages.insert(g.id.as_str());
+                        g.procedures.as_slice()
+                    }
+                    ChapterItem::Procedure(p) => std::slice::from_ref(p),
+                };
+                for p in list {
+                    pages.insert(p.id.as_str());
+                    let ids: &mut std::collections::HashSet<&str> =
+                        inside.entry(p.id.as_str()).or_default();
+                    for s in &p.sections {
+                        ids.insert(s.id.as_str());
+                        ids.extend(s.all_steps().map(|st| st.id.as_str()));
+                    }
+                }
+            }
+        }
+        Present {
+            pages,
+            inside,
+            more: std::collections::HashSet::new(),
+        }
+    }
+
+    /// Whether the view holds the target `key`. Ids hold no `/`, so a key has at most
+    /// one, between a procedure's id and its section's or step's.
+    fn contains(&self, key: &str) -> bool {
+        self.more.contains(key)
+            || match key.split_once('/') {
+                None => self.pages.contains(key),
+                Some((page, id)) => self.inside.get(page).is_some_and(|ids| ids.contains(id)),
+            }
+    }
+}
+
+/// The target keys of `problems` and their remedy steps.
+fn problem_targets(problems: &[Problem]) -> Vec<String> {
     let mut keys = Vec::new();
-    for p in book.problems.iter() {
+    for p in problems {
         keys.push(p.page());
         for c in &p.causes {
             keys.extend(c.steps.iter().map(|st| format!("{}/{}", p.page(), st.id)));
@@ -275,7 +307,7 @@ fn problem_targets(book: &Book) -> Vec<String> {
 
 /// The problems `env` leaves possible, each with the causes it leaves and only the steps
 /// the view still holds (`present`: the keys of what it holds).
-fn problems(present: &std::collections::HashSet<String>, book: &Book, env: &Env) -> Vec<Problem> {
+fn problems(present: &Present<'_>, book: &Book, env: &Env) -> Vec<Problem> {
     book.problems
         .iter()
         .filter_map(|p| {

@@ -136,23 +136,38 @@ impl Inputs {
         let book = &self.base;
         // Keys of the view the book lacks, and targets that differ from the book's.
         let mut new_keys = 0;
-        let mut differ: Vec<(&String, &std::sync::Arc<Target>)> = Vec::new();
+        let mut differ: Vec<(&String, &std::sync::Arc<Target>, bool)> = Vec::new();
         for (k, t) in view.targets.iter() {
             match book.get(k.as_str()) {
                 Some(b) if std::sync::Arc::ptr_eq(b, t) => {}
-                Some(_) => differ.push((k, t)),
+                Some(_) => differ.push((k, t, false)),
                 None => {
                     new_keys += 1;
-                    differ.push((k, t));
+                    differ.push((k, t, true));
                 }
             }
         }
         differ.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let mut f = Fingerprinter::new();
         f.bytes(b"view targets").fingerprint(self.targets);
-        for (k, t) in &differ {
+        for (k, t, new) in &differ {
             f.bytes(k.as_bytes());
-            t.feed(&mut f);
+            if *new {
+                t.feed(&mut f);
+            } else {
+                // A view changes only these of a book's target (`crate::filter` renumbers,
+                // titles again and marks absent; a runbook marks its chapters absent): the
+                // rest is the book's, which `self.targets` holds under the same key.
+                let Target {
+                    number,
+                    title,
+                    absent,
+                    ..
+                } = &***t;
+                number.feed(&mut f);
+                title.feed(&mut f);
+                absent.feed(&mut f);
+            }
         }
         // The book's targets the view lacks (a filter keeps every key, so normally none).
         if view.targets.len() - new_keys < book.len() {
@@ -316,8 +331,12 @@ impl Feed for bool {
 
 impl Feed for crate::model::Number {
     fn feed(&self, f: &mut Fingerprinter) {
-        let bytes: Vec<u8> = self.0.iter().flat_map(|n| n.to_le_bytes()).collect();
-        f.bytes(&bytes);
+        // Its parts one by one after their count: no list made for each of a book's
+        // hundred thousand numbers.
+        f.bytes(&(self.0.len() as u64).to_le_bytes());
+        for n in &self.0 {
+            f.bytes(&n.to_le_bytes());
+        }
     }
 }
 
