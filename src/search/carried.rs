@@ -460,6 +460,37 @@ mod tests {
         assert!(patched(&prior, &docs, Analysis::English).is_none());
     }
 
+    proptest::proptest! {
+        /// Whatever a damaged or forged memo holds as a list or as the whole state, it is
+        /// read as nothing (the book is analysed whole), never a panic.
+        #[test]
+        fn damaged_lists_and_states_are_refused_without_a_panic(
+            text in "[A-Za-z0-9_,;!-]{0,64}",
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..256),
+            n in 1u32..5000,
+        ) {
+            let _ = decode_list(&text, n);
+            let _ = decode_ids(&text);
+            let docs: Vec<Searched> = Vec::new();
+            let memo = Memo::default();
+            let scope = Fingerprint::of(b"shared");
+            let prior = Prior { memo: &memo, scope, procedures: vec![(Fingerprint::of(b"p"), 0)] };
+            let mut previous = Memo::default();
+            previous.previous.insert(key(&prior, Analysis::Japanese), bytes);
+            let prior = Prior { memo: &previous, ..prior };
+            let _ = patched(&prior, &docs, Analysis::Japanese);
+        }
+
+        /// Any list of postings comes back from its coding as it was.
+        #[test]
+        fn any_list_reads_back(ids in proptest::collection::btree_set(0u32..60_000, 0..200), masks in proptest::collection::vec(1u32..32, 200)) {
+            let n = 20_000;
+            let list: Packed = ids.iter().zip(&masks).map(|(&id, &m)| id << MASK_BITS | m).collect();
+            let coded = offline::encode(&list, &DOC_BITS, n);
+            proptest::prop_assert_eq!(decode_list(&coded, n), Some(list));
+        }
+    }
+
     #[test]
     fn merged_lists_stay_in_id_order() {
         let p = |id: u32| id << MASK_BITS | 4;
