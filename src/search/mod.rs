@@ -105,7 +105,8 @@ impl SearchSide for SiteDocs<'_> {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .take();
-        // A second index from one reading (no build asks for one) reads the book again.
+        // The previous build's postings are patched only for documents of this reading,
+        // whose procedures' keys the reading made.
         let prior = match (docs.is_some(), memo, &self.procedures) {
             (true, Some(memo), Some((scope, procedures))) => Some(carried::Prior {
                 memo,
@@ -114,6 +115,7 @@ impl SearchSide for SiteDocs<'_> {
             }),
             _ => None,
         };
+        // A second index from one reading (no build asks for one) reads the book again.
         let docs = docs.unwrap_or_else(|| collect(self.book));
         offline::write_index(self.book, docs, prior.as_ref(), kept, out);
     }
