@@ -21,6 +21,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::analyze::Analysis;
+use super::docs::SearchDoc;
 use super::offline::{
     self, doc_entry, doc_postings, push_packed, sort_entries, DocEntry, Packed, Searched, DOC_BITS,
     MASK_BITS, VERSION,
@@ -89,7 +90,7 @@ pub fn remember(prior: &Prior<'_>, entries: &[DocEntry], docs: u32, analysis: An
 
 /// The document entries of `docs` made from the previous build's, or `None` when they
 /// must be made whole (see the module's notes).
-pub fn patched(prior: &Prior<'_>, docs: &[Searched], analysis: Analysis) -> Option<Vec<DocEntry>> {
+pub fn patched(prior: &Prior<'_>, docs: &[SearchDoc], analysis: Analysis) -> Option<Vec<DocEntry>> {
     let n = u32::try_from(docs.len()).ok()?;
     let bytes = prior.memo.peek(key(prior, analysis))?;
     let (state, rest): (In, &[u8]) = postcard::take_from_bytes(bytes).ok()?;
@@ -135,10 +136,13 @@ pub fn patched(prior: &Prior<'_>, docs: &[Searched], analysis: Analysis) -> Opti
         old_docs.extend((first..).zip(read.into_iter().map(Searched::from)));
     }
     let old_docs: Vec<(u32, &Searched)> = old_docs.iter().map(|(id, d)| (*id, d)).collect();
-    let new_docs: Vec<(u32, &Searched)> = changed
+    let new_docs: Vec<(u32, Searched)> = changed
         .iter()
-        .flat_map(|&(first, count, _)| (first..first + count).map(|id| (id, &docs[id as usize])))
+        .flat_map(|&(first, count, _)| {
+            (first..first + count).map(|id| (id, Searched::from(docs[id as usize].clone())))
+        })
         .collect();
+    let new_docs: Vec<(u32, &Searched)> = new_docs.iter().map(|(id, d)| (*id, d)).collect();
     let was = doc_postings(&old_docs, n, analysis);
     let mut now: std::collections::HashMap<String, Packed> =
         doc_postings(&new_docs, n, analysis).into_iter().collect();
@@ -337,7 +341,7 @@ mod tests {
 
     type SearchDocRef = super::super::docs::SearchDoc;
     type Read = (
-        Vec<Searched>,
+        Vec<SearchDocRef>,
         Vec<Vec<SearchDocRef>>,
         Vec<(Fingerprint, u32)>,
     );
@@ -356,13 +360,14 @@ mod tests {
             each.push(mine);
             at += n as usize;
         }
-        (docs.into_iter().map(Searched::from).collect(), each, keys)
+        (docs, each, keys)
     }
 
-    fn whole(docs: &[Searched]) -> Vec<(u32, String, String, u64)> {
+    fn whole(docs: &[SearchDocRef]) -> Vec<(u32, String, String, u64)> {
+        let docs: Vec<Searched> = docs.iter().cloned().map(Searched::from).collect();
         let n = docs.len() as u32;
         offline::doc_entries(
-            doc_postings(&offline::numbered(docs), n, Analysis::English),
+            doc_postings(&offline::numbered(&docs), n, Analysis::English),
             n,
         )
         .into_iter()
@@ -395,8 +400,9 @@ mod tests {
             "nothing kept yet"
         );
         let n = docs.len() as u32;
+        let searched: Vec<Searched> = docs.into_iter().map(Searched::from).collect();
         let entries = offline::doc_entries(
-            doc_postings(&offline::numbered(&docs), n, Analysis::English),
+            doc_postings(&offline::numbered(&searched), n, Analysis::English),
             n,
         );
         remember(&prior, &entries, n, Analysis::English);
@@ -471,7 +477,7 @@ mod tests {
         ) {
             let _ = decode_list(&text, n);
             let _ = decode_ids(&text);
-            let docs: Vec<Searched> = Vec::new();
+            let docs: Vec<SearchDoc> = Vec::new();
             let memo = Memo::default();
             let scope = Fingerprint::of(b"shared");
             let prior = Prior { memo: &memo, scope, procedures: vec![(Fingerprint::of(b"p"), 0)] };

@@ -1093,18 +1093,21 @@ pub fn write_index(
         }
     });
     let mut emit = |path: &str, text: String| emit_keyed(path, text, None);
-    let docs: Vec<Searched> = docs.into_iter().map(Searched::from).collect();
     let group_sizes: Vec<u64> = doc_group
         .chunk_by(|a, b| a == b)
         .map(|g| g.len() as u64)
         .collect();
     let n = docs.len() as u32;
     let doc_entries = crate::timing::phase("offline: postings", || {
+        // Patched, only the changed documents are read again; made whole, every one is,
+        // and only what the postings read is kept of each.
         prior
             .and_then(|p| carried::patched(p, &docs, analysis))
-            .unwrap_or_else(|| doc_entries(doc_postings(&numbered(&docs), n, analysis), n))
+            .unwrap_or_else(|| {
+                let docs: Vec<Searched> = docs.into_iter().map(Searched::from).collect();
+                doc_entries(doc_postings(&numbered(&docs), n, analysis), n)
+            })
     });
-    drop(docs);
     if let Some(p) = prior {
         crate::timing::phase("offline: carry postings", || {
             carried::remember(p, &doc_entries, n, analysis);
