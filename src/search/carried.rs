@@ -182,6 +182,10 @@ pub fn patched(prior: &Prior<'_>, docs: &[SearchDoc], analysis: Analysis) -> Opt
             Some((at, (!list.is_empty()).then(|| doc_entry(token, &list, n))))
         })
         .collect::<Option<_>>()?;
+    crate::timing::note(&format!(
+        "offline: postings patched for {touched} changed documents, {} tokens coded again",
+        redone.len()
+    ));
     let mut added = Vec::new();
     for (at, entry) in redone {
         match (at, entry) {

@@ -229,6 +229,73 @@ body = "All is well."
 /// rendered contents, and the print page and runbooks are spliced from the previous
 /// build's fragments: an edit in one procedure that another one's page, fragment or
 /// numbering shows must still reach it.
+/// An edit inside one procedure patches the offline index's postings the previous build
+/// left in its memo instead of analysing the book again; an edit that moves the documents'
+/// ids (a step more) analyses it whole. Either way the site is a clean build's.
+#[test]
+fn an_edit_inside_a_procedure_patches_the_carried_search_postings() {
+    let book = Book::fixture("problems");
+    // Procedures enough that one is a small part of the book.
+    for n in 2..6 {
+        let steps: String = (1..4)
+            .map(|s| {
+                format!(
+                    "[[section.step]]\nid = \"s{s}\"\ntitle = \"Check node {n} part {s}\"\n\
+                     body = \"Look at node {n}.\"\n\n"
+                )
+            })
+            .collect();
+        book.write(
+            &format!("content/01-install/0{n}-node-{n}.toml"),
+            format!(
+                "title = \"Node {n}\"\n\n[[section]]\nid = \"check\"\ntitle = \"Check\"\n\n{steps}"
+            ),
+        );
+    }
+    let out = book.tmp().join("site");
+    build(&book, &out);
+    let timed = |book: &Book| {
+        let run = book
+            .tejun()
+            .env("TEJUN_TIMINGS", "1")
+            .args(["build", "."])
+            .arg("--out")
+            .arg(&out)
+            .run();
+        run.assert_ok();
+        run
+    };
+    book.edit(
+        "content/01-install/01-setup.toml",
+        "tar xzf example.tar.gz",
+        "tar xzf example-2.tar.gz",
+    );
+    let run = timed(&book);
+    assert!(
+        run.stderr().contains("offline: postings patched for"),
+        "{}",
+        run.stderr()
+    );
+    let clean = book.tmp().join("clean");
+    build(&book, &clean);
+    assert_same_site(&out, &clean, "a patched rebuild");
+    fs::remove_dir_all(&clean).expect("remove the clean build");
+
+    book.edit(
+        "content/01-install/01-setup.toml",
+        "[[section.step]]",
+        "[[section.step]]\nid = \"look\"\ntitle = \"Look around\"\nbody = \"Read the logs first.\"\n\n[[section.step]]",
+    );
+    let run = timed(&book);
+    assert!(
+        !run.stderr().contains("offline: postings patched"),
+        "a step more moves every later document's id: {}",
+        run.stderr()
+    );
+    build(&book, &clean);
+    assert_same_site(&out, &clean, "a step more");
+}
+
 #[test]
 fn edits_that_show_in_other_procedures_reach_them() {
     let book = Book::fixture("problems");
