@@ -39,7 +39,7 @@ pub struct Prior<'a> {
     pub scope: Fingerprint,
     /// Each procedure's key ([`crate::render::inputs::Inputs::search_docs`]) and how
     /// many documents it has, in reading order.
-    pub procedures: Vec<(Fingerprint, u32)>,
+    pub procedures: &'a [(Fingerprint, u32)],
 }
 
 /// The state as written: borrowed.
@@ -100,7 +100,7 @@ pub fn patched(prior: &Prior<'_>, docs: &[SearchDoc], analysis: Analysis) -> Opt
     // Each changed procedure's first document, count and previous key.
     let mut changed: Vec<(u32, u32, Fingerprint)> = Vec::new();
     let mut first = 0u32;
-    for ((old, old_count), (new, count)) in state.procedures.iter().zip(&prior.procedures) {
+    for ((old, old_count), (new, count)) in state.procedures.iter().zip(prior.procedures) {
         if old_count != count {
             return None;
         }
@@ -397,7 +397,7 @@ mod tests {
         let prior = Prior {
             memo: &first,
             scope,
-            procedures: keys.clone(),
+            procedures: &keys,
         };
         assert!(
             patched(&prior, &docs, Analysis::English).is_none(),
@@ -427,7 +427,7 @@ mod tests {
         let prior = Prior {
             memo: &second,
             scope,
-            procedures: new_keys.clone(),
+            procedures: &new_keys,
         };
         let made: Vec<_> = patched(&prior, &docs, Analysis::English)
             .expect("patched")
@@ -446,7 +446,7 @@ mod tests {
             &Prior {
                 memo: &bare,
                 scope,
-                procedures: new_keys.clone()
+                procedures: &new_keys
             },
             &docs,
             Analysis::English
@@ -455,7 +455,7 @@ mod tests {
         let other = Prior {
             memo: &second,
             scope: Fingerprint::of(b"other"),
-            procedures: new_keys,
+            procedures: &new_keys,
         };
         assert!(patched(&other, &docs, Analysis::English).is_none());
 
@@ -465,7 +465,7 @@ mod tests {
         let prior = Prior {
             memo: &second,
             scope,
-            procedures: keys,
+            procedures: &keys,
         };
         assert!(patched(&prior, &docs, Analysis::English).is_none());
     }
@@ -484,7 +484,7 @@ mod tests {
             let docs: Vec<SearchDoc> = Vec::new();
             let memo = Memo::default();
             let scope = Fingerprint::of(b"shared");
-            let prior = Prior { memo: &memo, scope, procedures: vec![(Fingerprint::of(b"p"), 0)] };
+            let prior = Prior { memo: &memo, scope, procedures: &[(Fingerprint::of(b"p"), 0)] };
             let mut previous = Memo::default();
             previous.previous.insert(key(&prior, Analysis::Japanese), bytes);
             let prior = Prior { memo: &previous, ..prior };

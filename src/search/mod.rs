@@ -111,7 +111,7 @@ impl SearchSide for SiteDocs<'_> {
             (true, Some(memo), Some((scope, procedures))) => Some(carried::Prior {
                 memo,
                 scope: *scope,
-                procedures: procedures.clone(),
+                procedures,
             }),
             _ => None,
         };
