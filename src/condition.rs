@@ -39,7 +39,7 @@ pub struct Word {
 }
 
 /// A comparison.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Op {
     /// `=`
     Eq,
@@ -413,7 +413,7 @@ pub fn parse(src: &str) -> Result<Expr, ParseError> {
 }
 
 /// A checked condition over the book's facets.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Condition {
     /// The facet's value is one of `values` (`os = linux`, `arch in [x86, arm64]`).
     OneOf {

@@ -224,6 +224,16 @@ impl SourceMap {
         }
     }
 
+    /// How many files are registered: their ids are `0..len`.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether no file is registered.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
     /// Whether `file` is a registered file id.
     pub fn contains(&self, file: FileId) -> bool {
         file < self.files.len()

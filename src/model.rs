@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::condition::Condition;
 use crate::config::Config;
@@ -39,6 +39,20 @@ impl Number {
 impl Serialize for Number {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.to_string())
+    }
+}
+
+/// Read back from the dotted form it is serialised in (`2.1.3`; empty for no number).
+impl<'de> Deserialize<'de> for Number {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        if text.is_empty() {
+            return Ok(Number::default());
+        }
+        text.split('.')
+            .map(|n| n.parse::<u32>().map_err(serde::de::Error::custom))
+            .collect::<Result<_, _>>()
+            .map(Number)
     }
 }
 
@@ -176,7 +190,7 @@ pub struct ExtRef {
 }
 
 /// Where a cross-reference lands.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Target {
     /// Its number (`1.2.1`; a step's number within its section).
     pub number: Number,
@@ -257,7 +271,7 @@ pub struct Group {
 }
 
 /// A procedure: one file, one page of the site.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Procedure {
     /// Its id, unique in the book (its page is `<id>.html`).
     pub id: String,
@@ -280,7 +294,7 @@ pub struct Procedure {
 }
 
 /// A numbered section of a procedure: steps, or branches of steps.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Section {
     /// Its id, unique in its procedure.
     pub id: String,
@@ -303,7 +317,7 @@ pub struct Section {
 }
 
 /// One alternative of a section (`[[section.branch]]`), taken where its condition holds.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Branch {
     /// What readers see as its heading.
     pub label: String,
@@ -316,7 +330,7 @@ pub struct Branch {
 }
 
 /// One numbered step.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Step {
     /// Its id, unique in its procedure (the anchor `step-<id>`).
     pub id: String,
@@ -346,7 +360,7 @@ pub struct Step {
 }
 
 /// One environment's version of a step's body.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Variant {
     /// The writer's label; `None` when the variant is labelled by its condition in words
     /// (which a filtered book has reduced to what the environment leaves open).
@@ -358,7 +372,7 @@ pub struct Variant {
 }
 
 /// One piece of a step: text, a command, a GUI path, a check, a callout or references.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Part {
     /// Where it applies, inside its step's.
     pub when: Option<Box<Condition>>,
@@ -369,7 +383,7 @@ pub struct Part {
 pub use crate::shell::Shell;
 
 /// What a process check asks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Expect {
     /// The processes must be running.
@@ -379,7 +393,7 @@ pub enum Expect {
 }
 
 /// One process a check names.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProcessItem {
     /// The process name as `ps` or the task manager shows it.
     pub name: String,
@@ -388,7 +402,7 @@ pub struct ProcessItem {
 }
 
 /// The kinds of part.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum PartKind {
     /// Prose.
     Text(Markdown),

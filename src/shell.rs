@@ -9,10 +9,10 @@
 //! its `;`. The prompt goes on the first line of each command only, as a terminal shows
 //! it; the copy button never copies prompts.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How a command goes on past the end of a line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Continuation {
     /// POSIX shells: `\` at the end, an open `'` or `"`, a trailing `|`, `&&` or `||`, and
@@ -48,7 +48,7 @@ impl Continuation {
 }
 
 /// A shell commands are typed into.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shell {
     /// What a `cmd` part's `shell` names (`sh`, `psql`).
     pub id: String,

@@ -133,6 +133,14 @@ impl serde::Serialize for Version {
     }
 }
 
+/// Read back from its written form ([`Version`]'s `Display`, which `FromStr` reads whole).
+impl<'de> serde::Deserialize<'de> for Version {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
         let n = self.components.len().max(other.components.len());

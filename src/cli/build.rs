@@ -49,11 +49,16 @@ pub fn run(args: Args) -> Result<ExitCode> {
             ));
         }
     }
-    let mut loaded =
-        match crate::timing::phase("load book", || super::load::book(root, "nothing was built")) {
-            Ok(loaded) => loaded,
-            Err(code) => return Ok(code),
-        };
+    let memo = prepared.as_mut().and_then(|p| p.take_memo());
+    let undone = "nothing was built";
+    let loaded = crate::timing::phase("load book", || match &memo {
+        Some(memo) => super::load::book_remembering(root, memo, undone),
+        None => super::load::book(root, undone),
+    });
+    let mut loaded = match loaded {
+        Ok(loaded) => loaded,
+        Err(code) => return Ok(code),
+    };
     let book = &loaded.book;
     let mut notes = Vec::new();
     let translations =
@@ -72,7 +77,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     if args.no_cache {
         build = build.without_cache();
     }
-    if let Some(memo) = prepared.as_mut().and_then(|p| p.take_memo()) {
+    if let Some(memo) = memo {
         build = build.with_memo(memo);
     }
     if let Some(prepared) = &prepared {

@@ -22,6 +22,20 @@ pub(super) fn book(root: &Path, undone: &str) -> Result<Loaded, ExitCode> {
     report(root, crate::load_book(root), undone)
 }
 
+/// [`book`], with the procedures resolved by the previous build taken from its `memo`
+/// ([`crate::resolve::load_book_remembering`]).
+pub(super) fn book_remembering(
+    root: &Path,
+    memo: &crate::output::memo::Memo,
+    undone: &str,
+) -> Result<Loaded, ExitCode> {
+    report(
+        root,
+        crate::resolve::load_book_remembering(root, memo),
+        undone,
+    )
+}
+
 /// [`book`] in `lang` (`--lang`): the book's own language, or one of its translations.
 pub(super) fn book_in(root: &Path, lang: Option<&str>, undone: &str) -> Result<Loaded, ExitCode> {
     let Some(code) = lang else {

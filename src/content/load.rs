@@ -76,8 +76,10 @@ pub struct LoadedProcedure {
     pub file: FileId,
     /// Its id when the file gives none: the file name without `NN-` and `.toml`.
     pub default_id: String,
-    /// Its contents.
-    pub raw: RawProcedure,
+    /// Its contents; `None` until [`parse_procedures`] has parsed it, and after that
+    /// only when the caller took it as already resolved (the build memo) and left it
+    /// unparsed.
+    pub raw: Option<RawProcedure>,
 }
 
 /// `01-linux` → `linux`: the `NN-` ordering prefix is not part of the id.
@@ -133,7 +135,7 @@ struct Reader<'a> {
     root: &'a Path,
     sources: &'a mut SourceMap,
     diags: &'a mut Diagnostics,
-    ahead: HashMap<PathBuf, Parsed>,
+    ahead: HashMap<PathBuf, Text>,
     /// See [`Loaded::unread_targets`].
     unread: std::collections::HashSet<String>,
 }
@@ -151,9 +153,6 @@ enum Text {
     /// A FIFO, device, socket or folder where a file was expected: what it is.
     NotRegular(&'static str),
 }
-
-/// A procedure file read and parsed ahead of the walk; `None` when it could not be read.
-type Parsed = (Text, Option<Result<RawProcedure, toml::de::Error>>);
 
 /// Reads a book file: only a regular file, at most [`MAX_FILE_BYTES`], as UTF-8.
 fn read_text(path: &Path) -> Text {
@@ -251,11 +250,11 @@ pub(crate) fn read_plain(path: &Path) -> Option<String> {
     }
 }
 
-/// Reads and parses every procedure file of `content` on all cores. Procedures are nearly
-/// all of a book's bytes; the walk that follows takes them from here in its own order, so
-/// file ids and diagnostics come out as if read one by one. Only plain files are taken:
-/// symbolic links are left to the walk, which checks where they lead.
-fn parse_ahead(content: &Path) -> HashMap<PathBuf, Parsed> {
+/// Reads every procedure file of `content` on all cores. Procedures are nearly all of a
+/// book's bytes; the walk that follows takes them from here in its own order, so file ids
+/// and diagnostics come out as if read one by one. Only plain files are taken: symbolic
+/// links are left to the walk, which checks where they lead.
+fn read_ahead(content: &Path) -> HashMap<PathBuf, Text> {
     use rayon::prelude::*;
     fn plain_entries(dir: &Path) -> Vec<(PathBuf, fs::FileType)> {
         fs::read_dir(dir)
@@ -294,11 +293,7 @@ fn parse_ahead(content: &Path) -> HashMap<PathBuf, Parsed> {
         .into_par_iter()
         .map(|path| {
             let text = read_text(&path);
-            let parsed = match &text {
-                Text::Read(t) => Some(toml::from_str::<RawProcedure>(t)),
-                _ => None,
-            };
-            (path, (text, parsed))
+            (path, text)
         })
         .collect()
 }
@@ -373,30 +368,18 @@ impl Reader<'_> {
         register(path, display, text, self.sources, self.diags)
     }
 
-    /// A procedure file, parsed ahead by [`parse_ahead`] when it could be.
-    fn procedure(&mut self, path: &Path) -> Option<(FileId, RawProcedure)> {
-        let parsed = match self.ahead.remove(path) {
-            Some((text, parsed)) => self.register(path, text).map(|f| (f, parsed)),
-            None => self.read(path).map(|f| {
-                let text = self.sources.text(f);
-                (f, Some(toml::from_str::<RawProcedure>(text)))
-            }),
-        };
-        let (file, parsed) = parsed?;
-        match parsed? {
-            Ok(v) => Some((file, v)),
-            Err(e) => {
-                self.diags
-                    .push(toml_error(file, self.sources.text(file), &e));
-                let name = name_of(path);
-                salvage_targets(
-                    self.sources.text(file),
-                    &default_id(&name),
-                    &mut self.unread,
-                );
-                None
-            }
-        }
+    /// A procedure file, read ahead by [`read_ahead`] when it could be; parsed later
+    /// ([`parse_procedures`]).
+    fn procedure(&mut self, path: &Path) -> Option<LoadedProcedure> {
+        let file = match self.ahead.remove(path) {
+            Some(text) => self.register(path, text),
+            None => self.read(path),
+        }?;
+        Some(LoadedProcedure {
+            file,
+            default_id: default_id(&name_of(path)),
+            raw: None,
+        })
     }
 
     fn parse<T: DeserializeOwned>(&mut self, path: &Path) -> Option<(FileId, T)> {
@@ -479,8 +462,61 @@ fn is_toml(p: &Path) -> bool {
     p.extension().is_some_and(|e| e == "toml")
 }
 
-/// Reads `content/` under `root`. Problems are collected; what could be read is returned.
-pub fn load_content(root: &Path, sources: &mut SourceMap, diags: &mut Diagnostics) -> Loaded {
+/// Parses, on all cores, the procedure files [`read_content`] read, except those `skip`
+/// names (left with no `raw`). A file that is not a procedure is reported and left out
+/// of its chapter, the targets it would define kept in [`Loaded::unread_targets`].
+pub fn parse_procedures(
+    loaded: &mut Loaded,
+    sources: &SourceMap,
+    diags: &mut Diagnostics,
+    skip: &(dyn Fn(FileId) -> bool + Sync),
+) {
+    use rayon::prelude::*;
+    let mut all: Vec<&mut LoadedProcedure> = Vec::new();
+    for ch in &mut loaded.chapters {
+        for item in &mut ch.items {
+            match item {
+                LoadedItem::Procedure(p) => all.push(p),
+                LoadedItem::Group { procedures, .. } => all.extend(procedures.iter_mut()),
+            }
+        }
+    }
+    let failed: Vec<(FileId, toml::de::Error, String)> = all
+        .par_iter_mut()
+        .filter(|p| p.raw.is_none() && !skip(p.file))
+        .filter_map(
+            |p| match toml::from_str::<RawProcedure>(sources.text(p.file)) {
+                Ok(raw) => {
+                    p.raw = Some(raw);
+                    None
+                }
+                Err(e) => Some((p.file, e, p.default_id.clone())),
+            },
+        )
+        .collect();
+    if failed.is_empty() {
+        return;
+    }
+    for (file, e, default) in &failed {
+        diags.push(toml_error(*file, sources.text(*file), e));
+        salvage_targets(sources.text(*file), default, &mut loaded.unread_targets);
+    }
+    let bad: std::collections::HashSet<FileId> = failed.iter().map(|f| f.0).collect();
+    for ch in &mut loaded.chapters {
+        ch.items.retain_mut(|item| match item {
+            LoadedItem::Procedure(p) => !bad.contains(&p.file),
+            LoadedItem::Group { procedures, .. } => {
+                procedures.retain(|p| !bad.contains(&p.file));
+                true
+            }
+        });
+    }
+}
+
+/// Reads `content/` under `root`, parsing every file but the procedures
+/// ([`parse_procedures`] does those). Problems are collected; what could be read is
+/// returned.
+pub fn read_content(root: &Path, sources: &mut SourceMap, diags: &mut Diagnostics) -> Loaded {
     let content = root.join("content");
     let mut r = Reader {
         root,
@@ -510,7 +546,7 @@ pub fn load_content(root: &Path, sources: &mut SourceMap, diags: &mut Diagnostic
         );
         return loaded;
     }
-    r.ahead = parse_ahead(&content);
+    r.ahead = read_ahead(&content);
     for path in r.entries(&content) {
         let name = name_of(&path);
         if name.starts_with('.') {
@@ -604,13 +640,7 @@ fn load_chapter(r: &mut Reader, dir: &Path) -> Option<LoadedChapter> {
         if path.is_dir() {
             items.extend(load_group(r, &path));
         } else if is_toml(&path) {
-            if let Some((f, raw)) = r.procedure(&path) {
-                items.push(LoadedItem::Procedure(LoadedProcedure {
-                    file: f,
-                    default_id: default_id(&name),
-                    raw,
-                }));
-            }
+            items.extend(r.procedure(&path).map(LoadedItem::Procedure));
         }
     }
     Some(LoadedChapter {
@@ -637,13 +667,7 @@ fn load_group(r: &mut Reader, dir: &Path) -> Option<LoadedItem> {
     for p in r.entries(dir) {
         let name = name_of(&p);
         if is_toml(&p) && !name.starts_with('_') && !p.is_dir() {
-            if let Some((f, raw)) = r.procedure(&p) {
-                procedures.push(LoadedProcedure {
-                    file: f,
-                    default_id: default_id(&name),
-                    raw,
-                });
-            }
+            procedures.extend(r.procedure(&p));
         }
     }
     Some(LoadedItem::Group {

@@ -5,6 +5,7 @@ mod load;
 pub mod raw;
 
 pub use load::{
-    load_content, Loaded, LoadedChapter, LoadedItem, LoadedProcedure, Problems, ReusableSteps,
+    parse_procedures, read_content, Loaded, LoadedChapter, LoadedItem, LoadedProcedure, Problems,
+    ReusableSteps,
 };
 pub(crate) use load::{read_plain, read_source};

@@ -8,6 +8,7 @@ mod lint;
 mod patch;
 pub mod placeholders;
 mod problems;
+mod remembered;
 mod steps;
 #[cfg(test)]
 pub(crate) mod test_book;
@@ -23,19 +24,31 @@ use crate::condition::{self, Condition};
 use crate::config::{check_id, valid_id, Config, ID_RULE};
 use crate::content::raw::{RawChapter, RawFront, RawProcedure, RawRefs, SStr};
 use crate::content::{
-    load_content, read_source, Loaded, LoadedChapter, LoadedItem, LoadedProcedure, ReusableSteps,
+    parse_procedures, read_content, read_source, Loaded, LoadedChapter, LoadedItem,
+    LoadedProcedure, ReusableSteps,
 };
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap};
 use crate::model::*;
 pub(crate) use crate::toml_source::content_start;
 use crate::words::{Language, Words};
+use remembered::Remembering;
 
 pub use patch::{Page, Patched, Patcher};
 
 /// Loads `book.toml` and `content/` under `root`. Returns the book with its warnings, or
 /// every diagnostic when there is at least one error.
 pub fn load_book(root: &Path) -> Result<(Book, Diagnostics), (Diagnostics, SourceMap)> {
-    load(root, false, None).map(|(book, diags, _, _)| (book, diags))
+    load(root, false, None, None).map(|(book, diags, _, _)| (book, diags))
+}
+
+/// [`load_book`], taking the procedures an earlier build resolved from `memo` where their
+/// files and everything they depend on are as they were, and keeping the others' in it
+/// for the next build ([`remembered`]).
+pub fn load_book_remembering(
+    root: &Path,
+    memo: &crate::output::memo::Memo,
+) -> Result<(Book, Diagnostics), (Diagnostics, SourceMap)> {
+    load(root, false, None, Some(memo)).map(|(book, diags, _, _)| (book, diags))
 }
 
 /// [`load_book`] in one of the languages the book is translated into (`translations` in
@@ -44,7 +57,7 @@ pub fn load_translated(
     root: &Path,
     lang: Language,
 ) -> Result<(Book, Diagnostics, crate::translate::Status), (Diagnostics, SourceMap)> {
-    load(root, false, Some(lang))
+    load(root, false, Some(lang), None)
         .map(|(book, diags, _, status)| (book, diags, status.unwrap_or_default()))
 }
 
@@ -53,7 +66,7 @@ pub fn load_translated(
 pub fn load_book_patchable(
     root: &Path,
 ) -> Result<(Book, Diagnostics, Patcher), (Diagnostics, SourceMap)> {
-    load(root, true, None)
+    load(root, true, None, None)
         .map(|(book, diags, patcher, _)| (book, diags, patcher.unwrap_or_default()))
 }
 
@@ -68,6 +81,7 @@ fn load(
     root: &Path,
     patchable: bool,
     lang: Option<Language>,
+    memo: Option<&crate::output::memo::Memo>,
 ) -> Result<Loaded3, (Diagnostics, SourceMap)> {
     let mut sources = SourceMap::default();
     let mut diags = Diagnostics::default();
@@ -87,7 +101,7 @@ fn load(
     };
     let config = Config::parse(sources.text(cfile), cfile, &mut diags);
     let mut loaded = crate::timing::phase("load content", || {
-        load_content(root, &mut sources, &mut diags)
+        read_content(root, &mut sources, &mut diags)
     });
     let Some(mut config) = config else {
         diags.sort();
@@ -96,6 +110,7 @@ fn load(
     let source_lang = config.language;
     let status = match lang {
         Some(lang) if lang != config.language => {
+            parse_procedures(&mut loaded, &sources, &mut diags, &|_| false);
             if !config.translations.contains(&lang) {
                 diags.push(
                     Diagnostic::error(cfile, 0..0, format!("the book has no `{}` translation", lang.code()))
@@ -117,8 +132,25 @@ fn load(
     };
     let theme = root.join(&config.theme_dir);
     config.words = Words::load(config.language, &theme, &mut sources, &mut diags).into();
+    // A translation replaces texts the keys are made of: only the book's own language
+    // is remembered.
+    let remembering = memo.filter(|_| status.is_none()).map(|memo| {
+        crate::timing::phase("remembered procedures", || {
+            Remembering::look_up(memo, &sources, &procedure_files(&loaded))
+        })
+    });
+    crate::timing::phase("parse procedures", || {
+        let remembered = |f| remembering.as_ref().is_some_and(|r| r.has(f));
+        parse_procedures(&mut loaded, &sources, &mut diags, &remembered)
+    });
     let mut r = Resolver::new(&config, &sources, &mut diags, &loaded.steps);
+    r.remembering = remembering.as_ref();
     let (front, refs, chapters) = crate::timing::phase("resolve", || r.resolve(&loaded));
+    if let Some((taken, resolved)) = remembering.as_ref().map(Remembering::counts) {
+        crate::timing::note(&format!(
+            "load: {taken} procedures taken from the memo, {resolved} parsed and resolved"
+        ));
+    }
     let problems = r.problems(&loaded.problems, &loaded.unread_targets, &chapters);
     r.unused_placeholders();
     let targets = std::mem::take(&mut r.targets);
@@ -242,7 +274,24 @@ fn reusable_steps(steps: &crate::content::ReusableSteps) -> Vec<crate::model::Re
         .collect()
 }
 
+/// The file of every procedure `loaded` holds, in book order.
+fn procedure_files(loaded: &Loaded) -> Vec<FileId> {
+    let mut files = Vec::new();
+    for ch in &loaded.chapters {
+        for item in &ch.items {
+            match item {
+                LoadedItem::Procedure(p) => files.push(p.file),
+                LoadedItem::Group { procedures, .. } => {
+                    files.extend(procedures.iter().map(|p| p.file))
+                }
+            }
+        }
+    }
+    files
+}
+
 /// A Markdown field, remembered so its links can be checked once every id is known.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Prose {
     pub file: FileId,
     pub span: Range<usize>,
@@ -252,6 +301,7 @@ pub(crate) struct Prose {
 }
 
 /// A command line, remembered for the similar-words lint.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct CommandSite {
     pub file: FileId,
     pub span: Range<usize>,
@@ -261,13 +311,15 @@ pub(crate) struct CommandSite {
 /// About how many link targets `loaded` defines: chapters, groups, procedures, sections and
 /// steps (reusable steps and problems are few beside them).
 fn target_estimate(loaded: &Loaded) -> usize {
+    // One left unparsed (resolved by an earlier build) is guessed at a typical size.
     let procedure = |p: &LoadedProcedure| {
-        1 + p
-            .raw
-            .section
-            .iter()
-            .map(|s| 1 + s.step.len() + s.branch.iter().map(|b| b.step.len()).sum::<usize>())
-            .sum::<usize>()
+        p.raw.as_ref().map_or(24, |raw| {
+            1 + raw
+                .section
+                .iter()
+                .map(|s| 1 + s.step.len() + s.branch.iter().map(|b| b.step.len()).sum::<usize>())
+                .sum::<usize>()
+        })
     };
     loaded
         .chapters
@@ -310,6 +362,8 @@ struct Resolver<'a> {
     /// order they were met and registered when the items are joined in book order, so a
     /// duplicate is reported against the same first definition as one at a time would.
     pending: Option<Pending>,
+    /// Procedures resolved by an earlier build, and where to keep those resolved now.
+    remembering: Option<&'a Remembering<'a>>,
 }
 
 /// The ids one chapter item defines, in the order it defined them.
@@ -363,6 +417,7 @@ impl<'a> Resolver<'a> {
             problem_uses: Vec::new(),
             in_problem: false,
             pending: None,
+            remembering: None,
         }
     }
 
@@ -670,6 +725,7 @@ impl<'a> Resolver<'a> {
         each: impl Fn(&mut Resolver<'_>, usize, &I) -> T + Sync,
     ) -> Vec<T> {
         let (config, sources, reusable) = (self.config, self.sources, self.reusable);
+        let remembering = self.remembering;
         let outputs: Vec<ItemOutput<T>> = items
             .par_iter()
             .enumerate()
@@ -677,6 +733,7 @@ impl<'a> Resolver<'a> {
                 let mut diags = Diagnostics::default();
                 let mut sub = Resolver::new(config, sources, &mut diags, reusable);
                 sub.pending = Some(Pending::default());
+                sub.remembering = remembering;
                 let item = each(&mut sub, i, item);
                 let Resolver {
                     pending,
@@ -781,7 +838,127 @@ impl<'a> Resolver<'a> {
     }
 
     fn procedure(&mut self, p: &LoadedProcedure, number: Number, outer: &[Condition]) -> Procedure {
-        let raw: &RawProcedure = &p.raw;
+        if let Some(piece) = self.remembering.and_then(|r| r.take(p.file)) {
+            if piece.procedure.number == number {
+                return self.replay(piece);
+            }
+        }
+        let parsed;
+        let raw: &RawProcedure = match &p.raw {
+            Some(raw) => raw,
+            // Left unparsed for a piece that then did not fit: parsed here instead.
+            None => match toml::from_str::<RawProcedure>(self.sources.text(p.file)) {
+                Ok(raw) => {
+                    parsed = raw;
+                    &parsed
+                }
+                Err(e) => {
+                    let text = self.sources.text(p.file);
+                    self.diags
+                        .push(crate::toml_source::toml_error(p.file, text, &e));
+                    return Procedure {
+                        id: p.default_id.clone(),
+                        number,
+                        title: String::new(),
+                        title_source: None,
+                        when: None,
+                        intro: String::new(),
+                        sections: Vec::new(),
+                        source: self.sources.display(p.file).to_string(),
+                    };
+                }
+            },
+        };
+        match self.remembering {
+            Some(remembering) if self.pending.is_some() => {
+                self.recording(remembering, p.file, |r| {
+                    r.resolve_procedure(p, raw, number, outer)
+                })
+            }
+            _ => self.resolve_procedure(p, raw, number, outer),
+        }
+    }
+
+    /// Resolves a procedure with `resolve`, and keeps what it added to this resolver for
+    /// the next build when it added no diagnostic.
+    fn recording(
+        &mut self,
+        remembering: &Remembering<'_>,
+        file: FileId,
+        resolve: impl FnOnce(&mut Self) -> Procedure,
+    ) -> Procedure {
+        let diags = self.diags.items.len();
+        let defines = self.pending.as_ref().map_or(0, |p| p.defines.len());
+        let (prose, ref_uses, commands, problem_uses) = (
+            self.prose.len(),
+            self.ref_uses.len(),
+            self.commands.len(),
+            self.problem_uses.len(),
+        );
+        let before = std::mem::take(&mut self.used_placeholders);
+        let procedure = resolve(self);
+        let placeholders = std::mem::replace(&mut self.used_placeholders, before);
+        if let (true, Some(pending)) = (self.diags.items.len() == diags, &self.pending) {
+            let recorded = remembered::Recorded {
+                procedure: &procedure,
+                defines: pending.defines.get(defines..).unwrap_or_default(),
+                prose: self.prose.get(prose..).unwrap_or_default(),
+                ref_uses: self.ref_uses.get(ref_uses..).unwrap_or_default(),
+                commands: self.commands.get(commands..).unwrap_or_default(),
+                placeholders: &placeholders,
+                problem_uses: self
+                    .problem_uses
+                    .get(problem_uses..)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|u| {
+                        (
+                            u.step.as_str(),
+                            u.file,
+                            u.id.get_ref().as_str(),
+                            u.id.span(),
+                        )
+                    })
+                    .collect(),
+            };
+            remembering.keep(file, &recorded);
+        }
+        self.used_placeholders.extend(placeholders);
+        procedure
+    }
+
+    /// Adds what resolving a procedure added in an earlier build, as it added it.
+    fn replay(&mut self, piece: remembered::Remembered) -> Procedure {
+        for (key, file, span, target) in piece.defines {
+            match &mut self.pending {
+                Some(p) => p.push(key, file, span, target),
+                None => self.register(key, file, span, target),
+            }
+        }
+        self.prose.extend(piece.prose);
+        self.ref_uses.extend(piece.ref_uses);
+        self.commands.extend(piece.commands);
+        self.used_placeholders.extend(piece.placeholders);
+        self.problem_uses.extend(
+            piece
+                .problem_uses
+                .into_iter()
+                .map(|(step, file, id, span)| problems::ProblemUse {
+                    step,
+                    file,
+                    id: SStr::new(span, id),
+                }),
+        );
+        piece.procedure
+    }
+
+    fn resolve_procedure(
+        &mut self,
+        p: &LoadedProcedure,
+        raw: &RawProcedure,
+        number: Number,
+        outer: &[Condition],
+    ) -> Procedure {
         let file = p.file;
         self.plain_title(file, &raw.title);
         let (id, id_span) = id_of(&raw.id, &p.default_id, &raw.title);

@@ -275,7 +275,7 @@ impl Patcher {
         let loaded = LoadedProcedure {
             file: slot.file,
             default_id: slot.default_id.clone(),
-            raw,
+            raw: Some(raw),
         };
         let procedure = r.procedure(&loaded, slot.number.clone(), &slot.outer);
         let targets = std::mem::take(&mut r.targets);

@@ -650,14 +650,17 @@ impl<'a> Walk<'a> {
     }
 
     fn procedure(&mut self, p: &mut LoadedProcedure) {
-        let id = p
-            .raw
+        // Every procedure is parsed before a translation is applied.
+        let Some(raw) = &mut p.raw else {
+            return;
+        };
+        let id = raw
             .id
             .as_ref()
             .map_or(&p.default_id, |s| s.get_ref())
             .clone();
         self.owner = Owner::Procedure(id);
-        self.procedure_text(p.file, &mut p.raw);
+        self.procedure_text(p.file, raw);
         self.owner = Owner::Book;
     }
 

@@ -296,6 +296,115 @@ fn an_edit_inside_a_procedure_patches_the_carried_search_postings() {
     assert_same_site(&out, &clean, "a step more");
 }
 
+/// A rebuild takes from the build memo every procedure whose file, and everything shared,
+/// is as the previous build read it; the result is what a clean build makes, placeholders
+/// and problems named by the remembered procedures included.
+#[test]
+fn procedures_resolved_by_the_previous_build_are_taken_from_the_memo() {
+    let book = Book::fixture("problems");
+    book.edit(
+        "book.toml",
+        "[[profile]]",
+        "[[placeholder]]\nid = \"host\"\nlabel = \"Host\"\n\n[[profile]]",
+    );
+    // The placeholder is used here only: were the procedure's uses not replayed, the
+    // rebuild would warn that it is never used.
+    book.write(
+        "content/01-install/02-node.toml",
+        "title = \"Reach the node\"\n\n[[section]]\nid = \"net\"\ntitle = \"Network\"\n\n\
+         [[section.step]]\nid = \"ping\"\ntitle = \"Ping it\"\nproblems = [\"port-in-use\"]\n\n\
+         [[section.step.part]]\nshell = \"sh\"\ncmd = \"ping -c 1 [[host]]\"\n",
+    );
+    let out = book.tmp().join("site");
+    let timed = |book: &Book| {
+        let run = book
+            .tejun()
+            .env("TEJUN_TIMINGS", "1")
+            .args(["build", "."])
+            .arg("--out")
+            .arg(&out)
+            .run();
+        run.assert_ok();
+        run
+    };
+    let first = timed(&book);
+    assert!(
+        first
+            .stderr()
+            .contains("load: 0 procedures taken from the memo, 2 parsed and resolved"),
+        "{}",
+        first.stderr()
+    );
+    let matches_clean = |after: &str| {
+        let clean = book.tmp().join("clean");
+        build(&book, &clean);
+        assert_same_site(&out, &clean, after);
+        fs::remove_dir_all(&clean).expect("remove the clean build");
+    };
+
+    book.edit(
+        "content/01-install/01-setup.toml",
+        "tar xzf example.tar.gz",
+        "tar xzf example-2.tar.gz",
+    );
+    let run = timed(&book);
+    let err = run.stderr();
+    assert!(
+        err.contains("load: 1 procedures taken from the memo, 1 parsed and resolved"),
+        "{err}"
+    );
+    assert!(!err.contains("never used"), "{err}");
+    matches_clean("an edit of one procedure");
+
+    // Shared by every procedure: nothing is taken.
+    book.edit(
+        "content/_steps/start-service.toml",
+        "systemctl start exampled",
+        "systemctl restart exampled",
+    );
+    let run = timed(&book);
+    assert!(
+        run.stderr()
+            .contains("load: 0 procedures taken from the memo, 2 parsed and resolved"),
+        "{}",
+        run.stderr()
+    );
+    matches_clean("an edit of a reusable step");
+
+    // A procedure in error fails the build, which leaves the memo as it was: put back,
+    // it is as the last build read it, and only the other file, edited, is resolved.
+    book.edit(
+        "content/01-install/02-node.toml",
+        "id = \"ping\"",
+        "id = \"Ping!\"",
+    );
+    let failed = book
+        .tejun()
+        .args(["build", "."])
+        .arg("--out")
+        .arg(&out)
+        .run();
+    assert_ne!(failed.code(), Some(0), "an invalid id must fail the build");
+    book.edit(
+        "content/01-install/02-node.toml",
+        "id = \"Ping!\"",
+        "id = \"ping\"",
+    );
+    book.edit(
+        "content/01-install/01-setup.toml",
+        "example-2.tar.gz",
+        "example-3.tar.gz",
+    );
+    let run = timed(&book);
+    assert!(
+        run.stderr()
+            .contains("load: 1 procedures taken from the memo, 1 parsed and resolved"),
+        "{}",
+        run.stderr()
+    );
+    matches_clean("an error fixed");
+}
+
 #[test]
 fn edits_that_show_in_other_procedures_reach_them() {
     let book = Book::fixture("problems");
