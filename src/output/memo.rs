@@ -178,6 +178,27 @@ impl Memo {
     }
 }
 
+/// A piece's bytes as the memo keeps them: `value` in postcard's encoding, compressed with
+/// LZ4 (a large book's pieces are tens of megabytes; less to read and write than it costs).
+pub fn pack<T: serde::Serialize + ?Sized>(value: &T) -> Vec<u8> {
+    // Strings, numbers, lists and options only: serialising into memory cannot fail.
+    let bytes = postcard::to_stdvec(value).unwrap_or_default();
+    lz4_flex::block::compress_prepend_size(&bytes)
+}
+
+/// The value [`pack`] made of `bytes`, or `None` unless they decode whole.
+pub fn unpack<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+    // LZ4 never makes a block more than 255 times smaller: a larger size is a lie, and
+    // would be allocated before the block is found out.
+    let (size, _) = lz4_flex::block::uncompressed_size(bytes).ok()?;
+    if size > bytes.len().saturating_mul(255) {
+        return None;
+    }
+    let bytes = lz4_flex::block::decompress_size_prepended(bytes).ok()?;
+    let (value, rest): (T, &[u8]) = postcard::take_from_bytes(&bytes).ok()?;
+    rest.is_empty().then_some(value)
+}
+
 /// A memo file whose entries are `entries` as they stand (each the key's 16 bytes, the
 /// length as 8, the bytes), with this tejun's header and a valid checksum: what a memo's
 /// reader is handed once the checksum is passed, for tests and the fuzz target to reach

@@ -64,24 +64,16 @@ pub(super) struct Recorded<'r> {
 
 impl Recorded<'_> {
     fn encode(&self) -> Vec<u8> {
-        // Strings, numbers, lists and options only: serialising into memory cannot fail.
-        let bytes = postcard::to_stdvec(self).unwrap_or_default();
-        lz4_flex::block::compress_prepend_size(&bytes)
+        crate::output::memo::pack(self)
     }
 }
 
 /// The piece `bytes` holds, or `None` unless it decodes whole and names only files below
 /// `files`.
 fn decode(bytes: &[u8], files: usize) -> Option<Remembered> {
-    // LZ4 never makes a block more than 255 times smaller: a larger size is a lie, and
-    // would be allocated before the block is found out.
-    let (size, _) = lz4_flex::block::uncompressed_size(bytes).ok()?;
-    if size > bytes.len().saturating_mul(255) {
-        return None;
-    }
-    let bytes = lz4_flex::block::decompress_size_prepended(bytes).ok()?;
-    let (r, rest): (Remembered, &[u8]) = postcard::take_from_bytes(&bytes).ok()?;
-    (rest.is_empty() && r.files().all(|f| f < files)).then_some(r)
+    let r: Remembered = crate::output::memo::unpack(bytes)?;
+    let known = r.files().all(|f| f < files);
+    known.then_some(r)
 }
 
 impl Remembered {

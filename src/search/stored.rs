@@ -85,24 +85,12 @@ pub fn encode(docs: &[SearchDoc]) -> Vec<u8> {
             slices: d.slices.lists(),
         })
         .collect();
-    // Strings, lists and options only: serialising them into memory cannot fail.
-    let bytes = postcard::to_stdvec(&stored).unwrap_or_default();
-    lz4_flex::block::compress_prepend_size(&bytes)
+    crate::output::memo::pack(&stored)
 }
 
 /// The documents [`encode`] wrote, or `None` when `bytes` are not such a list whole.
 pub fn decode(bytes: &[u8]) -> Option<Vec<SearchDoc>> {
-    // LZ4 never makes a block more than 255 times smaller: a larger size is a lie, and
-    // would be allocated before the block is found out.
-    let (size, _) = lz4_flex::block::uncompressed_size(bytes).ok()?;
-    if size > bytes.len().saturating_mul(255) {
-        return None;
-    }
-    let bytes = lz4_flex::block::decompress_size_prepended(bytes).ok()?;
-    let (read, rest): (Vec<Read>, &[u8]) = postcard::take_from_bytes(&bytes).ok()?;
-    if !rest.is_empty() {
-        return None;
-    }
+    let read: Vec<Read> = crate::output::memo::unpack(bytes)?;
     Some(
         read.into_iter()
             .map(|d| SearchDoc {

@@ -50,6 +50,19 @@ fn build(book: &Book, out: &Path) -> Run {
     run
 }
 
+/// [`build`] with `TEJUN_TIMINGS=1`, whose notes say which carried work a build took.
+fn build_timed(book: &Book, out: &Path) -> Run {
+    let run = book
+        .tejun()
+        .env("TEJUN_TIMINGS", "1")
+        .args(["build", "."])
+        .arg("--out")
+        .arg(out)
+        .run();
+    run.assert_ok();
+    run
+}
+
 /// Rebuilds `out` and builds the same sources afresh into a new folder; both must match.
 /// Returns the incremental build's run.
 fn rebuild_matches_clean(book: &Book, out: &Path, after: &str) -> Run {
@@ -254,17 +267,7 @@ fn an_edit_inside_a_procedure_patches_the_carried_search_postings() {
     }
     let out = book.tmp().join("site");
     build(&book, &out);
-    let timed = |book: &Book| {
-        let run = book
-            .tejun()
-            .env("TEJUN_TIMINGS", "1")
-            .args(["build", "."])
-            .arg("--out")
-            .arg(&out)
-            .run();
-        run.assert_ok();
-        run
-    };
+    let timed = |book: &Book| build_timed(book, &out);
     book.edit(
         "content/01-install/01-setup.toml",
         "tar xzf example.tar.gz",
@@ -316,17 +319,7 @@ fn procedures_resolved_by_the_previous_build_are_taken_from_the_memo() {
          [[section.step.part]]\nshell = \"sh\"\ncmd = \"ping -c 1 [[host]]\"\n",
     );
     let out = book.tmp().join("site");
-    let timed = |book: &Book| {
-        let run = book
-            .tejun()
-            .env("TEJUN_TIMINGS", "1")
-            .args(["build", "."])
-            .arg("--out")
-            .arg(&out)
-            .run();
-        run.assert_ok();
-        run
-    };
+    let timed = |book: &Book| build_timed(book, &out);
     let first = timed(&book);
     assert!(
         first
