@@ -353,6 +353,7 @@ fn procedure(p: &Procedure, env: &Env) -> Option<Procedure> {
         intro,
         sections: _,
         source,
+        fingerprint: _,
     } = p;
     Some(Procedure {
         id: id.clone(),
@@ -363,6 +364,7 @@ fn procedure(p: &Procedure, env: &Env) -> Option<Procedure> {
         intro: intro.clone(),
         sections,
         source: source.clone(),
+        fingerprint: Default::default(),
     })
 }
 

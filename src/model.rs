@@ -291,6 +291,43 @@ pub struct Procedure {
     pub sections: Vec<Section>,
     /// The file it was read from, relative to the book root (for `serve` and messages).
     pub source: String,
+    /// Its fingerprint as the build cache's keys hash it, once known
+    /// ([`crate::render::inputs::procedure_fingerprint`]).
+    #[serde(skip)]
+    pub fingerprint: Known,
+}
+
+/// A value derived from the data it sits in, kept once made: a copy starts without it (a
+/// copy is made to be changed, as the runbooks' filter does), and it takes no part in
+/// comparing or serialising that data.
+#[derive(Debug, Default)]
+pub struct Known(std::sync::OnceLock<crate::output::Fingerprint>);
+
+impl Known {
+    /// The value, made by `make` unless it is known.
+    pub fn get_or_init(
+        &self,
+        make: impl FnOnce() -> crate::output::Fingerprint,
+    ) -> crate::output::Fingerprint {
+        *self.0.get_or_init(make)
+    }
+
+    /// Known from elsewhere (an earlier build that made it from the same data).
+    pub fn of(value: crate::output::Fingerprint) -> Known {
+        Known(std::sync::OnceLock::from(value))
+    }
+}
+
+impl Clone for Known {
+    fn clone(&self) -> Self {
+        Known::default()
+    }
+}
+
+impl PartialEq for Known {
+    fn eq(&self, _: &Known) -> bool {
+        true
+    }
 }
 
 /// A numbered section of a procedure: steps, or branches of steps.

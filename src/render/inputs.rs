@@ -54,11 +54,7 @@ impl Inputs {
         let all: Vec<&Procedure> = book.procedures().collect();
         let procedures = all
             .par_iter()
-            .map(|p| {
-                let mut f = Fingerprinter::new();
-                p.feed(&mut f);
-                (p.id.clone(), f.finish())
-            })
+            .map(|p| (p.id.clone(), procedure_fingerprint(p)))
             .collect();
         let targets = map(&book.targets);
         Inputs {
@@ -353,8 +349,42 @@ macro_rules! feed_fields {
     )*};
 }
 
+/// What `p` contributes to its keys, hashed once per procedure value (a procedure taken
+/// from the build memo brings the one its earlier build made).
+pub fn procedure_fingerprint(p: &Procedure) -> Fingerprint {
+    p.fingerprint.get_or_init(|| {
+        let mut f = Fingerprinter::new();
+        p.feed(&mut f);
+        f.finish()
+    })
+}
+
+impl Feed for Procedure {
+    fn feed(&self, f: &mut Fingerprinter) {
+        // Every field but the fingerprint kept of the rest.
+        let Procedure {
+            id,
+            number,
+            title,
+            title_source,
+            when,
+            intro,
+            sections,
+            source,
+            fingerprint: _,
+        } = self;
+        id.feed(f);
+        number.feed(f);
+        title.feed(f);
+        title_source.feed(f);
+        when.feed(f);
+        intro.feed(f);
+        sections.feed(f);
+        source.feed(f);
+    }
+}
+
 feed_fields! {
-    Procedure { id, number, title, title_source, when, intro, sections, source }
     Section { id, number, title, title_source, when, intro, steps, branches }
     Branch { label, when, intro, steps }
     Step {

@@ -865,6 +865,7 @@ impl<'a> Resolver<'a> {
                         intro: String::new(),
                         sections: Vec::new(),
                         source: self.sources.display(p.file).to_string(),
+                        fingerprint: Default::default(),
                     };
                 }
             },
@@ -901,6 +902,7 @@ impl<'a> Resolver<'a> {
         if let (true, Some(pending)) = (self.diags.items.len() == diags, &self.pending) {
             let recorded = remembered::Recorded {
                 procedure: &procedure,
+                fingerprint: crate::render::inputs::procedure_fingerprint(&procedure).to_bytes(),
                 defines: pending.defines.get(defines..).unwrap_or_default(),
                 prose: self.prose.get(prose..).unwrap_or_default(),
                 ref_uses: self.ref_uses.get(ref_uses..).unwrap_or_default(),
@@ -949,7 +951,10 @@ impl<'a> Resolver<'a> {
                     id: SStr::new(span, id),
                 }),
         );
-        piece.procedure
+        let mut procedure = piece.procedure;
+        procedure.fingerprint =
+            crate::model::Known::of(crate::output::Fingerprint::from_bytes(piece.fingerprint));
+        procedure
     }
 
     fn resolve_procedure(
@@ -995,6 +1000,7 @@ impl<'a> Resolver<'a> {
             intro,
             sections,
             source: self.sources.display(file).to_string(),
+            fingerprint: Default::default(),
         }
     }
 }

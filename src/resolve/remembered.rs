@@ -31,7 +31,7 @@ use crate::output::memo::Memo;
 use crate::output::{Fingerprint, Fingerprinter};
 
 /// Format of a piece; part of every key.
-const FORMAT: &[u8] = b"resolved procedure 1";
+const FORMAT: &[u8] = b"resolved procedure 2";
 
 /// A link target as the resolver defines it: the key, where it is written, the target.
 pub(super) type Define = (String, FileId, Range<usize>, Arc<Target>);
@@ -40,6 +40,8 @@ pub(super) type Define = (String, FileId, Range<usize>, Arc<Target>);
 #[derive(Debug, Deserialize)]
 pub(super) struct Remembered {
     pub procedure: Procedure,
+    /// The procedure's fingerprint for the build's keys, as hashed when it was kept.
+    pub fingerprint: [u8; 16],
     pub defines: Vec<Define>,
     pub prose: Vec<Prose>,
     pub ref_uses: Vec<(FileId, Range<usize>, String)>,
@@ -54,6 +56,7 @@ pub(super) struct Remembered {
 #[derive(Serialize)]
 pub(super) struct Recorded<'r> {
     pub procedure: &'r Procedure,
+    pub fingerprint: [u8; 16],
     pub defines: &'r [Define],
     pub prose: &'r [Prose],
     pub ref_uses: &'r [(FileId, Range<usize>, String)],
@@ -288,6 +291,14 @@ title = "Look"
         assert_eq!(again.targets, plain.0.targets);
         assert_eq!(again.backlinks, plain.0.backlinks);
         assert_eq!(*again.problems, *plain.0.problems);
+        // The fingerprint each brings is the one its procedure hashes to (a copy hashes
+        // afresh).
+        for p in again.procedures() {
+            assert_eq!(
+                crate::render::inputs::procedure_fingerprint(p),
+                crate::render::inputs::procedure_fingerprint(&p.clone()),
+            );
+        }
     }
 
     #[test]
@@ -298,6 +309,7 @@ title = "Look"
         let placeholders = BTreeSet::new();
         let bytes = Recorded {
             procedure,
+            fingerprint: [0; 16],
             defines: &[],
             prose: &[],
             ref_uses: &[],
