@@ -77,6 +77,75 @@ pub struct Assembly<'a> {
     pub theme: Fingerprint,
     /// Each fragment's key, in the order the template shows them.
     pub keys: Vec<Fingerprint>,
+    /// The key of everything the template renders around the fragments, when the caller
+    /// knows it: the text between them is then taken from the previous file when that was
+    /// made from the same, instead of the template being rendered again.
+    pub outer: Option<Fingerprint>,
+}
+
+/// The text of an assembled file around its fragments: before the first, between each
+/// two, after the last.
+struct Around<'t> {
+    pieces: Vec<std::borrow::Cow<'t, [u8]>>,
+}
+
+impl<'t> Around<'t> {
+    /// `text` (the template rendered with `marks` where the fragments go) cut at the
+    /// marks; `None` unless each mark is there exactly once, in order, and nothing else
+    /// looks like one.
+    fn cut(text: &'t str, marks: &[String], mark: &str) -> Option<Around<'t>> {
+        let mut pieces = Vec::with_capacity(marks.len() + 1);
+        let mut rest = text;
+        for m in marks {
+            let at = rest.find(m.as_str())?;
+            pieces.push(&rest[..at]);
+            rest = &rest[at + m.len()..];
+        }
+        pieces.push(rest);
+        if pieces.iter().any(|p| p.contains(mark)) {
+            return None;
+        }
+        Some(Around {
+            pieces: pieces
+                .into_iter()
+                .map(|p| std::borrow::Cow::Borrowed(p.as_bytes()))
+                .collect(),
+        })
+    }
+
+    /// The pieces the previous build recorded under `keys`, read out of its file; `None`
+    /// unless every one is there whole.
+    fn lent(sink: &dyn SharedOutput, keys: &[Fingerprint]) -> Option<Around<'static>> {
+        let mut files: Vec<(std::path::PathBuf, std::fs::File)> = Vec::new();
+        let mut pieces = Vec::with_capacity(keys.len());
+        for key in keys {
+            let lent = sink.fragment(*key)?;
+            let at = match files.iter().position(|(p, _)| *p == lent.file) {
+                Some(at) => at,
+                None => {
+                    files.push((lent.file.clone(), std::fs::File::open(&lent.file).ok()?));
+                    files.len() - 1
+                }
+            };
+            let mut buf = Vec::new();
+            if !lent.read(&files[at].1, &mut buf) {
+                return None;
+            }
+            pieces.push(std::borrow::Cow::Owned(buf));
+        }
+        Some(Around { pieces })
+    }
+}
+
+/// The key under which the piece `n` of a file's text around its fragments is recorded.
+fn piece_key(a: &Assembly<'_>, outer: Fingerprint, n: usize) -> Fingerprint {
+    let mut f = Fingerprinter::new();
+    f.bytes(b"around the fragments")
+        .fingerprint(a.theme)
+        .bytes(a.template.as_bytes())
+        .fingerprint(outer)
+        .bytes(&(n as u64).to_le_bytes());
+    f.finish()
 }
 
 /// Writes `a.path` into `sink`, which keeps a build cache. `outer` renders the file's
@@ -92,34 +161,57 @@ pub fn assemble(
     render: impl Fn(&[usize]) -> Result<Vec<String>>,
     outer: impl FnOnce(Vec<String>) -> Result<String>,
 ) -> Result<bool> {
-    // A mark no book text can forge: it differs in every build.
-    let nonce = std::collections::hash_map::RandomState::new().hash_one(a.path);
-    let mark = format!("\u{1}tejun-fragment-{nonce:016x}-");
-    let marks: Vec<String> = (0..a.keys.len())
-        .map(|i| format!("{mark}{i}\u{1}"))
-        .collect();
-    let text = outer(marks.clone())?;
-    let mut pieces: Vec<&str> = Vec::with_capacity(marks.len() + 1);
-    let mut rest = text.as_str();
-    for m in &marks {
-        let Some(at) = rest.find(m.as_str()) else {
-            return Ok(false);
-        };
-        pieces.push(&rest[..at]);
-        rest = &rest[at + m.len()..];
-    }
-    pieces.push(rest);
-    if pieces.iter().any(|p| p.contains(mark.as_str())) {
-        return Ok(false);
-    }
+    let piece_keys: Option<Vec<Fingerprint>> = a
+        .outer
+        .map(|o| (0..=a.keys.len()).map(|n| piece_key(&a, o, n)).collect());
+    // Around pieces the previous build kept (the same outer key), the template is not
+    // rendered at all.
+    let kept = piece_keys
+        .as_deref()
+        .and_then(|keys| Around::lent(sink, keys));
+    let text;
+    let around = match kept {
+        Some(around) => {
+            crate::timing::note(&format!(
+                "{}: the text around the fragments taken from the previous file",
+                a.path
+            ));
+            around
+        }
+        None => {
+            // A mark no book text can forge: it differs in every build.
+            let nonce = std::collections::hash_map::RandomState::new().hash_one(a.path);
+            let mark = format!("\u{1}tejun-fragment-{nonce:016x}-");
+            let marks: Vec<String> = (0..a.keys.len())
+                .map(|i| format!("{mark}{i}\u{1}"))
+                .collect();
+            text = outer(marks.clone())?;
+            match Around::cut(&text, &marks, &mark) {
+                Some(around) => around,
+                None => return Ok(false),
+            }
+        }
+    };
+    let pieces = &around.pieces;
     let mut f = Fingerprinter::new();
     f.bytes(b"assembled")
         .fingerprint(a.theme)
         .bytes(a.template.as_bytes());
-    for (piece, key) in pieces.iter().zip(&a.keys) {
-        f.bytes(piece.as_bytes()).fingerprint(*key);
+    match a.outer {
+        // What the pieces are made from stands for them.
+        Some(outer) => {
+            f.fingerprint(outer);
+            for key in &a.keys {
+                f.fingerprint(*key);
+            }
+        }
+        None => {
+            for (piece, key) in pieces.iter().zip(&a.keys) {
+                f.bytes(piece).fingerprint(*key);
+            }
+            f.bytes(pieces.last().map_or(&[][..], |p| p));
+        }
     }
-    f.bytes(rest.as_bytes());
     let key = f.finish();
     if sink.reuse(a.path, key)? {
         return Ok(true);
@@ -142,14 +234,21 @@ pub fn assemble(
     for (i, text) in missing.into_iter().zip(made) {
         parts[i] = Some(text);
     }
-    let mut places = Vec::with_capacity(parts.len());
+    let mut places = Vec::with_capacity(parts.len() * 2 + 1);
     let mut files: Vec<(std::path::PathBuf, std::fs::File)> = Vec::new();
     let mut buf = Vec::new();
     sink.put_with(a.path, &mut |w| {
         let mut offset = 0u64;
         places.clear();
         for (i, (piece, key)) in pieces.iter().zip(&a.keys).enumerate() {
-            w.write_all(piece.as_bytes())?;
+            w.write_all(piece)?;
+            if let Some(k) = piece_keys.as_ref().and_then(|k| k.get(i)) {
+                places.push(Fragment {
+                    key: *k,
+                    offset,
+                    len: piece.len() as u64,
+                });
+            }
             offset += piece.len() as u64;
             let copied = match (&parts[i], &lent[i]) {
                 (Some(text), _) => {
@@ -190,7 +289,15 @@ pub fn assemble(
             });
             offset += len;
         }
-        w.write_all(rest.as_bytes())?;
+        let rest = pieces.last().map_or(&[][..], |p| p);
+        w.write_all(rest)?;
+        if let Some(k) = piece_keys.as_ref().and_then(|k| k.last()) {
+            places.push(Fragment {
+                key: *k,
+                offset,
+                len: rest.len() as u64,
+            });
+        }
         Ok(())
     })?;
     sink.record(a.path, key)?;

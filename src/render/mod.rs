@@ -621,6 +621,8 @@ impl<'a> Site<'a> {
             template: runbook::TEMPLATE,
             theme: self.theme.fingerprint,
             keys,
+            // Its outer page also lists the placeholders its steps use: rendered each time.
+            outer: None,
         };
         fragments::assemble(
             sink,
@@ -833,6 +835,7 @@ impl<'a> Site<'a> {
                     template,
                     theme: self.theme.fingerprint,
                     keys,
+                    outer: Some(self.print_outer_key(&places)),
                 };
                 let done = fragments::assemble(
                     sink,
@@ -860,6 +863,25 @@ impl<'a> Site<'a> {
                 .render_to(template, &c, w)
                 .map_err(|e| render_error(&page, template, &e))
         })
+    }
+
+    /// What the print page shows around its procedures (the contents, chapter and group
+    /// headings, known problems, the page's frame): the site, what the book shares
+    /// (chapters and groups, every link target's number and title, backlinks, problems),
+    /// and of each procedure its heading in the contents (id, number, title and
+    /// condition), not its steps.
+    fn print_outer_key(&self, places: &[nav::Place<'_>]) -> Fingerprint {
+        let mut f = Fingerprinter::new();
+        f.bytes(b"print page around its procedures")
+            .fingerprint(self.site_key())
+            .fingerprint(self.inputs().shared());
+        for place in places {
+            let p = place.procedure;
+            f.bytes(p.id.as_bytes())
+                .bytes(p.title.as_bytes())
+                .debug(&(&p.number, &p.when));
+        }
+        f.finish()
     }
 
     /// The book's model, hashed once.

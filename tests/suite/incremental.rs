@@ -398,6 +398,51 @@ fn procedures_resolved_by_the_previous_build_are_taken_from_the_memo() {
     matches_clean("an error fixed");
 }
 
+/// The print page's text around its procedures (contents, chapter headings, known
+/// problems) is taken from the previous file while nothing it shows has changed, and made
+/// again when a procedure's condition or title changes; every time it is what a clean
+/// build makes.
+#[test]
+fn the_print_pages_contents_are_kept_until_what_they_show_changes() {
+    let book = Book::fixture("problems");
+    let node = "content/01-install/02-node.toml";
+    book.write(
+        node,
+        "title = \"Reach the node\"\n\n[[section]]\nid = \"net\"\ntitle = \"Network\"\n\n\
+         [[section.step]]\nid = \"ping\"\ntitle = \"Ping it\"\n\n\
+         [[section.step.part]]\nshell = \"sh\"\ncmd = \"ping -c 1 node\"\n",
+    );
+    let out = book.tmp().join("site");
+    build(&book, &out);
+    let kept = "print.html: the text around the fragments taken from the previous file";
+    let matches_clean = |after: &str| {
+        let clean = book.tmp().join("clean");
+        build(&book, &clean);
+        assert_same_site(&out, &clean, after);
+        fs::remove_dir_all(&clean).expect("remove the clean build");
+    };
+
+    book.edit(node, "ping -c 1 node", "ping -c 2 node");
+    let run = build_timed(&book, &out);
+    assert!(run.stderr().contains(kept), "{}", run.stderr());
+    matches_clean("an edit of a command");
+
+    book.edit(
+        node,
+        "title = \"Reach the node\"",
+        "title = \"Reach the node\"\nwhen = \"os = linux\"",
+    );
+    let run = build_timed(&book, &out);
+    assert!(!run.stderr().contains(kept), "{}", run.stderr());
+    // The contents show the condition beside the heading: kept, they would differ.
+    matches_clean("a procedure's condition added");
+
+    book.edit(node, "Reach the node", "Reach the server");
+    let run = build_timed(&book, &out);
+    assert!(!run.stderr().contains(kept), "{}", run.stderr());
+    matches_clean("a procedure's title");
+}
+
 #[test]
 fn edits_that_show_in_other_procedures_reach_them() {
     let book = Book::fixture("problems");
