@@ -7,6 +7,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+pub mod feed;
+
 use crate::condition::Condition;
 use crate::config::Config;
 use crate::diagnostics::SourceMap;
@@ -292,7 +294,7 @@ pub struct Procedure {
     /// The file it was read from, relative to the book root (for `serve` and messages).
     pub source: String,
     /// Its fingerprint as the build cache's keys hash it, once known
-    /// ([`crate::render::inputs::procedure_fingerprint`]).
+    /// ([`feed::procedure_fingerprint`]).
     #[serde(skip)]
     pub fingerprint: Known,
 }

@@ -902,7 +902,7 @@ impl<'a> Resolver<'a> {
         if let (true, Some(pending)) = (self.diags.items.len() == diags, &self.pending) {
             let recorded = remembered::Recorded {
                 procedure: &procedure,
-                fingerprint: crate::render::inputs::procedure_fingerprint(&procedure).to_bytes(),
+                fingerprint: crate::model::feed::procedure_fingerprint(&procedure).to_bytes(),
                 defines: pending.defines.get(defines..).unwrap_or_default(),
                 prose: self.prose.get(prose..).unwrap_or_default(),
                 ref_uses: self.ref_uses.get(ref_uses..).unwrap_or_default(),

@@ -295,8 +295,8 @@ title = "Look"
         // afresh).
         for p in again.procedures() {
             assert_eq!(
-                crate::render::inputs::procedure_fingerprint(p),
-                crate::render::inputs::procedure_fingerprint(&p.clone()),
+                crate::model::feed::procedure_fingerprint(p),
+                crate::model::feed::procedure_fingerprint(&p.clone()),
             );
         }
     }

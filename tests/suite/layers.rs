@@ -54,9 +54,16 @@ fn imports() -> BTreeMap<String, BTreeSet<String>> {
             }
             let module = top_module(&path);
             let uses = out.entry(module.clone()).or_default();
-            for line in read(&path).lines() {
+            let text = read(&path);
+            let mut lines = text.lines();
+            while let Some(line) = lines.next() {
                 if line.trim_start().starts_with("#[cfg(test)]") {
-                    break;
+                    // A test module with its body here ends the file's code; a single item
+                    // (`mod test_book;`) is passed over and the code after it still read.
+                    match lines.next() {
+                        Some(item) if item.trim_end().ends_with('{') => break,
+                        _ => continue,
+                    }
                 }
                 let code = line.split("//").next().unwrap_or("");
                 for (i, _) in code.match_indices("crate::") {
