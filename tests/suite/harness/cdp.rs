@@ -176,13 +176,22 @@ impl Browser {
     /// localStorage entries `keys`: as with [`Self::store_and_reload`], a write made just
     /// before leaving can reach the browser after the next page has read its storage. A
     /// visit that came too soon is silenced (its `pagehide` handlers would save what it
-    /// saw) and given the entries back before the next try.
+    /// saw) and given the entries back before the next try. What the new page saw is
+    /// read as its document starts, before its own scripts run: by the load event they
+    /// may have saved entries of their own (the place a runbook restores), which say
+    /// nothing about what it was opened with.
     pub fn reopen(&mut self, url: &str, keys: &[&str]) {
-        let before = self.eval(&format!(
-            "{}.map(k => [k, localStorage.getItem(k)])",
-            json!(keys)
-        ));
-        let kept = format!("{before}.every(([k, v]) => localStorage.getItem(k) === v)");
+        let keys = json!(keys);
+        let before = self.eval(&format!("{keys}.map(k => [k, localStorage.getItem(k)])"));
+        let seen = self.call(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({
+                "source": format!(
+                    "window.__tejunSeen = {keys}.map(k => [k, localStorage.getItem(k)]);"
+                )
+            }),
+        );
+        let kept = format!("JSON.stringify(window.__tejunSeen) === JSON.stringify({before})");
         let restore = format!(
             "(() => {{ addEventListener('pagehide', e => e.stopImmediatePropagation(), true); \
              for (const [k, v] of {before}) v === null ? localStorage.removeItem(k) : localStorage.setItem(k, v); }})()"
@@ -191,14 +200,20 @@ impl Browser {
         loop {
             self.open(url);
             if self.eval(&kept) == json!(true) {
-                return;
+                break;
             }
             assert!(
                 start.elapsed() < TIMEOUT,
-                "{keys:?} of the last visit never reached {url}"
+                "{keys} of the last visit never reached {url}"
             );
             self.eval(&restore);
             std::thread::sleep(Duration::from_millis(50));
+        }
+        if let Some(id) = seen.get("identifier") {
+            self.call(
+                "Page.removeScriptToEvaluateOnNewDocument",
+                json!({ "identifier": id }),
+            );
         }
     }
 
