@@ -127,41 +127,66 @@ impl Inputs {
     /// procedure book has 100,000, hashed for every runbook).
     pub fn view(&self, view: &Book) -> Fingerprint {
         let book = &self.base;
-        // Keys of the view the book lacks, and targets that differ from the book's.
+        // Each target that differs from the book's is hashed on its own and the hashes
+        // summed, which no order of the map changes: sorting half the targets by key (the
+        // ones a runbook's environment leaves out) and feeding them to one hasher was most
+        // of a view's key. A target marked absent with its number and title as they were
+        // (nearly all that differ) is its key and the flag.
         let mut new_keys = 0;
-        let mut differ: Vec<(&String, &std::sync::Arc<Target>, bool)> = Vec::new();
+        let mut differ = 0u64;
+        let mut sum = 0u128;
+        let mut buf: Vec<u8> = Vec::with_capacity(256);
         for (k, t) in view.targets.iter() {
-            match book.get(k.as_str()) {
-                Some(b) if std::sync::Arc::ptr_eq(b, t) => {}
-                Some(_) => differ.push((k, t, false)),
+            let base = match book.get(k.as_str()) {
+                Some(b) if std::sync::Arc::ptr_eq(b, t) => continue,
+                Some(b) => Some(b),
                 None => {
                     new_keys += 1;
-                    differ.push((k, t, true));
+                    None
+                }
+            };
+            buf.clear();
+            buf.extend_from_slice(&(k.len() as u64).to_le_bytes());
+            buf.extend_from_slice(k.as_bytes());
+            match base {
+                Some(b) if b.number == t.number && b.title == t.title => {
+                    buf.extend_from_slice(&[b'a', u8::from(t.absent)]);
+                }
+                Some(_) => {
+                    // A view changes only these of a book's target (`crate::filter`
+                    // renumbers, titles again and marks absent; a runbook marks its
+                    // chapters absent): the rest is the book's, which `self.targets` holds
+                    // under the same key.
+                    let Target {
+                        number,
+                        title,
+                        absent,
+                        ..
+                    } = &**t;
+                    buf.push(b'c');
+                    buf.extend_from_slice(&(number.0.len() as u64).to_le_bytes());
+                    for n in &number.0 {
+                        buf.extend_from_slice(&n.to_le_bytes());
+                    }
+                    buf.extend_from_slice(&(title.len() as u64).to_le_bytes());
+                    buf.extend_from_slice(title.as_bytes());
+                    buf.push(u8::from(*absent));
+                }
+                None => {
+                    let mut f = Fingerprinter::new();
+                    t.feed(&mut f);
+                    buf.push(b'n');
+                    buf.extend_from_slice(&f.finish().to_bytes());
                 }
             }
+            sum = sum.wrapping_add(xxhash_rust::xxh3::xxh3_128(&buf));
+            differ += 1;
         }
-        differ.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let mut f = Fingerprinter::new();
-        f.bytes(b"view targets").fingerprint(self.targets);
-        for (k, t, new) in &differ {
-            f.bytes(k.as_bytes());
-            if *new {
-                t.feed(&mut f);
-            } else {
-                // A view changes only these of a book's target (`crate::filter` renumbers,
-                // titles again and marks absent; a runbook marks its chapters absent): the
-                // rest is the book's, which `self.targets` holds under the same key.
-                let Target {
-                    number,
-                    title,
-                    absent,
-                    ..
-                } = &***t;
-                number.feed(&mut f);
-                title.feed(&mut f);
-                absent.feed(&mut f);
-            }
-        }
+        f.bytes(b"view targets 2")
+            .fingerprint(self.targets)
+            .bytes(&differ.to_le_bytes())
+            .bytes(&sum.to_le_bytes());
         // The book's targets the view lacks (a filter keeps every key, so normally none).
         if view.targets.len() - new_keys < book.len() {
             let mut gone: Vec<&String> = book
@@ -273,6 +298,49 @@ body = "All is well."
         book.procedures()
             .filter_map(|p| inputs.page(Fingerprint::of(b"site"), "procedure.html", &p.id))
             .collect()
+    }
+
+    #[test]
+    fn a_view_is_keyed_by_the_targets_it_changes_in_any_order() {
+        let dir = TestBook::new();
+        let b = B.replace(
+            "[[section.step]]\nid = \"look\"",
+            "[[section.step]]\nid = \"first\"\ntitle = \"First\"\nwhen = \"os = win\"\n\
+             [[section.step]]\nid = \"look\"",
+        );
+        dir.write("content/01-ch/01-a.toml", A)
+            .write("content/01-ch/02-b.toml", &b);
+        let (book, _) = crate::resolve::load_book(dir.root()).expect("a clean book");
+        let inputs = Inputs::new(&book);
+        let env = crate::facet::parse_env(&book.config.facets, "os=unix").expect("an env");
+        let view = crate::filter::filter(&book, &env);
+        assert!(
+            view.targets["b/first"].absent,
+            "the Windows step is left out"
+        );
+        assert_eq!(view.targets["b/look"].number, crate::model::Number(vec![1]));
+        let key = inputs.view(&view);
+        let with = |change: &dyn Fn(&mut Target)| {
+            let mut other = view.clone();
+            let targets = std::sync::Arc::make_mut(&mut other.targets);
+            if let Some(t) = targets.get_mut("b/look") {
+                change(std::sync::Arc::make_mut(t));
+            }
+            inputs.view(&other)
+        };
+        // The same targets in another map (another order): the same key.
+        let mut again = view.clone();
+        again.targets = std::sync::Arc::new(
+            view.targets
+                .iter()
+                .map(|(k, t)| (k.clone(), std::sync::Arc::clone(t)))
+                .collect(),
+        );
+        assert_eq!(inputs.view(&again), key);
+        assert_eq!(with(&|_| {}), key, "a copy that changes nothing");
+        assert_ne!(with(&|t| t.absent = true), key, "a step left out");
+        assert_ne!(with(&|t| t.number = crate::model::Number(vec![2])), key);
+        assert_ne!(with(&|t| t.title.push('!')), key, "a title shown otherwise");
     }
 
     #[test]
