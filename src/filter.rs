@@ -153,8 +153,10 @@ pub fn filter(book: &Book, env: &Env) -> Book {
     // its title) but is marked absent, so no link points at an anchor the page lacks.
     for (key, t) in std::sync::Arc::make_mut(&mut out.targets).iter_mut() {
         let absent = !present.contains(key.as_str());
-        if t.absent != absent {
-            std::sync::Arc::make_mut(t).absent = absent;
+        if absent {
+            Target::mark_absent(t);
+        } else if t.absent {
+            std::sync::Arc::make_mut(t).absent = false;
         }
     }
     retitle(&mut out);
@@ -507,4 +509,42 @@ fn parts(list: &[Part], env: &Env) -> Vec<Part> {
 /// Whether a condition is the always-true empty conjunction the filter leaves behind.
 pub fn is_trivial(c: &Condition) -> bool {
     matches!(c, Condition::And(v) if v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resolve::test_book::TestBook;
+
+    /// Views that leave a target out share one absent copy of it; the book's stays as it
+    /// was, and a view holding the target alone marks it in place.
+    #[test]
+    fn views_share_the_absent_copy_of_a_target_they_leave_out() {
+        let dir = TestBook::new();
+        dir.write(
+            "content/01-ch/01-a.toml",
+            "title = \"A\"\n[[section]]\nid = \"s\"\ntitle = \"S\"\n\
+             [[section.step]]\nid = \"win\"\ntitle = \"Windows only\"\nwhen = \"os = win\"\n\
+             [[section.step]]\nid = \"all\"\ntitle = \"Everywhere\"\n",
+        );
+        let (book, _) = crate::resolve::load_book(dir.root()).expect("a clean book");
+        let unix = crate::facet::parse_env(&book.config.facets, "os=unix").expect("env");
+        let (one, two) = (filter(&book, &unix), filter(&book, &unix));
+        let (a, b) = (&one.targets["a/win"], &two.targets["a/win"]);
+        assert!(a.absent && b.absent);
+        assert!(std::sync::Arc::ptr_eq(a, b), "one copy for both views");
+        assert!(!book.targets["a/win"].absent, "the book's own is untouched");
+        assert_eq!(
+            Target {
+                absent: false,
+                ..(**a).clone()
+            },
+            *book.targets["a/win"]
+        );
+        let mut alone = std::sync::Arc::new((*book.targets["a/all"]).clone());
+        let before = std::sync::Arc::as_ptr(&alone);
+        Target::mark_absent(&mut alone);
+        assert!(alone.absent);
+        assert_eq!(std::sync::Arc::as_ptr(&alone), before, "marked in place");
+    }
 }

@@ -214,6 +214,48 @@ pub struct Target {
     /// Filtered out of this view (a runbook for an environment it does not apply to):
     /// links to it cannot point anywhere in the page.
     pub absent: bool,
+    /// This target marked absent, made once for all the views that leave it out
+    /// ([`Target::mark_absent`]).
+    #[serde(skip)]
+    pub absent_twin: Twin,
+}
+
+impl Target {
+    /// Marks `target` absent in a view: in place when the view holds it alone, else the
+    /// shared copy marked absent (each runbook's view leaves out about half of a book's
+    /// targets, and copying each for every runbook was most of the views' copying).
+    pub fn mark_absent(target: &mut Arc<Target>) {
+        if target.absent {
+            return;
+        }
+        if let Some(own) = Arc::get_mut(target) {
+            own.absent = true;
+            return;
+        }
+        let twin = Arc::clone(target.absent_twin.0.get_or_init(|| {
+            let mut copy = (**target).clone();
+            copy.absent = true;
+            Arc::new(copy)
+        }));
+        *target = twin;
+    }
+}
+
+/// A target's absent copy, once made ([`Target::mark_absent`]): a copy of the target
+/// starts without it, and it takes no part in comparing or serialising the target.
+#[derive(Debug, Default)]
+pub struct Twin(std::sync::OnceLock<Arc<Target>>);
+
+impl Clone for Twin {
+    fn clone(&self) -> Self {
+        Twin::default()
+    }
+}
+
+impl PartialEq for Twin {
+    fn eq(&self, _: &Twin) -> bool {
+        true
+    }
 }
 
 /// Finds the target of `#dest` written inside `owner` (a procedure or chapter id): a

@@ -157,7 +157,6 @@ feed_fields! {
     }
     Variant { label, when, parts }
     ProcessItem { name, when }
-    Target { number, title, title_source, page, anchor, procedure, section, absent }
 }
 
 impl Feed for Part {
@@ -199,5 +198,30 @@ impl Feed for Part {
                 ids.feed(f);
             }
         }
+    }
+}
+
+impl Feed for Target {
+    fn feed(&self, f: &mut Fingerprinter) {
+        // Every field but the absent copy kept of it.
+        let Target {
+            number,
+            title,
+            title_source,
+            page,
+            anchor,
+            procedure,
+            section,
+            absent,
+            absent_twin: _,
+        } = self;
+        number.feed(f);
+        title.feed(f);
+        title_source.feed(f);
+        page.feed(f);
+        anchor.feed(f);
+        procedure.feed(f);
+        section.feed(f);
+        absent.feed(f);
     }
 }

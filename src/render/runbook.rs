@@ -108,7 +108,7 @@ fn without_chapters(view: &mut Book) {
     let chapters: BTreeSet<String> = view.chapters.iter().map(|c| c.id.clone()).collect();
     for t in std::sync::Arc::make_mut(&mut view.targets).values_mut() {
         if t.procedure.is_none() && !t.absent && chapters.contains(&t.page) {
-            std::sync::Arc::make_mut(t).absent = true;
+            crate::model::Target::mark_absent(t);
         }
     }
 }

@@ -678,6 +678,7 @@ impl<'a> Resolver<'a> {
                 anchor: String::new(),
                 procedure: None,
                 absent: false,
+                absent_twin: Default::default(),
                 section: None,
             },
         );
@@ -819,6 +820,7 @@ impl<'a> Resolver<'a> {
                 anchor: format!("grp-{id}"),
                 procedure: None,
                 absent: false,
+                absent_twin: Default::default(),
                 section: None,
             },
             id.clone(),
@@ -981,6 +983,7 @@ impl<'a> Resolver<'a> {
                 anchor: String::new(),
                 procedure: Some(id.clone()),
                 absent: false,
+                absent_twin: Default::default(),
                 section: None,
             },
             id.clone(),

@@ -70,6 +70,7 @@ impl Resolver<'_> {
                     anchor: String::new(),
                     procedure: None,
                     absent: false,
+                    absent_twin: Default::default(),
                     section: None,
                 },
             );

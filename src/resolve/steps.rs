@@ -52,6 +52,7 @@ impl<'a> Resolver<'a> {
                 anchor: format!("sec-{id}"),
                 procedure: Some(proc_id.to_string()),
                 absent: false,
+                absent_twin: Default::default(),
                 section: None,
             },
         );
@@ -156,6 +157,7 @@ impl<'a> Resolver<'a> {
                     anchor: format!("step-{id}"),
                     procedure: Some(proc_id.to_string()),
                     absent: false,
+                    absent_twin: Default::default(),
                     section: None,
                 },
             );
