@@ -215,9 +215,9 @@ pub struct Target {
     /// links to it cannot point anywhere in the page.
     pub absent: bool,
     /// This target marked absent, made once for all the views that leave it out
-    /// ([`Target::mark_absent`]).
+    /// ([`Target::mark_absent`]); see [`Known`].
     #[serde(skip)]
-    pub absent_twin: Twin,
+    pub absent_twin: Known<Arc<Target>>,
 }
 
 impl Target {
@@ -232,29 +232,12 @@ impl Target {
             own.absent = true;
             return;
         }
-        let twin = Arc::clone(target.absent_twin.0.get_or_init(|| {
+        let twin = Arc::clone(target.absent_twin.get_or_init(|| {
             let mut copy = (**target).clone();
             copy.absent = true;
             Arc::new(copy)
         }));
         *target = twin;
-    }
-}
-
-/// A target's absent copy, once made ([`Target::mark_absent`]): a copy of the target
-/// starts without it, and it takes no part in comparing or serialising the target.
-#[derive(Debug, Default)]
-pub struct Twin(std::sync::OnceLock<Arc<Target>>);
-
-impl Clone for Twin {
-    fn clone(&self) -> Self {
-        Twin::default()
-    }
-}
-
-impl PartialEq for Twin {
-    fn eq(&self, _: &Twin) -> bool {
-        true
     }
 }
 
@@ -338,38 +321,42 @@ pub struct Procedure {
     /// Its fingerprint as the build cache's keys hash it, once known
     /// ([`feed::procedure_fingerprint`]).
     #[serde(skip)]
-    pub fingerprint: Known,
+    pub fingerprint: Known<crate::output::Fingerprint>,
 }
 
-/// A value derived from the data it sits in, kept once made: a copy starts without it (a
-/// copy is made to be changed, as the runbooks' filter does), and it takes no part in
-/// comparing or serialising that data.
-#[derive(Debug, Default)]
-pub struct Known(std::sync::OnceLock<crate::output::Fingerprint>);
+/// A value derived from the data it sits in (a procedure's fingerprint, a target's absent
+/// copy), kept once made: a copy of that data starts without it (a copy is made to be
+/// changed, as the runbooks' filter does), and it takes no part in comparing or
+/// serialising the data.
+#[derive(Debug)]
+pub struct Known<T>(std::sync::OnceLock<T>);
 
-impl Known {
+impl<T> Known<T> {
     /// The value, made by `make` unless it is known.
-    pub fn get_or_init(
-        &self,
-        make: impl FnOnce() -> crate::output::Fingerprint,
-    ) -> crate::output::Fingerprint {
-        *self.0.get_or_init(make)
+    pub fn get_or_init(&self, make: impl FnOnce() -> T) -> &T {
+        self.0.get_or_init(make)
     }
 
     /// Known from elsewhere (an earlier build that made it from the same data).
-    pub fn of(value: crate::output::Fingerprint) -> Known {
+    pub fn of(value: T) -> Known<T> {
         Known(std::sync::OnceLock::from(value))
     }
 }
 
-impl Clone for Known {
+impl<T> Default for Known<T> {
+    fn default() -> Self {
+        Known(std::sync::OnceLock::new())
+    }
+}
+
+impl<T> Clone for Known<T> {
     fn clone(&self) -> Self {
         Known::default()
     }
 }
 
-impl PartialEq for Known {
-    fn eq(&self, _: &Known) -> bool {
+impl<T> PartialEq for Known<T> {
+    fn eq(&self, _: &Known<T>) -> bool {
         true
     }
 }

@@ -117,7 +117,7 @@ macro_rules! feed_fields {
 /// What `p` contributes to its keys, hashed once per procedure value (a procedure taken
 /// from the build memo brings the one its earlier build made).
 pub fn procedure_fingerprint(p: &Procedure) -> Fingerprint {
-    p.fingerprint.get_or_init(|| {
+    *p.fingerprint.get_or_init(|| {
         let mut f = Fingerprinter::new();
         p.feed(&mut f);
         f.finish()
