@@ -368,17 +368,49 @@ fn overlap_verdict(
 
 /// The coverage check: every environment a step applies to gets exactly one of its variants, and every environment some procedure; gaps and overlaps are errors naming the environment.
 pub fn check(book: &Book, diags: &mut Diagnostics) {
+    check_remembering(book, diags, None);
+}
+
+/// [`check`], skipping each procedure the previous build's `memo` found clean under the
+/// same facets, rules, conditions around it and content, and keeping those found clean
+/// now for the next build.
+pub fn check_remembering(
+    book: &Book,
+    diags: &mut Diagnostics,
+    memo: Option<&crate::output::memo::Memo>,
+) {
     let facets = &book.config.facets;
     // Only possible environments count: the rules hold in every one the check visits.
     let rules: Vec<&Condition> = book.config.rules.iter().map(|r| &r.when).collect();
+    let mut shared = crate::output::Fingerprinter::new();
+    shared
+        .bytes(b"coverage clean 1")
+        .debug(facets)
+        .debug(&rules);
+    let shared = shared.finish();
     // Procedure by procedure on every core (each step's variants are checked against every
     // environment), the findings kept in the book's order.
     let found: Vec<Diagnostics> = chains(book)
         .into_par_iter()
         .map(|(proc_, mut chain)| {
+            let key = memo.map(|_| {
+                let mut key = crate::output::Fingerprinter::new();
+                key.fingerprint(shared)
+                    .fingerprint(crate::model::feed::procedure_fingerprint(proc_))
+                    .debug(&chain);
+                key.finish()
+            });
+            if let (Some(memo), Some(key)) = (memo, key) {
+                if memo.recall(key).is_some() {
+                    return Diagnostics::default();
+                }
+            }
             chain.extend(&rules);
             let mut own = Diagnostics::default();
             check_procedure(facets, proc_, &chain, &mut own);
+            if let (Some(memo), Some(key), true) = (memo, key, own.items.is_empty()) {
+                memo.remember(key, Vec::new());
+            }
             own
         })
         .collect();

@@ -201,7 +201,9 @@ fn load(
     rayon::join(links, lints);
     diags.items.append(&mut lint_diags.items);
     if !diags.has_errors() {
-        crate::timing::phase("coverage", || crate::coverage::check(&book, &mut diags));
+        crate::timing::phase("coverage", || {
+            crate::coverage::check_remembering(&book, &mut diags, memo.filter(|_| status.is_none()))
+        });
     }
     diags.sort();
     if diags.has_errors() {

@@ -443,6 +443,48 @@ fn the_print_pages_contents_are_kept_until_what_they_show_changes() {
     matches_clean("a procedure's title");
 }
 
+/// The coverage check skips a procedure the previous build found clean only while the
+/// facets, rules and conditions it was checked against are the same: a new facet value
+/// its variants do not cover is still a located error.
+#[test]
+fn a_procedure_found_covered_is_checked_again_when_the_facets_change() {
+    let book = Book::fixture("problems");
+    book.write(
+        "content/01-install/02-node.toml",
+        "title = \"Reach the node\"\n\n[[section]]\nid = \"net\"\ntitle = \"Network\"\n\n\
+         [[section.step]]\nid = \"ping\"\ntitle = \"Ping it\"\n\n\
+         [[section.step.variant]]\nwhen = \"os = linux\"\n\
+         [[section.step.variant.part]]\nshell = \"sh\"\ncmd = \"ping -c 1 node\"\n\n\
+         [[section.step.variant]]\nwhen = \"os = windows\"\n\
+         [[section.step.variant.part]]\nshell = \"cmd\"\ncmd = \"ping -n 1 node\"\n",
+    );
+    let out = book.tmp().join("site");
+    build(&book, &out);
+    book.edit(
+        "content/01-install/01-setup.toml",
+        "tar xzf example.tar.gz",
+        "tar xzf example-2.tar.gz",
+    );
+    build(&book, &out);
+    book.edit(
+        "book.toml",
+        "{ id = \"windows\", label = \"Windows\" },",
+        "{ id = \"windows\", label = \"Windows\" },\n  { id = \"mac\", label = \"macOS\" },",
+    );
+    let run = book
+        .tejun()
+        .args(["build", "."])
+        .arg("--out")
+        .arg(&out)
+        .run();
+    assert_ne!(run.code(), Some(0), "a gap is an error: {}", run.stderr());
+    assert!(
+        run.stderr().contains("02-node.toml") && run.stderr().contains("os=mac"),
+        "{}",
+        run.stderr()
+    );
+}
+
 #[test]
 fn edits_that_show_in_other_procedures_reach_them() {
     let book = Book::fixture("problems");
