@@ -152,9 +152,11 @@ fn piece_key(a: &Assembly<'_>, outer: Fingerprint, n: usize) -> Fingerprint {
 /// template with the given strings where the fragments go (one per key, in order);
 /// `render` makes the fragments at the given positions. The file is the template's text
 /// with each fragment in its place: a fragment whose key the previous build recorded is
-/// copied from the previous file, the others are rendered. Returns `false`, having
-/// written nothing, when the template does not show each fragment exactly once in order
-/// (a theme may leave procedures out): the caller then renders the file whole.
+/// copied from the previous file, the others are rendered; with `a.outer`, the text
+/// around them is too (recorded as pieces under keys made from it), and `outer` is called
+/// only when the previous file holds no such pieces. Returns `false`, having written
+/// nothing, when the template does not show each fragment exactly once in order (a theme
+/// may leave procedures out): the caller then renders the file whole.
 pub fn assemble(
     sink: &dyn SharedOutput,
     a: Assembly<'_>,
