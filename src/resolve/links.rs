@@ -86,7 +86,12 @@ fn did_you_mean(keys: &[&str], id: &str, owner: &str) -> Option<String> {
 
 /// What one pass over a Markdown text finds: its link destinations, in order, and where
 /// its elements first nest deeper than the renderer takes (a byte offset in the text).
-fn scan(text: &str) -> (Vec<(String, bool)>, Option<usize>) {
+/// What the link check reads of a Markdown text: each link's and image's address (`true`
+/// for an image), and where the text first nests too deep, if it does.
+pub(crate) type Scanned = (Vec<(String, bool)>, Option<usize>);
+
+/// The links of `text` ([`Scanned`]).
+pub(crate) fn scan(text: &str) -> Scanned {
     let mut dests = Vec::new();
     let mut nesting = Nesting::default();
     let mut too_deep = None;
@@ -153,7 +158,13 @@ pub(crate) fn check_against<T: Targets>(
     let ext_ref = |id: &str| refs.iter().any(|r| r.id == id);
     let mut backlinks: HashMap<String, Vec<String>> = HashMap::new();
     // Parsing every text is the work; what the links name is then looked up in order.
-    let scanned: Vec<_> = prose.par_iter().map(|p| scan(&p.text)).collect();
+    let scanned: Vec<Scanned> = prose
+        .par_iter()
+        .map(|p| match &p.scanned {
+            Some(s) => s.clone(),
+            None => scan(&p.text),
+        })
+        .collect();
     for (p, (dests, too_deep)) in prose.iter().zip(scanned) {
         if let Some(at) = too_deep {
             let start = super::content_start(sources.text(p.file), &p.span);

@@ -297,9 +297,13 @@ fn procedure_files(loaded: &Loaded) -> Vec<FileId> {
 pub(crate) struct Prose {
     pub file: FileId,
     pub span: Range<usize>,
+    /// The text; empty once `scanned` holds what the link check reads of it.
     pub text: String,
     /// The procedure (or chapter) the text belongs to: relative links resolve inside it.
     pub owner: String,
+    /// The text's links, scanned already ([`links::Scanned`]): by the build that kept
+    /// the procedure in its memo.
+    pub scanned: Option<links::Scanned>,
 }
 
 /// A command line, remembered for the similar-words lint.
@@ -514,6 +518,7 @@ impl<'a> Resolver<'a> {
             span: raw.span(),
             text: raw.get_ref().clone(),
             owner: owner.to_string(),
+            scanned: None,
         });
         raw.get_ref().clone()
     }
@@ -904,11 +909,22 @@ impl<'a> Resolver<'a> {
         let procedure = resolve(self);
         let placeholders = std::mem::replace(&mut self.used_placeholders, before);
         if let (true, Some(pending)) = (self.diags.items.len() == diags, &self.pending) {
+            // Scanned here, on the core resolving the procedure, for the link check of this
+            // build and of the next, which then keeps no text of it.
+            for p in self.prose.get_mut(prose..).unwrap_or_default() {
+                p.scanned = Some(links::scan(&p.text));
+            }
             let recorded = remembered::Recorded {
                 procedure: &procedure,
                 fingerprint: crate::model::feed::procedure_fingerprint(&procedure).to_bytes(),
                 defines: pending.defines.get(defines..).unwrap_or_default(),
-                prose: self.prose.get(prose..).unwrap_or_default(),
+                prose: self
+                    .prose
+                    .get(prose..)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(remembered::ProseRecord::of)
+                    .collect(),
                 ref_uses: self.ref_uses.get(ref_uses..).unwrap_or_default(),
                 commands: self.commands.get(commands..).unwrap_or_default(),
                 placeholders: &placeholders,

@@ -31,7 +31,7 @@ use crate::output::memo::Memo;
 use crate::output::{Fingerprint, Fingerprinter};
 
 /// Format of a piece; part of every key.
-const FORMAT: &[u8] = b"resolved procedure 2";
+const FORMAT: &[u8] = b"resolved procedure 3";
 
 /// A link target as the resolver defines it: the key, where it is written, the target.
 pub(super) type Define = (String, FileId, Range<usize>, Arc<Target>);
@@ -58,11 +58,35 @@ pub(super) struct Recorded<'r> {
     pub procedure: &'r Procedure,
     pub fingerprint: [u8; 16],
     pub defines: &'r [Define],
-    pub prose: &'r [Prose],
+    pub prose: Vec<ProseRecord<'r>>,
     pub ref_uses: &'r [(FileId, Range<usize>, String)],
     pub commands: &'r [CommandSite],
     pub placeholders: &'r BTreeSet<String>,
     pub problem_uses: Vec<(&'r str, FileId, &'r str, Range<usize>)>,
+}
+
+/// A [`Prose`] as a piece keeps it: its links scanned, not its text (serialised field for
+/// field as the owned form reads it, the text empty).
+#[derive(Serialize)]
+pub(super) struct ProseRecord<'r> {
+    file: FileId,
+    span: Range<usize>,
+    text: &'static str,
+    owner: &'r str,
+    scanned: Option<&'r super::links::Scanned>,
+}
+
+impl<'r> ProseRecord<'r> {
+    pub fn of(p: &'r Prose) -> ProseRecord<'r> {
+        ProseRecord {
+            file: p.file,
+            span: p.span.clone(),
+            // Kept only where its links are: what the link check reads of it.
+            text: "",
+            owner: &p.owner,
+            scanned: p.scanned.as_ref(),
+        }
+    }
 }
 
 impl Recorded<'_> {
@@ -311,7 +335,7 @@ title = "Look"
             procedure,
             fingerprint: [0; 16],
             defines: &[],
-            prose: &[],
+            prose: Vec::new(),
             ref_uses: &[],
             commands: &[],
             placeholders: &placeholders,

@@ -485,6 +485,50 @@ fn a_procedure_found_covered_is_checked_again_when_the_facets_change() {
     );
 }
 
+/// A procedure taken from the memo keeps its links, not its text: a link of it that an
+/// edit elsewhere leaves dangling is still a located error.
+#[test]
+fn a_remembered_procedures_links_are_still_checked() {
+    let book = Book::fixture("problems");
+    book.write(
+        "content/01-install/02-a.toml",
+        "title = \"A\"\n\n[[section]]\nid = \"s\"\ntitle = \"S\"\n\n\
+         [[section.step]]\nid = \"go\"\ntitle = \"Go\"\nbody = \"Then [](#b/look).\"\n",
+    );
+    book.write(
+        "content/01-install/03-b.toml",
+        "title = \"B\"\n\n[[section]]\nid = \"s\"\ntitle = \"S\"\n\n\
+         [[section.step]]\nid = \"look\"\ntitle = \"Look\"\n",
+    );
+    let out = book.tmp().join("site");
+    build(&book, &out);
+    book.edit(
+        "content/01-install/01-setup.toml",
+        "tar xzf example.tar.gz",
+        "tar xzf example-2.tar.gz",
+    );
+    build(&book, &out);
+    book.edit(
+        "content/01-install/03-b.toml",
+        "id = \"look\"",
+        "id = \"see\"",
+    );
+    let run = book
+        .tejun()
+        .env("TEJUN_TIMINGS", "1")
+        .args(["build", "."])
+        .arg("--out")
+        .arg(&out)
+        .run();
+    let err = run.stderr();
+    assert!(
+        err.contains("load: 2 procedures taken from the memo, 1 parsed and resolved"),
+        "{err}"
+    );
+    assert_ne!(run.code(), Some(0), "a dangling link is an error: {err}");
+    assert!(err.contains("02-a.toml") && err.contains("b/look"), "{err}");
+}
+
 #[test]
 fn edits_that_show_in_other_procedures_reach_them() {
     let book = Book::fixture("problems");
