@@ -133,11 +133,19 @@ fn axe_finds_nothing_wrong_with_the_scheme_switch_against_the_system() {
         b.set_color_scheme(system);
         open(&mut b, jobcenter(), "index.html", "");
         b.store_and_reload("tejun-scheme", chosen);
-        open(&mut b, kubeadm(), "index.html", "");
         // The emulated system scheme and the stored choice reach a freshly opened page
-        // at its load; under a loaded machine the first frame may still be the other one.
+        // at its load; under a loaded machine the first frame may still be the other one,
+        // and the choice stored on one page can reach the browser after the next has read
+        // its storage (as `Browser::reopen` says): opened again, up to three times.
         let want = json!(chosen == "dark");
-        let shown = b.poll(DARK_SHOWN, Duration::from_secs(5), |v| *v == want);
+        let mut shown = json!(null);
+        for _ in 0..3 {
+            open(&mut b, kubeadm(), "index.html", "");
+            shown = b.poll(DARK_SHOWN, Duration::from_secs(5), |v| *v == want);
+            if shown == want {
+                break;
+            }
+        }
         assert_eq!(shown, want, "{chosen}");
         found.extend(check_pages(
             &mut b,
