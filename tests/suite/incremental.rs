@@ -67,13 +67,25 @@ fn build_timed(book: &Book, out: &Path) -> Run {
 /// Returns the incremental build's run.
 fn rebuild_matches_clean(book: &Book, out: &Path, after: &str) -> Run {
     let run = build(book, out);
+    matches_clean(book, out, after);
+    run
+}
+
+/// Builds the same sources afresh into a new folder; `out`, as the last build left it,
+/// must match it.
+fn matches_clean(book: &Book, out: &Path, after: &str) {
     let clean = book
         .tmp()
         .join(format!("clean-{}", after.replace(' ', "-")));
     build(book, &clean);
     assert_same_site(out, &clean, after);
     fs::remove_dir_all(&clean).expect("remove the clean build");
-    run
+}
+
+/// Asserts that a build's `TEJUN_TIMINGS` notes say `note`.
+fn assert_note(run: &Run, note: &str) {
+    let err = run.stderr();
+    assert!(err.contains(note), "expected `{note}` in:\n{err}");
 }
 
 /// How many files a build says it kept from the previous one.
@@ -321,19 +333,11 @@ fn procedures_resolved_by_the_previous_build_are_taken_from_the_memo() {
     let out = book.tmp().join("site");
     let timed = |book: &Book| build_timed(book, &out);
     let first = timed(&book);
-    assert!(
-        first
-            .stderr()
-            .contains("load: 0 procedures taken from the memo, 2 parsed and resolved"),
-        "{}",
-        first.stderr()
+    assert_note(
+        &first,
+        "load: 0 procedures taken from the memo, 2 parsed and resolved",
     );
-    let matches_clean = |after: &str| {
-        let clean = book.tmp().join("clean");
-        build(&book, &clean);
-        assert_same_site(&out, &clean, after);
-        fs::remove_dir_all(&clean).expect("remove the clean build");
-    };
+    let matches_clean = |after: &str| matches_clean(&book, &out, after);
 
     book.edit(
         "content/01-install/01-setup.toml",
@@ -341,12 +345,11 @@ fn procedures_resolved_by_the_previous_build_are_taken_from_the_memo() {
         "tar xzf example-2.tar.gz",
     );
     let run = timed(&book);
-    let err = run.stderr();
-    assert!(
-        err.contains("load: 1 procedures taken from the memo, 1 parsed and resolved"),
-        "{err}"
+    assert_note(
+        &run,
+        "load: 1 procedures taken from the memo, 1 parsed and resolved",
     );
-    assert!(!err.contains("never used"), "{err}");
+    assert!(!run.stderr().contains("never used"), "{}", run.stderr());
     matches_clean("an edit of one procedure");
 
     // Shared by every procedure: nothing is taken.
@@ -356,11 +359,9 @@ fn procedures_resolved_by_the_previous_build_are_taken_from_the_memo() {
         "systemctl restart exampled",
     );
     let run = timed(&book);
-    assert!(
-        run.stderr()
-            .contains("load: 0 procedures taken from the memo, 2 parsed and resolved"),
-        "{}",
-        run.stderr()
+    assert_note(
+        &run,
+        "load: 0 procedures taken from the memo, 2 parsed and resolved",
     );
     matches_clean("an edit of a reusable step");
 
@@ -389,11 +390,9 @@ fn procedures_resolved_by_the_previous_build_are_taken_from_the_memo() {
         "example-3.tar.gz",
     );
     let run = timed(&book);
-    assert!(
-        run.stderr()
-            .contains("load: 1 procedures taken from the memo, 1 parsed and resolved"),
-        "{}",
-        run.stderr()
+    assert_note(
+        &run,
+        "load: 1 procedures taken from the memo, 1 parsed and resolved",
     );
     matches_clean("an error fixed");
 }
@@ -415,12 +414,7 @@ fn the_print_pages_contents_are_kept_until_what_they_show_changes() {
     let out = book.tmp().join("site");
     build(&book, &out);
     let kept = "print.html: the text around the fragments taken from the previous file";
-    let matches_clean = |after: &str| {
-        let clean = book.tmp().join("clean");
-        build(&book, &clean);
-        assert_same_site(&out, &clean, after);
-        fs::remove_dir_all(&clean).expect("remove the clean build");
-    };
+    let matches_clean = |after: &str| matches_clean(&book, &out, after);
 
     book.edit(node, "ping -c 1 node", "ping -c 2 node");
     let run = build_timed(&book, &out);
