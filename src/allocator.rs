@@ -39,6 +39,21 @@ pub unsafe fn tune() {
     }
 }
 
+/// Keeps freed pages for the rest of the process instead of giving them back after the
+/// purge delay (unless the environment sets the delay). For a rebuild from the previous
+/// build's memo: it frees and allocates again book-sized things in turn, and at 5,000
+/// procedures the purged pages faulted in again cost 0.1–0.15 s of its 1.2–1.4 s, for
+/// a peak (about 540 MiB) still below the full build's, which keeps the 50 ms delay.
+pub fn hold_freed_pages() {
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+        return;
+    }
+    // SAFETY: an integer option, already initialised by `tune`; called from the main
+    // thread between parallel phases, when a worker that schedules a purge meanwhile
+    // reads either value, both valid delays.
+    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, -1) }
+}
+
 /// Gives the memory freed so far back to the system now, rather than when the purge
 /// delay has passed: called where a build has just dropped something book-sized.
 pub fn release() {

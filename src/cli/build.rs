@@ -50,6 +50,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
     }
     let memo = prepared.as_mut().and_then(|p| p.take_memo());
+    if memo.is_some() {
+        crate::allocator::hold_freed_pages();
+    }
     let undone = "nothing was built";
     let loaded = crate::timing::phase("load book", || match &memo {
         Some(memo) => super::load::book_remembering(root, memo, undone),

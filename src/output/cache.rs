@@ -396,6 +396,9 @@ pub struct BuildCache {
     made_fragments: Mutex<Vec<(String, Vec<Fragment>)>>,
     /// Files put in place from the previous build, for the report.
     reused: std::sync::atomic::AtomicUsize,
+    /// Whether each previous file that lends fragments is still as written, looked at
+    /// once: a whole-book file lends thousands, and a look is a `statx` of its path.
+    lenders: Mutex<HashMap<String, bool>>,
     /// What the build derived on the way to its files ([`Memo`]).
     memo: Memo,
 }
@@ -411,6 +414,7 @@ impl BuildCache {
             made: Mutex::new(Vec::new()),
             made_fragments: Mutex::new(Vec::new()),
             reused: 0.into(),
+            lenders: Mutex::default(),
             memo: Memo::open(out, false),
         }
     }
@@ -424,6 +428,7 @@ impl BuildCache {
             made: Mutex::new(Vec::new()),
             made_fragments: Mutex::new(Vec::new()),
             reused: 0.into(),
+            lenders: Mutex::default(),
             memo: Memo::open(out, true),
         }
     }
@@ -457,19 +462,27 @@ impl BuildCache {
     /// Puts the previous build's `path` at `dest` when that build made it from `key` and it
     /// is still the file it wrote; returns whether it did.
     pub(super) fn reuse(&self, path: &str, key: Fingerprint, dest: &Path) -> Result<bool> {
-        let made_from_key = self.previous.files.get(path).is_some_and(|e| e.key == key);
-        if !made_from_key || !self.unchanged(path) {
+        let Some(entry) = self.previous.files.get(path).filter(|e| e.key == key) else {
+            return Ok(false);
+        };
+        if !self.unchanged(path) {
             return Ok(false);
         }
         let old = self.previous_dir.join(path);
-        if std::fs::hard_link(&old, dest).is_err() {
+        if std::fs::hard_link(&old, dest).is_ok() {
+            // The same inode, so the size and time just checked.
+            self.made
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push((path.to_string(), *entry));
+        } else {
             // A file system without hard links: a copy is still cheaper than rendering.
             let _ = std::fs::remove_file(dest);
             if std::fs::copy(&old, dest).is_err() {
                 return Ok(false);
             }
+            self.record(path, key, dest)?;
         }
-        self.record(path, key, dest)?;
         if let Some(fragments) = self.previous.fragments.get(path) {
             // The same bytes, so the same fragments in the same places.
             self.record_fragments(path, fragments.clone());
@@ -493,7 +506,21 @@ impl BuildCache {
     /// holds it is still as written.
     pub(super) fn fragment(&self, key: Fingerprint) -> Option<Lent> {
         let (path, f) = self.previous.by_key.get(&key)?;
-        if !self.unchanged(path) {
+        let known = self
+            .lenders
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(path)
+            .copied();
+        let unchanged = known.unwrap_or_else(|| {
+            let now = self.unchanged(path);
+            self.lenders
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .insert(path.clone(), now);
+            now
+        });
+        if !unchanged {
             return None;
         }
         Some(Lent {
