@@ -337,6 +337,11 @@ impl<T> Known<T> {
         self.0.get_or_init(make)
     }
 
+    /// The value, when it was made.
+    pub fn get(&self) -> Option<&T> {
+        self.0.get()
+    }
+
     /// Known from elsewhere (an earlier build that made it from the same data).
     pub fn of(value: T) -> Known<T> {
         Known(std::sync::OnceLock::from(value))
