@@ -43,7 +43,7 @@ pub unsafe fn tune() {
 /// purge delay (unless the environment sets the delay). For a rebuild from the previous
 /// build's memo: it frees and allocates again book-sized things in turn, and at 5,000
 /// procedures the purged pages faulted in again cost 0.1–0.15 s of its 1.2–1.4 s, for
-/// a peak (about 540 MiB) still below the full build's, which keeps the 50 ms delay.
+/// a peak about the full build's (600–630 MiB), which keeps the 50 ms delay.
 pub fn hold_freed_pages() {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
         return;

@@ -447,83 +447,86 @@ impl<'a> Site<'a> {
         }
         // Read once for the offline index and the commands page, before either starts.
         let searched = with_aggregates || pages.contains(&PageId::Commands);
-        if let (Some(read), true) = (self.search, searched) {
-            let reading = Reading {
-                indexed: with_aggregates,
-                memo: sink.keeps_cache().then(|| (self.inputs(), sink)),
-            };
-            let side = crate::timing::phase("search documents", || read(self.book, &reading));
-            self.hold_search(Some(side));
-        }
+        let read_search = || {
+            if let (Some(read), true) = (self.search, searched) {
+                let reading = Reading {
+                    indexed: with_aggregates,
+                    memo: sink.keeps_cache().then(|| (self.inputs(), sink)),
+                };
+                let side = crate::timing::phase("search documents", || read(self.book, &reading));
+                self.hold_search(Some(side));
+            }
+        };
         let built = runbook::build_date();
-        // The pages on one side; on the other the files that hold the whole book: the
-        // offline index beside the print page and the runbooks, two at a time (each is
-        // rendered on every core already, but writing a file, joining a filter and the
-        // index's serial steps leave a core idle that another fills). The index's
-        // postings and the views in memory together cost about a tenth more peak memory
-        // (600 MiB at 5,000 procedures, a third of Hugo's).
-        let (steps, aggregates) = rayon::join(
-            || {
-                // The sidebar script renders the whole table of contents (70 ms of one
-                // core at 5,000 procedures): beside the pages, not after everything.
-                let (steps, shared) = rayon::join(
-                    || {
-                        crate::timing::phase("render pages", || {
-                            pages
-                                .par_iter()
-                                .map(|p| {
-                                    let steps = self.write_page(sink, p)?;
-                                    progress.advance(1);
-                                    Ok(steps)
-                                })
-                                .collect::<Result<Vec<usize>>>()
-                        })
-                    },
-                    || -> Result<()> {
-                        if !with_pages {
-                            return Ok(());
-                        }
-                        put_bytes(sink, "assets/toc.js", self.toc_script()?.as_bytes())?;
-                        self.theme.assets.par_iter().try_for_each(|(name, bytes)| {
-                            put_bytes(sink, &format!("assets/{name}"), bytes)
-                        })
-                    },
-                );
-                shared?;
-                steps
-            },
-            || -> Result<()> {
-                if !with_aggregates {
-                    return Ok(());
-                }
-                let index = || -> Result<()> {
-                    if let Some(side) = self.search_side() {
-                        crate::timing::phase("offline index", || {
-                            self.offline_index(sink, side.as_ref())
-                        })?;
-                    }
-                    progress.advance(1);
-                    Ok(())
-                };
-                let whole_book = || -> Result<()> {
-                    let (print, runbooks) = rayon::join(
-                        || {
-                            crate::timing::phase("print page", || self.write_print(sink))?;
-                            progress.advance(1);
-                            anyhow::Ok(())
-                        },
-                        || {
-                            crate::timing::phase("runbooks", || {
-                                self.runbooks(sink, &built, progress)
+        // The pages and the offline index after the search documents on one side; on the
+        // other the print page and the runbooks, which read no search document, from the
+        // start: each is rendered on every core already, but the reading's and the
+        // index's serial steps, writing a file and joining a filter leave a core idle
+        // that the other side fills. The index's postings and the views in memory
+        // together cost about a tenth more peak memory (600 MiB at 5,000 procedures, a
+        // third of Hugo's).
+        let pages_side = || -> Result<Vec<usize>> {
+            // The sidebar script renders the whole table of contents (70 ms of one core
+            // at 5,000 procedures): beside the pages, not after everything.
+            let (steps, shared) = rayon::join(
+                || {
+                    crate::timing::phase("render pages", || {
+                        pages
+                            .par_iter()
+                            .map(|p| {
+                                let steps = self.write_page(sink, p)?;
+                                progress.advance(1);
+                                Ok(steps)
                             })
-                        },
-                    );
-                    print.and(runbooks)
-                };
-                let (a, b) = rayon::join(index, whole_book);
-                a.and(b)
+                            .collect::<Result<Vec<usize>>>()
+                    })
+                },
+                || -> Result<()> {
+                    if !with_pages {
+                        return Ok(());
+                    }
+                    put_bytes(sink, "assets/toc.js", self.toc_script()?.as_bytes())?;
+                    self.theme.assets.par_iter().try_for_each(|(name, bytes)| {
+                        put_bytes(sink, &format!("assets/{name}"), bytes)
+                    })
+                },
+            );
+            shared?;
+            steps
+        };
+        let index = || -> Result<()> {
+            if !with_aggregates {
+                return Ok(());
+            }
+            if let Some(side) = self.search_side() {
+                crate::timing::phase("offline index", || self.offline_index(sink, side.as_ref()))?;
+            }
+            progress.advance(1);
+            Ok(())
+        };
+        let whole_book = || -> Result<()> {
+            if !with_aggregates {
+                return Ok(());
+            }
+            let (print, runbooks) = rayon::join(
+                || {
+                    crate::timing::phase("print page", || self.write_print(sink))?;
+                    progress.advance(1);
+                    anyhow::Ok(())
+                },
+                || crate::timing::phase("runbooks", || self.runbooks(sink, &built, progress)),
+            );
+            print.and(runbooks)
+        };
+        let (searched_side, aggregates) = rayon::join(
+            || {
+                read_search();
+                let (steps, index) = rayon::join(pages_side, index);
+                index.and(steps)
             },
+            whole_book,
         );
+        let steps = searched_side;
         self.hold_search(None);
         let steps: usize = steps?.iter().sum();
         aggregates?;
