@@ -124,7 +124,7 @@ pub fn filter(book: &Book, env: &Env) -> Book {
     present.more.extend(problem_targets(&out.problems));
     // Steps were renumbered: their link targets follow. A procedure that kept every step
     // kept their numbers, so only the others' keys are made and looked up.
-    let original: std::collections::HashMap<&str, &Procedure> =
+    let original: rustc_hash::FxHashMap<&str, &Procedure> =
         book.procedures().map(|p| (p.id.as_str(), p)).collect();
     let renumbered: Vec<(String, u32)> = out
         .procedures()
@@ -246,16 +246,16 @@ fn numbers(p: &Procedure) -> impl Iterator<Item = u32> + '_ {
 /// problems' pages and remedy steps. Looked up without making a key for each: a large
 /// book has a hundred thousand.
 struct Present<'v> {
-    pages: std::collections::HashSet<&'v str>,
+    pages: rustc_hash::FxHashSet<&'v str>,
     /// A procedure's section and step ids, by the procedure's id.
-    inside: std::collections::HashMap<&'v str, std::collections::HashSet<&'v str>>,
-    more: std::collections::HashSet<String>,
+    inside: rustc_hash::FxHashMap<&'v str, rustc_hash::FxHashSet<&'v str>>,
+    more: rustc_hash::FxHashSet<String>,
 }
 
 impl<'v> Present<'v> {
     fn of(chapters: &'v [Chapter]) -> Self {
-        let mut pages = std::collections::HashSet::new();
-        let mut inside = std::collections::HashMap::new();
+        let mut pages = rustc_hash::FxHashSet::default();
+        let mut inside = rustc_hash::FxHashMap::default();
         for c in chapters {
             pages.insert(c.id.as_str());
             for item in &c.items {
@@ -268,7 +268,7 @@ impl<'v> Present<'v> {
                 };
                 for p in list {
                     pages.insert(p.id.as_str());
-                    let ids: &mut std::collections::HashSet<&str> =
+                    let ids: &mut rustc_hash::FxHashSet<&str> =
                         inside.entry(p.id.as_str()).or_default();
                     for s in &p.sections {
                         ids.insert(s.id.as_str());
@@ -280,7 +280,7 @@ impl<'v> Present<'v> {
         Present {
             pages,
             inside,
-            more: std::collections::HashSet::new(),
+            more: Default::default(),
         }
     }
 

@@ -76,7 +76,7 @@ pub struct Book {
     /// Shared, like the procedures: the dev server hands the book to a thread that renders
     /// the print page while the next edit is applied to a copy, and a copy should cost
     /// pointers, not the book.
-    pub targets: Arc<HashMap<String, Arc<Target>>>,
+    pub targets: Arc<TargetMap>,
     /// For each target id, the ids of the procedures whose prose links to it.
     pub backlinks: HashMap<String, Vec<String>>,
     /// The reusable steps of `content/_steps/`, by id: expanded where they are used, kept
@@ -190,6 +190,9 @@ pub struct ExtRef {
     /// Its address, when it is online.
     pub url: Option<String>,
 }
+
+/// The book's link targets by key (`chapter`, `procedure`, `procedure/step`).
+pub type TargetMap = HashMap<String, Arc<Target>, rustc_hash::FxBuildHasher>;
 
 /// Where a cross-reference lands.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

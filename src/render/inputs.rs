@@ -30,7 +30,7 @@ pub struct Inputs {
     /// The book's link targets alone (also in `shared`): a view's differ in a few.
     targets: Fingerprint,
     /// The map `targets` hashed, shared with the book: a view's targets are told from it.
-    base: std::sync::Arc<HashMap<String, std::sync::Arc<Target>>>,
+    base: std::sync::Arc<crate::model::TargetMap>,
     procedures: HashMap<String, Fingerprint>,
 }
 
@@ -265,7 +265,7 @@ fn shared(book: &Book, targets: Fingerprint) -> Fingerprint {
 /// A map hashed in key order (a `HashMap`'s own order differs from run to run).
 /// Hashed in runs, on every core, and the runs' fingerprints in order: a book's 100,000
 /// link targets are hashed for the book and again for each runbook's view of it.
-fn map<V: Feed + Sync>(m: &HashMap<String, V>) -> Fingerprint {
+fn map<V: Feed + Sync, S>(m: &HashMap<String, V, S>) -> Fingerprint {
     const RUN: usize = 4096;
     let mut entries: Vec<(&String, &V)> = m.iter().collect();
     entries.par_sort_unstable_by(|a, b| a.0.cmp(b.0));

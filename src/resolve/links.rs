@@ -37,7 +37,7 @@ impl Targets for HashMap<String, Target> {
     }
 }
 
-impl Targets for HashMap<String, std::sync::Arc<Target>> {
+impl Targets for crate::model::TargetMap {
     fn get(&self, key: &str) -> Option<&Target> {
         HashMap::get(self, key).map(|t| &**t)
     }

@@ -351,8 +351,8 @@ struct Resolver<'a> {
     diags: &'a mut Diagnostics,
     reusable: &'a ReusableSteps,
     /// Shared as they are into the book: no second map is built from this one.
-    targets: HashMap<String, Arc<Target>>,
-    target_sites: HashMap<String, (FileId, Range<usize>)>,
+    targets: crate::model::TargetMap,
+    target_sites: rustc_hash::FxHashMap<String, (FileId, Range<usize>)>,
     prose: Vec<Prose>,
     ref_uses: Vec<(FileId, Range<usize>, String)>,
     commands: Vec<CommandSite>,
@@ -378,7 +378,7 @@ struct Pending {
     /// Each target made shared in the item's own thread, not in the join.
     defines: Vec<(String, FileId, Range<usize>, Arc<Target>)>,
     /// Where each id's first definition sits in `defines`.
-    first: HashMap<String, usize>,
+    first: rustc_hash::FxHashMap<String, usize>,
 }
 
 impl Pending {
@@ -413,8 +413,8 @@ impl<'a> Resolver<'a> {
             sources,
             diags,
             reusable,
-            targets: HashMap::new(),
-            target_sites: HashMap::new(),
+            targets: Default::default(),
+            target_sites: Default::default(),
             prose: Vec::new(),
             ref_uses: Vec::new(),
             commands: Vec::new(),

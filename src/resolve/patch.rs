@@ -93,7 +93,7 @@ struct Change {
     sources: SourceMap,
     procedure: Procedure,
     /// The procedure's targets after the edit, and which of its keys differ.
-    targets: HashMap<String, Arc<Target>>,
+    targets: crate::model::TargetMap,
     changed_keys: Vec<String>,
     /// The procedure's links: each target it links to, with the linking owners.
     links: HashMap<String, Vec<String>>,
@@ -110,7 +110,7 @@ struct Change {
 /// What resolving the edited procedure alone gave.
 struct Resolved {
     procedure: Procedure,
-    targets: HashMap<String, Arc<Target>>,
+    targets: crate::model::TargetMap,
     prose: Vec<Prose>,
     ref_uses: Vec<(FileId, Range<usize>, String)>,
     commands: Vec<CommandSite>,
@@ -123,9 +123,9 @@ struct Resolved {
 /// The book's targets as the edit would leave them, read through without a copy: the
 /// procedure's old keys hidden, its new ones on top.
 struct Replaced<'a> {
-    book: &'a HashMap<String, Arc<Target>>,
+    book: &'a crate::model::TargetMap,
     old: HashSet<&'a str>,
-    new: &'a HashMap<String, Arc<Target>>,
+    new: &'a crate::model::TargetMap,
 }
 
 impl Targets for Replaced<'_> {
@@ -308,7 +308,7 @@ impl Patcher {
         &self,
         book: &Book,
         slot: &Slot,
-        new: &HashMap<String, Arc<Target>>,
+        new: &crate::model::TargetMap,
     ) -> Option<Vec<String>> {
         let old_keys = self.old_keys(slot);
         let old: HashSet<&str> = old_keys.iter().map(String::as_str).collect();
