@@ -485,18 +485,20 @@ fn parts(list: &[Part], env: &Env) -> Vec<Part> {
     list.iter()
         .filter_map(|p| {
             let when = keep(p.when.as_deref(), env)?;
-            let kind = match &p.kind {
-                PartKind::Processes { expect, items } => PartKind::Processes {
-                    expect: *expect,
-                    items: items
-                        .iter()
-                        .filter_map(|i| {
-                            let when = keep(i.when.as_ref(), env)?;
-                            Some(ProcessItem { when, ..i.clone() })
-                        })
-                        .collect(),
-                },
-                other => other.clone(),
+            let kind = match &*p.kind {
+                PartKind::Processes { expect, items } if items.iter().any(|i| i.when.is_some()) => {
+                    std::sync::Arc::new(PartKind::Processes {
+                        expect: *expect,
+                        items: items
+                            .iter()
+                            .filter_map(|i| {
+                                let when = keep(i.when.as_ref(), env)?;
+                                Some(ProcessItem { when, ..i.clone() })
+                            })
+                            .collect(),
+                    })
+                }
+                _ => std::sync::Arc::clone(&p.kind),
             };
             Some(Part {
                 when: when.map(Box::new),

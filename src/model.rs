@@ -452,8 +452,9 @@ pub struct Variant {
 pub struct Part {
     /// Where it applies, inside its step's.
     pub when: Option<Box<Condition>>,
-    /// What it is.
-    pub kind: PartKind,
+    /// What it is: shared between the book and its views (each runbook's filter keeps
+    /// most parts as they are, and copying their text was most of a filter's time).
+    pub kind: Arc<PartKind>,
 }
 
 pub use crate::shell::Shell;

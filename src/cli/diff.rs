@@ -103,7 +103,7 @@ fn parts(list: &[Part], config: &Config, out: &mut Vec<String>) {
         if let Some(b) = labels::badges(part.when.as_deref(), config) {
             out.push(format!("({})", worded(&b)));
         }
-        match &part.kind {
+        match &*part.kind {
             PartKind::Text(md) => out.extend(md.lines().map(str::to_string)),
             PartKind::Note(md) => out.extend(md.lines().map(|l| format!("note: {l}"))),
             PartKind::Caution(md) => out.extend(md.lines().map(|l| format!("caution: {l}"))),

@@ -163,7 +163,7 @@ impl Feed for Part {
     fn feed(&self, f: &mut Fingerprinter) {
         let Part { when, kind } = self;
         when.feed(f);
-        match kind {
+        match &**kind {
             PartKind::Text(text) => {
                 f.bytes(b"text");
                 text.feed(f);

@@ -382,7 +382,7 @@ fn placeholders_used<'b>(procedures: &[&'b Procedure]) -> BTreeSet<&'b str> {
 fn texts_of(p: &Procedure) -> Vec<&str> {
     fn parts<'a>(parts: &'a [Part], out: &mut Vec<&'a str>) {
         for part in parts {
-            match &part.kind {
+            match &*part.kind {
                 PartKind::Text(t) | PartKind::Note(t) | PartKind::Caution(t) => out.push(t),
                 PartKind::Command { lines, output, .. } => {
                     out.extend(lines.iter().map(String::as_str));

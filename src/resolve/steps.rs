@@ -361,7 +361,7 @@ impl<'a> Resolver<'a> {
         if let Some(body) = body {
             parts.push(Part {
                 when: None,
-                kind: PartKind::Text(self.markdown(file, Some(body), owner)),
+                kind: Arc::new(PartKind::Text(self.markdown(file, Some(body), owner))),
             });
         }
         for p in raws {
@@ -655,7 +655,7 @@ impl<'a> Resolver<'a> {
         };
         Some(Part {
             when: when.map(Box::new),
-            kind,
+            kind: Arc::new(kind),
         })
     }
 
@@ -862,7 +862,7 @@ fn command_outputs(step: &mut Step) -> Vec<&mut Option<String>> {
         .iter_mut()
         .chain(step.variants.iter_mut().flat_map(|v| v.parts.iter_mut()))
         .chain(after.iter_mut())
-        .filter_map(|p| match &mut p.kind {
+        .filter_map(|p| match Arc::make_mut(&mut p.kind) {
             PartKind::Command { output, .. } => Some(output),
             _ => None,
         })

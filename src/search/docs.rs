@@ -509,7 +509,7 @@ impl Writer<'_> {
             } else {
                 slice
             };
-            match &part.kind {
+            match &*part.kind {
                 PartKind::Text(md) | PartKind::Note(md) | PartKind::Caution(md) => {
                     let t = shown(book, &plain(book, self.owner, md));
                     self.push_body(t, slice);

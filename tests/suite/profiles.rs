@@ -52,7 +52,7 @@ fn commands(step: &Step) -> Vec<(String, String)> {
     step.parts
         .iter()
         .chain(step.variants.iter().flat_map(|v| v.parts.iter()))
-        .filter_map(|p| match &p.kind {
+        .filter_map(|p| match &*p.kind {
             PartKind::Command { shell, lines, .. } => Some((shell.id.clone(), lines.join("\n"))),
             _ => None,
         })
@@ -62,7 +62,7 @@ fn commands(step: &Step) -> Vec<(String, String)> {
 fn processes(step: &Step) -> Vec<String> {
     step.parts
         .iter()
-        .filter_map(|p| match &p.kind {
+        .filter_map(|p| match &*p.kind {
             PartKind::Processes { items, .. } => Some(items.iter().map(|i| i.name.clone())),
             _ => None,
         })

@@ -84,7 +84,7 @@ fn every_seed_command_line_is_in_the_book() {
                     .iter()
                     .chain(step.variants.iter().flat_map(|v| v.parts.iter()));
                 for part in parts {
-                    if let PartKind::Command { lines, output, .. } = &part.kind {
+                    if let PartKind::Command { lines, output, .. } = &*part.kind {
                         for l in lines {
                             // A placeholder reads as the seed wrote it until it is filled.
                             let l = tejun::resolve::placeholders::fill(l, &|id| {

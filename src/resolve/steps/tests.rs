@@ -210,7 +210,7 @@ fn every_kind_of_part_resolves_to_its_model() {
     book.write("content/01-ch/01-kinds.toml", EVERY_KIND);
     let (book, _) = crate::resolve::load_book(book.root()).expect("a clean book");
     let step = &book.procedures().next().expect("a procedure").sections[0].steps[0];
-    let kinds: Vec<&PartKind> = step.parts.iter().map(|p| &p.kind).collect();
+    let kinds: Vec<&PartKind> = step.parts.iter().map(|p| &*p.kind).collect();
     let os_win = crate::condition::Condition::OneOf {
         facet: "os".into(),
         values: vec!["win".into()],
@@ -276,7 +276,7 @@ processes = ["{{svc}}d", { name = "{{svc}}-helper", when = "{{ver}} >= 2.0" }]
     let step = &book.procedures().next().expect("a procedure").sections[0].steps[0];
     assert_eq!(step.title, "Stop cron");
     assert_eq!(step.reused.as_deref(), Some("stop"));
-    let PartKind::Command { lines, output, .. } = &step.parts[0].kind else {
+    let PartKind::Command { lines, output, .. } = &*step.parts[0].kind else {
         panic!("{:?}", step.parts[0]);
     };
     assert_eq!(
@@ -291,7 +291,7 @@ processes = ["{{svc}}d", { name = "{{svc}}-helper", when = "{{ver}} >= 2.0" }]
             .as_deref(),
         Some("from >= 1.0")
     );
-    let PartKind::Processes { items, .. } = &step.parts[1].kind else {
+    let PartKind::Processes { items, .. } = &*step.parts[1].kind else {
         panic!("{:?}", step.parts[1]);
     };
     let shown: Vec<(String, Option<String>)> = items
