@@ -59,7 +59,7 @@ pub unsafe fn tune() {
 /// frees and allocates again book-sized things in turn; at 5,000 procedures the purged
 /// pages faulted in again cost 0.1–0.15 s of its 1.2–1.4 s, and faults and the exit's
 /// unmapping of 4 KiB pages another 0.2 s (system time 0.6 → 0.35 s), for a peak about
-/// the full build's (620–660 MiB).
+/// the full build's (620–660 MiB). A first build, with no memo to read, is a full build here.
 pub fn hold_freed_pages() {
     #[cfg(target_os = "linux")]
     let _ = rustix::thread::disable_transparent_huge_pages(false);

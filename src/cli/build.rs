@@ -50,7 +50,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
     }
     let memo = prepared.as_mut().and_then(|p| p.take_memo());
-    if memo.is_some() {
+    if memo
+        .as_ref()
+        .is_some_and(crate::output::memo::Memo::holds_pieces)
+    {
         crate::allocator::hold_freed_pages();
     }
     let undone = "nothing was built";

@@ -100,6 +100,11 @@ impl Memo {
         })
     }
 
+    /// Whether the previous build left any piece: whether this build is a rebuild.
+    pub fn holds_pieces(&self) -> bool {
+        !self.previous().pieces.is_empty()
+    }
+
     /// The piece the previous build stored under `key`, not kept for the next build
     /// unless [`Memo::recall`]ed.
     pub fn peek(&self, key: Fingerprint) -> Option<&[u8]> {

@@ -598,16 +598,63 @@ fn the_allocator_gives_memory_back_unless_the_environment_says_otherwise() {
             .unwrap_or_else(|| panic!("no allocator line in:\n{}", out.stderr()))
             .to_string()
     };
-    assert_eq!(
-        run(None),
-        "timing: allocator: purge delay 50 ms, arena eager commit 0"
-    );
+    let line = |purge: &str, eager: &str, large: &str, huge: &str| {
+        format!(
+            "timing: allocator: purge delay {purge} ms, arena eager commit {eager}, \
+             large pages {large}, transparent huge pages {huge}"
+        )
+    };
+    assert_eq!(run(None), line("50", "1", "1", "off"));
     assert_eq!(
         run(Some(("MIMALLOC_PURGE_DELAY", "1000"))),
-        "timing: allocator: purge delay 1000 ms, arena eager commit 0"
+        line("1000", "1", "1", "off")
     );
     assert_eq!(
         run(Some(("MIMALLOC_ARENA_EAGER_COMMIT", "2"))),
-        "timing: allocator: purge delay 50 ms, arena eager commit 2"
+        line("50", "2", "1", "off")
+    );
+    assert_eq!(
+        run(Some(("MIMALLOC_ALLOW_LARGE_OS_PAGES", "0"))),
+        line("50", "1", "0", "off")
+    );
+}
+
+/// A rebuild from the previous build's memo keeps the memory it frees and lets the
+/// allocator take huge pages (src/allocator.rs); a first build and `--no-cache` do not.
+#[test]
+fn a_rebuild_keeps_freed_memory_and_takes_huge_pages() {
+    let book = book_of(&[]);
+    let out = book.join("site");
+    let build = |extra: &[&str]| {
+        let mut args = vec!["build", ".", "--out"];
+        args.push(out.to_str().expect("a UTF-8 path"));
+        args.extend_from_slice(extra);
+        let run = Tejun::new(&book).args(args).env("TEJUN_TIMINGS", "1").run();
+        assert_eq!(run.code(), Some(0), "{}", run.stderr());
+        run.stderr()
+            .lines()
+            .find(|l| l.starts_with("timing: allocator:"))
+            .unwrap_or_else(|| panic!("no allocator line in:\n{}", run.stderr()))
+            .to_string()
+    };
+    let first = build(&[]);
+    assert!(
+        first.contains("purge delay 50 ms") && first.ends_with("huge pages off"),
+        "{first}"
+    );
+    // Any edit, so that the build is not up to date: a comment in book.toml.
+    let config = book.join("book.toml");
+    let mut text = std::fs::read_to_string(&config).expect("book.toml");
+    text.push_str("\n# edited\n");
+    std::fs::write(&config, text).expect("edit");
+    let rebuild = build(&[]);
+    assert!(
+        rebuild.contains("purge delay -1 ms") && rebuild.ends_with("huge pages on"),
+        "{rebuild}"
+    );
+    let clean = build(&["--no-cache"]);
+    assert!(
+        clean.contains("purge delay 50 ms") && clean.ends_with("huge pages off"),
+        "{clean}"
     );
 }
