@@ -578,25 +578,28 @@ fn a_file_with_one_bad_key_sets_off_no_dangling_links_elsewhere() {
     );
 }
 
+/// The allocator's line of `TEJUN_TIMINGS` in a run of `t`, which must succeed.
+fn allocator_line(t: Tejun) -> String {
+    let out = t.env("TEJUN_TIMINGS", "1").run();
+    assert_eq!(out.code(), Some(0), "{}", out.stderr());
+    out.stderr()
+        .lines()
+        .find(|l| l.starts_with("timing: allocator:"))
+        .unwrap_or_else(|| panic!("no allocator line in:\n{}", out.stderr()))
+        .to_string()
+}
+
 /// The allocator options that halve the peak memory (src/allocator.rs) are in effect in the
 /// real binary, set before its first allocation; a reader's own `MIMALLOC_*` setting wins.
 #[test]
 fn the_allocator_gives_memory_back_unless_the_environment_says_otherwise() {
     let book = book_of(&[]);
     let run = |env: Option<(&str, &str)>| {
-        let mut t = Tejun::new(&book)
-            .args(["check", "."])
-            .env("TEJUN_TIMINGS", "1");
+        let mut t = Tejun::new(&book).args(["check", "."]);
         if let Some((k, v)) = env {
             t = t.env(k, v);
         }
-        let out = t.run();
-        assert_eq!(out.code(), Some(0), "{}", out.stderr());
-        out.stderr()
-            .lines()
-            .find(|l| l.starts_with("timing: allocator:"))
-            .unwrap_or_else(|| panic!("no allocator line in:\n{}", out.stderr()))
-            .to_string()
+        allocator_line(t)
     };
     let line = |purge: &str, eager: &str, large: &str, huge: &str| {
         format!(
@@ -629,13 +632,7 @@ fn a_rebuild_keeps_freed_memory_and_takes_huge_pages() {
         let mut args = vec!["build", ".", "--out"];
         args.push(out.to_str().expect("a UTF-8 path"));
         args.extend_from_slice(extra);
-        let run = Tejun::new(&book).args(args).env("TEJUN_TIMINGS", "1").run();
-        assert_eq!(run.code(), Some(0), "{}", run.stderr());
-        run.stderr()
-            .lines()
-            .find(|l| l.starts_with("timing: allocator:"))
-            .unwrap_or_else(|| panic!("no allocator line in:\n{}", run.stderr()))
-            .to_string()
+        allocator_line(Tejun::new(&book).args(args))
     };
     let first = build(&[]);
     assert!(
