@@ -39,28 +39,25 @@ fn assert_same_site(incremental: &Path, clean: &Path, after: &str) {
 }
 
 fn build(book: &Book, out: &Path) -> Run {
-    let run = book
-        .tejun()
-        .arg("build")
-        .arg(".")
-        .arg("--out")
-        .arg(out)
-        .run();
+    let run = build_run(book, out, false);
     run.assert_ok();
     run
 }
 
 /// [`build`] with `TEJUN_TIMINGS=1`, whose notes say which carried work a build took.
 fn build_timed(book: &Book, out: &Path) -> Run {
-    let run = book
-        .tejun()
-        .env("TEJUN_TIMINGS", "1")
-        .args(["build", "."])
-        .arg("--out")
-        .arg(out)
-        .run();
+    let run = build_run(book, out, true);
     run.assert_ok();
     run
+}
+
+/// `tejun build . --out OUT` (with `TEJUN_TIMINGS=1` when `timed`), which may fail.
+fn build_run(book: &Book, out: &Path, timed: bool) -> Run {
+    let mut t = book.tejun();
+    if timed {
+        t = t.env("TEJUN_TIMINGS", "1");
+    }
+    t.args(["build", "."]).arg("--out").arg(out).run()
 }
 
 /// Rebuilds `out` and builds the same sources afresh into a new folder; both must match.
@@ -372,12 +369,7 @@ fn procedures_resolved_by_the_previous_build_are_taken_from_the_memo() {
         "id = \"ping\"",
         "id = \"Ping!\"",
     );
-    let failed = book
-        .tejun()
-        .args(["build", "."])
-        .arg("--out")
-        .arg(&out)
-        .run();
+    let failed = build_run(&book, &out, false);
     assert_ne!(failed.code(), Some(0), "an invalid id must fail the build");
     book.edit(
         "content/01-install/02-node.toml",
@@ -465,12 +457,7 @@ fn a_procedure_found_covered_is_checked_again_when_the_facets_change() {
         "{ id = \"windows\", label = \"Windows\" },",
         "{ id = \"windows\", label = \"Windows\" },\n  { id = \"mac\", label = \"macOS\" },",
     );
-    let run = book
-        .tejun()
-        .args(["build", "."])
-        .arg("--out")
-        .arg(&out)
-        .run();
+    let run = build_run(&book, &out, false);
     assert_ne!(run.code(), Some(0), "a gap is an error: {}", run.stderr());
     assert!(
         run.stderr().contains("02-node.toml") && run.stderr().contains("os=mac"),
@@ -507,13 +494,7 @@ fn a_remembered_procedures_links_are_still_checked() {
         "id = \"look\"",
         "id = \"see\"",
     );
-    let run = book
-        .tejun()
-        .env("TEJUN_TIMINGS", "1")
-        .args(["build", "."])
-        .arg("--out")
-        .arg(&out)
-        .run();
+    let run = build_run(&book, &out, true);
     let err = run.stderr();
     assert!(
         err.contains("load: 2 procedures taken from the memo, 1 parsed and resolved"),
