@@ -127,19 +127,23 @@ pub fn patched(prior: &Prior<'_>, docs: &[SearchDoc], analysis: Analysis) -> Opt
     if changed.is_empty() {
         return Some(entries);
     }
-    let mut old_docs: Vec<(u32, Searched)> = Vec::new();
+    let mut read: Vec<(u32, Vec<SearchDoc>)> = Vec::new();
     for &(first, count, old) in &changed {
-        let read = stored::decode(prior.memo.peek(old)?)?;
-        if read.len() != count as usize {
+        let was = stored::decode(prior.memo.peek(old)?)?;
+        if was.len() != count as usize {
             return None;
         }
-        old_docs.extend((first..).zip(read.into_iter().map(Searched::from)));
+        read.push((first, was));
     }
+    let old_docs: Vec<(u32, Searched)> = read
+        .iter()
+        .flat_map(|(first, was)| (*first..).zip(was.iter().map(Searched::from)))
+        .collect();
     let old_docs: Vec<(u32, &Searched)> = old_docs.iter().map(|(id, d)| (*id, d)).collect();
     let new_docs: Vec<(u32, Searched)> = changed
         .iter()
         .flat_map(|&(first, count, _)| {
-            (first..first + count).map(|id| (id, Searched::from(docs[id as usize].clone())))
+            (first..first + count).map(|id| (id, Searched::from(&docs[id as usize])))
         })
         .collect();
     let new_docs: Vec<(u32, &Searched)> = new_docs.iter().map(|(id, d)| (*id, d)).collect();
@@ -368,7 +372,7 @@ mod tests {
     }
 
     fn whole(docs: &[SearchDocRef]) -> Vec<(u32, String, String, u64)> {
-        let docs: Vec<Searched> = docs.iter().cloned().map(Searched::from).collect();
+        let docs: Vec<Searched> = docs.iter().map(Searched::from).collect();
         let n = docs.len() as u32;
         offline::doc_entries(
             doc_postings(&offline::numbered(&docs), n, Analysis::English),
@@ -404,7 +408,7 @@ mod tests {
             "nothing kept yet"
         );
         let n = docs.len() as u32;
-        let searched: Vec<Searched> = docs.into_iter().map(Searched::from).collect();
+        let searched: Vec<Searched> = docs.iter().map(Searched::from).collect();
         let entries = offline::doc_entries(
             doc_postings(&offline::numbered(&searched), n, Analysis::English),
             n,

@@ -383,27 +383,23 @@ fn unpack(list: Packed) -> List {
         .collect()
 }
 
-/// What a document's own postings are made of.
-pub(super) struct Searched {
-    title: String,
-    commands: Vec<String>,
-    gui: Vec<String>,
-    body: Vec<String>,
-    slices: docs::Slices,
+/// What a document's own postings are made of, borrowed from it.
+pub(super) struct Searched<'a> {
+    title: &'a str,
+    commands: &'a [String],
+    gui: &'a [String],
+    body: &'a [String],
+    slices: &'a docs::SliceLists,
 }
 
-impl From<SearchDoc> for Searched {
-    fn from(d: SearchDoc) -> Self {
+impl<'a> From<&'a SearchDoc> for Searched<'a> {
+    fn from(d: &'a SearchDoc) -> Self {
         Searched {
-            title: d.title,
-            commands: d.commands,
-            gui: d.gui,
-            body: d.body,
-            slices: docs::Slices::from(docs::SliceLists {
-                lines: Vec::new(),
-                own: Vec::new(),
-                ..d.slices.into_lists()
-            }),
+            title: &d.title,
+            commands: &d.commands,
+            gui: &d.gui,
+            body: &d.body,
+            slices: &d.slices,
         }
     }
 }
@@ -429,8 +425,8 @@ pub fn slice_planes(docs: usize) -> u32 {
 /// some slice's condition). Every token made by `analysis`. A document's postings depend
 /// on it alone, so those of a few documents of the book are what the whole book's lists
 /// hold of them ([`super::carried`]).
-pub(super) fn doc_postings(
-    docs: &[(u32, &Searched)],
+pub(super) fn doc_postings<'a>(
+    docs: &[(u32, &Searched<'a>)],
     n: u32,
     analysis: Analysis,
 ) -> Vec<(String, Packed)> {
@@ -438,22 +434,22 @@ pub(super) fn doc_postings(
     let mut b = Builder::new(analysis);
     // Every list must come out sorted by id: the documents first (with any slices past
     // `planes`), then slice 1 of each document that has one, slice 2, and so on.
-    fn fields(d: &Searched) -> [(&Vec<String>, &Vec<u32>, u32); 3] {
-        let sl = &d.slices;
+    fn fields<'a>(d: &Searched<'a>) -> [(&'a [String], &'a [u32], u32); 3] {
+        let sl = d.slices;
         [
             (&d.commands, &sl.commands, MASK_COMMAND),
             (&d.gui, &sl.gui, MASK_GUI),
             (&d.body, &sl.body, MASK_BODY),
         ]
     }
-    let mut by_plane: Vec<Vec<(u32, &Searched)>> = Vec::new();
+    let mut by_plane: Vec<Vec<(u32, &Searched<'a>)>> = Vec::new();
     for &(id, d) in docs {
         let short = if super::rank::is_short(&d.title) {
             MASK_SHORT_TITLE
         } else {
             0
         };
-        b.add(id, &d.title, MASK_TITLE | short);
+        b.add(id, d.title, MASK_TITLE | short);
         for (texts, tags, mask) in fields(d) {
             for (i, t) in texts.iter().enumerate() {
                 let k = docs::Slices::of(tags, i);
@@ -485,14 +481,14 @@ pub(super) fn doc_postings(
 }
 
 /// Every document of `docs` with its id.
-pub(super) fn numbered(docs: &[Searched]) -> Vec<(u32, &Searched)> {
+pub(super) fn numbered<'s, 'a>(docs: &'s [Searched<'a>]) -> Vec<(u32, &'s Searched<'a>)> {
     (0..).zip(docs).collect()
 }
 
 /// The documents' own postings: title, commands, GUI paths, body (a slice's under its
 /// own id, after the documents'), by the Japanese analysis.
 pub fn postings(docs: &[SearchDoc]) -> Postings {
-    let searched: Vec<Searched> = docs.iter().cloned().map(Searched::from).collect();
+    let searched: Vec<Searched> = docs.iter().map(Searched::from).collect();
     doc_postings(
         &numbered(&searched),
         searched.len() as u32,
@@ -1079,12 +1075,30 @@ pub fn write_index(
         out(path, text.into_bytes(), key);
     };
 
-    // The document chunks first, written at once; then only what the postings read is
-    // kept of each document. The postings are the index's largest structure, and the
-    // rest of the documents (their text above all) would only sit beside them.
-    let (chunks, chunk_texts, dict) = crate::timing::phase("offline: chunks", || {
-        doc_chunks(&docs, &doc_cond, &doc_group, kept)
-    });
+    // The chunks and the postings read the documents side by side: either alone leaves a
+    // core idle at its serial steps (the chunks' dictionary, the postings' text table),
+    // and the postings are the last work of a build.
+    let n = docs.len() as u32;
+    let ((chunks, chunk_texts, dict), doc_entries) = rayon::join(
+        || {
+            crate::timing::phase("offline: chunks", || {
+                doc_chunks(&docs, &doc_cond, &doc_group, kept)
+            })
+        },
+        || {
+            crate::timing::phase("offline: postings", || {
+                // Patched, only the changed documents are read again; made whole, every
+                // one is.
+                prior
+                    .and_then(|p| carried::patched(p, &docs, analysis))
+                    .unwrap_or_else(|| {
+                        let searched: Vec<Searched> = docs.iter().map(Searched::from).collect();
+                        doc_entries(doc_postings(&numbered(&searched), n, analysis), n)
+                    })
+            })
+        },
+    );
+    drop(docs);
     crate::timing::phase("offline: write chunks", || {
         for (n, made) in chunk_texts.into_iter().enumerate() {
             if let Some((text, key)) = made {
@@ -1097,17 +1111,6 @@ pub fn write_index(
         .chunk_by(|a, b| a == b)
         .map(|g| g.len() as u64)
         .collect();
-    let n = docs.len() as u32;
-    let doc_entries = crate::timing::phase("offline: postings", || {
-        // Patched, only the changed documents are read again; made whole, every one is,
-        // and only what the postings read is kept of each.
-        prior
-            .and_then(|p| carried::patched(p, &docs, analysis))
-            .unwrap_or_else(|| {
-                let docs: Vec<Searched> = docs.into_iter().map(Searched::from).collect();
-                doc_entries(doc_postings(&numbered(&docs), n, analysis), n)
-            })
-    });
     if let Some(p) = prior {
         crate::timing::phase("offline: carry postings", || {
             carried::remember(p, &doc_entries, n, analysis);
