@@ -202,8 +202,14 @@ pub fn prepare(root: &Path, out: Option<&Path>) -> Option<Prepared> {
         Some(out) => out.to_path_buf(),
         None => crate::output::owned::output_in_book(root, &config.out_dir).ok()?,
     };
-    let key = inputs(root, &config, out.is_some())?;
-    let memo = Some(Memo::open(&out_dir, false));
+    let memo = Memo::open(&out_dir, false);
+    // The previous memo (tens of megabytes in a large book) is read while the files are
+    // hashed: the thread that waits for the hashing would only sit idle.
+    let key = std::thread::scope(|s| {
+        s.spawn(|| memo.holds_pieces());
+        inputs(root, &config, out.is_some())
+    })?;
+    let memo = Some(memo);
     Some(Prepared {
         config,
         out_dir,

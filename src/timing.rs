@@ -6,7 +6,18 @@ use std::time::Instant;
 
 fn enabled() -> bool {
     static ON: OnceLock<bool> = OnceLock::new();
-    *ON.get_or_init(|| std::env::var_os("TEJUN_TIMINGS").is_some_and(|v| !v.is_empty()))
+    *ON.get_or_init(|| {
+        started();
+        std::env::var_os("TEJUN_TIMINGS").is_some_and(|v| !v.is_empty())
+    })
+}
+
+/// When the first phase began (about when the process did): each line says where its phase
+/// ended on that clock, so the phases that run side by side can be told from the serial
+/// steps between them.
+fn started() -> Instant {
+    static START: OnceLock<Instant> = OnceLock::new();
+    *START.get_or_init(Instant::now)
 }
 
 /// Runs `f`, printing `timing: NAME N ms` when timings are on.
@@ -24,8 +35,9 @@ pub fn phase<T>(name: &str, f: impl FnOnce() -> T) -> T {
     out
 }
 
-/// The process's resident memory now and at its peak, read from `/proc` where there is
-/// one: which phase raises the peak is what memory work needs to know.
+/// When the phase ended on the [`started`] clock, and the process's resident memory now and
+/// at its peak, read from `/proc` where there is one: which phase raises the peak is what
+/// memory work needs to know.
 fn memory() -> String {
     let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
         return String::new();
@@ -39,7 +51,8 @@ fn memory() -> String {
             .map_or(0, |kb| kb / 1024)
     };
     format!(
-        " (rss {} MiB, peak {} MiB)",
+        " (ends at {:.0} ms; rss {} MiB, peak {} MiB)",
+        started().elapsed().as_secs_f64() * 1000.0,
         field("VmRSS:"),
         field("VmHWM:")
     )

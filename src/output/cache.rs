@@ -555,9 +555,24 @@ impl BuildCache {
         Ok(())
     }
 
-    /// Writes the manifest of what this build made beside the output folder `out`, now in
-    /// place; refuses to replace a file there that is not tejun's manifest.
+    /// Writes the manifest of what this build made, and the build memo, beside the output
+    /// folder `out`, now in place; refuses to replace a file there that is not tejun's.
     pub(super) fn write(&self, out: &Path) -> Result<()> {
+        // The memo (tens of megabytes in a large book) is written beside the manifest: both
+        // are the last work of a build.
+        std::thread::scope(|s| {
+            let memo = s.spawn(|| self.memo.write(out));
+            let manifest = self.write_manifest(out);
+            let memo = memo
+                .join()
+                .unwrap_or_else(|_| Err(anyhow::anyhow!("writing the build memo failed")));
+            manifest.and(memo)
+        })
+    }
+
+    /// The manifest of what this build made, beside `out`; refuses to replace a file there
+    /// that is not tejun's manifest.
+    fn write_manifest(&self, out: &Path) -> Result<()> {
         let mut made = std::mem::take(
             &mut *self
                 .made
@@ -598,8 +613,7 @@ impl BuildCache {
                 path.display()
             );
         }
-        super::write_atomic(&path, text.as_bytes())?;
-        self.memo.write(out)
+        super::write_atomic(&path, text.as_bytes())
     }
 }
 

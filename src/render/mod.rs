@@ -195,6 +195,9 @@ pub struct Reading<'r> {
     /// The offline index will be written from this reading (otherwise only the commands
     /// page is).
     pub indexed: bool,
+    /// The commands page will be made from it (the listing is then made beside the offline
+    /// index, from the same documents, instead of before it).
+    pub commands: bool,
     /// The build's memo ([`crate::output::memo`]) and the book's hashed model: what the
     /// previous build read of a procedure the same in both is taken from there.
     pub memo: Option<(&'r inputs::Inputs, &'r dyn SharedOutput)>,
@@ -333,6 +336,7 @@ impl<'a> Site<'a> {
                 self.book,
                 &Reading {
                     indexed: false,
+                    commands: true,
                     memo: None,
                 },
             )
@@ -451,6 +455,7 @@ impl<'a> Site<'a> {
             if let (Some(read), true) = (self.search, searched) {
                 let reading = Reading {
                     indexed: with_aggregates,
+                    commands: pages.contains(&PageId::Commands),
                     memo: sink.keeps_cache().then(|| (self.inputs(), sink)),
                 };
                 let side = crate::timing::phase("search documents", || read(self.book, &reading));

@@ -42,7 +42,6 @@ use crate::render::{IndexFile, IndexKept, Reading, SearchSide};
 /// dev server renders pages and the offline index apart). Each part takes what it reads,
 /// so it is let go as soon as that part is done.
 pub fn read_site<'b>(book: &'b Book, reading: &Reading<'_>) -> Arc<dyn SearchSide + 'b> {
-    let indexed = reading.indexed;
     let (docs, procedures) = crate::timing::phase("search: documents", || match reading.memo {
         Some((inputs, sink)) => {
             let (docs, keys) = stored::collect(book, inputs, sink);
@@ -50,13 +49,20 @@ pub fn read_site<'b>(book: &'b Book, reading: &Reading<'_>) -> Arc<dyn SearchSid
         }
         None => (collect(book), None),
     });
+    // Without an offline index the listing is made now and the documents let go; with
+    // one, both read the documents side by side, and the last to be done lets them go.
+    let (listed, docs) = if reading.indexed {
+        let users = 1 + u8::from(reading.commands);
+        (None, Some((Arc::new(docs), users)))
+    } else {
+        let listed = crate::timing::phase("search: commands", || commands::for_site(&docs));
+        (Some(listed), None)
+    };
     Arc::new(SiteDocs {
         book,
         procedures,
-        listed: Mutex::new(Some(crate::timing::phase("search: commands", || {
-            commands::for_site(&docs)
-        }))),
-        docs: Mutex::new(indexed.then_some(docs)),
+        listed: Mutex::new(listed),
+        docs: Mutex::new(docs),
     })
 }
 
@@ -68,10 +74,29 @@ struct SiteDocs<'b> {
         crate::output::Fingerprint,
         Vec<(crate::output::Fingerprint, u32)>,
     )>,
-    /// Taken by the commands page.
+    /// The commands page's listing, when made with the reading.
     listed: Mutex<Option<Vec<crate::render::commands::Listed>>>,
-    /// Taken by the offline index.
-    docs: Mutex<Option<Vec<SearchDoc>>>,
+    /// The documents, with how many of the commands page and the offline index have yet
+    /// to read them.
+    docs: Mutex<Option<(Arc<Vec<SearchDoc>>, u8)>>,
+}
+
+impl SiteDocs<'_> {
+    /// The documents for one of their readers; the last one takes them, so that they go
+    /// as soon as it is done.
+    fn read_docs(&self) -> Option<Arc<Vec<SearchDoc>>> {
+        let mut held = self
+            .docs
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let (docs, users) = held.as_mut()?;
+        *users = users.saturating_sub(1);
+        if *users == 0 {
+            held.take().map(|(docs, _)| docs)
+        } else {
+            Some(docs.clone())
+        }
+    }
 }
 
 impl SearchSide for SiteDocs<'_> {
@@ -81,16 +106,13 @@ impl SearchSide for SiteDocs<'_> {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .take();
-        // Asked twice (no build does): listed again from the documents, or the book.
+        // Asked again (no build does), or not made with the reading: listed from the
+        // documents, or from the book when they are gone.
         listed.unwrap_or_else(|| {
-            let docs = self
-                .docs
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            match docs.as_deref() {
-                Some(docs) => commands::for_site(docs),
+            crate::timing::phase("search: commands", || match self.read_docs() {
+                Some(docs) => commands::for_site(&docs),
                 None => commands::for_site(&collect(self.book)),
-            }
+            })
         })
     }
 
@@ -100,11 +122,7 @@ impl SearchSide for SiteDocs<'_> {
         kept: &IndexKept<'_>,
         out: &mut IndexFile<'_>,
     ) {
-        let docs = self
-            .docs
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .take();
+        let docs = self.read_docs();
         // The previous build's postings are patched only for documents of this reading,
         // whose procedures' keys the reading made.
         let prior = match (docs.is_some(), memo, &self.procedures) {
@@ -116,7 +134,7 @@ impl SearchSide for SiteDocs<'_> {
             _ => None,
         };
         // A second index from one reading (no build asks for one) reads the book again.
-        let docs = docs.unwrap_or_else(|| collect(self.book));
-        offline::write_index(self.book, docs, prior.as_ref(), kept, out);
+        let docs = docs.unwrap_or_else(|| Arc::new(collect(self.book)));
+        offline::write_index(self.book, &docs, prior.as_ref(), kept, out);
     }
 }

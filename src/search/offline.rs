@@ -437,14 +437,14 @@ pub(super) fn doc_postings<'a>(
     fn fields<'a>(d: &Searched<'a>) -> [(&'a [String], &'a [u32], u32); 3] {
         let sl = d.slices;
         [
-            (&d.commands, &sl.commands, MASK_COMMAND),
-            (&d.gui, &sl.gui, MASK_GUI),
-            (&d.body, &sl.body, MASK_BODY),
+            (d.commands, &sl.commands, MASK_COMMAND),
+            (d.gui, &sl.gui, MASK_GUI),
+            (d.body, &sl.body, MASK_BODY),
         ]
     }
     let mut by_plane: Vec<Vec<(u32, &Searched<'a>)>> = Vec::new();
     for &(id, d) in docs {
-        let short = if super::rank::is_short(&d.title) {
+        let short = if super::rank::is_short(d.title) {
             MASK_SHORT_TITLE
         } else {
             0
@@ -1010,7 +1010,7 @@ fn problems_json(book: &Book) -> String {
 /// Writes the site's offline index (the files of `search/`) through `out`; what it wrote.
 pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> OfflineStats {
     let docs = crate::timing::phase("offline: documents", || docs::collect(book));
-    write_index(book, docs, None, &|_, _| false, &mut |path, bytes, _| {
+    write_index(book, &docs, None, &|_, _| false, &mut |path, bytes, _| {
         out(path, bytes)
     })
 }
@@ -1018,18 +1018,17 @@ pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> O
 /// [`write_offline_index`] from `docs`, the book's documents in reading order, as the
 /// renderer takes it ([`crate::render::SearchSide::write_index`]): a document chunk whose
 /// key `kept` accepts is not coded again, and the others are handed to `out` with their
-/// keys. The documents are let go part by part as the index no longer needs them.
+/// keys. The documents are borrowed: the commands page reads the same ones beside it.
 pub fn write_index(
     book: &Book,
-    docs: Vec<SearchDoc>,
+    docs: &[SearchDoc],
     prior: Option<&carried::Prior<'_>>,
     kept: &IndexKept<'_>,
     out: &mut IndexFile<'_>,
 ) -> OfflineStats {
     let analysis = Analysis::of(book.config.language);
-    let (doc_group, group_postings) = crate::timing::phase("offline: group postings", || {
-        group_postings(&docs, analysis)
-    });
+    let (doc_group, group_postings) =
+        crate::timing::phase("offline: group postings", || group_postings(docs, analysis));
 
     // The documents' conditions first (conds.js lists their documents), then the
     // slices' (which `slices.js` names).
@@ -1082,7 +1081,7 @@ pub fn write_index(
     let ((chunks, chunk_texts, dict), doc_entries) = rayon::join(
         || {
             crate::timing::phase("offline: chunks", || {
-                doc_chunks(&docs, &doc_cond, &doc_group, kept)
+                doc_chunks(docs, &doc_cond, &doc_group, kept)
             })
         },
         || {
@@ -1090,7 +1089,7 @@ pub fn write_index(
                 // Patched, only the changed documents are read again; made whole, every
                 // one is.
                 prior
-                    .and_then(|p| carried::patched(p, &docs, analysis))
+                    .and_then(|p| carried::patched(p, docs, analysis))
                     .unwrap_or_else(|| {
                         let searched: Vec<Searched> = docs.iter().map(Searched::from).collect();
                         doc_entries(doc_postings(&numbered(&searched), n, analysis), n)
@@ -1098,7 +1097,6 @@ pub fn write_index(
             })
         },
     );
-    drop(docs);
     crate::timing::phase("offline: write chunks", || {
         for (n, made) in chunk_texts.into_iter().enumerate() {
             if let Some((text, key)) = made {
