@@ -79,6 +79,16 @@ fn matches_clean(book: &Book, out: &Path, after: &str) {
     fs::remove_dir_all(&clean).expect("remove the clean build");
 }
 
+/// Edits one step's command in the fixture's setup procedure (`tar xzf example.tar.gz`
+/// becomes `example-2.tar.gz`): an edit to one step of one procedure.
+fn edit_setup_step(book: &Book) {
+    book.edit(
+        "content/01-install/01-setup.toml",
+        "tar xzf example.tar.gz",
+        "tar xzf example-2.tar.gz",
+    );
+}
+
 /// Asserts that a build's `TEJUN_TIMINGS` notes say `note`.
 fn assert_note(run: &Run, note: &str) {
     let err = run.stderr();
@@ -135,11 +145,7 @@ fn every_kind_of_edit_rebuilds_to_what_a_clean_build_makes() {
         "nothing of the cache is published with the site"
     );
 
-    book.edit(
-        "content/01-install/01-setup.toml",
-        "tar xzf example.tar.gz",
-        "tar xzf example-2.tar.gz",
-    );
+    edit_setup_step(&book);
     let run = rebuild_matches_clean(&book, &out, "a step's text");
     assert!(
         kept(&run) > 0,
@@ -277,11 +283,7 @@ fn an_edit_inside_a_procedure_patches_the_carried_search_postings() {
     let out = book.tmp().join("site");
     build(&book, &out);
     let timed = |book: &Book| build_timed(book, &out);
-    book.edit(
-        "content/01-install/01-setup.toml",
-        "tar xzf example.tar.gz",
-        "tar xzf example-2.tar.gz",
-    );
+    edit_setup_step(&book);
     let run = timed(&book);
     assert!(
         run.stderr().contains("offline: postings patched for"),
@@ -336,11 +338,7 @@ fn procedures_resolved_by_the_previous_build_are_taken_from_the_memo() {
     );
     let matches_clean = |after: &str| matches_clean(&book, &out, after);
 
-    book.edit(
-        "content/01-install/01-setup.toml",
-        "tar xzf example.tar.gz",
-        "tar xzf example-2.tar.gz",
-    );
+    edit_setup_step(&book);
     let run = timed(&book);
     assert_note(
         &run,
@@ -446,11 +444,7 @@ fn a_procedure_found_covered_is_checked_again_when_the_facets_change() {
     );
     let out = book.tmp().join("site");
     build(&book, &out);
-    book.edit(
-        "content/01-install/01-setup.toml",
-        "tar xzf example.tar.gz",
-        "tar xzf example-2.tar.gz",
-    );
+    edit_setup_step(&book);
     build(&book, &out);
     book.edit(
         "book.toml",
@@ -483,11 +477,7 @@ fn a_remembered_procedures_links_are_still_checked() {
     );
     let out = book.tmp().join("site");
     build(&book, &out);
-    book.edit(
-        "content/01-install/01-setup.toml",
-        "tar xzf example.tar.gz",
-        "tar xzf example-2.tar.gz",
-    );
+    edit_setup_step(&book);
     build(&book, &out);
     book.edit(
         "content/01-install/03-b.toml",
