@@ -510,17 +510,16 @@ fn a_tick_on_a_step_that_changed_since_is_flagged() {
         "サンプルサーバの管理者(root以外)でログインします。",
     );
     make();
-    // A file:// page's storage write can reach the browser after an immediate reload has
-    // read its storage (see `Browser::store_and_reload`): reload until the ticks are back.
-    // The flag is set from the same storage, so it is waited for alike.
-    for _ in 0..20 {
-        b.reload();
-        if b.eval("document.querySelectorAll('.step-check:checked').length") == json!(2)
-            && b.eval("document.querySelectorAll('li.step-changed').length") != json!(0)
-        {
-            break;
-        }
-    }
+    // Opened again once the ticks it saved have reached the browser: a file:// page's
+    // storage write can come after an immediate reload has read its storage, and a reload
+    // that came too soon would save its empty ticks over them.
+    b.reopen_keeping_storage(&file_url(&file));
+    b.wait_for("document.querySelectorAll('li.step-changed').length");
+    assert_eq!(
+        b.eval("document.querySelectorAll('.step-check:checked').length"),
+        json!(2),
+        "the ticks survive the newer runbook"
+    );
     assert_eq!(
         b.eval(
             "Array.from(document.querySelectorAll('li.step-changed > .step-title')).map(h => h.id)"
