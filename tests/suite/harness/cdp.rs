@@ -175,8 +175,8 @@ impl Browser {
     /// Opens `url` again as a new visit once the new page sees the current page's
     /// localStorage entries `keys`: as with [`Self::store_and_reload`], a write made just
     /// before leaving can reach the browser after the next page has read its storage. A
-    /// visit that came too soon is silenced (its `pagehide` handlers would save what it
-    /// saw) and given the entries back before the next try. What the new page saw is
+    /// visit that came too soon is given the entries back and silenced (its `pagehide`
+    /// handlers and timers would save what it saw) before the next try. What the new page saw is
     /// read as its document starts, before its own scripts run: by the load event they
     /// may have saved entries of their own (the place a runbook restores), which say
     /// nothing about what it was opened with.
@@ -192,9 +192,14 @@ impl Browser {
             }),
         );
         let kept = format!("JSON.stringify(window.__tejunSeen) === JSON.stringify({before})");
+        // The entries given back, then the visit made mute: its pending timers (a runbook
+        // saves its place 200 ms after a scroll) would otherwise write over them before the
+        // next try on a loaded machine, as its `pagehide` handlers would.
         let restore = format!(
             "(() => {{ addEventListener('pagehide', e => e.stopImmediatePropagation(), true); \
-             for (const [k, v] of {before}) v === null ? localStorage.removeItem(k) : localStorage.setItem(k, v); }})()"
+             for (const [k, v] of {before}) v === null ? localStorage.removeItem(k) : localStorage.setItem(k, v); \
+             Storage.prototype.setItem = () => {{}}; Storage.prototype.removeItem = () => {{}}; \
+             Storage.prototype.clear = () => {{}}; }})()"
         );
         let start = Instant::now();
         loop {
