@@ -67,8 +67,61 @@ pub struct Memo {
 /// A memo as read: its bytes, and where each key's piece lies in them.
 #[derive(Debug, Default)]
 struct Previous {
-    bytes: Vec<u8>,
+    bytes: Bytes,
     pieces: HashMap<Fingerprint, Range<usize>>,
+}
+
+/// The previous memo's bytes: the file mapped where the system allows it, else read.
+#[derive(Debug)]
+enum Bytes {
+    Read(Vec<u8>),
+    /// Tens of megabytes read into fresh memory cost the copy and, on a virtual machine,
+    /// clearing every page first (at 5,000 procedures, 0.07 s of CPU in a 1 s rebuild);
+    /// mapped, the file's own cached pages are read where they lie. tejun replaces a memo
+    /// by renaming a new file over it, never by writing into it, so the mapped file stays
+    /// as it was while this build reads it.
+    #[cfg(unix)]
+    Mapped(memmap2::Mmap),
+}
+
+impl Default for Bytes {
+    fn default() -> Self {
+        Bytes::Read(Vec::new())
+    }
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Read(v) => v,
+            #[cfg(unix)]
+            Bytes::Mapped(m) => m,
+        }
+    }
+}
+
+/// The bytes of the memo at `path`, when it is a regular file that can be read.
+fn read_bytes(path: &Path) -> Option<Bytes> {
+    if !std::fs::symlink_metadata(path).ok()?.file_type().is_file() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        let file = std::fs::File::open(path).ok()?;
+        // SAFETY: the map is only read, and tejun never writes into a memo file, only
+        // renames a new one over it (see `Bytes::Mapped`). The one way to break this is
+        // another program cutting the hidden file short while a build reads it.
+        let mapped = unsafe { memmap2::MmapOptions::new().populate().map(&file) };
+        match mapped {
+            Ok(m) => Some(Bytes::Mapped(m)),
+            Err(_) => std::fs::read(path).ok().map(Bytes::Read),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::read(path).ok().map(Bytes::Read)
+    }
 }
 
 /// A piece kept for the next build: new bytes, or the previous memo's under the same key.
@@ -94,7 +147,7 @@ impl Memo {
 
     fn previous(&self) -> &Previous {
         self.previous.get_or_init(|| {
-            super::cache::read_plain(&self.path)
+            read_bytes(&self.path)
                 .and_then(parse)
                 .unwrap_or_default()
         })
@@ -217,7 +270,7 @@ pub fn sealed(entries: &[u8]) -> Vec<u8> {
 }
 
 /// The pieces of a memo, or `None` when it is not whole and this tejun's.
-fn parse(bytes: Vec<u8>) -> Option<Previous> {
+fn parse(bytes: Bytes) -> Option<Previous> {
     let body_len = bytes.len().checked_sub(16)?;
     let (body, sum) = bytes.split_at(body_len);
     if xxh3_128_with_seed(body, CHECKSUM_SEED)

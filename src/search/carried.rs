@@ -82,8 +82,18 @@ pub fn remember(prior: &Prior<'_>, entries: &[DocEntry], docs: u32, analysis: An
             .map(|e| (e.hash, e.token.as_str(), e.docs.as_str(), e.pairs))
             .collect(),
     };
+    // Written into room for its largest encoding (each varint at its widest): a vector
+    // grown by doubling touches twice the state's megabytes of fresh memory, and on a
+    // virtual machine first touches are what memory costs.
+    let room = 16
+        + out.procedures.len() * (16 + 5)
+        + out
+            .entries
+            .iter()
+            .map(|(_, token, docs, _)| 5 + 10 + token.len() + 10 + docs.len() + 10)
+            .sum::<usize>();
     // Numbers and strings only: serialising them into memory cannot fail.
-    if let Ok(bytes) = postcard::to_stdvec(&out) {
+    if let Ok(bytes) = postcard::to_io(&out, Vec::with_capacity(room)) {
         prior.memo.remember(key(prior, analysis), bytes);
     }
 }
