@@ -146,11 +146,8 @@ impl Memo {
     }
 
     fn previous(&self) -> &Previous {
-        self.previous.get_or_init(|| {
-            read_bytes(&self.path)
-                .and_then(parse)
-                .unwrap_or_default()
-        })
+        self.previous
+            .get_or_init(|| read_bytes(&self.path).and_then(parse).unwrap_or_default())
     }
 
     /// Whether the previous build left any piece: whether this build is a rebuild.
