@@ -208,6 +208,14 @@ pub struct Reading<'r> {
 pub trait SearchSide: Send + Sync {
     /// The book's commands and processes for `commands.html` (taken: a build asks once).
     fn commands(&self) -> Vec<commands::Listed>;
+    /// A key of what [`SearchSide::commands`] would list, made without listing, when the
+    /// reading can tell.
+    fn commands_key(&self) -> Option<Fingerprint> {
+        None
+    }
+    /// The commands page was kept from the previous build: its listing will not be asked
+    /// for.
+    fn commands_kept(&self) {}
     /// Writes the offline index as (path inside the site, bytes, key) files through `out`.
     /// A file with a key is made from what the key fingerprints rather than from its
     /// bytes; `kept` says whether the previous build's file of that path and key was put
@@ -779,21 +787,41 @@ impl<'a> Site<'a> {
     fn write_commands(&self, sink: &dyn SharedOutput) -> Result<usize> {
         let page = PageId::Commands;
         let template = "commands.html";
+        let render = |listed: &[commands::Listed], w: &mut dyn std::io::Write| -> Result<()> {
+            let ctx = Ctx::new(self.book, link_mode(&page));
+            let mut c = self.common(&ctx, &page);
+            let template = self.commands_page(&ctx, &mut c, listed)?;
+            self.theme
+                .tera
+                .render_to(template, &c, w)
+                .map_err(|e| render_error(&page, template, &e))
+        };
+        // Keyed by what the listing is made from where the reading can tell, so that a
+        // kept page lists nothing; else by the listing.
+        let side = self.search_side();
+        if let Some((side, own)) = side
+            .as_ref()
+            .filter(|_| sink.keeps_cache())
+            .and_then(|s| Some((s, s.commands_key()?)))
+        {
+            let key = self.inputs().page_with(self.site_key(), template, own);
+            let mut listed = false;
+            put_keyed(sink, &page.path(), Some(key), &mut |w| {
+                listed = true;
+                render(&side.commands(), w)
+            })?;
+            if !listed {
+                side.commands_kept();
+            }
+            return Ok(0);
+        }
         let listed = self.commands_listed();
         let mut own = Fingerprinter::new();
         commands::fingerprint(&listed, &mut own);
         let key = self
             .inputs()
             .page_with(self.site_key(), template, own.finish());
-        put_keyed(sink, &page.path(), Some(key), &mut |w| {
-            let ctx = Ctx::new(self.book, link_mode(&page));
-            let mut c = self.common(&ctx, &page);
-            let template = self.commands_page(&ctx, &mut c, &listed)?;
-            self.theme
-                .tera
-                .render_to(template, &c, w)
-                .map_err(|e| render_error(&page, template, &e))
-        })?;
+        put_keyed(sink, &page.path(), Some(key), &mut |w| render(&listed, w))?;
         Ok(0)
     }
 

@@ -193,6 +193,40 @@ fn names(d: &SearchDoc) -> Vec<(String, Kind, Option<String>)> {
         .collect()
 }
 
+/// A fingerprint of what one procedure's documents `docs` lend the commands page: for
+/// each document, the names [`Listing::add`] takes from it (with their slices'
+/// conditions) and the fields of the step it records. The listing is made from these,
+/// document after document, so the fingerprints of every procedure's, in reading order,
+/// key the page without listing anything ([`super::stored::collect`]): a rebuild after an
+/// edit that changed no command keeps the page and lists nothing.
+pub fn digest(docs: &[SearchDoc]) -> crate::output::Fingerprint {
+    let mut f = crate::output::Fingerprinter::new();
+    f.bytes(b"commands listed");
+    for d in docs {
+        let names = names(d);
+        f.bytes(&(names.len() as u64).to_le_bytes());
+        if names.is_empty() {
+            continue;
+        }
+        f.bytes(d.page.as_bytes())
+            .bytes(d.anchor.as_bytes())
+            .bytes(d.location.as_bytes())
+            .bytes(d.title.as_bytes())
+            .bytes(d.procedure.as_bytes());
+        for (name, kind, cond) in names {
+            f.bytes(name.as_bytes()).bytes(match kind {
+                Kind::Command => b"command",
+                Kind::Process => b"process",
+            });
+            match cond {
+                Some(c) => f.bytes(b"when").bytes(c.as_bytes()),
+                None => f.bytes(b"always"),
+            };
+        }
+    }
+    f.finish()
+}
+
 /// A fingerprint of what procedure `id` lends the commands page (its names, with each
 /// step's link, number, title, procedure title and condition): the same before and after
 /// an edit exactly when the page is, so the dev server renders that page, which lists

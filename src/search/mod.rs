@@ -42,13 +42,15 @@ use crate::render::{IndexFile, IndexKept, Reading, SearchSide};
 /// dev server renders pages and the offline index apart). Each part takes what it reads,
 /// so it is let go as soon as that part is done.
 pub fn read_site<'b>(book: &'b Book, reading: &Reading<'_>) -> Arc<dyn SearchSide + 'b> {
-    let (docs, procedures) = crate::timing::phase("search: documents", || match reading.memo {
-        Some((inputs, sink)) => {
-            let (docs, keys) = stored::collect(book, inputs, sink);
-            (docs, keys.map(|k| (inputs.shared(), k)))
-        }
-        None => (collect(book), None),
-    });
+    let (docs, procedures, commands_key) =
+        crate::timing::phase("search: documents", || match reading.memo {
+            Some((inputs, sink)) => {
+                let read = stored::collect(book, inputs, sink);
+                let procedures = read.keys.map(|k| (inputs.shared(), k));
+                (read.docs, procedures, read.commands)
+            }
+            None => (collect(book), None, None),
+        });
     // Without an offline index the listing is made now and the documents let go; with
     // one, both read the documents side by side, and the last to be done lets them go.
     let (listed, docs) = if reading.indexed {
@@ -61,6 +63,7 @@ pub fn read_site<'b>(book: &'b Book, reading: &Reading<'_>) -> Arc<dyn SearchSid
     Arc::new(SiteDocs {
         book,
         procedures,
+        commands_key,
         listed: Mutex::new(listed),
         docs: Mutex::new(docs),
     })
@@ -74,6 +77,8 @@ struct SiteDocs<'b> {
         crate::output::Fingerprint,
         Vec<(crate::output::Fingerprint, u32)>,
     )>,
+    /// The key of the commands page's listing, made without listing.
+    commands_key: Option<crate::output::Fingerprint>,
     /// The commands page's listing, when made with the reading.
     listed: Mutex<Option<Vec<crate::render::commands::Listed>>>,
     /// The documents, with how many of the commands page and the offline index have yet
@@ -100,6 +105,21 @@ impl SiteDocs<'_> {
 }
 
 impl SearchSide for SiteDocs<'_> {
+    fn commands_key(&self) -> Option<crate::output::Fingerprint> {
+        // Only while the listing is still to be made from these documents.
+        self.listed
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .is_none()
+            .then_some(self.commands_key)
+            .flatten()
+    }
+
+    fn commands_kept(&self) {
+        // The page needs no listing: the documents' other reader may take them.
+        let _ = self.read_docs();
+    }
+
     fn commands(&self) -> Vec<crate::render::commands::Listed> {
         let listed = self
             .listed

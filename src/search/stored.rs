@@ -118,12 +118,9 @@ pub fn decode(bytes: &[u8]) -> Option<Vec<SearchDoc>> {
 /// Every searchable document of `book` ([`docs::collect`]), each procedure's taken from
 /// the memo of `sink` where the previous build stored it under the same key, and stored
 /// there for the next build; with each procedure's key and number of documents, in
-/// reading order, when every procedure has a key.
-pub fn collect(
-    book: &Book,
-    inputs: &Inputs,
-    sink: &dyn SharedOutput,
-) -> (Vec<SearchDoc>, Option<Vec<(Fingerprint, u32)>>) {
+/// reading order, and the key of the commands page's listing, when every procedure has a
+/// key.
+pub fn collect(book: &Book, inputs: &Inputs, sink: &dyn SharedOutput) -> Collected {
     let (docs, counts) =
         docs::collect_with(book, &|p: &Procedure, read: &dyn Fn() -> Vec<SearchDoc>| {
             let Some(key) = inputs.search_docs(FORMAT, &p.id) else {
@@ -136,11 +133,69 @@ pub fn collect(
             sink.remember(key, encode(&docs));
             docs
         });
-    let keys = counts
+    let keys: Option<Vec<(Fingerprint, u32)>> = counts
         .into_iter()
         .map(|(id, n)| Some((inputs.search_docs(FORMAT, id)?, n)))
         .collect();
-    (docs, keys)
+    let commands = keys.as_deref().map(|keys| commands_key(&docs, keys, sink));
+    Collected {
+        docs,
+        keys,
+        commands,
+    }
+}
+
+/// A reading's documents ([`collect`]).
+pub struct Collected {
+    /// Every document of the book, in reading order.
+    pub docs: Vec<SearchDoc>,
+    /// Each procedure's key and number of documents, in reading order.
+    pub keys: Option<Vec<(Fingerprint, u32)>>,
+    /// What the commands page lists, keyed ([`super::commands::digest`]).
+    pub commands: Option<Fingerprint>,
+}
+
+/// The key of the commands page's listing: every procedure's digest of it, in reading
+/// order, each kept in the memo under its documents' key (16 bytes, where the listing is
+/// tens of milliseconds of one core).
+fn commands_key(
+    docs: &[SearchDoc],
+    keys: &[(Fingerprint, u32)],
+    sink: &dyn SharedOutput,
+) -> Fingerprint {
+    use rayon::prelude::*;
+    let mut starts = Vec::with_capacity(keys.len());
+    let mut at = 0usize;
+    for (_, n) in keys {
+        starts.push(at);
+        at += *n as usize;
+    }
+    let digests: Vec<Fingerprint> = keys
+        .par_iter()
+        .zip(starts)
+        .map(|(&(key, n), start)| {
+            let mut f = crate::output::Fingerprinter::new();
+            f.bytes(b"commands digest").fingerprint(key);
+            let memo_key = f.finish();
+            let kept = sink
+                .recall(memo_key)
+                .and_then(|b| <[u8; 16]>::try_from(b).ok())
+                .map(Fingerprint::from_bytes);
+            kept.unwrap_or_else(|| {
+                let mine = docs.get(start..start + n as usize).unwrap_or_default();
+                let digest = super::commands::digest(mine);
+                sink.remember(memo_key, digest.to_bytes().to_vec());
+                digest
+            })
+        })
+        .collect();
+    let mut f = crate::output::Fingerprinter::new();
+    f.bytes(b"commands page listing")
+        .bytes(&(digests.len() as u64).to_le_bytes());
+    for d in digests {
+        f.fingerprint(d);
+    }
+    f.finish()
 }
 
 #[cfg(test)]
