@@ -24,6 +24,7 @@ TOOLS = [
 METRICS = [
     "full build",
     "rebuild after one edit",
+    "rebuild after one edit, 10 s apart",
     "rebuild, nothing changed",
     "peak memory",
     "search index build",
@@ -170,12 +171,17 @@ for size in sizes:
         ratio = ours[0] / theirs[0]
         met = "yes" if ratio <= limit else "no"
         out.append(f"| {n} | {what} | {show(*ours)} | {show(*theirs)} | {ratio:.2f} | {met} |")
-    rebuild = figures.get((size, "rebuild after one edit"), {}).get("tejun")
-    if rebuild:
-        met = "yes" if rebuild[0] < REBUILD_LIMIT_S else "no"
-        out.append(
-            f"| {n} | `tejun build` after one edit under {REBUILD_LIMIT_S:g} s | {show(*rebuild)} | — | — | {met} |"
-        )
+    for metric, pace in [
+        ("rebuild after one edit", ""),
+        ("rebuild after one edit, 10 s apart", ", 10 s after the previous build"),
+    ]:
+        rebuild = figures.get((size, metric), {}).get("tejun")
+        if rebuild:
+            met = "yes" if rebuild[0] < REBUILD_LIMIT_S else "no"
+            out.append(
+                f"| {n} | `tejun build` after one edit under {REBUILD_LIMIT_S:g} s{pace} "
+                f"| {show(*rebuild)} | — | — | {met} |"
+            )
     floor = figures.get((size, "full build"), {})
     if "tejun" in floor and "cp -r" in floor and floor["cp -r"][0] > 0:
         out.append(
@@ -198,7 +204,10 @@ out.append(
     "- Rebuild after one edit: the middle procedure's intro gains a word before each run "
     "(hyperfine `--prepare`); `tejun build` and `mdbook build` then build everything again. "
     "`tejun serve`: the time from writing the file to the `update` event on its reload channel "
-    "(`bench/servelatency.js`, the watcher's debounce included); the ratio uses it when present."
+    "(`bench/servelatency.js`, the watcher's debounce included); the ratio uses it when present. "
+    "\"10 s apart\": the same `tejun build` with ten seconds' sleep in the prepare step, a "
+    "writer's pace rather than back to back (on a virtual machine that hands freed memory "
+    "back to its host, the build's memory is then faulted in from the host again)."
 )
 out.append(
     "- Rebuild, nothing changed: `tejun build` again right after the last rebuild (it says the "
