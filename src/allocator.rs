@@ -25,11 +25,14 @@ const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// Arenas are asked to be backed by transparent huge pages (on Linux, where the system
 /// leaves them to `madvise`, mimalloc advises them for its arenas when large pages are
 /// allowed, which implies committing arenas whole: on Linux that is only an address
-/// range until touched), but the process starts with them turned off
-/// (`PR_SET_THP_DISABLE`): a full build purges freed memory in small runs, which split
-/// huge pages (5,000 procedures: 0.5 s more system time), and faulting in 2 MiB at a time
-/// raised the peak at 1,000 procedures by a quarter. [`hold_freed_pages`] turns them on
-/// for a rebuild.
+/// range until touched), but the process keeps them turned off (`PR_SET_THP_DISABLE`):
+/// a full build purges freed memory in small runs, which split huge pages (5,000
+/// procedures: 0.5 s more system time), and faulting in 2 MiB at a time raised the peak
+/// at 1,000 procedures by a quarter. A rebuild kept them on until 2026-12-06: on a virtual
+/// machine whose freed memory goes back to the host, a rebuild ten seconds after the
+/// previous one spent 2.2–3.2 s of system time faulting in 2 MiB pages, and 0.6–0.85 s
+/// with 4 KiB ones (the whole rebuild at 5,000 procedures 2.1–2.6 s → 1.0–1.2 s), for
+/// 0.1–0.2 s more when rebuilds follow each other at once.
 ///
 /// # Safety
 ///
@@ -54,15 +57,12 @@ pub unsafe fn tune() {
 }
 
 /// Keeps freed pages for the rest of the process instead of giving them back after the
-/// purge delay (unless the environment sets the delay), and lets the arenas fault in
-/// transparent huge pages ([`tune`]). For a rebuild from the previous build's memo: it
-/// frees and allocates again book-sized things in turn; at 5,000 procedures the purged
-/// pages faulted in again cost 0.1–0.15 s of its 1.2–1.4 s, and faults and the exit's
-/// unmapping of 4 KiB pages another 0.2 s (system time 0.6 → 0.35 s), for a peak about
-/// the full build's (620–660 MiB). A first build, with no memo to read, is a full build here.
+/// purge delay (unless the environment sets the delay). For a rebuild from the previous
+/// build's memo: it frees and allocates again book-sized things in turn; at 5,000
+/// procedures the purged pages faulted in again cost 0.1–0.15 s of its 1.2–1.4 s, for a
+/// peak about the full build's (600–660 MiB). Transparent huge pages stay off (see
+/// [`tune`]). A first build, with no memo to read, is a full build here.
 pub fn hold_freed_pages() {
-    #[cfg(target_os = "linux")]
-    let _ = rustix::thread::disable_transparent_huge_pages(false);
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
         return;
     }
