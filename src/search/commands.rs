@@ -227,18 +227,13 @@ pub fn digest(docs: &[SearchDoc]) -> crate::output::Fingerprint {
     f.finish()
 }
 
-/// A fingerprint of what procedure `id` lends the commands page (its names, with each
-/// step's link, number, title, procedure title and condition): the same before and after
-/// an edit exactly when the page is, so the dev server renders that page, which lists
-/// the whole book, only when an edit changes it.
-pub fn procedure_key(book: &Book, id: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    docs::each_in_procedure(book, id, &mut |d: SearchDoc| {
-        (&d.link(), &d.location, &d.title, &d.procedure).hash(&mut h);
-        names(&d).hash(&mut h);
-    });
-    h.finish()
+/// [`digest`] of procedure `id`'s documents: the same before and after an edit exactly
+/// when its part of the commands page is, so the dev server renders that page, which
+/// lists the whole book, only when an edit changes it.
+pub fn procedure_key(book: &Book, id: &str) -> crate::output::Fingerprint {
+    let mut docs = Vec::new();
+    docs::each_in_procedure(book, id, &mut |d: SearchDoc| docs.push(d));
+    digest(&docs)
 }
 
 /// The condition of `d`'s slice `slice` (0: the step's own text).
@@ -413,5 +408,28 @@ mod tests {
             programs(&lines, &sh.starts(&lines)),
             ["etcdctl", "cat", "kubectl"]
         );
+    }
+
+    /// The dev server renders the commands page after an edit only when the procedure's
+    /// part of it changed: prose does not change it, a command or a step's title does.
+    #[test]
+    fn a_procedures_key_changes_with_its_commands_not_its_prose() {
+        let key = |body: &str, title: &str, cmd: &str| {
+            let dir = crate::resolve::test_book::TestBook::new();
+            dir.write(
+                "content/01-ch/01-a.toml",
+                &format!(
+                    "title = \"A\"\n[[section]]\nid = \"s\"\ntitle = \"S\"\n\
+                     [[section.step]]\nid = \"t\"\ntitle = \"{title}\"\nbody = \"{body}\"\n\
+                     [[section.step.part]]\nshell = \"sh\"\ncmd = \"{cmd}\"\n"
+                ),
+            );
+            let (book, _) = crate::resolve::load_book(dir.root()).expect("a clean book");
+            procedure_key(&book, "a")
+        };
+        let base = key("Stop it.", "Stop", "systemctl stop app");
+        assert_eq!(key("Stop it now.", "Stop", "systemctl stop app"), base);
+        assert_ne!(key("Stop it.", "Stop", "service app stop"), base);
+        assert_ne!(key("Stop it.", "Stop the app", "systemctl stop app"), base);
     }
 }

@@ -200,7 +200,7 @@ pub struct Preview {
     /// What each procedure patched since the last full load lends the commands page
     /// ([`crate::search::commands::procedure_key`]): that page lists the whole book, so an
     /// edit that leaves its procedure's part alone does not render it.
-    commands_keys: std::collections::HashMap<String, u64>,
+    commands_keys: std::collections::HashMap<String, crate::output::Fingerprint>,
     theme: Option<Theme>,
     files: BTreeMap<String, Arc<[u8]>>,
     /// The editor schemas of the last good book, by file name (`/__tejun/schema/…`): made
