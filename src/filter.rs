@@ -214,10 +214,17 @@ fn retitle(book: &mut Book) {
                     if let Some(t) = shown(&s.title_source) {
                         s.title = t;
                     }
-                    let branches = s.branches.iter_mut().flat_map(|b| b.steps.iter_mut());
-                    for st in s.steps.iter_mut().chain(branches) {
-                        if let Some(t) = shown(&st.title_source) {
-                            st.title = t;
+                    let lists = std::iter::once(&mut s.steps)
+                        .chain(s.branches.iter_mut().map(|b| &mut b.steps));
+                    // A list the book shares is copied only when a title in it changes.
+                    for list in lists {
+                        if !list.iter().any(|st| st.title_source.is_some()) {
+                            continue;
+                        }
+                        for st in std::sync::Arc::make_mut(list).iter_mut() {
+                            if let Some(t) = shown(&st.title_source) {
+                                st.title = t;
+                            }
                         }
                     }
                 }
@@ -321,7 +328,7 @@ fn problems(present: &Present<'_>, book: &Book, env: &Env) -> Vec<Problem> {
                     let when = keep(c.when.as_ref(), env)?;
                     Some(Cause {
                         when,
-                        steps: steps(&c.steps, env),
+                        steps: step_list(&c.steps, env),
                         ..c.clone()
                     })
                 })
@@ -418,8 +425,21 @@ fn section(s: &Section, env: &Env) -> Option<Section> {
     })
 }
 
-fn steps(list: &[Step], env: &Env) -> Vec<Step> {
-    let mut out = Vec::new();
+fn steps(list: &Steps, env: &Env) -> Steps {
+    // A list no environment changes is the book's own (most of a book's lists).
+    let fixed = list
+        .iter()
+        .enumerate()
+        .all(|(i, s)| s.number as usize == i + 1 && fixed_step(s));
+    if fixed {
+        return std::sync::Arc::clone(list);
+    }
+    std::sync::Arc::new(step_list(list, env))
+}
+
+/// The steps of `list` that `env` keeps, numbered from 1.
+fn step_list(list: &[Step], env: &Env) -> Vec<Step> {
+    let mut out = Vec::with_capacity(list.len());
     for s in list {
         let Some(when) = keep(s.when.as_deref(), env) else {
             continue;
@@ -481,6 +501,16 @@ fn steps(list: &[Step], env: &Env) -> Vec<Step> {
     out
 }
 
+/// Whether `s` is the same step in every environment: nothing in it has a condition.
+fn fixed_step(s: &Step) -> bool {
+    s.when.is_none()
+        && s.variants.is_empty()
+        && s.parts.iter().all(|p| {
+            p.when.is_none()
+                && !matches!(&*p.kind, PartKind::Processes { items, .. } if items.iter().any(|i| i.when.is_some()))
+        })
+}
+
 fn parts(list: &[Part], env: &Env) -> Vec<Part> {
     list.iter()
         .filter_map(|p| {
@@ -517,6 +547,45 @@ pub fn is_trivial(c: &Condition) -> bool {
 mod tests {
     use super::*;
     use crate::resolve::test_book::TestBook;
+
+    /// A view keeps the book's own list of steps where nothing in it depends on the
+    /// environment, and makes its own where a step is left out or a condition settled; the
+    /// book's lists stay as they were either way.
+    #[test]
+    fn views_share_the_step_lists_no_environment_changes() {
+        let dir = TestBook::new();
+        dir.write(
+            "content/01-ch/01-a.toml",
+            "title = \"A\"\n[[section]]\nid = \"plain\"\ntitle = \"Plain\"\n\
+             [[section.step]]\nid = \"one\"\ntitle = \"One\"\n\
+             [[section.step]]\nid = \"two\"\ntitle = \"Two\"\n\
+             [[section]]\nid = \"mixed\"\ntitle = \"Mixed\"\n\
+             [[section.step]]\nid = \"win\"\ntitle = \"Windows only\"\nwhen = \"os = win\"\n\
+             [[section.step]]\nid = \"all\"\ntitle = \"Everywhere\"\n",
+        );
+        let (book, _) = crate::resolve::load_book(dir.root()).expect("a clean book");
+        let unix = crate::facet::parse_env(&book.config.facets, "os=unix").expect("env");
+        let view = filter(&book, &unix);
+        let sections = |b: &Book| b.procedures().next().expect("a procedure").sections.clone();
+        let (ours, theirs) = (sections(&view), sections(&book));
+        assert!(
+            std::sync::Arc::ptr_eq(&ours[0].steps, &theirs[0].steps),
+            "the plain section's steps are the book's"
+        );
+        assert!(!std::sync::Arc::ptr_eq(&ours[1].steps, &theirs[1].steps));
+        let seen: Vec<(&str, u32)> = ours[1]
+            .steps
+            .iter()
+            .map(|s| (s.id.as_str(), s.number))
+            .collect();
+        assert_eq!(
+            seen,
+            [("all", 1)],
+            "the Windows step gone, the rest renumbered"
+        );
+        assert_eq!(theirs[1].steps.len(), 2, "the book's own list is untouched");
+        assert_eq!(theirs[1].steps[1].number, 2);
+    }
 
     /// Views that leave a target out share one absent copy of it; the book's stays as it
     /// was, and a view holding the target alone marks it in place.

@@ -386,8 +386,9 @@ pub struct Section {
     pub when: Option<Condition>,
     /// The text before its steps.
     pub intro: Markdown,
-    /// Its steps (empty when it has branches).
-    pub steps: Vec<Step>,
+    /// Its steps (empty when it has branches): shared between the book and the views
+    /// of it that keep them as they are ([`crate::filter`]).
+    pub steps: Steps,
     /// Alternatives, each with its own steps (empty when it has steps).
     pub branches: Vec<Branch>,
 }
@@ -401,9 +402,14 @@ pub struct Branch {
     pub when: Condition,
     /// The text before its steps.
     pub intro: Markdown,
-    /// Its steps, numbered from 1.
-    pub steps: Vec<Step>,
+    /// Its steps, numbered from 1 (shared as a section's are).
+    pub steps: Steps,
 }
+
+/// A section's or branch's steps. A runbook's view of the book keeps most lists as they
+/// are (no step in them depends on the environment), and copying every step of the book
+/// for every runbook was most of a view's time and memory.
+pub type Steps = Arc<Vec<Step>>;
 
 /// One numbered step.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

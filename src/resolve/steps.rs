@@ -85,7 +85,7 @@ impl<'a> Resolver<'a> {
             title_source,
             when,
             intro,
-            steps,
+            steps: std::sync::Arc::new(steps),
             branches,
         }
     }
@@ -112,7 +112,7 @@ impl<'a> Resolver<'a> {
                 label: b.label.get_ref().clone(),
                 when,
                 intro: self.markdown(file, b.intro.as_ref(), proc_id),
-                steps: self.steps(file, proc_id, &prefix, &b.step, &inner),
+                steps: std::sync::Arc::new(self.steps(file, proc_id, &prefix, &b.step, &inner)),
             });
         }
         branches

@@ -377,7 +377,7 @@ fn procedure(
         for (bwhen, steps) in branches {
             let mut bconds = sconds.clone();
             bconds.extend(bwhen.filter(|c| !is_trivial(c)));
-            for st in steps {
+            for st in steps.iter() {
                 out(step(book, p, s, st, &bconds, step_word, &base));
             }
         }
