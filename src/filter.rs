@@ -4,6 +4,7 @@
 //! renumbered 1..n in every section and branch, so a runbook reads without gaps.
 
 use crate::condition::{Condition, Env};
+use crate::model::targets::{inner_key_hash, key_hash};
 use crate::model::*;
 use rayon::prelude::*;
 
@@ -118,10 +119,10 @@ pub fn filter(book: &Book, env: &Env) -> Book {
         })
         .collect();
     // What the view holds: its steps decide which steps a problem still applies to.
-    let mut present = Present::of(&out.chapters);
-    out.problems = std::sync::Arc::new(problems(&present, book, env));
+    let mut held = held_keys(&out.chapters);
+    out.problems = std::sync::Arc::new(problems(&held, book, env));
     out.problem_steps = Default::default();
-    present.more.extend(problem_targets(&out.problems));
+    held.extend(problem_targets(&out.problems).iter().map(|k| key_hash(k)));
     // Steps were renumbered: their link targets follow. A procedure that kept every step
     // kept their numbers, so only the others' keys are made and looked up.
     let original: rustc_hash::FxHashMap<&str, &Procedure> =
@@ -140,25 +141,32 @@ pub fn filter(book: &Book, env: &Env) -> Book {
             })
         })
         .collect();
-    // Only what changes is copied: the map holds its targets shared with the book's.
-    let targets = std::sync::Arc::make_mut(&mut out.targets);
+    // The view shares the book's map; what the environment ruled out stays a target
+    // (links to it still resolve and show its title) but reads as absent, so no link
+    // points at an anchor the page lacks. Only what the view changes is copied.
+    let base = book.targets.whole();
+    let mut changed = TargetMap::default();
     for (key, n) in renumbered {
-        if let Some(t) = targets.get_mut(&key) {
-            if t.number.0 != [n] {
-                std::sync::Arc::make_mut(t).number = Number(vec![n]);
+        if let Some(t) = base.get(&key) {
+            if t.number.0 != [n] || t.absent {
+                let mut copy = (**t).clone();
+                copy.number = Number(vec![n]);
+                copy.absent = false;
+                changed.insert(key, std::sync::Arc::new(copy));
             }
         }
     }
-    // What the environment ruled out stays a target (links to it still resolve and show
-    // its title) but is marked absent, so no link points at an anchor the page lacks.
-    for (key, t) in std::sync::Arc::make_mut(&mut out.targets).iter_mut() {
-        let absent = !present.contains(key.as_str());
-        if absent {
-            Target::mark_absent(t);
-        } else if t.absent {
-            std::sync::Arc::make_mut(t).absent = false;
+    // A map that is itself a view's made whole marks what that view left out.
+    if base.values().any(|t| t.absent) {
+        for (key, t) in base.iter() {
+            if t.absent && !changed.contains_key(key) && held.contains(&key_hash(key)) {
+                let mut copy = (**t).clone();
+                copy.absent = false;
+                changed.insert(key.clone(), std::sync::Arc::new(copy));
+            }
         }
     }
+    out.targets = TargetTable::with_view(base, held, changed);
     retitle(&mut out);
     out
 }
@@ -173,14 +181,24 @@ fn retitle(book: &mut Book) {
             .as_deref()
             .map(|s| config.with_facets(s).into_owned())
     };
-    if !book.targets.values().any(|t| t.title_source.is_some()) {
+    // A view's copies of targets are the map's with another number or absence: the
+    // map tells which titles show values.
+    let titled: Vec<String> = book
+        .targets
+        .base()
+        .iter()
+        .filter(|(_, t)| t.title_source.is_some())
+        .map(|(k, _)| k.clone())
+        .collect();
+    if titled.is_empty() {
         return;
     }
-    for t in std::sync::Arc::make_mut(&mut book.targets).values_mut() {
-        if let Some(title) = shown(&t.title_source) {
-            if t.title != title {
-                std::sync::Arc::make_mut(t).title = title;
-            }
+    for key in titled {
+        let Some(title) = book.targets.get(&key).and_then(|t| shown(&t.title_source)) else {
+            continue;
+        };
+        if book.targets.get(&key).is_some_and(|t| t.title != title) {
+            book.targets.change(&key, |t| t.title = title);
         }
     }
     let targets = book.targets.clone();
@@ -248,58 +266,34 @@ fn numbers(p: &Procedure) -> impl Iterator<Item = u32> + '_ {
         .flat_map(|s| s.all_steps().map(|st| st.number))
 }
 
-/// The link targets a view still holds: what its chapters hold (chapters, groups,
-/// procedures, and their sections and steps as `procedure/id`) and, in `more`, its
-/// problems' pages and remedy steps. Looked up without making a key for each: a large
-/// book has a hundred thousand.
-struct Present<'v> {
-    pages: rustc_hash::FxHashSet<&'v str>,
-    /// A procedure's section and step ids, by the procedure's id.
-    inside: rustc_hash::FxHashMap<&'v str, rustc_hash::FxHashSet<&'v str>>,
-    more: rustc_hash::FxHashSet<String>,
-}
-
-impl<'v> Present<'v> {
-    fn of(chapters: &'v [Chapter]) -> Self {
-        let mut pages = rustc_hash::FxHashSet::default();
-        let mut inside = rustc_hash::FxHashMap::default();
-        for c in chapters {
-            pages.insert(c.id.as_str());
-            for item in &c.items {
-                let list = match item {
-                    ChapterItem::Group(g) => {
-                        pages.insert(g.id.as_str());
-                        g.procedures.as_slice()
-                    }
-                    ChapterItem::Procedure(p) => std::slice::from_ref(p),
-                };
-                for p in list {
-                    pages.insert(p.id.as_str());
-                    let ids: &mut rustc_hash::FxHashSet<&str> =
-                        inside.entry(p.id.as_str()).or_default();
-                    for s in &p.sections {
-                        ids.insert(s.id.as_str());
-                        ids.extend(s.all_steps().map(|st| st.id.as_str()));
+/// The keys of the link targets a view holds ([`key_hash`]): its chapters, groups and
+/// procedures, and their sections and steps as `procedure/id`. Hashed, not made into
+/// strings: a large book has a hundred thousand.
+fn held_keys(chapters: &[Chapter]) -> rustc_hash::FxHashSet<u128> {
+    let mut held = rustc_hash::FxHashSet::default();
+    let mut buf = Vec::new();
+    for c in chapters {
+        held.insert(key_hash(&c.id));
+        for item in &c.items {
+            let list = match item {
+                ChapterItem::Group(g) => {
+                    held.insert(key_hash(&g.id));
+                    g.procedures.as_slice()
+                }
+                ChapterItem::Procedure(p) => std::slice::from_ref(p),
+            };
+            for p in list {
+                held.insert(key_hash(&p.id));
+                for s in &p.sections {
+                    held.insert(inner_key_hash(&p.id, &s.id, &mut buf));
+                    for st in s.all_steps() {
+                        held.insert(inner_key_hash(&p.id, &st.id, &mut buf));
                     }
                 }
             }
         }
-        Present {
-            pages,
-            inside,
-            more: Default::default(),
-        }
     }
-
-    /// Whether the view holds the target `key`. Ids hold no `/`, so a key has at most
-    /// one, between a procedure's id and its section's or step's.
-    fn contains(&self, key: &str) -> bool {
-        self.more.contains(key)
-            || match key.split_once('/') {
-                None => self.pages.contains(key),
-                Some((page, id)) => self.inside.get(page).is_some_and(|ids| ids.contains(id)),
-            }
-    }
+    held
 }
 
 /// The target keys of `problems` and their remedy steps.
@@ -315,8 +309,8 @@ fn problem_targets(problems: &[Problem]) -> Vec<String> {
 }
 
 /// The problems `env` leaves possible, each with the causes it leaves and only the steps
-/// the view still holds (`present`: the keys of what it holds).
-fn problems(present: &Present<'_>, book: &Book, env: &Env) -> Vec<Problem> {
+/// the view still holds (`held`: the keys of what it holds, [`held_keys`]).
+fn problems(held: &rustc_hash::FxHashSet<u128>, book: &Book, env: &Env) -> Vec<Problem> {
     book.problems
         .iter()
         .filter_map(|p| {
@@ -339,7 +333,7 @@ fn problems(present: &Present<'_>, book: &Book, env: &Env) -> Vec<Problem> {
                 applies_to: p
                     .applies_to
                     .iter()
-                    .filter(|k| present.contains(k.as_str()))
+                    .filter(|k| held.contains(&key_hash(k)))
                     .cloned()
                     .collect(),
                 ..p.clone()

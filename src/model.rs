@@ -8,6 +8,8 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 pub mod feed;
+pub mod targets;
+pub use targets::TargetTable;
 
 use crate::condition::Condition;
 use crate::config::Config;
@@ -76,7 +78,7 @@ pub struct Book {
     /// Shared, like the procedures: the dev server hands the book to a thread that renders
     /// the print page while the next edit is applied to a copy, and a copy should cost
     /// pointers, not the book.
-    pub targets: Arc<TargetMap>,
+    pub targets: TargetTable,
     /// For each target id, the ids of the procedures whose prose links to it.
     pub backlinks: HashMap<String, Vec<String>>,
     /// The reusable steps of `content/_steps/`, by id: expanded where they are used, kept
@@ -224,6 +226,16 @@ pub struct Target {
 }
 
 impl Target {
+    /// `target` marked absent: the one copy every view that leaves it out shares, made
+    /// on first use.
+    pub fn absent_copy(target: &Arc<Target>) -> &Arc<Target> {
+        target.absent_twin.get_or_init(|| {
+            let mut copy = (**target).clone();
+            copy.absent = true;
+            Arc::new(copy)
+        })
+    }
+
     /// Marks `target` absent in a view: in place when the view holds it alone, else the
     /// shared copy marked absent (each runbook's view leaves out about half of a book's
     /// targets, and copying each for every runbook was most of the views' copying).
@@ -235,12 +247,7 @@ impl Target {
             own.absent = true;
             return;
         }
-        let twin = Arc::clone(target.absent_twin.get_or_init(|| {
-            let mut copy = (**target).clone();
-            copy.absent = true;
-            Arc::new(copy)
-        }));
-        *target = twin;
+        *target = Arc::clone(Target::absent_copy(target));
     }
 }
 

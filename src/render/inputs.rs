@@ -31,7 +31,29 @@ pub struct Inputs {
     targets: Fingerprint,
     /// The map `targets` hashed, shared with the book: a view's targets are told from it.
     base: std::sync::Arc<crate::model::TargetMap>,
+    /// What every view's key reads of each of `base`'s targets, made for the first.
+    base_keys: std::sync::OnceLock<Vec<BaseKey>>,
     procedures: HashMap<String, Fingerprint>,
+}
+
+/// One of the book's targets as a view's key reads it: its key's
+/// [`crate::model::targets::key_hash`], the hash a view that leaves it out adds
+/// ([`Tally::absent`]), and whether the book's is absent already.
+#[derive(Debug, Clone, Copy)]
+struct BaseKey {
+    key: u128,
+    left_out: u128,
+    absent: bool,
+}
+
+impl BaseKey {
+    fn of((key, t): (&String, &std::sync::Arc<Target>)) -> BaseKey {
+        BaseKey {
+            key: crate::model::targets::key_hash(key),
+            left_out: Tally::absent_hash(key),
+            absent: t.absent,
+        }
+    }
 }
 
 /// [`Inputs`] made on first use and shared by whoever needs them in one build (the site's
@@ -53,11 +75,13 @@ impl Inputs {
             .par_iter()
             .map(|p| (p.id.clone(), procedure_fingerprint(p)))
             .collect();
-        let targets = map(&book.targets);
+        let whole = book.targets.whole();
+        let targets = map(&whole);
         Inputs {
             shared: shared(book, targets),
             targets,
-            base: std::sync::Arc::clone(&book.targets),
+            base: whole,
+            base_keys: std::sync::OnceLock::new(),
             procedures,
         }
     }
@@ -116,6 +140,17 @@ impl Inputs {
         Some(f.finish())
     }
 
+    /// Hashes on every core what each view's key reads of the book's targets
+    /// ([`Inputs::view`] hashes them on its own thread otherwise). Called outside any
+    /// parallel loop that makes views' keys: a worker that waited for the hashing while
+    /// the hashing's own thread took up that loop's next view would wait for ever.
+    pub fn prime_views(&self) {
+        self.base_keys.get_or_init(|| {
+            let all: Vec<(&String, &std::sync::Arc<Target>)> = self.base.iter().collect();
+            all.par_iter().map(|&entry| BaseKey::of(entry)).collect()
+        });
+    }
+
     /// What a view of the book made for one environment shares ([`crate::filter`]'s
     /// book): a view's procedure is a function of the procedure, the environment (in
     /// the view's configuration) and the shared part, so this and the procedure's own
@@ -130,82 +165,46 @@ impl Inputs {
         // Each target that differs from the book's is hashed on its own and the hashes
         // summed, which no order of the map changes: sorting half the targets by key (the
         // ones a runbook's environment leaves out) and feeding them to one hasher was most
-        // of a view's key. A target marked absent with its number and title as they were
-        // (nearly all that differ) is its key and the flag.
-        let mut new_keys = 0;
-        let mut differ = 0u64;
-        let mut sum = 0u128;
-        let mut buf: Vec<u8> = Vec::with_capacity(256);
-        // The view's map is a copy of the book's, changed in place: walked beside the
-        // book's, an entry is nearly always paired with the book's under the same key.
-        // Whatever the pairing, a view's target that is a book's target (the same `Arc`)
-        // or its absent copy was the book's target under that key (the filter replaces a
-        // target only with a new copy or the absent copy of the one it held), so those
-        // two need no lookup; anything else is looked up by its key.
-        let mut beside = book.values();
-        for (k, t) in view.targets.iter() {
-            if let Some(b) = beside.next() {
-                if std::sync::Arc::ptr_eq(b, t) {
-                    continue;
-                }
-                if b.absent_twin
-                    .get()
-                    .is_some_and(|twin| std::sync::Arc::ptr_eq(twin, t))
-                {
-                    buf.clear();
-                    buf.extend_from_slice(&(k.len() as u64).to_le_bytes());
-                    buf.extend_from_slice(k.as_bytes());
-                    buf.extend_from_slice(&[b'a', 1]);
-                    sum = sum.wrapping_add(xxhash_rust::xxh3::xxh3_128(&buf));
-                    differ += 1;
-                    continue;
-                }
-            }
-            let base = match book.get(k.as_str()) {
-                Some(b) if std::sync::Arc::ptr_eq(b, t) => continue,
-                Some(b) => Some(b),
-                None => {
-                    new_keys += 1;
-                    None
-                }
-            };
-            buf.clear();
-            buf.extend_from_slice(&(k.len() as u64).to_le_bytes());
-            buf.extend_from_slice(k.as_bytes());
-            match base {
-                Some(b) if b.number == t.number && b.title == t.title => {
-                    buf.extend_from_slice(&[b'a', u8::from(t.absent)]);
-                }
-                Some(_) => {
-                    // A view changes only these of a book's target (`crate::filter`
-                    // renumbers, titles again and marks absent; a runbook marks its
-                    // chapters absent): the rest is the book's, which `self.targets` holds
-                    // under the same key.
-                    let Target {
-                        number,
-                        title,
-                        absent,
-                        ..
-                    } = &**t;
-                    buf.push(b'c');
-                    buf.extend_from_slice(&(number.0.len() as u64).to_le_bytes());
-                    for n in &number.0 {
-                        buf.extend_from_slice(&n.to_le_bytes());
+        // of a view's key. A target absent with its number and title as they were (nearly
+        // all that differ) is its key and the flag.
+        let mut tally = Tally::default();
+        match view.targets.overlay() {
+            // A filter's view of this book: the map shared, beside it the keys it holds and
+            // what it holds otherwise.
+            Some((held, changed)) if std::sync::Arc::ptr_eq(view.targets.base(), book) => {
+                // Every runbook's view leaves out some of the same 110,000 targets (at
+                // 5,000 procedures): their keys are hashed once for all.
+                let base_keys = self
+                    .base_keys
+                    .get_or_init(|| book.iter().map(BaseKey::of).collect());
+                let changed_keys: rustc_hash::FxHashSet<u128> = changed
+                    .keys()
+                    .map(|k| crate::model::targets::key_hash(k))
+                    .collect();
+                for b in base_keys {
+                    if !b.absent && !held.contains(&b.key) && !changed_keys.contains(&b.key) {
+                        tally.add_hash(b.left_out);
                     }
-                    buf.extend_from_slice(&(title.len() as u64).to_le_bytes());
-                    buf.extend_from_slice(title.as_bytes());
-                    buf.push(u8::from(*absent));
                 }
-                None => {
-                    let mut f = Fingerprinter::new();
-                    t.feed(&mut f);
-                    buf.push(b'n');
-                    buf.extend_from_slice(&f.finish().to_bytes());
+                for (k, t) in changed {
+                    tally.differing(k, t, book.get(k.as_str()));
                 }
             }
-            sum = sum.wrapping_add(xxhash_rust::xxh3::xxh3_128(&buf));
-            differ += 1;
+            _ => {
+                for (k, t) in view.targets.iter() {
+                    match book.get(k.as_str()) {
+                        Some(b) if std::sync::Arc::ptr_eq(b, t) => {}
+                        b => tally.differing(k, t, b),
+                    }
+                }
+            }
         }
+        let Tally {
+            new_keys,
+            differ,
+            sum,
+            ..
+        } = tally;
         let mut f = Fingerprinter::new();
         f.bytes(b"view targets 2")
             .fingerprint(self.targets)
@@ -224,6 +223,83 @@ impl Inputs {
             }
         }
         shared(view, f.finish())
+    }
+}
+
+/// The targets of a view that differ from the book's, each hashed on its own and the
+/// hashes summed ([`Inputs::view`]).
+#[derive(Default)]
+struct Tally {
+    new_keys: usize,
+    differ: u64,
+    sum: u128,
+    buf: Vec<u8>,
+}
+
+impl Tally {
+    fn start(&mut self, key: &str) {
+        self.buf.clear();
+        self.buf
+            .extend_from_slice(&(key.len() as u64).to_le_bytes());
+        self.buf.extend_from_slice(key.as_bytes());
+    }
+
+    fn add(&mut self) {
+        self.add_hash(xxhash_rust::xxh3::xxh3_128(&self.buf));
+    }
+
+    fn add_hash(&mut self, hash: u128) {
+        self.sum = self.sum.wrapping_add(hash);
+        self.differ += 1;
+    }
+
+    /// What the book's target under `key` adds when a view leaves it out and shows it
+    /// otherwise as it was.
+    fn absent_hash(key: &str) -> u128 {
+        let mut tally = Tally::default();
+        tally.start(key);
+        tally.buf.extend_from_slice(&[b'a', 1]);
+        xxhash_rust::xxh3::xxh3_128(&tally.buf)
+    }
+
+    /// The view's target `t` under `key`, where the book's is `base`.
+    fn differing(&mut self, key: &str, t: &Target, base: Option<&std::sync::Arc<Target>>) {
+        self.start(key);
+        match base {
+            Some(b) if b.number == t.number && b.title == t.title => {
+                self.buf.extend_from_slice(&[b'a', u8::from(t.absent)]);
+            }
+            Some(_) => {
+                // A view changes only these of a book's target (`crate::filter`
+                // renumbers, titles again and marks absent; a runbook marks its chapters
+                // absent): the rest is the book's, which `self.targets` holds under the
+                // same key.
+                let Target {
+                    number,
+                    title,
+                    absent,
+                    ..
+                } = t;
+                self.buf.push(b'c');
+                self.buf
+                    .extend_from_slice(&(number.0.len() as u64).to_le_bytes());
+                for n in &number.0 {
+                    self.buf.extend_from_slice(&n.to_le_bytes());
+                }
+                self.buf
+                    .extend_from_slice(&(title.len() as u64).to_le_bytes());
+                self.buf.extend_from_slice(title.as_bytes());
+                self.buf.push(u8::from(*absent));
+            }
+            None => {
+                self.new_keys += 1;
+                let mut f = Fingerprinter::new();
+                t.feed(&mut f);
+                self.buf.push(b'n');
+                self.buf.extend_from_slice(&f.finish().to_bytes());
+            }
+        }
+        self.add();
     }
 }
 
@@ -346,20 +422,13 @@ body = "All is well."
         let key = inputs.view(&view);
         let with = |change: &dyn Fn(&mut Target)| {
             let mut other = view.clone();
-            let targets = std::sync::Arc::make_mut(&mut other.targets);
-            if let Some(t) = targets.get_mut("b/look") {
-                change(std::sync::Arc::make_mut(t));
-            }
+            other.targets.change("b/look", change);
             inputs.view(&other)
         };
-        // The same targets in another map (another order): the same key.
+        // The same targets as one map of their own (another order, no map shared with
+        // the book): the same key.
         let mut again = view.clone();
-        again.targets = std::sync::Arc::new(
-            view.targets
-                .iter()
-                .map(|(k, t)| (k.clone(), std::sync::Arc::clone(t)))
-                .collect(),
-        );
+        again.targets = crate::model::TargetTable::new(view.targets.to_map());
         assert_eq!(inputs.view(&again), key);
         // The view holds the book's shared absent copy (paired with the book's target)...
         assert!(book.targets["b/first"]
@@ -368,7 +437,7 @@ body = "All is well."
             .is_some_and(|twin| std::sync::Arc::ptr_eq(twin, &view.targets["b/first"])));
         // ... and absent copies made anew are looked up by their key instead, keyed alike.
         let mut fresh = view.clone();
-        fresh.targets = std::sync::Arc::new(
+        fresh.targets = crate::model::TargetTable::new(
             view.targets
                 .iter()
                 .map(|(k, t)| {

@@ -599,6 +599,9 @@ impl<'a> Site<'a> {
             runs.pop();
             runs.push(&profiles[profiles.len() - 3..]);
         }
+        if sink.keeps_cache() {
+            self.inputs().prime_views();
+        }
         for run in runs {
             run.par_iter().try_for_each(one)?;
         }

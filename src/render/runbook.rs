@@ -106,9 +106,17 @@ struct RefView {
 /// environment rules out does.
 fn without_chapters(view: &mut Book) {
     let chapters: BTreeSet<String> = view.chapters.iter().map(|c| c.id.clone()).collect();
-    for t in std::sync::Arc::make_mut(&mut view.targets).values_mut() {
-        if t.procedure.is_none() && !t.absent && chapters.contains(&t.page) {
-            crate::model::Target::mark_absent(t);
+    // Chapters and groups are the targets outside procedures: a few among the book's.
+    let pages: Vec<String> = view
+        .targets
+        .base()
+        .iter()
+        .filter(|(k, t)| t.procedure.is_none() && chapters.contains(&t.page) && !k.contains('/'))
+        .map(|(k, _)| k.clone())
+        .collect();
+    for key in pages {
+        if view.targets.get(&key).is_some_and(|t| !t.absent) {
+            view.targets.mark_absent(&key);
         }
     }
 }

@@ -127,7 +127,8 @@ pub(crate) fn check(
 ) {
     let config = book.config.clone();
     let found = Found {
-        targets: &*book.targets,
+        // A loaded book's own map: the check runs before any view is made.
+        targets: &**book.targets.base(),
         unread,
         config: &config,
     };

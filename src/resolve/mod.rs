@@ -163,7 +163,7 @@ fn load(
         front,
         refs,
         chapters,
-        targets: Arc::new(targets),
+        targets: crate::model::TargetTable::new(targets),
         backlinks: HashMap::new(),
         reusable_steps: reusable_steps(&loaded.steps),
         problems: Arc::new(problems),

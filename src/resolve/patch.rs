@@ -330,7 +330,7 @@ impl Patcher {
         }
         let mut changed: Vec<String> = old_keys
             .iter()
-            .filter(|k| new.get(*k) != book.targets.get(*k))
+            .filter(|k| new.get(*k) != book.targets.get(k))
             .cloned()
             .collect();
         changed.extend(new.keys().filter(|k| !old.contains(k.as_str())).cloned());
@@ -349,7 +349,7 @@ impl Patcher {
     ) -> Option<(HashMap<String, Vec<String>>, Diagnostics)> {
         let old_keys = self.old_keys(slot);
         let targets = Replaced {
-            book: &book.targets,
+            book: book.targets.base(),
             old: old_keys.iter().map(String::as_str).collect(),
             new: &resolved.targets,
         };
@@ -437,7 +437,7 @@ impl Patcher {
         if !changed_keys.is_empty() {
             // Shared with the thread rendering the print page, so copied only when the
             // edit changes a target, which most edits (a step's text) do not.
-            let all = Arc::make_mut(&mut book.targets);
+            let all = book.targets.map_mut();
             for k in self.old_keys(&slot) {
                 all.remove(&k);
             }
