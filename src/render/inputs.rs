@@ -71,14 +71,16 @@ impl Inputs {
     /// Hashes what every procedure's output shares, and each procedure on its own.
     pub fn new(book: &Book) -> Inputs {
         let all: Vec<&Procedure> = book.procedures().collect();
-        let procedures = all
-            .par_iter()
-            .map(|p| (p.id.clone(), procedure_fingerprint(p)))
-            .collect();
+        let procedures = crate::timing::phase("inputs: procedures", || {
+            all.par_iter()
+                .map(|p| (p.id.clone(), procedure_fingerprint(p)))
+                .collect()
+        });
         let whole = book.targets.whole();
-        let targets = map(&whole);
+        let targets = crate::timing::phase("inputs: targets", || map(&whole));
+        let shared = crate::timing::phase("inputs: shared", || shared(book, targets));
         Inputs {
-            shared: shared(book, targets),
+            shared,
             targets,
             base: whole,
             base_keys: std::sync::OnceLock::new(),
