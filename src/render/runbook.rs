@@ -111,7 +111,7 @@ fn without_chapters(view: &mut Book) {
         .targets
         .base()
         .iter()
-        .filter(|(k, t)| t.procedure.is_none() && chapters.contains(&t.page) && !k.contains('/'))
+        .filter(|(_, t)| t.procedure.is_none() && chapters.contains(&t.page))
         .map(|(k, _)| k.clone())
         .collect();
     for key in pages {
