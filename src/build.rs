@@ -189,7 +189,11 @@ impl<'a> Build<'a> {
                     Ok(r)
                 })
                 .and_then(|r| {
-                    if let (Some((prepared, record)), Some(cache)) = (&fresh, staged.cache()) {
+                    // Only for inputs as they were hashed: see `Prepared::unchanged`.
+                    let fresh = fresh.as_ref().filter(|(prepared, _)| {
+                        crate::timing::phase("inputs unchanged", || prepared.unchanged(root))
+                    });
+                    if let (Some((prepared, record)), Some(cache)) = (fresh, staged.cache()) {
                         let record = crate::fresh::Record {
                             pages: r.0.pages,
                             steps: r.0.steps,

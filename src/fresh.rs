@@ -7,7 +7,8 @@
 //! tejun runs (as every key, [`Fingerprinter::new`]), `book.toml`, every file under `content/`, `translations/` and the theme
 //! folder (names and bytes, read on every core), the date runbooks print, and whether the
 //! build wrote into the book. That build left a [`Record`] under it in the build memo
-//! ([`crate::output::memo`]). The output counts as what it left only when the build
+//! ([`crate::output::memo`]), when every input was still as hashed once it was done
+//! ([`Prepared::unchanged`]). The output counts as what it left only when the build
 //! cache's manifest accounts for every file in it, each with the size and modification
 //! time it was written with, and nothing else is there; the editor schemas it kept in
 //! the book must be as it kept them, and a search index beside the output must match the
@@ -178,12 +179,37 @@ pub struct Prepared {
     /// The memo beside the output, read once: by [`check`], then by the build
     /// ([`Prepared::take_memo`]).
     memo: Option<Memo>,
+    /// Each input file as it was hashed: its path from the book's folder, size and
+    /// modification time ([`Prepared::unchanged`]).
+    stamps: Vec<Stamp>,
 }
+
+/// A file's path from the book's folder, its size and its modification time.
+type Stamp = (PathBuf, u64, (i64, u32));
 
 impl Prepared {
     /// The memo [`check`] read, for the build that follows to read no second time.
     pub fn take_memo(&mut self) -> Option<Memo> {
         self.memo.take()
+    }
+
+    /// Whether every input file is still as it was hashed (the same files, each with the
+    /// same size and modification time): a file saved while the build ran may have been
+    /// read as saved, and a record under the key of the files as they were would then call
+    /// a later build with those files up to date with an output made from others.
+    pub fn unchanged(&self, root: &Path) -> bool {
+        let Some(files) = input_files(root, &self.config) else {
+            return false;
+        };
+        files.len() == self.stamps.len()
+            && files
+                .par_iter()
+                .zip(self.stamps.par_iter())
+                .all(|(rel, (was, size, mtime))| {
+                    rel == was
+                        && std::fs::metadata(root.join(rel))
+                            .is_ok_and(|m| crate::output::cache::stamp(&m) == (*size, *mtime))
+                })
     }
 }
 
@@ -205,9 +231,9 @@ pub fn prepare(root: &Path, out: Option<&Path>) -> Option<Prepared> {
     let memo = Memo::open(&out_dir, false);
     // The previous memo (tens of megabytes in a large book) is read while the files are
     // hashed: the thread that waits for the hashing would only sit idle.
-    let key = std::thread::scope(|s| {
+    let (key, stamps) = std::thread::scope(|s| {
         s.spawn(|| memo.holds_pieces());
-        inputs(root, &config, out.is_some())
+        stamped_inputs(root, &config, out.is_some())
     })?;
     let memo = Some(memo);
     Some(Prepared {
@@ -215,12 +241,18 @@ pub fn prepare(root: &Path, out: Option<&Path>) -> Option<Prepared> {
         out_dir,
         key,
         memo,
+        stamps,
     })
 }
 
 /// The fingerprint of what a build of the book at `root` reads (see the module's notes);
 /// `elsewhere`: built with `--out`, writing nothing into the book.
 pub fn inputs(root: &Path, config: &Config, elsewhere: bool) -> Option<Fingerprint> {
+    stamped_inputs(root, config, elsewhere).map(|(key, _)| key)
+}
+
+/// The files a build of the book at `root` reads, by their paths from it, in order.
+fn input_files(root: &Path, config: &Config) -> Option<Vec<PathBuf>> {
     let mut files = vec![PathBuf::from("book.toml")];
     let mut folders = vec![PathBuf::from("content"), PathBuf::from("translations")];
     folders.push(config.theme_dir.clone());
@@ -231,15 +263,26 @@ pub fn inputs(root: &Path, config: &Config, elsewhere: bool) -> Option<Fingerpri
     }
     files.sort();
     files.dedup();
-    let parts: Vec<Fingerprint> = files
-        .par_iter()
+    Some(files)
+}
+
+/// [`inputs`], and each file's [`Stamp`] as it was hashed.
+fn stamped_inputs(
+    root: &Path,
+    config: &Config,
+    elsewhere: bool,
+) -> Option<(Fingerprint, Vec<Stamp>)> {
+    let files = input_files(root, config)?;
+    let hashed: Vec<(Fingerprint, Stamp)> = files
+        .into_par_iter()
         .map(|rel| {
             let mut f = Fingerprinter::new();
             f.bytes(rel.as_os_str().as_encoded_bytes());
-            hash_plain(&root.join(rel), &mut f)?;
-            Some(f.finish())
+            let (size, mtime) = hash_plain(&root.join(&rel), &mut f)?;
+            Some((f.finish(), (rel, size, mtime)))
         })
         .collect::<Option<_>>()?;
+    let (parts, stamps): (Vec<Fingerprint>, Vec<Stamp>) = hashed.into_iter().unzip();
     let mut f = Fingerprinter::new();
     f.bytes(FORMAT)
         .bytes(crate::render::runbook::build_date().as_bytes())
@@ -248,7 +291,7 @@ pub fn inputs(root: &Path, config: &Config, elsewhere: bool) -> Option<Fingerpri
     for part in parts {
         f.fingerprint(part);
     }
-    Some(f.finish())
+    Some((f.finish(), stamps))
 }
 
 /// The editor schemas `tejun build` keeps in the book (`.tejun/schema/`, `.taplo.toml`),
@@ -274,14 +317,14 @@ pub fn book_side(root: &Path) -> Option<[u8; 16]> {
 /// Adds the bytes of `path` to `f` when it is a plain file (through links), read in
 /// pieces (a theme's fonts or a content folder's images are not held whole); `None` for
 /// anything else, never opened (a reader of a pipe would wait for ever).
-fn hash_plain(path: &Path, f: &mut Fingerprinter) -> Option<()> {
+fn hash_plain(path: &Path, f: &mut Fingerprinter) -> Option<(u64, (i64, u32))> {
     let meta = std::fs::metadata(path).ok()?;
     if !meta.is_file() {
         return None;
     }
     let mut file = std::fs::File::open(path).ok()?;
     f.stream(meta.len(), &mut file).ok()?;
-    Some(())
+    Some(crate::output::cache::stamp(&meta))
 }
 
 /// The files under `root/folder`, by their paths from `root`; `None` when a folder cannot
@@ -311,13 +354,18 @@ fn walk(
         let entry = entry.ok()?;
         let rel = folder.join(entry.file_name());
         let full = root.join(&rel);
-        if entry.file_type().ok()?.is_symlink()
-            && !std::fs::canonicalize(&full).ok()?.starts_with(top)
-        {
+        let kind = entry.file_type().ok()?;
+        if kind.is_symlink() && !std::fs::canonicalize(&full).ok()?.starts_with(top) {
             return None;
         }
-        // Followed as the loader follows links: what they point at is what is read.
-        if full.is_dir() {
+        // Followed as the loader follows links: what they point at is what is read. The
+        // entry's own type says the rest without a look at the file (a book's thousands).
+        let dir = if kind.is_symlink() {
+            full.is_dir()
+        } else {
+            kind.is_dir()
+        };
+        if dir {
             walk(root, &rel, top, depth + 1, seen, out)?;
         } else {
             out.push(rel);
@@ -363,4 +411,48 @@ pub fn check(root: &Path, prepared: &Prepared, elsewhere: bool) -> Option<(Recor
 /// Keeps `record` for the next build of `prepared` in `cache`'s memo.
 pub fn remember(cache: &crate::output::BuildCache, prepared: &Prepared, record: &Record) {
     cache.remember(record_key(prepared), record.encode());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resolve::test_book::TestBook;
+
+    /// A build remembers that it is up to date only with its inputs as it hashed them: a
+    /// file saved, added or removed while it ran (which it may have read either way)
+    /// leaves no record, so the next build builds.
+    #[test]
+    fn inputs_changed_during_the_build_are_told() {
+        let dir = TestBook::new();
+        dir.write("content/01-ch/01-a.toml", "title = \"A\"\n");
+        let root = dir.root();
+        let prepared = || prepare(root, None).expect("a book to compare");
+        assert!(prepared().unchanged(root), "nothing changed");
+
+        let p = prepared();
+        dir.write("content/01-ch/01-a.toml", "title = \"A, saved again\"\n");
+        assert!(!p.unchanged(root), "a file saved");
+
+        let p = prepared();
+        let file = root.join("content/01-ch/01-a.toml");
+        let later = std::fs::metadata(&file)
+            .and_then(|m| m.modified())
+            .expect("a time")
+            + std::time::Duration::from_secs(5);
+        std::fs::File::options()
+            .write(true)
+            .open(&file)
+            .and_then(|f| f.set_modified(later))
+            .expect("the time set");
+        assert!(!p.unchanged(root), "the same size, written again");
+
+        let p = prepared();
+        dir.write("content/01-ch/02-b.toml", "title = \"B\"\n");
+        assert!(!p.unchanged(root), "a file added");
+
+        let p = prepared();
+        std::fs::remove_file(root.join("content/01-ch/02-b.toml")).expect("removed");
+        assert!(!p.unchanged(root), "a file removed");
+        assert!(prepared().unchanged(root));
+    }
 }

@@ -618,7 +618,7 @@ impl BuildCache {
 }
 
 /// A file's size and modification time.
-fn stamp(meta: &std::fs::Metadata) -> (u64, (i64, u32)) {
+pub(crate) fn stamp(meta: &std::fs::Metadata) -> (u64, (i64, u32)) {
     let mtime = meta
         .modified()
         .ok()
