@@ -38,7 +38,7 @@ pub struct Inputs {
 
 /// One of the book's targets as a view's key reads it: its key's
 /// [`crate::model::targets::key_hash`], the hash a view that leaves it out adds
-/// ([`Tally::absent`]), and whether the book's is absent already.
+/// ([`Tally::absent_hash`]), and whether the book's is absent already.
 #[derive(Debug, Clone, Copy)]
 struct BaseKey {
     key: u128,

@@ -589,28 +589,27 @@ impl<'a> Resolver<'a> {
             }
             std::collections::hash_map::Entry::Occupied(taken) => taken.key().clone(),
         };
-        if let Some((_, pf, ps)) = self
+        let first = self
             .target_sites
             .iter()
             .find(|(h, _, _)| *h == hash)
-            .cloned()
-        {
-            let shown = key.rsplit('/').next().unwrap_or(&key);
-            let hint = if self.explicit(shown, file, &span) {
-                "ids must be unique; rename one of them".to_string()
-            } else {
-                format!(
-                    "`{shown}` comes from the name of `{}` (or its folder); set `id = \"…\"` \
-                     in the file to give it another",
-                    self.sources.display(file)
-                )
-            };
-            self.diags.push(
-                Diagnostic::error(file, span, format!("duplicate id `{key}`"))
-                    .with_related(pf, ps, "first defined here")
-                    .with_hint(hint),
-            );
+            .map(|(_, f, s)| (*f, s.clone()));
+        let shown = key.rsplit('/').next().unwrap_or(&key);
+        let hint = if self.explicit(shown, file, &span) {
+            "ids must be unique; rename one of them".to_string()
+        } else {
+            format!(
+                "`{shown}` comes from the name of `{}` (or its folder); set `id = \"…\"` \
+                 in the file to give it another",
+                self.sources.display(file)
+            )
+        };
+        let mut error = Diagnostic::error(file, span, format!("duplicate id `{key}`"));
+        // Every key in the map came with its site; the error stands either way.
+        if let Some((pf, ps)) = first {
+            error = error.with_related(pf, ps, "first defined here");
         }
+        self.diags.push(error.with_hint(hint));
     }
 
     fn resolve(&mut self, loaded: &Loaded) -> (Vec<FrontSection>, Vec<ExtRef>, Vec<Chapter>) {
