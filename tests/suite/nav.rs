@@ -330,8 +330,8 @@ fn the_colour_scheme_switch_overrides_the_system_and_is_remembered_before_first_
         json!(["light", "light"])
     );
     shows_dark(&mut b, false);
-    // The print page too.
-    b.open(&url("print.html", ""));
+    // The print page too (with the choice waited for as above).
+    b.reopen(&url("print.html", ""), &["tejun-scheme"]);
     assert_eq!(b.eval("window.__schemeAtBody"), json!("light"));
     shows_dark(&mut b, false);
 
