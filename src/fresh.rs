@@ -22,6 +22,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
+use crate::content::{ReadAhead, ReadOne};
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, Severity, SourceMap};
 use crate::output::memo::Memo;
 use crate::output::{Fingerprint, Fingerprinter};
@@ -182,6 +183,8 @@ pub struct Prepared {
     /// Each input file as it was hashed: its path from the book's folder, size and
     /// modification time ([`Prepared::unchanged`]).
     stamps: Vec<Stamp>,
+    /// The procedure files as hashed, for the load to take rather than read again.
+    ahead: ReadAhead,
 }
 
 /// A file's path from the book's folder, its size and its modification time.
@@ -191,6 +194,13 @@ impl Prepared {
     /// The memo [`check`] read, for the build that follows to read no second time.
     pub fn take_memo(&mut self) -> Option<Memo> {
         self.memo.take()
+    }
+
+    /// The procedure files as they were hashed, for the load ([`ReadAhead`]); `None`
+    /// when none was read whole.
+    pub fn take_read_ahead(&mut self) -> Option<ReadAhead> {
+        let ahead = std::mem::take(&mut self.ahead);
+        (!ahead.is_empty()).then_some(ahead)
     }
 
     /// Whether every input file is still as it was hashed (the same files, each with the
@@ -205,7 +215,7 @@ impl Prepared {
             && files
                 .par_iter()
                 .zip(self.stamps.par_iter())
-                .all(|(rel, (was, size, mtime))| {
+                .all(|((rel, _), (was, size, mtime))| {
                     rel == was
                         && std::fs::metadata(root.join(rel))
                             .is_ok_and(|m| crate::output::cache::stamp(&m) == (*size, *mtime))
@@ -231,7 +241,7 @@ pub fn prepare(root: &Path, out: Option<&Path>) -> Option<Prepared> {
     let memo = Memo::open(&out_dir, false);
     // The previous memo (tens of megabytes in a large book) is read while the files are
     // hashed: the thread that waits for the hashing would only sit idle.
-    let (key, stamps) = std::thread::scope(|s| {
+    let (key, stamps, ahead) = std::thread::scope(|s| {
         s.spawn(|| memo.holds_pieces());
         stamped_inputs(root, &config, out.is_some())
     })?;
@@ -242,18 +252,20 @@ pub fn prepare(root: &Path, out: Option<&Path>) -> Option<Prepared> {
         key,
         memo,
         stamps,
+        ahead,
     })
 }
 
 /// The fingerprint of what a build of the book at `root` reads (see the module's notes);
 /// `elsewhere`: built with `--out`, writing nothing into the book.
 pub fn inputs(root: &Path, config: &Config, elsewhere: bool) -> Option<Fingerprint> {
-    stamped_inputs(root, config, elsewhere).map(|(key, _)| key)
+    stamped_inputs(root, config, elsewhere).map(|(key, _, _)| key)
 }
 
-/// The files a build of the book at `root` reads, by their paths from it, in order.
-fn input_files(root: &Path, config: &Config) -> Option<Vec<PathBuf>> {
-    let mut files = vec![PathBuf::from("book.toml")];
+/// The files a build of the book at `root` reads, by their paths from it, in order, each
+/// with whether it is a plain file reached through no link.
+fn input_files(root: &Path, config: &Config) -> Option<Vec<(PathBuf, bool)>> {
+    let mut files = vec![(PathBuf::from("book.toml"), false)];
     let mut folders = vec![PathBuf::from("content"), PathBuf::from("translations")];
     folders.push(config.theme_dir.clone());
     for folder in &folders {
@@ -262,27 +274,47 @@ fn input_files(root: &Path, config: &Config) -> Option<Vec<PathBuf>> {
         }
     }
     files.sort();
-    files.dedup();
+    files.dedup_by(|a, b| a.0 == b.0);
     Some(files)
 }
 
-/// [`inputs`], and each file's [`Stamp`] as it was hashed.
+/// [`inputs`], each file's [`Stamp`] as it was hashed, and the procedure files read whole
+/// to be hashed, for the load ([`ReadAhead`]).
 fn stamped_inputs(
     root: &Path,
     config: &Config,
     elsewhere: bool,
-) -> Option<(Fingerprint, Vec<Stamp>)> {
+) -> Option<(Fingerprint, Vec<Stamp>, ReadAhead)> {
     let files = input_files(root, config)?;
-    let hashed: Vec<(Fingerprint, Stamp)> = files
+    let hashed: Vec<(Fingerprint, Stamp, Option<ReadOne>)> = files
         .into_par_iter()
-        .map(|rel| {
+        .map(|(rel, plain)| {
             let mut f = Fingerprinter::new();
             f.bytes(rel.as_os_str().as_encoded_bytes());
-            let (size, mtime) = hash_plain(&root.join(&rel), &mut f)?;
-            Some((f.finish(), (rel, size, mtime)))
+            let full = root.join(&rel);
+            let takes = |rel: &Path| rel.strip_prefix("content").is_ok_and(ReadAhead::takes);
+            if plain && takes(&rel) {
+                let mut stamp = None;
+                let one = ReadAhead::read(full.clone(), &mut |meta, bytes| {
+                    f.bytes(bytes);
+                    stamp = Some(crate::output::cache::stamp(meta));
+                });
+                if let (Some(one), Some((size, mtime))) = (one, stamp) {
+                    return Some((f.finish(), (rel, size, mtime), Some(one)));
+                }
+            }
+            let (size, mtime) = hash_plain(&full, &mut f)?;
+            Some((f.finish(), (rel, size, mtime), None))
         })
         .collect::<Option<_>>()?;
-    let (parts, stamps): (Vec<Fingerprint>, Vec<Stamp>) = hashed.into_iter().unzip();
+    let mut parts = Vec::with_capacity(hashed.len());
+    let mut stamps = Vec::with_capacity(hashed.len());
+    let mut ahead = Vec::new();
+    for (part, stamp, one) in hashed {
+        parts.push(part);
+        stamps.push(stamp);
+        ahead.extend(one);
+    }
     let mut f = Fingerprinter::new();
     f.bytes(FORMAT)
         .bytes(crate::render::runbook::build_date().as_bytes())
@@ -291,17 +323,18 @@ fn stamped_inputs(
     for part in parts {
         f.fingerprint(part);
     }
-    Some((f.finish(), stamps))
+    Some((f.finish(), stamps, ahead.into_iter().collect()))
 }
 
 /// The editor schemas `tejun build` keeps in the book (`.tejun/schema/`, `.taplo.toml`),
 /// fingerprinted as they are now.
 pub fn book_side(root: &Path) -> Option<[u8; 16]> {
-    let mut files = Vec::new();
+    let mut listed = Vec::new();
     let schemas = PathBuf::from(crate::schema::DIR);
     if root.join(&schemas).is_dir() {
-        list(root, &schemas, &mut files)?;
+        list(root, &schemas, &mut listed)?;
     }
+    let mut files: Vec<PathBuf> = listed.into_iter().map(|(rel, _)| rel).collect();
     files.push(PathBuf::from(crate::schema::TAPLO_CONFIG));
     files.sort();
     let mut f = Fingerprinter::new();
@@ -331,11 +364,11 @@ fn hash_plain(path: &Path, f: &mut Fingerprinter) -> Option<(u64, (i64, u32))> {
 /// be read or is too deep, when a folder is reached twice (a link back to a folder above
 /// it: walking both of two such links would not end), or when a link leads out of
 /// `folder` (the load refuses both, and a file outside may be anything, `/proc/kcore`
-/// included).
-fn list(root: &Path, folder: &Path, out: &mut Vec<PathBuf>) -> Option<()> {
+/// included). Each file comes with whether it is a plain file reached through no link.
+fn list(root: &Path, folder: &Path, out: &mut Vec<(PathBuf, bool)>) -> Option<()> {
     let top = std::fs::canonicalize(root.join(folder)).ok()?;
     let mut seen = std::collections::HashSet::new();
-    walk(root, folder, &top, 0, &mut seen, out)
+    walk(root, folder, &top, 0, false, &mut seen, out)
 }
 
 fn walk(
@@ -343,8 +376,9 @@ fn walk(
     folder: &Path,
     top: &Path,
     depth: usize,
+    linked: bool,
     seen: &mut std::collections::HashSet<PathBuf>,
-    out: &mut Vec<PathBuf>,
+    out: &mut Vec<(PathBuf, bool)>,
 ) -> Option<()> {
     let real = std::fs::canonicalize(root.join(folder)).ok()?;
     if depth > DEEPEST || !real.starts_with(top) || !seen.insert(real) {
@@ -365,10 +399,11 @@ fn walk(
         } else {
             kind.is_dir()
         };
+        let linked = linked || kind.is_symlink();
         if dir {
-            walk(root, &rel, top, depth + 1, seen, out)?;
+            walk(root, &rel, top, depth + 1, linked, seen, out)?;
         } else {
-            out.push(rel);
+            out.push((rel, !linked));
         }
     }
     Some(())

@@ -50,6 +50,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
     }
     let memo = prepared.as_mut().and_then(|p| p.take_memo());
+    let ahead = prepared.as_mut().and_then(|p| p.take_read_ahead());
     if memo
         .as_ref()
         .is_some_and(crate::output::memo::Memo::holds_pieces)
@@ -58,7 +59,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     let undone = "nothing was built";
     let loaded = crate::timing::phase("load book", || match &memo {
-        Some(memo) => super::load::book_remembering(root, memo, undone),
+        Some(memo) => super::load::book_remembering(root, memo, ahead, undone),
         None => super::load::book(root, undone),
     });
     let mut loaded = match loaded {

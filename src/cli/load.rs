@@ -27,11 +27,12 @@ pub(super) fn book(root: &Path, undone: &str) -> Result<Loaded, ExitCode> {
 pub(super) fn book_remembering(
     root: &Path,
     memo: &crate::output::memo::Memo,
+    ahead: Option<crate::content::ReadAhead>,
     undone: &str,
 ) -> Result<Loaded, ExitCode> {
     report(
         root,
-        crate::resolve::load_book_remembering(root, memo),
+        crate::resolve::load_book_remembering(root, memo, ahead),
         undone,
     )
 }

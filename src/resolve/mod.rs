@@ -24,7 +24,7 @@ use crate::condition::{self, Condition};
 use crate::config::{check_id, valid_id, Config, ID_RULE};
 use crate::content::raw::{RawChapter, RawFront, RawProcedure, RawRefs, SStr};
 use crate::content::{
-    parse_procedures, read_content, read_source, Loaded, LoadedChapter, LoadedItem,
+    parse_procedures, read_source, Loaded, LoadedChapter, LoadedItem,
     LoadedProcedure, ReusableSteps,
 };
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap};
@@ -38,17 +38,19 @@ pub use patch::{Page, Patched, Patcher};
 /// Loads `book.toml` and `content/` under `root`. Returns the book with its warnings, or
 /// every diagnostic when there is at least one error.
 pub fn load_book(root: &Path) -> Result<(Book, Diagnostics), (Diagnostics, SourceMap)> {
-    load(root, false, None, None).map(|(book, diags, _, _)| (book, diags))
+    load(root, false, None, None, None).map(|(book, diags, _, _)| (book, diags))
 }
 
 /// [`load_book`], taking the procedures an earlier build resolved from `memo` where their
 /// files and everything they depend on are as they were, and keeping the others' in it
 /// for the next build ([`remembered`]).
+/// Procedure files read already (by the up-to-date check) are taken from `ahead`.
 pub fn load_book_remembering(
     root: &Path,
     memo: &crate::output::memo::Memo,
+    ahead: Option<crate::content::ReadAhead>,
 ) -> Result<(Book, Diagnostics), (Diagnostics, SourceMap)> {
-    load(root, false, None, Some(memo)).map(|(book, diags, _, _)| (book, diags))
+    load(root, false, None, Some(memo), ahead).map(|(book, diags, _, _)| (book, diags))
 }
 
 /// [`load_book`] in one of the languages the book is translated into (`translations` in
@@ -57,7 +59,7 @@ pub fn load_translated(
     root: &Path,
     lang: Language,
 ) -> Result<(Book, Diagnostics, crate::translate::Status), (Diagnostics, SourceMap)> {
-    load(root, false, Some(lang), None)
+    load(root, false, Some(lang), None, None)
         .map(|(book, diags, _, status)| (book, diags, status.unwrap_or_default()))
 }
 
@@ -66,7 +68,7 @@ pub fn load_translated(
 pub fn load_book_patchable(
     root: &Path,
 ) -> Result<(Book, Diagnostics, Patcher), (Diagnostics, SourceMap)> {
-    load(root, true, None, None)
+    load(root, true, None, None, None)
         .map(|(book, diags, patcher, _)| (book, diags, patcher.unwrap_or_default()))
 }
 
@@ -82,6 +84,7 @@ fn load(
     patchable: bool,
     lang: Option<Language>,
     memo: Option<&crate::output::memo::Memo>,
+    ahead: Option<crate::content::ReadAhead>,
 ) -> Result<Loaded3, (Diagnostics, SourceMap)> {
     let mut sources = SourceMap::default();
     let mut diags = Diagnostics::default();
@@ -101,7 +104,7 @@ fn load(
     };
     let config = Config::parse(sources.text(cfile), cfile, &mut diags);
     let mut loaded = crate::timing::phase("load content", || {
-        read_content(root, &mut sources, &mut diags)
+        crate::content::read_content_with(root, &mut sources, &mut diags, ahead)
     });
     let Some(mut config) = config else {
         diags.sort();

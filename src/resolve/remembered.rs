@@ -289,7 +289,7 @@ title = "Look"
         let plain = crate::resolve::load_book(book.root()).expect("the book loads");
         let first_memo = Memo::open(&out, false);
         let (first, _) =
-            crate::resolve::load_book_remembering(book.root(), &first_memo).expect("loads");
+            crate::resolve::load_book_remembering(book.root(), &first_memo, None).expect("loads");
         assert_eq!(procedures(&first), procedures(&plain.0));
         first_memo.write(&out).expect("the memo is written");
 
@@ -309,7 +309,7 @@ title = "Look"
         assert_eq!(found.counts(), (2, 0));
 
         let (again, warnings) =
-            crate::resolve::load_book_remembering(book.root(), &memo).expect("loads");
+            crate::resolve::load_book_remembering(book.root(), &memo, None).expect("loads");
         assert!(warnings.items.is_empty());
         assert_eq!(procedures(&again), procedures(&plain.0));
         assert_eq!(again.targets.to_map(), plain.0.targets.to_map());
