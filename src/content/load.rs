@@ -307,7 +307,9 @@ impl ReadAhead {
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect();
         (2..=3).contains(&names.len())
-            && names.iter().all(|n| !n.starts_with('_') && !n.starts_with('.'))
+            && names
+                .iter()
+                .all(|n| !n.starts_with('_') && !n.starts_with('.'))
             && is_toml(rel)
     }
 }

@@ -5,8 +5,8 @@ mod load;
 pub mod raw;
 
 pub use load::{
-    parse_procedures, read_content, read_content_with, Loaded, LoadedChapter, LoadedItem, LoadedProcedure, Problems,
-    ReusableSteps,
+    parse_procedures, read_content, read_content_with, Loaded, LoadedChapter, LoadedItem,
+    LoadedProcedure, Problems, ReusableSteps,
 };
-pub use load::{ReadAhead, ReadOne};
 pub(crate) use load::{read_plain, read_source};
+pub use load::{ReadAhead, ReadOne};

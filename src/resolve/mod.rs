@@ -24,8 +24,8 @@ use crate::condition::{self, Condition};
 use crate::config::{check_id, valid_id, Config, ID_RULE};
 use crate::content::raw::{RawChapter, RawFront, RawProcedure, RawRefs, SStr};
 use crate::content::{
-    parse_procedures, read_source, Loaded, LoadedChapter, LoadedItem,
-    LoadedProcedure, ReusableSteps,
+    parse_procedures, read_source, Loaded, LoadedChapter, LoadedItem, LoadedProcedure,
+    ReusableSteps,
 };
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap};
 use crate::model::*;
