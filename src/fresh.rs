@@ -453,6 +453,57 @@ mod tests {
     use super::*;
     use crate::resolve::test_book::TestBook;
 
+    /// The procedure files the check reads whole, for the load to take, are the ones the
+    /// load would read ahead itself (in chapters and groups; not `_`-named files, files of
+    /// `_steps/`, files deeper down, or files reached through a link), with the text
+    /// the load would read.
+    #[test]
+    fn the_check_reads_ahead_what_the_load_would() {
+        let dir = TestBook::new();
+        dir.write("content/01-ch/01-a.toml", "title = \"A\"\n")
+            .write("content/01-ch/02-g/_group.toml", "title = \"G\"\n")
+            .write("content/01-ch/02-g/01-b.toml", "\u{feff}title = \"B\"\n")
+            .write("content/01-ch/02-g/deeper/01-c.toml", "title = \"C\"\n")
+            .write("content/01-ch/_d.toml", "title = \"D\"\n")
+            .write("content/_steps/e.toml", "title = \"E\"\n")
+            .write("content/.hidden/01-f.toml", "title = \"F\"\n")
+            .write("content/01-ch/notes.md", "not a procedure\n");
+        let root = dir.root();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(
+            root.join("content/01-ch/01-a.toml"),
+            root.join("content/01-ch/03-linked.toml"),
+        )
+        .expect("a link");
+        let mut prepared = prepare(root, None).expect("a book to compare");
+        let ahead = prepared.take_read_ahead().expect("files read ahead");
+        let by_load = ReadAhead::of_load(&root.join("content"));
+        assert_eq!(ahead.paths(), by_load.paths());
+        assert_eq!(
+            ahead.paths(),
+            [
+                root.join("content/01-ch/01-a.toml"),
+                root.join("content/01-ch/02-g/01-b.toml")
+            ]
+        );
+        // Loaded from what the check read, the book is the one loaded from the files.
+        let memo = Memo::open(&prepared.out_dir, true);
+        let (taken, _) = crate::resolve::load_book_remembering(root, &memo, Some(ahead))
+            .unwrap_or_else(|_| panic!("the book loads"));
+        let (read, _) = crate::resolve::load_book(root).unwrap_or_else(|_| panic!("loads"));
+        let titles = |b: &crate::model::Book| -> Vec<String> {
+            b.procedures().map(|p| p.title.to_string()).collect()
+        };
+        assert_eq!(titles(&taken), ["A", "B", "A"]);
+        assert_eq!(titles(&taken), titles(&read));
+        let texts = |b: &crate::model::Book| -> Vec<String> {
+            (0..b.sources.len())
+                .map(|f| b.sources.text(f).to_string())
+                .collect()
+        };
+        assert_eq!(texts(&taken), texts(&read));
+    }
+
     /// A build remembers that it is up to date only with its inputs as it hashed them: a
     /// file saved, added or removed while it ran (which it may have read either way)
     /// leaves no record, so the next build builds.

@@ -297,6 +297,20 @@ impl ReadAhead {
         self.0.is_empty()
     }
 
+    /// The files it holds, in name order.
+    #[cfg(test)]
+    pub(crate) fn paths(&self) -> Vec<PathBuf> {
+        let mut paths: Vec<PathBuf> = self.0.keys().cloned().collect();
+        paths.sort();
+        paths
+    }
+
+    /// What the load itself reads ahead of the `content` folder.
+    #[cfg(test)]
+    pub(crate) fn of_load(content: &Path) -> ReadAhead {
+        ReadAhead(read_ahead(content))
+    }
+
     /// Whether a file under `content/` is one [`read_content`] reads ahead: a procedure
     /// file directly in a chapter folder or in a group folder of one (`rel` from the
     /// content folder), named and placed as [`read_ahead`] takes them. Whether it is a
