@@ -872,15 +872,16 @@ fn doc_chunks(
     doc_group: &[u32],
     kept: &IndexKept<'_>,
 ) -> (Vec<std::ops::Range<usize>>, Vec<MadeChunk>, String) {
+    // On every core: at the end of a rebuild, the one thing left to do.
     let lengths: Vec<usize> = docs
-        .iter()
+        .par_iter()
         .zip(doc_cond)
         .map(|(d, &c)| record_len(d, c))
         .collect();
     let chunks = cut_chunks(&lengths);
     let step = sample_step(lengths.iter().sum());
     let sample: Vec<String> = docs
-        .iter()
+        .par_iter()
         .zip(doc_cond)
         .step_by(step)
         .map(|(d, &c)| record(d, c))
