@@ -477,8 +477,8 @@ mod tests {
         .expect("a link");
         let mut prepared = prepare(root, None).expect("a book to compare");
         let ahead = prepared.take_read_ahead().expect("files read ahead");
-        let by_load = ReadAhead::of_load(&root.join("content"));
-        assert_eq!(ahead.paths(), by_load.paths());
+        let by_load = ReadAhead::paths_of_load(&root.join("content"));
+        assert_eq!(ahead.paths(), by_load);
         assert_eq!(
             ahead.paths(),
             [

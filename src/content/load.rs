@@ -156,29 +156,30 @@ enum Text {
 
 /// Reads a book file: only a regular file, at most [`MAX_FILE_BYTES`], as UTF-8.
 fn read_text(path: &Path) -> Text {
-    read_text_seeing(path, &mut |_, _| {})
+    match read_checked(path) {
+        Ok((_, bytes)) => text_of(bytes),
+        Err(text) => text,
+    }
 }
 
-/// [`read_text`], showing `seen` the file's metadata as judged before it was opened and
-/// its bytes as read, before they are taken as UTF-8 (once, when it could be read).
-fn read_text_seeing(path: &Path, seen: &mut dyn FnMut(&fs::Metadata, &[u8])) -> Text {
+/// The bytes of `path` when it is a regular file within the size limit, with its
+/// metadata as judged before it was opened; otherwise what [`read_text`] says of it.
+fn read_checked(path: &Path) -> Result<(fs::Metadata, Vec<u8>), Text> {
     // What would be opened (a symlink's target) is judged before it is opened: opening a
     // FIFO for reading waits for a writer forever, and opening a device can have effects.
-    let meta = match fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) => return Text::Failed(e),
-    };
+    let meta = fs::metadata(path).map_err(Text::Failed)?;
     if let Some(kind) = irregular(&meta.file_type()) {
-        return Text::NotRegular(kind);
+        return Err(Text::NotRegular(kind));
     }
     if meta.len() > MAX_FILE_BYTES {
-        return Text::TooBig(meta.len());
+        return Err(Text::TooBig(meta.len()));
     }
-    let bytes = match read_regular(path) {
-        Ok(b) => b,
-        Err(text) => return text,
-    };
-    seen(&meta, &bytes);
+    let bytes = read_regular(path)?;
+    Ok((meta, bytes))
+}
+
+/// A file's bytes taken as UTF-8.
+fn text_of(bytes: Vec<u8>) -> Text {
     match String::from_utf8(bytes) {
         // A UTF-8 byte order mark is harmless; blank it so TOML accepts the file and byte
         // offsets stay those of the file on disk.
@@ -261,8 +262,10 @@ pub(crate) fn read_plain(path: &Path) -> Option<String> {
 /// the up-to-date check ([`crate::fresh`]) hashes every input file, and a procedure file
 /// it read whole is taken from here instead of read again (at 5,000 procedures, 70 ms of
 /// CPU in a rebuild), as the text it hashed.
+/// The bytes are kept as read, taken as UTF-8 by the load on every core: a check that
+/// finds the book up to date never needs them as text.
 #[derive(Default)]
-pub struct ReadAhead(HashMap<PathBuf, Text>);
+pub struct ReadAhead(HashMap<PathBuf, Vec<u8>>);
 
 impl std::fmt::Debug for ReadAhead {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -271,7 +274,7 @@ impl std::fmt::Debug for ReadAhead {
 }
 
 /// One procedure file read ahead ([`ReadAhead::read`]).
-pub struct ReadOne(PathBuf, Text);
+pub struct ReadOne(PathBuf, Vec<u8>);
 
 impl FromIterator<ReadOne> for ReadAhead {
     fn from_iter<I: IntoIterator<Item = ReadOne>>(files: I) -> Self {
@@ -284,12 +287,9 @@ impl ReadAhead {
     /// metadata and bytes; `None` when it could not be read (the load reads it again and
     /// says why).
     pub fn read(path: PathBuf, seen: &mut dyn FnMut(&fs::Metadata, &[u8])) -> Option<ReadOne> {
-        let mut read = false;
-        let text = read_text_seeing(&path, &mut |meta, bytes| {
-            read = true;
-            seen(meta, bytes);
-        });
-        read.then_some(ReadOne(path, text))
+        let (meta, bytes) = read_checked(&path).ok()?;
+        seen(&meta, &bytes);
+        Some(ReadOne(path, bytes))
     }
 
     /// Whether it holds no file.
@@ -307,8 +307,10 @@ impl ReadAhead {
 
     /// What the load itself reads ahead of the `content` folder.
     #[cfg(test)]
-    pub(crate) fn of_load(content: &Path) -> ReadAhead {
-        ReadAhead(read_ahead(content))
+    pub(crate) fn paths_of_load(content: &Path) -> Vec<PathBuf> {
+        let mut paths: Vec<PathBuf> = read_ahead(content).into_keys().collect();
+        paths.sort();
+        paths
     }
 
     /// Whether a file under `content/` is one [`read_content`] reads ahead: a procedure
@@ -644,7 +646,14 @@ pub fn read_content_with(
         return loaded;
     }
     r.ahead = match ahead {
-        Some(ahead) => ahead.0,
+        Some(ahead) => {
+            use rayon::prelude::*;
+            ahead
+                .0
+                .into_par_iter()
+                .map(|(path, bytes)| (path, text_of(bytes)))
+                .collect()
+        }
         None => read_ahead(&content),
     };
     for (path, is_dir) in r.entries(&content) {
