@@ -130,11 +130,9 @@ fn part(p: &PartView<'_>, t: &Strings, out: &mut String) {
             esc_into(out, shell);
             out.push_str("\"><div class=\"cmd-bar\"><span class=\"cmd-shell\">");
             esc_into(out, shell);
-            out.push_str("</span><button type=\"button\" class=\"copy\" data-copied=\"");
-            esc_into(out, &t.copied);
-            out.push_str("\" data-unfilled=\"");
-            esc_into(out, &t.copied_unfilled);
-            out.push_str("\">");
+            // What the button says once it has copied is the page's, on its body: a
+            // book has tens of thousands of these buttons.
+            out.push_str("</span><button type=\"button\" class=\"copy\">");
             esc_into(out, &t.copy);
             out.push_str("</button></div><pre><code>");
             for (i, line) in lines.iter().enumerate() {

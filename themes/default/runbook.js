@@ -442,6 +442,12 @@
     area.remove();
     return ok;
   }
+  // What a copy button says once it has copied: the page's words, on its body (a theme's
+  // button may carry its own).
+  function said(button, name) {
+    return button.getAttribute(name) || document.body.getAttribute(name);
+  }
+
   function flash(button) {
     // The resting label is kept once, so a second click while "copied" shows never takes
     // "copied" for the label; only the newest click's timer puts the label back.
@@ -452,7 +458,7 @@
     var unfilled = button.closest(".cmd").querySelector(".ph:not(.ph-filled)");
     button.classList.toggle("warn", !!unfilled);
     button.classList.add("done");
-    button.textContent = (unfilled && button.getAttribute("data-unfilled")) || button.getAttribute("data-copied") || label;
+    button.textContent = (unfilled && said(button, "data-unfilled")) || said(button, "data-copied") || label;
     button.tejunFlash = setTimeout(function () { button.textContent = label; button.classList.remove("done", "warn"); }, unfilled ? 3000 : 1500);
   }
   function copyCommand(button) {

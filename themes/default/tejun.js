@@ -26,6 +26,12 @@
     return ok;
   }
 
+  // What a copy button says once it has copied: the page's words, on its body (a theme's
+  // button may carry its own).
+  function said(button, name) {
+    return button.getAttribute(name) || document.body.getAttribute(name);
+  }
+
   function flash(button) {
     // The resting label is kept once: a second click while "copied" shows must not take
     // "copied" for the label, and only the newest click's timer may put the label back.
@@ -36,7 +42,7 @@
     var block = button.closest(".cmd");
     var unfilled = block && block.querySelector(".ph:not(.ph-filled), .fv:not(.fv-filled)");
     button.classList.toggle("warn", !!unfilled);
-    button.textContent = (unfilled && button.getAttribute("data-unfilled")) || button.getAttribute("data-copied") || label;
+    button.textContent = (unfilled && said(button, "data-unfilled")) || said(button, "data-copied") || label;
     button.classList.add("done");
     button.tejunFlash = setTimeout(function () { button.textContent = label; button.classList.remove("done", "warn"); }, unfilled ? 3000 : 1500);
   }
