@@ -162,7 +162,7 @@ fn part(p: &PartView<'_>, t: &Strings, out: &mut String) {
             out.push_str("<p class=\"menu-path\">");
             for (i, entry) in entries.iter().enumerate() {
                 if i > 0 {
-                    out.push_str("<span class=\"menu-sep\" aria-label=\"→\">→</span>");
+                    out.push_str("<span class=\"menu-sep\">→</span>");
                 }
                 out.push_str("<span class=\"menu\">");
                 segments(entry, out);
