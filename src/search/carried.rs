@@ -40,6 +40,10 @@ pub struct Prior<'a> {
     /// Each procedure's key ([`crate::render::inputs::Inputs::search_docs`]) and how
     /// many documents it has, in reading order.
     pub procedures: &'a [(Fingerprint, u32)],
+    /// Beside each of `procedures`, whether its documents are lean (read without body and
+    /// GUI paths, [`stored::decode_lean`]): a changed procedure's must not be, since its
+    /// postings are made from them (empty: none is).
+    pub lean: &'a [bool],
 }
 
 /// The state as written: borrowed.
@@ -110,12 +114,16 @@ pub fn patched(prior: &Prior<'_>, docs: &[SearchDoc], analysis: Analysis) -> Opt
     // Each changed procedure's first document, count and previous key.
     let mut changed: Vec<(u32, u32, Fingerprint)> = Vec::new();
     let mut first = 0u32;
-    for ((old, old_count), (new, count)) in state.procedures.iter().zip(prior.procedures) {
+    let pairs = state.procedures.iter().zip(prior.procedures);
+    for (i, ((old, old_count), (new, count))) in pairs.enumerate() {
         if old_count != count {
             return None;
         }
         let old = Fingerprint::from_bytes(*old);
         if old != *new {
+            if prior.lean.get(i).copied().unwrap_or(false) {
+                return None;
+            }
             changed.push((first, *count, old));
         }
         first = first.checked_add(*count)?;
@@ -412,6 +420,7 @@ mod tests {
             memo: &first,
             scope,
             procedures: &keys,
+            lean: &[],
         };
         assert!(
             patched(&prior, &docs, Analysis::English).is_none(),
@@ -442,7 +451,15 @@ mod tests {
             memo: &second,
             scope,
             procedures: &new_keys,
+            lean: &[],
         };
+        // An edited procedure whose documents were read lean (no body) is never patched
+        // from them: the postings would lose its body's words.
+        let lean = Prior {
+            lean: &[false, true, false],
+            ..prior
+        };
+        assert!(patched(&lean, &docs, Analysis::English).is_none());
         let made: Vec<_> = patched(&prior, &docs, Analysis::English)
             .expect("patched")
             .into_iter()
@@ -460,7 +477,8 @@ mod tests {
             &Prior {
                 memo: &bare,
                 scope,
-                procedures: &new_keys
+                procedures: &new_keys,
+                lean: &[],
             },
             &docs,
             Analysis::English
@@ -470,6 +488,7 @@ mod tests {
             memo: &second,
             scope: Fingerprint::of(b"other"),
             procedures: &new_keys,
+            lean: &[],
         };
         assert!(patched(&other, &docs, Analysis::English).is_none());
 
@@ -480,6 +499,7 @@ mod tests {
             memo: &second,
             scope,
             procedures: &keys,
+            lean: &[],
         };
         assert!(patched(&prior, &docs, Analysis::English).is_none());
     }
@@ -498,7 +518,7 @@ mod tests {
             let docs: Vec<SearchDoc> = Vec::new();
             let memo = Memo::default();
             let scope = Fingerprint::of(b"shared");
-            let prior = Prior { memo: &memo, scope, procedures: &[(Fingerprint::of(b"p"), 0)] };
+            let prior = Prior { memo: &memo, scope, procedures: &[(Fingerprint::of(b"p"), 0)], lean: &[] };
             let mut previous = Memo::default();
             previous.previous.insert(key(&prior, Analysis::Japanese), bytes);
             let prior = Prior { memo: &previous, ..prior };

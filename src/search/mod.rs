@@ -42,14 +42,14 @@ use crate::render::{IndexFile, IndexKept, Reading, SearchSide};
 /// dev server renders pages and the offline index apart). Each part takes what it reads,
 /// so it is let go as soon as that part is done.
 pub fn read_site<'b>(book: &'b Book, reading: &Reading<'_>) -> Arc<dyn SearchSide + 'b> {
-    let (docs, procedures, commands_key) =
+    let (docs, procedures, commands_key, lean) =
         crate::timing::phase("search: documents", || match reading.memo {
             Some((inputs, sink)) => {
                 let read = stored::collect(book, inputs, sink);
                 let procedures = read.keys.map(|k| (inputs.shared(), k));
-                (read.docs, procedures, read.commands)
+                (read.docs, procedures, read.commands, read.lean)
             }
-            None => (collect(book), None, None),
+            None => (collect(book), None, None, Vec::new()),
         });
     // Without an offline index the listing is made now and the documents let go; with
     // one, both read the documents side by side, and the last to be done lets them go.
@@ -66,6 +66,7 @@ pub fn read_site<'b>(book: &'b Book, reading: &Reading<'_>) -> Arc<dyn SearchSid
         commands_key,
         listed: Mutex::new(listed),
         docs: Mutex::new(docs),
+        lean,
     })
 }
 
@@ -84,6 +85,9 @@ struct SiteDocs<'b> {
     /// The documents, with how many of the commands page and the offline index have yet
     /// to read them.
     docs: Mutex<Option<(Arc<Vec<SearchDoc>>, u8)>>,
+    /// Each procedure's, in reading order: whether its documents are lean (no body, no
+    /// GUI paths: [`stored::decode_lean`]); empty when none is.
+    lean: Vec<bool>,
 }
 
 impl SiteDocs<'_> {
@@ -143,18 +147,31 @@ impl SearchSide for SiteDocs<'_> {
         out: &mut IndexFile<'_>,
     ) {
         let docs = self.read_docs();
+        let read = docs.is_some();
         // The previous build's postings are patched only for documents of this reading,
         // whose procedures' keys the reading made.
-        let prior = match (docs.is_some(), memo, &self.procedures) {
+        let prior = match (read, memo, &self.procedures) {
             (true, Some(memo), Some((scope, procedures))) => Some(carried::Prior {
                 memo,
                 scope: *scope,
                 procedures,
+                lean: &self.lean,
             }),
             _ => None,
         };
         // A second index from one reading (no build asks for one) reads the book again.
         let docs = docs.unwrap_or_else(|| Arc::new(collect(self.book)));
-        offline::write_index(self.book, &docs, prior.as_ref(), kept, out);
+        // Postings made whole read lean documents again with every field: from the memo
+        // they came from, else from the book.
+        let whole = || -> Vec<SearchDoc> {
+            let again = match (memo, &self.procedures) {
+                (Some(memo), Some((_, keys))) => stored::whole(&docs, keys, &self.lean, memo),
+                _ => None,
+            };
+            again.unwrap_or_else(|| collect(self.book))
+        };
+        let lean = read && self.lean.contains(&true);
+        let whole: Option<&offline::Whole<'_>> = lean.then_some(&whole);
+        offline::write_index(self.book, &docs, prior.as_ref(), whole, kept, out);
     }
 }

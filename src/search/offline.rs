@@ -103,6 +103,9 @@ pub struct OfflineStats {
     pub bytes: usize,
 }
 
+/// Every document with every field, for an index given lean ones ([`write_index`]).
+pub type Whole<'a> = dyn Fn() -> Vec<SearchDoc> + Sync + 'a;
+
 /// FNV-1a (32 bits) over the UTF-16 code units of `token`: what `search.js` computes with
 /// `charCodeAt` and `Math.imul`.
 pub fn token_hash(token: &str) -> u32 {
@@ -1011,19 +1014,27 @@ fn problems_json(book: &Book) -> String {
 /// Writes the site's offline index (the files of `search/`) through `out`; what it wrote.
 pub fn write_offline_index(book: &Book, out: &mut dyn FnMut(&str, Vec<u8>)) -> OfflineStats {
     let docs = crate::timing::phase("offline: documents", || docs::collect(book));
-    write_index(book, &docs, None, &|_, _| false, &mut |path, bytes, _| {
-        out(path, bytes)
-    })
+    write_index(
+        book,
+        &docs,
+        None,
+        None,
+        &|_, _| false,
+        &mut |path, bytes, _| out(path, bytes),
+    )
 }
 
 /// [`write_offline_index`] from `docs`, the book's documents in reading order, as the
 /// renderer takes it ([`crate::render::SearchSide::write_index`]): a document chunk whose
 /// key `kept` accepts is not coded again, and the others are handed to `out` with their
 /// keys. The documents are borrowed: the commands page reads the same ones beside it.
+/// Lean documents (no body, no GUI paths: everything but the postings reads them so) come
+/// with `whole`, which reads them again with every field for postings made whole.
 pub fn write_index(
     book: &Book,
     docs: &[SearchDoc],
     prior: Option<&carried::Prior<'_>>,
+    whole: Option<&Whole<'_>>,
     kept: &IndexKept<'_>,
     out: &mut IndexFile<'_>,
 ) -> OfflineStats {
@@ -1092,6 +1103,14 @@ pub fn write_index(
                 prior
                     .and_then(|p| carried::patched(p, docs, analysis))
                     .unwrap_or_else(|| {
+                        let read;
+                        let docs = match whole {
+                            Some(whole) => {
+                                read = whole();
+                                &read[..]
+                            }
+                            None => docs,
+                        };
                         let searched: Vec<Searched> = docs.iter().map(Searched::from).collect();
                         doc_entries(doc_postings(&numbered(&searched), n, analysis), n)
                     })

@@ -62,6 +62,32 @@ struct Read {
     slices: Option<SliceLists>,
 }
 
+/// A document as read back for the readers that need neither its body nor its GUI paths
+/// (the commands page's listing, and the offline index but for its postings): those are
+/// passed over as bytes, neither checked as text nor copied. The body is most of a
+/// document's strings, and a rebuild reads every unchanged procedure's documents.
+#[derive(Deserialize)]
+struct ReadLean<'a> {
+    kind: DocKind,
+    title: String,
+    #[serde(borrow)]
+    body: Vec<&'a [u8]>,
+    commands: Vec<String>,
+    command_starts: Vec<bool>,
+    #[serde(borrow)]
+    gui: Vec<&'a [u8]>,
+    processes: Vec<String>,
+    procedure: String,
+    chapter: String,
+    location: String,
+    page: String,
+    anchor: String,
+    condition: Option<String>,
+    text: String,
+    written: Option<Box<[Option<String>; 3]>>,
+    slices: Option<SliceLists>,
+}
+
 /// The bytes of one procedure's documents.
 pub fn encode(docs: &[SearchDoc]) -> Vec<u8> {
     let stored: Vec<Stored<'_>> = docs
@@ -115,24 +141,72 @@ pub fn decode(bytes: &[u8]) -> Option<Vec<SearchDoc>> {
     )
 }
 
+/// The documents [`encode`] wrote without their bodies and GUI paths (left empty), or
+/// `None` when `bytes` are not such a list whole.
+pub fn decode_lean(bytes: &[u8]) -> Option<Vec<SearchDoc>> {
+    let raw = crate::output::memo::unpacked(bytes)?;
+    let (read, rest): (Vec<ReadLean<'_>>, &[u8]) = postcard::take_from_bytes(&raw).ok()?;
+    if !rest.is_empty() {
+        return None;
+    }
+    Some(
+        read.into_iter()
+            .map(|d| {
+                let _ = (d.body, d.gui);
+                SearchDoc {
+                    kind: d.kind,
+                    title: d.title,
+                    body: Vec::new(),
+                    commands: d.commands,
+                    command_starts: d.command_starts,
+                    gui: Vec::new(),
+                    processes: d.processes,
+                    procedure: d.procedure,
+                    chapter: d.chapter,
+                    location: d.location,
+                    page: d.page,
+                    anchor: d.anchor,
+                    condition: d.condition,
+                    text: d.text,
+                    written: d.written,
+                    slices: d.slices.map(docs::Slices::from).unwrap_or_default(),
+                }
+            })
+            .collect(),
+    )
+}
+
 /// Every searchable document of `book` ([`docs::collect`]), each procedure's taken from
 /// the memo of `sink` where the previous build stored it under the same key, and stored
 /// there for the next build; with each procedure's key and number of documents, in
 /// reading order, and the key of the commands page's listing, when every procedure has a
-/// key.
+/// key. Documents taken from the memo are lean ([`decode_lean`]: no body, no GUI paths);
+/// [`Collected::lean`] says whose, and [`whole`] reads them again with every field.
 pub fn collect(book: &Book, inputs: &Inputs, sink: &dyn SharedOutput) -> Collected {
+    let lean_ids = std::sync::Mutex::new(std::collections::HashSet::new());
     let (docs, counts) =
         docs::collect_with(book, &|p: &Procedure, read: &dyn Fn() -> Vec<SearchDoc>| {
             let Some(key) = inputs.search_docs(FORMAT, &p.id) else {
                 return read();
             };
-            if let Some(docs) = sink.recall(key).and_then(decode) {
+            if let Some(docs) = sink.recall(key).and_then(decode_lean) {
+                lean_ids
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .insert(p.id.clone());
                 return docs;
             }
             let docs = read();
             sink.remember(key, encode(&docs));
             docs
         });
+    let lean_ids = lean_ids
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let lean = counts
+        .iter()
+        .map(|(id, _)| lean_ids.contains(*id))
+        .collect();
     let keys: Option<Vec<(Fingerprint, u32)>> = counts
         .into_iter()
         .map(|(id, n)| Some((inputs.search_docs(FORMAT, id)?, n)))
@@ -142,7 +216,39 @@ pub fn collect(book: &Book, inputs: &Inputs, sink: &dyn SharedOutput) -> Collect
         docs,
         keys,
         commands,
+        lean,
     }
+}
+
+/// `docs` (as [`collect`] read them, each procedure's `keys` and count in reading order)
+/// with every field: each lean procedure's documents decoded whole from the memo of
+/// `sink` they came from, on every core; `None` when one no longer decodes there.
+pub fn whole(
+    docs: &[SearchDoc],
+    keys: &[(Fingerprint, u32)],
+    lean: &[bool],
+    sink: &dyn SharedOutput,
+) -> Option<Vec<SearchDoc>> {
+    use rayon::prelude::*;
+    let mut ranges = Vec::with_capacity(keys.len());
+    let mut at = 0usize;
+    for (_, n) in keys {
+        ranges.push(at..at + *n as usize);
+        at += *n as usize;
+    }
+    let parts: Vec<Vec<SearchDoc>> = keys
+        .par_iter()
+        .zip(ranges)
+        .zip(lean)
+        .map(|(((key, n), range), &lean)| {
+            if !lean {
+                return Some(docs.get(range)?.to_vec());
+            }
+            let read = sink.peek(*key).and_then(decode)?;
+            (read.len() == *n as usize).then_some(read)
+        })
+        .collect::<Option<_>>()?;
+    Some(parts.into_iter().flatten().collect())
 }
 
 /// A reading's documents ([`collect`]).
@@ -153,6 +259,9 @@ pub struct Collected {
     pub keys: Option<Vec<(Fingerprint, u32)>>,
     /// What the commands page lists, keyed ([`super::commands::digest`]).
     pub commands: Option<Fingerprint>,
+    /// Each procedure's, in reading order: whether its documents are lean (taken from the
+    /// memo without body and GUI paths, [`decode_lean`]).
+    pub lean: Vec<bool>,
 }
 
 /// The key of the commands page's listing: every procedure's digest of it, in reading
@@ -242,5 +351,25 @@ body = "Run it as root."
         let mut longer = bytes.clone();
         longer.push(0);
         assert!(decode(&longer).is_none(), "trailing bytes");
+
+        // Lean, the same documents but for their bodies and GUI paths; the commands page's
+        // listing made from them is the listing made from the whole ones.
+        let lean = decode_lean(&bytes).expect("decodes lean");
+        let mut expected = docs.clone();
+        for d in &mut expected {
+            d.body.clear();
+            d.gui.clear();
+        }
+        assert!(docs.iter().any(|d| !d.body.is_empty()));
+        assert_eq!(format!("{lean:?}"), format!("{expected:?}"));
+        assert_eq!(
+            format!("{:?}", super::super::commands::for_site(&lean)),
+            format!("{:?}", super::super::commands::for_site(&docs))
+        );
+        assert!(
+            decode_lean(&bytes[..bytes.len() - 1]).is_none(),
+            "cut short"
+        );
+        assert!(decode_lean(&longer).is_none(), "trailing bytes");
     }
 }
