@@ -41,15 +41,16 @@ struct Stored<'a> {
     slices: Option<&'a SliceLists>,
 }
 
-/// A document as read back: [`Stored`]'s fields, owned.
+/// A document as read back: [`Stored`]'s fields, owned, with its body and GUI paths as
+/// `T`: text ([`decode`]), or [`Passed`] ([`decode_lean`]).
 #[derive(Deserialize)]
-struct Read {
+struct Read<T> {
     kind: DocKind,
     title: String,
-    body: Vec<String>,
+    body: Vec<T>,
     commands: Vec<String>,
     command_starts: Vec<bool>,
-    gui: Vec<String>,
+    gui: Vec<T>,
     processes: Vec<String>,
     procedure: String,
     chapter: String,
@@ -62,30 +63,68 @@ struct Read {
     slices: Option<SliceLists>,
 }
 
-/// A document as read back for the readers that need neither its body nor its GUI paths
-/// (the commands page's listing, and the offline index but for its postings): those are
-/// passed over as bytes, neither checked as text nor copied. The body is most of a
-/// document's strings, and a rebuild reads every unchanged procedure's documents.
-#[derive(Deserialize)]
-struct ReadLean<'a> {
-    kind: DocKind,
-    title: String,
-    #[serde(borrow)]
-    body: Vec<&'a [u8]>,
-    commands: Vec<String>,
-    command_starts: Vec<bool>,
-    #[serde(borrow)]
-    gui: Vec<&'a [u8]>,
-    processes: Vec<String>,
-    procedure: String,
-    chapter: String,
-    location: String,
-    page: String,
-    anchor: String,
-    condition: Option<String>,
-    text: String,
-    written: Option<Box<[Option<String>; 3]>>,
-    slices: Option<SliceLists>,
+/// A string of a stored document passed over: its bytes neither checked as text nor
+/// copied. Lean documents ([`decode_lean`]) leave out their bodies and GUI paths so: the
+/// readers that take them (the commands page's listing, and the offline index but for
+/// its postings) read neither, the body is most of a document's strings, and a rebuild
+/// reads every unchanged procedure's documents.
+struct Passed;
+
+impl<'de> Deserialize<'de> for Passed {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Passed, D::Error> {
+        struct Over;
+        impl serde::de::Visitor<'_> for Over {
+            type Value = Passed;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_bytes<E>(self, _: &[u8]) -> Result<Passed, E> {
+                Ok(Passed)
+            }
+        }
+        // A string is written as its bytes are: read as bytes, it is not checked.
+        d.deserialize_bytes(Over)
+    }
+}
+
+/// What a read document's body and GUI paths become.
+trait Strings: Sized {
+    fn strings(read: Vec<Self>) -> Vec<String>;
+}
+
+impl Strings for String {
+    fn strings(read: Vec<String>) -> Vec<String> {
+        read
+    }
+}
+
+impl Strings for Passed {
+    fn strings(_: Vec<Passed>) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+impl<T: Strings> Read<T> {
+    fn into_doc(self) -> SearchDoc {
+        SearchDoc {
+            kind: self.kind,
+            title: self.title,
+            body: T::strings(self.body),
+            commands: self.commands,
+            command_starts: self.command_starts,
+            gui: T::strings(self.gui),
+            processes: self.processes,
+            procedure: self.procedure,
+            chapter: self.chapter,
+            location: self.location,
+            page: self.page,
+            anchor: self.anchor,
+            condition: self.condition,
+            text: self.text,
+            written: self.written,
+            slices: self.slices.map(docs::Slices::from).unwrap_or_default(),
+        }
+    }
 }
 
 /// The bytes of one procedure's documents.
@@ -116,64 +155,15 @@ pub fn encode(docs: &[SearchDoc]) -> Vec<u8> {
 
 /// The documents [`encode`] wrote, or `None` when `bytes` are not such a list whole.
 pub fn decode(bytes: &[u8]) -> Option<Vec<SearchDoc>> {
-    let read: Vec<Read> = crate::output::memo::unpack(bytes)?;
-    Some(
-        read.into_iter()
-            .map(|d| SearchDoc {
-                kind: d.kind,
-                title: d.title,
-                body: d.body,
-                commands: d.commands,
-                command_starts: d.command_starts,
-                gui: d.gui,
-                processes: d.processes,
-                procedure: d.procedure,
-                chapter: d.chapter,
-                location: d.location,
-                page: d.page,
-                anchor: d.anchor,
-                condition: d.condition,
-                text: d.text,
-                written: d.written,
-                slices: d.slices.map(docs::Slices::from).unwrap_or_default(),
-            })
-            .collect(),
-    )
+    let read: Vec<Read<String>> = crate::output::memo::unpack(bytes)?;
+    Some(read.into_iter().map(Read::into_doc).collect())
 }
 
-/// The documents [`encode`] wrote without their bodies and GUI paths (left empty), or
-/// `None` when `bytes` are not such a list whole.
+/// The documents [`encode`] wrote without their bodies and GUI paths (left empty: see
+/// [`Passed`]), or `None` when `bytes` are not such a list whole.
 pub fn decode_lean(bytes: &[u8]) -> Option<Vec<SearchDoc>> {
-    let raw = crate::output::memo::unpacked(bytes)?;
-    let (read, rest): (Vec<ReadLean<'_>>, &[u8]) = postcard::take_from_bytes(&raw).ok()?;
-    if !rest.is_empty() {
-        return None;
-    }
-    Some(
-        read.into_iter()
-            .map(|d| {
-                let _ = (d.body, d.gui);
-                SearchDoc {
-                    kind: d.kind,
-                    title: d.title,
-                    body: Vec::new(),
-                    commands: d.commands,
-                    command_starts: d.command_starts,
-                    gui: Vec::new(),
-                    processes: d.processes,
-                    procedure: d.procedure,
-                    chapter: d.chapter,
-                    location: d.location,
-                    page: d.page,
-                    anchor: d.anchor,
-                    condition: d.condition,
-                    text: d.text,
-                    written: d.written,
-                    slices: d.slices.map(docs::Slices::from).unwrap_or_default(),
-                }
-            })
-            .collect(),
-    )
+    let read: Vec<Read<Passed>> = crate::output::memo::unpack(bytes)?;
+    Some(read.into_iter().map(Read::into_doc).collect())
 }
 
 /// Every searchable document of `book` ([`docs::collect`]), each procedure's taken from
