@@ -345,30 +345,21 @@ fn read_ahead(content: &Path) -> HashMap<PathBuf, Text> {
             })
             .unwrap_or_default()
     }
-    let is_procedure = |p: &Path, t: &fs::FileType| {
-        let name = name_of(p);
-        t.is_file() && is_toml(p) && !name.starts_with('_') && !name.starts_with('.')
-    };
-    let mut files = Vec::new();
-    for (chapter, t) in plain_entries(content) {
-        let name = name_of(&chapter);
-        if !t.is_dir() || name.starts_with('_') || name.starts_with('.') {
-            continue;
-        }
-        for (path, t) in plain_entries(&chapter) {
+    // Plain folders two deep (a chapter, a group), each plain file taken as the
+    // up-to-date check takes them ([`ReadAhead::takes`]).
+    fn walk(dir: &Path, rel: &Path, depth: usize, files: &mut Vec<PathBuf>) {
+        for (path, t) in plain_entries(dir) {
+            let rel = rel.join(path.file_name().unwrap_or_default());
             let name = name_of(&path);
-            if t.is_dir() && !name.starts_with('_') && !name.starts_with('.') {
-                files.extend(
-                    plain_entries(&path)
-                        .into_iter()
-                        .filter(|(p, t)| is_procedure(p, t))
-                        .map(|(p, _)| p),
-                );
-            } else if is_procedure(&path, &t) {
+            if t.is_dir() && depth < 2 && !name.starts_with('_') && !name.starts_with('.') {
+                walk(&path, &rel, depth + 1, files);
+            } else if t.is_file() && ReadAhead::takes(&rel) {
                 files.push(path);
             }
         }
     }
+    let mut files = Vec::new();
+    walk(content, Path::new(""), 0, &mut files);
     files
         .into_par_iter()
         .map(|path| {

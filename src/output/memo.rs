@@ -243,20 +243,15 @@ pub fn pack<T: serde::Serialize + ?Sized>(value: &T) -> Vec<u8> {
 
 /// The value [`pack`] made of `bytes`, or `None` unless they decode whole.
 pub fn unpack<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Option<T> {
-    let bytes = unpacked(bytes)?;
-    let (value, rest): (T, &[u8]) = postcard::take_from_bytes(&bytes).ok()?;
-    rest.is_empty().then_some(value)
-}
-
-/// The postcard bytes [`pack`] compressed, for a reader that borrows from them.
-pub fn unpacked(bytes: &[u8]) -> Option<Vec<u8>> {
     // LZ4 never makes a block more than 255 times smaller: a larger size is a lie, and
     // would be allocated before the block is found out.
     let (size, _) = lz4_flex::block::uncompressed_size(bytes).ok()?;
     if size > bytes.len().saturating_mul(255) {
         return None;
     }
-    lz4_flex::block::decompress_size_prepended(bytes).ok()
+    let bytes = lz4_flex::block::decompress_size_prepended(bytes).ok()?;
+    let (value, rest): (T, &[u8]) = postcard::take_from_bytes(&bytes).ok()?;
+    rest.is_empty().then_some(value)
 }
 
 /// A memo file whose entries are `entries` as they stand (each the key's 16 bytes, the
