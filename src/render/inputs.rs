@@ -34,6 +34,9 @@ pub struct Inputs {
     /// What every view's key reads of each of `base`'s targets, made for the first.
     base_keys: std::sync::OnceLock<Vec<BaseKey>>,
     procedures: HashMap<String, Fingerprint>,
+    /// Every procedure's head in reading order (id, number, title, condition): what a
+    /// page that lists procedures reads of them.
+    heads: Fingerprint,
 }
 
 /// One of the book's targets as a view's key reads it: its key's
@@ -76,6 +79,7 @@ impl Inputs {
                 .map(|p| (p.id.clone(), procedure_fingerprint(p)))
                 .collect()
         });
+        let heads = heads(&all);
         let whole = book.targets.whole();
         let targets = crate::timing::phase("inputs: targets", || map(&whole));
         let shared = crate::timing::phase("inputs: shared", || shared(book, targets));
@@ -85,7 +89,24 @@ impl Inputs {
             base: whole,
             base_keys: std::sync::OnceLock::new(),
             procedures,
+            heads,
         }
+    }
+
+    /// The key of the file at `path` made with `template` from what the book shares and
+    /// its procedures' heads only: the contents page, a chapter's page, the sidebar
+    /// script. Their procedures show as links with a number, a title and a condition,
+    /// so an edit inside a procedure keeps them without making their contexts (the
+    /// contents page and the sidebar hold the whole table of contents).
+    pub fn listing(&self, site: Fingerprint, template: &str, path: &str) -> Fingerprint {
+        let mut f = Fingerprinter::new();
+        f.bytes(b"listing")
+            .fingerprint(site)
+            .fingerprint(self.shared)
+            .fingerprint(self.heads)
+            .bytes(template.as_bytes())
+            .bytes(path.as_bytes());
+        f.finish()
     }
 
     /// The key of procedure `id`'s page made with `template`; `site` is what the site
@@ -303,6 +324,34 @@ impl Tally {
         }
         self.add();
     }
+}
+
+/// What lists of procedures show of each: [`Inputs::heads`]. Its number and title as
+/// written also come from its link target, in `shared`; hashed here too, so the key does
+/// not rest on where a list takes them from.
+fn heads(procedures: &[&Procedure]) -> Fingerprint {
+    let mut f = Fingerprinter::new();
+    f.bytes(b"procedure heads 1");
+    for p in procedures {
+        // Destructured whole, so a field added to procedures needs a word here.
+        let Procedure {
+            id,
+            number,
+            title,
+            title_source,
+            when,
+            intro: _,
+            sections: _,
+            source: _,
+            fingerprint: _,
+        } = p;
+        id.feed(&mut f);
+        number.feed(&mut f);
+        title.feed(&mut f);
+        title_source.feed(&mut f);
+        when.feed(&mut f);
+    }
+    f.finish()
 }
 
 /// Everything of `book` but its procedures' own content; `targets` keys its link targets.

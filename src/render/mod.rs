@@ -498,7 +498,7 @@ impl<'a> Site<'a> {
                     if !with_pages {
                         return Ok(());
                     }
-                    put_bytes(sink, "assets/toc.js", self.toc_script()?.as_bytes())?;
+                    self.write_toc_script(sink)?;
                     self.theme.assets.par_iter().try_for_each(|(name, bytes)| {
                         put_bytes(sink, &format!("assets/{name}"), bytes)
                     })
@@ -774,6 +774,27 @@ impl<'a> Site<'a> {
         if *page == PageId::Commands && sink.keeps_cache() {
             return self.write_commands(sink);
         }
+        // The contents page and the chapters' pages show procedures by their heads only:
+        // keyed by the model, so a rebuild after an edit inside a procedure makes neither
+        // page's context (the contents page's holds the whole table of contents).
+        let listing = match page {
+            PageId::Index => Some("index.html"),
+            PageId::Chapter(_) => Some("chapter.html"),
+            _ => None,
+        };
+        if let (Some(template), true) = (listing, sink.keeps_cache()) {
+            let key = self
+                .inputs()
+                .listing(self.site_key(), template, &page.path());
+            put_keyed(sink, &page.path(), Some(key), &mut |w| {
+                let (c, template, _) = self.page_context(page)?;
+                self.theme
+                    .tera
+                    .render_to(template, &c, w)
+                    .map_err(|e| render_error(page, template, &e))
+            })?;
+            return Ok(0);
+        }
         let (c, template, steps) = self.page_context(page)?;
         let (c, key) = self.keyed(sink, template, c)?;
         put_keyed(sink, &page.path(), key, &mut |w| {
@@ -1044,6 +1065,18 @@ impl<'a> Site<'a> {
             }
         };
         Ok((c, template, steps))
+    }
+
+    /// `assets/toc.js`, keyed like the contents page it repeats.
+    fn write_toc_script(&self, sink: &dyn SharedOutput) -> Result<()> {
+        const PATH: &str = "assets/toc.js";
+        if !sink.keeps_cache() {
+            return put_bytes(sink, PATH, self.toc_script()?.as_bytes());
+        }
+        let key = self.inputs().listing(self.site_key(), "toc.js", PATH);
+        put_keyed(sink, PATH, Some(key), &mut |w| {
+            Ok(w.write_all(self.toc_script()?.as_bytes())?)
+        })
     }
 
     /// The sidebar, rendered once: the theme's `toc.js` with `sidebar.html` in it as a

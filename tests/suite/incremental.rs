@@ -531,6 +531,25 @@ fn edits_that_show_in_other_procedures_reach_them() {
     rebuild_matches_clean(&book, &out, "a linked step's title");
     assert!(read(&out.join("check.html")).contains("Verify it all"));
 
+    // A procedure's own condition shows wherever procedures are listed: the contents
+    // page, its chapter's page and the sidebar script, which are keyed by what lists show
+    // of each procedure, not by their contexts.
+    let listings = ["index.html", "install.html", "assets/toc.js"];
+    let before: Vec<String> = listings.iter().map(|f| read(&out.join(f))).collect();
+    book.edit(
+        "content/01-install/03-later.toml",
+        "title = \"Later\"\n",
+        "title = \"Later\"\nwhen = \"os = windows\"\n",
+    );
+    rebuild_matches_clean(&book, &out, "a procedure's own condition");
+    for (file, before) in listings.iter().zip(&before) {
+        assert_ne!(
+            &read(&out.join(file)),
+            before,
+            "{file} lists the procedure with its condition"
+        );
+    }
+
     // A whole-book file changed in the output since it was built lends no fragment.
     for file in ["print.html", "runbooks/linux.html"] {
         let path = out.join(file);
