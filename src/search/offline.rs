@@ -819,6 +819,47 @@ fn cut_chunks(lengths: &[usize]) -> Vec<std::ops::Range<usize>> {
     chunks
 }
 
+/// The key of chunk `n`'s file, which is a function of its number, the dictionary and
+/// its records: what [`chunk_records`] reads of its documents, hashed as it is rather
+/// than made into records first (a rebuild keys every chunk and codes only the few whose
+/// keys are new). Each group's and document's fields are tagged and length-prefixed, so
+/// two chunks share a key only if they share their records.
+fn chunk_key(
+    n: usize,
+    dict: &str,
+    range: std::ops::Range<usize>,
+    docs: &[SearchDoc],
+    doc_cond: &[u32],
+    doc_group: &[u32],
+) -> Fingerprint {
+    let mut key = Fingerprinter::new();
+    key.bytes(b"offline chunk")
+        .bytes(&VERSION.to_le_bytes())
+        .bytes(&(n as u64).to_le_bytes())
+        .bytes(dict.as_bytes());
+    let mut last = None;
+    for i in range {
+        let d = &docs[i];
+        if last != Some(doc_group[i]) {
+            last = Some(doc_group[i]);
+            key.bytes(b"group")
+                .bytes(d.procedure.as_bytes())
+                .bytes(d.chapter.as_bytes())
+                .bytes(d.page.as_bytes());
+        }
+        let mut kind = [0; 4];
+        key.bytes(b"document")
+            .bytes(d.title.as_bytes())
+            .bytes(d.location.as_bytes())
+            .bytes(d.anchor.as_bytes())
+            .bytes(kind_letter(d.kind).encode_utf8(&mut kind).as_bytes())
+            .bytes(&doc_cond[i].to_le_bytes())
+            .bytes(line_runs(d).as_bytes())
+            .bytes(d.text.as_bytes());
+    }
+    key.finish()
+}
+
 /// A chunk's records before they are coded: a record `procedure, chapter, page` for each
 /// group its documents belong to, then the documents' records.
 fn chunk_records(
@@ -904,16 +945,11 @@ fn doc_chunks(
         .par_iter()
         .enumerate()
         .map(|(n, r)| {
-            let records = chunk_records(r.clone(), docs, doc_cond, doc_group);
-            // A chunk's file is a function of its number, its records and the dictionary.
-            let mut key = Fingerprinter::new();
-            key.bytes(b"offline chunk")
-                .bytes(&VERSION.to_le_bytes())
-                .bytes(&(n as u64).to_le_bytes())
-                .bytes(dict_text.as_bytes())
-                .bytes(records.as_bytes());
-            let key = key.finish();
-            (!kept(&docs_file(n), key)).then(|| (chunk_file(n, &records, &dict), key))
+            let key = chunk_key(n, &dict_text, r.clone(), docs, doc_cond, doc_group);
+            (!kept(&docs_file(n), key)).then(|| {
+                let records = chunk_records(r.clone(), docs, doc_cond, doc_group);
+                (chunk_file(n, &records, &dict), key)
+            })
         })
         .collect();
     (chunks, texts, dict_text)
