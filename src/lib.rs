@@ -37,6 +37,7 @@ pub mod model;
 pub mod output;
 pub mod pdf;
 pub mod placeholder;
+pub mod priority;
 pub mod progress;
 pub mod prose;
 pub mod render;

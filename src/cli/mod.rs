@@ -86,6 +86,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Runbook(a) => runbook::run(a),
         Command::Pdf(a) => pdf::run(a),
         Command::RemoveRetired { dir } => {
+            // Handed off by a build that has reported: the next build comes first.
+            crate::priority::lower(crate::priority::CLEANUP);
             crate::output::remove_retired(&dir)?;
             Ok(ExitCode::SUCCESS)
         }

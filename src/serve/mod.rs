@@ -9,7 +9,6 @@
 //! the [`Preview`] and applies batches from the watcher (`watch.rs`), publishing each result
 //! as a new immutable snapshot and broadcasting an event on the reload channel (`hub.rs`).
 
-mod background;
 pub mod change;
 mod http;
 mod hub;
@@ -252,13 +251,13 @@ fn spawn_aggregator(tx: Sender<Msg>) -> Option<Sender<Aggregates>> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(std::thread::available_parallelism().map_or(2, |n| n.get()))
         .thread_name(|i| format!("tejun-aggregates-{i}"))
-        .start_handler(|_| background::lower_priority())
+        .start_handler(|_| crate::priority::lower(crate::priority::BACKGROUND))
         .build();
     let spawned = pool.map_err(anyhow::Error::from).and_then(|pool| {
         std::thread::Builder::new()
             .name("tejun-aggregates".into())
             .spawn(move || {
-                background::lower_priority();
+                crate::priority::lower(crate::priority::BACKGROUND);
                 while let Ok(mut job) = rx.recv() {
                     while let Ok(newer) = rx.try_recv() {
                         job = newer;
@@ -312,7 +311,7 @@ fn spawn_indexer(shared: &Arc<Shared>) -> Option<Sender<IndexJob>> {
     let spawned = std::thread::Builder::new()
         .name("tejun-index".into())
         .spawn(move || {
-            background::lower_priority();
+            crate::priority::lower(crate::priority::BACKGROUND);
             let mut live: Option<LiveIndex> = None;
             while let Ok(first) = rx.recv() {
                 let jobs: Vec<IndexJob> = std::iter::once(first).chain(rx.try_iter()).collect();
