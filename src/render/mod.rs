@@ -762,13 +762,7 @@ impl<'a> Site<'a> {
                 .ok_or_else(|| anyhow!("no procedure `{id}`"))?;
             let template = "procedure.html";
             let key = self.inputs().page(self.site_key(), template, id);
-            put_keyed(sink, &page.path(), key, &mut |w| {
-                let (c, template, _) = self.page_context(page)?;
-                self.theme
-                    .tera
-                    .render_to(template, &c, w)
-                    .map_err(|e| render_error(page, template, &e))
-            })?;
+            self.put_model_keyed(sink, page, key)?;
             return Ok(p.step_count());
         }
         if *page == PageId::Commands && sink.keeps_cache() {
@@ -786,13 +780,7 @@ impl<'a> Site<'a> {
             let key = self
                 .inputs()
                 .listing(self.site_key(), template, &page.path());
-            put_keyed(sink, &page.path(), Some(key), &mut |w| {
-                let (c, template, _) = self.page_context(page)?;
-                self.theme
-                    .tera
-                    .render_to(template, &c, w)
-                    .map_err(|e| render_error(page, template, &e))
-            })?;
+            self.put_model_keyed(sink, page, Some(key))?;
             return Ok(0);
         }
         let (c, template, steps) = self.page_context(page)?;
@@ -804,6 +792,23 @@ impl<'a> Site<'a> {
                 .map_err(|e| render_error(page, template, &e))
         })?;
         Ok(steps.len())
+    }
+
+    /// Writes `page` under `key`, a key made from the model rather than from the page's
+    /// context: the context is made only when the previous build's file cannot be kept.
+    fn put_model_keyed(
+        &self,
+        sink: &dyn SharedOutput,
+        page: &PageId,
+        key: Option<Fingerprint>,
+    ) -> Result<()> {
+        put_keyed(sink, &page.path(), key, &mut |w| {
+            let (c, template, _) = self.page_context(page)?;
+            self.theme
+                .tera
+                .render_to(template, &c, w)
+                .map_err(|e| render_error(page, template, &e))
+        })
     }
 
     /// The commands page, keyed by its listing and what the book shares: a rebuild
