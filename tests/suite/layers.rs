@@ -16,6 +16,7 @@ const LAYERS: &[&[&str]] = &[
         "diagnostics",
         "timing",
         "progress",
+        "priority",
         "output",
     ],
     &["toml_source", "facet", "theme_file", "placeholder", "shell"],
